@@ -1,0 +1,229 @@
+"""Load questionnaire files: safe YAML, strict models, then cross-checks."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from questionnaires.errors import Problem, QuestionnaireError
+from questionnaires.expressions import ExpressionError, parse
+from questionnaires.models import RESERVED_VALUES, Option, Question, Questionnaire
+from questionnaires.safeyaml import Document, parse_document, read_document
+
+LIBRARY = Path(__file__).parent / "library"
+
+
+def load_questionnaire(path: Path | str) -> Questionnaire:
+    """Read, validate and cross-check one questionnaire file."""
+    return validate_document(read_document(path, QuestionnaireError))
+
+
+def parse_questionnaire(text: bytes | str, name: str = "questionnaire.yaml") -> Questionnaire:
+    """Validate questionnaire text that did not come from a file on disk."""
+    return validate_document(parse_document(text, name, QuestionnaireError))
+
+
+def validate_document(document: Document) -> Questionnaire:
+    """Turn a parsed document into a Questionnaire, listing every problem found."""
+    if not isinstance(document.data, dict):
+        raise QuestionnaireError([document.problem((), "expected a mapping with id, version, title, ... at the top")])
+    try:
+        questionnaire = Questionnaire.model_validate(document.data)
+    except ValidationError as exc:
+        raise QuestionnaireError(model_problems(document, exc)) from None
+    problems = cross_check(questionnaire, document)
+    if problems:
+        raise QuestionnaireError(problems)
+    return questionnaire
+
+
+def model_problems(document: Document, exc: ValidationError) -> list[Problem]:
+    """Translate pydantic errors into located, readable problems."""
+    problems = []
+    for error in exc.errors(include_url=False):
+        loc = tuple(part for part in error["loc"] if not _is_union_tag(part))
+        problems.append(document.problem(loc, _describe(error)))
+    return _unique(problems)
+
+
+def _is_union_tag(part) -> bool:
+    return isinstance(part, str) and part in ("int", "str", "float", "bool", "list[Option]", "function-after[...]")
+
+
+def _describe(error: dict) -> str:
+    kind, ctx, got = error["type"], error.get("ctx", {}), error.get("input")
+    if kind == "extra_forbidden":
+        return "unknown field; remove it or check its spelling (see questionnaires/README.md)"
+    if kind == "missing":
+        return "required field is missing"
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        bounds = {"greater_than_equal": "at least {ge}", "less_than_equal": "at most {le}",
+                  "greater_than": "more than {gt}", "less_than": "less than {lt}"}[kind].format(**ctx)
+        return f"must be {bounds}, got {got!r}"
+    if kind == "literal_error":
+        return f"must be one of {ctx.get('expected')}, got {got!r}"
+    if kind == "string_pattern_mismatch":
+        return f"{got!r} does not have the expected form ({_pattern_hint(ctx.get('pattern', ''))})"
+    if kind in ("too_short", "too_long"):
+        return error["msg"].lower() + f" (got {len(got) if hasattr(got, '__len__') else got})"
+    return f"{error['msg'].lower()}, got {got!r}" if got is not None else error["msg"].lower()
+
+
+def _pattern_hint(pattern: str) -> str:
+    if pattern.startswith(r"^\d+"):
+        return "a semantic version such as 1.0.0"
+    if "\\." in pattern:
+        return "'<domain>.<name>' in lower case, e.g. 'data.quality-standards'"
+    if pattern.startswith("^[a-z][a-z0-9-]"):
+        return "lower-case letters, digits and hyphens, starting with a letter"
+    return f"pattern {pattern}"
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    return list(dict.fromkeys(problems))
+
+
+def cross_check(q: Questionnaire, doc: Document) -> list[Problem]:
+    """Checks that span fields: ids unique, references resolve, every cell covered."""
+    problems = _check_roadmap(q, doc) + _check_domains(q, doc)
+    domains = {d.id for d in q.domains}
+    seen: dict[str, int] = {}
+    for index, question in enumerate(q.questions):
+        at = ("questions", index)
+        if question.id in seen:
+            problems.append(doc.problem(at + ("id",), f"duplicate question id '{question.id}' (first used by questions[{seen[question.id]}])"))
+        seen.setdefault(question.id, index)
+        if question.domain not in domains:
+            problems.append(doc.problem(at + ("domain",), f"unknown domain '{question.domain}' (known: {', '.join(sorted(domains))})"))
+        problems += _check_answer_shape(q, question, at, doc)
+        problems += _check_visible_if(question, list(seen), at, doc)
+    problems += _check_coverage(q, doc)
+    return problems
+
+
+def _check_roadmap(q: Questionnaire, doc: Document) -> list[Problem]:
+    numbers = [p.number for p in q.roadmap.phases]
+    if numbers != [1, 2, 3, 4]:
+        return [doc.problem(("roadmap", "phases"), f"phases must be numbered 1, 2, 3, 4 in order, got {numbers}")]
+    return []
+
+
+def _check_domains(q: Questionnaire, doc: Document) -> list[Problem]:
+    problems, seen = [], set()
+    for index, domain in enumerate(q.domains):
+        if domain.id in seen:
+            problems.append(doc.problem(("domains", index, "id"), f"duplicate domain id '{domain.id}'"))
+        seen.add(domain.id)
+    return problems
+
+
+def _check_answer_shape(q: Questionnaire, question: Question, at: tuple, doc: Document) -> list[Problem]:
+    problems = []
+    if question.type == "scale":
+        if question.scale is None:
+            problems.append(doc.problem(at + ("scale",), "a scale question needs `scale:` naming one of `scales`"))
+        elif question.scale not in q.scales:
+            known = ", ".join(sorted(q.scales)) or "none defined"
+            problems.append(doc.problem(at + ("scale",), f"unknown scale '{question.scale}' (known: {known})"))
+        if question.options is not None:
+            problems.append(doc.problem(at + ("options",), "a scale question takes its options from `scale`; remove `options`"))
+        problems += _check_anchors(q, question, at, doc)
+    elif question.type in ("single", "multi"):
+        if not question.options or len(question.options) < 2:
+            problems.append(doc.problem(at + ("options",), f"a {question.type} question needs at least two `options`"))
+        if question.scale is not None:
+            problems.append(doc.problem(at + ("scale",), f"a {question.type} question lists its own `options`; remove `scale`"))
+    elif question.anchors is not None:
+        problems.append(doc.problem(at + ("anchors",), "`anchors` apply only to scale questions; put descriptions on the options"))
+    elif question.scale is not None or question.options is not None:
+        problems.append(doc.problem(at + ("type",), f"a {question.type} question takes neither `scale` nor `options`"))
+    if question.type != "number" and (question.min is not None or question.max is not None):
+        problems.append(doc.problem(at + ("min",), "`min`/`max` apply only to number questions"))
+    if question.min is not None and question.max is not None and question.min > question.max:
+        problems.append(doc.problem(at + ("min",), f"min {question.min} is larger than max {question.max}"))
+    problems += _check_options(question.options or [], at + ("options",), doc)
+    if question.scored and question.type in ("single", "multi") and question.options:
+        if max(o.score for o in question.options) <= 0:
+            problems.append(doc.problem(at + ("options",), "at least one option needs a score above 0"))
+    return problems
+
+
+def _check_anchors(q: Questionnaire, question: Question, at: tuple, doc: Document) -> list[Problem]:
+    if not question.anchors or question.scale not in q.scales:
+        return []
+    values = [o.value for o in q.scales[question.scale].options]
+    return [
+        doc.problem(at + ("anchors", value), f"{value!r} is not a value of scale '{question.scale}' (values: {values})")
+        for value in question.anchors
+        if value not in values
+    ]
+
+
+def _check_options(options: list[Option], at: tuple, doc: Document) -> list[Problem]:
+    problems, seen = [], set()
+    for index, option in enumerate(options):
+        if option.value in seen:
+            problems.append(doc.problem(at + (index, "value"), f"duplicate option value {option.value!r}; values must be unique within a question"))
+        if option.value in RESERVED_VALUES:
+            problems.append(doc.problem(at + (index, "value"), f"{option.value!r} is reserved; use allow_dont_know / allow_na instead"))
+        seen.add(option.value)
+    return problems
+
+
+def _check_visible_if(question: Question, earlier: list[str], at: tuple, doc: Document) -> list[Problem]:
+    if question.visible_if is None:
+        return []
+    try:
+        expression = parse(question.visible_if)
+    except ExpressionError as exc:
+        return [doc.problem(at + ("visible_if",), str(exc))]
+    problems = []
+    before = set(earlier[:-1])
+    for name in expression.references:
+        if name == question.id:
+            problems.append(doc.problem(at + ("visible_if",), f"'{name}' refers to the question itself"))
+        elif name not in before:
+            problems.append(doc.problem(at + ("visible_if",), f"'{name}' is not an earlier question; visible_if may only refer to questions above it"))
+    return problems
+
+
+def _check_coverage(q: Questionnaire, doc: Document) -> list[Problem]:
+    cells = {(question.domain, question.phase) for question in q.questions if question.scored}
+    problems = []
+    for index, domain in enumerate(q.domains):
+        for phase in range(1, 5):
+            if (domain.id, phase) not in cells:
+                problems.append(doc.problem(("domains", index), f"domain '{domain.id}' has no scored question in phase {phase}; every domain needs at least one per phase"))
+    for index, scale in q.scales.items():
+        problems += _check_options(scale.options, ("scales", index, "options"), doc)
+    return problems
+
+
+def shipped_paths() -> list[Path]:
+    """Every questionnaire file shipped with the product."""
+    return sorted(LIBRARY.glob("*.yaml"))
+
+
+@lru_cache(maxsize=32)
+def _load_cached(path: str, mtime: float) -> Questionnaire:
+    return load_questionnaire(path)
+
+
+def shipped_questionnaires() -> dict[str, Questionnaire]:
+    """The shipped questionnaires by id (cached until a file changes)."""
+    result = {}
+    for path in shipped_paths():
+        questionnaire = _load_cached(str(path), path.stat().st_mtime)
+        result[questionnaire.id] = questionnaire
+    return result
+
+
+def find_questionnaire(questionnaire_id: str) -> Questionnaire:
+    """A shipped questionnaire by id, or a QuestionnaireError naming the known ones."""
+    library = shipped_questionnaires()
+    if questionnaire_id not in library:
+        known = ", ".join(sorted(library)) or "none"
+        raise QuestionnaireError(f"unknown questionnaire '{questionnaire_id}' (shipped: {known}); pass --questionnaire PATH for another file")
+    return library[questionnaire_id]

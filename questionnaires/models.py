@@ -1,0 +1,147 @@
+"""Strict models of a questionnaire file; unknown keys are rejected everywhere."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$", max_length=64)]
+QuestionId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)+$", max_length=120)]
+SemVer = Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$")]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
+Value = int | str
+
+QUESTION_TYPES = ("scale", "single", "multi", "yes_no", "number", "text")
+SCORED_TYPES = ("scale", "single", "multi", "yes_no")
+RESERVED_VALUES = ("dont_know", "na")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Phase(Strict):
+    """One of the four roadmap phases."""
+
+    number: int = Field(ge=1, le=4, description="1-4, in roadmap order")
+    name: Text = Field(description="Short name, e.g. 'Build the Foundation'")
+    summary: Text = Field(description="What an organisation does in this phase")
+    threshold: float = Field(0.7, gt=0, le=1, description="Attainment needed to achieve the phase (0-1)")
+
+
+class Roadmap(Strict):
+    """The fixed four-phase roadmap, named per questionnaire."""
+
+    phases: list[Phase] = Field(min_length=4, max_length=4, description="Exactly four phases, numbered 1-4 in order")
+
+
+class Option(Strict):
+    """One answer option: what a respondent picks and what it is worth."""
+
+    value: Value = Field(description="Stable value stored in answers files")
+    label: Text = Field(description="Short label shown on the button")
+    description: str = Field("", max_length=4000, description="What you would observe at this level (behavioural anchor)")
+    score: float = Field(ge=0, description="Points for this option; divided by the maximum to give 0-1")
+
+
+class Scale(Strict):
+    """A reusable answer scale referenced by id from questions."""
+
+    name: Text = Field(description="Human name of the scale")
+    options: list[Option] = Field(min_length=2, description="Ordered from lowest to highest")
+
+
+class Domain(Strict):
+    """An area of capability such as Data or Governance."""
+
+    id: Slug = Field(description="Stable id, e.g. 'data'")
+    name: Text
+    description: Text
+    weight: float = Field(1.0, gt=0, description="Weight of the domain in the overall index")
+
+
+class Action(Strict):
+    """The next step recommended when the answer to a question is low."""
+
+    title: Text
+    detail: Text
+    effort: Literal["S", "M", "L"] = Field(description="S (weeks), M (a quarter), L (several quarters)")
+    impact: int = Field(ge=1, le=3, description="1 (helpful) to 3 (unblocks production)")
+    owner: Text = Field(description="The role that should own the step")
+    kpi: Text = Field(description="How progress is measured")
+
+
+class Question(Strict):
+    """One question; belongs to exactly one domain and one phase."""
+
+    id: QuestionId = Field(description="Stable id '<domain>.<name>', e.g. 'data.quality-standards'")
+    domain: Slug
+    phase: int = Field(ge=1, le=4)
+    type: Literal["scale", "single", "multi", "yes_no", "number", "text"]
+    text: Text
+    help: str = Field("", max_length=4000)
+    scale: Slug | None = Field(None, description="Id of a scale under `scales` (type scale)")
+    options: list[Option] | None = Field(None, description="Own options (types single and multi)")
+    anchors: dict[Value, str] | None = Field(
+        None, description="Type scale: what you would observe at each scale value, for this question"
+    )
+    weight: float = Field(1.0, gt=0)
+    required: bool = True
+    visible_if: str | None = Field(None, max_length=1000, description="Expression over earlier answers")
+    evidence: str = Field("", max_length=4000, description="What would prove the answer")
+    allow_dont_know: bool = True
+    allow_na: bool = False
+    min: float | None = Field(None, description="Smallest allowed value (type number)")
+    max: float | None = Field(None, description="Largest allowed value (type number)")
+    action: Action | None = None
+
+    @property
+    def scored(self) -> bool:
+        return self.type in SCORED_TYPES
+
+
+class Questionnaire(Strict):
+    """A whole questionnaire file."""
+
+    id: Slug
+    version: SemVer
+    title: Text
+    description: Text
+    estimated_minutes: int = Field(ge=1, le=600)
+    language: str = Field("en", pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
+    roadmap: Roadmap
+    scales: dict[Slug, Scale] = Field(default_factory=dict)
+    domains: list[Domain] = Field(min_length=1)
+    questions: list[Question] = Field(min_length=1)
+
+    def options_for(self, question: Question) -> list[Option]:
+        """The options a question offers (its own, its scale's, or yes/no)."""
+        if question.type == "scale":
+            options = self.scales[question.scale].options if question.scale in self.scales else []
+            anchors = question.anchors or {}
+            return [
+                o.model_copy(update={"description": anchors[o.value]}) if o.value in anchors else o
+                for o in options
+            ]
+        if question.type == "yes_no":
+            return list(YES_NO)
+        return list(question.options or [])
+
+    def phase(self, number: int) -> Phase:
+        """The roadmap phase with this number (1-4)."""
+        return self.roadmap.phases[number - 1]
+
+    def domain(self, domain_id: str) -> Domain:
+        """The domain with this id."""
+        return next(d for d in self.domains if d.id == domain_id)
+
+    def question(self, question_id: str) -> Question:
+        """The question with this id."""
+        return next(q for q in self.questions if q.id == question_id)
+
+
+YES_NO = (
+    Option(value="yes", label="Yes", description="", score=1),
+    Option(value="no", label="No", description="", score=0),
+)
