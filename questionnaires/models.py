@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$", max_length=64)]
 QuestionId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)+$", max_length=120)]
@@ -114,6 +114,13 @@ class Questionnaire(Strict):
     scales: dict[Slug, Scale] = Field(default_factory=dict)
     domains: list[Domain] = Field(min_length=1)
     questions: list[Question] = Field(min_length=1)
+    _cache: dict = PrivateAttr(default_factory=dict)
+
+    def cached(self, key: str, build):
+        """A value derived from this (immutable) questionnaire, built once."""
+        if key not in self._cache:
+            self._cache[key] = build(self)
+        return self._cache[key]
 
     def options_for(self, question: Question) -> list[Option]:
         """The options a question offers (its own, its scale's, or yes/no)."""

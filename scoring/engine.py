@@ -1,0 +1,342 @@
+"""Score one response against its questionnaire: phase-gated, deterministic, explained.
+
+The rules are those of the design's scoring model; `METHOD` below is the plain-words
+version that reports print.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from questionnaires.expressions import Expression, parse
+from questionnaires.models import Question, Questionnaire
+from scoring.answers import DONT_KNOW, NA, Response, Value
+
+STATUS_ATTAINED = "attained"
+STATUS_NOT_ATTAINED = "not_attained"
+STATUS_NOT_APPLICABLE = "not_applicable"
+STATUS_UNKNOWN = "unknown"
+STATUS_NOT_ANSWERED = "not_answered"
+LOW_CONFIDENCE = 0.8
+
+
+@dataclass(slots=True)
+class QuestionResult:
+    """How one question was answered and what it scored (score None: no real answer)."""
+
+    id: str
+    domain: str
+    phase: int
+    visible: bool
+    value: Value
+    score: float | None
+    scored: bool
+    note: str = ""
+
+    @property
+    def answered(self) -> bool:
+        return self.value is not None
+
+    @property
+    def dont_know(self) -> bool:
+        return self.value == DONT_KNOW
+
+    @property
+    def not_applicable(self) -> bool:
+        return self.value == NA
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseResult:
+    """Attainment of one domain in one phase."""
+
+    number: int
+    name: str
+    threshold: float
+    attainment: float | None
+    status: str
+    visible: int
+    answered: int
+    dont_know: int
+
+    @property
+    def attained(self) -> bool:
+        return self.status in (STATUS_ATTAINED, STATUS_NOT_APPLICABLE)
+
+
+@dataclass(frozen=True, slots=True)
+class DomainResult:
+    """Where one domain stands on the roadmap."""
+
+    id: str
+    name: str
+    weight: float
+    assessed: bool
+    achieved: int
+    index: float | None
+    phases: tuple[PhaseResult, ...]
+    foundation_gap: bool
+    target: int
+    confidence: float
+
+    @property
+    def working_phase(self) -> int | None:
+        return self.achieved + 1 if self.achieved < 4 else None
+
+    def attainment(self) -> dict[str, float | None]:
+        """Attainment per phase number (as text keys, for JSON)."""
+        return {str(p.number): p.attainment for p in self.phases}
+
+
+@dataclass(frozen=True, slots=True)
+class Overall:
+    """The organisation's position: weakest-link phase and weighted mean index."""
+
+    phase: int
+    phase_name: str
+    achieved: int
+    complete: bool
+    index: float
+    limiting_domains: tuple[str, ...]
+    confidence: float
+    summary: str
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One prioritised next step, with why it ranks where it does."""
+
+    rank: int
+    question: str
+    domain: str
+    phase: int
+    horizon: str
+    title: str
+    detail: str
+    owner: str
+    effort: str
+    impact: int
+    kpi: str
+    priority: float
+    score: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything the reports, the app and the CLI show about one response."""
+
+    questionnaire: str
+    questionnaire_version: str
+    title: str
+    organisation: str
+    overall: Overall
+    domains: tuple[DomainResult, ...]
+    questions: dict[str, QuestionResult]
+    actions: tuple[Step, ...]
+    unknowns: tuple[str, ...]
+    warnings: tuple[str, ...] = field(default=())
+
+    def domain(self, domain_id: str) -> DomainResult:
+        return next(d for d in self.domains if d.id == domain_id)
+
+
+# --- the compiled questionnaire -------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    question: Question
+    order: int
+    scores: dict[Any, float] | None
+    total: float
+    visible_if: Expression | None
+
+
+def _compile(questionnaire: Questionnaire) -> tuple[_Item, ...]:
+    return questionnaire.cached("scoring.items", _build_items)
+
+
+def _build_items(questionnaire: Questionnaire) -> tuple[_Item, ...]:
+    items = []
+    for order, question in enumerate(questionnaire.questions):
+        scores, total = None, 0.0
+        if question.scored:
+            options = questionnaire.options_for(question)
+            scores = {o.value: o.score for o in options}
+            total = sum(o.score for o in options) if question.type == "multi" else max(o.score for o in options)
+        expression = parse(question.visible_if) if question.visible_if else None
+        items.append(_Item(question, order, scores, total, expression))
+    return tuple(items)
+
+
+def question_score(item: _Item, value: Value) -> float | None:
+    """The 0-1 score of a real answer; None for dont_know, na, unscored or missing."""
+    if item.scores is None or value is None or value == DONT_KNOW or value == NA or item.total <= 0:
+        return None
+    if item.question.type == "multi":
+        chosen = value if isinstance(value, list) else [value]
+        return min(1.0, sum(item.scores.get(v, 0.0) for v in chosen) / item.total)
+    score = item.scores.get(value)
+    return None if score is None else score / item.total
+
+
+# --- scoring ------------------------------------------------------------------------
+
+
+def score_response(questionnaire: Questionnaire, response: Response, targets: dict[str, int] | None = None) -> Result:
+    """Score one response; `targets` (domain -> phase) override the response's own."""
+    items = _compile(questionnaire)
+    questions = _question_results(items, response)
+    wanted = {**response.targets, **(targets or {})}
+    domains = tuple(_domain_result(questionnaire, d, questions, wanted.get(d.id, 4)) for d in questionnaire.domains)
+    overall = _overall(questionnaire, domains, questions)
+    from scoring.steps import next_steps
+
+    actions = next_steps(questionnaire, items, questions, domains, overall)
+    unknowns = tuple(q.id for q in questions.values() if q.visible and q.dont_know)
+    return Result(
+        questionnaire=questionnaire.id,
+        questionnaire_version=questionnaire.version,
+        title=questionnaire.title,
+        organisation=response.organisation,
+        overall=overall,
+        domains=domains,
+        questions=questions,
+        actions=actions,
+        unknowns=unknowns,
+        warnings=tuple(_warnings(questionnaire, response, domains, questions, overall)),
+    )
+
+
+def _question_results(items: tuple[_Item, ...], response: Response) -> dict[str, QuestionResult]:
+    results: dict[str, QuestionResult] = {}
+
+    def lookup(question_id: str) -> Value:
+        known = results.get(question_id)
+        if known is None or not known.visible or known.value in (DONT_KNOW, NA):
+            return None
+        return known.value
+
+    for item in items:
+        question = item.question
+        visible = item.visible_if is None or item.visible_if.evaluate(lookup)
+        answer = response.answers.get(question.id)
+        value = answer.value if answer is not None else None
+        score = question_score(item, value) if visible else None
+        note = answer.note if answer is not None else ""
+        results[question.id] = QuestionResult(
+            question.id, question.domain, question.phase, visible, value, score, item.scores is not None, note
+        )
+    return results
+
+
+def _phase_result(questionnaire: Questionnaire, scored: list[tuple[QuestionResult, float]], number: int) -> PhaseResult:
+    phase = questionnaire.phase(number)
+    visible = len(scored)
+    real = [(r.score, weight) for r, weight in scored if r.score is not None]
+    dont_know = sum(1 for r, _ in scored if r.dont_know)
+    na = sum(1 for r, _ in scored if r.not_applicable)
+    if real:
+        attainment = sum(s * w for s, w in real) / sum(w for _, w in real)
+        status = STATUS_ATTAINED if attainment >= phase.threshold - 1e-12 else STATUS_NOT_ATTAINED
+    elif na == visible:
+        attainment, status = None, STATUS_NOT_APPLICABLE
+    else:
+        attainment, status = None, STATUS_UNKNOWN if dont_know else STATUS_NOT_ANSWERED
+    return PhaseResult(number, phase.name, phase.threshold, attainment, status, visible, len(real), dont_know)
+
+
+def _domain_result(questionnaire: Questionnaire, domain, questions: dict[str, QuestionResult], target: int) -> DomainResult:
+    cells: dict[int, list[tuple[QuestionResult, float]]] = {1: [], 2: [], 3: [], 4: []}
+    for question in questionnaire.questions:
+        result = questions[question.id]
+        if question.domain == domain.id and question.scored and result.visible:
+            cells[question.phase].append((result, question.weight))
+    phases = tuple(_phase_result(questionnaire, cells[n], n) for n in range(1, 5))
+    visible = sum(p.visible for p in phases)
+    answered = sum(p.answered for p in phases)
+    achieved = 0
+    while achieved < 4 and phases[achieved].attained:
+        achieved += 1
+    assessed = answered > 0
+    index = None
+    if assessed:
+        index = 4.0 if achieved == 4 else achieved + (phases[achieved].attainment or 0.0)
+    return DomainResult(
+        id=domain.id,
+        name=domain.name,
+        weight=domain.weight,
+        assessed=assessed,
+        achieved=achieved if assessed else 0,
+        index=index,
+        phases=phases,
+        foundation_gap=assessed and _foundation_gap(phases),
+        target=target,
+        confidence=answered / visible if visible else 1.0,
+    )
+
+
+def _foundation_gap(phases: tuple[PhaseResult, ...]) -> bool:
+    """A later phase attained on real answers while an earlier one is not attained."""
+    for later in range(1, 4):
+        if phases[later].status == STATUS_ATTAINED and not all(p.attained for p in phases[:later]):
+            return True
+    return False
+
+
+def _overall(questionnaire: Questionnaire, domains: tuple[DomainResult, ...], questions: dict[str, QuestionResult]) -> Overall:
+    assessed = [d for d in domains if d.assessed]
+    visible = [q for q in questions.values() if q.visible and q.scored]
+    confidence = sum(1 for q in visible if q.score is not None) / len(visible) if visible else 0.0
+    if not assessed:
+        name = questionnaire.phase(1).name
+        return Overall(1, name, 0, False, 0.0, (), confidence, f"Phase 1 — {name} (no domain assessed yet)")
+    achieved = min(d.achieved for d in assessed)
+    limiting = tuple(d.id for d in assessed if d.achieved == achieved) if achieved < 4 else ()
+    index = sum(d.index * d.weight for d in assessed) / sum(d.weight for d in assessed)
+    phase = min(achieved + 1, 4)
+    name = questionnaire.phase(phase).name
+    overall = Overall(phase, name, achieved, achieved == 4, index, limiting, confidence, "")
+    return _with_summary(overall, domains)
+
+
+def _with_summary(overall: Overall, domains: tuple[DomainResult, ...]) -> Overall:
+    names = {d.id: d.name for d in domains}
+    if overall.complete:
+        text = f"All four phases achieved — {overall.phase_name} (index {overall.index:.1f} / 4)"
+    else:
+        done = f"phase {overall.achieved} achieved" if overall.achieved else "no phase achieved yet"
+        held = join_names([names[d] for d in overall.limiting_domains])
+        text = f"Phase {overall.phase} — {overall.phase_name} ({done}, index {overall.index:.1f} / 4), held back by {held}"
+    return Overall(overall.phase, overall.phase_name, overall.achieved, overall.complete, overall.index,
+                   overall.limiting_domains, overall.confidence, text)
+
+
+def join_names(names: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _warnings(questionnaire, response, domains, questions, overall) -> list[str]:
+    warnings = []
+    for domain in domains:
+        if not domain.assessed:
+            warnings.append(f"{domain.name} is not assessed: none of its questions has a real answer; it is left out of the overall phase and index.")
+    if not any(d.assessed for d in domains):
+        warnings.append("No domain has a real answer yet, so there is no result to show.")
+    if overall.confidence < LOW_CONFIDENCE:
+        warnings.append(f"Confidence is {overall.confidence:.0%}: fewer than {LOW_CONFIDENCE:.0%} of the questions have a real answer; resolve the unknowns before acting on the result.")
+    missing = [q.id for q in questionnaire.questions if q.required and questions[q.id].visible and not questions[q.id].answered]
+    if missing:
+        warnings.append(f"{len(missing)} required question(s) unanswered: {', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}")
+    hidden = [qid for qid, r in questions.items() if not r.visible and r.answered]
+    if hidden:
+        warnings.append(f"Answers to {len(hidden)} hidden question(s) were ignored: {', '.join(hidden[:5])}")
+    for domain in domains:
+        if domain.foundation_gap:
+            warnings.append(f"Foundation gap in {domain.name}: a later phase is attained while an earlier one is not.")
+    return warnings

@@ -1,0 +1,87 @@
+"""Prioritised next steps: which low answers to fix first, and why."""
+
+from __future__ import annotations
+
+from questionnaires.models import Questionnaire
+from scoring.engine import DomainResult, Overall, QuestionResult, Step
+
+PHASE_FACTORS = {0: 1.0, 1: 0.5}
+LATER_FACTOR = 0.25
+LIMITING_BOOST = 1.5
+EFFORT_ORDER = {"S": 0, "M": 1, "L": 2}
+HORIZONS = {"now": "Now (0–3 months)", "next": "Next (3–9 months)", "later": "Later (9–18 months)"}
+
+
+def phase_factor(offset: int) -> float:
+    """Discount for a practice `offset` phases beyond the domain's working phase."""
+    return PHASE_FACTORS.get(max(offset, 0), LATER_FACTOR)
+
+
+def horizon_of(offset: int) -> str:
+    """now: the working phase (or earlier); next: one phase on; later: beyond."""
+    return "now" if offset <= 0 else "next" if offset == 1 else "later"
+
+
+def next_steps(questionnaire: Questionnaire, items, questions: dict[str, QuestionResult],
+               domains: tuple[DomainResult, ...], overall: Overall) -> tuple[Step, ...]:
+    """Every visible low-scoring question with an action, ranked."""
+    by_id = {d.id: d for d in domains}
+    weights = {d.id: d.weight for d in questionnaire.domains}
+    candidates = []
+    for item in items:
+        question = item.question
+        result = questions[question.id]
+        domain = by_id[question.domain]
+        if question.action is None or result.score is None or result.score >= 1 or not result.visible:
+            continue
+        if question.phase > domain.target:
+            continue
+        candidates.append(_candidate(item, result, domain, weights[domain.id], domain.id in overall.limiting_domains))
+    candidates.sort(key=lambda c: c[0])
+    return tuple(_step(rank, c) for rank, c in enumerate(candidates, start=1))
+
+
+def _candidate(item, result: QuestionResult, domain: DomainResult, domain_weight: float, limiting: bool):
+    question = item.question
+    working = domain.working_phase or 4
+    offset = question.phase - working
+    gap = 1.0 - result.score
+    boost = LIMITING_BOOST if limiting else 1.0
+    priority = question.weight * domain_weight * gap * phase_factor(offset) * boost
+    key = (-round(priority, 9), -question.action.impact, EFFORT_ORDER[question.action.effort], item.order)
+    reason = _reason(question, domain, gap, domain_weight, offset, working, limiting, priority)
+    return key, question, result, horizon_of(offset), priority, reason
+
+
+def _reason(question, domain: DomainResult, gap: float, domain_weight: float, offset: int,
+            working: int, limiting: bool, priority: float) -> str:
+    if offset <= 0:
+        place = f"phase {question.phase} practice, {domain.name} works on phase {working} now"
+    else:
+        place = f"phase {question.phase} practice, {offset} phase{'s' if offset > 1 else ''} beyond {domain.name}'s working phase {working}"
+    parts = [f"gap {gap:.0%}", f"question weight {question.weight:g}", f"domain weight {domain_weight:g}",
+             f"phase factor {phase_factor(offset):g} ({place})"]
+    if limiting:
+        parts.append(f"×{LIMITING_BOOST:g} because {domain.name} limits the overall phase")
+    return "Priority " + f"{priority:.2f} = " + " × ".join(parts[:4]) + ("; " + parts[4] if limiting else "")
+
+
+def _step(rank: int, candidate) -> Step:
+    _, question, result, horizon, priority, reason = candidate
+    action = question.action
+    return Step(
+        rank=rank,
+        question=question.id,
+        domain=question.domain,
+        phase=question.phase,
+        horizon=horizon,
+        title=action.title,
+        detail=action.detail,
+        owner=action.owner,
+        effort=action.effort,
+        impact=action.impact,
+        kpi=action.kpi,
+        priority=round(priority, 4),
+        score=result.score,
+        reason=reason,
+    )
