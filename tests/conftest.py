@@ -1,0 +1,61 @@
+"""Small shared fixtures: questionnaires, answers, and databases to store them in."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import pytest
+
+from questionnaires import load_questionnaire
+from questionnaires.loader import LIBRARY
+
+DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).parent.parent
+POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+@pytest.fixture(scope="session")
+def tiny():
+    """Two domains, one question per cell: small enough to compute by hand."""
+    return load_questionnaire(DATA / "tiny.yaml")
+
+
+@pytest.fixture(scope="session")
+def ai_maturity():
+    return load_questionnaire(LIBRARY / "ai-maturity.yaml")
+
+
+@pytest.fixture(scope="session")
+def quick_check():
+    return load_questionnaire(LIBRARY / "quick-check.yaml")
+
+
+def _postgres_schema_url() -> tuple[str, str]:
+    """A fresh schema on the local PostgreSQL, so parallel runs never share tables."""
+    import psycopg
+
+    schema = f"test_{secrets.token_hex(6)}"
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/test", autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    return f"{POSTGRES}?options=-csearch_path%3D{schema}", schema
+
+
+def _drop_postgres_schema(schema: str) -> None:
+    import psycopg
+
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/test", autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """The URL of an empty database: an SQLite file, then a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'phasegate.db'}"
+        return
+    url, schema = _postgres_schema_url()
+    try:
+        yield url
+    finally:
+        _drop_postgres_schema(schema)
