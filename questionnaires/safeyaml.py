@@ -112,9 +112,11 @@ def _json_object(name: str, error: type[PhasegateError]):
 
 def _parse_yaml(text: str, name: str, error: type[PhasegateError], data: Any = None) -> Document:
     loader = yaml.SafeLoader(text)
+    document = Document(None, name)
     try:
         _check_events(text, name, error)
         node = loader.get_single_node()
+        built = None if node is None else _Builder(name, error, document.lines).build(node, (), 0)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark else None
@@ -122,12 +124,6 @@ def _parse_yaml(text: str, name: str, error: type[PhasegateError], data: Any = N
         raise error([Problem(name, line, "", f"invalid YAML: {reason}")])
     finally:
         loader.dispose()
-    document = Document(None, name)
-    if node is None:
-        document.data = data
-        return document
-    builder = _Builder(name, error, document.lines)
-    built = builder.build(node, (), 0)
     document.data = built if data is None else data
     return document
 
@@ -168,9 +164,9 @@ class _Builder:
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise self.error([Problem(self.name, key_node.start_mark.line + 1, "", "mapping keys must be plain values")])
-            key = self.constructor.construct_object(key_node)
-            if key == "<<" or key_node.tag == "tag:yaml.org,2002:merge":
+            if key_node.tag == "tag:yaml.org,2002:merge":
                 raise self.error([Problem(self.name, key_node.start_mark.line + 1, format_path(path), "merge keys (<<) are not allowed")])
+            key = self.constructor.construct_object(key_node)
             if isinstance(key, (list, dict)):
                 raise self.error([Problem(self.name, key_node.start_mark.line + 1, "", "mapping keys must be plain values")])
             if key in result:

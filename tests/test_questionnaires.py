@@ -1,0 +1,184 @@
+"""Questionnaire files: every shipped one loads; every kind of bad file gets a located message."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from questionnaires import QuestionnaireError, load_questionnaire, parse_questionnaire
+from questionnaires.loader import shipped_paths
+from questionnaires.schema import SCHEMA_PATH, schema_text
+from tests.conftest import DATA
+
+TINY = (DATA / "tiny.yaml").read_text(encoding="utf-8")
+DOMAINS = ("data", "governance", "mlops", "organization", "economics")
+
+
+def problems_of(text: str | bytes, name: str = "broken.yaml") -> list[str]:
+    with pytest.raises(QuestionnaireError) as caught:
+        parse_questionnaire(text, name)
+    return caught.value.lines()
+
+
+def edited(old: str, new: str) -> str:
+    assert old in TINY, f"fixture text not found: {old}"
+    return TINY.replace(old, new, 1)
+
+
+@pytest.mark.parametrize("path", shipped_paths(), ids=lambda p: p.name)
+def test_every_shipped_questionnaire_loads(path):
+    questionnaire = load_questionnaire(path)
+    assert questionnaire.id == path.stem
+
+
+@pytest.mark.parametrize("path", shipped_paths(), ids=lambda p: p.name)
+def test_every_shipped_questionnaire_points_editors_at_the_schema(path):
+    assert path.read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=../schema.json")
+
+
+def test_the_shipped_questionnaires_are_the_two_flagships():
+    assert sorted(p.stem for p in shipped_paths()) == ["ai-maturity", "quick-check"]
+
+
+def test_ai_maturity_has_two_questions_in_every_cell_and_complete_content(ai_maturity):
+    assert 40 <= len(ai_maturity.questions) <= 60
+    assert [d.id for d in ai_maturity.domains] == list(DOMAINS)
+    for domain in DOMAINS:
+        for phase in range(1, 5):
+            cell = [q for q in ai_maturity.questions if q.domain == domain and q.phase == phase and q.scored]
+            assert len(cell) >= 2, f"{domain} phase {phase} has {len(cell)} questions"
+    for question in ai_maturity.questions:
+        if not question.scored:
+            continue
+        assert question.help and question.evidence and question.allow_dont_know and question.action, question.id
+        assert all(o.description for o in ai_maturity.options_for(question)), question.id
+
+
+def test_quick_check_covers_every_domain_and_phase_in_five_minutes(quick_check):
+    assert quick_check.estimated_minutes <= 5
+    assert {q.domain for q in quick_check.questions} == set(DOMAINS)
+    assert {q.phase for q in quick_check.questions} == {1, 2, 3, 4}
+    for question in quick_check.questions:
+        assert question.action and question.help and question.evidence, question.id
+
+
+@pytest.mark.parametrize("path", shipped_paths(), ids=lambda p: p.name)
+def test_shipped_roadmap_phases_carry_the_four_phase_names(path):
+    phases = [p.name for p in load_questionnaire(path).roadmap.phases]
+    assert phases == ["Assess & Align", "Build the Foundation", "Launch & Learn", "Scale & Institutionalize"]
+
+
+def test_schema_file_is_in_sync_with_the_models():
+    assert SCHEMA_PATH.read_text(encoding="utf-8") == schema_text(), "run: python cli.py schema --out questionnaires/schema.json"
+
+
+def test_schema_rejects_unknown_keys_for_editors():
+    schema = json.loads(schema_text())
+    assert schema["additionalProperties"] is False
+    assert schema["$defs"]["Question"]["additionalProperties"] is False
+
+
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        ("    phase: 2\n    type: scale\n    scale: level\n    text: Are data",
+         "    phase: 5\n    type: scale\n    scale: level\n    text: Are data",
+         "broken.yaml:37 questions[1].phase: must be at most 4, got 5"),
+        ("    scale: level\n    text: Is there an AI governance board?",
+         "    scale: maturity5\n    text: Is there an AI governance board?",
+         "broken.yaml:63 questions[4].scale: unknown scale 'maturity5' (known: level)"),
+        ("    text: Is data quality monitored in production?",
+         "    text: Is data quality monitored in production?\n    colour: red",
+         "broken.yaml:48 questions[2].colour: unknown field; remove it or check its spelling"),
+        ("  - id: governance.approval", "  - id: governance.board",
+         "broken.yaml:66 questions[5].id: duplicate question id 'governance.board' (first used by questions[4])"),
+        ("    domain: governance\n    phase: 2", "    domain: govern\n    phase: 2",
+         "broken.yaml:67 questions[5].domain: unknown domain 'govern' (known: data, governance)"),
+        ("      - {value: lake, label: In a shared lake, score: 1}",
+         "      - {value: email, label: In a shared lake, score: 1}",
+         "broken.yaml:56 questions[3].options[1].value: duplicate option value 'email'"),
+        ("    visible_if: governance.board >= 2", "    visible_if: governance.notes == 'x'",
+         "questions[7].visible_if: 'governance.notes' is not an earlier question"),
+        ("    visible_if: governance.board >= 2", "    visible_if: governance.board >=",
+         "questions[7].visible_if: expression ends too early"),
+        ("    visible_if: governance.board >= 2", "    visible_if: __import__('os')",
+         "questions[7].visible_if: cannot read '__import__('os')'"),
+        ("id: tiny\n", "id: tiny\nid: other\n", "broken.yaml:3 id: duplicate key 'id'; each key may appear once"),
+        ("version: 1.0.0", "version: one", "broken.yaml:3 version: 'one' does not have the expected form (a semantic version such as 1.0.0)"),
+        ("    - {number: 4, name: Scale & Institutionalize, summary: Standardise and fund.}",
+         "    - {number: 3, name: Scale & Institutionalize, summary: Standardise and fund.}",
+         "roadmap.phases: phases must be numbered 1, 2, 3, 4 in order, got [1, 2, 3, 3]"),
+    ],
+    ids=["phase-out-of-range", "unknown-scale", "unknown-key", "duplicate-id", "unknown-domain", "duplicate-option",
+         "visible-if-later-question", "visible-if-incomplete", "visible-if-no-eval", "duplicate-key", "bad-version",
+         "phases-out-of-order"],
+)
+def test_bad_questionnaire_gets_a_located_message(old, new, expected):
+    assert any(expected in line for line in problems_of(edited(old, new))), problems_of(edited(old, new))
+
+
+def test_a_domain_phase_cell_without_questions_is_named():
+    text = edited("    domain: data\n    phase: 4", "    domain: data\n    phase: 3")
+    assert "broken.yaml:24 domains[0]: domain 'data' has no scored question in phase 4; every domain needs at least one per phase" in problems_of(text)
+
+
+def test_several_problems_are_all_listed():
+    text = edited("    phase: 2\n    type: scale", "    phase: 9\n    type: scale")
+    text = text.replace("    text: Is data quality monitored in production?", "    txt: oops", 1)
+    lines = problems_of(text)
+    assert len(lines) == 3, lines
+    assert any("phase: must be at most 4" in line for line in lines)
+    assert any("questions[2].text: required field is missing" in line for line in lines)
+    assert any("questions[2].txt: unknown field" in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("base: &b {x: 1}\nother: *b\n", "broken.yaml:1: YAML anchors and aliases (&, *) are not allowed"),
+        ("a: [" * 30 + "]" * 30, "nesting is deeper than 24 levels"),
+        ("id: [unclosed\n", "broken.yaml:2: invalid YAML"),
+        ("- just\n- a list\n", "expected a mapping with id, version, title"),
+        ("<<: {id: x}\n", "merge keys (<<) are not allowed"),
+        ("id: !!python/object:os.system ls\n", "invalid YAML"),
+    ],
+    ids=["alias", "too-deep", "syntax", "not-a-mapping", "merge-key", "python-tag"],
+)
+def test_unsafe_or_malformed_yaml_is_refused(text, expected):
+    assert any(expected in line for line in problems_of(text)), problems_of(text)
+
+
+def test_a_file_over_two_megabytes_is_refused():
+    assert problems_of(b"# " + b"x" * (2 * 1024 * 1024) + b"\n") == ["broken.yaml: file is larger than 2 MB; split it or remove unused content"]
+
+
+def test_a_file_that_is_not_utf8_is_refused_with_its_line():
+    assert problems_of("id: tiny\ntitle: Caf\xe9\n".encode("latin-1")) == ["broken.yaml:2: file is not UTF-8 text; save it with UTF-8 encoding"]
+
+
+def test_a_byte_order_mark_is_tolerated():
+    assert parse_questionnaire(b"\xef\xbb\xbf" + TINY.encode("utf-8"), "tiny.yaml").id == "tiny"
+
+
+def test_a_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(QuestionnaireError, match="missing.yaml: cannot read file"):
+        load_questionnaire(tmp_path / "missing.yaml")
+
+
+def test_anchors_describe_each_scale_level_for_one_question(tiny):
+    data = yaml.safe_load(TINY)
+    data["questions"][0]["anchors"] = {0: "No list anywhere.", 4: "A catalogue updated by owners weekly."}
+    questionnaire = parse_questionnaire(yaml.safe_dump(data), "anchored.yaml")
+    options = questionnaire.options_for(questionnaire.questions[0])
+    assert [o.description for o in options][0] == "No list anywhere."
+    assert [o.description for o in options][4] == "A catalogue updated by owners weekly."
+    assert [o.description for o in options][1] == "Individuals do it sometimes."
+
+
+def test_anchors_for_values_the_scale_lacks_are_refused():
+    data = yaml.safe_load(TINY)
+    data["questions"][0]["anchors"] = {7: "Beyond the scale."}
+    lines = problems_of(yaml.safe_dump(data))
+    assert any("questions[0].anchors[7]: 7 is not a value of scale 'level'" in line for line in lines), lines
