@@ -1,0 +1,133 @@
+"""Invariants of the scoring model, checked on generated responses (hypothesis)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from questionnaires.expressions import parse
+from questionnaires.loader import shipped_paths
+from questionnaires import load_questionnaire
+from scoring import DONT_KNOW, NA, Answer, Response, score_response
+from tests.conftest import DATA
+
+QUESTIONNAIRES = [load_questionnaire(DATA / "tiny.yaml")] + [load_questionnaire(p) for p in shipped_paths()]
+PROPERTY_SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def referenced(questionnaire) -> set[str]:
+    """Questions some visible_if depends on: changing them may show or hide others."""
+    return {name for q in questionnaire.questions if q.visible_if for name in parse(q.visible_if).references}
+
+
+def choices(questionnaire, question) -> list:
+    values = [o.value for o in questionnaire.options_for(question)]
+    if question.type == "multi":
+        values = [[v] for v in values] + [values[:2]]
+    return values + [DONT_KNOW] * question.allow_dont_know + [NA] * question.allow_na + [None]
+
+
+@st.composite
+def responses(draw, questionnaire):
+    answers = {}
+    for question in questionnaire.questions:
+        if not question.scored:
+            continue
+        value = draw(st.sampled_from(choices(questionnaire, question)))
+        if value is not None:
+            answers[question.id] = Answer(value)
+    return Response(questionnaire.id, questionnaire.version, answers)
+
+
+def with_answer(response: Response, question_id: str, value) -> Response:
+    answers = dict(response.answers)
+    answers[question_id] = Answer(value)
+    return Response(response.questionnaire, response.questionnaire_version, answers)
+
+
+def rising_pairs(questionnaire, question):
+    """(lower, higher) option values of a single-valued question."""
+    options = sorted(questionnaire.options_for(question), key=lambda o: o.score)
+    return [(a.value, b.value) for a in options for b in options if a.score < b.score]
+
+
+@pytest.mark.parametrize("questionnaire", QUESTIONNAIRES, ids=lambda q: q.id)
+def test_raising_one_answer_never_lowers_its_domain_index_or_the_overall_index(questionnaire):
+    independent = [q for q in questionnaire.questions
+                   if q.type in ("scale", "single", "yes_no") and q.id not in referenced(questionnaire)]
+
+    @PROPERTY_SETTINGS
+    @given(response=responses(questionnaire), data=st.data())
+    def check(response, data):
+        question = data.draw(st.sampled_from(independent))
+        low, high = data.draw(st.sampled_from(rising_pairs(questionnaire, question)))
+        before = score_response(questionnaire, with_answer(response, question.id, low))
+        after = score_response(questionnaire, with_answer(response, question.id, high))
+        assert after.domain(question.domain).index >= before.domain(question.domain).index
+        assert after.overall.index >= before.overall.index - 1e-12
+
+    check()
+
+
+@pytest.mark.parametrize("questionnaire", [q for q in QUESTIONNAIRES if any(x.allow_na for x in q.questions)], ids=lambda q: q.id)
+def test_setting_a_question_to_na_never_changes_another_questions_contribution(questionnaire):
+    candidates = [q for q in questionnaire.questions if q.allow_na and q.id not in referenced(questionnaire)]
+
+    @PROPERTY_SETTINGS
+    @given(response=responses(questionnaire), data=st.data())
+    def check(response, data):
+        question = data.draw(st.sampled_from(candidates))
+        before = score_response(questionnaire, response)
+        after = score_response(questionnaire, with_answer(response, question.id, NA))
+        for qid, result in after.questions.items():
+            if qid != question.id:
+                assert result.score == before.questions[qid].score
+
+    check()
+
+
+@pytest.mark.parametrize("questionnaire", QUESTIONNAIRES, ids=lambda q: q.id)
+def test_a_domain_that_misses_phase_one_never_achieves_a_later_phase(questionnaire):
+    @PROPERTY_SETTINGS
+    @given(response=responses(questionnaire))
+    def check(response):
+        for domain in score_response(questionnaire, response).domains:
+            if not domain.phases[0].attained:
+                assert domain.achieved == 0
+                assert domain.index is None or domain.index < 1
+
+    check()
+
+
+@pytest.mark.parametrize("questionnaire", QUESTIONNAIRES, ids=lambda q: q.id)
+def test_the_same_input_always_gives_the_same_ranking(questionnaire):
+    @PROPERTY_SETTINGS
+    @given(response=responses(questionnaire), seed=st.integers(0, 2**32))
+    def check(response, seed):
+        shuffled = list(response.answers.items())
+        random.Random(seed).shuffle(shuffled)
+        again = Response(response.questionnaire, response.questionnaire_version, dict(shuffled))
+        first, second = score_response(questionnaire, response), score_response(questionnaire, again)
+        assert [(s.question, s.priority) for s in first.actions] == [(s.question, s.priority) for s in second.actions]
+        assert first.overall == second.overall
+
+    check()
+
+
+@pytest.mark.parametrize("questionnaire", QUESTIONNAIRES, ids=lambda q: q.id)
+def test_index_stays_between_zero_and_four_and_matches_achieved(questionnaire):
+    @PROPERTY_SETTINGS
+    @given(response=responses(questionnaire))
+    def check(response):
+        result = score_response(questionnaire, response)
+        for domain in result.domains:
+            if domain.assessed:
+                assert domain.achieved <= domain.index <= 4
+                assert domain.index < domain.achieved + 1 or domain.achieved == 4
+        assert 0 <= result.overall.index <= 4
+        assert result.overall.phase == min(result.overall.achieved + 1, 4)
+
+    check()
