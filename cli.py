@@ -65,17 +65,17 @@ def schema(out: Path | None) -> None:
         click.echo(text, nl=False)
 
 
-def load_scored(answers: Path, questionnaire_path: Path | None, targets: tuple[str, ...] = ()) -> Result:
+def load_scored(answers: Path, questionnaire_path: Path | None, targets: dict[str, int] | None = None) -> Result:
     """Read an answers file, check it against its questionnaire, and score it."""
     if questionnaire_path is not None:
         questionnaire = load_questionnaire(questionnaire_path)
     else:
         questionnaire = find_questionnaire(questionnaire_id_of(answers))
     response = read_answers(answers, questionnaire)
-    return score_response(questionnaire, response, parse_targets(targets))
+    return score_response(questionnaire, response, targets)
 
 
-def parse_targets(pairs: tuple[str, ...]) -> dict[str, int]:
+def parse_targets(ctx, param, pairs: tuple[str, ...]) -> dict[str, int]:
     """`governance=3` pairs into a mapping; a usage error when malformed."""
     targets = {}
     for pair in pairs:
@@ -90,7 +90,7 @@ questionnaire_option = click.option(
     "--questionnaire", "questionnaire_path", type=click.Path(dir_okay=False, path_type=Path),
     help="Questionnaire file to use instead of the shipped one the answers name.",
 )
-target_option = click.option("--target", "targets", multiple=True, metavar="DOMAIN=PHASE",
+target_option = click.option("--target", "targets", multiple=True, metavar="DOMAIN=PHASE", callback=parse_targets,
                              help="Target phase for a domain (repeatable); overrides the answers file.")
 
 
@@ -99,7 +99,7 @@ target_option = click.option("--target", "targets", multiple=True, metavar="DOMA
 @questionnaire_option
 @target_option
 @click.option("--format", "output", type=click.Choice(["json", "table"]), default="table", show_default=True)
-def score(answers: Path, questionnaire_path: Path | None, targets: tuple[str, ...], output: str) -> None:
+def score(answers: Path, questionnaire_path: Path | None, targets: dict[str, int], output: str) -> None:
     """Score an answers file (YAML or JSON) and print the result."""
     try:
         result = load_scored(answers, questionnaire_path, targets)
