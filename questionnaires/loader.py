@@ -62,6 +62,8 @@ def _describe(error: dict) -> str:
         bounds = {"greater_than_equal": "at least {ge}", "less_than_equal": "at most {le}",
                   "greater_than": "more than {gt}", "less_than": "less than {lt}"}[kind].format(**ctx)
         return f"must be {bounds}, got {got!r}"
+    if kind == "string_type" and isinstance(got, (int, float)) and not isinstance(got, bool):
+        return f"must be text, got the number {got!r}; put it in quotes, e.g. '{got}.0' for a version"
     if kind == "literal_error":
         return f"must be one of {ctx.get('expected')}, got {got!r}"
     if kind == "string_pattern_mismatch":
