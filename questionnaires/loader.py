@@ -63,7 +63,8 @@ def _describe(error: dict) -> str:
                   "greater_than": "more than {gt}", "less_than": "less than {lt}"}[kind].format(**ctx)
         return f"must be {bounds}, got {got!r}"
     if kind == "string_type" and isinstance(got, (int, float)) and not isinstance(got, bool):
-        return f"must be text, got the number {got!r}; put it in quotes, e.g. '{got}.0' for a version"
+        example = " and write all three parts, e.g. '1.0.0'" if error["loc"][-1:] == ("version",) else ""
+        return f"must be text, got the number {got!r}; put it in quotes{example}"
     if kind == "literal_error":
         return f"must be one of {ctx.get('expected')}, got {got!r}"
     if kind == "string_pattern_mismatch":
