@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from questionnaires import PhasegateError, find_questionnaire, load_questionnaire
-from questionnaires.loader import shipped_paths
+from questionnaires.loader import available_paths
 from questionnaires.schema import schema_text
 from scoring import read_answers, result_to_dict, score_response
 from scoring.answers import questionnaire_id_of
@@ -39,9 +39,9 @@ def main() -> None:
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 def validate(files: tuple[Path, ...]) -> None:
-    """Check questionnaire files (default: every shipped one); list every problem."""
+    """Check questionnaire files (default: every available one); list every problem."""
     problems = []
-    for path in files or tuple(shipped_paths()):
+    for path in files or tuple(available_paths()):
         try:
             questionnaire = load_questionnaire(path)
         except PhasegateError as exc:

@@ -209,17 +209,32 @@ def shipped_paths() -> list[Path]:
     return sorted(LIBRARY.glob("*.yaml"))
 
 
+def available_paths() -> list[Path]:
+    """The shipped questionnaire files plus those in PHASEGATE_QUESTIONNAIRES, if set."""
+    from config import setting
+
+    extra = setting("PHASEGATE_QUESTIONNAIRES")
+    more = sorted(Path(extra).glob("*.yaml")) + sorted(Path(extra).glob("*.yml")) if extra else []
+    return shipped_paths() + more
+
+
 @lru_cache(maxsize=32)
 def _load_cached(path: str, mtime: float) -> Questionnaire:
     return load_questionnaire(path)
 
 
 def shipped_questionnaires() -> dict[str, Questionnaire]:
-    """The shipped questionnaires by id (cached until a file changes)."""
+    """The available questionnaires by id (cached until a file changes)."""
     result = {}
-    for path in shipped_paths():
-        questionnaire = _load_cached(str(path), path.stat().st_mtime)
-        result[questionnaire.id] = questionnaire
+    shipped = set(shipped_paths())
+    for path in available_paths():
+        try:
+            questionnaire = _load_cached(str(path), path.stat().st_mtime)
+        except (QuestionnaireError, OSError):
+            if path in shipped:
+                raise
+            continue  # an invalid extra file is left out; `cli.py validate` names its problems
+        result.setdefault(questionnaire.id, questionnaire)
     return result
 
 
@@ -228,5 +243,5 @@ def find_questionnaire(questionnaire_id: str) -> Questionnaire:
     library = shipped_questionnaires()
     if questionnaire_id not in library:
         known = ", ".join(sorted(library)) or "none"
-        raise QuestionnaireError(f"unknown questionnaire '{questionnaire_id}' (shipped: {known}); pass --questionnaire PATH for another file")
+        raise QuestionnaireError(f"unknown questionnaire '{questionnaire_id}' (available: {known}); pass --questionnaire PATH for another file")
     return library[questionnaire_id]

@@ -93,7 +93,7 @@ def test_score_names_an_unknown_questionnaire(tmp_path):
     bad.write_text((DATA / "tiny-answers.yaml").read_text().replace("questionnaire: tiny", "questionnaire: nonesuch"))
     result = run("score", str(bad))
     assert result.exit_code == 1
-    assert "unknown questionnaire 'nonesuch' (shipped: ai-maturity, quick-check)" in result.output
+    assert "unknown questionnaire 'nonesuch' (available: ai-maturity, quick-check)" in result.output
 
 
 def test_score_of_a_missing_file_is_invalid_input(tmp_path):
@@ -106,3 +106,11 @@ def test_score_of_a_missing_file_is_invalid_input(tmp_path):
                                   ("score", ANSWERS, "--target", "governance")])
 def test_usage_errors_exit_with_two(args):
     assert run(*args).exit_code == 2
+
+
+def test_score_finds_questionnaires_in_the_extra_folder(tmp_path, monkeypatch):
+    (tmp_path / "tiny.yaml").write_text((DATA / "tiny.yaml").read_text())
+    monkeypatch.setenv("PHASEGATE_QUESTIONNAIRES", str(tmp_path))
+    result = run("score", ANSWERS, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["overall"]["limiting_domains"] == ["governance"]
