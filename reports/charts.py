@@ -1,0 +1,107 @@
+"""Altair chart specs over a scored Result: the same charts serve the app and the PDF."""
+
+from __future__ import annotations
+
+import altair as alt
+
+from scoring.engine import Result
+
+FONT = "DejaVu Sans"
+INK = "#1d2733"
+MUTED = "#6b7785"
+GRID = "#e3e7ec"
+DEFAULT_ACCENT = "#1f5f8b"
+WIDTH = 470
+
+
+def _themed(chart: alt.Chart) -> alt.Chart:
+    """Quiet typography and no chart border, in the report's font."""
+    return chart.configure(font=FONT).configure_view(stroke=None).configure_axis(
+        labelColor=INK, titleColor=MUTED, labelFontSize=11, titleFontSize=10, titleFontWeight="normal",
+        gridColor=GRID, domainColor=GRID, tickColor=GRID,
+    ).configure_legend(labelFontSize=10, titleFontSize=10, titleColor=MUTED, labelColor=INK)
+
+
+def _domain_rows(result: Result) -> list[dict]:
+    return [
+        {
+            "domain": d.name,
+            "index": round(d.index, 2) if d.assessed else 0.0,
+            "label": f"{d.index:.1f}" if d.assessed else "not assessed",
+            "target": d.target,
+            "status": "Limiting" if d.id in result.overall.limiting_domains else "Assessed" if d.assessed else "Not assessed",
+        }
+        for d in result.domains
+    ]
+
+
+def domain_chart(result: Result, accent: str = DEFAULT_ACCENT) -> alt.Chart:
+    """Each domain's maturity index (0-4) as a bar, with its target phase as a tick."""
+    rows = _domain_rows(result)
+    order = [r["domain"] for r in rows]
+    height = max(60, 30 * len(rows))
+    y = alt.Y("domain:N", sort=order, title=None, axis=alt.Axis(labelLimit=160, ticks=False, domain=False))
+    base = alt.Chart(alt.Data(values=rows)).encode(y=y)
+    bars = base.mark_bar(height=16, cornerRadiusEnd=2).encode(
+        x=alt.X("index:Q", scale=alt.Scale(domain=[0, 4]), title="Maturity index (phases completed)",
+                axis=alt.Axis(values=[0, 1, 2, 3, 4], format="d", grid=True)),
+        color=alt.Color("status:N", title=None,
+                        scale=alt.Scale(domain=["Assessed", "Limiting", "Not assessed"], range=[accent, "#c2562d", "#b8c0c8"]),
+                        legend=alt.Legend(orient="bottom", symbolType="square")),
+    )
+    targets = base.mark_tick(thickness=3, size=26, color=INK).encode(x="target:Q")
+    labels = base.mark_text(align="left", dx=6, fontSize=11, color=INK).encode(x="index:Q", text="label:N")
+    return _themed(alt.layer(bars, targets, labels).properties(width=WIDTH, height=height, title=alt.Title(
+        "Index per domain; the dark tick marks the target phase", fontSize=11, color=MUTED, fontWeight="normal", anchor="start")))
+
+
+def _heat_rows(result: Result) -> list[dict]:
+    rows = []
+    for d in result.domains:
+        for p in d.phases:
+            rows.append({
+                "domain": d.name,
+                "phase": f"{p.number} {p.name}",
+                "attainment": p.attainment,
+                "label": _cell_label(p.attainment, p.status, p.attained),
+                "dark": p.attainment is not None and p.attainment >= 0.6,
+            })
+    return rows
+
+
+def _cell_label(attainment: float | None, status: str, attained: bool) -> str:
+    if status == "not_applicable":
+        return "n/a"
+    if status == "unknown":
+        return "unknown"
+    if attainment is None:
+        return "–"
+    return f"{attainment:.0%}" + (" ✓" if attained else "")
+
+
+def heatmap(result: Result) -> alt.Chart:
+    """Domain × phase attainment; ✓ marks a phase at or above its threshold."""
+    rows = _heat_rows(result)
+    domains = [d.name for d in result.domains]
+    phases = [f"{p.number} {p.name}" for p in result.domains[0].phases] if result.domains else []
+    base = alt.Chart(alt.Data(values=rows)).encode(
+        x=alt.X("phase:N", sort=phases, title=None, axis=alt.Axis(orient="top", labelAngle=0, labelLimit=120, ticks=False, domain=False, labelFontSize=10)),
+        y=alt.Y("domain:N", sort=domains, title=None, axis=alt.Axis(labelLimit=160, ticks=False, domain=False)),
+    )
+    cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
+        color=alt.Color("attainment:Q", title="Attainment", scale=alt.Scale(domain=[0, 1], scheme="blues"),
+                        legend=alt.Legend(format=".0%", orient="bottom", gradientLength=160)),
+    )
+    nulls = base.mark_rect(stroke="white", strokeWidth=2, color="#eef1f4").transform_filter("datum.attainment === null")
+    text = base.mark_text(fontSize=11).encode(
+        text="label:N",
+        color=alt.condition("datum.dark", alt.value("white"), alt.value(INK)),
+    )
+    return _themed(alt.layer(nulls, cells, text).properties(width=WIDTH, height=max(60, 30 * len(domains))))
+
+
+def chart_svg(chart: alt.Chart) -> str:
+    """The chart as an SVG document (text escaped by Vega)."""
+    import vl_convert
+
+    return vl_convert.vegalite_to_svg(chart.to_dict())

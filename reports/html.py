@@ -1,0 +1,223 @@
+"""The report as HTML: a view of the scored result, rendered by Jinja2 with autoescape on."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from questionnaires.models import Question, Questionnaire
+from reports import charts
+from reports.branding import Branding
+from scoring.answers import DONT_KNOW, NA
+from scoring.engine import LOW_CONFIDENCE, DomainResult, QuestionResult, Result, Step, join_names
+from scoring.steps import HORIZONS, LATER_FACTOR, LIMITING_BOOST, PHASE_FACTORS
+
+TEMPLATES = Path(__file__).parent / "templates"
+ASSETS = Path(__file__).parent / "assets"
+MAX_SHOWN_NAME = 200
+ROADMAP_STEPS_PER_PHASE = 10
+TOP_STEPS = 5
+SHOWN_ANSWERS = 3
+STATUS_TEXT = {
+    "attained": "Attained",
+    "not_attained": "Not attained",
+    "not_applicable": "Does not apply",
+    "unknown": "Unknown (all don't know)",
+    "not_answered": "Not answered",
+}
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """The Jinja2 environment, built once per process; autoescape is on for every template."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["pct"] = lambda value: "–" if value is None else f"{value:.0%}"
+    env.filters["num"] = lambda value, digits=1: "–" if value is None else f"{value:.{digits}f}"
+    env.filters["shorten"] = shorten
+    return env
+
+
+@lru_cache(maxsize=1)
+def stylesheet() -> Markup:
+    """Our own print stylesheet, inlined so a saved HTML report looks the same as the PDF."""
+    return Markup((TEMPLATES / "report.css").read_text(encoding="utf-8"))
+
+
+def shorten(text: str, limit: int = MAX_SHOWN_NAME) -> str:
+    """Text cut to `limit` characters with an ellipsis (for names in headers and titles)."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    """One question as the report shows it: text, the answer's label, score and note."""
+
+    question: Question
+    result: QuestionResult
+    answer: str
+    domain: str
+
+    @property
+    def score(self) -> float | None:
+        return self.result.score
+
+    @property
+    def note(self) -> str:
+        return self.result.note
+
+
+@dataclass(frozen=True)
+class DomainView:
+    """One domain section: its result, description, best and worst answers, notes."""
+
+    result: DomainResult
+    description: str
+    strongest: tuple[AnswerView, ...]
+    weakest: tuple[AnswerView, ...]
+    notes: tuple[AnswerView, ...]
+    answers: tuple[AnswerView, ...]
+    unknowns: int
+    limiting: bool
+    steps: tuple[Step, ...]
+
+
+def render_html(questionnaire: Questionnaire, result: Result, branding: Branding | None = None, *,
+                workshop=None, generated: dt.date | None = None, chart_images: dict[str, str] | None = None) -> str:
+    """The full report as one HTML document (styles inlined, charts as data: URIs)."""
+    context = report_context(questionnaire, result, branding, workshop=workshop, generated=generated)
+    context["charts"] = chart_images if chart_images is not None else chart_uris(result, context["brand"].color)
+    return environment().get_template("report.html.j2").render(context)
+
+
+def chart_uris(result: Result, accent: str = charts.DEFAULT_ACCENT) -> dict[str, str]:
+    """The report's charts as SVG `data:` URIs, keyed by stable chart name."""
+    made = {"domains": charts.domain_chart(result, accent), "heatmap": charts.heatmap(result)}
+    return {name: svg_uri(charts.chart_svg(chart)) for name, chart in made.items()}
+
+
+def svg_uri(svg: str) -> str:
+    """An SVG document as a base64 `data:` URI."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def report_context(questionnaire: Questionnaire, result: Result, branding: Branding | None = None, *,
+                   workshop=None, generated: dt.date | None = None) -> dict:
+    """Everything the template needs, computed here so the template only lays out."""
+    brand = branding or Branding()
+    generated = generated or dt.date.today()
+    answers = {q.id: _answer_view(questionnaire, q, result) for q in questionnaire.questions}
+    names = {d.id: d.name for d in result.domains}
+    return {
+        "q": questionnaire,
+        "r": result,
+        "brand": brand,
+        "css": stylesheet(),
+        "workshop": workshop,
+        "organisation": shorten(result.organisation or "Unnamed organisation"),
+        "generated": generated,
+        "generated_text": f"{generated.day} {generated:%B %Y}",
+        "phases": _phase_track(questionnaire, result),
+        "limiting": join_names([names[d] for d in result.overall.limiting_domains]),
+        "low_confidence": result.overall.confidence < LOW_CONFIDENCE,
+        "low_confidence_limit": LOW_CONFIDENCE,
+        "top_steps": result.actions[:TOP_STEPS],
+        "domain_names": names,
+        "domains": [_domain_view(questionnaire, d, result, answers) for d in result.domains],
+        "horizons": [(key, label, [s for s in result.actions if s.horizon == key]) for key, label in HORIZONS.items()],
+        "roadmap": _roadmap(questionnaire, result),
+        "unknowns": [answers[qid] for qid in result.unknowns],
+        "method": _method(questionnaire),
+        "status_text": STATUS_TEXT,
+    }
+
+
+def answer_label(questionnaire: Questionnaire, question: Question, result: QuestionResult) -> str:
+    """The answer as a person reads it: option labels, never raw values."""
+    value = result.value
+    if not result.visible:
+        return "Not asked (skipped by an earlier answer)"
+    if value is None:
+        return "Not answered"
+    if value == DONT_KNOW:
+        return "Don't know"
+    if value == NA:
+        return "Not applicable"
+    if question.type in ("number", "text"):
+        return f"{value:g}" if isinstance(value, float) else str(value)
+    labels = {o.value: o.label for o in questionnaire.options_for(question)}
+    chosen = value if isinstance(value, list) else [value]
+    return ", ".join(labels.get(v, str(v)) for v in chosen)
+
+
+def _answer_view(questionnaire: Questionnaire, question: Question, result: Result) -> AnswerView:
+    qr = result.questions[question.id]
+    return AnswerView(question, qr, answer_label(questionnaire, question, qr), result.domain(question.domain).name)
+
+
+def _domain_view(questionnaire: Questionnaire, domain: DomainResult, result: Result, answers: dict) -> DomainView:
+    mine = tuple(answers[q.id] for q in questionnaire.questions if q.domain == domain.id)
+    scored = [a for a in mine if a.result.visible and a.score is not None]
+    best = sorted(scored, key=lambda a: -a.score)[:SHOWN_ANSWERS]
+    worst = [a for a in sorted(scored, key=lambda a: a.score) if a not in best and a.score < 1][:SHOWN_ANSWERS]
+    return DomainView(
+        result=domain,
+        description=questionnaire.domain(domain.id).description,
+        strongest=tuple(a for a in best if a.score > 0),
+        weakest=tuple(worst),
+        notes=tuple(a for a in mine if a.note.strip()),
+        answers=mine,
+        unknowns=sum(1 for a in mine if a.result.visible and a.result.dont_know),
+        limiting=domain.id in result.overall.limiting_domains,
+        steps=tuple(s for s in result.actions if s.domain == domain.id)[:SHOWN_ANSWERS],
+    )
+
+
+def _phase_track(questionnaire: Questionnaire, result: Result) -> list[dict]:
+    """The four phases with the organisation's state in each: done, current or ahead."""
+    overall = result.overall
+    track = []
+    for phase in questionnaire.roadmap.phases:
+        if phase.number <= overall.achieved:
+            state = "done"
+        elif phase.number == overall.phase and not overall.complete:
+            state = "current"
+        else:
+            state = "ahead"
+        track.append({"phase": phase, "state": state})
+    return track
+
+
+def _roadmap(questionnaire: Questionnaire, result: Result) -> list[dict]:
+    columns = []
+    for item in _phase_track(questionnaire, result):
+        steps = [s for s in result.actions if s.phase == item["phase"].number]
+        columns.append({**item, "steps": steps[:ROADMAP_STEPS_PER_PHASE],
+                        "more": max(0, len(steps) - ROADMAP_STEPS_PER_PHASE), "total": len(steps)})
+    return columns
+
+
+def _method(questionnaire: Questionnaire) -> dict:
+    thresholds = sorted({p.threshold for p in questionnaire.roadmap.phases})
+    return {
+        "thresholds": thresholds,
+        "same_threshold": len(thresholds) == 1,
+        "now": PHASE_FACTORS[0],
+        "next": PHASE_FACTORS[1],
+        "later": LATER_FACTOR,
+        "boost": LIMITING_BOOST,
+        "low_confidence": LOW_CONFIDENCE,
+        "horizons": HORIZONS,
+    }
