@@ -1,0 +1,213 @@
+"""Assessments and their answers: the only module with queries for them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from questionnaires.errors import AnswersError
+from scoring.answers import MAX_NOTE, Answer, Response
+from storage.engine import writing
+from storage.tables import answers, assessments
+
+TOKEN_BYTES = 32  # 256 bits; the token is the only key to a private assessment
+MAX_TOKEN_LENGTH = 64
+MAX_ORGANISATION = 200
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """One stored assessment; `token` is its private resume key."""
+
+    id: int
+    token: str
+    questionnaire_id: str
+    questionnaire_version: str
+    organisation: str = ""
+    role: str | None = None
+    targets: dict[str, int] = field(default_factory=dict)
+    workshop_id: int | None = None
+    created_at: dt.datetime | None = None
+    updated_at: dt.datetime | None = None
+    finished_at: dt.datetime | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.finished_at is not None
+
+
+def now() -> dt.datetime:
+    """The current time in UTC."""
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def new_token() -> str:
+    """A fresh random resume token (256 bits, URL-safe)."""
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def create_assessment(engine: Engine, questionnaire_id: str, questionnaire_version: str, *, organisation: str = "",
+                      role: str | None = None, targets: dict[str, int] | None = None,
+                      workshop_id: int | None = None) -> Assessment:
+    """Start a new assessment and return it with its token."""
+    with writing(engine) as conn:
+        return _create(conn, questionnaire_id, questionnaire_version, organisation, role, targets, workshop_id)
+
+
+def _create(conn: Connection, questionnaire_id: str, version: str, organisation: str, role: str | None,
+            targets: dict[str, int] | None, workshop_id: int | None) -> Assessment:
+    stamp = now()
+    row = {
+        "token": new_token(), "questionnaire_id": questionnaire_id, "questionnaire_version": version,
+        "organisation": _organisation(organisation), "role": role, "targets": dict(targets or {}),
+        "workshop_id": workshop_id, "created_at": stamp, "updated_at": stamp, "finished_at": None,
+    }
+    new_id = conn.execute(insert(assessments).values(row).returning(assessments.c.id)).scalar_one()
+    return Assessment(id=new_id, **row)
+
+
+def import_response(engine: Engine, response: Response, workshop_id: int | None = None) -> Assessment:
+    """Store a whole response (an uploaded answers file) as a new assessment, in one transaction."""
+    with writing(engine) as conn:
+        assessment = _create(conn, response.questionnaire, response.questionnaire_version, response.organisation,
+                             response.role, response.targets, workshop_id)
+        _upsert_answers(conn, assessment.id, response.answers, ("value", "note"))
+    return assessment
+
+
+def find_assessment(engine: Engine, token: str | None) -> Assessment | None:
+    """The assessment with this resume token, or None when there is none."""
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        return None
+    with engine.connect() as conn:
+        row = conn.execute(select(assessments).where(assessments.c.token == token)).mappings().first()
+    return _assessment(row) if row else None
+
+
+def list_assessments(engine: Engine, questionnaire_id: str | None = None) -> list[Assessment]:
+    """Every stored assessment (of one questionnaire, if given), oldest first."""
+    query = select(assessments).order_by(assessments.c.id)
+    if questionnaire_id is not None:
+        query = query.where(assessments.c.questionnaire_id == questionnaire_id)
+    with engine.connect() as conn:
+        return [_assessment(row) for row in conn.execute(query).mappings()]
+
+
+def _assessment(row) -> Assessment:
+    return Assessment(**{**row, "targets": dict(row["targets"] or {})})
+
+
+def load_answers(engine: Engine, assessment_id: int) -> dict[str, Answer]:
+    """Every saved answer and note by question id; value None means a note without an answer."""
+    query = (select(answers.c.question_id, answers.c.value, answers.c.note)
+             .where(answers.c.assessment_id == assessment_id).order_by(answers.c.id))
+    with engine.connect() as conn:
+        return {row.question_id: Answer(row.value, row.note or "") for row in conn.execute(query)}
+
+
+def load_response(engine: Engine, assessment: Assessment) -> Response:
+    """The assessment as a Response, ready to score or export (notes without an answer left out)."""
+    saved = load_answers(engine, assessment.id)
+    return response_of(assessment, saved)
+
+
+def response_of(assessment: Assessment, saved: dict[str, Answer]) -> Response:
+    """A Response from an assessment and its saved answers, leaving out notes without an answer."""
+    return Response(
+        questionnaire=assessment.questionnaire_id,
+        questionnaire_version=assessment.questionnaire_version,
+        answers={qid: answer for qid, answer in saved.items() if answer.value is not None},
+        organisation=assessment.organisation,
+        role=assessment.role,
+        targets=dict(assessment.targets),
+    )
+
+
+def save_answer(engine: Engine, assessment_id: int, question_id: str, value) -> None:
+    """Save one answer's value (None clears it), keeping its note."""
+    with writing(engine) as conn:
+        _upsert_answers(conn, assessment_id, {question_id: Answer(value)}, ("value",))
+
+
+def save_note(engine: Engine, assessment_id: int, question_id: str, note: str) -> None:
+    """Save one question's note, keeping its answer; a note over the limit is refused."""
+    check_note(note)
+    with writing(engine) as conn:
+        _upsert_answers(conn, assessment_id, {question_id: Answer(None, note)}, ("note",))
+
+
+def save_answers(engine: Engine, assessment_id: int, given: dict[str, Answer]) -> None:
+    """Save many answers with their notes at once (values and notes replaced)."""
+    for answer in given.values():
+        check_note(answer.note)
+    with writing(engine) as conn:
+        _upsert_answers(conn, assessment_id, given, ("value", "note"))
+
+
+def check_note(note: str) -> None:
+    """AnswersError when a note is longer than allowed."""
+    if len(note or "") > MAX_NOTE:
+        raise AnswersError(f"The note is {len(note):,} characters long; at most {MAX_NOTE:,} are allowed. "
+                           "Shorten it; the previously saved note is kept.")
+
+
+def _upsert_answers(conn: Connection, assessment_id: int, given: dict[str, Answer], columns: tuple[str, ...]) -> None:
+    if not given:
+        return
+    stamp = now()
+    rows = [{"assessment_id": assessment_id, "question_id": qid, "value": a.value, "note": a.note or "",
+             "updated_at": stamp} for qid, a in given.items()]
+    dialect_insert = sqlite_insert if conn.dialect.name == "sqlite" else postgresql_insert
+    statement = dialect_insert(answers).values(rows)
+    statement = statement.on_conflict_do_update(
+        index_elements=[answers.c.assessment_id, answers.c.question_id],
+        set_={name: statement.excluded[name] for name in (*columns, "updated_at")},
+    )
+    conn.execute(statement)
+    _touch(conn, assessment_id, stamp)
+
+
+def _touch(conn: Connection, assessment_id: int, stamp: dt.datetime, **values) -> None:
+    conn.execute(update(assessments).where(assessments.c.id == assessment_id).values(updated_at=stamp, **values))
+
+
+def set_targets(engine: Engine, assessment_id: int, targets: dict[str, int]) -> None:
+    """Replace the target phase per domain."""
+    with writing(engine) as conn:
+        _touch(conn, assessment_id, now(), targets=dict(targets))
+
+
+def set_organisation(engine: Engine, assessment_id: int, organisation: str) -> None:
+    """Set the organisation's name shown in the report."""
+    with writing(engine) as conn:
+        _touch(conn, assessment_id, now(), organisation=_organisation(organisation))
+
+
+def finish_assessment(engine: Engine, assessment_id: int) -> None:
+    """Mark the assessment finished (the first time only)."""
+    with writing(engine) as conn:
+        stamp = now()
+        conn.execute(update(assessments)
+                     .where(assessments.c.id == assessment_id, assessments.c.finished_at.is_(None))
+                     .values(finished_at=stamp, updated_at=stamp))
+
+
+def count_answers(engine: Engine, assessment_id: int | None = None) -> int:
+    """How many answer rows are stored (for one assessment, if given)."""
+    query = select(func.count()).select_from(answers)
+    if assessment_id is not None:
+        query = query.where(answers.c.assessment_id == assessment_id)
+    with engine.connect() as conn:
+        return conn.execute(query).scalar_one()
+
+
+def _organisation(text: str) -> str:
+    name = " ".join((text or "").split())
+    if len(name) > MAX_ORGANISATION:
+        raise AnswersError(f"The organisation name is {len(name)} characters long; at most {MAX_ORGANISATION} are allowed.")
+    return name

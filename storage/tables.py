@@ -1,0 +1,83 @@
+"""Every table, in one metadata, so create_all makes the whole schema on first use.
+
+Assessments and their answers are queried in `storage/repository.py`; workshops and
+consensus answers are here so the schema is whole from the start, and are queried in
+`storage/workshops.py`.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+workshops = Table(
+    "workshops",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("facilitator_token", String(64), nullable=False, unique=True),
+    Column("join_code", String(32), nullable=False, unique=True),
+    Column("client", String(200), nullable=False, default=""),
+    Column("questionnaire_id", String(64), nullable=False),
+    Column("questionnaire_version", String(40), nullable=False),
+    Column("roles", JSON, nullable=False, default=list),
+    Column("anonymous", Boolean, nullable=False, default=False),
+    Column("closes_at", DateTime(timezone=True), nullable=True),
+    Column("closed_at", DateTime(timezone=True), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+assessments = Table(
+    "assessments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("token", String(64), nullable=False, unique=True),
+    Column("questionnaire_id", String(64), nullable=False),
+    Column("questionnaire_version", String(40), nullable=False),
+    Column("organisation", String(200), nullable=False, default=""),
+    Column("role", String(60), nullable=True),
+    Column("targets", JSON, nullable=False, default=dict),
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True), nullable=True),
+    Index("ix_assessments_workshop", "workshop_id"),
+)
+
+answers = Table(
+    "answers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("assessment_id", Integer, ForeignKey("assessments.id", ondelete="CASCADE"), nullable=False),
+    Column("question_id", String(120), nullable=False),
+    # NULL: only a note so far, no answer yet
+    Column("value", JSON(none_as_null=True), nullable=True),
+    Column("note", Text, nullable=False, default=""),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("assessment_id", "question_id", name="uq_answers_assessment_question"),
+)
+
+consensus = Table(
+    "consensus",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False),
+    Column("question_id", String(120), nullable=False),
+    Column("value", JSON(none_as_null=True), nullable=True),
+    Column("note", Text, nullable=False, default=""),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("workshop_id", "question_id", name="uq_consensus_workshop_question"),
+)
