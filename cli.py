@@ -111,6 +111,12 @@ def score(answers: Path, questionnaire_path: Path | None, targets: dict[str, int
         click.echo(format_table(result))
 
 
+def _cell(phase) -> str:
+    if phase.attainment is not None:
+        return f"{phase.attainment:.0%}"
+    return {"not_applicable": "n/a", "unknown": "?"}.get(phase.status, "-")
+
+
 def format_table(result: Result) -> str:
     """A readable plain-text summary of a result."""
     lines = [f"{result.title} — {result.organisation or 'unnamed organisation'}", result.overall.summary,
@@ -120,7 +126,7 @@ def format_table(result: Result) -> str:
         if not d.assessed:
             lines.append(f"{d.name:<16} {'not assessed':>22}")
             continue
-        cells = "  ".join("n/a " if p.attainment is None else f"{p.attainment:>4.0%}" for p in d.phases)
+        cells = "  ".join(f"{_cell(p):>4}" for p in d.phases)
         flag = "  foundation gap" if d.foundation_gap else ""
         lines.append(f"{d.name:<16} {d.achieved:>8} {d.index:>6.2f} {d.target:>6}  {cells}{flag}")
     for horizon, label in HORIZONS.items():
@@ -130,6 +136,7 @@ def format_table(result: Result) -> str:
             lines += [f"  {s.rank:>3}. {s.title} [{s.domain}, phase {s.phase}, {s.owner}]" for s in steps]
     if result.unknowns:
         lines += ["", "Unknowns to resolve: " + ", ".join(result.unknowns)]
+    lines += ["", "n/a: does not apply   ?: only don't-know answers   -: not answered"]
     lines += [f"warning: {w}" for w in result.warnings]
     return "\n".join(lines)
 

@@ -62,6 +62,8 @@ def _describe(error: dict) -> str:
         bounds = {"greater_than_equal": "at least {ge}", "less_than_equal": "at most {le}",
                   "greater_than": "more than {gt}", "less_than": "less than {lt}"}[kind].format(**ctx)
         return f"must be {bounds}, got {got!r}"
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
     if kind == "string_type" and isinstance(got, (int, float)) and not isinstance(got, bool):
         example = " and write all three parts, e.g. '1.0.0'" if error["loc"][-1:] == ("version",) else ""
         return f"must be text, got the number {got!r}; put it in quotes{example}"
@@ -160,7 +162,7 @@ def _check_anchors(q: Questionnaire, question: Question, at: tuple, doc: Documen
     return [
         doc.problem(at + ("anchors", value), f"{value!r} is not a value of scale '{question.scale}' (values: {values})")
         for value in question.anchors
-        if value not in values
+        if str(value) not in {str(v) for v in values}
     ]
 
 
@@ -201,6 +203,8 @@ def _check_coverage(q: Questionnaire, doc: Document) -> list[Problem]:
                 problems.append(doc.problem(("domains", index), f"domain '{domain.id}' has no scored question in phase {phase}; every domain needs at least one per phase"))
     for index, scale in q.scales.items():
         problems += _check_options(scale.options, ("scales", index, "options"), doc)
+        if max(o.score for o in scale.options) <= 0:
+            problems.append(doc.problem(("scales", index, "options"), "at least one option needs a score above 0"))
     return problems
 
 

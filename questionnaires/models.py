@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, field_validator
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$", max_length=64)]
 QuestionId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)+$", max_length=120)]
@@ -43,6 +43,14 @@ class Option(Strict):
     label: Text = Field(description="Short label shown on the button")
     description: str = Field("", max_length=4000, description="What you would observe at this level (behavioural anchor)")
     score: float = Field(ge=0, description="Points for this option; divided by the maximum to give 0-1")
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _no_booleans(cls, value):
+        # YAML reads unquoted yes/no/on/off as booleans; they would silently become 1/0.
+        if isinstance(value, bool):
+            raise ValueError(f"YAML read this value as {str(value).lower()}; put it in quotes, e.g. value: 'yes'")
+        return value
 
 
 class Scale(Strict):
@@ -126,9 +134,9 @@ class Questionnaire(Strict):
         """The options a question offers (its own, its scale's, or yes/no)."""
         if question.type == "scale":
             options = self.scales[question.scale].options if question.scale in self.scales else []
-            anchors = question.anchors or {}
+            anchors = {str(key): text for key, text in (question.anchors or {}).items()}
             return [
-                o.model_copy(update={"description": anchors[o.value]}) if o.value in anchors else o
+                o.model_copy(update={"description": anchors[str(o.value)]}) if str(o.value) in anchors else o
                 for o in options
             ]
         if question.type == "yes_no":

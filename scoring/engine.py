@@ -257,6 +257,7 @@ def _domain_result(questionnaire: Questionnaire, domain, questions: dict[str, Qu
     phases = tuple(_phase_result(questionnaire, cells[n], n) for n in range(1, 5))
     visible = sum(p.visible for p in phases)
     answered = sum(p.answered for p in phases)
+    na = sum(1 for cell in cells.values() for result, _ in cell if result.not_applicable)
     achieved = 0
     while achieved < 4 and phases[achieved].attained:
         achieved += 1
@@ -274,7 +275,7 @@ def _domain_result(questionnaire: Questionnaire, domain, questions: dict[str, Qu
         phases=phases,
         foundation_gap=assessed and _foundation_gap(phases),
         target=target,
-        confidence=answered / visible if visible else 1.0,
+        confidence=answered / (visible - na) if visible > na else 1.0,
     )
 
 
@@ -288,7 +289,7 @@ def _foundation_gap(phases: tuple[PhaseResult, ...]) -> bool:
 
 def _overall(questionnaire: Questionnaire, domains: tuple[DomainResult, ...], questions: dict[str, QuestionResult]) -> Overall:
     assessed = [d for d in domains if d.assessed]
-    visible = [q for q in questions.values() if q.visible and q.scored]
+    visible = [q for q in questions.values() if q.visible and q.scored and not q.not_applicable]
     confidence = sum(1 for q in visible if q.score is not None) / len(visible) if visible else 0.0
     if not assessed:
         name = questionnaire.phase(1).name

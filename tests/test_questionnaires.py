@@ -182,3 +182,22 @@ def test_anchors_for_values_the_scale_lacks_are_refused():
     data["questions"][0]["anchors"] = {7: "Beyond the scale."}
     lines = problems_of(yaml.safe_dump(data))
     assert any("questions[0].anchors[7]: 7 is not a value of scale 'level'" in line for line in lines), lines
+
+
+def test_unquoted_yes_as_an_option_value_is_refused_with_a_hint():
+    lines = problems_of(edited("{value: email,", "{value: yes,"))
+    assert lines == ["broken.yaml:55 questions[3].options[0].value: YAML read this value as true; put it in quotes, e.g. value: 'yes'"]
+
+
+def test_a_scale_whose_scores_are_all_zero_is_refused():
+    text = TINY
+    for n in range(1, 5):
+        text = text.replace(f"score: {n}}}", "score: 0}")
+    assert any("scales.level.options: at least one option needs a score above 0" in line for line in problems_of(text))
+
+
+def test_anchor_keys_written_as_text_still_match_numeric_scale_values():
+    data = yaml.safe_load(TINY)
+    data["questions"][0]["anchors"] = {"0": "No list anywhere."}
+    questionnaire = parse_questionnaire(json.dumps(data), "anchored.json")
+    assert questionnaire.options_for(questionnaire.questions[0])[0].description == "No list anywhere."

@@ -157,3 +157,8 @@ def test_json_contract_has_every_documented_field(tiny):
     assert set(data["actions"][0]) >= {"rank", "question", "domain", "phase", "horizon", "title", "priority"}
     assert data["domains"][0]["attainment"] == {"1": 1.0, "2": 0.5, "3": 1.0, "4": 1.0}
     assert data["unknowns"] == [] and isinstance(data["warnings"], list)
+
+
+def test_not_applicable_answers_do_not_lower_confidence(tiny):
+    result = scored(tiny, data__inventory="na")
+    assert result.overall.confidence == 1.0 and result.domain("data").confidence == 1.0
