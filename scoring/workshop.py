@@ -14,11 +14,12 @@ refers to. The rules are spelled out in `METHOD`, which reports print.
 
 from __future__ import annotations
 
-import statistics
+import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from questionnaires.models import Question, Questionnaire
 from scoring.answers import DONT_KNOW, NA, Answer, Response, Value
@@ -235,38 +236,48 @@ class _Coded:
     visible: np.ndarray = None  # participants x questions
 
 
+_NO_ANSWER = Answer(None)
+
+
 def _encode(questionnaire: Questionnaire, responses: Sequence[Response]) -> _Coded:
     """Code each distinct answer value once per question; score the distinct values only."""
     items = _compile(questionnaire)
-    column = {item.question.id: j for j, item in enumerate(items)}
-    books: list[dict] = [{} for _ in items]
-    rows, cols, codes = [], [], []
-    for row, response in enumerate(responses):
-        for question_id, answer in response.answers.items():
-            j = column.get(question_id)
-            if j is None:
-                continue
-            value = answer.value
-            key = tuple(value) if type(value) is list else value
-            book = books[j]
-            code = book.get(key)
-            if code is None:
-                code = book[key] = len(book)
-            rows.append(row)
-            cols.append(j)
-            codes.append(code)
+    values = _answer_values([item.question.id for item in items], responses)
     matrix = np.full((len(responses), len(items)), -1, dtype=np.int32)
-    matrix[rows, cols] = codes
-    values = [[list(k) if type(k) is tuple else k for k in book] for book in books]
-    coded = _Coded(matrix, values, [], [], [], [])
-    for item, column_values in zip(items, values):
+    coded = _Coded(matrix, [], [], [], [], [])
+    for j, item in enumerate(items):
+        column = values[j::len(items)]
+        if item.question.type == "multi":
+            column = [tuple(v) if type(v) is list else v for v in column]  # hashable for factorize
+        codes, uniques = pd.factorize(np.fromiter(column, dtype=object, count=len(column)))
+        matrix[:, j] = codes
+        column_values = [list(v) if type(v) is tuple else v for v in uniques]
+        coded.values.append(column_values)
         scores = [question_score(item, v) for v in column_values]
         coded.scores.append(np.array([np.nan if s is None else s for s in scores] + [np.nan]))
         coded.dont_know.append(np.array([v == DONT_KNOW for v in column_values] + [False]))
         coded.not_applicable.append(np.array([v == NA for v in column_values] + [False]))
-        coded.usable.append(np.array([v is not None and v not in (DONT_KNOW, NA) for v in column_values] + [False]))
-    coded.visible = _visibility(items, column, coded)
+        coded.usable.append(np.array([v not in (DONT_KNOW, NA) for v in column_values] + [False]))
+    coded.visible = _visibility(items, {item.question.id: j for j, item in enumerate(items)}, coded)
     return coded
+
+
+def _answer_values(question_ids: list[str], responses: Sequence[Response]) -> list[Value]:
+    """Every answer value, participant by participant (row-major), None where unanswered.
+
+    Reading the answers in the order they were created keeps this memory-friendly; it is
+    the one pass over Python objects, so it is kept tight.
+    """
+    getter = operator.itemgetter(*question_ids)
+    single = len(question_ids) == 1
+    answers: list[Answer] = []
+    for response in responses:
+        try:
+            found = getter(response.answers)
+            answers.extend((found,) if single else found)
+        except KeyError:  # a partial response
+            answers.extend([response.answers.get(q, _NO_ANSWER) for q in question_ids])
+    return list(map(operator.attrgetter("value"), answers))
 
 
 def _visibility(items, column: dict[str, int], coded: _Coded) -> np.ndarray:
@@ -364,13 +375,10 @@ def _question_stats(questionnaire, item, j: int, coded: _Coded, scores, dont_kno
 
 
 def _distribution(questionnaire, question: Question, j: int, coded: _Coded) -> tuple[OptionCount, ...]:
-    codes = coded.codes[:, j][coded.visible[:, j] & (coded.codes[:, j] >= 0)]
-    per_code = np.bincount(codes, minlength=len(coded.values[j]))
     counts: dict = {}
-    for code, count in enumerate(per_code):
-        value = coded.values[j][code]
+    for value, count in _value_counts(coded, j):
         for part in (value if isinstance(value, list) else [value]):
-            counts[part] = counts.get(part, 0) + int(count)
+            counts[part] = counts.get(part, 0) + count
     options = [(o.value, o.label) for o in questionnaire.options_for(question)]
     options += [(DONT_KNOW, "Don't know")] if question.allow_dont_know or counts.get(DONT_KNOW) else []
     options += [(NA, "Not applicable")] if question.allow_na or counts.get(NA) else []
@@ -389,26 +397,43 @@ def median_answer(questionnaire: Questionnaire, question: Question, values: Sequ
     when more than half said yes; multi, every option chosen by more than half; number,
     the lower median.
     """
-    values = [v for v in values if v is not None]
-    dont_know, na = values.count(DONT_KNOW), values.count(NA)
-    if not values or question.type == "text":
+    return median_of_counts(questionnaire, question, [(v, 1) for v in values])
+
+
+def median_of_counts(questionnaire: Questionnaire, question: Question, counts: Sequence[tuple[Value, int]]) -> Value:
+    """`median_answer` over (answer value, how many gave it) pairs."""
+    counts = [(v, n) for v, n in counts if v is not None and n > 0]
+    total = sum(n for _, n in counts)
+    dont_know = sum(n for v, n in counts if v == DONT_KNOW)
+    na = sum(n for v, n in counts if v == NA)
+    if not total or question.type == "text":
         return None
-    if dont_know + na > len(values) / 2:
+    if dont_know + na > total / 2:
         return NA if na > dont_know else DONT_KNOW
-    real = [v for v in values if v not in (DONT_KNOW, NA)]
+    real = [(v, n) for v, n in counts if v not in (DONT_KNOW, NA)]
     if question.type == "number":
-        numbers = [v for v in real if isinstance(v, (int, float)) and not isinstance(v, bool)]
-        return statistics.median_low(numbers) if numbers else None
+        return _lower_median([(v, n) for v, n in real if isinstance(v, (int, float)) and not isinstance(v, bool)])
     options = questionnaire.options_for(question)
     if question.type == "multi":
-        chosen = [set(v) if isinstance(v, list) else {v} for v in real]
-        return [o.value for o in options if sum(o.value in c for c in chosen) > len(chosen) / 2]
+        chosen = [(set(v) if isinstance(v, list) else {v}, n) for v, n in real]
+        answered = sum(n for _, n in chosen)
+        return [o.value for o in options if sum(n for c, n in chosen if o.value in c) > answered / 2]
     ranking = sorted(range(len(options)), key=lambda i: (options[i].score, i))
     rank = {options[i].value: position for position, i in enumerate(ranking)}
-    ranks = sorted(rank[v] for v in real if v in rank)
-    if not ranks:
-        return None
-    return options[ranking[ranks[(len(ranks) + 1) // 2 - 1]]].value
+    position = _lower_median([(rank[v], n) for v, n in real if v in rank])
+    return None if position is None else options[ranking[position]].value
+
+
+def _lower_median(counts: list[tuple[float, int]]) -> float | None:
+    """The lower median of values given with their counts (None when there are none)."""
+    ordered = sorted(counts, key=lambda pair: pair[0])
+    wanted = (sum(n for _, n in ordered) + 1) // 2
+    seen = 0
+    for value, n in ordered:
+        seen += n
+        if seen >= wanted:
+            return value
+    return None
 
 
 def _workshop_answers(questionnaire, items, coded: _Coded, consensus: Mapping[str, Answer]):
@@ -416,8 +441,7 @@ def _workshop_answers(questionnaire, items, coded: _Coded, consensus: Mapping[st
     answers, medians = {}, {}
     for j, item in enumerate(items):
         question = item.question
-        codes = coded.codes[:, j][coded.visible[:, j] & (coded.codes[:, j] >= 0)]
-        median = median_answer(questionnaire, question, _expanded_values(coded, j, codes))
+        median = median_of_counts(questionnaire, question, _value_counts(coded, j))
         medians[question.id] = median
         if question.id in consensus and consensus[question.id].value is not None:
             answers[question.id] = (consensus[question.id].value, SOURCE_CONSENSUS, consensus[question.id].note)
@@ -426,9 +450,11 @@ def _workshop_answers(questionnaire, items, coded: _Coded, consensus: Mapping[st
     return answers, medians
 
 
-def _expanded_values(coded: _Coded, j: int, codes: np.ndarray) -> list[Value]:
+def _value_counts(coded: _Coded, j: int) -> list[tuple[Value, int]]:
+    """(answer value, count) over the participants who see question j."""
+    codes = coded.codes[:, j][coded.visible[:, j] & (coded.codes[:, j] >= 0)]
     per_code = np.bincount(codes, minlength=len(coded.values[j]))
-    return [v for code, count in enumerate(per_code) for v in [coded.values[j][code]] * int(count)]
+    return [(coded.values[j][code], int(count)) for code, count in enumerate(per_code)]
 
 
 def answer_label(questionnaire: Questionnaire, question: Question, value: Value) -> str:
