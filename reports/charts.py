@@ -85,19 +85,24 @@ def heatmap(result: Result) -> alt.Chart:
     domains = [d.name for d in result.domains]
     phases = [f"{p.number} {p.name}" for p in result.domains[0].phases] if result.domains else []
     base = alt.Chart(alt.Data(values=rows)).encode(
-        x=alt.X("phase:N", sort=phases, title=None, axis=alt.Axis(orient="top", labelAngle=0, labelLimit=120, ticks=False, domain=False, labelFontSize=10)),
+        x=alt.X("phase:N", sort=phases, title=None, axis=alt.Axis(orient="top", labels=False, ticks=False, domain=False)),
         y=alt.Y("domain:N", sort=domains, title=None, axis=alt.Axis(labelLimit=160, ticks=False, domain=False)),
     )
+    # Column headers as text marks: "Phase 1" over the phase name, so long names fit.
+    heads = alt.Chart(alt.Data(values=[{"phase": p, "number": "Phase " + p.split(" ", 1)[0], "name": p.split(" ", 1)[1]}
+                                       for p in phases])).encode(x=alt.X("phase:N", sort=phases))
+    numbers = heads.mark_text(y=-24, fontSize=10, fontWeight="bold", color=INK).encode(text="number:N")
+    names = heads.mark_text(y=-10, fontSize=9, color=MUTED, limit=112).encode(text="name:N")
     cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
         color=alt.Color("attainment:Q", title="Attainment", scale=alt.Scale(domain=[0, 1], scheme="blues"),
-                        legend=alt.Legend(format=".0%", orient="bottom", gradientLength=160)),
+                        legend=None),
     )
     nulls = base.mark_rect(stroke="white", strokeWidth=2, color="#eef1f4").transform_filter("datum.attainment === null")
     text = base.mark_text(fontSize=11).encode(
         text="label:N",
         color=alt.condition("datum.dark", alt.value("white"), alt.value(INK)),
     )
-    return _themed(alt.layer(nulls, cells, text).properties(width=WIDTH, height=max(60, 30 * len(domains))))
+    return _themed(alt.layer(nulls, cells, text, numbers, names).properties(width=WIDTH, height=max(60, 30 * len(domains))))
 
 
 def chart_svg(chart: alt.Chart) -> str:

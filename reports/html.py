@@ -14,6 +14,7 @@ from markupsafe import Markup
 from questionnaires.models import Question, Questionnaire
 from reports import charts
 from reports.branding import Branding
+from reports.text import printable
 from scoring.answers import DONT_KNOW, NA
 from scoring.engine import LOW_CONFIDENCE, DomainResult, QuestionResult, Result, Step, join_names
 from scoring.steps import HORIZONS, LATER_FACTOR, LIMITING_BOOST, PHASE_FACTORS
@@ -42,6 +43,7 @@ def environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=printable,
     )
     env.filters["pct"] = lambda value: "–" if value is None else f"{value:.0%}"
     env.filters["num"] = lambda value, digits=1: "–" if value is None else f"{value:.{digits}f}"
@@ -109,8 +111,8 @@ def chart_uris(result: Result, accent: str = charts.DEFAULT_ACCENT) -> dict[str,
 
 
 def svg_uri(svg: str) -> str:
-    """An SVG document as a base64 `data:` URI."""
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    """An SVG document as a base64 `data:` URI (Markup: base64 cannot carry markup, and must not be rewrapped)."""
+    return Markup("data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii"))
 
 
 def report_context(questionnaire: Questionnaire, result: Result, branding: Branding | None = None, *,
@@ -124,6 +126,7 @@ def report_context(questionnaire: Questionnaire, result: Result, branding: Brand
         "q": questionnaire,
         "r": result,
         "brand": brand,
+        "logo": Markup(brand.logo_uri()) if brand.logo else None,
         "css": stylesheet(),
         "workshop": workshop,
         "organisation": shorten(result.organisation or "Unnamed organisation"),
@@ -138,6 +141,7 @@ def report_context(questionnaire: Questionnaire, result: Result, branding: Brand
         "domains": [_domain_view(questionnaire, d, result, answers) for d in result.domains],
         "horizons": [(key, label, [s for s in result.actions if s.horizon == key]) for key, label in HORIZONS.items()],
         "roadmap": _roadmap(questionnaire, result),
+        "roadmap_limit": ROADMAP_STEPS_PER_PHASE,
         "unknowns": [answers[qid] for qid in result.unknowns],
         "method": _method(questionnaire),
         "status_text": STATUS_TEXT,
@@ -169,13 +173,14 @@ def _answer_view(questionnaire: Questionnaire, question: Question, result: Resul
 
 def _domain_view(questionnaire: Questionnaire, domain: DomainResult, result: Result, answers: dict) -> DomainView:
     mine = tuple(answers[q.id] for q in questionnaire.questions if q.domain == domain.id)
-    scored = [a for a in mine if a.result.visible and a.score is not None]
-    best = sorted(scored, key=lambda a: -a.score)[:SHOWN_ANSWERS]
-    worst = [a for a in sorted(scored, key=lambda a: a.score) if a not in best and a.score < 1][:SHOWN_ANSWERS]
+    scored = sorted((a for a in mine if a.result.visible and a.score is not None), key=lambda a: -a.score)
+    split = min(SHOWN_ANSWERS, (len(scored) + 1) // 2)
+    best = [a for a in scored[:split] if a.score > 0]
+    worst = [a for a in reversed(scored[split:]) if a.score < 1][:SHOWN_ANSWERS]
     return DomainView(
         result=domain,
         description=questionnaire.domain(domain.id).description,
-        strongest=tuple(a for a in best if a.score > 0),
+        strongest=tuple(best),
         weakest=tuple(worst),
         notes=tuple(a for a in mine if a.note.strip()),
         answers=mine,

@@ -1,0 +1,64 @@
+"""Free text made safe to print: literal, never reordered, never a missing glyph, always wrappable."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from functools import lru_cache
+
+from markupsafe import Markup
+
+# The report's font stack (report.css); characters none of them draws are shown as code points.
+FONTS = ("DejaVu Sans", "DejaVu Sans:bold", "Noto Sans CJK SC")
+# Embeddings, overrides and isolates (U+202A-202E, U+2066-2069): the "Trojan Source" characters.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+LONG_WORD = re.compile(r"\S{41,}")
+CHUNK = 24
+ZERO_WIDTH_SPACE = "\u200b"
+
+
+def printable(value):
+    """Jinja2 `finalize` hook: every string printed goes through `literal` (Markup is ours, left alone)."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return literal(value)
+    return value
+
+
+def literal(text: str) -> str:
+    """Text as the reader should see it: bidi controls and glyph-less characters as code points."""
+    text = CONTROLS.sub(_code_point, text)
+    if not text.isascii():
+        text = BIDI_CONTROLS.sub(_code_point, text)
+        covered = coverage()
+        if covered:
+            text = "".join(c if ord(c) < 0x80 or ord(c) in covered or c.isspace() else _code_point(c) for c in text)
+    return LONG_WORD.sub(_breakable, text)
+
+
+def _code_point(match) -> str:
+    char = match if isinstance(match, str) else match.group()
+    return f"[U+{ord(char):04X}]"
+
+
+def _breakable(match) -> str:
+    # A 10,000-character word takes WeasyPrint seconds to split; break opportunities make it instant.
+    word = match.group()
+    return ZERO_WIDTH_SPACE.join(word[i:i + CHUNK] for i in range(0, len(word), CHUNK))
+
+
+@lru_cache(maxsize=1)
+def coverage() -> frozenset[int]:
+    """Code points drawn by the report fonts; empty (check nothing) when fonts cannot be read."""
+    try:
+        from fontTools.ttLib import TTFont
+
+        covered: set[int] = set()
+        for family in FONTS:
+            path = subprocess.run(["fc-match", "-f", "%{file}", family], capture_output=True, text=True,
+                                  timeout=10, check=True).stdout
+            if path:
+                covered |= set(TTFont(path, fontNumber=0, lazy=True).getBestCmap())
+        return frozenset(covered)
+    except Exception:  # an unreadable font must not stop a report; glyphs are then left to the renderer
+        return frozenset()
