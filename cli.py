@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
+from config import setting
 from questionnaires import PhasegateError, find_questionnaire, load_questionnaire
 from questionnaires.loader import available_paths
 from questionnaires.schema import schema_text
@@ -139,6 +142,129 @@ def format_table(result: Result) -> str:
     lines += ["", "n/a: does not apply   ?: only don't-know answers   -: not answered"]
     lines += [f"warning: {w}" for w in result.warnings]
     return "\n".join(lines)
+
+
+# --- report ---------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("answers", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Report file for one answers file.")
+@click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for several reports, named after the answers files.")
+@click.option("--html", "as_html", is_flag=True, help="Write HTML instead of PDF.")
+@click.option("--logo", type=click.Path(dir_okay=False, path_type=Path), help="PNG or JPEG logo (at most 2 MB) for the cover.")
+@click.option("--prepared-by", default="", help="Consultant or firm named on the cover and in the footer.")
+@click.option("--color", default=None, metavar="HEX", help="Accent colour as #rrggbb.")
+@questionnaire_option
+@target_option
+@click.option("--date", "date", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Date printed on the report (YYYY-MM-DD); default today.")
+@click.option("--workers", type=click.IntRange(1, 32), default=None,
+              help="Processes for a batch; default PHASEGATE_REPORT_WORKERS.")
+def report(answers: tuple[Path, ...], out: Path | None, out_dir: Path | None, as_html: bool, logo: Path | None,
+           prepared_by: str, color: str | None, questionnaire_path: Path | None, targets: dict[str, int],
+           date, workers: int | None) -> None:
+    """Render answers files as PDF (or HTML) reports: --out for one, --out-dir for a batch."""
+    from reports.branding import branding_from_files
+
+    if (out is None) == (out_dir is None):
+        raise click.UsageError("give either --out FILE (one answers file) or --out-dir DIR (one or more)")
+    if out is not None and len(answers) > 1:
+        raise click.UsageError(f"--out takes one answers file, got {len(answers)}; use --out-dir for a batch")
+    try:
+        branding = branding_from_files(prepared_by, color, logo)
+    except PhasegateError as exc:
+        raise fail(exc) from None
+    generated = date.date() if date else datetime.date.today()
+    jobs = [ReportJob(path, target, questionnaire_path, targets, branding, as_html, generated)
+            for path, target in zip(answers, report_targets(answers, out, out_dir, as_html))]
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    problems = run_report_jobs(jobs, workers or int(setting("PHASEGATE_REPORT_WORKERS")), batch=out_dir is not None)
+    if problems:
+        raise InputError("\n".join(f"error: {line}" for line in problems))
+
+
+@dataclass(frozen=True)
+class ReportJob:
+    """One report to render: picklable, so a worker process can take it."""
+
+    answers: Path
+    target: Path
+    questionnaire_path: Path | None
+    targets: dict[str, int]
+    branding: object
+    as_html: bool
+    generated: datetime.date
+
+
+def report_targets(answers: tuple[Path, ...], out: Path | None, out_dir: Path | None, as_html: bool) -> list[Path]:
+    """Output paths: --out as given, else the answers file stems in --out-dir (made unique)."""
+    if out is not None:
+        return [out]
+    suffix = ".html" if as_html else ".pdf"
+    seen: dict[str, int] = {}
+    paths = []
+    for path in answers:
+        stem = path.stem
+        seen[stem] = seen.get(stem, 0) + 1
+        paths.append(out_dir / f"{stem}{'' if seen[stem] == 1 else '-' + str(seen[stem])}{suffix}")
+    return paths
+
+
+def render_report_job(job: ReportJob) -> list[str]:
+    """Load, score and render one report; the problems with its input (empty when written)."""
+    from reports import render_html, render_pdf
+
+    try:
+        if job.questionnaire_path is not None:
+            questionnaire = load_questionnaire(job.questionnaire_path)
+        else:
+            questionnaire = find_questionnaire(questionnaire_id_of(job.answers))
+        response = read_answers(job.answers, questionnaire)
+        result = score_response(questionnaire, response, job.targets)
+        render = render_html if job.as_html else render_pdf
+        content = render(questionnaire, result, job.branding, generated=job.generated)
+    except PhasegateError as exc:
+        return exc.lines()
+    try:
+        if isinstance(content, str):
+            job.target.write_text(content, encoding="utf-8")
+        else:
+            job.target.write_bytes(content)
+    except OSError as exc:
+        return [f"{job.target}: cannot write the report ({exc.strerror or exc}); check the folder"]
+    return []
+
+
+def run_report_jobs(jobs: list[ReportJob], workers: int, batch: bool) -> list[str]:
+    """Render every job (in parallel for a batch); progress on stderr; all problems returned."""
+    problems: list[str] = []
+
+    def done(index: int, job: ReportJob, lines: list[str]) -> None:
+        problems.extend(lines)
+        if batch:
+            state = "failed" if lines else f"wrote {job.target}"
+            click.echo(f"[{index}/{len(jobs)}] {job.answers.name}: {state}", err=True)
+        elif not lines:
+            click.echo(f"wrote {job.target}", err=True)
+
+    if len(jobs) == 1 or workers == 1:
+        for index, job in enumerate(jobs, start=1):
+            done(index, job, render_report_job(job))
+        return problems
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    import reports.pdf  # noqa: F401  loaded once here, shared by the forked workers
+
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
+        futures = {pool.submit(render_report_job, job): job for job in jobs}
+        for index, future in enumerate(as_completed(futures), start=1):
+            done(index, futures[future], future.result())
+    return problems
 
 
 if __name__ == "__main__":

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 import altair as alt
 
 from scoring.engine import Result
@@ -37,11 +40,14 @@ def _domain_rows(result: Result) -> list[dict]:
 
 def domain_chart(result: Result, accent: str = DEFAULT_ACCENT) -> alt.Chart:
     """Each domain's maturity index (0-4) as a bar, with its target phase as a tick."""
-    rows = _domain_rows(result)
-    order = [r["domain"] for r in rows]
-    height = max(60, 30 * len(rows))
-    y = alt.Y("domain:N", sort=order, title=None, axis=alt.Axis(labelLimit=160, ticks=False, domain=False))
-    base = alt.Chart(alt.Data(values=rows)).encode(y=y)
+    return _domain_base(_domain_names(result), accent).properties(datasets={"domains": _domain_rows(result)})
+
+
+@lru_cache(maxsize=32)
+def _domain_base(order: tuple[str, ...], accent: str) -> alt.LayerChart:
+    height = max(60, 30 * len(order))
+    y = alt.Y("domain:N", sort=list(order), title=None, axis=alt.Axis(labelLimit=160, ticks=False, domain=False))
+    base = alt.Chart(alt.NamedData(name="domains")).encode(y=y)
     bars = base.mark_bar(height=16, cornerRadiusEnd=2).encode(
         x=alt.X("index:Q", scale=alt.Scale(domain=[0, 4]), title="Maturity index (phases completed)",
                 axis=alt.Axis(values=[0, 1, 2, 3, 4], format="d", grid=True)),
@@ -81,16 +87,23 @@ def _cell_label(attainment: float | None, status: str, attained: bool) -> str:
 
 def heatmap(result: Result) -> alt.Chart:
     """Domain × phase attainment; ✓ marks a phase at or above its threshold."""
-    rows = _heat_rows(result)
-    domains = [d.name for d in result.domains]
-    phases = [f"{p.number} {p.name}" for p in result.domains[0].phases] if result.domains else []
-    base = alt.Chart(alt.Data(values=rows)).encode(
+    return _heat_base(_domain_names(result), _phase_names(result)).properties(datasets=_heat_data(result))
+
+
+def _heat_data(result: Result) -> dict:
+    heads = [{"phase": p, "number": "Phase " + p.split(" ", 1)[0], "name": p.split(" ", 1)[1]} for p in _phase_names(result)]
+    return {"cells": _heat_rows(result), "heads": heads}
+
+
+@lru_cache(maxsize=32)
+def _heat_base(domains: tuple[str, ...], phases: tuple[str, ...]) -> alt.LayerChart:
+    domains, phases = list(domains), list(phases)
+    base = alt.Chart(alt.NamedData(name="cells")).encode(
         x=alt.X("phase:N", sort=phases, title=None, axis=alt.Axis(orient="top", labels=False, ticks=False, domain=False)),
         y=alt.Y("domain:N", sort=domains, title=None, axis=alt.Axis(labelLimit=160, ticks=False, domain=False)),
     )
     # Column headers as text marks: "Phase 1" over the phase name, so long names fit.
-    heads = alt.Chart(alt.Data(values=[{"phase": p, "number": "Phase " + p.split(" ", 1)[0], "name": p.split(" ", 1)[1]}
-                                       for p in phases])).encode(x=alt.X("phase:N", sort=phases))
+    heads = alt.Chart(alt.NamedData(name="heads")).encode(x=alt.X("phase:N", sort=phases))
     numbers = heads.mark_text(y=-24, fontSize=10, fontWeight="bold", color=INK).encode(text="number:N")
     names = heads.mark_text(y=-10, fontSize=9, color=MUTED, limit=112).encode(text="name:N")
     cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
@@ -107,6 +120,47 @@ def heatmap(result: Result) -> alt.Chart:
 
 def chart_svg(chart: alt.Chart) -> str:
     """The chart as an SVG document (text escaped by Vega)."""
+    return spec_svg(chart.to_dict())
+
+
+def spec_svg(spec: dict) -> str:
+    """A Vega-Lite spec as an SVG document, the same bytes for the same spec."""
     import vl_convert
 
-    return vl_convert.vegalite_to_svg(chart.to_dict())
+    return _stable_ids(vl_convert.vegalite_to_svg(spec))
+
+
+def _stable_ids(svg: str) -> str:
+    # Vega numbers clip paths with a process-wide counter; renumber them per document.
+    numbers: dict[str, str] = {}
+    return re.sub(r"\bclip\d+\b", lambda m: numbers.setdefault(m.group(), f"clip{len(numbers) + 1}"), svg)
+
+
+def report_specs(result: Result, accent: str = DEFAULT_ACCENT) -> dict[str, dict]:
+    """The report's chart specs by stable name; the same charts as above, with the
+    Altair structure built once per questionnaire and only the data filled in per report."""
+    return {
+        "domains": {**_spec(_domain_base, _domain_names(result), accent), "datasets": {"domains": _domain_rows(result)}},
+        "heatmap": {**_spec(_heat_base, _domain_names(result), _phase_names(result)), "datasets": _heat_data(result)},
+    }
+
+
+@lru_cache(maxsize=64)
+def _spec_cached(build, *key) -> str:
+    import json
+
+    return json.dumps(build(*key).to_dict())
+
+
+def _spec(build, *key) -> dict:
+    import json
+
+    return json.loads(_spec_cached(build, *key))
+
+
+def _domain_names(result: Result) -> tuple[str, ...]:
+    return tuple(d.name for d in result.domains)
+
+
+def _phase_names(result: Result) -> tuple[str, ...]:
+    return tuple(f"{p.number} {p.name}" for p in result.domains[0].phases) if result.domains else ()

@@ -106,8 +106,7 @@ def render_html(questionnaire: Questionnaire, result: Result, branding: Branding
 
 def chart_uris(result: Result, accent: str = charts.DEFAULT_ACCENT) -> dict[str, str]:
     """The report's charts as SVG `data:` URIs, keyed by stable chart name."""
-    made = {"domains": charts.domain_chart(result, accent), "heatmap": charts.heatmap(result)}
-    return {name: svg_uri(charts.chart_svg(chart)) for name, chart in made.items()}
+    return {name: svg_uri(charts.spec_svg(spec)) for name, spec in charts.report_specs(result, accent).items()}
 
 
 def svg_uri(svg: str) -> str:
