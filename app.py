@@ -1,0 +1,14 @@
+"""Phasegate: the router. Page config, the list of pages, st.navigation, run."""
+
+import streamlit as st
+
+st.set_page_config(page_title="Phasegate — AI maturity assessment", page_icon=":material/insights:", layout="centered")
+
+PAGES = [
+    st.Page("app_pages/start.py", title="Start", icon=":material/home:", url_path="start", default=True),
+    st.Page("app_pages/assessment.py", title="Assessment", icon=":material/checklist:", url_path="assessment"),
+    st.Page("app_pages/results.py", title="Results", icon=":material/insights:", url_path="results"),
+    st.Page("app_pages/report.py", title="Report", icon=":material/picture_as_pdf:", url_path="report"),
+]
+
+st.navigation(PAGES).run()

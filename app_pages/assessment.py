@@ -1,0 +1,75 @@
+"""Assessment: one domain per step, progress and time left, every answer saved as it is given."""
+
+import streamlit as st
+
+from app_pages import flow, state
+from app_pages.questions import show_question
+from storage import get_engine
+from storage import repository as repo
+
+now = state.current()
+questionnaire = now.questionnaire
+result = state.result(now)
+done = flow.progress(questionnaire, result)
+domains = questionnaire.domains
+
+if "step" not in st.session_state or st.session_state.get("step_token") != now.assessment.token:
+    st.session_state["step"] = flow.first_open_step(questionnaire, result)
+    st.session_state["step_token"] = now.assessment.token
+
+
+def go_to(step: int) -> None:
+    st.session_state["step"] = min(max(step, 0), len(domains) - 1)
+    st.session_state.pop("missing", None)
+
+
+st.title(questionnaire.title)
+if now.assessment.organisation:
+    st.caption(f"For {now.assessment.organisation}".replace("$", "\\$"))
+st.progress(done.fraction, text=done.text())
+with st.expander("Your private resume link", icon=":material/link:"):
+    st.write("Anyone with this link can open and change these answers. Keep it to come back later.")
+    st.code(state.link_for(now.assessment), language=None, wrap_lines=True)
+state.show_flash()
+
+counts = flow.step_counts(questionnaire, result)
+step = st.radio(
+    "Domain", range(len(domains)), key="step", horizontal=True, label_visibility="collapsed",
+    format_func=lambda i: f"{domains[i].name} {'✓' if counts[domains[i].id][0] == counts[domains[i].id][1] else ''}".strip(),
+    on_change=lambda: st.session_state.pop("missing", None),
+)
+domain = domains[step]
+answered, visible = counts[domain.id]
+st.header(f"{domain.name}", anchor=False)
+st.caption(f"Step {step + 1} of {len(domains)} · {answered} of {visible} answered in this domain")
+st.write(domain.description)
+
+offset = sum(counts[d.id][1] for d in domains[:step])
+for number, question in enumerate(flow.domain_questions(questionnaire, result, domain.id), start=offset + 1):
+    show_question(questionnaire, question, now.saved.get(question.id), number)
+
+back, forward, finish = st.columns(3)
+back.button("Previous", key="previous", on_click=go_to, args=(step - 1,), disabled=step == 0,
+            icon=":material/arrow_back:", width="stretch")
+forward.button("Next", key="next", on_click=go_to, args=(step + 1,), disabled=step == len(domains) - 1,
+               icon=":material/arrow_forward:", width="stretch", type="primary" if step < len(domains) - 1 else "secondary")
+if finish.button("Finish", key="finish", icon=":material/flag:", width="stretch",
+                 type="primary" if step == len(domains) - 1 else "secondary"):
+    if done.open_required:
+        st.session_state["missing"] = done.open_required
+    else:
+        repo.finish_assessment(get_engine(), now.assessment.id)
+        state.refresh_assessment()
+        st.switch_page(state.RESULTS, query_params={"a": now.assessment.token})
+
+missing = [qid for qid in st.session_state.get("missing", ()) if qid in done.open_required]
+if missing:
+    st.error(f"{len(missing)} required question{'s are' if len(missing) > 1 else ' is'} still open. "
+             "Answer them (“Don't know” counts as an answer) and press Finish again.")
+    for domain_id, questions in flow.missing_by_domain(questionnaire, tuple(missing)).items():
+        index = next(i for i, d in enumerate(domains) if d.id == domain_id)
+        with st.container(border=True):
+            st.markdown(f"**{domains[index].name}**")
+            for question in questions:
+                st.markdown(f"- {question.text}")
+            st.button(f"Go to {domains[index].name}", key=f"goto:{domain_id}", on_click=go_to, args=(index,))

@@ -1,0 +1,63 @@
+"""PDF rendering in worker processes, so one user's download never freezes everyone else's screen.
+
+No Streamlit here: the workers import this module on their own. Inputs cross the process
+boundary as plain data (the answers in the exchange format), never as live objects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from config import setting
+
+_pool: ProcessPoolExecutor | None = None
+_lock = threading.Lock()
+
+
+def _executor() -> ProcessPoolExecutor:
+    global _pool
+    with _lock:
+        if _pool is None:
+            workers = max(1, int(setting("PHASEGATE_REPORT_WORKERS")))
+            _pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        return _pool
+
+
+def _reset() -> None:
+    global _pool
+    with _lock:
+        if _pool is not None:
+            _pool.shutdown(wait=False, cancel_futures=True)
+        _pool = None
+
+
+def submit_pdf(answers: str, branding: dict, generated: dt.date | None = None) -> Future:
+    """Start rendering the report of an answers file (exchange format text); the future yields PDF bytes."""
+    try:
+        return _executor().submit(render_pdf_bytes, answers, branding, generated)
+    except BrokenProcessPool:
+        _reset()
+        return _executor().submit(render_pdf_bytes, answers, branding, generated)
+
+
+def render_pdf_bytes(answers: str, branding: dict, generated: dt.date | None = None) -> bytes:
+    """In a worker: score the answers and render the branded PDF report."""
+    from questionnaires import find_questionnaire
+    from reports.branding import Branding
+    from reports.pdf import render_pdf
+    from scoring.answers import parse_answers
+    from scoring.engine import score_response
+
+    response = parse_answers(answers)
+    questionnaire = find_questionnaire(response.questionnaire)
+    result = score_response(questionnaire, response)
+    return render_pdf(questionnaire, result, Branding(**branding), generated=generated)
+
+
+def shutdown() -> None:
+    """Stop the workers (tests, shutdown)."""
+    _reset()

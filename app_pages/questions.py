@@ -1,0 +1,125 @@
+"""One question on screen: the answer widget for its type, a note, and saving on every change."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import flow, state
+from questionnaires.models import Question, Questionnaire
+from scoring.answers import DONT_KNOW, NA, MAX_NOTE, Answer
+
+
+def value_key(question: Question) -> str:
+    return f"q:{question.id}"
+
+
+def special_key(question: Question) -> str:
+    return f"special:{question.id}"
+
+
+def note_key(question: Question) -> str:
+    return f"note:{question.id}"
+
+
+def show_question(questionnaire: Questionnaire, question: Question, saved: Answer | None, number: int) -> None:
+    """Render one question with its widgets, prefilled from what is saved."""
+    _prefill(question, saved)
+    with st.container(border=True):
+        required = "" if question.required else "  \n:gray[optional]"
+        st.markdown(f"**{number}. {question.text}**{required}")
+        if question.help:
+            st.caption(question.help)
+        _answer_widget(questionnaire, question)
+        if question.evidence:
+            st.caption(f"Evidence: {question.evidence}")
+        _note_widget(question, saved)
+
+
+def _prefill(question: Question, saved: Answer | None) -> None:
+    """Put the saved answer into widgets that are not on screen yet (after a reload or a step change)."""
+    value = saved.value if saved else None
+    if value_key(question) not in st.session_state:
+        if question.type == "multi":
+            st.session_state[value_key(question)] = [value] if value in (DONT_KNOW, NA) else list(value or [])
+        elif question.type in ("number", "text"):
+            st.session_state[value_key(question)] = None if value in (DONT_KNOW, NA) else value
+        else:
+            st.session_state[value_key(question)] = value
+    if question.type in ("number", "text") and special_key(question) not in st.session_state:
+        st.session_state[special_key(question)] = value if value in (DONT_KNOW, NA) else None
+    if note_key(question) not in st.session_state:
+        st.session_state[note_key(question)] = saved.note if saved else ""
+
+
+def _answer_widget(questionnaire: Questionnaire, question: Question) -> None:
+    labels = flow.option_labels(questionnaire, question)
+    if question.type in ("scale", "single", "yes_no"):
+        st.radio("Answer", flow.choices(questionnaire, question), index=None, key=value_key(question),
+                 format_func=labels.get, captions=flow.option_captions(questionnaire, question),
+                 label_visibility="collapsed", on_change=_on_choice, args=(question,))
+    elif question.type == "multi":
+        st.pills("Choose all that apply", flow.choices(questionnaire, question), selection_mode="multi",
+                 key=value_key(question), format_func=labels.get, on_change=_on_multi, args=(question,))
+        described = [o for o in questionnaire.options_for(question) if o.description]
+        if described:
+            st.caption("  \n".join(f"**{o.label}**: {o.description}" for o in described))
+    else:
+        _free_widget(question, labels)
+
+
+def _free_widget(question: Question, labels: dict) -> None:
+    if question.type == "number":
+        st.number_input("Answer", value=None, min_value=question.min, max_value=question.max, key=value_key(question),
+                        label_visibility="collapsed", placeholder="Type a number", on_change=_on_free, args=(question,))
+    else:
+        st.text_area("Answer", key=value_key(question), label_visibility="collapsed", placeholder="Type your answer",
+                     height=90, on_change=_on_free, args=(question,))
+    if flow.specials(question):
+        st.pills("Or", flow.specials(question), key=special_key(question), format_func=labels.get,
+                 label_visibility="collapsed", on_change=_on_special, args=(question,))
+
+
+def _note_widget(question: Question, saved: Answer | None) -> None:
+    problem = st.session_state.get("note_problems", {}).get(question.id)
+    with st.expander("Note (optional)", expanded=bool((saved and saved.note) or problem), icon=":material/edit_note:"):
+        st.text_area("Note", key=note_key(question), label_visibility="collapsed", height=80,
+                     placeholder=f"Context, evidence or doubts (up to {MAX_NOTE:,} characters)",
+                     on_change=_on_note, args=(question,))
+        if problem:
+            st.error(problem)
+
+
+# --- callbacks: every change is saved at once -----------------------------------------
+
+
+def _on_choice(question: Question) -> None:
+    state.save_value(question.id, st.session_state[value_key(question)])
+
+
+def _on_multi(question: Question) -> None:
+    value = flow.multi_value(st.session_state[value_key(question)])
+    if value in (DONT_KNOW, NA):
+        st.session_state[value_key(question)] = [value]
+    state.save_value(question.id, value)
+
+
+def _on_free(question: Question) -> None:
+    raw = st.session_state[value_key(question)]
+    value = flow.text_value(raw) if question.type == "text" else raw
+    if question.type == "text" and value is not None and len(value) > MAX_NOTE:
+        st.session_state["flash"] = f"That answer is {len(value):,} characters long; at most {MAX_NOTE:,} are allowed. It was not saved."
+        return
+    if value is not None:
+        st.session_state[special_key(question)] = None
+    state.save_value(question.id, value)
+
+
+def _on_special(question: Question) -> None:
+    special = st.session_state[special_key(question)]
+    if special is not None:
+        st.session_state[value_key(question)] = None
+    state.save_value(question.id, special)
+
+
+def _on_note(question: Question) -> None:
+    state.save_note(question.id, st.session_state[note_key(question)] or "")

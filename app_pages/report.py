@@ -1,0 +1,65 @@
+"""Report: organisation and branding, the PDF (rendered in a worker) and the answers file."""
+
+import hashlib
+
+import streamlit as st
+
+from app_pages import state
+from app_pages.pdf_worker import submit_pdf
+from questionnaires import PhasegateError
+from scoring.answers import dump_answers
+from storage import get_engine
+from storage import repository as repo
+
+now = state.current()
+questionnaire = now.questionnaire
+
+
+def save_organisation() -> None:
+    try:
+        repo.set_organisation(get_engine(), now.assessment.id, st.session_state["organisation"])
+    except PhasegateError as exc:
+        st.session_state["flash"] = " ".join(exc.lines())
+        return
+    state.refresh_assessment()
+
+
+st.session_state.setdefault("organisation", now.assessment.organisation)
+st.title("Report")
+st.write("A PDF with the executive summary, the domain overview, the next steps by horizon, the roadmap and every "
+         "answer. The answers file lets you resume later or score the answers with the command line.")
+state.show_flash()
+
+with st.container(border=True):
+    st.subheader("Organisation and branding", anchor=False)
+    st.text_input("Organisation", key="organisation", on_change=save_organisation, max_chars=repo.MAX_ORGANISATION)
+    st.text_input("Prepared by (optional)", key="prepared_by", max_chars=120, placeholder="Your name or firm")
+    colour_col, logo_col = st.columns([1, 3])
+    colour = colour_col.color_picker("Accent colour", value="#1f5f8b", key="brand_colour")
+    logo = logo_col.file_uploader("Logo (PNG or JPEG, up to 2 MB)", type=["png", "jpg", "jpeg"], key="brand_logo")
+
+answers = dump_answers(state.current().response)
+branding = {"prepared_by": st.session_state.get("prepared_by", ""), "color": colour,
+            "logo": logo.getvalue() if logo else None, "logo_name": logo.name if logo else "logo"}
+fingerprint = hashlib.sha256(repr((answers, sorted(branding.items()))).encode()).hexdigest()
+slug = questionnaire.id
+
+with st.container(border=True):
+    st.subheader("Downloads", anchor=False)
+    ready = st.session_state.get("pdf")
+    if ready is None or ready[0] != fingerprint:
+        if st.button("Create the PDF report", key="make_pdf", type="primary", icon=":material/picture_as_pdf:"):
+            with st.spinner("Rendering the report — this takes a few seconds…"):
+                try:
+                    st.session_state["pdf"] = (fingerprint, submit_pdf(answers, branding).result(timeout=300))
+                except PhasegateError as exc:
+                    st.error("The report could not be made:\n\n" + "\n".join(f"- {line}" for line in exc.lines()))
+                except Exception as exc:  # noqa: BLE001 - a worker failure must not show a traceback
+                    st.error(f"The report could not be made ({exc.__class__.__name__}). Try again in a moment; "
+                             "your answers are saved.")
+            ready = st.session_state.get("pdf")
+    if ready is not None and ready[0] == fingerprint:
+        st.download_button("Download PDF", ready[1], file_name=f"{slug}-report.pdf", mime="application/pdf",
+                           key="download_pdf", type="primary", icon=":material/download:", on_click="ignore")
+    st.download_button("Download answers", answers, file_name=f"{slug}-answers.yaml", mime="application/x-yaml",
+                       key="download_answers", icon=":material/download:", on_click="ignore")

@@ -1,0 +1,92 @@
+"""Results: overall phase and index, limiting domains, charts, warnings, next steps, unknowns; targets editable."""
+
+import streamlit as st
+
+from app_pages import charts, flow, state
+from scoring.steps import HORIZONS
+from storage import get_engine
+from storage import repository as repo
+
+now = state.current()
+questionnaire = now.questionnaire
+
+
+def save_targets() -> None:
+    targets = {d.id: st.session_state[f"target:{d.id}"] for d in questionnaire.domains}
+    repo.set_targets(get_engine(), now.assessment.id, {k: v for k, v in targets.items() if v != 4})
+    state.refresh_assessment()
+
+
+for domain in questionnaire.domains:
+    st.session_state.setdefault(f"target:{domain.id}", now.assessment.targets.get(domain.id, 4))
+
+result = state.result(state.current())
+overall = result.overall
+done = flow.progress(questionnaire, result)
+
+st.title("Where the organisation stands")
+st.caption(" · ".join(part for part in (now.assessment.organisation.replace("$", "\\$"), questionnaire.title) if part))
+if done.open_required:
+    st.info(f"{len(done.open_required)} required questions are still open, so this is a preliminary result.")
+    st.page_link(state.ASSESSMENT, label="Back to the assessment", icon=":material/arrow_back:",
+                 query_params={"a": now.assessment.token})
+
+phase_label = "Complete" if overall.complete else f"Phase {overall.phase}"
+names = {d.id: d.name for d in result.domains}
+cols = st.columns(4)
+cols[0].metric("Phase", phase_label, help=overall.phase_name)
+cols[1].metric("Maturity index", f"{overall.index:.1f} / 4")
+cols[2].metric("Phases achieved", f"{overall.achieved} of 4")
+cols[3].metric("Confidence", f"{overall.confidence:.0%}", help="Share of visible questions with a real answer")
+st.subheader(overall.phase_name if not overall.complete else "All four phases achieved", anchor=False)
+st.write(overall.summary)
+if overall.limiting_domains:
+    st.markdown("**Held back by:** " + ", ".join(names[d] for d in overall.limiting_domains))
+
+for warning in result.warnings:
+    if warning.startswith("Foundation gap"):
+        st.warning(warning, icon=":material/foundation:")
+other = [w for w in result.warnings if not w.startswith("Foundation gap")]
+if other:
+    with st.expander(f"Notes on this result ({len(other)})", icon=":material/info:"):
+        for warning in other:
+            st.text(warning)
+
+st.header("Domains", anchor=False)
+charts.show(result)
+
+with st.expander("Target phase per domain", icon=":material/flag:", expanded=False):
+    st.write("Steps beyond a domain's target are left out of the plan. Change a target and everything updates.")
+    options = [1, 2, 3, 4]
+    for domain in questionnaire.domains:
+        st.selectbox(domain.name, options, key=f"target:{domain.id}", on_change=save_targets,
+                     format_func=lambda n: f"Phase {n} — {questionnaire.phase(n).name}")
+
+st.header("Next steps", anchor=False)
+if not result.actions:
+    st.write("No steps: every answered question within the targets is at the top level.")
+tabs = st.tabs([f"{label} · {sum(a.horizon == key for a in result.actions)}" for key, label in HORIZONS.items()])
+for tab, key in zip(tabs, HORIZONS):
+    with tab:
+        steps = [a for a in result.actions if a.horizon == key]
+        if not steps:
+            st.caption("Nothing in this horizon.")
+        for action in steps[:15]:
+            with st.container(border=True):
+                st.markdown(f"**{action.rank}. {action.title}**")
+                st.caption(f"{names[action.domain]} · phase {action.phase} · owner: {action.owner} · "
+                           f"effort {action.effort} · impact {action.impact}/3")
+                st.write(action.detail)
+                st.caption(f"Measure: {action.kpi}  \nWhy here: {action.reason}")
+        if len(steps) > 15:
+            st.caption(f"… and {len(steps) - 15} more in the PDF report.")
+
+st.header("Unknowns to resolve", anchor=False)
+if result.unknowns:
+    for question_id in result.unknowns:
+        st.markdown(f"- {questionnaire.question(question_id).text}")
+else:
+    st.caption("None: every visible question has a real answer or is not applicable.")
+
+st.page_link(state.REPORT, label="Get the PDF report", icon=":material/picture_as_pdf:",
+             query_params={"a": now.assessment.token})

@@ -1,0 +1,243 @@
+"""What every page shares: the current assessment (from the ?a= link), saving, scoring, friendly errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+
+from app_pages import flow
+from config import setting
+from questionnaires import AnswersError, PhasegateError, Questionnaire, load_questionnaire
+from questionnaires.loader import available_paths
+from scoring.answers import Answer, Response
+from scoring.engine import Result, score_response
+from storage import Assessment, get_engine
+from storage import repository as repo
+
+START = "app_pages/start.py"
+ASSESSMENT = "app_pages/assessment.py"
+RESULTS = "app_pages/results.py"
+REPORT = "app_pages/report.py"
+SAVE_FAILED = "Your last change could not be saved ({reason}). Please try again; everything saved before is kept."
+
+
+@dataclass(frozen=True)
+class Current:
+    """The open assessment, its questionnaire and the answers saved so far."""
+
+    assessment: Assessment
+    questionnaire: Questionnaire
+    saved: dict[str, Answer]
+
+    @property
+    def response(self) -> Response:
+        return repo.response_of(self.assessment, self.saved)
+
+
+def questionnaires() -> dict[str, Questionnaire]:
+    """Every questionnaire on offer, by id; a file that does not load is left out (see `broken_questionnaires`)."""
+    offered, _ = _library(tuple((str(p), p.stat().st_mtime) for p in available_paths()))
+    return offered
+
+
+def offered(questionnaire_id: str) -> Questionnaire:
+    """An offered questionnaire by id, or an AnswersError naming the ones on offer."""
+    library = questionnaires()
+    if questionnaire_id not in library:
+        known = ", ".join(sorted(library)) or "none"
+        raise AnswersError(f"questionnaire: the file is for '{questionnaire_id}', which is not offered here "
+                           f"(offered: {known})")
+    return library[questionnaire_id]
+
+
+def broken_questionnaires() -> list[str]:
+    """One line per problem in questionnaire files that could not be offered."""
+    _, problems = _library(tuple((str(p), p.stat().st_mtime) for p in available_paths()))
+    return problems
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _library(files: tuple[tuple[str, float], ...]) -> tuple[dict[str, Questionnaire], list[str]]:
+    offered, problems = {}, []
+    for path, _mtime in files:
+        try:
+            questionnaire = load_questionnaire(path)
+        except PhasegateError as exc:
+            problems.extend(exc.lines())
+            continue
+        offered[questionnaire.id] = questionnaire
+    return offered, problems
+
+
+def token() -> str | None:
+    """The resume token from the URL, kept in the session and put back in the URL on every page."""
+    from_url = st.query_params.get("a")
+    if from_url:
+        if from_url != st.session_state.get("token"):
+            st.session_state["token"] = from_url
+        return from_url
+    kept = st.session_state.get("token")
+    if kept:
+        st.query_params["a"] = kept
+    return kept
+
+
+def open_assessment(new_token: str, page: str = ASSESSMENT) -> None:
+    """Make `new_token` the current assessment and go to `page`."""
+    st.session_state["token"] = new_token
+    st.session_state.pop("loaded", None)
+    st.switch_page(page, query_params={"a": new_token})
+
+
+def forget() -> None:
+    """Leave the current assessment (the link still reopens it)."""
+    st.session_state.pop("token", None)
+    st.session_state.pop("loaded", None)
+    st.query_params.clear()
+
+
+def current(required: bool = True) -> Current | None:
+    """The open assessment; a friendly page (and stop) when the link is unknown or none is open."""
+    wanted = token()
+    if not wanted:
+        if required:
+            _nothing_open()
+        return None
+    loaded = st.session_state.get("loaded")
+    if loaded is None or loaded.assessment.token != wanted:
+        loaded = _load(wanted)
+        st.session_state["loaded"] = loaded
+    return loaded
+
+
+def _load(wanted: str) -> Current:
+    try:
+        engine = get_engine()
+        assessment = repo.find_assessment(engine, wanted)
+        if assessment is None:
+            _not_found()
+        saved = repo.load_answers(engine, assessment.id)
+    except SQLAlchemyError as exc:
+        _stop_with("The assessment could not be loaded", f"The database did not answer ({exc.__class__.__name__}). "
+                   "Reload the page in a moment; nothing saved is lost.")
+    questionnaire = questionnaires().get(assessment.questionnaire_id)
+    if questionnaire is None or questionnaire.version != assessment.questionnaire_version:
+        _outdated(assessment, questionnaire, saved)
+    return Current(assessment, questionnaire, saved)
+
+
+def refresh_assessment() -> None:
+    """Re-read the assessment row (after its organisation, targets or finish changed)."""
+    loaded = st.session_state.get("loaded")
+    if loaded is not None:
+        fresh = repo.find_assessment(get_engine(), loaded.assessment.token)
+        st.session_state["loaded"] = Current(fresh, loaded.questionnaire, loaded.saved)
+
+
+def result(now: Current) -> Result:
+    """The current answers scored (remembered until they or the targets change)."""
+    response = now.response
+    key = (now.questionnaire.id, now.questionnaire.version, flow.answers_key(response))
+    cached = st.session_state.get("scored")
+    if cached is None or cached[0] != key:
+        cached = (key, score_response(now.questionnaire, response))
+        st.session_state["scored"] = cached
+    return cached[1]
+
+
+# --- saving, from widget callbacks ----------------------------------------------------
+
+
+def save_value(question_id: str, value) -> None:
+    """Save one answer now and keep the session's copy in step."""
+    now: Current = st.session_state["loaded"]
+    try:
+        repo.save_answer(get_engine(), now.assessment.id, question_id, value)
+    except SQLAlchemyError as exc:
+        st.session_state["flash"] = SAVE_FAILED.format(reason=exc.__class__.__name__)
+        return
+    st.session_state["loaded"] = Current(now.assessment, now.questionnaire, flow.with_answer(now.saved, question_id, value))
+
+
+def save_note(question_id: str, note: str) -> None:
+    """Save one note now; a note over the limit is refused and the saved one kept."""
+    now: Current = st.session_state["loaded"]
+    problems = st.session_state.setdefault("note_problems", {})
+    try:
+        repo.save_note(get_engine(), now.assessment.id, question_id, note)
+    except PhasegateError as exc:
+        problems[question_id] = " ".join(exc.lines())
+        return
+    except SQLAlchemyError as exc:
+        problems[question_id] = SAVE_FAILED.format(reason=exc.__class__.__name__)
+        return
+    problems.pop(question_id, None)
+    st.session_state["loaded"] = Current(now.assessment, now.questionnaire, flow.with_note(now.saved, question_id, note))
+
+
+def show_flash() -> None:
+    """Show (once) a message left by a callback."""
+    message = st.session_state.pop("flash", None)
+    if message:
+        st.error(message)
+
+
+# --- links and friendly pages -----------------------------------------------------------
+
+
+def base_url() -> str:
+    """Where the app is reachable: PHASEGATE_PUBLIC_URL, else the address the browser used."""
+    configured = setting("PHASEGATE_PUBLIC_URL")
+    if configured:
+        return configured.rstrip("/")
+    seen = urlparse(st.context.url or "")
+    return f"{seen.scheme}://{seen.netloc}" if seen.scheme and seen.netloc else ""
+
+
+def link_for(assessment: Assessment) -> str:
+    """The private resume link of an assessment."""
+    return flow.resume_link(base_url(), "assessment", assessment.token)
+
+
+def _nothing_open() -> None:
+    st.title("No assessment open")
+    st.write("Choose an assessment on the start page, or resume one with your private link or an answers file.")
+    st.page_link(START, label="Go to the start page", icon=":material/arrow_back:")
+    st.stop()
+
+
+def _not_found() -> None:
+    st.title("We could not find that assessment")
+    st.write("The resume link you opened does not match any saved assessment. It may be incomplete — links are "
+             "long, so check that it was copied whole — or the assessment may have been removed.")
+    st.write("If you downloaded an answers file, you can resume from it on the start page.")
+    if st.button("Start a new assessment", key="forget_link", type="primary"):
+        forget()
+        st.switch_page(START)
+    st.stop()
+
+
+def _outdated(assessment: Assessment, questionnaire: Questionnaire | None, saved: dict[str, Answer]) -> None:
+    st.title("This assessment uses a questionnaire that is no longer offered")
+    offered = f"version {questionnaire.version} is offered now" if questionnaire else "it is not offered any more"
+    st.write(f"It was answered with '{assessment.questionnaire_id}' version {assessment.questionnaire_version}; "
+             f"{offered}. Your answers are kept: download them, and score them with the command line or "
+             "import them once the questionnaire is available again.")
+    from scoring.answers import dump_answers
+
+    st.download_button("Download answers", dump_answers(repo.response_of(assessment, saved)),
+                       file_name=f"{assessment.questionnaire_id}-answers.yaml", mime="application/x-yaml",
+                       key="download_outdated")
+    if st.button("Start a new assessment", key="forget_outdated"):
+        forget()
+        st.switch_page(START)
+    st.stop()
+
+
+def _stop_with(title: str, text: str) -> None:
+    st.title(title)
+    st.error(text)
+    st.stop()

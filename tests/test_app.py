@@ -1,0 +1,238 @@
+"""The app driven through Streamlit's AppTest: choose, answer, navigate, finish, see results; bad input handled."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from scoring.answers import MAX_NOTE
+from storage import dispose_all, get_engine
+from storage import repository as repo
+from tests.conftest import DATA, ROOT
+
+ANSWERS = {  # governance stops at phase 1, so the organisation is in phase 2, held back by Governance
+    "data.inventory": 4, "data.pipelines": 4, "data.monitoring": "yes", "data.products": "products",
+    "governance.board": 4, "governance.approval": 1, "governance.controls": ["audit"], "governance.budget": 3,
+}
+
+
+@pytest.fixture
+def app_env(monkeypatch, tmp_path):
+    """The app on an empty SQLite database, offering the tiny questionnaire as well."""
+    library = tmp_path / "questionnaires"
+    library.mkdir()
+    shutil.copy(DATA / "tiny.yaml", library / "tiny.yaml")
+    monkeypatch.setenv("PHASEGATE_QUESTIONNAIRES", str(library))
+    monkeypatch.setenv("PHASEGATE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    yield tmp_path
+    dispose_all()
+
+
+def open_app(token: str | None = None, page: str | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    if token:
+        at.query_params["a"] = token
+    if page:
+        at.switch_page(page)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def start_tiny(organisation: str = "") -> AppTest:
+    at = open_app()
+    if organisation:
+        at.text_input(key="start_organisation").input(organisation)
+    at.button(key="start:tiny").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def answer(at: AppTest, question_id: str, value) -> None:
+    key = f"q:{question_id}"
+    widget = at.pills(key=key) if isinstance(value, list) else at.radio(key=key)
+    widget.set_value(value).run()
+    assert not at.exception, at.exception
+
+
+def stored(at: AppTest) -> dict:
+    engine = get_engine()
+    return repo.load_answers(engine, repo.find_assessment(engine, at.query_params["a"]).id)
+
+
+def progress_text(at: AppTest) -> str:
+    return at.get("progress")[0].proto.text
+
+
+def test_the_start_page_offers_each_questionnaire_with_its_time_and_size(app_env):
+    at = open_app()
+    assert "Tiny test questionnaire" in [s.value for s in at.subheader]
+    assert any("About 2 minutes · 9 questions · 2 domains" in c.value for c in at.caption)
+    assert at.button(key="start:tiny")
+
+
+@pytest.fixture
+def any_database(app_env, database_url, monkeypatch):
+    """The app on SQLite, then on PostgreSQL."""
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    yield database_url
+    dispose_all()
+
+
+def test_a_leader_answers_every_step_finishes_and_sees_the_phase(any_database):
+    at = start_tiny("Example Corp")
+    assert at.title[0].value == "Tiny test questionnaire"
+    assert progress_text(at) == "0 of 8 answered · about 2 min left"
+    for question_id in ("data.inventory", "data.pipelines", "data.monitoring", "data.products"):
+        answer(at, question_id, ANSWERS[question_id])
+    assert progress_text(at) == "4 of 8 answered · about 1 min left"
+    at.button(key="next").click().run()
+    assert at.header[0].value == "Governance"
+    for question_id in ("governance.board", "governance.approval", "governance.controls", "governance.budget"):
+        answer(at, question_id, ANSWERS[question_id])
+    assert progress_text(at) == "8 of 9 answered · ready to finish"
+    at.button(key="finish").click().run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Where the organisation stands"
+    assert at.metric[0].value == "Phase 2"
+    assert "Phase 2 — Build the Foundation (phase 1 achieved, index 2.2 / 4), held back by Governance" in [m.value for m in at.markdown]
+    assert {qid: a.value for qid, a in stored(at).items()} == ANSWERS
+
+
+def test_visible_if_shows_a_question_only_while_its_condition_holds(app_env):
+    at = start_tiny()
+    at.button(key="next").click().run()
+    assert not at.radio(key="q:governance.budget") if _has(at, "q:governance.budget") else True
+    answer(at, "governance.board", 3)
+    assert _has(at, "q:governance.budget")
+    answer(at, "governance.board", 1)
+    assert not _has(at, "q:governance.budget")
+
+
+def _has(at: AppTest, key: str) -> bool:
+    return any(w.key == key for w in at.radio)
+
+
+def test_finish_is_blocked_and_lists_the_open_required_questions(app_env):
+    at = start_tiny()
+    answer(at, "data.inventory", "na")
+    at.button(key="finish").click().run()
+    assert at.title[0].value == "Tiny test questionnaire"
+    assert "6 required questions are still open" in at.error[0].value
+    listed = [m.value for m in at.markdown]
+    assert "- Is there an AI governance board?" in listed
+    assert "- Is there an inventory of data sets?" not in listed
+    at.button(key="goto:governance").click().run()
+    assert at.header[0].value == "Governance"
+
+
+def test_dont_know_counts_as_an_answer_and_is_listed_as_an_unknown(app_env):
+    at = start_tiny()
+    answer(at, "data.inventory", "dont_know")
+    assert progress_text(at).startswith("1 of 8 answered")
+    at.switch_page("app_pages/results.py").run()
+    assert "- Is there an inventory of data sets?" in [m.value for m in at.markdown]
+
+
+def test_every_answer_and_note_is_saved_at_once_and_a_new_session_finds_them(app_env):
+    at = start_tiny()
+    answer(at, "data.inventory", 2)
+    at.text_area(key="note:data.inventory").input("Only finance keeps one").run()
+    token = at.query_params["a"]
+    assert {qid: (a.value, a.note) for qid, a in stored(at).items()} == {"data.inventory": (2, "Only finance keeps one")}
+
+    again = open_app(token, "app_pages/assessment.py")
+    assert again.radio(key="q:data.inventory").value == 2
+    assert again.text_area(key="note:data.inventory").value == "Only finance keeps one"
+    assert progress_text(again).startswith("1 of 8 answered")
+
+
+def test_a_note_over_the_limit_is_refused_and_the_saved_note_kept(app_env):
+    at = start_tiny()
+    at.text_area(key="note:data.inventory").input("first thoughts").run()
+    at.text_area(key="note:data.inventory").input("x" * (MAX_NOTE + 1)).run()
+    assert "5,001 characters long; at most 5,000" in at.error[0].value
+    assert stored(at)["data.inventory"].note == "first thoughts"
+
+
+BAD_FILES = [
+    ("broken.yaml", b"format: phasegate-answers/1\nanswers: [unclosed", "broken.yaml"),
+    ("wrong.yaml", b"format: phasegate-answers/1\nquestionnaire: tiny\nquestionnaire_version: 1.0.0\n"
+                   b"answers:\n  data.inventory: 9\n", "answers.data.inventory: 9 is not an option"),
+    ("other.yaml", b"format: phasegate-answers/1\nquestionnaire: nope\nquestionnaire_version: 1.0.0\n",
+     "'nope', which is not offered here"),
+    ("old.json", b'{"format": "phasegate-answers/1", "questionnaire": "tiny", "questionnaire_version": "0.9.0"}',
+     "answers are for version 0.9.0"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "expected"), BAD_FILES, ids=[b[0] for b in BAD_FILES])
+def test_a_bad_answers_file_is_refused_with_what_is_wrong_and_nothing_imported(app_env, name, content, expected):
+    at = open_app()
+    at.file_uploader(key="answers_file").set_value((name, content, "application/x-yaml")).run()
+    at.button(key="import_answers").click().run()
+    assert not at.exception
+    assert "Nothing was imported" in at.error[0].value
+    assert expected in at.error[0].value.replace("\\", "")
+    assert repo.list_assessments(get_engine()) == []
+
+
+def test_a_good_answers_file_resumes_the_assessment(app_env):
+    at = open_app()
+    content = (DATA / "tiny-answers.yaml").read_bytes()
+    at.file_uploader(key="answers_file").set_value(("tiny-answers.yaml", content, "application/x-yaml")).run()
+    at.button(key="import_answers").click().run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Tiny test questionnaire"
+    assert len(stored(at)) > 0
+
+
+def test_an_unknown_resume_link_shows_a_friendly_page(app_env):
+    for page in (None, "app_pages/assessment.py", "app_pages/results.py", "app_pages/report.py"):
+        at = open_app("x" * 43, page)
+        assert at.title[0].value == "We could not find that assessment"
+        assert not at.exception
+    at.button(key="forget_link").click().run()
+    assert at.title[0].value == "AI maturity assessment"
+
+
+def test_a_pasted_resume_link_opens_the_assessment(app_env):
+    token = start_tiny().query_params["a"]
+    at = open_app()
+    at.text_input(key="resume_link").input(f"https://assess.example.com/assessment?a={token}")
+    at.button(key="resume").click().run()
+    assert at.title[0].value == "Tiny test questionnaire"
+    assert at.query_params["a"] == token
+
+
+def test_changing_a_target_recomputes_the_results_at_once(app_env):
+    at = start_tiny()
+    for question_id, value in ANSWERS.items():
+        if question_id.startswith("data"):
+            answer(at, question_id, 0 if isinstance(value, int) else value)
+    at.switch_page("app_pages/results.py").run()
+    before = [t.label for t in at.tabs]
+    at.selectbox(key="target:data").set_value(1).run()
+    assert not at.exception, at.exception
+    assert [t.label for t in at.tabs] != before
+    assert repo.find_assessment(get_engine(), at.query_params["a"]).targets == {"data": 1}
+
+
+def test_organisation_text_is_shown_as_text_not_markup(app_env):
+    at = start_tiny("<b>Acme</b> **bold**")
+    at.switch_page("app_pages/results.py").run()
+    assert not at.exception
+    assert all("<b>" not in m.value or not m.proto.allow_html for m in at.markdown)
+
+
+def test_the_report_page_offers_the_pdf_and_the_answers_file(app_env):
+    at = start_tiny()
+    answer(at, "data.inventory", 2)
+    at.switch_page("app_pages/report.py").run()
+    assert not at.exception, at.exception
+    assert at.button(key="make_pdf")
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Download answers" in labels
