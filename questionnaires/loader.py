@@ -140,8 +140,12 @@ def _check_answer_shape(q: Questionnaire, question: Question, at: tuple, doc: Do
             problems.append(doc.problem(at + ("options",), f"a {question.type} question needs at least two `options`"))
         if question.scale is not None:
             problems.append(doc.problem(at + ("scale",), f"a {question.type} question lists its own `options`; remove `scale`"))
+    elif question.type == "yes_no" and question.anchors is not None:
+        wrong = [key for key in question.anchors if key not in ("yes", "no")]
+        if wrong:
+            problems.append(doc.problem(at + ("anchors", wrong[0]), f"{wrong[0]!r} is not an answer of a yes_no question; use 'yes' and 'no' (quoted)"))
     elif question.anchors is not None:
-        problems.append(doc.problem(at + ("anchors",), "`anchors` apply only to scale questions; put descriptions on the options"))
+        problems.append(doc.problem(at + ("anchors",), "`anchors` apply only to scale and yes_no questions; put descriptions on the options"))
     elif question.scale is not None or question.options is not None:
         problems.append(doc.problem(at + ("type",), f"a {question.type} question takes neither `scale` nor `options`"))
     if question.type != "number" and (question.min is not None or question.max is not None):

@@ -92,7 +92,7 @@ class Question(Strict):
     scale: Slug | None = Field(None, description="Id of a scale under `scales` (type scale)")
     options: list[Option] | None = Field(None, description="Own options (types single and multi)")
     anchors: dict[Value, str] | None = Field(
-        None, description="Type scale: what you would observe at each scale value, for this question"
+        None, description="Types scale and yes_no: what you would observe at each value (0-4, or yes/no), for this question"
     )
     weight: float = Field(1.0, gt=0)
     required: bool = True
@@ -140,7 +140,8 @@ class Questionnaire(Strict):
                 for o in options
             ]
         if question.type == "yes_no":
-            return list(YES_NO)
+            anchors = question.anchors or {}
+            return [o.model_copy(update={"description": anchors[o.value]}) if o.value in anchors else o for o in YES_NO]
         return list(question.options or [])
 
     def phase(self, number: int) -> Phase:

@@ -201,3 +201,11 @@ def test_anchor_keys_written_as_text_still_match_numeric_scale_values():
     data["questions"][0]["anchors"] = {"0": "No list anywhere."}
     questionnaire = parse_questionnaire(json.dumps(data), "anchored.json")
     assert questionnaire.options_for(questionnaire.questions[0])[0].description == "No list anywhere."
+
+
+def test_yes_no_questions_take_anchors_for_yes_and_no():
+    data = yaml.safe_load(TINY)
+    data["questions"][2]["anchors"] = {"yes": "Every feed has automated checks.", "no": "Nobody checks."}
+    questionnaire = parse_questionnaire(yaml.safe_dump(data), "anchored.yaml")
+    assert [o.description for o in questionnaire.options_for(questionnaire.questions[2])] == [
+        "Every feed has automated checks.", "Nobody checks."]
