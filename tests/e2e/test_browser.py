@@ -1,0 +1,152 @@
+"""The leader's journey in a real browser: start, answer, reload, restart the server, finish, download the PDF."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from questionnaires import find_questionnaire
+from scoring.answers import Answer, Response
+from scoring.engine import score_response
+from storage import dispose_all, get_engine
+from storage import repository as repo
+from tests.e2e.conftest import screenshot
+
+QUICK = find_questionnaire("quick-check")
+CHOICE = 2  # the third option ("Defined") everywhere
+ORGANISATION = "Example Corp <b>&</b>"
+
+
+def css_key(key: str) -> str:
+    """The CSS class Streamlit gives the container of a widget with this key."""
+    return ".st-key-" + re.sub(r"[^A-Za-z0-9_-]", "-", key)
+
+
+def start_quick_check(page, server, organisation: str = "") -> str:
+    page.goto(server.url)
+    if organisation:
+        field = page.locator(css_key("start_organisation") + " input")
+        field.fill(organisation)
+        field.press("Enter")
+    page.locator(css_key("start:quick-check") + " button").click()
+    page.locator(css_key(f"q:{QUICK.questions[0].id}")).wait_for()
+    return page.url.split("?a=")[1]
+
+
+def wait_for_progress(page, answered: int) -> None:
+    page.locator("[data-testid='stProgress']").get_by_text(f"{answered} of {len(QUICK.questions)} answered").wait_for()
+
+
+def choose(page, question_id: str, index: int = CHOICE) -> None:
+    page.locator(css_key(f"q:{question_id}") + " [role='radiogroup'] label").nth(index).click()
+
+
+def answer_step(page, domain_id: str, done: int, limit: int | None = None) -> int:
+    """Answer the questions of one domain step in order; the number answered so far."""
+    for question in [q for q in QUICK.questions if q.domain == domain_id][:limit]:
+        choose(page, question.id)
+        done += 1
+        wait_for_progress(page, done)
+    return done
+
+
+def next_step(page, domain_name: str) -> None:
+    page.locator(css_key("next") + " button").click()
+    page.get_by_role("heading", name=domain_name, exact=True).wait_for()
+
+
+def checked(page, question_id: str) -> list[bool]:
+    radios = page.locator(css_key(f"q:{question_id}") + " input[type='radio']")
+    return [radios.nth(i).is_checked() for i in range(radios.count())]
+
+
+def stored_answers(server, token: str) -> dict[str, Answer]:
+    engine = get_engine(f"sqlite:///{server.data_dir / 'phasegate.db'}")
+    try:
+        return repo.load_answers(engine, repo.find_assessment(engine, token).id)
+    finally:
+        dispose_all()
+
+
+def test_answers_are_kept_when_the_page_is_reloaded(page, server):
+    token = start_quick_check(page, server)
+    first = QUICK.domains[0].id
+    answer_step(page, first, 0, limit=3)
+    screenshot(page, "assessment")
+    page.reload()
+    wait_for_progress(page, 3)
+    for question in [q for q in QUICK.questions if q.domain == first][:3]:
+        assert checked(page, question.id)[CHOICE]
+    assert {a.value for a in stored_answers(server, token).values()} == {CHOICE}
+
+
+def test_finishing_too_early_lists_what_is_missing(page, server):
+    start_quick_check(page, server)
+    answer_step(page, QUICK.domains[0].id, 0, limit=1)
+    page.locator(css_key("finish") + " button").click()
+    page.get_by_text(f"{len(QUICK.questions) - 1} required questions are still open").wait_for()
+    screenshot(page, "assessment-missing")
+    assert page.locator(css_key(f"goto:{QUICK.domains[1].id}")).count() == 1
+
+
+def test_a_leader_completes_the_quick_check_and_downloads_the_pdf(page, server):
+    start_quick_check(page, server, ORGANISATION)
+    done = 0
+    for index, domain in enumerate(QUICK.domains):
+        if index:
+            next_step(page, domain.name)
+        done = answer_step(page, domain.id, done)
+    page.locator(css_key("finish") + " button").click()
+    expected = score_response(QUICK, Response(QUICK.id, QUICK.version, {
+        q.id: Answer(QUICK.options_for(q)[CHOICE].value) for q in QUICK.questions}))
+    page.get_by_role("heading", name="Where the organisation stands").wait_for()
+    page.get_by_text(expected.overall.summary).wait_for()
+    page.locator("[data-testid='stVegaLiteChart'], [data-testid='stArrowVegaLiteChart'], .vega-embed").first.wait_for()
+    screenshot(page, "results")
+
+    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Report").click()  # the sidebar drops the query; the app puts it back
+    page.locator(css_key("make_pdf") + " button").click()
+    download_button = page.locator(css_key("download_pdf") + " button")
+    download_button.wait_for(timeout=180_000)
+    screenshot(page, "report")
+    with page.expect_download() as download:
+        download_button.click()
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(open(download.value.path(), "rb").read())).pages)
+    assert QUICK.title in text
+    assert "Example Corp" in text
+    assert expected.overall.phase_name in text
+
+
+def test_an_unknown_resume_link_shows_a_friendly_page(page, server):
+    page.goto(f"{server.url}/assessment?a={'x' * 43}")
+    page.get_by_role("heading", name="We could not find that assessment").wait_for()
+    screenshot(page, "not-found")
+    assert "Traceback" not in page.content()
+
+
+def test_a_server_restart_mid_assessment_loses_nothing(page, server):
+    token = start_quick_check(page, server)
+    answer_step(page, QUICK.domains[0].id, 0, limit=2)
+    question = QUICK.questions[0].id
+    page.locator(css_key(f"q:{question}")).locator("..").get_by_text("Note (optional)").click()
+    note = page.locator(css_key(f"note:{question}") + " textarea")
+    note.fill("Owners known for finance data only")
+    note.press("Tab")
+    page.wait_for_function("() => true")
+    for _ in range(50):
+        if stored_answers(server, token).get(question, Answer(None)).note:
+            break
+        page.wait_for_timeout(100)
+    link = page.url
+    page.get_by_text("Your private resume link").click()
+    assert page.locator("code").filter(has_text=token).count() == 1
+
+    server.stop()
+    server.start()
+    page.goto(link)
+    wait_for_progress(page, 2)
+    assert checked(page, question)[CHOICE]
+    assert page.locator(css_key(f"note:{question}") + " textarea").input_value() == "Owners known for finance data only"
