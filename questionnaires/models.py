@@ -126,9 +126,12 @@ class Questionnaire(Strict):
 
     def cached(self, key: str, build):
         """A value derived from this (immutable) questionnaire, built once."""
-        if key not in self._cache:
-            self._cache[key] = build(self)
-        return self._cache[key]
+        cache = self.__pydantic_private__["_cache"]
+        try:
+            return cache[key]
+        except KeyError:
+            cache[key] = value = build(self)
+            return value
 
     def options_for(self, question: Question) -> list[Option]:
         """The options a question offers (its own, its scale's, or yes/no)."""

@@ -20,6 +20,9 @@ STATUS_UNKNOWN = "unknown"
 STATUS_NOT_ANSWERED = "not_answered"
 LOW_CONFIDENCE = 0.8
 
+# Result objects are read-only by convention rather than frozen: frozen dataclasses are
+# several times slower to build, and scoring builds dozens per response.
+
 
 @dataclass(slots=True)
 class QuestionResult:
@@ -47,7 +50,7 @@ class QuestionResult:
         return self.value == NA
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PhaseResult:
     """Attainment of one domain in one phase."""
 
@@ -59,13 +62,14 @@ class PhaseResult:
     visible: int
     answered: int
     dont_know: int
+    not_applicable: int = 0
 
     @property
     def attained(self) -> bool:
         return self.status in (STATUS_ATTAINED, STATUS_NOT_APPLICABLE)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class DomainResult:
     """Where one domain stands on the roadmap."""
 
@@ -89,7 +93,7 @@ class DomainResult:
         return {str(p.number): p.attainment for p in self.phases}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Overall:
     """The organisation's position: weakest-link phase and weighted mean index."""
 
@@ -103,7 +107,7 @@ class Overall:
     summary: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Step:
     """One prioritised next step, with why it ranks where it does."""
 
@@ -120,7 +124,14 @@ class Step:
     kpi: str
     priority: float
     score: float
-    reason: str
+    why: tuple = ()
+
+    @property
+    def reason(self) -> str:
+        """Why this step ranks where it does, in words (built on demand)."""
+        from scoring.steps import explain
+
+        return explain(*self.why)
 
 
 @dataclass(frozen=True)
@@ -145,7 +156,7 @@ class Result:
 # --- the compiled questionnaire -------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Item:
     question: Question
     order: int
@@ -156,6 +167,20 @@ class _Item:
 
 def _compile(questionnaire: Questionnaire) -> tuple[_Item, ...]:
     return questionnaire.cached("scoring.items", _build_items)
+
+
+def _cells(questionnaire: Questionnaire) -> dict[str, tuple[tuple[_Item, ...], ...]]:
+    """Scored items per domain, per phase 1-4, in questionnaire order."""
+
+    def build(q: Questionnaire):
+        items = _compile(q)
+        return {
+            d.id: tuple(tuple(i for i in items if i.scores is not None and i.question.domain == d.id and i.question.phase == n)
+                        for n in range(1, 5))
+            for d in q.domains
+        }
+
+    return questionnaire.cached("scoring.cells", build)
 
 
 def _build_items(questionnaire: Questionnaire) -> tuple[_Item, ...]:
@@ -232,32 +257,39 @@ def _question_results(items: tuple[_Item, ...], response: Response) -> dict[str,
     return results
 
 
-def _phase_result(questionnaire: Questionnaire, scored: list[tuple[QuestionResult, float]], number: int) -> PhaseResult:
+def _phase_result(questionnaire: Questionnaire, items: tuple[_Item, ...], questions: dict[str, QuestionResult], number: int) -> PhaseResult:
     phase = questionnaire.phase(number)
-    visible = len(scored)
-    real = [(r.score, weight) for r, weight in scored if r.score is not None]
-    dont_know = sum(1 for r, _ in scored if r.dont_know)
-    na = sum(1 for r, _ in scored if r.not_applicable)
-    if real:
-        attainment = sum(s * w for s, w in real) / sum(w for _, w in real)
+    visible = answered = dont_know = na = 0
+    total = weights = 0.0
+    for item in items:
+        result = questions[item.question.id]
+        if not result.visible:
+            continue
+        visible += 1
+        if result.score is not None:
+            answered += 1
+            total += result.score * item.question.weight
+            weights += item.question.weight
+        elif result.value == DONT_KNOW:
+            dont_know += 1
+        elif result.value == NA:
+            na += 1
+    if answered:
+        attainment = total / weights
         status = STATUS_ATTAINED if attainment >= phase.threshold - 1e-12 else STATUS_NOT_ATTAINED
     elif na == visible:
         attainment, status = None, STATUS_NOT_APPLICABLE
     else:
         attainment, status = None, STATUS_UNKNOWN if dont_know else STATUS_NOT_ANSWERED
-    return PhaseResult(number, phase.name, phase.threshold, attainment, status, visible, len(real), dont_know)
+    return PhaseResult(number, phase.name, phase.threshold, attainment, status, visible, answered, dont_know, na)
 
 
 def _domain_result(questionnaire: Questionnaire, domain, questions: dict[str, QuestionResult], target: int) -> DomainResult:
-    cells: dict[int, list[tuple[QuestionResult, float]]] = {1: [], 2: [], 3: [], 4: []}
-    for question in questionnaire.questions:
-        result = questions[question.id]
-        if question.domain == domain.id and question.scored and result.visible:
-            cells[question.phase].append((result, question.weight))
-    phases = tuple(_phase_result(questionnaire, cells[n], n) for n in range(1, 5))
+    cells = _cells(questionnaire)[domain.id]
+    phases = tuple(_phase_result(questionnaire, cells[n - 1], questions, n) for n in range(1, 5))
     visible = sum(p.visible for p in phases)
     answered = sum(p.answered for p in phases)
-    na = sum(1 for cell in cells.values() for result, _ in cell if result.not_applicable)
+    na = sum(p.not_applicable for p in phases)
     achieved = 0
     while achieved < 4 and phases[achieved].attained:
         achieved += 1

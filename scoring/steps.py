@@ -46,28 +46,29 @@ def _candidate(item, result: QuestionResult, domain: DomainResult, domain_weight
     working = domain.working_phase or 4
     offset = question.phase - working
     gap = 1.0 - result.score
-    boost = LIMITING_BOOST if limiting else 1.0
-    priority = question.weight * domain_weight * gap * phase_factor(offset) * boost
+    factor = PHASE_FACTORS.get(offset, LATER_FACTOR) if offset > 0 else 1.0
+    priority = question.weight * domain_weight * gap * factor * (LIMITING_BOOST if limiting else 1.0)
     key = (-round(priority, 9), -question.action.impact, EFFORT_ORDER[question.action.effort], item.order)
-    reason = _reason(question, domain, gap, domain_weight, offset, working, limiting, priority)
-    return key, question, result, horizon_of(offset), priority, reason
+    why = (question.phase, domain.name, gap, question.weight, domain_weight, offset, working, limiting, priority)
+    return key, question, result, horizon_of(offset), priority, why
 
 
-def _reason(question, domain: DomainResult, gap: float, domain_weight: float, offset: int,
+def explain(phase: int, domain_name: str, gap: float, weight: float, domain_weight: float, offset: int,
             working: int, limiting: bool, priority: float) -> str:
+    """The words behind a step's priority."""
     if offset <= 0:
-        place = f"phase {question.phase} practice, {domain.name} works on phase {working} now"
+        place = f"phase {phase} practice, {domain_name} works on phase {working} now"
     else:
-        place = f"phase {question.phase} practice, {offset} phase{'s' if offset > 1 else ''} beyond {domain.name}'s working phase {working}"
-    parts = [f"gap {gap:.0%}", f"question weight {question.weight:g}", f"domain weight {domain_weight:g}",
-             f"phase factor {phase_factor(offset):g} ({place})"]
+        place = f"phase {phase} practice, {offset} phase{'s' if offset > 1 else ''} beyond {domain_name}'s working phase {working}"
+    text = (f"Priority {priority:.2f} = gap {gap:.0%} × question weight {weight:g} × domain weight {domain_weight:g}"
+            f" × phase factor {phase_factor(offset):g} ({place})")
     if limiting:
-        parts.append(f"×{LIMITING_BOOST:g} because {domain.name} limits the overall phase")
-    return "Priority " + f"{priority:.2f} = " + " × ".join(parts[:4]) + ("; " + parts[4] if limiting else "")
+        text += f"; ×{LIMITING_BOOST:g} because {domain_name} limits the overall phase"
+    return text
 
 
 def _step(rank: int, candidate) -> Step:
-    _, question, result, horizon, priority, reason = candidate
+    _, question, result, horizon, priority, why = candidate
     action = question.action
     return Step(
         rank=rank,
@@ -83,5 +84,5 @@ def _step(rank: int, candidate) -> Step:
         kpi=action.kpi,
         priority=round(priority, 4),
         score=result.score,
-        reason=reason,
+        why=why,
     )
