@@ -247,11 +247,11 @@ def _encode(questionnaire: Questionnaire, responses: Sequence[Response]) -> _Cod
     coded = _Coded(matrix, [], [], [], [], [])
     for j, item in enumerate(items):
         column = values[j::len(items)]
-        if item.question.type == "multi":
-            column = [tuple(v) if type(v) is list else v for v in column]  # hashable for factorize
+        if item.question.type == "multi":  # the same choices in any order are one answer
+            column = [frozenset(v) if type(v) is list else v for v in column]
         codes, uniques = pd.factorize(np.fromiter(column, dtype=object, count=len(column)))
         matrix[:, j] = codes
-        column_values = [list(v) if type(v) is tuple else v for v in uniques]
+        column_values = [_choices(questionnaire, item.question, v) if type(v) is frozenset else v for v in uniques]
         coded.values.append(column_values)
         scores = [question_score(item, v) for v in column_values]
         coded.scores.append(np.array([np.nan if s is None else s for s in scores] + [np.nan]))
@@ -260,6 +260,12 @@ def _encode(questionnaire: Questionnaire, responses: Sequence[Response]) -> _Cod
         coded.usable.append(np.array([v not in (DONT_KNOW, NA) for v in column_values] + [False]))
     coded.visible = _visibility(items, {item.question.id: j for j, item in enumerate(items)}, coded)
     return coded
+
+
+def _choices(questionnaire: Questionnaire, question: Question, chosen: frozenset) -> list:
+    """A set of chosen values as a list in option order (values that are no option last)."""
+    options = [o.value for o in questionnaire.options_for(question)]
+    return [v for v in options if v in chosen] + sorted((v for v in chosen if v not in options), key=str)
 
 
 def _answer_values(question_ids: list[str], responses: Sequence[Response]) -> list[Value]:

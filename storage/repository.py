@@ -159,6 +159,7 @@ def check_note(note: str) -> None:
 def _upsert_answers(conn: Connection, assessment_id: int, given: dict[str, Answer], columns: tuple[str, ...]) -> None:
     if not given:
         return
+    _refuse_if_workshop_closed(conn, assessment_id)
     stamp = now()
     rows = [{"assessment_id": assessment_id, "question_id": qid, "value": a.value, "note": a.note or "",
              "updated_at": stamp} for qid, a in given.items()]
@@ -170,6 +171,13 @@ def _upsert_answers(conn: Connection, assessment_id: int, given: dict[str, Answe
     )
     conn.execute(statement)
     _touch(conn, assessment_id, stamp)
+
+
+def _refuse_if_workshop_closed(conn: Connection, assessment_id: int) -> None:
+    """Hook: answers to a closed workshop are refused inside the saving transaction (storage/workshops.py)."""
+    from storage.workshops import check_open
+
+    check_open(conn, assessment_id)
 
 
 def _touch(conn: Connection, assessment_id: int, stamp: dt.datetime, **values) -> None:

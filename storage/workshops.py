@@ -1,0 +1,288 @@
+"""Workshops: create, join by code, list participants' responses, consensus, close.
+
+Two secrets guard a workshop. The facilitator token (256 bits) is the key to the
+dashboard, consensus and downloads. The join code only lets someone add a response; it
+is 12 characters of Crockford base32 (60 bits), long enough that guessing one is futile
+(at 10,000 guesses a second against 10,000 open workshops, a hit takes centuries on
+average), yet easy to copy from a whiteboard in three groups of four.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from questionnaires.errors import AnswersError
+from scoring.answers import Answer, Response
+from scoring.workshop import DEFAULT_ROLES, Role
+from storage import repository as repo
+from storage.engine import writing
+from storage.tables import answers, assessments, consensus, workshops
+
+FACILITATOR_TOKEN_BYTES = 32
+JOIN_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
+JOIN_CODE_LENGTH = 12
+JOIN_CODE_READS = str.maketrans({"O": "0", "I": "1", "L": "1"})
+MAX_CLIENT = 200
+MAX_ROLES = 20
+MAX_ROLE = 60
+GROUPS = ("executive", "practitioner")
+
+
+class WorkshopError(AnswersError):
+    """A workshop cannot be created or changed as asked; the message says why."""
+
+
+class WorkshopClosed(WorkshopError):
+    """The workshop is closed: no more participants, no more answers."""
+
+    def __init__(self, client: str = ""):
+        who = f"The workshop for {client}" if client else "This workshop"
+        super().__init__(f"{who} is closed, so no more answers are accepted. Everything you saved before is kept.")
+
+
+@dataclass(frozen=True)
+class Workshop:
+    """One stored workshop. `facilitator_token` is secret; `join_code` lets people answer."""
+
+    id: int
+    facilitator_token: str
+    join_code: str
+    client: str
+    questionnaire_id: str
+    questionnaire_version: str
+    roles: tuple[Role, ...]
+    anonymous: bool
+    closes_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    created_at: dt.datetime
+
+    def is_closed(self, at: dt.datetime | None = None) -> bool:
+        """Closed by the facilitator, or past its closing time."""
+        return is_closed(self.closed_at, self.closes_at, at)
+
+    @property
+    def display_code(self) -> str:
+        """The join code in groups of four, for the whiteboard: 'K7QM-XR4P-9TZH'."""
+        return "-".join(self.join_code[i:i + 4] for i in range(0, len(self.join_code), 4))
+
+
+@dataclass(frozen=True)
+class Participant:
+    """One participant: a label by join order ('P-007'), their role and their response."""
+
+    label: str
+    assessment: repo.Assessment
+    response: Response
+
+    @property
+    def role(self) -> str | None:
+        return self.assessment.role
+
+
+def is_closed(closed_at: dt.datetime | None, closes_at: dt.datetime | None, at: dt.datetime | None = None) -> bool:
+    """Closed when closed by hand, or once the closing time has passed."""
+    at = at or repo.now()
+    return closed_at is not None or (closes_at is not None and _aware(closes_at) <= at)
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive datetimes; they were stored in UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+def new_join_code() -> str:
+    """A random join code (60 bits)."""
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def normalise_code(text: str | None) -> str | None:
+    """A typed join code in canonical form (case, dashes, spaces, O/I/L forgiven); None if it cannot be one."""
+    code = "".join((text or "").split()).replace("-", "").upper().translate(JOIN_CODE_READS)
+    if len(code) != JOIN_CODE_LENGTH or any(c not in JOIN_CODE_ALPHABET for c in code):
+        return None
+    return code
+
+
+def check_roles(roles: Sequence[Role]) -> tuple[Role, ...]:
+    """Roles cleaned up, or a WorkshopError saying what to fix."""
+    cleaned, seen = [], set()
+    for role in roles:
+        name = " ".join((role.name or "").split())
+        if not name:
+            continue
+        if len(name) > MAX_ROLE:
+            raise WorkshopError(f"The role '{name[:20]}…' is {len(name)} characters long; at most {MAX_ROLE} are allowed.")
+        if role.group not in (None, *GROUPS):
+            raise WorkshopError(f"The role group of '{name}' must be executive, practitioner or empty.")
+        if name.casefold() in seen:
+            raise WorkshopError(f"The role '{name}' is listed twice; give each role once.")
+        seen.add(name.casefold())
+        cleaned.append(Role(name, role.group))
+    if not cleaned:
+        raise WorkshopError("Give at least one role, for example Executive.")
+    if len(cleaned) > MAX_ROLES:
+        raise WorkshopError(f"{len(cleaned)} roles given; at most {MAX_ROLES} are allowed.")
+    return tuple(cleaned)
+
+
+# --- workshops ---------------------------------------------------------------------------
+
+
+def create_workshop(engine: Engine, client: str, questionnaire_id: str, questionnaire_version: str, *,
+                    roles: Sequence[Role] = DEFAULT_ROLES, anonymous: bool = True,
+                    closes_at: dt.datetime | None = None) -> Workshop:
+    """Create a workshop with a fresh facilitator token and join code."""
+    client = " ".join((client or "").split())
+    if not client or len(client) > MAX_CLIENT:
+        raise WorkshopError(f"Name the client (1 to {MAX_CLIENT} characters); it appears on the report.")
+    stamp = repo.now()
+    if closes_at is not None and _aware(closes_at) <= stamp:
+        raise WorkshopError("The closing time is in the past; choose a later time or none.")
+    row = {
+        "facilitator_token": secrets.token_urlsafe(FACILITATOR_TOKEN_BYTES), "join_code": new_join_code(),
+        "client": client, "questionnaire_id": questionnaire_id, "questionnaire_version": questionnaire_version,
+        "roles": [{"name": r.name, "group": r.group} for r in check_roles(roles)], "anonymous": anonymous,
+        "closes_at": closes_at, "closed_at": None, "created_at": stamp,
+    }
+    with writing(engine) as conn:
+        new_id = conn.execute(insert(workshops).values(row).returning(workshops.c.id)).scalar_one()
+    return _workshop({**row, "id": new_id})
+
+
+def find_by_code(engine: Engine, code: str | None) -> Workshop | None:
+    """The workshop with this join code, or None."""
+    code = normalise_code(code)
+    return _find(engine, workshops.c.join_code == code) if code else None
+
+
+def find_by_token(engine: Engine, token: str | None) -> Workshop | None:
+    """The workshop whose facilitator token this is, or None."""
+    if not token or len(token) > 64:
+        return None
+    return _find(engine, workshops.c.facilitator_token == token)
+
+
+def get_workshop(engine: Engine, workshop_id: int) -> Workshop | None:
+    """The workshop with this id (for code that already holds a key to it), or None."""
+    return _find(engine, workshops.c.id == workshop_id)
+
+
+def list_workshops(engine: Engine) -> list[Workshop]:
+    """Every workshop, oldest first (command line)."""
+    with engine.connect() as conn:
+        return [_workshop(row) for row in conn.execute(select(workshops).order_by(workshops.c.id)).mappings()]
+
+
+def _find(engine: Engine, condition) -> Workshop | None:
+    with engine.connect() as conn:
+        row = conn.execute(select(workshops).where(condition)).mappings().first()
+    return _workshop(row) if row else None
+
+
+def _workshop(row) -> Workshop:
+    roles = tuple(Role(r["name"], r.get("group")) for r in row["roles"] or [])
+    values = {k: row[k] for k in ("id", "facilitator_token", "join_code", "client", "questionnaire_id",
+                                  "questionnaire_version", "anonymous", "closes_at", "closed_at", "created_at")}
+    return Workshop(roles=roles, **values)
+
+
+def close_workshop(engine: Engine, workshop_id: int) -> None:
+    """Close the workshop now: nobody joins or answers any more (the first close counts)."""
+    with writing(engine) as conn:
+        conn.execute(update(workshops).where(workshops.c.id == workshop_id, workshops.c.closed_at.is_(None))
+                     .values(closed_at=repo.now()))
+
+
+# --- participants ------------------------------------------------------------------------
+
+
+def join_workshop(engine: Engine, workshop: Workshop, role: str) -> repo.Assessment:
+    """A new participant's assessment in the workshop, with their role; refused once closed."""
+    if role not in {r.name for r in workshop.roles}:
+        raise WorkshopError(f"Pick one of the workshop's roles: {', '.join(r.name for r in workshop.roles)}.")
+    with writing(engine) as conn:
+        _check_workshop_open(conn, workshop.id)
+        return repo._create(conn, workshop.questionnaire_id, workshop.questionnaire_version, workshop.client,
+                            role, None, workshop.id)
+
+
+def check_open(conn: Connection, assessment_id: int) -> None:
+    """WorkshopClosed when the assessment belongs to a closed workshop (called inside the saving transaction)."""
+    query = (select(workshops.c.id).join(assessments, assessments.c.workshop_id == workshops.c.id)
+             .where(assessments.c.id == assessment_id))
+    workshop_id = conn.execute(query).scalar()
+    if workshop_id is not None:
+        _check_workshop_open(conn, workshop_id)
+
+
+def _check_workshop_open(conn: Connection, workshop_id: int) -> None:
+    # A shared row lock (PostgreSQL) makes closing wait for saves already under way, and
+    # saves that start after the close see it; SQLite writers are serialised anyway.
+    query = (select(workshops.c.client, workshops.c.closed_at, workshops.c.closes_at)
+             .where(workshops.c.id == workshop_id).with_for_update(read=True))
+    row = conn.execute(query).first()
+    if row is not None and is_closed(row.closed_at, row.closes_at):
+        raise WorkshopClosed(row.client)
+
+
+def workshop_of(engine: Engine, assessment: repo.Assessment) -> Workshop | None:
+    """The workshop an assessment belongs to, or None for a self-assessment."""
+    return get_workshop(engine, assessment.workshop_id) if assessment.workshop_id is not None else None
+
+
+def list_participants(engine: Engine, workshop_id: int) -> list[Participant]:
+    """Every participant with their response, in join order; two queries however many there are."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(assessments).where(assessments.c.workshop_id == workshop_id)
+                            .order_by(assessments.c.id)).mappings().all()
+        saved = conn.execute(
+            select(answers.c.assessment_id, answers.c.question_id, answers.c.value, answers.c.note)
+            .join(assessments, assessments.c.id == answers.c.assessment_id)
+            .where(assessments.c.workshop_id == workshop_id, answers.c.value.is_not(None))
+            .order_by(answers.c.id)
+        ).all()
+    by_assessment: dict[int, dict[str, Answer]] = {}
+    for row in saved:
+        by_assessment.setdefault(row.assessment_id, {})[row.question_id] = Answer(row.value, row.note or "")
+    participants = []
+    for number, row in enumerate(rows, start=1):
+        assessment = repo._assessment(row)
+        response = repo.response_of(assessment, by_assessment.get(assessment.id, {}))
+        participants.append(Participant(f"P-{number:03d}", assessment, response))
+    return participants
+
+
+# --- consensus ---------------------------------------------------------------------------
+
+
+def save_consensus(engine: Engine, workshop_id: int, question_id: str, value, note: str = "") -> None:
+    """Record (or replace) the agreed answer to one question; a None value with no note removes it."""
+    repo.check_note(note)
+    with writing(engine) as conn:
+        if value is None and not note:
+            conn.execute(delete(consensus).where(consensus.c.workshop_id == workshop_id,
+                                                 consensus.c.question_id == question_id))
+            return
+        row = {"workshop_id": workshop_id, "question_id": question_id, "value": value, "note": note or "",
+               "updated_at": repo.now()}
+        dialect_insert = sqlite_insert if conn.dialect.name == "sqlite" else postgresql_insert
+        statement = dialect_insert(consensus).values(row)
+        conn.execute(statement.on_conflict_do_update(
+            index_elements=[consensus.c.workshop_id, consensus.c.question_id],
+            set_={name: statement.excluded[name] for name in ("value", "note", "updated_at")},
+        ))
+
+
+def load_consensus(engine: Engine, workshop_id: int) -> dict[str, Answer]:
+    """Every recorded consensus answer by question id."""
+    query = select(consensus.c.question_id, consensus.c.value, consensus.c.note).where(consensus.c.workshop_id == workshop_id)
+    with engine.connect() as conn:
+        return {row.question_id: Answer(row.value, row.note or "") for row in conn.execute(query)}
+
