@@ -25,7 +25,7 @@ def go_to(step: int) -> None:
 
 st.title(questionnaire.title)
 if now.assessment.organisation:
-    st.caption(f"For {now.assessment.organisation}".replace("$", "\\$"))
+    st.caption(f"For {flow.plain(now.assessment.organisation)}")
 st.progress(done.fraction, text=done.text())
 with st.expander("Your private resume link", icon=":material/link:"):
     st.write("Anyone with this link can open and change these answers. Keep it to come back later.")
@@ -35,7 +35,7 @@ state.show_flash()
 counts = flow.step_counts(questionnaire, result)
 step = st.radio(
     "Domain", range(len(domains)), key="step", horizontal=True, label_visibility="collapsed",
-    format_func=lambda i: f"{domains[i].name} {'✓' if counts[domains[i].id][0] == counts[domains[i].id][1] else ''}".strip(),
+    format_func=lambda i: flow.step_label(domains[i].name, *counts[domains[i].id]),
     on_change=lambda: st.session_state.pop("missing", None),
 )
 domain = domains[step]

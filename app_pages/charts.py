@@ -14,7 +14,8 @@ def show(result: Result) -> None:
     except ImportError:
         _table(result)
         return
-    st.altair_chart(domain_chart(result), theme=None, key="chart_domains")
+    # "pad" keeps the spec's own height; Streamlit's default fitting squeezes the bars together
+    st.altair_chart(domain_chart(result).properties(autosize="pad"), theme=None, key="chart_domains")
     st.altair_chart(heatmap(result), theme=None, key="chart_heatmap")
 
 

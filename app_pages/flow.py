@@ -63,6 +63,11 @@ def step_counts(questionnaire: Questionnaire, result: Result) -> dict[str, tuple
     return {domain: (done, total) for domain, (done, total) in counts.items()}
 
 
+def step_label(name: str, answered: int, visible: int) -> str:
+    """'Data 3/8', or 'Data ✓' once every visible question of the domain is answered."""
+    return f"{name} ✓" if answered >= visible else f"{name} {answered}/{visible}"
+
+
 def first_open_step(questionnaire: Questionnaire, result: Result) -> int:
     """The index of the first domain with an unanswered required question (0 when none is open)."""
     open_ids = set(progress(questionnaire, result).open_required)

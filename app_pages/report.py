@@ -5,6 +5,7 @@ import hashlib
 import streamlit as st
 
 from app_pages import state
+from app_pages.flow import plain
 from app_pages.pdf_worker import submit_pdf
 from questionnaires import PhasegateError
 from scoring.answers import dump_answers
@@ -42,22 +43,23 @@ answers = dump_answers(state.current().response)
 branding = {"prepared_by": st.session_state.get("prepared_by", ""), "color": colour,
             "logo": logo.getvalue() if logo else None, "logo_name": logo.name if logo else "logo"}
 fingerprint = hashlib.sha256(repr((answers, sorted(branding.items()))).encode()).hexdigest()
+ready = st.session_state.get("pdf")
 slug = questionnaire.id
 
 with st.container(border=True):
     st.subheader("Downloads", anchor=False)
-    ready = st.session_state.get("pdf")
     if ready is None or ready[0] != fingerprint:
         if st.button("Create the PDF report", key="make_pdf", type="primary", icon=":material/picture_as_pdf:"):
             with st.spinner("Rendering the report — this takes a few seconds…"):
                 try:
                     st.session_state["pdf"] = (fingerprint, submit_pdf(answers, branding).result(timeout=300))
                 except PhasegateError as exc:
-                    st.error("The report could not be made:\n\n" + "\n".join(f"- {line}" for line in exc.lines()))
+                    st.error("The report could not be made:\n\n" + "\n".join(f"- {plain(line)}" for line in exc.lines()))
                 except Exception as exc:  # noqa: BLE001 - a worker failure must not show a traceback
                     st.error(f"The report could not be made ({exc.__class__.__name__}). Try again in a moment; "
                              "your answers are saved.")
-            ready = st.session_state.get("pdf")
+            if st.session_state.get("pdf", (None,))[0] == fingerprint:
+                st.rerun()
     if ready is not None and ready[0] == fingerprint:
         st.download_button("Download PDF", ready[1], file_name=f"{slug}-report.pdf", mime="application/pdf",
                            key="download_pdf", type="primary", icon=":material/download:", on_click="ignore")

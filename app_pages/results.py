@@ -25,7 +25,7 @@ overall = result.overall
 done = flow.progress(questionnaire, result)
 
 st.title("Where the organisation stands")
-st.caption(" · ".join(part for part in (now.assessment.organisation.replace("$", "\\$"), questionnaire.title) if part))
+st.caption(" · ".join(part for part in (flow.plain(now.assessment.organisation), questionnaire.title) if part))
 if done.open_required:
     st.info(f"{len(done.open_required)} required questions are still open, so this is a preliminary result.")
     st.page_link(state.ASSESSMENT, label="Back to the assessment", icon=":material/arrow_back:",
