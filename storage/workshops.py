@@ -20,7 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from questionnaires.errors import AnswersError
 from scoring.answers import Answer, Response
-from scoring.workshop import DEFAULT_ROLES, Role
+from scoring.workshop import DEFAULT_ROLES, Role, WorkshopResult, aggregate_workshop
 from storage import repository as repo
 from storage.engine import writing
 from storage.tables import answers, assessments, consensus, workshops
@@ -286,3 +286,11 @@ def load_consensus(engine: Engine, workshop_id: int) -> dict[str, Answer]:
     with engine.connect() as conn:
         return {row.question_id: Answer(row.value, row.note or "") for row in conn.execute(query)}
 
+
+
+def aggregate_stored(engine: Engine, workshop: Workshop, questionnaire) -> tuple[list[Participant], WorkshopResult]:
+    """The workshop's participants and their aggregate, with the recorded consensus applied."""
+    participants = list_participants(engine, workshop.id)
+    result = aggregate_workshop(questionnaire, [(p.role, p.response) for p in participants],
+                                load_consensus(engine, workshop.id), workshop.roles, workshop.client)
+    return participants, result

@@ -1,0 +1,175 @@
+"""Workshop dashboard (facilitator only): live participation and results, consensus, closing, downloads."""
+
+import streamlit as st
+
+from app_pages import state
+from app_pages.flow import plain
+from questionnaires import PhasegateError
+from reports import exports, workshop_charts
+from scoring.workshop import SOURCE_CONSENSUS, answer_label
+from storage import get_engine
+from storage import workshops as ws
+
+REFRESH_SECONDS = 4
+DISAGREEMENTS_SHOWN = 20
+
+engine = get_engine()
+token = st.query_params.get("f") or st.session_state.get("facilitator")
+workshop = ws.find_by_token(engine, token)
+if workshop is None:
+    st.title("No access to a workshop dashboard")
+    st.write("This page needs the facilitator's secret link. A join code or a participant's link does not open it.")
+    st.stop()
+st.session_state["facilitator"] = token
+st.query_params["f"] = token
+questionnaire = state.questionnaires().get(workshop.questionnaire_id)
+if questionnaire is None or questionnaire.version != workshop.questionnaire_version:
+    st.error(f"The questionnaire '{workshop.questionnaire_id}' {workshop.questionnaire_version} is no longer offered here.")
+    st.stop()
+
+st.title(f"Workshop · {workshop.client}")
+st.caption(f"{questionnaire.title} · created {workshop.created_at:%d %b %Y %H:%M} UTC")
+base = state.base_url()
+with st.container(border=True):
+    code_col, link_col = st.columns([1, 2])
+    code_col.metric("Join code", workshop.display_code)
+    link_col.write("Join link for participants")
+    link_col.code(f"{base}/workshop?code={workshop.display_code}", language=None, wrap_lines=True)
+    with st.expander("Your secret facilitator link — keep it to yourself", icon=":material/key:"):
+        st.write("Anyone with this link sees the dashboard and can record consensus, close the workshop and download "
+                 "everything. Bookmark it; it is the only way back here.")
+        st.code(f"{base}/workshop-dashboard?f={workshop.facilitator_token}", language=None, wrap_lines=True)
+
+
+@st.fragment(run_every=REFRESH_SECONDS)
+def live() -> None:
+    """Everything that changes while people answer, refreshed without rerunning the page."""
+    current = ws.get_workshop(engine, workshop.id)
+    participants, result = ws.aggregate_stored(engine, current, questionnaire)
+    st.session_state["workshop_result"] = result
+    status = "closed" if current.is_closed() else "open"
+    joined, finished, disputed = st.columns(3)
+    joined.metric("Participants joined", result.participants)
+    finished.metric("Finished", result.finished)
+    disputed.metric("Disputed questions", len(result.disagreements))
+    st.caption(f"The workshop is {status}. Refreshes every {REFRESH_SECONDS} seconds.")
+    if not result.participants:
+        st.info("Nobody has joined yet. Share the join code or link.")
+        return
+    overview, roles, disagreement = st.tabs(["Result", "Roles and perception gaps", "Disagreement"])
+    with overview:
+        st.subheader(plain(result.result.overall.summary), anchor=False)
+        st.caption(f"{result.result.overall.confidence:.0%} confidence · "
+                   f"{sum(1 for s in result.sources.values() if s == SOURCE_CONSENSUS)} answers by consensus, the rest by the median")
+        st.altair_chart(workshop_charts.spread_chart(result), key="chart_spread")
+        st.dataframe([{"Domain": d.name, "Index": None if d.index is None else round(d.index, 2),
+                       "Working phase": d.working_phase if d.assessed else None} for d in result.result.domains],
+                     hide_index=True, key="table_domains")
+    with roles:
+        st.altair_chart(workshop_charts.participation_chart(result), key="chart_participation")
+        for sentence in (workshop_charts.gap_sentence(g) for g in result.role_gaps if g.flagged):
+            st.warning(sentence, icon=":material/compare_arrows:")
+        st.altair_chart(workshop_charts.gap_heatmap(result), key="chart_gaps")
+    with disagreement:
+        if not result.disagreements:
+            st.success("No disputed question so far.")
+        for stats in result.disagreements[:DISAGREEMENTS_SHOWN]:
+            with st.expander(f"{stats.text} — spread {stats.spread:.0f} levels, n {stats.n}"):
+                st.altair_chart(workshop_charts.distribution_chart(stats), key=f"chart_dist:{stats.id}")
+                st.caption(f"Mean {stats.mean:.1f} / {stats.max_points:g} · median {stats.median:.1f} · std dev "
+                           f"{stats.std:.2f} · don't know {stats.dont_know} · workshop answer: "
+                           f"{answer_label(questionnaire, questionnaire.question(stats.id), stats.workshop_value)} ({stats.source})")
+
+
+live()
+
+st.header("Consensus", anchor=False)
+st.write("Record the answer the room agrees on; the workshop result uses it instead of the median.")
+result = st.session_state["workshop_result"]
+disputed_first = [s.id for s in result.disagreements] + [s.id for s in result.questions if not s.disagreement]
+question_id = st.selectbox("Question", disputed_first, key="consensus_question",
+                           format_func=lambda qid: questionnaire.question(qid).text)
+if question_id:
+    question = questionnaire.question(question_id)
+    stats = result.question(question_id)
+    labels = {c.value: c.label for c in stats.distribution}
+    values = list(labels)
+    with st.form("consensus_form"):
+        st.caption("The room's answers: " + workshop_charts.distribution_text(stats))
+        if question.type == "multi":
+            agreed = st.multiselect("Agreed answer", [v for v in values if v not in ("dont_know", "na")],
+                                    format_func=labels.get, key=f"consensus_value:{question_id}")
+        else:
+            agreed = st.radio("Agreed answer", values, format_func=labels.get, index=None, key=f"consensus_value:{question_id}")
+        note = st.text_area("Note (why the room agreed)", key=f"consensus_note:{question_id}", max_chars=2000)
+        if st.form_submit_button("Record consensus", type="primary", icon=":material/handshake:"):
+            try:
+                ws.save_consensus(engine, workshop.id, question_id, agreed, note or "")
+            except PhasegateError as exc:
+                st.error(plain(" ".join(exc.lines())))
+            else:
+                st.success("Consensus recorded.")
+                st.rerun()
+for decision in result.decisions:
+    with st.container(border=True):
+        st.markdown(f"**{plain(decision.text)}**")
+        st.write(f"Agreed: {decision.label} (median was {decision.median_label})")
+        if decision.note:
+            st.caption(plain(decision.note))
+        if st.button("Remove", key=f"remove_consensus:{decision.question}"):
+            ws.save_consensus(engine, workshop.id, decision.question, None, "")
+            st.rerun()
+
+st.header("Close the workshop", anchor=False)
+if workshop.is_closed():
+    st.info("The workshop is closed: participants can no longer join or answer.", icon=":material/lock:")
+else:
+    confirm = st.checkbox("No more answers: close the workshop now", key="confirm_close")
+    if st.button("Close workshop", key="close_workshop", disabled=not confirm, icon=":material/lock:"):
+        ws.close_workshop(engine, workshop.id)
+        st.rerun()
+
+st.header("Downloads", anchor=False)
+
+
+def _snapshot():
+    return ws.aggregate_stored(engine, ws.get_workshop(engine, workshop.id), questionnaire)
+
+
+def _pdf() -> bytes:
+    from reports.pdf import render_pdf
+
+    _, current = _snapshot()
+    return render_pdf(questionnaire, current.result, workshop=workshop_charts.workshop_view(questionnaire, current))
+
+
+def _long() -> bytes:
+    return exports.long_csv(questionnaire, _snapshot()[0])
+
+
+def _wide() -> bytes:
+    return exports.wide_csv(questionnaire, _snapshot()[0])
+
+
+def _xlsx() -> bytes:
+    return exports.workshop_xlsx(questionnaire, *_snapshot())
+
+
+def _zip() -> bytes:
+    participants, current = _snapshot()
+    return exports.answers_zip(participants, current)
+
+
+slug = f"workshop-{workshop.id}"
+pdf_col, xlsx_col = st.columns(2)
+pdf_col.download_button("Workshop report (PDF)", _pdf, file_name=f"{slug}-report.pdf", mime="application/pdf",
+                        key="download_workshop_pdf", type="primary", icon=":material/picture_as_pdf:", on_click="ignore")
+xlsx_col.download_button("Data (Excel)", _xlsx, file_name=f"{slug}.xlsx", key="download_xlsx", on_click="ignore",
+                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/table:")
+long_col, wide_col, zip_col = st.columns(3)
+long_col.download_button("CSV, one row per answer", _long, file_name=f"{slug}-long.csv", mime="text/csv",
+                         key="download_long", on_click="ignore")
+wide_col.download_button("CSV, one row per participant", _wide, file_name=f"{slug}-wide.csv", mime="text/csv",
+                         key="download_wide", on_click="ignore")
+zip_col.download_button("Answers files (zip)", _zip, file_name=f"{slug}-answers.zip", mime="application/zip",
+                        key="download_zip", on_click="ignore")

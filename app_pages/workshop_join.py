@@ -1,0 +1,62 @@
+"""Join a workshop: by link or code, pick a role, then answer on the assessment screens."""
+
+import time
+
+import streamlit as st
+
+from app_pages import state
+from app_pages.flow import plain
+from storage import get_engine
+from storage import repository as repo
+from storage import workshops as ws
+
+FREE_ATTEMPTS = 5
+MAX_DELAY_SECONDS = 8
+
+engine = get_engine()
+st.title("Join a workshop")
+
+# Coming back with a participant's own link (?a=...): say so if the workshop has closed.
+mine = repo.find_assessment(engine, st.query_params.get("a"))
+joined = ws.workshop_of(engine, mine) if mine else None
+if joined is not None:
+    if joined.is_closed():
+        st.info(f"The workshop for {joined.client} is closed, so no more answers are accepted. "
+                "Everything you saved is kept. Thank you for taking part.", icon=":material/lock:")
+        st.stop()
+    state.open_assessment(mine.token)
+
+typed = st.text_input("Join code", key="join_code", value=st.query_params.get("code", ""), max_chars=20,
+                      placeholder="e.g. K7QM-XR4P-9TZH", help="The code on the whiteboard, or open the join link")
+if not typed:
+    st.caption("Ask the facilitator for the join code or link.")
+    st.stop()
+
+# Codes are too long to guess; a growing pause after failed tries makes scripted guessing slower still.
+failures = st.session_state.get("join_failures", 0)
+if failures >= FREE_ATTEMPTS:
+    time.sleep(min(2 ** (failures - FREE_ATTEMPTS), MAX_DELAY_SECONDS))
+workshop = ws.find_by_code(engine, typed)
+if workshop is None:
+    st.session_state["join_failures"] = failures + 1
+    st.error("That code does not open a workshop. Check it against the whiteboard: it has 12 letters and digits, "
+             "in groups of four.")
+    st.stop()
+if workshop.is_closed():
+    st.info(f"The workshop for {workshop.client} is closed; it no longer accepts participants.", icon=":material/lock:")
+    st.stop()
+
+questionnaire = state.questionnaires().get(workshop.questionnaire_id)
+st.subheader(f"Workshop for {plain(workshop.client)}", anchor=False)
+if questionnaire is not None:
+    st.write(f"{questionnaire.title} · about {questionnaire.estimated_minutes} minutes. Your answers are saved as "
+             "you go. Nobody else in the room sees them; the facilitator sees the room's results and, in the data "
+             "export, your answers under a participant number.")
+role = st.radio("Your role", [r.name for r in workshop.roles], index=None, key="join_role")
+if st.button("Join and start answering", key="join", type="primary", disabled=role is None, icon=":material/login:"):
+    try:
+        participant = ws.join_workshop(engine, workshop, role)
+    except ws.WorkshopError as exc:
+        st.error(plain(" ".join(exc.lines())))
+    else:
+        state.open_assessment(participant.token)

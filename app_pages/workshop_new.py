@@ -1,0 +1,54 @@
+"""New workshop: client, questionnaire, roles, anonymity, closing time; then the links to share and to keep."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+import streamlit as st
+
+from app_pages import state
+from app_pages.flow import plain
+from scoring.workshop import DEFAULT_ROLES, Role
+from storage import get_engine
+from storage import workshops as ws
+
+DASHBOARD = "app_pages/workshop_dashboard.py"
+GROUP_LABELS = {"": "—", "executive": "Executive", "practitioner": "Practitioner"}
+
+st.title("New workshop")
+st.write("Participants answer on their own devices with a join code; you watch the results live, settle disputed "
+         "answers with the room and download the workshop report.")
+
+library = state.questionnaires()
+with st.form("new_workshop", border=True):
+    client = st.text_input("Client", key="ws_client", max_chars=ws.MAX_CLIENT, placeholder="Shown on the report")
+    questionnaire_id = st.selectbox("Questionnaire", sorted(library), key="ws_questionnaire",
+                                    format_func=lambda qid: f"{library[qid].title} (about {library[qid].estimated_minutes} min)")
+    st.caption("Roles participants pick from. Mark executives and practitioners to compare how they see the organisation.")
+    roles = st.data_editor(
+        pd.DataFrame([{"role": r.name, "group": r.group or ""} for r in DEFAULT_ROLES]), key="ws_roles", num_rows="dynamic",
+        width="stretch", hide_index=True,
+        column_config={
+            "role": st.column_config.TextColumn("Role", max_chars=ws.MAX_ROLE, required=True),
+            "group": st.column_config.SelectboxColumn("Group", options=list(GROUP_LABELS)),
+        },
+    )
+    anonymous = st.checkbox("Anonymous: participants are numbered, never named", value=True, key="ws_anonymous")
+    closes = st.checkbox("Close automatically", key="ws_closes")
+    day_col, time_col = st.columns(2)
+    close_day = day_col.date_input("Closing day", key="ws_close_day", value=dt.date.today())
+    close_time = time_col.time_input("Closing time", key="ws_close_time", value=dt.time(17, 0))
+    submitted = st.form_submit_button("Create workshop", type="primary", icon=":material/groups:")
+
+if submitted:
+    zone = ZoneInfo(st.context.timezone) if st.context.timezone else dt.timezone.utc
+    closes_at = dt.datetime.combine(close_day, close_time, tzinfo=zone) if closes else None
+    chosen = [Role(row.get("role") or "", row.get("group") or None) for row in roles.fillna("").to_dict("records")]
+    try:
+        created = ws.create_workshop(get_engine(), client, questionnaire_id, library[questionnaire_id].version,
+                                     roles=chosen, anonymous=anonymous, closes_at=closes_at)
+    except ws.WorkshopError as exc:
+        st.error(plain(" ".join(exc.lines())))
+    else:
+        st.session_state["facilitator"] = created.facilitator_token
+        st.switch_page(DASHBOARD, query_params={"f": created.facilitator_token})
