@@ -9,6 +9,10 @@ PAGES = [
     st.Page("app_pages/assessment.py", title="Assessment", icon=":material/checklist:", url_path="assessment"),
     st.Page("app_pages/results.py", title="Results", icon=":material/insights:", url_path="results"),
     st.Page("app_pages/report.py", title="Report", icon=":material/picture_as_pdf:", url_path="report"),
+    st.Page("app_pages/workshop_new.py", title="New workshop", icon=":material/groups:", url_path="workshop-new"),
+    st.Page("app_pages/workshop_join.py", title="Join a workshop", icon=":material/login:", url_path="workshop"),
+    st.Page("app_pages/workshop_dashboard.py", title="Workshop dashboard", icon=":material/monitoring:",
+            url_path="workshop-dashboard"),
 ]
 
 st.navigation(PAGES).run()
