@@ -267,5 +267,92 @@ def run_report_jobs(jobs: list[ReportJob], workers: int, batch: bool) -> list[st
     return problems
 
 
+@main.command()
+@click.option("--workshop", "workshop_ref", metavar="CODE_OR_ID",
+              help="Export one workshop (its join code or number); default: every stored assessment.")
+@click.option("--format", "output", type=click.Choice(["csv", "xlsx", "json"]), required=True,
+              help="csv: one row per answer (--wide: per participant); xlsx: responses, aggregate, next steps; "
+                   "json: a list of answers files.")
+@click.option("--wide", is_flag=True, help="CSV with one row per participant and a column per question.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write.")
+def export(workshop_ref: str | None, output: str, wide: bool, out: Path) -> None:
+    """Export stored assessments (or one workshop) as CSV, Excel or JSON; spreadsheet formulas neutralised."""
+    from reports import exports
+    from scoring.answers import response_to_dict
+    from storage import get_engine
+
+    try:
+        groups = _export_groups(get_engine(), workshop_ref)
+        if output == "json":
+            data = json.dumps([response_to_dict(p.response) for _, p_list, _ in groups for p in p_list],
+                              indent=2, ensure_ascii=False).encode("utf-8")
+        elif output == "csv" and wide:
+            if len(groups) > 1:
+                raise InputError("error: a wide CSV needs responses to one questionnaire; use --workshop, or the long CSV")
+            data = exports.wide_csv(groups[0][0], groups[0][1]) if groups else b""
+        elif output == "csv":
+            data = exports.csv_bytes([row for q, people, _ in groups for row in exports.long_rows(q, people)],
+                                     exports.LONG_COLUMNS)
+        else:
+            data = _export_workbook(groups)
+    except PhasegateError as exc:
+        raise fail(exc) from None
+    out.write_bytes(data)
+    click.echo(f"wrote {out} ({sum(len(people) for _, people, _ in groups)} responses)", err=True)
+
+
+def _export_groups(engine, workshop_ref: str | None) -> list:
+    """(questionnaire, participants, workshop or None) per questionnaire of the stored responses."""
+    from reports.exports import Participant
+    from storage import repository as repo
+    from storage import workshops as ws
+
+    if workshop_ref:
+        workshop = (ws.get_workshop(engine, int(workshop_ref)) if workshop_ref.isdigit()
+                    else ws.find_by_code(engine, workshop_ref))
+        if workshop is None:
+            raise InputError(f"error: no workshop with the code or number '{workshop_ref}'")
+        questionnaire = _stored_questionnaire(workshop.questionnaire_id, workshop.questionnaire_version)
+        participants, _ = ws.aggregate_stored(engine, workshop, questionnaire)
+        return [(questionnaire, participants, workshop)]
+    grouped: dict[tuple[str, str], list] = {}
+    for assessment in repo.list_assessments(engine):
+        people = grouped.setdefault((assessment.questionnaire_id, assessment.questionnaire_version), [])
+        people.append(Participant(f"A-{assessment.id:04d}", assessment.role, repo.load_response(engine, assessment)))
+    return [(_stored_questionnaire(*key), people, None) for key, people in grouped.items()]
+
+
+def _stored_questionnaire(questionnaire_id: str, version: str):
+    questionnaire = find_questionnaire(questionnaire_id)
+    if questionnaire.version != version:
+        raise InputError(f"error: the responses are for '{questionnaire_id}' {version}, but version "
+                         f"{questionnaire.version} is installed")
+    return questionnaire
+
+
+def _export_workbook(groups: list) -> bytes:
+    from reports import exports
+    from scoring.workshop import aggregate_workshop
+    from storage import get_engine
+    from storage import workshops as ws
+
+    if len(groups) == 1 and groups[0][2] is not None:
+        questionnaire, people, workshop = groups[0]
+        return exports.workshop_xlsx(questionnaire, people, ws.aggregate_stored(get_engine(), workshop, questionnaire)[1])
+    responses, aggregate, steps = [], [], []
+    for questionnaire, people, _ in groups:
+        responses += exports.long_rows(questionnaire, people)
+        combined = aggregate_workshop(questionnaire, [(p.role, p.response) for p in people])
+        aggregate += [{"questionnaire": questionnaire.id, **row} for row in exports.aggregate_rows(questionnaire, combined)]
+        for person in people:
+            result = score_response(questionnaire, person.response)
+            steps += [{"participant": person.label, **row} for row in exports.step_rows(result)]
+    return exports.workbook_bytes([
+        ("Responses", exports.LONG_COLUMNS, responses),
+        ("Aggregate", ("questionnaire", *exports.AGGREGATE_COLUMNS), aggregate),
+        ("Next steps", ("participant", *exports.STEP_COLUMNS), steps),
+    ])
+
+
 if __name__ == "__main__":
     sys.exit(main())
