@@ -31,7 +31,7 @@ st.title(f"Workshop · {workshop.client}")
 st.caption(f"{questionnaire.title} · created {workshop.created_at:%d %b %Y %H:%M} UTC")
 base = state.base_url()
 with st.container(border=True):
-    code_col, link_col = st.columns([1, 2])
+    code_col, link_col = st.columns([1, 1])
     code_col.metric("Join code", workshop.display_code)
     link_col.write("Join link for participants")
     link_col.code(f"{base}/workshop?code={workshop.display_code}", language=None, wrap_lines=True)

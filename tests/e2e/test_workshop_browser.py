@@ -1,0 +1,83 @@
+"""A workshop in a real browser: create, three participants join and answer, live dashboard, consensus, PDF."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from pypdf import PdfReader
+
+from questionnaires import find_questionnaire
+from tests.e2e.conftest import screenshot
+
+QUICK = find_questionnaire("quick-check")
+FIRST = QUICK.questions[0]
+CLIENT = "Workshop Corp"
+NOTE = "Agreed in the room after the demo"
+
+
+def css_key(key: str) -> str:
+    return ".st-key-" + re.sub(r"[^A-Za-z0-9_-]", "-", key)
+
+
+def create_workshop(page, server) -> str:
+    page.goto(f"{server.url}/workshop-new")
+    page.locator(css_key("ws_client") + " input").fill(CLIENT)
+    page.locator(css_key("ws_questionnaire")).click()
+    page.get_by_role("option", name=re.compile(QUICK.title)).click()
+    page.get_by_role("button", name="Create workshop").click()
+    page.get_by_role("heading", name=f"Workshop · {CLIENT}").wait_for()
+    return page.locator("[data-testid='stMetricValue']").first.inner_text().strip()
+
+
+def join_and_answer(browser, server, code: str, role: str, option: int) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        page.goto(f"{server.url}/workshop?code={code}")
+        page.locator(css_key("join_role")).get_by_text(role, exact=True).click()
+        page.locator(css_key("join") + " button").click()
+        page.locator(css_key(f"q:{FIRST.id}")).wait_for()
+        page.locator(css_key(f"q:{FIRST.id}") + " [role='radiogroup'] label").nth(option).click()
+        page.locator("[data-testid='stProgress']").get_by_text(re.compile(r"^1 of \d+ answered")).wait_for()
+    finally:
+        context.close()
+
+
+def metric(page, label: str):
+    return page.locator("[data-testid='stMetric']").filter(has_text=label).locator("[data-testid='stMetricValue']")
+
+
+def test_a_facilitator_runs_a_workshop_from_creation_to_the_pdf(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        code = create_workshop(page, server)
+        assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", code)
+        for role, option in (("Executive", 4), ("Data & AI", 0), ("IT & engineering", 1)):
+            join_and_answer(browser, server, code, role, option)
+
+        metric(page, "Participants joined").get_by_text("3", exact=True).wait_for(timeout=30_000)  # live refresh
+        assert metric(page, "Disputed questions").inner_text().strip() != "0"
+        page.get_by_role("tab", name="Disagreement").click()
+        page.get_by_text(FIRST.text).first.wait_for()
+        screenshot(page, "workshop-dashboard")
+
+        agreed = QUICK.options_for(FIRST)[2]
+        form = page.locator("[data-testid='stForm']")
+        form.locator("[role='radiogroup'] label").filter(has_text=agreed.label).first.click()
+        form.locator("textarea").fill(NOTE)
+        form.get_by_role("button", name="Record consensus").click()
+        page.get_by_text(f"Agreed: {agreed.label}").wait_for()
+
+        with page.expect_download(timeout=180_000) as download:
+            page.locator(css_key("download_workshop_pdf") + " button").click()
+        text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(open(download.value.path(), "rb").read())).pages)
+        flat = " ".join(text.split())
+        assert "Consensus decisions" in flat and NOTE in flat
+        assert "3 participants answered" in flat
+        screenshot(page, "workshop-dashboard-consensus")
+    finally:
+        context.close()
