@@ -33,10 +33,14 @@ with st.expander("Your private resume link", icon=":material/link:"):
 state.show_flash()
 
 counts = flow.step_counts(questionnaire, result)
-step = st.radio(
-    "Domain", range(len(domains)), key="step", horizontal=True, label_visibility="collapsed",
+step = st.session_state["step"]
+# The labels carry live counts, so the picker is re-created as answers come in; the step
+# itself lives in "step" and is handed to the picker on every run.
+st.session_state["step_picker"] = step
+st.radio(
+    "Domain", range(len(domains)), key="step_picker", horizontal=True, label_visibility="collapsed",
     format_func=lambda i: flow.step_label(domains[i].name, *counts[domains[i].id]),
-    on_change=lambda: st.session_state.pop("missing", None),
+    on_change=lambda: go_to(st.session_state["step_picker"]),
 )
 domain = domains[step]
 answered, visible = counts[domain.id]
@@ -58,7 +62,7 @@ if finish.button("Finish", key="finish", icon=":material/flag:", width="stretch"
     if done.open_required:
         st.session_state["missing"] = done.open_required
     else:
-        repo.finish_assessment(get_engine(), now.assessment.id)
+        state.guarded(repo.finish_assessment, get_engine(), now.assessment.id)
         state.refresh_assessment()
         st.switch_page(state.RESULTS, query_params={"a": now.assessment.token})
 

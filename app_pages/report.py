@@ -3,6 +3,7 @@
 import hashlib
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from app_pages import state
 from app_pages.flow import plain
@@ -21,6 +22,9 @@ def save_organisation() -> None:
         repo.set_organisation(get_engine(), now.assessment.id, st.session_state["organisation"])
     except PhasegateError as exc:
         st.session_state["flash"] = " ".join(exc.lines())
+        return
+    except SQLAlchemyError as exc:
+        st.session_state["flash"] = state.SAVE_FAILED.format(reason=exc.__class__.__name__)
         return
     state.refresh_assessment()
 

@@ -1,6 +1,7 @@
 """Results: overall phase and index, limiting domains, charts, warnings, next steps, unknowns; targets editable."""
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from app_pages import charts, flow, state
 from scoring.steps import HORIZONS
@@ -13,7 +14,11 @@ questionnaire = now.questionnaire
 
 def save_targets() -> None:
     targets = {d.id: st.session_state[f"target:{d.id}"] for d in questionnaire.domains}
-    repo.set_targets(get_engine(), now.assessment.id, {k: v for k, v in targets.items() if v != 4})
+    try:
+        repo.set_targets(get_engine(), now.assessment.id, {k: v for k, v in targets.items() if v != 4})
+    except SQLAlchemyError as exc:
+        st.session_state["flash"] = state.SAVE_FAILED.format(reason=exc.__class__.__name__)
+        return
     state.refresh_assessment()
 
 
@@ -25,6 +30,7 @@ overall = result.overall
 done = flow.progress(questionnaire, result)
 
 st.title("Where the organisation stands")
+state.show_flash()
 st.caption(" · ".join(part for part in (flow.plain(now.assessment.organisation), questionnaire.title) if part))
 if done.open_required:
     st.info(f"{len(done.open_required)} required questions are still open, so this is a preliminary result.")

@@ -32,8 +32,8 @@ for questionnaire in sorted(state.questionnaires().values(), key=lambda q: q.est
         st.caption(f"About {questionnaire.estimated_minutes} minutes · {len(questionnaire.questions)} questions · "
                    f"{len(questionnaire.domains)} domains")
         if st.button("Start", key=f"start:{questionnaire.id}", type="primary", icon=":material/arrow_forward:"):
-            created = repo.create_assessment(get_engine(), questionnaire.id, questionnaire.version,
-                                             organisation=organisation)
+            created = state.guarded(repo.create_assessment, get_engine(), questionnaire.id, questionnaire.version,
+                                    organisation=organisation)
             state.open_assessment(created.token)
 
 for problem in state.broken_questionnaires():
@@ -45,7 +45,7 @@ with by_link:
     link = st.text_input("Resume link", key="resume_link", placeholder="https://…/assessment?a=…")
     if st.button("Resume", key="resume"):
         wanted = flow.token_from_link(link)
-        found = repo.find_assessment(get_engine(), wanted) if wanted else None
+        found = state.guarded(repo.find_assessment, get_engine(), wanted) if wanted else None
         if found is None:
             st.error("That link does not open a saved assessment. Paste the whole link you were given "
                      "(it ends in ?a= followed by a long code).")
@@ -63,4 +63,4 @@ with by_file:
             st.error("Nothing was imported. The file needs fixing:\n\n" +
                      "\n".join(f"- {flow.plain(line)}" for line in exc.lines()))
         else:
-            state.open_assessment(repo.import_response(get_engine(), response).token)
+            state.open_assessment(state.guarded(repo.import_response, get_engine(), response).token)

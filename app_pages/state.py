@@ -178,6 +178,17 @@ def save_note(question_id: str, note: str) -> None:
     st.session_state["loaded"] = Current(now.assessment, now.questionnaire, flow.with_note(now.saved, question_id, note))
 
 
+def guarded(action, *args, **kwargs):
+    """Run a storage action; when the database fails, say so and stop instead of showing a traceback."""
+    try:
+        return action(*args, **kwargs)
+    except PhasegateError as exc:
+        st.error(" ".join(exc.lines()))
+    except SQLAlchemyError as exc:
+        st.error(f"The database did not answer ({exc.__class__.__name__}). Try again in a moment; nothing saved is lost.")
+    st.stop()
+
+
 def show_flash() -> None:
     """Show (once) a message left by a callback."""
     message = st.session_state.pop("flash", None)

@@ -94,12 +94,24 @@ def test_a_leader_answers_every_step_finishes_and_sees_the_phase(any_database):
     for question_id in ("governance.board", "governance.approval", "governance.controls", "governance.budget"):
         answer(at, question_id, ANSWERS[question_id])
     assert progress_text(at) == "8 of 9 answered · ready to finish"
+    assert at.header[0].value == "Governance"  # answering never moves you to another step
     at.button(key="finish").click().run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Where the organisation stands"
     assert at.metric[0].value == "Phase 2"
     assert "Phase 2 — Build the Foundation (phase 1 achieved, index 2.2 / 4), held back by Governance" in [m.value for m in at.markdown]
     assert {qid: a.value for qid, a in stored(at).items()} == ANSWERS
+
+
+def test_the_domain_picker_moves_between_steps_and_shows_counts(app_env):
+    at = start_tiny()
+    answer(at, "data.inventory", 2)
+    picker = at.radio(key="step_picker")
+    assert picker.options == ["Data 1/4", "Governance 0/4"]
+    picker.set_value(1).run()
+    assert at.header[0].value == "Governance"
+    answer(at, "governance.board", 2)
+    assert at.header[0].value == "Governance"
 
 
 def test_visible_if_shows_a_question_only_while_its_condition_holds(app_env):

@@ -110,4 +110,8 @@ def screenshot(page, name: str) -> None:
     """Save a full-page screenshot when PHASEGATE_SCREENSHOTS names a folder."""
     if SCREENSHOTS:
         Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
+        size = page.viewport_size
+        page.set_viewport_size({"width": size["width"], "height": 3200})  # the app scrolls inside its own pane
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"))
+        page.set_viewport_size(size)

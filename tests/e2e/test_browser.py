@@ -71,6 +71,14 @@ def stored_answers(server, token: str) -> dict[str, Answer]:
         dispose_all()
 
 
+def test_the_start_page_offers_both_assessments(page, server):
+    page.goto(server.url)
+    for questionnaire_id in ("quick-check", "ai-maturity"):
+        page.locator(css_key(f"start:{questionnaire_id}") + " button").wait_for()
+    screenshot(page, "start")
+    assert page.get_by_text(f"About {QUICK.estimated_minutes} minutes · {len(QUICK.questions)} questions").count() == 1
+
+
 def test_answers_are_kept_when_the_page_is_reloaded(page, server):
     token = start_quick_check(page, server)
     first = QUICK.domains[0].id
@@ -123,6 +131,7 @@ def test_a_leader_completes_the_quick_check_and_downloads_the_pdf(page, server):
 def test_an_unknown_resume_link_shows_a_friendly_page(page, server):
     page.goto(f"{server.url}/assessment?a={'x' * 43}")
     page.get_by_role("heading", name="We could not find that assessment").wait_for()
+    page.locator(css_key("forget_link") + " button").wait_for()
     screenshot(page, "not-found")
     assert "Traceback" not in page.content()
 
