@@ -74,6 +74,5 @@ if missing:
         index = next(i for i, d in enumerate(domains) if d.id == domain_id)
         with st.container(border=True):
             st.markdown(f"**{domains[index].name}**")
-            for question in questions:
-                st.markdown(f"- {question.text}")
+            st.markdown("\n".join(f"- {question.text}" for question in questions))
             st.button(f"Go to {domains[index].name}", key=f"goto:{domain_id}", on_click=go_to, args=(index,))

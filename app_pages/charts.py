@@ -6,6 +6,8 @@ import streamlit as st
 
 from scoring.engine import Result
 
+CHROME = 110  # pixels of title, axis and legend around the domain chart's plot
+
 
 def show(result: Result) -> None:
     """The domain chart and heatmap; a plain table when the chart functions are not available."""
@@ -14,8 +16,11 @@ def show(result: Result) -> None:
     except ImportError:
         _table(result)
         return
-    # "pad" keeps the spec's own height; Streamlit's default fitting squeezes the bars together
-    st.altair_chart(domain_chart(result).properties(autosize="pad"), theme=None, key="chart_domains")
+    chart = domain_chart(result)
+    # Streamlit fits the chart into a default height that squeezes the bars together; give
+    # it the spec's own plot height plus room for the title, the axis and the legend.
+    plot = chart.height if isinstance(chart.height, int) else 30 * len(result.domains)
+    st.altair_chart(chart, theme=None, height=plot + CHROME, key="chart_domains")
     st.altair_chart(heatmap(result), theme=None, key="chart_heatmap")
 
 

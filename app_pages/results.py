@@ -89,8 +89,7 @@ for tab, key in zip(tabs, HORIZONS):
 
 st.header("Unknowns to resolve", anchor=False)
 if result.unknowns:
-    for question_id in result.unknowns:
-        st.markdown(f"- {questionnaire.question(question_id).text}")
+    st.markdown("\n".join(f"- {questionnaire.question(question_id).text}" for question_id in result.unknowns))
 else:
     st.caption("None: every visible question has a real answer or is not applicable.")
 

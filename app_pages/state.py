@@ -156,6 +156,9 @@ def save_value(question_id: str, value) -> None:
     now: Current = st.session_state["loaded"]
     try:
         repo.save_answer(get_engine(), now.assessment.id, question_id, value)
+    except PhasegateError as exc:  # e.g. the workshop this answer belongs to has closed
+        st.session_state["flash"] = "Not saved: " + " ".join(exc.lines())
+        return
     except SQLAlchemyError as exc:
         st.session_state["flash"] = SAVE_FAILED.format(reason=exc.__class__.__name__)
         return

@@ -134,7 +134,7 @@ def test_finish_is_blocked_and_lists_the_open_required_questions(app_env):
     at.button(key="finish").click().run()
     assert at.title[0].value == "Tiny test questionnaire"
     assert "6 required questions are still open" in at.error[0].value
-    listed = [m.value for m in at.markdown]
+    listed = "\n".join(m.value for m in at.markdown)
     assert "- Is there an AI governance board?" in listed
     assert "- Is there an inventory of data sets?" not in listed
     at.button(key="goto:governance").click().run()
@@ -146,7 +146,7 @@ def test_dont_know_counts_as_an_answer_and_is_listed_as_an_unknown(app_env):
     answer(at, "data.inventory", "dont_know")
     assert progress_text(at).startswith("1 of 8 answered")
     at.switch_page("app_pages/results.py").run()
-    assert "- Is there an inventory of data sets?" in [m.value for m in at.markdown]
+    assert "- Is there an inventory of data sets?" in "\n".join(m.value for m in at.markdown)
 
 
 def test_every_answer_and_note_is_saved_at_once_and_a_new_session_finds_them(app_env):
