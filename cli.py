@@ -257,9 +257,10 @@ def run_report_jobs(jobs: list[ReportJob], workers: int, batch: bool) -> list[st
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    import reports.pdf  # noqa: F401  loaded once here, shared by the forked workers
-
-    context = multiprocessing.get_context("fork")
+    # Workers fork from a clean server that has the renderer imported: fast to start, and
+    # safe even when this process already runs the chart converter's threads.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["reports.pdf", "reports.charts", "cli"])
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
         futures = {pool.submit(render_report_job, job): job for job in jobs}
         for index, future in enumerate(as_completed(futures), start=1):

@@ -1,0 +1,299 @@
+"""The PDF/HTML report: what a reader finds in it, its structure, and the report command."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import pypdf
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from questionnaires import load_questionnaire
+from questionnaires.loader import LIBRARY
+from reports import Branding, render_html, render_pdf
+from scoring import Answer, Response, read_answers, score_response
+
+ROOT = Path(__file__).parent.parent
+DATA = Path(__file__).parent / "data"
+EXAMPLE = ROOT / "examples" / "ai-maturity-example.yaml"
+TINY = DATA / "tiny.yaml"
+TINY_ANSWERS = DATA / "tiny-answers.yaml"
+DAY = dt.date(2025, 5, 12)
+
+
+def pdf_text(pdf: bytes) -> list[str]:
+    """The text of every page, in order."""
+    return [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+
+
+def outline_titles(reader: pypdf.PdfReader) -> list[str]:
+    titles = []
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                titles.append(item.title)
+
+    walk(reader.outline)
+    return titles
+
+
+@pytest.fixture(scope="module")
+def full():
+    """The flagship questionnaire with its fully answered example, scored and rendered once."""
+    questionnaire = load_questionnaire(LIBRARY / "ai-maturity.yaml")
+    result = score_response(questionnaire, read_answers(EXAMPLE, questionnaire))
+    branding = Branding(prepared_by="Northwind Advisory", color="#7a3b8f")
+    pdf = render_pdf(questionnaire, result, branding, generated=DAY)
+    return questionnaire, result, pdf, pdf_text(pdf)
+
+
+@pytest.fixture(scope="module")
+def tiny_report():
+    questionnaire = load_questionnaire(TINY)
+    result = score_response(questionnaire, read_answers(TINY_ANSWERS, questionnaire))
+    pdf = render_pdf(questionnaire, result, generated=DAY)
+    return questionnaire, result, pdf, "\n".join(pdf_text(pdf))
+
+
+# --- what a reader needs --------------------------------------------------------------
+
+
+def test_report_names_the_client_the_phase_and_every_domain(full):
+    questionnaire, result, _, pages = full
+    text = "\n".join(pages)
+    assert "Northwind Logistics" in text
+    assert f"Phase {result.overall.phase} of 4" in text
+    assert result.overall.phase_name in text
+    for domain in questionnaire.domains:
+        assert domain.name in text
+
+
+def test_executive_summary_lists_the_top_five_steps_on_its_own_page(full):
+    _, result, _, pages = full
+    summary = next(p for p in pages if "Executive summary" in p and "MOST IMPORTANT NEXT STEPS" in p)
+    flat = " ".join(summary.split())
+    for step in result.actions[:5]:
+        assert step.title in flat
+    assert "WHERE EACH DOMAIN STANDS" in summary
+    assert "Domain overview" not in summary.split("WHERE EACH DOMAIN STANDS")[1]
+
+
+def test_report_quotes_the_notes_the_respondent_wrote(full):
+    _, result, _, pages = full
+    flat = " ".join(" ".join(pages).split())
+    notes = [q.note for q in result.questions.values() if q.note]
+    assert notes
+    for note in notes:
+        assert " ".join(note.split()) in flat
+
+
+def test_every_step_appears_with_its_reason(full):
+    _, result, _, pages = full
+    flat = " ".join(" ".join(pages).split())
+    for step in result.actions:
+        assert step.title in flat
+        assert step.reason in flat
+
+
+@pytest.mark.parametrize("heading", ["Prioritised next steps", "Roadmap", "Unknowns to resolve",
+                                     "Appendix: every question and answer", "How the scoring works",
+                                     "Now (0–3 months)", "Later (9–18 months)"])
+def test_report_has_every_section(full, heading):
+    assert heading in "\n".join(full[3])
+
+
+def test_page_count_is_sensible_for_the_full_assessment(full):
+    assert 15 <= len(full[3]) <= 45
+
+
+def test_page_count_is_sensible_for_a_tiny_questionnaire(tiny_report):
+    assert 8 <= len(pypdf.PdfReader(io.BytesIO(tiny_report[2])).pages) <= 16
+
+
+def test_every_page_after_the_cover_says_page_x_of_y(full):
+    pages = full[3]
+    for number, page in enumerate(pages[1:], start=2):
+        assert f"Page {number} of {len(pages)}" in page
+
+
+def test_table_of_contents_gives_page_numbers(full):
+    contents = next(p for p in full[3] if p.lstrip().startswith("Contents"))
+    summary_page = next(i for i, p in enumerate(full[3], start=1) if "MOST IMPORTANT NEXT STEPS" in p)
+    line = next(line for line in contents.splitlines() if line.startswith("Executive summary"))
+    assert line.endswith(f". {summary_page}")
+
+
+def test_pdf_carries_title_author_subject_and_language(full):
+    reader = pypdf.PdfReader(io.BytesIO(full[2]))
+    meta = reader.metadata
+    assert "Northwind Logistics" in meta.title
+    assert meta.author == "Northwind Advisory"
+    assert "Phase 1" in meta.subject
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+
+
+def test_pdf_has_bookmarks_for_sections_and_domains(full):
+    questionnaire, _, pdf, _ = full
+    titles = outline_titles(pypdf.PdfReader(io.BytesIO(pdf)))
+    for title in ["Contents", "Executive summary", "Domain overview", "Prioritised next steps", "Roadmap",
+                  "How the scoring works"]:
+        assert title in titles
+    for domain in questionnaire.domains:
+        assert domain.name in titles
+
+
+def test_pdf_is_tagged_for_accessibility(full):
+    root = pypdf.PdfReader(io.BytesIO(full[2])).trailer["/Root"]
+    assert "/StructTreeRoot" in root
+    assert root["/MarkInfo"]["/Marked"]
+    assert b"pdfuaid" in root["/Metadata"].get_object().get_data()
+
+
+# --- content rules, on the tiny questionnaire ----------------------------------------------
+
+
+def test_appendix_shows_option_labels_not_raw_values(tiny_report):
+    text = tiny_report[3]
+    assert "As owned data products" in text
+    assert "Bias checks, Audit log" in text
+    assert "Not asked (skipped by an earlier answer)" in text
+
+
+def test_foundation_gap_is_flagged_where_the_scoring_flags_it(tiny_report):
+    assert "Foundation gap." in tiny_report[3]
+
+
+def test_dont_know_answers_are_listed_as_unknowns_to_resolve(tiny_report):
+    unknowns = tiny_report[3].split("Unknowns to resolve")[-1]
+    assert "Do models pass an approval workflow?" in unknowns
+
+
+def test_methodology_explains_the_phase_factors_and_the_limiting_boost(tiny_report):
+    method = " ".join(tiny_report[3].split("How the scoring works")[-1].split())
+    for words in ["1 for a practice in the domain's working phase", "0.5 for the phase after it",
+                  "0.25 for phases further ahead", "multiplied by 1.5", "reaches 70%"]:
+        assert words in method
+
+
+@pytest.mark.parametrize("dont_know, warned", [(0, False), (3, True)])
+def test_low_confidence_is_warned_below_eighty_percent(dont_know, warned):
+    questionnaire = load_questionnaire(TINY)
+    response = read_answers(TINY_ANSWERS, questionnaire)
+    for question_id in ["data.inventory", "data.pipelines", "data.monitoring"][:dont_know]:
+        response.answers[question_id] = Answer("dont_know")
+    html = render_html(questionnaire, score_response(questionnaire, response), generated=DAY)
+    assert ("Low confidence." in html) is warned
+
+
+def test_same_input_gives_the_same_html():
+    questionnaire = load_questionnaire(TINY)
+    result = score_response(questionnaire, read_answers(TINY_ANSWERS, questionnaire))
+    assert render_html(questionnaire, result, generated=DAY) == render_html(questionnaire, result, generated=DAY)
+
+
+def test_date_and_branding_appear_on_the_cover():
+    questionnaire = load_questionnaire(TINY)
+    result = score_response(questionnaire, read_answers(TINY_ANSWERS, questionnaire))
+    html = render_html(questionnaire, result, Branding("Acme Consulting", "#AA3300"), generated=DAY)
+    assert "12 May 2025" in html
+    assert "Acme Consulting" in html
+    assert "--accent: #aa3300;" in html
+
+
+def test_a_logo_is_embedded_as_a_data_uri_and_drawn_on_the_cover(png_logo):
+    questionnaire = load_questionnaire(TINY)
+    result = score_response(questionnaire, read_answers(TINY_ANSWERS, questionnaire))
+    branding = Branding("Acme", logo=png_logo)
+    assert 'src="data:image/png;base64,' in render_html(questionnaire, result, branding, generated=DAY)
+    cover = pypdf.PdfReader(io.BytesIO(render_pdf(questionnaire, result, branding, generated=DAY))).pages[0]
+    assert len(cover.images) == 1
+
+
+def test_an_organisation_without_answers_still_gets_a_report():
+    questionnaire = load_questionnaire(TINY)
+    result = score_response(questionnaire, Response("tiny", "1.0.0", {}, organisation="Empty Ltd"))
+    text = "\n".join(pdf_text(render_pdf(questionnaire, result, generated=DAY)))
+    assert "Empty Ltd" in text
+    assert "Not assessed" in text
+
+
+@pytest.fixture
+def png_logo() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (120, 40), "#7a3b8f").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+# --- the report command -------------------------------------------------------------
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, ["report", *args], catch_exceptions=False)
+
+
+def test_report_command_writes_one_pdf(tmp_path):
+    out = tmp_path / "report.pdf"
+    result = run(str(TINY_ANSWERS), "--questionnaire", str(TINY), "--out", str(out), "--prepared-by", "Acme",
+                 "--color", "#336699", "--date", "2025-05-12", "--target", "data=3")
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"%PDF")
+    assert "Example Corp" in "\n".join(pdf_text(out.read_bytes()))
+
+
+def test_report_command_writes_html_on_request(tmp_path):
+    out = tmp_path / "report.html"
+    result = run(str(TINY_ANSWERS), "--questionnaire", str(TINY), "--out", str(out), "--html")
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_report_command_renders_a_batch_named_after_the_answers_files(tmp_path):
+    files = []
+    for name in ("north", "south", "east"):
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(TINY_ANSWERS.read_text())
+        files.append(str(path))
+    result = run(*files, "--questionnaire", str(TINY), "--out-dir", str(tmp_path / "out"), "--workers", "2")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["east.pdf", "north.pdf", "south.pdf"]
+    assert "[3/3]" in result.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--color", "red"], "error: colour 'red' is not a hex colour; write it as #rrggbb"),
+    (["--prepared-by", "x" * 121], "error: prepared-by is 121 characters long; use at most 120"),
+])
+def test_report_command_refuses_bad_branding_with_exit_1(tmp_path, args, message):
+    result = run(str(TINY_ANSWERS), "--questionnaire", str(TINY), "--out", str(tmp_path / "r.pdf"), *args)
+    assert result.exit_code == 1
+    assert message in result.output
+    assert not (tmp_path / "r.pdf").exists()
+
+
+def test_report_command_reports_each_bad_answers_file_and_writes_the_good_ones(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("format: phasegate-answers/1\nquestionnaire: tiny\nquestionnaire_version: 1.0.0\nanswers: {data.nope: 1}\n")
+    result = run(str(bad), str(TINY_ANSWERS), "--questionnaire", str(TINY), "--out-dir", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert "error: bad.yaml:4 answers.data.nope: unknown question id 'data.nope'" in result.output
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["tiny-answers.pdf"]
+
+
+@pytest.mark.parametrize("args", [
+    [],                                                    # neither --out nor --out-dir
+    ["--out", "a.pdf", "--out-dir", "d"],                  # both
+    ["--out", "a.pdf", str(TINY_ANSWERS)],                 # --out with two files
+    ["--out", "a.pdf", "--target", "data=9"],              # malformed target
+    ["--out", "a.pdf", "--date", "12/05/2025"],            # malformed date
+])
+def test_report_command_usage_errors_exit_2(tmp_path, args):
+    result = CliRunner().invoke(main, ["report", str(TINY_ANSWERS), "--questionnaire", str(TINY), *args])
+    assert result.exit_code == 2
