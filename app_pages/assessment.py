@@ -27,7 +27,7 @@ st.title(questionnaire.title)
 if now.assessment.organisation:
     st.caption(f"For {flow.plain(now.assessment.organisation)}")
 st.progress(done.fraction, text=done.text())
-with st.expander("Your private resume link", icon=":material/link:"):
+with st.expander("Your private resume link", icon=":material/link:", expanded=not now.saved):
     st.write("Anyone with this link can open and change these answers. Keep it to come back later.")
     st.code(state.link_for(now.assessment), language=None, wrap_lines=True)
 state.show_flash()
