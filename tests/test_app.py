@@ -248,3 +248,13 @@ def test_the_report_page_offers_the_pdf_and_the_answers_file(app_env):
     assert at.button(key="make_pdf")
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Download answers" in labels
+
+
+def test_an_assessment_of_a_questionnaire_no_longer_offered_keeps_its_answers_downloadable(app_env):
+    engine = get_engine()
+    old = repo.create_assessment(engine, "tiny", "0.9.0")
+    repo.save_answer(engine, old.id, "data.inventory", 2)
+    at = open_app(old.token, "app_pages/assessment.py")
+    assert at.title[0].value == "This assessment uses a questionnaire that is no longer offered"
+    assert "version 1.0.0 is offered now" in at.markdown[0].value
+    assert [b.proto.label for b in at.get("download_button")] == ["Download answers"]
