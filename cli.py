@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import sys
 from dataclasses import dataclass
@@ -218,10 +219,7 @@ def render_report_job(job: ReportJob) -> list[str]:
     from reports import render_html, render_pdf
 
     try:
-        if job.questionnaire_path is not None:
-            questionnaire = load_questionnaire(job.questionnaire_path)
-        else:
-            questionnaire = find_questionnaire(questionnaire_id_of(job.answers))
+        questionnaire = report_questionnaire(job.questionnaire_path, questionnaire_id_of(job.answers))
         response = read_answers(job.answers, questionnaire)
         result = score_response(questionnaire, response, job.targets)
         render = render_html if job.as_html else render_pdf
@@ -236,6 +234,12 @@ def render_report_job(job: ReportJob) -> list[str]:
     except OSError as exc:
         return [f"{job.target}: cannot write the report ({exc.strerror or exc}); check the folder"]
     return []
+
+
+@functools.lru_cache(maxsize=8)
+def report_questionnaire(path: Path | None, questionnaire_id: str):
+    """The questionnaire for a report, loaded once per process (a batch shares it)."""
+    return load_questionnaire(path) if path is not None else find_questionnaire(questionnaire_id)
 
 
 def run_report_jobs(jobs: list[ReportJob], workers: int, batch: bool) -> list[str]:
