@@ -4,17 +4,18 @@ import streamlit as st
 
 from app_pages import flow, state
 from app_pages.questions import show_question
+from scoring import progress
 from storage import get_engine
 from storage import repository as repo
 
 now = state.current()
 questionnaire = now.questionnaire
 result = state.result(now)
-done = flow.progress(questionnaire, result)
+done = progress.progress(questionnaire, result)
 domains = questionnaire.domains
 
 if "step" not in st.session_state or st.session_state.get("step_token") != now.assessment.token:
-    st.session_state["step"] = flow.first_open_step(questionnaire, result)
+    st.session_state["step"] = progress.first_open_step(questionnaire, result)
     st.session_state["step_token"] = now.assessment.token
 
 
@@ -32,14 +33,14 @@ with st.expander("Your private resume link", icon=":material/link:", expanded=no
     st.code(state.link_for(now.assessment), language=None, wrap_lines=True)
 state.show_flash()
 
-counts = flow.step_counts(questionnaire, result)
+counts = progress.step_counts(questionnaire, result)
 step = st.session_state["step"]
 # The labels carry live counts, so the picker is re-created as answers come in; the step
 # itself lives in "step" and is handed to the picker on every run.
 st.session_state["step_picker"] = step
 st.radio(
     "Domain", range(len(domains)), key="step_picker", horizontal=True, label_visibility="collapsed",
-    format_func=lambda i: flow.step_label(domains[i].name, *counts[domains[i].id]),
+    format_func=lambda i: progress.step_label(domains[i].name, *counts[domains[i].id]),
     on_change=lambda: go_to(st.session_state["step_picker"]),
 )
 domain = domains[step]
@@ -49,7 +50,7 @@ st.caption(f"Step {step + 1} of {len(domains)} · {answered} of {visible} answer
 st.write(domain.description)
 
 offset = sum(counts[d.id][1] for d in domains[:step])
-for number, question in enumerate(flow.domain_questions(questionnaire, result, domain.id), start=offset + 1):
+for number, question in enumerate(progress.domain_questions(questionnaire, result, domain.id), start=offset + 1):
     show_question(questionnaire, question, now.saved.get(question.id), number)
 
 back, forward, finish = st.columns(3)
@@ -70,7 +71,7 @@ missing = [qid for qid in st.session_state.get("missing", ()) if qid in done.ope
 if missing:
     st.error(f"{len(missing)} required question{'s are' if len(missing) > 1 else ' is'} still open. "
              "Answer them (“Don't know” counts as an answer) and press Finish again.")
-    for domain_id, questions in flow.missing_by_domain(questionnaire, tuple(missing)).items():
+    for domain_id, questions in progress.missing_by_domain(questionnaire, tuple(missing)).items():
         index = next(i for i, d in enumerate(domains) if d.id == domain_id)
         with st.container(border=True):
             st.markdown(f"**{domains[index].name}**")

@@ -5,6 +5,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app_pages import charts, flow, state
 from scoring.steps import HORIZONS
+from scoring import progress
 from storage import get_engine
 from storage import repository as repo
 
@@ -27,7 +28,7 @@ for domain in questionnaire.domains:
 
 result = state.result(state.current())
 overall = result.overall
-done = flow.progress(questionnaire, result)
+done = progress.progress(questionnaire, result)
 
 st.title("Where the organisation stands")
 state.show_flash()
