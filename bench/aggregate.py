@@ -17,7 +17,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from questionnaires import find_questionnaire  # noqa: E402
-from scoring import DONT_KNOW, NA, Answer, Response  # noqa: E402
+from bench.generate import random_response  # noqa: E402
+from scoring import Response  # noqa: E402
 from scoring.workshop import DEFAULT_ROLES, aggregate_workshop  # noqa: E402
 
 
@@ -28,22 +29,7 @@ def generate(questionnaire, count: int, seed: int = 7) -> list[tuple[str, Respon
     for _ in range(count):
         role = rng.choice(DEFAULT_ROLES)
         lean = 1 if role.group == "executive" else 0
-        answers = {}
-        for question in questionnaire.questions:
-            if not question.scored:
-                continue
-            values = [o.value for o in questionnaire.options_for(question)]
-            roll = rng.random()
-            if roll < 0.05 and question.allow_dont_know:
-                value = DONT_KNOW
-            elif roll < 0.07 and question.allow_na:
-                value = NA
-            elif question.type == "multi":
-                value = rng.sample(values, rng.randint(1, len(values)))
-            else:
-                value = values[min(len(values) - 1, rng.randrange(len(values)) + lean)]
-            answers[question.id] = Answer(value)
-        participants.append((role.name, Response(questionnaire.id, questionnaire.version, answers)))
+        participants.append((role.name, random_response(questionnaire, rng, lean)))
     return participants
 
 

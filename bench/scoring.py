@@ -15,31 +15,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from questionnaires import find_questionnaire  # noqa: E402
-from scoring import DONT_KNOW, NA, Answer, Response, score_response  # noqa: E402
+from bench.generate import random_response  # noqa: E402
+from scoring import Response, score_response  # noqa: E402
 
 
 def generate(questionnaire, count: int, seed: int = 7) -> list[Response]:
-    """Random but plausible responses: mostly real answers, a few unknowns."""
+    """`count` reproducible random responses."""
     rng = random.Random(seed)
-    responses = []
-    for _ in range(count):
-        answers = {}
-        for question in questionnaire.questions:
-            if not question.scored:
-                continue
-            values = [o.value for o in questionnaire.options_for(question)]
-            roll = rng.random()
-            if roll < 0.05 and question.allow_dont_know:
-                value = DONT_KNOW
-            elif roll < 0.07 and question.allow_na:
-                value = NA
-            elif question.type == "multi":
-                value = rng.sample(values, rng.randint(1, len(values)))
-            else:
-                value = rng.choice(values)
-            answers[question.id] = Answer(value)
-        responses.append(Response(questionnaire.id, questionnaire.version, answers))
-    return responses
+    return [random_response(questionnaire, rng) for _ in range(count)]
 
 
 def main() -> None:

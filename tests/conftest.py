@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import shutil
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,18 @@ def database_url(request, tmp_path):
         yield url
     finally:
         _drop_postgres_schema(schema)
+
+
+@pytest.fixture
+def app_env(monkeypatch, tmp_path):
+    """The app's settings pointed at an empty SQLite folder, offering the tiny questionnaire too."""
+    from storage import dispose_all
+
+    library = tmp_path / "questionnaires"
+    library.mkdir()
+    shutil.copy(DATA / "tiny.yaml", library / "tiny.yaml")
+    monkeypatch.setenv("PHASEGATE_QUESTIONNAIRES", str(library))
+    monkeypatch.setenv("PHASEGATE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    yield tmp_path
+    dispose_all()

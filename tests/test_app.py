@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -16,19 +15,6 @@ ANSWERS = {  # governance stops at phase 1, so the organisation is in phase 2, h
     "data.inventory": 4, "data.pipelines": 4, "data.monitoring": "yes", "data.products": "products",
     "governance.board": 4, "governance.approval": 1, "governance.controls": ["audit"], "governance.budget": 3,
 }
-
-
-@pytest.fixture
-def app_env(monkeypatch, tmp_path):
-    """The app on an empty SQLite database, offering the tiny questionnaire as well."""
-    library = tmp_path / "questionnaires"
-    library.mkdir()
-    shutil.copy(DATA / "tiny.yaml", library / "tiny.yaml")
-    monkeypatch.setenv("PHASEGATE_QUESTIONNAIRES", str(library))
-    monkeypatch.setenv("PHASEGATE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    yield tmp_path
-    dispose_all()
 
 
 def open_app(token: str | None = None, page: str | None = None) -> AppTest:

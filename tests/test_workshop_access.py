@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -12,7 +11,7 @@ from scoring.workshop import Role
 from storage import dispose_all, get_engine
 from storage import repository as repo
 from storage import workshops as ws
-from tests.conftest import DATA, ROOT
+from tests.conftest import ROOT
 
 
 @pytest.fixture
@@ -136,15 +135,9 @@ def test_bad_roles_are_refused_with_a_reason(engine, roles, message):
 
 
 @pytest.fixture
-def app_env(monkeypatch, tmp_path):
-    library = tmp_path / "questionnaires"
-    library.mkdir()
-    shutil.copy(DATA / "tiny.yaml", library / "tiny.yaml")
-    monkeypatch.setenv("PHASEGATE_QUESTIONNAIRES", str(library))
-    monkeypatch.setenv("PHASEGATE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("DATABASE_URL", raising=False)
+def app_env(app_env):
+    """The shared app settings, handing the test the app's database engine."""
     yield get_engine()
-    dispose_all()
 
 
 def open_page(page: str, **params) -> AppTest:
