@@ -35,13 +35,22 @@ def _reset() -> None:
         _pool = None
 
 
-def submit_pdf(answers: str, branding: dict, generated: dt.date | None = None) -> Future:
-    """Start rendering the report of an answers file (exchange format text); the future yields PDF bytes."""
+def _submit(function, *args) -> Future:
     try:
-        return _executor().submit(render_pdf_bytes, answers, branding, generated)
+        return _executor().submit(function, *args)
     except BrokenProcessPool:
         _reset()
-        return _executor().submit(render_pdf_bytes, answers, branding, generated)
+        return _executor().submit(function, *args)
+
+
+def submit_pdf(answers: str, branding: dict, generated: dt.date | None = None) -> Future:
+    """Start rendering the report of an answers file (exchange format text); the future yields PDF bytes."""
+    return _submit(render_pdf_bytes, answers, branding, generated)
+
+
+def submit_workshop_pdf(workshop_id: int) -> Future:
+    """Start rendering a workshop's report from what is stored now; the future yields PDF bytes."""
+    return _submit(render_workshop_pdf_bytes, workshop_id)
 
 
 def render_pdf_bytes(answers: str, branding: dict, generated: dt.date | None = None) -> bytes:
@@ -56,6 +65,21 @@ def render_pdf_bytes(answers: str, branding: dict, generated: dt.date | None = N
     questionnaire = find_questionnaire(response.questionnaire)
     result = score_response(questionnaire, response)
     return render_pdf(questionnaire, result, Branding(**branding), generated=generated)
+
+
+def render_workshop_pdf_bytes(workshop_id: int) -> bytes:
+    """In a worker: aggregate the stored workshop and render its report (settings come from the environment)."""
+    from questionnaires import find_questionnaire
+    from reports import workshop_charts
+    from reports.pdf import render_pdf
+    from storage import get_engine
+    from storage import workshops as ws
+
+    engine = get_engine()
+    workshop = ws.get_workshop(engine, workshop_id)
+    questionnaire = find_questionnaire(workshop.questionnaire_id)
+    _, current = ws.aggregate_stored(engine, workshop, questionnaire)
+    return render_pdf(questionnaire, current.result, workshop=workshop_charts.workshop_view(questionnaire, current))
 
 
 def shutdown() -> None:

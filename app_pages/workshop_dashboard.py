@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_pages import state
+from app_pages import pdf_worker, state
 from app_pages.flow import plain
 from questionnaires import PhasegateError
 from reports import exports, workshop_charts
@@ -27,7 +27,7 @@ if questionnaire is None or questionnaire.version != workshop.questionnaire_vers
     st.error(f"The questionnaire '{workshop.questionnaire_id}' {workshop.questionnaire_version} is no longer offered here.")
     st.stop()
 
-st.title(f"Workshop · {workshop.client}")
+st.title(f"Workshop · {plain(workshop.client)}")
 st.caption(f"{questionnaire.title} · created {workshop.created_at:%d %b %Y %H:%M} UTC")
 base = state.base_url()
 with st.container(border=True):
@@ -137,10 +137,7 @@ def _snapshot():
 
 
 def _pdf() -> bytes:
-    from reports.pdf import render_pdf
-
-    _, current = _snapshot()
-    return render_pdf(questionnaire, current.result, workshop=workshop_charts.workshop_view(questionnaire, current))
+    return pdf_worker.submit_workshop_pdf(workshop.id).result()
 
 
 def _long() -> bytes:

@@ -21,7 +21,7 @@ mine = repo.find_assessment(engine, st.query_params.get("a"))
 joined = ws.workshop_of(engine, mine) if mine else None
 if joined is not None:
     if joined.is_closed():
-        st.info(f"The workshop for {joined.client} is closed, so no more answers are accepted. "
+        st.info(f"The workshop for {plain(joined.client)} is closed, so no more answers are accepted. "
                 "Everything you saved is kept. Thank you for taking part.", icon=":material/lock:")
         st.stop()
     state.open_assessment(mine.token)
@@ -43,7 +43,7 @@ if workshop is None:
              "in groups of four.")
     st.stop()
 if workshop.is_closed():
-    st.info(f"The workshop for {workshop.client} is closed; it no longer accepts participants.", icon=":material/lock:")
+    st.info(f"The workshop for {plain(workshop.client)} is closed; it no longer accepts participants.", icon=":material/lock:")
     st.stop()
 
 questionnaire = state.questionnaires().get(workshop.questionnaire_id)
