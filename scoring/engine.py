@@ -165,7 +165,8 @@ class _Item:
     visible_if: Expression | None
 
 
-def _compile(questionnaire: Questionnaire) -> tuple[_Item, ...]:
+def compiled_items(questionnaire: Questionnaire) -> tuple[_Item, ...]:
+    """The questionnaire prepared for scoring (option scores, maxima, parsed visible_if), built once."""
     return questionnaire.cached("scoring.items", _build_items)
 
 
@@ -173,7 +174,7 @@ def _cells(questionnaire: Questionnaire) -> dict[str, tuple[tuple[_Item, ...], .
     """Scored items per domain, per phase 1-4, in questionnaire order."""
 
     def build(q: Questionnaire):
-        items = _compile(q)
+        items = compiled_items(q)
         return {
             d.id: tuple(tuple(i for i in items if i.scores is not None and i.question.domain == d.id and i.question.phase == n)
                         for n in range(1, 5))
@@ -212,14 +213,14 @@ def question_score(item: _Item, value: Value) -> float | None:
 
 def score_response(questionnaire: Questionnaire, response: Response, targets: dict[str, int] | None = None) -> Result:
     """Score one response; `targets` (domain -> phase) override the response's own."""
-    items = _compile(questionnaire)
+    items = compiled_items(questionnaire)
     questions = _question_results(items, response)
     wanted = {**response.targets, **(targets or {})}
     domains = tuple(_domain_result(questionnaire, d, questions, wanted.get(d.id, 4)) for d in questionnaire.domains)
     overall = _overall(questionnaire, domains, questions)
     from scoring.steps import next_steps
 
-    actions = next_steps(questionnaire, items, questions, domains, overall)
+    actions = next_steps(questionnaire, questions, domains, overall)
     unknowns = tuple(q.id for q in questions.values() if q.visible and q.dont_know)
     return Result(
         questionnaire=questionnaire.id,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 from questionnaires.models import Questionnaire
 from scoring.engine import DomainResult, Overall, QuestionResult, Step
 
@@ -22,35 +24,43 @@ def horizon_of(offset: int) -> str:
     return "now" if offset <= 0 else "next" if offset == 1 else "later"
 
 
-def next_steps(questionnaire: Questionnaire, items, questions: dict[str, QuestionResult],
+def next_steps(questionnaire: Questionnaire, questions: dict[str, QuestionResult],
                domains: tuple[DomainResult, ...], overall: Overall) -> tuple[Step, ...]:
     """Every visible low-scoring question with an action, ranked."""
     by_id = {d.id: d for d in domains}
     weights = {d.id: d.weight for d in questionnaire.domains}
+    limiting = set(overall.limiting_domains)
     candidates = []
-    for item in items:
+    for item in questionnaire.cached("steps.actionable", _actionable):
         question = item.question
         result = questions[question.id]
-        domain = by_id[question.domain]
-        if question.action is None or result.score is None or result.score >= 1 or not result.visible:
+        score = result.score
+        if score is None or score >= 1 or not result.visible:
             continue
+        domain = by_id[question.domain]
         if question.phase > domain.target:
             continue
-        candidates.append(_candidate(item, result, domain, weights[domain.id], domain.id in overall.limiting_domains))
-    candidates.sort(key=lambda c: c[0])
+        candidates.append(_candidate(item, score, domain, weights[domain.id], domain.id in limiting))
+    candidates.sort(key=itemgetter(0))
     return tuple(_step(rank, c) for rank, c in enumerate(candidates, start=1))
 
 
-def _candidate(item, result: QuestionResult, domain: DomainResult, domain_weight: float, limiting: bool):
+def _actionable(questionnaire: Questionnaire) -> tuple:
+    from scoring.engine import compiled_items
+
+    return tuple(item for item in compiled_items(questionnaire) if item.scores is not None and item.question.action)
+
+
+def _candidate(item, score: float, domain: DomainResult, domain_weight: float, limiting: bool):
     question = item.question
     working = domain.working_phase or 4
     offset = question.phase - working
-    gap = 1.0 - result.score
+    gap = 1.0 - score
     factor = PHASE_FACTORS.get(offset, LATER_FACTOR) if offset > 0 else 1.0
     priority = question.weight * domain_weight * gap * factor * (LIMITING_BOOST if limiting else 1.0)
     key = (-round(priority, 9), -question.action.impact, EFFORT_ORDER[question.action.effort], item.order)
     why = (question.phase, domain.name, gap, question.weight, domain_weight, offset, working, limiting, priority)
-    return key, question, result, horizon_of(offset), priority, why
+    return key, question, score, horizon_of(offset), priority, why
 
 
 def explain(phase: int, domain_name: str, gap: float, weight: float, domain_weight: float, offset: int,
@@ -68,21 +78,8 @@ def explain(phase: int, domain_name: str, gap: float, weight: float, domain_weig
 
 
 def _step(rank: int, candidate) -> Step:
-    _, question, result, horizon, priority, why = candidate
+    _, question, score, horizon, priority, why = candidate
     action = question.action
-    return Step(
-        rank=rank,
-        question=question.id,
-        domain=question.domain,
-        phase=question.phase,
-        horizon=horizon,
-        title=action.title,
-        detail=action.detail,
-        owner=action.owner,
-        effort=action.effort,
-        impact=action.impact,
-        kpi=action.kpi,
-        priority=round(priority, 4),
-        score=result.score,
-        why=why,
-    )
+    # Positional: this runs for dozens of steps per response.
+    return Step(rank, question.id, question.domain, question.phase, horizon, action.title, action.detail,
+                action.owner, action.effort, action.impact, action.kpi, round(priority, 4), score, why)

@@ -23,7 +23,7 @@ import pandas as pd
 
 from questionnaires.models import Question, Questionnaire
 from scoring.answers import DONT_KNOW, NA, Answer, Response, Value
-from scoring.engine import Result, _compile, question_score, score_response
+from scoring.engine import Result, compiled_items, question_score, score_response
 
 EXECUTIVE = "executive"
 PRACTITIONER = "practitioner"
@@ -241,7 +241,7 @@ _NO_ANSWER = Answer(None)
 
 def _encode(questionnaire: Questionnaire, responses: Sequence[Response]) -> _Coded:
     """Code each distinct answer value once per question; score the distinct values only."""
-    items = _compile(questionnaire)
+    items = compiled_items(questionnaire)
     values = _answer_values([item.question.id for item in items], responses)
     matrix = np.full((len(responses), len(items)), -1, dtype=np.int32)
     coded = _Coded(matrix, [], [], [], [], [])
@@ -486,7 +486,7 @@ def participant_indices(questionnaire: Questionnaire, scores, visible, not_appli
     The engine's phase gating, vectorised: attainment per cell is the weighted mean of
     real scores; a cell whose visible questions are all n/a (or that has none) is attained.
     """
-    items = _compile(questionnaire)
+    items = compiled_items(questionnaire)
     weights = np.array([item.question.weight for item in items])
     indices = np.full((scores.shape[0], len(questionnaire.domains)), np.nan)
     for k, domain in enumerate(questionnaire.domains):
@@ -577,7 +577,7 @@ def aggregate_workshop(
 ) -> WorkshopResult:
     """Aggregate (role, response) pairs and score the workshop's own answers."""
     consensus = {k: v for k, v in (consensus or {}).items() if any(q.id == k for q in questionnaire.questions)}
-    items = _compile(questionnaire)
+    items = compiled_items(questionnaire)
     responses = [response for _, response in participants]
     coded = _encode(questionnaire, responses)
     scores, dont_know, not_applicable = _score_matrix(coded)
