@@ -86,21 +86,29 @@ def _note_widget(question: Question, saved: Answer | None) -> None:
                      placeholder=f"Context, evidence or doubts (up to {MAX_NOTE:,} characters)",
                      on_change=_on_note, args=(question,))
         if problem:
-            st.error(problem)
+            st.error(flow.plain(problem))
 
 
 # --- callbacks: every change is saved at once -----------------------------------------
 
 
+def _show_saved(question: Question) -> None:
+    """After a refused save, put the widgets back to the saved answer, so the screen never shows an unsaved one."""
+    st.session_state.pop(value_key(question), None)
+    st.session_state.pop(special_key(question), None)
+
+
 def _on_choice(question: Question) -> None:
-    state.save_value(question.id, st.session_state[value_key(question)])
+    if not state.save_value(question.id, st.session_state[value_key(question)]):
+        _show_saved(question)
 
 
 def _on_multi(question: Question) -> None:
     value = flow.multi_value(st.session_state[value_key(question)])
     if value in (DONT_KNOW, NA):
         st.session_state[value_key(question)] = [value]
-    state.save_value(question.id, value)
+    if not state.save_value(question.id, value):
+        _show_saved(question)
 
 
 def _on_free(question: Question) -> None:
@@ -111,14 +119,16 @@ def _on_free(question: Question) -> None:
         return
     if value is not None:
         st.session_state[special_key(question)] = None
-    state.save_value(question.id, value)
+    if not state.save_value(question.id, value):
+        _show_saved(question)
 
 
 def _on_special(question: Question) -> None:
     special = st.session_state[special_key(question)]
     if special is not None:
         st.session_state[value_key(question)] = None
-    state.save_value(question.id, special)
+    if not state.save_value(question.id, special):
+        _show_saved(question)
 
 
 def _on_note(question: Question) -> None:

@@ -151,18 +151,19 @@ def result(now: Current) -> Result:
 # --- saving, from widget callbacks ----------------------------------------------------
 
 
-def save_value(question_id: str, value) -> None:
-    """Save one answer now and keep the session's copy in step."""
+def save_value(question_id: str, value) -> bool:
+    """Save one answer now and keep the session's copy in step; False (and a message) when it was not saved."""
     now: Current = st.session_state["loaded"]
     try:
         repo.save_answer(get_engine(), now.assessment.id, question_id, value)
     except PhasegateError as exc:  # e.g. the workshop this answer belongs to has closed
         st.session_state["flash"] = "Not saved: " + " ".join(exc.lines())
-        return
+        return False
     except SQLAlchemyError as exc:
         st.session_state["flash"] = SAVE_FAILED.format(reason=exc.__class__.__name__)
-        return
+        return False
     st.session_state["loaded"] = Current(now.assessment, now.questionnaire, flow.with_answer(now.saved, question_id, value))
+    return True
 
 
 def save_note(question_id: str, note: str) -> None:
@@ -186,7 +187,7 @@ def guarded(action, *args, **kwargs):
     try:
         return action(*args, **kwargs)
     except PhasegateError as exc:
-        st.error(" ".join(exc.lines()))
+        st.error(flow.plain(" ".join(exc.lines())))
     except SQLAlchemyError as exc:
         st.error(f"The database did not answer ({exc.__class__.__name__}). Try again in a moment; nothing saved is lost.")
     st.stop()
@@ -196,7 +197,9 @@ def show_flash() -> None:
     """Show (once) a message left by a callback."""
     message = st.session_state.pop("flash", None)
     if message:
-        st.error(message)
+        # Messages can quote user text (a client's name, say): show it as typed, never as markdown.
+        st.error(flow.plain(message))
+        st.toast(flow.plain(message), icon=":material/error:")
 
 
 # --- links and friendly pages -----------------------------------------------------------
