@@ -13,6 +13,17 @@ from storage import workshops as ws
 REFRESH_SECONDS = 4
 DISAGREEMENTS_SHOWN = 20
 
+
+def show_chart(chart, key: str, chrome: int) -> None:
+    """An Altair chart at its own plot height plus `chrome` pixels of title, axes and legend.
+
+    Left to itself Streamlit squeezes these charts into a short default height, so the rows
+    (roles, domains, answers) overlap and their labels run into each other.
+    """
+    height = chart.height if isinstance(chart.height, int) else 120
+    st.altair_chart(chart, height=height + chrome, key=key)
+
+
 engine = get_engine()
 token = st.query_params.get("f") or st.session_state.get("facilitator")
 workshop = ws.find_by_token(engine, token)
@@ -61,21 +72,21 @@ def live() -> None:
         st.subheader(plain(result.result.overall.summary), anchor=False)
         st.caption(f"{result.result.overall.confidence:.0%} confidence · "
                    f"{sum(1 for s in result.sources.values() if s == SOURCE_CONSENSUS)} answers by consensus, the rest by the median")
-        st.altair_chart(workshop_charts.spread_chart(result), key="chart_spread")
+        show_chart(workshop_charts.spread_chart(result), "chart_spread", chrome=70)
         st.dataframe([{"Domain": d.name, "Index": None if d.index is None else round(d.index, 2),
                        "Working phase": d.working_phase if d.assessed else None} for d in result.result.domains],
                      hide_index=True, key="table_domains")
     with roles:
-        st.altair_chart(workshop_charts.participation_chart(result), key="chart_participation")
+        show_chart(workshop_charts.participation_chart(result), "chart_participation", chrome=70)
         for sentence in (workshop_charts.gap_sentence(g) for g in result.role_gaps if g.flagged):
             st.warning(sentence, icon=":material/compare_arrows:")
-        st.altair_chart(workshop_charts.gap_heatmap(result), key="chart_gaps")
+        show_chart(workshop_charts.gap_heatmap(result), "chart_gaps", chrome=40)
     with disagreement:
         if not result.disagreements:
             st.success("No disputed question so far.")
         for stats in result.disagreements[:DISAGREEMENTS_SHOWN]:
             with st.expander(f"{stats.text} — spread {stats.spread:.0f} levels, n {stats.n}"):
-                st.altair_chart(workshop_charts.distribution_chart(stats), key=f"chart_dist:{stats.id}")
+                show_chart(workshop_charts.distribution_chart(stats), f"chart_dist:{stats.id}", chrome=50)
                 st.caption(f"Mean {stats.mean:.1f} / {stats.max_points:g} · median {stats.median:.1f} · std dev "
                            f"{stats.std:.2f} · don't know {stats.dont_know} · workshop answer: "
                            f"{answer_label(questionnaire, questionnaire.question(stats.id), stats.workshop_value)} ({stats.source})")
