@@ -41,7 +41,8 @@ with st.container(border=True):
     st.text_input("Prepared by (optional)", key="prepared_by", max_chars=120, placeholder="Your name or firm")
     colour_col, logo_col = st.columns([1, 3])
     colour = colour_col.color_picker("Accent colour", value="#1f5f8b", key="brand_colour")
-    logo = logo_col.file_uploader("Logo (PNG or JPEG, up to 2 MB)", type=["png", "jpg", "jpeg"], key="brand_logo")
+    logo = logo_col.file_uploader("Logo (PNG or JPEG, up to 2 MB)", type=["png", "jpg", "jpeg"], key="brand_logo",
+                                max_upload_size=2)
 
 answers = dump_answers(state.current().response)
 branding = {"prepared_by": st.session_state.get("prepared_by", ""), "color": colour,
