@@ -7,6 +7,7 @@ from app_pages.questions import show_question
 from scoring import progress
 from storage import get_engine
 from storage import repository as repo
+from storage import workshops as ws
 
 now = state.current()
 questionnaire = now.questionnaire
@@ -28,6 +29,10 @@ st.title(questionnaire.title)
 if now.assessment.organisation:
     st.caption(f"For {flow.plain(now.assessment.organisation)}")
 st.progress(done.fraction, text=done.text())
+workshop = ws.workshop_of(get_engine(), now.assessment) if now.assessment.workshop_id is not None else None
+if workshop is not None and workshop.is_closed():
+    st.info(f"The workshop for {flow.plain(workshop.client)} is closed, so answers can no longer be changed. "
+            "Everything you saved is kept.", icon=":material/lock:")
 with st.expander("Your private resume link", icon=":material/link:", expanded=not now.saved):
     st.write("Anyone with this link can open and change these answers. Keep it to come back later.")
     st.code(state.link_for(now.assessment), language=None, wrap_lines=True)
