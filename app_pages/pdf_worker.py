@@ -7,6 +7,7 @@ boundary as plain data (the answers in the exchange format), never as live objec
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import multiprocessing
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -23,8 +24,21 @@ def _executor() -> ProcessPoolExecutor:
     with _lock:
         if _pool is None:
             workers = max(1, int(setting("PHASEGATE_REPORT_WORKERS")))
-            _pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+            _pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=_warm_up)
+            for _ in range(workers):  # start every worker now rather than on the first request
+                _pool.submit(int)
         return _pool
+
+
+def _warm_up() -> None:
+    """Import the report stack when a worker starts, so the first PDF does not pay for it."""
+    importlib.import_module("reports.pdf")
+
+
+def prepare() -> None:
+    """Start the workers ahead of the first request (report pages call this on arrival)."""
+    _executor()
 
 
 def _reset() -> None:

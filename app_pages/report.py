@@ -7,7 +7,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app_pages import state
 from app_pages.flow import plain
-from app_pages.pdf_worker import submit_pdf
+from app_pages.pdf_worker import prepare, submit_pdf
 from questionnaires import PhasegateError
 from scoring.answers import dump_answers
 from storage import get_engine
@@ -15,6 +15,7 @@ from storage import repository as repo
 
 now = state.current()
 questionnaire = now.questionnaire
+prepare()
 
 
 def save_organisation() -> None:

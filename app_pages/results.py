@@ -3,13 +3,14 @@
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from app_pages import charts, flow, state
+from app_pages import charts, flow, pdf_worker, state
 from scoring.steps import HORIZONS
 from scoring import progress
 from storage import get_engine
 from storage import repository as repo
 
 now = state.current()
+pdf_worker.prepare()  # the report is usually next: have its workers ready
 questionnaire = now.questionnaire
 
 

@@ -32,6 +32,7 @@ if workshop is None:
     st.write("This page needs the facilitator's secret link. A join code or a participant's link does not open it.")
     st.stop()
 st.session_state["facilitator"] = token
+pdf_worker.prepare()
 st.query_params["f"] = token
 questionnaire = state.questionnaires().get(workshop.questionnaire_id)
 if questionnaire is None or questionnaire.version != workshop.questionnaire_version:

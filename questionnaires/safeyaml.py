@@ -119,7 +119,8 @@ def _parse_yaml(text: str, name: str, error: type[PhasegateError], data: Any = N
         built = None if node is None else _Builder(name, error, document.lines).build(node, (), 0)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark else None
+        # At the end of the file PyYAML points one line past the last one.
+        line = min(mark.line + 1, max(1, len(text.splitlines()))) if mark else None
         reason = getattr(exc, "problem", None) or str(exc)
         raise error([Problem(name, line, "", f"invalid YAML: {reason}")])
     finally:

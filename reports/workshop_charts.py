@@ -22,6 +22,13 @@ GAP_COLOURS = ["#f3f5f7", "#1f5f8b"]
 TOP_DISAGREEMENTS = 15
 
 
+def _count_axis(most: int) -> alt.Axis:
+    """Whole-number ticks only: with few people Vega would otherwise tick at 0.5 and print it as 1."""
+    if most <= 10:
+        return alt.Axis(format="d", values=list(range(most + 1)))
+    return alt.Axis(format="d", tickMinStep=1)
+
+
 def participation_chart(workshop: WorkshopResult, accent: str = DEFAULT_ACCENT) -> alt.Chart:
     """Participants per role: joined, and how many of them finished."""
     rows = []
@@ -32,7 +39,7 @@ def participation_chart(workshop: WorkshopResult, accent: str = DEFAULT_ACCENT) 
     order = [c.role for c in workshop.participation if c.joined]
     chart = alt.Chart(alt.Data(values=rows)).mark_bar(height=14).encode(
         y=alt.Y("role:N", sort=order, title=None, axis=alt.Axis(labelLimit=160, ticks=False, domain=False)),
-        x=alt.X("people:Q", stack="zero", title="Participants", axis=alt.Axis(format="d", tickMinStep=1)),
+        x=alt.X("people:Q", stack="zero", title="Participants", axis=_count_axis(max((c.joined for c in workshop.participation), default=0))),
         color=alt.Color("state:N", title=None, scale=alt.Scale(domain=["Finished", "Still answering"], range=[accent, "#b8c0c8"]),
                         legend=alt.Legend(orient="bottom")),
         order=alt.Order("state:N", sort="ascending"),

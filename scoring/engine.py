@@ -320,6 +320,17 @@ def _foundation_gap(phases: tuple[PhaseResult, ...]) -> bool:
     return False
 
 
+def foundation_gap_text(phases: tuple[PhaseResult, ...]) -> str:
+    """'phase 3 is attained while phase 2 is not' for the first such pair."""
+    for later in range(1, 4):
+        if phases[later].status == STATUS_ATTAINED:
+            earlier = [p.number for p in phases[:later] if not p.attained]
+            if earlier:
+                missing = " and ".join(str(n) for n in earlier)
+                return f"phase {later + 1} is attained while phase{'s' if len(earlier) > 1 else ''} {missing} {'are' if len(earlier) > 1 else 'is'} not"
+    return "no gap"
+
+
 def _overall(questionnaire: Questionnaire, domains: tuple[DomainResult, ...], questions: dict[str, QuestionResult]) -> Overall:
     assessed = [d for d in domains if d.assessed]
     visible = [q for q in questions.values() if q.visible and q.scored and not q.not_applicable]
@@ -372,5 +383,5 @@ def _warnings(questionnaire, response, domains, questions, overall) -> list[str]
         warnings.append(f"Answers to {len(hidden)} hidden question(s) were ignored: {', '.join(hidden[:5])}")
     for domain in domains:
         if domain.foundation_gap:
-            warnings.append(f"Foundation gap in {domain.name}: a later phase is attained while an earlier one is not.")
+            warnings.append(f"Foundation gap in {domain.name}: {foundation_gap_text(domain.phases)}.")
     return warnings

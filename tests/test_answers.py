@@ -76,7 +76,7 @@ def test_a_note_over_five_thousand_characters_is_refused(tiny):
 
 
 def test_malformed_yaml_is_an_answers_error_with_a_line(tiny):
-    assert problems_of("format: phasegate-answers/1\nanswers: [\n", tiny)[0].startswith("answers.yaml:3: invalid YAML")
+    assert problems_of("format: phasegate-answers/1\nanswers: [\n", tiny)[0].startswith("answers.yaml:2: invalid YAML")
 
 
 def test_json_answers_are_read_like_yaml(tiny):

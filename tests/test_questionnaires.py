@@ -139,7 +139,7 @@ def test_several_problems_are_all_listed():
     [
         ("base: &b {x: 1}\nother: *b\n", "broken.yaml:1: YAML anchors and aliases (&, *) are not allowed"),
         ("a: [" * 30 + "]" * 30, "nesting is deeper than 24 levels"),
-        ("id: [unclosed\n", "broken.yaml:2: invalid YAML"),
+        ("id: [unclosed\n", "broken.yaml:1: invalid YAML"),
         ("- just\n- a list\n", "expected a mapping with id, version, title"),
         ("<<: {id: x}\n", "merge keys (<<) are not allowed"),
         ("id: !!python/object:os.system ls\n", "invalid YAML"),

@@ -162,3 +162,8 @@ def test_json_contract_has_every_documented_field(tiny):
 def test_not_applicable_answers_do_not_lower_confidence(tiny):
     result = scored(tiny, data__inventory="na")
     assert result.overall.confidence == 1.0 and result.domain("data").confidence == 1.0
+
+
+def test_foundation_gap_warning_names_the_phases(tiny):
+    result = scored(tiny, data__inventory=1, data__pipelines=1)
+    assert "Foundation gap in Data: phase 3 is attained while phases 1 and 2 are not." in result.warnings
