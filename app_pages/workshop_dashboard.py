@@ -97,6 +97,8 @@ live()
 
 st.header("Consensus", anchor=False)
 st.write("Record the answer the room agrees on; the workshop result uses it instead of the median.")
+if st.button("Refresh the room's answers", key="refresh_consensus", icon=":material/refresh:"):
+    st.rerun()  # the live panel above refreshes itself; this list follows on demand so a typed note is never lost
 result = st.session_state["workshop_result"]
 disputed_first = [s.id for s in result.disagreements] + [s.id for s in result.questions if not s.disagreement]
 question_id = st.selectbox("Question", disputed_first, key="consensus_question",
