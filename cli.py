@@ -302,7 +302,10 @@ def export(workshop_ref: str | None, output: str, wide: bool, out: Path) -> None
             data = _export_workbook(groups)
     except PhasegateError as exc:
         raise fail(exc) from None
-    out.write_bytes(data)
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise InputError(f"error: {out}: cannot write the export ({exc.strerror}); check the folder") from None
     click.echo(f"wrote {out} ({sum(len(people) for _, people, _ in groups)} responses)", err=True)
 
 

@@ -111,12 +111,17 @@ def _json_object(name: str, error: type[PhasegateError]):
 
 
 def _parse_yaml(text: str, name: str, error: type[PhasegateError], data: Any = None) -> Document:
-    loader = yaml.SafeLoader(text)
     document = Document(None, name)
+    loader = None
     try:
         _check_events(text, name, error)
+        loader = yaml.SafeLoader(text)
         node = loader.get_single_node()
         built = None if node is None else _Builder(name, error, document.lines).build(node, (), 0)
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+        raise error([Problem(name, line, "", f"invalid YAML: control character U+{code:04X} is not allowed; remove it")])
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         # At the end of the file PyYAML points one line past the last one.
@@ -124,7 +129,8 @@ def _parse_yaml(text: str, name: str, error: type[PhasegateError], data: Any = N
         reason = getattr(exc, "problem", None) or str(exc)
         raise error([Problem(name, line, "", f"invalid YAML: {reason}")])
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     document.data = built if data is None else data
     return document
 

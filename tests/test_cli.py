@@ -114,3 +114,18 @@ def test_score_finds_questionnaires_in_the_extra_folder(tmp_path, monkeypatch):
     result = run("score", ANSWERS, "--format", "json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["overall"]["limiting_domains"] == ["governance"]
+
+
+def test_score_of_a_binary_file_is_invalid_input(tmp_path):
+    binary = tmp_path / "answers.yaml"
+    binary.write_bytes(b"\x00\x01binary")
+    result = run("score", str(binary))
+    assert result.exit_code == 1
+    assert result.output == "error: answers.yaml:1: invalid YAML: control character U+0000 is not allowed; remove it\n"
+
+
+def test_export_to_a_missing_folder_is_invalid_input(tmp_path, monkeypatch):
+    monkeypatch.setenv("PHASEGATE_DATA_DIR", str(tmp_path / "data"))
+    result = run("export", "--format", "csv", "--out", str(tmp_path / "missing" / "x.csv"))
+    assert result.exit_code == 1
+    assert "cannot write the export (No such file or directory); check the folder" in result.output

@@ -209,3 +209,8 @@ def test_yes_no_questions_take_anchors_for_yes_and_no():
     questionnaire = parse_questionnaire(yaml.safe_dump(data), "anchored.yaml")
     assert [o.description for o in questionnaire.options_for(questionnaire.questions[2])] == [
         "Every feed has automated checks.", "Nobody checks."]
+
+
+def test_control_characters_are_refused_with_their_line():
+    assert problems_of(b"id: tiny\ntitle: \"bell \x07\"\n") == [
+        "broken.yaml:2: invalid YAML: control character U+0007 is not allowed; remove it"]
