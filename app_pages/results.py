@@ -31,7 +31,11 @@ result = state.result(state.current())
 overall = result.overall
 done = progress.progress(questionnaire, result)
 
-st.title("Where the organisation stands")
+if now.assessment.workshop_id is None:
+    st.title("Where the organisation stands")
+else:
+    st.title("Your view of where the organisation stands")
+    st.caption("These results come from your answers alone; the facilitator combines everyone's answers for the workshop.")
 state.show_flash()
 st.caption(" · ".join(part for part in (flow.plain(now.assessment.organisation), questionnaire.title) if part))
 if done.open_required:
@@ -48,8 +52,6 @@ cols[2].metric("Phases achieved", f"{overall.achieved} of 4")
 cols[3].metric("Confidence", f"{overall.confidence:.0%}", help="Share of visible questions with a real answer")
 st.subheader(overall.phase_name if not overall.complete else "All four phases achieved", anchor=False)
 st.write(overall.summary)
-if overall.limiting_domains:
-    st.markdown("**Held back by:** " + ", ".join(names[d] for d in overall.limiting_domains))
 
 for warning in result.warnings:
     if warning.startswith("Foundation gap"):
@@ -73,6 +75,8 @@ with st.expander("Target phase per domain", icon=":material/flag:", expanded=Fal
 st.header("Next steps", anchor=False)
 if not result.actions:
     st.write("No steps: every answered question within the targets is at the top level.")
+else:
+    st.caption("Each step's number is its rank across all horizons, highest priority first.")
 tabs = st.tabs([f"{label} · {sum(a.horizon == key for a in result.actions)}" for key, label in HORIZONS.items()])
 for tab, key in zip(tabs, HORIZONS):
     with tab:
