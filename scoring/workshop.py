@@ -120,11 +120,6 @@ class QuestionStats:
         """The standard deviation on a 0-4 scale (0 without answers)."""
         return 0.0 if self.std is None or not self.max_points else self.std / self.max_points * 4
 
-    @property
-    def mean_score(self) -> float | None:
-        """The mean normalised to 0-1."""
-        return None if self.mean is None or not self.max_points else self.mean / self.max_points
-
 
 @dataclass(frozen=True)
 class RoleCount:

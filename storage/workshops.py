@@ -174,12 +174,6 @@ def get_workshop(engine: Engine, workshop_id: int) -> Workshop | None:
     return _find(engine, workshops.c.id == workshop_id)
 
 
-def list_workshops(engine: Engine) -> list[Workshop]:
-    """Every workshop, oldest first (command line)."""
-    with engine.connect() as conn:
-        return [_workshop(row) for row in conn.execute(select(workshops).order_by(workshops.c.id)).mappings()]
-
-
 def _find(engine: Engine, condition) -> Workshop | None:
     with engine.connect() as conn:
         row = conn.execute(select(workshops).where(condition)).mappings().first()

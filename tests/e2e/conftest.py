@@ -88,7 +88,7 @@ def server(tmp_path_factory):
 def browser():
     executable = shutil.which("chromium")
     if executable is None:
-        pytest.skip("chromium is not installed")
+        pytest.fail("chromium is not installed; run scripts/install.sh --test first")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
