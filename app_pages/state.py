@@ -10,8 +10,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app_pages import flow
 from config import setting
-from questionnaires import AnswersError, PhasegateError, Questionnaire, load_questionnaire
-from questionnaires.loader import available_paths
+from questionnaires import AnswersError, PhasegateError, Questionnaire
+from questionnaires.loader import questionnaire_library
 from scoring.answers import Answer, Response
 from scoring.engine import Result, score_response
 from storage import Assessment, get_engine
@@ -39,8 +39,7 @@ class Current:
 
 def questionnaires() -> dict[str, Questionnaire]:
     """Every questionnaire on offer, by id; a file that does not load is left out (see `broken_questionnaires`)."""
-    offered, _ = _library(tuple((str(p), p.stat().st_mtime) for p in available_paths()))
-    return offered
+    return questionnaire_library()[0]
 
 
 def offered(questionnaire_id: str) -> Questionnaire:
@@ -55,21 +54,7 @@ def offered(questionnaire_id: str) -> Questionnaire:
 
 def broken_questionnaires() -> list[str]:
     """One line per problem in questionnaire files that could not be offered."""
-    _, problems = _library(tuple((str(p), p.stat().st_mtime) for p in available_paths()))
-    return problems
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _library(files: tuple[tuple[str, float], ...]) -> tuple[dict[str, Questionnaire], list[str]]:
-    offered, problems = {}, []
-    for path, _mtime in files:
-        try:
-            questionnaire = load_questionnaire(path)
-        except PhasegateError as exc:
-            problems.extend(exc.lines())
-            continue
-        offered[questionnaire.id] = questionnaire
-    return offered, problems
+    return questionnaire_library()[1]
 
 
 def token() -> str | None:

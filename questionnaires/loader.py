@@ -231,19 +231,29 @@ def _load_cached(path: str, mtime: float) -> Questionnaire:
     return load_questionnaire(path)
 
 
-def shipped_questionnaires() -> dict[str, Questionnaire]:
-    """The available questionnaires by id (cached until a file changes)."""
-    result = {}
-    shipped = set(shipped_paths())
+def questionnaire_library() -> tuple[dict[str, Questionnaire], list[str]]:
+    """The available questionnaires by id, and one line per problem in files that do not load.
+
+    Each file is parsed once and again only when it changes; on a duplicate id the first
+    file (the shipped one) wins.
+    """
+    offered: dict[str, Questionnaire] = {}
+    problems: list[str] = []
     for path in available_paths():
         try:
             questionnaire = _load_cached(str(path), path.stat().st_mtime)
-        except (QuestionnaireError, OSError):
-            if path in shipped:
-                raise
-            continue  # an invalid extra file is left out; `cli.py validate` names its problems
-        result.setdefault(questionnaire.id, questionnaire)
-    return result
+        except QuestionnaireError as exc:
+            problems.extend(exc.lines())
+            continue
+        offered.setdefault(questionnaire.id, questionnaire)
+    return offered, problems
+
+
+def shipped_questionnaires() -> dict[str, Questionnaire]:
+    """The available questionnaires by id; a broken shipped file is an error, a broken extra one is left out."""
+    for path in shipped_paths():
+        _load_cached(str(path), path.stat().st_mtime)
+    return questionnaire_library()[0]
 
 
 def find_questionnaire(questionnaire_id: str) -> Questionnaire:
