@@ -259,13 +259,15 @@ def run_report_jobs(jobs: list[ReportJob], workers: int, batch: bool) -> list[st
             done(index, job, render_report_job(job))
         return problems
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import as_completed
+
+    from reports.workers import process_pool
 
     # Workers fork from a clean server that has the renderer imported: fast to start, and
     # safe even when this process already runs the chart converter's threads.
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["reports.pdf", "reports.charts", "cli"])
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
+    with process_pool(min(workers, len(jobs)), context) as pool:  # workers exit if this process dies
         futures = {pool.submit(render_report_job, job): job for job in jobs}
         for index, future in enumerate(as_completed(futures), start=1):
             done(index, futures[future], future.result())

@@ -7,13 +7,13 @@ boundary as plain data (the answers in the exchange format), never as live objec
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import multiprocessing
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from config import setting
+from reports.workers import process_pool
 
 _pool: ProcessPoolExecutor | None = None
 _lock = threading.Lock()
@@ -24,16 +24,12 @@ def _executor() -> ProcessPoolExecutor:
     with _lock:
         if _pool is None:
             workers = max(1, int(setting("PHASEGATE_REPORT_WORKERS")))
-            _pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=_warm_up)
+            # Workers import the report stack when they start, so the first PDF does not pay for it,
+            # and exit when the server dies.
+            _pool = process_pool(workers, multiprocessing.get_context("spawn"), preload=["reports.pdf"])
             for _ in range(workers):  # start every worker now rather than on the first request
                 _pool.submit(int)
         return _pool
-
-
-def _warm_up() -> None:
-    """Import the report stack when a worker starts, so the first PDF does not pay for it."""
-    importlib.import_module("reports.pdf")
 
 
 def prepare() -> None:

@@ -1,0 +1,154 @@
+"""PDF worker processes die with the process that started them, even after a `kill -9`."""
+
+from __future__ import annotations
+
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DATA, ROOT
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table in /proc")
+
+STARTUP_SECONDS = 60
+EXIT_SECONDS = 20
+
+# The app's pool, started the way a report page starts it, then a job per worker so they all run.
+APP_SERVER = """
+import os, sys
+from app_pages import pdf_worker
+
+pdf_worker.prepare()
+pool = pdf_worker._executor()
+[future.result() for future in [pool.submit(os.getpid) for _ in range(8)]]
+print("ready", flush=True)
+sys.stdin.read()
+"""
+
+
+def stat(pid: int) -> tuple[str, int] | None:
+    """State letter and parent of a process; None when it no longer exists."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    state, ppid = text[text.rindex(")") + 2:].split()[:2]
+    return state, int(ppid)
+
+
+def alive(pid: int) -> bool:
+    """True while the process runs; a zombie has already given back its memory."""
+    found = stat(pid)
+    return found is not None and found[0] not in "ZX"
+
+
+def cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except (FileNotFoundError, ProcessLookupError):
+        return ""
+
+
+def children(pid: int) -> list[int]:
+    """The live processes whose parent is `pid`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            info = stat(int(entry.name))
+            if info and info[1] == pid and info[0] not in "ZX":
+                found.append(int(entry.name))
+    return sorted(found)
+
+
+def descendants(pid: int) -> list[int]:
+    """Every live process below `pid`."""
+    below = children(pid)
+    return below + [grandchild for child in below for grandchild in descendants(child)]
+
+
+def wait_for(condition: Callable[[], object], seconds: float, what: str):
+    """Poll `condition` until it holds (returning its value) or fail after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    pytest.fail(f"{what} within {seconds} s")
+
+
+def read_line(process: subprocess.Popen, seconds: float) -> str:
+    """One line of the process's output, or a failure after `seconds`."""
+    ready, _, _ = select.select([process.stdout], [], [], seconds)
+    assert ready, f"no output within {seconds} s"
+    return process.stdout.readline().strip()
+
+
+def start(args: list[str], **kwargs) -> subprocess.Popen:
+    env = {**os.environ, "PHASEGATE_REPORT_WORKERS": "2", "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen(args, cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True, **kwargs)
+
+
+def kill_and_expect_all_gone(parent: subprocess.Popen, workers: list[int], helpers: list[int]) -> None:
+    """kill -9 the parent, then every worker (and multiprocessing's helpers) must exit by itself."""
+    started = workers + helpers
+    try:
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait(timeout=10)
+        deadline = time.monotonic() + EXIT_SECONDS
+        while time.monotonic() < deadline and any(alive(pid) for pid in started):
+            time.sleep(0.1)
+        left = {pid: cmdline(pid)[:120] for pid in started if alive(pid)}
+        assert not left, f"still running {EXIT_SECONDS} s after the parent was killed: {left}"
+    finally:
+        for pid in started:  # never leave a failed run's workers behind
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def test_the_apps_pdf_workers_exit_when_the_server_is_killed():
+    server = start([sys.executable, "-c", APP_SERVER])
+    try:
+        assert read_line(server, STARTUP_SECONDS) == "ready"
+        workers = [pid for pid in children(server.pid) if "spawn_main" in cmdline(pid)]
+        helpers = [pid for pid in descendants(server.pid) if pid not in workers]
+        assert len(workers) == 2, {pid: cmdline(pid) for pid in descendants(server.pid)}
+        kill_and_expect_all_gone(server, workers, helpers)
+    finally:
+        server.kill()
+        server.wait()
+
+
+def test_batch_report_workers_exit_when_the_command_is_killed(tmp_path):
+    batch = []
+    for number in range(40):
+        batch.append(tmp_path / f"answers-{number:02}.yaml")
+        shutil.copy(DATA / "tiny-answers.yaml", batch[-1])
+    out = tmp_path / "reports"
+    command = start([sys.executable, "cli.py", "report", *map(str, batch), "--questionnaire", str(DATA / "tiny.yaml"),
+                     "--out-dir", str(out), "--workers", "2"])
+    try:
+        def forkserver_with_two_workers():
+            for pid in children(command.pid):
+                if "forkserver" in cmdline(pid) and len(children(pid)) == 2:
+                    return pid
+            return None
+
+        forkserver = wait_for(forkserver_with_two_workers, STARTUP_SECONDS, "two batch workers started")
+        wait_for(lambda: list(out.glob("*.pdf")), STARTUP_SECONDS, "a first report written")
+        workers = children(forkserver)
+        helpers = [pid for pid in descendants(command.pid) if pid not in workers]
+        assert command.poll() is None, "the batch finished before it could be killed; give it more files"
+        kill_and_expect_all_gone(command, workers, helpers)
+    finally:
+        command.kill()
+        command.wait()
