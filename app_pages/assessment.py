@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app_pages import flow, state
-from app_pages.questions import show_question
+from app_pages.questions import pending_saved, show_question
 from scoring import progress
 from storage import get_engine
 from storage import repository as repo
@@ -11,6 +11,9 @@ from storage import workshops as ws
 
 now = state.current()
 questionnaire = now.questionnaire
+# An answer whose callback did not get to run (another widget's callback failed first) is saved now.
+if pending_saved(questionnaire, now.saved):
+    now = state.current()
 result = state.result(now)
 done = progress.progress(questionnaire, result)
 domains = questionnaire.domains
@@ -20,8 +23,12 @@ if "step" not in st.session_state or st.session_state.get("step_token") != now.a
     st.session_state["step_token"] = now.assessment.token
 
 
-def go_to(step: int) -> None:
-    st.session_state["step"] = min(max(step, 0), len(domains) - 1)
+@state.safe
+def go_to(step) -> None:
+    """Show another step; anything that is not a step (a stale label, a removed domain) leaves the step as it is."""
+    chosen = progress.step_index(questionnaire, step)
+    if chosen is not None:
+        st.session_state["step"] = chosen
     st.session_state.pop("missing", None)
 
 
@@ -40,14 +47,15 @@ state.show_flash()
 
 counts = progress.step_counts(questionnaire, result)
 step = st.session_state["step"]
-# The labels carry live counts, so the picker is re-created as answers come in; the step
-# itself lives in "step" and is handed to the picker on every run.
-st.session_state["step_picker"] = step
+# The picker's options are the domain ids with their names as labels, both fixed for the
+# questionnaire, so a click on a picker drawn a moment ago still means the same step.
+st.session_state["step_picker"] = domains[step].id
 st.radio(
-    "Domain", range(len(domains)), key="step_picker", horizontal=True, label_visibility="collapsed",
-    format_func=lambda i: progress.step_label(domains[i].name, *counts[domains[i].id]),
-    on_change=lambda: go_to(st.session_state["step_picker"]),
+    "Domain", [d.id for d in domains], key="step_picker", horizontal=True, label_visibility="collapsed",
+    format_func=lambda domain_id: questionnaire.domain(domain_id).name,
+    on_change=lambda: go_to(st.session_state.get("step_picker")),
 )
+st.caption(" · ".join(progress.step_label(d.name, *counts[d.id]) for d in domains))
 domain = domains[step]
 answered, visible = counts[domain.id]
 st.header(f"{domain.name}", anchor=False)

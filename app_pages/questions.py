@@ -92,17 +92,54 @@ def _note_widget(question: Question, saved: Answer | None) -> None:
 # --- callbacks: every change is saved at once -----------------------------------------
 
 
+def pending_saved(questionnaire: Questionnaire, saved: dict[str, Answer]) -> bool:
+    """Save every answer a widget holds that is not saved yet; True when one was saved.
+
+    Callbacks save answers as they are given; this is the second path, for a change whose
+    callback never ran, so that no answer depends on another widget's callback succeeding.
+    """
+    changed = False
+    for question in questionnaire.questions:
+        if value_key(question) not in st.session_state:
+            continue
+        shown = _widget_answer(question)
+        if shown is _UNSETTLED or shown == (saved[question.id].value if question.id in saved else None):
+            continue
+        _saver(question)(question)
+        changed = True
+    return changed
+
+
+_UNSETTLED = object()
+
+
+def _widget_answer(question: Question):
+    """The answer the widgets of a question show now, as it would be saved; _UNSETTLED when it cannot be saved."""
+    value = st.session_state.get(value_key(question))
+    if question.type == "multi":
+        return flow.multi_value(value)
+    if question.type == "text":
+        value = flow.text_value(value)
+        if value is not None and len(value) > MAX_NOTE:
+            return _UNSETTLED  # refused with a message when it was typed
+    if question.type in ("number", "text") and value is None:
+        return st.session_state.get(special_key(question))
+    return value
+
+
 def _show_saved(question: Question) -> None:
     """After a refused save, put the widgets back to the saved answer, so the screen never shows an unsaved one."""
     st.session_state.pop(value_key(question), None)
     st.session_state.pop(special_key(question), None)
 
 
+@state.safe
 def _on_choice(question: Question) -> None:
     if not state.save_value(question.id, st.session_state[value_key(question)]):
         _show_saved(question)
 
 
+@state.safe
 def _on_multi(question: Question) -> None:
     value = flow.multi_value(st.session_state[value_key(question)])
     if value in (DONT_KNOW, NA):
@@ -111,6 +148,7 @@ def _on_multi(question: Question) -> None:
         _show_saved(question)
 
 
+@state.safe
 def _on_free(question: Question) -> None:
     raw = st.session_state[value_key(question)]
     value = flow.text_value(raw) if question.type == "text" else raw
@@ -123,6 +161,7 @@ def _on_free(question: Question) -> None:
         _show_saved(question)
 
 
+@state.safe
 def _on_special(question: Question) -> None:
     special = st.session_state[special_key(question)]
     if special is not None:
@@ -131,5 +170,15 @@ def _on_special(question: Question) -> None:
         _show_saved(question)
 
 
+@state.safe
 def _on_note(question: Question) -> None:
     state.save_note(question.id, st.session_state[note_key(question)] or "")
+
+
+def _saver(question: Question):
+    """The callback that saves what a question's widgets show."""
+    if question.type == "multi":
+        return _on_multi
+    if question.type in ("number", "text"):
+        return _on_free if st.session_state.get(value_key(question)) is not None else _on_special
+    return _on_choice

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import logging
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
@@ -21,6 +23,9 @@ START = "app_pages/start.py"
 ASSESSMENT = "app_pages/assessment.py"
 RESULTS = "app_pages/results.py"
 REPORT = "app_pages/report.py"
+LOG = logging.getLogger("phasegate")
+CALLBACK_FAILED = ("Your last click could not be handled ({reason}). Please try again; every answer saved before "
+                   "is kept.")
 SAVE_FAILED = "Your last change could not be saved ({reason}). Please try again; everything saved before is kept."
 
 
@@ -134,6 +139,22 @@ def result(now: Current) -> Result:
 
 
 # --- saving, from widget callbacks ----------------------------------------------------
+
+
+def safe(callback):
+    """A widget callback that never raises: Streamlit skips the remaining callbacks of a run when one
+    raises, and one of those may be an answer's save. A failure becomes a message instead."""
+
+    @functools.wraps(callback)
+    def run(*args, **kwargs):
+        try:
+            return callback(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - any failure, reported to the user, never propagated
+            LOG.warning("callback %s failed: %s", callback.__name__, exc.__class__.__name__)
+            st.session_state["flash"] = CALLBACK_FAILED.format(reason=exc.__class__.__name__)
+
+    return run
+
 
 
 def save_value(question_id: str, value) -> bool:

@@ -58,6 +58,16 @@ def step_label(name: str, answered: int, visible: int) -> str:
     return f"{name} ✓" if answered >= visible else f"{name} {answered}/{visible}"
 
 
+def step_index(questionnaire: Questionnaire, step) -> int | None:
+    """The step a picker or button asked for: an index in range or a domain id; None for anything else."""
+    if isinstance(step, bool):
+        return None
+    if isinstance(step, int):
+        return step if 0 <= step < len(questionnaire.domains) else None
+    ids = [domain.id for domain in questionnaire.domains]
+    return ids.index(step) if step in ids else None
+
+
 def first_open_step(questionnaire: Questionnaire, result: Result) -> int:
     """The index of the first domain with an unanswered required question (0 when none is open)."""
     open_ids = set(progress(questionnaire, result).open_required)

@@ -112,6 +112,36 @@ def screenshot(page, name: str) -> None:
         Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
         size = page.viewport_size
         page.set_viewport_size({"width": size["width"], "height": 3200})  # the app scrolls inside its own pane
-        page.wait_for_timeout(500)
+        wait_idle(page)
         page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"))
         page.set_viewport_size(size)
+
+
+def wait_idle(page) -> None:
+    """Wait until the app's script has finished its run."""
+    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for()
+
+
+def wait_until(predicate, timeout: float = 30, what: str = "the app's state") -> None:
+    """Poll `predicate` until it holds; fail after `timeout` seconds (waiting on state, never on a fixed pause)."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.05)
+
+
+BURN_SECONDS = 900  # a burner stops by itself, even if the test run is killed
+
+
+@pytest.fixture
+def busy_cores():
+    """Every core busy with a CPU-burning process while the test runs, as on a loaded machine."""
+    burners = [subprocess.Popen([sys.executable, "-c",
+                                 f"import time\nend = time.monotonic() + {BURN_SECONDS}\n"
+                                 "while time.monotonic() < end: pass"])
+               for _ in range(os.cpu_count() or 2)]
+    yield len(burners)
+    for burner in burners:
+        burner.kill()
+        burner.wait()

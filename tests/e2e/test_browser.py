@@ -12,7 +12,7 @@ from scoring.answers import Answer, Response
 from scoring.engine import score_response
 from storage import dispose_all, get_engine
 from storage import repository as repo
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import screenshot, wait_until
 
 QUICK = find_questionnaire("quick-check")
 CHOICE = 2  # the third option ("Defined") everywhere
@@ -147,11 +147,7 @@ def test_a_server_restart_mid_assessment_loses_nothing(page, server):
     note = page.locator(css_key(f"note:{question}") + " textarea")
     note.fill("Owners known for finance data only")
     note.press("Tab")
-    page.wait_for_function("() => true")
-    for _ in range(50):
-        if stored_answers(server, token).get(question, Answer(None)).note:
-            break
-        page.wait_for_timeout(100)
+    wait_until(lambda: stored_answers(server, token).get(question, Answer(None)).note, what="the note to be saved")
     link = page.url
     page.get_by_text("Your private resume link").click()
     assert page.locator("code").filter(has_text=token).count() == 1

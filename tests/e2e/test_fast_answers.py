@@ -1,0 +1,39 @@
+"""Answering as fast as a browser can click, on a machine whose cores are all busy, loses nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import CHROMIUM_ARGS, wait_idle  # noqa: F401 - CHROMIUM_ARGS documents the launch
+from tests.e2e.test_browser import CHOICE, QUICK, css_key, start_quick_check, stored_answers
+
+ROUNDS = 10
+
+
+def answer_everything_fast(page) -> None:
+    """Click one option per question and Next between domains, never waiting for the app to settle."""
+    for index, domain in enumerate(QUICK.domains):
+        if index:
+            page.locator(css_key("next") + " button").click()
+        for question in [q for q in QUICK.questions if q.domain == domain.id]:
+            page.locator(css_key(f"q:{question.id}") + " [role='radiogroup'] label").nth(CHOICE).click()
+
+
+@pytest.mark.parametrize("round_number", range(1, ROUNDS + 1))
+def test_every_fast_click_is_saved_on_a_busy_machine(browser, server, busy_cores, round_number):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        token = start_quick_check(page, server)
+        answer_everything_fast(page)
+        total = len(QUICK.questions)
+        page.locator("[data-testid='stProgress']").get_by_text(f"{total} of {total} answered").wait_for()
+        wait_idle(page)
+        assert page.locator("[data-testid='stException']").count() == 0
+        assert page.locator("[data-testid='stAlertContentError']").count() == 0
+        saved = stored_answers(server, token)
+        assert {qid: answer.value for qid, answer in saved.items()} == {
+            q.id: QUICK.options_for(q)[CHOICE].value for q in QUICK.questions}
+    finally:
+        context.close()
