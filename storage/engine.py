@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from config import database_url, setting
-from storage.tables import metadata
+from questionnaires.errors import PhasegateError
 
 WRITE = "phasegate_write"
+PRIVATE_FOLDER = 0o700  # only the app's own user may list or read the data folder
+PRIVATE_FILE = 0o600  # ... or read and write the database; SQLite gives its -wal and -shm files the same mode
+
+
+class StorageError(PhasegateError):
+    """The database cannot be reached or written; the message says what to check."""
 
 
 _engines: dict[str, Engine] = {}
@@ -28,18 +36,67 @@ def get_engine(url: str | None = None) -> Engine:
 
 
 def _new_engine(url: str) -> Engine:
-    if make_url(url).get_backend_name() == "sqlite":
-        engine = _sqlite_engine(url)
-    else:
-        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
-    metadata.create_all(engine)
+    from storage import schema
+
+    try:
+        engine = connect(url)
+        schema.upgrade(engine, writing)
+    except (OSError, SQLAlchemyError) as exc:
+        raise StorageError(unreachable(url, exc)) from None
     return engine
+
+
+def connect(url: str) -> Engine:
+    """A new engine for `url`, with the SQLite settings where it applies; the schema is left as it is."""
+    if make_url(url).get_backend_name() == "sqlite":
+        return _sqlite_engine(url)
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def unreachable(url: str, exc: BaseException) -> str:
+    """One line saying which database failed, why, and what to check (never the password)."""
+    parsed = make_url(url)
+    reason = _reason(exc)
+    if parsed.get_backend_name() == "sqlite":
+        folder = Path(parsed.database or ".").parent
+        return (f"The database file in {folder} cannot be opened or written ({reason}). Give the app's user write "
+                "access to that folder, or set PHASEGATE_DATA_DIR to a folder it can write.")
+    where = f"{parsed.host or 'localhost'}:{parsed.port or 5432}/{parsed.database or ''}"
+    return (f"The database at {where} did not answer ({reason}). Check DATABASE_URL and that the database "
+            "server is running; nothing saved is lost.")
+
+
+def _reason(exc: BaseException) -> str:
+    cause = getattr(exc, "orig", None) or exc
+    if isinstance(cause, OSError) and cause.strerror:
+        return cause.strerror.lower()
+    lines = [line.strip() for line in str(cause).splitlines() if line.strip()]
+    text = lines[0] if lines else cause.__class__.__name__
+    return text.split(": ")[-1][:160]
+
+
+def _private_file(database: str) -> None:
+    """Create the SQLite file and its folder readable by the app's user alone (and tighten older ones)."""
+    path = Path(database)
+    folder = path.parent
+    if not folder.exists():
+        folder.mkdir(parents=True, mode=PRIVATE_FOLDER)
+    if _holds_only(folder, path.name) and folder.stat().st_uid == os.getuid():
+        folder.chmod(PRIVATE_FOLDER)  # an older release made it 0755; a shared folder is left as it is
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, PRIVATE_FILE))
+    for companion in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if companion.exists() and companion.stat().st_uid == os.getuid():
+            companion.chmod(PRIVATE_FILE)
+
+
+def _holds_only(folder: Path, database_name: str) -> bool:
+    return all(entry.name.startswith(database_name) for entry in folder.iterdir())
 
 
 def _sqlite_engine(url: str) -> Engine:
     database = make_url(url).database
     if database and database != ":memory:":
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+        _private_file(database)
     timeout_ms = int(setting("PHASEGATE_SQLITE_BUSY_TIMEOUT_MS"))
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": timeout_ms / 1000})
 

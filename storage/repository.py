@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 from dataclasses import dataclass, field
 
@@ -22,7 +23,8 @@ MAX_ORGANISATION = 200
 
 @dataclass(frozen=True)
 class Assessment:
-    """One stored assessment; `token` is its private resume key."""
+    """One stored assessment. `token` is its private resume key, known only when the assessment was just
+    created or was found by that token (the database keeps only its hash); otherwise it is empty."""
 
     id: int
     token: str
@@ -51,6 +53,11 @@ def new_token() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
 
 
+def hash_token(token: str) -> str:
+    """What the database keeps of a secret token: its SHA-256, in hex."""
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def create_assessment(engine: Engine, questionnaire_id: str, questionnaire_version: str, *, organisation: str = "",
                       role: str | None = None, targets: dict[str, int] | None = None,
                       workshop_id: int | None = None) -> Assessment:
@@ -62,13 +69,15 @@ def create_assessment(engine: Engine, questionnaire_id: str, questionnaire_versi
 def _create(conn: Connection, questionnaire_id: str, version: str, organisation: str, role: str | None,
             targets: dict[str, int] | None, workshop_id: int | None) -> Assessment:
     stamp = now()
+    token = new_token()
     row = {
-        "token": new_token(), "questionnaire_id": questionnaire_id, "questionnaire_version": version,
+        "questionnaire_id": questionnaire_id, "questionnaire_version": version,
         "organisation": _organisation(organisation), "role": role, "targets": dict(targets or {}),
         "workshop_id": workshop_id, "created_at": stamp, "updated_at": stamp, "finished_at": None,
     }
-    new_id = conn.execute(insert(assessments).values(row).returning(assessments.c.id)).scalar_one()
-    return Assessment(id=new_id, **row)
+    new_id = conn.execute(insert(assessments).values(token=hash_token(token), **row)
+                          .returning(assessments.c.id)).scalar_one()
+    return Assessment(id=new_id, token=token, **row)
 
 
 def import_response(engine: Engine, response: Response, workshop_id: int | None = None) -> Assessment:
@@ -85,8 +94,8 @@ def find_assessment(engine: Engine, token: str | None) -> Assessment | None:
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return None
     with engine.connect() as conn:
-        row = conn.execute(select(assessments).where(assessments.c.token == token)).mappings().first()
-    return _assessment(row) if row else None
+        row = conn.execute(select(assessments).where(assessments.c.token == hash_token(token))).mappings().first()
+    return _assessment(row, token) if row else None
 
 
 def list_assessments(engine: Engine, questionnaire_id: str | None = None) -> list[Assessment]:
@@ -98,8 +107,8 @@ def list_assessments(engine: Engine, questionnaire_id: str | None = None) -> lis
         return [_assessment(row) for row in conn.execute(query).mappings()]
 
 
-def _assessment(row) -> Assessment:
-    return Assessment(**{**row, "targets": dict(row["targets"] or {})})
+def _assessment(row, token: str = "") -> Assessment:
+    return Assessment(**{**row, "token": token, "targets": dict(row["targets"] or {})})
 
 
 def load_answers(engine: Engine, assessment_id: int) -> dict[str, Answer]:

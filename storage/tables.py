@@ -1,8 +1,8 @@
-"""Every table, in one metadata, so create_all makes the whole schema on first use.
+"""Every table, in one metadata: what the migrations in `storage/migrations/` build, step by step.
 
-Assessments and their answers are queried in `storage/repository.py`; workshops and
-consensus answers are here so the schema is whole from the start, and are queried in
-`storage/workshops.py`.
+A change here is a new migration too (a test compares the two). Assessments and their
+answers are queried in `storage/repository.py`; workshops, consensus answers and join
+attempts in `storage/workshops.py`. Secret tokens are stored only as SHA-256 hashes.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ workshops = Table(
     "workshops",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("facilitator_token", String(64), nullable=False, unique=True),
+    Column("facilitator_token", String(64), nullable=False, unique=True),  # SHA-256 of the token, hex
     Column("join_code", String(32), nullable=False, unique=True),
     Column("client", String(200), nullable=False, default=""),
     Column("questionnaire_id", String(64), nullable=False),
@@ -44,7 +44,7 @@ assessments = Table(
     "assessments",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("token", String(64), nullable=False, unique=True),
+    Column("token", String(64), nullable=False, unique=True),  # SHA-256 of the resume token, hex
     Column("questionnaire_id", String(64), nullable=False),
     Column("questionnaire_version", String(40), nullable=False),
     Column("organisation", String(200), nullable=False, default=""),
@@ -80,4 +80,14 @@ consensus = Table(
     Column("note", Text, nullable=False, default=""),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("workshop_id", "question_id", name="uq_consensus_workshop_question"),
+)
+
+# Wrong join codes, per client (a SHA-256 of its address, never the address itself), for throttling.
+join_attempts = Table(
+    "join_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("client", String(64), nullable=False),
+    Column("failed_at", DateTime(timezone=True), nullable=False),
+    Index("ix_join_attempts_client", "client", "failed_at"),
 )

@@ -9,6 +9,7 @@ average), yet easy to copy from a whiteboard in three groups of four.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import secrets
 from collections.abc import Sequence
@@ -49,7 +50,8 @@ class WorkshopClosed(WorkshopError):
 
 @dataclass(frozen=True)
 class Workshop:
-    """One stored workshop. `facilitator_token` is secret; `join_code` lets people answer."""
+    """One stored workshop. `facilitator_token` is secret, known only when the workshop was just created or
+    found by it (the database keeps its hash), else empty; `join_code` lets people answer."""
 
     id: int
     facilitator_token: str
@@ -145,15 +147,16 @@ def create_workshop(engine: Engine, client: str, questionnaire_id: str, question
     stamp = repo.now()
     if closes_at is not None and _aware(closes_at) <= stamp:
         raise WorkshopError("The closing time is in the past; choose a later time or none.")
+    token = secrets.token_urlsafe(FACILITATOR_TOKEN_BYTES)
     row = {
-        "facilitator_token": secrets.token_urlsafe(FACILITATOR_TOKEN_BYTES), "join_code": new_join_code(),
+        "facilitator_token": repo.hash_token(token), "join_code": new_join_code(),
         "client": client, "questionnaire_id": questionnaire_id, "questionnaire_version": questionnaire_version,
         "roles": [{"name": r.name, "group": r.group} for r in check_roles(roles)], "anonymous": anonymous,
         "closes_at": closes_at, "closed_at": None, "created_at": stamp,
     }
     with writing(engine) as conn:
         new_id = conn.execute(insert(workshops).values(row).returning(workshops.c.id)).scalar_one()
-    return _workshop({**row, "id": new_id})
+    return _workshop({**row, "id": new_id}, token)
 
 
 def find_by_code(engine: Engine, code: str | None) -> Workshop | None:
@@ -166,7 +169,8 @@ def find_by_token(engine: Engine, token: str | None) -> Workshop | None:
     """The workshop whose facilitator token this is, or None."""
     if not token or len(token) > 64:
         return None
-    return _find(engine, workshops.c.facilitator_token == token)
+    found = _find(engine, workshops.c.facilitator_token == repo.hash_token(token))
+    return dataclasses.replace(found, facilitator_token=token) if found else None
 
 
 def get_workshop(engine: Engine, workshop_id: int) -> Workshop | None:
@@ -180,11 +184,11 @@ def _find(engine: Engine, condition) -> Workshop | None:
     return _workshop(row) if row else None
 
 
-def _workshop(row) -> Workshop:
+def _workshop(row, token: str = "") -> Workshop:
     roles = tuple(Role(r["name"], r.get("group")) for r in row["roles"] or [])
-    values = {k: row[k] for k in ("id", "facilitator_token", "join_code", "client", "questionnaire_id",
+    values = {k: row[k] for k in ("id", "join_code", "client", "questionnaire_id",
                                   "questionnaire_version", "anonymous", "closes_at", "closed_at", "created_at")}
-    return Workshop(roles=roles, **values)
+    return Workshop(roles=roles, facilitator_token=token, **values)
 
 
 def close_workshop(engine: Engine, workshop_id: int) -> None:

@@ -1,0 +1,186 @@
+"""The schema: migrations build it, a first-release database upgrades with nothing lost, tokens kept as hashes."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import threading
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, func, select, text
+
+from storage import dispose_all, get_engine, schema
+from storage import repository as repo
+from storage import workshops as ws
+from storage.engine import StorageError, connect, writing
+from storage.tables import answers, assessments, consensus, metadata, workshops
+from tests.conftest import DATA
+
+RELEASE_1 = DATA / "release-1"
+ROWS = json.loads((RELEASE_1 / "rows.json").read_text())
+OLD_TOKEN = ROWS["assessments"][0]["token"]
+OLD_FACILITATOR = ROWS["workshops"][0]["facilitator_token"]
+
+
+@pytest.fixture
+def first_release_database(database_url):
+    """A database as the first release left it: its DDL, then its rows, and no migration version."""
+    engine = create_engine(database_url)
+    dialect = engine.dialect.name
+    with engine.begin() as conn:
+        for statement in (RELEASE_1 / f"schema.{dialect}.sql").read_text().split(";"):
+            if "CREATE" in statement:
+                conn.exec_driver_sql(statement)
+        for table in ("workshops", "assessments", "answers", "consensus"):
+            for row in ROWS[table]:
+                columns = ", ".join(row)
+                values = ", ".join(_literal(conn, table, name) for name in row)
+                conn.execute(text(f"INSERT INTO {table} ({columns}) VALUES ({values})"), _params(row))
+        if dialect == "postgresql":  # the ids above were given, so move the sequences past them
+            for table in ("workshops", "assessments", "answers", "consensus"):
+                conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                     f"(SELECT max(id) FROM {table}))")
+    engine.dispose()
+    yield database_url
+    dispose_all()
+
+
+def _literal(conn, table: str, name: str) -> str:
+    json_columns = {"roles", "targets", "value"}
+    if name in json_columns and conn.dialect.name == "postgresql":
+        return f"CAST(:{name} AS JSON)"
+    return f":{name}"
+
+
+def _params(row: dict) -> dict:
+    json_columns = {"roles", "targets", "value"}
+    return {name: json.dumps(value) if name in json_columns and value is not None else value
+            for name, value in row.items()}
+
+
+def _count(engine, table) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(table)).scalar_one()
+
+
+def test_a_first_release_database_is_stamped_and_upgraded_with_nothing_lost(first_release_database):
+    engine = get_engine(first_release_database)
+    assert schema.current(engine) == schema.head()
+    for table in (workshops, assessments, answers, consensus):
+        assert _count(engine, table) == len(ROWS[table.name])
+    found = repo.find_assessment(engine, OLD_TOKEN)
+    assert found.organisation == "Example Corp" and found.targets == {"governance": 3} and found.finished
+    saved = repo.load_answers(engine, found.id)
+    assert saved["data.inventory"].value == 2 and saved["data.inventory"].note == "Inventory kept in a spreadsheet"
+    assert saved["governance.board"].value == "dont_know"
+    assert saved["mlops.pipelines"].value is None and saved["mlops.pipelines"].note == "Only a note so far"
+    workshop = ws.find_by_token(engine, OLD_FACILITATOR)
+    assert workshop.client == "Client Bank" and workshop.is_closed()
+    assert [p.role for p in ws.list_participants(engine, workshop.id)] == ["Executive", "Engineer"]
+    assert ws.load_consensus(engine, workshop.id)["data.inventory"].note == "Agreed after discussion"
+
+
+def test_upgraded_tokens_are_hashes_and_new_rows_follow_the_old_ones(first_release_database):
+    engine = get_engine(first_release_database)
+    with engine.connect() as conn:
+        stored = conn.execute(select(assessments.c.token).order_by(assessments.c.id)).scalars().all()
+    assert OLD_TOKEN not in stored and repo.hash_token(OLD_TOKEN) in stored
+    fresh = repo.create_assessment(engine, "quick-check", "1.0.0")
+    assert fresh.id == len(ROWS["assessments"]) + 1
+    assert repo.find_assessment(engine, fresh.token).id == fresh.id
+
+
+def test_upgrading_an_upgraded_database_changes_nothing(first_release_database):
+    engine = get_engine(first_release_database)
+    assert schema.upgrade(engine, writing) == (schema.head(), schema.head())
+    assert repo.find_assessment(engine, OLD_TOKEN) is not None
+
+
+def test_the_migrations_build_exactly_the_tables_the_code_uses(database_url):
+    engine = get_engine(database_url)
+    with engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
+    assert differences == []
+
+
+def test_replicas_starting_together_upgrade_once(database_url):
+    engines = [connect(database_url) for _ in range(4)]
+    results, failures = [], []
+
+    def start(engine):
+        try:
+            results.append(schema.upgrade(engine, writing))
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=start, args=(engine,)) for engine in engines]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for engine in engines:
+        engine.dispose()
+    assert failures == []
+    assert sorted(str(before) for before, _ in results) == sorted(["None"] + [schema.head()] * 3)
+
+
+def test_the_database_file_holds_no_token(tmp_path):
+    engine = get_engine(f"sqlite:///{tmp_path / 'data' / 'phasegate.db'}")
+    assessment = repo.create_assessment(engine, "quick-check", "1.0.0")
+    workshop = ws.create_workshop(engine, "Client", "quick-check", "1.0.0")
+    dispose_all()
+    stored = b"".join(path.read_bytes() for path in (tmp_path / "data").iterdir())
+    for secret in (assessment.token, workshop.facilitator_token):
+        assert secret.encode() not in stored
+        assert repo.hash_token(secret).encode() in stored
+
+
+def test_the_data_folder_and_database_files_are_private(tmp_path):
+    engine = get_engine(f"sqlite:///{tmp_path / 'data' / 'phasegate.db'}")
+    repo.create_assessment(engine, "quick-check", "1.0.0")
+    assert stat.S_IMODE((tmp_path / "data").stat().st_mode) == 0o700
+    files = list((tmp_path / "data").iterdir())
+    assert {path.name for path in files} >= {"phasegate.db", "phasegate.db-wal"}
+    assert {path.name: stat.S_IMODE(path.stat().st_mode) for path in files} == {path.name: 0o600 for path in files}
+    dispose_all()
+
+
+def test_an_older_data_folder_is_made_private_on_start(tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir(mode=0o755)
+    (folder / "phasegate.db").touch(mode=0o644)
+    get_engine(f"sqlite:///{folder / 'phasegate.db'}")
+    dispose_all()
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE((folder / "phasegate.db").stat().st_mode) == 0o600
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes to read-only folders; the message is tested below")
+def test_a_read_only_data_folder_gets_a_clear_error(tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir(mode=0o500)
+    with pytest.raises(StorageError, match="cannot be opened or written"):
+        get_engine(f"sqlite:///{folder / 'phasegate.db'}")
+
+
+def test_a_data_folder_that_is_a_file_gets_a_clear_error(tmp_path):
+    (tmp_path / "data").write_text("not a folder")
+    with pytest.raises(StorageError, match=r"^The database file in .* cannot be opened or written \(not a directory\)"):
+        get_engine(f"sqlite:///{tmp_path / 'data' / 'phasegate.db'}")
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("postgresql+psycopg://postgres:secret@127.0.0.1:1/test",
+     "The database at 127.0.0.1:1/test did not answer ("),
+    ("sqlite:////proc/phasegate/phasegate.db",
+     "The database file in /proc/phasegate cannot be opened or written ("),
+])
+def test_a_database_that_cannot_be_reached_gets_one_line_without_the_password(url, expected):
+    with pytest.raises(StorageError) as raised:
+        get_engine(url)
+    message = str(raised.value)
+    assert message.startswith(expected)
+    assert "\n" not in message and "secret" not in message
