@@ -1,6 +1,11 @@
 """Phasegate: the router. Page config, the list of pages, st.navigation, run."""
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+
+from storage.engine import StorageError, unreachable
+from app_pages.flow import plain
+from config import database_url
 
 st.set_page_config(page_title="Phasegate — AI maturity assessment", page_icon=":material/insights:", layout="centered")
 
@@ -15,4 +20,9 @@ PAGES = [
             url_path="workshop-dashboard"),
 ]
 
-st.navigation(PAGES).run()
+try:
+    st.navigation(PAGES).run()
+except StorageError as exc:  # the database cannot be reached or written: say what to check, in one line
+    st.error(plain(str(exc)), icon=":material/database:")
+except SQLAlchemyError as exc:  # it went away while the page ran
+    st.error(plain(unreachable(database_url(), exc)), icon=":material/database:")

@@ -28,6 +28,10 @@ SETTINGS = (
             "resume and join links; empty: links are relative to the page the user is on"),
     Setting("PHASEGATE_QUESTIONNAIRES", "", "Extra folder of questionnaire YAML files offered besides the shipped ones"),
     Setting("PHASEGATE_REPORT_WORKERS", "2", "Worker processes that render PDFs (app and batch reports)"),
+    Setting("PHASEGATE_MAX_PARTICIPANTS", "500", "Most participants one workshop accepts; further joins are refused"),
+    Setting("PHASEGATE_CLIENT_IP_HEADER", "", "Behind a reverse proxy: the request header that carries the client's "
+            "address (e.g. X-Forwarded-For; its first address is used) for join-code throttling; empty: the "
+            "connection's own address"),
     Setting("PHASEGATE_SQLITE_BUSY_TIMEOUT_MS", "30000", "How long an SQLite writer waits for another to finish "
             "before giving up, in milliseconds"),
 )

@@ -220,6 +220,18 @@ def base_url() -> str:
     return f"{seen.scheme}://{seen.netloc}" if seen.scheme and seen.netloc else ""
 
 
+def client_address() -> str | None:
+    """The user's address: from PHASEGATE_CLIENT_IP_HEADER behind a proxy (its first address), else the
+    connection's; None on localhost."""
+    header = setting("PHASEGATE_CLIENT_IP_HEADER")
+    if header:
+        forwarded = (st.context.headers.get(header) or "").split(",")[0].strip()
+        if forwarded:
+            return forwarded
+    address = st.context.ip_address
+    return address if isinstance(address, str) else None
+
+
 def link_for(assessment: Assessment) -> str:
     """The private resume link of an assessment."""
     return flow.resume_link(base_url(), "assessment", assessment.token)

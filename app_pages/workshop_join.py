@@ -1,7 +1,5 @@
 """Join a workshop: by link or code, pick a role, then answer on the assessment screens."""
 
-import time
-
 import streamlit as st
 
 from app_pages import state
@@ -9,9 +7,6 @@ from app_pages.flow import plain
 from storage import get_engine
 from storage import repository as repo
 from storage import workshops as ws
-
-FREE_ATTEMPTS = 5
-MAX_DELAY_SECONDS = 8
 
 engine = get_engine()
 st.title("Join a workshop")
@@ -32,13 +27,16 @@ if not typed:
     st.caption("Ask the facilitator for the join code or link.")
     st.stop()
 
-# Codes are too long to guess; a growing pause after failed tries makes scripted guessing slower still.
-failures = st.session_state.get("join_failures", 0)
-if failures >= FREE_ATTEMPTS:
-    time.sleep(min(2 ** (failures - FREE_ATTEMPTS), MAX_DELAY_SECONDS))
+# Codes are too long to guess; after a few wrong ones a client waits longer for each try (kept in the
+# database per client address, so a new browser session does not reset it).
+client = ws.client_key(state.client_address())
+wait = ws.join_wait(engine, client)
+if wait:
+    st.error(f"Too many wrong codes were typed from your network. Try again in {wait} s.", icon=":material/timer:")
+    st.stop()
 workshop = ws.find_by_code(engine, typed)
 if workshop is None:
-    st.session_state["join_failures"] = failures + 1
+    ws.record_wrong_code(engine, client)
     st.error("That code does not open a workshop. Check it against the whiteboard: it has 12 letters and digits, "
              "in groups of four.")
     st.stop()
@@ -52,7 +50,7 @@ if questionnaire is not None:
     st.write(f"{questionnaire.title} · about {questionnaire.estimated_minutes} minutes. Your answers are saved as "
              "you go. Nobody else in the room sees them; the facilitator sees the room's results and, in the data "
              "export, your answers under a participant number.")
-role = st.radio("Your role", [r.name for r in workshop.roles], index=None, key="join_role")
+role = st.radio("Your role", [r.name for r in workshop.roles], index=None, key="join_role", format_func=plain)
 if st.button("Join and start answering", key="join", type="primary", disabled=role is None, icon=":material/login:"):
     try:
         participant = ws.join_workshop(engine, workshop, role)

@@ -15,7 +15,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -24,7 +24,8 @@ from scoring.answers import Answer, Response
 from scoring.workshop import DEFAULT_ROLES, Role, WorkshopResult, aggregate_workshop
 from storage import repository as repo
 from storage.engine import writing
-from storage.tables import answers, assessments, consensus, workshops
+from config import setting
+from storage.tables import answers, assessments, consensus, join_attempts, workshops
 
 FACILITATOR_TOKEN_BYTES = 32
 JOIN_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
@@ -34,6 +35,9 @@ MAX_CLIENT = 200
 MAX_ROLES = 20
 MAX_ROLE = 60
 GROUPS = ("executive", "practitioner")
+FREE_ATTEMPTS = 5  # wrong codes a client may type before it has to wait
+ATTEMPT_WINDOW = dt.timedelta(minutes=15)  # wrong codes older than this are forgotten
+MAX_WAIT_SECONDS = 300
 
 
 class WorkshopError(AnswersError):
@@ -202,13 +206,64 @@ def close_workshop(engine: Engine, workshop_id: int) -> None:
 
 
 def join_workshop(engine: Engine, workshop: Workshop, role: str) -> repo.Assessment:
-    """A new participant's assessment in the workshop, with their role; refused once closed."""
+    """A new participant's assessment in the workshop, with their role; refused once closed or full."""
     if role not in {r.name for r in workshop.roles}:
         raise WorkshopError(f"Pick one of the workshop's roles: {', '.join(r.name for r in workshop.roles)}.")
     with writing(engine) as conn:
         _check_workshop_open(conn, workshop.id)
+        _check_room(conn, workshop.id)
         return repo._create(conn, workshop.questionnaire_id, workshop.questionnaire_version, workshop.client,
                             role, None, workshop.id)
+
+
+def max_participants() -> int:
+    """PHASEGATE_MAX_PARTICIPANTS: how many people one workshop accepts."""
+    return int(setting("PHASEGATE_MAX_PARTICIPANTS"))
+
+
+def _check_room(conn: Connection, workshop_id: int) -> None:
+    # Runs after _check_workshop_open took the workshop's row lock, so two joins cannot both take the last place.
+    joined = conn.execute(select(func.count()).select_from(assessments)
+                          .where(assessments.c.workshop_id == workshop_id)).scalar_one()
+    limit = max_participants()
+    if joined >= limit:
+        raise WorkshopError(f"This workshop is full: it accepts at most {limit} participants. "
+                            "Ask the facilitator if you should be in it.")
+
+
+# --- wrong join codes ---------------------------------------------------------------------
+
+
+def client_key(address: str | None) -> str:
+    """What is kept of a client's address for throttling: a SHA-256, never the address itself."""
+    return repo.hash_token(f"join:{address or 'local'}")
+
+
+def join_wait(engine: Engine, client: str, at: dt.datetime | None = None) -> int:
+    """Seconds this client must wait before trying another code (0: it may try now).
+
+    The first FREE_ATTEMPTS wrong codes in ATTEMPT_WINDOW cost nothing; each one after
+    doubles the wait after the latest, up to MAX_WAIT_SECONDS. Kept in the database, so a
+    new browser session or another replica does not reset it.
+    """
+    at = at or repo.now()
+    query = (select(join_attempts.c.failed_at).where(join_attempts.c.client == client,
+                                                     join_attempts.c.failed_at > at - ATTEMPT_WINDOW))
+    with engine.connect() as conn:
+        failures = [_aware(moment) for moment in conn.execute(query).scalars()]
+    if len(failures) < FREE_ATTEMPTS:
+        return 0
+    wait = min(2 ** (len(failures) - FREE_ATTEMPTS + 1), MAX_WAIT_SECONDS)
+    left = (max(failures) + dt.timedelta(seconds=wait) - at).total_seconds()
+    return max(0, int(left + 0.999))
+
+
+def record_wrong_code(engine: Engine, client: str, at: dt.datetime | None = None) -> None:
+    """Remember one wrong code from this client (and forget attempts older than the window)."""
+    at = at or repo.now()
+    with writing(engine) as conn:
+        conn.execute(delete(join_attempts).where(join_attempts.c.failed_at <= at - ATTEMPT_WINDOW))
+        conn.execute(insert(join_attempts).values(client=client, failed_at=at))
 
 
 def check_open(conn: Connection, assessment_id: int) -> None:

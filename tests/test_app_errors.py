@@ -1,0 +1,39 @@
+"""A database that is down or cannot be written: every page says what is wrong in one line, never a traceback."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+PAGES = ["app_pages/start.py", "app_pages/assessment.py", "app_pages/results.py", "app_pages/report.py",
+         "app_pages/workshop_new.py", "app_pages/workshop_join.py", "app_pages/workshop_dashboard.py"]
+PARAMS = {"a": "x" * 43, "f": "y" * 43, "code": "0000-0000-0000"}
+
+
+def open_page(page: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for name, value in PARAMS.items():
+        at.query_params[name] = value
+    at.switch_page(page).run()
+    return at
+
+
+@pytest.fixture(params=["server down", "data folder is a file"])
+def broken_database(request, app_env, monkeypatch):
+    if request.param == "server down":
+        monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://postgres:secret@127.0.0.1:1/test")
+        return "The database at 127.0.0.1:1/test did not answer ("
+    (app_env / "blocked").write_text("a file where the data folder should be")
+    monkeypatch.setenv("PHASEGATE_DATA_DIR", str(app_env / "blocked"))
+    return "The database file in "
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_says_the_database_cannot_be_reached_in_one_line(broken_database, page):
+    at = open_page(page)
+    assert not at.exception, at.exception
+    shown = [str(e.value).replace("\\", "") for e in at.error]
+    assert len(shown) == 1 and shown[0].startswith(broken_database), shown
+    assert "\n" not in shown[0] and "secret" not in shown[0]
