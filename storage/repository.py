@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from questionnaires.errors import AnswersError
-from scoring.answers import MAX_NOTE, Answer, Response
+from scoring.answers import MAX_NOTE, Answer, Response, check_text
 from storage.engine import writing
 from storage.tables import answers, assessments
 
@@ -83,6 +83,7 @@ def _create(conn: Connection, questionnaire_id: str, version: str, organisation:
 def import_response(engine: Engine, response: Response, workshop_id: int | None = None) -> Assessment:
     """Store a whole response (an uploaded answers file) as a new assessment, in one transaction."""
     with writing(engine) as conn:
+        check_value(response.role, "The role")
         assessment = _create(conn, response.questionnaire, response.questionnaire_version, response.organisation,
                              response.role, response.targets, workshop_id)
         _upsert_answers(conn, assessment.id, response.answers, ("value", "note"))
@@ -137,6 +138,13 @@ def response_of(assessment: Assessment, saved: dict[str, Answer]) -> Response:
     )
 
 
+def check_value(value, what: str = "The answer") -> None:
+    """AnswersError when an answer's text (or any text in a list of choices) cannot be stored."""
+    for text in (value if isinstance(value, list) else [value]):
+        if isinstance(text, str):
+            check_text(text, what)
+
+
 def save_answer(engine: Engine, assessment_id: int, question_id: str, value) -> None:
     """Save one answer's value (None clears it), keeping its note."""
     with writing(engine) as conn:
@@ -159,7 +167,8 @@ def save_answers(engine: Engine, assessment_id: int, given: dict[str, Answer]) -
 
 
 def check_note(note: str) -> None:
-    """AnswersError when a note is longer than allowed."""
+    """AnswersError when a note is longer than allowed or holds what cannot be stored."""
+    check_text(note or "", "The note")
     if len(note or "") > MAX_NOTE:
         raise AnswersError(f"The note is {len(note):,} characters long; at most {MAX_NOTE:,} are allowed. "
                            "Shorten it; the previously saved note is kept.")
@@ -168,6 +177,10 @@ def check_note(note: str) -> None:
 def _upsert_answers(conn: Connection, assessment_id: int, given: dict[str, Answer], columns: tuple[str, ...]) -> None:
     if not given:
         return
+    for question_id, answer in given.items():  # every answer passes here: refuse what no database stores
+        check_text(question_id, "The question id")
+        check_value(answer.value)
+        check_text(answer.note or "", "The note")
     _refuse_if_workshop_closed(conn, assessment_id)
     stamp = now()
     rows = [{"assessment_id": assessment_id, "question_id": qid, "value": a.value, "note": a.note or "",
@@ -225,6 +238,7 @@ def count_answers(engine: Engine, assessment_id: int | None = None) -> int:
 
 def _organisation(text: str) -> str:
     name = " ".join((text or "").split())
+    check_text(name, "The organisation name")
     if len(name) > MAX_ORGANISATION:
         raise AnswersError(f"The organisation name is {len(name)} characters long; at most {MAX_ORGANISATION} are allowed.")
     return name

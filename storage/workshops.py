@@ -123,6 +123,7 @@ def check_roles(roles: Sequence[Role]) -> tuple[Role, ...]:
         name = " ".join((role.name or "").split())
         if not name:
             continue
+        repo.check_value(name, "The role name")
         if len(name) > MAX_ROLE:
             raise WorkshopError(f"The role '{name[:20]}…' is {len(name)} characters long; at most {MAX_ROLE} are allowed.")
         if role.group not in (None, *GROUPS):
@@ -146,6 +147,7 @@ def create_workshop(engine: Engine, client: str, questionnaire_id: str, question
                     closes_at: dt.datetime | None = None) -> Workshop:
     """Create a workshop with a fresh facilitator token and join code."""
     client = " ".join((client or "").split())
+    repo.check_value(client, "The client's name")
     if not client or len(client) > MAX_CLIENT:
         raise WorkshopError(f"Name the client (1 to {MAX_CLIENT} characters); it appears on the report.")
     stamp = repo.now()
@@ -318,6 +320,7 @@ def list_participants(engine: Engine, workshop_id: int) -> list[Participant]:
 def save_consensus(engine: Engine, workshop_id: int, question_id: str, value, note: str = "") -> None:
     """Record (or replace) the agreed answer to one question; a None value with no note removes it."""
     repo.check_note(note)
+    repo.check_value(value)
     with writing(engine) as conn:
         if value is None and not note:
             conn.execute(delete(consensus).where(consensus.c.workshop_id == workshop_id,

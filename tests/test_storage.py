@@ -176,3 +176,29 @@ def test_eight_writers_at_once_store_every_answer_exactly_once(engine):
     assert repo.count_answers(engine) == threads * responses * questions
     assert duplicates == 0
     assert changed == threads * responses
+
+
+UNSTORABLE = ["nul \x00 inside", "lone \ud800 surrogate"]
+
+
+@pytest.mark.parametrize("text", UNSTORABLE)
+def test_text_no_database_can_store_is_refused_with_a_message_and_nothing_saved_is_lost(database_url, text):
+    from storage import workshops as ws
+
+    engine = get_engine(database_url)
+    assessment = repo.create_assessment(engine, "quick-check", "1.0.0")
+    repo.save_answer(engine, assessment.id, "data.inventory", 2)
+    repo.save_note(engine, assessment.id, "data.inventory", "kept")
+    attempts = [
+        lambda: repo.save_note(engine, assessment.id, "data.inventory", text),
+        lambda: repo.save_answer(engine, assessment.id, "data.inventory", text),
+        lambda: repo.save_answer(engine, assessment.id, "data.inventory", ["a", text]),
+        lambda: repo.save_answer(engine, assessment.id, text, 1),
+        lambda: repo.set_organisation(engine, assessment.id, text),
+        lambda: repo.create_assessment(engine, "quick-check", "1.0.0", organisation=text),
+        lambda: ws.create_workshop(engine, text, "quick-check", "1.0.0"),
+    ]
+    for attempt in attempts:
+        with pytest.raises(AnswersError):
+            attempt()
+    assert repo.load_answers(engine, assessment.id) == {"data.inventory": Answer(2, "kept")}
