@@ -15,6 +15,7 @@ from config import setting
 from questionnaires import PhasegateError, find_questionnaire, load_questionnaire
 from questionnaires.loader import available_paths
 from questionnaires.schema import schema_text
+from questionnaires.safeyaml import text_problem
 from scoring import read_answers, result_to_dict, score_response
 from scoring.answers import questionnaire_id_of
 from scoring.engine import Result
@@ -33,6 +34,14 @@ class InputError(click.ClickException):
 def fail(error: PhasegateError) -> InputError:
     """Turn a core error into exit code 1 with one line per problem."""
     return InputError("\n".join(f"error: {line}" for line in error.lines()))
+
+
+def plain_text(ctx, param, value: str | None) -> str | None:
+    """A text option that can be printed and stored; a usage error otherwise (bytes that are not UTF-8, say)."""
+    reason = text_problem(value) if value else None
+    if reason:
+        raise click.BadParameter(reason)
+    return value
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -63,7 +72,10 @@ def schema(out: Path | None) -> None:
     """Print the JSON Schema of questionnaire files (for editors)."""
     text = schema_text()
     if out:
-        out.write_text(text, encoding="utf-8")
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"error: {out}: cannot write the schema ({exc.strerror or exc}); check the folder") from None
         click.echo(f"wrote {out}", err=True)
     else:
         click.echo(text, nl=False)
@@ -76,13 +88,23 @@ def load_scored(answers: Path, questionnaire_path: Path | None, targets: dict[st
     else:
         questionnaire = find_questionnaire(questionnaire_id_of(answers))
     response = read_answers(answers, questionnaire)
+    check_targets(questionnaire, targets)
     return score_response(questionnaire, response, targets)
+
+
+def check_targets(questionnaire, targets: dict[str, int] | None) -> None:
+    """Every --target names a domain of the questionnaire, or a PhasegateError naming the known ones."""
+    known = [d.id for d in questionnaire.domains]
+    unknown = [domain for domain in targets or {} if domain not in known]
+    if unknown:
+        raise PhasegateError(f"--target {unknown[0]}: unknown domain in '{questionnaire.id}' (known: {', '.join(known)})")
 
 
 def parse_targets(ctx, param, pairs: tuple[str, ...]) -> dict[str, int]:
     """`governance=3` pairs into a mapping; a usage error when malformed."""
     targets = {}
     for pair in pairs:
+        plain_text(ctx, param, pair)
         domain, _, phase = pair.partition("=")
         if not domain or phase not in ("1", "2", "3", "4"):
             raise click.BadParameter(f"'{pair}' should look like governance=3 (a domain id and a phase 1-4)", param_hint="--target")
@@ -155,8 +177,8 @@ def format_table(result: Result) -> str:
               help="Folder for several reports, named after the answers files.")
 @click.option("--html", "as_html", is_flag=True, help="Write HTML instead of PDF.")
 @click.option("--logo", type=click.Path(dir_okay=False, path_type=Path), help="PNG or JPEG logo (at most 2 MB) for the cover.")
-@click.option("--prepared-by", default="", help="Consultant or firm named on the cover and in the footer.")
-@click.option("--color", default=None, metavar="HEX", help="Accent colour as #rrggbb.")
+@click.option("--prepared-by", default="", callback=plain_text, help="Consultant or firm named on the cover and in the footer.")
+@click.option("--color", default=None, metavar="HEX", callback=plain_text, help="Accent colour as #rrggbb.")
 @questionnaire_option
 @target_option
 @click.option("--date", "date", type=click.DateTime(["%Y-%m-%d"]), default=None,
@@ -181,10 +203,21 @@ def report(answers: tuple[Path, ...], out: Path | None, out_dir: Path | None, as
     jobs = [ReportJob(path, target, questionnaire_path, targets, branding, as_html, generated)
             for path, target in zip(answers, report_targets(answers, out, out_dir, as_html))]
     if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    problems = run_report_jobs(jobs, workers or int(setting("PHASEGATE_REPORT_WORKERS")), batch=out_dir is not None)
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"error: {out_dir}: cannot create the folder ({exc.strerror or exc}); check the path") from None
+    problems = run_report_jobs(jobs, workers or report_workers(), batch=out_dir is not None)
     if problems:
         raise InputError("\n".join(f"error: {line}" for line in problems))
+
+
+def report_workers() -> int:
+    """PHASEGATE_REPORT_WORKERS as a number of processes, or a one-line error."""
+    value = setting("PHASEGATE_REPORT_WORKERS").strip()
+    if not (value.isascii() and value.isdigit() and 1 <= int(value) <= 32):
+        raise InputError(f"error: PHASEGATE_REPORT_WORKERS must be a whole number from 1 to 32, got {value!r}")
+    return int(value)
 
 
 @dataclass(frozen=True)
@@ -221,6 +254,7 @@ def render_report_job(job: ReportJob) -> list[str]:
     try:
         questionnaire = report_questionnaire(job.questionnaire_path, questionnaire_id_of(job.answers))
         response = read_answers(job.answers, questionnaire)
+        check_targets(questionnaire, job.targets)
         result = score_response(questionnaire, response, job.targets)
         render = render_html if job.as_html else render_pdf
         content = render(questionnaire, result, job.branding, generated=job.generated)
@@ -274,15 +308,32 @@ def run_report_jobs(jobs: list[ReportJob], workers: int, batch: bool) -> list[st
     return problems
 
 
+MAX_ID = 2**31 - 1  # the largest id a PostgreSQL integer column holds
+
+
+def parse_workshop_ref(ctx, param, value: str | None) -> str | int | None:
+    """--workshop as a workshop number (int) or a join code (str); a usage error when it can be neither."""
+    if value is None:
+        return None
+    plain_text(ctx, param, value)
+    value = value.strip()
+    if not (value.isascii() and value.isdigit()):
+        return value
+    if len(value) > 10 or int(value) > MAX_ID:
+        raise click.BadParameter(f"'{value[:30]}' is too large for a workshop number; give the number or the join code "
+                                 "the workshop page shows")
+    return int(value)
+
+
 @main.command()
-@click.option("--workshop", "workshop_ref", metavar="CODE_OR_ID",
+@click.option("--workshop", "workshop_ref", metavar="CODE_OR_ID", callback=parse_workshop_ref,
               help="Export one workshop (its join code or number); default: every stored assessment.")
 @click.option("--format", "output", type=click.Choice(["csv", "xlsx", "json"]), required=True,
               help="csv: one row per answer (--wide: per participant); xlsx: responses, aggregate, next steps; "
                    "json: a list of answers files.")
 @click.option("--wide", is_flag=True, help="CSV with one row per participant and a column per question.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write.")
-def export(workshop_ref: str | None, output: str, wide: bool, out: Path) -> None:
+def export(workshop_ref: str | int | None, output: str, wide: bool, out: Path) -> None:
     """Export stored assessments (or one workshop) as CSV, Excel or JSON; spreadsheet formulas neutralised."""
     from reports import exports
     from scoring.answers import response_to_dict
@@ -311,14 +362,14 @@ def export(workshop_ref: str | None, output: str, wide: bool, out: Path) -> None
     click.echo(f"wrote {out} ({sum(len(people) for _, people, _ in groups)} responses)", err=True)
 
 
-def _export_groups(engine, workshop_ref: str | None) -> list:
+def _export_groups(engine, workshop_ref: str | int | None) -> list:
     """(questionnaire, participants, workshop or None) per questionnaire of the stored responses."""
     from reports.exports import Participant
     from storage import repository as repo
     from storage import workshops as ws
 
-    if workshop_ref:
-        workshop = (ws.get_workshop(engine, int(workshop_ref)) if workshop_ref.isdigit()
+    if workshop_ref is not None:
+        workshop = (ws.get_workshop(engine, workshop_ref) if isinstance(workshop_ref, int)
                     else ws.find_by_code(engine, workshop_ref))
         if workshop is None:
             raise InputError(f"error: no workshop with the code or number '{workshop_ref}'")

@@ -245,6 +245,9 @@ def questionnaire_library() -> tuple[dict[str, Questionnaire], list[str]]:
         except QuestionnaireError as exc:
             problems.extend(exc.lines())
             continue
+        except OSError as exc:  # gone or a dangling link since the folder was listed
+            problems.append(str(Problem(path.name, None, "", f"cannot read file: {exc.strerror or exc}")))
+            continue
         offered.setdefault(questionnaire.id, questionnaire)
     return offered, problems
 

@@ -1,14 +1,18 @@
 """A YAML reader for files people write: safe, bounded, and aware of line numbers.
 
 `yaml.safe_load` semantics only, plus: a size cap, no anchors or aliases (they allow
-"billion laughs" expansion), a nesting-depth cap, duplicate keys rejected, UTF-8
-required. Besides the data it returns a map from field path to line number so that
-later validation errors can say where a problem is.
+"billion laughs" expansion), a nesting-depth cap, caps on entries per list or mapping and
+on values per file (so a huge file is refused before it is slowly parsed), numbers of at
+most MAX_NUMBER_CHARS characters, no NUL or lone surrogate in any text (databases refuse
+them later), duplicate keys rejected, UTF-8 required. Besides the data it returns a map
+from field path to line number so that later validation errors can say where a problem is.
+Every failure, whatever the parser raised, becomes the caller's error class.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +23,12 @@ from questionnaires.errors import PhasegateError, Problem
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 24
+MAX_ITEMS = 10_000
+MAX_VALUES = 100_000
+MAX_NUMBER_CHARS = 50
+INT_TAG = "tag:yaml.org,2002:int"
+_BAD_CHARACTER = re.compile("[\x00\ud800-\udfff]")
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
 
 PathKey = tuple[str | int, ...]
 
@@ -54,8 +64,17 @@ def format_path(path: PathKey) -> str:
     return text
 
 
+@dataclass(frozen=True)
+class Limits:
+    """How much a file may hold: entries in one list or mapping, values in the whole file."""
+
+    items: int = MAX_ITEMS
+    values: int = MAX_VALUES
+    hint: str = "split the file or remove what is not needed"
+
+
 def read_document(
-    path: Path | str, error: type[PhasegateError], max_bytes: int = MAX_BYTES
+    path: Path | str, error: type[PhasegateError], max_bytes: int = MAX_BYTES, limits: Limits | None = None
 ) -> Document:
     """Read a YAML or JSON file from disk into a Document, or raise `error`."""
     path = Path(path)
@@ -63,39 +82,149 @@ def read_document(
         with path.open("rb") as handle:
             raw = handle.read(max_bytes + 1)
     except OSError as exc:
-        raise error([Problem(path.name, None, "", f"cannot read file: {exc.strerror}")])
-    return parse_document(raw, path.name, error, max_bytes)
+        raise error([Problem(path.name, None, "", f"cannot read file: {exc.strerror or exc}")]) from None
+    return parse_document(raw, path.name, error, max_bytes, limits)
 
 
 def parse_document(
-    raw: bytes | str, name: str, error: type[PhasegateError], max_bytes: int = MAX_BYTES
+    raw: bytes | str, name: str, error: type[PhasegateError], max_bytes: int = MAX_BYTES, limits: Limits | None = None
 ) -> Document:
     """Parse YAML (JSON is YAML too) from bytes or text into a Document, or raise `error`."""
+    limits = limits or Limits()
     if isinstance(raw, str):
-        raw = raw.encode("utf-8")
+        # A str may hold lone surrogates; let them through to the decoder, which locates them.
+        raw = raw.encode("utf-8", "surrogatepass")
     if len(raw) > max_bytes:
         limit = f"{max_bytes // 1024 // 1024} MB" if max_bytes >= 1024 * 1024 else f"{max_bytes} bytes"
         raise error([Problem(name, None, "", f"file is larger than {limit}; split it or remove unused content")])
+    text = _decode(raw, name, error)
+    if name.lower().endswith(".json"):
+        document = _parse_json(text, name, error, limits)
+    else:
+        document = _parse_yaml(text, name, error, limits)
+    problems = list(_text_problems(document, document.data, ()))
+    if problems:
+        raise error(problems)
+    return document
+
+
+def text_problem(text: str) -> str | None:
+    """Why a string cannot be stored (a NUL or a lone surrogate in it), or None when it can."""
+    found = _BAD_CHARACTER.search(text)
+    if found is None:
+        return None
+    code = ord(found.group())
+    if code == 0:
+        return "the text contains a NUL character (U+0000); remove it"
+    return f"the text contains a lone surrogate (U+{code:04X}), which is not a character; remove it or write the character itself"
+
+
+def _decode(raw: bytes, name: str, error: type[PhasegateError]) -> str:
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise error([Problem(name, line, "", "file is not UTF-8 text; save it with UTF-8 encoding")])
-    if name.lower().endswith(".json"):
-        return _parse_json(text, name, error)
-    return _parse_yaml(text, name, error)
+        surrogate = _surrogate_at(raw, exc.start)
+        if surrogate is not None:  # name it rather than blame the encoding
+            raise error([Problem(name, line, "", f"the text contains a lone surrogate (U+{surrogate:04X}), which is not a character; remove it")]) from None
+        raise error([Problem(name, line, "", "file is not UTF-8 text; save it with UTF-8 encoding")]) from None
 
 
-def _parse_json(text: str, name: str, error: type[PhasegateError]) -> Document:
+def _surrogate_at(raw: bytes, start: int) -> int | None:
+    """The surrogate code point encoded at `start` (bytes ED A0..BF xx), or None."""
     try:
-        data = json.loads(text, object_pairs_hook=_json_object(name, error))
+        character = raw[start : start + 3].decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError:
+        return None
+    return ord(character) if len(character) == 1 and 0xD800 <= ord(character) <= 0xDFFF else None
+
+
+def _text_problems(document: Document, data: Any, path: PathKey):
+    """Every string (key or value) that cannot be stored, located."""
+    if isinstance(data, str):
+        reason = text_problem(data)
+        if reason:
+            yield document.problem(path, reason)
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            child = path + (key if isinstance(key, (str, int)) else str(key),)
+            if isinstance(key, str) and text_problem(key):
+                yield Problem(document.file, document.line_of(child), format_path(path), f"key {key!r}: {text_problem(key)}")
+            yield from _text_problems(document, value, child)
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _text_problems(document, value, path + (index,))
+
+
+def _parse_json(text: str, name: str, error: type[PhasegateError], limits: Limits) -> Document:
+    _check_json_depth(text, name, error)
+    try:
+        data = json.loads(text, object_pairs_hook=_json_object(name, error), parse_int=_json_int(text, name, error))
+    except PhasegateError:
+        raise
     except json.JSONDecodeError as exc:
-        raise error([Problem(name, exc.lineno, "", f"invalid JSON: {exc.msg}")])
+        raise error([Problem(name, exc.lineno, "", f"invalid JSON: {exc.msg}")]) from None
+    except (ValueError, RecursionError, MemoryError) as exc:
+        raise error([Problem(name, None, "", f"invalid JSON: {exc}")]) from None
+    _check_json_size(data, name, error, limits)
     # JSON is a subset of YAML: parse again as YAML just for line numbers.
     try:
-        return _parse_yaml(text, name, error, data)
-    except error:
+        document = _parse_yaml(text, name, error, limits)
+    except PhasegateError:
         return Document(data, name)
+    document.data = data
+    return document
+
+
+def _check_json_depth(text: str, name: str, error: type[PhasegateError]) -> None:
+    """Refuse deep nesting before json.loads, which would recurse into it."""
+    depth = 0
+    for token in _JSON_TOKEN.finditer(text):
+        bracket = token.group()
+        if bracket in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = text.count("\n", 0, token.start()) + 1
+                raise error([Problem(name, line, "", f"nesting is deeper than {MAX_DEPTH} levels; flatten the data")])
+        elif bracket in "]}":
+            depth -= 1
+
+
+def _json_int(text: str, name: str, error: type[PhasegateError]):
+    def build(digits: str) -> int:
+        if len(digits) > MAX_NUMBER_CHARS:
+            at = text.find(digits)
+            line = text.count("\n", 0, at) + 1 if at >= 0 else None
+            raise error([Problem(name, line, "", _long_number(digits))])
+        return int(digits)
+
+    return build
+
+
+def _long_number(digits: str) -> str:
+    return (f"a number of {len(digits)} characters ({digits[:12]}...) is too long; at most {MAX_NUMBER_CHARS} "
+            "allowed; put it in quotes if it is text")
+
+
+def _check_json_size(data: Any, name: str, error: type[PhasegateError], limits: Limits) -> None:
+    """The caps `_check_events` applies to YAML, applied to parsed JSON (which has no lines)."""
+    seen = 0
+    pending: list[tuple[PathKey, Any]] = [((), data)]
+    while pending:
+        path, value = pending.pop()
+        seen += 1
+        if seen > limits.values:
+            raise error([Problem(name, None, "", f"the file holds more than {limits.values} values; {limits.hint}")])
+        if isinstance(value, (dict, list)):
+            if len(value) > limits.items:
+                raise error([Problem(name, None, format_path(path), _too_many(len(value), limits))])
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            pending.extend((path + (key if isinstance(key, (str, int)) else str(key),), child) for key, child in items)
+
+
+def _too_many(count: int | None, limits: Limits) -> str:
+    how_many = f"more than {limits.items}" if count is None else str(count)
+    return f"has {how_many} entries (at most {limits.items} allowed); {limits.hint}"
 
 
 def _json_object(name: str, error: type[PhasegateError]):
@@ -110,45 +239,94 @@ def _json_object(name: str, error: type[PhasegateError]):
     return build
 
 
-def _parse_yaml(text: str, name: str, error: type[PhasegateError], data: Any = None) -> Document:
+def _parse_yaml(text: str, name: str, error: type[PhasegateError], limits: Limits) -> Document:
     document = Document(None, name)
     loader = None
     try:
-        _check_events(text, name, error)
+        _check_events(text, name, error, limits)
         loader = yaml.SafeLoader(text)
         node = loader.get_single_node()
-        built = None if node is None else _Builder(name, error, document.lines).build(node, (), 0)
+        document.data = None if node is None else _Builder(name, error, document.lines).build(node, (), 0)
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
         code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
-        raise error([Problem(name, line, "", f"invalid YAML: control character U+{code:04X} is not allowed; remove it")])
+        raise error([Problem(name, line, "", f"invalid YAML: control character U+{code:04X} is not allowed; remove it")]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         # At the end of the file PyYAML points one line past the last one.
         line = min(mark.line + 1, max(1, len(text.splitlines()))) if mark else None
         reason = getattr(exc, "problem", None) or str(exc)
-        raise error([Problem(name, line, "", f"invalid YAML: {reason}")])
+        raise error([Problem(name, line, "", f"invalid YAML: {reason}")]) from None
+    except (ValueError, TypeError, OverflowError, RecursionError, MemoryError) as exc:
+        # Every parser failure ends here, never as a traceback; the located ones were raised above.
+        raise error([Problem(name, None, "", f"invalid YAML: {exc}")]) from None
     finally:
         if loader is not None:
             loader.dispose()
-    document.data = built if data is None else data
     return document
 
 
-def _check_events(text: str, name: str, error: type[PhasegateError]) -> None:
-    depth = 0
+def _check_events(text: str, name: str, error: type[PhasegateError], limits: Limits) -> None:
+    """Walk the parser events once: refuse aliases, deep nesting and oversize collections early."""
+    open_collections: list[_Collection] = []
+    values = 0
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         line = event.start_mark.line + 1
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise error([Problem(name, line, "", "YAML anchors and aliases (&, *) are not allowed; write the value out")])
+        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            open_collections.pop()
+            continue
+        if not isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            continue
+        values += 1
+        if values > limits.values:
+            raise error([Problem(name, line, "", f"the file holds more than {limits.values} values; {limits.hint}")])
+        path: PathKey = ()
+        if open_collections:
+            parent = open_collections[-1]
+            path = parent.enter(event)
+            if parent.entries > limits.items:
+                raise error([Problem(name, line, format_path(parent.path), _too_many(None, limits))])
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise error([Problem(name, line, "", f"nesting is deeper than {MAX_DEPTH} levels")])
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            depth -= 1
+            open_collections.append(_Collection(path, isinstance(event, yaml.MappingStartEvent)))
+            if len(open_collections) > MAX_DEPTH:
+                raise error([Problem(name, line, "", f"nesting is deeper than {MAX_DEPTH} levels; flatten the data")])
+        if isinstance(event, yaml.ScalarEvent):
+            _check_scalar(event, name, error)
 
 
+@dataclass
+class _Collection:
+    """An open list or mapping while walking events: its path and how many entries it has."""
+
+    path: PathKey
+    mapping: bool
+    entries: int = 0
+    key: str | int | None = None
+
+    def enter(self, event: yaml.Event) -> PathKey:
+        """Count one node inside this collection; the path of that node."""
+        if not self.mapping:
+            self.entries += 1
+            return self.path + (self.entries - 1,)
+        if self.key is None:
+            self.entries += 1
+            self.key = event.value if isinstance(event, yaml.ScalarEvent) else "?"
+            return self.path + (self.key,)
+        child, self.key = self.path + (self.key,), None
+        return child
+
+
+def _check_scalar(event: yaml.ScalarEvent, name: str, error: type[PhasegateError]) -> None:
+    if event.implicit[0] and len(event.value) > MAX_NUMBER_CHARS and event.value[:1] in "+-0123456789.":
+        if _RESOLVER.resolve(yaml.ScalarNode, event.value, (True, False)) == INT_TAG:
+            raise error([Problem(name, event.start_mark.line + 1, "", _long_number(event.value))])
+    elif event.tag == INT_TAG and len(event.value) > MAX_NUMBER_CHARS:
+        raise error([Problem(name, event.start_mark.line + 1, "", _long_number(event.value))])
+
+
+_RESOLVER = yaml.SafeLoader("")
 class _Builder:
     """Builds Python data from a composed node tree, recording lines and refusing duplicates."""
 
@@ -164,7 +342,15 @@ class _Builder:
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
-        return self.constructor.construct_object(node, deep=True)
+        return self._scalar(node)
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (ValueError, TypeError, OverflowError) as exc:
+            # e.g. a date that does not exist (2026-13-45) or an !!int tag on text
+            line = node.start_mark.line + 1
+            raise self.error([Problem(self.name, line, "", f"cannot read {str(node.value)[:40]!r} ({exc}); put it in quotes if it is text")]) from None
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey, depth: int) -> dict:
         result: dict = {}
@@ -173,7 +359,7 @@ class _Builder:
                 raise self.error([Problem(self.name, key_node.start_mark.line + 1, "", "mapping keys must be plain values")])
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise self.error([Problem(self.name, key_node.start_mark.line + 1, format_path(path), "merge keys (<<) are not allowed")])
-            key = self.constructor.construct_object(key_node)
+            key = self._scalar(key_node)
             if isinstance(key, (list, dict)):
                 raise self.error([Problem(self.name, key_node.start_mark.line + 1, "", "mapping keys must be plain values")])
             if key in result:

@@ -9,13 +9,17 @@ from typing import Any
 
 from questionnaires.errors import AnswersError, Problem
 from questionnaires.models import Question, Questionnaire
-from questionnaires.safeyaml import Document, parse_document, read_document
+from questionnaires.safeyaml import Document, Limits, parse_document, read_document, text_problem
 
 FORMAT = "phasegate-answers/1"
 DONT_KNOW = "dont_know"
 NA = "na"
 MAX_NOTE = 5000
 MAX_ANSWERS_BYTES = 1024 * 1024
+MAX_ANSWERS = 2000
+# Far above any questionnaire, and small enough that a huge file is refused before it is parsed slowly.
+LIMITS = Limits(items=MAX_ANSWERS, values=15 * MAX_ANSWERS,
+                hint="remove the entries the questionnaire does not ask for")
 TOP_LEVEL = ("format", "questionnaire", "questionnaire_version", "organisation", "respondent", "targets", "answers")
 RESPONDENT_KEYS = ("role", "name")
 
@@ -52,20 +56,27 @@ class Response:
 
 def read_answers(path: Path | str, questionnaire: Questionnaire | None = None) -> Response:
     """Read an answers file (YAML or JSON); with a questionnaire, check it too."""
-    return _to_response(read_document(path, AnswersError, MAX_ANSWERS_BYTES), questionnaire)
+    return _to_response(read_document(path, AnswersError, MAX_ANSWERS_BYTES, LIMITS), questionnaire)
 
 
 def parse_answers(raw: bytes | str, name: str = "answers.yaml", questionnaire: Questionnaire | None = None) -> Response:
     """Parse answers from text or bytes (an upload, say); with a questionnaire, check it too."""
-    return _to_response(parse_document(raw, name, AnswersError, MAX_ANSWERS_BYTES), questionnaire)
+    return _to_response(parse_document(raw, name, AnswersError, MAX_ANSWERS_BYTES, LIMITS), questionnaire)
 
 
 def questionnaire_id_of(path: Path | str) -> str:
     """The questionnaire id an answers file names, without checking anything else."""
-    data = read_document(path, AnswersError, MAX_ANSWERS_BYTES).data
+    data = read_document(path, AnswersError, MAX_ANSWERS_BYTES, LIMITS).data
     if not isinstance(data, dict) or not isinstance(data.get("questionnaire"), str):
         raise AnswersError([Problem(Path(path).name, 1, "questionnaire", "missing; name the questionnaire id, e.g. 'questionnaire: ai-maturity'")])
     return data["questionnaire"]
+
+
+def check_text(text: str, what: str) -> None:
+    """Raise AnswersError when `text` holds a character no database stores (NUL, lone surrogate)."""
+    reason = text_problem(text)
+    if reason:
+        raise AnswersError(f"{what}: {reason}")
 
 
 def _to_response(document: Document, questionnaire: Questionnaire | None) -> Response:

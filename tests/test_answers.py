@@ -9,6 +9,7 @@ import yaml
 
 from questionnaires import AnswersError
 from scoring import dump_answers, parse_answers, read_answers
+from scoring.answers import check_text
 from tests.conftest import DATA
 
 GOOD = (DATA / "tiny-answers.yaml").read_text(encoding="utf-8")
@@ -101,3 +102,95 @@ def test_dumped_answers_read_back_identically(tiny):
 def test_yes_and_no_may_be_written_as_booleans(tiny):
     response = parse_answers(GOOD.replace('data.monitoring: "yes"', "data.monitoring: true"), "a.yaml", tiny)
     assert response.answers["data.monitoring"].value == "yes"
+
+
+HEAD_JSON = '{"format": "phasegate-answers/1", "questionnaire": "tiny", "questionnaire_version": "1.0.0"'
+
+
+@pytest.mark.parametrize(
+    "name, text, expected",
+    [
+        ("answers.json", "[" * 50_000 + "]" * 50_000, "answers.json:1: nesting is deeper than 24 levels; flatten the data"),
+        ("answers.json", HEAD_JSON + ',\n"answers": ' + '{"a":' * 30 + "1" + "}" * 30 + "}",
+         "answers.json:2: nesting is deeper than 24 levels; flatten the data"),
+        ("answers.yaml", "a:\n" + "".join(" " * i + "- \n" for i in range(1, 40)),
+         "answers.yaml:25: nesting is deeper than 24 levels; flatten the data"),
+        ("answers.json", HEAD_JSON + ',\n"answers": {"data.inventory": ' + "9" * 5000 + "}}",
+         "answers.json:2: a number of 5000 characters (999999999999...) is too long; at most 50 allowed; "
+         "put it in quotes if it is text"),
+        ("answers.yaml", GOOD.replace("data.inventory: 3", "data.inventory: " + "9" * 5000),
+         "answers.yaml:7: a number of 5000 characters (999999999999...) is too long; at most 50 allowed; "
+         "put it in quotes if it is text"),
+        ("answers.yaml", GOOD.replace("data.inventory: 3", "9" * 5000 + ": 3"),
+         "answers.yaml:7: a number of 5000 characters (999999999999...) is too long"),
+        ("answers.json", HEAD_JSON + ', "organisation": "A\\ud800"}',
+         "answers.json:1 organisation: the text contains a lone surrogate (U+D800), which is not a character; "
+         "remove it or write the character itself"),
+        ("answers.yaml", GOOD.replace('note: "Nightly batch only"', 'note: "Nightly\\0"'),
+         "answers.yaml:8 answers.data.pipelines.note: the text contains a NUL character (U+0000); remove it"),
+        ("answers.yaml", GOOD + '  governance.notes: "\\udc00 text"\n',
+         "answers.yaml:15 answers.governance.notes: the text contains a lone surrogate (U+DC00)"),
+        ("answers.json", HEAD_JSON + ', "answers": {"data.\\u0000": 1}}',
+         "answers.json:1 answers: key 'data.\\x00': the text contains a NUL character (U+0000); remove it"),
+        ("answers.yaml", GOOD.replace("organisation: Example Corp", "organisation: Example \ud800"),
+         "answers.yaml:4: the text contains a lone surrogate (U+D800), which is not a character; remove it"),
+        ("answers.yaml", GOOD.replace("organisation: Example Corp", "organisation: 2026-13-45"),
+         "answers.yaml:4: cannot read '2026-13-45' (month must be in 1..12); put it in quotes if it is text"),
+    ],
+    ids=["deep-json", "deep-json-inside", "deep-yaml", "5000-digit-int-json", "5000-digit-int-yaml", "5000-digit-key",
+         "surrogate-in-organisation", "nul-in-note", "surrogate-in-text-answer", "nul-in-question-id",
+         "surrogate-in-text-not-bytes", "impossible-date"],
+)
+def test_unstorable_or_unparseable_input_gets_a_located_answers_error(tiny, name, text, expected):
+    lines = problems_of(text, tiny, name)
+    assert lines[0].startswith(expected), lines
+
+
+@pytest.mark.parametrize("name", ["answers.yaml", "answers.json"])
+def test_more_than_two_thousand_answers_are_refused_before_they_are_checked(tiny, name):
+    data = yaml.safe_load(GOOD)
+    data["answers"] = {f"x.q{i:05d}": 1 for i in range(60_000)}
+    text = json.dumps(data) if name.endswith(".json") else yaml.safe_dump(data)
+    lines = problems_of(text, tiny, name)
+    assert len(lines) == 1 and "answers: has " in lines[0]
+    assert lines[0].endswith("entries (at most 2000 allowed); remove the entries the questionnaire does not ask for")
+
+
+def test_only_the_first_twenty_problems_are_listed_then_how_many_more(tiny):
+    unknown = "".join(f"  x.q{i:02d}: 1\n" for i in range(30))
+    lines = problems_of(GOOD + unknown, tiny)
+    assert len(lines) == 21
+    assert lines[0] == "answers.yaml:15 answers.x.q00: unknown question id 'x.q00' in 'tiny' 1.0.0"
+    assert lines[-1] == "answers.yaml: ... and 10 more problems; fix the ones above first"
+
+
+def test_a_question_id_with_a_line_break_is_reported_on_one_line(tiny):
+    lines = problems_of(GOOD + '  "data.x\\nerror: forged": 1\n', tiny)
+    assert lines == ["answers.yaml:15 answers.data.x\\nerror: forged: unknown question id 'data.x\\nerror: forged' in 'tiny' 1.0.0"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Example Corp", None),
+        ("Zürich 🚀 — ok", None),
+        ("A\x00B", "organisation: the text contains a NUL character (U+0000); remove it"),
+        ("A\ud800", "organisation: the text contains a lone surrogate (U+D800), which is not a character; "
+                    "remove it or write the character itself"),
+        ("\udfff", "organisation: the text contains a lone surrogate (U+DFFF)"),
+    ],
+    ids=["plain", "non-ascii", "nul", "high-surrogate", "low-surrogate"],
+)
+def test_check_text_refuses_only_what_no_database_stores(text, expected):
+    if expected is None:
+        check_text(text, "organisation")
+        return
+    with pytest.raises(AnswersError) as caught:
+        check_text(text, "organisation")
+    assert caught.value.lines()[0].startswith(expected)
+
+
+def test_an_answers_file_of_more_than_thirty_thousand_values_is_refused_before_it_is_built(tiny):
+    lists = "".join(f"  x.q{i:04d}: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]\n" for i in range(1500))
+    lines = problems_of(GOOD + lists, tiny)
+    assert lines == ["answers.yaml:1376: the file holds more than 30000 values; remove the entries the questionnaire does not ask for"]

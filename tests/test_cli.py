@@ -129,3 +129,93 @@ def test_export_to_a_missing_folder_is_invalid_input(tmp_path, monkeypatch):
     result = run("export", "--format", "csv", "--out", str(tmp_path / "missing" / "x.csv"))
     assert result.exit_code == 1
     assert "cannot write the export (No such file or directory); check the folder" in result.output
+
+
+def test_score_refuses_sixty_thousand_unknown_question_ids_in_one_line(tmp_path):
+    many = tmp_path / "many.yaml"
+    many.write_text("format: phasegate-answers/1\nquestionnaire: tiny\nquestionnaire_version: 1.0.0\nanswers:\n"
+                    + "".join(f"  x.q{i:05d}: 1\n" for i in range(60_000)))
+    result = run("score", str(many), "--questionnaire", TINY)
+    assert result.exit_code == 1
+    assert result.output == ("error: many.yaml:2005 answers: has more than 2000 entries (at most 2000 allowed); "
+                             "remove the entries the questionnaire does not ask for\n")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("[" * 50_000 + "]" * 50_000, "error: answers.json:1: nesting is deeper than 24 levels; flatten the data\n"),
+        ('{"format": "phasegate-answers/1", "questionnaire": "tiny", "questionnaire_version": "1.0.0", '
+         '"organisation": "A\\u0000"}',
+         "error: answers.json:1 organisation: the text contains a NUL character (U+0000); remove it\n"),
+    ],
+    ids=["deep-json", "nul-in-organisation"],
+)
+def test_score_of_unparseable_or_unstorable_json_is_invalid_input(tmp_path, text, expected):
+    answers = tmp_path / "answers.json"
+    answers.write_text(text)
+    result = run("score", str(answers), "--questionnaire", TINY)
+    assert (result.exit_code, result.output) == (1, expected)
+
+
+def test_score_names_the_known_domains_for_an_unknown_target():
+    result = run("score", ANSWERS, "--questionnaire", TINY, "--target", "nosuch=3")
+    assert (result.exit_code, result.output) == (1, "error: --target nosuch: unknown domain in 'tiny' (known: data, governance)\n")
+
+
+def test_report_names_the_known_domains_for_an_unknown_target(tmp_path):
+    result = run("report", ANSWERS, "--questionnaire", TINY, "--html", "--out", str(tmp_path / "r.html"), "--target", "nosuch=3")
+    assert (result.exit_code, result.output) == (1, "error: --target nosuch: unknown domain in 'tiny' (known: data, governance)\n")
+    assert not (tmp_path / "r.html").exists()
+
+
+@pytest.mark.parametrize(
+    "workshop, exit_code, expected",
+    [
+        ("²", 1, "error: no workshop with the code or number '²'"),
+        ("12", 1, "error: no workshop with the code or number '12'"),
+        ("99999999999999999999999", 2, "'99999999999999999999999' is too large for a workshop number"),
+        ("2147483648", 2, "'2147483648' is too large for a workshop number"),
+        ("\udcff", 2, "Invalid value for '--workshop': the text contains a lone surrogate (U+DCFF)"),
+    ],
+    ids=["superscript-digit", "unknown-number", "huge-number", "beyond-an-integer-column", "not-utf8"],
+)
+def test_export_of_a_workshop_that_cannot_exist_is_a_clear_error(tmp_path, monkeypatch, workshop, exit_code, expected):
+    monkeypatch.setenv("PHASEGATE_DATA_DIR", str(tmp_path / "data"))
+    result = run("export", "--workshop", workshop, "--format", "csv", "--out", str(tmp_path / "x.csv"))
+    assert result.exit_code == exit_code
+    assert expected in result.output and "Traceback" not in result.output
+
+
+def test_schema_to_a_missing_folder_is_invalid_input(tmp_path):
+    result = run("schema", "--out", str(tmp_path / "missing" / "schema.json"))
+    assert result.exit_code == 1
+    assert result.output == f"error: {tmp_path / 'missing' / 'schema.json'}: cannot write the schema (No such file or directory); check the folder\n"
+
+
+def test_report_into_a_folder_under_a_file_is_invalid_input(tmp_path):
+    (tmp_path / "file").write_text("")
+    result = run("report", ANSWERS, "--questionnaire", TINY, "--html", "--out-dir", str(tmp_path / "file" / "reports"))
+    assert result.exit_code == 1
+    assert result.output == f"error: {tmp_path / 'file' / 'reports'}: cannot create the folder (Not a directory); check the path\n"
+
+
+def test_a_report_workers_setting_that_is_not_a_number_is_invalid_input(tmp_path, monkeypatch):
+    monkeypatch.setenv("PHASEGATE_REPORT_WORKERS", "two")
+    result = run("report", ANSWERS, ANSWERS, "--questionnaire", TINY, "--html", "--out-dir", str(tmp_path))
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == "error: PHASEGATE_REPORT_WORKERS must be a whole number from 1 to 32, got 'two'"
+
+
+def test_a_prepared_by_that_is_not_utf8_is_a_usage_error(tmp_path):
+    result = run("report", ANSWERS, "--questionnaire", TINY, "--html", "--out", str(tmp_path / "r.html"), "--prepared-by", "\udcff")
+    assert result.exit_code == 2
+    assert "Invalid value for '--prepared-by': the text contains a lone surrogate (U+DCFF)" in result.output
+
+
+@pytest.mark.parametrize("args", [("score", "{tmp}"), ("score", ANSWERS, "--questionnaire", "{tmp}"),
+                                  ("validate", "{tmp}"), ("schema", "--out", "{tmp}"), ("report", ANSWERS, "--out", "{tmp}")],
+                         ids=["score-answers", "score-questionnaire", "validate", "schema-out", "report-out"])
+def test_a_folder_where_a_file_is_expected_is_a_usage_error(tmp_path, args):
+    result = run(*(arg.format(tmp=tmp_path) for arg in args))
+    assert result.exit_code == 2 and "is a directory" in result.output

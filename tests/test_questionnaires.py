@@ -214,3 +214,43 @@ def test_yes_no_questions_take_anchors_for_yes_and_no():
 def test_control_characters_are_refused_with_their_line():
     assert problems_of(b"id: tiny\ntitle: \"bell \x07\"\n") == [
         "broken.yaml:2: invalid YAML: control character U+0007 is not allowed; remove it"]
+
+
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        ("estimated_minutes: 2", "estimated_minutes: " + "9" * 5000,
+         "broken.yaml:6: a number of 5000 characters (999999999999...) is too long; at most 50 allowed; "
+         "put it in quotes if it is text"),
+        ("title: Tiny test questionnaire", 'title: "Tiny \\ud800"',
+         "broken.yaml:4 title: the text contains a lone surrogate (U+D800), which is not a character; "
+         "remove it or write the character itself"),
+        ("title: Tiny test questionnaire", 'title: "Tiny \\0"',
+         "broken.yaml:4 title: the text contains a NUL character (U+0000); remove it"),
+        ("estimated_minutes: 2", "estimated_minutes: 2026-02-30",
+         "broken.yaml:6: cannot read '2026-02-30' (day is out of range for month); put it in quotes if it is text"),
+    ],
+    ids=["5000-digit-int", "lone-surrogate", "nul", "impossible-date"],
+)
+def test_values_no_parser_or_database_takes_are_refused_with_their_line(old, new, expected):
+    assert problems_of(edited(old, new)) == [expected]
+
+
+def test_a_list_of_more_than_ten_thousand_entries_is_refused_before_it_is_built():
+    lines = problems_of("id: tiny\nitems: [" + "1, " * 10_001 + "1]\n")
+    assert lines == ["broken.yaml:2 items: has more than 10000 entries (at most 10000 allowed); "
+                     "split the file or remove what is not needed"]
+
+
+def test_a_broken_file_in_the_extra_folder_is_listed_and_the_others_are_offered(tmp_path, monkeypatch):
+    from questionnaires.loader import questionnaire_library
+
+    (tmp_path / "tiny.yaml").write_text(TINY, encoding="utf-8")
+    (tmp_path / "big.yaml").write_text(edited("estimated_minutes: 2", "estimated_minutes: " + "9" * 5000), encoding="utf-8")
+    (tmp_path / "nul.yaml").write_text(edited("title: Tiny test questionnaire", 'title: "\\0"'), encoding="utf-8")
+    (tmp_path / "gone.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    monkeypatch.setenv("PHASEGATE_QUESTIONNAIRES", str(tmp_path))
+    offered, problems = questionnaire_library()
+    assert sorted(offered) == ["ai-maturity", "quick-check", "tiny"]
+    assert [line.split(":")[0] for line in problems] == ["big.yaml", "gone.yaml", "nul.yaml"]
+    assert problems[1] == "gone.yaml: cannot read file: No such file or directory"
