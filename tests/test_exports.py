@@ -20,7 +20,7 @@ from reports.exports import (
     workshop_xlsx,
 )
 from scoring import Answer, Response, parse_answers
-from scoring.workshop import aggregate_workshop
+from scoring.workshop import Role, aggregate_workshop
 
 
 def response(answers: dict, organisation: str = "") -> Response:
@@ -126,6 +126,17 @@ def test_no_workbook_cell_is_stored_as_a_formula(tiny, participants):
     cells = [cell for row in sheet.iter_rows() for cell in row]
     assert all(cell.data_type != "f" for cell in cells)
     assert [c.value for c in cells] == ["a", "b", "'=1+1", "'@x", "'\t=2", 3]
+
+
+def test_a_role_named_like_a_formula_is_neutralised_in_the_role_gaps_header(tiny):
+    # Role names are typed by the facilitator and become column headers of the Role gaps sheet.
+    roles = [Role("=HYPERLINK(\"http://x\")", "executive"), Role("Data & AI", "practitioner")]
+    people = [Participant("P-001", roles[0].name, response({"data.inventory": 3})),
+              Participant("P-002", "Data & AI", response({"data.inventory": 1}))]
+    workshop = aggregate_workshop(tiny, [(p.role, p.response) for p in people], roles=roles)
+    sheet = load_workbook(io.BytesIO(workshop_xlsx(tiny, people, workshop)))["Role gaps"]
+    assert "'=HYPERLINK(\"http://x\")" in [cell.value for cell in sheet[1]]
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
 
 
 def test_the_zip_holds_one_answers_file_per_participant_that_reads_back(tiny, participants):

@@ -5,12 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
+import socket
+import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pypdf
 import pytest
 from click.testing import CliRunner
+from weasyprint.urls import URLFetcher
 
 import reports.pdf
 from cli import main
@@ -20,6 +25,7 @@ from reports import Branding, render_html, render_pdf
 from reports.html import TEMPLATES
 from reports.pdf import SafeFetcher, allowed_url, html_to_pdf
 from scoring import Answer, Response, score_response
+from tests.conftest import ROOT
 
 DATA = Path(__file__).parent / "data"
 DAY = dt.date(2025, 5, 12)
@@ -70,6 +76,60 @@ def spy(monkeypatch):
     SpyFetcher.asked = []
     monkeypatch.setattr(reports.pdf, "SafeFetcher", SpyFetcher)
     return SpyFetcher.asked
+
+
+# Files a hostile report must never read: an audit hook sees every open, whoever makes it.
+HOSTILE_FILES = {"/etc/passwd", str((ROOT / "cli.py").resolve())}
+_opened: list[str] | None = None
+
+
+def _record_opens(event: str, args: tuple) -> None:
+    if event == "open" and _opened is not None and isinstance(args[0], (str, bytes, os.PathLike)):
+        _opened.append(os.path.realpath(os.fsdecode(args[0])))
+
+
+sys.addaudithook(_record_opens)
+
+
+@dataclass
+class Outside:
+    """What got past our fetcher: requests to WeasyPrint's own fetcher, socket connections, opened files."""
+
+    default_fetcher: list[str] = field(default_factory=list)
+    connections: list[object] = field(default_factory=list)
+    opened: list[str] = field(default_factory=list)
+
+    def hostile_opens(self) -> list[str]:
+        return [path for path in self.opened if path in HOSTILE_FILES]
+
+
+@pytest.fixture
+def outside(monkeypatch):
+    """Spies below our fetcher: WeasyPrint's URLFetcher, sockets (connections refused) and file opens."""
+    global _opened
+    seen = Outside()
+    default_fetch = URLFetcher.fetch
+
+    def fetch(self, url, headers=None):
+        seen.default_fetcher.append(url)
+        return default_fetch(self, url, headers)
+
+    def create_connection(address, *args, **kwargs):
+        seen.connections.append(address)
+        raise ConnectionRefusedError(f"test: no connections ({address})")
+
+    def connect(sock, address):
+        return create_connection(address)
+
+    monkeypatch.setattr(URLFetcher, "fetch", fetch)
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect)
+    monkeypatch.setattr(socket, "create_connection", create_connection)
+    _opened = seen.opened
+    try:
+        yield seen
+    finally:
+        _opened = None
 
 
 @pytest.fixture(scope="module")
@@ -136,13 +196,44 @@ def test_hostile_text_makes_the_renderer_fetch_nothing_but_our_charts(hostile_pd
     assert all(url.startswith("data:image/svg+xml;base64,") for url, _ in asked)
 
 
-@pytest.mark.parametrize("text", [value for value, _ in HOSTILE.values()])
-def test_hostile_text_is_escaped_in_the_html(tiny, text):
-    response = Response("tiny", "1.0.0", {"data.inventory": Answer(2, text)}, organisation=text)
-    html = render_html(tiny, score_response(tiny, response), generated=DAY)
-    assert "<script>alert" not in html
-    assert '<img src="file:' not in html
-    assert '<link rel="attachment"' not in html
+# How each hostile text must appear in the HTML, and what of it must not appear raw.
+ESCAPED = {
+    "script": ("&lt;script&gt;alert(1)&lt;/script&gt;", ["<script", "</script"]),
+    "image": ("&lt;img src=&#34;file:///etc/passwd&#34;&gt;", ['<img src="file:']),
+    "attachment": ("&lt;link rel=&#34;attachment&#34; href=&#34;file:///etc/passwd&#34;&gt;", ['<link rel="attachment"']),
+    "metadata-url": ("http://169.254.169.254/", ['href="http://169.254.169.254', 'src="http://169.254.169.254']),
+    "template": ("{{7*7}}", []),
+    "rtl-override": ("invoice[U+202E]gnp.exe", ["\u202e"]),
+    "emoji-cjk": ("Team 😀[U+1F680] 漢字テスト", ["🚀"]),
+}
+
+
+def html_with_text(tiny, text: str, organisation: str | None = None) -> str:
+    """The HTML report of an assessment whose organisation (unless given) and one note are `text`."""
+    response = Response("tiny", "1.0.0", {"data.inventory": Answer(2, text)},
+                        organisation=text if organisation is None else organisation)
+    return render_html(tiny, score_response(tiny, response), generated=DAY)
+
+
+def test_every_hostile_text_has_its_escaped_form():
+    assert sorted(ESCAPED) == sorted(HOSTILE)
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_text_is_escaped_in_the_html_everywhere_it_is_printed(tiny, name):
+    printed = html_with_text(tiny, "Plainmarker").count("Plainmarker")
+    html = html_with_text(tiny, HOSTILE[name][0])
+    escaped, raw = ESCAPED[name]
+    assert printed >= 2 and html.count(escaped) == printed
+    assert [fragment for fragment in raw if fragment in html] == []
+
+
+def test_a_ten_thousand_character_word_gets_break_opportunities_everywhere_it_is_printed(tiny):
+    # Without them WeasyPrint spends seconds per occurrence looking for a place to wrap.
+    printed = html_with_text(tiny, "Plainmarker", organisation="Example Corp").count("Plainmarker")
+    html = html_with_text(tiny, LONG_WORD, organisation="Example Corp")
+    assert printed >= 2 and html.count("ж") == printed * len(LONG_WORD)
+    assert re.search("ж{41}", html) is None
 
 
 # --- the fetcher itself, against raw hostile HTML ---------------------------------------
@@ -164,21 +255,45 @@ def test_fetcher_allows_only_data_uris_and_our_own_assets(url, allowed):
     assert allowed_url(url) is allowed
 
 
-@pytest.mark.parametrize("markup", [
-    '<img src="file:///etc/passwd">',
-    '<link rel="attachment" href="file:///etc/passwd">',
-    '<a rel="attachment" href="file:///etc/passwd">x</a>',
-    '<img src="http://169.254.169.254/latest/meta-data/">',
-    '<link rel="stylesheet" href="http://169.254.169.254/style.css">',
-    '<div style="background: url(file:///etc/passwd)">x</div>',
-    '<object data="file:///etc/passwd"></object>',
-    '<iframe src="file:///etc/passwd"></iframe>',
+CLIMB_OUT = (ROOT / "cli.py").as_uri()  # the base URL is the template folder; ../../ leaves the package
+OUR_CSS = TEMPLATES / "report.css"
+SVG = "data:image/svg+xml;utf8,"
+
+
+@pytest.mark.parametrize("markup, url", [
+    ('<img src="file:///etc/passwd">', "file:///etc/passwd"),
+    ('<img src="http://169.254.169.254/latest/meta-data/">', "http://169.254.169.254/latest/meta-data/"),
+    ('<img src="../../cli.py">', CLIMB_OUT),
+    ('<base href="file:///etc/"><img src="passwd">', "file:///etc/passwd"),
+    (f'<img src="{TEMPLATES.as_uri()}/../../cli.py">', f"{TEMPLATES.as_uri()}/../../cli.py"),
+    (f'<img src="{TEMPLATES.as_uri()}/%2e%2e/%2e%2e/cli.py">', f"{TEMPLATES.as_uri()}/%2e%2e/%2e%2e/cli.py"),
+    (f'<link rel="stylesheet" href="file://evil.example.com{OUR_CSS}">', f"file://evil.example.com{OUR_CSS}"),
+    ('<link rel="attachment" href="file:///etc/passwd">', "file:///etc/passwd"),
+    ('<a rel="attachment" href="file:///etc/passwd">x</a>', "file:///etc/passwd"),
+    ('<link rel="stylesheet" href="http://169.254.169.254/style.css">', "http://169.254.169.254/style.css"),
+    ('<link rel="stylesheet" href="file:///etc/passwd">', "file:///etc/passwd"),
+    ('<style>@import url("https://example.com/x.css");</style>', "https://example.com/x.css"),
+    ('<style>@import "../../cli.py";</style>', CLIMB_OUT),
+    ('<div style="background: url(file:///etc/passwd)">x</div>', "file:///etc/passwd"),
+    ('<style>p { background-image: url("https://example.com/bg.png") }</style>', "https://example.com/bg.png"),
+    ('<style>@font-face { font-family: x; src: url(https://example.com/f.woff) } p { font-family: x }</style>',
+     "https://example.com/f.woff"),
+    ('<ul style="list-style-image: url(file:///etc/passwd)"><li>x</li></ul>', "file:///etc/passwd"),
+    ('<object data="file:///etc/passwd"></object>', "file:///etc/passwd"),
+    ('<embed src="file:///etc/passwd">', "file:///etc/passwd"),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><image href="file:///etc/passwd" width="9" height="9"/></svg>',
+     "file:///etc/passwd"),
+    (f"<img src=\"{SVG}<svg xmlns='http://www.w3.org/2000/svg'><image href='http://169.254.169.254/x.png' "
+     "width='9' height='9'/></svg>\">", "http://169.254.169.254/x.png"),
 ])
-def test_fetcher_refuses_files_and_urls_even_in_raw_html(spy, markup):
+def test_raw_html_resources_are_refused_by_our_fetcher_and_never_reach_a_file_or_socket(spy, outside, markup, url):
     pdf = html_to_pdf(f"<!DOCTYPE html><html lang='en'><head><title>t</title></head><body><p>x</p>{markup}</body></html>")
+    assert (url, False) in spy, f"our fetcher was not asked for {url}, or did not refuse it: {spy}"
+    assert [asked for asked, ok in spy if ok and not asked.startswith("data:")] == []
+    assert [asked for asked in outside.default_fetcher if not asked.startswith("data:")] == []
+    assert outside.connections == []
+    assert outside.hostile_opens() == []
     assert b"/EmbeddedFile" not in pdf
-    assert all(not ok for url, ok in spy if not url.startswith("data:"))
-    assert not any(ok and "passwd" in url or ok and url.startswith("http") for url, ok in spy)
 
 
 def test_fetcher_refuses_paths_that_climb_out_of_the_asset_folder(spy):

@@ -40,6 +40,7 @@ def test_join_codes_carry_sixty_bits_and_forgive_case_dashes_and_look_alikes(eng
 
 @pytest.mark.parametrize("code", ["", "ABC", "0123456789AB'", "U" * 12, "0" * 40])
 def test_malformed_codes_open_nothing(engine, workshop, code):
+    assert ws.normalise_code(code) is None
     assert ws.find_by_code(engine, code) is None
 
 
@@ -55,9 +56,9 @@ def test_a_participant_link_opens_only_that_participants_answers(engine, worksho
     first = ws.join_workshop(engine, workshop, "Executive")
     second = ws.join_workshop(engine, workshop, "Data & AI")
     repo.save_answer(engine, second.id, "data.inventory", 4)
-    opened = repo.find_assessment(engine, first.token)
-    assert opened.id == first.id
-    assert repo.load_answers(engine, opened.id) == {}
+    opened = [repo.find_assessment(engine, p.token) for p in (first, second)]
+    assert [a.id for a in opened] == [first.id, second.id]
+    assert [repo.load_answers(engine, a.id) for a in opened] == [{}, {"data.inventory": repo.Answer(4)}]
 
 
 def test_a_participant_must_pick_one_of_the_workshops_roles(engine, workshop):
