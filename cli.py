@@ -415,5 +415,43 @@ def _export_workbook(groups: list) -> bytes:
     ])
 
 
+@main.group()
+def db() -> None:
+    """The database's schema version: upgrade it, or show it."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Bring the configured database to the newest schema (the app does this when it starts)."""
+    from config import database_url
+    from storage import schema
+    from storage.engine import StorageError, connect, unreachable, writing
+
+    url = database_url()
+    try:
+        before, after = schema.upgrade(connect(url), writing)
+    except StorageError as exc:
+        raise fail(exc) from None
+    except Exception as exc:  # noqa: BLE001 - a database that is down or unwritable, whatever the driver raises
+        raise InputError(f"error: {unreachable(url, exc)}") from None
+    click.echo(f"database at {after}" if before == after else f"database upgraded from {before or 'empty'} to {after}")
+
+
+@db.command("current")
+def db_current() -> None:
+    """Print the schema revision the configured database is at, and the newest one."""
+    from config import database_url
+    from storage import schema
+    from storage.engine import connect, unreachable
+
+    url = database_url()
+    try:
+        revision = schema.current(connect(url))
+    except Exception as exc:  # noqa: BLE001 - a database that is down or unwritable, whatever the driver raises
+        raise InputError(f"error: {unreachable(url, exc)}") from None
+    state = "up to date" if revision == schema.head() else f"newest is {schema.head()}; run: python cli.py db upgrade"
+    click.echo(f"{revision or 'none (empty, or made by the first release)'} ({state})")
+
+
 if __name__ == "__main__":
     sys.exit(main())

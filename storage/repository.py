@@ -37,6 +37,7 @@ class Assessment:
     created_at: dt.datetime | None = None
     updated_at: dt.datetime | None = None
     finished_at: dt.datetime | None = None
+    baseline_id: int | None = None
 
     @property
     def finished(self) -> bool:

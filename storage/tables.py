@@ -20,6 +20,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 metadata = MetaData()
@@ -54,6 +55,8 @@ assessments = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("finished_at", DateTime(timezone=True), nullable=True),
+    # The earlier assessment this one re-assesses (its progress is measured against it).
+    Column("baseline_id", Integer, ForeignKey("assessments.id", ondelete="SET NULL"), nullable=True),
     Index("ix_assessments_workshop", "workshop_id"),
 )
 
@@ -66,6 +69,8 @@ answers = Table(
     # NULL: only a note so far, no answer yet
     Column("value", JSON(none_as_null=True), nullable=True),
     Column("note", Text, nullable=False, default=""),
+    # Pre-filled from the baseline and not yet confirmed or changed by the respondent.
+    Column("carried_over", Boolean, nullable=False, default=False, server_default=false()),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("assessment_id", "question_id", name="uq_answers_assessment_question"),
 )

@@ -103,7 +103,32 @@ def test_the_migrations_build_exactly_the_tables_the_code_uses(database_url):
     engine = get_engine(database_url)
     with engine.connect() as conn:
         differences = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
+        if conn.dialect.name == "sqlite":
+            differences = _without_unreflected_on_delete(differences)
     assert differences == []
+
+
+def _without_unreflected_on_delete(differences: list) -> list:
+    """SQLite's reflection does not read ON DELETE of a column added later (an inline REFERENCES clause), so a
+    foreign key shows as removed and added again; the behaviour is tested for real below."""
+    def signature(fk):
+        return fk.table.name, tuple(e.parent.name for e in fk.elements), tuple(e.target_fullname for e in fk.elements)
+
+    added = {signature(d[1]) for d in differences if d[0] == "add_fk"}
+    removed = {signature(d[1]) for d in differences if d[0] == "remove_fk"}
+    both = added & removed
+    return [d for d in differences if not (d[0] in ("add_fk", "remove_fk") and signature(d[1]) in both)]
+
+
+def test_deleting_a_baseline_keeps_the_assessment_that_re_assessed_it(database_url):
+    engine = get_engine(database_url)
+    first = repo.create_assessment(engine, "quick-check", "1.0.0")
+    second = repo.create_assessment(engine, "quick-check", "1.0.0")
+    with writing(engine) as conn:
+        conn.execute(assessments.update().where(assessments.c.id == second.id).values(baseline_id=first.id))
+        conn.execute(assessments.delete().where(assessments.c.id == first.id))
+    kept = repo.find_assessment(engine, second.token)
+    assert kept is not None and kept.baseline_id is None
 
 
 def test_replicas_starting_together_upgrade_once(database_url):
