@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from questionnaires.models import RESERVED_VALUES, Option, Question, Questionnai
 from questionnaires.safeyaml import Document, parse_document, read_document
 
 LIBRARY = Path(__file__).parent / "library"
+ARCHIVE = "archive"  # library/archive/<id>/<version>.yaml: the earlier published versions
 
 
 def load_questionnaire(path: Path | str) -> Questionnaire:
@@ -105,6 +107,7 @@ def cross_check(q: Questionnaire, doc: Document) -> list[Problem]:
         problems += _check_answer_shape(q, question, at, doc)
         problems += _check_visible_if(question, list(seen), at, doc)
     problems += _check_coverage(q, doc)
+    problems += _check_migrations(q, doc)
     return problems
 
 
@@ -212,9 +215,42 @@ def _check_coverage(q: Questionnaire, doc: Document) -> list[Problem]:
     return problems
 
 
+def _check_migrations(q: Questionnaire, doc: Document) -> list[Problem]:
+    """Each migration comes from an earlier version and points at questions and options of this one."""
+    problems, seen = [], set()
+    for index, migration in enumerate(q.migrations):
+        at = ("migrations", index)
+        if version_key(migration.from_version) >= version_key(q.version):
+            problems.append(doc.problem(at + ("from",), f"{migration.from_version} is not earlier than this version ({q.version})"))
+        if migration.from_version in seen:
+            problems.append(doc.problem(at + ("from",), f"a second migration from {migration.from_version}; merge them into one"))
+        seen.add(migration.from_version)
+        problems += _check_migration_ids(q, migration, at, doc)
+    return problems
+
+
+def _check_migration_ids(q: Questionnaire, migration, at: tuple, doc: Document) -> list[Problem]:
+    questions = {question.id: question for question in q.questions}
+    problems = [doc.problem(at + ("renamed", old), f"'{new}' is not a question of {q.id} {q.version}; rename to an existing id")
+                for old, new in migration.renamed.items() if new not in questions]
+    problems += [doc.problem(at + ("dropped", i), f"'{qid}' is still a question of {q.id} {q.version}; remove it from dropped")
+                 for i, qid in enumerate(migration.dropped) if qid in questions]
+    for qid, mapping in migration.options.items():
+        question = questions.get(qid)
+        if question is None or question.type not in ("scale", "single", "multi", "yes_no"):
+            what = "not a question" if question is None else f"a {question.type} question, which has no options,"
+            problems.append(doc.problem(at + ("options", qid), f"'{qid}' is {what} in {q.id} {q.version}; "
+                                        "give the id of a question with options in this version"))
+            continue
+        values = [o.value for o in q.options_for(question)] + [v for v, ok in (("dont_know", question.allow_dont_know), ("na", question.allow_na)) if ok]
+        problems += [doc.problem(at + ("options", qid, old), f"{new!r} is not a value of '{qid}' (values: {', '.join(map(str, values))})")
+                     for old, new in mapping.items() if new not in values]
+    return problems
+
+
 def shipped_paths() -> list[Path]:
-    """Every questionnaire file shipped with the product."""
-    return sorted(LIBRARY.glob("*.yaml"))
+    """Every questionnaire file shipped with the product: the current ones, then the archived versions."""
+    return sorted(LIBRARY.glob("*.yaml")) + sorted(LIBRARY.glob(f"{ARCHIVE}/*/*.yaml"))
 
 
 def available_paths() -> list[Path]:
@@ -226,43 +262,98 @@ def available_paths() -> list[Path]:
     return shipped_paths() + more
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=64)
 def _load_cached(path: str, mtime: float) -> Questionnaire:
     return load_questionnaire(path)
 
 
-def questionnaire_library() -> tuple[dict[str, Questionnaire], list[str]]:
-    """The available questionnaires by id, and one line per problem in files that do not load.
+def version_key(version: str) -> tuple:
+    """A semantic version as a sort key: 1.10.0 after 1.9.0, a pre-release before its release."""
+    core, _, _build = version.partition("+")
+    numbers, dash, pre = core.partition("-")
+    parts = [int(part) if part.isdigit() else 0 for part in numbers.split(".")]
+    tags = tuple((0, int(tag), "") if tag.isdigit() else (1, 0, tag) for tag in pre.split(".")) if dash else ()
+    return (*parts, 0 if dash else 1, tags)
 
-    Each file is parsed once and again only when it changes; on a duplicate id the first
-    file (the shipped one) wins.
+
+class UnknownVersionError(QuestionnaireError):
+    """A questionnaire is known, but not in the version asked for."""
+
+
+@dataclass(frozen=True)
+class Library:
+    """Every loadable questionnaire version by id, and one line per problem in files that do not load."""
+
+    versions: dict[str, dict[str, Questionnaire]] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    def newest(self) -> dict[str, Questionnaire]:
+        """The newest version of each questionnaire: what new assessments start on."""
+        return {qid: by_version[max(by_version, key=version_key)] for qid, by_version in self.versions.items()}
+
+    def known_versions(self, questionnaire_id: str) -> list[str]:
+        """The versions of a questionnaire, oldest first."""
+        return sorted(self.versions.get(questionnaire_id, {}), key=version_key)
+
+    def find(self, questionnaire_id: str, version: str | None = None) -> Questionnaire | None:
+        """One version (the newest when none is given), or None when it is not here."""
+        by_version = self.versions.get(questionnaire_id, {})
+        if version is None:
+            return self.newest().get(questionnaire_id)
+        return by_version.get(version)
+
+    def get(self, questionnaire_id: str, version: str | None = None) -> Questionnaire:
+        """One version (the newest when none is given), or a QuestionnaireError naming what is known."""
+        if questionnaire_id not in self.versions:
+            known = ", ".join(sorted(self.versions)) or "none"
+            raise QuestionnaireError(f"unknown questionnaire '{questionnaire_id}' (available: {known}); "
+                                     "pass --questionnaire PATH for another file")
+        found = self.find(questionnaire_id, version)
+        if found is None:
+            known = ", ".join(self.known_versions(questionnaire_id))
+            raise UnknownVersionError(f"'{questionnaire_id}' has no version {version} here (known versions: {known}); "
+                                      f"add its file to questionnaires/library/{ARCHIVE}/{questionnaire_id}/")
+        return found
+
+
+def load_library() -> Library:
+    """Every available questionnaire version; each file is parsed once and again only when it changes.
+
+    On a duplicate (id, version) the first file (the shipped one) wins.
     """
-    offered: dict[str, Questionnaire] = {}
-    problems: list[str] = []
+    library = Library()
     for path in available_paths():
         try:
             questionnaire = _load_cached(str(path), path.stat().st_mtime)
         except QuestionnaireError as exc:
-            problems.extend(exc.lines())
+            library.problems.extend(exc.lines())
             continue
         except OSError as exc:  # gone or a dangling link since the folder was listed
-            problems.append(str(Problem(path.name, None, "", f"cannot read file: {exc.strerror or exc}")))
+            library.problems.append(str(Problem(path.name, None, "", f"cannot read file: {exc.strerror or exc}")))
             continue
-        offered.setdefault(questionnaire.id, questionnaire)
-    return offered, problems
+        library.versions.setdefault(questionnaire.id, {}).setdefault(questionnaire.version, questionnaire)
+    return library
+
+
+def questionnaire_library() -> tuple[dict[str, Questionnaire], list[str]]:
+    """The newest version of each available questionnaire by id, and one line per problem in files that do not load."""
+    library = load_library()
+    return library.newest(), library.problems
+
+
+def shipped_library() -> Library:
+    """Every available questionnaire version; a broken shipped file is an error, a broken extra one is left out."""
+    for path in shipped_paths():
+        _load_cached(str(path), path.stat().st_mtime)
+    return load_library()
 
 
 def shipped_questionnaires() -> dict[str, Questionnaire]:
-    """The available questionnaires by id; a broken shipped file is an error, a broken extra one is left out."""
-    for path in shipped_paths():
-        _load_cached(str(path), path.stat().st_mtime)
-    return questionnaire_library()[0]
+    """The newest version of each available questionnaire by id (see `shipped_library`)."""
+    return shipped_library().newest()
 
 
-def find_questionnaire(questionnaire_id: str) -> Questionnaire:
-    """A shipped questionnaire by id, or a QuestionnaireError naming the known ones."""
-    library = shipped_questionnaires()
-    if questionnaire_id not in library:
-        known = ", ".join(sorted(library)) or "none"
-        raise QuestionnaireError(f"unknown questionnaire '{questionnaire_id}' (available: {known}); pass --questionnaire PATH for another file")
-    return library[questionnaire_id]
+def find_questionnaire(questionnaire_id: str, version: str | None = None) -> Questionnaire:
+    """An available questionnaire by id, in the version given (else the newest); a QuestionnaireError naming
+    the known ids or versions otherwise."""
+    return shipped_library().get(questionnaire_id, version)

@@ -109,6 +109,18 @@ class Question(Strict):
         return self.type in SCORED_TYPES
 
 
+class Migration(Strict):
+    """How answers to an earlier version carry over to this one; questions added need no entry."""
+
+    from_version: SemVer = Field(alias="from", description="The earlier version these answers come from")
+    renamed: dict[QuestionId, QuestionId] = Field(
+        default_factory=dict, description="Old question id -> its id in this version")
+    options: dict[QuestionId, dict[Value, Value]] = Field(
+        default_factory=dict, description="Question id in this version -> {old option value: new option value}")
+    dropped: list[QuestionId] = Field(
+        default_factory=list, description="Questions of the earlier version that this one no longer asks")
+
+
 class Questionnaire(Strict):
     """A whole questionnaire file."""
 
@@ -122,6 +134,8 @@ class Questionnaire(Strict):
     scales: dict[Slug, Scale] = Field(default_factory=dict)
     domains: list[Domain] = Field(min_length=1)
     questions: list[Question] = Field(min_length=1)
+    migrations: list[Migration] = Field(
+        default_factory=list, description="How answers to earlier versions carry over to this one")
     _cache: dict = PrivateAttr(default_factory=dict)
 
     def cached(self, key: str, build):
