@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,8 @@ MAX_ANSWERS = 2000
 # Far above any questionnaire, and small enough that a huge file is refused before it is parsed slowly.
 LIMITS = Limits(items=MAX_ANSWERS, values=15 * MAX_ANSWERS,
                 hint="remove the entries the questionnaire does not ask for")
-TOP_LEVEL = ("format", "questionnaire", "questionnaire_version", "organisation", "respondent", "targets", "answers")
+TOP_LEVEL = ("format", "questionnaire", "questionnaire_version", "organisation", "date", "respondent", "targets",
+             "answers")
 RESPONDENT_KEYS = ("role", "name")
 
 Value = int | float | str | list | None
@@ -48,6 +50,7 @@ class Response:
     organisation: str = ""
     role: str | None = None
     targets: dict[str, int] = field(default_factory=dict)
+    date: dt.date | None = None  # when it was taken, if the file says so
 
     def value(self, question_id: str) -> Value:
         answer = self.answers.get(question_id)
@@ -96,6 +99,7 @@ def _to_response(document: Document, questionnaire: Questionnaire | None) -> Res
         role=_respondent_role(document, data.get("respondent"), problems),
         targets=_targets(document, data.get("targets"), problems),
         answers=_answers(document, data.get("answers"), problems),
+        date=_date(document, data.get("date"), problems),
     )
     if questionnaire is not None and not problems:
         problems += check_response(response, questionnaire, document)
@@ -117,6 +121,19 @@ def _string(doc: Document, data: dict, key: str, problems: list, required: bool 
     if len(text) > limit:
         problems.append(doc.problem((key,), f"is {len(text)} characters long; at most {limit} allowed"))
     return text
+
+
+def _date(doc: Document, value: Any, problems: list) -> dt.date | None:
+    """The optional `date` (YYYY-MM-DD): a YAML date, or the same as text in JSON."""
+    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+        return value
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    problems.append(doc.problem(("date",), f"must be a date written YYYY-MM-DD, e.g. 2026-11-26, got {value!r}"))
+    return None
 
 
 def _respondent_role(doc: Document, respondent: Any, problems: list) -> str | None:
@@ -266,6 +283,8 @@ def response_to_dict(response: Response) -> dict:
     }
     if response.organisation:
         data["organisation"] = response.organisation
+    if response.date:
+        data["date"] = response.date.isoformat()
     if response.role:
         data["respondent"] = {"role": response.role}
     if response.targets:

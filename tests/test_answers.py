@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -194,3 +195,29 @@ def test_an_answers_file_of_more_than_thirty_thousand_values_is_refused_before_i
     lists = "".join(f"  x.q{i:04d}: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]\n" for i in range(1500))
     lines = problems_of(GOOD + lists, tiny)
     assert lines == ["answers.yaml:1376: the file holds more than 30000 values; remove the entries the questionnaire does not ask for"]
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [("date: 2026-11-26", dt.date(2026, 11, 26)), ('date: "2026-02-03"', dt.date(2026, 2, 3)), ("", None)],
+    ids=["yaml-date", "date-as-text", "no-date"],
+)
+def test_the_date_an_assessment_was_taken_is_read_when_given(tiny, line, expected):
+    response = parse_answers(GOOD.replace("organisation: Example Corp", f"organisation: Example Corp\n{line}"), "a.yaml", tiny)
+    assert response.date == expected
+
+
+@pytest.mark.parametrize(
+    "line, shown",
+    [('date: "26.11.2026"', "'26.11.2026'"), ("date: 2026", "2026"), ('date: "2026-02-30"', "'2026-02-30'")],
+    ids=["day-first", "year-only", "no-such-day"],
+)
+def test_a_date_that_is_not_yyyy_mm_dd_is_refused_with_its_line(tiny, line, shown):
+    lines = problems_of(GOOD.replace("organisation: Example Corp", f"organisation: Example Corp\n{line}"), tiny, "a.yaml")
+    assert lines == [f"a.yaml:5 date: must be a date written YYYY-MM-DD, e.g. 2026-11-26, got {shown}"]
+
+
+def test_a_date_is_written_back_to_the_answers_file(tiny):
+    response = parse_answers(GOOD.replace("organisation: Example Corp", "organisation: Example Corp\ndate: 2026-11-26"), "a.yaml", tiny)
+    assert "date: '2026-11-26'" in dump_answers(response)
+    assert parse_answers(dump_answers(response), "b.yaml", tiny).date == dt.date(2026, 11, 26)
