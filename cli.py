@@ -415,6 +415,25 @@ def _export_workbook(groups: list) -> bytes:
     ])
 
 
+@main.command()
+@click.option("--older-than", "days", type=click.IntRange(0, 100_000), required=True, metavar="DAYS",
+              help="Delete finished assessments and closed workshops whose last change is older than this.")
+@click.option("--dry-run", is_flag=True, help="Only count what would be deleted.")
+def purge(days: int, dry_run: bool) -> None:
+    """Delete finished data past an age: finished assessments and closed workshops, with every answer."""
+    from storage import get_engine
+    from storage import retention
+
+    try:
+        engine = get_engine()
+        if dry_run:
+            click.echo(f"would delete {retention.purge_preview(engine, days)}")
+            return
+        click.echo(f"deleted {retention.purge(engine, days)}")
+    except PhasegateError as exc:
+        raise fail(exc) from None
+
+
 @main.group()
 def db() -> None:
     """The database's schema version: upgrade it, or show it."""

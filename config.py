@@ -28,6 +28,8 @@ SETTINGS = (
             "resume and join links; empty: links are relative to the page the user is on"),
     Setting("PHASEGATE_QUESTIONNAIRES", "", "Extra folder of questionnaire YAML files offered besides the shipped ones"),
     Setting("PHASEGATE_REPORT_WORKERS", "2", "Worker processes that render PDFs (app and batch reports)"),
+    Setting("PHASEGATE_RESUME_DAYS", "0", "Days a private resume link stays valid after the assessment's last "
+            "change; 0: links never expire. An expired link opens nothing, and nothing is deleted by expiry"),
     Setting("PHASEGATE_MAX_PARTICIPANTS", "500", "Most participants one workshop accepts; further joins are refused"),
     Setting("PHASEGATE_CLIENT_IP_HEADER", "", "Behind a reverse proxy: the request header that carries the client's "
             "address (e.g. X-Forwarded-For; its first address is used) for join-code throttling; empty: the "

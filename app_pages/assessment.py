@@ -90,3 +90,5 @@ if missing:
             st.markdown(f"**{domains[index].name}**")
             st.markdown("\n".join(f"- {question.text}" for question in questions))
             st.button(f"Go to {domains[index].name}", key=f"goto:{domain_id}", on_click=go_to, args=(index,))
+
+state.offer_deletion(now)

@@ -101,3 +101,5 @@ else:
 
 st.page_link(state.REPORT, label="Get the PDF report", icon=":material/picture_as_pdf:",
              query_params={"a": now.assessment.token})
+
+state.offer_deletion(now)

@@ -9,6 +9,9 @@ from storage import get_engine
 from storage import repository as repo
 
 now = state.current(required=False)
+done = st.session_state.pop("flash_info", None)
+if done:
+    st.success(flow.plain(done), icon=":material/check:")
 st.title("AI maturity assessment")
 st.write("See how far your organisation is from running AI in production, which domain holds it back, and what "
          "to do next. Every answer is saved as you go; a private link brings you back to it.")

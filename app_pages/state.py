@@ -18,6 +18,7 @@ from scoring.answers import Answer, Response
 from scoring.engine import Result, score_response
 from storage import Assessment, get_engine
 from storage import repository as repo
+from storage import retention
 
 START = "app_pages/start.py"
 ASSESSMENT = "app_pages/assessment.py"
@@ -109,6 +110,8 @@ def _load(wanted: str) -> Current:
         assessment = repo.find_assessment(engine, wanted)
         if assessment is None:
             _not_found()
+        if retention.link_expired(assessment):
+            _expired()
         saved = repo.load_answers(engine, assessment.id)
     except SQLAlchemyError as exc:
         _stop_with("The assessment could not be loaded", f"The database did not answer ({exc.__class__.__name__}). "
@@ -253,6 +256,30 @@ def _not_found() -> None:
         forget()
         st.switch_page(START)
     st.stop()
+
+
+def _expired() -> None:
+    st.title("This resume link has expired")
+    st.write(f"Private links stay valid for {retention.resume_days()} days after the last change, and this one has "
+             "passed that. Its answers are kept as the organisation's retention rules say, but the link no longer "
+             "opens them. If you downloaded an answers file, you can resume from it on the start page.")
+    if st.button("Start a new assessment", key="forget_expired", type="primary"):
+        forget()
+        st.switch_page(START)
+    st.stop()
+
+
+def offer_deletion(now: Current) -> None:
+    """At the foot of a page: delete this assessment and every answer, after a confirmation."""
+    with st.expander("Delete this assessment", icon=":material/delete:"):
+        st.write("This removes the assessment, every answer and every note from this service for good. The private "
+                 "link stops working. Download the answers file first if you may want them back.")
+        sure = st.checkbox("Yes, delete all of it", key="confirm_delete_assessment")
+        if st.button("Delete for good", key="delete_assessment", disabled=not sure, icon=":material/delete_forever:"):
+            guarded(retention.delete_assessment, get_engine(), now.assessment.id)
+            forget()
+            st.session_state["flash_info"] = "The assessment and all its answers were deleted."
+            st.switch_page(START)
 
 
 def _outdated(assessment: Assessment, questionnaire: Questionnaire | None, saved: dict[str, Answer]) -> None:

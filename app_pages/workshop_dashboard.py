@@ -8,6 +8,7 @@ from questionnaires import PhasegateError
 from reports import exports, workshop_charts
 from scoring.workshop import SOURCE_CONSENSUS, answer_label
 from storage import get_engine
+from storage import retention
 from storage import workshops as ws
 
 REFRESH_SECONDS = 4
@@ -184,3 +185,28 @@ wide_col.download_button("CSV, one row per participant", _wide, file_name=f"{slu
                          key="download_wide", on_click="ignore")
 zip_col.download_button("Answers files (zip)", _zip, file_name=f"{slug}-answers.zip", mime="application/zip",
                         key="download_zip", on_click="ignore")
+
+st.header("Participants and data", anchor=False)
+people = ws.list_participants(engine, workshop.id)
+if people:
+    stray = st.selectbox("Remove a participant (a test entry, someone who joined by mistake)",
+                         [p.assessment.id for p in people], index=None, key="remove_participant_pick",
+                         format_func=lambda pid: next(f"{p.label} · {p.role or 'no role'} · {len(p.response.answers)} "
+                                                      f"answer{'s' if len(p.response.answers) != 1 else ''}"
+                                                      for p in people if p.assessment.id == pid),
+                         placeholder="Choose a participant")
+    if st.button("Remove participant and their answers", key="remove_participant", disabled=stray is None,
+                 icon=":material/person_remove:"):
+        state.guarded(retention.remove_participant, engine, workshop.id, stray)
+        st.rerun()
+with st.expander("Delete this workshop", icon=":material/delete:"):
+    st.write("This removes the workshop, every participant, every answer and every consensus decision for good. "
+             "Download what you need first.")
+    typed = st.text_input("Type the client's name to confirm", key="confirm_delete_workshop")
+    if st.button("Delete the workshop for good", key="delete_workshop", icon=":material/delete_forever:",
+                 disabled=" ".join(typed.split()).casefold() != workshop.client.casefold()):
+        state.guarded(retention.delete_workshop, engine, workshop.id)
+        st.session_state.pop("facilitator", None)
+        st.query_params.clear()
+        st.session_state["flash_info"] = f"The workshop for {workshop.client} and all its data were deleted."
+        st.switch_page(state.START)

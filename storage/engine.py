@@ -106,7 +106,9 @@ def _sqlite_engine(url: str) -> Engine:
         # how each transaction starts.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        for pragma in ("journal_mode=WAL", f"busy_timeout={timeout_ms}", "foreign_keys=ON", "synchronous=NORMAL"):
+        # secure_delete: deleted answers are overwritten in the file, not just unlinked.
+        for pragma in ("journal_mode=WAL", f"busy_timeout={timeout_ms}", "foreign_keys=ON", "synchronous=NORMAL",
+                       "secure_delete=ON"):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
