@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from questionnaires.errors import PhasegateError
@@ -44,8 +45,7 @@ def migrate_response(response: Response, library: Library, to_version: str) -> t
         answers = _carry_answers(answers, questionnaire, migration, notes)
         notes += _added(library.find(questionnaire.id, migration.from_version), questionnaire, migration)
         targets = _carry_targets(targets, questionnaire, notes)
-    carried = Response(response.questionnaire, to_version, answers, response.organisation, response.role, targets)
-    return carried, notes
+    return replace(response, questionnaire_version=to_version, answers=answers, targets=targets), notes
 
 
 def _carry_answers(answers: dict[str, Answer], questionnaire: Questionnaire, migration: Migration,
