@@ -17,7 +17,7 @@ from questionnaires.loader import available_paths
 from questionnaires.schema import schema_text
 from questionnaires.safeyaml import text_problem
 from scoring import read_answers, result_to_dict, score_response
-from scoring.answers import questionnaire_id_of
+from scoring.answers import questionnaire_id_of, questionnaire_version_of
 from scoring.engine import Result
 from scoring.steps import HORIZONS
 
@@ -86,7 +86,7 @@ def load_scored(answers: Path, questionnaire_path: Path | None, targets: dict[st
     if questionnaire_path is not None:
         questionnaire = load_questionnaire(questionnaire_path)
     else:
-        questionnaire = find_questionnaire(questionnaire_id_of(answers))
+        questionnaire = find_questionnaire(questionnaire_id_of(answers), questionnaire_version_of(answers))
     response = read_answers(answers, questionnaire)
     check_targets(questionnaire, targets)
     return score_response(questionnaire, response, targets)
@@ -252,7 +252,8 @@ def render_report_job(job: ReportJob) -> list[str]:
     from reports import render_html, render_pdf
 
     try:
-        questionnaire = report_questionnaire(job.questionnaire_path, questionnaire_id_of(job.answers))
+        questionnaire = report_questionnaire(job.questionnaire_path, questionnaire_id_of(job.answers),
+                                             questionnaire_version_of(job.answers))
         response = read_answers(job.answers, questionnaire)
         check_targets(questionnaire, job.targets)
         result = score_response(questionnaire, response, job.targets)
@@ -271,9 +272,9 @@ def render_report_job(job: ReportJob) -> list[str]:
 
 
 @functools.lru_cache(maxsize=8)
-def report_questionnaire(path: Path | None, questionnaire_id: str):
-    """The questionnaire for a report, loaded once per process (a batch shares it)."""
-    return load_questionnaire(path) if path is not None else find_questionnaire(questionnaire_id)
+def report_questionnaire(path: Path | None, questionnaire_id: str, version: str | None = None):
+    """The questionnaire for a report, in the version the answers name, loaded once per process (a batch shares it)."""
+    return load_questionnaire(path) if path is not None else find_questionnaire(questionnaire_id, version)
 
 
 def run_report_jobs(jobs: list[ReportJob], workers: int, batch: bool) -> list[str]:
@@ -335,84 +336,49 @@ def parse_workshop_ref(ctx, param, value: str | None) -> str | int | None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write.")
 def export(workshop_ref: str | int | None, output: str, wide: bool, out: Path) -> None:
     """Export stored assessments (or one workshop) as CSV, Excel or JSON; spreadsheet formulas neutralised."""
-    from reports import exports
-    from scoring.answers import response_to_dict
+    from reports.export_sets import export_bytes, stored_export
     from storage import get_engine
 
     try:
-        groups = _export_groups(get_engine(), workshop_ref)
-        if output == "json":
-            data = json.dumps([response_to_dict(p.response) for _, p_list, _ in groups for p in p_list],
-                              indent=2, ensure_ascii=False).encode("utf-8")
-        elif output == "csv" and wide:
-            if len(groups) > 1:
-                raise InputError("error: a wide CSV needs responses to one questionnaire; use --workshop, or the long CSV")
-            data = exports.wide_csv(groups[0][0], groups[0][1]) if groups else b""
-        elif output == "csv":
-            data = exports.csv_bytes([row for q, people, _ in groups for row in exports.long_rows(q, people)],
-                                     exports.LONG_COLUMNS)
-        else:
-            data = _export_workbook(groups)
+        stored = stored_export(get_engine(), workshop_ref)
+        data = export_bytes(stored, output, wide)
     except PhasegateError as exc:
         raise fail(exc) from None
     try:
         out.write_bytes(data)
     except OSError as exc:
         raise InputError(f"error: {out}: cannot write the export ({exc.strerror}); check the folder") from None
-    click.echo(f"wrote {out} ({sum(len(people) for _, people, _ in groups)} responses)", err=True)
+    for warning in stored.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"wrote {out} ({stored.responses} responses)", err=True)
 
 
-def _export_groups(engine, workshop_ref: str | int | None) -> list:
-    """(questionnaire, participants, workshop or None) per questionnaire of the stored responses."""
-    from reports.exports import Participant
-    from storage import repository as repo
-    from storage import workshops as ws
+@main.command()
+@click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--to", "to_version", required=True, metavar="VERSION", callback=plain_text,
+              help="The questionnaire version to carry the answers to, e.g. 2.0.0.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of stdout.")
+def migrate(answers: Path, to_version: str, out: Path | None) -> None:
+    """Carry an answers file forward to a newer questionnaire version; list what changed or could not be carried."""
+    from scoring.answers import dump_answers
+    from scoring.migrate import migrate_file
 
-    if workshop_ref is not None:
-        workshop = (ws.get_workshop(engine, workshop_ref) if isinstance(workshop_ref, int)
-                    else ws.find_by_code(engine, workshop_ref))
-        if workshop is None:
-            raise InputError(f"error: no workshop with the code or number '{workshop_ref}'")
-        questionnaire = _stored_questionnaire(workshop.questionnaire_id, workshop.questionnaire_version)
-        participants, _ = ws.aggregate_stored(engine, workshop, questionnaire)
-        return [(questionnaire, participants, workshop)]
-    grouped: dict[tuple[str, str], list] = {}
-    for assessment in repo.list_assessments(engine):
-        people = grouped.setdefault((assessment.questionnaire_id, assessment.questionnaire_version), [])
-        people.append(Participant(f"A-{assessment.id:04d}", assessment.role, repo.load_response(engine, assessment)))
-    return [(_stored_questionnaire(*key), people, None) for key, people in grouped.items()]
-
-
-def _stored_questionnaire(questionnaire_id: str, version: str):
-    questionnaire = find_questionnaire(questionnaire_id)
-    if questionnaire.version != version:
-        raise InputError(f"error: the responses are for '{questionnaire_id}' {version}, but version "
-                         f"{questionnaire.version} is installed")
-    return questionnaire
-
-
-def _export_workbook(groups: list) -> bytes:
-    from reports import exports
-    from scoring.workshop import aggregate_workshop
-    from storage import get_engine
-    from storage import workshops as ws
-
-    if len(groups) == 1 and groups[0][2] is not None:
-        questionnaire, people, workshop = groups[0]
-        return exports.workshop_xlsx(questionnaire, people, ws.aggregate_stored(get_engine(), workshop, questionnaire)[1])
-    responses, aggregate, steps = [], [], []
-    for questionnaire, people, _ in groups:
-        responses += exports.long_rows(questionnaire, people)
-        combined = aggregate_workshop(questionnaire, [(p.role, p.response) for p in people])
-        aggregate += [{"questionnaire": questionnaire.id, **row} for row in exports.aggregate_rows(questionnaire, combined)]
-        for person in people:
-            result = score_response(questionnaire, person.response)
-            steps += [{"participant": person.label, **row} for row in exports.step_rows(result)]
-    return exports.workbook_bytes([
-        ("Responses", exports.LONG_COLUMNS, responses),
-        ("Aggregate", ("questionnaire", *exports.AGGREGATE_COLUMNS), aggregate),
-        ("Next steps", ("participant", *exports.STEP_COLUMNS), steps),
-    ])
+    try:
+        response, notes = migrate_file(answers, to_version)
+    except PhasegateError as exc:
+        raise fail(exc) from None
+    text = dump_answers(response)
+    if out:
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"error: {out}: cannot write the answers ({exc.strerror or exc}); check the folder") from None
+    else:
+        click.echo(text, nl=False)
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
+    if out:
+        click.echo(f"wrote {out} ({response.questionnaire} {response.questionnaire_version})", err=True)
 
 
 @main.command()

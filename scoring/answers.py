@@ -75,6 +75,13 @@ def questionnaire_id_of(path: Path | str) -> str:
     return data["questionnaire"]
 
 
+def questionnaire_version_of(path: Path | str) -> str | None:
+    """The questionnaire version an answers file names (None when it names none), without checking anything else."""
+    data = read_document(path, AnswersError, MAX_ANSWERS_BYTES, LIMITS).data
+    version = data.get("questionnaire_version") if isinstance(data, dict) else None
+    return version if isinstance(version, str) else None
+
+
 def check_text(text: str, what: str) -> None:
     """Raise AnswersError when `text` holds a character no database stores (NUL, lone surrogate)."""
     reason = text_problem(text)
