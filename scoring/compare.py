@@ -1,0 +1,219 @@
+"""Progress since a baseline: two scored assessments compared, domain by domain and question by question.
+
+A baseline may come from another questionnaire (a quick check before the full
+assessment). Then only the scored questions both share are compared: both sides are
+scored again with the current questionnaire on those answers alone, so a domain's index
+before and now rest on the same questions, weights and thresholds.
+`Comparison.shared_only` says so, and `compared_text` says it in words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from questionnaires.models import Questionnaire
+from scoring.answers import Answer, Response
+from scoring.engine import QuestionResult, Result, score_response
+
+EPSILON = 1e-12  # the engine's own tolerance at a threshold
+
+
+@dataclass(frozen=True)
+class DomainChange:
+    """One domain's index and phases achieved, before and now (index None: not assessed)."""
+
+    id: str
+    name: str
+    index_before: float | None
+    index_now: float | None
+    achieved_before: int
+    achieved_now: int
+
+    @property
+    def delta(self) -> float | None:
+        if self.index_before is None or self.index_now is None:
+            return None
+        return self.index_now - self.index_before
+
+
+@dataclass(frozen=True)
+class QuestionChange:
+    """A question that crossed its phase threshold: a step completed, or a new gap."""
+
+    question: str
+    domain: str
+    phase: int
+    text: str
+    action: str
+    score_before: float | None
+    score_now: float | None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What moved between a baseline and the assessment now."""
+
+    baseline_date: dt.date | None
+    baseline_questionnaire: str
+    baseline_version: str
+    phase_before: int
+    phase_now: int
+    index_before: float
+    index_now: float
+    domains: tuple[DomainChange, ...]
+    closed_steps: tuple[QuestionChange, ...]
+    new_gaps: tuple[QuestionChange, ...]
+    compared_questions: int
+    shared_only: bool
+
+    @property
+    def index_delta(self) -> float:
+        return self.index_now - self.index_before
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One assessment of a series, for the trend line."""
+
+    date: dt.date | None
+    questionnaire: str
+    index: float
+    phase: int
+
+
+def compare_results(baseline_questionnaire: Questionnaire, baseline: Result, questionnaire: Questionnaire,
+                    current: Result, baseline_date: dt.date | None = None) -> Comparison:
+    """Compare the current result with its baseline (on the questions both share when they differ)."""
+    shared = shared_questions(baseline_questionnaire, questionnaire)
+    shared_only = set(shared) != _scored_ids(baseline_questionnaire) or set(shared) != _scored_ids(questionnaire)
+    source = baseline
+    if shared_only:
+        baseline = _rescored(questionnaire, baseline, shared)
+        current = _rescored(questionnaire, current, shared)
+    before = {d.id: d for d in baseline.domains}
+    domains = tuple(
+        DomainChange(d.id, d.name, before[d.id].index, d.index, before[d.id].achieved, d.achieved)
+        for d in current.domains if d.id in before
+    )
+    closed, gaps = _crossings(questionnaire, baseline, current, shared)
+    return Comparison(
+        baseline_date=baseline_date,
+        baseline_questionnaire=source.questionnaire,
+        baseline_version=source.questionnaire_version,
+        phase_before=baseline.overall.phase,
+        phase_now=current.overall.phase,
+        index_before=baseline.overall.index,
+        index_now=current.overall.index,
+        domains=domains,
+        closed_steps=closed,
+        new_gaps=gaps,
+        compared_questions=len(shared),
+        shared_only=shared_only,
+    )
+
+
+def shared_questions(first: Questionnaire, second: Questionnaire) -> tuple[str, ...]:
+    """The scored question ids of `second` that `first` scores too, in `second`'s order."""
+    known = _scored_ids(first)
+    return tuple(q.id for q in second.questions if q.scored and q.id in known)
+
+
+def _scored_ids(questionnaire: Questionnaire) -> set[str]:
+    return {q.id for q in questionnaire.questions if q.scored}
+
+
+def _rescored(questionnaire: Questionnaire, result: Result, keep: tuple[str, ...]) -> Result:
+    """The result's answers to `keep` alone, scored with `questionnaire` (targets as they were)."""
+    wanted = set(keep)
+    answers = {qid: Answer(q.value, q.note) for qid, q in result.questions.items()
+               if qid in wanted and q.value is not None}
+    domains = {d.id for d in questionnaire.domains}
+    response = Response(questionnaire.id, questionnaire.version, answers, result.organisation,
+                        targets={d.id: d.target for d in result.domains if d.id in domains})
+    return score_response(questionnaire, response)
+
+
+def _crossings(questionnaire: Questionnaire, baseline: Result, current: Result,
+               shared: tuple[str, ...]) -> tuple[tuple[QuestionChange, ...], tuple[QuestionChange, ...]]:
+    """Questions that rose to their phase's threshold, and questions that fell below it."""
+    closed, gaps = [], []
+    for qid in shared:
+        before, now = baseline.questions[qid], current.questions[qid]
+        threshold = questionnaire.phase(now.phase).threshold
+        if _below(before, threshold) and _at_or_above(now, threshold):
+            closed.append(_change(questionnaire, before, now))
+        elif _at_or_above(before, threshold) and _below(now, threshold):
+            gaps.append(_change(questionnaire, before, now))
+    return tuple(closed), tuple(gaps)
+
+
+def _at_or_above(answer: QuestionResult, threshold: float) -> bool:
+    return answer.visible and answer.score is not None and answer.score >= threshold - EPSILON
+
+
+def _below(answer: QuestionResult, threshold: float) -> bool:
+    """A real answer under the threshold, or 'don't know' (unknown is not done); unanswered and n/a are neither."""
+    if not answer.visible:
+        return False
+    return answer.dont_know or (answer.score is not None and answer.score < threshold - EPSILON)
+
+
+def _change(questionnaire: Questionnaire, before: QuestionResult, now: QuestionResult) -> QuestionChange:
+    question = questionnaire.question(now.id)
+    action = question.action.title if question.action else ""
+    return QuestionChange(now.id, now.domain, now.phase, question.text, action, before.score, now.score)
+
+
+def trend_point(result: Result, date: dt.date | None) -> TrendPoint:
+    """One assessment of a series as a point of the trend line."""
+    return TrendPoint(date, result.questionnaire, result.overall.index, result.overall.phase)
+
+
+def since_text(date: dt.date | None) -> str:
+    """'Progress since 26 November 2026', or 'Progress since the baseline' when its date is unknown."""
+    return f"Progress since {date.day} {date:%B %Y}" if date else "Progress since the baseline"
+
+
+def compared_text(comparison: Comparison) -> str:
+    """The sentence that says what was compared, when only shared questions were."""
+    if not comparison.shared_only:
+        return ""
+    return (f"Compared on the {comparison.compared_questions} questions both assessments share; "
+            "the indexes below are scored on those questions alone.")
+
+
+def comparison_to_dict(comparison: Comparison) -> dict:
+    """The `progress` object of `cli.py score --baseline`."""
+    return {
+        "baseline": {
+            "date": comparison.baseline_date.isoformat() if comparison.baseline_date else None,
+            "questionnaire": comparison.baseline_questionnaire,
+            "version": comparison.baseline_version,
+        },
+        "overall": {
+            "phase_before": comparison.phase_before,
+            "phase_now": comparison.phase_now,
+            "index_before": _round(comparison.index_before),
+            "index_now": _round(comparison.index_now),
+        },
+        "domains": [
+            {"id": d.id, "index_before": _round(d.index_before), "index_now": _round(d.index_now),
+             "delta": _round(d.delta), "achieved_before": d.achieved_before, "achieved_now": d.achieved_now}
+            for d in comparison.domains
+        ],
+        "closed_steps": [_question(c) for c in comparison.closed_steps],
+        "new_gaps": [_question(c) for c in comparison.new_gaps],
+        "compared_questions": comparison.compared_questions,
+        "shared_only": comparison.shared_only,
+        "note": compared_text(comparison),
+    }
+
+
+def _question(change: QuestionChange) -> dict:
+    return {"question": change.question, "domain": change.domain, "phase": change.phase, "text": change.text,
+            "action": change.action, "score_before": _round(change.score_before), "score_now": _round(change.score_now)}
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
