@@ -40,6 +40,14 @@ workshop = ws.workshop_of(get_engine(), now.assessment) if now.assessment.worksh
 if workshop is not None and workshop.is_closed():
     st.info(f"The workshop for {flow.plain(workshop.client)} is closed, so answers can no longer be changed. "
             "Everything you saved is kept.", icon=":material/lock:")
+newer = state.newer_version(now)
+if newer is not None:
+    with st.container(border=True):
+        st.write(f"A new version of this questionnaire is available ({newer.version}; you are answering "
+                 f"{questionnaire.version}). Your answers carry over, and anything that cannot is listed.")
+        st.button("Continue on the new version", key="continue_new_version", icon=":material/update:",
+                  on_click=state.safe(state.continue_on), args=(newer.version,))
+state.show_carried_notes()
 with st.expander("Your private resume link", icon=":material/link:", expanded=not now.saved):
     st.write("Anyone with this link can open and change these answers. Keep it to come back later.")
     st.code(state.link_for(now.assessment), language=None, wrap_lines=True)

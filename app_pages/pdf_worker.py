@@ -72,7 +72,7 @@ def render_pdf_bytes(answers: str, branding: dict, generated: dt.date | None = N
     from scoring.engine import score_response
 
     response = parse_answers(answers)
-    questionnaire = find_questionnaire(response.questionnaire)
+    questionnaire = find_questionnaire(response.questionnaire, response.questionnaire_version)
     result = score_response(questionnaire, response)
     return render_pdf(questionnaire, result, Branding(**branding), generated=generated)
 
@@ -87,7 +87,7 @@ def render_workshop_pdf_bytes(workshop_id: int) -> bytes:
 
     engine = get_engine()
     workshop = ws.get_workshop(engine, workshop_id)
-    questionnaire = find_questionnaire(workshop.questionnaire_id)
+    questionnaire = find_questionnaire(workshop.questionnaire_id, workshop.questionnaire_version)
     _, current = ws.aggregate_stored(engine, workshop, questionnaire)
     return render_pdf(questionnaire, current.result, workshop=workshop_charts.workshop_view(questionnaire, current))
 

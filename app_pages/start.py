@@ -61,7 +61,8 @@ with by_file:
         try:
             raw = upload.getvalue()
             response = parse_answers(raw, upload.name)
-            parse_answers(raw, upload.name, questionnaire=state.offered(response.questionnaire))
+            questionnaire = state.offered(response.questionnaire, response.questionnaire_version)
+            parse_answers(raw, upload.name, questionnaire=questionnaire)
         except PhasegateError as exc:
             st.error("Nothing was imported. The file needs fixing:\n\n" +
                      "\n".join(f"- {flow.plain(line)}" for line in exc.lines()))

@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app_pages import flow
 from config import setting
 from questionnaires import AnswersError, PhasegateError, Questionnaire
-from questionnaires.loader import questionnaire_library
+from questionnaires.loader import Library, load_library, questionnaire_library
 from scoring.answers import Answer, Response
 from scoring.engine import Result, score_response
 from storage import Assessment, get_engine
@@ -48,14 +48,24 @@ def questionnaires() -> dict[str, Questionnaire]:
     return questionnaire_library()[0]
 
 
-def offered(questionnaire_id: str) -> Questionnaire:
-    """An offered questionnaire by id, or an AnswersError naming the ones on offer."""
-    library = questionnaires()
-    if questionnaire_id not in library:
-        known = ", ".join(sorted(library)) or "none"
+def library() -> Library:
+    """Every available version of every questionnaire (older versions keep open assessments and workshops working)."""
+    return load_library()
+
+
+def offered(questionnaire_id: str, version: str | None = None) -> Questionnaire:
+    """An available questionnaire by id (in the version given, else the newest), or an AnswersError naming what is."""
+    versions = library()
+    if questionnaire_id not in versions.versions:
+        known = ", ".join(sorted(versions.versions)) or "none"
         raise AnswersError(f"questionnaire: the file is for '{questionnaire_id}', which is not offered here "
                            f"(offered: {known})")
-    return library[questionnaire_id]
+    found = versions.find(questionnaire_id, version)
+    if found is None:
+        known = ", ".join(versions.known_versions(questionnaire_id))
+        raise AnswersError(f"questionnaire_version: the answers are for version {version} of '{questionnaire_id}', "
+                           f"which is not available here (versions: {known})")
+    return found
 
 
 def broken_questionnaires() -> list[str]:
@@ -116,10 +126,33 @@ def _load(wanted: str) -> Current:
     except SQLAlchemyError as exc:
         _stop_with("The assessment could not be loaded", f"The database did not answer ({exc.__class__.__name__}). "
                    "Reload the page in a moment; nothing saved is lost.")
-    questionnaire = questionnaires().get(assessment.questionnaire_id)
-    if questionnaire is None or questionnaire.version != assessment.questionnaire_version:
-        _outdated(assessment, questionnaire, saved)
+    versions = library()
+    questionnaire = versions.find(assessment.questionnaire_id, assessment.questionnaire_version)
+    if questionnaire is None:
+        _outdated(assessment, versions.find(assessment.questionnaire_id), saved)
     return Current(assessment, questionnaire, saved)
+
+
+def newer_version(now: Current) -> Questionnaire | None:
+    """The newer version this assessment can continue on; None in a workshop, which stays on its version."""
+    from scoring.migrate import newer_version as reachable
+
+    if now.assessment.workshop_id is not None:
+        return None
+    return reachable(library(), now.questionnaire.id, now.questionnaire.version)
+
+
+def continue_on(version: str) -> None:
+    """Carry the open assessment's answers to `version`, store them, and keep the notes to show."""
+    from scoring.migrate import migrate_response
+
+    now: Current = st.session_state["loaded"]
+    response = Response(now.questionnaire.id, now.questionnaire.version, dict(now.saved), targets=dict(now.assessment.targets))
+    carried, notes = migrate_response(response, library(), version)
+    repo.carry_forward(get_engine(), now.assessment.id, version, carried.answers, carried.targets)
+    for kept in ("loaded", "scored", "step"):
+        st.session_state.pop(kept, None)
+    st.session_state["carried_notes"] = (now.questionnaire.version, version, notes)
 
 
 def refresh_assessment() -> None:
@@ -139,6 +172,16 @@ def result(now: Current) -> Result:
         cached = (key, score_response(now.questionnaire, response))
         st.session_state["scored"] = cached
     return cached[1]
+
+
+def show_carried_notes() -> None:
+    """Show (once) what changed when the assessment moved to a new version, and what could not be carried."""
+    moved = st.session_state.pop("carried_notes", None)
+    if moved is None:
+        return
+    before, after, notes = moved
+    lines = "\n".join(f"- {flow.plain(note)}" for note in notes) or "- Every answer carried over unchanged."
+    st.info(f"Continued on version {after} (from {before}). What changed:\n\n{lines}", icon=":material/update:")
 
 
 # --- saving, from widget callbacks ----------------------------------------------------

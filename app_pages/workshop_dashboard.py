@@ -35,8 +35,8 @@ if workshop is None:
 st.session_state["facilitator"] = token
 pdf_worker.prepare()
 st.query_params["f"] = token
-questionnaire = state.questionnaires().get(workshop.questionnaire_id)
-if questionnaire is None or questionnaire.version != workshop.questionnaire_version:
+questionnaire = state.library().find(workshop.questionnaire_id, workshop.questionnaire_version)
+if questionnaire is None:  # a workshop stays on the version it was created with
     st.error(f"The questionnaire '{workshop.questionnaire_id}' {workshop.questionnaire_version} is no longer offered here.")
     st.stop()
 

@@ -44,7 +44,7 @@ if workshop.is_closed():
     st.info(f"The workshop for {plain(workshop.client)} is closed; it no longer accepts participants.", icon=":material/lock:")
     st.stop()
 
-questionnaire = state.questionnaires().get(workshop.questionnaire_id)
+questionnaire = state.library().find(workshop.questionnaire_id, workshop.questionnaire_version)
 st.subheader(f"Workshop for {plain(workshop.client)}", anchor=False)
 if questionnaire is not None:
     st.write(f"{questionnaire.title} · about {questionnaire.estimated_minutes} minutes. Your answers are saved as "

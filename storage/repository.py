@@ -7,7 +7,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -165,6 +165,24 @@ def save_answers(engine: Engine, assessment_id: int, given: dict[str, Answer]) -
         check_note(answer.note)
     with writing(engine) as conn:
         _upsert_answers(conn, assessment_id, given, ("value", "note"))
+
+
+def carry_forward(engine: Engine, assessment_id: int, new_version: str, given: dict[str, Answer],
+                  targets: dict[str, int] | None = None) -> None:
+    """Move an assessment to another questionnaire version in one transaction: its answers replaced by `given`
+    (a pre-filled answer kept under the same id stays marked as carried over), its version (and targets) set."""
+    for answer in given.values():
+        check_note(answer.note)
+    with writing(engine) as conn:
+        mine = answers.c.assessment_id == assessment_id
+        marked = set(conn.execute(select(answers.c.question_id).where(mine, answers.c.carried_over)).scalars())
+        conn.execute(delete(answers).where(mine))
+        values = {"questionnaire_version": new_version, **({} if targets is None else {"targets": dict(targets)})}
+        _touch(conn, assessment_id, now(), **values)
+        _upsert_answers(conn, assessment_id, given, ("value", "note"))
+        still = marked & set(given)
+        if still:
+            conn.execute(update(answers).where(mine, answers.c.question_id.in_(still)).values(carried_over=True))
 
 
 def check_note(note: str) -> None:
