@@ -34,6 +34,7 @@ SETTINGS = (
     Setting("PHASEGATE_CLIENT_IP_HEADER", "", "Behind a reverse proxy: the request header that carries the client's "
             "address (e.g. X-Forwarded-For; its first address is used) for join-code throttling; empty: the "
             "connection's own address"),
+    Setting("PLAN_NOW_CAPACITY", "5", "Most steps the plan puts in Now (0–3 months); the rest wait in Next"),
     Setting("PHASEGATE_SQLITE_BUSY_TIMEOUT_MS", "30000", "How long an SQLite writer waits for another to finish "
             "before giving up, in milliseconds"),
 )
