@@ -132,13 +132,18 @@ def _string(doc: Document, data: dict, key: str, problems: list, required: bool 
 
 def _date(doc: Document, value: Any, problems: list) -> dt.date | None:
     """The optional `date` (YYYY-MM-DD): a YAML date, or the same as text in JSON."""
-    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
-        return value
+    if value is None:
+        return None
     if isinstance(value, str) and len(value) == 10:
         try:
-            return dt.date.fromisoformat(value)
+            value = dt.date.fromisoformat(value)
         except ValueError:
             pass
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        if value > dt.date.today():
+            problems.append(doc.problem(("date",), f"{value.isoformat()} is in the future; give the day the assessment was taken"))
+            return None
+        return value
     problems.append(doc.problem(("date",), f"must be a date written YYYY-MM-DD, e.g. 2026-11-26, got {value!r}"))
     return None
 

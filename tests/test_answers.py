@@ -221,3 +221,8 @@ def test_a_date_is_written_back_to_the_answers_file(tiny):
     response = parse_answers(GOOD.replace("organisation: Example Corp", "organisation: Example Corp\ndate: 2026-11-26"), "a.yaml", tiny)
     assert "date: '2026-11-26'" in dump_answers(response)
     assert parse_answers(dump_answers(response), "b.yaml", tiny).date == dt.date(2026, 11, 26)
+
+
+def test_a_date_in_the_future_is_refused_with_its_line(tiny):
+    lines = problems_of(GOOD.replace("organisation: Example Corp", "organisation: Example Corp\ndate: 2999-01-01"), tiny, "a.yaml")
+    assert lines == ["a.yaml:5 date: 2999-01-01 is in the future; give the day the assessment was taken"]
