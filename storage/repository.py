@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, literal, select, true, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -203,12 +204,14 @@ def _upsert_answers(conn: Connection, assessment_id: int, given: dict[str, Answe
     _refuse_if_workshop_closed(conn, assessment_id)
     stamp = now()
     rows = [{"assessment_id": assessment_id, "question_id": qid, "value": a.value, "note": a.note or "",
-             "updated_at": stamp} for qid, a in given.items()]
+             "carried_over": False, "updated_at": stamp} for qid, a in given.items()]
     dialect_insert = sqlite_insert if conn.dialect.name == "sqlite" else postgresql_insert
     statement = dialect_insert(answers).values(rows)
+    # Giving an answer, even the carried-over value again, confirms it; a note alone does not.
+    confirmed = ("carried_over",) if "value" in columns else ()
     statement = statement.on_conflict_do_update(
         index_elements=[answers.c.assessment_id, answers.c.question_id],
-        set_={name: statement.excluded[name] for name in (*columns, "updated_at")},
+        set_={name: statement.excluded[name] for name in (*columns, *confirmed, "updated_at")},
     )
     conn.execute(statement)
     _touch(conn, assessment_id, stamp)
@@ -261,3 +264,72 @@ def _organisation(text: str) -> str:
     if len(name) > MAX_ORGANISATION:
         raise AnswersError(f"The organisation name is {len(name)} characters long; at most {MAX_ORGANISATION} are allowed.")
     return name
+
+
+# --- re-assessment: a series of assessments, each measured against its baseline ----------
+
+MAX_SERIES = 200  # far more re-assessments than anyone runs; bounds a walk through a damaged chain
+
+
+class ReassessmentError(AnswersError):
+    """A re-assessment cannot start from this assessment; the message says why."""
+
+
+def get_assessment(engine: Engine, assessment_id: int) -> Assessment | None:
+    """The assessment with this id (token left empty), or None."""
+    with engine.connect() as conn:
+        row = conn.execute(select(assessments).where(assessments.c.id == assessment_id)).mappings().first()
+    return _assessment(row) if row else None
+
+
+def start_reassessment(engine: Engine, baseline: Assessment, questionnaire_version: str | None = None) -> Assessment:
+    """A new assessment of the same organisation with `baseline` as its baseline: its answers and notes copied
+    and marked as carried over, to confirm or change. Returned with its token."""
+    if not baseline.finished:
+        raise ReassessmentError("Only a finished assessment can be the baseline of a re-assessment; finish it first.")
+    if baseline.workshop_id is not None:
+        raise ReassessmentError("A workshop participant's answers are not re-assessed one by one; "
+                                "the facilitator re-runs the workshop for the client instead.")
+    with writing(engine) as conn:
+        created = _create(conn, baseline.questionnaire_id, questionnaire_version or baseline.questionnaire_version,
+                          baseline.organisation, baseline.role, baseline.targets, None)
+        conn.execute(update(assessments).where(assessments.c.id == created.id).values(baseline_id=baseline.id))
+        copied = select(literal(created.id), answers.c.question_id, answers.c.value, answers.c.note, true(),
+                        literal(created.created_at)).where(answers.c.assessment_id == baseline.id)
+        conn.execute(insert(answers).from_select(
+            ["assessment_id", "question_id", "value", "note", "carried_over", "updated_at"], copied))
+    return dataclasses.replace(created, baseline_id=baseline.id)
+
+
+def carried_over_ids(engine: Engine, assessment_id: int) -> set[str]:
+    """The questions whose answer was carried over from the baseline and not yet confirmed or changed."""
+    query = select(answers.c.question_id).where(answers.c.assessment_id == assessment_id, answers.c.carried_over,
+                                                answers.c.value.is_not(None))
+    with engine.connect() as conn:
+        return set(conn.execute(query).scalars())
+
+
+def confirm_answers(engine: Engine, assessment_id: int, question_ids) -> None:
+    """Confirm carried-over answers as they are: they count as given in this assessment."""
+    wanted = list(question_ids)
+    if not wanted:
+        return
+    with writing(engine) as conn:
+        _refuse_if_workshop_closed(conn, assessment_id)
+        stamp = now()
+        conn.execute(update(answers).where(answers.c.assessment_id == assessment_id,
+                                           answers.c.question_id.in_(wanted), answers.c.carried_over)
+                     .values(carried_over=False, updated_at=stamp))
+        _touch(conn, assessment_id, stamp)
+
+
+def assessment_series(engine: Engine, assessment: Assessment) -> list[Assessment]:
+    """The assessment and every baseline before it, oldest first (tokens empty, except the given one's)."""
+    series, seen = [assessment], {assessment.id}
+    while series[-1].baseline_id is not None and len(series) < MAX_SERIES:
+        earlier = get_assessment(engine, series[-1].baseline_id)
+        if earlier is None or earlier.id in seen:
+            break
+        series.append(earlier)
+        seen.add(earlier.id)
+    return series[::-1]

@@ -39,6 +39,8 @@ workshops = Table(
     Column("closes_at", DateTime(timezone=True), nullable=True),
     Column("closed_at", DateTime(timezone=True), nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # The earlier workshop for the same client that this one re-runs.
+    Column("baseline_id", Integer, ForeignKey("workshops.id", ondelete="SET NULL"), nullable=True),
 )
 
 assessments = Table(

@@ -68,6 +68,7 @@ class Workshop:
     closes_at: dt.datetime | None
     closed_at: dt.datetime | None
     created_at: dt.datetime
+    baseline_id: int | None = None  # the earlier workshop for the same client that this one re-runs
 
     def is_closed(self, at: dt.datetime | None = None) -> bool:
         """Closed by the facilitator, or past its closing time."""
@@ -144,8 +145,8 @@ def check_roles(roles: Sequence[Role]) -> tuple[Role, ...]:
 
 def create_workshop(engine: Engine, client: str, questionnaire_id: str, questionnaire_version: str, *,
                     roles: Sequence[Role] = DEFAULT_ROLES, anonymous: bool = True,
-                    closes_at: dt.datetime | None = None) -> Workshop:
-    """Create a workshop with a fresh facilitator token and join code."""
+                    closes_at: dt.datetime | None = None, baseline_id: int | None = None) -> Workshop:
+    """Create a workshop with a fresh facilitator token and join code (`baseline_id`: the one it re-runs)."""
     client = " ".join((client or "").split())
     repo.check_value(client, "The client's name")
     if not client or len(client) > MAX_CLIENT:
@@ -158,11 +159,18 @@ def create_workshop(engine: Engine, client: str, questionnaire_id: str, question
         "facilitator_token": repo.hash_token(token), "join_code": new_join_code(),
         "client": client, "questionnaire_id": questionnaire_id, "questionnaire_version": questionnaire_version,
         "roles": [{"name": r.name, "group": r.group} for r in check_roles(roles)], "anonymous": anonymous,
-        "closes_at": closes_at, "closed_at": None, "created_at": stamp,
+        "closes_at": closes_at, "closed_at": None, "created_at": stamp, "baseline_id": baseline_id,
     }
     with writing(engine) as conn:
         new_id = conn.execute(insert(workshops).values(row).returning(workshops.c.id)).scalar_one()
     return _workshop({**row, "id": new_id}, token)
+
+
+def rerun_workshop(engine: Engine, workshop: Workshop, questionnaire_version: str | None = None) -> Workshop:
+    """A new workshop for the same client, questionnaire and roles, with `workshop` as its baseline."""
+    return create_workshop(engine, workshop.client, workshop.questionnaire_id,
+                           questionnaire_version or workshop.questionnaire_version, roles=workshop.roles,
+                           anonymous=workshop.anonymous, baseline_id=workshop.id)
 
 
 def find_by_code(engine: Engine, code: str | None) -> Workshop | None:
@@ -194,7 +202,7 @@ def _workshop(row, token: str = "") -> Workshop:
     roles = tuple(Role(r["name"], r.get("group")) for r in row["roles"] or [])
     values = {k: row[k] for k in ("id", "join_code", "client", "questionnaire_id",
                                   "questionnaire_version", "anonymous", "closes_at", "closed_at", "created_at")}
-    return Workshop(roles=roles, facilitator_token=token, **values)
+    return Workshop(roles=roles, facilitator_token=token, baseline_id=row.get("baseline_id"), **values)
 
 
 def close_workshop(engine: Engine, workshop_id: int) -> None:
