@@ -150,7 +150,9 @@ def continue_on(version: str) -> None:
     response = Response(now.questionnaire.id, now.questionnaire.version, dict(now.saved), targets=dict(now.assessment.targets))
     carried, notes = migrate_response(response, library(), version)
     repo.carry_forward(get_engine(), now.assessment.id, version, carried.answers, carried.targets)
-    for kept in ("loaded", "scored", "step"):
+    # The widgets still hold the old answers; left in place they would be saved again over the carried ones.
+    widgets = [key for key in st.session_state if str(key).startswith(("q:", "special:", "note:"))]
+    for kept in ("loaded", "scored", "step", *widgets):
         st.session_state.pop(kept, None)
     st.session_state["carried_notes"] = (now.questionnaire.version, version, notes)
 
