@@ -108,7 +108,53 @@ def cross_check(q: Questionnaire, doc: Document) -> list[Problem]:
         problems += _check_visible_if(question, list(seen), at, doc)
     problems += _check_coverage(q, doc)
     problems += _check_migrations(q, doc)
+    problems += _check_requires(q, doc)
     return problems
+
+
+def _check_requires(q: Questionnaire, doc: Document) -> list[Problem]:
+    """Every prerequisite names a question with an action, and no chain of prerequisites runs in a circle."""
+    with_action = {question.id: question for question in q.questions if question.action}
+    problems = []
+    for index, question in enumerate(q.questions):
+        for position, required in enumerate(question.action.requires if question.action else []):
+            at = ("questions", index, "action", "requires", position)
+            if required == question.id:
+                problems.append(doc.problem(at, f"'{required}' is this question itself; remove it"))
+            elif required not in with_action:
+                known = "unknown question" if required not in {x.id for x in q.questions} else "a question without an action"
+                problems.append(doc.problem(at, f"'{required}' is {known}; name a question that has an action"))
+    if problems:
+        return problems
+    cycle = _requires_cycle({qid: question.action.requires for qid, question in with_action.items()})
+    if cycle:
+        index = next(i for i, question in enumerate(q.questions) if question.id == cycle[0])
+        problems.append(doc.problem(("questions", index, "action", "requires"),
+                                    f"prerequisites run in a circle: {' -> '.join(cycle)}; remove one of them"))
+    return problems
+
+
+def _requires_cycle(graph: dict[str, list[str]]) -> list[str]:
+    """One cycle of prerequisites as a path that ends where it starts, or [] when there is none (no recursion)."""
+    waiting = {node: len(set(required)) for node, required in graph.items()}
+    needed_by: dict[str, list[str]] = {}
+    for node, required in graph.items():
+        for prerequisite in set(required):
+            needed_by.setdefault(prerequisite, []).append(node)
+    ready = [node for node, count in waiting.items() if count == 0]
+    while ready:
+        for follower in needed_by.get(ready.pop(), []):
+            waiting[follower] -= 1
+            if waiting[follower] == 0:
+                ready.append(follower)
+    stuck = [node for node, count in waiting.items() if count > 0]
+    if not stuck:
+        return []
+    path, node = [], stuck[0]
+    while node not in path:  # every stuck node waits on another stuck node, so this walk must close a circle
+        path.append(node)
+        node = next(required for required in graph[node] if waiting.get(required, 0) > 0)
+    return path[path.index(node):] + [node]
 
 
 def _check_roadmap(q: Questionnaire, doc: Document) -> list[Problem]:

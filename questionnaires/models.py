@@ -69,6 +69,21 @@ class Domain(Strict):
     weight: float = Field(1.0, gt=0, description="Weight of the domain in the overall index")
 
 
+class Wording(Strict):
+    """A step's title and detail for one starting level."""
+
+    title: Text
+    detail: Text
+
+
+class ByLevel(Strict):
+    """Wording of a step by how far the practice already is (a missing level uses the action's own wording)."""
+
+    establish: Wording | None = Field(None, description="Nothing or almost nothing in place yet (score 0.25 or less)")
+    extend: Wording | None = Field(None, description="In place somewhere, below the phase threshold: extend coverage")
+    optimise: Wording | None = Field(None, description="At or above the phase threshold, not yet the top level")
+
+
 class Action(Strict):
     """The next step recommended when the answer to a question is low."""
 
@@ -76,8 +91,19 @@ class Action(Strict):
     detail: Text
     effort: Literal["S", "M", "L"] = Field(description="S (weeks), M (a quarter), L (several quarters)")
     impact: int = Field(ge=1, le=3, description="1 (helpful) to 3 (unblocks production)")
-    owner: Text = Field(description="The role that should own the step")
+    owner: Text = Field(description="The role that should own the step: an id of the `roles` table (sized to the "
+                                    "organisation) or a title as it should be printed")
     kpi: Text = Field(description="How progress is measured")
+    requires: list[QuestionId] = Field(default_factory=list, description="Questions whose steps must come first")
+    by_level: ByLevel | None = Field(None, description="Wording per starting level: establish, extend, optimise")
+
+
+class RoleTitles(Strict):
+    """An owner's title in a small, medium and large organisation."""
+
+    small: Text
+    medium: Text
+    large: Text
 
 
 class Question(Strict):
@@ -136,6 +162,8 @@ class Questionnaire(Strict):
     questions: list[Question] = Field(min_length=1)
     migrations: list[Migration] = Field(
         default_factory=list, description="How answers to earlier versions carry over to this one")
+    roles: dict[Slug, RoleTitles] = Field(
+        default_factory=dict, description="Owner roles by id, with the title to print per organisation size")
     _cache: dict = PrivateAttr(default_factory=dict)
 
     def cached(self, key: str, build):

@@ -6,6 +6,7 @@ version that reports print.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -124,14 +125,17 @@ class Step:
     kpi: str
     priority: float
     score: float
-    why: tuple = ()
+    basis: tuple = ()
+    why: str = ""
+    requires: tuple[str, ...] = ()
+    level: str = ""
 
     @property
     def reason(self) -> str:
-        """Why this step ranks where it does, in words (built on demand)."""
+        """The arithmetic behind the priority, in words (built on demand)."""
         from scoring.steps import explain
 
-        return explain(*self.why)
+        return explain(*self.basis)
 
 
 @dataclass(frozen=True)
@@ -160,8 +164,8 @@ class Result:
 class _Item:
     question: Question
     order: int
-    scores: dict[Any, float] | None
-    total: float
+    scores: dict[Any, float] | None  # option value -> points; None: not scored
+    total: float  # the points a full score is worth: the best option, or every option of a multi
     visible_if: Expression | None
 
 
@@ -208,6 +212,47 @@ def question_score(item: _Item, value: Value) -> float | None:
     return None if score is None else score / item.total
 
 
+# --- the rules, one place each --------------------------------------------------------
+# The workshop applies them to thousands of responses at once, so the numeric ones work
+# element-wise on numpy arrays as well as on single numbers.
+
+TOLERANCE = 1e-12
+"""How far below a threshold still counts as reaching it: floating-point noise, not leniency."""
+
+
+def meets_threshold(attainment, threshold: float):
+    """Whether an attainment reaches a phase threshold."""
+    return attainment >= threshold - TOLERANCE
+
+
+def unanswered_phase_attained(visible, not_applicable):
+    """A phase without a real answer is attained only when every visible question is n/a (or none is visible)."""
+    return not_applicable == visible
+
+
+def achieved_phases(attained: Sequence[bool]) -> int:
+    """Gating: the phases achieved are the attained ones before the first that is not."""
+    achieved = 0
+    while achieved < len(attained) and attained[achieved]:
+        achieved += 1
+    return achieved
+
+
+def domain_index(achieved: int, next_attainment):
+    """The maturity index: phases achieved plus the attainment of the next one (4.0 once all four are)."""
+    return 4.0 if achieved >= 4 else achieved + (0.0 if next_attainment is None else next_attainment)
+
+
+def seen_value(visible: bool, value: Value) -> Value:
+    """What visible_if sees of an earlier answer: its value; None when hidden, unanswered, dont_know or na."""
+    return value if visible and value != DONT_KNOW and value != NA else None
+
+
+def is_visible(item: _Item, lookup: Callable[[str], Value]) -> bool:
+    """Whether a question shows, given what visible_if sees of each earlier answer (`seen_value`)."""
+    return item.visible_if is None or item.visible_if.evaluate(lookup)
+
+
 # --- scoring ------------------------------------------------------------------------
 
 
@@ -220,7 +265,7 @@ def score_response(questionnaire: Questionnaire, response: Response, targets: di
     overall = _overall(questionnaire, domains, questions)
     from scoring.steps import next_steps
 
-    actions = next_steps(questionnaire, questions, domains, overall)
+    actions = next_steps(questionnaire, questions, domains, overall, organisation_size(response))
     unknowns = tuple(q.id for q in questions.values() if q.visible and q.dont_know)
     return Result(
         questionnaire=questionnaire.id,
@@ -236,18 +281,23 @@ def score_response(questionnaire: Questionnaire, response: Response, targets: di
     )
 
 
+def organisation_size(response: Response) -> str | None:
+    """small, medium or large from the answers' organisation_profile; None when not given."""
+    profile = getattr(response, "organisation_profile", None) or {}
+    size = profile.get("size") if isinstance(profile, dict) else getattr(profile, "size", None)
+    return size if isinstance(size, str) else None
+
+
 def _question_results(items: tuple[_Item, ...], response: Response) -> dict[str, QuestionResult]:
     results: dict[str, QuestionResult] = {}
 
     def lookup(question_id: str) -> Value:
         known = results.get(question_id)
-        if known is None or not known.visible or known.value in (DONT_KNOW, NA):
-            return None
-        return known.value
+        return None if known is None else seen_value(known.visible, known.value)
 
     for item in items:
         question = item.question
-        visible = item.visible_if is None or item.visible_if.evaluate(lookup)
+        visible = is_visible(item, lookup)
         answer = response.answers.get(question.id)
         value = answer.value if answer is not None else None
         score = question_score(item, value) if visible else None
@@ -277,8 +327,8 @@ def _phase_result(questionnaire: Questionnaire, items: tuple[_Item, ...], questi
             na += 1
     if answered:
         attainment = total / weights
-        status = STATUS_ATTAINED if attainment >= phase.threshold - 1e-12 else STATUS_NOT_ATTAINED
-    elif na == visible:
+        status = STATUS_ATTAINED if meets_threshold(attainment, phase.threshold) else STATUS_NOT_ATTAINED
+    elif unanswered_phase_attained(visible, na):
         attainment, status = None, STATUS_NOT_APPLICABLE
     else:
         attainment, status = None, STATUS_UNKNOWN if dont_know else STATUS_NOT_ANSWERED
@@ -291,13 +341,11 @@ def _domain_result(questionnaire: Questionnaire, domain, questions: dict[str, Qu
     visible = sum(p.visible for p in phases)
     answered = sum(p.answered for p in phases)
     na = sum(p.not_applicable for p in phases)
-    achieved = 0
-    while achieved < 4 and phases[achieved].attained:
-        achieved += 1
+    achieved = achieved_phases([p.attained for p in phases])
     assessed = answered > 0
     index = None
     if assessed:
-        index = 4.0 if achieved == 4 else achieved + (phases[achieved].attainment or 0.0)
+        index = domain_index(achieved, phases[achieved].attainment if achieved < 4 else None)
     return DomainResult(
         id=domain.id,
         name=domain.name,

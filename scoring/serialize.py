@@ -58,6 +58,9 @@ def _step(step: Step) -> dict:
         "impact": step.impact,
         "kpi": step.kpi,
         "priority": step.priority,
+        "requires": list(step.requires),
+        "level": step.level,
+        "why": step.why,
         "reason": step.reason,
     }
 

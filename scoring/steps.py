@@ -1,17 +1,37 @@
-"""Prioritised next steps: which low answers to fix first, and why."""
+"""The plan: which low answers to act on, in which order, in which horizon, and why.
+
+The rules are the design's "Prioritised next steps":
+1. Candidates are visible questions with an action and a score below 1, within the
+   domain's target. A question at or above its phase threshold yields no step unless its
+   domain limits the organisation.
+2. Priority = question weight x domain weight x gap x phase factor x limiting boost x
+   impact factor; effort (S, M, L) breaks ties, then questionnaire order.
+3. A step never ranks above an open step it requires (a stable topological order).
+4. Now holds at most PLAN_NOW_CAPACITY steps of the domains' working phases; a large
+   (L) step enters Now only as the prerequisite of another Now step. The rest of the
+   working phase and the next phase go to Next, everything else to Later. A domain that
+   has achieved every phase up to its target yields nothing in Now.
+5. Ranks run through Now, then Next, then Later: rank 1 is the first thing to do.
+"""
 
 from __future__ import annotations
 
-from operator import itemgetter
+from dataclasses import dataclass
 
-from questionnaires.models import Questionnaire
+from config import setting
+from questionnaires.models import Question, Questionnaire
 from scoring.engine import DomainResult, Overall, QuestionResult, Step
 
 PHASE_FACTORS = {0: 1.0, 1: 0.5}
 LATER_FACTOR = 0.25
 LIMITING_BOOST = 1.5
+IMPACT_FACTORS = {1: 0.8, 2: 1.0, 3: 1.2}
 EFFORT_ORDER = {"S": 0, "M": 1, "L": 2}
+ESTABLISH_AT_MOST = 0.25  # a score at or below this means the practice is not in place yet
 HORIZONS = {"now": "Now (0–3 months)", "next": "Next (3–9 months)", "later": "Later (9–18 months)"}
+HORIZON_ORDER = ("now", "next", "later")
+SIZES = ("small", "medium", "large")
+DEFAULT_SIZE = "medium"
 
 
 def phase_factor(offset: int) -> float:
@@ -24,13 +44,53 @@ def horizon_of(offset: int) -> str:
     return "now" if offset <= 0 else "next" if offset == 1 else "later"
 
 
-def next_steps(questionnaire: Questionnaire, questions: dict[str, QuestionResult],
-               domains: tuple[DomainResult, ...], overall: Overall) -> tuple[Step, ...]:
-    """Every visible low-scoring question with an action, ranked."""
+def level_of(score: float, threshold: float) -> str:
+    """establish (not in place), extend (below the phase threshold) or optimise (at or above it)."""
+    if score <= ESTABLISH_AT_MOST:
+        return "establish"
+    return "extend" if score < threshold - 1e-12 else "optimise"
+
+
+def now_capacity() -> int:
+    """PLAN_NOW_CAPACITY: how many steps Now holds."""
+    return max(1, int(setting("PLAN_NOW_CAPACITY")))
+
+
+@dataclass(slots=True)
+class _Candidate:
+    key: tuple
+    question: Question
+    score: float
+    level: str
+    base_horizon: str
+    priority: float
+    basis: tuple
+    domain: DomainResult
+    limiting: bool
+    offset: int
+    finished: bool
+
+
+def next_steps(questionnaire: Questionnaire, questions: dict[str, QuestionResult], domains: tuple[DomainResult, ...],
+               overall: Overall, size: str | None = None, capacity: int | None = None) -> tuple[Step, ...]:
+    """The plan: every step worth taking, ranked in the order to act, each with its horizon and reasons."""
+    candidates = _candidates(questionnaire, questions, domains, overall)
+    if not candidates:
+        return ()
+    ordered = _in_dependency_order(sorted(candidates, key=lambda c: c.key))
+    horizons = _horizons(ordered, capacity or now_capacity())
+    planned = [c for horizon in HORIZON_ORDER for c in ordered if horizons[c.question.id] == horizon]
+    needed_by = _needed_by(planned)
+    return tuple(_step(rank, c, horizons[c.question.id], needed_by.get(c.question.id, 0), questionnaire, size)
+                 for rank, c in enumerate(planned, start=1))
+
+
+def _candidates(questionnaire: Questionnaire, questions: dict[str, QuestionResult], domains: tuple[DomainResult, ...],
+                overall: Overall) -> list[_Candidate]:
     by_id = {d.id: d for d in domains}
     weights = {d.id: d.weight for d in questionnaire.domains}
     limiting = set(overall.limiting_domains)
-    candidates = []
+    found = []
     for item in questionnaire.cached("steps.actionable", _actionable):
         question = item.question
         result = questions[question.id]
@@ -40,9 +100,12 @@ def next_steps(questionnaire: Questionnaire, questions: dict[str, QuestionResult
         domain = by_id[question.domain]
         if question.phase > domain.target:
             continue
-        candidates.append(_candidate(item, score, domain, weights[domain.id], domain.id in limiting))
-    candidates.sort(key=itemgetter(0))
-    return tuple(_step(rank, c) for rank, c in enumerate(candidates, start=1))
+        threshold = questionnaire.phase(question.phase).threshold
+        is_limiting = domain.id in limiting
+        if score >= threshold - 1e-12 and not is_limiting:
+            continue
+        found.append(_candidate(item, score, threshold, domain, weights[domain.id], is_limiting))
+    return found
 
 
 def _actionable(questionnaire: Questionnaire) -> tuple:
@@ -51,35 +114,149 @@ def _actionable(questionnaire: Questionnaire) -> tuple:
     return tuple(item for item in compiled_items(questionnaire) if item.scores is not None and item.question.action)
 
 
-def _candidate(item, score: float, domain: DomainResult, domain_weight: float, limiting: bool):
+def _candidate(item, score: float, threshold: float, domain: DomainResult, domain_weight: float,
+               limiting: bool) -> _Candidate:
     question = item.question
+    action = question.action
+    finished = domain.achieved >= domain.target  # nothing left to reach within its target: polish only
     working = domain.working_phase or 4
     offset = question.phase - working
     gap = 1.0 - score
-    factor = PHASE_FACTORS.get(offset, LATER_FACTOR) if offset > 0 else 1.0
-    priority = question.weight * domain_weight * gap * factor * (LIMITING_BOOST if limiting else 1.0)
-    key = (-round(priority, 9), -question.action.impact, EFFORT_ORDER[question.action.effort], item.order)
-    why = (question.phase, domain.name, gap, question.weight, domain_weight, offset, working, limiting, priority)
-    return key, question, score, horizon_of(offset), priority, why
+    impact = IMPACT_FACTORS[action.impact]
+    priority = (question.weight * domain_weight * gap * phase_factor(offset) * (LIMITING_BOOST if limiting else 1.0)
+                * impact)
+    key = (-round(priority, 9), EFFORT_ORDER[action.effort], item.order)
+    base = "later" if finished else horizon_of(offset)
+    basis = (question.phase, domain.name, gap, question.weight, domain_weight, offset, working, limiting, priority,
+             action.impact)
+    return _Candidate(key, question, score, level_of(score, threshold), base, priority, basis, domain, limiting,
+                      offset, finished)
+
+
+def _in_dependency_order(ranked: list[_Candidate]) -> list[_Candidate]:
+    """The ranked steps, each moved down just far enough to follow every open step it requires."""
+    open_ids = {c.question.id for c in ranked}
+    if not any(set(c.question.action.requires) & open_ids for c in ranked):
+        return ranked
+    placed: list[_Candidate] = []
+    done: set[str] = set()
+    pending = list(ranked)
+    while pending:
+        index = next((i for i, c in enumerate(pending)
+                      if all(r in done or r not in open_ids for r in c.question.action.requires)), 0)
+        chosen = pending.pop(index)  # index 0 without a free step only if requires ran in a circle (refused on load)
+        placed.append(chosen)
+        done.add(chosen.question.id)
+    return placed
+
+
+def _horizons(ordered: list[_Candidate], capacity: int) -> dict[str, str]:
+    """Horizon per question id: a step is never in an earlier horizon than a step it requires; Now is capped."""
+    by_id = {c.question.id: c for c in ordered}
+    horizon: dict[str, str] = {}
+    for candidate in ordered:
+        wanted = HORIZON_ORDER.index(candidate.base_horizon)
+        for required in candidate.question.action.requires:
+            if required in horizon:
+                wanted = max(wanted, HORIZON_ORDER.index(horizon[required]))
+        horizon[candidate.question.id] = HORIZON_ORDER[wanted]
+    now: list[str] = []
+    for candidate in ordered:
+        qid = candidate.question.id
+        if horizon[qid] != "now" or qid in now or candidate.question.action.effort == "L":
+            continue
+        missing = [r for r in _open_prerequisites(qid, by_id, horizon) if r not in now]
+        if len(now) + len(missing) + 1 <= capacity:
+            now += missing + [qid]
+    for qid, place in horizon.items():
+        if place == "now" and qid not in now:
+            horizon[qid] = "next"
+    return horizon
+
+
+def _open_prerequisites(question_id: str, by_id: dict[str, _Candidate], horizon: dict[str, str]) -> list[str]:
+    """Every open step this one requires, directly or not, prerequisites first."""
+    found: list[str] = []
+    stack = [(question_id, False)]
+    while stack:
+        current, expanded = stack.pop()
+        if expanded:
+            if current != question_id and current not in found:
+                found.append(current)
+            continue
+        stack.append((current, True))
+        for required in reversed(by_id[current].question.action.requires):
+            if required in by_id and required not in found and horizon.get(required) == "now":
+                stack.append((required, False))
+    return found
+
+
+def _needed_by(planned: list[_Candidate]) -> dict[str, int]:
+    """How many planned steps require each step."""
+    counts: dict[str, int] = {}
+    open_ids = {c.question.id for c in planned}
+    for candidate in planned:
+        for required in candidate.question.action.requires:
+            if required in open_ids:
+                counts[required] = counts.get(required, 0) + 1
+    return counts
+
+
+def owner_title(questionnaire: Questionnaire, owner: str, size: str | None) -> str:
+    """The owner as printed: a role of the questionnaire's table, titled for the organisation's size."""
+    titles = questionnaire.roles.get(owner)
+    return getattr(titles, size if size in SIZES else DEFAULT_SIZE) if titles else owner
+
+
+def _step(rank: int, candidate: _Candidate, horizon: str, needed_by: int, questionnaire: Questionnaire,
+          size: str | None) -> Step:
+    question = candidate.question
+    action = question.action
+    wording = getattr(action.by_level, candidate.level, None) if action.by_level else None
+    title, detail = (wording.title, wording.detail) if wording else (action.title, action.detail)
+    open_requires = tuple(action.requires)
+    return Step(rank, question.id, question.domain, question.phase, horizon, title, detail,
+                owner_title(questionnaire, action.owner, size), action.effort, action.impact, action.kpi,
+                round(candidate.priority, 4), candidate.score, candidate.basis,
+                why_sentence(candidate, needed_by), open_requires, candidate.level)
+
+
+STATE_WORDS = {"establish": "is not in place yet", "extend": "is only partly in place",
+               "optimise": "is in place but not yet at its best"}
+
+
+def why_sentence(candidate: _Candidate, needed_by: int = 0) -> str:
+    """One plain sentence a client reads: why this step is in the plan, and why here."""
+    domain, phase = candidate.domain, candidate.question.phase
+    state = STATE_WORDS[candidate.level]
+    working = domain.working_phase
+    if candidate.finished:
+        text = f"{domain.name} has reached its target phase; this polishes a practice that {state}."
+    elif candidate.limiting and candidate.offset <= 0:
+        text = f"{domain.name} holds the organisation at phase {working}, and this phase {phase} practice {state}."
+    elif candidate.offset < 0:
+        text = f"{domain.name} passed phase {phase}, but this practice {state}, and later phases build on it."
+    elif candidate.offset == 0:
+        text = f"{domain.name} needs this to complete phase {phase}: the practice {state}."
+    elif candidate.offset == 1:
+        text = f"Prepares {domain.name} for phase {phase}, its next phase: the practice {state}."
+    else:
+        text = f"A phase {phase} practice for {domain.name}, for after phase {working} and the phases between."
+    if needed_by:
+        text += f" {needed_by} other step{'s' if needed_by > 1 else ''} in the plan build{'s' if needed_by == 1 else ''} on it."
+    return text
 
 
 def explain(phase: int, domain_name: str, gap: float, weight: float, domain_weight: float, offset: int,
-            working: int, limiting: bool, priority: float) -> str:
-    """The words behind a step's priority."""
+            working: int, limiting: bool, priority: float, impact: int = 2) -> str:
+    """The arithmetic behind a step's priority, for the methodology page and a tooltip."""
     if offset <= 0:
         place = f"phase {phase} practice, {domain_name} works on phase {working} now"
     else:
         place = f"phase {phase} practice, {offset} phase{'s' if offset > 1 else ''} beyond {domain_name}'s working phase {working}"
     text = (f"Priority {priority:.2f} = gap {gap:.0%} × question weight {weight:g} × domain weight {domain_weight:g}"
-            f" × phase factor {phase_factor(offset):g} ({place})")
+            f" × phase factor {phase_factor(offset):g} ({place}) × impact factor {IMPACT_FACTORS[impact]:g} "
+            f"(impact {impact})")
     if limiting:
         text += f"; ×{LIMITING_BOOST:g} because {domain_name} limits the overall phase"
     return text
-
-
-def _step(rank: int, candidate) -> Step:
-    _, question, score, horizon, priority, why = candidate
-    action = question.action
-    # Positional: this runs for dozens of steps per response.
-    return Step(rank, question.id, question.domain, question.phase, horizon, action.title, action.detail,
-                action.owner, action.effort, action.impact, action.kpi, round(priority, 4), score, why)
