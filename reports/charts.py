@@ -164,3 +164,49 @@ def _domain_names(result: Result) -> tuple[str, ...]:
 
 def _phase_names(result: Result) -> tuple[str, ...]:
     return tuple(f"{p.number} {p.name}" for p in result.domains[0].phases) if result.domains else ()
+
+
+# --- progress since a baseline -------------------------------------------------------------
+
+BEFORE = "#b8c0c8"
+
+
+def progress_chart(comparison, accent: str = DEFAULT_ACCENT) -> alt.LayerChart:
+    """Each domain's index before (grey) and now (accent), side by side; a `scoring.compare.Comparison`."""
+    rows = []
+    for d in comparison.domains:
+        for when, index in (("Before", d.index_before), ("Now", d.index_now)):
+            rows.append({"domain": d.name, "when": when, "index": round(index, 2) if index is not None else 0.0,
+                         "label": f"{index:.1f}" if index is not None else "not assessed"})
+    order = [d.name for d in comparison.domains]
+    y = alt.Y("domain:N", sort=order, title=None, axis=alt.Axis(labelLimit=160, ticks=False, domain=False))
+    base = alt.Chart(alt.Data(values=rows)).encode(y=y, yOffset=alt.YOffset("when:N", sort=["Before", "Now"]))
+    bars = base.mark_bar(height=11, cornerRadiusEnd=2).encode(
+        x=alt.X("index:Q", scale=alt.Scale(domain=[0, 4]), title="Maturity index (phases completed)",
+                axis=alt.Axis(values=[0, 1, 2, 3, 4], format="d", grid=True)),
+        color=alt.Color("when:N", title=None, scale=alt.Scale(domain=["Before", "Now"], range=[BEFORE, accent]),
+                        legend=alt.Legend(orient="bottom", symbolType="square")),
+    )
+    labels = base.mark_text(align="left", dx=5, fontSize=9, color=INK).encode(x="index:Q", text="label:N")
+    return _themed(alt.layer(bars, labels).properties(width=WIDTH, height=max(80, 34 * len(order)), title=alt.Title(
+        "Index per domain, before and now", fontSize=11, color=MUTED, fontWeight="normal", anchor="start")))
+
+
+def trend_chart(points, accent: str = DEFAULT_ACCENT) -> alt.LayerChart:
+    """The overall index of every assessment in a series, oldest first; `scoring.compare.TrendPoint`s."""
+    rows = [{"order": number, "when": _when(point.date, number), "index": round(point.index, 2),
+             "label": f"{point.index:.1f}"} for number, point in enumerate(points, start=1)]
+    x = alt.X("when:N", sort=[row["when"] for row in rows], title=None, axis=alt.Axis(labelAngle=0, ticks=False))
+    base = alt.Chart(alt.Data(values=rows)).encode(x=x, y=alt.Y(
+        "index:Q", scale=alt.Scale(domain=[0, 4]), title="Overall maturity index",
+        axis=alt.Axis(values=[0, 1, 2, 3, 4], format="d", grid=True)))
+    line = base.mark_line(color=accent, strokeWidth=2)
+    dots = base.mark_point(color=accent, filled=True, size=60)
+    labels = base.mark_text(dy=-10, fontSize=10, color=INK).encode(text="label:N")
+    return _themed(alt.layer(line, dots, labels).properties(width=WIDTH, height=110, title=alt.Title(
+        "Overall index at each assessment", fontSize=11, color=MUTED, fontWeight="normal", anchor="start")))
+
+
+def _when(date, number: int) -> str:
+    """A point's label: its date, or its place in the series when the date is unknown."""
+    return f"{date.day} {date:%b %Y}" if date else f"Assessment {number}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -16,6 +17,7 @@ from reports import charts
 from reports.branding import Branding
 from reports.text import printable
 from scoring.answers import DONT_KNOW, NA
+from scoring.compare import Comparison, TrendPoint, compared_text, since_text
 from scoring.engine import LOW_CONFIDENCE, DomainResult, QuestionResult, Result, Step, join_names
 from scoring.steps import HORIZONS, LATER_FACTOR, LIMITING_BOOST, PHASE_FACTORS
 
@@ -25,6 +27,7 @@ MAX_SHOWN_NAME = 200
 ROADMAP_STEPS_PER_PHASE = 10
 TOP_STEPS = 5
 SHOWN_ANSWERS = 3
+TREND_FROM = 3  # assessments in a series before a trend line says more than "before and now"
 STATUS_TEXT = {
     "attained": "Attained",
     "not_attained": "Not attained",
@@ -48,6 +51,7 @@ def environment() -> Environment:
     env.filters["pct"] = lambda value: "–" if value is None else f"{value:.0%}"
     env.filters["num"] = lambda value, digits=1: "–" if value is None else f"{value:.{digits}f}"
     env.filters["shorten"] = shorten
+    env.filters["signed"] = lambda value, digits=1: "–" if value is None else f"{value:+.{digits}f}".replace("-", "−")
     return env
 
 
@@ -97,11 +101,41 @@ class DomainView:
 
 
 def render_html(questionnaire: Questionnaire, result: Result, branding: Branding | None = None, *,
-                workshop=None, generated: dt.date | None = None, chart_images: dict[str, str] | None = None) -> str:
-    """The full report as one HTML document (styles inlined, charts as data: URIs)."""
+                workshop=None, generated: dt.date | None = None, chart_images: dict[str, str] | None = None,
+                progress: Comparison | None = None, series: Sequence[TrendPoint] = ()) -> str:
+    """The full report as one HTML document (styles inlined, charts as data: URIs); with `progress`, the
+    section on what moved since the baseline, and the trend over `series` (every assessment, oldest first)."""
     context = report_context(questionnaire, result, branding, workshop=workshop, generated=generated)
     context["charts"] = chart_images if chart_images is not None else chart_uris(result, context["brand"].color)
+    context["progress"] = progress_view(questionnaire, progress, series)
+    if progress is not None:
+        context["charts"] = {**context["charts"], **progress_chart_uris(progress, series, context["brand"].color)}
     return environment().get_template("report.html.j2").render(context)
+
+
+def progress_view(questionnaire: Questionnaire, comparison: Comparison | None, series: Sequence[TrendPoint] = ()) -> dict | None:
+    """The progress section's content: title, what was compared, domains, steps completed, new gaps, trend."""
+    if comparison is None:
+        return None
+    names = {d.id: d.name for d in questionnaire.domains}
+    return {
+        "title": since_text(comparison.baseline_date),
+        "note": compared_text(comparison),
+        "c": comparison,
+        "phase_before": questionnaire.phase(comparison.phase_before).name,
+        "phase_now": questionnaire.phase(comparison.phase_now).name,
+        "closed": [(step, names.get(step.domain, step.domain)) for step in comparison.closed_steps],
+        "gaps": [(gap, names.get(gap.domain, gap.domain)) for gap in comparison.new_gaps],
+        "trend": list(series) if len(series) >= TREND_FROM else [],
+    }
+
+
+def progress_chart_uris(comparison: Comparison, series: Sequence[TrendPoint], accent: str) -> dict[str, str]:
+    """The progress charts as SVG `data:` URIs: before and now per domain, and the trend over a series."""
+    uris = {"progress": svg_uri(charts.chart_svg(charts.progress_chart(comparison, accent)))}
+    if len(series) >= TREND_FROM:
+        uris["trend"] = svg_uri(charts.chart_svg(charts.trend_chart(series, accent)))
+    return uris
 
 
 def chart_uris(result: Result, accent: str = charts.DEFAULT_ACCENT) -> dict[str, str]:

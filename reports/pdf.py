@@ -59,7 +59,8 @@ def html_to_pdf(html: str) -> bytes:
 
 
 def render_pdf(questionnaire: Questionnaire, result: Result, branding: Branding | None = None, *,
-               workshop=None, generated: dt.date | None = None) -> bytes:
-    """The full report as PDF bytes."""
-    html = render_html(questionnaire, result, branding, workshop=workshop, generated=generated)
+               workshop=None, generated: dt.date | None = None, progress=None, series=()) -> bytes:
+    """The full report as PDF bytes (with `progress`, the section on what moved since the baseline)."""
+    html = render_html(questionnaire, result, branding, workshop=workshop, generated=generated,
+                       progress=progress, series=series)
     return html_to_pdf(html)

@@ -2,8 +2,10 @@
 
 A baseline may come from another questionnaire (a quick check before the full
 assessment). Then only the scored questions both share are compared: both sides are
-scored again with the current questionnaire on those answers alone, so a domain's index
-before and now rest on the same questions, weights and thresholds.
+scored again with the current questionnaire cut down to those questions, so a domain's
+index before and now rest on the same questions, weights and thresholds. A phase in
+which the two share no question then counts as not applicable on both sides, rather
+than blocking both at the phase before it.
 `Comparison.shared_only` says so, and `compared_text` says it in words.
 """
 
@@ -124,14 +126,22 @@ def _scored_ids(questionnaire: Questionnaire) -> set[str]:
 
 
 def _rescored(questionnaire: Questionnaire, result: Result, keep: tuple[str, ...]) -> Result:
-    """The result's answers to `keep` alone, scored with `questionnaire` (targets as they were)."""
+    """The result's answers to `keep`, scored with `questionnaire` cut down to those questions (targets as they were)."""
     wanted = set(keep)
+    questionnaire = _restricted(questionnaire, wanted)
     answers = {qid: Answer(q.value, q.note) for qid, q in result.questions.items()
                if qid in wanted and q.value is not None}
     domains = {d.id for d in questionnaire.domains}
     response = Response(questionnaire.id, questionnaire.version, answers, result.organisation,
                         targets={d.id: d.target for d in result.domains if d.id in domains})
     return score_response(questionnaire, response)
+
+
+def _restricted(questionnaire: Questionnaire, keep: set[str]) -> Questionnaire:
+    """The questionnaire with only the questions in `keep`."""
+    cut = questionnaire.model_copy(update={"questions": [q for q in questionnaire.questions if q.id in keep]})
+    cut.__pydantic_private__["_cache"] = {}  # the full questionnaire's compiled items must not be shared
+    return cut
 
 
 def _crossings(questionnaire: Questionnaire, baseline: Result, current: Result,

@@ -103,9 +103,9 @@ def test_a_quick_check_baseline_is_compared_on_the_shared_questions_only(tiny, t
     result = progress(tiny_quick, scored(tiny_quick, QUICK), tiny, scored(tiny, TOP), dt.date(2026, 3, 1))
     assert result["baseline"] == {"date": "2026-03-01", "questionnaire": "tiny-quick", "version": "1.0.0"}
     assert result["compared_questions"] == 6 and result["shared_only"] is True
-    assert result["overall"] == {"phase_before": 2, "phase_now": 3, "index_before": 1.3333, "index_now": 2.3333}
+    assert result["overall"] == {"phase_before": 2, "phase_now": 4, "index_before": 1.3333, "index_now": 4.0}
     assert [(d["id"], d["index_before"], d["index_now"], d["delta"]) for d in result["domains"]] == [
-        ("data", 1.5, 3.0, 1.5), ("governance", 1.25, 2.0, 0.75)]
+        ("data", 1.5, 4.0, 2.5), ("governance", 1.25, 4.0, 2.75)]
     assert [c["question"] for c in result["closed_steps"]] == ["data.pipelines", "governance.approval"]
     assert result["note"] == ("Compared on the 6 questions both assessments share; "
                               "the indexes below are scored on those questions alone.")
@@ -116,6 +116,19 @@ def test_questions_only_one_side_asks_are_never_closed_steps_or_gaps(tiny, tiny_
     result = progress(tiny_quick, low, tiny, scored(tiny, TOP))
     listed = {c["question"] for c in result["closed_steps"] + result["new_gaps"]}
     assert not listed & {"data.sharing", "governance.audit", "data.products", "governance.controls"}
+
+
+def test_a_phase_the_two_share_no_question_of_blocks_neither_side(tiny, tiny_quick):
+    # tiny-quick asks nothing of governance phase 3 that tiny asks: both sides pass it, so phase 4 still counts
+    result = progress(tiny_quick, scored(tiny_quick, QUICK, governance__approval=4), tiny, scored(tiny, TOP))
+    assert [(d["id"], d["achieved_before"], d["achieved_now"]) for d in result["domains"]] == [
+        ("data", 1, 4), ("governance", 4, 4)]
+
+
+def test_the_full_questionnaire_is_left_as_it_was_after_a_shared_comparison(tiny, tiny_quick):
+    progress(tiny_quick, scored(tiny_quick, QUICK), tiny, scored(tiny, TOP))
+    assert scored(tiny, TOP, data__pipelines=2).domain("data").index == 1.5
+    assert len(tiny.questions) == 9
 
 
 def test_the_shared_sentence_reads_the_same_for_the_shipped_quick_check(ai_maturity, quick_check):
