@@ -18,6 +18,7 @@ from questionnaires.schema import schema_text
 from questionnaires.safeyaml import text_problem
 from scoring import read_answers, result_to_dict, score_response
 from scoring.answers import questionnaire_id_of, questionnaire_version_of
+from scoring.compare import Comparison, compare_results, compared_text, comparison_to_dict, since_text
 from scoring.engine import Result
 from scoring.steps import HORIZONS
 
@@ -125,16 +126,57 @@ target_option = click.option("--target", "targets", multiple=True, metavar="DOMA
 @questionnaire_option
 @target_option
 @click.option("--format", "output", type=click.Choice(["json", "table"]), default="table", show_default=True)
-def score(answers: Path, questionnaire_path: Path | None, targets: dict[str, int], output: str) -> None:
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path),
+              help="Answers file of an earlier assessment: adds the progress since then.")
+def score(answers: Path, questionnaire_path: Path | None, targets: dict[str, int], output: str,
+          baseline: Path | None) -> None:
     """Score an answers file (YAML or JSON) and print the result."""
     try:
         result = load_scored(answers, questionnaire_path, targets)
+        progress = compare_with_baseline(baseline, current_questionnaire(answers, questionnaire_path), result)
     except PhasegateError as exc:
         raise fail(exc) from None
     if output == "json":
-        click.echo(json.dumps(result_to_dict(result), indent=2, ensure_ascii=False))
+        data = result_to_dict(result)
+        if progress is not None:
+            data["progress"] = comparison_to_dict(progress)
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
-        click.echo(format_table(result))
+        click.echo(format_table(result) + (format_progress(progress, result) if progress is not None else ""))
+
+
+def current_questionnaire(answers: Path, questionnaire_path: Path | None):
+    """The questionnaire an answers file is scored with: --questionnaire, else the shipped one it names."""
+    if questionnaire_path is not None:
+        return load_questionnaire(questionnaire_path)
+    return find_questionnaire(questionnaire_id_of(answers), questionnaire_version_of(answers))
+
+
+def compare_with_baseline(baseline: Path | None, questionnaire, result: Result) -> Comparison | None:
+    """The progress since a baseline answers file (its own questionnaire, or the current one when it names it)."""
+    if baseline is None:
+        return None
+    wanted = (questionnaire_id_of(baseline), questionnaire_version_of(baseline))
+    earlier = questionnaire if wanted == (questionnaire.id, questionnaire.version) else find_questionnaire(*wanted)
+    response = read_answers(baseline, earlier)
+    return compare_results(earlier, score_response(earlier, response), questionnaire, result, response.date)
+
+
+def format_progress(progress: Comparison, result: Result) -> str:
+    """The progress since the baseline as a short plain-text block."""
+    names = {d.id: d.name for d in result.domains}
+    lines = ["", since_text(progress.baseline_date),
+             f"Overall: phase {progress.phase_before} -> {progress.phase_now}, "
+             f"index {progress.index_before:.2f} -> {progress.index_now:.2f}"]
+    if progress.shared_only:
+        lines.append(compared_text(progress))
+    for d in progress.domains:
+        before, now = (f"{v:.2f}" if v is not None else "-" for v in (d.index_before, d.index_now))
+        delta = f"{d.delta:+.2f}" if d.delta is not None else ""
+        lines.append(f"  {d.name:<16} {before:>6} -> {now:>6} {delta:>7}")
+    lines += [f"  completed: {c.action or c.text} [{c.question}]" for c in progress.closed_steps]
+    lines += [f"  new gap: {g.text} [{g.question}]" for g in progress.new_gaps]
+    return "\n".join(lines)
 
 
 def _cell(phase) -> str:
@@ -185,9 +227,11 @@ def format_table(result: Result) -> str:
               help="Date printed on the report (YYYY-MM-DD); default today.")
 @click.option("--workers", type=click.IntRange(1, 32), default=None,
               help="Processes for a batch; default PHASEGATE_REPORT_WORKERS.")
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path),
+              help="Answers file of an earlier assessment: adds the section on progress since then.")
 def report(answers: tuple[Path, ...], out: Path | None, out_dir: Path | None, as_html: bool, logo: Path | None,
            prepared_by: str, color: str | None, questionnaire_path: Path | None, targets: dict[str, int],
-           date, workers: int | None) -> None:
+           date, workers: int | None, baseline: Path | None) -> None:
     """Render answers files as PDF (or HTML) reports: --out for one, --out-dir for a batch."""
     from reports.branding import branding_from_files
 
@@ -195,12 +239,14 @@ def report(answers: tuple[Path, ...], out: Path | None, out_dir: Path | None, as
         raise click.UsageError("give either --out FILE (one answers file) or --out-dir DIR (one or more)")
     if out is not None and len(answers) > 1:
         raise click.UsageError(f"--out takes one answers file, got {len(answers)}; use --out-dir for a batch")
+    if baseline is not None and len(answers) > 1:
+        raise click.UsageError(f"--baseline compares one answers file with its baseline, got {len(answers)}")
     try:
         branding = branding_from_files(prepared_by, color, logo)
     except PhasegateError as exc:
         raise fail(exc) from None
     generated = date.date() if date else datetime.date.today()
-    jobs = [ReportJob(path, target, questionnaire_path, targets, branding, as_html, generated)
+    jobs = [ReportJob(path, target, questionnaire_path, targets, branding, as_html, generated, baseline)
             for path, target in zip(answers, report_targets(answers, out, out_dir, as_html))]
     if out_dir is not None:
         try:
@@ -231,6 +277,7 @@ class ReportJob:
     branding: object
     as_html: bool
     generated: datetime.date
+    baseline: Path | None = None
 
 
 def report_targets(answers: tuple[Path, ...], out: Path | None, out_dir: Path | None, as_html: bool) -> list[Path]:
@@ -257,8 +304,9 @@ def render_report_job(job: ReportJob) -> list[str]:
         response = read_answers(job.answers, questionnaire)
         check_targets(questionnaire, job.targets)
         result = score_response(questionnaire, response, job.targets)
+        progress = compare_with_baseline(job.baseline, questionnaire, result)
         render = render_html if job.as_html else render_pdf
-        content = render(questionnaire, result, job.branding, generated=job.generated)
+        content = render(questionnaire, result, job.branding, generated=job.generated, progress=progress)
     except PhasegateError as exc:
         return exc.lines()
     try:
