@@ -41,7 +41,7 @@ if questionnaire is None:  # a workshop stays on the version it was created with
     st.stop()
 
 st.title(f"Workshop · {plain(workshop.client)}")
-st.caption(f"{questionnaire.title} · created {workshop.created_at:%d %b %Y %H:%M} UTC")
+st.caption(f"{questionnaire.title}, version {questionnaire.version} · created {workshop.created_at:%d %b %Y %H:%M} UTC")
 base = state.base_url()
 with st.container(border=True):
     code_col, link_col = st.columns([1, 1])

@@ -7,6 +7,7 @@ import io
 import json
 import shutil
 
+import pypdf
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
@@ -361,6 +362,7 @@ def test_a_workshop_created_on_the_older_version_keeps_its_dashboard_and_its_ver
     repo.save_answer(engine, participant.id, "data.inventory", 4)
     at = open_app("app_pages/workshop_dashboard.py", f=workshop.facilitator_token)
     assert at.title[0].value == "Workshop · Example Corp"
+    assert at.caption[0].value.startswith("Tiny test questionnaire, version 1.0.0 · created ")
     assert not at.error
     answering = open_app("app_pages/assessment.py", a=participant.token)
     assert answering.radio(key="q:data.inventory").value == 4
@@ -373,4 +375,5 @@ def test_the_workshop_pdf_uses_the_workshops_own_version(engine):
     workshop = ws.create_workshop(engine, "Example Corp", "tiny", "1.0.0")
     participant = ws.join_workshop(engine, workshop, "Executive")
     repo.save_answer(engine, participant.id, "data.monitoring", "yes")
-    assert render_workshop_pdf_bytes(workshop.id).startswith(b"%PDF")
+    cover = pypdf.PdfReader(io.BytesIO(render_workshop_pdf_bytes(workshop.id))).pages[0].extract_text()
+    assert "Tiny test questionnaire, version 1.0.0" in " ".join(cover.split())
