@@ -9,7 +9,9 @@ consensus where the facilitator recorded one, else the median answer — are sco
 Built for rooms of 5-200 people and fast enough for 20,000: every answer is coded once
 into numpy arrays, the engine scores only each question's distinct answer values, and
 visibility (`visible_if`) is evaluated once per distinct combination of the answers it
-refers to. The rules are spelled out in `METHOD`, which reports print.
+refers to. The scoring rules themselves (visibility, maximum points, thresholds, gating,
+the domain index) are the engine's, applied here to whole columns of participants. The
+workshop's own rules are spelled out in `METHOD`, which reports print.
 """
 
 from __future__ import annotations
@@ -23,7 +25,18 @@ import pandas as pd
 
 from questionnaires.models import Question, Questionnaire
 from scoring.answers import DONT_KNOW, NA, Answer, Response, Value
-from scoring.engine import Result, compiled_items, question_score, score_response
+from scoring.engine import (
+    Result,
+    achieved_phases,
+    compiled_items,
+    domain_index,
+    is_visible,
+    meets_threshold,
+    question_score,
+    score_response,
+    seen_value,
+    unanswered_phase_attained,
+)
 
 EXECUTIVE = "executive"
 PRACTITIONER = "practitioner"
@@ -227,7 +240,7 @@ class _Coded:
     scores: list[np.ndarray]  # per question: code -> 0-1 score (nan: none); last entry: no answer
     dont_know: list[np.ndarray]
     not_applicable: list[np.ndarray]
-    usable: list[np.ndarray]  # what visible_if may look at: a real, non-special answer
+    usable: list[np.ndarray]  # per question: code -> whether visible_if sees the answer (when the question shows)
     visible: np.ndarray = None  # participants x questions
 
 
@@ -252,7 +265,7 @@ def _encode(questionnaire: Questionnaire, responses: Sequence[Response]) -> _Cod
         coded.scores.append(np.array([np.nan if s is None else s for s in scores] + [np.nan]))
         coded.dont_know.append(np.array([v == DONT_KNOW for v in column_values] + [False]))
         coded.not_applicable.append(np.array([v == NA for v in column_values] + [False]))
-        coded.usable.append(np.array([v not in (DONT_KNOW, NA) for v in column_values] + [False]))
+        coded.usable.append(np.array([seen_value(True, v) is not None for v in column_values] + [False]))
     coded.visible = _visibility(items, {item.question.id: j for j, item in enumerate(items)}, coded)
     return coded
 
@@ -289,20 +302,21 @@ def _visibility(items, column: dict[str, int], coded: _Coded) -> np.ndarray:
             continue
         refs = [column[r] for r in item.visible_if.references if r in column and column[r] < j]
         if not refs:
-            visible[:, j] = item.visible_if.evaluate(lambda _: None)
+            visible[:, j] = is_visible(item, lambda _: None)
             continue
         keys = np.stack([np.where(visible[:, r] & coded.usable[r][coded.codes[:, r]], coded.codes[:, r], -1)
                          for r in refs], axis=1)
         combinations, inverse = np.unique(keys, axis=0, return_inverse=True)
-        outcomes = np.array([_evaluate(item.visible_if, refs, combination, items, coded) for combination in combinations],
+        outcomes = np.array([_evaluate(item, refs, combination, items, coded) for combination in combinations],
                             dtype=bool)
         visible[:, j] = outcomes[inverse.reshape(-1)]
     return visible
 
 
-def _evaluate(expression, refs: list[int], combination, items, coded: _Coded) -> bool:
+def _evaluate(item, refs: list[int], combination, items, coded: _Coded) -> bool:
+    """The engine's visibility for one combination of seen answers (code -1: the expression sees nothing)."""
     known = {items[r].question.id: (None if code < 0 else coded.values[r][code]) for r, code in zip(refs, combination)}
-    return expression.evaluate(known.get)
+    return is_visible(item, known.get)
 
 
 def _score_matrix(coded: _Coded) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -328,14 +342,6 @@ def levels_of(questionnaire: Questionnaire, question: Question) -> float:
     return 1.0 if question.type == "yes_no" else 4.0
 
 
-def max_points_of(questionnaire: Questionnaire, question: Question) -> float:
-    """The points a full score is worth on the question's own option scale."""
-    options = questionnaire.options_for(question)
-    if question.type == "multi":
-        return float(sum(o.score for o in options))
-    return float(max((o.score for o in options), default=0.0))
-
-
 def spread_of(sorted_scores: np.ndarray, levels: float) -> float:
     """Range of the answers in option levels, the most extreme 5% at each end set aside."""
     n = len(sorted_scores)
@@ -353,7 +359,7 @@ def _question_stats(questionnaire, item, j: int, coded: _Coded, scores, dont_kno
     question = item.question
     column = scores[:, j]
     real = np.sort(column[~np.isnan(column)])
-    points = max_points_of(questionnaire, question)
+    points = float(item.total)
     value, source, note = workshop.get(question.id, (None, SOURCE_NONE, ""))
     common = dict(
         id=question.id, domain=question.domain, phase=question.phase, type=question.type, text=question.text,
@@ -475,11 +481,16 @@ def answer_label(questionnaire: Questionnaire, question: Question, value: Value)
 # --- domains and roles ----------------------------------------------------------------
 
 
+# Gating for every pattern of attained phases (bit p: phase p+1 attained) -> phases achieved.
+_ACHIEVED = np.array([achieved_phases([bool(pattern >> p & 1) for p in range(4)]) for pattern in range(16)])
+
+
 def participant_indices(questionnaire: Questionnaire, scores, visible, not_applicable) -> np.ndarray:
     """Each participant's domain indices (participants x domains; nan: not assessed).
 
-    The engine's phase gating, vectorised: attainment per cell is the weighted mean of
-    real scores; a cell whose visible questions are all n/a (or that has none) is attained.
+    The engine's rules on whole columns: attainment per cell is the weighted mean of real
+    scores, checked with `meets_threshold` (or `unanswered_phase_attained` without a real
+    answer), then the engine's gating and `domain_index`.
     """
     items = compiled_items(questionnaire)
     weights = np.array([item.question.weight for item in items])
@@ -497,12 +508,15 @@ def participant_indices(questionnaire: Questionnaire, scores, visible, not_appli
             with np.errstate(invalid="ignore", divide="ignore"):
                 attainment[:, p] = np.where(weight > 0, total / np.where(weight > 0, weight, 1), np.nan)
             threshold = questionnaire.phase(p + 1).threshold
-            all_na = not_applicable[:, cols].sum(axis=1) == visible[:, cols].sum(axis=1)
-            attained[:, p] = np.where(weight > 0, attainment[:, p] >= threshold - 1e-12, all_na)
+            without_answer = unanswered_phase_attained(visible[:, cols].sum(axis=1), not_applicable[:, cols].sum(axis=1))
+            attained[:, p] = np.where(weight > 0, meets_threshold(attainment[:, p], threshold), without_answer)
             answered += real.sum(axis=1)
-        achieved = np.cumprod(attained, axis=1).sum(axis=1)
+        achieved = _ACHIEVED[attained @ (1 << np.arange(4))]
         partial = np.nan_to_num(attainment[np.arange(len(achieved)), np.minimum(achieved, 3)])
-        index = np.where(achieved == 4, 4.0, achieved + partial)
+        index = np.empty(len(achieved))
+        for phases in range(5):
+            rows = achieved == phases
+            index[rows] = domain_index(phases, partial[rows])
         indices[:, k] = np.where(answered > 0, index, np.nan)
     return indices
 

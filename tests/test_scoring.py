@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from scoring import Answer, Response, result_to_dict, score_response
+from scoring.engine import achieved_phases, domain_index, seen_value
 
 TOP = {
     "data.inventory": 4, "data.pipelines": 4, "data.monitoring": "yes", "data.products": "products",
@@ -160,3 +161,31 @@ def test_not_applicable_answers_do_not_lower_confidence(tiny):
 def test_foundation_gap_warning_names_the_phases(tiny):
     result = scored(tiny, data__inventory=1, data__pipelines=1)
     assert "Foundation gap in Data: phase 3 is attained while phases 1 and 2 are not." in result.warnings
+
+
+@pytest.mark.parametrize(
+    "attained, achieved",
+    [((True, True, False, True), 2), ((False, True, True, True), 0), ((True, True, True, True), 4), ((), 0)],
+    ids=["gated-at-three", "nothing-without-phase-one", "all-four", "no-phases"],
+)
+def test_phases_count_as_achieved_only_up_to_the_first_unattained_one(attained, achieved):
+    assert achieved_phases(attained) == achieved
+
+
+@pytest.mark.parametrize(
+    "achieved, next_attainment, index",
+    [(0, None, 0.0), (1, 0.6, 1.6), (3, 0.0, 3.0), (4, None, 4.0)],
+    ids=["nothing", "sixty-percent-into-phase-two", "nothing-into-phase-four", "complete"],
+)
+def test_the_domain_index_is_phases_achieved_plus_the_attainment_of_the_next(achieved, next_attainment, index):
+    assert domain_index(achieved, next_attainment) == pytest.approx(index)
+
+
+@pytest.mark.parametrize(
+    "visible, value, seen",
+    [(True, 3, 3), (True, ["a"], ["a"]), (False, 3, None), (True, "dont_know", None), (True, "na", None),
+     (True, None, None)],
+    ids=["real", "multi", "hidden", "dont-know", "not-applicable", "unanswered"],
+)
+def test_visible_if_sees_only_real_answers_to_questions_that_show(visible, value, seen):
+    assert seen_value(visible, value) == seen
