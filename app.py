@@ -5,7 +5,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from storage.engine import StorageError, unreachable
 from app_pages.flow import plain
-from config import database_url
+from config import SettingsError, check_settings, database_url
 
 st.set_page_config(page_title="Phasegate — AI maturity assessment", page_icon=":material/insights:", layout="centered")
 
@@ -19,6 +19,13 @@ PAGES = [
     st.Page("app_pages/workshop_dashboard.py", title="Workshop dashboard", icon=":material/monitoring:",
             url_path="workshop-dashboard"),
 ]
+
+try:
+    check_settings()
+except SettingsError as exc:  # a bad value in the environment: name it, and run nothing on it
+    for line in exc.lines():
+        st.error(plain(line), icon=":material/settings:")
+    st.stop()
 
 try:
     st.navigation(PAGES).run()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from config import setting
+from config import SettingsError, check_settings, setting
 from questionnaires import PhasegateError, find_questionnaire, load_questionnaire
 from questionnaires.loader import available_paths
 from questionnaires.schema import schema_text
@@ -48,6 +48,10 @@ def plain_text(ctx, param, value: str | None) -> str | None:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Phasegate: score how far an organisation is from running AI in production."""
+    try:
+        check_settings()
+    except SettingsError as exc:
+        raise fail(exc) from None
 
 
 @main.command()
@@ -260,10 +264,10 @@ def report(answers: tuple[Path, ...], out: Path | None, out_dir: Path | None, as
 
 def report_workers() -> int:
     """PHASEGATE_REPORT_WORKERS as a number of processes, or a one-line error."""
-    value = setting("PHASEGATE_REPORT_WORKERS").strip()
-    if not (value.isascii() and value.isdigit() and 1 <= int(value) <= 32):
-        raise InputError(f"error: PHASEGATE_REPORT_WORKERS must be a whole number from 1 to 32, got {value!r}")
-    return int(value)
+    try:
+        return setting("PHASEGATE_REPORT_WORKERS")
+    except SettingsError as exc:
+        raise fail(exc) from None
 
 
 @dataclass(frozen=True)
