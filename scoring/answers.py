@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from questionnaires.errors import AnswersError, Problem
 from questionnaires.models import Question, Questionnaire
@@ -21,9 +22,6 @@ MAX_ANSWERS = 2000
 # Far above any questionnaire, and small enough that a huge file is refused before it is parsed slowly.
 LIMITS = Limits(items=MAX_ANSWERS, values=15 * MAX_ANSWERS,
                 hint="remove the entries the questionnaire does not ask for")
-TOP_LEVEL = ("format", "questionnaire", "questionnaire_version", "organisation", "date", "respondent", "targets",
-             "answers")
-RESPONDENT_KEYS = ("role", "name")
 
 Value = int | float | str | list | None
 
@@ -51,6 +49,7 @@ class Response:
     role: str | None = None
     targets: dict[str, int] = field(default_factory=dict)
     date: dt.date | None = None  # when it was taken, if the file says so
+    organisation_profile: OrganisationProfile | None = None
 
     def value(self, question_id: str) -> Value:
         answer = self.answers.get(question_id)
@@ -90,137 +89,197 @@ def check_text(text: str, what: str) -> None:
 
 
 def _to_response(document: Document, questionnaire: Questionnaire | None) -> Response:
-    problems: list[Problem] = []
     data = document.data
     if not isinstance(data, dict):
         raise AnswersError([document.problem((), f"expected a mapping starting with 'format: {FORMAT}'")])
-    for key in data:
-        if key not in TOP_LEVEL:
-            problems.append(document.problem((key,), f"unknown field; expected one of {', '.join(TOP_LEVEL)}"))
-    if data.get("format") != FORMAT:
-        problems.append(document.problem(("format",), f"must be '{FORMAT}', got {data.get('format')!r}"))
-    response = Response(
-        questionnaire=_string(document, data, "questionnaire", problems, required=True),
-        questionnaire_version=_string(document, data, "questionnaire_version", problems, required=True),
-        organisation=_string(document, data, "organisation", problems, limit=200),
-        role=_respondent_role(document, data.get("respondent"), problems),
-        targets=_targets(document, data.get("targets"), problems),
-        answers=_answers(document, data.get("answers"), problems),
-        date=_date(document, data.get("date"), problems),
-    )
-    if questionnaire is not None and not problems:
-        problems += check_response(response, questionnaire, document)
+    try:
+        model = AnswersFile.model_validate(data)
+    except ValidationError as exc:
+        raise AnswersError(model_problems(document, exc)) from None
+    response = model.to_response()
+    problems = check_response(response, questionnaire, document) if questionnaire is not None else []
     if problems:
         raise AnswersError(problems)
     return response
 
 
-def _string(doc: Document, data: dict, key: str, problems: list, required: bool = False, limit: int = 100) -> str:
-    value = data.get(key)
-    if value is None:
-        if required:
-            problems.append(doc.problem((key,), "required field is missing"))
-        return ""
-    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-        problems.append(doc.problem((key,), f"must be text, got {type(value).__name__}"))
-        return ""
-    text = str(value)
-    if len(text) > limit:
-        problems.append(doc.problem((key,), f"is {len(text)} characters long; at most {limit} allowed"))
-    return text
+# --- the answers file as a strict model -----------------------------------------------
 
 
-def _date(doc: Document, value: Any, problems: list) -> dt.date | None:
-    """The optional `date` (YYYY-MM-DD): a YAML date, or the same as text in JSON."""
-    if value is None:
+def _number_as_text(value: Any) -> Any:
+    """`questionnaire_version: 1.0` or `organisation: 2026` in YAML: numbers the writer meant as text."""
+    return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+
+
+def _keys_as_text(value: Any) -> Any:
+    """Mapping keys as text (YAML reads `1:` as a number): ids are text."""
+    return {str(k): v for k, v in value.items()} if isinstance(value, dict) else value
+
+
+def _yes_no(value: Any) -> Any:
+    """`true` / `false` answer a yes/no question."""
+    return ("yes" if value else "no") if isinstance(value, bool) else value
+
+
+Text = Annotated[str, BeforeValidator(_number_as_text)]
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+AnswerValue = Annotated[int | Finite | str | list[int | str] | None, BeforeValidator(_yes_no)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class AnswerEntry(_Strict):
+    """One answer as written: a bare value, or {value, note}."""
+
+    value: AnswerValue
+    note: Annotated[str, Field(max_length=MAX_NOTE)] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_value(cls, raw: Any) -> Any:
+        return raw if isinstance(raw, dict) else {"value": raw}
+
+
+class Respondent(_Strict):
+    """Who answered, by role only: no personal data is needed."""
+
+    role: Annotated[str, Field(max_length=60)] | None = None
+    name: Any = None
+
+    @field_validator("name")
+    @classmethod
+    def _no_name(cls, name: Any) -> None:
+        if name is not None:
+            raise ValueError("no personal data is needed; remove respondent.name (the role is enough)")
         return None
-    if isinstance(value, str) and len(value) == 10:
-        try:
-            value = dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+
+
+class OrganisationProfile(_Strict):
+    """The organisation's size and industry: owners are titled for the size; benchmarks compare like with like."""
+
+    size: Literal["small", "medium", "large"] | None = None
+    industry: Annotated[str, Field(max_length=60, pattern=r"^[a-z0-9][a-z0-9_-]*$")] | None = None
+
+
+class AnswersFile(_Strict):
+    """The answers exchange format (see DESIGN.md, "Answers file")."""
+
+    format: Literal[FORMAT]
+    questionnaire: Annotated[Text, Field(max_length=100)]
+    questionnaire_version: Annotated[Text, Field(max_length=100)]
+    organisation: Annotated[Text, Field(max_length=200)] | None = None
+    date: Any = None
+    organisation_profile: OrganisationProfile | None = None
+    respondent: Respondent | None = None
+    targets: Annotated[dict[str, Annotated[int, Field(ge=1, le=4)]], BeforeValidator(_keys_as_text)] = {}
+    pilots: Any = None
+    answers: Annotated[dict[str, AnswerEntry], BeforeValidator(_keys_as_text)] = {}
+
+    @field_validator("date")
+    @classmethod
+    def _taken_on(cls, value: Any) -> dt.date | None:
+        """YYYY-MM-DD: a YAML date, or the same as text in JSON; not in the future."""
+        if value is None:
+            return None
+        if isinstance(value, str) and len(value) == 10:
+            try:
+                value = dt.date.fromisoformat(value)
+            except ValueError:
+                pass
+        if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+            raise ValueError(f"must be a date written YYYY-MM-DD, e.g. 2026-11-26, got {value!r}")
         if value > dt.date.today():
-            problems.append(doc.problem(("date",), f"{value.isoformat()} is in the future; give the day the assessment was taken"))
-            return None
+            raise ValueError(f"{value.isoformat()} is in the future; give the day the assessment was taken")
         return value
-    problems.append(doc.problem(("date",), f"must be a date written YYYY-MM-DD, e.g. 2026-11-26, got {value!r}"))
-    return None
 
-
-def _respondent_role(doc: Document, respondent: Any, problems: list) -> str | None:
-    if respondent is None:
+    @field_validator("pilots")
+    @classmethod
+    def _no_pilots_yet(cls, value: Any) -> None:
+        if value:
+            raise ValueError("the pilot register is not supported by this release yet; remove 'pilots' to go on")
         return None
-    if not isinstance(respondent, dict):
-        problems.append(doc.problem(("respondent",), "must be a mapping such as {role: executive}"))
-        return None
-    for key in respondent:
-        if key not in RESPONDENT_KEYS:
-            problems.append(doc.problem(("respondent", key), f"unknown field; expected {' or '.join(RESPONDENT_KEYS)}"))
-    role = respondent.get("role")
-    if role is not None and (not isinstance(role, str) or len(role) > 60):
-        problems.append(doc.problem(("respondent", "role"), "must be a short text such as 'executive'"))
-        return None
-    return role
+
+    def to_response(self) -> Response:
+        """The Response the rest of Phasegate works with."""
+        return Response(
+            questionnaire=self.questionnaire,
+            questionnaire_version=self.questionnaire_version,
+            answers={qid: Answer(a.value, a.note or "") for qid, a in self.answers.items()},
+            organisation=self.organisation or "",
+            role=self.respondent.role if self.respondent else None,
+            targets=dict(self.targets),
+            date=self.date,
+            organisation_profile=self.organisation_profile,
+        )
 
 
-def _targets(doc: Document, targets: Any, problems: list) -> dict[str, int]:
-    if targets is None:
-        return {}
-    if not isinstance(targets, dict):
-        problems.append(doc.problem(("targets",), "must be a mapping of domain id to target phase, e.g. {governance: 3}"))
-        return {}
-    result = {}
-    for domain, phase in targets.items():
-        if isinstance(phase, bool) or not isinstance(phase, int) or not 1 <= phase <= 4:
-            problems.append(doc.problem(("targets", domain), f"target phase must be 1-4, got {phase!r}"))
-        else:
-            result[str(domain)] = phase
-    return result
+# Messages per field, where the generic wording would not say how to fix it.
+_FIELD_MESSAGES = {
+    "format": f"must be '{FORMAT}'",
+    "respondent": "must be a mapping such as {role: executive}",
+    "respondent.role": "must be a short text such as 'executive'",
+    "targets": "must be a mapping of domain id to target phase, e.g. {governance: 3}",
+    "answers": "must be a mapping of question id to answer",
+    "organisation_profile": "must be a mapping such as {size: medium, industry: retail}",
+    "organisation_profile.size": "must be small, medium or large",
+    "organisation_profile.industry": "must be a short lower-case id such as retail or financial-services",
+}
+_UNION_TAGS = {"int", "float", "str", "none", "list[union[int,str]]", "function-after[_no_name(), any]"}
 
 
-def _answers(doc: Document, answers: Any, problems: list) -> dict[str, Answer]:
-    if answers is None:
-        return {}
-    if not isinstance(answers, dict):
-        problems.append(doc.problem(("answers",), "must be a mapping of question id to answer"))
-        return {}
-    result = {}
-    for question_id, raw in answers.items():
-        answer = _answer(doc, str(question_id), raw, problems)
-        if answer is not None:
-            result[str(question_id)] = answer
-    return result
+def model_problems(document: Document, exc: ValidationError) -> list[Problem]:
+    """Pydantic's errors as located problems that say how to fix them, one per place."""
+    found: dict[tuple, Problem] = {}
+    # Of the errors an answer gets from each type it could be, a non-finite number says the most.
+    errors = sorted(exc.errors(include_url=False), key=lambda error: error["type"] != "finite_number")
+    for error in errors:
+        loc, message = _locate(error)
+        found.setdefault(loc, document.problem(loc, message))
+    return sorted(found.values(), key=lambda p: p.line or 0)
 
 
-def _answer(doc: Document, question_id: str, raw: Any, problems: list) -> Answer | None:
-    at = ("answers", question_id)
-    note = ""
-    if isinstance(raw, dict):
-        extra = [k for k in raw if k not in ("value", "note")]
-        if extra:
-            problems.append(doc.problem(at + (extra[0],), "unknown field; an answer has only 'value' and 'note'"))
-            return None
-        if "value" not in raw:
-            problems.append(doc.problem(at, "missing 'value'; write {value: 2, note: \"...\"}"))
-            return None
-        note = raw.get("note") or ""
-        if not isinstance(note, str):
-            problems.append(doc.problem(at + ("note",), "a note must be text"))
-            return None
-        if len(note) > MAX_NOTE:
-            problems.append(doc.problem(at + ("note",), f"note is {len(note)} characters long; at most {MAX_NOTE} allowed"))
-            return None
-        raw = raw["value"]
-    if isinstance(raw, bool):
-        raw = "yes" if raw else "no"
-    if isinstance(raw, float) and not math.isfinite(raw):
-        problems.append(doc.problem(at, "must be a finite number"))
-        return None
-    if isinstance(raw, dict) or (isinstance(raw, list) and not all(isinstance(v, (int, str)) for v in raw)):
-        problems.append(doc.problem(at, "must be an option value, a list of option values, dont_know or na"))
-        return None
-    return Answer(raw, note)
+def _locate(error: dict) -> tuple[tuple, str]:
+    """Where an error belongs in the file, and what to say there."""
+    loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.lower() in _UNION_TAGS))
+    kind, got = error["type"], error.get("input")
+    if loc[:1] == ("answers",) and len(loc) >= 3:
+        return _answer_problem(loc, error)
+    if kind == "extra_forbidden":
+        expected = {(): ", ".join(AnswersFile.model_fields), ("respondent",): "role",
+                    ("organisation_profile",): "size, industry"}.get(loc[:-1])
+        return loc, f"unknown field; expected one of {expected}" if expected else "unknown field; remove it"
+    if kind == "missing" or (kind == "string_type" and got is None):
+        return loc, "required field is missing"
+    if kind == "value_error":
+        return loc, str(error["ctx"]["error"])
+    if kind in ("string_too_long", "too_long") and loc in (("questionnaire",), ("questionnaire_version",), ("organisation",)):
+        return loc, f"is {len(got)} characters long; at most {error['ctx']['max_length']} allowed"
+    if loc[:1] == ("targets",) and len(loc) == 2:
+        return loc, f"target phase must be 1-4, got {got!r}"
+    hint = _FIELD_MESSAGES.get(".".join(map(str, loc)))
+    if hint:
+        return loc, f"{hint}, got {got!r}" if not isinstance(got, dict) else hint
+    if kind == "string_type":
+        return loc, f"must be text, got {type(got).__name__}"
+    return loc, f"{error['msg'].lower()}, got {got!r}"
+
+
+def _answer_problem(loc: tuple, error: dict) -> tuple[tuple, str]:
+    at, field = loc[:2], loc[2]
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return loc, "unknown field; an answer has only 'value' and 'note'"
+    if kind == "missing":
+        return at, "missing 'value'; write {value: 2, note: \"...\"}"
+    if field == "note":
+        if kind == "string_too_long":
+            return loc[:3], f"note is {len(error['input'])} characters long; at most {MAX_NOTE} allowed"
+        return loc[:3], "a note must be text"
+    if kind == "finite_number":
+        return at, "must be a finite number"
+    return at, "must be an option value, a list of option values, dont_know or na"
 
 
 def check_response(response: Response, questionnaire: Questionnaire, doc: Document | None = None) -> list[Problem]:
@@ -297,6 +356,8 @@ def response_to_dict(response: Response) -> dict:
         data["organisation"] = response.organisation
     if response.date:
         data["date"] = response.date.isoformat()
+    if response.organisation_profile:
+        data["organisation_profile"] = response.organisation_profile.model_dump(exclude_none=True)
     if response.role:
         data["respondent"] = {"role": response.role}
     if response.targets:

@@ -226,3 +226,51 @@ def test_a_date_is_written_back_to_the_answers_file(tiny):
 def test_a_date_in_the_future_is_refused_with_its_line(tiny):
     lines = problems_of(GOOD.replace("organisation: Example Corp", "organisation: Example Corp\ndate: 2999-01-01"), tiny, "a.yaml")
     assert lines == ["a.yaml:5 date: 2999-01-01 is in the future; give the day the assessment was taken"]
+
+
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        ("respondent: {role: executive}", "respondent: {role: executive, name: Jane Doe}",
+         "answers.yaml:5 respondent.name: no personal data is needed; remove respondent.name (the role is enough)"),
+        ("respondent: {role: executive}", "respondent: {role: executive, email: jane@example.com}",
+         "answers.yaml:5 respondent.email: unknown field; expected one of role"),
+        ("respondent: {role: executive}", "respondent: executive",
+         "answers.yaml:5 respondent: must be a mapping such as {role: executive}, got 'executive'"),
+        ("respondent: {role: executive}", "respondent: {role: executive}\npilots:\n  - {name: Churn model}",
+         "answers.yaml:6 pilots: the pilot register is not supported by this release yet; remove 'pilots' to go on"),
+        ("respondent: {role: executive}", "respondent: {role: executive}\norganisation_profile: {size: huge}",
+         "answers.yaml:6 organisation_profile.size: must be small, medium or large, got 'huge'"),
+        ("respondent: {role: executive}", "respondent: {role: executive}\norganisation_profile: {industry: Retail Banking}",
+         "answers.yaml:6 organisation_profile.industry: must be a short lower-case id such as retail or financial-services"),
+        ("respondent: {role: executive}", "respondent: {role: executive}\norganisation_profile: {size: small, staff: 4}",
+         "answers.yaml:6 organisation_profile.staff: unknown field; expected one of size, industry"),
+        ("questionnaire_version: 1.0.0", "questionnaire_version:",
+         "answers.yaml:3 questionnaire_version: required field is missing"),
+        ("organisation: Example Corp", "organisation: [Example, Corp]",
+         "answers.yaml:4 organisation: must be text, got list"),
+        ("  data.inventory: 3", "  data.inventory: {value: 3, note: [a]}",
+         "answers.yaml:7 answers.data.inventory.note: a note must be text"),
+        ("  data.inventory: 3", "  data.inventory: {value: 3, source: me}",
+         "answers.yaml:7 answers.data.inventory.source: unknown field; an answer has only 'value' and 'note'"),
+        ("  data.inventory: 3", "  data.inventory: {value: {a: 1}}",
+         "answers.yaml:7 answers.data.inventory: must be an option value, a list of option values, dont_know or na"),
+        ("  data.inventory: 3", "  data.inventory: .inf",
+         "answers.yaml:7 answers.data.inventory: must be a finite number"),
+    ],
+    ids=["respondent-name", "respondent-unknown-field", "respondent-not-a-mapping", "pilots", "profile-size",
+         "profile-industry", "profile-unknown-field", "version-empty", "organisation-a-list", "note-a-list",
+         "answer-unknown-field", "answer-a-mapping", "answer-infinite"],
+)
+def test_the_answers_model_refuses_what_it_cannot_keep_with_a_located_message(tiny, old, new, expected):
+    assert old in GOOD
+    lines = problems_of(GOOD.replace(old, new), tiny)
+    assert lines[0].startswith(expected), lines
+
+
+def test_the_organisation_profile_is_read_and_written_back(tiny):
+    text = GOOD.replace("respondent:", "organisation_profile: {size: small, industry: retail}\nrespondent:")
+    response = parse_answers(text, "a.yaml", tiny)
+    assert (response.organisation_profile.size, response.organisation_profile.industry) == ("small", "retail")
+    assert "organisation_profile:\n  size: small\n  industry: retail\n" in dump_answers(response)
+    assert parse_answers(dump_answers(response), "b.yaml", tiny) == response
