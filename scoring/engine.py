@@ -13,6 +13,7 @@ from typing import Any
 from questionnaires.expressions import Expression, parse
 from questionnaires.models import Question, Questionnaire
 from scoring.answers import DONT_KNOW, NA, Response, Value
+from scoring.headline import ToNextPhase, answers_needed, primary_limiting, profile_sentence
 
 STATUS_ATTAINED = "attained"
 STATUS_NOT_ATTAINED = "not_attained"
@@ -84,6 +85,7 @@ class DomainResult:
     foundation_gap: bool
     target: int
     confidence: float
+    to_next_phase: ToNextPhase | None = None
 
     @property
     def working_phase(self) -> int | None:
@@ -106,6 +108,8 @@ class Overall:
     limiting_domains: tuple[str, ...]
     confidence: float
     summary: str
+    primary_limiting_domain: str | None = None
+    profile: str = ""
 
 
 @dataclass(slots=True)
@@ -346,6 +350,7 @@ def _domain_result(questionnaire: Questionnaire, domain, questions: dict[str, Qu
     index = None
     if assessed:
         index = domain_index(achieved, phases[achieved].attainment if achieved < 4 else None)
+    shaky = assessed and _foundation_gap(phases) and not _one_answer_short(cells, questions, phases)
     return DomainResult(
         id=domain.id,
         name=domain.name,
@@ -354,10 +359,28 @@ def _domain_result(questionnaire: Questionnaire, domain, questions: dict[str, Qu
         achieved=achieved if assessed else 0,
         index=index,
         phases=phases,
-        foundation_gap=assessed and _foundation_gap(phases),
+        foundation_gap=shaky,
         target=target,
         confidence=answered / (visible - na) if visible > na else 1.0,
+        to_next_phase=_to_next(cells, questions, phases, achieved) if assessed else None,
     )
+
+
+def _one_answer_short(cells, questions: dict[str, QuestionResult], phases: tuple[PhaseResult, ...]) -> bool:
+    """Whether a single answer one level higher would close every gap below the attained phases: a near miss,
+    not practices built on sand."""
+    top = max(p.number for p in phases if p.status == STATUS_ATTAINED)
+    needed = [answers_needed(cells[p.number - 1], questions, p.attainment, p.threshold)
+              for p in phases[:top - 1] if not p.attained]
+    return None not in needed and sum(needed) == 1
+
+
+def _to_next(cells, questions: dict[str, QuestionResult], phases: tuple[PhaseResult, ...], achieved: int) -> ToNextPhase | None:
+    if achieved >= 4:
+        return None
+    working = phases[achieved]
+    needed = answers_needed(cells[achieved], questions, working.attainment, working.threshold)
+    return ToNextPhase(working.number, working.attainment, working.threshold, needed)
 
 
 def _foundation_gap(phases: tuple[PhaseResult, ...]) -> bool:
@@ -377,6 +400,21 @@ def foundation_gap_text(phases: tuple[PhaseResult, ...]) -> str:
                 missing = " and ".join(str(n) for n in earlier)
                 return f"phase {later + 1} is attained while phase{'s' if len(earlier) > 1 else ''} {missing} {'are' if len(earlier) > 1 else 'is'} not"
     return "no gap"
+
+
+def _gap_questions(questionnaire: Questionnaire, domain: DomainResult, questions: dict[str, QuestionResult]) -> list[Question]:
+    """The questions of a domain's unattained earlier phases that sit below the threshold or are unknown."""
+    later = max((p.number for p in domain.phases if p.status == STATUS_ATTAINED), default=0)
+    open_phases = {p.number: p.threshold for p in domain.phases if p.number < later and not p.attained}
+    found = []
+    for question in questionnaire.questions:
+        result = questions[question.id]
+        if question.domain != domain.id or question.phase not in open_phases or not result.visible or not result.scored:
+            continue
+        if result.score is None and not result.not_applicable or (result.score is not None
+                                                                  and result.score < open_phases[question.phase] - 1e-12):
+            found.append(question)
+    return found
 
 
 def _overall(questionnaire: Questionnaire, domains: tuple[DomainResult, ...], questions: dict[str, QuestionResult]) -> Overall:
@@ -403,8 +441,12 @@ def _with_summary(overall: Overall, domains: tuple[DomainResult, ...]) -> Overal
         done = f"phase {overall.achieved} achieved" if overall.achieved else "no phase achieved yet"
         held = join_names([names[d] for d in overall.limiting_domains])
         text = f"Phase {overall.phase} — {overall.phase_name} ({done}, index {overall.index:.1f} / 4), held back by {held}"
+    primary = primary_limiting(domains, overall.limiting_domains)
+    if primary and len(overall.limiting_domains) > 1 and not overall.complete:
+        text += f" (furthest from the bar: {names[primary]})"
     return Overall(overall.phase, overall.phase_name, overall.achieved, overall.complete, overall.index,
-                   overall.limiting_domains, overall.confidence, text)
+                   overall.limiting_domains, overall.confidence, text, primary,
+                   profile_sentence(domains, overall.phase, overall.limiting_domains, primary))
 
 
 def join_names(names: list[str]) -> str:
@@ -431,5 +473,8 @@ def _warnings(questionnaire, response, domains, questions, overall) -> list[str]
         warnings.append(f"Answers to {len(hidden)} hidden question(s) were ignored: {', '.join(hidden[:5])}")
     for domain in domains:
         if domain.foundation_gap:
-            warnings.append(f"Foundation gap in {domain.name}: {foundation_gap_text(domain.phases)}.")
+            behind = _gap_questions(questionnaire, domain, questions)
+            named = "; below the bar there: " + "; ".join(f"“{q.text}”" for q in behind[:3]) if behind else ""
+            more = f" and {len(behind) - 3} more" if len(behind) > 3 else ""
+            warnings.append(f"Foundation gap in {domain.name}: {foundation_gap_text(domain.phases)}{named}{more}.")
     return warnings

@@ -20,6 +20,8 @@ def result_to_dict(result: Result) -> dict:
             "limiting_domains": list(overall.limiting_domains),
             "confidence": _round(overall.confidence),
             "summary": overall.summary,
+            "primary_limiting_domain": overall.primary_limiting_domain,
+            "profile": overall.profile,
         },
         "domains": [_domain(d) for d in result.domains],
         "actions": [_step(s) for s in result.actions],
@@ -41,7 +43,16 @@ def _domain(domain: DomainResult) -> dict:
         "foundation_gap": domain.foundation_gap,
         "target": domain.target,
         "confidence": _round(domain.confidence),
+        "to_next_phase": _to_next(domain),
     }
+
+
+def _to_next(domain: DomainResult) -> dict | None:
+    step = domain.to_next_phase
+    if step is None:
+        return None
+    return {"phase": step.phase, "attainment": _round(step.attainment), "threshold": step.threshold,
+            "answers_needed": step.answers_needed}
 
 
 def _step(step: Step) -> dict:

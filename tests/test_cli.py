@@ -54,8 +54,14 @@ def test_score_json_prints_the_contract():
     assert data["overall"]["phase"] == 1 and data["overall"]["phase_name"] == "Assess & Align"
     assert data["overall"]["limiting_domains"] == ["governance"]
     assert data["overall"]["index"] == pytest.approx(0.6667)
-    assert [a["question"] for a in data["actions"]] == ["governance.board", "data.pipelines", "data.inventory", "governance.controls"]
+    assert [a["question"] for a in data["actions"]] == ["governance.board", "data.pipelines", "governance.controls"]
     assert data["unknowns"] == ["governance.approval"]
+    assert data["overall"]["primary_limiting_domain"] == "governance"
+    assert data["overall"]["profile"] == "One of two domains works at phase 2; Governance holds the organisation at phase 1"
+    assert [d["to_next_phase"] for d in data["domains"]] == [
+        {"phase": 2, "attainment": 0.5, "threshold": 0.7, "answers_needed": 1},
+        {"phase": 1, "attainment": 0.25, "threshold": 0.7, "answers_needed": None},  # one level up is not enough
+    ]
 
 
 def test_score_table_is_readable():

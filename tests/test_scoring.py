@@ -32,17 +32,19 @@ def scored(tiny, **changes):
     [
         ({}, [1.0, 1.0, 1.0, 1.0], 4, 4.0, False),
         ({"data__inventory": 3}, [0.75, 1.0, 1.0, 1.0], 4, 4.0, False),
-        ({"data__pipelines": 2}, [1.0, 0.5, 1.0, 1.0], 1, 1.5, True),
+        ({"data__pipelines": 2}, [1.0, 0.5, 1.0, 1.0], 1, 1.5, False),  # one answer short: a near miss
+        ({"data__pipelines": 1}, [1.0, 0.25, 1.0, 1.0], 1, 1.25, True),
         ({"data__inventory": 0}, [0.0, 1.0, 1.0, 1.0], 0, 0.0, True),
         ({"data__inventory": 2, "data__pipelines": 2}, [0.5, 0.5, 1.0, 1.0], 0, 0.5, True),
-        ({"data__monitoring": "no"}, [1.0, 1.0, 0.0, 1.0], 2, 2.0, True),
+        ({"data__monitoring": "no"}, [1.0, 1.0, 0.0, 1.0], 2, 2.0, False),  # one yes away
         ({"data__products": "lake"}, [1.0, 1.0, 1.0, 0.5], 3, 3.5, False),
         ({"data__products": "email", "data__monitoring": "no"}, [1.0, 1.0, 0.0, 0.0], 2, 2.0, False),
         ({"data__inventory": "na"}, [None, 1.0, 1.0, 1.0], 4, 4.0, False),
-        ({"data__inventory": "na", "data__pipelines": 3, "data__monitoring": "no"}, [None, 0.75, 0.0, 1.0], 2, 2.0, True),
+        ({"data__inventory": "na", "data__pipelines": 3, "data__monitoring": "no"}, [None, 0.75, 0.0, 1.0], 2, 2.0, False),
         ({"data__pipelines": "dont_know"}, [1.0, None, 1.0, 1.0], 1, 1.0, True),
     ],
-    ids=["all-top", "phase-one-just-above-threshold", "phase-two-low", "phase-three-without-phase-one",
+    ids=["all-top", "phase-one-just-above-threshold", "phase-two-one-answer-short", "phase-two-low",
+         "phase-three-without-phase-one",
          "two-low-phases", "phase-three-low", "phase-four-halfway", "foundation-solid-later-low", "na-phase-counts-as-attained",
          "na-then-gated-at-three", "dont-know-is-not-done"],
 )
@@ -158,9 +160,10 @@ def test_not_applicable_answers_do_not_lower_confidence(tiny):
     assert result.overall.confidence == 1.0 and result.domain("data").confidence == 1.0
 
 
-def test_foundation_gap_warning_names_the_phases(tiny):
+def test_foundation_gap_warning_names_the_phases_and_the_questions_behind_it(tiny):
     result = scored(tiny, data__inventory=1, data__pipelines=1)
-    assert "Foundation gap in Data: phase 3 is attained while phases 1 and 2 are not." in result.warnings
+    assert ("Foundation gap in Data: phase 3 is attained while phases 1 and 2 are not; below the bar there: "
+            "“Is there an inventory of data sets?”; “Are data pipelines automated?”.") in result.warnings
 
 
 @pytest.mark.parametrize(
