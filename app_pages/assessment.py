@@ -71,8 +71,16 @@ st.caption(f"Step {step + 1} of {len(domains)} · {answered} of {visible} answer
 st.write(domain.description)
 
 offset = sum(counts[d.id][1] for d in domains[:step])
-for number, question in enumerate(progress.domain_questions(questionnaire, result, domain.id), start=offset + 1):
-    show_question(questionnaire, question, now.saved.get(question.id), number)
+shown = progress.domain_questions(questionnaire, result, domain.id)
+to_confirm = [q.id for q in shown if q.id in now.carried]
+if now.carried:
+    st.info(f"{len(now.carried)} answers are carried over from the earlier assessment. Confirm each one that still "
+            "holds, or change it.", icon=":material/history:")
+if to_confirm:
+    st.button(f"Confirm all {len(to_confirm)} carried-over answers in {domain.name}", key="confirm_step",
+              on_click=state.safe(state.confirm), args=(to_confirm,), icon=":material/done_all:")
+for number, question in enumerate(shown, start=offset + 1):
+    show_question(questionnaire, question, now.saved.get(question.id), number, carried=question.id in now.carried)
 
 back, forward, finish = st.columns(3)
 back.button("Previous", key="previous", on_click=go_to, args=(step - 1,), disabled=step == 0,

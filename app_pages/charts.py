@@ -30,3 +30,15 @@ def _table(result: Result) -> None:
          "Phases achieved": d.achieved, "Target": d.target}
         for d in result.domains
     ])
+
+
+def show_progress(comparison, series) -> None:
+    """Each domain's index before and now, and the trend over the series once it has enough assessments."""
+    from reports.charts import progress_chart, trend_chart
+    from reports.html import TREND_FROM
+
+    chart = progress_chart(comparison)
+    st.altair_chart(chart, theme=None, height=chart.height + CHROME, key="chart_progress")
+    if len(series) >= TREND_FROM:
+        trend = trend_chart(series)
+        st.altair_chart(trend, theme=None, height=trend.height + CHROME, key="chart_trend")

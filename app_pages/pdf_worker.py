@@ -53,9 +53,10 @@ def _submit(function, *args) -> Future:
         return _executor().submit(function, *args)
 
 
-def submit_pdf(answers: str, branding: dict, generated: dt.date | None = None) -> Future:
-    """Start rendering the report of an answers file (exchange format text); the future yields PDF bytes."""
-    return _submit(render_pdf_bytes, answers, branding, generated)
+def submit_pdf(answers: str, branding: dict, generated: dt.date | None = None, baseline: dict | None = None) -> Future:
+    """Start rendering the report of an answers file (exchange format text); the future yields PDF bytes.
+    `baseline`: the payload of `app_pages.baseline.BaselineProgress`, for the progress section."""
+    return _submit(render_pdf_bytes, answers, branding, generated, baseline)
 
 
 def submit_workshop_pdf(workshop_id: int) -> Future:
@@ -63,7 +64,7 @@ def submit_workshop_pdf(workshop_id: int) -> Future:
     return _submit(render_workshop_pdf_bytes, workshop_id)
 
 
-def render_pdf_bytes(answers: str, branding: dict, generated: dt.date | None = None) -> bytes:
+def render_pdf_bytes(answers: str, branding: dict, generated: dt.date | None = None, baseline: dict | None = None) -> bytes:
     """In a worker: score the answers and render the branded PDF report."""
     from questionnaires import find_questionnaire
     from reports.branding import Branding
@@ -74,7 +75,13 @@ def render_pdf_bytes(answers: str, branding: dict, generated: dt.date | None = N
     response = parse_answers(answers)
     questionnaire = find_questionnaire(response.questionnaire, response.questionnaire_version)
     result = score_response(questionnaire, response)
-    return render_pdf(questionnaire, result, Branding(**branding), generated=generated)
+    progress, series = None, ()
+    if baseline is not None:
+        from app_pages.baseline import progress_from_payload
+
+        progress, series = progress_from_payload(baseline, questionnaire, result, find_questionnaire)
+    return render_pdf(questionnaire, result, Branding(**branding), generated=generated, progress=progress,
+                      series=series)
 
 
 def render_workshop_pdf_bytes(workshop_id: int) -> bytes:

@@ -21,14 +21,28 @@ def note_key(question: Question) -> str:
     return f"note:{question.id}"
 
 
-def show_question(questionnaire: Questionnaire, question: Question, saved: Answer | None, number: int) -> None:
-    """Render one question with its widgets, prefilled from what is saved."""
+def confirm_key(question: Question) -> str:
+    return f"confirm:{question.id}"
+
+
+CARRIED = "Carried over — confirm or change"
+
+
+def show_question(questionnaire: Questionnaire, question: Question, saved: Answer | None, number: int,
+                  carried: bool = False) -> None:
+    """Render one question with its widgets, prefilled from what is saved; `carried`: an answer carried over
+    from the baseline, marked until it is confirmed or changed."""
     _prefill(question, saved)
     with st.container(border=True):
         required = "" if question.required else "  \n:gray[optional]"
         st.markdown(f"**{number}. {question.text}**{required}")
         if question.help:
             st.caption(question.help)
+        if carried:
+            mark, button = st.columns([3, 1], vertical_alignment="center")
+            mark.markdown(f":orange-badge[:material/history: {CARRIED}]")
+            button.button("Confirm", key=confirm_key(question), on_click=_on_confirm, args=(question,),
+                          icon=":material/check:")
         _answer_widget(questionnaire, question)
         if question.evidence:
             st.caption(f"Evidence: {question.evidence}")
@@ -168,6 +182,11 @@ def _on_special(question: Question) -> None:
         st.session_state[value_key(question)] = None
     if not state.save_value(question.id, special):
         _show_saved(question)
+
+
+@state.safe
+def _on_confirm(question: Question) -> None:
+    state.confirm([question.id])
 
 
 @state.safe

@@ -48,7 +48,9 @@ with st.container(border=True):
 answers = dump_answers(state.current().response)
 branding = {"prepared_by": st.session_state.get("prepared_by", ""), "color": colour,
             "logo": logo.getvalue() if logo else None, "logo_name": logo.name if logo else "logo"}
-fingerprint = hashlib.sha256(repr((answers, sorted(branding.items()))).encode()).hexdigest()
+moved = state.baseline_progress(state.current())
+baseline = moved.payload if moved is not None else None
+fingerprint = hashlib.sha256(repr((answers, sorted(branding.items()), baseline)).encode()).hexdigest()
 ready = st.session_state.get("pdf")
 slug = questionnaire.id
 
@@ -58,7 +60,7 @@ with st.container(border=True):
         if st.button("Create the PDF report", key="make_pdf", type="primary", icon=":material/picture_as_pdf:"):
             with st.spinner("Rendering the report — this takes a few seconds…"):
                 try:
-                    st.session_state["pdf"] = (fingerprint, submit_pdf(answers, branding).result(timeout=300))
+                    st.session_state["pdf"] = (fingerprint, submit_pdf(answers, branding, baseline=baseline).result(timeout=300))
                 except PhasegateError as exc:
                     st.error("The report could not be made:\n\n" + "\n".join(f"- {plain(line)}" for line in exc.lines()))
                 except Exception as exc:  # noqa: BLE001 - a worker failure must not show a traceback

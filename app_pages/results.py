@@ -6,6 +6,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app_pages import charts, flow, pdf_worker, state
 from scoring.steps import HORIZONS
 from scoring import progress
+from scoring.compare import compared_text, since_text
 from storage import get_engine
 from storage import repository as repo
 
@@ -62,6 +63,31 @@ if other:
         for warning in other:
             st.text(warning)
 
+moved = state.baseline_progress(now)
+if moved is not None:
+    change = moved.comparison
+    st.header(since_text(change.baseline_date), anchor=False)
+    if change.shared_only:
+        st.caption(compared_text(change))
+    before, after = st.columns(2)
+    before.metric("Phase then → now", f"{change.phase_before} → {change.phase_now}")
+    after.metric("Maturity index now", f"{change.index_now:.1f} / 4", delta=f"{change.index_delta:+.1f} since then")
+    st.dataframe([{"Domain": d.name, "Index before": d.index_before, "Index now": d.index_now, "Change": d.delta,
+                   "Phases achieved": f"{d.achieved_before} → {d.achieved_now}"} for d in change.domains],
+                 hide_index=True, key="table_progress",
+                 column_config={name: st.column_config.NumberColumn(format=shown)
+                                for name, shown in (("Index before", "%.1f"), ("Index now", "%.1f"), ("Change", "%+.1f"))})
+    charts.show_progress(change, moved.series)
+    done_col, gap_col = st.columns(2)
+    with done_col:
+        st.subheader(f"Steps completed · {len(change.closed_steps)}", anchor=False)
+        st.markdown("\n".join(f"- {flow.plain(c.action or c.text)}" for c in change.closed_steps) or
+                    "No question rose to its phase's threshold.")
+    with gap_col:
+        st.subheader(f"New gaps · {len(change.new_gaps)}", anchor=False)
+        st.markdown("\n".join(f"- {flow.plain(g.text)}" for g in change.new_gaps) or
+                    "No question fell below its phase's threshold.")
+
 st.header("Domains", anchor=False)
 charts.show(result)
 
@@ -98,6 +124,14 @@ if result.unknowns:
     st.markdown("\n".join(f"- {questionnaire.question(question_id).text}" for question_id in result.unknowns))
 else:
     st.caption("None: every visible question has a real answer or is not applicable.")
+
+if now.assessment.finished and now.assessment.workshop_id is None:
+    with st.container(border=True):
+        st.subheader("Re-assess later", anchor=False)
+        st.write("Start a new assessment from this one: its answers come pre-filled, each marked until you confirm or "
+                 "change it, and the results then show what moved since this one.")
+        if st.button("Start a re-assessment", key="start_reassessment", icon=":material/update:"):
+            state.start_reassessment(now)
 
 st.page_link(state.REPORT, label="Get the PDF report", icon=":material/picture_as_pdf:",
              query_params={"a": now.assessment.token})

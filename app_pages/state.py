@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ class Current:
     assessment: Assessment
     questionnaire: Questionnaire
     saved: dict[str, Answer]
+    carried: frozenset[str] = frozenset()  # answers carried over from the baseline, not yet confirmed or changed
 
     @property
     def response(self) -> Response:
@@ -130,7 +132,8 @@ def _load(wanted: str) -> Current:
     questionnaire = versions.find(assessment.questionnaire_id, assessment.questionnaire_version)
     if questionnaire is None:
         _outdated(assessment, versions.find(assessment.questionnaire_id), saved)
-    return Current(assessment, questionnaire, saved)
+    carried = frozenset(repo.carried_over_ids(engine, assessment.id)) if assessment.baseline_id else frozenset()
+    return Current(assessment, questionnaire, saved, carried)
 
 
 def newer_version(now: Current) -> Questionnaire | None:
@@ -162,7 +165,7 @@ def refresh_assessment() -> None:
     loaded = st.session_state.get("loaded")
     if loaded is not None:
         fresh = repo.find_assessment(get_engine(), loaded.assessment.token)
-        st.session_state["loaded"] = Current(fresh, loaded.questionnaire, loaded.saved)
+        st.session_state["loaded"] = dataclasses.replace(loaded, assessment=fresh)
 
 
 def result(now: Current) -> Result:
@@ -173,6 +176,22 @@ def result(now: Current) -> Result:
     if cached is None or cached[0] != key:
         cached = (key, score_response(now.questionnaire, response))
         st.session_state["scored"] = cached
+    return cached[1]
+
+
+def baseline_progress(now: Current):
+    """Progress since the open assessment's baseline (an `app_pages.baseline.BaselineProgress`), or None without
+    one; remembered until the answers change."""
+    from app_pages.baseline import baseline_progress as load
+
+    if now.assessment.baseline_id is None:
+        return None
+    key = (now.assessment.id, now.assessment.finished_at, flow.answers_key(now.response))
+    cached = st.session_state.get("baseline_progress")
+    if cached is None or cached[0] != key:
+        found = guarded(load, get_engine(), now.assessment, now.questionnaire, result(now), library().find)
+        cached = (key, found)
+        st.session_state["baseline_progress"] = cached
     return cached[1]
 
 
@@ -216,8 +235,33 @@ def save_value(question_id: str, value) -> bool:
     except SQLAlchemyError as exc:
         st.session_state["flash"] = SAVE_FAILED.format(reason=exc.__class__.__name__)
         return False
-    st.session_state["loaded"] = Current(now.assessment, now.questionnaire, flow.with_answer(now.saved, question_id, value))
+    st.session_state["loaded"] = dataclasses.replace(now, saved=flow.with_answer(now.saved, question_id, value),
+                                                     carried=now.carried - {question_id})
     return True
+
+
+def confirm(question_ids) -> None:
+    """Confirm carried-over answers as they are (a callback); a failure becomes a message."""
+    now: Current = st.session_state["loaded"]
+    try:
+        repo.confirm_answers(get_engine(), now.assessment.id, list(question_ids))
+    except PhasegateError as exc:
+        st.session_state["flash"] = "Not confirmed: " + " ".join(exc.lines())
+        return
+    except SQLAlchemyError as exc:
+        st.session_state["flash"] = SAVE_FAILED.format(reason=exc.__class__.__name__)
+        return
+    st.session_state["loaded"] = dataclasses.replace(now, carried=now.carried - set(question_ids))
+
+
+def start_reassessment(now: Current) -> None:
+    """Start a re-assessment from the open (finished) assessment and open it, its answers pre-filled."""
+    created = guarded(repo.start_reassessment, get_engine(), now.assessment, now.questionnaire.version)
+    # Widgets of the baseline's questions must not carry their state into the new assessment.
+    for key in [key for key in st.session_state if str(key).startswith(("q:", "special:", "note:"))]:
+        st.session_state.pop(key, None)
+    st.session_state.pop("scored", None)
+    open_assessment(created.token)
 
 
 def save_note(question_id: str, note: str) -> None:
@@ -233,7 +277,7 @@ def save_note(question_id: str, note: str) -> None:
         problems[question_id] = SAVE_FAILED.format(reason=exc.__class__.__name__)
         return
     problems.pop(question_id, None)
-    st.session_state["loaded"] = Current(now.assessment, now.questionnaire, flow.with_note(now.saved, question_id, note))
+    st.session_state["loaded"] = dataclasses.replace(now, saved=flow.with_note(now.saved, question_id, note))
 
 
 def guarded(action, *args, **kwargs):

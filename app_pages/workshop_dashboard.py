@@ -41,6 +41,11 @@ if questionnaire is None:  # a workshop stays on the version it was created with
     st.stop()
 
 st.title(f"Workshop · {plain(workshop.client)}")
+earlier = st.session_state.pop("workshop_rerun", None)
+if earlier:
+    st.success("This is the re-run. Bookmark its new facilitator link below; the earlier workshop's dashboard stays "
+               "at its own link.", icon=":material/update:")
+    st.code(f"{state.base_url()}/workshop-dashboard?f={earlier}", language=None, wrap_lines=True)
 st.caption(f"{questionnaire.title}, version {questionnaire.version} · created {workshop.created_at:%d %b %Y %H:%M} UTC")
 base = state.base_url()
 with st.container(border=True):
@@ -143,6 +148,16 @@ else:
     if st.button("Close workshop", key="close_workshop", disabled=not confirm, icon=":material/lock:"):
         ws.close_workshop(engine, workshop.id)
         st.rerun()
+
+st.header("Re-run for this client", anchor=False)
+st.write(f"A new workshop for {plain(workshop.client)} with the same questionnaire and roles, and a new join code, "
+         "linked to this one as its baseline. This workshop and its answers stay as they are.")
+if st.button("Re-run for this client", key="rerun_workshop", icon=":material/update:"):
+    again = state.guarded(ws.rerun_workshop, engine, workshop)
+    st.session_state["facilitator"] = again.facilitator_token
+    st.session_state["workshop_rerun"] = workshop.facilitator_token
+    st.query_params["f"] = again.facilitator_token
+    st.rerun()
 
 st.header("Downloads", anchor=False)
 
