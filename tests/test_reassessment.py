@@ -142,3 +142,24 @@ def test_deleting_the_earlier_workshop_leaves_the_rerun_without_a_baseline(engin
     with writing(engine) as conn:
         conn.execute(delete(workshops).where(workshops.c.id == first.id))
     assert ws.get_workshop(engine, again.id).baseline_id is None
+
+
+def test_the_app_measures_progress_over_the_whole_series_and_the_pdf_worker_redoes_it(engine, tiny):
+    from app_pages.baseline import baseline_progress, progress_from_payload
+    from scoring.engine import score_response
+
+    first = finished(engine, {"data.inventory": Answer(2), "governance.board": Answer(1)})
+    second = repo.start_reassessment(engine, first)
+    repo.save_answer(engine, second.id, "data.inventory", 4)
+    repo.finish_assessment(engine, second.id)
+    third = repo.start_reassessment(engine, repo.find_assessment(engine, second.token))
+    repo.save_answer(engine, third.id, "governance.board", 4)
+    result = score_response(tiny, repo.load_response(engine, third))
+    find = lambda qid, version: tiny if (qid, version) == ("tiny", "1.0.0") else None  # noqa: E731
+    moved = baseline_progress(engine, third, tiny, result, find)
+    assert [round(p.index, 4) for p in moved.series] == [0.3333, 0.5, 1.0]
+    assert [(d.id, d.index_before, d.index_now) for d in moved.comparison.domains] == [
+        ("data", 1.0, 1.0), ("governance", 0.25, 1.0)]
+    again, series = progress_from_payload(moved.payload, tiny, result, find)
+    assert again == moved.comparison and tuple(series) == moved.series
+    assert baseline_progress(engine, repo.find_assessment(engine, first.token), tiny, result, find) is None
