@@ -75,3 +75,16 @@ def app_env(monkeypatch, tmp_path):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     yield tmp_path
     dispose_all()
+
+
+def open_page(page: str, **params):
+    """The app opened on one page with these query parameters (a first run registers the pages); no exception."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.run()
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at

@@ -4,24 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from streamlit.testing.v1 import AppTest
 
 from storage import get_engine
 from storage import repository as repo
 from storage import workshops as ws
 from storage.engine import writing
 from storage.tables import assessments
-from tests.conftest import ROOT
-
-
-def open_page(page: str, **params) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    at.run()
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
+from tests.conftest import open_page
 
 
 def idle_for(assessment_id: int, days: int) -> None:

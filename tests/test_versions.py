@@ -11,7 +11,6 @@ import pypdf
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
-from streamlit.testing.v1 import AppTest
 
 from cli import main
 from questionnaires import QuestionnaireError, find_questionnaire, parse_questionnaire
@@ -21,7 +20,7 @@ from scoring.migrate import MigrationError, migrate_response, newer_version
 from storage import dispose_all, get_engine
 from storage import repository as repo
 from storage import workshops as ws
-from tests.conftest import DATA, ROOT
+from tests.conftest import open_page as open_app, DATA
 
 TINY_2 = (DATA / "tiny-2.0.0.yaml").read_text(encoding="utf-8")
 # 3.0.0 renames the catalogue again and remaps a level; it migrates from 2.0.0 only, so 1.0.0 goes through 2.0.0.
@@ -315,16 +314,6 @@ def test_a_wide_csv_over_several_versions_is_refused_with_the_versions(mixed, tm
 
 
 # --- the app ---------------------------------------------------------------------------------
-
-
-def open_app(page: str, **params) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    at.run()
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
 
 
 def test_an_assessment_on_the_older_version_keeps_working_and_continues_on_the_new_one(engine):

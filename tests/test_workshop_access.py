@@ -11,7 +11,7 @@ from scoring.workshop import Role
 from storage import dispose_all, get_engine
 from storage import repository as repo
 from storage import workshops as ws
-from tests.conftest import ROOT
+from tests.conftest import open_page
 
 
 @pytest.fixture
@@ -139,17 +139,6 @@ def test_bad_roles_are_refused_with_a_reason(engine, roles, message):
 def app_env(app_env):
     """The shared app settings, handing the test the app's database engine."""
     yield get_engine()
-
-
-def open_page(page: str, **params) -> AppTest:
-    """The app opened on one page with these query parameters (a first run registers the pages)."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    at.run()
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
 
 
 def dashboard(**params) -> AppTest:
