@@ -156,6 +156,7 @@ class Result:
     actions: tuple[Step, ...]
     unknowns: tuple[str, ...]
     warnings: tuple[str, ...] = field(default=())
+    size: str | None = None  # the organisation's size from its profile: small, medium or large
 
     def domain(self, domain_id: str) -> DomainResult:
         return next(d for d in self.domains if d.id == domain_id)
@@ -282,6 +283,7 @@ def score_response(questionnaire: Questionnaire, response: Response, targets: di
         actions=actions,
         unknowns=unknowns,
         warnings=tuple(_warnings(questionnaire, response, domains, questions, overall)),
+        size=organisation_size(response),
     )
 
 
