@@ -20,6 +20,7 @@ from scoring import read_answers, result_to_dict, score_response
 from scoring.answers import questionnaire_id_of, questionnaire_version_of
 from scoring.compare import Comparison, compare_results, compared_text, comparison_to_dict, since_text
 from scoring.engine import Result
+from scoring.pilots import PilotMetrics
 from scoring.steps import HORIZONS
 
 
@@ -201,6 +202,8 @@ def format_table(result: Result) -> str:
         cells = "  ".join(f"{_cell(p):>4}" for p in d.phases)
         flag = "  foundation gap" if d.foundation_gap else ""
         lines.append(f"{d.name:<16} {d.achieved:>8} {d.index:>6.2f} {d.target:>6}  {cells}{flag}")
+    if result.pilots is not None:
+        lines += ["", *format_pilots(result.pilots)]
     for horizon, label in HORIZONS.items():
         steps = [s for s in result.actions if s.horizon == horizon]
         if steps:
@@ -211,6 +214,31 @@ def format_table(result: Result) -> str:
     lines += ["", "n/a: does not apply   ?: only don't-know answers   -: not answered"]
     lines += [f"warning: {w}" for w in result.warnings]
     return "\n".join(lines)
+
+
+PILOT_LINES = 10
+
+
+def format_pilots(pilots: PilotMetrics) -> list[str]:
+    """The pilot portfolio as a short plain-text block: funnel, figures against the reference, triage."""
+    months = pilots.stuck_after_months
+    rate = "n/a" if pilots.conversion_rate is None else f"{pilots.conversion_rate:.0%}"
+    verdicts = ", ".join(f"{count} {verdict}" for verdict, count in pilots.verdicts().items() if count)
+    lines = [f"Pilot portfolio: {pilots.total} pilots, {pilots.reached} reached production, {pilots.stuck} stuck "
+             f"(active for more than {months} months)",
+             "  Funnel: " + " · ".join(f"{pilots.stage_labels.get(stage, stage)} {count}"
+                                      for stage, count in pilots.by_stage.items()),
+             f"  Conversion: {rate} of the pilots started {months}+ months ago reached production "
+             f"(reference: {pilots.reference['reaches_production_text']})",
+             f"  Without a business owner: {pilots.without_owner}; without a KPI baseline: {pilots.without_kpi}; "
+             f"value waiting in stuck pilots: {pilots.value_waiting:,.0f}",
+             f"  Verdicts: {verdicts or 'none'}"]
+    triaged = [item for item in pilots.items if item.verdict]
+    lines += [f"    {item.verdict:<8} {item.name}: {item.reason}" for item in triaged[:PILOT_LINES]]
+    if len(triaged) > PILOT_LINES:
+        lines.append(f"    ... and {len(triaged) - PILOT_LINES} more in score --format json")
+    lines.append(f"  Source of the reference: {pilots.reference['source']}")
+    return lines
 
 
 # --- report ---------------------------------------------------------------------------

@@ -109,6 +109,35 @@ def cross_check(q: Questionnaire, doc: Document) -> list[Problem]:
     problems += _check_coverage(q, doc)
     problems += _check_migrations(q, doc)
     problems += _check_requires(q, doc)
+    problems += _check_pilots(q, doc)
+    return problems
+
+
+def _check_pilots(q: Questionnaire, doc: Document) -> list[Problem]:
+    """Stage and blocker ids are unique, every blocker's domain exists, and the funnel can be started and reached."""
+    if q.pilots is None:
+        return []
+    problems = _duplicates([s.id for s in q.pilots.stages], ("pilots", "stages"), "stage", doc)
+    problems += _duplicates([b.id for b in q.pilots.blockers], ("pilots", "blockers"), "blocker", doc)
+    kinds = {s.kind for s in q.pilots.stages}
+    for kind, meaning in (("active", "a stage pilots are in while they run"), ("reached", "a stage that counts as production")):
+        if kind not in kinds:
+            problems.append(doc.problem(("pilots", "stages"), f"no stage of kind '{kind}'; add {meaning} (kind: {kind})"))
+    domains = [d.id for d in q.domains]
+    for index, blocker in enumerate(q.pilots.blockers):
+        if blocker.domain not in domains:
+            problems.append(doc.problem(("pilots", "blockers", index, "domain"),
+                                        f"unknown domain '{blocker.domain}' (known: {', '.join(domains)})"))
+    return problems
+
+
+def _duplicates(ids: list[str], at: tuple, what: str, doc: Document) -> list[Problem]:
+    first: dict[str, int] = {}
+    problems = []
+    for index, item_id in enumerate(ids):
+        if item_id in first:
+            problems.append(doc.problem(at + (index, "id"), f"duplicate {what} id '{item_id}' (first used by {at[-1]}[{first[item_id]}])"))
+        first.setdefault(item_id, index)
     return problems
 
 

@@ -147,6 +147,67 @@ class Migration(Strict):
         default_factory=list, description="Questions of the earlier version that this one no longer asks")
 
 
+STAGE_KINDS = ("idea", "active", "reached", "stopped")
+
+
+class PilotStage(Strict):
+    """One stage of the pilot funnel, in funnel order."""
+
+    id: Slug = Field(description="Stable id stored in answers files, e.g. 'pilot'")
+    label: Text = Field(description="Name shown in tables and charts, e.g. 'In production'")
+    kind: Literal["idea", "active", "reached", "stopped"] = Field(
+        "active", description="idea: not started; active: in flight, can get stuck; reached: in production "
+                              "(counts as reached); stopped: ended without reaching production")
+
+
+class PilotBlocker(Strict):
+    """A reason a pilot cannot move on, and the domain whose practices would remove it."""
+
+    id: QuestionId = Field(description="Stable id '<domain>.<name>', e.g. 'governance.approval-queue'")
+    label: Text = Field(description="What blocks the pilot, in a few words")
+    domain: Slug = Field(description="Id of one of `domains`: where the plan's steps unblock it")
+
+
+class PilotSection(Strict):
+    """The pilot register: its funnel stages, the blockers a pilot may name, and when a pilot counts as stuck."""
+
+    stages: list[PilotStage] = Field(
+        min_length=2, max_length=20, description="Funnel stages in order; at least one active and one reached")
+    blockers: list[PilotBlocker] = Field(default_factory=list, max_length=100, description="The blocker vocabulary")
+    stuck_after_months: int = Field(6, ge=1, le=120, description="An active pilot older than this is stuck")
+
+    def stage(self, stage_id: str) -> PilotStage | None:
+        """The stage with this id, or None."""
+        return next((s for s in self.stages if s.id == stage_id), None)
+
+    def blocker(self, blocker_id: str) -> PilotBlocker | None:
+        """The blocker with this id, or None."""
+        return next((b for b in self.blockers if b.id == blocker_id), None)
+
+
+DEFAULT_STAGES = (
+    PilotStage(id="idea", label="Idea", kind="idea"),
+    PilotStage(id="pilot", label="Pilot", kind="active"),
+    PilotStage(id="ready", label="Ready for production", kind="active"),
+    PilotStage(id="production", label="In production", kind="reached"),
+    PilotStage(id="scaled", label="Scaled", kind="reached"),
+    PilotStage(id="stopped", label="Stopped", kind="stopped"),
+)
+DEFAULT_BLOCKERS = (
+    PilotBlocker(id="governance.approval-queue", label="Waiting for model approval", domain="governance"),
+    PilotBlocker(id="mlops.no-integration", label="No path into production systems", domain="mlops"),
+    PilotBlocker(id="organization.no-owner", label="No business owner", domain="organization"),
+    PilotBlocker(id="economics.no-business-case", label="No business case", domain="economics"),
+    PilotBlocker(id="data.no-access", label="No access to production data", domain="data"),
+)
+
+
+def default_pilot_section(domain_ids: set[str]) -> PilotSection:
+    """The section a questionnaire without `pilots:` gets: the default stages, and the default blockers whose
+    domain it has."""
+    return PilotSection(stages=list(DEFAULT_STAGES), blockers=[b for b in DEFAULT_BLOCKERS if b.domain in domain_ids])
+
+
 class Questionnaire(Strict):
     """A whole questionnaire file."""
 
@@ -164,6 +225,9 @@ class Questionnaire(Strict):
         default_factory=list, description="How answers to earlier versions carry over to this one")
     roles: dict[Slug, RoleTitles] = Field(
         default_factory=dict, description="Owner roles by id, with the title to print per organisation size")
+    pilots: PilotSection | None = Field(
+        None, description="The pilot register's stages, blockers and stuck threshold (default: idea, pilot, ready, "
+                          "production, scaled, stopped, and the default blockers of this questionnaire's domains)")
     _cache: dict = PrivateAttr(default_factory=dict)
 
     def cached(self, key: str, build):
@@ -188,6 +252,10 @@ class Questionnaire(Strict):
             anchors = question.anchors or {}
             return [o.model_copy(update={"description": anchors[o.value]}) if o.value in anchors else o for o in YES_NO]
         return list(question.options or [])
+
+    def pilot_section(self) -> PilotSection:
+        """The declared `pilots:` section, or the default one fitted to this questionnaire's domains."""
+        return self.pilots or self.cached("pilots.default", lambda q: default_pilot_section({d.id for d in q.domains}))
 
     def phase(self, number: int) -> Phase:
         """The roadmap phase with this number (1-4)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -19,6 +20,9 @@ NA = "na"
 MAX_NOTE = 5000
 MAX_ANSWERS_BYTES = 1024 * 1024
 MAX_ANSWERS = 2000
+MAX_PILOTS = 500
+MAX_PILOT_NAME = 120
+MAX_PILOT_VALUE = 1e12  # far above any pilot's annual value; catches a misplaced digit group
 # Far above any questionnaire, and small enough that a huge file is refused before it is parsed slowly.
 LIMITS = Limits(items=MAX_ANSWERS, values=15 * MAX_ANSWERS,
                 hint="remove the entries the questionnaire does not ask for")
@@ -38,6 +42,35 @@ class Answer:
         return self.value in (DONT_KNOW, NA)
 
 
+@dataclass(frozen=True)
+class Pilot:
+    """One entry of the pilot register; months are 'YYYY-MM'."""
+
+    name: str
+    stage: str
+    started: str
+    production_since: str | None = None
+    owner: bool = False
+    kpi_baseline: bool = False
+    blockers: tuple[str, ...] = ()
+    value: float | None = None
+    note: str = ""
+
+    def to_dict(self) -> dict:
+        """The entry as written in an answers file (defaults left out)."""
+        data: dict[str, Any] = {"name": self.name, "stage": self.stage, "started": self.started}
+        if self.production_since:
+            data["production_since"] = self.production_since
+        data["owner"] = self.owner
+        data["kpi_baseline"] = self.kpi_baseline
+        data["blockers"] = list(self.blockers)
+        if self.value is not None:
+            data["value"] = self.value
+        if self.note:
+            data["note"] = self.note
+        return data
+
+
 @dataclass
 class Response:
     """One respondent's answers to one questionnaire."""
@@ -50,6 +83,7 @@ class Response:
     targets: dict[str, int] = field(default_factory=dict)
     date: dt.date | None = None  # when it was taken, if the file says so
     organisation_profile: OrganisationProfile | None = None
+    pilots: tuple[Pilot, ...] = ()  # the pilot register, in the order written
 
     def value(self, question_id: str) -> Value:
         answer = self.answers.get(question_id)
@@ -97,7 +131,10 @@ def _to_response(document: Document, questionnaire: Questionnaire | None) -> Res
     except ValidationError as exc:
         raise AnswersError(model_problems(document, exc)) from None
     response = model.to_response()
-    problems = check_response(response, questionnaire, document) if questionnaire is not None else []
+    problems = register_problems(response, document)
+    if questionnaire is not None:
+        problems += check_response(response, questionnaire, document)
+    problems = one_per_pilot(problems)
     if problems:
         raise AnswersError(problems)
     return response
@@ -163,6 +200,35 @@ class OrganisationProfile(_Strict):
     industry: Annotated[str, Field(max_length=60, pattern=r"^[a-z0-9][a-z0-9_-]*$")] | None = None
 
 
+Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+
+
+def _month_only(value: Any) -> Any:
+    """A YAML date (2024-03-15) where a month is asked for: say how to write it rather than guess."""
+    if isinstance(value, dt.date):
+        raise ValueError(f"write the month only, e.g. {value:%Y-%m}")
+    return value
+
+
+class PilotEntry(_Strict):
+    """One pilot as written in the register (see DESIGN.md, "Pilot portfolio")."""
+
+    name: Annotated[str, Field(min_length=1, max_length=MAX_PILOT_NAME)]
+    stage: Annotated[str, Field(max_length=64)]
+    started: Annotated[Month, BeforeValidator(_month_only)]
+    production_since: Annotated[Month, BeforeValidator(_month_only)] | None = None
+    owner: bool = False
+    kpi_baseline: bool = False
+    blockers: Annotated[list[Annotated[str, Field(max_length=120)]], Field(max_length=20)] = []
+    value: Annotated[float, Field(ge=0, le=MAX_PILOT_VALUE, allow_inf_nan=False)] | None = None
+    note: Annotated[str, Field(max_length=MAX_NOTE)] = ""
+
+    def to_pilot(self) -> Pilot:
+        """The register entry the rest of Phasegate works with."""
+        return Pilot(self.name, self.stage, self.started, self.production_since, self.owner, self.kpi_baseline,
+                     tuple(self.blockers), self.value, self.note)
+
+
 class AnswersFile(_Strict):
     """The answers exchange format (see DESIGN.md, "Answers file")."""
 
@@ -174,7 +240,7 @@ class AnswersFile(_Strict):
     organisation_profile: OrganisationProfile | None = None
     respondent: Respondent | None = None
     targets: Annotated[dict[str, Annotated[int, Field(ge=1, le=4)]], BeforeValidator(_keys_as_text)] = {}
-    pilots: Any = None
+    pilots: Annotated[list[PilotEntry], Field(max_length=MAX_PILOTS)] | None = None
     answers: Annotated[dict[str, AnswerEntry], BeforeValidator(_keys_as_text)] = {}
 
     @field_validator("date")
@@ -194,13 +260,6 @@ class AnswersFile(_Strict):
             raise ValueError(f"{value.isoformat()} is in the future; give the day the assessment was taken")
         return value
 
-    @field_validator("pilots")
-    @classmethod
-    def _no_pilots_yet(cls, value: Any) -> None:
-        if value:
-            raise ValueError("the pilot register is not supported by this release yet; remove 'pilots' to go on")
-        return None
-
     def to_response(self) -> Response:
         """The Response the rest of Phasegate works with."""
         return Response(
@@ -212,6 +271,7 @@ class AnswersFile(_Strict):
             targets=dict(self.targets),
             date=self.date,
             organisation_profile=self.organisation_profile,
+            pilots=tuple(entry.to_pilot() for entry in self.pilots or ()),
         )
 
 
@@ -236,7 +296,8 @@ def model_problems(document: Document, exc: ValidationError) -> list[Problem]:
     errors = sorted(exc.errors(include_url=False), key=lambda error: error["type"] != "finite_number")
     for error in errors:
         loc, message = _locate(error)
-        found.setdefault(loc, document.problem(loc, message))
+        key = loc[:2] if loc[:1] == ("pilots",) else loc  # one problem per pilot entry
+        found.setdefault(key, document.problem(loc, message))
     return sorted(found.values(), key=lambda p: p.line or 0)
 
 
@@ -246,6 +307,8 @@ def _locate(error: dict) -> tuple[tuple, str]:
     kind, got = error["type"], error.get("input")
     if loc[:1] == ("answers",) and len(loc) >= 3:
         return _answer_problem(loc, error)
+    if loc[:1] == ("pilots",):
+        return loc, _pilot_message(loc, error)
     if kind == "extra_forbidden":
         expected = {(): ", ".join(AnswersFile.model_fields), ("respondent",): "role",
                     ("organisation_profile",): "size, industry"}.get(loc[:-1])
@@ -282,6 +345,122 @@ def _answer_problem(loc: tuple, error: dict) -> tuple[tuple, str]:
     return at, "must be an option value, a list of option values, dont_know or na"
 
 
+PILOT_FIELDS = ", ".join(PilotEntry.model_fields)
+PILOT_EXAMPLE = "{name: Churn model, stage: pilot, started: 2026-03}"
+_PILOT_FIELD_MESSAGES = {
+    "name": "must be the pilot's name as text",
+    "stage": "must be a stage id such as pilot or production",
+    "started": "must be a month written YYYY-MM, e.g. 2026-03",
+    "production_since": "must be a month written YYYY-MM, e.g. 2026-03",
+    "owner": "must be true or false (is there a named business owner?)",
+    "kpi_baseline": "must be true or false (was the KPI measured before the pilot?)",
+    "blockers": "must be a list of blocker ids, e.g. [governance.approval-queue]",
+    "value": "must be a number: the expected annual value",
+    "note": f"must be text of at most {MAX_NOTE} characters",
+}
+
+
+def _pilot_message(loc: tuple, error: dict) -> str:
+    """What to say about one problem in the pilot register."""
+    kind, got = error["type"], error.get("input")
+    if len(loc) == 1:
+        if kind == "too_long":
+            return f"{len(got)} pilots; at most {MAX_PILOTS} allowed: keep the register to the pilots that matter"
+        return f"must be a list of pilots, each like {PILOT_EXAMPLE}"
+    if len(loc) == 2:
+        return f"must be a mapping such as {PILOT_EXAMPLE}"
+    field = loc[2]
+    if kind == "extra_forbidden":
+        return f"unknown field; a pilot has {PILOT_FIELDS}"
+    if kind == "missing":
+        return f"required field is missing; e.g. {PILOT_EXAMPLE}"
+    if kind == "value_error":
+        return str(error["ctx"]["error"])
+    if field == "name" and kind == "string_too_long":
+        return f"is {len(got)} characters long; at most {MAX_PILOT_NAME} allowed"
+    if field == "name" and kind == "string_too_short":
+        return "is empty; give the pilot a name"
+    if field == "value" and kind in ("greater_than_equal", "less_than_equal", "finite_number"):
+        return f"must be a number from 0 to {MAX_PILOT_VALUE:,.0f}, got {got!r}"
+    if field == "blockers" and kind == "too_long":
+        return "at most 20 blockers per pilot; keep the ones that hold it most"
+    hint = _PILOT_FIELD_MESSAGES.get(field, "is not valid")
+    return f"{hint}, got {got!r}" if not isinstance(got, (dict, list)) or field == "blockers" else hint
+
+
+def month_number(month: str) -> int:
+    """'2026-03' as a count of months, so that two months subtract."""
+    year, number = month.split("-")
+    return int(year) * 12 + int(number) - 1
+
+
+def register_problems(response: Response, doc: Document) -> list[Problem]:
+    """What the register gets wrong on its own: names used twice, months in the future or out of order."""
+    today = response.date or dt.date.today()
+    now = today.year * 12 + today.month - 1
+    problems, seen = [], {}
+    for index, pilot in enumerate(response.pilots):
+        at = ("pilots", index)
+        reason = _pilot_dates_problem(pilot, now, today)
+        if reason:
+            problems.append(doc.problem(at + (reason[0],), reason[1]))
+        elif pilot.name in seen:
+            problems.append(doc.problem(at + ("name",), f"'{pilot.name}' is already the name of pilots[{seen[pilot.name]}]; "
+                                                      "names must be unique"))
+        seen.setdefault(pilot.name, index)
+    return problems
+
+
+def _pilot_dates_problem(pilot: Pilot, now: int, today: dt.date) -> tuple[str, str] | None:
+    when = f"the assessment's date ({today.isoformat()})"
+    if month_number(pilot.started) > now:
+        return "started", f"{pilot.started} is after {when}; give the month the pilot started"
+    if pilot.production_since is None:
+        return None
+    if month_number(pilot.production_since) > now:
+        return "production_since", f"{pilot.production_since} is after {when}; give the month it went live"
+    if month_number(pilot.production_since) < month_number(pilot.started):
+        return "production_since", (f"{pilot.production_since} is before the pilot started ({pilot.started}); "
+                                    "check both months")
+    return None
+
+
+def pilot_problems(response: Response, questionnaire: Questionnaire, doc: Document) -> list[Problem]:
+    """Register entries whose stage or blockers the questionnaire does not know, one problem per entry."""
+    section = questionnaire.pilot_section()
+    stages = [stage.id for stage in section.stages]
+    blockers = {blocker.id for blocker in section.blockers}
+    problems = []
+    for index, pilot in enumerate(response.pilots):
+        at = ("pilots", index)
+        unknown = [(position, b) for position, b in enumerate(pilot.blockers) if b not in blockers]
+        if pilot.stage not in stages:
+            problems.append(doc.problem(at + ("stage",), f"unknown stage '{pilot.stage}' (known: {', '.join(stages)})"))
+        elif unknown:
+            known = ", ".join(b.id for b in section.blockers) or "none defined"
+            problems.append(doc.problem(at + ("blockers", unknown[0][0]), f"unknown blocker '{unknown[0][1]}' (known: {known})"))
+        elif len(set(pilot.blockers)) != len(pilot.blockers):
+            problems.append(doc.problem(at + ("blockers",), "a blocker is listed twice; list each once"))
+    return problems
+
+
+_PILOT_PATH = re.compile(r"^pilots\[(\d+)\]")
+
+
+def one_per_pilot(problems: list[Problem]) -> list[Problem]:
+    """The problems with at most one per pilot entry (the first found), so a bad entry reads as one line."""
+    seen: set[str] = set()
+    kept = []
+    for problem in problems:
+        entry = _PILOT_PATH.match(problem.path)
+        if entry:
+            if entry.group(1) in seen:
+                continue
+            seen.add(entry.group(1))
+        kept.append(problem)
+    return kept
+
+
 def check_response(response: Response, questionnaire: Questionnaire, doc: Document | None = None) -> list[Problem]:
     """Every way the response does not fit the questionnaire, located where possible."""
     doc = doc or Document(None, "answers")
@@ -305,7 +484,7 @@ def check_response(response: Response, questionnaire: Questionnaire, doc: Docume
         reason = answer_problem(questionnaire, question, answer.value)
         if reason:
             problems.append(doc.problem(at, reason))
-    return problems
+    return problems + pilot_problems(response, questionnaire, doc)
 
 
 def answer_problem(questionnaire: Questionnaire, question: Question, value: Value) -> str | None:
@@ -362,6 +541,8 @@ def response_to_dict(response: Response) -> dict:
         data["respondent"] = {"role": response.role}
     if response.targets:
         data["targets"] = dict(response.targets)
+    if response.pilots:
+        data["pilots"] = [pilot.to_dict() for pilot in response.pilots]
     data["answers"] = {
         qid: {"value": a.value, "note": a.note} if a.note else a.value for qid, a in response.answers.items()
     }

@@ -6,6 +6,7 @@ version that reports print.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +15,7 @@ from questionnaires.expressions import Expression, parse
 from questionnaires.models import Question, Questionnaire
 from scoring.answers import DONT_KNOW, NA, Response, Value
 from scoring.headline import ToNextPhase, answers_needed, primary_limiting, profile_sentence
+from scoring.pilots import PilotMetrics, pilot_metrics, pilot_portfolio
 
 STATUS_ATTAINED = "attained"
 STATUS_NOT_ATTAINED = "not_attained"
@@ -157,6 +159,7 @@ class Result:
     unknowns: tuple[str, ...]
     warnings: tuple[str, ...] = field(default=())
     size: str | None = None  # the organisation's size from its profile: small, medium or large
+    pilots: PilotMetrics | None = None  # the pilot portfolio, when the answers have a register
 
     def domain(self, domain_id: str) -> DomainResult:
         return next(d for d in self.domains if d.id == domain_id)
@@ -270,7 +273,9 @@ def score_response(questionnaire: Questionnaire, response: Response, targets: di
     overall = _overall(questionnaire, domains, questions)
     from scoring.steps import next_steps
 
-    actions = next_steps(questionnaire, questions, domains, overall, organisation_size(response))
+    register = getattr(response, "pilots", ())
+    portfolio = pilot_portfolio(questionnaire, register, response.date or dt.date.today()) if register else None
+    actions = next_steps(questionnaire, questions, domains, overall, organisation_size(response), pilots=portfolio)
     unknowns = tuple(q.id for q in questions.values() if q.visible and q.dont_know)
     return Result(
         questionnaire=questionnaire.id,
@@ -284,6 +289,7 @@ def score_response(questionnaire: Questionnaire, response: Response, targets: di
         unknowns=unknowns,
         warnings=tuple(_warnings(questionnaire, response, domains, questions, overall)),
         size=organisation_size(response),
+        pilots=pilot_metrics(portfolio, actions) if portfolio else None,
     )
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from scoring.engine import DomainResult, Result, Step
+from scoring.pilots import pilots_to_dict
 
 
 def result_to_dict(result: Result) -> dict:
     """The JSON contract of `cli.py score --format json`."""
     overall = result.overall
-    return {
+    data = {
         "questionnaire": {"id": result.questionnaire, "version": result.questionnaire_version, "title": result.title},
         "organisation": result.organisation,
         "overall": {
@@ -28,6 +29,9 @@ def result_to_dict(result: Result) -> dict:
         "unknowns": list(result.unknowns),
         "warnings": list(result.warnings),
     }
+    if result.pilots is not None:
+        data["pilots"] = pilots_to_dict(result.pilots)
+    return data
 
 
 def _domain(domain: DomainResult) -> dict:

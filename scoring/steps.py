@@ -5,7 +5,8 @@ The rules are the design's "Prioritised next steps":
    domain's target. A question at or above its phase threshold yields no step unless its
    domain limits the organisation.
 2. Priority = question weight x domain weight x gap x phase factor x limiting boost x
-   impact factor; effort (S, M, L) breaks ties, then questionnaire order.
+   impact factor x pilot factor (1 + 0.5 x the share of stuck pilots blocked in the
+   step's domain); effort (S, M, L) breaks ties, then questionnaire order.
 3. A step never ranks above an open step it requires (a stable topological order).
 4. Now holds at most PLAN_NOW_CAPACITY steps of the domains' working phases; a large
    (L) step enters Now only as the prerequisite of another Now step. The rest of the
@@ -21,11 +22,13 @@ from dataclasses import dataclass
 from config import setting
 from questionnaires.models import Question, Questionnaire
 from scoring.engine import DomainResult, Overall, QuestionResult, Step
+from scoring.pilots import Portfolio
 
 PHASE_FACTORS = {0: 1.0, 1: 0.5}
 LATER_FACTOR = 0.25
 LIMITING_BOOST = 1.5
 IMPACT_FACTORS = {1: 0.8, 2: 1.0, 3: 1.2}
+PILOT_WEIGHT = 0.5  # pilot factor = 1 + PILOT_WEIGHT x (stuck pilots blocked in the domain / stuck pilots)
 EFFORT_ORDER = {"S": 0, "M": 1, "L": 2}
 ESTABLISH_AT_MOST = 0.25  # a score at or below this means the practice is not in place yet
 HORIZONS = {"now": "Now (0–3 months)", "next": "Next (3–9 months)", "later": "Later (9–18 months)"}
@@ -72,9 +75,11 @@ class _Candidate:
 
 
 def next_steps(questionnaire: Questionnaire, questions: dict[str, QuestionResult], domains: tuple[DomainResult, ...],
-               overall: Overall, size: str | None = None, capacity: int | None = None) -> tuple[Step, ...]:
-    """The plan: every step worth taking, ranked in the order to act, each with its horizon and reasons."""
-    candidates = _candidates(questionnaire, questions, domains, overall)
+               overall: Overall, size: str | None = None, capacity: int | None = None,
+               pilots: Portfolio | None = None) -> tuple[Step, ...]:
+    """The plan: every step worth taking, ranked in the order to act, each with its horizon and reasons;
+    `pilots` (the register) raises the steps of the domains that stuck pilots wait on."""
+    candidates = _candidates(questionnaire, questions, domains, overall, pilots)
     if not candidates:
         return ()
     ordered = _in_dependency_order(sorted(candidates, key=lambda c: c.key))
@@ -86,7 +91,7 @@ def next_steps(questionnaire: Questionnaire, questions: dict[str, QuestionResult
 
 
 def _candidates(questionnaire: Questionnaire, questions: dict[str, QuestionResult], domains: tuple[DomainResult, ...],
-                overall: Overall) -> list[_Candidate]:
+                overall: Overall, pilots: Portfolio | None = None) -> list[_Candidate]:
     by_id = {d.id: d for d in domains}
     weights = {d.id: d.weight for d in questionnaire.domains}
     limiting = set(overall.limiting_domains)
@@ -104,7 +109,8 @@ def _candidates(questionnaire: Questionnaire, questions: dict[str, QuestionResul
         is_limiting = domain.id in limiting
         if score >= threshold - 1e-12 and not is_limiting:
             continue
-        found.append(_candidate(item, score, threshold, domain, weights[domain.id], is_limiting))
+        waiting = (pilots.stuck_waiting_on(domain.id), pilots.stuck) if pilots and pilots.stuck else (0, 0)
+        found.append(_candidate(item, score, threshold, domain, weights[domain.id], is_limiting, waiting))
     return found
 
 
@@ -114,8 +120,13 @@ def _actionable(questionnaire: Questionnaire) -> tuple:
     return tuple(item for item in compiled_items(questionnaire) if item.scores is not None and item.question.action)
 
 
+def pilot_factor(waiting: int, stuck: int) -> float:
+    """1 + 0.5 x the share of stuck pilots that wait on a domain: pilots stuck there raise its steps."""
+    return 1.0 + PILOT_WEIGHT * waiting / stuck if stuck else 1.0
+
+
 def _candidate(item, score: float, threshold: float, domain: DomainResult, domain_weight: float,
-               limiting: bool) -> _Candidate:
+               limiting: bool, waiting: tuple[int, int] = (0, 0)) -> _Candidate:
     question = item.question
     action = question.action
     finished = domain.achieved >= domain.target  # nothing left to reach within its target: polish only
@@ -124,11 +135,11 @@ def _candidate(item, score: float, threshold: float, domain: DomainResult, domai
     gap = 1.0 - score
     impact = IMPACT_FACTORS[action.impact]
     priority = (question.weight * domain_weight * gap * phase_factor(offset) * (LIMITING_BOOST if limiting else 1.0)
-                * impact)
+                * impact * pilot_factor(*waiting))
     key = (-round(priority, 9), EFFORT_ORDER[action.effort], item.order)
     base = "later" if finished else horizon_of(offset)
     basis = (question.phase, domain.name, gap, question.weight, domain_weight, offset, working, limiting, priority,
-             action.impact)
+             action.impact, *waiting)
     return _Candidate(key, question, score, level_of(score, threshold), base, priority, basis, domain, limiting,
                       offset, finished)
 
@@ -242,13 +253,25 @@ def why_sentence(candidate: _Candidate, needed_by: int = 0) -> str:
         text = f"Prepares {domain.name} for phase {phase}, its next phase: the practice {state}."
     else:
         text = f"A phase {phase} practice for {domain.name}, for after phase {working} and the phases between."
+    waiting, stuck = candidate.basis[10:12] if len(candidate.basis) > 10 else (0, 0)
+    if waiting:
+        text = f"{text[:-1]}, and {waiting_words(waiting, stuck)} on {domain.name}."
     if needed_by:
         text += f" {needed_by} other step{'s' if needed_by > 1 else ''} in the plan build{'s' if needed_by == 1 else ''} on it."
     return text
 
 
+def waiting_words(waiting: int, stuck: int) -> str:
+    """'3 of your 5 stuck pilots wait', 'your one stuck pilot waits', 'all 4 of your stuck pilots wait'."""
+    if stuck == 1:
+        return "your one stuck pilot waits"
+    if waiting == stuck:
+        return f"all {stuck} of your stuck pilots wait"
+    return f"{waiting} of your {stuck} stuck pilots wait{'s' if waiting == 1 else ''}"
+
+
 def explain(phase: int, domain_name: str, gap: float, weight: float, domain_weight: float, offset: int,
-            working: int, limiting: bool, priority: float, impact: int = 2) -> str:
+            working: int, limiting: bool, priority: float, impact: int = 2, waiting: int = 0, stuck: int = 0) -> str:
     """The arithmetic behind a step's priority, for the methodology page and a tooltip."""
     if offset <= 0:
         place = f"phase {phase} practice, {domain_name} works on phase {working} now"
@@ -259,4 +282,7 @@ def explain(phase: int, domain_name: str, gap: float, weight: float, domain_weig
             f"(impact {impact})")
     if limiting:
         text += f"; ×{LIMITING_BOOST:g} because {domain_name} limits the overall phase"
+    if waiting:
+        text += (f"; × pilot factor {pilot_factor(waiting, stuck):.2f} (1 + {PILOT_WEIGHT:g} × {waiting}/{stuck} stuck "
+                 f"pilots waiting on {domain_name})")
     return text

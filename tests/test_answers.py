@@ -238,7 +238,7 @@ def test_a_date_in_the_future_is_refused_with_its_line(tiny):
         ("respondent: {role: executive}", "respondent: executive",
          "answers.yaml:5 respondent: must be a mapping such as {role: executive}, got 'executive'"),
         ("respondent: {role: executive}", "respondent: {role: executive}\npilots:\n  - {name: Churn model}",
-         "answers.yaml:6 pilots: the pilot register is not supported by this release yet; remove 'pilots' to go on"),
+         "answers.yaml:7 pilots[0].stage: required field is missing; e.g. {name: Churn model, stage: pilot, started: 2026-03}"),
         ("respondent: {role: executive}", "respondent: {role: executive}\norganisation_profile: {size: huge}",
          "answers.yaml:6 organisation_profile.size: must be small, medium or large, got 'huge'"),
         ("respondent: {role: executive}", "respondent: {role: executive}\norganisation_profile: {industry: Retail Banking}",

@@ -1,0 +1,265 @@
+"""The pilot portfolio: funnel metrics and one triage verdict per pilot, from the register in the answers.
+
+The rules are the design's "Pilot portfolio":
+- Ages are whole calendar months from `started` to the assessment's date.
+- A stage's kind says what it means: idea (not started), active (in flight), reached
+  (in production) or stopped. Owners, KPI baselines and blockers are counted over every
+  pilot in the register.
+- Stuck: an active pilot older than `stuck_after_months`.
+- Conversion rate: of the pilots started at least `stuck_after_months` ago (ideas left
+  out), the share that reached production; None when there are none.
+- Triage, first rule that holds: an active pilot is `stop` when stuck with neither owner
+  nor KPI baseline, `fix` when stuck or blocked, else `continue`; a pilot in production is
+  `fix` when blocked, `scale` with an owner and a KPI baseline, else `continue`. Ideas and
+  stopped pilots get no verdict.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass, field
+
+from questionnaires.models import PilotSection, Questionnaire
+from scoring.answers import Pilot, month_number
+
+VERDICTS = ("stop", "fix", "scale", "continue")
+REFERENCE = {
+    "reaches_production": 0.2,
+    "reaches_production_text": "about one AI pilot in five reaches production",
+    "never_past_pilot": 0.73,
+    "never_past_pilot_text": "73% of AI initiatives never get past the pilot stage",
+    "source": "the 2026 article on taking enterprise AI from pilot purgatory to production that Phasegate's "
+              "model is based on",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One pilot with what the metrics need: its stage's kind, its age, whether it is stuck, what blocks it."""
+
+    pilot: Pilot
+    kind: str
+    age: int
+    stuck: bool
+    domains: tuple[str, ...]  # domains of its blockers, in questionnaire order
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    """The register read against a questionnaire on a date: what the plan and the metrics both start from."""
+
+    section: PilotSection
+    domain_names: dict[str, str]
+    rows: tuple[Row, ...]
+    stuck: int
+    stuck_by_domain: dict[str, int]
+
+    def stuck_waiting_on(self, domain_id: str) -> int:
+        """How many stuck pilots name a blocker in this domain."""
+        return self.stuck_by_domain.get(domain_id, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class PilotItem:
+    """One pilot's line in the triage table."""
+
+    name: str
+    stage: str
+    age_months: int
+    verdict: str | None
+    reason: str
+    blocking_domains: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PilotMetrics:
+    """The portfolio's figures, the reference beside them, and the triage."""
+
+    total: int
+    by_stage: dict[str, int]
+    reached: int
+    conversion_rate: float | None
+    median_age_months: float | None
+    stuck: int
+    without_owner: int
+    without_kpi: int
+    blockers: dict[str, int]
+    blocked_domains: dict[str, int]
+    value_waiting: float
+    stuck_after_months: int
+    items: tuple[PilotItem, ...]
+    stage_labels: dict[str, str] = field(default_factory=dict)
+    reference: dict = field(default_factory=lambda: dict(REFERENCE))
+
+    def verdicts(self) -> dict[str, int]:
+        """How many pilots got each verdict, in verdict order."""
+        return {v: sum(1 for item in self.items if item.verdict == v) for v in VERDICTS}
+
+
+def age_in_months(started: str, on: dt.date) -> int:
+    """Whole calendar months from the month a pilot started to the date given."""
+    return on.year * 12 + on.month - 1 - month_number(started)
+
+
+def pilot_portfolio(questionnaire: Questionnaire, pilots: tuple[Pilot, ...], on: dt.date) -> Portfolio:
+    """The register read against the questionnaire's pilot section on the assessment's date."""
+    section = questionnaire.pilot_section()
+    kinds = {stage.id: stage.kind for stage in section.stages}
+    blocker_domain = {blocker.id: blocker.domain for blocker in section.blockers}
+    order = {domain.id: index for index, domain in enumerate(questionnaire.domains)}
+    rows = []
+    for pilot in pilots:
+        kind = kinds.get(pilot.stage, "active")
+        age = age_in_months(pilot.started, on)
+        domains = sorted({blocker_domain[b] for b in pilot.blockers if b in blocker_domain}, key=order.get)
+        rows.append(Row(pilot, kind, age, kind == "active" and age > section.stuck_after_months, tuple(domains)))
+    stuck = [row for row in rows if row.stuck]
+    return Portfolio(section, {d.id: d.name for d in questionnaire.domains}, tuple(rows), len(stuck),
+                     _count(d for row in stuck for d in row.domains))
+
+
+def pilot_metrics(portfolio: Portfolio, steps: tuple = ()) -> PilotMetrics:
+    """The metrics and the triage of a portfolio; `steps` is the ranked plan that `fix` verdicts point to."""
+    rows, section = portfolio.rows, portfolio.section
+    active_ages = [row.age for row in rows if row.kind == "active"]
+    return PilotMetrics(
+        total=len(rows),
+        by_stage={stage.id: sum(1 for row in rows if row.pilot.stage == stage.id) for stage in section.stages},
+        reached=sum(1 for row in rows if row.kind == "reached"),
+        conversion_rate=conversion_rate(rows, section.stuck_after_months),
+        median_age_months=statistics.median(active_ages) if active_ages else None,
+        stuck=portfolio.stuck,
+        without_owner=sum(1 for row in rows if not row.pilot.owner),
+        without_kpi=sum(1 for row in rows if not row.pilot.kpi_baseline),
+        blockers=_ordered(_count(b for row in rows for b in set(row.pilot.blockers)), [b.id for b in section.blockers]),
+        blocked_domains=_ordered(_count(d for row in rows for d in row.domains), list(portfolio.domain_names)),
+        value_waiting=sum(row.pilot.value or 0 for row in rows if row.stuck),
+        stuck_after_months=section.stuck_after_months,
+        items=tuple(sorted((triage(row, portfolio, steps) for row in rows), key=_item_order)),
+        stage_labels={stage.id: stage.label for stage in section.stages},
+    )
+
+
+def conversion_rate(rows: tuple[Row, ...], months: int) -> float | None:
+    """Of the pilots started at least `months` ago (ideas left out), the share that reached production."""
+    cohort = [row for row in rows if row.kind != "idea" and row.age >= months]
+    return sum(1 for row in cohort if row.kind == "reached") / len(cohort) if cohort else None
+
+
+def triage(row: Row, portfolio: Portfolio, steps: tuple = ()) -> PilotItem:
+    """One pilot's verdict (stop, fix, scale, continue; None for ideas and stopped pilots) and its reason."""
+    verdict, reason = _verdict(row, portfolio, steps)
+    return PilotItem(row.pilot.name, row.pilot.stage, row.age, verdict, reason, row.domains)
+
+
+def _verdict(row: Row, portfolio: Portfolio, steps: tuple) -> tuple[str | None, str]:
+    pilot, months = row.pilot, portfolio.section.stuck_after_months
+    if row.kind == "idea":
+        return None, "An idea, not started yet: no verdict until it becomes a pilot."
+    if row.kind == "stopped":
+        return None, "Stopped: nothing left to decide."
+    if row.kind == "active" and row.stuck and not pilot.owner and not pilot.kpi_baseline:
+        return "stop", (f"{_months(row.age)} without reaching production, with neither a business owner nor a KPI "
+                        "baseline: stop it and free its budget and team.")
+    if row.domains:
+        waiting = f"waiting on {_names(row.domains, portfolio)}: {_first_step(row.domains, steps)}"
+        if row.kind == "reached":
+            return "fix", f"In production but held back from scaling, {waiting}."
+        start = f"{_months(row.age)} without reaching production" if row.stuck else f"Blocked after {_months(row.age)}"
+        return "fix", f"{start}, {waiting}."
+    if row.stuck:
+        ask = "its business owner" if pilot.owner else "the team"
+        return "fix", (f"{_months(row.age)} without reaching production and no blocker recorded: ask {ask} what "
+                       "holds it up and record the blocker.")
+    missing = _missing(pilot)
+    if row.kind == "reached":
+        if not missing:
+            done = "Scaled" if _is_last_reached(pilot.stage, portfolio.section) else "In production"
+            return "scale", f"{done}, with a business owner and a KPI baseline: extend it to more teams and markets."
+        return "continue", f"In production, but without {missing}: add that before scaling it."
+    todo = f"; before month {months}, {_todo(pilot)}" if missing else ""
+    return "continue", f"{_months(row.age).capitalize()} in and not blocked: keep going{todo}."
+
+
+def _months(count: int) -> str:
+    return f"{count} month{'s' if count != 1 else ''}"
+
+
+def _missing(pilot: Pilot) -> str:
+    gaps = [text for text, present in (("a business owner", pilot.owner), ("a KPI baseline", pilot.kpi_baseline))
+            if not present]
+    return " or ".join(gaps)
+
+
+def _todo(pilot: Pilot) -> str:
+    tasks = [text for text, present in (("name a business owner", pilot.owner),
+                                        ("measure a KPI baseline", pilot.kpi_baseline)) if not present]
+    return " and ".join(tasks)
+
+
+def _is_last_reached(stage_id: str, section: PilotSection) -> bool:
+    reached = [stage.id for stage in section.stages if stage.kind == "reached"]
+    return len(reached) > 1 and stage_id == reached[-1]
+
+
+def _names(domains: tuple[str, ...], portfolio: Portfolio) -> str:
+    from scoring.engine import join_names
+
+    return join_names([portfolio.domain_names.get(d, d) for d in domains])
+
+
+def _first_step(domains: tuple[str, ...], steps: tuple) -> str:
+    """The highest-ranked step of the plan in the blocking domains, in words."""
+    step = next((s for s in steps if s.domain in domains), None)
+    if step is None:
+        return "the plan has no open step there; take it to the steering group"
+    return f"start with step {step.rank} of the plan, “{step.title}”"
+
+
+def _count(values) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    return counts
+
+
+def _ordered(counts: dict[str, int], order: list[str]) -> dict[str, int]:
+    """The non-zero counts in the given order (ids not in it last, by id)."""
+    known = [key for key in order if counts.get(key)]
+    return {key: counts[key] for key in known + sorted(set(counts) - set(order))}
+
+
+def _item_order(item: PilotItem) -> tuple:
+    """Decisions first (stop, fix, scale, continue, then no verdict), oldest first, then by name."""
+    rank = VERDICTS.index(item.verdict) if item.verdict in VERDICTS else len(VERDICTS)
+    return (rank, -item.age_months, item.name)
+
+
+def pilots_to_dict(metrics: PilotMetrics) -> dict:
+    """The `pilots` object of `score --format json`."""
+    return {
+        "total": metrics.total,
+        "by_stage": dict(metrics.by_stage),
+        "reached": metrics.reached,
+        "conversion_rate": None if metrics.conversion_rate is None else round(metrics.conversion_rate, 4),
+        "median_age_months": metrics.median_age_months,
+        "stuck": metrics.stuck,
+        "stuck_after_months": metrics.stuck_after_months,
+        "without_owner": metrics.without_owner,
+        "without_kpi": metrics.without_kpi,
+        "blockers": dict(metrics.blockers),
+        "blocked_domains": dict(metrics.blocked_domains),
+        "value_waiting": _number(metrics.value_waiting),
+        "verdicts": metrics.verdicts(),
+        "reference": dict(metrics.reference),
+        "items": [
+            {"name": item.name, "stage": item.stage, "age_months": item.age_months, "verdict": item.verdict,
+             "reason": item.reason, "blocking_domains": list(item.blocking_domains)}
+            for item in metrics.items
+        ],
+    }
+
+
+def _number(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else round(value, 2)

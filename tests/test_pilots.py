@@ -1,0 +1,478 @@
+"""The pilot portfolio: the questionnaire's section, the register in answers files, metrics, triage, the plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from types import SimpleNamespace
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cli import main
+from questionnaires import QuestionnaireError, parse_questionnaire
+from scoring import Answer, Response, parse_answers, result_to_dict, score_response
+from scoring.answers import AnswersError, Pilot, dump_answers
+from scoring.pilots import age_in_months, pilot_metrics, pilot_portfolio, triage
+from scoring.steps import pilot_factor, waiting_words
+from tests.conftest import DATA, ROOT
+
+TINY = (DATA / "tiny.yaml").read_text(encoding="utf-8")
+GOOD = (DATA / "tiny-answers.yaml").read_text(encoding="utf-8")
+ON = dt.date(2026, 11, 26)
+
+
+# --- the questionnaire's pilots section -------------------------------------------------
+
+
+def questionnaire_problems(old: str, new: str) -> list[str]:
+    assert old in TINY
+    with pytest.raises(QuestionnaireError) as caught:
+        parse_questionnaire(TINY.replace(old, new, 1), "tiny.yaml")
+    return caught.value.lines()
+
+
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        ("domain: governance}\n    - {id: governance.no-risk-review", "domain: risk}\n    - {id: governance.no-risk-review",
+         "tiny.yaml:107 pilots.blockers[0].domain: unknown domain 'risk' (known: data, governance)"),
+        ("{id: data.no-access,", "{id: governance.approval-queue,",
+         "tiny.yaml:109 pilots.blockers[2].id: duplicate blocker id 'governance.approval-queue' (first used by blockers[0])"),
+        ("{id: scaled, label: Scaled", "{id: production, label: Scaled",
+         "tiny.yaml:104 pilots.stages[4].id: duplicate stage id 'production' (first used by stages[3])"),
+        ("label: In production, kind: reached}", "label: In production, kind: stopped}",
+         None),
+        ("label: Stopped, kind: stopped}", "label: Stopped, kind: halted}",
+         "tiny.yaml:105 pilots.stages[5].kind: must be one of 'idea', 'active', 'reached' or 'stopped', got 'halted'"),
+        ("stuck_after_months: 6", "stuck_after_months: 0",
+         "tiny.yaml:110 pilots.stuck_after_months: must be at least 1, got 0"),
+        ("stuck_after_months: 6", "stuck_after_months: 6\n  colour: red",
+         "tiny.yaml:111 pilots.colour: unknown field; remove it or check its spelling (see questionnaires/README.md)"),
+    ],
+    ids=["blocker-unknown-domain", "duplicate-blocker", "duplicate-stage", "still-reached", "unknown-kind",
+         "stuck-zero", "unknown-field"],
+)
+def test_a_bad_pilots_section_gets_a_located_message(old, new, expected):
+    if expected is None:  # scaled still counts as reached: the file stays valid
+        assert parse_questionnaire(TINY.replace(old, new, 1), "tiny.yaml").pilots.stages[3].kind == "stopped"
+        return
+    assert questionnaire_problems(old, new) == [expected]
+
+
+def test_a_funnel_without_a_reached_stage_is_refused():
+    text = TINY.replace("kind: reached}", "kind: stopped}")
+    with pytest.raises(QuestionnaireError) as caught:
+        parse_questionnaire(text, "tiny.yaml")
+    assert caught.value.lines() == ["tiny.yaml:99 pilots.stages: no stage of kind 'reached'; add a stage that counts as "
+                                    "production (kind: reached)"]
+
+
+def test_a_questionnaire_without_a_pilots_section_gets_the_default_fitted_to_its_domains():
+    plain = parse_questionnaire(TINY.split("pilots:\n")[0], "plain.yaml")
+    section = plain.pilot_section()
+    assert plain.pilots is None
+    assert [(s.id, s.kind) for s in section.stages] == [
+        ("idea", "idea"), ("pilot", "active"), ("ready", "active"), ("production", "reached"), ("scaled", "reached"),
+        ("stopped", "stopped")]
+    assert [(b.id, b.domain) for b in section.blockers] == [("governance.approval-queue", "governance"),
+                                                           ("data.no-access", "data")]
+    assert section.stuck_after_months == 6
+
+
+def test_five_domain_questionnaires_get_all_five_default_blockers(quick_check):
+    assert [b.id for b in quick_check.pilot_section().blockers] == [
+        "governance.approval-queue", "mlops.no-integration", "organization.no-owner", "economics.no-business-case",
+        "data.no-access"]
+
+
+# --- the register in answers files ------------------------------------------------------
+
+
+def with_register(*entries: str, date: str = "2026-11-26") -> str:
+    register = "".join(f"  - {entry}\n" for entry in entries)
+    return GOOD.replace("respondent:", f"date: {date}\npilots:\n{register}respondent:")
+
+
+def register_problems(text: str, questionnaire=None) -> list[str]:
+    with pytest.raises(AnswersError) as caught:
+        parse_answers(text, "answers.yaml", questionnaire)
+    return caught.value.lines()
+
+
+OK_ENTRY = "{name: Churn model, stage: production, started: 2024-03, production_since: 2025-01, owner: true, kpi_baseline: true}"
+
+
+@pytest.mark.parametrize(
+    "entry, expected",
+    [
+        ("{name: Chatbot, stage: piloting, started: 2025-01}",
+         "answers.yaml:8 pilots[1].stage: unknown stage 'piloting' (known: idea, pilot, ready, production, scaled, stopped)"),
+        ("{name: Chatbot, stage: pilot, started: 2025-01, blockers: [data.no-access, legal.waiting]}",
+         "answers.yaml:8 pilots[1].blockers[1]: unknown blocker 'legal.waiting' (known: governance.approval-queue, "
+         "governance.no-risk-review, data.no-access)"),
+        ("{name: Chatbot, stage: pilot, started: 2026-12}",
+         "answers.yaml:8 pilots[1].started: 2026-12 is after the assessment's date (2026-11-26); give the month the "
+         "pilot started"),
+        ("{name: Chatbot, stage: production, started: 2025-06, production_since: 2025-02}",
+         "answers.yaml:8 pilots[1].production_since: 2025-02 is before the pilot started (2025-06); check both months"),
+        ("{name: " + "n" * 121 + ", stage: pilot, started: 2025-01}",
+         "answers.yaml:8 pilots[1].name: is 121 characters long; at most 120 allowed"),
+        ("{name: Churn model, stage: pilot, started: 2025-01}",
+         "answers.yaml:8 pilots[1].name: 'Churn model' is already the name of pilots[0]; names must be unique"),
+        ("{name: Chatbot, stage: pilot, started: 2025-1}",
+         "answers.yaml:8 pilots[1].started: must be a month written YYYY-MM, e.g. 2026-03, got '2025-1'"),
+        ("{name: Chatbot, stage: pilot, started: 2025-01-15}",
+         "answers.yaml:8 pilots[1].started: write the month only, e.g. 2025-01"),
+        ("{name: Chatbot, stage: pilot, started: 2025-01, value: -5}",
+         "answers.yaml:8 pilots[1].value: must be a number from 0 to 1,000,000,000,000, got -5"),
+        ("{name: Chatbot, stage: pilot, started: 2025-01, owner: maybe}",
+         "answers.yaml:8 pilots[1].owner: must be true or false (is there a named business owner?), got 'maybe'"),
+        ("{name: Chatbot, stage: pilot, started: 2025-01, sponsor: CFO}",
+         "answers.yaml:8 pilots[1].sponsor: unknown field; a pilot has name, stage, started, production_since, owner, "
+         "kpi_baseline, blockers, value, note"),
+        ("{name: Chatbot, stage: pilot, started: 2031-01, value: -1, extra: 1}",
+         "answers.yaml:8 pilots[1].value: must be a number from 0 to 1,000,000,000,000, got -1"),
+    ],
+    ids=["unknown-stage", "unknown-blocker", "future-start", "production-before-start", "name-too-long",
+         "duplicate-name", "month-malformed", "a-full-date", "negative-value", "owner-not-a-boolean", "unknown-field",
+         "three-faults-one-line"],
+)
+def test_a_bad_register_entry_gets_exactly_one_located_error_and_nothing_is_imported(tiny, entry, expected):
+    assert register_problems(with_register(OK_ENTRY, entry), tiny) == [expected]
+
+
+def test_every_bad_entry_gets_its_own_line(tiny):
+    text = with_register("{name: A, stage: piloting, started: 2025-01}", OK_ENTRY,
+                         "{name: B, stage: pilot, started: 2030-01}", "{name: C, stage: pilot, started: 2025-01}")
+    assert register_problems(text, tiny) == [
+        "answers.yaml:9 pilots[2].started: 2030-01 is after the assessment's date (2026-11-26); give the month the pilot "
+        "started",
+        "answers.yaml:7 pilots[0].stage: unknown stage 'piloting' (known: idea, pilot, ready, production, scaled, stopped)",
+    ]
+
+
+def test_a_start_in_the_future_is_measured_against_today_when_the_answers_have_no_date(tiny):
+    next_year = f"{dt.date.today().year + 1}-01"
+    text = GOOD.replace("respondent:", f"pilots:\n  - {{name: A, stage: pilot, started: {next_year}}}\nrespondent:")
+    assert register_problems(text, tiny)[0].startswith(f"answers.yaml:6 pilots[0].started: {next_year} is after")
+
+
+def test_more_than_five_hundred_pilots_are_refused_in_one_line(tiny):
+    entries = [f"{{name: P{i}, stage: pilot, started: 2025-01}}" for i in range(501)]
+    assert register_problems(with_register(*entries), tiny) == [
+        "answers.yaml:6 pilots: 501 pilots; at most 500 allowed: keep the register to the pilots that matter"]
+
+
+def test_five_hundred_pilots_are_accepted(tiny):
+    entries = [f"{{name: P{i}, stage: pilot, started: 2025-01}}" for i in range(500)]
+    assert len(parse_answers(with_register(*entries), "answers.yaml", tiny).pilots) == 500
+
+
+def test_stage_and_blocker_ids_are_only_checked_against_a_questionnaire():
+    text = with_register("{name: A, stage: piloting, started: 2025-01, blockers: [x.y]}")
+    assert parse_answers(text, "answers.yaml").pilots[0].stage == "piloting"
+
+
+def test_the_register_is_read_with_its_defaults_and_written_back_unchanged(tiny):
+    text = with_register(OK_ENTRY, "{name: Chatbot, stage: pilot, started: 2025-01, blockers: [governance.approval-queue], "
+                                   "value: 120000.5, note: Waiting since March}")
+    response = parse_answers(text, "answers.yaml", tiny)
+    assert response.pilots == (
+        Pilot("Churn model", "production", "2024-03", "2025-01", True, True, (), None, ""),
+        Pilot("Chatbot", "pilot", "2025-01", None, False, False, ("governance.approval-queue",), 120000.5,
+              "Waiting since March"),
+    )
+    assert parse_answers(dump_answers(response), "again.yaml", tiny) == response
+    as_json = json.dumps(__import__("scoring").response_to_dict(response))
+    assert parse_answers(as_json, "again.json", tiny) == response
+
+
+# --- metrics -----------------------------------------------------------------------------
+
+
+def pilot(name: str, stage: str, started: str, owner: bool = False, kpi: bool = False, blockers=(), value=None) -> Pilot:
+    return Pilot(name, stage, started, None, owner, kpi, tuple(blockers), value)
+
+
+# Eleven pilots on 2026-11-26, one for each rule: ages in months after the start month.
+REGISTER = (
+    pilot("A", "production", "2024-03", owner=True, kpi=True, value=400000),                      # 32, scale
+    pilot("B", "pilot", "2025-01", blockers=["governance.approval-queue"], value=100000),         # 22, stuck, stop
+    pilot("C", "ready", "2026-01", owner=True, blockers=["governance.approval-queue", "data.no-access"],
+          value=50000),                                                                           # 10, stuck, fix
+    pilot("D", "pilot", "2026-08"),                                                               # 3, continue
+    pilot("E", "pilot", "2025-02", kpi=True),                                                     # 21, stuck, fix
+    pilot("F", "idea", "2026-10"),                                                                # 1, no verdict
+    pilot("G", "stopped", "2025-06", blockers=["data.no-access"]),                                # 17, no verdict
+    pilot("H", "pilot", "2026-05", blockers=["data.no-access"]),                                  # 6, not stuck, fix
+    pilot("I", "scaled", "2023-01", owner=True, kpi=True),                                        # 46, scale
+    pilot("J", "production", "2025-09", owner=True),                                              # 14, continue
+    pilot("K", "production", "2026-09", owner=True, kpi=True, blockers=["governance.no-risk-review"]),  # 2, fix
+)
+
+
+def metrics_of(tiny, register=REGISTER, on=ON, steps=()):
+    return pilot_metrics(pilot_portfolio(tiny, tuple(register), on), steps)
+
+
+@pytest.mark.parametrize(
+    "started, on, months",
+    [("2026-11", dt.date(2026, 11, 30), 0), ("2026-05", dt.date(2026, 11, 1), 6), ("2025-12", dt.date(2026, 1, 31), 1),
+     ("2024-03", dt.date(2026, 11, 26), 32)],
+)
+def test_ages_are_whole_calendar_months_to_the_assessments_date(started, on, months):
+    assert age_in_months(started, on) == months
+
+
+@pytest.mark.parametrize(
+    "field, expected",
+    [
+        ("total", 11),
+        ("by_stage", {"idea": 1, "pilot": 4, "ready": 1, "production": 3, "scaled": 1, "stopped": 1}),
+        ("reached", 4),
+        ("conversion_rate", 3 / 8),  # A, I, J reached of A B C E G H I J (started 6+ months ago, no idea)
+        ("median_age_months", 10),   # active: 3, 6, 10, 21, 22
+        ("stuck", 3),                # B, C, E; H is exactly 6 months old, not older
+        ("without_owner", 6),        # B, D, E, F, G, H: every pilot counts, ideas and stopped ones too
+        ("without_kpi", 7),          # B, C, D, F, G, H, J
+        ("blockers", {"governance.approval-queue": 2, "governance.no-risk-review": 1, "data.no-access": 3}),
+        ("blocked_domains", {"data": 3, "governance": 3}),  # C, G, H wait on data; B, C, K on governance
+        ("value_waiting", 150000),   # B and C; E has no value
+        ("stuck_after_months", 6),
+    ],
+)
+def test_each_metric_of_the_eleven_pilot_register(tiny, field, expected):
+    assert getattr(metrics_of(tiny), field) == expected
+
+
+def test_each_pilot_gets_its_verdict_decisions_first_then_oldest_first(tiny):
+    items = metrics_of(tiny).items
+    assert [(i.name, i.age_months, i.verdict, i.blocking_domains) for i in items] == [
+        ("B", 22, "stop", ("governance",)),
+        ("E", 21, "fix", ()),
+        ("C", 10, "fix", ("data", "governance")),
+        ("H", 6, "fix", ("data",)),
+        ("K", 2, "fix", ("governance",)),
+        ("I", 46, "scale", ()),
+        ("A", 32, "scale", ()),
+        ("J", 14, "continue", ()),
+        ("D", 3, "continue", ()),
+        ("G", 17, None, ("data",)),
+        ("F", 1, None, ()),
+    ]
+
+
+@pytest.mark.parametrize(
+    "register, rate",
+    [((), None), ((pilot("new", "pilot", "2026-09"),), None), ((pilot("idea", "idea", "2020-01"),), None),
+     ((pilot("old", "stopped", "2020-01"), pilot("live", "production", "2021-01")), 0.5),
+     ((pilot("young", "production", "2026-10"), pilot("old", "pilot", "2024-01")), 0.0)],
+    ids=["empty", "only-young-pilots", "only-ideas", "half", "young-production-left-out"],
+)
+def test_the_conversion_rate_counts_pilots_started_long_enough_ago(tiny, register, rate):
+    assert metrics_of(tiny, register).conversion_rate == rate
+
+
+def test_the_reference_names_the_articles_figures_and_source(tiny):
+    reference = metrics_of(tiny).reference
+    assert (reference["reaches_production"], reference["never_past_pilot"]) == (0.2, 0.73)
+    assert reference["reaches_production_text"] == "about one AI pilot in five reaches production"
+    assert reference["never_past_pilot_text"] == "73% of AI initiatives never get past the pilot stage"
+    assert "article" in reference["source"]
+
+
+# --- triage: one rule per row -------------------------------------------------------------
+
+STEPS = (SimpleNamespace(rank=2, domain="governance", title="Introduce model approval"),
+         SimpleNamespace(rank=4, domain="data", title="Automate pipelines"))
+
+
+@pytest.mark.parametrize(
+    "entry, verdict, reason",
+    [
+        (pilot("p", "pilot", "2025-01"), "stop",
+         "22 months without reaching production, with neither a business owner nor a KPI baseline: stop it and free "
+         "its budget and team."),
+        (pilot("p", "pilot", "2025-01", blockers=["governance.approval-queue"]), "stop",
+         "22 months without reaching production, with neither a business owner nor a KPI baseline: stop it and free "
+         "its budget and team."),
+        (pilot("p", "ready", "2025-01", owner=True, blockers=["data.no-access"]), "fix",
+         "22 months without reaching production, waiting on Data: start with step 4 of the plan, “Automate pipelines”."),
+        (pilot("p", "pilot", "2025-01", kpi=True, blockers=["data.no-access", "governance.approval-queue"]), "fix",
+         "22 months without reaching production, waiting on Data and Governance: start with step 2 of the plan, "
+         "“Introduce model approval”."),
+        (pilot("p", "pilot", "2025-01", owner=True), "fix",
+         "22 months without reaching production and no blocker recorded: ask its business owner what holds it up and "
+         "record the blocker."),
+        (pilot("p", "pilot", "2025-01", kpi=True), "fix",
+         "22 months without reaching production and no blocker recorded: ask the team what holds it up and record the "
+         "blocker."),
+        (pilot("p", "pilot", "2026-09", blockers=["governance.no-risk-review"]), "fix",
+         "Blocked after 2 months, waiting on Governance: start with step 2 of the plan, “Introduce model approval”."),
+        (pilot("p", "production", "2024-01", owner=True, kpi=True, blockers=["data.no-access"]), "fix",
+         "In production but held back from scaling, waiting on Data: start with step 4 of the plan, “Automate "
+         "pipelines”."),
+        (pilot("p", "production", "2024-01", owner=True, kpi=True), "scale",
+         "In production, with a business owner and a KPI baseline: extend it to more teams and markets."),
+        (pilot("p", "scaled", "2024-01", owner=True, kpi=True), "scale",
+         "Scaled, with a business owner and a KPI baseline: extend it to more teams and markets."),
+        (pilot("p", "production", "2024-01", owner=True), "continue",
+         "In production, but without a KPI baseline: add that before scaling it."),
+        (pilot("p", "production", "2024-01"), "continue",
+         "In production, but without a business owner or a KPI baseline: add that before scaling it."),
+        (pilot("p", "pilot", "2026-10"), "continue",
+         "1 month in and not blocked: keep going; before month 6, name a business owner and measure a KPI baseline."),
+        (pilot("p", "ready", "2026-05", owner=True, kpi=True), "continue", "6 months in and not blocked: keep going."),
+        (pilot("p", "idea", "2020-01"), None, "An idea, not started yet: no verdict until it becomes a pilot."),
+        (pilot("p", "stopped", "2020-01", blockers=["data.no-access"]), None, "Stopped: nothing left to decide."),
+    ],
+    ids=["stop-stuck-no-owner-no-kpi", "stop-even-when-blocked", "fix-stuck-and-blocked", "fix-names-the-best-step",
+         "fix-stuck-owner-asks", "fix-stuck-no-blocker", "fix-blocked-young", "fix-production-blocked",
+         "scale-production", "scale-scaled", "continue-production-without-kpi", "continue-production-without-both",
+         "continue-young", "continue-six-months-is-not-stuck", "idea", "stopped"],
+)
+def test_triage_follows_the_first_rule_that_holds(tiny, entry, verdict, reason):
+    item = triage(pilot_portfolio(tiny, (entry,), ON).rows[0], pilot_portfolio(tiny, (entry,), ON), STEPS)
+    assert (item.verdict, item.reason) == (verdict, reason)
+
+
+def test_fix_says_so_when_the_plan_has_no_step_in_the_blocking_domain(tiny):
+    entry = pilot("p", "pilot", "2025-01", owner=True, blockers=["data.no-access"])
+    portfolio = pilot_portfolio(tiny, (entry,), ON)
+    assert triage(portfolio.rows[0], portfolio, ()).reason == (
+        "22 months without reaching production, waiting on Data: the plan has no open step there; take it to the "
+        "steering group.")
+
+
+registers = st.lists(
+    st.builds(pilot, name=st.text("abcdef", min_size=1, max_size=4),
+              stage=st.sampled_from(["idea", "pilot", "ready", "production", "scaled", "stopped"]),
+              started=st.sampled_from(["2023-05", "2025-01", "2026-05", "2026-06", "2026-11"]), owner=st.booleans(),
+              kpi=st.booleans(), blockers=st.lists(st.sampled_from(["governance.approval-queue", "data.no-access"]),
+                                                   max_size=2, unique=True),
+              value=st.none() | st.integers(0, 10**6)),
+    max_size=12, unique_by=lambda p: p.name)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(register=registers, data=st.data())
+def test_the_order_of_the_pilots_never_changes_a_result(tiny, register, data):
+    shuffled = data.draw(st.permutations(register))
+    assert metrics_of(tiny, shuffled, steps=STEPS) == metrics_of(tiny, register, steps=STEPS)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(register=registers, started=st.sampled_from(["2020-01", "2026-05", "2026-11"]),
+       stage=st.sampled_from(["production", "scaled"]))
+def test_adding_a_pilot_that_reached_production_never_lowers_the_conversion_rate(tiny, register, started, stage):
+    before = metrics_of(tiny, register).conversion_rate
+    after = metrics_of(tiny, register + [pilot("reached-one", stage, started)]).conversion_rate
+    assert before is None or after >= before
+
+
+# --- pilots drive the plan -----------------------------------------------------------------
+
+ANSWERS = {"data.inventory": 3, "data.pipelines": 2, "data.monitoring": "yes", "data.products": "products",
+           "governance.board": 1, "governance.approval": 1, "governance.controls": ["bias", "audit"]}
+STUCK = (pilot("B", "pilot", "2025-01", blockers=["governance.approval-queue"]),
+         pilot("C", "ready", "2026-01", owner=True, blockers=["governance.approval-queue", "data.no-access"]),
+         pilot("E", "pilot", "2025-02", kpi=True))
+
+
+def scored(tiny, register=()):
+    response = Response("tiny", "1.0.0", {k: Answer(v) for k, v in ANSWERS.items()}, "Example Corp", date=ON,
+                        pilots=tuple(register))
+    return score_response(tiny, response)
+
+
+@pytest.mark.parametrize("waiting, stuck, factor", [(0, 0, 1.0), (0, 3, 1.0), (2, 3, 1 + 0.5 * 2 / 3), (3, 3, 1.5),
+                                                    (1, 4, 1.125)])
+def test_the_pilot_factor_is_one_plus_half_the_share_of_stuck_pilots_waiting(waiting, stuck, factor):
+    assert pilot_factor(waiting, stuck) == pytest.approx(factor)
+
+
+@pytest.mark.parametrize("waiting, stuck, words", [(3, 5, "3 of your 5 stuck pilots wait"), (1, 5, "1 of your 5 stuck pilots waits"),
+                                                   (4, 4, "all 4 of your stuck pilots wait"), (1, 1, "your one stuck pilot waits")])
+def test_the_waiting_pilots_are_counted_in_words(waiting, stuck, words):
+    assert waiting_words(waiting, stuck) == words
+
+
+def test_stuck_pilots_raise_the_steps_of_the_domain_they_wait_on_and_say_so(tiny):
+    plain = {s.question: s for s in scored(tiny).actions}
+    steps = {s.question: s for s in scored(tiny, STUCK).actions}
+    board = steps["governance.board"]
+    assert board.priority == pytest.approx(plain["governance.board"].priority * (1 + 0.5 * 2 / 3), abs=1e-4)
+    assert board.priority == 3.6
+    assert board.why == ("Governance holds the organisation at phase 1, and this phase 1 practice is not in place yet, "
+                         "and 2 of your 3 stuck pilots wait on Governance.")
+    assert board.reason.endswith("; ×1.5 because Governance limits the overall phase; × pilot factor 1.33 "
+                                 "(1 + 0.5 × 2/3 stuck pilots waiting on Governance)")
+    assert steps["data.pipelines"].why.endswith(", and 1 of your 3 stuck pilots waits on Data.")
+
+
+def test_without_stuck_pilots_the_plan_is_unchanged(tiny):
+    young = (pilot("Y", "pilot", "2026-10", blockers=["governance.approval-queue"]),)
+    assert [(s.question, s.priority, s.why) for s in scored(tiny, young).actions] == [
+        (s.question, s.priority, s.why) for s in scored(tiny).actions]
+
+
+def test_the_result_carries_the_metrics_and_fix_points_at_the_plan(tiny):
+    result = scored(tiny, STUCK)
+    assert result.pilots.stuck == 3
+    assert next(i for i in result.pilots.items if i.name == "C").reason == (
+        "10 months without reaching production, waiting on Data and Governance: start with step 1 of the plan, "
+        "“Set up an AI board”.")
+    assert scored(tiny).pilots is None
+
+
+# --- the JSON contract and the command line ----------------------------------------------------
+
+
+def test_score_json_has_the_pilots_object_only_when_the_answers_have_a_register(tiny):
+    data = result_to_dict(scored(tiny, STUCK))
+    assert list(data["pilots"]) == ["total", "by_stage", "reached", "conversion_rate", "median_age_months", "stuck",
+                                    "stuck_after_months", "without_owner", "without_kpi", "blockers", "blocked_domains",
+                                    "value_waiting", "verdicts", "reference", "items"]
+    assert data["pilots"]["items"][0] == {
+        "name": "B", "stage": "pilot", "age_months": 22, "verdict": "stop",
+        "reason": "22 months without reaching production, with neither a business owner nor a KPI baseline: stop it "
+                  "and free its budget and team.",
+        "blocking_domains": ["governance"]}
+    assert (data["pilots"]["conversion_rate"], data["pilots"]["verdicts"]) == (0.0, {"stop": 1, "fix": 2, "scale": 0,
+                                                                                     "continue": 0})
+    assert "pilots" not in result_to_dict(scored(tiny))
+
+
+def test_score_on_the_command_line_prints_the_register_as_json_and_as_a_table(tmp_path):
+    path = tmp_path / "answers.yaml"
+    path.write_text(with_register(OK_ENTRY, "{name: Chatbot, stage: pilot, started: 2025-01, blockers: "
+                                            "[governance.approval-queue], value: 250000}"), encoding="utf-8")
+    as_json = CliRunner().invoke(main, ["score", str(path), "--questionnaire", str(DATA / "tiny.yaml"), "--format", "json"])
+    assert as_json.exit_code == 0, as_json.output
+    pilots = json.loads(as_json.output)["pilots"]
+    assert (pilots["total"], pilots["stuck"], pilots["value_waiting"], pilots["conversion_rate"]) == (2, 1, 250000, 0.5)
+    table = CliRunner().invoke(main, ["score", str(path), "--questionnaire", str(DATA / "tiny.yaml")])
+    assert table.exit_code == 0, table.output
+    assert "Pilot portfolio: 2 pilots, 1 reached production, 1 stuck (active for more than 6 months)" in table.output
+    assert "  Conversion: 50% of the pilots started 6+ months ago reached production (reference: about one AI pilot in " \
+           "five reaches production)" in table.output
+    assert "    stop     Chatbot: 22 months without reaching production" in table.output
+
+
+def test_a_bad_register_on_the_command_line_is_one_line_per_entry(tmp_path):
+    path = tmp_path / "answers.yaml"
+    path.write_text(with_register(OK_ENTRY, "{name: Chatbot, stage: piloting, started: 2031-01}"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["score", str(path), "--questionnaire", str(DATA / "tiny.yaml")])
+    assert (result.exit_code, result.output) == (1, "error: answers.yaml:8 pilots[1].started: 2031-01 is after the "
+                                                    "assessment's date (2026-11-26); give the month the pilot started\n")
+
+
+def test_the_retailer_example_scores_end_to_end():
+    result = CliRunner().invoke(main, ["score", str(ROOT / "examples" / "retailer-pilots.yaml"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    pilots = json.loads(result.output)["pilots"]
+    assert (pilots["total"], pilots["without_owner"], pilots["without_kpi"]) == (12, 12, 12)
+    assert pilots["verdicts"]["stop"] >= 1
