@@ -233,6 +233,9 @@ def format_pilots(pilots: PilotMetrics) -> list[str]:
              f"  Without a business owner: {pilots.without_owner}; without a KPI baseline: {pilots.without_kpi}; "
              f"value waiting in stuck pilots: {pilots.value_waiting:,.0f}",
              f"  Verdicts: {verdicts or 'none'}"]
+    if pilots.blocked_domains:
+        waiting = sorted(pilots.blocked_domains.items(), key=lambda pair: -pair[1])  # stable: ties in domain order
+        lines.insert(4, "  Pilots waiting on: " + ", ".join(f"{pilots.domain_names.get(d, d)} {n}" for d, n in waiting))
     triaged = [item for item in pilots.items if item.verdict]
     lines += [f"    {item.verdict:<8} {item.name}: {item.reason}" for item in triaged[:PILOT_LINES]]
     if len(triaged) > PILOT_LINES:

@@ -474,5 +474,10 @@ def test_the_retailer_example_scores_end_to_end():
     result = CliRunner().invoke(main, ["score", str(ROOT / "examples" / "retailer-pilots.yaml"), "--format", "json"])
     assert result.exit_code == 0, result.output
     pilots = json.loads(result.output)["pilots"]
-    assert (pilots["total"], pilots["without_owner"], pilots["without_kpi"]) == (12, 12, 12)
-    assert pilots["verdicts"]["stop"] >= 1
+    assert (pilots["total"], pilots["reached"], pilots["stuck"], pilots["without_owner"], pilots["without_kpi"]) == (
+        12, 1, 8, 12, 12)
+    assert (pilots["conversion_rate"], pilots["value_waiting"]) == (0.1, 2720000)
+    assert pilots["verdicts"] == {"stop": 8, "fix": 1, "scale": 0, "continue": 2}
+    assert pilots["blocked_domains"] == {"data": 2, "governance": 3, "mlops": 3, "organization": 1, "economics": 1}
+    table = CliRunner().invoke(main, ["score", str(ROOT / "examples" / "retailer-pilots.yaml")])
+    assert "  Pilots waiting on: Governance 3, MLOps 3, Data 2, Organization 1, Economics 1\n" in table.output
