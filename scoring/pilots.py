@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from collections import Counter
 from dataclasses import dataclass, field
 
 from questionnaires.models import PilotSection, Questionnaire
@@ -34,7 +35,7 @@ REFERENCE = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Row:
     """One pilot with what the metrics need: its stage's kind, its age, whether it is stuck, what blocks it."""
 
@@ -60,7 +61,7 @@ class Portfolio:
         return self.stuck_by_domain.get(domain_id, 0)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PilotItem:
     """One pilot's line in the triage table."""
 
@@ -105,28 +106,36 @@ def age_in_months(started: str, on: dt.date) -> int:
 
 def pilot_portfolio(questionnaire: Questionnaire, pilots: tuple[Pilot, ...], on: dt.date) -> Portfolio:
     """The register read against the questionnaire's pilot section on the assessment's date."""
-    section = questionnaire.pilot_section()
-    kinds = {stage.id: stage.kind for stage in section.stages}
-    blocker_domain = {blocker.id: blocker.domain for blocker in section.blockers}
-    order = {domain.id: index for index, domain in enumerate(questionnaire.domains)}
+    section, kinds, blocker_domain, order, names = questionnaire.cached("pilots.lookups", _lookups)
     rows = []
     for pilot in pilots:
         kind = kinds.get(pilot.stage, "active")
         age = age_in_months(pilot.started, on)
-        domains = sorted({blocker_domain[b] for b in pilot.blockers if b in blocker_domain}, key=order.get)
-        rows.append(Row(pilot, kind, age, kind == "active" and age > section.stuck_after_months, tuple(domains)))
+        domains = tuple(sorted({blocker_domain[b] for b in pilot.blockers if b in blocker_domain}, key=order.get)
+                        if pilot.blockers else ())
+        rows.append(Row(pilot, kind, age, kind == "active" and age > section.stuck_after_months, domains))
     stuck = [row for row in rows if row.stuck]
-    return Portfolio(section, {d.id: d.name for d in questionnaire.domains}, tuple(rows), len(stuck),
-                     _count(d for row in stuck for d in row.domains))
+    return Portfolio(section, names, tuple(rows), len(stuck), _count(d for row in stuck for d in row.domains))
+
+
+def _lookups(questionnaire: Questionnaire) -> tuple:
+    """What reading a register needs from the questionnaire, built once: section, stage kinds, blocker domains,
+    domain order and names."""
+    section = questionnaire.pilot_section()
+    return (section, {stage.id: stage.kind for stage in section.stages},
+            {blocker.id: blocker.domain for blocker in section.blockers},
+            {domain.id: index for index, domain in enumerate(questionnaire.domains)},
+            {domain.id: domain.name for domain in questionnaire.domains})
 
 
 def pilot_metrics(portfolio: Portfolio, steps: tuple = ()) -> PilotMetrics:
     """The metrics and the triage of a portfolio; `steps` is the ranked plan that `fix` verdicts point to."""
     rows, section = portfolio.rows, portfolio.section
     active_ages = [row.age for row in rows if row.kind == "active"]
+    stages = _count(row.pilot.stage for row in rows)
     return PilotMetrics(
         total=len(rows),
-        by_stage={stage.id: sum(1 for row in rows if row.pilot.stage == stage.id) for stage in section.stages},
+        by_stage={stage.id: stages.get(stage.id, 0) for stage in section.stages},
         reached=sum(1 for row in rows if row.kind == "reached"),
         conversion_rate=conversion_rate(rows, section.stuck_after_months),
         median_age_months=statistics.median(active_ages) if active_ages else None,
@@ -206,9 +215,9 @@ def _is_last_reached(stage_id: str, section: PilotSection) -> bool:
 
 
 def _names(domains: tuple[str, ...], portfolio: Portfolio) -> str:
-    from scoring.engine import join_names
-
-    return join_names([portfolio.domain_names.get(d, d) for d in domains])
+    """'Data', 'Data and Governance', 'Data, MLOps and Governance'."""
+    names = [portfolio.domain_names.get(d, d) for d in domains]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _first_step(domains: tuple[str, ...], steps: tuple) -> str:
@@ -220,10 +229,7 @@ def _first_step(domains: tuple[str, ...], steps: tuple) -> str:
 
 
 def _count(values) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for value in values:
-        counts[value] = counts.get(value, 0) + 1
-    return counts
+    return dict(Counter(values))
 
 
 def _ordered(counts: dict[str, int], order: list[str]) -> dict[str, int]:

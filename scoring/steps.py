@@ -29,6 +29,7 @@ LATER_FACTOR = 0.25
 LIMITING_BOOST = 1.5
 IMPACT_FACTORS = {1: 0.8, 2: 1.0, 3: 1.2}
 PILOT_WEIGHT = 0.5  # pilot factor = 1 + PILOT_WEIGHT x (stuck pilots blocked in the domain / stuck pilots)
+NO_PILOTS = (0, 0)  # (stuck pilots waiting on the domain, stuck pilots)
 EFFORT_ORDER = {"S": 0, "M": 1, "L": 2}
 ESTABLISH_AT_MOST = 0.25  # a score at or below this means the practice is not in place yet
 HORIZONS = {"now": "Now (0–3 months)", "next": "Next (3–9 months)", "later": "Later (9–18 months)"}
@@ -95,6 +96,7 @@ def _candidates(questionnaire: Questionnaire, questions: dict[str, QuestionResul
     by_id = {d.id: d for d in domains}
     weights = {d.id: d.weight for d in questionnaire.domains}
     limiting = set(overall.limiting_domains)
+    stuck = pilots is not None and pilots.stuck > 0
     found = []
     for item in questionnaire.cached("steps.actionable", _actionable):
         question = item.question
@@ -109,7 +111,7 @@ def _candidates(questionnaire: Questionnaire, questions: dict[str, QuestionResul
         is_limiting = domain.id in limiting
         if score >= threshold - 1e-12 and not is_limiting:
             continue
-        waiting = (pilots.stuck_waiting_on(domain.id), pilots.stuck) if pilots and pilots.stuck else (0, 0)
+        waiting = (pilots.stuck_waiting_on(domain.id), pilots.stuck) if stuck else NO_PILOTS
         found.append(_candidate(item, score, threshold, domain, weights[domain.id], is_limiting, waiting))
     return found
 
@@ -126,7 +128,7 @@ def pilot_factor(waiting: int, stuck: int) -> float:
 
 
 def _candidate(item, score: float, threshold: float, domain: DomainResult, domain_weight: float,
-               limiting: bool, waiting: tuple[int, int] = (0, 0)) -> _Candidate:
+               limiting: bool, waiting: tuple[int, int] = NO_PILOTS) -> _Candidate:
     question = item.question
     action = question.action
     finished = domain.achieved >= domain.target  # nothing left to reach within its target: polish only
@@ -135,7 +137,7 @@ def _candidate(item, score: float, threshold: float, domain: DomainResult, domai
     gap = 1.0 - score
     impact = IMPACT_FACTORS[action.impact]
     priority = (question.weight * domain_weight * gap * phase_factor(offset) * (LIMITING_BOOST if limiting else 1.0)
-                * impact * pilot_factor(*waiting))
+                * impact * (pilot_factor(*waiting) if waiting[0] else 1.0))
     key = (-round(priority, 9), EFFORT_ORDER[action.effort], item.order)
     base = "later" if finished else horizon_of(offset)
     basis = (question.phase, domain.name, gap, question.weight, domain_weight, offset, working, limiting, priority,
