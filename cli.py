@@ -264,9 +264,10 @@ def format_pilots(pilots: PilotMetrics) -> list[str]:
               help="Processes for a batch; default PHASEGATE_REPORT_WORKERS.")
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path),
               help="Answers file of an earlier assessment: adds the section on progress since then.")
+@click.option("--full", is_flag=True, help="The full report: the executive report plus every question and answer.")
 def report(answers: tuple[Path, ...], out: Path | None, out_dir: Path | None, as_html: bool, logo: Path | None,
            prepared_by: str, color: str | None, questionnaire_path: Path | None, targets: dict[str, int],
-           date, workers: int | None, baseline: Path | None) -> None:
+           date, workers: int | None, baseline: Path | None, full: bool) -> None:
     """Render answers files as PDF (or HTML) reports: --out for one, --out-dir for a batch."""
     from reports.branding import branding_from_files
 
@@ -281,7 +282,7 @@ def report(answers: tuple[Path, ...], out: Path | None, out_dir: Path | None, as
     except PhasegateError as exc:
         raise fail(exc) from None
     generated = date.date() if date else datetime.date.today()
-    jobs = [ReportJob(path, target, questionnaire_path, targets, branding, as_html, generated, baseline)
+    jobs = [ReportJob(path, target, questionnaire_path, targets, branding, as_html, generated, baseline, full)
             for path, target in zip(answers, report_targets(answers, out, out_dir, as_html))]
     if out_dir is not None:
         try:
@@ -313,6 +314,7 @@ class ReportJob:
     as_html: bool
     generated: datetime.date
     baseline: Path | None = None
+    full: bool = False
 
 
 def report_targets(answers: tuple[Path, ...], out: Path | None, out_dir: Path | None, as_html: bool) -> list[Path]:
@@ -341,7 +343,8 @@ def render_report_job(job: ReportJob) -> list[str]:
         result = score_response(questionnaire, response, job.targets)
         progress = compare_with_baseline(job.baseline, questionnaire, result)
         render = render_html if job.as_html else render_pdf
-        content = render(questionnaire, result, job.branding, generated=job.generated, progress=progress)
+        content = render(questionnaire, result, job.branding, generated=job.generated, progress=progress,
+                         full=job.full)
     except PhasegateError as exc:
         return exc.lines()
     try:

@@ -142,6 +142,21 @@ def report_specs(result: Result, accent: str = DEFAULT_ACCENT) -> dict[str, dict
     return {
         "domains": {**_spec(_domain_base, _domain_names(result), accent), "datasets": {"domains": _domain_rows(result)}},
         "heatmap": {**_spec(_heat_base, _domain_names(result), _phase_names(result)), "datasets": _heat_data(result)},
+        **plan_specs(result, accent),
+    }
+
+
+def plan_specs(result: Result, accent: str = DEFAULT_ACCENT) -> dict[str, dict]:
+    """The plan's charts by stable name: the effort/impact matrix and the timeline (none without steps)."""
+    if not result.actions:
+        return {}
+    from scoring.narrative import timeline
+
+    bars, links = _timeline_rows(timeline(result.actions))
+    return {
+        "matrix": {**_spec(_matrix_base, accent), "datasets": {"steps": _matrix_rows(result.actions)}},
+        "timeline": {**_spec(_timeline_base, tuple(b["step"] for b in bars), accent),
+                     "datasets": {"bars": bars, "links": links, "months": _months(bars)}},
     }
 
 
@@ -210,3 +225,120 @@ def trend_chart(points, accent: str = DEFAULT_ACCENT) -> alt.LayerChart:
 def _when(date, number: int) -> str:
     """A point's label: its date, or its place in the series when the date is unknown."""
     return f"{date.day} {date:%b %Y}" if date else f"Assessment {number}"
+
+
+# --- the plan: effort/impact matrix and timeline ------------------------------------------
+
+EFFORTS = ("S", "M", "L")
+EFFORT_LABELS = ("Small (S)", "Medium (M)", "Large (L)")
+HORIZON_NAMES = {"now": "Now (0–3 months)", "next": "Next (3–9 months)", "later": "Later (9–18 months)"}
+LATER = "#c9d0d7"
+CELL_COLUMNS = 6
+
+
+def horizon_colours(accent: str) -> dict:
+    """Now in the accent colour, Next in a lighter tint of it, Later in grey."""
+    return {"domain": list(HORIZON_NAMES.values()), "range": [accent, _tint(accent, 0.45), LATER]}
+
+
+def _tint(colour: str, amount: float) -> str:
+    """The colour mixed with white by `amount` (0: unchanged, 1: white)."""
+    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{round(c + (255 - c) * amount):02x}" for c in (red, green, blue))
+
+
+def _matrix_rows(steps) -> list[dict]:
+    """One point per step, spread on a small grid inside its effort × impact cell, in rank order."""
+    cells: dict[tuple, list] = {}
+    for step in steps:
+        cells.setdefault((step.effort, step.impact), []).append(step)
+    rows = []
+    for (effort, impact), members in cells.items():
+        columns = min(len(members), CELL_COLUMNS)
+        lines = -(-len(members) // columns)
+        pitch = min(0.22, 0.8 / max(lines, 1))
+        for place, step in enumerate(members):
+            rows.append({
+                "x": EFFORTS.index(effort) + (place % columns - (columns - 1) / 2) * 0.13,
+                "y": impact + ((lines - 1) / 2 - place // columns) * pitch,
+                "rank": str(step.rank), "title": step.title, "horizon": HORIZON_NAMES[step.horizon],
+                "light": step.horizon == "later",
+            })
+    return sorted(rows, key=lambda row: int(row["rank"]))
+
+
+def matrix_chart(steps, accent: str = DEFAULT_ACCENT) -> alt.LayerChart:
+    """Every step by effort (S, M, L) and impact (1-3), labelled by rank and coloured by horizon."""
+    return _matrix_base(accent).properties(datasets={"steps": _matrix_rows(steps)})
+
+
+@lru_cache(maxsize=16)
+def _matrix_base(accent: str) -> alt.LayerChart:
+    x = alt.X("x:Q", scale=alt.Scale(domain=[-0.5, 2.5]), title="Effort",
+              axis=alt.Axis(values=[0, 1, 2], labelExpr=f"{list(EFFORT_LABELS)}[datum.value]", grid=False,
+                            ticks=False))
+    y = alt.Y("y:Q", scale=alt.Scale(domain=[0.5, 3.5]), title="Impact",
+              axis=alt.Axis(values=[1, 2, 3], labelExpr="['', '1 · low', '2', '3 · high'][datum.value]", grid=False,
+                            ticks=False))
+    base = alt.Chart(alt.NamedData(name="steps")).encode(x=x, y=y)
+    dots = base.mark_circle(size=260, opacity=1).encode(
+        color=alt.Color("horizon:N", title=None, scale=alt.Scale(**horizon_colours(accent)),
+                        legend=alt.Legend(orient="bottom", symbolType="circle")),
+        tooltip=["rank:N", "title:N", "horizon:N"])
+    ranks = base.mark_text(fontSize=8, fontWeight="bold").encode(
+        text="rank:N", color=alt.condition("datum.light", alt.value(INK), alt.value("white")))
+    lines = [{"at": at} for at in (0.5, 1.5)]
+    columns = alt.Chart(alt.Data(values=lines)).mark_rule(color=GRID).encode(x="at:Q")
+    rows = alt.Chart(alt.Data(values=[{"at": at + 1} for at in (0.5, 1.5)])).mark_rule(color=GRID).encode(y="at:Q")
+    corner = alt.Chart(alt.Data(values=[{"x": -0.46, "y": 3.44, "text": "Quick wins"}])).mark_text(
+        align="left", baseline="top", fontSize=9, color=MUTED, fontStyle="italic").encode(x="x:Q", y="y:Q", text="text:N")
+    return _themed(alt.layer(columns, rows, corner, dots, ranks).properties(width=WIDTH, height=260, title=alt.Title(
+        "Every step by effort and impact; numbers are ranks", fontSize=11, color=MUTED, fontWeight="normal",
+        anchor="start")))
+
+
+def _timeline_rows(slots) -> tuple[list[dict], list[dict]]:
+    bars = [{"step": f"{s.step.rank}. {s.step.title}", "rank": s.step.rank, "start": s.start, "end": s.end,
+             "horizon": HORIZON_NAMES[s.step.horizon],
+             "after": f"after {', '.join(str(r) for r in s.after)}" if s.after else ""} for s in slots]
+    label = {s.step.rank: f"{s.step.rank}. {s.step.title}" for s in slots}
+    ends = {s.step.rank: s.end for s in slots}
+    # Each dependency as a two-point line, from the end of the step required to the start of the one waiting.
+    links = [point for s in slots for r in s.after if r in label
+             for point in ({"link": f"{r}-{s.step.rank}", "step": label[r], "x": ends[r]},
+                           {"link": f"{r}-{s.step.rank}", "step": f"{s.step.rank}. {s.step.title}", "x": s.start})]
+    return bars, links
+
+
+def timeline_chart(slots, accent: str = DEFAULT_ACCENT) -> alt.LayerChart:
+    """A Gantt-style chart: Now and Next steps in months, each after the steps it requires."""
+    bars, links = _timeline_rows(slots)
+    return _timeline_base(tuple(b["step"] for b in bars), accent).properties(
+        datasets={"bars": bars, "links": links, "months": _months(bars)})
+
+
+def _months(bars: list[dict]) -> list[dict]:
+    """The ends of Now and Next, drawn as dashed lines (which also keep nine months in view)."""
+    return [{"month": 3}, {"month": 9}]
+
+
+@lru_cache(maxsize=16)
+def _timeline_base(order: tuple[str, ...], accent: str) -> alt.LayerChart:
+    y = alt.Y("step:N", sort=list(order), title=None, axis=alt.Axis(labelLimit=290, ticks=False, domain=False,
+                                                                     labelFontSize=9))
+    x = alt.X("start:Q", title="Months from the start of the plan", scale=alt.Scale(domainMin=0, nice=False),
+              axis=alt.Axis(tickMinStep=1, format="d", grid=True))
+    base = alt.Chart(alt.NamedData(name="bars"))
+    spans = base.mark_bar(height=11, cornerRadius=2).encode(
+        y=y, x=x, x2="end:Q",
+        color=alt.Color("horizon:N", title=None, scale=alt.Scale(
+            domain=list(HORIZON_NAMES.values())[:2], range=horizon_colours(accent)["range"][:2]),
+            legend=alt.Legend(orient="bottom", symbolType="square")))
+    after = base.mark_text(align="left", dx=4, fontSize=8, color=MUTED).encode(y=y, x="end:Q", text="after:N")
+    links = alt.Chart(alt.NamedData(name="links")).mark_line(color=INK, strokeWidth=0.8, strokeDash=[2, 2]).encode(
+        x="x:Q", y=y, detail="link:N")
+    months = alt.Chart(alt.NamedData(name="months")).mark_rule(color=MUTED, strokeDash=[4, 3]).encode(x="month:Q")
+    return _themed(alt.layer(months, spans, links, after).properties(
+        width=270, height=max(60, 17 * len(order)), title=alt.Title(
+            "Now and Next in months; dotted lines lead from a step to the one that waits for it", fontSize=11,
+            color=MUTED, fontWeight="normal", anchor="start")))

@@ -19,13 +19,16 @@ from reports.text import printable
 from scoring.answers import DONT_KNOW, NA
 from scoring.compare import Comparison, TrendPoint, compared_text, since_text
 from scoring.engine import LOW_CONFIDENCE, DomainResult, QuestionResult, Result, Step, join_names
-from scoring.steps import HORIZONS, LATER_FACTOR, LIMITING_BOOST, PHASE_FACTORS
+from scoring.narrative import DURATION_MONTHS, after_text, narrate
+from scoring.steps import HORIZONS, IMPACT_FACTORS, LATER_FACTOR, LIMITING_BOOST, PHASE_FACTORS, now_capacity
 
 TEMPLATES = Path(__file__).parent / "templates"
 ASSETS = Path(__file__).parent / "assets"
 MAX_SHOWN_NAME = 200
-ROADMAP_STEPS_PER_PHASE = 10
+ROADMAP_STEPS_PER_PHASE = 8
 TOP_STEPS = 5
+REGISTER_ROWS = 12  # the risk register's rows in the report, most severe first
+WORKED_STEPS = 3  # steps whose priority arithmetic the methodology page spells out
 SHOWN_ANSWERS = 3
 TREND_FROM = 3  # assessments in a series before a trend line says more than "before and now"
 STATUS_TEXT = {
@@ -102,10 +105,12 @@ class DomainView:
 
 def render_html(questionnaire: Questionnaire, result: Result, branding: Branding | None = None, *,
                 workshop=None, generated: dt.date | None = None, chart_images: dict[str, str] | None = None,
-                progress: Comparison | None = None, series: Sequence[TrendPoint] = ()) -> str:
-    """The full report as one HTML document (styles inlined, charts as data: URIs); with `progress`, the
-    section on what moved since the baseline, and the trend over `series` (every assessment, oldest first)."""
+                progress: Comparison | None = None, series: Sequence[TrendPoint] = (), full: bool = False) -> str:
+    """The report as one HTML document (styles inlined, charts as data: URIs); with `progress`, the
+    section on what moved since the baseline, and the trend over `series` (every assessment, oldest first);
+    `full` adds the appendix of every question and answer to the executive report."""
     context = report_context(questionnaire, result, branding, workshop=workshop, generated=generated)
+    context["full"] = full
     context["charts"] = chart_images if chart_images is not None else chart_uris(result, context["brand"].color)
     context["progress"] = progress_view(questionnaire, progress, series)
     if progress is not None:
@@ -170,6 +175,12 @@ def report_context(questionnaire: Questionnaire, result: Result, branding: Brand
         "low_confidence": result.overall.confidence < LOW_CONFIDENCE,
         "low_confidence_limit": LOW_CONFIDENCE,
         "top_steps": result.actions[:TOP_STEPS],
+        "story": narrate(questionnaire, result),
+        "after": {s.question: after_text(s, result.actions) for s in result.actions},
+        "now_steps": [s for s in result.actions if s.horizon == "now"],
+        "later_steps": [s for s in result.actions if s.horizon != "now"],
+        "worked_steps": result.actions[:WORKED_STEPS],
+        "register_limit": REGISTER_ROWS,
         "domain_names": names,
         "domains": [_domain_view(questionnaire, d, result, answers) for d in result.domains],
         "horizons": [(key, label, [s for s in result.actions if s.horizon == key]) for key, label in HORIZONS.items()],
@@ -258,4 +269,7 @@ def _method(questionnaire: Questionnaire) -> dict:
         "boost": LIMITING_BOOST,
         "low_confidence": LOW_CONFIDENCE,
         "horizons": HORIZONS,
+        "capacity": now_capacity(),
+        "impact": IMPACT_FACTORS,
+        "durations": DURATION_MONTHS,
     }

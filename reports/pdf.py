@@ -59,8 +59,9 @@ def html_to_pdf(html: str) -> bytes:
 
 
 def render_pdf(questionnaire: Questionnaire, result: Result, branding: Branding | None = None, *,
-               workshop=None, generated: dt.date | None = None, progress=None, series=()) -> bytes:
-    """The full report as PDF bytes (with `progress`, the section on what moved since the baseline)."""
+               workshop=None, generated: dt.date | None = None, progress=None, series=(), full: bool = False) -> bytes:
+    """The report as PDF bytes (with `progress`, the section on what moved since the baseline; `full` adds the
+    appendix of every question and answer)."""
     html = render_html(questionnaire, result, branding, workshop=workshop, generated=generated,
-                       progress=progress, series=series)
+                       progress=progress, series=series, full=full)
     return html_to_pdf(html)

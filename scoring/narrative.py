@@ -37,7 +37,8 @@ requires or that require it, or the domain's standing partner when there are non
 AI steering group and the business unit leads (the leadership team in a small organisation).
 
 Quotes: up to three respondents' notes, from the lowest-scoring questions first, then the
-longest note, then questionnaire order; quoted as typed (shortened only past QUOTE_LIMIT).
+longest note, then questionnaire order; quoted as typed, so notes longer than QUOTE_LIMIT characters
+are left to the domain pages, which print every note whole.
 
 Timeline: Now steps start in month 0, Next steps in month 3; a step starts once every step it
 requires has ended, and no more than PLAN_NOW_CAPACITY steps run at once. S takes about a
@@ -62,7 +63,7 @@ RISK_DOMAINS = ("governance", "mlops")
 SEVERITIES = ("High", "Medium", "Low")
 DURATION_MONTHS = {"S": 1, "M": 2, "L": 3}
 HORIZON_START = {"now": 0, "next": 3}
-TIMELINE_STEPS = 15
+TIMELINE_STEPS = 10
 
 # What can go wrong when a practice is missing, matched on a fragment of the question id
 # (first match wins, so the more specific fragments come first).
@@ -70,6 +71,7 @@ EXPOSURES = (
     ("registry", "A production model cannot be traced to its version, owner or approval."),
     ("inventory", "Nobody can say which AI systems are in use, so none of them can be governed."),
     ("register", "Nobody can say which AI systems are in use, so none of them can be governed."),
+    ("board-decisions", "Higher-risk launches are decided case by case, with nobody empowered to say no."),
     ("board", "AI decisions have no body with the authority to take them, so they stall or are taken by default."),
     ("sponsor", "No executive answers for AI, so decisions that cross departments stall."),
     ("classif", "High-risk use cases get the same light handling as harmless ones."),
@@ -79,6 +81,7 @@ EXPOSURES = (
     ("escalation", "When a model misbehaves, nobody knows who may stop it, or how fast."),
     ("stress-test", "Governance that has never been tried on a real launch may break on the first one."),
     ("explain", "Decisions made with AI cannot be explained to the people they affect or to a regulator."),
+    ("ai-act-role", "The organisation does not know which EU AI Act obligations apply to it."),
     ("ai-act", "Systems may breach EU AI Act obligations without anyone noticing."),
     ("revalidat", "Models stay in service after the assumptions behind them have changed."),
     ("portfolio-risk", "The board cannot see AI risk against its appetite."),
@@ -86,6 +89,10 @@ EXPOSURES = (
     ("production-path", "Pilots have no agreed route into production, so they stall."),
     ("architecture", "Each team builds production AI its own way, multiplying cost and risk."),
     ("version", "A production model cannot be reproduced or traced to the data it learned from."),
+    ("reproduc", "A production model cannot be rebuilt or rolled back when it fails."),
+    ("security", "A model can be attacked or manipulated in ways nobody has tested for."),
+    ("genai", "Generative AI answers can be wrong or unsafe without anyone measuring how often."),
+    ("vendor", "Dependence on a single AI vendor can lock in cost and leave no way out."),
     ("pipeline", "Every release depends on manual hand-offs, which are slow and error-prone."),
     ("drift", "A model that degrades in production goes unnoticed until customers notice."),
     ("monitor", "A model that degrades in production goes unnoticed until customers notice."),
@@ -399,14 +406,10 @@ def quotes(questionnaire: Questionnaire, result: Result) -> tuple[Quote, ...]:
     for order, question in enumerate(questionnaire.questions):
         answer = result.questions[question.id]
         text = " ".join(answer.note.split())
-        if answer.visible and text:
+        if answer.visible and text and len(text) <= QUOTE_LIMIT:  # longer notes are printed whole in their domain
             score = answer.score if answer.score is not None else (1.0 if answer.not_applicable else 0.0)
-            noted.append(((score, -len(text), order), Quote(_shortened(text), names[question.domain], question.text)))
+            noted.append(((score, -len(text), order), Quote(text, names[question.domain], question.text)))
     return tuple(quote for _, quote in sorted(noted, key=lambda n: n[0])[:QUOTES])
-
-
-def _shortened(text: str) -> str:
-    return text if len(text) <= QUOTE_LIMIT else text[:QUOTE_LIMIT - 1].rstrip() + "…"
 
 
 # --- RACI -----------------------------------------------------------------------------------

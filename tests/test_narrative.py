@@ -160,9 +160,9 @@ def test_quotes_come_from_the_lowest_scores_then_the_longest_note():
     assert quotes[0].question == "Is governance.classify in place?"
 
 
-def test_a_long_note_is_shortened_to_240_characters():
-    quotes = plan_story(notes={"governance.register": "word " * 100}).quotes
-    assert len(quotes[0].text) == 240 and quotes[0].text.endswith("…")
+def test_a_note_longer_than_240_characters_is_not_quoted_in_the_summary():
+    quotes = plan_story(notes={"governance.register": "word " * 100, "governance.classify": "Short."}).quotes
+    assert [q.text for q in quotes] == ["Short."]
 
 
 # --- RACI -----------------------------------------------------------------------------------------

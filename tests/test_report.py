@@ -57,7 +57,7 @@ def full():
 def tiny_report():
     questionnaire = load_questionnaire(TINY)
     result = score_response(questionnaire, read_answers(TINY_ANSWERS, questionnaire))
-    pdf = render_pdf(questionnaire, result, generated=DAY)
+    pdf = render_pdf(questionnaire, result, generated=DAY, full=True)
     return questionnaire, result, pdf, "\n".join(pdf_text(pdf))
 
 
@@ -93,23 +93,66 @@ def test_report_quotes_the_notes_the_respondent_wrote(full):
         assert " ".join(note.split()) in flat
 
 
-def test_every_step_appears_with_its_reason(full):
+def test_every_step_appears_with_its_plain_why_and_the_arithmetic_only_on_the_methodology_page(full):
     _, result, _, pages = full
     flat = " ".join(" ".join(pages).split())
+    method = flat.split("HOW THE FIRST RANKS WERE COMPUTED")[1]
     for step in result.actions:
         assert step.title in flat
-        assert step.reason in flat
+        assert step.why in flat
+    for step in result.actions[:3]:
+        assert step.reason in method
+    assert "× question weight" not in flat.split("FROM ANSWERS TO PHASES")[0]
+
+
+def test_the_plan_has_a_90_day_plan_next_and_later_a_matrix_a_raci_and_a_risk_register(full):
+    _, result, _, pages = full
+    flat = " ".join(" ".join(pages).split())
+    for heading in ["The 90-day plan · Now (0–3 months)", "Next and Later", "Effort and impact",
+                    "Draft RACI for the top steps", "Risk register", "RESPONSIBLE ACCOUNTABLE CONSULTED INFORMED"]:
+        assert heading in flat
+    assert "Step 5: Version data, models and metrics together" in flat
+
+
+def test_the_executive_summary_has_findings_risks_quotes_and_the_top_steps_on_one_page(full):
+    _, _, _, pages = full
+    summary = next(p for p in pages if "Executive summary" in p and "MOST IMPORTANT NEXT STEPS" in p)
+    flat = " ".join(summary.split())
+    for words in ["Four of five domains work at phase 2; Governance holds the organisation at phase 1.", "FINDINGS",
+                  "RISKS", "IN THE RESPONDENTS' WORDS", "Nobody is funded to run models.", "confidence 95%",
+                  "MEASURE OF SUCCESS", "WHERE EACH DOMAIN STANDS", "Economics"]:
+        assert words in flat
+
+
+def test_the_executive_report_of_the_example_stays_within_eighteen_pages(full):
+    assert len(full[3]) <= 18
+
+
+def test_a_note_with_markup_is_quoted_literally_in_the_summary():
+    questionnaire = load_questionnaire(TINY)
+    response = read_answers(TINY_ANSWERS, questionnaire)
+    response.answers["governance.board"] = Answer(1, "<script>alert('x')</script> & <b>bold</b>")
+    result = score_response(questionnaire, response)
+    html = render_html(questionnaire, result, generated=DAY)
+    assert "<script>alert" not in html and "<b>bold</b>" not in html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in html
+    summary = next(p for p in pdf_text(render_pdf(questionnaire, result, generated=DAY)) if "FINDINGS" in p)
+    assert "<script>alert('x')</script> & <b>bold</b>" in " ".join(summary.split())
 
 
 @pytest.mark.parametrize("heading", ["Prioritised next steps", "Roadmap", "Unknowns to resolve",
-                                     "Appendix: every question and answer", "How the scoring works",
-                                     "Now (0–3 months)", "Later (9–18 months)"])
+                                     "How the scoring works", "Now (0–3 months)", "Later (9–18 months)"])
 def test_report_has_every_section(full, heading):
     assert heading in "\n".join(full[3])
 
 
 def test_page_count_is_sensible_for_the_full_assessment(full):
-    assert 15 <= len(full[3]) <= 45
+    assert 15 <= len(full[3]) <= 18
+
+
+def test_the_appendix_of_every_answer_is_only_in_the_full_report(full, tiny_report):
+    assert "Appendix: every question and answer" not in "\n".join(full[3])
+    assert "Appendix: every question and answer" in tiny_report[3]
 
 
 def test_page_count_is_sensible_for_a_tiny_questionnaire(tiny_report):
@@ -297,3 +340,10 @@ def test_report_command_reports_each_bad_answers_file_and_writes_the_good_ones(t
 def test_report_command_usage_errors_exit_2(tmp_path, args):
     result = CliRunner().invoke(main, ["report", str(TINY_ANSWERS), "--questionnaire", str(TINY), *args])
     assert result.exit_code == 2
+
+
+def test_report_command_adds_the_appendix_only_with_full(tmp_path):
+    executive, full = tmp_path / "executive.html", tmp_path / "full.html"
+    assert run(str(EXAMPLE), "--out", str(executive), "--html").exit_code == 0
+    assert run(str(EXAMPLE), "--out", str(full), "--html", "--full").exit_code == 0
+    assert 'id="appendix"' not in executive.read_text() and 'id="appendix"' in full.read_text()

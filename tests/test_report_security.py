@@ -153,7 +153,7 @@ def hostile_pdf(tiny, hostile_result):
     reports.pdf.SafeFetcher = SpyFetcher
     try:
         started = time.perf_counter()
-        pdf = render_pdf(tiny, hostile_result, Branding(prepared_by="<b>Evil & Co</b>"), generated=DAY)
+        pdf = render_pdf(tiny, hostile_result, Branding(prepared_by="<b>Evil & Co</b>"), generated=DAY, full=True)
         seconds = time.perf_counter() - started
     finally:
         reports.pdf.SafeFetcher = original
@@ -208,11 +208,11 @@ ESCAPED = {
 }
 
 
-def html_with_text(tiny, text: str, organisation: str | None = None) -> str:
+def html_with_text(tiny, text: str, organisation: str | None = None, full: bool = False) -> str:
     """The HTML report of an assessment whose organisation (unless given) and one note are `text`."""
     response = Response("tiny", "1.0.0", {"data.inventory": Answer(2, text)},
                         organisation=text if organisation is None else organisation)
-    return render_html(tiny, score_response(tiny, response), generated=DAY)
+    return render_html(tiny, score_response(tiny, response), generated=DAY, full=full)
 
 
 def test_every_hostile_text_has_its_escaped_form():
@@ -230,8 +230,10 @@ def test_hostile_text_is_escaped_in_the_html_everywhere_it_is_printed(tiny, name
 
 def test_a_ten_thousand_character_word_gets_break_opportunities_everywhere_it_is_printed(tiny):
     # Without them WeasyPrint spends seconds per occurrence looking for a place to wrap.
-    printed = html_with_text(tiny, "Plainmarker", organisation="Example Corp").count("Plainmarker")
-    html = html_with_text(tiny, LONG_WORD, organisation="Example Corp")
+    # A marker as long as a quote may be, and more: like the long word, too long to quote on the summary.
+    marker = "Plainmarker" + " padding" * 30
+    printed = html_with_text(tiny, marker, organisation="Example Corp", full=True).count("Plainmarker")
+    html = html_with_text(tiny, LONG_WORD, organisation="Example Corp", full=True)
     assert printed >= 2 and html.count("ж") == printed * len(LONG_WORD)
     assert re.search("ж{41}", html) is None
 
