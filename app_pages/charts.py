@@ -42,3 +42,19 @@ def show_progress(comparison, series) -> None:
     if len(series) >= TREND_FROM:
         trend = trend_chart(series)
         st.altair_chart(trend, theme=None, height=trend.height + CHROME, key="chart_trend")
+
+
+def show_plan(result: Result, slots) -> None:
+    """The plan's charts, captioned: every step by effort and impact, and the Now and Next timeline."""
+    if not result.actions:
+        return
+    from reports.charts import matrix_chart, timeline_chart
+
+    st.subheader("The plan at a glance", anchor=False)
+    matrix = matrix_chart(result.actions)
+    st.altair_chart(matrix, theme=None, height=matrix.height + CHROME, key="chart_matrix")
+    st.caption("Each dot is a step, numbered by rank and coloured by horizon. Quick wins sit top left: small effort, "
+               "high impact.")
+    timeline = timeline_chart(slots)
+    st.altair_chart(timeline, theme=None, height=timeline.height + CHROME, key="chart_timeline")
+    st.caption("When each Now and Next step runs, in months: a step starts once the steps it builds on are done.")

@@ -4,6 +4,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from app_pages import charts, flow, pdf_worker, state
+from scoring.narrative import FIRST_STEPS, WEAKEST_LINK, narrate, step_facts
 from scoring.steps import HORIZONS
 from scoring import progress
 from scoring.compare import compared_text, since_text
@@ -52,7 +53,32 @@ cols[1].metric("Maturity index", f"{overall.index:.1f} / 4")
 cols[2].metric("Phases achieved", f"{overall.achieved} of 4")
 cols[3].metric("Confidence", f"{overall.confidence:.0%}", help="Share of visible questions with a real answer")
 st.subheader(overall.phase_name if not overall.complete else "All four phases achieved", anchor=False)
+story = narrate(questionnaire, result)
+st.markdown(f"**{flow.plain(overall.profile)}.**")
 st.write(overall.summary)
+st.caption(WEAKEST_LINK)
+
+if result.actions:
+    st.header("Start here", anchor=False)
+    for action in result.actions[:FIRST_STEPS]:
+        with st.container(border=True, key=f"first_step_{action.rank}"):
+            st.markdown(f"**{action.rank}. {flow.plain(action.title)}**", help=action.reason)
+            st.write(action.why)
+            st.caption(f"{step_facts(action, names[action.domain], result.actions)}  \nMeasure: {flow.plain(action.kpi)}")
+
+findings_col, risks_col = st.columns(2)
+with findings_col:
+    st.subheader("Findings", anchor=False)
+    st.markdown("\n".join(f"- {flow.plain(text)}" for text in story.findings) or "Nothing to report yet.")
+with risks_col:
+    st.subheader("Risks", anchor=False)
+    st.markdown("\n".join(f"- {flow.plain(text)}" for text in story.risks) or
+                "No governance or MLOps practice falls below its phase's bar.")
+if story.quotes:
+    with st.expander("In the respondents' words", icon=":material/format_quote:"):
+        for quote in story.quotes:
+            st.markdown(f"> {flow.plain(quote.text)}")
+            st.caption(f"On {quote.domain}: {flow.plain(quote.question)}")
 
 for warning in result.warnings:
     if warning.startswith("Foundation gap"):
@@ -90,6 +116,7 @@ if moved is not None:
 
 st.header("Domains", anchor=False)
 charts.show(result)
+charts.show_plan(result, story.timeline)
 
 with st.expander("Target phase per domain", icon=":material/flag:", expanded=False):
     st.write("Steps beyond a domain's target are left out of the plan. Change a target and everything updates.")
@@ -102,7 +129,8 @@ st.header("Next steps", anchor=False)
 if not result.actions:
     st.write("No steps: every answered question within the targets is at the top level.")
 else:
-    st.caption("Each step's number is its rank across all horizons, highest priority first.")
+    st.caption("Ranks give the order to act, top to bottom: a step never comes before a step it builds on. "
+               "Hover over the question mark for how a rank was computed.")
 tabs = st.tabs([f"{label} · {sum(a.horizon == key for a in result.actions)}" for key, label in HORIZONS.items()])
 for tab, key in zip(tabs, HORIZONS):
     with tab:
@@ -111,11 +139,11 @@ for tab, key in zip(tabs, HORIZONS):
             st.caption("Nothing in this horizon.")
         for action in steps[:15]:
             with st.container(border=True):
-                st.markdown(f"**{action.rank}. {action.title}**")
-                st.caption(f"{names[action.domain]} · phase {action.phase} · owner: {action.owner} · "
-                           f"effort {action.effort} · impact {action.impact}/3")
+                st.markdown(f"**{action.rank}. {flow.plain(action.title)}**", help=action.reason)
+                st.caption(step_facts(action, names[action.domain], result.actions))
+                st.write(action.why)
                 st.write(action.detail)
-                st.caption(f"Measure: {action.kpi}  \nWhy here: {action.reason}")
+                st.caption(f"Measure: {flow.plain(action.kpi)}")
         if len(steps) > 15:
             st.caption(f"… and {len(steps) - 15} more in the PDF report.")
 

@@ -64,6 +64,9 @@ SEVERITIES = ("High", "Medium", "Low")
 DURATION_MONTHS = {"S": 1, "M": 2, "L": 3}
 HORIZON_START = {"now": 0, "next": 3}
 TIMELINE_STEPS = 10
+FIRST_STEPS = 3  # the steps the Results page shows first
+WEAKEST_LINK = ("The organisation is at the phase of its weakest domain: a phase counts once every domain has "
+                "achieved the one before it.")
 
 # What can go wrong when a practice is missing, matched on a fragment of the question id
 # (first match wins, so the more specific fragments come first).
@@ -469,6 +472,13 @@ def _free_start(slots: list[Slot], start: int, duration: int, capacity: int) -> 
         if len(busy) < capacity:
             return start
         start = min(s.end for s in busy if s.end > start)
+
+
+def step_facts(step: Step, domain_name: str, steps: tuple[Step, ...]) -> str:
+    """'Governance · phase 1 · owner: CTO · effort S · impact 3/3 · after 1': one line under a step's title."""
+    after = after_text(step, steps)
+    return " · ".join(part for part in (domain_name, f"phase {step.phase}", f"owner: {step.owner}",
+                                        f"effort {step.effort}", f"impact {step.impact}/3", after) if part)
 
 
 def after_text(step: Step, steps: tuple[Step, ...]) -> str:
