@@ -17,6 +17,7 @@ The rules are the design's "Prioritised next steps":
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 
 from config import setting
@@ -146,20 +147,35 @@ def _candidate(item, score: float, threshold: float, domain: DomainResult, domai
                       offset, finished)
 
 
+def _open(candidate: _Candidate) -> bool:
+    """A step still to be taken as a prerequisite: below its phase threshold (not merely polish)."""
+    return candidate.level != "optimise"
+
+
 def _in_dependency_order(ranked: list[_Candidate]) -> list[_Candidate]:
     """The ranked steps, each moved down just far enough to follow every open step it requires."""
-    open_ids = {c.question.id for c in ranked}
-    if not any(set(c.question.action.requires) & open_ids for c in ranked):
+    open_ids = {c.question.id for c in ranked if _open(c)}
+    waits = {c.question.id: [r for r in c.question.action.requires if r in open_ids] for c in ranked}
+    if not any(waits.values()):
         return ranked
+    position = {c.question.id: index for index, c in enumerate(ranked)}
+    followers: dict[str, list[str]] = {}
+    for qid, required in waits.items():
+        for prerequisite in required:
+            followers.setdefault(prerequisite, []).append(qid)
+    left = {qid: len(required) for qid, required in waits.items()}
+    ready = [position[qid] for qid, count in left.items() if count == 0]
+    heapq.heapify(ready)
     placed: list[_Candidate] = []
-    done: set[str] = set()
-    pending = list(ranked)
-    while pending:
-        index = next((i for i, c in enumerate(pending)
-                      if all(r in done or r not in open_ids for r in c.question.action.requires)), 0)
-        chosen = pending.pop(index)  # index 0 without a free step only if requires ran in a circle (refused on load)
+    while ready:
+        chosen = ranked[heapq.heappop(ready)]
         placed.append(chosen)
-        done.add(chosen.question.id)
+        for follower in followers.get(chosen.question.id, ()):
+            left[follower] -= 1
+            if left[follower] == 0:
+                heapq.heappush(ready, position[follower])
+    if len(placed) < len(ranked):  # only if requires ran in a circle, which loading refuses
+        placed += [c for c in ranked if c not in placed]
     return placed
 
 
@@ -170,7 +186,7 @@ def _horizons(ordered: list[_Candidate], capacity: int) -> dict[str, str]:
     for candidate in ordered:
         wanted = HORIZON_ORDER.index(candidate.base_horizon)
         for required in candidate.question.action.requires:
-            if required in horizon:
+            if required in horizon and _open(by_id[required]):
                 wanted = max(wanted, HORIZON_ORDER.index(horizon[required]))
         horizon[candidate.question.id] = HORIZON_ORDER[wanted]
     now: list[str] = []
@@ -199,7 +215,7 @@ def _open_prerequisites(question_id: str, by_id: dict[str, _Candidate], horizon:
             continue
         stack.append((current, True))
         for required in reversed(by_id[current].question.action.requires):
-            if required in by_id and required not in found and horizon.get(required) == "now":
+            if required in by_id and _open(by_id[required]) and required not in found and horizon.get(required) == "now":
                 stack.append((required, False))
     return found
 
@@ -207,7 +223,7 @@ def _open_prerequisites(question_id: str, by_id: dict[str, _Candidate], horizon:
 def _needed_by(planned: list[_Candidate]) -> dict[str, int]:
     """How many planned steps require each step."""
     counts: dict[str, int] = {}
-    open_ids = {c.question.id for c in planned}
+    open_ids = {c.question.id for c in planned if _open(c)}
     for candidate in planned:
         for required in candidate.question.action.requires:
             if required in open_ids:
