@@ -132,9 +132,16 @@ class Step:
     priority: float
     score: float
     basis: tuple = ()
-    why: str = ""
+    why_basis: tuple = ()
     requires: tuple[str, ...] = ()
     level: str = ""
+
+    @property
+    def why(self) -> str:
+        """One plain sentence a client reads: why this step is in the plan, and why here (built on demand)."""
+        from scoring.steps import why_sentence
+
+        return why_sentence(*self.why_basis) if self.why_basis else ""
 
     @property
     def reason(self) -> str:

@@ -98,6 +98,7 @@ def _candidates(questionnaire: Questionnaire, questions: dict[str, QuestionResul
     weights = {d.id: d.weight for d in questionnaire.domains}
     limiting = set(overall.limiting_domains)
     stuck = pilots is not None and pilots.stuck > 0
+    thresholds = {phase.number: phase.threshold for phase in questionnaire.roadmap.phases}
     found = []
     for item in questionnaire.cached("steps.actionable", _actionable):
         question = item.question
@@ -108,7 +109,7 @@ def _candidates(questionnaire: Questionnaire, questions: dict[str, QuestionResul
         domain = by_id[question.domain]
         if question.phase > domain.target:
             continue
-        threshold = questionnaire.phase(question.phase).threshold
+        threshold = thresholds[question.phase]
         is_limiting = domain.id in limiting
         if score >= threshold - 1e-12 and not is_limiting:
             continue
@@ -247,33 +248,39 @@ def _step(rank: int, candidate: _Candidate, horizon: str, needed_by: int, questi
     return Step(rank, question.id, question.domain, question.phase, horizon, title, detail,
                 owner_title(questionnaire, action.owner, size), action.effort, action.impact, action.kpi,
                 round(candidate.priority, 4), candidate.score, candidate.basis,
-                why_sentence(candidate, needed_by), open_requires, candidate.level)
+                _why_basis(candidate, needed_by), open_requires, candidate.level)
 
 
 STATE_WORDS = {"establish": "is not in place yet", "extend": "is only partly in place",
                "optimise": "is in place but not yet at its best"}
 
 
-def why_sentence(candidate: _Candidate, needed_by: int = 0) -> str:
-    """One plain sentence a client reads: why this step is in the plan, and why here."""
-    domain, phase = candidate.domain, candidate.question.phase
-    state = STATE_WORDS[candidate.level]
-    working = domain.working_phase
-    if candidate.finished:
-        text = f"{domain.name} has reached its target phase; this polishes a practice that {state}."
-    elif candidate.limiting and candidate.offset <= 0:
-        text = f"{domain.name} holds the organisation at phase {working}, and this phase {phase} practice {state}."
-    elif candidate.offset < 0:
-        text = f"{domain.name} passed phase {phase}, but this practice {state}, and later phases build on it."
-    elif candidate.offset == 0:
-        text = f"{domain.name} needs this to complete phase {phase}: the practice {state}."
-    elif candidate.offset == 1:
-        text = f"Prepares {domain.name} for phase {phase}, its next phase: the practice {state}."
-    else:
-        text = f"A phase {phase} practice for {domain.name}, for after phase {working} and the phases between."
+def _why_basis(candidate: _Candidate, needed_by: int) -> tuple:
+    """What the plain sentence needs, kept as data: the sentence is written only when someone reads it."""
+    domain = candidate.domain
     waiting, stuck = candidate.basis[10:12] if len(candidate.basis) > 10 else (0, 0)
+    return (domain.name, candidate.question.phase, candidate.level, domain.working_phase, candidate.finished,
+            candidate.limiting, candidate.offset, waiting, stuck, needed_by)
+
+
+def why_sentence(domain_name: str, phase: int, level: str, working: int | None, finished: bool, limiting: bool,
+                 offset: int, waiting: int = 0, stuck: int = 0, needed_by: int = 0) -> str:
+    """One plain sentence a client reads: why this step is in the plan, and why here."""
+    state = STATE_WORDS[level]
+    if finished:
+        text = f"{domain_name} has reached its target phase; this polishes a practice that {state}."
+    elif limiting and offset <= 0:
+        text = f"{domain_name} holds the organisation at phase {working}, and this phase {phase} practice {state}."
+    elif offset < 0:
+        text = f"{domain_name} passed phase {phase}, but this practice {state}, and later phases build on it."
+    elif offset == 0:
+        text = f"{domain_name} needs this to complete phase {phase}: the practice {state}."
+    elif offset == 1:
+        text = f"Prepares {domain_name} for phase {phase}, its next phase: the practice {state}."
+    else:
+        text = f"A phase {phase} practice for {domain_name}, for after phase {working} and the phases between."
     if waiting:
-        text = f"{text[:-1]}, and {waiting_words(waiting, stuck)} on {domain.name}."
+        text = f"{text[:-1]}, and {waiting_words(waiting, stuck)} on {domain_name}."
     if needed_by:
         text += f" {needed_by} other step{'s' if needed_by > 1 else ''} in the plan build{'s' if needed_by == 1 else ''} on it."
     return text
