@@ -53,10 +53,12 @@ def _submit(function, *args) -> Future:
         return _executor().submit(function, *args)
 
 
-def submit_pdf(answers: str, branding: dict, generated: dt.date | None = None, baseline: dict | None = None) -> Future:
+def submit_pdf(answers: str, branding: dict, generated: dt.date | None = None, baseline: dict | None = None,
+               full: bool = False) -> Future:
     """Start rendering the report of an answers file (exchange format text); the future yields PDF bytes.
-    `baseline`: the payload of `app_pages.baseline.BaselineProgress`, for the progress section."""
-    return _submit(render_pdf_bytes, answers, branding, generated, baseline)
+    `baseline`: the payload of `app_pages.baseline.BaselineProgress`, for the progress section; `full` adds the
+    appendix of every answer."""
+    return _submit(render_pdf_bytes, answers, branding, generated, baseline, full)
 
 
 def submit_workshop_pdf(workshop_id: int) -> Future:
@@ -64,7 +66,8 @@ def submit_workshop_pdf(workshop_id: int) -> Future:
     return _submit(render_workshop_pdf_bytes, workshop_id)
 
 
-def render_pdf_bytes(answers: str, branding: dict, generated: dt.date | None = None, baseline: dict | None = None) -> bytes:
+def render_pdf_bytes(answers: str, branding: dict, generated: dt.date | None = None, baseline: dict | None = None,
+                     full: bool = False) -> bytes:
     """In a worker: score the answers and render the branded PDF report."""
     from questionnaires import find_questionnaire
     from reports.branding import Branding
@@ -81,7 +84,7 @@ def render_pdf_bytes(answers: str, branding: dict, generated: dt.date | None = N
 
         progress, series = progress_from_payload(baseline, questionnaire, result, find_questionnaire)
     return render_pdf(questionnaire, result, Branding(**branding), generated=generated, progress=progress,
-                      series=series)
+                      series=series, full=full)
 
 
 def render_workshop_pdf_bytes(workshop_id: int) -> bytes:

@@ -32,8 +32,9 @@ def save_organisation() -> None:
 
 st.session_state.setdefault("organisation", now.assessment.organisation)
 st.title("Report")
-st.write("A PDF with the executive summary, the domain overview, the next steps by horizon, the roadmap and every "
-         "answer. The answers file lets you resume later or score the answers with the command line.")
+st.write("The executive report: the summary, the domain overview, the 90-day plan and what follows, the roadmap "
+         "and the method. The full report adds every question and answer. The answers file lets you resume later or "
+         "score the answers with the command line.")
 state.show_flash()
 
 with st.container(border=True):
@@ -50,7 +51,9 @@ branding = {"prepared_by": st.session_state.get("prepared_by", ""), "color": col
             "logo": logo.getvalue() if logo else None, "logo_name": logo.name if logo else "logo"}
 moved = state.baseline_progress(state.current())
 baseline = moved.payload if moved is not None else None
-fingerprint = hashlib.sha256(repr((answers, sorted(branding.items()), baseline)).encode()).hexdigest()
+full = st.radio("Document", [False, True], key="report_full", horizontal=True,
+                format_func=lambda wanted: "Full report, with every answer" if wanted else "Executive report") is True
+fingerprint = hashlib.sha256(repr((answers, sorted(branding.items()), baseline, full)).encode()).hexdigest()
 ready = st.session_state.get("pdf")
 slug = questionnaire.id
 
@@ -60,7 +63,8 @@ with st.container(border=True):
         if st.button("Create the PDF report", key="make_pdf", type="primary", icon=":material/picture_as_pdf:"):
             with st.spinner("Rendering the report — this takes a few seconds…"):
                 try:
-                    st.session_state["pdf"] = (fingerprint, submit_pdf(answers, branding, baseline=baseline).result(timeout=300))
+                    st.session_state["pdf"] = (fingerprint, submit_pdf(answers, branding, baseline=baseline, full=full)
+                                                                .result(timeout=300))
                 except PhasegateError as exc:
                     st.error("The report could not be made:\n\n" + "\n".join(f"- {plain(line)}" for line in exc.lines()))
                 except Exception as exc:  # noqa: BLE001 - a worker failure must not show a traceback
@@ -69,7 +73,7 @@ with st.container(border=True):
             if st.session_state.get("pdf", (None,))[0] == fingerprint:
                 st.rerun()
     if ready is not None and ready[0] == fingerprint:
-        st.download_button("Download PDF", ready[1], file_name=f"{slug}-report.pdf", mime="application/pdf",
+        st.download_button("Download PDF", ready[1], file_name=f"{slug}-{'full-' if full else ''}report.pdf", mime="application/pdf",
                            key="download_pdf", type="primary", icon=":material/download:", on_click="ignore")
     st.download_button("Download answers", answers, file_name=f"{slug}-answers.yaml", mime="application/x-yaml",
                        key="download_answers", icon=":material/download:", on_click="ignore")

@@ -417,6 +417,12 @@ def foundation_gap_text(phases: tuple[PhaseResult, ...]) -> str:
     return "no gap"
 
 
+def _quoted(listed: list[Question], shown: int = 3) -> str:
+    """The first questions by their text, as a client reads them, and how many more."""
+    text = "; ".join(f"“{q.text}”" for q in listed[:shown])
+    return text + (f" and {len(listed) - shown} more" if len(listed) > shown else "")
+
+
 def _gap_questions(questionnaire: Questionnaire, domain: DomainResult, questions: dict[str, QuestionResult]) -> list[Question]:
     """The questions of a domain's unattained earlier phases that sit below the threshold or are unknown."""
     later = max((p.number for p in domain.phases if p.status == STATUS_ATTAINED), default=0)
@@ -480,16 +486,15 @@ def _warnings(questionnaire, response, domains, questions, overall) -> list[str]
         warnings.append("No domain has a real answer yet, so there is no result to show.")
     if overall.confidence < LOW_CONFIDENCE:
         warnings.append(f"Confidence is {overall.confidence:.0%}: fewer than {LOW_CONFIDENCE:.0%} of the questions have a real answer; resolve the unknowns before acting on the result.")
-    missing = [q.id for q in questionnaire.questions if q.required and questions[q.id].visible and not questions[q.id].answered]
+    missing = [q for q in questionnaire.questions if q.required and questions[q.id].visible and not questions[q.id].answered]
     if missing:
-        warnings.append(f"{len(missing)} required question(s) unanswered: {', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}")
-    hidden = [qid for qid, r in questions.items() if not r.visible and r.answered]
+        warnings.append(f"{len(missing)} required question(s) unanswered: {_quoted(missing)}")
+    hidden = [q for q in questionnaire.questions if not questions[q.id].visible and questions[q.id].answered]
     if hidden:
-        warnings.append(f"Answers to {len(hidden)} hidden question(s) were ignored: {', '.join(hidden[:5])}")
+        warnings.append(f"Answers to {len(hidden)} hidden question(s) were ignored: {_quoted(hidden)}")
     for domain in domains:
         if domain.foundation_gap:
             behind = _gap_questions(questionnaire, domain, questions)
-            named = "; below the bar there: " + "; ".join(f"“{q.text}”" for q in behind[:3]) if behind else ""
-            more = f" and {len(behind) - 3} more" if len(behind) > 3 else ""
-            warnings.append(f"Foundation gap in {domain.name}: {foundation_gap_text(domain.phases)}{named}{more}.")
+            named = f"; below the bar there: {_quoted(behind)}" if behind else ""
+            warnings.append(f"Foundation gap in {domain.name}: {foundation_gap_text(domain.phases)}{named}.")
     return warnings

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from config import setting
 from questionnaires.models import Question, Questionnaire
 from scoring.engine import DomainResult, Overall, QuestionResult, Step
+from scoring.headline import number
 from scoring.pilots import Portfolio
 
 PHASE_FACTORS = {0: 1.0, 1: 0.5}
@@ -282,7 +283,8 @@ def why_sentence(domain_name: str, phase: int, level: str, working: int | None, 
     if waiting:
         text = f"{text[:-1]}, and {waiting_words(waiting, stuck)} on {domain_name}."
     if needed_by:
-        text += f" {needed_by} other step{'s' if needed_by > 1 else ''} in the plan build{'s' if needed_by == 1 else ''} on it."
+        text += (f" {number(needed_by).capitalize()} other step{'s' if needed_by > 1 else ''} in the plan "
+                 f"build{'s' if needed_by == 1 else ''} on it.")
     return text
 
 

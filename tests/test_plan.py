@@ -96,7 +96,7 @@ def test_the_json_has_requires_a_plain_why_and_the_arithmetic():
     register = next(a for a in data["actions"] if a["question"] == "governance.register")
     assert classify["requires"] == ["governance.register"]
     assert register["why"] == ("Governance holds the organisation at phase 1, and this phase 1 practice is not in place "
-                               "yet. 1 other step in the plan builds on it.")
+                               "yet. One other step in the plan builds on it.")
     assert register["reason"].startswith("Priority 1.80 = gap 100% × question weight 1 × domain weight 1 × phase "
                                          "factor 1")
     assert "impact factor 1.2" in register["reason"] and "×1.5 because Governance limits" in register["reason"]

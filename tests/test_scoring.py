@@ -101,14 +101,14 @@ def test_confidence_is_the_share_of_visible_questions_with_a_real_answer(tiny):
     assert result.overall.confidence == pytest.approx(6 / 8)
     assert result.unknowns == ("data.pipelines",)
     assert any("Confidence is 75%" in w for w in result.warnings)
-    assert any("1 required question(s) unanswered: governance.approval" in w for w in result.warnings)
+    assert any("1 required question(s) unanswered: “Do models pass an approval workflow?”" in w for w in result.warnings)
 
 
 def test_visible_if_hides_a_question_and_its_answer_is_ignored(tiny):
     result = scored(tiny, governance__board=1, governance__budget=0)
     assert result.questions["governance.budget"].visible is False
     assert result.domain("governance").phases[3].status == "not_applicable"
-    assert any("hidden question(s) were ignored: governance.budget" in w for w in result.warnings)
+    assert any("hidden question(s) were ignored: “Is governance funded as a standing function?”" in w for w in result.warnings)
 
 
 def test_next_steps_rank_by_weighted_gap_with_phase_discount_limiting_boost_and_impact(tiny):
