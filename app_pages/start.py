@@ -67,9 +67,4 @@ with by_file:
             st.error("Nothing was imported. The file needs fixing:\n\n" +
                      "\n".join(f"- {flow.plain(line)}" for line in exc.lines()))
         else:
-            if getattr(response, "pilots", None):
-                # Never silent: the app does not store a pilot register yet, the file keeps it.
-                st.session_state["flash"] = (f"Your answers were imported. The file's pilot register "
-                                             f"({len(response.pilots)} pilots) is not stored by the app yet: keep the "
-                                             "file, and score it with the command line to see the pilot figures.")
             state.open_assessment(state.guarded(repo.import_response, get_engine(), response).token)

@@ -56,6 +56,13 @@ class Pilot:
     value: float | None = None
     note: str = ""
 
+    @classmethod
+    def from_dict(cls, data: dict) -> Pilot:
+        """An entry as `to_dict` wrote it (already checked when it was read)."""
+        return cls(data["name"], data["stage"], data["started"], data.get("production_since"),
+                   bool(data.get("owner")), bool(data.get("kpi_baseline")), tuple(data.get("blockers") or ()),
+                   data.get("value"), data.get("note") or "")
+
     def to_dict(self) -> dict:
         """The entry as written in an answers file (defaults left out)."""
         data: dict[str, Any] = {"name": self.name, "stage": self.stage, "started": self.started}

@@ -13,7 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from questionnaires.errors import AnswersError
-from scoring.answers import MAX_NOTE, Answer, Response, check_text
+from scoring.answers import MAX_NOTE, Answer, OrganisationProfile, Pilot, Response, check_text
 from storage.engine import writing
 from storage.tables import answers, assessments
 
@@ -39,6 +39,8 @@ class Assessment:
     updated_at: dt.datetime | None = None
     finished_at: dt.datetime | None = None
     baseline_id: int | None = None
+    profile: dict | None = None  # organisation_profile of an imported answers file
+    pilots: list | None = None  # its pilot register, entries as written
 
     @property
     def finished(self) -> bool:
@@ -89,7 +91,18 @@ def import_response(engine: Engine, response: Response, workshop_id: int | None 
         assessment = _create(conn, response.questionnaire, response.questionnaire_version, response.organisation,
                              response.role, response.targets, workshop_id)
         _upsert_answers(conn, assessment.id, response.answers, ("value", "note"))
+        kept = _profile_and_pilots(response)
+        if any(kept.values()):
+            conn.execute(update(assessments).where(assessments.c.id == assessment.id).values(**kept))
+            assessment = dataclasses.replace(assessment, **kept)
     return assessment
+
+
+def _profile_and_pilots(response: Response) -> dict:
+    """What an answers file says beyond its answers, as stored with the assessment."""
+    profile = response.organisation_profile
+    return {"profile": profile.model_dump(exclude_none=True) if profile is not None else None,
+            "pilots": [pilot.to_dict() for pilot in response.pilots] or None}
 
 
 def find_assessment(engine: Engine, token: str | None) -> Assessment | None:
@@ -137,6 +150,8 @@ def response_of(assessment: Assessment, saved: dict[str, Answer]) -> Response:
         organisation=assessment.organisation,
         role=assessment.role,
         targets=dict(assessment.targets),
+        organisation_profile=OrganisationProfile(**assessment.profile) if assessment.profile else None,
+        pilots=tuple(Pilot.from_dict(entry) for entry in assessment.pilots or ()),
     )
 
 
@@ -293,7 +308,8 @@ def start_reassessment(engine: Engine, baseline: Assessment, questionnaire_versi
     with writing(engine) as conn:
         created = _create(conn, baseline.questionnaire_id, questionnaire_version or baseline.questionnaire_version,
                           baseline.organisation, baseline.role, baseline.targets, None)
-        conn.execute(update(assessments).where(assessments.c.id == created.id).values(baseline_id=baseline.id))
+        conn.execute(update(assessments).where(assessments.c.id == created.id)
+                     .values(baseline_id=baseline.id, profile=baseline.profile, pilots=baseline.pilots))
         copied = select(literal(created.id), answers.c.question_id, answers.c.value, answers.c.note, true(),
                         literal(created.created_at)).where(answers.c.assessment_id == baseline.id)
         conn.execute(insert(answers).from_select(

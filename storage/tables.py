@@ -57,6 +57,9 @@ assessments = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("finished_at", DateTime(timezone=True), nullable=True),
+    # From an imported answers file: the organisation's size and industry, and the pilot register (as written).
+    Column("profile", JSON(none_as_null=True), nullable=True),
+    Column("pilots", JSON(none_as_null=True), nullable=True),
     # The earlier assessment this one re-assesses (its progress is measured against it).
     Column("baseline_id", Integer, ForeignKey("assessments.id", ondelete="SET NULL"), nullable=True),
     Index("ix_assessments_workshop", "workshop_id"),

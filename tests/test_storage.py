@@ -11,6 +11,7 @@ from questionnaires.errors import AnswersError
 from scoring.answers import MAX_NOTE, Answer, Response
 from storage import repository as repo
 from storage.engine import dispose_all, get_engine
+from tests.conftest import ROOT
 
 
 @pytest.fixture
@@ -202,3 +203,16 @@ def test_text_no_database_can_store_is_refused_with_a_message_and_nothing_saved_
         with pytest.raises(AnswersError):
             attempt()
     assert repo.load_answers(engine, assessment.id) == {"data.inventory": Answer(2, "kept")}
+
+
+def test_an_imported_file_keeps_its_organisation_profile_and_pilot_register(database_url):
+    from scoring.answers import read_answers, response_to_dict
+
+    engine = get_engine(database_url)
+    response = read_answers(ROOT / "examples" / "retailer-pilots.yaml")
+    assert len(response.pilots) == 12
+    stored = repo.import_response(engine, response)
+    again = repo.load_response(engine, repo.find_assessment(engine, stored.token))
+    assert again.pilots == response.pilots
+    assert again.organisation_profile == response.organisation_profile
+    assert response_to_dict(again)["pilots"] == response_to_dict(response)["pilots"]
