@@ -103,14 +103,20 @@ def test_finishing_too_early_lists_what_is_missing(page, server):
     page.get_by_role("heading", name=QUICK.domains[-1].name, exact=True).wait_for()
 
 
-def test_a_leader_completes_the_quick_check_and_downloads_the_pdf(page, server):
-    start_quick_check(page, server, ORGANISATION)
+def finish_quick_check(page, server, organisation: str = "") -> str:
+    """Start the quick check, answer every step in order, finish; the resume token."""
+    token = start_quick_check(page, server, organisation)
     done = 0
     for index, domain in enumerate(QUICK.domains):
         if index:
             next_step(page, domain.name)
         done = answer_step(page, domain.id, done)
     page.locator(css_key("finish") + " button").click()
+    return token
+
+
+def test_a_leader_completes_the_quick_check_and_downloads_the_pdf(page, server):
+    finish_quick_check(page, server, ORGANISATION)
     expected = score_response(QUICK, Response(QUICK.id, QUICK.version, {
         q.id: Answer(QUICK.options_for(q)[CHOICE].value) for q in QUICK.questions}))
     page.get_by_role("heading", name="Where the organisation stands").wait_for()

@@ -14,7 +14,7 @@ from scoring.engine import score_response
 from storage import dispose_all, get_engine
 from storage import repository as repo
 from tests.e2e.conftest import screenshot, wait_idle, wait_until
-from tests.e2e.test_browser import CHOICE, QUICK, answer_step, choose, css_key, next_step, start_quick_check
+from tests.e2e.test_browser import CHOICE, QUICK, choose, css_key, finish_quick_check, next_step
 
 RAISED = {"data.ownership": 4, "governance.ai-inventory": 4}  # "Optimised": both phase-1 questions reach the bar
 CONFIRMED = "data.quality-standards"
@@ -37,21 +37,15 @@ def expected_progress():
     return compare_results(QUICK, before, QUICK, now)
 
 
-def finish_quick_check(page, server) -> str:
-    token = start_quick_check(page, server, "Example Corp")
-    done = 0
-    for index, domain in enumerate(QUICK.domains):
-        if index:
-            next_step(page, domain.name)
-        done = answer_step(page, domain.id, done)
-    page.locator(css_key("finish") + " button").click()
+def finish_and_see_results(page, server) -> str:
+    token = finish_quick_check(page, server, "Example Corp")
     page.get_by_role("heading", name="Where the organisation stands").wait_for()
     return token
 
 
 def test_a_leader_reassesses_changes_two_answers_and_the_pdf_shows_both_deltas(page, server, busy_cores):
     page.set_default_timeout(60_000)
-    first = finish_quick_check(page, server)
+    first = finish_and_see_results(page, server)
     page.locator(css_key("start_reassessment") + " button").click()
     page.locator(css_key(f"confirm:{QUICK.questions[0].id}") + " button").wait_for()
     second = page.url.split("?a=")[1]
