@@ -106,8 +106,9 @@ def _sqlite_engine(url: str) -> Engine:
         # how each transaction starts.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        # secure_delete: deleted answers are overwritten in the file, not just unlinked.
-        for pragma in ("journal_mode=WAL", f"busy_timeout={timeout_ms}", "foreign_keys=ON", "synchronous=NORMAL",
+        # secure_delete: deleted answers are overwritten in the file, not just unlinked. The busy
+        # timeout comes first, so that switching a new file to WAL waits for a concurrent opener too.
+        for pragma in (f"busy_timeout={timeout_ms}", "journal_mode=WAL", "foreign_keys=ON", "synchronous=NORMAL",
                        "secure_delete=ON"):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()

@@ -14,6 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from questionnaires.errors import AnswersError
 from scoring.answers import MAX_NOTE, Answer, OrganisationProfile, Pilot, Response, check_text
+from storage import pilots as registers
 from storage.engine import writing
 from storage.tables import answers, assessments
 
@@ -40,7 +41,9 @@ class Assessment:
     finished_at: dt.datetime | None = None
     baseline_id: int | None = None
     profile: dict | None = None  # organisation_profile of an imported answers file
-    pilots: list | None = None  # its pilot register, entries as written
+    pilots: tuple[Pilot, ...] = ()  # its pilot register, in order
+    branding: dict | None = None  # prepared-by, colour, logo and commentary for its reports
+    removed_at: dt.datetime | None = None  # a workshop participant the facilitator removed
 
     @property
     def finished(self) -> bool:
@@ -91,18 +94,23 @@ def import_response(engine: Engine, response: Response, workshop_id: int | None 
         assessment = _create(conn, response.questionnaire, response.questionnaire_version, response.organisation,
                              response.role, response.targets, workshop_id)
         _upsert_answers(conn, assessment.id, response.answers, ("value", "note"))
-        kept = _profile_and_pilots(response)
-        if any(kept.values()):
-            conn.execute(update(assessments).where(assessments.c.id == assessment.id).values(**kept))
-            assessment = dataclasses.replace(assessment, **kept)
+        if response.organisation_profile is not None:
+            profile = response.organisation_profile.model_dump(exclude_none=True)
+            conn.execute(update(assessments).where(assessments.c.id == assessment.id).values(profile=profile))
+            assessment = dataclasses.replace(assessment, profile=profile)
+        if response.pilots:
+            registers.replace_register(conn, response.pilots, assessment_id=assessment.id)
+            assessment = dataclasses.replace(assessment, pilots=tuple(response.pilots))
     return assessment
 
 
-def _profile_and_pilots(response: Response) -> dict:
-    """What an answers file says beyond its answers, as stored with the assessment."""
-    profile = response.organisation_profile
-    return {"profile": profile.model_dump(exclude_none=True) if profile is not None else None,
-            "pilots": [pilot.to_dict() for pilot in response.pilots] or None}
+def save_pilots(engine: Engine, assessment_id: int, register) -> None:
+    """Store an assessment's pilot register as it now stands (checked by the caller), whole or not at all."""
+    with writing(engine) as conn:
+        _refuse_if_workshop_closed(conn, assessment_id)
+        stamp = now()
+        registers.replace_register(conn, register, assessment_id=assessment_id, stamp=stamp)
+        _touch(conn, assessment_id, stamp)
 
 
 def find_assessment(engine: Engine, token: str | None) -> Assessment | None:
@@ -111,7 +119,7 @@ def find_assessment(engine: Engine, token: str | None) -> Assessment | None:
         return None
     with engine.connect() as conn:
         row = conn.execute(select(assessments).where(assessments.c.token == hash_token(token))).mappings().first()
-    return _assessment(row, token) if row else None
+        return _assessment(row, token, registers.load_registers(conn, [row["id"]])) if row else None
 
 
 def list_assessments(engine: Engine, questionnaire_id: str | None = None) -> list[Assessment]:
@@ -120,11 +128,15 @@ def list_assessments(engine: Engine, questionnaire_id: str | None = None) -> lis
     if questionnaire_id is not None:
         query = query.where(assessments.c.questionnaire_id == questionnaire_id)
     with engine.connect() as conn:
-        return [_assessment(row) for row in conn.execute(query).mappings()]
+        rows = conn.execute(query).mappings().all()
+        found = registers.load_registers(conn, [row["id"] for row in rows])
+    return [_assessment(row, "", found) for row in rows]
 
 
-def _assessment(row, token: str = "") -> Assessment:
-    return Assessment(**{**row, "token": token, "targets": dict(row["targets"] or {})})
+def _assessment(row, token: str = "", pilots_by_id: dict | None = None) -> Assessment:
+    """An assessment from its row; its pilot register from `pilots_by_id` when the caller loaded it."""
+    register = (pilots_by_id or {}).get(row["id"], ())
+    return Assessment(**{**row, "token": token, "targets": dict(row["targets"] or {}), "pilots": register})
 
 
 def load_answers(engine: Engine, assessment_id: int) -> dict[str, Answer]:
@@ -151,7 +163,7 @@ def response_of(assessment: Assessment, saved: dict[str, Answer]) -> Response:
         role=assessment.role,
         targets=dict(assessment.targets),
         organisation_profile=OrganisationProfile(**assessment.profile) if assessment.profile else None,
-        pilots=tuple(Pilot.from_dict(entry) for entry in assessment.pilots or ()),
+        pilots=tuple(assessment.pilots),
     )
 
 
@@ -294,7 +306,7 @@ def get_assessment(engine: Engine, assessment_id: int) -> Assessment | None:
     """The assessment with this id (token left empty), or None."""
     with engine.connect() as conn:
         row = conn.execute(select(assessments).where(assessments.c.id == assessment_id)).mappings().first()
-    return _assessment(row) if row else None
+        return _assessment(row, "", registers.load_registers(conn, [assessment_id])) if row else None
 
 
 def start_reassessment(engine: Engine, baseline: Assessment, questionnaire_version: str | None = None) -> Assessment:
@@ -309,12 +321,14 @@ def start_reassessment(engine: Engine, baseline: Assessment, questionnaire_versi
         created = _create(conn, baseline.questionnaire_id, questionnaire_version or baseline.questionnaire_version,
                           baseline.organisation, baseline.role, baseline.targets, None)
         conn.execute(update(assessments).where(assessments.c.id == created.id)
-                     .values(baseline_id=baseline.id, profile=baseline.profile, pilots=baseline.pilots))
+                     .values(baseline_id=baseline.id, profile=baseline.profile, branding=baseline.branding))
+        registers.replace_register(conn, baseline.pilots, assessment_id=created.id)
         copied = select(literal(created.id), answers.c.question_id, answers.c.value, answers.c.note, true(),
                         literal(created.created_at)).where(answers.c.assessment_id == baseline.id)
         conn.execute(insert(answers).from_select(
             ["assessment_id", "question_id", "value", "note", "carried_over", "updated_at"], copied))
-    return dataclasses.replace(created, baseline_id=baseline.id)
+    return dataclasses.replace(created, baseline_id=baseline.id, profile=baseline.profile,
+                               branding=baseline.branding, pilots=tuple(baseline.pilots))
 
 
 def carried_over_ids(engine: Engine, assessment_id: int) -> set[str]:

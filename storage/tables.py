@@ -12,6 +12,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -41,6 +42,9 @@ workshops = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     # The earlier workshop for the same client that this one re-runs.
     Column("baseline_id", Integer, ForeignKey("workshops.id", ondelete="SET NULL"), nullable=True),
+    # Prepared-by, colour, logo and commentary for its PDF, deck and exports; the client's industry and size.
+    Column("branding", JSON(none_as_null=True), nullable=True),
+    Column("profile", JSON(none_as_null=True), nullable=True),
 )
 
 assessments = Table(
@@ -59,9 +63,12 @@ assessments = Table(
     Column("finished_at", DateTime(timezone=True), nullable=True),
     # From an imported answers file: the organisation's size and industry, and the pilot register (as written).
     Column("profile", JSON(none_as_null=True), nullable=True),
-    Column("pilots", JSON(none_as_null=True), nullable=True),
     # The earlier assessment this one re-assesses (its progress is measured against it).
     Column("baseline_id", Integer, ForeignKey("assessments.id", ondelete="SET NULL"), nullable=True),
+    # Prepared-by, colour, logo and commentary for its reports.
+    Column("branding", JSON(none_as_null=True), nullable=True),
+    # A workshop participant the facilitator removed: kept, but left out of every aggregate.
+    Column("removed_at", DateTime(timezone=True), nullable=True),
     Index("ix_assessments_workshop", "workshop_id"),
 )
 
@@ -90,6 +97,55 @@ consensus = Table(
     Column("note", Text, nullable=False, default=""),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("workshop_id", "question_id", name="uq_consensus_workshop_question"),
+)
+
+# The pilot register of an assessment, or the one register a workshop's room keeps.
+pilots = Table(
+    "pilots",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("assessment_id", Integer, ForeignKey("assessments.id", ondelete="CASCADE"), nullable=True),
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"), nullable=True),
+    Column("position", Integer, nullable=False),
+    Column("name", String(120), nullable=False),
+    Column("stage", String(64), nullable=False),
+    Column("started", String(7), nullable=False),  # YYYY-MM
+    Column("production_since", String(7), nullable=True),
+    Column("owner", Boolean, nullable=False, default=False, server_default=false()),
+    Column("kpi_baseline", Boolean, nullable=False, default=False, server_default=false()),
+    Column("blockers", JSON, nullable=False, default=list),
+    Column("value", Float, nullable=True),
+    Column("note", Text, nullable=False, default="", server_default=""),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_pilots_assessment", "assessment_id", "position"),
+    Index("ix_pilots_workshop", "workshop_id", "position"),
+)
+
+# Who may open a workshop when consultants sign in: its owner, and those it was given to.
+workshop_access = Table(
+    "workshop_access",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False),
+    Column("subject", String(255), nullable=False),  # the identity provider's issuer and subject
+    Column("email", String(255), nullable=False, default="", server_default=""),
+    Column("role", String(20), nullable=False),  # "owner" or "shared"
+    Column("granted_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("workshop_id", "subject", name="uq_workshop_access_workshop_subject"),
+    Index("ix_workshop_access_subject", "subject"),
+)
+
+# A workshop's audit lines, e.g. a participant removed and by whom.
+workshop_events = Table(
+    "workshop_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(255), nullable=False, default="", server_default=""),
+    Column("action", String(40), nullable=False),
+    Column("detail", Text, nullable=False, default="", server_default=""),
+    Index("ix_workshop_events_workshop", "workshop_id", "at"),
 )
 
 # Wrong join codes, per client (a SHA-256 of its address, never the address itself), for throttling.

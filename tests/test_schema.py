@@ -8,6 +8,7 @@ import stat
 import threading
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, func, select, text
@@ -209,3 +210,31 @@ def test_a_database_that_cannot_be_reached_gets_one_line_without_the_password(ur
     message = str(raised.value)
     assert message.startswith(expected)
     assert "\n" not in message and "secret" not in message
+
+
+def test_a_pilot_register_stored_as_json_before_0006_moves_to_its_table(database_url):
+    """0005 kept an imported register as JSON on the assessment; 0006 moves every entry, in order, and back."""
+    engine = connect(database_url)
+    register = [{"name": "Churn model", "stage": "pilot", "started": "2024-01", "owner": False,
+                 "kpi_baseline": True, "blockers": ["governance.approval-queue"], "value": 250000.0},
+                {"name": "Invoice reader", "stage": "production", "started": "2023-02",
+                 "production_since": "2023-09", "owner": True, "kpi_baseline": True, "blockers": [],
+                 "note": "Live in finance"}]
+    with engine.begin() as conn:
+        command.upgrade(schema._config(conn), "0005")
+        stamp = repo.now()
+        conn.execute(text("INSERT INTO assessments (id, token, questionnaire_id, questionnaire_version, organisation,"
+                          " targets, created_at, updated_at, pilots) VALUES (7, 'h', 'quick-check', '2.0.0', 'Acme',"
+                          " '{}', :at, :at, :pilots)" if engine.dialect.name == "sqlite" else
+                          "INSERT INTO assessments (id, token, questionnaire_id, questionnaire_version, organisation,"
+                          " targets, created_at, updated_at, pilots) VALUES (7, 'h', 'quick-check', '2.0.0', 'Acme',"
+                          " CAST('{}' AS JSON), :at, :at, CAST(:pilots AS JSON))"),
+                     {"at": stamp, "pilots": json.dumps(register)})
+    schema.upgrade(engine, writing)
+    moved = repo.get_assessment(engine, 7).pilots
+    assert [pilot.to_dict() for pilot in moved] == register
+    with engine.begin() as conn:
+        command.downgrade(schema._config(conn), "0005")
+        back = conn.execute(text("SELECT pilots FROM assessments WHERE id = 7")).scalar_one()
+    assert (json.loads(back) if isinstance(back, str) else back) == register
+    engine.dispose()
