@@ -11,6 +11,7 @@ from pathlib import Path
 from questionnaires.errors import BrandingError
 
 MAX_PREPARED_BY = 120
+MAX_COMMENTARY = 2000
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 MAX_LOGO_PIXELS = 4000
 DEFAULT_COLOR = "#1f5f8b"
@@ -26,6 +27,7 @@ class Branding:
     color: str = DEFAULT_COLOR
     logo: bytes | None = field(default=None, repr=False)
     logo_name: str = "logo"
+    commentary: str = ""  # the consultant's words for the executive summary
     logo_type: str | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
@@ -33,6 +35,9 @@ class Branding:
         name = " ".join((self.prepared_by or "").split())
         if len(name) > MAX_PREPARED_BY:
             problems.append(f"prepared-by is {len(name)} characters long; use at most {MAX_PREPARED_BY}")
+        commentary = (self.commentary or "").strip()
+        if len(commentary) > MAX_COMMENTARY:
+            problems.append(f"the commentary is {len(commentary)} characters long; use at most {MAX_COMMENTARY}")
         color = (self.color or DEFAULT_COLOR).strip()
         if not _COLOR.match(color):
             problems.append(f"colour {color!r} is not a hex colour; write it as #rrggbb, e.g. {DEFAULT_COLOR}")
@@ -45,8 +50,25 @@ class Branding:
         if problems:
             raise BrandingError(problems)
         object.__setattr__(self, "prepared_by", name)
+        object.__setattr__(self, "commentary", commentary)
         object.__setattr__(self, "color", color.lower())
         object.__setattr__(self, "logo_type", logo_type)
+
+    def to_stored(self) -> dict:
+        """The branding as kept in the database (JSON): the logo as base64."""
+        return {"prepared_by": self.prepared_by, "color": self.color, "commentary": self.commentary,
+                "logo": base64.b64encode(self.logo).decode("ascii") if self.logo is not None else None,
+                "logo_name": self.logo_name}
+
+    @classmethod
+    def from_stored(cls, stored: dict | None) -> Branding:
+        """The branding `to_stored` kept; none stored gives the default branding."""
+        if not stored:
+            return cls()
+        logo = stored.get("logo")
+        return cls(stored.get("prepared_by") or "", stored.get("color") or DEFAULT_COLOR,
+                   base64.b64decode(logo) if logo else None, stored.get("logo_name") or "logo",
+                   stored.get("commentary") or "")
 
     def logo_uri(self) -> str | None:
         """The logo as a `data:` URI, so the renderer never fetches a file for it."""

@@ -261,6 +261,12 @@ def set_targets(engine: Engine, assessment_id: int, targets: dict[str, int]) -> 
         _touch(conn, assessment_id, now(), targets=dict(targets))
 
 
+def set_branding(engine: Engine, assessment_id: int, branding: dict | None) -> None:
+    """Keep the report branding (as `reports.branding.Branding.to_stored` gives it) with the assessment."""
+    with writing(engine) as conn:
+        conn.execute(update(assessments).where(assessments.c.id == assessment_id).values(branding=branding))
+
+
 def set_organisation(engine: Engine, assessment_id: int, organisation: str) -> None:
     """Set the organisation's name shown in the report."""
     with writing(engine) as conn:

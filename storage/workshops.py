@@ -69,6 +69,8 @@ class Workshop:
     closed_at: dt.datetime | None
     created_at: dt.datetime
     baseline_id: int | None = None  # the earlier workshop for the same client that this one re-runs
+    branding: dict | None = None  # prepared-by, colour, logo and commentary (see reports.branding.Branding)
+    profile: dict | None = None  # the client's industry and size, for the benchmark
 
     def is_closed(self, at: dt.datetime | None = None) -> bool:
         """Closed by the facilitator, or past its closing time."""
@@ -202,7 +204,14 @@ def _workshop(row, token: str = "") -> Workshop:
     roles = tuple(Role(r["name"], r.get("group")) for r in row["roles"] or [])
     values = {k: row[k] for k in ("id", "join_code", "client", "questionnaire_id",
                                   "questionnaire_version", "anonymous", "closes_at", "closed_at", "created_at")}
-    return Workshop(roles=roles, facilitator_token=token, baseline_id=row.get("baseline_id"), **values)
+    return Workshop(roles=roles, facilitator_token=token, baseline_id=row.get("baseline_id"),
+                    branding=row.get("branding"), profile=row.get("profile"), **values)
+
+
+def set_branding(engine: Engine, workshop_id: int, branding: dict | None) -> None:
+    """Keep the workshop's branding (as `reports.branding.Branding.to_stored` gives it) for its PDF, deck, exports."""
+    with writing(engine) as conn:
+        conn.execute(update(workshops).where(workshops.c.id == workshop_id).values(branding=branding))
 
 
 def close_workshop(engine: Engine, workshop_id: int) -> None:

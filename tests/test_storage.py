@@ -216,3 +216,17 @@ def test_an_imported_file_keeps_its_organisation_profile_and_pilot_register(data
     assert again.pilots == response.pilots
     assert again.organisation_profile == response.organisation_profile
     assert response_to_dict(again)["pilots"] == response_to_dict(response)["pilots"]
+
+
+def test_branding_is_kept_with_the_assessment_and_the_workshop(database_url):
+    from reports.branding import Branding
+    from storage import workshops as ws
+
+    engine = get_engine(database_url)
+    branding = Branding("Northwind Advisory", "#7A3B8F", None, "logo", "Start with the approval queue.")
+    assessment = repo.create_assessment(engine, "quick-check", "2.0.0")
+    repo.set_branding(engine, assessment.id, branding.to_stored())
+    assert Branding.from_stored(repo.find_assessment(engine, assessment.token).branding) == branding
+    workshop = ws.create_workshop(engine, "Acme", "quick-check", "2.0.0")
+    ws.set_branding(engine, workshop.id, branding.to_stored())
+    assert Branding.from_stored(ws.get_workshop(engine, workshop.id).branding) == branding
