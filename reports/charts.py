@@ -342,3 +342,84 @@ def _timeline_base(order: tuple[str, ...], accent: str) -> alt.LayerChart:
         width=270, height=max(60, 17 * len(order)), title=alt.Title(
             "Now and Next in months; dotted lines lead from a step to the one that waits for it", fontSize=11,
             color=MUTED, fontWeight="normal", anchor="start")))
+
+
+# --- the pilot portfolio ------------------------------------------------------------------
+
+STUCK = "#c2562d"
+FUNNEL_PARTS = ("Stuck here", "At this stage", "Went further")
+
+
+def _funnel_rows(metrics) -> list[dict]:
+    """One row per funnel stage and part: pilots stuck at the stage, the others at it, and those that went
+    further (so each bar is the pilots that got at least this far); stopped pilots get one bar of their own."""
+    kinds = metrics.stage_kinds or {stage: "active" for stage in metrics.by_stage}
+    months = metrics.stuck_after_months
+    stuck_at: dict[str, int] = {}
+    for item in metrics.items:
+        if kinds.get(item.stage) == "active" and item.age_months > months:
+            stuck_at[item.stage] = stuck_at.get(item.stage, 0) + 1
+    funnel = [stage for stage in metrics.by_stage if kinds.get(stage) != "stopped"]
+    rows = []
+    for place, stage in enumerate(funnel):
+        here = metrics.by_stage.get(stage, 0)
+        further = sum(metrics.by_stage.get(later, 0) for later in funnel[place + 1:])
+        stuck = stuck_at.get(stage, 0)
+        label = f"{here} here" + (f", {stuck} stuck" if stuck else "")
+        if further:
+            label += f" · {here + further} got this far"
+        rows.extend(_parts(metrics.stage_labels.get(stage, stage), (stuck, here - stuck, further), label))
+    for stage in metrics.by_stage:
+        if kinds.get(stage) == "stopped" and metrics.by_stage[stage]:
+            rows.extend(_parts(metrics.stage_labels.get(stage, stage), (0, 0, 0), "", stopped=metrics.by_stage[stage]))
+    return rows
+
+
+def _parts(stage: str, counts: tuple[int, int, int], label: str, stopped: int = 0) -> list[dict]:
+    total = sum(counts) + stopped
+    rows = [{"stage": stage, "part": part, "order": order, "count": count, "total": total, "label": ""}
+            for order, (part, count) in enumerate(zip(FUNNEL_PARTS, counts)) if count]
+    if stopped:
+        rows.append({"stage": stage, "part": "Stopped", "order": 3, "count": stopped, "total": total, "label": ""})
+    if rows:
+        rows[0]["label"] = label or f"{total} stopped"
+    else:
+        rows.append({"stage": stage, "part": FUNNEL_PARTS[1], "order": 1, "count": 0, "total": 0, "label": "0 here"})
+    return rows
+
+
+def pilot_funnel(metrics, accent: str = DEFAULT_ACCENT) -> alt.LayerChart:
+    """The pilot funnel of a `scoring.pilots.PilotMetrics`: one bar per stage, as long as the pilots that got at
+    least that far, split into those stuck at the stage, the others at it and those that went further; stopped
+    pilots last, in grey."""
+    rows = _funnel_rows(metrics)
+    order = tuple(dict.fromkeys(row["stage"] for row in rows))
+    return _funnel_base(order, accent, metrics.stuck_after_months).properties(datasets={"funnel": rows})
+
+
+def pilot_funnel_spec(metrics, accent: str = DEFAULT_ACCENT) -> dict:
+    """The funnel as a Vega-Lite spec, the structure built once per stage list."""
+    rows = _funnel_rows(metrics)
+    order = tuple(dict.fromkeys(row["stage"] for row in rows))
+    return {**_spec(_funnel_base, order, accent, metrics.stuck_after_months), "datasets": {"funnel": rows}}
+
+
+@lru_cache(maxsize=16)
+def _funnel_base(order: tuple[str, ...], accent: str, months: int) -> alt.LayerChart:
+    y = alt.Y("stage:N", sort=list(order), title=None, axis=alt.Axis(labelLimit=160, ticks=False, domain=False))
+    base = alt.Chart(alt.NamedData(name="funnel")).encode(y=y)
+    parts = [f"Stuck here (active over {months} months)", *FUNNEL_PARTS[1:], "Stopped"]
+    bars = base.mark_bar(height=16).encode(
+        x=alt.X("count:Q", stack="zero", title="Pilots", axis=alt.Axis(tickMinStep=1, format="d", grid=True)),
+        color=alt.Color("part:N", title=None, sort=list(FUNNEL_PARTS) + ["Stopped"], scale=alt.Scale(
+            domain=list(FUNNEL_PARTS) + ["Stopped"], range=[STUCK, accent, _tint(accent, 0.6), "#b8c0c8"]),
+            legend=alt.Legend(orient="bottom", symbolType="square", labelLimit=260, labelExpr=(
+                f"datum.label == 'Stuck here' ? '{parts[0]}' : datum.label"))),
+        order=alt.Order("order:Q"),
+        tooltip=["stage:N", "part:N", "count:Q"],
+    )
+    labels = base.transform_filter("datum.label != ''").mark_text(
+        align="left", dx=6, fontSize=10, color=INK).encode(x="total:Q", text="label:N")
+    return _themed(alt.layer(bars, labels).properties(width=WIDTH - 90, height=max(60, 28 * len(order)), title=alt.Title(
+        "Pilots by stage; each bar counts the pilots that got at least this far", fontSize=11, color=MUTED,
+        fontWeight="normal", anchor="start")))

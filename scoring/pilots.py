@@ -91,6 +91,7 @@ class PilotMetrics:
     stuck_after_months: int
     items: tuple[PilotItem, ...]
     stage_labels: dict[str, str] = field(default_factory=dict)
+    stage_kinds: dict[str, str] = field(default_factory=dict)
     domain_names: dict[str, str] = field(default_factory=dict)
     reference: dict = field(default_factory=lambda: dict(REFERENCE))
 
@@ -148,6 +149,7 @@ def pilot_metrics(portfolio: Portfolio, steps: tuple = ()) -> PilotMetrics:
         stuck_after_months=section.stuck_after_months,
         items=tuple(sorted((triage(row, portfolio, steps) for row in rows), key=_item_order)),
         stage_labels={stage.id: stage.label for stage in section.stages},
+        stage_kinds={stage.id: stage.kind for stage in section.stages},
         domain_names=dict(portfolio.domain_names),
     )
 
