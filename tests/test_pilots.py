@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 
 from cli import main
 from questionnaires import QuestionnaireError, parse_questionnaire
+from questionnaires.loader import shipped_library
+from scoring.migrate import migrate_response
 from scoring import Answer, Response, parse_answers, result_to_dict, score_response
 from scoring.answers import AnswersError, Pilot, dump_answers
 from scoring.pilots import age_in_months, pilot_metrics, pilot_portfolio, triage
@@ -82,10 +84,46 @@ def test_a_questionnaire_without_a_pilots_section_gets_the_default_fitted_to_its
     assert section.stuck_after_months == 6
 
 
-def test_five_domain_questionnaires_get_all_five_default_blockers(quick_check):
-    assert [b.id for b in quick_check.pilot_section().blockers] == [
+def test_five_domain_questionnaires_get_all_five_default_blockers():
+    older = shipped_library().get("quick-check", "2.0.0")  # declares no section: the default one
+    assert older.pilots is None
+    assert [b.id for b in older.pilot_section().blockers] == [
         "governance.approval-queue", "mlops.no-integration", "organization.no-owner", "economics.no-business-case",
         "data.no-access"]
+
+
+@pytest.mark.parametrize("questionnaire_id", ["ai-maturity", "quick-check"])
+def test_both_shipped_questionnaires_declare_their_pilot_register(questionnaire_id):
+    questionnaire = shipped_library().newest()[questionnaire_id]
+    section = questionnaire.pilots
+    assert section is not None and section.stuck_after_months == 6
+    assert [(s.id, s.kind) for s in section.stages] == [
+        ("idea", "idea"), ("pilot", "active"), ("ready", "active"), ("production", "reached"), ("scaled", "reached"),
+        ("stopped", "stopped")]
+    ids = [b.id for b in section.blockers]
+    # Every default blocker keeps its id and domain, so a register written for 2.0.0 reads the same in 2.1.0.
+    assert {"governance.approval-queue", "mlops.no-integration", "organization.no-owner",
+            "economics.no-business-case", "data.no-access"} <= set(ids)
+    domains = [d.id for d in questionnaire.domains]
+    assert {b.domain for b in section.blockers} == set(domains)  # every domain can be named as blocking
+    assert all(b.id.split(".")[0] == b.domain for b in section.blockers)
+    assert len(ids) == len(set(ids)) == 10
+
+
+@pytest.mark.parametrize("questionnaire_id", ["ai-maturity", "quick-check"])
+def test_a_register_for_the_previous_version_carries_over_unchanged(questionnaire_id):
+    library = shipped_library()
+    older, newer = library.get(questionnaire_id, "2.0.0"), library.newest()[questionnaire_id]
+    assert newer.version == "2.1.0"
+    assert [q.id for q in older.questions] == [q.id for q in newer.questions]
+    pilots = (Pilot("Chatbot", "pilot", "2025-01", blockers=("governance.approval-queue",)),
+              Pilot("Churn", "production", "2024-01", production_since="2024-09", owner=True, kpi_baseline=True))
+    response = Response(questionnaire_id, "2.0.0", {}, "Example Corp", date=ON, pilots=pilots)
+    carried, notes = migrate_response(response, library, "2.1.0")
+    assert carried.pilots == pilots
+    before = result_to_dict(score_response(older, response))["pilots"]
+    after = result_to_dict(score_response(newer, carried))["pilots"]
+    assert before == after
 
 
 # --- the register in answers files ------------------------------------------------------
