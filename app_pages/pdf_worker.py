@@ -1,19 +1,35 @@
-"""PDF rendering in worker processes, so one user's download never freezes everyone else's screen.
+"""The PDF report, ready before anyone asks: rendered in worker processes as soon as a page with a download
+button opens, kept per assessment and rendered again only when what goes into it changes.
 
-No Streamlit here: the workers import this module on their own. Inputs cross the process
-boundary as plain data (the answers in the exchange format), never as live objects.
+A render runs in a worker so one user's download never freezes everyone else's screen. The workers start
+(and warm up: questionnaires, the chart converter, one report) when the first page needs them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import multiprocessing
 import threading
+import time
+from collections import OrderedDict
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 
 from config import setting
-from reports.workers import process_pool
+from questionnaires import PhasegateError
+from reports.workers import process_pool, render_answers_pdf, render_workshop_pdf
+
+KEPT_REPORTS = 32  # finished or running renders kept, across sessions (a few hundred KB each)
+POLL_SECONDS = 0.4  # how often a waiting button looks at its render
+GIVE_UP_SECONDS = 300
+PREPARING = "Preparing the PDF…"
+WORKER_FAILED = ("The PDF could not be made ({reason}). Try again; your answers are saved and the answers file "
+                 "below still works.")
+TOO_SLOW = ("The PDF is taking far longer than usual. Try again in a moment; your answers are saved and the answers "
+            "file below still works.")
 
 _pool: ProcessPoolExecutor | None = None
 _lock = threading.Lock()
@@ -24,16 +40,16 @@ def _executor() -> ProcessPoolExecutor:
     with _lock:
         if _pool is None:
             workers = max(1, int(setting("PHASEGATE_REPORT_WORKERS")))
-            # Workers import the report stack when they start, so the first PDF does not pay for it,
-            # and exit when the server dies.
-            _pool = process_pool(workers, multiprocessing.get_context("spawn"), preload=["reports.pdf"])
+            # Each worker imports the report stack and warms up (questionnaires, one chart, one report) when it
+            # starts, so the first PDF costs what later ones do; workers exit when the server dies.
+            _pool = process_pool(workers, multiprocessing.get_context("spawn"), preload=["reports.pdf"], warm=True)
             for _ in range(workers):  # start every worker now rather than on the first request
                 _pool.submit(int)
         return _pool
 
 
 def prepare() -> None:
-    """Start the workers ahead of the first request (report pages call this on arrival)."""
+    """Start the workers ahead of the first request (pages with a report call this on arrival)."""
     _executor()
 
 
@@ -53,55 +69,148 @@ def _submit(function, *args) -> Future:
         return _executor().submit(function, *args)
 
 
-def submit_pdf(answers: str, branding: dict, generated: dt.date | None = None, baseline: dict | None = None,
+def submit_pdf(answers: str, branding: dict | None, generated: dt.date | None = None, baseline: dict | None = None,
                full: bool = False) -> Future:
     """Start rendering the report of an answers file (exchange format text); the future yields PDF bytes.
-    `baseline`: the payload of `app_pages.baseline.BaselineProgress`, for the progress section; `full` adds the
-    appendix of every answer."""
-    return _submit(render_pdf_bytes, answers, branding, generated, baseline, full)
+    `branding` as `Branding.to_stored` keeps it; `baseline`: the payload of `app_pages.baseline.BaselineProgress`,
+    for the progress section; `full` adds the appendix of every answer."""
+    return _submit(render_answers_pdf, answers, branding, generated, baseline, full)
 
 
 def submit_workshop_pdf(workshop_id: int) -> Future:
     """Start rendering a workshop's report from what is stored now; the future yields PDF bytes."""
-    return _submit(render_workshop_pdf_bytes, workshop_id)
+    return _submit(render_workshop_pdf, workshop_id)
 
 
-def render_pdf_bytes(answers: str, branding: dict, generated: dt.date | None = None, baseline: dict | None = None,
-                     full: bool = False) -> bytes:
-    """In a worker: score the answers and render the branded PDF report."""
-    from questionnaires import find_questionnaire
-    from reports.branding import Branding
-    from reports.pdf import render_pdf
-    from scoring.answers import parse_answers
-    from scoring.engine import score_response
-
-    response = parse_answers(answers)
-    questionnaire = find_questionnaire(response.questionnaire, response.questionnaire_version)
-    result = score_response(questionnaire, response)
-    progress, series = None, ()
-    if baseline is not None:
-        from app_pages.baseline import progress_from_payload
-
-        progress, series = progress_from_payload(baseline, questionnaire, result, find_questionnaire)
-    return render_pdf(questionnaire, result, Branding(**branding), generated=generated, progress=progress,
-                      series=series, full=full)
-
-
-def render_workshop_pdf_bytes(workshop_id: int) -> bytes:
-    """In a worker: aggregate the stored workshop and render its report (settings come from the environment)."""
-    from questionnaires import find_questionnaire
-    from reports import workshop_charts
-    from reports.pdf import render_pdf
-    from storage import get_engine
-    from storage import workshops as ws
-
-    engine = get_engine()
-    workshop = ws.get_workshop(engine, workshop_id)
-    questionnaire = find_questionnaire(workshop.questionnaire_id, workshop.questionnaire_version)
-    _, current = ws.aggregate_stored(engine, workshop, questionnaire)
-    return render_pdf(questionnaire, current.result, workshop=workshop_charts.workshop_view(questionnaire, current))
+# Kept under their old names: the same jobs, run in this process.
+render_pdf_bytes = render_answers_pdf
+render_workshop_pdf_bytes = render_workshop_pdf
 
 
 def shutdown() -> None:
     """Stop the workers (tests, shutdown)."""
     _reset()
+
+
+# --- one render per set of inputs ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PdfInputs:
+    """Everything a report is made of: the answers file (answers, targets, organisation, pilots), the branding as
+    stored, the baseline's progress payload, which document and the date printed on it."""
+
+    answers: str
+    branding: dict | None
+    baseline: dict | None
+    full: bool
+    generated: dt.date
+
+    def key(self, assessment_id: int) -> str:
+        """A hash of the inputs: equal inputs give the same key, any change a new one."""
+        text = json.dumps([assessment_id, self.answers, self.branding or {}, self.baseline, self.full,
+                           self.generated.isoformat()], sort_keys=True, default=str)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Render:
+    """One render of one set of inputs, running or done."""
+
+    key: str
+    future: Future
+    started: float
+
+
+_renders: OrderedDict[str, Render] = OrderedDict()
+_renders_lock = threading.Lock()
+
+
+def render_for(assessment_id: int, inputs: PdfInputs, submit=submit_pdf) -> Render:
+    """The render of these inputs: the one already running or done, else a new one started now. A render that
+    failed stays (so its message shows) until `forget_render`."""
+    key = inputs.key(assessment_id)
+    with _renders_lock:
+        found = _renders.get(key)
+        if found is not None:
+            _renders.move_to_end(key)
+            return found
+        found = Render(key, submit(inputs.answers, inputs.branding, inputs.generated, inputs.baseline, inputs.full),
+                       time.monotonic())
+        _renders[key] = found
+        while len(_renders) > KEPT_REPORTS:
+            _renders.popitem(last=False)
+        return found
+
+
+def forget_render(key: str) -> None:
+    """Drop a render (after a failure, so the next look starts a fresh one)."""
+    with _renders_lock:
+        _renders.pop(key, None)
+
+
+def inputs_of(now, full: bool = False, today: dt.date | None = None) -> PdfInputs:
+    """The report inputs of the open assessment (`app_pages.state.Current`). Raises BrandingError when the
+    stored branding is not usable."""
+    from app_pages import state
+    from reports.branding import Branding
+    from scoring.answers import dump_answers
+
+    stored = Branding.from_stored(now.assessment.branding).to_stored() if now.assessment.branding else None
+    moved = state.baseline_progress(now)
+    return PdfInputs(dump_answers(now.response), stored, moved.payload if moved is not None else None, full,
+                     today or dt.date.today())
+
+
+def failure_text(error: BaseException) -> str:
+    """What to tell the user about a render that failed (never a traceback)."""
+    from app_pages.flow import plain
+
+    if isinstance(error, PhasegateError):
+        return "The PDF could not be made:\n\n" + "\n".join(f"- {plain(line)}" for line in error.lines())
+    if isinstance(error, BrokenProcessPool):
+        return WORKER_FAILED.format(reason="the report worker stopped")
+    return WORKER_FAILED.format(reason=error.__class__.__name__)
+
+
+def download_button(now, *, key: str, full: bool = False) -> None:
+    """The "Download PDF" button of the open assessment (`app_pages.state.Current`). The report starts rendering
+    in a worker as soon as this is drawn; until it is ready the button says so (and looks again every
+    POLL_SECONDS without rerunning the page); a failure shows what happened and a Try again button."""
+    import streamlit as st
+
+    try:
+        inputs = inputs_of(now, full)
+    except PhasegateError as exc:
+        st.error(failure_text(exc))
+        return
+    render = render_for(now.assessment.id, inputs)
+    name = f"{now.questionnaire.id}-{'full-' if full else ''}report.pdf"
+    if render.future.done():
+        _finished(render, key, name)
+        return
+
+    @st.fragment(run_every=POLL_SECONDS, key=f"{key}_waiting")
+    def waiting() -> None:
+        if render.future.done():
+            st.rerun()  # the whole page, so the button is drawn without the timer
+        if time.monotonic() - render.started > GIVE_UP_SECONDS:
+            forget_render(render.key)
+            st.error(TOO_SLOW)
+            return
+        st.button(PREPARING, key=f"{key}_preparing", disabled=True, type="primary", icon=":material/hourglass_top:",
+                  help="The report is laid out in the background; the button turns into the download when it is ready.")
+
+    waiting()
+
+
+def _finished(render: Render, key: str, name: str) -> None:
+    import streamlit as st
+
+    error = render.future.exception()
+    if error is not None:
+        st.error(failure_text(error))
+        st.button("Try again", key=f"{key}_retry", icon=":material/refresh:", on_click=forget_render, args=(render.key,))
+        return
+    st.download_button("Download PDF", render.future.result(), file_name=name, mime="application/pdf", key=key,
+                       type="primary", icon=":material/download:", on_click="ignore")

@@ -1,14 +1,13 @@
 """Report: organisation and branding, the PDF (rendered in a worker) and the answers file."""
 
-import hashlib
-
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from app_pages import state
 from app_pages.flow import plain
-from app_pages.pdf_worker import prepare, submit_pdf
+from app_pages.pdf_worker import download_button, prepare
 from questionnaires import PhasegateError
+from reports.branding import Branding
 from scoring.answers import dump_answers
 from storage import get_engine
 from storage import repository as repo
@@ -30,7 +29,12 @@ def save_organisation() -> None:
     state.refresh_assessment()
 
 
+try:
+    stored_brand = Branding.from_stored(now.assessment.branding)
+except PhasegateError:  # unusable stored branding: start again from the default
+    stored_brand = Branding()
 st.session_state.setdefault("organisation", now.assessment.organisation)
+st.session_state.setdefault("prepared_by", stored_brand.prepared_by)
 st.title("Report")
 st.write("The executive report: the summary, the domain overview, the 90-day plan and what follows, the roadmap "
          "and the method. The full report adds every question and answer. The answers file lets you resume later or "
@@ -42,38 +46,27 @@ with st.container(border=True):
     st.text_input("Organisation", key="organisation", on_change=save_organisation, max_chars=repo.MAX_ORGANISATION)
     st.text_input("Prepared by (optional)", key="prepared_by", max_chars=120, placeholder="Your name or firm")
     colour_col, logo_col = st.columns([1, 3])
-    colour = colour_col.color_picker("Accent colour", value="#1f5f8b", key="brand_colour")
+    colour = colour_col.color_picker("Accent colour", value=stored_brand.color, key="brand_colour")
     logo = logo_col.file_uploader("Logo (PNG or JPEG, up to 2 MB)", type=["png", "jpg", "jpeg"], key="brand_logo",
                                 max_upload_size=2)
 
 answers = dump_answers(state.current().response)
-branding = {"prepared_by": st.session_state.get("prepared_by", ""), "color": colour,
-            "logo": logo.getvalue() if logo else None, "logo_name": logo.name if logo else "logo"}
-moved = state.baseline_progress(state.current())
-baseline = moved.payload if moved is not None else None
 full = st.radio("Document", [False, True], key="report_full", horizontal=True,
                 format_func=lambda wanted: "Full report, with every answer" if wanted else "Executive report") is True
-fingerprint = hashlib.sha256(repr((answers, sorted(branding.items()), baseline, full)).encode()).hexdigest()
-ready = st.session_state.get("pdf")
+try:  # the branding chosen here is kept with the assessment, which is what the PDF is made from
+    chosen = Branding(st.session_state.get("prepared_by", ""), colour, logo.getvalue() if logo else stored_brand.logo,
+                      logo.name if logo else stored_brand.logo_name, stored_brand.commentary)
+    if chosen != stored_brand:
+        repo.set_branding(get_engine(), now.assessment.id, chosen.to_stored())
+        state.refresh_assessment()
+except PhasegateError as exc:
+    st.error("The branding was not used:\n\n" + "\n".join(f"- {plain(line)}" for line in exc.lines()))
+except SQLAlchemyError as exc:
+    st.error(state.SAVE_FAILED.format(reason=exc.__class__.__name__))
 slug = questionnaire.id
 
 with st.container(border=True):
     st.subheader("Downloads", anchor=False)
-    if ready is None or ready[0] != fingerprint:
-        if st.button("Create the PDF report", key="make_pdf", type="primary", icon=":material/picture_as_pdf:"):
-            with st.spinner("Rendering the report — this takes a few seconds…"):
-                try:
-                    st.session_state["pdf"] = (fingerprint, submit_pdf(answers, branding, baseline=baseline, full=full)
-                                                                .result(timeout=300))
-                except PhasegateError as exc:
-                    st.error("The report could not be made:\n\n" + "\n".join(f"- {plain(line)}" for line in exc.lines()))
-                except Exception as exc:  # noqa: BLE001 - a worker failure must not show a traceback
-                    st.error(f"The report could not be made ({exc.__class__.__name__}). Try again in a moment; "
-                             "your answers are saved.")
-            if st.session_state.get("pdf", (None,))[0] == fingerprint:
-                st.rerun()
-    if ready is not None and ready[0] == fingerprint:
-        st.download_button("Download PDF", ready[1], file_name=f"{slug}-{'full-' if full else ''}report.pdf", mime="application/pdf",
-                           key="download_pdf", type="primary", icon=":material/download:", on_click="ignore")
+    download_button(state.current(), key="download_pdf", full=full)
     st.download_button("Download answers", answers, file_name=f"{slug}-answers.yaml", mime="application/x-yaml",
                        key="download_answers", icon=":material/download:", on_click="ignore")

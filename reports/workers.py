@@ -1,4 +1,4 @@
-"""Process pools whose workers never outlive the process that started them.
+"""Process pools whose workers never outlive the process that started them, and the report jobs they run.
 
 A worker waiting for its next job holds both ends of its job queue, so it never sees the
 pool's owner go: after a `kill -9` of the server it would wait forever, holding a few
@@ -7,31 +7,155 @@ hundred MB. Each worker therefore watches its parent and exits when that parent 
 A watchdog thread rather than `prctl(PR_SET_PDEATHSIG)`: the death signal fires when the
 *thread* that started the worker ends, and the app starts its workers from a script
 thread that ends after every page run, which would kill healthy workers.
+
+A worker can also warm up before its first job (`warm_up`): the questionnaires parsed, one chart
+converted, one report laid out, so the first real report costs about what every later one does.
+The jobs cross the process boundary as plain data (answers in the exchange format, the branding
+as stored), never as live objects. No Streamlit here.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import gc
 import importlib
 import os
 import threading
+import time
 from collections.abc import Sequence
+from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.context import BaseContext
 
 PARENT_CHECK_SECONDS = 0.5
 
 
-def process_pool(max_workers: int, context: BaseContext, preload: Sequence[str] = ()) -> ProcessPoolExecutor:
-    """A process pool whose workers import `preload` when they start and exit when this process dies."""
+def process_pool(max_workers: int, context: BaseContext, preload: Sequence[str] = (),
+                 warm: bool = False) -> ProcessPoolExecutor:
+    """A process pool whose workers import `preload` when they start (and with `warm`, run `warm_up`), and exit
+    when this process dies."""
     return ProcessPoolExecutor(max_workers=max_workers, mp_context=context, initializer=start_worker,
-                               initargs=(os.getpid(), tuple(preload)))
+                               initargs=(os.getpid(), tuple(preload), warm))
 
 
-def start_worker(owner: int, preload: Sequence[str] = ()) -> None:
-    """Worker initializer: watch the pool's owner, then import the modules the jobs need."""
+def start_worker(owner: int, preload: Sequence[str] = (), warm: bool = False) -> None:
+    """Worker initializer: watch the pool's owner, import the modules the jobs need, and warm up when asked."""
     watch_parent(owner)
     for module in preload:
         importlib.import_module(module)
+    if warm:
+        warm_up()
+
+
+# --- warming up and the jobs --------------------------------------------------------------
+
+WARM_UP_DAY = dt.date(2025, 1, 1)
+_warmed: dict[str, float] = {}
+
+
+def warm_up() -> dict[str, float]:
+    """Pay a worker's one-off costs now rather than on a user's first report: parse every questionnaire, convert
+    one chart, lay out one report (fonts, stylesheet, templates, the PDF writer). Then move everything loaded
+    out of the garbage collector's way (`gc.freeze`), so later collections do not walk it again.
+
+    Returns the seconds each stage took (also kept for `warm_up_figures`)."""
+    from questionnaires.loader import load_library
+
+    figures: dict[str, float] = {}
+    started = time.perf_counter()
+    library = load_library()
+    figures["questionnaires"] = time.perf_counter() - started
+
+    from reports.charts import spec_svg
+
+    started = time.perf_counter()
+    spec_svg({"data": {"values": [{"a": 1}]}, "mark": "bar", "encoding": {"x": {"field": "a", "type": "quantitative"}},
+              "config": {"font": "DejaVu Sans"}})
+    figures["chart"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    _warm_report(library)
+    figures["report"] = time.perf_counter() - started
+    gc.collect()
+    gc.freeze()
+    _warmed.clear()
+    _warmed.update(figures)
+    return figures
+
+
+def _warm_report(library) -> None:
+    """Lay out the smallest shipped questionnaire's report with every question unanswered."""
+    from reports.pdf import render_pdf
+    from scoring.answers import Response
+    from scoring.engine import score_response
+
+    newest = sorted(library.newest().values(), key=lambda q: len(q.questions))
+    if not newest:
+        return
+    questionnaire = newest[0]
+    result = score_response(questionnaire, Response(questionnaire.id, questionnaire.version, {}))
+    with gc_paused():
+        render_pdf(questionnaire, result, generated=WARM_UP_DAY)
+
+
+def warm_up_figures() -> dict[str, float]:
+    """In a worker: what its warm-up took, by stage (empty when it did not warm up)."""
+    return dict(_warmed)
+
+
+@contextmanager
+def gc_paused():
+    """No garbage collection inside: a report makes millions of short-lived objects and few cycles, and the
+    collector would walk the whole heap many times over for nothing. It resumes afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def render_answers_pdf(answers: str, branding: dict | None, generated: dt.date | None = None,
+                       baseline: dict | None = None, full: bool = False) -> bytes:
+    """In a worker: score an answers file (exchange format text) and render its branded PDF report.
+
+    `branding`: as `reports.branding.Branding.to_stored` keeps it (None: the default); `baseline`: the payload of
+    `app_pages.baseline.BaselineProgress`, for the progress section; `full` adds the appendix of every answer."""
+    from questionnaires import find_questionnaire
+    from reports.branding import Branding
+    from reports.pdf import render_pdf
+    from scoring.answers import parse_answers
+    from scoring.engine import score_response
+
+    with gc_paused():
+        brand = Branding.from_stored(branding)
+        response = parse_answers(answers)
+        questionnaire = find_questionnaire(response.questionnaire, response.questionnaire_version)
+        result = score_response(questionnaire, response)
+        progress, series = None, ()
+        if baseline is not None:
+            from app_pages.baseline import progress_from_payload
+
+            progress, series = progress_from_payload(baseline, questionnaire, result, find_questionnaire)
+        return render_pdf(questionnaire, result, brand, generated=generated, progress=progress, series=series,
+                          full=full)
+
+
+def render_workshop_pdf(workshop_id: int) -> bytes:
+    """In a worker: aggregate the stored workshop and render its report (settings come from the environment)."""
+    from questionnaires import find_questionnaire
+    from reports import workshop_charts
+    from reports.pdf import render_pdf
+    from storage import get_engine
+    from storage import workshops as ws
+
+    engine = get_engine()
+    workshop = ws.get_workshop(engine, workshop_id)
+    questionnaire = find_questionnaire(workshop.questionnaire_id, workshop.questionnaire_version)
+    _, current = ws.aggregate_stored(engine, workshop, questionnaire)
+    with gc_paused():
+        return render_pdf(questionnaire, current.result, workshop=workshop_charts.workshop_view(questionnaire, current))
 
 
 def watch_parent(owner: int) -> threading.Thread:

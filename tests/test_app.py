@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -241,9 +242,17 @@ def test_the_report_page_offers_the_pdf_and_the_answers_file(app_env):
     answer(at, "data.inventory", 2)
     at.switch_page("app_pages/report.py").run()
     assert not at.exception, at.exception
-    assert at.button(key="make_pdf")
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Download answers" in labels
+    # The PDF is rendered as soon as the page opens; until then the button says so.
+    assert "Download PDF" in labels or at.button(key="download_pdf_preparing").proto.label == "Preparing the PDF…"
+    for _ in range(600):
+        if "Download PDF" in [b.proto.label for b in at.get("download_button")]:
+            break
+        time.sleep(0.1)
+        at.run()
+    assert "Download PDF" in [b.proto.label for b in at.get("download_button")]
+    assert not at.exception and not at.error
 
 
 def test_an_assessment_of_a_questionnaire_no_longer_offered_keeps_its_answers_downloadable(app_env):
