@@ -87,7 +87,6 @@ def test_a_leader_reassesses_changes_two_answers_and_the_pdf_shows_both_deltas(p
     screenshot(page, "reassessment-results")
 
     page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Report").click()
-    page.locator(css_key("make_pdf") + " button").click()
     download_button = page.locator(css_key("download_pdf") + " button")
     download_button.wait_for(timeout=240_000)
     with page.expect_download() as download:
