@@ -1,0 +1,285 @@
+"""Who may open a workshop when consultants sign in: its owner, and the consultants it was shared with.
+
+A consultant is known by the identity provider's issuer and subject together, never by
+e-mail address alone (addresses change hands); the address is kept to show, and to share
+by. A share given to an address nobody has signed in with yet waits under that address
+and becomes the consultant's the first time they sign in with it. Signed in, a consultant
+sees only the workshops listed here under their subject. The secret facilitator link keeps
+working for whoever holds it, signed in or not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, and_, case, delete, func, insert, select, update
+
+from questionnaires.errors import AnswersError
+from storage import repository as repo
+from storage import retention
+from storage import workshops as ws
+from storage.engine import writing
+from storage.tables import assessments, workshop_access, workshop_events, workshops
+
+OWNER = "owner"
+SHARED = "shared"
+PENDING = "email:"  # the subject of a share waiting for its consultant's first sign-in
+MAX_SUBJECT = 255
+MAX_EMAIL = 255
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class AccessError(AnswersError):
+    """A consultant may not do what was asked with a workshop; the message says why."""
+
+
+@dataclass(frozen=True)
+class Consultant:
+    """A signed-in consultant: `subject` is the provider's issuer and subject, `email` as the provider gave it."""
+
+    subject: str
+    email: str = ""
+    name: str = ""
+
+    @property
+    def label(self) -> str:
+        """How the consultant is named on screen: name, else address, else 'you'."""
+        return self.name or self.email or "you"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One workshop in a consultant's list, with their role in it and how far the room got."""
+
+    workshop: ws.Workshop
+    role: str
+    participants: int
+    finished: int
+
+    @property
+    def is_open(self) -> bool:
+        return not self.workshop.is_closed()
+
+    @property
+    def status(self) -> str:
+        return "open" if self.is_open else "closed"
+
+
+@dataclass(frozen=True)
+class Client:
+    """A client's workshops in a consultant's list, newest first."""
+
+    name: str
+    entries: tuple[Entry, ...]
+
+    def rerun_of(self, entry: Entry) -> Entry | None:
+        """The earlier workshop in this list that `entry` re-runs, or None."""
+        return next((e for e in self.entries if e.workshop.id == entry.workshop.baseline_id), None)
+
+
+def consultant_from_claims(claims: Mapping) -> Consultant | None:
+    """The consultant an identity token names (issuer and subject), or None when either is missing."""
+    issuer = str(claims.get("iss") or "").strip().rstrip("/")
+    subject = str(claims.get("sub") or "").strip()
+    if not issuer or not subject:
+        return None
+    key = f"{issuer}#{subject}"
+    if len(key) > MAX_SUBJECT:  # still one consultant per issuer and subject, in a column of bounded width
+        key = "sha256:" + repo.hash_token(key)
+    # An address the provider says it has not verified is not one to receive shares by.
+    verified = claims.get("email_verified") is not False
+    email = str(claims.get("email") or "").strip() if verified else ""
+    return Consultant(key, _email(email) or "", str(claims.get("name") or "").strip()[:200])
+
+
+def _email(text: str) -> str | None:
+    address = (text or "").strip().lower()
+    return address if len(address) <= MAX_EMAIL and EMAIL.match(address) else None
+
+
+# --- granting and checking --------------------------------------------------------------
+
+
+def grant_owner(engine: Engine, workshop_id: int, consultant: Consultant) -> None:
+    """Make the consultant the owner of a workshop (the one who created it, or re-ran it)."""
+    with writing(engine) as conn:
+        conn.execute(delete(workshop_access).where(workshop_access.c.workshop_id == workshop_id,
+                                                   workshop_access.c.subject == consultant.subject))
+        conn.execute(insert(workshop_access).values(workshop_id=workshop_id, subject=consultant.subject,
+                                                    email=consultant.email, role=OWNER, granted_at=repo.now()))
+
+
+def create_workshop(engine: Engine, consultant: Consultant, client: str, questionnaire_id: str,
+                    questionnaire_version: str, **options) -> ws.Workshop:
+    """Create a workshop (as `workshops.create_workshop`) owned by the consultant."""
+    created = ws.create_workshop(engine, client, questionnaire_id, questionnaire_version, **options)
+    _own_or_undo(engine, created, consultant)
+    return created
+
+
+def rerun_workshop(engine: Engine, workshop_id: int, consultant: Consultant) -> ws.Workshop:
+    """This quarter's workshop for the client of an earlier one the consultant may open; they own the new one."""
+    earlier = ws.get_workshop(engine, workshop_id)
+    if earlier is None or role_of(engine, workshop_id, consultant) is None:
+        raise AccessError("That workshop is not in your list, so it cannot be re-run from here.")
+    again = ws.rerun_workshop(engine, earlier)
+    _own_or_undo(engine, again, consultant)
+    return again
+
+
+def _own_or_undo(engine: Engine, created: ws.Workshop, consultant: Consultant) -> None:
+    try:
+        grant_owner(engine, created.id, consultant)
+    except Exception:
+        retention.delete_workshop(engine, created.id)  # a workshop nobody can find again is not left behind
+        raise
+
+
+def role_of(engine: Engine, workshop_id: int, consultant: Consultant | None) -> str | None:
+    """'owner' or 'shared' when the consultant may open the workshop, else None."""
+    if consultant is None:
+        return None
+    query = select(workshop_access.c.role).where(workshop_access.c.workshop_id == workshop_id,
+                                                 workshop_access.c.subject == consultant.subject)
+    with engine.connect() as conn:
+        return conn.execute(query).scalar()
+
+
+def open_workshop(engine: Engine, workshop_id: int | str | None, consultant: Consultant | None) -> ws.Workshop | None:
+    """The workshop with this id when the consultant may open it; None otherwise (an unknown id looks the same)."""
+    try:
+        wanted = int(workshop_id)
+    except (TypeError, ValueError):
+        return None
+    if role_of(engine, wanted, consultant) is None:
+        return None
+    return ws.get_workshop(engine, wanted)
+
+
+def keep(engine: Engine, workshop: ws.Workshop, consultant: Consultant) -> str:
+    """Add a workshop opened by its secret link to the consultant's list: as owner when it has none, else shared."""
+    with writing(engine) as conn:
+        mine = conn.execute(select(workshop_access.c.role).where(
+            workshop_access.c.workshop_id == workshop.id, workshop_access.c.subject == consultant.subject)).scalar()
+        if mine:
+            return mine
+        owned = conn.execute(select(func.count()).select_from(workshop_access).where(
+            workshop_access.c.workshop_id == workshop.id, workshop_access.c.role == OWNER)).scalar_one()
+        role = SHARED if owned else OWNER
+        conn.execute(insert(workshop_access).values(workshop_id=workshop.id, subject=consultant.subject,
+                                                    email=consultant.email, role=role, granted_at=repo.now()))
+        _event(conn, workshop.id, consultant, "kept", f"added with the facilitator link as {role}")
+    return role
+
+
+# --- the list ---------------------------------------------------------------------------
+
+
+def list_workshops(engine: Engine, consultant: Consultant, client: str = "") -> list[Client]:
+    """The consultant's workshops by client (clients with the newest workshop first); `client` filters by name."""
+    counts = (select(assessments.c.workshop_id,
+                     func.count().label("participants"),
+                     func.sum(case((assessments.c.finished_at.is_not(None), 1), else_=0)).label("finished"))
+              .where(assessments.c.workshop_id.is_not(None), assessments.c.removed_at.is_(None))
+              .group_by(assessments.c.workshop_id).subquery())
+    query = (select(workshops, workshop_access.c.role, counts.c.participants, counts.c.finished)
+             .join(workshop_access, and_(workshop_access.c.workshop_id == workshops.c.id,
+                                         workshop_access.c.subject == consultant.subject))
+             .outerjoin(counts, counts.c.workshop_id == workshops.c.id)
+             .order_by(workshops.c.created_at.desc(), workshops.c.id.desc()))
+    with engine.connect() as conn:
+        rows = conn.execute(query).mappings().all()
+    wanted = " ".join(client.split()).casefold()
+    by_client: dict[str, list[Entry]] = {}
+    for row in rows:
+        if wanted and wanted not in row["client"].casefold():
+            continue
+        entry = Entry(ws._workshop(row), row["role"], int(row["participants"] or 0), int(row["finished"] or 0))
+        by_client.setdefault(row["client"].casefold(), []).append(entry)
+    return [Client(entries[0].workshop.client, tuple(entries)) for entries in by_client.values()]
+
+
+# --- sharing ----------------------------------------------------------------------------
+
+
+def share(engine: Engine, workshop_id: int, owner: Consultant, email: str) -> None:
+    """Give the workshop to another consultant by e-mail address; only its owner may."""
+    address = _email(email)
+    if address is None:
+        raise AccessError("Give the other consultant's e-mail address, for example ana@example.com.")
+    if role_of(engine, workshop_id, owner) != OWNER:
+        raise AccessError("Only the workshop's owner can share it.")
+    if address == owner.email:
+        raise AccessError("That is your own address; the workshop is already yours.")
+    with writing(engine) as conn:
+        known = conn.execute(select(workshop_access.c.subject).where(workshop_access.c.email == address,
+                                                                     ~workshop_access.c.subject.startswith(PENDING))
+                             .limit(1)).scalar()
+        subject = known or PENDING + address
+        exists = conn.execute(select(workshop_access.c.id).where(workshop_access.c.workshop_id == workshop_id,
+                                                                 workshop_access.c.subject == subject)).scalar()
+        if exists is None:
+            conn.execute(insert(workshop_access).values(workshop_id=workshop_id, subject=subject, email=address,
+                                                        role=SHARED, granted_at=repo.now()))
+            _event(conn, workshop_id, owner, "shared", f"shared with {address}")
+
+
+def shared_with(engine: Engine, workshop_id: int) -> list[str]:
+    """The addresses the workshop was shared with, in the order it was shared."""
+    query = (select(workshop_access.c.email).where(workshop_access.c.workshop_id == workshop_id,
+                                                   workshop_access.c.role == SHARED)
+             .order_by(workshop_access.c.granted_at, workshop_access.c.id))
+    with engine.connect() as conn:
+        return [email for email in conn.execute(query).scalars()]
+
+
+def unshare(engine: Engine, workshop_id: int, owner: Consultant, email: str) -> None:
+    """Take back a share; only the owner may."""
+    if role_of(engine, workshop_id, owner) != OWNER:
+        raise AccessError("Only the workshop's owner can take back a share.")
+    with writing(engine) as conn:
+        conn.execute(delete(workshop_access).where(workshop_access.c.workshop_id == workshop_id,
+                                                   workshop_access.c.role == SHARED,
+                                                   workshop_access.c.email == (email or "").strip().lower()))
+        _event(conn, workshop_id, owner, "unshared", f"no longer shared with {email}")
+
+
+def claim_shares(engine: Engine, consultant: Consultant) -> int:
+    """Shares waiting for the consultant's address become theirs; how many did."""
+    if not consultant.email:
+        return 0
+    pending = PENDING + consultant.email
+    with writing(engine) as conn:
+        have = select(workshop_access.c.workshop_id).where(workshop_access.c.subject == consultant.subject)
+        conn.execute(delete(workshop_access).where(workshop_access.c.subject == pending,
+                                                   workshop_access.c.workshop_id.in_(have)))
+        return conn.execute(update(workshop_access).where(workshop_access.c.subject == pending)
+                            .values(subject=consultant.subject)).rowcount
+
+
+# --- leaving and deleting -----------------------------------------------------------------
+
+
+def leave(engine: Engine, workshop_id: int, consultant: Consultant) -> None:
+    """Take a shared workshop off the consultant's list (the owner deletes instead)."""
+    if role_of(engine, workshop_id, consultant) != SHARED:
+        raise AccessError("Only a workshop shared with you can be taken off your list; delete your own instead.")
+    with writing(engine) as conn:
+        conn.execute(delete(workshop_access).where(workshop_access.c.workshop_id == workshop_id,
+                                                   workshop_access.c.subject == consultant.subject))
+
+
+def delete_workshop(engine: Engine, workshop_id: int, consultant: Consultant) -> bool:
+    """Delete a workshop and all its data for good; only its owner may."""
+    if role_of(engine, workshop_id, consultant) != OWNER:
+        raise AccessError("Only the workshop's owner can delete it.")
+    return retention.delete_workshop(engine, workshop_id)
+
+
+def _event(conn, workshop_id: int, consultant: Consultant, action: str, detail: str) -> None:
+    conn.execute(insert(workshop_events).values(workshop_id=workshop_id, at=repo.now(),
+                                                actor=(consultant.email or consultant.subject)[:255],
+                                                action=action, detail=detail))
+

@@ -1,0 +1,166 @@
+"""Signed-in consultants: each sees only the workshops they created or were given, by client, with re-runs."""
+
+from __future__ import annotations
+
+import pytest
+
+from storage import access, dispose_all, get_engine
+from storage import repository as repo
+from storage import workshops as ws
+from storage.access import AccessError, Consultant
+
+ANA = Consultant("https://id.example.com#ana", "ana@example.com", "Ana")
+BEN = Consultant("https://id.example.com#ben", "ben@example.com", "Ben")
+CHLOE = Consultant("https://id.example.com#chloe", "chloe@example.com", "Chloe")
+
+
+@pytest.fixture
+def engine(database_url):
+    yield get_engine(database_url)
+    dispose_all()
+
+
+def workshop_for(engine, consultant, client="Example Corp"):
+    return access.create_workshop(engine, consultant, client, "tiny", "1.0.0")
+
+
+def listed(engine, consultant, client=""):
+    return {(c.name, e.workshop.id, e.role) for c in access.list_workshops(engine, consultant, client) for e in c.entries}
+
+
+@pytest.mark.parametrize(("claims", "subject", "email"), [
+    ({"iss": "https://id.example.com/", "sub": "42", "email": "Ana@Example.com"}, "https://id.example.com#42",
+     "ana@example.com"),
+    ({"iss": "https://id.example.com", "sub": "42", "email": "ana@example.com", "email_verified": False},
+     "https://id.example.com#42", ""),
+    ({"iss": "https://id.example.com", "sub": "42", "email": "not an address"}, "https://id.example.com#42", ""),
+])
+def test_a_consultant_is_the_issuer_and_subject_together(claims, subject, email):
+    consultant = access.consultant_from_claims(claims)
+    assert (consultant.subject, consultant.email) == (subject, email)
+
+
+@pytest.mark.parametrize("claims", [{}, {"iss": "https://id.example.com"}, {"sub": "42"}, {"is_logged_in": True}])
+def test_claims_without_issuer_and_subject_name_nobody(claims):
+    assert access.consultant_from_claims(claims) is None
+
+
+def test_the_same_subject_from_another_issuer_is_another_consultant():
+    one = access.consultant_from_claims({"iss": "https://a.example.com", "sub": "7"})
+    other = access.consultant_from_claims({"iss": "https://b.example.com", "sub": "7"})
+    assert one.subject != other.subject
+
+
+def test_a_very_long_issuer_and_subject_still_fit_and_stay_distinct():
+    long = {"iss": "https://id.example.com/" + "x" * 300, "sub": "1"}
+    one, other = access.consultant_from_claims(long), access.consultant_from_claims({**long, "sub": "2"})
+    assert len(one.subject) <= access.MAX_SUBJECT and one.subject != other.subject
+
+
+def test_a_consultant_never_sees_another_consultants_workshops(engine):
+    anas = workshop_for(engine, ANA, "Acme")
+    bens = workshop_for(engine, BEN, "Globex")
+    ws.create_workshop(engine, "Initech", "tiny", "1.0.0")  # made with the secret link only: nobody's list
+    assert listed(engine, ANA) == {("Acme", anas.id, "owner")}
+    assert listed(engine, BEN) == {("Globex", bens.id, "owner")}
+    assert listed(engine, CHLOE) == set()
+    assert access.open_workshop(engine, bens.id, ANA) is None
+    assert access.open_workshop(engine, anas.id, ANA).client == "Acme"
+    assert access.open_workshop(engine, anas.id, None) is None
+
+
+@pytest.mark.parametrize("wanted", [None, "", "abc", "99999", "1; drop table workshops"])
+def test_an_unknown_or_malformed_workshop_id_opens_nothing(engine, wanted):
+    workshop_for(engine, ANA)
+    assert access.open_workshop(engine, wanted, ANA) is None
+
+
+def test_the_list_groups_a_clients_workshops_newest_first_with_the_rerun_series(engine):
+    q1 = workshop_for(engine, ANA, "Acme")
+    other = workshop_for(engine, ANA, "Globex")
+    q2 = access.rerun_workshop(engine, q1.id, ANA)
+    q3 = access.rerun_workshop(engine, q2.id, ANA)
+    clients = access.list_workshops(engine, ANA)
+    assert [c.name for c in clients] == ["Acme", "Globex"]
+    acme = clients[0]
+    assert [e.workshop.id for e in acme.entries] == [q3.id, q2.id, q1.id]
+    assert [getattr(acme.rerun_of(e), "workshop", None) and acme.rerun_of(e).workshop.id for e in acme.entries] == \
+        [q2.id, q1.id, None]
+    assert [e.workshop.id for e in clients[1].entries] == [other.id]
+
+
+def test_the_list_counts_participants_and_finishers_and_says_open_or_closed(engine):
+    workshop = workshop_for(engine, ANA)
+    first = ws.join_workshop(engine, workshop, "Executive")
+    ws.join_workshop(engine, workshop, "Executive")
+    repo.finish_assessment(engine, first.id)
+    ws.close_workshop(engine, workshop.id)
+    entry = access.list_workshops(engine, ANA)[0].entries[0]
+    assert (entry.participants, entry.finished, entry.status) == (2, 1, "closed")
+
+
+def test_the_list_filters_by_client_name(engine):
+    workshop_for(engine, ANA, "Acme Retail")
+    globex = workshop_for(engine, ANA, "Globex")
+    assert {row[0] for row in listed(engine, ANA, "  glob ")} == {"Globex"}
+    assert listed(engine, ANA, "GLOBEX") == {("Globex", globex.id, "owner")}
+    assert listed(engine, ANA, "Umbrella") == set()
+
+
+def test_a_workshop_shared_by_address_reaches_that_consultant_at_sign_in(engine):
+    workshop = workshop_for(engine, ANA)
+    access.share(engine, workshop.id, ANA, " Chloe@Example.com ")
+    assert listed(engine, CHLOE) == set()  # not before she signs in
+    assert access.claim_shares(engine, CHLOE) == 1
+    assert listed(engine, CHLOE) == {("Example Corp", workshop.id, "shared")}
+    assert access.shared_with(engine, workshop.id) == ["chloe@example.com"]
+    assert listed(engine, BEN) == set()
+
+
+def test_a_share_to_a_known_consultant_shows_at_once(engine):
+    workshop_for(engine, BEN, "Globex")  # Ben is known by his address
+    workshop = workshop_for(engine, ANA)
+    access.share(engine, workshop.id, ANA, "ben@example.com")
+    assert ("Example Corp", workshop.id, "shared") in listed(engine, BEN)
+
+
+@pytest.mark.parametrize(("who", "email", "message"), [
+    (ANA, "not-an-address", "e-mail address"),
+    (ANA, "ana@example.com", "your own address"),
+    (BEN, "chloe@example.com", "Only the workshop's owner"),
+])
+def test_sharing_is_refused_with_a_reason(engine, who, email, message):
+    workshop = workshop_for(engine, ANA)
+    with pytest.raises(AccessError, match=message):
+        access.share(engine, workshop.id, who, email)
+    assert access.shared_with(engine, workshop.id) == []
+
+
+def test_only_the_owner_deletes_and_a_shared_consultant_may_only_leave(engine):
+    workshop = workshop_for(engine, ANA)
+    access.share(engine, workshop.id, ANA, "chloe@example.com")
+    access.claim_shares(engine, CHLOE)
+    with pytest.raises(AccessError, match="owner"):
+        access.delete_workshop(engine, workshop.id, CHLOE)
+    with pytest.raises(AccessError, match="owner"):
+        access.delete_workshop(engine, workshop.id, BEN)
+    access.leave(engine, workshop.id, CHLOE)
+    assert listed(engine, CHLOE) == set() and ws.get_workshop(engine, workshop.id) is not None
+    assert access.delete_workshop(engine, workshop.id, ANA)
+    assert ws.get_workshop(engine, workshop.id) is None and listed(engine, ANA) == set()
+
+
+def test_a_rerun_needs_access_to_the_earlier_workshop(engine):
+    anas = workshop_for(engine, ANA)
+    with pytest.raises(AccessError):
+        access.rerun_workshop(engine, anas.id, BEN)
+    assert listed(engine, BEN) == set()
+
+
+def test_a_workshop_opened_by_its_secret_link_can_be_kept_owned_once(engine):
+    linked = ws.create_workshop(engine, "Initech", "tiny", "1.0.0")
+    assert access.keep(engine, linked, BEN) == "owner"
+    assert access.keep(engine, linked, ANA) == "shared"
+    assert access.keep(engine, linked, ANA) == "shared"
+    assert listed(engine, BEN) == {("Initech", linked.id, "owner")}
+    assert listed(engine, ANA) == {("Initech", linked.id, "shared")}
