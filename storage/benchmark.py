@@ -1,0 +1,167 @@
+"""The benchmark's peers: finished assessments and closed workshops, one per organisation, with their profile.
+
+A peer is a self-assessment that was finished and not removed (workshop participants are
+never peers on their own), or a closed workshop, whose organisation result is the
+workshop's aggregate. Each organisation counts once: its most recent result, so a client
+assessed every quarter does not outweigh the others. The organisation being compared is
+never its own peer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, or_, select, update
+
+from questionnaires.errors import AnswersError, PhasegateError
+from questionnaires.models import Questionnaire
+from scoring.answers import Answer, OrganisationProfile
+from scoring.benchmark import Benchmark, Peer, benchmark
+from scoring.engine import Result, score_response
+from storage import repository as repo
+from storage import workshops as ws
+from storage.engine import writing
+from storage.tables import answers, assessments, workshops
+
+Finder = Callable[[str, str], Questionnaire | None]
+
+
+@dataclass(frozen=True)
+class Stored:
+    """One stored organisation result before scoring: which record, whose, when, its profile."""
+
+    kind: str  # "assessment" or "workshop"
+    id: int
+    organisation: str
+    at: dt.datetime
+    profile: dict
+
+
+def peers(engine: Engine, questionnaire_id: str, find: Finder, *, organisation: str = "",
+          exclude_assessment: int | None = None, exclude_workshop: int | None = None) -> list[Peer]:
+    """Every comparable organisation's latest result on this questionnaire (any version `find` knows)."""
+    records = _latest_per_organisation(_finished_assessments(engine, questionnaire_id, exclude_assessment)
+                                       + _closed_workshops(engine, questionnaire_id, exclude_workshop))
+    own = _name_key(organisation)
+    records = [r for r in records if not own or _name_key(r.organisation) != own]
+    scored = _score_assessments(engine, [r for r in records if r.kind == "assessment"], find)
+    scored.update(_score_workshops(engine, [r for r in records if r.kind == "workshop"], find))
+    return [Peer(r.profile, {d.id: d.index for d in scored[(r.kind, r.id)].domains if d.assessed})
+            for r in records if (r.kind, r.id) in scored]
+
+
+def benchmark_stored(engine: Engine, result: Result, profile: dict | None, find: Finder, *, organisation: str = "",
+                     exclude_assessment: int | None = None, exclude_workshop: int | None = None) -> Benchmark:
+    """The result's percentile per domain among the stored comparable organisations (see scoring.benchmark)."""
+    found = peers(engine, result.questionnaire, find, organisation=organisation or result.organisation,
+                  exclude_assessment=exclude_assessment, exclude_workshop=exclude_workshop)
+    return benchmark(result, found, profile)
+
+
+def set_workshop_profile(engine: Engine, workshop_id: int, profile: dict | None) -> None:
+    """Keep the client's industry and size with the workshop (checked like an answers file's profile)."""
+    cleaned = None
+    if profile:
+        try:
+            cleaned = OrganisationProfile(**profile).model_dump(exclude_none=True) or None
+        except (TypeError, ValueError) as exc:
+            raise AnswersError("The client profile needs a size (small, medium or large) and an industry id in "
+                               f"lower case, e.g. retail ({exc.__class__.__name__}).") from None
+    with writing(engine) as conn:
+        conn.execute(update(workshops).where(workshops.c.id == workshop_id).values(profile=cleaned))
+
+
+def _finished_assessments(engine: Engine, questionnaire_id: str, exclude: int | None) -> list[Stored]:
+    query = (select(assessments.c.id, assessments.c.organisation, assessments.c.finished_at, assessments.c.profile,
+                    assessments.c.baseline_id)
+             .where(assessments.c.questionnaire_id == questionnaire_id, assessments.c.workshop_id.is_(None),
+                    assessments.c.removed_at.is_(None), assessments.c.finished_at.is_not(None)))
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return [Stored("assessment", row.id, row.organisation or "", _aware(row.finished_at), _profile(row.profile))
+            for row in rows if row.id != exclude]
+
+
+def _closed_workshops(engine: Engine, questionnaire_id: str, exclude: int | None) -> list[Stored]:
+    stamp = repo.now()
+    query = (select(workshops.c.id, workshops.c.client, workshops.c.closed_at, workshops.c.closes_at,
+                    workshops.c.profile)
+             .where(workshops.c.questionnaire_id == questionnaire_id,
+                    or_(workshops.c.closed_at.is_not(None), workshops.c.closes_at <= stamp)))
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return [Stored("workshop", row.id, row.client or "", _aware(row.closed_at or row.closes_at), _profile(row.profile))
+            for row in rows if row.id != exclude]
+
+
+def _latest_per_organisation(records: list[Stored]) -> list[Stored]:
+    """One record per named organisation, its most recent; unnamed records each stand alone."""
+    latest: dict[str, Stored] = {}
+    alone = []
+    for record in sorted(records, key=lambda r: (r.at, r.kind, r.id)):
+        key = _name_key(record.organisation)
+        if key:
+            latest[key] = record
+        else:
+            alone.append(record)
+    return sorted([*latest.values(), *alone], key=lambda r: (r.kind, r.id))
+
+
+def _score_assessments(engine: Engine, records: list[Stored], find: Finder) -> dict[tuple[str, int], Result]:
+    if not records:
+        return {}
+    ids = [r.id for r in records]
+    with engine.connect() as conn:
+        rows = {row["id"]: row for row in conn.execute(select(assessments).where(assessments.c.id.in_(ids))).mappings()}
+        saved = conn.execute(select(answers.c.assessment_id, answers.c.question_id, answers.c.value, answers.c.note)
+                             .where(answers.c.assessment_id.in_(ids), answers.c.value.is_not(None))
+                             .order_by(answers.c.id)).all()
+    given: dict[int, dict[str, Answer]] = {}
+    for row in saved:
+        given.setdefault(row.assessment_id, {})[row.question_id] = Answer(row.value, row.note or "")
+    scored = {}
+    for assessment_id, row in rows.items():
+        stored = repo._assessment(row)
+        questionnaire = _find(find, stored.questionnaire_id, stored.questionnaire_version)
+        if questionnaire is None:
+            continue
+        try:
+            response = repo.response_of(stored, given.get(assessment_id, {}))
+            scored[("assessment", assessment_id)] = score_response(questionnaire, response)
+        except (PhasegateError, ValueError):  # a record the current code cannot read is left out, not fatal
+            continue
+    return scored
+
+
+def _score_workshops(engine: Engine, records: list[Stored], find: Finder) -> dict[tuple[str, int], Result]:
+    scored = {}
+    for record in records:
+        workshop = ws.get_workshop(engine, record.id)
+        questionnaire = _find(find, workshop.questionnaire_id, workshop.questionnaire_version) if workshop else None
+        if questionnaire is None:
+            continue
+        participants, result = ws.aggregate_stored(engine, workshop, questionnaire)
+        if participants:
+            scored[("workshop", record.id)] = result.result
+    return scored
+
+
+def _find(find: Finder, questionnaire_id: str, version: str) -> Questionnaire | None:
+    try:
+        return find(questionnaire_id, version)
+    except PhasegateError:
+        return None
+
+
+def _profile(stored: dict | None) -> dict:
+    return {key: stored[key] for key in ("industry", "size") if stored and stored.get(key)}
+
+
+def _name_key(name: str) -> str:
+    return " ".join((name or "").split()).casefold()
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)

@@ -1,0 +1,225 @@
+"""Benchmark: percentiles per domain among comparable organisations, never over fewer than five."""
+
+from __future__ import annotations
+
+import pytest
+
+from questionnaires import load_questionnaire
+from scoring import read_answers, score_response
+from scoring.benchmark import (
+    MIN_PEERS,
+    Peer,
+    benchmark,
+    benchmark_to_dict,
+    choose_filters,
+    percentile_rank,
+    summary_text,
+)
+from tests.conftest import DATA
+
+RETAIL_MEDIUM = {"industry": "retail", "size": "medium"}
+
+
+@pytest.fixture(scope="module")
+def example():
+    """Example Corp on the tiny questionnaire: Data 1.5, Governance 0.25."""
+    questionnaire = load_questionnaire(DATA / "tiny.yaml")
+    return score_response(questionnaire, read_answers(DATA / "tiny-answers.yaml", questionnaire))
+
+
+def peers(*indices, profile=RETAIL_MEDIUM):
+    """One peer per (data, governance) pair, all with the same profile."""
+    return [Peer(dict(profile), {"data": data, "governance": governance}) for data, governance in indices]
+
+
+@pytest.mark.parametrize("value, others, expected", [
+    (1.5, [0.5, 1.0, 1.5, 2.0, 2.5], 50),       # 2 below, 1 equal: (2 + 0.5) / 5
+    (3.0, [0.5, 1.0, 1.5, 2.0, 2.5], 100),      # above everyone
+    (0.0, [0.5, 1.0, 1.5, 2.0, 2.5], 0),        # below everyone
+    (1.0, [1.0, 1.0, 1.0, 1.0, 1.0], 50),       # all tied: half
+    (2.0, [0.0, 1.0, 1.0, 3.0, 3.0, 4.0], 50),  # 3 below of 6
+    (1.0, [0.0, 1.0, 1.0, 3.0, 3.0, 4.0], 33),  # (1 + 1) / 6 = 33.3
+    (1.2, [0.0, 1.0, 1.5, 3.0, 3.0, 4.0, 4.0, 4.0], 25),  # 2 of 8
+    (0.5, [0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5], 19),  # (1 + 0.5) / 8 = 18.75, rounded half up
+])
+def test_percentile_rank_counts_those_below_and_half_the_ties(value, others, expected):
+    assert percentile_rank(value, others) == expected
+
+
+def test_each_domain_gets_its_own_percentile_over_the_comparable_peers(example):
+    bench = benchmark(example, peers((0.5, 0.0), (1.0, 0.5), (1.5, 1.0), (2.0, 1.5), (2.5, 2.0)), RETAIL_MEDIUM)
+    assert bench.available and bench.n == 5 and bench.filters == RETAIL_MEDIUM
+    # Data 1.5: 2 below, 1 tie of 5 -> 50; Governance 0.25: 1 below (0.0) of 5 -> 20
+    assert [(d.id, d.percentile, d.n) for d in bench.domains] == [("data", 50, 5), ("governance", 20, 5)]
+
+
+def test_four_comparable_organisations_give_no_benchmark(example):
+    bench = benchmark(example, peers((0.5, 0.0), (1.0, 0.5), (1.5, 1.0), (2.0, 1.5)), RETAIL_MEDIUM)
+    assert not bench.available and bench.n == 4 and bench.domains == ()
+    data = benchmark_to_dict(bench)
+    assert data["available"] is False and data["domains"] == [] and data["n"] == 4
+    assert "needs at least 5" in data["summary"]
+
+
+def test_peers_of_another_industry_or_size_do_not_count(example):
+    others = (peers((0.0, 0.0), (0.0, 0.0), (0.0, 0.0), profile={"industry": "banking", "size": "medium"})
+              + peers((0.0, 0.0), (0.0, 0.0), profile={"industry": "retail", "size": "large"})
+              + peers((3.0, 3.0), (3.0, 3.0), (3.0, 3.0), (3.0, 3.0), (3.0, 3.0)))
+    bench = benchmark(example, others, RETAIL_MEDIUM)
+    assert bench.n == 5 and [d.percentile for d in bench.domains] == [0, 0]
+
+
+def test_too_few_of_the_same_size_falls_back_to_the_same_industry_and_says_so(example):
+    others = (peers((0.0, 0.0), (0.0, 0.0), (2.0, 2.0))
+              + peers((0.0, 0.0), (2.0, 2.0), (2.0, 2.0), profile={"industry": "retail", "size": "large"})
+              + peers((0.0, 0.0), (0.0, 0.0), profile={"industry": "banking", "size": "medium"}))
+    bench = benchmark(example, others, RETAIL_MEDIUM)
+    assert bench.filters == {"industry": "retail"} and bench.n == 6 and bench.broadened
+    assert [d.percentile for d in bench.domains] == [50, 50]  # Data 1.5: 3 of 6 below; Governance 0.25: 3 of 6
+    assert "Fewer than 5 share the whole profile" in summary_text(bench)
+
+
+def test_without_a_profile_every_organisation_of_the_questionnaire_compares(example):
+    others = (peers((1.0, 1.0), (1.0, 1.0), profile={"industry": "banking"})
+              + peers((2.0, 2.0), (2.0, 2.0), profile={}) + peers((1.5, 0.25), profile={"size": "small"}))
+    bench = benchmark(example, others, None)
+    assert bench.filters == {} and bench.n == 5
+    assert [d.percentile for d in bench.domains] == [50, 10]  # Data: 2 below + 1 tie; Governance: 0 below + 1 tie
+    assert summary_text(bench) == "Compared with 5 organisations that finished the same questionnaire."
+
+
+def test_a_domain_too_few_peers_assessed_has_no_percentile(example):
+    others = peers((0.5, None), (1.0, None), (1.5, 1.0), (2.0, 1.5), (2.5, 2.0))
+    bench = benchmark(example, others, RETAIL_MEDIUM)
+    assert bench.available
+    assert [(d.id, d.percentile, d.n) for d in bench.domains] == [("data", 50, 5), ("governance", None, 3)]
+
+
+def test_the_json_shows_percentiles_and_counts_but_no_peer_values(example):
+    values = (0.11, 0.77, 1.33, 2.99, 3.55)
+    bench = benchmark(example, peers(*[(v, v) for v in values]), RETAIL_MEDIUM)
+    data = benchmark_to_dict(bench)
+    assert set(data) == {"available", "n", "min_peers", "filters", "requested", "summary", "domains"}
+    assert data["domains"][0] == {"id": "data", "name": "Data", "index": 1.5, "percentile": 60, "n": 5}
+    text = repr(data)
+    assert not any(str(v) in text for v in values)
+
+
+def test_the_floor_is_five():
+    assert MIN_PEERS == 5
+    filters, found = choose_filters(peers(*[(1.0, 1.0)] * 4), RETAIL_MEDIUM)
+    assert filters == RETAIL_MEDIUM and len(found) == 4
+
+
+# --- stored peers: finished self-assessments and closed workshops --------------------------
+
+from sqlalchemy import update  # noqa: E402
+
+from scoring import Answer, Response  # noqa: E402
+from scoring.answers import OrganisationProfile  # noqa: E402
+from storage import dispose_all, get_engine  # noqa: E402
+from storage import repository as repo  # noqa: E402
+from storage import workshops as ws  # noqa: E402
+from storage.benchmark import benchmark_stored, peers as stored_peers, set_workshop_profile  # noqa: E402
+from storage.tables import assessments  # noqa: E402
+
+
+@pytest.fixture
+def engine(database_url):
+    yield get_engine(database_url)
+    dispose_all()
+
+
+@pytest.fixture(scope="module")
+def tiny_q():
+    return load_questionnaire(DATA / "tiny.yaml")
+
+
+@pytest.fixture
+def find(tiny_q):
+    return lambda questionnaire_id, version: tiny_q if questionnaire_id == "tiny" else None
+
+
+def level(value: int, organisation: str, profile=RETAIL_MEDIUM) -> Response:
+    """Data and Governance both at one level: index value/4 for 0-2, 1.0 for 3 or 4."""
+    return Response("tiny", "1.0.0", organisation=organisation,
+                    answers={"data.inventory": Answer(value), "governance.board": Answer(value)},
+                    organisation_profile=OrganisationProfile(**profile) if profile else None)
+
+
+def finished(engine, value: int, organisation: str, profile=RETAIL_MEDIUM):
+    stored = repo.import_response(engine, level(value, organisation, profile))
+    repo.finish_assessment(engine, stored.id)
+    return stored
+
+
+def closed_workshop(engine, client: str, values, profile=RETAIL_MEDIUM, close=True):
+    workshop = ws.create_workshop(engine, client, "tiny", "1.0.0")
+    for value in values:
+        joined = ws.join_workshop(engine, workshop, "Executive")
+        repo.save_answers(engine, joined.id, {"data.inventory": Answer(value), "governance.board": Answer(value)})
+    set_workshop_profile(engine, workshop.id, profile)
+    if close:
+        ws.close_workshop(engine, workshop.id)
+    return workshop
+
+
+def indices(found):
+    return sorted(p.indices["data"] for p in found)
+
+
+def test_peers_are_finished_self_assessments_and_closed_workshops_only(engine, find):
+    for value, name in ((0, "A"), (1, "B"), (2, "C")):
+        finished(engine, value, name)
+    repo.import_response(engine, level(4, "Unfinished"))
+    removed = finished(engine, 4, "Removed")
+    with engine.begin() as conn:
+        conn.execute(update(assessments).where(assessments.c.id == removed.id).values(removed_at=repo.now()))
+    closed_workshop(engine, "Open room", [4, 4], close=False)  # its participants are no peers, nor is it yet
+    closed_workshop(engine, "Closed room", [0, 2, 2])  # the median: level 2, index 0.5
+    closed_workshop(engine, "Empty room", [])
+    found = stored_peers(engine, "tiny", find)
+    assert indices(found) == [0.0, 0.25, 0.5, 0.5]
+    assert all(p.profile == RETAIL_MEDIUM for p in found)
+
+
+def test_an_organisation_counts_once_with_its_latest_result_and_never_against_itself(engine, find):
+    finished(engine, 0, "Acme")
+    finished(engine, 2, " acme ")  # the same organisation, assessed again later
+    finished(engine, 1, "Beta")
+    finished(engine, 4, "Example Corp")
+    assert indices(stored_peers(engine, "tiny", find)) == [0.25, 0.5, 1.0]
+    assert indices(stored_peers(engine, "tiny", find, organisation="example corp")) == [0.25, 0.5]
+
+
+def test_other_questionnaires_and_unknown_versions_are_left_out(engine, find):
+    finished(engine, 1, "Beta")
+    other = repo.import_response(engine, Response("quick-check", "2.0.0", organisation="Gamma"))
+    repo.finish_assessment(engine, other.id)
+    old = repo.import_response(engine, Response("tiny", "0.1.0", organisation="Delta",
+                                                answers={"data.inventory": Answer(1)}))
+    repo.finish_assessment(engine, old.id)
+    assert indices(stored_peers(engine, "tiny", lambda i, v: find(i, v) if v == "1.0.0" else None)) == [0.25]
+
+
+def test_the_stored_benchmark_appears_with_the_fifth_comparable_organisation(engine, find, example):
+    for value, name in ((0, "A"), (1, "B"), (2, "C")):
+        finished(engine, value, name)
+    finished(engine, 4, "Bank", {"industry": "banking", "size": "medium"})
+    closed_workshop(engine, "Room", [3])
+    bench = benchmark_stored(engine, example, RETAIL_MEDIUM, find)
+    assert not bench.available and bench.n == 4
+    finished(engine, 2, "E")
+    bench = benchmark_stored(engine, example, RETAIL_MEDIUM, find)
+    # Peers' Data: 0, 0.25, 0.5, 0.5, 1.0; Example Corp's 1.5 is above all -> 100.
+    # Governance: the same; 0.25 has 1 below and 1 tie -> (1 + 0.5) / 5 = 30.
+    assert bench.available and bench.n == 5
+    assert [(d.id, d.percentile) for d in bench.domains] == [("data", 100), ("governance", 30)]
+
+
+def test_a_workshop_profile_is_checked(engine):
+    workshop = ws.create_workshop(engine, "Room", "tiny", "1.0.0")
+    with pytest.raises(Exception, match="size"):
+        set_workshop_profile(engine, workshop.id, {"size": "huge", "industry": "retail"})
+    set_workshop_profile(engine, workshop.id, {"size": "small", "industry": "retail"})
+    assert ws.get_workshop(engine, workshop.id).profile == {"size": "small", "industry": "retail"}
