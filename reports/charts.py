@@ -143,6 +143,7 @@ def report_specs(result: Result, accent: str = DEFAULT_ACCENT) -> dict[str, dict
         "domains": {**_spec(_domain_base, _domain_names(result), accent), "datasets": {"domains": _domain_rows(result)}},
         "heatmap": {**_spec(_heat_base, _domain_names(result), _phase_names(result)), "datasets": _heat_data(result)},
         **plan_specs(result, accent),
+        **({"funnel": pilot_funnel_spec(result.pilots, accent)} if result.pilots is not None else {}),
     }
 
 

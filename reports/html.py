@@ -19,7 +19,8 @@ from reports.text import printable
 from scoring.answers import DONT_KNOW, NA
 from scoring.compare import Comparison, TrendPoint, compared_text, since_text
 from scoring.engine import LOW_CONFIDENCE, DomainResult, QuestionResult, Result, Step, join_names
-from scoring.narrative import DURATION_MONTHS, after_text, narrate
+from scoring.narrative import DURATION_MONTHS, after_text, narrate, pilot_brief
+from scoring.pilots import PILOT_TRIAGE_RULES, PilotMetrics
 from scoring.steps import HORIZONS, IMPACT_FACTORS, LATER_FACTOR, LIMITING_BOOST, PHASE_FACTORS, now_capacity
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -188,7 +189,46 @@ def report_context(questionnaire: Questionnaire, result: Result, branding: Brand
         "roadmap_limit": ROADMAP_STEPS_PER_PHASE,
         "unknowns": [answers[qid] for qid in result.unknowns],
         "method": _method(questionnaire),
+        "pilots": pilot_view(result.pilots, result.actions),
         "status_text": STATUS_TEXT,
+    }
+
+
+VERDICT_TEXT = {"stop": "Stop", "fix": "Fix", "scale": "Scale", "continue": "Continue", None: "–"}
+
+
+def pilot_view(metrics: PilotMetrics | None, steps: Sequence[Step] = ()) -> dict | None:
+    """The pilot portfolio section: the brief, the figures beside the reference, the triage rows."""
+    if metrics is None:
+        return None
+    months = metrics.stuck_after_months
+    rate = metrics.conversion_rate
+    cohort = "of the pilots started at least {} months ago".format(months)
+    figures = [
+        ("Reached production", f"{rate:.0%}" if rate is not None else "–",
+         f"{metrics.reached} of {metrics.total} now in production; {cohort}" if rate is not None else
+         f"{metrics.reached} of {metrics.total}; no pilot started {months} months ago or earlier",
+         f"about one in five ({metrics.reference['reaches_production']:.0%})"),
+        ("Never got past the pilot stage", f"{1 - rate:.0%}" if rate is not None else "–", cohort,
+         f"{metrics.reference['never_past_pilot']:.0%}"),
+        ("Stuck", f"{metrics.stuck} of {metrics.total}", f"active for more than {months} months", ""),
+        ("Median age of active pilots", "–" if metrics.median_age_months is None else
+         f"{metrics.median_age_months:g} months", "pilots and pilots ready for production", ""),
+        ("Without a named business owner", f"{metrics.without_owner} of {metrics.total}", "", ""),
+        ("Without a KPI baseline", f"{metrics.without_kpi} of {metrics.total}", "measured before the pilot started", ""),
+        ("Value waiting in stuck pilots", f"{metrics.value_waiting:,.0f}", "expected annual value, as given", ""),
+    ]
+    return {
+        "m": metrics,
+        "brief": pilot_brief(metrics, tuple(steps)),
+        "figures": figures,
+        "items": [{"item": item, "stage": metrics.stage_labels.get(item.stage, item.stage),
+                   "verdict": VERDICT_TEXT.get(item.verdict, item.verdict)} for item in metrics.items],
+        "verdicts": {VERDICT_TEXT[v]: n for v, n in metrics.verdicts().items() if n},
+        "waiting": [(metrics.domain_names.get(d, d), n) for d, n in
+                    sorted(metrics.blocked_domains.items(), key=lambda pair: -pair[1])],
+        "source": metrics.reference["source"],
+        "rules": PILOT_TRIAGE_RULES,
     }
 
 

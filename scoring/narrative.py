@@ -485,3 +485,106 @@ def after_text(step: Step, steps: tuple[Step, ...]) -> str:
     """'after 1 and 3': the ranks of the open steps this one waits for ('' when none)."""
     ranks = [str(s.rank) for s in steps if s.question in step.requires]
     return f"after {join_names(ranks)}" if ranks else ""
+
+
+# --- the pilot portfolio in words ---------------------------------------------------------
+
+PILOT_NAMES = 10  # pilots named in a sentence before "and N more"
+
+
+@dataclass(frozen=True)
+class PilotBrief:
+    """The pilot portfolio in four sentences: the summary's one line, how many are stuck, which to stop, and
+    which gate holds the rest.
+
+    Rules:
+    - summary: "S of T pilots are older than M months without reaching production; R reached production."
+    - stuck: the same count with the conversion rate against the reference's one in five.
+    - stop: the pilots whose verdict is `stop`, oldest first (at most PILOT_NAMES named).
+    - gate: the blocker named by the most stuck pilots, with its domain and the plan's first step there
+      (a blocker named as often comes second); then the pilots to fix outside that gate, by domain.
+    """
+
+    summary: str
+    stuck: str
+    stop: str
+    gate: str
+
+
+def pilot_brief(metrics, steps: tuple = ()) -> PilotBrief:
+    """The four sentences of a `scoring.pilots.PilotMetrics`; `steps` is the ranked plan."""
+    months, total = metrics.stuck_after_months, metrics.total
+    are = "pilot is" if total == 1 else "pilots are"
+    summary = (f"{_count_of(metrics.stuck, total)} {are} older than {months} months without reaching production; "
+               f"{metrics.reached} reached production.")
+    stuck = f"{_count_of(metrics.stuck, total)} {are} stuck: active for more than {months} months without reaching production."
+    rate = metrics.conversion_rate
+    if rate is not None:
+        stuck += (f" {rate:.0%} of the pilots started at least {months} months ago reached production; the reference "
+                  f"is {metrics.reference['reaches_production']:.0%}, about one in five.")
+    return PilotBrief(summary, stuck, _stop_sentence(metrics), _gate_sentence(metrics, steps))
+
+
+def _count_of(part: int, total: int) -> str:
+    return f"{part} of {total}" if total != 1 else ("The one" if part else "None of the one")
+
+
+def _listed(names: list[str]) -> str:
+    shown = names[:PILOT_NAMES]
+    more = len(names) - len(shown)
+    if more:
+        return ", ".join(shown) + f" and {more} more"
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def _stop_sentence(metrics) -> str:
+    stop = [item.name for item in metrics.items if item.verdict == "stop"]
+    if not stop:
+        return "No pilot needs stopping: every stuck pilot has a business owner or a KPI baseline."
+    if len(stop) == 1:
+        return (f"Stop 1 pilot: {stop[0]}. It has been stuck for more than {metrics.stuck_after_months} months with "
+                "neither a business owner nor a KPI baseline; free its budget and team, or name an owner and "
+                "measure a baseline within a month.")
+    return (f"Stop {len(stop)} pilots: {_listed(stop)}. Each has been stuck for more than "
+            f"{metrics.stuck_after_months} months with neither a business owner nor a KPI baseline; free their "
+            "budget and teams, or name an owner and measure a baseline within a month for the ones worth keeping.")
+
+
+def _gate_sentence(metrics, steps: tuple) -> str:
+    ranked = sorted(metrics.stuck_by_blocker.items(), key=lambda pair: -pair[1])  # stable: vocabulary order on ties
+    parts = []
+    if ranked:
+        blocker, count = ranked[0]
+        domain = metrics.blocker_domains.get(blocker, "")
+        name = metrics.domain_names.get(domain, domain)
+        text = (f"The gate that holds most stuck pilots is {name}: {count} of the {metrics.stuck} name "
+                f"“{metrics.blocker_labels.get(blocker, blocker)}”")
+        if len(ranked) > 1 and ranked[1][1] == count:
+            other = metrics.blocker_domains.get(ranked[1][0], "")
+            text += (f", as many “{metrics.blocker_labels.get(ranked[1][0], ranked[1][0])}” "
+                     f"({metrics.domain_names.get(other, other)})")
+        parts.append(text + _step_words(domain, name, steps) + ".")
+    elif metrics.stuck:
+        parts.append("No stuck pilot names a blocker: ask each pilot's team what holds it up and record it.")
+    fix = [item for item in metrics.items if item.verdict == "fix" and item.blocking_domains]
+    if len(fix) == 1:
+        parts.append(f"The one pilot to fix, {fix[0].name}, waits on "
+                     f"{_domain_list(fix[0].blocking_domains, metrics)}.")
+    elif fix:
+        by_domain: dict[str, list[str]] = {}
+        for item in fix:
+            by_domain.setdefault(item.blocking_domains[0], []).append(item.name)
+        waits = "; ".join(f"{_listed(names)} on {metrics.domain_names.get(d, d)}" for d, names in by_domain.items())
+        parts.append(f"Of the {len(fix)} pilots to fix, {waits}.")
+    return " ".join(parts) or "No pilot is held up by a blocker."
+
+
+def _domain_list(domains, metrics) -> str:
+    return _listed([metrics.domain_names.get(d, d) for d in domains])
+
+
+def _step_words(domain: str, name: str, steps: tuple) -> str:
+    step = next((s for s in steps if s.domain == domain), None)
+    if step is None:
+        return f"; the plan has no open {name} step"
+    return f"; the plan's {name} work starts with step {step.rank}, “{step.title}”"

@@ -25,6 +25,16 @@ from questionnaires.models import PilotSection, Questionnaire
 from scoring.answers import Pilot, month_number
 
 VERDICTS = ("stop", "fix", "scale", "continue")
+# The triage rules in words, as the report's methodology page prints them (first rule that holds).
+PILOT_TRIAGE_RULES = (
+    ("Stuck", "an active pilot (pilot or ready for production) started more than the stuck threshold ago "
+              "without reaching production"),
+    ("Stop", "stuck, with neither a named business owner nor a KPI baseline"),
+    ("Fix", "stuck or blocked: the reason names the blocking domain and the plan's highest-ranked step there; "
+            "a pilot in production with a blocker is held back from scaling"),
+    ("Scale", "in production, with a business owner and a KPI baseline"),
+    ("Continue", "anything else that is active or in production; ideas and stopped pilots get no verdict"),
+)
 REFERENCE = {
     "reaches_production": 0.2,
     "reaches_production_text": "about one AI pilot in five reaches production",
@@ -93,6 +103,10 @@ class PilotMetrics:
     stage_labels: dict[str, str] = field(default_factory=dict)
     stage_kinds: dict[str, str] = field(default_factory=dict)
     domain_names: dict[str, str] = field(default_factory=dict)
+    stuck_by_domain: dict[str, int] = field(default_factory=dict)  # stuck pilots waiting on each domain
+    stuck_by_blocker: dict[str, int] = field(default_factory=dict)  # stuck pilots naming each blocker
+    blocker_labels: dict[str, str] = field(default_factory=dict)
+    blocker_domains: dict[str, str] = field(default_factory=dict)
     reference: dict = field(default_factory=lambda: dict(REFERENCE))
 
     def verdicts(self) -> dict[str, int]:
@@ -151,6 +165,11 @@ def pilot_metrics(portfolio: Portfolio, steps: tuple = ()) -> PilotMetrics:
         stage_labels={stage.id: stage.label for stage in section.stages},
         stage_kinds={stage.id: stage.kind for stage in section.stages},
         domain_names=dict(portfolio.domain_names),
+        stuck_by_domain=_ordered(portfolio.stuck_by_domain, list(portfolio.domain_names)),
+        stuck_by_blocker=_ordered(_count(b for row in rows if row.stuck for b in set(row.pilot.blockers)),
+                                  [b.id for b in section.blockers]),
+        blocker_labels={blocker.id: blocker.label for blocker in section.blockers},
+        blocker_domains={blocker.id: blocker.domain for blocker in section.blockers},
     )
 
 
