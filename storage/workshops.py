@@ -21,11 +21,13 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from questionnaires.errors import AnswersError
 from scoring.answers import Answer, Response
+from scoring.engine import score_response
 from scoring.workshop import DEFAULT_ROLES, Role, WorkshopResult, aggregate_workshop
 from storage import repository as repo
 from storage.engine import writing
+from storage.pilots import load_workshop_register
 from config import setting
-from storage.tables import answers, assessments, consensus, join_attempts, workshops
+from storage.tables import answers, assessments, consensus, join_attempts, workshop_events, workshops
 
 FACILITATOR_TOKEN_BYTES = 32
 JOIN_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
@@ -38,10 +40,22 @@ GROUPS = ("executive", "practitioner")
 FREE_ATTEMPTS = 5  # wrong codes a client may type before it has to wait
 ATTEMPT_WINDOW = dt.timedelta(minutes=15)  # wrong codes older than this are forgotten
 MAX_WAIT_SECONDS = 300
+REMOVED = "participant_removed"  # audit actions in workshop_events
+RESTORED = "participant_restored"
+ERASED = "participant_erased"
+FACILITATOR = "facilitator"  # the actor of an audit line when nobody is signed in: whoever holds the secret link
 
 
 class WorkshopError(AnswersError):
     """A workshop cannot be created or changed as asked; the message says why."""
+
+
+class ParticipantRemoved(WorkshopError):
+    """The facilitator removed this participant from the workshop: their answers are no longer counted."""
+
+    def __init__(self):
+        super().__init__("The facilitator removed you from this workshop, so your answers are no longer counted "
+                         "and no more are accepted. Ask the facilitator if this is a mistake.")
 
 
 class WorkshopClosed(WorkshopError):
@@ -93,6 +107,29 @@ class Participant:
     @property
     def role(self) -> str | None:
         return self.assessment.role
+
+    @property
+    def removed(self) -> bool:
+        """Removed by the facilitator: kept, but left out of every aggregate and export."""
+        return self.assessment.removed_at is not None
+
+    def describe(self) -> str:
+        """'P-002 · Executive · 1 answer' (how the facilitator tells participants apart)."""
+        answered = sum(1 for a in self.response.answers.values() if a.value is not None)
+        return f"{self.label} · {self.role or 'no role'} · {answered} answer{'s' if answered != 1 else ''}"
+
+
+@dataclass(frozen=True)
+class WorkshopEvent:
+    """One audit line: when, who, what (an action id) and a sentence saying it."""
+
+    at: dt.datetime
+    actor: str
+    action: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{_aware(self.at):%d %b %Y %H:%M} UTC · {self.detail} (by {self.actor or FACILITATOR})"
 
 
 def is_closed(closed_at: dt.datetime | None, closes_at: dt.datetime | None, at: dt.datetime | None = None) -> bool:
@@ -243,7 +280,7 @@ def max_participants() -> int:
 def _check_room(conn: Connection, workshop_id: int) -> None:
     # Runs after _check_workshop_open took the workshop's row lock, so two joins cannot both take the last place.
     joined = conn.execute(select(func.count()).select_from(assessments)
-                          .where(assessments.c.workshop_id == workshop_id)).scalar_one()
+                          .where(assessments.c.workshop_id == workshop_id, assessments.c.removed_at.is_(None))).scalar_one()
     limit = max_participants()
     if joined >= limit:
         raise WorkshopError(f"This workshop is full: it accepts at most {limit} participants. "
@@ -286,12 +323,15 @@ def record_wrong_code(engine: Engine, client: str, at: dt.datetime | None = None
 
 
 def check_open(conn: Connection, assessment_id: int) -> None:
-    """WorkshopClosed when the assessment belongs to a closed workshop (called inside the saving transaction)."""
-    query = (select(workshops.c.id).join(assessments, assessments.c.workshop_id == workshops.c.id)
-             .where(assessments.c.id == assessment_id))
-    workshop_id = conn.execute(query).scalar()
-    if workshop_id is not None:
-        _check_workshop_open(conn, workshop_id)
+    """WorkshopClosed when the assessment belongs to a closed workshop, ParticipantRemoved when the facilitator
+    removed it (called inside the saving transaction)."""
+    query = select(assessments.c.workshop_id, assessments.c.removed_at).where(assessments.c.id == assessment_id)
+    row = conn.execute(query).first()
+    if row is None or row.workshop_id is None:
+        return
+    _check_workshop_open(conn, row.workshop_id)
+    if row.removed_at is not None:
+        raise ParticipantRemoved()
 
 
 def _check_workshop_open(conn: Connection, workshop_id: int) -> None:
@@ -309,8 +349,10 @@ def workshop_of(engine: Engine, assessment: repo.Assessment) -> Workshop | None:
     return get_workshop(engine, assessment.workshop_id) if assessment.workshop_id is not None else None
 
 
-def list_participants(engine: Engine, workshop_id: int) -> list[Participant]:
-    """Every participant with their response, in join order; two queries however many there are."""
+def list_participants(engine: Engine, workshop_id: int, removed: bool = False) -> list[Participant]:
+    """The participants counted in the workshop with their responses, in join order; two queries however many
+    there are. Labels number everyone who joined, so P-003 stays P-003 when P-002 is removed. `removed`: the
+    participants the facilitator removed instead."""
     with engine.connect() as conn:
         rows = conn.execute(select(assessments).where(assessments.c.workshop_id == workshop_id)
                             .order_by(assessments.c.id)).mappings().all()
@@ -328,7 +370,67 @@ def list_participants(engine: Engine, workshop_id: int) -> list[Participant]:
         assessment = repo._assessment(row)
         response = repo.response_of(assessment, by_assessment.get(assessment.id, {}))
         participants.append(Participant(f"P-{number:03d}", assessment, response))
-    return participants
+    return [p for p in participants if p.removed == removed]
+
+
+def remove_participant(engine: Engine, workshop_id: int, assessment_id: int, actor: str = "") -> Participant | None:
+    """Leave one participant out of every aggregate and export from now on (their answers are kept, and they can
+    be restored), with an audit line; None when they are not a counted participant of this workshop."""
+    return _mark_removed(engine, workshop_id, assessment_id, actor, removing=True)
+
+
+def restore_participant(engine: Engine, workshop_id: int, assessment_id: int, actor: str = "") -> Participant | None:
+    """Count a removed participant again, with an audit line; None when they are not removed from this workshop."""
+    return _mark_removed(engine, workshop_id, assessment_id, actor, removing=False)
+
+
+def _mark_removed(engine: Engine, workshop_id: int, assessment_id: int, actor: str, removing: bool) -> Participant | None:
+    found = next((p for p in list_participants(engine, workshop_id, removed=not removing)
+                  if p.assessment.id == assessment_id), None)
+    if found is None:
+        return None
+    stamp = repo.now()
+    state = assessments.c.removed_at.is_(None) if removing else assessments.c.removed_at.is_not(None)
+    with writing(engine) as conn:
+        changed = conn.execute(update(assessments).where(assessments.c.id == assessment_id, state)
+                               .values(removed_at=stamp if removing else None)).rowcount
+        if not changed:  # someone else did it a moment ago: one audit line is enough
+            return None
+        if removing:
+            detail = f"Removed {found.describe()} from every aggregate and export"
+        else:
+            detail = f"Restored {found.describe()}: counted again"
+        record_event(conn, workshop_id, REMOVED if removing else RESTORED, detail, actor, stamp)
+    return found
+
+
+def erase_participant(engine: Engine, workshop_id: int, assessment_id: int, actor: str = "") -> Participant | None:
+    """Delete a removed participant's answers for good (a test entry, a request to be forgotten), keeping an audit
+    line that names only their number; None when they are not removed from this workshop."""
+    from storage import retention
+
+    found = next((p for p in list_participants(engine, workshop_id, removed=True) if p.assessment.id == assessment_id),
+                 None)
+    if found is None or not retention.remove_participant(engine, workshop_id, assessment_id):
+        return None
+    with writing(engine) as conn:
+        record_event(conn, workshop_id, ERASED, f"Erased {found.label}'s answers for good", actor)
+    return found
+
+
+def record_event(conn: Connection, workshop_id: int, action: str, detail: str, actor: str = "",
+                 at: dt.datetime | None = None) -> None:
+    """Write one audit line for the workshop (inside the caller's transaction)."""
+    conn.execute(insert(workshop_events).values(workshop_id=workshop_id, at=at or repo.now(), actor=actor or "",
+                                                action=action, detail=detail))
+
+
+def list_events(engine: Engine, workshop_id: int) -> list[WorkshopEvent]:
+    """The workshop's audit lines, oldest first."""
+    query = (select(workshop_events.c.at, workshop_events.c.actor, workshop_events.c.action, workshop_events.c.detail)
+             .where(workshop_events.c.workshop_id == workshop_id).order_by(workshop_events.c.at, workshop_events.c.id))
+    with engine.connect() as conn:
+        return [WorkshopEvent(row.at, row.actor, row.action, row.detail) for row in conn.execute(query)]
 
 
 # --- consensus ---------------------------------------------------------------------------
@@ -362,8 +464,13 @@ def load_consensus(engine: Engine, workshop_id: int) -> dict[str, Answer]:
 
 
 def aggregate_stored(engine: Engine, workshop: Workshop, questionnaire) -> tuple[list[Participant], WorkshopResult]:
-    """The workshop's participants and their aggregate, with the recorded consensus applied."""
+    """The workshop's participants and their aggregate, with the recorded consensus applied, scored with the pilot
+    register the facilitator keeps for the room."""
     participants = list_participants(engine, workshop.id)
     result = aggregate_workshop(questionnaire, [(p.role, p.response) for p in participants],
                                 load_consensus(engine, workshop.id), workshop.roles, workshop.client)
+    register = load_workshop_register(engine, workshop.id)
+    if register:  # the room's register gives the portfolio and raises the plan's steps, as an assessment's own does
+        response = dataclasses.replace(result.response, pilots=register)
+        result = dataclasses.replace(result, response=response, result=score_response(questionnaire, response))
     return participants, result
