@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_pages import pdf_worker, state
+from app_pages import auth, pdf_worker, pilot_register, state
 from app_pages.flow import plain
 from questionnaires import PhasegateError
 from reports import exports, workshop_charts
@@ -26,15 +26,14 @@ def show_chart(chart, key: str, chrome: int) -> None:
 
 
 engine = get_engine()
-token = st.query_params.get("f") or st.session_state.get("facilitator")
-workshop = ws.find_by_token(engine, token)
+workshop = auth.facilitated_workshop(engine)  # by the secret link, or signed in as a consultant it belongs to
 if workshop is None:
     st.title("No access to a workshop dashboard")
-    st.write("This page needs the facilitator's secret link. A join code or a participant's link does not open it.")
+    st.write("This page needs the facilitator's secret link" +
+             (", or signing in as a consultant the workshop belongs to" if auth.login_offered() else "") +
+             ". A join code or a participant's link does not open it.")
     st.stop()
-st.session_state["facilitator"] = token
 pdf_worker.prepare()
-st.query_params["f"] = token
 questionnaire = state.library().find(workshop.questionnaire_id, workshop.questionnaire_version)
 if questionnaire is None:  # a workshop stays on the version it was created with
     st.error(f"The questionnaire '{workshop.questionnaire_id}' {workshop.questionnaire_version} is no longer offered here.")
@@ -53,10 +52,14 @@ with st.container(border=True):
     code_col.metric("Join code", workshop.display_code)
     link_col.write("Join link for participants")
     link_col.code(f"{base}/workshop?code={workshop.display_code}", language=None, wrap_lines=True)
-    with st.expander("Your secret facilitator link — keep it to yourself", icon=":material/key:"):
-        st.write("Anyone with this link sees the dashboard and can record consensus, close the workshop and download "
-                 "everything. Bookmark it; it is the only way back here.")
-        st.code(f"{base}/workshop-dashboard?f={workshop.facilitator_token}", language=None, wrap_lines=True)
+    if workshop.facilitator_token:
+        with st.expander("Your secret facilitator link — keep it to yourself", icon=":material/key:"):
+            st.write("Anyone with this link sees the dashboard and can record consensus, close the workshop and "
+                     "download everything. Bookmark it; it is the only way back here.")
+            st.code(f"{base}/workshop-dashboard?f={workshop.facilitator_token}", language=None, wrap_lines=True)
+    else:
+        st.caption("Opened from My workshops. The secret facilitator link was shown when the workshop was created.")
+auth.offer_to_keep(engine, workshop)
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
@@ -100,6 +103,7 @@ def live() -> None:
 
 
 live()
+pilot_register.show_room(questionnaire, workshop.id, st.session_state["workshop_result"].result.pilots)
 
 st.header("Consensus", anchor=False)
 st.write("Record the answer the room agrees on; the workshop result uses it instead of the median.")
@@ -154,6 +158,8 @@ st.write(f"A new workshop for {plain(workshop.client)} with the same questionnai
          "linked to this one as its baseline. This workshop and its answers stay as they are.")
 if st.button("Re-run for this client", key="rerun_workshop", icon=":material/update:"):
     again = state.guarded(ws.rerun_workshop, engine, workshop)
+    auth.keep(again)
+    st.query_params.pop("w", None)
     st.session_state["facilitator"] = again.facilitator_token
     st.session_state["workshop_rerun"] = workshop.facilitator_token
     st.query_params["f"] = again.facilitator_token

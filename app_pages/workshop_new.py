@@ -1,15 +1,16 @@
 """New workshop: client, questionnaire, roles, anonymity, closing time; then the links to share and to keep."""
 
 import datetime as dt
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
 
-from app_pages import state
+from app_pages import auth, state
 from app_pages.flow import plain
 from scoring.workshop import DEFAULT_ROLES, Role
-from storage import get_engine
+from storage import access, get_engine
 from storage import workshops as ws
 
 DASHBOARD = "app_pages/workshop_dashboard.py"
@@ -18,6 +19,14 @@ GROUP_LABELS = {"": "—", "executive": "Executive", "practitioner": "Practition
 st.title("New workshop")
 st.write("Participants answer on their own devices with a join code; you watch the results live, settle disputed "
          "answers with the room and download the workshop report.")
+
+consultant = auth.consultant()
+if consultant is not None:
+    st.caption(f"Signed in as {plain(consultant.label)}: the workshop goes to My workshops, and its dashboard opens "
+               "from there as well as by its secret link.")
+elif auth.login_offered():
+    st.info("Sign in first (in the sidebar) to keep this workshop in My workshops. Without signing in, its secret "
+            "facilitator link is the only way back to its dashboard.", icon=":material/login:")
 
 library = state.questionnaires()
 with st.form("new_workshop", border=True):
@@ -44,9 +53,10 @@ if submitted:
     zone = ZoneInfo(st.context.timezone) if st.context.timezone else dt.timezone.utc
     closes_at = dt.datetime.combine(close_day, close_time, tzinfo=zone) if closes else None
     chosen = [Role(row.get("role") or "", row.get("group") or None) for row in roles.fillna("").to_dict("records")]
+    create = ws.create_workshop if consultant is None else partial(access.create_workshop, owner=consultant)
     try:
-        created = ws.create_workshop(get_engine(), client, questionnaire_id, library[questionnaire_id].version,
-                                     roles=chosen, anonymous=anonymous, closes_at=closes_at)
+        created = create(get_engine(), client, questionnaire_id, library[questionnaire_id].version,
+                         roles=chosen, anonymous=anonymous, closes_at=closes_at)
     except ws.WorkshopError as exc:
         st.error(plain(" ".join(exc.lines())))
     else:

@@ -111,11 +111,11 @@ def grant_owner(engine: Engine, workshop_id: int, consultant: Consultant) -> Non
                                                     email=consultant.email, role=OWNER, granted_at=repo.now()))
 
 
-def create_workshop(engine: Engine, consultant: Consultant, client: str, questionnaire_id: str,
-                    questionnaire_version: str, **options) -> ws.Workshop:
-    """Create a workshop (as `workshops.create_workshop`) owned by the consultant."""
+def create_workshop(engine: Engine, client: str, questionnaire_id: str, questionnaire_version: str, *,
+                    owner: Consultant, **options) -> ws.Workshop:
+    """Create a workshop (as `workshops.create_workshop`) owned by the consultant `owner`."""
     created = ws.create_workshop(engine, client, questionnaire_id, questionnaire_version, **options)
-    _own_or_undo(engine, created, consultant)
+    _own_or_undo(engine, created, owner)
     return created
 
 

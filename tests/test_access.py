@@ -8,6 +8,7 @@ from storage import access, dispose_all, get_engine
 from storage import repository as repo
 from storage import workshops as ws
 from storage.access import AccessError, Consultant
+from tests.conftest import ROOT
 
 ANA = Consultant("https://id.example.com#ana", "ana@example.com", "Ana")
 BEN = Consultant("https://id.example.com#ben", "ben@example.com", "Ben")
@@ -21,7 +22,7 @@ def engine(database_url):
 
 
 def workshop_for(engine, consultant, client="Example Corp"):
-    return access.create_workshop(engine, consultant, client, "tiny", "1.0.0")
+    return access.create_workshop(engine, client, "tiny", "1.0.0", owner=consultant)
 
 
 def listed(engine, consultant, client=""):
@@ -164,3 +165,90 @@ def test_a_workshop_opened_by_its_secret_link_can_be_kept_owned_once(engine):
     assert access.keep(engine, linked, ANA) == "shared"
     assert listed(engine, BEN) == {("Initech", linked.id, "owner")}
     assert listed(engine, ANA) == {("Initech", linked.id, "shared")}
+
+
+# --- the pages, signed in ----------------------------------------------------------------
+
+AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32, "client_id": "phasegate",
+        "client_secret": "not-a-secret", "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
+ISSUER = "https://id.example.com"
+
+
+@pytest.fixture
+def app_engine(app_env):
+    """The app's settings (an SQLite folder) and its engine."""
+    yield get_engine()
+
+
+def page_as(page: str, who: str | None, login: bool = True, **params):
+    """The app opened on one page, with sign-in configured (`login`) and `who` signed in (None: nobody)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    if login:
+        at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": True, "iss": ISSUER, "sub": who, "email": f"{who}@example.com"} if who else {}
+    at.run()
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def text_of(at) -> str:
+    return " ".join(str(e.value) for e in (*at.title, *at.markdown, *at.caption, *at.info, *at.error, *at.metric))
+
+
+def owner(name: str) -> Consultant:
+    return Consultant(f"{ISSUER}#{name}", f"{name}@example.com")
+
+
+def test_a_workshop_opens_from_its_owners_list_without_the_secret_link(app_engine):
+    workshop = access.create_workshop(app_engine, "Acme", "tiny", "1.0.0", owner=owner("ana"))
+    at = page_as("app_pages/workshop_dashboard.py", "ana", w=str(workshop.id))
+    assert "Workshop · Acme" in text_of(at)
+    assert workshop.facilitator_token not in text_of(at) + " ".join(c.value for c in at.code)
+
+
+@pytest.mark.parametrize(("who", "login"), [("ben", True), (None, True), ("ana", False)])
+def test_a_workshop_id_opens_nothing_for_another_consultant_or_without_sign_in(app_engine, who, login):
+    workshop = access.create_workshop(app_engine, "Acme", "tiny", "1.0.0", owner=owner("ana"))
+    at = page_as("app_pages/workshop_dashboard.py", who, login, w=str(workshop.id))
+    assert "No access to a workshop dashboard" in text_of(at) and "Acme" not in text_of(at)
+
+
+def test_the_secret_link_still_opens_the_dashboard_for_another_consultant(app_engine):
+    workshop = access.create_workshop(app_engine, "Acme", "tiny", "1.0.0", owner=owner("ana"))
+    at = page_as("app_pages/workshop_dashboard.py", "ben", f=workshop.facilitator_token)
+    assert "Workshop · Acme" in text_of(at)
+    at.button(key="keep_workshop").click().run()
+    assert listed(app_engine, owner("ben")) == {("Acme", workshop.id, "shared")}
+
+
+def test_a_workshop_created_signed_in_goes_to_my_workshops(app_engine):
+    at = page_as("app_pages/workshop_new.py", "ana")
+    at.text_input(key="ws_client").input("Acme")
+    at.selectbox(key="ws_questionnaire").select("tiny")
+    at.button(key="FormSubmitter:new_workshop-Create workshop").click().run()
+    assert not at.exception
+    assert [name for name, _, role in listed(app_engine, owner("ana"))] == ["Acme"]
+    assert listed(app_engine, owner("ben")) == set()
+
+
+def test_my_workshops_lists_only_the_signed_in_consultants_clients(app_engine):
+    access.create_workshop(app_engine, "Acme", "tiny", "1.0.0", owner=owner("ana"))
+    access.create_workshop(app_engine, "Globex", "tiny", "1.0.0", owner=owner("ben"))
+    at = page_as("app_pages/my_workshops.py", "ana")
+    assert [s.value for s in at.subheader] == ["Acme"]
+    at = page_as("app_pages/my_workshops.py", "ben")
+    assert [s.value for s in at.subheader] == ["Globex"]
+
+
+@pytest.mark.parametrize(("who", "login", "says"), [
+    (None, False, "Sign-in is not set up on this server"),
+    (None, True, "Sign in to see the workshops you created"),
+])
+def test_my_workshops_says_how_to_get_in(app_engine, who, login, says):
+    at = page_as("app_pages/my_workshops.py", who, login)
+    assert says in text_of(at)

@@ -1,0 +1,100 @@
+"""Consultant sign-in, when an identity provider is configured (`[auth]` in `.streamlit/secrets.toml`).
+
+Without one, nobody signs in and a workshop's secret facilitator link is its only key, as
+always. With one, a signed-in consultant also opens the workshops they own or were given
+from My workshops, by id (`?w=`); the secret link (`?f=`) keeps working for anyone.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
+
+from storage import access, get_engine
+from storage import workshops as ws
+from storage.access import Consultant
+
+MY_WORKSHOPS = "app_pages/my_workshops.py"
+DASHBOARD = "app_pages/workshop_dashboard.py"
+
+
+def login_offered() -> bool:
+    """Whether consultants can sign in here: an `[auth]` section in the app's secrets."""
+    try:
+        return "auth" in st.secrets
+    except (StreamlitSecretNotFoundError, FileNotFoundError):  # no secrets file: the embedded default
+        return False
+
+
+def consultant() -> Consultant | None:
+    """The signed-in consultant, or None (not signed in, or sign-in not set up)."""
+    claims = st.user.to_dict() if login_offered() else {}
+    if not claims.get("is_logged_in"):
+        return None
+    found = access.consultant_from_claims(claims)
+    if found is not None and st.session_state.get("shares_claimed") != found.subject:
+        access.claim_shares(get_engine(), found)  # shares given to their address before they first signed in
+        st.session_state["shares_claimed"] = found.subject
+    return found
+
+
+def account() -> None:
+    """The sidebar's sign-in box: who is signed in and a sign-out button, or a sign-in button."""
+    if not login_offered():
+        return
+    with st.sidebar:
+        who = consultant()
+        if who is None:
+            st.caption("Consultants: sign in to see your workshops.")
+            st.button("Sign in", key="sign_in", icon=":material/login:", on_click=st.login, width="stretch")
+            return
+        st.caption(f"Signed in as {who.label}")
+        st.button("Sign out", key="sign_out", icon=":material/logout:", on_click=st.logout, width="stretch")
+
+
+def facilitated_workshop(engine) -> ws.Workshop | None:
+    """The workshop a facilitator page shows: by its secret link (`?f=`), or by id (`?w=`) for a signed-in
+    consultant it belongs to; kept in the session and put back in the URL. None when neither opens one."""
+    token = st.query_params.get("f")
+    wanted = None if token else st.query_params.get("w")
+    if not token and not wanted:
+        token, wanted = st.session_state.get("facilitator"), st.session_state.get("facilitated_id")
+    if token:
+        workshop = ws.find_by_token(engine, token)
+        if workshop is not None:
+            st.session_state["facilitator"] = token
+            st.session_state.pop("facilitated_id", None)
+            st.query_params.pop("w", None)
+            st.query_params["f"] = token
+        return workshop
+    workshop = access.open_workshop(engine, wanted, consultant())
+    if workshop is not None:
+        st.session_state["facilitated_id"] = workshop.id
+        st.session_state.pop("facilitator", None)
+        st.query_params["w"] = str(workshop.id)
+    return workshop
+
+
+def link_to(workshop: ws.Workshop) -> dict[str, str]:
+    """The query parameters that reopen a facilitator page on this workshop."""
+    return {"f": workshop.facilitator_token} if workshop.facilitator_token else {"w": str(workshop.id)}
+
+
+def keep(workshop: ws.Workshop) -> None:
+    """A workshop just created or re-run belongs to the consultant who did it, when one is signed in."""
+    who = consultant()
+    if who is not None:
+        access.grant_owner(get_engine(), workshop.id, who)
+
+
+def offer_to_keep(engine, workshop: ws.Workshop) -> None:
+    """On a page opened by the secret link: let a signed-in consultant add the workshop to My workshops."""
+    who = consultant()
+    if who is None or access.role_of(engine, workshop.id, who) is not None:
+        return
+    if st.button("Add to My workshops", key="keep_workshop", icon=":material/bookmark_add:",
+                 help="Then it opens from My workshops when you are signed in, without this link."):
+        role = access.keep(engine, workshop, who)
+        st.toast("Added to My workshops" + (" (shared with you: it has an owner)." if role == access.SHARED else "."),
+                 icon=":material/bookmark_added:")
+        st.rerun()
