@@ -118,22 +118,23 @@ def benchmark_to_dict(bench: Benchmark) -> dict:
     }
 
 
-def describe_filters(filters: Mapping[str, str]) -> str:
-    """'medium-sized organisations in retail', 'organisations in retail', 'organisations'."""
+def describe_filters(filters: Mapping[str, str], count: int = 2) -> str:
+    """'medium-sized organisations in retail', 'organisation in retail' (one), 'organisations'."""
     size = filters.get("size")
-    who = f"{size}-sized organisations" if size else "organisations"
+    noun = "organisation" if count == 1 else "organisations"
+    who = f"{size}-sized {noun}" if size else noun
     industry = filters.get("industry")
     return f"{who} in {industry.replace('-', ' ').replace('_', ' ')}" if industry else who
 
 
 def summary_text(bench: Benchmark) -> str:
     """One sentence on what the organisation is compared with, or why there is no comparison."""
-    who = describe_filters(bench.filters)
     if not bench.available:
-        return (f"No benchmark yet: {bench.n} comparable organisation{'s' if bench.n != 1 else ''} ({who}) "
-                f"{'has' if bench.n == 1 else 'have'} finished the same questionnaire, and a benchmark needs at least {MIN_PEERS} so that "
-                "no organisation can be recognised.")
-    text = f"Compared with {bench.n} {who} that finished the same questionnaire."
+        have = "has" if bench.n == 1 else "have"
+        return (f"No benchmark yet: {bench.n} comparable {describe_filters(bench.filters, bench.n)} {have} finished "
+                f"the same questionnaire, and a benchmark needs at least {MIN_PEERS} so that no organisation can be "
+                "recognised.")
+    text = f"Compared with {bench.n} {describe_filters(bench.filters, bench.n)} that finished the same questionnaire."
     if bench.broadened:
         text += (f" Fewer than {MIN_PEERS} share the whole profile ({describe_filters(bench.requested)}), "
                  "so the comparison is with the same industry.")
@@ -141,9 +142,9 @@ def summary_text(bench: Benchmark) -> str:
 
 
 def percentile_text(rank: DomainRank) -> str:
-    """'Ahead of 72% of comparable organisations' (or why there is no figure)."""
+    """'percentile 72 (50 is the middle of comparable organisations)', or why there is no figure."""
     if rank.index is None:
         return "Not assessed"
     if rank.percentile is None:
         return f"Too few comparable organisations assessed {rank.name} (fewer than {MIN_PEERS})"
-    return f"Percentile {rank.percentile}: ahead of about {rank.percentile}% of comparable organisations"
+    return f"percentile {rank.percentile} (50 is the middle of comparable organisations)"

@@ -1,0 +1,567 @@
+"""The readout deck (PPTX): 8-12 slides a consultant closes a workshop or an assessment with.
+
+Every word on a slide is editable text in a text box or a table; only the charts are
+pictures, rendered to PNG from the same Altair specs as the PDF and the app. The deck
+wears the branding: the accent colour on titles and bars, the logo, the prepared-by line
+and the consultant's commentary.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.oxml.ns import qn
+from pptx.util import Emu, Inches, Pt
+
+from questionnaires.errors import PhasegateError
+from questionnaires.models import Questionnaire
+from reports import charts
+from reports.branding import Branding
+from scoring.benchmark import Benchmark, summary_text
+from scoring.engine import Result, join_names
+from scoring.narrative import narrate
+
+FONT = "Arial"
+INK = RGBColor(0x1D, 0x27, 0x33)
+MUTED = RGBColor(0x6B, 0x77, 0x85)
+PALE = RGBColor(0xF3, 0xF5, 0xF7)
+WHITE = RGBColor(0xFF, 0xFF, 0xFF)
+WIDE = Inches(13.333)
+TALL = Inches(7.5)
+MARGIN = Inches(0.6)
+BODY_TOP = Inches(1.45)
+CHART_SCALE = 2  # PNG pixels per chart pixel: sharp on a projector
+TOP_STEPS = 5
+TOP_DISAGREEMENTS = 5
+MAX_CELL = 140  # characters of a question or step title shown in a table cell
+PHASE_STATES = {"done": "Achieved", "current": "Working on it", "ahead": "Ahead"}
+MIN_SLIDES, MAX_SLIDES = 8, 12
+
+
+@dataclass(frozen=True)
+class DeckInput:
+    """What a deck is made from: the scored result, and for a workshop the room's aggregate."""
+
+    questionnaire: Questionnaire
+    result: Result
+    branding: Branding
+    generated: dt.date
+    workshop: object | None = None  # scoring.workshop.WorkshopResult
+    benchmark: Benchmark | None = None
+
+
+def render_deck(questionnaire: Questionnaire, result: Result, branding: Branding | None = None, *,
+                workshop=None, benchmark: Benchmark | None = None, generated: dt.date | None = None) -> bytes:
+    """The readout deck as PPTX bytes (`workshop`: a WorkshopResult whose `result` is `result`)."""
+    given = DeckInput(questionnaire, result, branding or Branding(), generated or dt.date.today(), workshop,
+                      benchmark if benchmark is not None and benchmark.available else None)
+    deck = Deck(given)
+    for build in SLIDES:
+        build(deck, given)
+    return deck.save()
+
+
+def slide_titles(data: bytes) -> list[str]:
+    """The title of every slide of a deck (for tests and for checking a file by hand)."""
+    return [slide.shapes.title.text if slide.shapes.title is not None else "" for slide in Presentation(io.BytesIO(data)).slides]
+
+
+# --- the slide canvas ------------------------------------------------------------------------
+
+
+class Deck:
+    """A 16:9 presentation with branded title bars, footers and helpers for text, tables and charts."""
+
+    def __init__(self, given: DeckInput) -> None:
+        self.given = given
+        self.accent = RGBColor.from_string(given.branding.color.lstrip("#").upper())
+        self.prs = Presentation()
+        self.prs.slide_width, self.prs.slide_height = WIDE, TALL
+        self.layout = self.prs.slide_layouts[5]  # "Title Only": a real title placeholder per slide
+        props = self.prs.core_properties
+        props.title = f"{given.result.organisation or 'Readout'}: {given.result.title}"[:250]
+        props.author = given.branding.prepared_by or "Phasegate"
+        props.subject = "AI maturity readout"
+        moment = dt.datetime.combine(given.generated, dt.time())
+        props.created = props.modified = moment
+        props.last_modified_by = props.author
+        props.revision = 1
+
+    def save(self) -> bytes:
+        out = io.BytesIO()
+        self.prs.save(out)
+        return out.getvalue()
+
+    def slide(self, title: str, kicker: str = ""):
+        """A new slide with its title (and a small kicker line above it), logo and footer."""
+        slide = self.prs.slides.add_slide(self.layout)
+        band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, 0, Inches(0.18), TALL)
+        self._fill(band, self.accent)
+        if kicker:
+            self.text(slide, kicker.upper(), MARGIN, Inches(0.35), Inches(9.5), Inches(0.3), size=11, color=self.accent,
+                      bold=True)
+        heading = slide.shapes.title
+        heading.left, heading.top, heading.width, heading.height = MARGIN, Inches(0.6), Inches(10.6), Inches(0.8)
+        heading.text_frame.word_wrap = True
+        heading.text_frame.vertical_anchor = MSO_ANCHOR.TOP
+        self._style(heading.text_frame, title, size=26 if len(title) <= 60 else 22, color=INK, bold=True)
+        self._logo(slide, Inches(11.55), Inches(0.35), Inches(1.2), Inches(0.7))
+        self._footer(slide)
+        return slide
+
+    def _footer(self, slide) -> None:
+        given = self.given
+        parts = [given.result.organisation or "Unnamed organisation", given.result.title,
+                 f"{given.generated.day} {given.generated:%B %Y}"]
+        if given.branding.prepared_by:
+            parts.append(f"Prepared by {given.branding.prepared_by}")
+        self.text(slide, " · ".join(parts), MARGIN, TALL - Inches(0.5), Inches(10.8), Inches(0.3), size=9, color=MUTED)
+        number = len(self.prs.slides)
+        self.text(slide, str(number), WIDE - Inches(1.1), TALL - Inches(0.5), Inches(0.5), Inches(0.3), size=9,
+                  color=MUTED, align=PP_ALIGN.RIGHT)
+
+    def _logo(self, slide, left, top, width, height) -> None:
+        logo = self.given.branding.logo
+        if logo is None:
+            return
+        self.picture(slide, logo, left, top, width, height, align=PP_ALIGN.RIGHT)
+
+    @staticmethod
+    def _fill(shape, colour: RGBColor) -> None:
+        """A flat fill: no outline, and none of the theme's shadow and glow."""
+        style = shape._element.find(qn("p:style"))
+        if style is not None:
+            shape._element.remove(style)
+        shape.fill.solid()
+        shape.fill.fore_color.rgb = colour
+        shape.line.fill.background()
+
+    def text(self, slide, content: str | Sequence, left, top, width, height, *, size: int = 16, color=INK,
+             bold: bool = False, align=PP_ALIGN.LEFT, anchor=MSO_ANCHOR.TOP, spacing: int = 0):
+        """A text box; `content` is one paragraph, or a list of paragraphs (a str, or (text, {style}) pairs)."""
+        box = slide.shapes.add_textbox(left, top, width, height)
+        frame = box.text_frame
+        frame.word_wrap = True
+        frame.vertical_anchor = anchor
+        frame.margin_left = frame.margin_right = Inches(0.05)
+        self._style(frame, content, size=size, color=color, bold=bold, align=align, spacing=spacing)
+        return box
+
+    def _style(self, frame, content, *, size: int, color, bold: bool = False, align=PP_ALIGN.LEFT,
+               spacing: int = 0) -> None:
+        paragraphs = [content] if isinstance(content, str) else list(content)
+        frame.clear()
+        for number, item in enumerate(paragraphs):
+            text, style = (item, {}) if isinstance(item, str) else item
+            paragraph = frame.paragraphs[0] if number == 0 else frame.add_paragraph()
+            paragraph.alignment = style.get("align", align)
+            if spacing and number:
+                paragraph.space_before = Pt(spacing)
+            run = paragraph.add_run()
+            run.text = clean(text)
+            font = run.font
+            font.name = FONT
+            font.size = Pt(style.get("size", size))
+            font.bold = style.get("bold", bold)
+            font.color.rgb = style.get("color", color)
+
+    def bullets(self, slide, items: Sequence[str], left, top, width, height, *, size: int = 16, spacing: int = 8):
+        """Short paragraphs with a bullet mark in the accent colour."""
+        box = slide.shapes.add_textbox(left, top, width, height)
+        frame = box.text_frame
+        frame.word_wrap = True
+        for number, item in enumerate(items):
+            paragraph = frame.paragraphs[0] if number == 0 else frame.add_paragraph()
+            if number:
+                paragraph.space_before = Pt(spacing)
+            mark = paragraph.add_run()
+            mark.text = "■  "
+            mark.font.size, mark.font.name, mark.font.color.rgb = Pt(size - 4), FONT, self.accent
+            run = paragraph.add_run()
+            run.text = clean(item)
+            run.font.size, run.font.name, run.font.color.rgb = Pt(size), FONT, INK
+        return box
+
+    def table(self, slide, header: Sequence[str], rows: Sequence[Sequence[str]], left, top, width, widths: Sequence[float],
+              *, size: int = 12):
+        """A table with a header row in the accent colour; `widths` are shares of `width`."""
+        shape = slide.shapes.add_table(len(rows) + 1, len(header), left, top, width, Inches(0.4) * (len(rows) + 1))
+        table = shape.table
+        for column, share in enumerate(widths):
+            table.columns[column].width = Emu(int(width * share))
+        for column, name in enumerate(header):
+            self._cell(table.cell(0, column), name, size=size, color=WHITE, bold=True, fill=self.accent)
+        for number, row in enumerate(rows, start=1):
+            for column, value in enumerate(row):
+                self._cell(table.cell(number, column), value, size=size, color=INK,
+                           fill=PALE if number % 2 == 0 else WHITE)
+        return table
+
+    def _cell(self, cell, value: str, *, size: int, color, bold: bool = False, fill=WHITE) -> None:
+        cell.fill.solid()
+        cell.fill.fore_color.rgb = fill
+        cell.margin_left = cell.margin_right = Inches(0.08)
+        cell.margin_top = cell.margin_bottom = Inches(0.04)
+        self._style(cell.text_frame, value, size=size, color=color, bold=bold)
+
+    def picture(self, slide, png: bytes, left, top, width, height, align=PP_ALIGN.CENTER):
+        """A PNG fitted inside the box, keeping its proportions."""
+        from PIL import Image
+
+        with Image.open(io.BytesIO(png)) as image:
+            pixels_wide, pixels_high = image.size
+        scale = min(width / pixels_wide, height / pixels_high)
+        shown_wide, shown_high = int(pixels_wide * scale), int(pixels_high * scale)
+        offset = {PP_ALIGN.LEFT: 0, PP_ALIGN.RIGHT: width - shown_wide}.get(align, (width - shown_wide) // 2)
+        return slide.shapes.add_picture(io.BytesIO(png), left + offset, top, shown_wide, shown_high)
+
+    def chart(self, slide, spec: dict, left, top, width, height, description: str):
+        """A chart spec rendered to PNG and placed in the box, with alternative text for screen readers."""
+        picture = self.picture(slide, chart_png(spec), left, top, width, height)
+        picture._element.nvPicPr.cNvPr.set("descr", description)
+        return picture
+
+
+def chart_png(spec: dict) -> bytes:
+    """A Vega-Lite spec as PNG, at CHART_SCALE pixels per chart pixel on a white background."""
+    import vl_convert
+
+    return vl_convert.vegalite_to_png({**spec, "background": "white"}, scale=CHART_SCALE)
+
+
+def clean(text: str) -> str:
+    """Text a slide can hold: control characters (refused by the file format) shown as code points."""
+    from reports.text import CONTROLS
+
+    return CONTROLS.sub(lambda m: f"[U+{ord(m.group()):04X}]", str(text))
+
+
+def shorten(text: str, limit: int = MAX_CELL) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def names(result: Result) -> dict[str, str]:
+    return {d.id: d.name for d in result.domains}
+
+
+# --- the slides --------------------------------------------------------------------------------
+
+
+def title_slide(deck: Deck, given: DeckInput) -> None:
+    slide = deck.prs.slides.add_slide(deck.layout)
+    cover = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, 0, Inches(5.2), TALL)
+    deck._fill(cover, deck.accent)
+    heading = slide.shapes.title
+    heading.left, heading.top, heading.width, heading.height = Inches(5.8), Inches(2.2), Inches(7), Inches(1.6)
+    heading.text_frame.word_wrap = True
+    heading.text_frame.vertical_anchor = MSO_ANCHOR.BOTTOM
+    organisation = shorten(given.result.organisation or "Unnamed organisation", 120)
+    deck._style(heading.text_frame, organisation, size=40 if len(organisation) <= 30 else 30, color=INK, bold=True)
+    kind = "Workshop readout" if given.workshop is not None else "Assessment readout"
+    lines = [(kind, {"size": 24, "color": deck.accent, "bold": True}),
+             (f"{given.result.title}, version {given.result.questionnaire_version}", {"size": 16}),
+             (f"{given.generated.day} {given.generated:%B %Y}", {"size": 16, "color": MUTED})]
+    if given.workshop is not None:
+        room = given.workshop
+        lines.insert(2, (f"{room.participants} participant{'s' if room.participants != 1 else ''}, "
+                         f"{room.finished} finished", {"size": 16}))
+    deck.text(slide, lines, Inches(5.8), Inches(3.9), Inches(7), Inches(1.8), spacing=6)
+    if given.branding.prepared_by:
+        deck.text(slide, f"Prepared by {given.branding.prepared_by}", Inches(5.8), Inches(6.3), Inches(7), Inches(0.5),
+                  size=14, color=MUTED)
+    deck.text(slide, "AI maturity", Inches(0.6), Inches(0.6), Inches(4.2), Inches(0.6), size=18, color=WHITE, bold=True)
+    deck.text(slide, "From pilots to production: where the organisation stands, and what to do next.",
+              Inches(0.6), Inches(5.2), Inches(4.1), Inches(1.4), size=16, color=WHITE)
+    if given.branding.logo is not None:
+        plate = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, Inches(0.6), Inches(1.6), Inches(3.2), Inches(1.6))
+        deck._fill(plate, WHITE)
+        deck.picture(slide, given.branding.logo, Inches(0.8), Inches(1.75), Inches(2.8), Inches(1.3))
+
+
+def headline_slide(deck: Deck, given: DeckInput) -> None:
+    result, overall = given.result, given.result.overall
+    slide = deck.slide(f"Phase {overall.phase}: {overall.phase_name}" if not overall.complete
+                       else "All four phases achieved", "Where the organisation stands")
+    commentary = given.branding.commentary
+    width = Inches(6.6) if commentary else Inches(12)
+    lines = [(overall.profile + ".", {"size": 20, "bold": True}),
+             (f"Weakest-link rule: the organisation is as far as its least mature domain. {_achieved(overall.achieved)}, "
+              f"maturity index {overall.index:.1f} of 4, confidence {overall.confidence:.0%}.",
+              {"size": 15, "color": MUTED})]
+    deck.text(slide, lines, MARGIN, BODY_TOP, width, Inches(1.9), spacing=10)
+    _phase_track(deck, slide, given, Inches(3.55), width)
+    findings = narrate(given.questionnaire, result).findings
+    if findings:
+        deck.bullets(slide, findings[:3], MARGIN, Inches(5.0), width, Inches(1.9), size=14, spacing=6)
+    if commentary:
+        size = 16 if len(commentary) <= 450 else 13 if len(commentary) <= 1000 else 10
+        box = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Inches(7.55), BODY_TOP, Inches(5.2), Inches(5.4))
+        deck._fill(box, PALE)
+        who = given.branding.prepared_by or "The consultant"
+        deck.text(slide, [(f"{who}'s view", {"bold": True, "color": deck.accent, "size": 14}),
+                          (commentary, {"size": size})], Inches(7.75), Inches(1.65), Inches(4.8), Inches(5.0),
+                  spacing=8)
+
+
+def _achieved(phases: int) -> str:
+    return "No phase achieved yet" if phases == 0 else "All four phases achieved" if phases >= 4 else (
+        f"Phase {phases} achieved" if phases == 1 else f"Phases 1 to {phases} achieved")
+
+
+def _phase_track(deck: Deck, slide, given: DeckInput, top, width) -> None:
+    overall = given.result.overall
+    phases = given.questionnaire.roadmap.phases
+    gap = Inches(0.12)
+    each = int((width - gap * (len(phases) - 1)) / len(phases))
+    for number, phase in enumerate(phases):
+        state = ("done" if phase.number <= overall.achieved else
+                 "current" if phase.number == overall.phase and not overall.complete else "ahead")
+        left = MARGIN + (each + gap) * number
+        box = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, left, top, each, Inches(1.2))
+        fill = {"done": deck.accent, "current": WHITE, "ahead": PALE}[state]
+        deck._fill(box, fill)
+        if state == "current":
+            box.line.color.rgb = deck.accent
+            box.line.width = Pt(3)
+        color = WHITE if state == "done" else INK
+        deck.text(slide, [(f"Phase {phase.number} · {PHASE_STATES[state]}", {"size": 11, "bold": True}),
+                          (phase.name, {"size": 14})], left + Inches(0.08), top + Inches(0.1), each - Inches(0.16),
+                  Inches(1.0), color=color, spacing=4)
+
+
+def domains_slide(deck: Deck, given: DeckInput) -> None:
+    result = given.result
+    slide = deck.slide("Where each domain stands", "Domains")
+    specs = charts.report_specs(result, given.branding.color)
+    deck.chart(slide, specs["domains"], MARGIN, BODY_TOP, Inches(7.4), Inches(5.2),
+               "Bar chart of each domain's maturity index from 0 to 4, with its target phase.")
+    lines = []
+    for domain in result.domains:
+        if not domain.assessed:
+            lines.append(f"{domain.name}: not assessed")
+            continue
+        where = "all four phases achieved" if domain.working_phase is None else f"working on phase {domain.working_phase}"
+        flag = ", holds the organisation back" if domain.id in result.overall.limiting_domains else ""
+        lines.append(f"{domain.name}: index {domain.index:.1f}, {where}{flag}")
+    deck.bullets(slide, lines, Inches(8.3), BODY_TOP + Inches(0.2), Inches(4.5), Inches(5.0), size=14, spacing=10)
+
+
+def heatmap_slide(deck: Deck, given: DeckInput) -> None:
+    slide = deck.slide("Each domain, phase by phase", "Domain × phase")
+    specs = charts.report_specs(given.result, given.branding.color)
+    deck.chart(slide, specs["heatmap"], MARGIN, BODY_TOP, Inches(8.2), Inches(5.2),
+               "Heatmap of attainment per domain and phase; a tick marks a phase at or above its threshold.")
+    thresholds = sorted({p.threshold for p in given.questionnaire.roadmap.phases})
+    bar = " or ".join(f"{t:.0%}" for t in thresholds)
+    notes = [f"A phase is achieved when its practices reach {bar} of the top level and every earlier phase is "
+             "achieved too.", "✓ marks a phase at or above the bar; darker cells are further along."]
+    gaps = [d.name for d in given.result.domains if d.foundation_gap]
+    if gaps:
+        notes.append(f"Foundation gap in {join_names(gaps)}: a later phase is in place while an earlier one is not.")
+    deck.bullets(slide, notes, Inches(9.1), BODY_TOP + Inches(0.2), Inches(3.7), Inches(5.0), size=13)
+
+
+def pilots_slide(deck: Deck, given: DeckInput) -> None:
+    metrics = given.result.pilots
+    funnel = getattr(charts, "pilot_funnel_spec", None)
+    if metrics is None or not metrics.total:
+        return
+    slide = deck.slide("The pilot portfolio", "Pilots")
+    if funnel is not None:
+        deck.chart(slide, funnel(metrics, given.branding.color), MARGIN, BODY_TOP, Inches(7.4), Inches(5.2),
+                   "Funnel of the organisation's AI pilots by stage.")
+    rate = "not yet measurable" if metrics.conversion_rate is None else f"{metrics.conversion_rate:.0%}"
+    lines = [f"{metrics.total} pilots, {metrics.reached} in production or scaled.",
+             f"Conversion: {rate} of the pilots started {metrics.stuck_after_months}+ months ago reached production "
+             f"(reference: {metrics.reference['reaches_production_text']}).",
+             f"{metrics.stuck} stuck: active for more than {metrics.stuck_after_months} months."]
+    if metrics.value_waiting:
+        lines.append(f"{metrics.value_waiting:,.0f} of expected annual value waits in stuck pilots.")
+    lines.append(f"Without a business owner: {metrics.without_owner}; without a KPI baseline: {metrics.without_kpi}.")
+    left = Inches(8.3) if funnel is not None else MARGIN
+    deck.bullets(slide, lines, left, BODY_TOP + Inches(0.2), Inches(4.5) if funnel else Inches(12), Inches(5.0), size=14)
+
+
+def disagreement_slide(deck: Deck, given: DeckInput) -> None:
+    room = given.workshop
+    if room is None:
+        return
+    from reports.workshop_charts import distribution_text
+    from scoring.workshop import SOURCE_CONSENSUS, answer_label
+
+    disputed = list(room.disagreements)[:TOP_DISAGREEMENTS]
+    slide = deck.slide("Where the room disagreed", "Workshop")
+    if not disputed:
+        deck.text(slide, "No question was disputed: the room's answers lie within one level of each other.",
+                  MARGIN, BODY_TOP, Inches(12), Inches(1), size=18)
+        return
+    rows = []
+    for stats in disputed:
+        question = given.questionnaire.question(stats.id)
+        agreed = answer_label(given.questionnaire, question, stats.workshop_value)
+        source = "agreed in the room" if stats.source == SOURCE_CONSENSUS else "median"
+        rows.append([shorten(stats.text), shorten(distribution_text(stats), 90), f"{stats.spread:.0f}",
+                     f"{agreed} ({source})"])
+    deck.table(slide, ["Question", "Answers given", "Spread (levels)", "Workshop answer"], rows, MARGIN, BODY_TOP,
+               Inches(12.1), [0.42, 0.25, 0.1, 0.23], size=12)
+    more = len(room.disagreements) - len(disputed)
+    decided = len(room.decisions)
+    notes = [f"{len(room.disagreements)} disputed question{'s' if len(room.disagreements) != 1 else ''}"
+             + (f"; the {len(disputed)} widest shown" if more > 0 else "")
+             + f". {decided} answer{'s' if decided != 1 else ''} agreed in the room; the rest use the median."]
+    deck.text(slide, notes, MARGIN, TALL - Inches(1.05), Inches(12), Inches(0.4), size=12, color=MUTED)
+
+
+def perception_slide(deck: Deck, given: DeckInput) -> None:
+    room = given.workshop
+    if room is None:
+        return
+    from reports.workshop_charts import gap_heatmap, gap_sentence
+
+    slide = deck.slide("Executive view versus operational reality", "Perception gap")
+    deck.chart(slide, gap_heatmap(room).to_dict(), MARGIN, BODY_TOP, Inches(7.6), Inches(5.0),
+               "Heatmap of the average maturity index per role and domain.")
+    flagged = [gap_sentence(g) for g in room.role_gaps if g.flagged]
+    if not flagged:
+        flagged = ["Executives and practitioners see every domain within one phase of each other."]
+    deck.bullets(slide, [*flagged, "Each participant's answers were scored on their own, then averaged per role."],
+                 Inches(8.5), BODY_TOP + Inches(0.2), Inches(4.3), Inches(5.0), size=14)
+
+
+def benchmark_slide(deck: Deck, given: DeckInput) -> None:
+    bench = given.benchmark
+    if bench is None:
+        return
+    from reports.benchmark import benchmark_chart, benchmark_rows
+
+    slide = deck.slide("Compared with similar organisations", "Benchmark")
+    deck.chart(slide, benchmark_chart(bench, given.branding.color).to_dict(), MARGIN, BODY_TOP, Inches(7.4),
+               Inches(4.6), "Bar chart of each domain's percentile among comparable organisations.")
+    lines = [summary_text(bench)] + [f"{row['domain']}: percentile {row['percentile']}" if row["percentile"] is not None
+                                     else f"{row['domain']}: {row['reading']}" for row in benchmark_rows(bench)]
+    deck.bullets(slide, lines, Inches(8.3), BODY_TOP + Inches(0.2), Inches(4.5), Inches(5.0), size=13)
+    deck.text(slide, "Only percentiles are shown, and only over at least five organisations: no other client can be "
+              "recognised.", MARGIN, TALL - Inches(1.05), Inches(12), Inches(0.4), size=11, color=MUTED)
+
+
+def steps_slide(deck: Deck, given: DeckInput) -> None:
+    steps = given.result.actions[:TOP_STEPS]
+    slide = deck.slide("The first five steps" if len(steps) == TOP_STEPS else "The next steps", "Priorities")
+    if not steps:
+        deck.text(slide, "No open step: every domain has reached its target phase.", MARGIN, BODY_TOP, Inches(12),
+                  Inches(1), size=18)
+        return
+    domain = names(given.result)
+    rows = [[str(s.rank), shorten(s.title, 90), domain.get(s.domain, s.domain), shorten(s.owner, 40), s.effort,
+             shorten(s.kpi, 60)] for s in steps]
+    deck.table(slide, ["#", "Step", "Domain", "Owner", "Effort", "KPI"], rows, MARGIN, BODY_TOP, Inches(12.1),
+               [0.04, 0.36, 0.12, 0.18, 0.07, 0.23], size=12)
+    first = steps[0]
+    if first.why:
+        deck.text(slide, [("Why first", {"bold": True, "color": deck.accent, "size": 13}), (first.why, {"size": 14})],
+                  MARGIN, Inches(5.35), Inches(12), Inches(1.2), spacing=4)
+
+
+def plan_slide(deck: Deck, given: DeckInput) -> None:
+    result = given.result
+    now = [s for s in result.actions if s.horizon == "now"]
+    slide = deck.slide("The 90-day plan", "Now: the next three months")
+    if not now:
+        deck.text(slide, "Nothing is due in the next 90 days: every domain has reached its target phase.",
+                  MARGIN, BODY_TOP, Inches(12), Inches(1), size=18)
+        return
+    specs = charts.plan_specs(result, given.branding.color)
+    if "timeline" in specs:
+        deck.chart(slide, specs["timeline"], Inches(5.3), BODY_TOP, Inches(7.5), Inches(5.1),
+                   "Timeline of the Now and Next steps in months, each after the steps it requires.")
+    lines = [f"{s.rank}. {s.title} — {s.owner}, effort {s.effort}" for s in now]
+    later = len(result.actions) - len(now)
+    if later:
+        lines.append(f"Then {later} more step{'s' if later != 1 else ''} in Next (3–9 months) and Later (9–18 months).")
+    deck.bullets(slide, lines, MARGIN, BODY_TOP + Inches(0.1), Inches(4.5), Inches(5.2), size=13, spacing=6)
+
+
+def risks_slide(deck: Deck, given: DeckInput) -> None:
+    story = narrate(given.questionnaire, given.result)
+    slide = deck.slide("Risks to watch", "Risks")
+    risks = list(story.risks) or ["No governance or MLOps practice below its phase's bar."]
+    deck.bullets(slide, risks, MARGIN, BODY_TOP, Inches(12), Inches(2.8), size=16, spacing=10)
+    if story.quotes:
+        quote = story.quotes[0]
+        box = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, MARGIN, Inches(4.5), Inches(12), Inches(1.6))
+        deck._fill(box, PALE)
+        deck.text(slide, [(f"“{shorten(quote.text, 300)}”", {"size": 16}),
+                          (f"{'Noted in the room' if given.workshop is not None else 'A respondent'}, on "
+                           f"{names(given.result).get(quote.domain, quote.domain)}",
+                           {"size": 12, "color": MUTED})], MARGIN + Inches(0.2), Inches(4.65), Inches(11.6),
+                  Inches(1.3), spacing=4)
+
+
+def next_steps_slide(deck: Deck, given: DeckInput) -> None:
+    result = given.result
+    slide = deck.slide("Next steps", "After today")
+    items = []
+    now = [s for s in result.actions if s.horizon == "now"]
+    if now:
+        owners = join_names(list(dict.fromkeys(s.owner for s in now))[:4])
+        items.append(f"Confirm an owner and a date for each of the {len(now)} steps due in the next 90 days "
+                     f"({owners}).")
+    if result.unknowns:
+        count = len(result.unknowns)
+        items.append(f"Resolve the {count} “don't know” answer{'s' if count != 1 else ''}: each counts as not in "
+                     "place until someone checks.")
+    if result.pilots is not None and result.pilots.stuck:
+        items.append(f"Decide on the {result.pilots.stuck} stuck pilot{'s' if result.pilots.stuck != 1 else ''}: "
+                     "fix, stop or scale, as the triage suggests.")
+    if given.workshop is not None and given.workshop.disagreements:
+        open_count = sum(1 for s in given.workshop.disagreements if s.source != "consensus")
+        if open_count:
+            items.append(f"Settle the {open_count} disputed question{'s' if open_count != 1 else ''} still "
+                         "without an agreed answer.")
+    items.append("Re-assess in 90 days: the same questionnaire, measured against today's result as the baseline.")
+    deck.bullets(slide, items, MARGIN, BODY_TOP, Inches(12), Inches(4.6), size=18, spacing=14)
+    if deck.given.branding.prepared_by:
+        deck.text(slide, f"Questions and follow-up: {deck.given.branding.prepared_by}", MARGIN, Inches(6.2),
+                  Inches(12), Inches(0.5), size=14, color=deck.accent, bold=True)
+
+
+SLIDES = (title_slide, headline_slide, domains_slide, heatmap_slide, pilots_slide, disagreement_slide,
+          perception_slide, benchmark_slide, steps_slide, plan_slide, risks_slide, next_steps_slide)
+
+
+# --- decks of stored work ------------------------------------------------------------------------
+
+
+class DeckError(PhasegateError):
+    """A deck cannot be made from what is stored; the message says why."""
+
+
+def workshop_deck(engine, workshop, find, branding: Branding | None = None, *, generated: dt.date | None = None,
+                  benchmark: bool = True) -> bytes:
+    """The readout deck of a stored workshop: the room's aggregate with its consensus, the workshop's own branding
+    (unless `branding` is given) and, where enough comparable clients are stored, the benchmark."""
+    from storage import workshops as ws
+    from storage.benchmark import benchmark_stored
+
+    try:
+        questionnaire = find(workshop.questionnaire_id, workshop.questionnaire_version)
+    except PhasegateError:
+        questionnaire = None
+    if questionnaire is None:
+        raise DeckError(f"the questionnaire '{workshop.questionnaire_id}' {workshop.questionnaire_version} of this "
+                        "workshop is not installed; add it to questionnaires/library/archive/")
+    participants, room = ws.aggregate_stored(engine, workshop, questionnaire)
+    if not participants:
+        raise DeckError(f"the workshop for {workshop.client} has no participants yet; there is nothing to read out")
+    bench = benchmark_stored(engine, room.result, workshop.profile, find, organisation=workshop.client,
+                             exclude_workshop=workshop.id) if benchmark else None
+    return render_deck(questionnaire, room.result, branding or Branding.from_stored(workshop.branding),
+                       workshop=room, benchmark=bench, generated=generated)
