@@ -133,21 +133,51 @@ target_option = click.option("--target", "targets", multiple=True, metavar="DOMA
 @click.option("--format", "output", type=click.Choice(["json", "table"]), default="table", show_default=True)
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path),
               help="Answers file of an earlier assessment: adds the progress since then.")
+@click.option("--benchmark", "with_benchmark", is_flag=True,
+              help="Add each domain's percentile among comparable organisations stored in the configured database "
+                   "(same questionnaire, industry and size; shown only with at least 5 of them).")
 def score(answers: Path, questionnaire_path: Path | None, targets: dict[str, int], output: str,
-          baseline: Path | None) -> None:
+          baseline: Path | None, with_benchmark: bool) -> None:
     """Score an answers file (YAML or JSON) and print the result."""
     try:
         result = load_scored(answers, questionnaire_path, targets)
         progress = compare_with_baseline(baseline, current_questionnaire(answers, questionnaire_path), result)
+        bench = file_benchmark(answers, current_questionnaire(answers, questionnaire_path), result) if with_benchmark else None
     except PhasegateError as exc:
         raise fail(exc) from None
     if output == "json":
         data = result_to_dict(result)
         if progress is not None:
             data["progress"] = comparison_to_dict(progress)
+        if bench is not None:
+            from scoring.benchmark import benchmark_to_dict
+
+            data["benchmark"] = benchmark_to_dict(bench)
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
-        click.echo(format_table(result) + (format_progress(progress, result) if progress is not None else ""))
+        click.echo(format_table(result) + (format_progress(progress, result) if progress is not None else "")
+                   + (format_benchmark(bench) if bench is not None else ""))
+
+
+def file_benchmark(answers: Path, questionnaire, result: Result):
+    """The answers file's benchmark against the organisations stored in the configured database."""
+    from questionnaires.loader import find_questionnaire as find
+    from storage import get_engine
+    from storage.benchmark import benchmark_stored
+
+    response = read_answers(answers, questionnaire)
+    profile = response.organisation_profile.model_dump(exclude_none=True) if response.organisation_profile else None
+    return benchmark_stored(get_engine(), result, profile, find)
+
+
+def format_benchmark(bench) -> str:
+    """The benchmark as a short plain-text block: what it compares with, then each domain's percentile."""
+    from scoring.benchmark import percentile_text, summary_text
+
+    lines = ["", "Benchmark", f"  {summary_text(bench)}"]
+    if bench.available:
+        lines += [f"  {d.name:<16} {percentile_text(d)}" for d in bench.domains]
+    return "\n".join(lines)
 
 
 def current_questionnaire(answers: Path, questionnaire_path: Path | None):
@@ -415,9 +445,9 @@ def parse_workshop_ref(ctx, param, value: str | None) -> str | int | None:
 @main.command()
 @click.option("--workshop", "workshop_ref", metavar="CODE_OR_ID", callback=parse_workshop_ref,
               help="Export one workshop (its join code or number); default: every stored assessment.")
-@click.option("--format", "output", type=click.Choice(["csv", "xlsx", "json"]), required=True,
-              help="csv: one row per answer (--wide: per participant); xlsx: responses, aggregate, next steps; "
-                   "json: a list of answers files.")
+@click.option("--format", "output", type=click.Choice(["csv", "xlsx", "json", "pilots-csv"]), required=True,
+              help="csv: one row per answer (--wide: per participant); xlsx: responses, aggregate, next steps "
+                   "and pilots; json: a list of answers files; pilots-csv: one row per pilot of every register.")
 @click.option("--wide", is_flag=True, help="CSV with one row per participant and a column per question.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write.")
 def export(workshop_ref: str | int | None, output: str, wide: bool, out: Path) -> None:
@@ -437,6 +467,74 @@ def export(workshop_ref: str | int | None, output: str, wide: bool, out: Path) -
     for warning in stored.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"wrote {out} ({stored.responses} responses)", err=True)
+
+
+@main.command()
+@click.argument("answers", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--workshop", "workshop_ref", metavar="CODE_OR_ID", callback=parse_workshop_ref,
+              help="Read out a stored workshop (its join code or number) instead of an answers file.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The .pptx file to write.")
+@click.option("--logo", type=click.Path(dir_okay=False, path_type=Path),
+              help="PNG or JPEG logo (at most 2 MB); a workshop's own branding is used otherwise.")
+@click.option("--prepared-by", default="", callback=plain_text, help="Consultant or firm named on the slides.")
+@click.option("--color", default=None, metavar="HEX", callback=plain_text, help="Accent colour as #rrggbb.")
+@questionnaire_option
+@target_option
+@click.option("--date", "date", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Date printed on the slides (YYYY-MM-DD); default today.")
+@click.option("--benchmark", "with_benchmark", is_flag=True,
+              help="For an answers file: add the benchmark against the configured database (a workshop has it "
+                   "whenever at least 5 comparable organisations are stored).")
+def readout(answers: Path | None, workshop_ref: str | int | None, out: Path, logo: Path | None, prepared_by: str,
+            color: str | None, questionnaire_path: Path | None, targets: dict[str, int], date,
+            with_benchmark: bool) -> None:
+    """Write the readout deck (PowerPoint, 8-12 slides of editable text and charts) of an answers file or a workshop."""
+    from reports.branding import Branding, branding_from_files
+
+    if (answers is None) == (workshop_ref is None):
+        raise click.UsageError("give either an answers file or --workshop CODE")
+    if workshop_ref is not None and (questionnaire_path is not None or targets):
+        raise click.UsageError("--questionnaire and --target apply to an answers file, not to --workshop")
+    generated = date.date() if date else datetime.date.today()
+    branded = bool(prepared_by or color or logo)
+    try:
+        branding = branding_from_files(prepared_by, color, logo) if branded or answers is not None else None
+        if answers is not None:
+            data = answers_deck(answers, questionnaire_path, targets, branding or Branding(), generated, with_benchmark)
+        else:
+            data = stored_workshop_deck(workshop_ref, branding, generated)
+    except PhasegateError as exc:
+        raise fail(exc) from None
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise InputError(f"error: {out}: cannot write the deck ({exc.strerror or exc}); check the folder") from None
+    click.echo(f"wrote {out}", err=True)
+
+
+def answers_deck(answers: Path, questionnaire_path: Path | None, targets: dict[str, int], branding, generated,
+                 with_benchmark: bool) -> bytes:
+    """The deck of one answers file (with the benchmark when asked for)."""
+    from reports.deck import render_deck
+
+    questionnaire = current_questionnaire(answers, questionnaire_path)
+    result = load_scored(answers, questionnaire_path, targets)
+    bench = file_benchmark(answers, questionnaire, result) if with_benchmark else None
+    return render_deck(questionnaire, result, branding, benchmark=bench, generated=generated)
+
+
+def stored_workshop_deck(workshop_ref: str | int, branding, generated) -> bytes:
+    """The deck of a stored workshop, found by its number or join code."""
+    from questionnaires.loader import find_questionnaire as find
+    from reports.deck import DeckError, workshop_deck
+    from storage import get_engine
+    from storage import workshops as ws
+
+    engine = get_engine()
+    workshop = ws.get_workshop(engine, workshop_ref) if isinstance(workshop_ref, int) else ws.find_by_code(engine, workshop_ref)
+    if workshop is None:
+        raise DeckError(f"no workshop with the code or number '{workshop_ref}'; the dashboard shows both")
+    return workshop_deck(engine, workshop, find, branding, generated=generated)
 
 
 @main.command()

@@ -90,7 +90,10 @@ def _all_groups(engine: Engine, library: Library) -> list[ExportGroup]:
 
 
 def export_bytes(export: ExportSet, output: str, wide: bool = False) -> bytes:
-    """The export as a file: `csv` (long, or `wide`), `xlsx` or `json`."""
+    """The export as a file: `csv` (long, or `wide`), `pilots-csv` (one row per pilot of every register),
+    `xlsx` or `json`."""
+    if output == "pilots-csv":
+        return exports.csv_bytes(register_rows(export.groups), ("participant", "version", *exports.PILOT_COLUMNS))
     if output == "json":
         answers = [response_to_dict(p.response) for g in export.groups for p in g.participants]
         return json.dumps(answers, indent=2, ensure_ascii=False).encode("utf-8")
@@ -109,6 +112,24 @@ def response_rows(groups: Sequence[ExportGroup]) -> list[dict]:
             rows += exports.long_rows(group.questionnaire, group.participants)
         else:
             rows += raw_rows(group)
+    return rows
+
+
+def register_rows(groups: Sequence[ExportGroup]) -> list[dict]:
+    """One row per pilot of every register exported: each assessment's own, and a workshop room's."""
+    rows = []
+    for group in groups:
+        if group.questionnaire is None:
+            continue
+        if group.workshop is not None:
+            rows += [{"participant": "workshop", "version": group.version, **row}
+                     for row in exports.pilot_rows(group.workshop.response, group.workshop.result)]
+            continue
+        for person in group.participants:
+            if person.response.pilots:
+                result = score_response(group.questionnaire, person.response)
+                rows += [{"participant": person.label, "version": group.version, **row}
+                         for row in exports.pilot_rows(person.response, result)]
     return rows
 
 
@@ -148,8 +169,10 @@ def _workbook(groups: list[ExportGroup]) -> bytes:
             result = score_response(questionnaire, person.response)
             steps += [{"participant": person.label, "version": questionnaire.version, **row}
                       for row in exports.step_rows(result)]
+    pilots = register_rows(groups)
     return exports.workbook_bytes([
         ("Responses", exports.LONG_COLUMNS, response_rows(groups)),
         ("Aggregate", ("questionnaire", "version", *exports.AGGREGATE_COLUMNS), aggregate),
         ("Next steps", ("participant", "version", *exports.STEP_COLUMNS), steps),
+        *([("Pilots", ("participant", "version", *exports.PILOT_COLUMNS), pilots)] if pilots else []),
     ])

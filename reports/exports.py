@@ -11,7 +11,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -30,7 +30,10 @@ AGGREGATE_COLUMNS = ("question", "domain", "phase", "type", "text", "n", "mean",
                      "workshop_answer", "source", "consensus_note")
 STEP_COLUMNS = ("rank", "horizon", "title", "detail", "domain", "phase", "owner", "effort", "impact", "kpi",
                 "priority", "reason")
+PILOT_COLUMNS = ("pilot", "stage", "stage_label", "started", "production_since", "age_months", "owner",
+                 "kpi_baseline", "blockers", "blocking_domains", "value", "stuck", "verdict", "reason", "note")
 MAX_FILE_STEM = 60
+PILOTS_FILE = "pilots.csv"
 
 
 @dataclass(frozen=True)
@@ -135,6 +138,36 @@ def step_rows(result: Result) -> list[dict]:
     } for s in result.actions]
 
 
+def pilot_rows(response: Response, result: Result) -> list[dict]:
+    """One row per pilot of the response's register, in the order written: what was entered, then its age,
+    whether it is stuck, its verdict and the reason (none when the response has no register)."""
+    if not response.pilots or result.pilots is None:
+        return []
+    metrics = result.pilots
+    items = {item.name: item for item in metrics.items}
+    rows = []
+    for pilot in response.pilots:
+        item = items.get(pilot.name)
+        age = item.age_months if item else ""
+        stuck = bool(item) and metrics.stage_kinds.get(pilot.stage) == "active" and age > metrics.stuck_after_months
+        rows.append({
+            "pilot": pilot.name, "stage": pilot.stage, "stage_label": metrics.stage_labels.get(pilot.stage, pilot.stage),
+            "started": pilot.started, "production_since": pilot.production_since or "", "age_months": age,
+            "owner": "yes" if pilot.owner else "no", "kpi_baseline": "yes" if pilot.kpi_baseline else "no",
+            "blockers": ";".join(pilot.blockers),
+            "blocking_domains": ";".join(item.blocking_domains) if item else "",
+            "value": "" if pilot.value is None else int(pilot.value) if float(pilot.value).is_integer() else pilot.value,
+            "stuck": "yes" if stuck else "no",
+            "verdict": (item.verdict or "") if item else "", "reason": item.reason if item else "", "note": pilot.note,
+        })
+    return rows
+
+
+def pilots_csv(response: Response, result: Result) -> bytes:
+    """CSV, one row per pilot of the register (see `pilot_rows`)."""
+    return csv_bytes(pilot_rows(response, result), PILOT_COLUMNS)
+
+
 def role_gap_rows(workshop: WorkshopResult) -> list[dict]:
     """One row per domain: average index per role, executives, practitioners and the gap."""
     rows = []
@@ -213,29 +246,34 @@ def _style(sheet, columns: Sequence[str], rows: Sequence[dict]) -> None:
 
 
 def workshop_xlsx(questionnaire: Questionnaire, participants: Sequence[Participant], workshop: WorkshopResult) -> bytes:
-    """Sheets: Responses (long), Aggregate (per question), Next steps, Role gaps."""
+    """Sheets: Responses (long), Aggregate (per question), Next steps, Role gaps, and Pilots when the room
+    keeps a pilot register."""
     gap_rows = role_gap_rows(workshop)
+    pilots = pilot_rows(workshop.response, workshop.result)
     return workbook_bytes([
         ("Responses", LONG_COLUMNS, long_rows(questionnaire, participants)),
         ("Aggregate", AGGREGATE_COLUMNS, aggregate_rows(questionnaire, workshop)),
         ("Next steps", STEP_COLUMNS, step_rows(workshop.result)),
         ("Role gaps", list(gap_rows[0]) if gap_rows else ["domain"], gap_rows),
+        *([("Pilots", PILOT_COLUMNS, pilots)] if pilots else []),
     ])
 
 
 def answers_zip(participants: Sequence[Participant], workshop: WorkshopResult | None = None) -> bytes:
-    """A zip with each response as an answers file; with a workshop, its own answers too."""
+    """A zip with each response as an answers file; with a workshop, its own answers too (with the room's pilot
+    register), and the register once more as pilots.csv, one row per pilot."""
     buffer = io.BytesIO()
     used: set[str] = set()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for participant in participants:
             response = participant.response
             if participant.role and not response.role:
-                response = Response(response.questionnaire, response.questionnaire_version, response.answers,
-                                    response.organisation, participant.role, response.targets)
+                response = replace(response, role=participant.role)
             archive.writestr(_file_name(participant.label, used), dump_answers(response))
         if workshop is not None:
             archive.writestr(_file_name("workshop", used), dump_answers(workshop.response))
+            if workshop.response.pilots:
+                archive.writestr(PILOTS_FILE, pilots_csv(workshop.response, workshop.result))
     return buffer.getvalue()
 
 
