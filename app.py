@@ -1,23 +1,26 @@
-"""Phasegate: the router. Page config, the list of pages, st.navigation, run."""
+"""Phasegate: the router. Page config, the pages, st.navigation showing the ones that make sense now, run."""
 
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from storage.engine import StorageError, unreachable
-from app_pages.flow import plain
+from app_pages import state
+from app_pages.flow import plain, visible_pages
 from config import SettingsError, check_settings, database_url
 
 st.set_page_config(page_title="Phasegate — AI maturity assessment", page_icon=":material/insights:", layout="centered")
 
+# Every page, in sidebar order: (script, title, icon, url path). Every page stays reachable by its link;
+# the sidebar lists only those that make sense for whoever is here (see `flow.visible_pages`).
 PAGES = [
-    st.Page("app_pages/start.py", title="Start", icon=":material/home:", url_path="start", default=True),
-    st.Page("app_pages/assessment.py", title="Assessment", icon=":material/checklist:", url_path="assessment"),
-    st.Page("app_pages/results.py", title="Results", icon=":material/insights:", url_path="results"),
-    st.Page("app_pages/report.py", title="Report", icon=":material/picture_as_pdf:", url_path="report"),
-    st.Page("app_pages/workshop_new.py", title="New workshop", icon=":material/groups:", url_path="workshop-new"),
-    st.Page("app_pages/workshop_join.py", title="Join a workshop", icon=":material/login:", url_path="workshop"),
-    st.Page("app_pages/workshop_dashboard.py", title="Workshop dashboard", icon=":material/monitoring:",
-            url_path="workshop-dashboard"),
+    ("app_pages/start.py", "Start", ":material/home:", "start"),
+    ("app_pages/assessment.py", "Assessment", ":material/checklist:", "assessment"),
+    ("app_pages/results.py", "Results", ":material/insights:", "results"),
+    ("app_pages/report.py", "Report", ":material/picture_as_pdf:", "report"),
+    ("app_pages/workshop_join.py", "Join a workshop", ":material/login:", "workshop"),
+    ("app_pages/workshop_new.py", "New workshop", ":material/groups:", "workshop-new"),
+    ("app_pages/workshop_dashboard.py", "Workshop dashboard", ":material/monitoring:", "workshop-dashboard"),
+    ("app_pages/presenter.py", "Presenter view", ":material/co_present:", "presenter"),
 ]
 
 try:
@@ -27,8 +30,15 @@ except SettingsError as exc:  # a bad value in the environment: name it, and run
         st.error(plain(line), icon=":material/settings:")
     st.stop()
 
+state.count_run()
+shown = visible_pages(open_assessment=state.open_role(), facilitator=state.facilitating(),
+                      login=state.login_configured())
+pages = [st.Page(script, title=title, icon=icon, url_path=path, default=path == "start",
+                 visibility="visible" if path in shown else "hidden")
+         for script, title, icon, path in PAGES]
+
 try:
-    st.navigation(PAGES).run()
+    st.navigation(pages).run()
 except StorageError as exc:  # the database cannot be reached or written: say what to check, in one line
     st.error(plain(str(exc)), icon=":material/database:")
 except SQLAlchemyError as exc:  # it went away while the page ran

@@ -91,3 +91,60 @@ MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 def plain(text: str) -> str:
     """User text made safe for st.markdown: every markdown special escaped."""
     return MARKDOWN_SPECIALS.sub(r"\\\1", text or "")
+
+
+# --- which pages the sidebar offers -------------------------------------------------------
+
+PARTICIPANT_PAGES = ("assessment", "results")
+LEADER_PAGES = ("start", "assessment", "results", "report")
+NOTHING_OPEN_PAGES = ("start", "workshop", "workshop-new")
+FACILITATOR_PAGES = ("workshop-dashboard", "presenter")
+CONSULTANT_PAGES = ("my-workshops",)
+
+
+def visible_pages(*, open_assessment: str | None, facilitator: bool, login: bool) -> tuple[str, ...]:
+    """The url paths of the pages that make sense now. `open_assessment`: "participant" (a workshop
+    participant's own answers), "leader" (a self-assessment) or None; `facilitator`: a workshop's facilitator
+    link is at hand; `login`: consultant sign-in is configured."""
+    if open_assessment == "participant":
+        return PARTICIPANT_PAGES + (FACILITATOR_PAGES if facilitator else ())
+    shown = LEADER_PAGES if open_assessment == "leader" else NOTHING_OPEN_PAGES
+    if facilitator:
+        shown += FACILITATOR_PAGES + (("workshop-new",) if "workshop-new" not in shown else ())
+    if login and (open_assessment is None or facilitator):
+        shown += CONSULTANT_PAGES
+    return shown
+
+
+# --- one question per screen ---------------------------------------------------------------
+
+NARROW_AGENTS = re.compile(r"Mobi|Android|iPhone|iPod|Windows Phone", re.IGNORECASE)
+
+
+def narrow_agent(user_agent: str | None) -> bool:
+    """True for the browser of a phone (its User-Agent says so)."""
+    return bool(NARROW_AGENTS.search(user_agent or ""))
+
+
+def question_order(questionnaire: Questionnaire, result) -> list[Question]:
+    """The visible questions in the order they are asked: step by step, each in questionnaire order."""
+    shown = [q for q in questionnaire.questions if result.questions[q.id].visible]
+    return [q for d in questionnaire.domains for q in shown if q.domain == d.id]
+
+
+def first_open(order: list[Question], result, domain_id: str | None = None) -> Question | None:
+    """The first question in `order` (of one domain, if given) without an answer; else the first one there."""
+    candidates = [q for q in order if domain_id is None or q.domain == domain_id]
+    return next((q for q in candidates if not result.questions[q.id].answered), candidates[0] if candidates else None)
+
+
+def position(order: list[Question], question_id: str | None, questionnaire: Questionnaire) -> int:
+    """The index in `order` of a question; for one no longer shown, of the next shown question after it."""
+    ids = [q.id for q in order]
+    if question_id in ids:
+        return ids.index(question_id)
+    asked = [q.id for d in questionnaire.domains for q in questionnaire.questions if q.domain == d.id]
+    if question_id in asked:
+        later = asked[asked.index(question_id):]
+        return next((ids.index(qid) for qid in later if qid in ids), max(len(ids) - 1, 0))
+    return 0

@@ -1,4 +1,5 @@
-"""Start: choose an assessment, or resume one by its link or from an answers file."""
+"""Start: what Phasegate is, the three ways in (quick check, full assessment, workshop), and resuming by link or
+from an answers file."""
 
 import streamlit as st
 
@@ -8,41 +9,55 @@ from scoring.answers import parse_answers
 from storage import get_engine
 from storage import repository as repo
 
+WORKSHOP_JOIN = "app_pages/workshop_join.py"
+WORKSHOP_NEW = "app_pages/workshop_new.py"
+
 now = state.current(required=False)
 done = st.session_state.pop("flash_info", None)
 if done:
     st.success(flow.plain(done), icon=":material/check:")
-st.title("AI maturity assessment")
-st.write("See how far your organisation is from running AI in production, which domain holds it back, and what "
-         "to do next. Every answer is saved as you go; a private link brings you back to it.")
+st.title("Phasegate")
+st.write("Phasegate shows how far your organisation is from running AI in production, which domain holds it back, "
+         "and what to do first — in a report you can hand to your board.")
 
 if now is not None:
-    with st.container(border=True):
-        st.subheader("Continue where you left off")
-        st.text(f"{now.questionnaire.title} — {len(now.saved)} answers saved")
+    with st.container(border=True, key="continue_box"):
+        st.subheader("Continue where you left off", anchor=False)
+        finished = now.assessment.finished
+        st.text(f"{now.questionnaire.title} — " + ("finished" if finished else f"{len(now.saved)} answers saved"))
         left, right = st.columns(2)
-        if left.button("Continue", key="continue", type="primary", icon=":material/play_arrow:"):
-            state.open_assessment(now.assessment.token)
-        right.button("Leave it and start another", key="leave", on_click=state.forget)
+        if left.button("See the results" if finished else "Continue", key="continue", type="primary",
+                       icon=":material/insights:" if finished else ":material/play_arrow:", width="stretch"):
+            state.open_assessment(now.assessment.token, state.resume_page(now.assessment))
+        right.button("Leave it and start another", key="leave", on_click=state.forget, width="stretch")
 
-st.header("Choose an assessment")
+st.header("Three ways in", anchor=False)
 organisation = st.text_input("Organisation (optional)", key="start_organisation", max_chars=repo.MAX_ORGANISATION,
                              placeholder="Shown on the results and the report")
 for questionnaire in sorted(state.questionnaires().values(), key=lambda q: q.estimated_minutes):
     with st.container(border=True):
-        st.subheader(questionnaire.title)
+        st.subheader(questionnaire.title, anchor=False)
         st.write(questionnaire.description)
         st.caption(f"About {questionnaire.estimated_minutes} minutes · {len(questionnaire.questions)} questions · "
                    f"{len(questionnaire.domains)} domains")
         if st.button("Start", key=f"start:{questionnaire.id}", type="primary", icon=":material/arrow_forward:"):
             created = state.guarded(repo.create_assessment, get_engine(), questionnaire.id, questionnaire.version,
                                     organisation=organisation)
+            st.session_state["new_assessment"] = created.token
             state.open_assessment(created.token)
+
+with st.container(border=True, key="workshop_box"):
+    st.subheader("A workshop with your team", anchor=False)
+    st.write("Everyone answers on their own device with a join code; the facilitator sees where the room agrees, "
+             "where it does not, and hands over one report.")
+    join_col, run_col = st.columns(2)
+    join_col.page_link(WORKSHOP_JOIN, label="Join with a code", icon=":material/login:")
+    run_col.page_link(WORKSHOP_NEW, label="Run a workshop", icon=":material/groups:")
 
 for problem in state.broken_questionnaires():
     st.warning(f"Not offered, the file needs fixing: {flow.plain(problem)}")
 
-st.header("Resume an assessment")
+st.header("Resume an assessment", anchor=False)
 by_link, by_file = st.tabs(["With your resume link", "From an answers file"])
 with by_link:
     link = st.text_input("Resume link", key="resume_link", placeholder="https://…/assessment?a=…")
@@ -53,18 +68,32 @@ with by_link:
             st.error("That link does not open a saved assessment. Paste the whole link you were given "
                      "(it ends in ?a= followed by a long code).")
         else:
-            state.open_assessment(found.token)
+            state.open_assessment(found.token, state.resume_page(found))
+
+
+def read_upload(upload):
+    """The answers in an uploaded file, checked against its questionnaire; None (and a message) when it does not
+    hold up."""
+    try:
+        raw = upload.getvalue()
+        response = parse_answers(raw, upload.name)
+        questionnaire = state.offered(response.questionnaire, response.questionnaire_version)
+        return parse_answers(raw, upload.name, questionnaire=questionnaire), questionnaire
+    except PhasegateError as exc:
+        st.error("Nothing was imported. The file needs fixing:\n\n" +
+                 "\n".join(f"- {flow.plain(line)}" for line in exc.lines()))
+        return None
+
+
 with by_file:
     upload = st.file_uploader("Answers file (YAML or JSON)", type=["yaml", "yml", "json"], key="answers_file",
                               help="The file from “Download answers”, or one written for the command line")
-    if st.button("Import answers", key="import_answers", disabled=upload is None):
-        try:
-            raw = upload.getvalue()
-            response = parse_answers(raw, upload.name)
-            questionnaire = state.offered(response.questionnaire, response.questionnaire_version)
-            parse_answers(raw, upload.name, questionnaire=questionnaire)
-        except PhasegateError as exc:
-            st.error("Nothing was imported. The file needs fixing:\n\n" +
-                     "\n".join(f"- {flow.plain(line)}" for line in exc.lines()))
-        else:
-            state.open_assessment(state.guarded(repo.import_response, get_engine(), response).token)
+    if upload is None:
+        st.session_state.pop("import_read", None)
+    elif st.button("Import answers", key="import_answers"):
+        st.session_state["import_read"] = upload.file_id
+    if upload is not None and st.session_state.get("import_read") == upload.file_id:
+        read = read_upload(upload)
+        if read is not None:
+            response, questionnaire = read
+            state.offer_import(now, response, questionnaire, upload.name)

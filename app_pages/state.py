@@ -88,6 +88,11 @@ def token() -> str | None:
     return kept
 
 
+def resume_page(assessment: Assessment) -> str:
+    """Where resuming an assessment lands: its results once it is finished, else the questionnaire."""
+    return RESULTS if assessment.finished else ASSESSMENT
+
+
 def open_assessment(new_token: str, page: str = ASSESSMENT) -> None:
     """Make `new_token` the current assessment and go to `page`."""
     st.session_state["token"] = new_token
@@ -113,7 +118,18 @@ def current(required: bool = True) -> Current | None:
     if loaded is None or loaded.assessment.token != wanted:
         loaded = _load(wanted)
         st.session_state["loaded"] = loaded
+        st.session_state["opened_in_run"] = st.session_state.get("run")
     return loaded
+
+
+def just_opened() -> bool:
+    """The open assessment was opened by this run (a link, Continue, Resume), not reached from another page."""
+    return st.session_state.get("opened_in_run", -1) == st.session_state.get("run")
+
+
+def count_run() -> None:
+    """Number this run of the app (the router calls this first), so a page can tell an arrival from a rerun."""
+    st.session_state["run"] = st.session_state.get("run", 0) + 1
 
 
 def _load(wanted: str) -> Current:
@@ -169,9 +185,9 @@ def refresh_assessment() -> None:
 
 
 def result(now: Current) -> Result:
-    """The current answers scored (remembered until they or the targets change)."""
+    """The current answers scored (remembered until they, the targets or the pilot register change)."""
     response = now.response
-    key = (now.questionnaire.id, now.questionnaire.version, flow.answers_key(response))
+    key = (now.questionnaire.id, now.questionnaire.version, flow.answers_key(response), response.pilots)
     cached = st.session_state.get("scored")
     if cached is None or cached[0] != key:
         cached = (key, score_response(now.questionnaire, response))
@@ -392,3 +408,151 @@ def _stop_with(title: str, text: str) -> None:
     st.title(title)
     st.error(text)
     st.stop()
+
+
+# --- who is here: what the sidebar offers ----------------------------------------------------
+
+
+def open_role() -> str | None:
+    """"participant" when a workshop participant's answers are open, "leader" for a self-assessment, None when
+    nothing is open. Never shows anything: a link that does not open, or a database that does not answer, leaves
+    that to the page (which says what is wrong)."""
+    wanted = st.query_params.get("a") or st.session_state.get("token")
+    if not wanted:
+        return None
+    loaded = st.session_state.get("loaded")
+    if loaded is not None and loaded.assessment.token == wanted:
+        return "participant" if loaded.assessment.workshop_id is not None else "leader"
+    known = st.session_state.get("role_of")
+    if known is not None and known[0] == wanted:
+        return known[1]
+    try:
+        found = repo.find_assessment(get_engine(), wanted)
+    except Exception:  # noqa: BLE001 - the page itself reports the failure, in its own words
+        return "leader"
+    role = "participant" if found is not None and found.workshop_id is not None else "leader"
+    st.session_state["role_of"] = (wanted, role)
+    return role
+
+
+def facilitating() -> bool:
+    """A workshop's facilitator link is in the address or was opened in this session."""
+    return bool(st.query_params.get("f") or st.session_state.get("facilitator"))
+
+
+def login_configured() -> bool:
+    """Consultant sign-in is set up (an [auth] section in the app's secrets)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # noqa: BLE001 - no secrets file at all: no sign-in
+        return False
+
+
+# --- importing an answers file: continue the open assessment, or a copy that says so -----------------
+
+
+def _drop_answer_widgets() -> None:
+    """Forget what the answer widgets hold, so the next assessment shown starts from what is stored."""
+    for key in [key for key in st.session_state if str(key).startswith(("q:", "special:", "note:"))]:
+        st.session_state.pop(key, None)
+    for kept in ("scored", "step", "baseline_progress"):
+        st.session_state.pop(kept, None)
+
+
+def offer_import(now: Current | None, response: Response, questionnaire: Questionnaire, name: str) -> None:
+    """After an answers file was read: continue the open assessment with it, or start a copy with its own link;
+    the user chooses, and is told which happened."""
+    organisation = f" for {response.organisation}" if response.organisation else ""
+    with st.container(border=True, key="import_choice"):
+        st.markdown(f"**{flow.plain(name)}** holds {len(response.answers)} answers to "
+                    f"{flow.plain(questionnaire.title)} (version {questionnaire.version}){flow.plain(organisation)}.")
+        same = (now is not None and now.assessment.workshop_id is None and now.questionnaire.id == questionnaire.id
+                and now.questionnaire.version == questionnaire.version)
+        if same:
+            st.write("**Continue this assessment**: the open assessment takes the file's answers (they replace the "
+                     "ones saved for the same questions) and keeps its private link.")
+            if st.button("Continue this assessment with the file", key="import_continue", type="primary",
+                         icon=":material/play_arrow:"):
+                guarded(_import_into, now, response)
+                _drop_answer_widgets()
+                st.session_state["flash_info"] = (f"The answers from {name} are now in this assessment; its private "
+                                                  "link stays the same.")
+                open_assessment(now.assessment.token, resume_page(now.assessment))
+        else:
+            st.write("An answers file does not carry its private link: to continue the assessment it came from, "
+                     "open it with its resume link (the other tab).")
+        st.write("**Start a copy**: a new assessment with these answers and a new private link of its own. The "
+                 "assessment the file came from is not changed.")
+        if st.button("Start a copy", key="import_copy", type="secondary" if same else "primary",
+                     icon=":material/content_copy:"):
+            created = guarded(repo.import_response, get_engine(), response)
+            _drop_answer_widgets()
+            st.session_state["imported_copy"] = (created.token, name)
+            open_assessment(created.token, resume_page(created))
+
+
+def _import_into(now: Current, response: Response) -> None:
+    """Write an imported file's answers (and its targets, organisation and pilots) into the open assessment."""
+    engine = get_engine()
+    repo.save_answers(engine, now.assessment.id, response.answers)
+    if response.targets:
+        repo.set_targets(engine, now.assessment.id, dict(response.targets))
+    if response.organisation and response.organisation != now.assessment.organisation:
+        repo.set_organisation(engine, now.assessment.id, response.organisation)
+    if response.pilots:
+        repo.save_pilots(engine, now.assessment.id, response.pilots)
+
+
+def show_notice() -> None:
+    """Show (once) a confirmation left by the page before."""
+    notice = st.session_state.pop("flash_info", None)
+    if notice:
+        st.success(flow.plain(notice), icon=":material/check:")
+
+
+# --- the screen: phone or desktop, and scrolling to what changed -------------------------------------
+
+
+def narrow_screen() -> bool:
+    """The browser is a phone's (from its User-Agent); the default for one question per screen."""
+    try:
+        return flow.narrow_agent(st.context.headers.get("User-Agent"))
+    except Exception:  # noqa: BLE001 - no request headers (a test run): a desktop
+        return False
+
+
+SCROLL_SCRIPT = """<script>
+(() => {{
+  const target = () => document.querySelector(".st-key-{key}");
+  const go = () => {{ const found = target(); if (found) found.scrollIntoView({{block: "start"}}); }};
+  go();
+  // Once the run has finished, the rest of the new step is in place; scroll once more so nothing moved it.
+  const app = document.querySelector("[data-testid='stApp']");
+  let tries = 0;
+  const settle = setInterval(() => {{
+    tries += 1;
+    if (!app || app.dataset.testScriptState === "notRunning" || tries > 100) {{ clearInterval(settle); go(); }}
+  }}, 30);
+}})();
+</script><span data-scroll="{nonce}"></span>"""
+SCROLL_STYLE = "<style>.st-key-{key} {{ scroll-margin-top: 4.5rem; }}</style>"
+
+
+def scroll_to(key: str, nonce) -> None:
+    """Bring the element with this widget or container key to the top of the screen, once per `nonce` (a step
+    change): the script only runs again when the nonce changes."""
+    st.html(SCROLL_STYLE.format(key=key) + SCROLL_SCRIPT.format(key=key, nonce=nonce), unsafe_allow_javascript=True,
+            width="content")
+
+
+LARGE_BUTTONS = """<style>
+{selectors} {{ min-height: 3.4rem; font-size: 1.1rem; }}
+.stRadio [role="radiogroup"] label {{ padding: 0.3rem 0; }}
+</style>"""
+
+
+def large_buttons(*keys: str) -> None:
+    """Make the buttons in these containers thumb-sized, and answer choices easier to hit (one question per
+    screen)."""
+    selectors = ", ".join(f".st-key-{key} button" for key in keys)
+    st.html(LARGE_BUTTONS.format(selectors=selectors), width="content")

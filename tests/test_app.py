@@ -195,8 +195,36 @@ def test_a_good_answers_file_resumes_the_assessment(app_env):
     at.file_uploader(key="answers_file").set_value(("tiny-answers.yaml", content, "application/x-yaml")).run()
     at.button(key="import_answers").click().run()
     assert not at.exception, at.exception
+    assert at.title[0].value == "Phasegate"  # nothing is stored until the user chooses
+    assert repo.list_assessments(get_engine()) == []
+    assert not _buttons(at, "import_continue")  # nothing is open to continue
+    at.button(key="import_copy").click().run()
+    assert not at.exception, at.exception
     assert at.title[0].value == "Tiny test questionnaire"
     assert len(stored(at)) > 0
+    assert any("This is a new assessment made from tiny-answers.yaml" in i.value.replace("\\", "") for i in at.info)
+
+
+def _buttons(at: AppTest, key: str) -> list:
+    return [b for b in at.button if b.key == key]
+
+
+def test_an_answers_file_can_continue_the_open_assessment_keeping_its_link(app_env):
+    at = start_tiny()
+    answer(at, "data.inventory", 0)
+    token = at.query_params["a"]
+    at.switch_page("app_pages/start.py").run()
+    content = (DATA / "tiny-answers.yaml").read_bytes()
+    at.file_uploader(key="answers_file").set_value(("tiny-answers.yaml", content, "application/x-yaml")).run()
+    at.button(key="import_answers").click().run()
+    assert _buttons(at, "import_continue") and _buttons(at, "import_copy")
+    at.button(key="import_continue").click().run()
+    assert not at.exception, at.exception
+    assert at.query_params["a"] == token
+    assert len(repo.list_assessments(get_engine())) == 1
+    assert stored(at)["data.inventory"].value != 0
+    assert at.radio(key="q:data.inventory").value == stored(at)["data.inventory"].value
+    assert any("its private link stays the same" in s.value for s in at.success)
 
 
 def test_an_unknown_resume_link_shows_a_friendly_page(app_env):
@@ -205,7 +233,7 @@ def test_an_unknown_resume_link_shows_a_friendly_page(app_env):
         assert at.title[0].value == "We could not find that assessment"
         assert not at.exception
     at.button(key="forget_link").click().run()
-    assert at.title[0].value == "AI maturity assessment"
+    assert at.title[0].value == "Phasegate"
 
 
 def test_a_pasted_resume_link_opens_the_assessment(app_env):
@@ -263,3 +291,90 @@ def test_an_assessment_of_a_questionnaire_no_longer_offered_keeps_its_answers_do
     assert at.title[0].value == "This assessment uses a questionnaire that is no longer offered"
     assert "version 1.0.0 is offered now" in at.markdown[0].value
     assert [b.proto.label for b in at.get("download_button")] == ["Download answers"]
+
+
+def finished_tiny() -> str:
+    """A finished tiny assessment; its resume token."""
+    at = start_tiny()
+    for question_id, value in ANSWERS.items():
+        if question_id == "governance.board":
+            at.button(key="next").click().run()
+        answer(at, question_id, value)
+    at.button(key="finish").click().run()
+    assert at.title[0].value == "Where the organisation stands"
+    return at.query_params["a"]
+
+
+def test_a_finished_assessment_opened_by_its_link_lands_on_the_results(app_env):
+    token = finished_tiny()
+    at = open_app(token, "app_pages/assessment.py")
+    assert at.title[0].value == "Where the organisation stands"
+    at.switch_page("app_pages/assessment.py").run()  # reached from another page, the questionnaire stays open
+    assert at.title[0].value == "Tiny test questionnaire"
+
+
+@pytest.mark.parametrize("way", ["continue", "resume"])
+def test_resuming_a_finished_assessment_from_the_start_page_opens_the_results(app_env, way):
+    token = finished_tiny()
+    at = open_app(token if way == "continue" else None)
+    if way == "continue":
+        assert at.button(key="continue").proto.label == "See the results"
+    else:
+        at.text_input(key="resume_link").input(f"https://assess.example.com/assessment?a={token}")
+    at.button(key=way).click().run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Where the organisation stands"
+
+
+def test_the_resume_link_is_shown_open_once_then_folded(app_env):
+    at = start_tiny()
+    assert at.expander[0].proto.expanded
+    at.button(key="next").click().run()
+    assert not at.expander[0].proto.expanded
+
+
+def test_one_question_per_screen_walks_through_every_step_and_finishes(app_env):
+    at = start_tiny("Example Corp")
+    at.toggle(key="one_at_a_time").set_value(True).run()
+    assert not at.exception, at.exception
+    seen = []
+    while True:
+        shown = [w.key for w in [*at.radio, *at.pills, *at.text_area] if w.key.startswith("q:")]
+        assert len(shown) == 1  # one question on screen
+        question_id = shown[0][2:]
+        seen.append(question_id)
+        if question_id in ANSWERS:  # the last, free-text question is optional
+            answer(at, question_id, ANSWERS[question_id])
+        if not _buttons(at, "next"):
+            break
+        at.button(key="next").click().run()
+    assert seen == [*ANSWERS, "governance.notes"]  # governance.budget shows once the board is in place, in its place
+    at.button(key="finish").click().run()
+    assert at.title[0].value == "Where the organisation stands"
+
+
+def test_switching_to_one_question_per_screen_keeps_the_step(app_env):
+    at = start_tiny()
+    at.button(key="next").click().run()
+    at.toggle(key="one_at_a_time").set_value(True).run()
+    assert [r.key for r in at.radio if r.key.startswith("q:")] == ["q:governance.board"]
+    at.button(key="previous").click().run()
+    assert [r.key for r in at.radio if r.key.startswith("q:")] == ["q:data.products"]
+    at.toggle(key="one_at_a_time").set_value(False).run()
+    assert at.header[0].value == "Data"
+
+
+@pytest.mark.parametrize(("opened", "facilitator", "login", "expected"), [
+    (None, False, False, ("start", "workshop", "workshop-new")),
+    (None, False, True, ("start", "workshop", "workshop-new", "my-workshops")),
+    ("leader", False, False, ("start", "assessment", "results", "report")),
+    ("participant", False, False, ("assessment", "results")),
+    ("participant", True, True, ("assessment", "results", "workshop-dashboard", "presenter")),
+    (None, True, False, ("start", "workshop", "workshop-new", "workshop-dashboard", "presenter")),
+    ("leader", True, True, ("start", "assessment", "results", "report", "workshop-dashboard", "presenter",
+                            "workshop-new", "my-workshops")),
+])
+def test_the_sidebar_offers_only_the_pages_that_make_sense(opened, facilitator, login, expected):
+    from app_pages.flow import visible_pages
+
+    assert visible_pages(open_assessment=opened, facilitator=facilitator, login=login) == expected
