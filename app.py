@@ -4,7 +4,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from storage.engine import StorageError, unreachable
-from app_pages import state
+from app_pages import auth, state
 from app_pages.flow import plain, visible_pages
 from config import SettingsError, check_settings, database_url
 
@@ -20,6 +20,7 @@ PAGES = [
     ("app_pages/workshop_join.py", "Join a workshop", ":material/login:", "workshop"),
     ("app_pages/workshop_new.py", "New workshop", ":material/groups:", "workshop-new"),
     ("app_pages/workshop_dashboard.py", "Workshop dashboard", ":material/monitoring:", "workshop-dashboard"),
+    ("app_pages/my_workshops.py", "My workshops", ":material/work_history:", "my-workshops"),
     ("app_pages/presenter.py", "Presenter view", ":material/co_present:", "presenter"),
 ]
 
@@ -36,6 +37,8 @@ shown = visible_pages(open_assessment=state.open_role(), facilitator=state.facil
 pages = [st.Page(script, title=title, icon=icon, url_path=path, default=path == "start",
                  visibility="visible" if path in shown else "hidden")
          for script, title, icon, path in PAGES]
+
+auth.account()  # with sign-in configured: who is signed in, or a sign-in button
 
 try:
     st.navigation(pages).run()
