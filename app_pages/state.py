@@ -436,8 +436,9 @@ def open_role() -> str | None:
 
 
 def facilitating() -> bool:
-    """A workshop's facilitator link is in the address or was opened in this session."""
-    return bool(st.query_params.get("f") or st.session_state.get("facilitator"))
+    """A workshop's facilitator link is in the address or was opened in this session (or, signed in, its id)."""
+    return bool(st.query_params.get("f") or st.session_state.get("facilitator")
+                or st.session_state.get("facilitated_id"))
 
 
 def login_configured() -> bool:
