@@ -165,9 +165,14 @@ def file_benchmark(answers: Path, questionnaire, result: Result):
     from storage import get_engine
     from storage.benchmark import benchmark_stored
 
+    def known(questionnaire_id: str, version: str):
+        # Peers on the questionnaire given with --questionnaire are scored with it too.
+        same = (questionnaire_id, version) == (questionnaire.id, questionnaire.version)
+        return questionnaire if same else find(questionnaire_id, version)
+
     response = read_answers(answers, questionnaire)
     profile = response.organisation_profile.model_dump(exclude_none=True) if response.organisation_profile else None
-    return benchmark_stored(get_engine(), result, profile, find)
+    return benchmark_stored(get_engine(), result, profile, known)
 
 
 def format_benchmark(bench) -> str:

@@ -131,7 +131,12 @@ class Deck:
         logo = self.given.branding.logo
         if logo is None:
             return
-        self.picture(slide, logo, left, top, width, height, align=PP_ALIGN.RIGHT)
+        picture = self.picture(slide, logo, left, top, width, height, align=PP_ALIGN.RIGHT)
+        picture._element.nvPicPr.cNvPr.set("descr", self.logo_text())
+
+    def logo_text(self) -> str:
+        who = self.given.branding.prepared_by
+        return f"Logo of {clean(who)}" if who else "Logo"
 
     @staticmethod
     def _fill(shape, colour: RGBColor) -> None:
@@ -283,7 +288,8 @@ def title_slide(deck: Deck, given: DeckInput) -> None:
     if given.branding.logo is not None:
         plate = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, Inches(0.6), Inches(1.6), Inches(3.2), Inches(1.6))
         deck._fill(plate, WHITE)
-        deck.picture(slide, given.branding.logo, Inches(0.8), Inches(1.75), Inches(2.8), Inches(1.3))
+        logo = deck.picture(slide, given.branding.logo, Inches(0.8), Inches(1.75), Inches(2.8), Inches(1.3))
+        logo._element.nvPicPr.cNvPr.set("descr", deck.logo_text())
 
 
 def headline_slide(deck: Deck, given: DeckInput) -> None:
