@@ -1,12 +1,15 @@
 """Workshop dashboard (facilitator only): live participation and results, consensus, closing, downloads."""
 
+from urllib.parse import urlencode
+
 import streamlit as st
 
 from app_pages import auth, pdf_worker, pilot_register, state
 from app_pages.flow import plain
 from questionnaires import PhasegateError
 from reports import exports, workshop_charts
-from scoring.workshop import SOURCE_CONSENSUS, answer_label
+from reports.branding import Branding
+from scoring.workshop import answer_label
 from storage import get_engine
 from storage import retention
 from storage import workshops as ws
@@ -15,14 +18,16 @@ REFRESH_SECONDS = 4
 DISAGREEMENTS_SHOWN = 20
 
 
-def show_chart(chart, key: str, chrome: int) -> None:
-    """An Altair chart at its own plot height plus `chrome` pixels of title, axes and legend.
+def show_chart(chart, key: str) -> None:
+    """An Altair chart as the report draws it: its rows are steps of fixed height, so it is as tall as its rows
+    need and the app's theme cannot squeeze them into one line."""
+    st.altair_chart(chart, theme=None, key=key)
 
-    Left to itself Streamlit squeezes these charts into a short default height, so the rows
-    (roles, domains, answers) overlap and their labels run into each other.
-    """
-    height = chart.height if isinstance(chart.height, int) else 120
-    st.altair_chart(chart, height=height + chrome, key=key)
+
+def actor() -> str:
+    """Who did it, for the audit lines: the signed-in consultant, else the holder of the secret link."""
+    who = auth.consultant()
+    return (who.email or who.label) if who else ws.FACILITATOR
 
 
 engine = get_engine()
@@ -59,6 +64,10 @@ with st.container(border=True):
             st.code(f"{base}/workshop-dashboard?f={workshop.facilitator_token}", language=None, wrap_lines=True)
     else:
         st.caption("Opened from My workshops. The secret facilitator link was shown when the workshop was created.")
+    st.link_button("Presenter view for the projector", f"{base}/presenter?{urlencode(auth.link_to(workshop))}",
+                   icon=":material/co_present:",
+                   help="Opens in a new tab: the join code in large type with a QR code, the room's progress, then "
+                        "the disputed questions one at a time. It never shows your secret link.")
 auth.offer_to_keep(engine, workshop)
 
 
@@ -80,23 +89,28 @@ def live() -> None:
     overview, roles, disagreement = st.tabs(["Result", "Roles and perception gaps", "Disagreement"])
     with overview:
         st.subheader(plain(result.result.overall.summary), anchor=False)
-        st.caption(f"{result.result.overall.confidence:.0%} confidence · "
-                   f"{sum(1 for s in result.sources.values() if s == SOURCE_CONSENSUS)} answers by consensus, the rest by the median")
-        show_chart(workshop_charts.spread_chart(result), "chart_spread", chrome=70)
-        st.dataframe([{"Domain": d.name, "Index": None if d.index is None else round(d.index, 2),
-                       "Working phase": d.working_phase if d.assessed else None} for d in result.result.domains],
-                     hide_index=True, key="table_domains")
+        st.caption(f"{workshop_charts.confidence_text(result)} · {workshop_charts.sources_text(result)}",
+                   help=workshop_charts.CONFIDENCE_METHOD)
+        show_chart(workshop_charts.spread_chart(result), "chart_spread")
+        st.dataframe(workshop_charts.domain_rows(questionnaire, result.result), hide_index=True, key="table_domains")
+        if any(d.assessed and d.working_phase is None for d in result.result.domains):
+            st.caption(workshop_charts.COMPLETE_MEANING)
     with roles:
-        show_chart(workshop_charts.participation_chart(result), "chart_participation", chrome=70)
+        st.markdown("**Who has joined, and who has finished**")
+        show_chart(workshop_charts.participation_chart(result), "chart_participation")
         for sentence in (workshop_charts.gap_sentence(g) for g in result.role_gaps if g.flagged):
             st.warning(sentence, icon=":material/compare_arrows:")
-        show_chart(workshop_charts.gap_heatmap(result), "chart_gaps", chrome=40)
+        st.markdown("**How each role sees the organisation** (average maturity index, 0–4)")
+        show_chart(workshop_charts.gap_heatmap(result), "chart_gaps")
     with disagreement:
         if not result.disagreements:
             st.success("No disputed question so far.")
+        else:
+            st.caption(f"{workshop_charts.counted(len(result.disagreements), 'disputed question')}, widest spread "
+                       "first. Discuss them one at a time in the presenter view's discussion mode.")
         for stats in result.disagreements[:DISAGREEMENTS_SHOWN]:
-            with st.expander(f"{stats.text} — spread {stats.spread:.0f} levels, n {stats.n}"):
-                show_chart(workshop_charts.distribution_chart(stats), f"chart_dist:{stats.id}", chrome=50)
+            with st.expander(f"{plain(stats.text)} — {workshop_charts.dispute_text(stats).lower()}"):
+                show_chart(workshop_charts.distribution_chart(stats), f"chart_dist:{stats.id}")
                 st.caption(f"Mean {stats.mean:.1f} / {stats.max_points:g} · median {stats.median:.1f} · std dev "
                            f"{stats.std:.2f} · don't know {stats.dont_know} · workshop answer: "
                            f"{answer_label(questionnaire, questionnaire.question(stats.id), stats.workshop_value)} ({stats.source})")
@@ -165,6 +179,41 @@ if st.button("Re-run for this client", key="rerun_workshop", icon=":material/upd
     st.query_params["f"] = again.facilitator_token
     st.rerun()
 
+st.header("Branding", anchor=False)
+try:
+    brand = Branding.from_stored(workshop.branding)
+except PhasegateError:  # unusable stored branding: start again from the default
+    brand = Branding()
+st.write("Set once for this workshop: the PDF report, the readout deck and the Excel export carry it.")
+with st.form("workshop_branding"):
+    prepared_col, colour_col = st.columns([3, 1])
+    prepared = prepared_col.text_input("Prepared by", value=brand.prepared_by, key="brand_prepared_by", max_chars=120,
+                                       placeholder="Your name or firm")
+    colour = colour_col.color_picker("Accent colour", value=brand.color, key="brand_colour")
+    logo_col, preview_col = st.columns([3, 1], vertical_alignment="center")
+    logo = logo_col.file_uploader("Logo (PNG or JPEG, up to 2 MB)", type=["png", "jpg", "jpeg"], key="brand_logo",
+                                  max_upload_size=2)
+    drop_logo = False
+    if brand.logo:
+        preview_col.image(brand.logo, width=120, caption="Current logo")
+        drop_logo = preview_col.checkbox("Remove it", key="brand_drop_logo")
+    commentary = st.text_area("Your commentary for the executive summary (optional)", value=brand.commentary,
+                              key="brand_commentary", max_chars=2000, height=120,
+                              placeholder="What you want the client's leadership to take away, in your words.")
+    if st.form_submit_button("Save branding", icon=":material/palette:"):
+        kept_logo = None if drop_logo else brand.logo
+        try:
+            chosen = Branding(prepared, colour, logo.getvalue() if logo else kept_logo,
+                              logo.name if logo else brand.logo_name, commentary)
+        except PhasegateError as exc:
+            st.error("The branding was not saved:\n\n" + "\n".join(f"- {plain(line)}" for line in exc.lines()))
+        else:
+            state.guarded(ws.set_branding, engine, workshop.id, chosen.to_stored())
+            st.session_state["branding_saved"] = True
+            st.rerun()
+if st.session_state.pop("branding_saved", False):
+    st.success("Branding saved: the next PDF, deck and export carry it.", icon=":material/palette:")
+
 st.header("Downloads", anchor=False)
 
 
@@ -209,17 +258,36 @@ zip_col.download_button("Answers files (zip)", _zip, file_name=f"{slug}-answers.
 
 st.header("Participants and data", anchor=False)
 people = ws.list_participants(engine, workshop.id)
+described = {p.assessment.id: p.describe() for p in people}
 if people:
-    stray = st.selectbox("Remove a participant (a test entry, someone who joined by mistake)",
-                         [p.assessment.id for p in people], index=None, key="remove_participant_pick",
-                         format_func=lambda pid: next(f"{p.label} · {p.role or 'no role'} · {len(p.response.answers)} "
-                                                      f"answer{'s' if len(p.response.answers) != 1 else ''}"
-                                                      for p in people if p.assessment.id == pid),
+    stray = st.selectbox("Remove a participant (a test entry, someone who joined by mistake)", list(described),
+                         index=None, key="remove_participant_pick", format_func=described.get,
                          placeholder="Choose a participant")
-    if st.button("Remove participant and their answers", key="remove_participant", disabled=stray is None,
+    st.caption("A removed participant is left out of every figure, chart, export and report from then on. Their "
+               "answers are kept, so you can restore them, and they can no longer answer.")
+    if st.button("Remove from the workshop", key="remove_participant", disabled=stray is None,
                  icon=":material/person_remove:"):
-        state.guarded(retention.remove_participant, engine, workshop.id, stray)
+        state.guarded(ws.remove_participant, engine, workshop.id, stray, actor())
         st.rerun()
+removed = ws.list_participants(engine, workshop.id, removed=True)
+if removed:
+    st.subheader(f"Removed ({len(removed)})", anchor=False)
+    for person in removed:
+        name_col, restore_col, erase_col = st.columns([3, 1, 1], vertical_alignment="center")
+        name_col.write(person.describe())
+        if restore_col.button("Restore", key=f"restore_participant:{person.assessment.id}", icon=":material/undo:"):
+            state.guarded(ws.restore_participant, engine, workshop.id, person.assessment.id, actor())
+            st.rerun()
+        if erase_col.button("Erase for good", key=f"erase_participant:{person.assessment.id}",
+                            icon=":material/delete_forever:", help="Deletes their answers and notes for good."):
+            state.guarded(ws.erase_participant, engine, workshop.id, person.assessment.id, actor())
+            st.rerun()
+events = ws.list_events(engine, workshop.id)
+if events:
+    with st.expander(f"Audit log ({workshop_charts.counted(len(events), 'entry', 'entries')})", icon=":material/history:",
+                     expanded=True):
+        for event in reversed(events):
+            st.text(str(event))
 with st.expander("Delete this workshop", icon=":material/delete:"):
     st.write("This removes the workshop, every participant, every answer and every consensus decision for good. "
              "Download what you need first.")

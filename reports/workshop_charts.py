@@ -1,14 +1,23 @@
-"""Workshop charts (Altair, shared by the dashboard and the PDF) and the report's workshop view."""
+"""Workshop charts (Altair, shared by the dashboard, the presenter view and the PDF), the words around them, the
+presenter view's join panel (code and QR code), and the report's workshop view.
+
+Row heights are steps (`alt.Step`), not a total height: a chart then grows with its rows wherever it is drawn,
+and the app cannot squeeze the rows of a chart into one line to fit a legend.
+"""
 
 from __future__ import annotations
+
+import html
 
 import altair as alt
 
 from questionnaires.models import Questionnaire
 from reports.charts import DEFAULT_ACCENT, INK, MUTED, WIDTH, _themed, chart_svg
+from scoring.engine import Result
 from scoring.workshop import (
     EXECUTIVE,
     GAP_FLAG,
+    CONFIDENCE_METHOD,
     METHOD,
     PRACTITIONER,
     SOURCE_CONSENSUS,
@@ -20,6 +29,15 @@ from scoring.workshop import (
 
 GAP_COLOURS = ["#f3f5f7", "#1f5f8b"]
 TOP_DISAGREEMENTS = 15
+ROLE_COLOURS = ["#1f5f8b", "#c2562d", "#3f8f5a", "#8a5fb0", "#c99a2e", "#4aa3b8", "#7a6a58", "#d46a9a"]
+COMPLETE_TEXT = "Complete: all four phases achieved"
+COMPLETE_MEANING = ("A complete domain has achieved all four phases; it has no working phase left and adds no step "
+                    "to the plan.")
+
+
+def counted(n: int, word: str, plural: str | None = None) -> str:
+    """'1 answer', '3 answers', '0 answers' (`plural` for irregular words: 'person', 'people')."""
+    return f"{n} {word if n == 1 else plural or word + 's'}"
 
 
 def _count_axis(most: int) -> alt.Axis:
@@ -37,15 +55,22 @@ def participation_chart(workshop: WorkshopResult, accent: str = DEFAULT_ACCENT) 
             rows.append({"role": count.role, "state": "Finished", "people": count.finished})
             rows.append({"role": count.role, "state": "Still answering", "people": count.joined - count.finished})
     order = [c.role for c in workshop.participation if c.joined]
-    chart = alt.Chart(alt.Data(values=rows)).mark_bar(height=14).encode(
-        y=alt.Y("role:N", sort=order, title=None, axis=alt.Axis(labelLimit=160, ticks=False, domain=False)),
-        x=alt.X("people:Q", stack="zero", title="Participants", axis=_count_axis(max((c.joined for c in workshop.participation), default=0))),
+    totals = [{"role": c.role, "joined": c.joined, "label": f"{c.finished} of {c.joined} finished"}
+              for c in workshop.participation if c.joined]
+    most = max((c.joined for c in workshop.participation), default=0)
+    y = alt.Y("role:N", sort=order, title=None, axis=alt.Axis(labelLimit=200, ticks=False, domain=False, labelFontSize=12))
+    bars = alt.Chart(alt.Data(values=rows)).mark_bar(height=16).encode(
+        y=y,
+        x=alt.X("people:Q", stack="zero", title="Participants", scale=alt.Scale(domain=[0, max(most, 1) * 1.35]),
+                axis=_count_axis(most)),
         color=alt.Color("state:N", title=None, scale=alt.Scale(domain=["Finished", "Still answering"], range=[accent, "#b8c0c8"]),
-                        legend=alt.Legend(orient="bottom")),
+                        legend=alt.Legend(orient="top", symbolType="square", labelFontSize=11)),
         order=alt.Order("state:N", sort="ascending"),
         tooltip=["role:N", "state:N", "people:Q"],
     )
-    return _themed(chart.properties(width=WIDTH, height=max(40, 24 * len(order))))
+    labels = alt.Chart(alt.Data(values=totals)).mark_text(align="left", dx=6, fontSize=11, color=INK).encode(
+        y=alt.Y("role:N", sort=order), x="joined:Q", text="label:N")
+    return _themed(alt.layer(bars, labels).properties(width=WIDTH, height=alt.Step(28)))
 
 
 def spread_chart(workshop: WorkshopResult, accent: str = DEFAULT_ACCENT) -> alt.Chart:
@@ -68,7 +93,7 @@ def spread_chart(workshop: WorkshopResult, accent: str = DEFAULT_ACCENT) -> alt.
         x="workshop:Q", tooltip=["domain:N", "n:Q", "min:Q", "median:Q", "max:Q", "workshop:Q"])
     title = alt.Title("Line: lowest to highest · box: middle half · tick: median · ◆ workshop result",
                       fontSize=11, color=MUTED, fontWeight="normal", anchor="start")
-    return _themed(alt.layer(whisker, box, median, own).properties(width=WIDTH, height=max(60, 30 * len(order)), title=title))
+    return _themed(alt.layer(whisker, box, median, own).properties(width=WIDTH, height=alt.Step(30), title=title))
 
 
 def gap_rows(workshop: WorkshopResult) -> list[dict]:
@@ -94,7 +119,7 @@ def gap_heatmap(workshop: WorkshopResult) -> alt.Chart:
     roles = list(dict.fromkeys(r["role"] for r in rows))
     domains = [g.name for g in workshop.role_gaps] + ["Overall"]
     base = alt.Chart(alt.Data(values=rows)).encode(
-        x=alt.X("domain:N", sort=domains, title=None, axis=alt.Axis(orient="top", labelAngle=0, ticks=False, domain=False, labelLimit=90)),
+        x=alt.X("domain:N", sort=domains, title=None, axis=alt.Axis(orient="top", labelAngle=0, ticks=False, domain=False, labelLimit=84)),
         y=alt.Y("role:N", sort=roles, title=None, axis=alt.Axis(ticks=False, domain=False, labelLimit=200)),
     )
     cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
@@ -103,19 +128,175 @@ def gap_heatmap(workshop: WorkshopResult) -> alt.Chart:
     )
     text = base.mark_text(fontSize=11).encode(
         text="label:N", color=alt.condition("datum.dark", alt.value("white"), alt.value(INK)))
-    width = min(WIDTH, 80 * len(domains))
-    return _themed(alt.layer(cells, text).properties(width=width, height=max(40, 26 * len(roles))))
+    width = min(WIDTH + 60, 84 * len(domains))
+    return _themed(alt.layer(cells, text).properties(width=width, height=alt.Step(28)))
 
 
 def distribution_chart(stats: QuestionStats, accent: str = DEFAULT_ACCENT) -> alt.Chart:
     """How many participants gave each answer to one question."""
     rows = [{"answer": c.label, "people": c.count} for c in stats.distribution]
-    chart = alt.Chart(alt.Data(values=rows)).mark_bar(height=12, color=accent).encode(
-        y=alt.Y("answer:N", sort=[r["answer"] for r in rows], title=None, axis=alt.Axis(labelLimit=200, ticks=False, domain=False)),
-        x=alt.X("people:Q", title="Participants", axis=alt.Axis(format="d", tickMinStep=1)),
+    most = max((r["people"] for r in rows), default=0)
+    chart = alt.Chart(alt.Data(values=rows)).mark_bar(height=14, color=accent).encode(
+        y=alt.Y("answer:N", sort=[r["answer"] for r in rows], title=None, axis=alt.Axis(labelLimit=260, ticks=False, domain=False)),
+        x=alt.X("people:Q", title="Participants", axis=_count_axis(most)),
         tooltip=["answer:N", "people:Q"],
     )
-    return _themed(chart.properties(width=320, height=max(40, 18 * len(rows))))
+    return _themed(chart.properties(width=320, height=alt.Step(22)))
+
+
+def role_answer_chart(stats: QuestionStats, roles: list[str], projector: bool = True) -> alt.Chart:
+    """How each role answered one question: one bar per answer (in the scale's order), split by role, the count
+    at its end. `roles`: every role in the workshop's order, so a role keeps its colour from question to question;
+    `projector`: type large enough to read from the back of a room."""
+    rows, totals = [], []
+    for option in stats.distribution:
+        for answered in stats.by_role:
+            count = next((c.count for c in answered.counts if c.value == option.value), 0)
+            if count:
+                rows.append({"answer": option.label, "role": answered.role, "people": count})
+        totals.append({"answer": option.label, "people": option.count, "label": str(option.count) if option.count else ""})
+    order = [o.label for o in stats.distribution]
+    most = max((o.count for o in stats.distribution), default=0)
+    big = 1.8 if projector else 1.0
+    y = alt.Y("answer:N", sort=order, title=None,
+              axis=alt.Axis(labelLimit=int(320 * big), ticks=False, domain=False, labelFontSize=round(12 * big)))
+    bars = alt.Chart(alt.Data(values=rows)).mark_bar(height=round(18 * big)).encode(
+        y=y,
+        x=alt.X("people:Q", stack="zero", title=None, scale=alt.Scale(domain=[0, max(most, 1) * 1.12]),
+                axis=alt.Axis(format="d", tickMinStep=1, labels=False, grid=False, ticks=False, domain=False)),
+        color=alt.Color("role:N", title=None, sort=roles, scale=alt.Scale(domain=roles, range=ROLE_COLOURS),
+                        legend=alt.Legend(orient="top", symbolType="square", labelFontSize=round(11 * big),
+                                          symbolSize=round(100 * big), columns=min(len(roles), 6), labelLimit=300)),
+        order=alt.Order("position:Q"),
+        tooltip=["answer:N", "role:N", "people:Q"],
+    ).transform_calculate(position=f"indexof({roles!r}, datum.role)")
+    labels = alt.Chart(alt.Data(values=totals)).mark_text(align="left", dx=8, fontSize=round(12 * big),
+                                                          fontWeight="bold", color=INK).encode(
+        y=alt.Y("answer:N", sort=order), x="people:Q", text="label:N")
+    chart = alt.layer(bars, labels).properties(width=int(WIDTH * (1.9 if projector else 1)), height=alt.Step(round(26 * big)))
+    return _themed(chart)
+
+
+def distribution_by_role_text(stats: QuestionStats) -> str:
+    """'Executive: Managed 2 · Data & AI: Ad hoc 1, None 1' (the chart in words, for screen readers and notes)."""
+    parts = []
+    for answered in stats.by_role:
+        given = ", ".join(f"{c.label} {c.count}" for c in answered.counts if c.count)
+        parts.append(f"{answered.role}: {given}")
+    return " · ".join(parts) or "no answers yet"
+
+
+def dispute_text(stats: QuestionStats) -> str:
+    """'Answers 3 levels apart · 5 answers · 1 don't know' (why the question is disputed, in words)."""
+    parts = []
+    if stats.spread is not None:
+        parts.append(f"answers {counted(round(stats.spread), 'level')} apart")
+    parts.append(counted(stats.n, "answer"))
+    if stats.dont_know:
+        parts.append(f"{stats.dont_know} don't know")
+    text = " · ".join(parts)
+    return text[:1].upper() + text[1:]
+
+
+def working_text(questionnaire: Questionnaire, domain) -> str:
+    """What a domain works on now: 'Phase 2 · Build the Foundation', the complete text, or 'Not assessed'."""
+    if not domain.assessed:
+        return "Not assessed"
+    if domain.working_phase is None:
+        return COMPLETE_TEXT
+    return f"Phase {domain.working_phase} · {questionnaire.phase(domain.working_phase).name}"
+
+
+def domain_rows(questionnaire: Questionnaire, result: Result) -> list[dict]:
+    """The dashboard's domain table: name, index (1 decimal, or 'not assessed') and what it works on."""
+    return [{"Domain": d.name, "Index": f"{d.index:.1f} / 4" if d.assessed else "not assessed",
+             "Working on": working_text(questionnaire, d)} for d in result.domains]
+
+
+def sources_text(workshop: WorkshopResult) -> str:
+    """'2 answers agreed in the room, 40 from the median of the participants' answers'."""
+    sources = list(workshop.sources.values())
+    agreed = sources.count(SOURCE_CONSENSUS)
+    return (f"{counted(agreed, 'answer')} agreed in the room, {sources.count(SOURCE_MEDIAN)} from the median of the "
+            "participants' answers")
+
+
+def confidence_text(workshop: WorkshopResult) -> str:
+    """'62% confidence: 4 of 8 participants finished' (the room's confidence, see scoring.workshop.CONFIDENCE_METHOD)."""
+    return (f"{workshop.confidence:.0%} confidence: {workshop.finished} of "
+            f"{counted(workshop.participants, 'participant')} finished")
+
+
+# --- the presenter view's join panel and room -------------------------------------------
+
+
+def join_qr_svg(link: str, colour: str = INK) -> str:
+    """The join link as a QR code, an inline SVG that scales to its box (medium error correction: readable from
+    the back of a room off a projector)."""
+    import segno
+
+    return segno.make(link, error="m").svg_inline(scale=1, border=2, dark=colour, light="#ffffff", omitsize=True)
+
+
+def join_panel_html(code: str, link: str, qr_svg: str, accent: str = DEFAULT_ACCENT) -> str:
+    """The projector's join panel: where to go, the code in large type, and the QR code. Only the join link and
+    code appear here, never a facilitator's link."""
+    address = html.escape(link.split("?", 1)[0])
+    return (
+        f'<div class="pg-join" style="--accent: {html.escape(accent)}">'
+        f'<div class="pg-join-text"><p class="pg-join-kicker">Join the workshop</p>'
+        f'<p class="pg-join-where">Scan the code, or open <strong>{address}</strong> and type</p>'
+        f'<p class="pg-join-code" aria-label="Join code">{html.escape(code)}</p></div>'
+        f'<div class="pg-join-qr" role="img" aria-label="QR code of the join link">{qr_svg}</div></div>'
+    )
+
+
+def room_html(workshop: WorkshopResult, accent: str = DEFAULT_ACCENT) -> str:
+    """The room at a glance, in large type: joined and finished, then one bar per role."""
+    rows = []
+    for count in workshop.participation:
+        if not count.joined:
+            continue
+        share = count.finished / count.joined
+        rows.append(
+            f'<div class="pg-role"><span class="pg-role-name">{html.escape(count.role)}</span>'
+            f'<span class="pg-role-bar"><span style="width: {share:.0%}"></span></span>'
+            f'<span class="pg-role-count">{count.finished} of {count.joined} finished</span></div>')
+    if not rows:
+        rows.append('<p class="pg-room-empty">Nobody has joined yet.</p>')
+    return (
+        f'<div class="pg-room" style="--accent: {html.escape(accent)}">'
+        f'<div class="pg-room-totals"><p><span class="pg-big">{workshop.participants}</span> joined</p>'
+        f'<p><span class="pg-big">{workshop.finished}</span> finished</p></div>'
+        f'<div class="pg-roles">{"".join(rows)}</div></div>'
+    )
+
+
+PRESENTER_CSS = """
+<style>
+/* The presenter view is read from across a room: larger type everywhere, no chrome. */
+html { font-size: 21px; }
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] { display: none; }
+.block-container, [data-testid="stMainBlockContainer"] { padding-top: 1.2rem; max-width: 1840px; }
+.pg-join { display: flex; align-items: center; justify-content: space-between; gap: 3rem; }
+.pg-join-kicker { font-size: 1.6rem; color: #6b7785; margin: 0; }
+.pg-join-where { font-size: 1.5rem; margin: 0.4rem 0 1rem; }
+.pg-join-code { font-size: 6.4rem; font-weight: 700; letter-spacing: 0.08em; line-height: 1.05; margin: 0;
+  color: var(--accent); font-variant-numeric: tabular-nums; white-space: nowrap; }
+.pg-join-qr { flex: 0 0 auto; width: 21rem; height: 21rem; }
+.pg-join-qr svg { width: 100%; height: 100%; }
+.pg-room { display: flex; gap: 3rem; align-items: flex-start; margin-top: 1rem; }
+.pg-room-totals p { font-size: 1.5rem; margin: 0 0 0.6rem; }
+.pg-big { font-size: 4rem; font-weight: 700; color: var(--accent); margin-right: 0.4rem; }
+.pg-roles { flex: 1; }
+.pg-role { display: grid; grid-template-columns: 14rem 1fr 12rem; align-items: center; gap: 1rem; margin: 0.5rem 0; }
+.pg-role-name { font-size: 1.35rem; }
+.pg-role-bar { height: 1.4rem; background: #e3e7ec; border-radius: 0.3rem; overflow: hidden; }
+.pg-role-bar span { display: block; height: 100%; background: var(--accent); }
+.pg-role-count { font-size: 1.2rem; color: #6b7785; }
+.pg-room-empty { font-size: 1.5rem; color: #6b7785; }
+</style>
+"""
 
 
 # --- the report's workshop section ------------------------------------------------------

@@ -16,6 +16,7 @@ workshop's own rules are spelled out in `METHOD`, which reports print.
 
 from __future__ import annotations
 
+import dataclasses
 import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ import pandas as pd
 from questionnaires.models import Question, Questionnaire
 from scoring.answers import DONT_KNOW, NA, Answer, Response, Value
 from scoring.engine import (
+    LOW_CONFIDENCE,
     Result,
     achieved_phases,
     compiled_items,
@@ -54,6 +56,11 @@ TRIM_SHARE = 0.05
 """Share of answers set aside at each end before measuring the spread (none below 20)."""
 GAP_FLAG = 0.5
 """Executives and practitioners this far apart on a domain index (0-4) are called out."""
+CONFIDENCE_METHOD = (
+    "The workshop's confidence is the share of the questions each participant sees that they answered with a "
+    "real value, over the whole room: a participant who has not finished lowers it, and a question answered by "
+    "one person out of ten counts as one tenth answered, not as answered."
+)
 
 METHOD = (
     "Each participant's answers are scored on their own. Per question the workshop shows the "
@@ -71,7 +78,7 @@ METHOD = (
     "said yes, for multiple-choice questions every option chosen by more than half, for numbers "
     "the lower median. When more than half of the answers to a question are \"don't know\" or "
     "\"not applicable\", the workshop answer is the more common of the two (a tie counts as "
-    "\"don't know\"). That set of answers is then scored exactly like a single response."
+    "\"don't know\"). That set of answers is then scored exactly like a single response. " + CONFIDENCE_METHOD
 )
 
 
@@ -102,6 +109,15 @@ class OptionCount:
 
 
 @dataclass(frozen=True)
+class RoleAnswers:
+    """How the participants of one role answered one question."""
+
+    role: str
+    answered: int  # participants of this role who answered it (once each, also for multiple choice)
+    counts: tuple[OptionCount, ...]  # per answer, as in QuestionStats.distribution
+
+
+@dataclass(frozen=True)
 class QuestionStats:
     """The room's answers to one scored question; points are on the option scale."""
 
@@ -127,6 +143,7 @@ class QuestionStats:
     workshop_value: Value
     source: str
     note: str = ""
+    by_role: tuple[RoleAnswers, ...] = ()  # the roles that answered, in the workshop's role order
 
     @property
     def std4(self) -> float:
@@ -214,6 +231,7 @@ class WorkshopResult:
     response: Response
     result: Result
     sources: dict[str, str] = field(default_factory=dict)
+    confidence: float = 0.0  # the room's: share of the questions participants see that they answered (see CONFIDENCE_METHOD)
 
     @property
     def disagreements(self) -> tuple[QuestionStats, ...]:
@@ -355,7 +373,8 @@ def is_disagreement(spread: float, std4: float) -> bool:
 
 
 def _question_stats(questionnaire, item, j: int, coded: _Coded, scores, dont_know, not_applicable,
-                    workshop: dict[str, tuple[Value, str, str]]) -> QuestionStats:
+                    workshop: dict[str, tuple[Value, str, str]], role_of: np.ndarray,
+                    roles: tuple[Role, ...]) -> QuestionStats:
     question = item.question
     column = scores[:, j]
     real = np.sort(column[~np.isnan(column)])
@@ -368,6 +387,7 @@ def _question_stats(questionnaire, item, j: int, coded: _Coded, scores, dont_kno
         unanswered=int((coded.visible[:, j] & (coded.codes[:, j] < 0)).sum()),
         distribution=_distribution(questionnaire, question, j, coded),
         workshop_value=value, source=source, note=note,
+        by_role=_by_role(questionnaire, question, j, coded, role_of, roles),
     )
     if not len(real):
         return QuestionStats(mean=None, median=None, std=None, min=None, max=None, spread=None,
@@ -382,8 +402,28 @@ def _question_stats(questionnaire, item, j: int, coded: _Coded, scores, dont_kno
 
 
 def _distribution(questionnaire, question: Question, j: int, coded: _Coded) -> tuple[OptionCount, ...]:
+    return _option_counts(questionnaire, question, _value_counts(coded, j))
+
+
+def _by_role(questionnaire, question: Question, j: int, coded: _Coded, role_of: np.ndarray,
+             roles: tuple[Role, ...]) -> tuple[RoleAnswers, ...]:
+    """Each role's answers to question j (roles nobody of answered are left out); one bincount per question."""
+    seen = coded.visible[:, j] & (coded.codes[:, j] >= 0)
+    width = len(coded.values[j])
+    if not width or not seen.any():
+        return ()
+    cells = role_of[seen].astype(np.int64) * width + coded.codes[seen, j]
+    table = np.bincount(cells, minlength=len(roles) * width).reshape(len(roles), width)
+    return tuple(
+        RoleAnswers(role.name, int(table[i].sum()),
+                    _option_counts(questionnaire, question, [(coded.values[j][c], int(n)) for c, n in enumerate(table[i])]))
+        for i, role in enumerate(roles) if table[i].any())
+
+
+def _option_counts(questionnaire, question: Question, pairs) -> tuple[OptionCount, ...]:
+    """(answer value, count) pairs as one count per option, then don't know and n/a where allowed or given."""
     counts: dict = {}
-    for value, count in _value_counts(coded, j):
+    for value, count in pairs:
         for part in (value if isinstance(value, list) else [value]):
             counts[part] = counts.get(part, 0) + count
     options = [(o.value, o.label) for o in questionnaire.options_for(question)]
@@ -568,6 +608,27 @@ def _domain_spread(domain, column: np.ndarray) -> DomainSpread:
                         float(values.min()), q1, median, q3, float(values.max()))
 
 
+def room_confidence(scores: np.ndarray, visible: np.ndarray, not_applicable: np.ndarray) -> float:
+    """Share of the (participant, question) pairs a participant sees, not answered n/a, that have a real answer.
+
+    Everyone in the room counts: half the room unfinished cannot read as full confidence. No one: 0.
+    """
+    seen = visible & ~not_applicable
+    total = int(seen.sum())
+    return int((~np.isnan(scores) & seen).sum()) / total if total else 0.0
+
+
+def _with_room_confidence(result: Result, confidence: float, participants: int, finished: int) -> Result:
+    """The workshop's own result, its confidence (and the warning about it) the room's rather than the median's."""
+    warnings = [w for w in result.warnings if not w.startswith("Confidence is ")]
+    if participants and confidence < LOW_CONFIDENCE:
+        warnings.append(f"Confidence is {confidence:.0%}: the room has answered {confidence:.0%} of the questions it "
+                        f"sees, and {finished} of {participants} participants have finished; let the others finish or "
+                        "resolve the unknowns before acting on the result.")
+    overall = dataclasses.replace(result.overall, confidence=confidence)
+    return dataclasses.replace(result, overall=overall, warnings=tuple(warnings))
+
+
 def _finished(questionnaire, coded: _Coded) -> np.ndarray:
     required = np.array([q.required for q in questionnaire.questions])
     missing = coded.visible & (coded.codes < 0) & required
@@ -591,16 +652,20 @@ def aggregate_workshop(
     coded = _encode(questionnaire, responses)
     scores, dont_know, not_applicable = _score_matrix(coded)
     workshop, medians = _workshop_answers(questionnaire, items, coded, consensus)
-    stats = tuple(_question_stats(questionnaire, item, j, coded, scores, dont_know, not_applicable, workshop)
-                  for j, item in enumerate(items) if item.question.scored)
     all_roles = _role_list(roles, [role for role, _ in participants])
     position = {r.name: i for i, r in enumerate(all_roles)}
     role_of = np.array([position[role or NO_ROLE] for role, _ in participants], dtype=np.int32)
+    stats = tuple(_question_stats(questionnaire, item, j, coded, scores, dont_know, not_applicable, workshop,
+                                  role_of, all_roles)
+                  for j, item in enumerate(items) if item.question.scored)
     indices = participant_indices(questionnaire, scores, coded.visible, not_applicable)
     overall = _overall_indices(questionnaire, indices)
     finished = _finished(questionnaire, coded)
     response = Response(questionnaire.id, questionnaire.version, organisation=client,
                         answers={qid: Answer(value, note) for qid, (value, _, note) in workshop.items()})
+    scored_columns = np.array([item.question.scored for item in items], dtype=bool)
+    confidence = room_confidence(scores[:, scored_columns], coded.visible[:, scored_columns],
+                                 not_applicable[:, scored_columns])
     return WorkshopResult(
         questionnaire=questionnaire.id,
         questionnaire_version=questionnaire.version,
@@ -616,8 +681,10 @@ def aggregate_workshop(
         overall_by_role={r.name: _mean(overall[role_of == i]) for i, r in enumerate(all_roles)},
         decisions=_decisions(questionnaire, consensus, medians),
         response=response,
-        result=score_response(questionnaire, response),
+        result=_with_room_confidence(score_response(questionnaire, response), confidence, len(participants),
+                                     int(finished.sum())),
         sources={qid: source for qid, (_, source, _) in workshop.items()},
+        confidence=confidence,
     )
 
 

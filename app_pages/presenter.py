@@ -1,0 +1,170 @@
+"""Presenter view, for the projector: the join code and QR code with the room's progress, then discussion mode,
+one disputed question at a time, its answers by role and the agreed answer recorded inline.
+
+It opens with the facilitator's access (the secret link, or signed in as a consultant the workshop belongs
+to) but never shows that link, not even in the address bar, nor any of the dashboard's controls.
+"""
+
+import streamlit as st
+
+from app_pages import auth, state
+from app_pages.flow import plain
+from questionnaires import PhasegateError
+from reports import workshop_charts as wc
+from reports.branding import Branding
+from scoring.workshop import answer_label
+from storage import access, get_engine
+from storage import workshops as ws
+
+REFRESH_SECONDS = 3
+JOIN, DISCUSS = "Join", "Discussion"
+
+st.set_page_config(layout="wide", initial_sidebar_state="collapsed")
+engine = get_engine()
+
+
+def presented_workshop():
+    """The workshop to present: by the secret link (taken out of the address bar at once and kept in the session),
+    or by id for a signed-in consultant it belongs to."""
+    token = st.query_params.pop("f", None) or st.session_state.get("facilitator")
+    if token:
+        found = ws.find_by_token(engine, token)
+        if found is not None:
+            st.session_state["facilitator"] = token
+            return found
+    wanted = st.query_params.get("w") or st.session_state.get("facilitated_id")
+    return access.open_workshop(engine, wanted, auth.consultant()) if wanted else None
+
+
+workshop = presented_workshop()
+if workshop is None:
+    st.title("No access to the presenter view")
+    st.write("Open the presenter view from the workshop dashboard (Presenter view), with the facilitator's secret "
+             "link or signed in as a consultant the workshop belongs to. A join code or a participant's link does "
+             "not open it. Reloading the page drops the secret link, which is kept out of the address bar so the "
+             "room never sees it: open it again from the dashboard.")
+    st.stop()
+questionnaire = state.library().find(workshop.questionnaire_id, workshop.questionnaire_version)
+if questionnaire is None:
+    st.error(f"The questionnaire '{workshop.questionnaire_id}' {workshop.questionnaire_version} is no longer offered here.")
+    st.stop()
+accent = Branding.from_stored(workshop.branding).color
+roles = [r.name for r in workshop.roles]
+st.html(wc.PRESENTER_CSS)
+
+title_col, mode_col = st.columns([3, 1], vertical_alignment="center")
+title_col.markdown(f"### {plain(workshop.client)} · {plain(questionnaire.title)}")
+mode = mode_col.segmented_control("Mode", [JOIN, DISCUSS], default=JOIN, key="presenter_mode",
+                                  label_visibility="collapsed", width="stretch")
+
+
+@st.fragment(run_every=REFRESH_SECONDS)
+def room() -> None:
+    """The room's progress, refreshed while people answer."""
+    current = ws.get_workshop(engine, workshop.id)
+    _, result = ws.aggregate_stored(engine, current, questionnaire)
+    st.html(wc.room_html(result, accent))
+    if current.is_closed():
+        st.info("The workshop is closed: no more answers are accepted.", icon=":material/lock:")
+
+
+def join_screen() -> None:
+    link = f"{state.base_url()}/workshop?code={workshop.display_code}"
+    st.html(wc.join_panel_html(workshop.display_code, link, wc.join_qr_svg(link), accent))
+    room()
+
+
+def step(offset: int, disputed: list[str]) -> None:
+    """Move to the previous or next disputed question (a button callback)."""
+    now = st.session_state.get("presenter_question")
+    at = disputed.index(now) if now in disputed else 0
+    st.session_state["presenter_question"] = disputed[max(0, min(len(disputed) - 1, at + offset))]
+
+
+@st.fragment(run_every=REFRESH_SECONDS)
+def answers_by_role(question_id: str) -> None:
+    """The room's answers to one question, by role, refreshed as late answers come in."""
+    _, result = ws.aggregate_stored(engine, ws.get_workshop(engine, workshop.id), questionnaire)
+    stats = result.question(question_id)
+    st.altair_chart(wc.role_answer_chart(stats, roles), theme=None, key="presenter_chart")
+    median = next((d.median_value for d in result.decisions if d.question == question_id), stats.workshop_value)
+    st.caption(plain(f"{wc.dispute_text(stats)} · the room's median: "
+                     f"{answer_label(questionnaire, questionnaire.question(question_id), median)}"))
+
+
+def record(question_id: str) -> None:
+    """Store the agreed answer typed in the form (a button callback); a problem becomes a message."""
+    value = st.session_state.get(f"presenter_agreed:{question_id}")
+    note = st.session_state.get(f"presenter_note:{question_id}") or ""
+    if value is None or value == []:
+        st.session_state["presenter_flash"] = ("warning", "Choose the answer the room agreed on first.")
+        return
+    try:
+        ws.save_consensus(engine, workshop.id, question_id, value, note)
+    except PhasegateError as exc:
+        st.session_state["presenter_flash"] = ("error", " ".join(exc.lines()))
+    else:
+        st.session_state["presenter_flash"] = ("success", "Agreed answer recorded.")
+
+
+def agreed_form(question_id: str, result) -> None:
+    question = questionnaire.question(question_id)
+    stats = result.question(question_id)
+    decision = next((d for d in result.decisions if d.question == question_id), None)
+    values = [c.value for c in stats.distribution]
+    labels = {c.value: c.label for c in stats.distribution}
+    if decision is not None:
+        st.success(f"Agreed: {plain(decision.label)}" + (f" — {plain(decision.note)}" if decision.note else ""),
+                   icon=":material/handshake:")
+    if question.type == "multi":
+        chosen = [v for v in values if v not in ("dont_know", "na")]
+        st.multiselect("Agreed answer", chosen, format_func=labels.get, key=f"presenter_agreed:{question_id}",
+                       default=[v for v in (decision.value if decision else []) if v in chosen])
+    else:
+        st.radio("Agreed answer", values, format_func=labels.get, key=f"presenter_agreed:{question_id}",
+                 index=values.index(decision.value) if decision and decision.value in values else None)
+    st.text_area("Note (why the room agreed)", key=f"presenter_note:{question_id}", max_chars=2000, height=110,
+                 value=decision.note if decision else "")
+    st.button("Record agreed answer", key="presenter_record", type="primary", icon=":material/handshake:",
+              on_click=record, args=(question_id,), width="stretch")
+    flash = st.session_state.pop("presenter_flash", None)
+    if flash:
+        getattr(st, flash[0])(plain(flash[1]))
+
+
+def discussion_screen() -> None:
+    _, result = ws.aggregate_stored(engine, ws.get_workshop(engine, workshop.id), questionnaire)
+    disputed = [s.id for s in result.disagreements]
+    if not disputed:
+        st.success("No disputed question: the room's answers lie within one level of each other everywhere.",
+                   icon=":material/check_circle:")
+        room()
+        return
+    current = st.session_state.get("presenter_question")
+    if current not in disputed:
+        current = disputed[0]
+        st.session_state["presenter_question"] = current
+    at = disputed.index(current)
+    question = questionnaire.question(current)
+    stats = result.question(current)
+    back, where, forward = st.columns([1, 4, 1], vertical_alignment="center")
+    back.button("Previous", key="presenter_previous", icon=":material/arrow_back:", disabled=at == 0,
+                on_click=step, args=(-1, disputed), width="stretch")
+    where.markdown(f"**Disputed question {at + 1} of {len(disputed)}** · {plain(questionnaire.domain(question.domain).name)}"
+                   f" · phase {question.phase}")
+    forward.button("Next", key="presenter_next", icon=":material/arrow_forward:", disabled=at == len(disputed) - 1,
+                   on_click=step, args=(1, disputed), width="stretch")
+    st.markdown(f"## {plain(question.text)}")
+    chart_col, form_col = st.columns([3, 2], gap="large")
+    with chart_col:
+        answers_by_role(current)
+    with form_col:
+        agreed_form(current, result)
+    if stats.n == 0:
+        st.caption("Nobody has given a real answer to this question yet.")
+
+
+if mode == DISCUSS:
+    discussion_screen()
+else:
+    join_screen()
