@@ -3,7 +3,7 @@
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from app_pages import charts, flow, pdf_worker, state
+from app_pages import charts, flow, pdf_worker, pilot_register, state
 from scoring.narrative import FIRST_STEPS, WEAKEST_LINK, narrate, step_facts
 from scoring.steps import HORIZONS
 from scoring import progress
@@ -88,6 +88,8 @@ if other:
     with st.expander(f"Notes on this result ({len(other)})", icon=":material/info:"):
         for warning in other:
             st.text(warning)
+
+pilot_register.show_portfolio(result.pilots, key="results_pilots")
 
 moved = state.baseline_progress(now)
 if moved is not None:
