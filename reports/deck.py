@@ -111,6 +111,7 @@ class Deck:
         heading.left, heading.top, heading.width, heading.height = MARGIN, Inches(0.6), Inches(10.6), Inches(0.8)
         heading.text_frame.word_wrap = True
         heading.text_frame.vertical_anchor = MSO_ANCHOR.TOP
+        heading.text_frame.margin_left = heading.text_frame.margin_right = Inches(0.05)
         self._style(heading.text_frame, title, size=26 if len(title) <= 60 else 22, color=INK, bold=True)
         self._logo(slide, Inches(11.55), Inches(0.35), Inches(1.2), Inches(0.7))
         self._footer(slide)
@@ -118,11 +119,11 @@ class Deck:
 
     def _footer(self, slide) -> None:
         given = self.given
-        parts = [given.result.organisation or "Unnamed organisation", given.result.title,
+        parts = [shorten(given.result.organisation or "Unnamed organisation", 40), shorten(given.result.title, 45),
                  f"{given.generated.day} {given.generated:%B %Y}"]
         if given.branding.prepared_by:
-            parts.append(f"Prepared by {given.branding.prepared_by}")
-        self.text(slide, " · ".join(parts), MARGIN, TALL - Inches(0.5), Inches(10.8), Inches(0.3), size=9, color=MUTED)
+            parts.append(f"Prepared by {shorten(given.branding.prepared_by, 40)}")
+        self.text(slide, " · ".join(parts), MARGIN, TALL - Inches(0.5), Inches(11.4), Inches(0.3), size=9, color=MUTED)
         number = len(self.prs.slides)
         self.text(slide, str(number), WIDE - Inches(1.1), TALL - Inches(0.5), Inches(0.5), Inches(0.3), size=9,
                   color=MUTED, align=PP_ALIGN.RIGHT)
@@ -296,25 +297,25 @@ def headline_slide(deck: Deck, given: DeckInput) -> None:
     result, overall = given.result, given.result.overall
     slide = deck.slide(f"Phase {overall.phase}: {overall.phase_name}" if not overall.complete
                        else "All four phases achieved", "Where the organisation stands")
-    commentary = given.branding.commentary
-    width = Inches(6.6) if commentary else Inches(12)
-    lines = [(overall.profile + ".", {"size": 20, "bold": True}),
+    lines = [(overall.profile + ".", {"size": 22, "bold": True}),
              (f"Weakest-link rule: the organisation is as far as its least mature domain. {_achieved(overall.achieved)}, "
               f"maturity index {overall.index:.1f} of 4, confidence {overall.confidence:.0%}.",
               {"size": 15, "color": MUTED})]
-    deck.text(slide, lines, MARGIN, BODY_TOP, width, Inches(1.9), spacing=10)
-    _phase_track(deck, slide, given, Inches(3.55), width)
-    findings = narrate(given.questionnaire, result).findings
-    if findings:
-        deck.bullets(slide, findings[:3], MARGIN, Inches(5.0), width, Inches(1.9), size=14, spacing=6)
+    deck.text(slide, lines, MARGIN, BODY_TOP, Inches(12), Inches(1.5), spacing=8)
+    _phase_track(deck, slide, given, Inches(3.0), Inches(12))
+    commentary = given.branding.commentary
     if commentary:
-        size = 16 if len(commentary) <= 450 else 13 if len(commentary) <= 1000 else 10
-        box = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Inches(7.55), BODY_TOP, Inches(5.2), Inches(5.4))
+        size = 18 if len(commentary) <= 300 else 15 if len(commentary) <= 700 else 12 if len(commentary) <= 1300 else 10
+        box = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, MARGIN, Inches(4.45), Inches(12), Inches(2.45))
         deck._fill(box, PALE)
         who = given.branding.prepared_by or "The consultant"
-        deck.text(slide, [(f"{who}'s view", {"bold": True, "color": deck.accent, "size": 14}),
-                          (commentary, {"size": size})], Inches(7.75), Inches(1.65), Inches(4.8), Inches(5.0),
-                  spacing=8)
+        deck.text(slide, [(f"{who}'s view", {"bold": True, "color": deck.accent, "size": 13}),
+                          (commentary, {"size": size})], MARGIN + Inches(0.15), Inches(4.55), Inches(11.7),
+                  Inches(2.25), spacing=4)
+        return
+    findings = narrate(given.questionnaire, result).findings
+    if findings:
+        deck.bullets(slide, findings[:3], MARGIN, Inches(4.55), Inches(12), Inches(2.3), size=16, spacing=8)
 
 
 def _achieved(phases: int) -> str:
@@ -368,7 +369,9 @@ def heatmap_slide(deck: Deck, given: DeckInput) -> None:
     thresholds = sorted({p.threshold for p in given.questionnaire.roadmap.phases})
     bar = " or ".join(f"{t:.0%}" for t in thresholds)
     notes = [f"A phase is achieved when its practices reach {bar} of the top level and every earlier phase is "
-             "achieved too.", "✓ marks a phase at or above the bar; darker cells are further along."]
+             "achieved too; ✓ marks a phase at or above the bar."]
+    if given.branding.commentary:  # the headline slide gave its room to the commentary: the findings are here
+        notes = [*narrate(given.questionnaire, given.result).findings[:3], *notes]
     gaps = [d.name for d in given.result.domains if d.foundation_gap]
     if gaps:
         notes.append(f"Foundation gap in {join_names(gaps)}: a later phase is in place while an earlier one is not.")
@@ -555,7 +558,7 @@ def workshop_deck(engine, workshop, find, branding: Branding | None = None, *, g
     """The readout deck of a stored workshop: the room's aggregate with its consensus, the workshop's own branding
     (unless `branding` is given) and, where enough comparable clients are stored, the benchmark."""
     from storage import workshops as ws
-    from storage.benchmark import benchmark_stored
+    from storage.benchmark import workshop_benchmark
 
     try:
         questionnaire = find(workshop.questionnaire_id, workshop.questionnaire_version)
@@ -567,7 +570,18 @@ def workshop_deck(engine, workshop, find, branding: Branding | None = None, *, g
     participants, room = ws.aggregate_stored(engine, workshop, questionnaire)
     if not participants:
         raise DeckError(f"the workshop for {workshop.client} has no participants yet; there is nothing to read out")
-    bench = benchmark_stored(engine, room.result, workshop.profile, find, organisation=workshop.client,
-                             exclude_workshop=workshop.id) if benchmark else None
+    bench = workshop_benchmark(engine, workshop, room.result, find) if benchmark else None
     return render_deck(questionnaire, room.result, branding or Branding.from_stored(workshop.branding),
                        workshop=room, benchmark=bench, generated=generated)
+
+
+def assessment_deck(engine, assessment, questionnaire: Questionnaire, result: Result, branding: Branding | None = None,
+                    find=None, *, generated: dt.date | None = None) -> bytes:
+    """The readout deck of a stored self-assessment, with the benchmark where enough comparable clients are stored
+    (`find(id, version)` gives the questionnaires peers are scored with; default: only this one)."""
+    from storage.benchmark import assessment_benchmark
+
+    find = find or (lambda questionnaire_id, version: questionnaire
+                    if (questionnaire_id, version) == (questionnaire.id, questionnaire.version) else None)
+    bench = assessment_benchmark(engine, assessment, result, find)
+    return render_deck(questionnaire, result, branding, benchmark=bench, generated=generated)

@@ -165,3 +165,18 @@ def _name_key(name: str) -> str:
 
 def _aware(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+def assessment_benchmark(engine: Engine, assessment: repo.Assessment, result: Result, find: Finder) -> Benchmark | None:
+    """A stored self-assessment's benchmark (its own profile; never itself or its organisation's other results);
+    None for a workshop participant, whose answers are one view of the room, not the organisation's result."""
+    if assessment.workshop_id is not None:
+        return None
+    return benchmark_stored(engine, result, assessment.profile, find, organisation=assessment.organisation,
+                            exclude_assessment=assessment.id)
+
+
+def workshop_benchmark(engine: Engine, workshop: ws.Workshop, result: Result, find: Finder) -> Benchmark:
+    """A workshop's benchmark: the room's result against other clients with the workshop's profile."""
+    return benchmark_stored(engine, result, workshop.profile, find, organisation=workshop.client,
+                            exclude_workshop=workshop.id)
