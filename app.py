@@ -38,10 +38,10 @@ pages = [st.Page(script, title=title, icon=icon, url_path=path, default=path == 
                  visibility="visible" if path in shown else "hidden")
          for script, title, icon, path in PAGES]
 
-auth.account()  # with sign-in configured: who is signed in, or a sign-in button
-
 try:
-    st.navigation(pages).run()
+    page = st.navigation(pages)
+    auth.account(page)  # with sign-in configured: who is signed in (just signed in: off to My workshops), or a button
+    page.run()
 except StorageError as exc:  # the database cannot be reached or written: say what to check, in one line
     st.error(plain(str(exc)), icon=":material/database:")
 except SQLAlchemyError as exc:  # it went away while the page ran

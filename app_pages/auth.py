@@ -7,9 +7,12 @@ from My workshops, by id (`?w=`); the secret link (`?f=`) keeps working for anyo
 
 from __future__ import annotations
 
+from urllib.parse import urlparse
+
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
+from app_pages.flow import plain
 from storage import access, get_engine
 from storage import workshops as ws
 from storage.access import Consultant
@@ -38,18 +41,27 @@ def consultant() -> Consultant | None:
     return found
 
 
-def account() -> None:
-    """The sidebar's sign-in box: who is signed in and a sign-out button, or a sign-in button."""
+def account(page) -> None:
+    """The sidebar's sign-in box: who is signed in and a sign-out button, or a sign-in button. The provider sends
+    a consultant who just signed in back to the app's address; the first page they then see is My workshops."""
     if not login_offered():
         return
+    who = consultant()
     with st.sidebar:
-        who = consultant()
         if who is None:
             st.caption("Consultants: sign in to see your workshops.")
             st.button("Sign in", key="sign_in", icon=":material/login:", on_click=st.login, width="stretch")
-            return
-        st.caption(f"Signed in as {who.label}")
-        st.button("Sign out", key="sign_out", icon=":material/logout:", on_click=st.logout, width="stretch")
+        else:
+            st.caption(f"Signed in as {plain(who.label)}")
+            st.button("Sign out", key="sign_out", icon=":material/logout:", on_click=st.logout, width="stretch")
+    arrived = "arrived" not in st.session_state
+    st.session_state["arrived"] = True
+    if who is not None and arrived and page.url_path == "" and not st.query_params and _at_root():
+        st.switch_page(MY_WORKSHOPS)
+
+
+def _at_root() -> bool:
+    return urlparse(st.context.url or "").path.rstrip("/") == ""
 
 
 def facilitated_workshop(engine) -> ws.Workshop | None:

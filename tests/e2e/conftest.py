@@ -29,9 +29,10 @@ def free_port() -> int:
 class Server:
     """`streamlit run app.py` on a free port with its own data folder; can be stopped and started again."""
 
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, options: tuple[str, ...] = ()):
         self.data_dir = data_dir
         self.port = free_port()
+        self.options = options  # further `streamlit run` options, e.g. ("--secrets.files", PATH)
         self.process: subprocess.Popen | None = None
 
     @property
@@ -45,7 +46,7 @@ class Server:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
              "--server.port", str(self.port), "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
-             "--browser.gatherUsageStats", "false"],
+             "--browser.gatherUsageStats", "false", *self.options],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
         self._wait_healthy()
