@@ -7,6 +7,7 @@ from app_pages import state
 from app_pages.flow import plain
 from app_pages.pdf_worker import download_button, prepare
 from questionnaires import PhasegateError
+from reports import deck
 from reports.branding import Branding
 from scoring.answers import dump_answers
 from storage import get_engine
@@ -65,8 +66,24 @@ except SQLAlchemyError as exc:
     st.error(state.SAVE_FAILED.format(reason=exc.__class__.__name__))
 slug = questionnaire.id
 
+
+def readout(current):
+    """The deck of the assessment as it is now, made only when the button is pressed."""
+    result = state.result(current)
+    try:
+        branding = Branding.from_stored(current.assessment.branding)
+    except PhasegateError:
+        branding = Branding()
+    return lambda: deck.assessment_deck(get_engine(), current.assessment, questionnaire, result, branding,
+                                        state.library().find)
+
+
 with st.container(border=True):
     st.subheader("Downloads", anchor=False)
     download_button(state.current(), key="download_pdf", full=full)
+    st.download_button("Readout deck (PowerPoint)", readout(state.current()), file_name=f"{slug}-readout.pptx",
+                       mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                       key="download_deck", icon=":material/slideshow:", on_click="ignore",
+                       help="8-12 slides in your branding, every word editable in PowerPoint.")
     st.download_button("Download answers", answers, file_name=f"{slug}-answers.yaml", mime="application/x-yaml",
                        key="download_answers", icon=":material/download:", on_click="ignore")

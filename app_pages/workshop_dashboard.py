@@ -7,7 +7,7 @@ import streamlit as st
 from app_pages import auth, pdf_worker, pilot_register, state
 from app_pages.flow import plain
 from questionnaires import PhasegateError
-from reports import exports, workshop_charts
+from reports import deck, exports, workshop_charts
 from reports.branding import Branding
 from scoring.workshop import answer_label
 from storage import get_engine
@@ -225,6 +225,10 @@ def _pdf() -> bytes:
     return pdf_worker.submit_workshop_pdf(workshop.id).result()
 
 
+def _deck() -> bytes:
+    return deck.workshop_deck(engine, ws.get_workshop(engine, workshop.id), state.library().find)
+
+
 def _long() -> bytes:
     return exports.long_csv(questionnaire, _snapshot()[0])
 
@@ -243,9 +247,14 @@ def _zip() -> bytes:
 
 
 slug = f"workshop-{workshop.id}"
-pdf_col, xlsx_col = st.columns(2)
+pdf_col, deck_col, xlsx_col = st.columns(3)
 pdf_col.download_button("Workshop report (PDF)", _pdf, file_name=f"{slug}-report.pdf", mime="application/pdf",
                         key="download_workshop_pdf", type="primary", icon=":material/picture_as_pdf:", on_click="ignore")
+deck_col.download_button("Readout deck (PowerPoint)", _deck, file_name=f"{slug}-readout.pptx", key="download_deck",
+                         mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                         icon=":material/slideshow:", on_click="ignore",
+                         disabled=not ws.list_participants(engine, workshop.id),
+                         help="Slides to close the workshop with, in its branding; editable in PowerPoint.")
 xlsx_col.download_button("Data (Excel)", _xlsx, file_name=f"{slug}.xlsx", key="download_xlsx", on_click="ignore",
                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/table:")
 long_col, wide_col, zip_col = st.columns(3)
