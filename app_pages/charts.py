@@ -21,7 +21,12 @@ def show(result: Result) -> None:
     # it the spec's own plot height plus room for the title, the axis and the legend.
     plot = chart.height if isinstance(chart.height, int) else 30 * len(result.domains)
     st.altair_chart(chart, theme=None, height=plot + CHROME, key="chart_domains")
+    st.caption("Each bar is a domain's maturity index: the phases it has completed plus its progress on the next. "
+               "Orange bars hold the organisation back, since it stands where its weakest domain does; the dark tick "
+               "is the domain's target phase.")
     st.altair_chart(heatmap(result), theme=None, key="chart_heatmap")
+    st.caption("How much of each phase's practice is in place, domain by domain; ✓ marks a phase that has reached "
+               "its bar. A later phase in place over an open earlier one is a foundation gap.")
 
 
 def _table(result: Result) -> None:

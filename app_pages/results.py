@@ -4,6 +4,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from app_pages import charts, flow, pdf_worker, pilot_register, state
+from scoring.engine import join_names
 from scoring.narrative import FIRST_STEPS, WEAKEST_LINK, narrate, step_facts
 from scoring.steps import HORIZONS
 from scoring import progress
@@ -45,18 +46,32 @@ if done.open_required:
     st.page_link(state.ASSESSMENT, label="Back to the assessment", icon=":material/arrow_back:",
                  query_params={"a": now.assessment.token})
 
-phase_label = "Complete" if overall.complete else f"Phase {overall.phase}"
 names = {d.id: d.name for d in result.domains}
-cols = st.columns(4)
-cols[0].metric("Phase", phase_label, help=overall.phase_name)
-cols[1].metric("Maturity index", f"{overall.index:.1f} / 4")
-cols[2].metric("Phases achieved", f"{overall.achieved} of 4")
-cols[3].metric("Confidence", f"{overall.confidence:.0%}", help="Share of visible questions with a real answer")
-st.subheader(overall.phase_name if not overall.complete else "All four phases achieved", anchor=False)
 story = narrate(questionnaire, result)
-st.markdown(f"**{flow.plain(overall.profile)}.**")
-st.write(overall.summary)
-st.caption(WEAKEST_LINK)
+# The story in three lines: where the organisation stands, what holds it back, and the rule that makes it so.
+with st.container(key="headline"):
+    st.subheader("All four phases achieved" if overall.complete else
+                 f"Phase {overall.phase} of 4: {overall.phase_name}", anchor=False)
+    st.markdown(f"**{flow.plain(overall.profile)}.**")
+    st.caption(WEAKEST_LINK)
+    st.caption(f"Maturity index {overall.index:.1f} / 4 (the weighted mean of the domain bars below) · "
+               f"{overall.achieved} of 4 phases achieved · confidence {overall.confidence:.0%}",
+               help="The index counts the phases a domain has completed plus its progress on the next. Confidence "
+                    "is the share of shown questions with a real answer rather than “don't know”.")
+
+with st.container(border=True, key="pdf_box"):
+    words, button = st.columns([3, 2], vertical_alignment="center")
+    words.markdown("**The executive report**: this story, the domains, the 90-day plan and the roadmap, as a PDF "
+                   "to share.")
+    with button:
+        download = getattr(pdf_worker, "download_button", None)
+        if download is not None:
+            download(now, key="results_pdf")
+        else:
+            st.page_link(state.REPORT, label="Get the PDF report", icon=":material/picture_as_pdf:",
+                         query_params={"a": now.assessment.token})
+    st.page_link(state.REPORT, label="Branding, the full report and the answers file", icon=":material/tune:",
+                 query_params={"a": now.assessment.token})
 
 if result.actions:
     st.header("Start here", anchor=False)
@@ -80,9 +95,13 @@ if story.quotes:
             st.markdown(f"> {flow.plain(quote.text)}")
             st.caption(f"On {quote.domain}: {flow.plain(quote.question)}")
 
-for warning in result.warnings:
-    if warning.startswith("Foundation gap"):
-        st.warning(warning, icon=":material/foundation:")
+gaps = [w for w in result.warnings if w.startswith("Foundation gap")]
+if gaps:
+    st.warning(f"Foundation gap in {join_names([d.name for d in result.domains if d.foundation_gap])}: practices of a "
+               "later phase are in place while the earlier ones under them are not. Work built that way tends to "
+               "stall; the plan closes the earlier phases first.", icon=":material/foundation:")
+    with st.expander("Which practices are missing underneath", icon=":material/foundation:"):
+        st.markdown("\n".join(f"- {flow.plain(gap)}" for gap in gaps))
 other = [w for w in result.warnings if not w.startswith("Foundation gap")]
 if other:
     with st.expander(f"Notes on this result ({len(other)})", icon=":material/info:"):
@@ -163,7 +182,7 @@ if now.assessment.finished and now.assessment.workshop_id is None:
         if st.button("Start a re-assessment", key="start_reassessment", icon=":material/update:"):
             state.start_reassessment(now)
 
-st.page_link(state.REPORT, label="Get the PDF report", icon=":material/picture_as_pdf:",
+st.page_link(state.REPORT, label="Branding, the full report and the answers file", icon=":material/picture_as_pdf:",
              query_params={"a": now.assessment.token})
 
 state.offer_deletion(now)

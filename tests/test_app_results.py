@@ -59,3 +59,26 @@ def test_findings_risks_and_the_plan_charts_are_shown(app_env):
 def test_the_results_page_shows_no_question_ids(app_env):
     at = results_page()
     assert [text for text in shown_text(at) if IDS.search(text)] == []
+
+
+def test_the_pdf_is_offered_right_under_the_headline(app_env):
+    at = results_page()
+    box = at.container(key="pdf_box")
+    offered = [b.proto.label for b in box.get("download_button")] + [b.proto.label for b in box.button]
+    assert offered and offered[0] in ("Download PDF", "Preparing the PDF…")
+    order = [getattr(node, "key", None) or type(node).__name__ for node in at.main.children.values()]
+    assert order[:6] == ["Title", "Caption", "headline", "pdf_box", "Header", "first_step_1"]
+    assert at.header[0].value == "Start here"
+
+
+def test_foundation_gaps_are_one_warning_with_the_practices_folded_away(app_env):
+    at = results_page()
+    assert len(at.warning) == 1
+    assert at.warning[0].value.startswith("Foundation gap in ")
+    assert "Which practices are missing underneath" in [e.label for e in at.expander]
+
+
+def test_both_domain_charts_carry_a_caption(app_env):
+    captions = [c.value for c in results_page().caption]
+    assert any(c.startswith("Each bar is a domain's maturity index") for c in captions)
+    assert any(c.startswith("How much of each phase's practice is in place") for c in captions)
