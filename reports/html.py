@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import json
+import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -106,17 +109,29 @@ class DomainView:
 
 def render_html(questionnaire: Questionnaire, result: Result, branding: Branding | None = None, *,
                 workshop=None, generated: dt.date | None = None, chart_images: dict[str, str] | None = None,
-                progress: Comparison | None = None, series: Sequence[TrendPoint] = (), full: bool = False) -> str:
+                progress: Comparison | None = None, series: Sequence[TrendPoint] = (), full: bool = False,
+                inline_css: bool = True, benchmark=None) -> str:
     """The report as one HTML document (styles inlined, charts as data: URIs); with `progress`, the
     section on what moved since the baseline, and the trend over `series` (every assessment, oldest first);
-    `full` adds the appendix of every question and answer to the executive report."""
+    `full` adds the appendix of every question and answer to the executive report. Without `inline_css` the
+    stylesheet is left out (the PDF renderer brings it, parsed once: `reports.pdf.compiled_stylesheet`)."""
     context = report_context(questionnaire, result, branding, workshop=workshop, generated=generated)
+    if not inline_css:
+        context["css"] = Markup("")
     context["full"] = full
     context["charts"] = chart_images if chart_images is not None else chart_uris(result, context["brand"].color)
     context["progress"] = progress_view(questionnaire, progress, series)
+    context["benchmark"] = _benchmark_view(benchmark, context["brand"].color)
     if progress is not None:
         context["charts"] = {**context["charts"], **progress_chart_uris(progress, series, context["brand"].color)}
     return environment().get_template("report.html.j2").render(context)
+
+
+def _benchmark_view(benchmark, accent: str) -> dict | None:
+    """The benchmark section's content (`reports.benchmark`), or None when there is no benchmark to show."""
+    from reports.benchmark import benchmark_view
+
+    return benchmark_view(benchmark, accent)
 
 
 def progress_view(questionnaire: Questionnaire, comparison: Comparison | None, series: Sequence[TrendPoint] = ()) -> dict | None:
@@ -138,15 +153,49 @@ def progress_view(questionnaire: Questionnaire, comparison: Comparison | None, s
 
 def progress_chart_uris(comparison: Comparison, series: Sequence[TrendPoint], accent: str) -> dict[str, str]:
     """The progress charts as SVG `data:` URIs: before and now per domain, and the trend over a series."""
-    uris = {"progress": svg_uri(charts.chart_svg(charts.progress_chart(comparison, accent)))}
+    specs = {"progress": charts.progress_chart(comparison, accent).to_dict()}
     if len(series) >= TREND_FROM:
-        uris["trend"] = svg_uri(charts.chart_svg(charts.trend_chart(series, accent)))
-    return uris
+        specs["trend"] = charts.trend_chart(series, accent).to_dict()
+    return dict(zip(specs, map(svg_uri, specs_svg(list(specs.values())))))
 
 
 def chart_uris(result: Result, accent: str = charts.DEFAULT_ACCENT) -> dict[str, str]:
     """The report's charts as SVG `data:` URIs, keyed by stable chart name."""
-    return {name: svg_uri(charts.spec_svg(spec)) for name, spec in charts.report_specs(result, accent).items()}
+    specs = charts.report_specs(result, accent)
+    return dict(zip(specs, map(svg_uri, specs_svg(list(specs.values())))))
+
+
+CHART_THREADS = 4
+KEPT_CHARTS = 64
+
+
+def specs_svg(specs: Sequence[dict]) -> list[str]:
+    """Vega-Lite specs as SVG documents, converted side by side (the converter runs outside Python's lock), and
+    remembered: the executive and the full report, or a second render after a change of wording, share them."""
+    keys = [json.dumps(spec, sort_keys=True, separators=(",", ":"), default=str) for spec in specs]
+    missing = {key: spec for key, spec in zip(keys, specs) if key not in _svgs}
+    if len(missing) > 1:
+        converted = list(_chart_threads().map(charts.spec_svg, missing.values()))
+    else:
+        converted = [charts.spec_svg(spec) for spec in missing.values()]
+    found = dict(zip(missing, converted))
+    with _svgs_lock:
+        for key in keys:
+            if key not in found:
+                found[key] = _svgs.get(key)
+        _svgs.update({key: svg for key, svg in found.items() if svg is not None})
+        while len(_svgs) > KEPT_CHARTS:
+            _svgs.pop(next(iter(_svgs)))
+    return [found[key] or charts.spec_svg(spec) for key, spec in zip(keys, specs)]  # or: dropped meanwhile
+
+
+_svgs: dict[str, str] = {}
+_svgs_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _chart_threads() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=CHART_THREADS, thread_name_prefix="chart")
 
 
 def svg_uri(svg: str) -> str:

@@ -23,7 +23,6 @@ import os
 import threading
 import time
 from collections.abc import Sequence
-from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.context import BaseContext
 
@@ -94,26 +93,12 @@ def _warm_report(library) -> None:
         return
     questionnaire = newest[0]
     result = score_response(questionnaire, Response(questionnaire.id, questionnaire.version, {}))
-    with gc_paused():
-        render_pdf(questionnaire, result, generated=WARM_UP_DAY)
+    render_pdf(questionnaire, result, generated=WARM_UP_DAY)
 
 
 def warm_up_figures() -> dict[str, float]:
     """In a worker: what its warm-up took, by stage (empty when it did not warm up)."""
     return dict(_warmed)
-
-
-@contextmanager
-def gc_paused():
-    """No garbage collection inside: a report makes millions of short-lived objects and few cycles, and the
-    collector would walk the whole heap many times over for nothing. It resumes afterwards."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def render_answers_pdf(answers: str, branding: dict | None, generated: dt.date | None = None,
@@ -124,7 +109,7 @@ def render_answers_pdf(answers: str, branding: dict | None, generated: dt.date |
     `app_pages.baseline.BaselineProgress`, for the progress section; `full` adds the appendix of every answer."""
     from questionnaires import find_questionnaire
     from reports.branding import Branding
-    from reports.pdf import render_pdf
+    from reports.pdf import gc_paused, render_pdf
     from scoring.answers import parse_answers
     from scoring.engine import score_response
 
@@ -146,7 +131,7 @@ def render_workshop_pdf(workshop_id: int) -> bytes:
     """In a worker: aggregate the stored workshop and render its report (settings come from the environment)."""
     from questionnaires import find_questionnaire
     from reports import workshop_charts
-    from reports.pdf import render_pdf
+    from reports.pdf import gc_paused, render_pdf
     from storage import get_engine
     from storage import workshops as ws
 

@@ -152,3 +152,89 @@ def test_batch_report_workers_exit_when_the_command_is_killed(tmp_path):
     finally:
         command.kill()
         command.wait()
+
+
+# --- warm-up and one render per set of inputs --------------------------------------------------------------
+
+EXAMPLE = ROOT / "examples" / "quick-check-example.yaml"
+
+
+def worker_state() -> dict:
+    """In a worker: what its warm-up left behind."""
+    import gc
+
+    from questionnaires.loader import _load_cached
+    from reports import html
+    from reports.workers import warm_up_figures
+
+    return {"figures": warm_up_figures(), "questionnaires": _load_cached.cache_info().currsize,
+            "charts": len(html._svgs), "frozen": gc.get_freeze_count()}
+
+
+def test_a_worker_warms_up_before_its_first_job():
+    import multiprocessing
+
+    from reports.workers import process_pool
+
+    with process_pool(1, multiprocessing.get_context("spawn"), preload=["reports.pdf"], warm=True) as pool:
+        state = pool.submit(worker_state).result(timeout=STARTUP_SECONDS)
+    assert set(state["figures"]) == {"questionnaires", "chart", "report"}
+    assert all(seconds > 0 for seconds in state["figures"].values())
+    assert state["questionnaires"] >= 2  # every shipped questionnaire parsed
+    assert state["charts"] >= 2  # a report's charts converted
+    assert state["frozen"] > 10_000  # what the warm-up loaded is out of the collector's way
+    with process_pool(1, multiprocessing.get_context("spawn"), preload=["reports.pdf"]) as pool:
+        cold = pool.submit(worker_state).result(timeout=STARTUP_SECONDS)
+    assert cold["figures"] == {} and cold["charts"] == 0
+
+
+def pdf_text(data: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_the_same_inputs_render_once_and_a_change_of_branding_renders_again():
+    import datetime as dt
+
+    from app_pages import pdf_worker
+
+    answers = EXAMPLE.read_text(encoding="utf-8")
+    day = dt.date(2025, 5, 12)
+    first = pdf_worker.PdfInputs(answers, {"prepared_by": "Northwind Advisory", "color": "#7a3b8f"}, None, False, day)
+    try:
+        render = pdf_worker.render_for(901, first)
+        again = pdf_worker.render_for(901, pdf_worker.PdfInputs(answers, dict(first.branding), None, False, day))
+        assert again is render  # equal inputs: the render already started, not a second one
+        assert "Prepared by Northwind Advisory" in pdf_text(render.future.result(timeout=STARTUP_SECONDS))
+        assert pdf_worker.render_for(901, first) is render  # and still the same once it is done
+
+        rebranded = pdf_worker.render_for(901, pdf_worker.PdfInputs(
+            answers, {"prepared_by": "Southwind Partners", "color": "#7a3b8f"}, None, False, day))
+        assert rebranded is not render
+        assert "Prepared by Southwind Partners" in pdf_text(rebranded.future.result(timeout=STARTUP_SECONDS))
+    finally:
+        pdf_worker.shutdown()
+
+
+def test_the_key_changes_with_every_input_and_only_with_them():
+    import datetime as dt
+
+    from app_pages.pdf_worker import PdfInputs
+
+    day = dt.date(2025, 5, 12)
+    base = PdfInputs("answers: {a: 1}\n", {"prepared_by": "A", "color": "#112233"}, None, False, day)
+    same = PdfInputs("answers: {a: 1}\n", {"color": "#112233", "prepared_by": "A"}, None, False, day)
+    assert base.key(1) == same.key(1)
+    changed = [
+        PdfInputs("answers: {a: 2}\n", base.branding, None, False, day),  # an answer (or a target) changed
+        PdfInputs(base.answers, {"prepared_by": "A", "color": "#112234"}, None, False, day),  # the colour
+        PdfInputs(base.answers, {**base.branding, "logo": "iVBORw0KGgo="}, None, False, day),  # a logo
+        PdfInputs(base.answers, base.branding, {"answers": "x", "series": []}, False, day),  # a baseline
+        PdfInputs(base.answers, base.branding, None, True, day),  # the full report
+        PdfInputs(base.answers, base.branding, None, False, day + dt.timedelta(days=1)),  # the date printed
+    ]
+    keys = {base.key(1), base.key(2), *(inputs.key(1) for inputs in changed)}
+    assert len(keys) == 2 + len(changed)
