@@ -139,8 +139,10 @@ def render_workshop_pdf(workshop_id: int) -> bytes:
     workshop = ws.get_workshop(engine, workshop_id)
     questionnaire = find_questionnaire(workshop.questionnaire_id, workshop.questionnaire_version)
     _, current = ws.aggregate_stored(engine, workshop, questionnaire)
+    brand = workshop_charts.workshop_branding(workshop)
     with gc_paused():
-        return render_pdf(questionnaire, current.result, workshop=workshop_charts.workshop_view(questionnaire, current))
+        return render_pdf(questionnaire, current.result, brand,
+                          workshop=workshop_charts.workshop_view(questionnaire, current, brand.color))
 
 
 def watch_parent(owner: int) -> threading.Thread:
