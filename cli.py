@@ -300,9 +300,11 @@ def format_pilots(pilots: PilotMetrics) -> list[str]:
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path),
               help="Answers file of an earlier assessment: adds the section on progress since then.")
 @click.option("--full", is_flag=True, help="The full report: the executive report plus every question and answer.")
+@click.option("--benchmark", "with_benchmark", is_flag=True,
+              help="Add the comparison with similar organisations stored in the configured database (when at least 5).")
 def report(answers: tuple[Path, ...], out: Path | None, out_dir: Path | None, as_html: bool, logo: Path | None,
            prepared_by: str, color: str | None, questionnaire_path: Path | None, targets: dict[str, int],
-           date, workers: int | None, baseline: Path | None, full: bool) -> None:
+           date, workers: int | None, baseline: Path | None, full: bool, with_benchmark: bool) -> None:
     """Render answers files as PDF (or HTML) reports: --out for one, --out-dir for a batch."""
     from reports.branding import branding_from_files
 
@@ -317,7 +319,8 @@ def report(answers: tuple[Path, ...], out: Path | None, out_dir: Path | None, as
     except PhasegateError as exc:
         raise fail(exc) from None
     generated = date.date() if date else datetime.date.today()
-    jobs = [ReportJob(path, target, questionnaire_path, targets, branding, as_html, generated, baseline, full)
+    jobs = [ReportJob(path, target, questionnaire_path, targets, branding, as_html, generated, baseline, full,
+                      with_benchmark)
             for path, target in zip(answers, report_targets(answers, out, out_dir, as_html))]
     if out_dir is not None:
         try:
@@ -350,6 +353,7 @@ class ReportJob:
     generated: datetime.date
     baseline: Path | None = None
     full: bool = False
+    benchmark: bool = False
 
 
 def report_targets(answers: tuple[Path, ...], out: Path | None, out_dir: Path | None, as_html: bool) -> list[Path]:
@@ -377,9 +381,10 @@ def render_report_job(job: ReportJob) -> list[str]:
         check_targets(questionnaire, job.targets)
         result = score_response(questionnaire, response, job.targets)
         progress = compare_with_baseline(job.baseline, questionnaire, result)
+        bench = file_benchmark(job.answers, questionnaire, result) if job.benchmark else None
         render = render_html if job.as_html else render_pdf
         content = render(questionnaire, result, job.branding, generated=job.generated, progress=progress,
-                         full=job.full)
+                         full=job.full, benchmark=bench)
     except PhasegateError as exc:
         return exc.lines()
     try:

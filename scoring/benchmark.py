@@ -20,6 +20,7 @@ from scoring.engine import Result
 MIN_PEERS = 5  # k-anonymity floor: fewer comparable organisations and nothing is shown
 PROFILE_FIELDS = ("industry", "size")
 TIE_TOLERANCE = 1e-9
+SIZE_WORDS = {"small": "small", "medium": "medium-sized", "large": "large"}
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ def describe_filters(filters: Mapping[str, str], count: int = 2) -> str:
     """'medium-sized organisations in retail', 'organisation in retail' (one), 'organisations'."""
     size = filters.get("size")
     noun = "organisation" if count == 1 else "organisations"
-    who = f"{size}-sized {noun}" if size else noun
+    who = f"{SIZE_WORDS.get(size, size)} {noun}" if size else noun
     industry = filters.get("industry")
     return f"{who} in {industry.replace('-', ' ').replace('_', ' ')}" if industry else who
 

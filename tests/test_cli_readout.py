@@ -131,3 +131,26 @@ def test_score_benchmark_with_the_database_down_is_one_line_and_exit_1():
                  url="postgresql+psycopg://postgres:secret@127.0.0.1:1/test")
     assert result.exit_code == 1 and result.output.startswith("error: The database at 127.0.0.1:1/test did not answer")
     assert "secret" not in result.output and result.output.count("\n") == 1
+
+
+def test_report_benchmark_adds_the_section_to_the_pdf_only_with_five_peers(database_url, tmp_path):
+    from pypdf import PdfReader
+
+    answers = tmp_path / "answers.yaml"
+    answers.write_text((DATA / "tiny-answers.yaml").read_text() + "organisation_profile: {industry: retail}\n")
+    engine = get_engine(database_url)
+    for number, level in enumerate((0, 1, 2, 2)):
+        peer(engine, f"Peer {number}", level)
+
+    def pdf_text() -> str:
+        out = tmp_path / "report.pdf"
+        result = run("report", str(answers), "--questionnaire", TINY, "--out", str(out), "--benchmark", url=database_url)
+        assert result.exit_code == 0, result.output
+        return "\n".join(page.extract_text() for page in PdfReader(out).pages)
+
+    assert "Compared with similar organisations" not in pdf_text()
+    peer(get_engine(database_url), "Peer 4", 3)
+    text = pdf_text()
+    assert "Compared with similar organisations" in text
+    assert "Compared with 5 organisations in retail that finished the same questionnaire." in " ".join(text.split())
+    assert "Peer 0" not in text
