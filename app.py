@@ -4,7 +4,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from storage.engine import StorageError, unreachable
-from app_pages import auth, state
+from app_pages import auth, pdf_worker, state
 from app_pages.flow import plain, visible_pages
 from config import SettingsError, check_settings, database_url
 
@@ -40,6 +40,8 @@ pages = [st.Page(script, title=title, icon=icon, url_path=path, default=path == 
 
 try:
     page = st.navigation(pages)
+    if page.url_path in ("assessment", "results", "report"):
+        pdf_worker.prepare()  # the PDF workers start and warm up while questions are answered, before any download
     auth.account(page)  # with sign-in configured: who is signed in (just signed in: off to My workshops), or a button
     page.run()
 except StorageError as exc:  # the database cannot be reached or written: say what to check, in one line
