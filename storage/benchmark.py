@@ -10,6 +10,9 @@ never its own peer.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -26,6 +29,8 @@ from storage.engine import writing
 from storage.tables import answers, assessments, workshops
 
 Finder = Callable[[str, str], Questionnaire | None]
+KEPT_SECONDS = 600  # a peer's scored indices are reused this long (a closed workshop's consensus may still change)
+KEPT_PEERS = 20_000
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,7 @@ class Stored:
     organisation: str
     at: dt.datetime
     profile: dict
+    changed: dt.datetime | None = None  # its last change, so a re-scored record is never served from the cache
 
 
 def peers(engine: Engine, questionnaire_id: str, find: Finder, *, organisation: str = "",
@@ -46,10 +52,42 @@ def peers(engine: Engine, questionnaire_id: str, find: Finder, *, organisation: 
                                        + _closed_workshops(engine, questionnaire_id, exclude_workshop))
     own = _name_key(organisation)
     records = [r for r in records if not own or _name_key(r.organisation) != own]
-    scored = _score_assessments(engine, [r for r in records if r.kind == "assessment"], find)
-    scored.update(_score_workshops(engine, [r for r in records if r.kind == "workshop"], find))
-    return [Peer(r.profile, {d.id: d.index for d in scored[(r.kind, r.id)].domains if d.assessed})
-            for r in records if (r.kind, r.id) in scored]
+    url = engine.url.render_as_string(hide_password=True)
+    known = {(r.kind, r.id): _recall(url, r) for r in records}
+    missing = [r for r in records if known[(r.kind, r.id)] is None]
+    scored = _score_assessments(engine, [r for r in missing if r.kind == "assessment"], find)
+    scored.update(_score_workshops(engine, [r for r in missing if r.kind == "workshop"], find))
+    for record in missing:
+        result = scored.get((record.kind, record.id))
+        known[(record.kind, record.id)] = _remember(url, record, {} if result is None else {
+            d.id: d.index for d in result.domains if d.assessed})
+    return [Peer(r.profile, known[(r.kind, r.id)]) for r in records if known[(r.kind, r.id)]]
+
+
+_kept: OrderedDict = OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def _key(url: str, record: Stored) -> tuple:
+    return (url, record.kind, record.id, record.at, record.changed)
+
+
+def _recall(url: str, record: Stored) -> dict | None:
+    """The indices scored for this record lately (None: score it), so a page that shows the benchmark on every
+    rerun does not score every past client each time."""
+    with _kept_lock:
+        found = _kept.get(_key(url, record))
+    if found is None or time.monotonic() - found[0] > KEPT_SECONDS:
+        return None
+    return found[1]
+
+
+def _remember(url: str, record: Stored, indices: dict) -> dict:
+    with _kept_lock:
+        _kept[_key(url, record)] = (time.monotonic(), indices)
+        while len(_kept) > KEPT_PEERS:
+            _kept.popitem(last=False)
+    return indices
 
 
 def benchmark_stored(engine: Engine, result: Result, profile: dict | None, find: Finder, *, organisation: str = "",
@@ -75,13 +113,13 @@ def set_workshop_profile(engine: Engine, workshop_id: int, profile: dict | None)
 
 def _finished_assessments(engine: Engine, questionnaire_id: str, exclude: int | None) -> list[Stored]:
     query = (select(assessments.c.id, assessments.c.organisation, assessments.c.finished_at, assessments.c.profile,
-                    assessments.c.baseline_id)
+                    assessments.c.updated_at)
              .where(assessments.c.questionnaire_id == questionnaire_id, assessments.c.workshop_id.is_(None),
                     assessments.c.removed_at.is_(None), assessments.c.finished_at.is_not(None)))
     with engine.connect() as conn:
         rows = conn.execute(query).all()
-    return [Stored("assessment", row.id, row.organisation or "", _aware(row.finished_at), _profile(row.profile))
-            for row in rows if row.id != exclude]
+    return [Stored("assessment", row.id, row.organisation or "", _aware(row.finished_at), _profile(row.profile),
+                   _aware(row.updated_at)) for row in rows if row.id != exclude]
 
 
 def _closed_workshops(engine: Engine, questionnaire_id: str, exclude: int | None) -> list[Stored]:

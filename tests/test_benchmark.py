@@ -223,3 +223,10 @@ def test_a_workshop_profile_is_checked(engine):
         set_workshop_profile(engine, workshop.id, {"size": "huge", "industry": "retail"})
     set_workshop_profile(engine, workshop.id, {"size": "small", "industry": "retail"})
     assert ws.get_workshop(engine, workshop.id).profile == {"size": "small", "industry": "retail"}
+
+
+def test_a_peer_changed_after_it_finished_is_scored_again(engine, find):
+    changed = finished(engine, 0, "A")
+    assert indices(stored_peers(engine, "tiny", find)) == [0.0]
+    repo.save_answers(engine, changed.id, {"data.inventory": Answer(2), "governance.board": Answer(2)})
+    assert indices(stored_peers(engine, "tiny", find)) == [0.5]
