@@ -70,7 +70,9 @@ def room() -> None:
 
 def join_screen() -> None:
     link = f"{state.base_url()}/workshop?code={workshop.display_code}"
-    st.html(wc.join_panel_html(workshop.display_code, link, wc.join_qr_svg(link), accent))
+    text_col, qr_col = st.columns([5, 2], vertical_alignment="center")
+    text_col.html(wc.join_panel_html(workshop.display_code, link, accent))
+    qr_col.image(wc.join_qr_svg(link), caption="Scan to join", width="stretch")
     room()
 
 

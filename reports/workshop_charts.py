@@ -11,7 +11,9 @@ import html
 
 import altair as alt
 
+from questionnaires.errors import PhasegateError
 from questionnaires.models import Questionnaire
+from reports.branding import Branding
 from reports.charts import DEFAULT_ACCENT, INK, MUTED, WIDTH, _themed, chart_svg
 from scoring.engine import Result
 from scoring.workshop import (
@@ -159,14 +161,16 @@ def role_answer_chart(stats: QuestionStats, roles: list[str], projector: bool = 
     most = max((o.count for o in stats.distribution), default=0)
     big = 1.8 if projector else 1.0
     y = alt.Y("answer:N", sort=order, title=None,
-              axis=alt.Axis(labelLimit=int(320 * big), ticks=False, domain=False, labelFontSize=round(12 * big)))
+              axis=alt.Axis(labelLimit=int(320 * big), ticks=False, domain=False, labelFontSize=round(12 * big),
+                            labelPadding=round(8 * big)))
     bars = alt.Chart(alt.Data(values=rows)).mark_bar(height=round(18 * big)).encode(
         y=y,
         x=alt.X("people:Q", stack="zero", title=None, scale=alt.Scale(domain=[0, max(most, 1) * 1.12]),
                 axis=alt.Axis(format="d", tickMinStep=1, labels=False, grid=False, ticks=False, domain=False)),
         color=alt.Color("role:N", title=None, sort=roles, scale=alt.Scale(domain=roles, range=ROLE_COLOURS),
                         legend=alt.Legend(orient="top", symbolType="square", labelFontSize=round(11 * big),
-                                          symbolSize=round(100 * big), columns=min(len(roles), 6), labelLimit=300)),
+                                          symbolSize=round(100 * big), columns=min(len(roles), 3), labelLimit=300,
+                                          columnPadding=round(14 * big))),
         order=alt.Order("position:Q"),
         tooltip=["answer:N", "role:N", "people:Q"],
     ).transform_calculate(position=f"indexof({roles!r}, datum.role)")
@@ -231,23 +235,22 @@ def confidence_text(workshop: WorkshopResult) -> str:
 
 
 def join_qr_svg(link: str, colour: str = INK) -> str:
-    """The join link as a QR code, an inline SVG that scales to its box (medium error correction: readable from
+    """The join link as a QR code, an SVG document 10 pixels a module (medium error correction: readable from
     the back of a room off a projector)."""
     import segno
 
-    return segno.make(link, error="m").svg_inline(scale=1, border=2, dark=colour, light="#ffffff", omitsize=True)
+    return segno.make(link, error="m").svg_inline(scale=10, border=2, dark=colour, light="#ffffff")
 
 
-def join_panel_html(code: str, link: str, qr_svg: str, accent: str = DEFAULT_ACCENT) -> str:
-    """The projector's join panel: where to go, the code in large type, and the QR code. Only the join link and
-    code appear here, never a facilitator's link."""
+def join_panel_html(code: str, link: str, accent: str = DEFAULT_ACCENT) -> str:
+    """The projector's join panel beside the QR code: where to go and the code in large type. Only the join link
+    and code appear here, never a facilitator's link."""
     address = html.escape(link.split("?", 1)[0])
     return (
         f'<div class="pg-join" style="--accent: {html.escape(accent)}">'
-        f'<div class="pg-join-text"><p class="pg-join-kicker">Join the workshop</p>'
-        f'<p class="pg-join-where">Scan the code, or open <strong>{address}</strong> and type</p>'
+        f'<p class="pg-join-kicker">Join the workshop</p>'
+        f'<p class="pg-join-where">Scan the QR code, or open <strong>{address}</strong> and type the code</p>'
         f'<p class="pg-join-code" aria-label="Join code">{html.escape(code)}</p></div>'
-        f'<div class="pg-join-qr" role="img" aria-label="QR code of the join link">{qr_svg}</div></div>'
     )
 
 
@@ -275,26 +278,29 @@ def room_html(workshop: WorkshopResult, accent: str = DEFAULT_ACCENT) -> str:
 PRESENTER_CSS = """
 <style>
 /* The presenter view is read from across a room: larger type everywhere, no chrome. */
-html { font-size: 21px; }
+html { font-size: 20px; }
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
+[data-testid="stMain"] [data-testid="stWidgetLabel"] p { font-size: 1.15rem; }
+[data-testid="stMain"] [data-testid="stRadio"] label p { font-size: 1.1rem; }
+[data-testid="stMain"] [data-testid="stCaptionContainer"] p { font-size: 1rem; }
+[data-testid="stMain"] textarea, [data-testid="stMain"] button p { font-size: 1.05rem; }
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] { display: none; }
-.block-container, [data-testid="stMainBlockContainer"] { padding-top: 1.2rem; max-width: 1840px; }
-.pg-join { display: flex; align-items: center; justify-content: space-between; gap: 3rem; }
-.pg-join-kicker { font-size: 1.6rem; color: #6b7785; margin: 0; }
-.pg-join-where { font-size: 1.5rem; margin: 0.4rem 0 1rem; }
-.pg-join-code { font-size: 6.4rem; font-weight: 700; letter-spacing: 0.08em; line-height: 1.05; margin: 0;
+.block-container, [data-testid="stMainBlockContainer"] { padding-top: 1rem; max-width: 1800px; }
+.pg-join { padding-top: 2rem; }
+.pg-join-kicker { font-size: 1.4rem; color: #6b7785; margin: 0; }
+.pg-join-where { font-size: 1.25rem; margin: 0.4rem 0 1rem; }
+.pg-join-code { font-size: 6rem; font-weight: 700; letter-spacing: 0.08em; line-height: 1.05; margin: 0;
   color: var(--accent); font-variant-numeric: tabular-nums; white-space: nowrap; }
-.pg-join-qr { flex: 0 0 auto; width: 21rem; height: 21rem; }
-.pg-join-qr svg { width: 100%; height: 100%; }
 .pg-room { display: flex; gap: 3rem; align-items: flex-start; margin-top: 1rem; }
-.pg-room-totals p { font-size: 1.5rem; margin: 0 0 0.6rem; }
-.pg-big { font-size: 4rem; font-weight: 700; color: var(--accent); margin-right: 0.4rem; }
+.pg-room-totals p { font-size: 1.25rem; margin: 0 0 0.6rem; white-space: nowrap; }
+.pg-big { font-size: 3.2rem; font-weight: 700; color: var(--accent); margin-right: 0.4rem; }
 .pg-roles { flex: 1; }
 .pg-role { display: grid; grid-template-columns: 14rem 1fr 12rem; align-items: center; gap: 1rem; margin: 0.5rem 0; }
-.pg-role-name { font-size: 1.35rem; }
+.pg-role-name { font-size: 1.15rem; }
 .pg-role-bar { height: 1.4rem; background: #e3e7ec; border-radius: 0.3rem; overflow: hidden; }
 .pg-role-bar span { display: block; height: 100%; background: var(--accent); }
-.pg-role-count { font-size: 1.2rem; color: #6b7785; }
-.pg-room-empty { font-size: 1.5rem; color: #6b7785; }
+.pg-role-count { font-size: 1rem; color: #6b7785; }
+.pg-room-empty { font-size: 1.25rem; color: #6b7785; }
 </style>
 """
 
@@ -312,6 +318,15 @@ def gap_sentence(gap) -> str:
     direction = "higher" if gap.gap > 0 else "lower"
     return (f"Executives rate {gap.name} {abs(gap.gap):.1f} phase{'s' if abs(gap.gap) >= 1.05 else ''} {direction} "
             f"than practitioners ({gap.executive:.1f} against {gap.practitioner:.1f}).")
+
+
+def workshop_branding(workshop) -> Branding:
+    """A stored workshop's branding for its reports (`storage.workshops.Workshop`); the default when none was set
+    or what is stored no longer passes the checks."""
+    try:
+        return Branding.from_stored(workshop.branding)
+    except PhasegateError:
+        return Branding()
 
 
 def workshop_view(questionnaire: Questionnaire, workshop: WorkshopResult, accent: str = DEFAULT_ACCENT) -> dict:
