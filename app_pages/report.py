@@ -30,12 +30,48 @@ def save_organisation() -> None:
     state.refresh_assessment()
 
 
-try:
-    stored_brand = Branding.from_stored(now.assessment.branding)
-except PhasegateError:  # unusable stored branding: start again from the default
-    stored_brand = Branding()
-st.session_state.setdefault("organisation", now.assessment.organisation)
-st.session_state.setdefault("prepared_by", stored_brand.prepared_by)
+def stored_branding() -> Branding:
+    """The branding kept with the open assessment; the default when none (or none usable) is kept."""
+    try:
+        return Branding.from_stored(state.current().assessment.branding)
+    except PhasegateError:
+        return Branding()
+
+
+def logo_key() -> str:
+    """The logo field's key; it changes when the logo is removed, so the field no longer holds the old file."""
+    return f"brand_logo:{st.session_state.get('logo_field', 0)}"
+
+
+def save_branding(remove_logo: bool = False) -> None:
+    """Keep what the branding fields hold with the assessment (a callback), so it survives leaving the page, a
+    reload and a resume; a value that does not hold up is refused with what to fix, and the kept one stays."""
+    kept = stored_branding()
+    upload = st.session_state.get(logo_key())
+    logo, logo_name = (upload.getvalue(), upload.name) if upload is not None else (kept.logo, kept.logo_name)
+    if remove_logo:
+        logo, logo_name = None, "logo"
+        st.session_state["logo_field"] = st.session_state.get("logo_field", 0) + 1  # a fresh, empty upload field
+    try:
+        chosen = Branding(st.session_state.get("prepared_by", ""), st.session_state.get("brand_colour") or kept.color,
+                          logo, logo_name, kept.commentary)
+        repo.set_branding(get_engine(), now.assessment.id, chosen.to_stored())
+    except PhasegateError as exc:
+        st.session_state["flash"] = "The branding was not saved: " + " ".join(exc.lines())
+        return
+    except SQLAlchemyError as exc:
+        st.session_state["flash"] = state.SAVE_FAILED.format(reason=exc.__class__.__name__)
+        return
+    state.refresh_assessment()
+
+
+stored_brand = stored_branding()
+# The fields start from what is kept with the assessment each time the page is opened (leaving the page clears them).
+if st.session_state.get("brand_for") != now.assessment.token or "prepared_by" not in st.session_state:
+    st.session_state["brand_for"] = now.assessment.token
+    st.session_state["organisation"] = now.assessment.organisation
+    st.session_state["prepared_by"] = stored_brand.prepared_by
+    st.session_state["brand_colour"] = stored_brand.color
 st.title("Report")
 st.write("The executive report: the summary, the domain overview, the 90-day plan and what follows, the roadmap "
          "and the method. The full report adds every question and answer. The answers file lets you resume later or "
@@ -45,25 +81,23 @@ state.show_flash()
 with st.container(border=True):
     st.subheader("Organisation and branding", anchor=False)
     st.text_input("Organisation", key="organisation", on_change=save_organisation, max_chars=repo.MAX_ORGANISATION)
-    st.text_input("Prepared by (optional)", key="prepared_by", max_chars=120, placeholder="Your name or firm")
+    st.text_input("Prepared by (optional)", key="prepared_by", max_chars=120, placeholder="Your name or firm",
+                  on_change=save_branding)
     colour_col, logo_col = st.columns([1, 3])
-    colour = colour_col.color_picker("Accent colour", value=stored_brand.color, key="brand_colour")
-    logo = logo_col.file_uploader("Logo (PNG or JPEG, up to 2 MB)", type=["png", "jpg", "jpeg"], key="brand_logo",
-                                max_upload_size=2)
+    colour_col.color_picker("Accent colour", key="brand_colour", on_change=save_branding)
+    with logo_col:
+        st.file_uploader("Logo (PNG or JPEG, up to 2 MB)", type=["png", "jpg", "jpeg"], key=logo_key(),
+                         max_upload_size=2, on_change=save_branding)
+        if stored_brand.logo is not None:
+            shown, remove = st.columns([1, 2], vertical_alignment="center")
+            shown.image(stored_brand.logo, width=80)
+            remove.button("Remove the logo", key="remove_logo", icon=":material/delete:", on_click=save_branding,
+                          args=(True,))
+    st.caption("Kept with this assessment: the PDF and the deck use them, and they are here when you come back.")
 
 answers = dump_answers(state.current().response)
 full = st.radio("Document", [False, True], key="report_full", horizontal=True,
                 format_func=lambda wanted: "Full report, with every answer" if wanted else "Executive report") is True
-try:  # the branding chosen here is kept with the assessment, which is what the PDF is made from
-    chosen = Branding(st.session_state.get("prepared_by", ""), colour, logo.getvalue() if logo else stored_brand.logo,
-                      logo.name if logo else stored_brand.logo_name, stored_brand.commentary)
-    if chosen != stored_brand:
-        repo.set_branding(get_engine(), now.assessment.id, chosen.to_stored())
-        state.refresh_assessment()
-except PhasegateError as exc:
-    st.error("The branding was not used:\n\n" + "\n".join(f"- {plain(line)}" for line in exc.lines()))
-except SQLAlchemyError as exc:
-    st.error(state.SAVE_FAILED.format(reason=exc.__class__.__name__))
 slug = questionnaire.id
 
 

@@ -378,3 +378,45 @@ def test_the_sidebar_offers_only_the_pages_that_make_sense(opened, facilitator, 
     from app_pages.flow import visible_pages
 
     assert visible_pages(open_assessment=opened, facilitator=facilitator, login=login) == expected
+
+
+def png() -> bytes:
+    """A small real PNG logo."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 20), "#aa3300").save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_report_branding_is_kept_with_the_assessment_across_pages_and_sessions(app_env):
+    at = start_tiny()
+    token = at.query_params["a"]
+    at.switch_page("app_pages/report.py").run()
+    at.text_input(key="prepared_by").input("Northwind Advisory").run()
+    at.color_picker(key="brand_colour").pick("#aa3300").run()
+    at.file_uploader(key="brand_logo:0").set_value(("logo.png", png(), "image/png")).run()
+    assert not at.exception, at.exception
+    at.switch_page("app_pages/results.py").run()
+    at.switch_page("app_pages/report.py").run()
+    assert at.text_input(key="prepared_by").value == "Northwind Advisory"
+    assert at.color_picker(key="brand_colour").value == "#aa3300"
+    again = open_app(token, "app_pages/report.py")  # a new session: a resume
+    assert again.text_input(key="prepared_by").value == "Northwind Advisory"
+    assert again.color_picker(key="brand_colour").value == "#aa3300"
+    stored = repo.find_assessment(get_engine(), token).branding
+    assert (stored["prepared_by"], stored["color"], stored["logo_name"]) == ("Northwind Advisory", "#aa3300", "logo.png")
+    again.button(key="remove_logo").click().run()
+    assert repo.find_assessment(get_engine(), token).branding["logo"] is None
+
+
+def test_a_logo_that_is_not_an_image_is_refused_and_the_kept_branding_stays(app_env):
+    at = start_tiny()
+    at.switch_page("app_pages/report.py").run()
+    at.text_input(key="prepared_by").input("Northwind Advisory").run()
+    at.file_uploader(key="brand_logo:0").set_value(("logo.png", b"not a picture", "image/png")).run()
+    assert not at.exception, at.exception
+    assert "The branding was not saved: logo.png: not a readable image" in at.error[0].value.replace("\\", "")
+    assert repo.find_assessment(get_engine(), at.query_params["a"]).branding["prepared_by"] == "Northwind Advisory"
