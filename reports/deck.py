@@ -571,7 +571,9 @@ def workshop_deck(engine, workshop, find, branding: Branding | None = None, *, g
     if not participants:
         raise DeckError(f"the workshop for {workshop.client} has no participants yet; there is nothing to read out")
     bench = workshop_benchmark(engine, workshop, room.result, find) if benchmark else None
-    return render_deck(questionnaire, room.result, branding or Branding.from_stored(workshop.branding),
+    from reports.workshop_charts import workshop_branding
+
+    return render_deck(questionnaire, room.result, branding or workshop_branding(workshop),
                        workshop=room, benchmark=bench, generated=generated)
 
 

@@ -140,8 +140,11 @@ def render_workshop_pdf(workshop_id: int) -> bytes:
     questionnaire = find_questionnaire(workshop.questionnaire_id, workshop.questionnaire_version)
     _, current = ws.aggregate_stored(engine, workshop, questionnaire)
     brand = workshop_charts.workshop_branding(workshop)
+    from storage.benchmark import workshop_benchmark
+
+    bench = workshop_benchmark(engine, workshop, current.result, find_questionnaire)
     with gc_paused():
-        return render_pdf(questionnaire, current.result, brand,
+        return render_pdf(questionnaire, current.result, brand, benchmark=bench,
                           workshop=workshop_charts.workshop_view(questionnaire, current, brand.color))
 
 

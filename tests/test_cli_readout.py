@@ -154,3 +154,28 @@ def test_report_benchmark_adds_the_section_to_the_pdf_only_with_five_peers(datab
     assert "Compared with similar organisations" in text
     assert "Compared with 5 organisations in retail that finished the same questionnaire." in " ".join(text.split())
     assert "Peer 0" not in text
+
+
+def test_the_workshop_pdf_compares_the_room_with_five_comparable_clients(database_url, library, monkeypatch):
+    from pypdf import PdfReader
+    import io
+
+    from reports.workers import render_workshop_pdf
+    from storage.benchmark import set_workshop_profile
+
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    engine = get_engine(database_url)
+    workshop = ws.create_workshop(engine, "Example Corp", "tiny", "1.0.0")
+    joined = ws.join_workshop(engine, workshop, "Executive")
+    repo.save_answers(engine, joined.id, {"data.inventory": Answer(3), "governance.board": Answer(1)})
+    set_workshop_profile(engine, workshop.id, {"industry": "retail"})
+
+    def text() -> str:
+        return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(
+            render_workshop_pdf(workshop.id))).pages).split())
+
+    for number, level in enumerate((0, 1, 2, 2)):
+        peer(engine, f"Peer {number}", level)
+    assert "Compared with similar organisations" not in text()
+    peer(engine, "Peer 4", 4)
+    assert "Compared with 5 organisations in retail that finished the same questionnaire." in text()
