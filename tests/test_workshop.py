@@ -265,3 +265,66 @@ def test_question_statistics_match_scoring_each_response(request, name):
         if scores:
             assert stats.mean == pytest.approx(np.mean(scores) * stats.max_points)
             assert stats.std == pytest.approx(np.std(scores) * stats.max_points)
+
+
+# --- the room's confidence and answers by role ----------------------------------------
+
+# Every scored question the tiny questionnaire shows with board at 1 (budget stays hidden): seven.
+FULL = dict(data_inventory=2, data_pipelines=2, data_monitoring="no", data_products="lake",
+            governance_board=1, governance_approval=3, governance_controls=["audit"])
+
+
+@pytest.mark.parametrize(
+    "room_answers, confidence",
+    [
+        ([FULL], 1.0),
+        ([FULL, {}], 0.5),  # one finished, one who has not started: half the room's questions are open
+        ([FULL, {}, {}, {}], 0.25),
+        ([FULL, dict(data_inventory=3)], 8 / 14),
+        ([{**FULL, "data_inventory": "na"}], 1.0),  # "not applicable" is left out, as for one response
+        ([{**FULL, "data_inventory": "dont_know"}, FULL], 13 / 14),  # "don't know" is not an answer
+        ([], 0.0),
+    ],
+)
+def test_the_rooms_confidence_counts_every_participant_who_has_not_answered(tiny, room_answers, confidence):
+    result = aggregate_workshop(tiny, [("Executive", response(**answers)) for answers in room_answers])
+    assert result.confidence == pytest.approx(confidence)
+    assert result.result.overall.confidence == pytest.approx(confidence)
+
+
+def test_half_the_room_unfinished_is_not_full_confidence_though_every_median_exists(tiny):
+    result = aggregate_workshop(tiny, [("Executive", response(**FULL)), ("Data & AI", response())])
+    assert all(result.sources.get(q.id) for q in tiny.questions if q.scored and q.id != "governance.budget")
+    assert score_response(tiny, result.response).overall.confidence == 1.0  # the medians alone would say 100%
+    assert result.result.overall.confidence == 0.5
+    [warning] = [w for w in result.result.warnings if w.startswith("Confidence is")]
+    assert warning.startswith("Confidence is 50%: the room has answered 50% of the questions it sees, and 1 of 2 "
+                              "participants have finished")
+
+
+def test_a_full_room_raises_no_confidence_warning(tiny):
+    result = aggregate_workshop(tiny, [("Executive", response(**FULL)), ("Data & AI", response(**FULL))])
+    assert result.confidence == 1.0
+    assert not [w for w in result.result.warnings if w.startswith("Confidence is")]
+
+
+def test_each_roles_answers_to_a_question_are_counted_in_the_workshops_role_order(tiny):
+    participants = [(role, response(**answers)) for role, answers in ROLE_ROOM]
+    stats = aggregate_workshop(tiny, participants).question("data.inventory")
+    by_role = {r.role: (r.answered, {c.value: c.count for c in r.counts if c.count}) for r in stats.by_role}
+    assert list(by_role) == ["Executive", "Business", "Data & AI", "IT & engineering"]  # nobody from Risk & legal
+    assert by_role == {"Executive": (2, {3: 1, 4: 1}), "Business": (1, {4: 1}), "Data & AI": (1, {1: 1}),
+                       "IT & engineering": (1, {2: 1})}
+    assert [c.value for c in stats.by_role[0].counts] == [c.value for c in stats.distribution]
+
+
+def test_answers_by_role_count_each_chosen_option_and_each_participant_once(tiny):
+    participants = [("Executive", response(governance_controls=["bias", "audit"])),
+                    ("Executive", response(governance_controls=["audit"])),
+                    ("Data & AI", response(governance_controls="dont_know"))]
+    stats = aggregate_workshop(tiny, participants).question("governance.controls")
+    executive, data = stats.by_role
+    assert (executive.role, executive.answered) == ("Executive", 2)
+    assert {c.value: c.count for c in executive.counts if c.count} == {"bias": 1, "audit": 2}
+    assert (data.role, data.answered, {c.value: c.count for c in data.counts if c.count}) == (
+        "Data & AI", 1, {"dont_know": 1})

@@ -118,6 +118,95 @@ def test_consensus_is_recorded_replaced_and_removed(engine, workshop):
     assert ws.load_consensus(engine, workshop.id) == {}
 
 
+# --- removing a stray participant ---------------------------------------------------------
+
+
+def test_a_removed_participant_is_left_out_of_every_aggregate_but_kept(engine, tiny, workshop):
+    kept = ws.join_workshop(engine, workshop, "Executive")
+    stray = ws.join_workshop(engine, workshop, "Data & AI")
+    repo.save_answer(engine, kept.id, "data.inventory", 2)
+    repo.save_answer(engine, stray.id, "data.inventory", 4)  # a test entry: it makes a dispute
+    assert ws.aggregate_stored(engine, workshop, tiny)[1].question("data.inventory").disagreement
+
+    removed = ws.remove_participant(engine, workshop.id, stray.id, "ana@example.com")
+    assert (removed.label, removed.role) == ("P-002", "Data & AI")
+    people, result = ws.aggregate_stored(engine, workshop, tiny)
+    stats = result.question("data.inventory")
+    assert [p.assessment.id for p in people] == [kept.id]
+    assert (result.participants, stats.n, stats.disagreement, result.disagreements) == (1, 1, False, ())
+    assert [c.role for c in result.participation if c.joined] == ["Executive"]
+    assert result.role_gap("data").by_role["Data & AI"] is None
+    [gone] = ws.list_participants(engine, workshop.id, removed=True)
+    assert (gone.label, gone.assessment.id, gone.response.answers["data.inventory"].value) == ("P-002", stray.id, 4)
+    assert repo.find_assessment(engine, stray.token).removed_at is not None
+
+
+def test_removing_a_participant_writes_one_audit_line_naming_them_and_who_did_it(engine, workshop):
+    stray = ws.join_workshop(engine, workshop, "Data & AI")
+    repo.save_answer(engine, stray.id, "data.inventory", 4)
+    assert ws.remove_participant(engine, workshop.id, stray.id, "ana@example.com") is not None
+    assert ws.remove_participant(engine, workshop.id, stray.id, "ana@example.com") is None  # already removed
+    [event] = ws.list_events(engine, workshop.id)
+    assert (event.action, event.actor) == (ws.REMOVED, "ana@example.com")
+    assert event.detail == "Removed P-001 · Data & AI · 1 answer from every aggregate and export"
+    assert str(event).endswith("UTC · Removed P-001 · Data & AI · 1 answer from every aggregate and export "
+                               "(by ana@example.com)")
+
+
+def test_a_removed_participant_can_be_restored_and_counts_again(engine, tiny, workshop):
+    stray = ws.join_workshop(engine, workshop, "Executive")
+    repo.save_answer(engine, stray.id, "data.inventory", 3)
+    ws.remove_participant(engine, workshop.id, stray.id)
+    assert ws.restore_participant(engine, workshop.id, stray.id).label == "P-001"
+    assert ws.aggregate_stored(engine, workshop, tiny)[1].participants == 1
+    assert [(e.action, e.actor) for e in ws.list_events(engine, workshop.id)] == [(ws.REMOVED, ""), (ws.RESTORED, "")]
+    assert "by facilitator" in str(ws.list_events(engine, workshop.id)[0])
+
+
+def test_labels_stay_with_their_participant_when_an_earlier_one_is_removed(engine, workshop):
+    first, second, third = (ws.join_workshop(engine, workshop, "Executive") for _ in range(3))
+    ws.remove_participant(engine, workshop.id, second.id)
+    assert [(p.label, p.assessment.id) for p in ws.list_participants(engine, workshop.id)] == [
+        ("P-001", first.id), ("P-003", third.id)]
+
+
+def test_a_removed_participant_can_no_longer_answer(engine, workshop):
+    stray = ws.join_workshop(engine, workshop, "Executive")
+    repo.save_answer(engine, stray.id, "data.inventory", 1)
+    ws.remove_participant(engine, workshop.id, stray.id)
+    with pytest.raises(ws.ParticipantRemoved, match="removed you from this workshop"):
+        repo.save_answer(engine, stray.id, "data.inventory", 4)
+    assert repo.load_answers(engine, stray.id)["data.inventory"].value == 1
+
+
+def test_only_a_participant_of_this_workshop_can_be_removed_restored_or_erased(engine, workshop):
+    other = ws.create_workshop(engine, "Other Corp", "tiny", "1.0.0")
+    elsewhere = ws.join_workshop(engine, other, "Executive")
+    assert ws.remove_participant(engine, workshop.id, elsewhere.id) is None
+    assert ws.restore_participant(engine, workshop.id, elsewhere.id) is None
+    assert ws.erase_participant(engine, workshop.id, elsewhere.id) is None
+    assert len(ws.list_participants(engine, other.id)) == 1 and ws.list_events(engine, workshop.id) == []
+
+
+def test_erasing_deletes_only_a_removed_participant_and_keeps_the_audit_line(engine, workshop):
+    stray = ws.join_workshop(engine, workshop, "Executive")
+    repo.save_answer(engine, stray.id, "data.inventory", 4)
+    assert ws.erase_participant(engine, workshop.id, stray.id) is None  # remove first
+    ws.remove_participant(engine, workshop.id, stray.id)
+    assert ws.erase_participant(engine, workshop.id, stray.id).label == "P-001"
+    assert repo.find_assessment(engine, stray.token) is None and repo.count_answers(engine, stray.id) == 0
+    assert [e.detail for e in ws.list_events(engine, workshop.id)][-1] == "Erased P-001's answers for good"
+
+
+def test_a_removed_participant_frees_their_place_in_a_full_workshop(engine, workshop, monkeypatch):
+    monkeypatch.setenv("PHASEGATE_MAX_PARTICIPANTS", "1")
+    stray = ws.join_workshop(engine, workshop, "Executive")
+    with pytest.raises(ws.WorkshopError, match="full"):
+        ws.join_workshop(engine, workshop, "Executive")
+    ws.remove_participant(engine, workshop.id, stray.id)
+    assert ws.join_workshop(engine, workshop, "Executive").id != stray.id
+
+
 @pytest.mark.parametrize(
     "roles, message",
     [
