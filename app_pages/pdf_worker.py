@@ -70,11 +70,11 @@ def _submit(function, *args) -> Future:
 
 
 def submit_pdf(answers: str, branding: dict | None, generated: dt.date | None = None, baseline: dict | None = None,
-               full: bool = False) -> Future:
+               full: bool = False, benchmark: dict | None = None) -> Future:
     """Start rendering the report of an answers file (exchange format text); the future yields PDF bytes.
     `branding` as `Branding.to_stored` keeps it; `baseline`: the payload of `app_pages.baseline.BaselineProgress`,
     for the progress section; `full` adds the appendix of every answer."""
-    return _submit(render_answers_pdf, answers, branding, generated, baseline, full)
+    return _submit(render_answers_pdf, answers, branding, generated, baseline, full, benchmark)
 
 
 def submit_workshop_pdf(workshop_id: int) -> Future:
@@ -105,11 +105,12 @@ class PdfInputs:
     baseline: dict | None
     full: bool
     generated: dt.date
+    benchmark: dict | None = None  # scoring.benchmark.benchmark_to_dict, when there is one to show
 
     def key(self, assessment_id: int) -> str:
         """A hash of the inputs: equal inputs give the same key, any change a new one."""
         text = json.dumps([assessment_id, self.answers, self.branding or {}, self.baseline, self.full,
-                           self.generated.isoformat()], sort_keys=True, default=str)
+                           self.generated.isoformat(), self.benchmark], sort_keys=True, default=str)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -135,7 +136,8 @@ def render_for(assessment_id: int, inputs: PdfInputs, submit=submit_pdf) -> Rend
         if found is not None:
             _renders.move_to_end(key)
             return found
-        found = Render(key, submit(inputs.answers, inputs.branding, inputs.generated, inputs.baseline, inputs.full),
+        found = Render(key, submit(inputs.answers, inputs.branding, inputs.generated, inputs.baseline, inputs.full,
+                                   inputs.benchmark),
                        time.monotonic())
         _renders[key] = found
         while len(_renders) > KEPT_REPORTS:
@@ -159,7 +161,23 @@ def inputs_of(now, full: bool = False, today: dt.date | None = None) -> PdfInput
     stored = Branding.from_stored(now.assessment.branding).to_stored() if now.assessment.branding else None
     moved = state.baseline_progress(now)
     return PdfInputs(dump_answers(now.response), stored, moved.payload if moved is not None else None, full,
-                     today or dt.date.today())
+                     today or dt.date.today(), benchmark_of(now))
+
+
+def benchmark_of(now) -> dict | None:
+    """The open assessment's benchmark as plain data for the worker, or None when there is none to show."""
+    from app_pages import state
+    from scoring.benchmark import benchmark_to_dict
+    from storage import get_engine
+    from storage.benchmark import assessment_benchmark
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        bench = assessment_benchmark(get_engine(), now.assessment, state.result(now), state.library().find)
+    except SQLAlchemyError:  # the report is made without the comparison rather than not at all
+        return None
+    return benchmark_to_dict(bench) if bench is not None and bench.available else None
 
 
 def failure_text(error: BaseException) -> str:

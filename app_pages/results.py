@@ -9,7 +9,10 @@ from scoring.narrative import FIRST_STEPS, WEAKEST_LINK, narrate, step_facts
 from scoring.steps import HORIZONS
 from scoring import progress
 from scoring.compare import compared_text, since_text
+from reports.benchmark import benchmark_chart
+from scoring.benchmark import summary_text
 from storage import get_engine
+from storage.benchmark import assessment_benchmark
 from storage import repository as repo
 
 now = state.current()
@@ -137,6 +140,14 @@ if moved is not None:
 
 st.header("Domains", anchor=False)
 charts.show(result)
+try:  # against the practice's past clients; shown only over at least five comparable organisations
+    bench = assessment_benchmark(get_engine(), now.assessment, result, state.library().find)
+except SQLAlchemyError:
+    bench = None
+if bench is not None and bench.available:
+    st.subheader("Compared with similar organisations", anchor=False)
+    st.altair_chart(benchmark_chart(bench), theme=None, height=30 * len(bench.domains) + 100, key="chart_benchmark")
+    st.caption(summary_text(bench) + " Only percentiles are shown, never another organisation's name or result.")
 charts.show_plan(result, story.timeline)
 
 with st.expander("Target phase per domain", icon=":material/flag:", expanded=False):

@@ -102,12 +102,14 @@ def warm_up_figures() -> dict[str, float]:
 
 
 def render_answers_pdf(answers: str, branding: dict | None, generated: dt.date | None = None,
-                       baseline: dict | None = None, full: bool = False) -> bytes:
+                       baseline: dict | None = None, full: bool = False, benchmark: dict | None = None) -> bytes:
     """In a worker: score an answers file (exchange format text) and render its branded PDF report.
 
     `branding`: as `reports.branding.Branding.to_stored` keeps it (None: the default); `baseline`: the payload of
-    `app_pages.baseline.BaselineProgress`, for the progress section; `full` adds the appendix of every answer."""
+    `app_pages.baseline.BaselineProgress`, for the progress section; `full` adds the appendix of every answer;
+    `benchmark`: `scoring.benchmark.benchmark_to_dict` of the comparison with similar organisations."""
     from questionnaires import find_questionnaire
+    from scoring.benchmark import benchmark_from_dict
     from reports.branding import Branding
     from reports.pdf import gc_paused, render_pdf
     from scoring.answers import parse_answers
@@ -124,7 +126,7 @@ def render_answers_pdf(answers: str, branding: dict | None, generated: dt.date |
 
             progress, series = progress_from_payload(baseline, questionnaire, result, find_questionnaire)
         return render_pdf(questionnaire, result, brand, generated=generated, progress=progress, series=series,
-                          full=full)
+                          full=full, benchmark=benchmark_from_dict(benchmark) if benchmark else None)
 
 
 def render_workshop_pdf(workshop_id: int) -> bytes:

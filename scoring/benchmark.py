@@ -119,6 +119,12 @@ def benchmark_to_dict(bench: Benchmark) -> dict:
     }
 
 
+def benchmark_from_dict(data: dict) -> Benchmark:
+    """A benchmark as `benchmark_to_dict` wrote it (to hand it to another process as plain data)."""
+    ranks = tuple(DomainRank(d["id"], d["name"], d["index"], d["percentile"], d["n"]) for d in data["domains"])
+    return Benchmark(data["n"], dict(data["filters"]), ranks, dict(data.get("requested") or {}))
+
+
 def describe_filters(filters: Mapping[str, str], count: int = 2) -> str:
     """'medium-sized organisations in retail', 'organisation in retail' (one), 'organisations'."""
     size = filters.get("size")

@@ -33,3 +33,47 @@ def test_the_dashboard_offers_the_deck_once_someone_has_joined(app_env):
     repo.save_answers(get_engine(), joined.id, {"data.inventory": Answer(2)})
     at = open_page("app_pages/workshop_dashboard.py", f=workshop.facilitator_token)
     assert not deck_button(at).disabled
+
+
+def retail(organisation: str, level: int, finish: bool = True):
+    from scoring import Response
+    from scoring.answers import OrganisationProfile
+
+    stored = repo.import_response(get_engine(), Response(
+        "tiny", "1.0.0", organisation=organisation, organisation_profile=OrganisationProfile(industry="retail"),
+        answers={"data.inventory": Answer(level), "governance.board": Answer(level)}))
+    if finish:
+        repo.finish_assessment(get_engine(), stored.id)
+    return stored
+
+
+def test_results_and_the_report_compare_with_similar_organisations_only_from_the_fifth(app_env):
+    from app_pages import pdf_worker
+
+    own = retail("Example Corp", 1, finish=False)
+    for number, level in enumerate((0, 2, 2, 4)):
+        retail(f"Peer {number}", level)
+    at = open_page("app_pages/results.py", a=own.token)
+    assert "Compared with similar organisations" not in [s.value for s in at.subheader]
+    retail("Peer 4", 3)
+    at = open_page("app_pages/results.py", a=own.token)
+    assert "Compared with similar organisations" in [s.value for s in at.subheader]
+    caption = " ".join(c.value for c in at.caption)
+    assert "Compared with 5 organisations in retail that finished the same questionnaire." in caption
+    assert "Peer" not in caption
+    # The PDF made from the Report page carries the same comparison.
+    now = pdf_worker_current(own)
+    payload = pdf_worker.inputs_of(now).benchmark
+    # Data 0.25 among 0, 0.5, 0.5, 1.0, 1.0: 1 below -> 20.
+    assert payload["available"] and [(d["id"], d["percentile"]) for d in payload["domains"]] == [
+        ("data", 20), ("governance", 20)]
+
+
+def pdf_worker_current(stored):
+    """The open assessment as the pages hold it."""
+    from app_pages.state import Current
+    from questionnaires import load_questionnaire
+    from tests.conftest import DATA
+
+    return Current(repo.get_assessment(get_engine(), stored.id), load_questionnaire(DATA / "tiny.yaml"),
+                   repo.load_answers(get_engine(), stored.id))

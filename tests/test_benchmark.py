@@ -230,3 +230,11 @@ def test_a_peer_changed_after_it_finished_is_scored_again(engine, find):
     assert indices(stored_peers(engine, "tiny", find)) == [0.0]
     repo.save_answers(engine, changed.id, {"data.inventory": Answer(2), "governance.board": Answer(2)})
     assert indices(stored_peers(engine, "tiny", find)) == [0.5]
+
+
+def test_a_benchmark_travels_to_the_report_worker_as_plain_data(example):
+    from scoring.benchmark import benchmark_from_dict
+
+    bench = benchmark(example, peers((0.5, 0.0), (1.0, 0.5), (1.5, 1.0), (2.0, 1.5), (2.5, 2.0)), RETAIL_MEDIUM)
+    again = benchmark_from_dict(benchmark_to_dict(bench))
+    assert again == bench and again.available
