@@ -13,6 +13,7 @@ from scoring.workshop import answer_label
 from storage import get_engine
 from storage import retention
 from storage import workshops as ws
+from storage.benchmark import set_workshop_profile
 
 REFRESH_SECONDS = 4
 DISAGREEMENTS_SHOWN = 20
@@ -213,6 +214,22 @@ with st.form("workshop_branding"):
             st.rerun()
 if st.session_state.pop("branding_saved", False):
     st.success("Branding saved: the next PDF, deck and export carry it.", icon=":material/palette:")
+
+st.subheader("Client profile, for the benchmark", anchor=False)
+st.write("The room's result is compared with other clients of the same industry and size once at least five "
+         "comparable ones are stored; only percentiles are shown.")
+profile = workshop.profile or {}
+with st.form("workshop_profile"):
+    size_col, industry_col = st.columns([1, 2])
+    sizes = [None, "small", "medium", "large"]
+    size = size_col.selectbox("Size", sizes, index=sizes.index(profile.get("size")), key="profile_size",
+                              format_func=lambda value: "Not given" if value is None else value.capitalize())
+    industry = industry_col.text_input("Industry (a short id in lower case, e.g. retail)", key="profile_industry",
+                                       value=profile.get("industry", ""), max_chars=60)
+    if st.form_submit_button("Save profile", icon=":material/domain:"):
+        state.guarded(set_workshop_profile, engine, workshop.id,
+                      {"size": size, "industry": industry.strip() or None})
+        st.rerun()
 
 st.header("Downloads", anchor=False)
 

@@ -104,9 +104,9 @@ def set_workshop_profile(engine: Engine, workshop_id: int, profile: dict | None)
     if profile:
         try:
             cleaned = OrganisationProfile(**profile).model_dump(exclude_none=True) or None
-        except (TypeError, ValueError) as exc:
-            raise AnswersError("The client profile needs a size (small, medium or large) and an industry id in "
-                               f"lower case, e.g. retail ({exc.__class__.__name__}).") from None
+        except (TypeError, ValueError):
+            raise AnswersError("The client profile was not saved: give the size as small, medium or large, and the "
+                               "industry as a short id in lower case (letters, digits, - or _), e.g. retail.") from None
     with writing(engine) as conn:
         conn.execute(update(workshops).where(workshops.c.id == workshop_id).values(profile=cleaned))
 

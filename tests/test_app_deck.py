@@ -77,3 +77,18 @@ def pdf_worker_current(stored):
 
     return Current(repo.get_assessment(get_engine(), stored.id), load_questionnaire(DATA / "tiny.yaml"),
                    repo.load_answers(get_engine(), stored.id))
+
+
+def test_the_facilitator_sets_the_clients_profile_for_the_benchmark(app_env):
+    workshop = ws.create_workshop(get_engine(), "Example Corp", "tiny", "1.0.0")
+    at = open_page("app_pages/workshop_dashboard.py", f=workshop.facilitator_token)
+    at.selectbox(key="profile_size").set_value("medium")
+    at.text_input(key="profile_industry").set_value("Retail banking")
+    at.button(key="FormSubmitter:workshop_profile-Save profile").click().run()
+    assert "give the size as small, medium or large, and the industry as a short id" in at.error[0].value
+    assert ws.get_workshop(get_engine(), workshop.id).profile is None
+    at = open_page("app_pages/workshop_dashboard.py", f=workshop.facilitator_token)
+    at.selectbox(key="profile_size").set_value("medium")
+    at.text_input(key="profile_industry").set_value("retail-banking")
+    at.button(key="FormSubmitter:workshop_profile-Save profile").click().run()
+    assert ws.get_workshop(get_engine(), workshop.id).profile == {"size": "medium", "industry": "retail-banking"}
