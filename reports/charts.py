@@ -299,16 +299,48 @@ def _matrix_base(accent: str) -> alt.LayerChart:
 
 
 def _timeline_rows(slots) -> tuple[list[dict], list[dict]]:
-    bars = [{"step": f"{s.step.rank}. {s.step.title}", "rank": s.step.rank, "start": s.start, "end": s.end,
+    label = {s.step.rank: fitted(f"{s.step.rank}. {s.step.title}", TIMELINE_LABEL_LIMIT, TIMELINE_LABEL_SIZE)
+             for s in slots}
+    bars = [{"step": label[s.step.rank], "rank": s.step.rank, "start": s.start, "end": s.end,
              "horizon": HORIZON_NAMES[s.step.horizon],
              "after": f"after {', '.join(str(r) for r in s.after)}" if s.after else ""} for s in slots]
-    label = {s.step.rank: f"{s.step.rank}. {s.step.title}" for s in slots}
     ends = {s.step.rank: s.end for s in slots}
     # Each dependency as a two-point line, from the end of the step required to the start of the one waiting.
     links = [point for s in slots for r in s.after if r in label
              for point in ({"link": f"{r}-{s.step.rank}", "step": label[r], "x": ends[r]},
-                           {"link": f"{r}-{s.step.rank}", "step": f"{s.step.rank}. {s.step.title}", "x": s.start})]
+                           {"link": f"{r}-{s.step.rank}", "step": label[s.step.rank], "x": s.start})]
     return bars, links
+
+
+TIMELINE_LABEL_LIMIT = 290  # pixels
+TIMELINE_LABEL_SIZE = 9
+
+
+def fitted(text: str, limit: float, size: float) -> str:
+    """Text cut with an ellipsis to `limit` pixels in the chart font, as Vega's labelLimit cuts it. Done here, once:
+    Vega's own cut measures a long label over and over, half the timeline's conversion time. Unchanged when the
+    font file cannot be found (Vega then cuts it)."""
+    font = _label_font(size)
+    if font is None or font.getlength(text) <= limit:
+        return text
+    low, high = 0, len(text)
+    while low < high:  # the longest prefix that fits with the ellipsis
+        middle = (low + high + 1) // 2
+        if font.getlength(text[:middle] + "…") <= limit:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low] + "…"
+
+
+@lru_cache(maxsize=4)
+def _label_font(size: float):
+    from PIL import ImageFont
+
+    try:
+        return ImageFont.truetype("DejaVuSans.ttf", size)
+    except OSError:
+        return None
 
 
 def timeline_chart(slots, accent: str = DEFAULT_ACCENT) -> alt.LayerChart:
@@ -325,8 +357,8 @@ def _months(bars: list[dict]) -> list[dict]:
 
 @lru_cache(maxsize=16)
 def _timeline_base(order: tuple[str, ...], accent: str) -> alt.LayerChart:
-    y = alt.Y("step:N", sort=list(order), title=None, axis=alt.Axis(labelLimit=290, ticks=False, domain=False,
-                                                                     labelFontSize=9))
+    y = alt.Y("step:N", sort=list(order), title=None, axis=alt.Axis(
+        labelLimit=TIMELINE_LABEL_LIMIT, ticks=False, domain=False, labelFontSize=TIMELINE_LABEL_SIZE))
     x = alt.X("start:Q", title="Months from the start of the plan", scale=alt.Scale(domainMin=0, nice=False),
               axis=alt.Axis(tickMinStep=1, format="d", grid=True))
     base = alt.Chart(alt.NamedData(name="bars"))
