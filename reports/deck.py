@@ -236,10 +236,24 @@ class Deck:
 
 
 def chart_png(spec: dict) -> bytes:
-    """A Vega-Lite spec as PNG, at CHART_SCALE pixels per chart pixel on a white background."""
+    """A Vega-Lite spec as PNG, at CHART_SCALE pixels per chart pixel on a white background, its axis and legend
+    type a little larger than on paper so the back of the room can read them."""
     import vl_convert
 
-    return vl_convert.vegalite_to_png({**spec, "background": "white"}, scale=CHART_SCALE)
+    return vl_convert.vegalite_to_png({**projected(spec), "background": "white"}, scale=CHART_SCALE)
+
+
+PROJECTED_TYPE = 1.3  # axis and legend type on a slide, relative to the printed report
+
+
+def projected(spec: dict) -> dict:
+    """The same chart with its configured axis and legend type sizes scaled by PROJECTED_TYPE."""
+    config = {key: dict(value) if isinstance(value, dict) else value for key, value in spec.get("config", {}).items()}
+    for part in ("axis", "legend"):
+        for key, value in list(config.get(part, {}).items()):
+            if key.endswith("FontSize") and isinstance(value, (int, float)):
+                config[part][key] = round(value * PROJECTED_TYPE, 1)
+    return {**spec, "config": config}
 
 
 def clean(text: str) -> str:
@@ -433,16 +447,53 @@ def perception_slide(deck: Deck, given: DeckInput) -> None:
     room = given.workshop
     if room is None:
         return
-    from reports.workshop_charts import gap_heatmap, gap_sentence
+    from reports.workshop_charts import gap_sentence
 
     slide = deck.slide("Executive view versus operational reality", "Perception gap")
-    deck.chart(slide, gap_heatmap(room).to_dict(), MARGIN, BODY_TOP, Inches(7.6), Inches(5.0),
-               "Heatmap of the average maturity index per role and domain.")
+    _gap_table(deck, slide, room)
     flagged = [gap_sentence(g) for g in room.role_gaps if g.flagged]
     if not flagged:
         flagged = ["Executives and practitioners see every domain within one phase of each other."]
-    deck.bullets(slide, [*flagged, "Each participant's answers were scored on their own, then averaged per role."],
-                 Inches(8.5), BODY_TOP + Inches(0.2), Inches(4.3), Inches(5.0), size=14)
+    below = BODY_TOP + Inches(0.45) * (len(room.participation) + 1) + Inches(0.4)
+    deck.bullets(slide, flagged, MARGIN, min(below, Inches(5.4)), Inches(12), Inches(1.2), size=15, spacing=6)
+
+
+def _gap_table(deck: Deck, slide, room) -> None:
+    """Each role's average index per domain (0-4) as a table, each cell shaded by its value."""
+    from scoring.workshop import EXECUTIVE, PRACTITIONER
+
+    joined = {c.role for c in room.participation if c.joined}
+    roles = [r for r in room.roles if r.name in joined]
+    header = ["Average index by role", *[g.name for g in room.role_gaps], "Overall"]
+    rows = []
+    for role in roles:
+        group = {EXECUTIVE: " (executives)", PRACTITIONER: " (practitioners)"}.get(role.group, "")
+        values = [g.by_role.get(role.name) for g in room.role_gaps] + [room.overall_by_role.get(role.name)]
+        rows.append((shorten(role.name, 40) + group, values))
+    share = 0.26
+    table = deck.table(slide, header, [[name, *("–" if v is None else f"{v:.1f}" for v in values)] for name, values in rows],
+                       MARGIN, BODY_TOP, Inches(12.1), [share] + [(1 - share) / (len(header) - 1)] * (len(header) - 1),
+                       size=13)
+    for column in range(1, len(header)):
+        table.cell(0, column).text_frame.paragraphs[0].alignment = PP_ALIGN.CENTER
+    for number, (_, values) in enumerate(rows, start=1):
+        for column, value in enumerate(values, start=1):
+            cell = table.cell(number, column)
+            cell.fill.solid()
+            cell.fill.fore_color.rgb = _shade(deck.accent, value)
+            dark = value is not None and value >= 2.4
+            for paragraph in cell.text_frame.paragraphs:
+                paragraph.alignment = PP_ALIGN.CENTER
+                for run in paragraph.runs:
+                    run.font.color.rgb = WHITE if dark else INK
+
+
+def _shade(accent: RGBColor, value: float | None) -> RGBColor:
+    """From the palest grey (index 0) to the accent colour (index 4); no value stays white."""
+    if value is None:
+        return WHITE
+    share = max(0.0, min(1.0, value / 4))
+    return RGBColor(*(round(pale + (strong - pale) * share) for pale, strong in zip(PALE, accent)))
 
 
 def benchmark_slide(deck: Deck, given: DeckInput) -> None:

@@ -152,7 +152,9 @@ def test_a_workshop_deck_shows_the_disagreements_the_consensus_and_the_perceptio
     assert "Is there an AI governance board?" in disputed and "Ad hoc (agreed in the room)" in disputed
     assert "Is there an inventory of data sets?" in disputed and "(median)" in disputed
     assert "1 answer agreed in the room" in disputed
-    assert "Executives rate" in deck[5]["text"]
+    gap = deck[5]["text"]
+    assert "Executives rate" in gap and "Average index by role" in gap and "Executive (executives)" in gap
+    assert "Data & AI (practitioners)" in gap
     assert "Prepared by Northwind Advisory" in deck[3]["text"]  # the workshop's stored branding
     assert "The room agrees on data, not on governance." in deck[1]["text"]
 
