@@ -268,3 +268,59 @@ def test_the_join_page_tells_participants_when_the_workshop_is_closed(app_env):
     assert any("is closed" in str(i.value) for i in at.info)
     at = open_page("app_pages/workshop_join.py", code=workshop.display_code)
     assert any("no longer accepts participants" in str(i.value) for i in at.info)
+
+
+def test_the_dashboard_says_what_each_domain_works_on_and_what_complete_means(app_env):
+    workshop = ws.create_workshop(app_env, "Example Corp", "tiny", "1.0.0")
+    person = ws.join_workshop(app_env, workshop, "Executive")
+    repo.save_answers(app_env, person.id, {"data.inventory": repo.Answer(4), "data.pipelines": repo.Answer(4),
+                                           "data.monitoring": repo.Answer("yes"), "data.products": repo.Answer("products"),
+                                           "governance.board": repo.Answer(1)})
+    ws.join_workshop(app_env, workshop, "Data & AI")  # joined, nothing answered yet
+    at = dashboard(f=workshop.facilitator_token)
+    table = at.dataframe[0].value
+    assert table.to_dict("records") == [
+        {"Domain": "Data", "Index": "4.0 / 4", "Working on": "Complete: all four phases achieved"},
+        {"Domain": "Governance", "Index": "0.2 / 4", "Working on": "Phase 1 · Assess & Align"}]
+    assert "None" not in table.to_string()
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("A complete domain has achieved all four phases") for c in captions)
+    # five of the seven questions each participant sees are answered, out of fourteen
+    assert any(c.startswith("36% confidence: 0 of 2 participants finished · 0 answers agreed in the room") for c in captions)
+
+
+def test_a_stray_participant_removed_on_the_dashboard_leaves_the_figures_with_an_audit_line(app_env):
+    workshop = ws.create_workshop(app_env, "Example Corp", "tiny", "1.0.0")
+    kept, stray = ws.join_workshop(app_env, workshop, "Executive"), ws.join_workshop(app_env, workshop, "Data & AI")
+    repo.save_answer(app_env, kept.id, "data.inventory", 1)
+    repo.save_answer(app_env, stray.id, "data.inventory", 4)
+    at = dashboard(f=workshop.facilitator_token)
+    assert [m.value for m in at.metric][1:] == ["2", "0", "1"]
+    assert at.selectbox(key="remove_participant_pick").options == ["P-001 · Executive · 1 answer",
+                                                                   "P-002 · Data & AI · 1 answer"]
+    at.selectbox(key="remove_participant_pick").set_value(stray.id).run()
+    at.button(key="remove_participant").click().run()
+    assert not at.exception, at.exception
+    assert [m.value for m in at.metric][1:] == ["1", "0", "0"]  # joined, finished, disputed
+    assert any(t.value.endswith("Removed P-002 · Data & AI · 1 answer from every aggregate and export (by facilitator)")
+               for t in at.text)
+    at.button(key=f"restore_participant:{stray.id}").click().run()
+    assert [m.value for m in at.metric][1:] == ["2", "0", "1"]
+    assert len(ws.list_events(app_env, workshop.id)) == 2
+
+
+def test_branding_is_set_once_on_the_dashboard_and_kept_with_the_workshop(app_env):
+    from reports.branding import Branding
+
+    workshop = ws.create_workshop(app_env, "Example Corp", "tiny", "1.0.0")
+    at = dashboard(f=workshop.facilitator_token)
+    at.text_input(key="brand_prepared_by").input("Harbour Advisory")
+    at.color_picker(key="brand_colour").pick("#7a1f5c")
+    at.text_area(key="brand_commentary").input("Settle data ownership first.")
+    at.button(key="FormSubmitter:workshop_branding-Save branding").click().run()
+    assert not at.exception, at.exception
+    stored = Branding.from_stored(ws.get_workshop(app_env, workshop.id).branding)
+    assert (stored.prepared_by, stored.color, stored.commentary, stored.logo) == (
+        "Harbour Advisory", "#7a1f5c", "Settle data ownership first.", None)
+    assert any("Branding saved" in s.value for s in at.success)
+
