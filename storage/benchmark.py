@@ -16,7 +16,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, or_, select, update
+from sqlalchemy import Engine, func, or_, select, update
 
 from questionnaires.errors import AnswersError, PhasegateError
 from questionnaires.models import Questionnaire
@@ -26,7 +26,7 @@ from scoring.engine import Result, score_response
 from storage import repository as repo
 from storage import workshops as ws
 from storage.engine import writing
-from storage.tables import answers, assessments, workshops
+from storage.tables import answers, assessments, consensus, workshops
 
 Finder = Callable[[str, str], Questionnaire | None]
 KEPT_SECONDS = 600  # a peer's scored indices are reused this long (a closed workshop's consensus may still change)
@@ -42,7 +42,7 @@ class Stored:
     organisation: str
     at: dt.datetime
     profile: dict
-    changed: dt.datetime | None = None  # its last change, so a re-scored record is never served from the cache
+    changed: object = None  # what its last change left behind, so a changed record is scored again, never recalled
 
 
 def peers(engine: Engine, questionnaire_id: str, find: Finder, *, organisation: str = "",
@@ -129,9 +129,27 @@ def _closed_workshops(engine: Engine, questionnaire_id: str, exclude: int | None
              .where(workshops.c.questionnaire_id == questionnaire_id,
                     or_(workshops.c.closed_at.is_not(None), workshops.c.closes_at <= stamp)))
     with engine.connect() as conn:
-        rows = conn.execute(query).all()
-    return [Stored("workshop", row.id, row.client or "", _aware(row.closed_at or row.closes_at), _profile(row.profile))
-            for row in rows if row.id != exclude]
+        rows = [row for row in conn.execute(query).all() if row.id != exclude]
+        changes = _workshop_changes(conn, [row.id for row in rows])
+    return [Stored("workshop", row.id, row.client or "", _aware(row.closed_at or row.closes_at), _profile(row.profile),
+                   changes.get(row.id)) for row in rows]
+
+
+def _workshop_changes(conn, ids: list[int]) -> dict[int, tuple]:
+    """Per workshop, what any change to its aggregate moves: participants counted, their latest answer, the latest
+    removal, and the consensus answers (a closed workshop may still have a stray participant removed)."""
+    if not ids:
+        return {}
+    people = conn.execute(
+        select(assessments.c.workshop_id, func.count().filter(assessments.c.removed_at.is_(None)),
+               func.max(assessments.c.updated_at), func.max(assessments.c.removed_at))
+        .where(assessments.c.workshop_id.in_(ids)).group_by(assessments.c.workshop_id)).all()
+    agreed = conn.execute(select(consensus.c.workshop_id, func.count(), func.max(consensus.c.updated_at))
+                          .where(consensus.c.workshop_id.in_(ids)).group_by(consensus.c.workshop_id)).all()
+    found = {row[0]: tuple(str(v) for v in row[1:]) for row in people}
+    for row in agreed:
+        found[row[0]] = found.get(row[0], ()) + tuple(str(v) for v in row[1:])
+    return found
 
 
 def _latest_per_organisation(records: list[Stored]) -> list[Stored]:

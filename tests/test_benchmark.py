@@ -238,3 +238,13 @@ def test_a_benchmark_travels_to_the_report_worker_as_plain_data(example):
     bench = benchmark(example, peers((0.5, 0.0), (1.0, 0.5), (1.5, 1.0), (2.0, 1.5), (2.5, 2.0)), RETAIL_MEDIUM)
     again = benchmark_from_dict(benchmark_to_dict(bench))
     assert again == bench and again.available
+
+
+def test_a_participant_removed_after_the_close_leaves_the_workshops_result(engine, find):
+    workshop = closed_workshop(engine, "Room", [0, 4, 4])  # median level 4: index 1.0
+    assert indices(stored_peers(engine, "tiny", find)) == [1.0]
+    for participant in ws.list_participants(engine, workshop.id)[1:]:
+        ws.remove_participant(engine, workshop.id, participant.assessment.id)
+    assert indices(stored_peers(engine, "tiny", find)) == [0.0]
+    ws.save_consensus(engine, workshop.id, "data.inventory", 2)
+    assert indices(stored_peers(engine, "tiny", find)) == [0.5]
