@@ -314,32 +314,38 @@ def _question_results(items: tuple[_Item, ...], response: Response) -> dict[str,
         known = results.get(question_id)
         return None if known is None else seen_value(known.visible, known.value)
 
+    answers = response.answers
     for item in items:
         question = item.question
-        visible = is_visible(item, lookup)
-        answer = response.answers.get(question.id)
-        value = answer.value if answer is not None else None
-        score = question_score(item, value) if visible else None
-        note = answer.note if answer is not None else ""
-        results[question.id] = QuestionResult(
-            question.id, question.domain, question.phase, visible, value, score, item.scores is not None, note
-        )
+        qid = question.id
+        visible = item.visible_if is None or item.visible_if.evaluate(lookup)  # is_visible, inlined
+        answer = answers.get(qid)
+        if answer is None:
+            value, note, score = None, "", None
+        else:
+            value, note = answer.value, answer.note
+            score = question_score(item, value) if visible and value is not None else None
+        results[qid] = QuestionResult(qid, question.domain, question.phase, visible, value, score,
+                                      item.scores is not None, note)
     return results
 
 
-def _phase_result(questionnaire: Questionnaire, items: tuple[_Item, ...], questions: dict[str, QuestionResult], number: int) -> PhaseResult:
-    phase = questionnaire.phase(number)
+def _phase_result(questionnaire: Questionnaire, items: tuple[_Item, ...], questions: dict[str, QuestionResult], number: int,
+                  weighted: tuple[tuple[str, float], ...] | None = None) -> PhaseResult:
+    """One cell's attainment and status; `weighted` is the cell's (question id, weight) pairs when already known."""
+    phase = questionnaire.roadmap.phases[number - 1]
     visible = answered = dont_know = na = 0
     total = weights = 0.0
-    for item in items:
-        result = questions[item.question.id]
+    for qid, weight in weighted if weighted is not None else ((i.question.id, i.question.weight) for i in items):
+        result = questions[qid]
         if not result.visible:
             continue
         visible += 1
-        if result.score is not None:
+        score = result.score
+        if score is not None:
             answered += 1
-            total += result.score * item.question.weight
-            weights += item.question.weight
+            total += score * weight
+            weights += weight
         elif result.value == DONT_KNOW:
             dont_know += 1
         elif result.value == NA:
@@ -354,9 +360,17 @@ def _phase_result(questionnaire: Questionnaire, items: tuple[_Item, ...], questi
     return PhaseResult(number, phase.name, phase.threshold, attainment, status, visible, answered, dont_know, na)
 
 
+def _cell_weights(questionnaire: Questionnaire) -> dict[str, tuple]:
+    """Per domain, the (question id, weight) pairs of each phase's cell, built once."""
+    cells = _cells(questionnaire)
+    return {domain: tuple(tuple((i.question.id, i.question.weight) for i in cell) for cell in phases)
+            for domain, phases in cells.items()}
+
+
 def _domain_result(questionnaire: Questionnaire, domain, questions: dict[str, QuestionResult], target: int) -> DomainResult:
     cells = _cells(questionnaire)[domain.id]
-    phases = tuple(_phase_result(questionnaire, cells[n - 1], questions, n) for n in range(1, 5))
+    weighted = questionnaire.cached("scoring.cell_weights", _cell_weights)[domain.id]
+    phases = tuple(_phase_result(questionnaire, cells[n - 1], questions, n, weighted[n - 1]) for n in range(1, 5))
     visible = sum(p.visible for p in phases)
     answered = sum(p.answered for p in phases)
     na = sum(p.not_applicable for p in phases)

@@ -25,6 +25,7 @@ from questionnaires.models import PilotSection, Questionnaire
 from scoring.answers import Pilot, month_number
 
 VERDICTS = ("stop", "fix", "scale", "continue")
+VERDICT_RANK = {verdict: rank for rank, verdict in enumerate(VERDICTS)}
 # The triage rules in words, as the report's methodology page prints them (first rule that holds).
 PILOT_TRIAGE_RULES = (
     ("Stuck", "an active pilot (pilot or ready for production) started more than the stuck threshold ago "
@@ -65,6 +66,7 @@ class Portfolio:
     rows: tuple[Row, ...]
     stuck: int
     stuck_by_domain: dict[str, int]
+    lookups: tuple = ()  # stage ids, blocker ids, stage labels and kinds, blocker labels and domains
 
     def stuck_waiting_on(self, domain_id: str) -> int:
         """How many stuck pilots name a blocker in this domain."""
@@ -121,55 +123,126 @@ def age_in_months(started: str, on: dt.date) -> int:
 
 def pilot_portfolio(questionnaire: Questionnaire, pilots: tuple[Pilot, ...], on: dt.date) -> Portfolio:
     """The register read against the questionnaire's pilot section on the assessment's date."""
-    section, kinds, blocker_domain, order, names = questionnaire.cached("pilots.lookups", _lookups)
-    rows = []
+    section, kinds, blocker_domain, order, names, domains_of, lookups = questionnaire.cached("pilots.lookups", _lookups)
+    today, months = on.year * 12 + on.month - 1, section.stuck_after_months
+    rows, stuck, by_domain = [], 0, {}
     for pilot in pilots:
         kind = kinds.get(pilot.stage, "active")
-        age = age_in_months(pilot.started, on)
-        domains = tuple(sorted({blocker_domain[b] for b in pilot.blockers if b in blocker_domain}, key=order.get)
-                        if pilot.blockers else ())
-        rows.append(Row(pilot, kind, age, kind == "active" and age > section.stuck_after_months, domains))
-    stuck = [row for row in rows if row.stuck]
-    return Portfolio(section, names, tuple(rows), len(stuck), _count(d for row in stuck for d in row.domains))
+        age = today - _month(pilot.started)
+        blockers = pilot.blockers
+        if blockers:
+            domains = domains_of.get(blockers)
+            if domains is None:
+                domains = _blocking_domains(blockers, blocker_domain, order, domains_of)
+        else:
+            domains = ()
+        is_stuck = kind == "active" and age > months
+        rows.append(Row(pilot, kind, age, is_stuck, domains))
+        if is_stuck:
+            stuck += 1
+            for domain in domains:
+                by_domain[domain] = by_domain.get(domain, 0) + 1
+    return Portfolio(section, names, tuple(rows), stuck, by_domain, lookups)
+
+
+MONTHS: dict[str, int] = {}  # 'YYYY-MM' -> month number, read once per process
+KNOWN_BLOCKER_SETS = 4096  # blocker lists whose domains are remembered per questionnaire
+
+
+def _month(text: str) -> int:
+    number = MONTHS.get(text)
+    if number is None:
+        number = month_number(text)
+        if len(MONTHS) < 10_000:
+            MONTHS[text] = number
+    return number
+
+
+def _blocking_domains(blockers: tuple[str, ...], blocker_domain: dict, order: dict, known: dict) -> tuple[str, ...]:
+    """The domains of a pilot's blockers, in questionnaire order, remembered per blocker list."""
+    domains = tuple(sorted({blocker_domain[b] for b in blockers if b in blocker_domain}, key=order.get))
+    if len(known) < KNOWN_BLOCKER_SETS:
+        known[blockers] = domains
+    return domains
 
 
 def _lookups(questionnaire: Questionnaire) -> tuple:
     """What reading a register needs from the questionnaire, built once: section, stage kinds, blocker domains,
-    domain order and names."""
+    domain order and names, and a memo of the domains of each blocker list."""
     section = questionnaire.pilot_section()
     return (section, {stage.id: stage.kind for stage in section.stages},
             {blocker.id: blocker.domain for blocker in section.blockers},
             {domain.id: index for index, domain in enumerate(questionnaire.domains)},
-            {domain.id: domain.name for domain in questionnaire.domains})
+            {domain.id: domain.name for domain in questionnaire.domains}, {}, _section_lookups(section))
+
+
+def _section_lookups(section: PilotSection) -> tuple:
+    return ([stage.id for stage in section.stages], [b.id for b in section.blockers],
+            {stage.id: stage.label for stage in section.stages}, {stage.id: stage.kind for stage in section.stages},
+            {b.id: b.label for b in section.blockers}, {b.id: b.domain for b in section.blockers})
 
 
 def pilot_metrics(portfolio: Portfolio, steps: tuple = ()) -> PilotMetrics:
     """The metrics and the triage of a portfolio; `steps` is the ranked plan that `fix` verdicts point to."""
     rows, section = portfolio.rows, portfolio.section
-    active_ages = [row.age for row in rows if row.kind == "active"]
-    stages = _count(row.pilot.stage for row in rows)
+    stage_ids, blocker_ids, stage_labels, stage_kinds, blocker_labels, blocker_domains = (
+        portfolio.lookups or _section_lookups(section))
+    months = section.stuck_after_months
+    stages: dict[str, int] = {}
+    blockers: dict[str, int] = {}
+    domains: dict[str, int] = {}
+    stuck_blockers: dict[str, int] = {}
+    active_ages = []
+    reached = without_owner = without_kpi = cohort = converted = 0
+    value_waiting = 0
+    for row in rows:
+        pilot, kind = row.pilot, row.kind
+        stages[pilot.stage] = stages.get(pilot.stage, 0) + 1
+        if kind == "active":
+            active_ages.append(row.age)
+        elif kind == "reached":
+            reached += 1
+        if kind != "idea" and row.age >= months:
+            cohort += 1
+            converted += kind == "reached"
+        if not pilot.owner:
+            without_owner += 1
+        if not pilot.kpi_baseline:
+            without_kpi += 1
+        if pilot.blockers:
+            named = set(pilot.blockers)
+            for blocker in named:
+                blockers[blocker] = blockers.get(blocker, 0) + 1
+            if row.stuck:
+                for blocker in named:
+                    stuck_blockers[blocker] = stuck_blockers.get(blocker, 0) + 1
+        for domain in row.domains:
+            domains[domain] = domains.get(domain, 0) + 1
+        if row.stuck:
+            value_waiting += pilot.value or 0
+    domain_order = portfolio.domain_names  # a dict iterates in domain order
     return PilotMetrics(
         total=len(rows),
-        by_stage={stage.id: stages.get(stage.id, 0) for stage in section.stages},
-        reached=sum(1 for row in rows if row.kind == "reached"),
-        conversion_rate=conversion_rate(rows, section.stuck_after_months),
+        by_stage={stage: stages.get(stage, 0) for stage in stage_ids},
+        reached=reached,
+        conversion_rate=converted / cohort if cohort else None,
         median_age_months=statistics.median(active_ages) if active_ages else None,
         stuck=portfolio.stuck,
-        without_owner=sum(1 for row in rows if not row.pilot.owner),
-        without_kpi=sum(1 for row in rows if not row.pilot.kpi_baseline),
-        blockers=_ordered(_count(b for row in rows for b in set(row.pilot.blockers)), [b.id for b in section.blockers]),
-        blocked_domains=_ordered(_count(d for row in rows for d in row.domains), list(portfolio.domain_names)),
-        value_waiting=sum(row.pilot.value or 0 for row in rows if row.stuck),
-        stuck_after_months=section.stuck_after_months,
+        without_owner=without_owner,
+        without_kpi=without_kpi,
+        blockers=_ordered(blockers, blocker_ids),
+        blocked_domains=_ordered(domains, domain_order),
+        value_waiting=value_waiting,
+        stuck_after_months=months,
         items=tuple(sorted((triage(row, portfolio, steps) for row in rows), key=_item_order)),
-        stage_labels={stage.id: stage.label for stage in section.stages},
-        stage_kinds={stage.id: stage.kind for stage in section.stages},
-        domain_names=dict(portfolio.domain_names),
-        stuck_by_domain=_ordered(portfolio.stuck_by_domain, list(portfolio.domain_names)),
-        stuck_by_blocker=_ordered(_count(b for row in rows if row.stuck for b in set(row.pilot.blockers)),
-                                  [b.id for b in section.blockers]),
-        blocker_labels={blocker.id: blocker.label for blocker in section.blockers},
-        blocker_domains={blocker.id: blocker.domain for blocker in section.blockers},
+        # The questionnaire's lookups are shared by every result of it, never copied: read them, do not change them.
+        stage_labels=stage_labels,
+        stage_kinds=stage_kinds,
+        domain_names=portfolio.domain_names,
+        stuck_by_domain=_ordered(portfolio.stuck_by_domain, domain_order),
+        stuck_by_blocker=_ordered(stuck_blockers, blocker_ids),
+        blocker_labels=blocker_labels,
+        blocker_domains=blocker_domains,
     )
 
 
@@ -261,8 +334,7 @@ def _ordered(counts: dict[str, int], order: list[str]) -> dict[str, int]:
 
 def _item_order(item: PilotItem) -> tuple:
     """Decisions first (stop, fix, scale, continue, then no verdict), oldest first, then by name."""
-    rank = VERDICTS.index(item.verdict) if item.verdict in VERDICTS else len(VERDICTS)
-    return (rank, -item.age_months, item.name)
+    return (VERDICT_RANK.get(item.verdict, len(VERDICTS)), -item.age_months, item.name)
 
 
 def pilots_to_dict(metrics: PilotMetrics) -> dict:

@@ -96,27 +96,53 @@ def next_steps(questionnaire: Questionnaire, questions: dict[str, QuestionResult
 def _candidates(questionnaire: Questionnaire, questions: dict[str, QuestionResult], domains: tuple[DomainResult, ...],
                 overall: Overall, pilots: Portfolio | None = None) -> list[_Candidate]:
     by_id = {d.id: d for d in domains}
-    weights = {d.id: d.weight for d in questionnaire.domains}
-    limiting = set(overall.limiting_domains)
-    stuck = pilots is not None and pilots.stuck > 0
-    thresholds = {phase.number: phase.threshold for phase in questionnaire.roadmap.phases}
+    weights, thresholds, actionable = questionnaire.cached("steps.lookups", _step_lookups)
+    limiting = overall.limiting_domains
+    stuck = pilots.stuck if pilots is not None else 0
     found = []
-    for item in questionnaire.cached("steps.actionable", _actionable):
-        question = item.question
-        result = questions[question.id]
+    for item, qid, domain_id, phase, weight, impact, effort_rank, order in actionable:
+        result = questions[qid]
         score = result.score
         if score is None or score >= 1 or not result.visible:
             continue
-        domain = by_id[question.domain]
-        if question.phase > domain.target:
+        domain = by_id[domain_id]
+        target = domain.target
+        if phase > target:
             continue
-        threshold = thresholds[question.phase]
-        is_limiting = domain.id in limiting
+        threshold = thresholds[phase]
+        is_limiting = domain_id in limiting
         if score >= threshold - 1e-12 and not is_limiting:
             continue
-        waiting = (pilots.stuck_waiting_on(domain.id), pilots.stuck) if stuck else NO_PILOTS
-        found.append(_candidate(item, score, threshold, domain, weights[domain.id], is_limiting, waiting))
+        # The step's priority; the factors multiply in the design's order, so the figures never move.
+        finished = domain.achieved >= target  # nothing left to reach within its target: polish only
+        working = domain.working_phase or 4
+        offset = phase - working
+        gap = 1.0 - score
+        domain_weight = weights[domain_id]
+        priority = (weight * domain_weight * gap * (PHASE_FACTORS.get(offset, LATER_FACTOR) if offset > 0 else 1.0)
+                    * (LIMITING_BOOST if is_limiting else 1.0) * impact)
+        waiting = pilots.stuck_by_domain.get(domain_id, 0) if stuck else 0
+        if waiting:
+            priority = priority * pilot_factor(waiting, stuck)
+        question = item.question
+        base = "later" if finished else ("now" if offset <= 0 else "next" if offset == 1 else "later")
+        basis = (phase, domain.name, gap, weight, domain_weight, offset, working, is_limiting, priority,
+                 question.action.impact, waiting, stuck)
+        level = "establish" if score <= ESTABLISH_AT_MOST else "extend" if score < threshold - 1e-12 else "optimise"
+        found.append(_Candidate((-round(priority, 9), effort_rank, order), question, score, level, base, priority,
+                                basis, domain, is_limiting, offset, finished))
     return found
+
+
+def _step_lookups(questionnaire: Questionnaire) -> tuple:
+    """What ranking needs from the questionnaire, built once: domain weights, phase thresholds, and per
+    actionable question its id, domain, phase, weight, impact factor, effort rank and questionnaire order."""
+    actionable = tuple(
+        (item, item.question.id, item.question.domain, item.question.phase, item.question.weight,
+         IMPACT_FACTORS[item.question.action.impact], EFFORT_ORDER[item.question.action.effort], item.order)
+        for item in _actionable(questionnaire))
+    return ({d.id: d.weight for d in questionnaire.domains},
+            {phase.number: phase.threshold for phase in questionnaire.roadmap.phases}, actionable)
 
 
 def _actionable(questionnaire: Questionnaire) -> tuple:
@@ -128,25 +154,6 @@ def _actionable(questionnaire: Questionnaire) -> tuple:
 def pilot_factor(waiting: int, stuck: int) -> float:
     """1 + 0.5 x the share of stuck pilots that wait on a domain: pilots stuck there raise its steps."""
     return 1.0 + PILOT_WEIGHT * waiting / stuck if stuck else 1.0
-
-
-def _candidate(item, score: float, threshold: float, domain: DomainResult, domain_weight: float,
-               limiting: bool, waiting: tuple[int, int] = NO_PILOTS) -> _Candidate:
-    question = item.question
-    action = question.action
-    finished = domain.achieved >= domain.target  # nothing left to reach within its target: polish only
-    working = domain.working_phase or 4
-    offset = question.phase - working
-    gap = 1.0 - score
-    impact = IMPACT_FACTORS[action.impact]
-    priority = (question.weight * domain_weight * gap * phase_factor(offset) * (LIMITING_BOOST if limiting else 1.0)
-                * impact * (pilot_factor(*waiting) if waiting[0] else 1.0))
-    key = (-round(priority, 9), EFFORT_ORDER[action.effort], item.order)
-    base = "later" if finished else horizon_of(offset)
-    basis = (question.phase, domain.name, gap, question.weight, domain_weight, offset, working, limiting, priority,
-             action.impact, *waiting)
-    return _Candidate(key, question, score, level_of(score, threshold), base, priority, basis, domain, limiting,
-                      offset, finished)
 
 
 def _open(candidate: _Candidate) -> bool:
@@ -241,27 +248,34 @@ def owner_title(questionnaire: Questionnaire, owner: str, size: str | None) -> s
 
 def _step(rank: int, candidate: _Candidate, horizon: str, needed_by: int, questionnaire: Questionnaire,
           size: str | None) -> Step:
-    question = candidate.question
+    texts = questionnaire.cached("steps.texts", _no_texts)
+    key = (candidate.question.id, candidate.level, size)
+    fixed = texts.get(key)
+    if fixed is None:
+        fixed = texts[key] = _step_texts(candidate.question, candidate.level, questionnaire, size)
+    qid, domain, phase, title, detail, owner, effort, impact, kpi, requires = fixed
+    basis = candidate.basis
+    why = (candidate.domain.name, phase, candidate.level, candidate.domain.working_phase, candidate.finished,
+           candidate.limiting, candidate.offset, basis[10], basis[11], needed_by)  # as _why_basis gives it
+    return Step(rank, qid, domain, phase, horizon, title, detail, owner, effort, impact, kpi,
+                round(candidate.priority, 4), candidate.score, basis, why, requires, candidate.level)
+
+
+def _no_texts(questionnaire: Questionnaire) -> dict:
+    return {}
+
+
+def _step_texts(question: Question, level: str, questionnaire: Questionnaire, size: str | None) -> tuple:
+    """What a step says that depends only on its question, its level and the organisation's size."""
     action = question.action
-    wording = getattr(action.by_level, candidate.level, None) if action.by_level else None
+    wording = getattr(action.by_level, level, None) if action.by_level else None
     title, detail = (wording.title, wording.detail) if wording else (action.title, action.detail)
-    open_requires = tuple(action.requires)
-    return Step(rank, question.id, question.domain, question.phase, horizon, title, detail,
-                owner_title(questionnaire, action.owner, size), action.effort, action.impact, action.kpi,
-                round(candidate.priority, 4), candidate.score, candidate.basis,
-                _why_basis(candidate, needed_by), open_requires, candidate.level)
+    return (question.id, question.domain, question.phase, title, detail, owner_title(questionnaire, action.owner, size),
+            action.effort, action.impact, action.kpi, tuple(action.requires))
 
 
 STATE_WORDS = {"establish": "is not in place yet", "extend": "is only partly in place",
                "optimise": "is in place but not yet at its best"}
-
-
-def _why_basis(candidate: _Candidate, needed_by: int) -> tuple:
-    """What the plain sentence needs, kept as data: the sentence is written only when someone reads it."""
-    domain = candidate.domain
-    waiting, stuck = candidate.basis[10:12] if len(candidate.basis) > 10 else (0, 0)
-    return (domain.name, candidate.question.phase, candidate.level, domain.working_phase, candidate.finished,
-            candidate.limiting, candidate.offset, waiting, stuck, needed_by)
 
 
 def why_sentence(domain_name: str, phase: int, level: str, working: int | None, finished: bool, limiting: bool,
