@@ -15,6 +15,7 @@ MUTED = "#6b7785"
 GRID = "#e3e7ec"
 DEFAULT_ACCENT = "#1f5f8b"
 WIDTH = 470
+TICK_ROOM = {"left": 5, "top": 5, "bottom": 5, "right": 14}
 
 
 def _themed(chart: alt.Chart) -> alt.Chart:
@@ -57,7 +58,8 @@ def _domain_base(order: tuple[str, ...], accent: str) -> alt.LayerChart:
     )
     targets = base.mark_tick(thickness=3, size=26, color=INK).encode(x="target:Q")
     labels = base.mark_text(align="left", dx=6, fontSize=11, color=INK).encode(x="index:Q", text="label:N")
-    return _themed(alt.layer(bars, targets, labels).properties(width=WIDTH, height=height, title=alt.Title(
+    # Room right of the axis's end, so a target tick at phase 4 is drawn whole on a narrow screen too.
+    return _themed(alt.layer(bars, targets, labels).properties(width=WIDTH, height=height, padding=TICK_ROOM, title=alt.Title(
         "Index per domain; the dark tick marks the target phase", fontSize=11, color=MUTED, fontWeight="normal", anchor="start")))
 
 
@@ -105,7 +107,9 @@ def _heat_base(domains: tuple[str, ...], phases: tuple[str, ...]) -> alt.LayerCh
     # Column headers as text marks: "Phase 1" over the phase name, so long names fit.
     heads = alt.Chart(alt.NamedData(name="heads")).encode(x=alt.X("phase:N", sort=phases))
     numbers = heads.mark_text(y=-24, fontSize=10, fontWeight="bold", color=INK).encode(text="number:N")
-    names = heads.mark_text(y=-10, fontSize=9, color=MUTED, limit=112).encode(text="name:N")
+    # A phase name is cut to its column's width (an ellipsis on a phone), so neighbours never run into each other.
+    names = heads.mark_text(y=-10, fontSize=9, color=MUTED, limit=alt.ExprRef(f"width / {len(phases)} - 6")).encode(
+        text="name:N")
     cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
         color=alt.Color("attainment:Q", title="Attainment", scale=alt.Scale(domain=[0, 1], scheme="blues"),
                         legend=None),

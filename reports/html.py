@@ -24,7 +24,7 @@ from scoring.compare import Comparison, TrendPoint, compared_text, since_text
 from scoring.engine import LOW_CONFIDENCE, DomainResult, QuestionResult, Result, Step, join_names
 from scoring.narrative import DURATION_MONTHS, after_text, narrate, pilot_brief
 from scoring.pilots import PILOT_TRIAGE_RULES, PilotMetrics
-from scoring.steps import HORIZONS, IMPACT_FACTORS, LATER_FACTOR, LIMITING_BOOST, PHASE_FACTORS, now_capacity
+from scoring.steps import HORIZONS, IMPACT_FACTORS, LATER_FACTOR, LIMITING_BOOST, PHASE_FACTORS, PILOT_WEIGHT, now_capacity
 
 TEMPLATES = Path(__file__).parent / "templates"
 ASSETS = Path(__file__).parent / "assets"
@@ -361,4 +361,5 @@ def _method(questionnaire: Questionnaire) -> dict:
         "capacity": now_capacity(),
         "impact": IMPACT_FACTORS,
         "durations": DURATION_MONTHS,
+        "pilot_weight": PILOT_WEIGHT,
     }

@@ -28,13 +28,13 @@ VERDICTS = ("stop", "fix", "scale", "continue")
 VERDICT_RANK = {verdict: rank for rank, verdict in enumerate(VERDICTS)}
 # The triage rules in words, as the report's methodology page prints them (first rule that holds).
 PILOT_TRIAGE_RULES = (
-    ("Stuck", "an active pilot (pilot or ready for production) started more than the stuck threshold ago "
-              "without reaching production"),
-    ("Stop", "stuck, with neither a named business owner nor a KPI baseline"),
-    ("Fix", "stuck or blocked: the reason names the blocking domain and the plan's highest-ranked step there; "
-            "a pilot in production with a blocker is held back from scaling"),
-    ("Scale", "in production, with a business owner and a KPI baseline"),
-    ("Continue", "anything else that is active or in production; ideas and stopped pilots get no verdict"),
+    ("Stuck", "An active pilot (in a stage such as pilot or ready for production) more than the stuck threshold old "
+              "that has not reached production"),
+    ("Stop", "Stuck, with neither a named business owner nor a KPI baseline"),
+    ("Fix", "Stuck or blocked; the reason names the blocking domain and the plan's highest-ranked step there. A "
+            "pilot in production that names a blocker is held back from scaling"),
+    ("Scale", "In production, with a business owner and a KPI baseline"),
+    ("Continue", "Any other active pilot or pilot in production. Ideas and stopped pilots get no verdict"),
 )
 REFERENCE = {
     "reaches_production": 0.2,
