@@ -185,9 +185,9 @@ def show_portfolio(metrics: PilotMetrics | None, *, key: str, title: str | None 
             column.caption(figure.against)
     st.caption(flow.plain(register.reference_note(metrics)))
     st.subheader("Triage: a verdict per pilot", anchor=False)
-    st.dataframe(register.triage_rows(metrics), hide_index=True, key=f"{key}_triage", width="stretch",
-                 column_config={"Reason": st.column_config.TextColumn(width="large"),
-                                "Age (months)": st.column_config.NumberColumn(width="small")})
+    # A static table, so each reason wraps and is read whole; its cells are markdown, so user text is escaped.
+    st.table([{column: flow.plain(value) if isinstance(value, str) else value for column, value in row.items()}
+              for row in register.triage_rows(metrics)], hide_index=True)
 
 
 def _funnel(metrics: PilotMetrics, key: str) -> None:

@@ -238,32 +238,31 @@ class Figure:
 
 
 def portfolio_figures(metrics: PilotMetrics) -> tuple[Figure, ...]:
-    """The portfolio's figures, the two the source article measures beside its reference figures."""
+    """The portfolio's figures; the two the source article also measures carry its reference figure."""
     months, reference = metrics.stuck_after_months, metrics.reference
     rate = metrics.conversion_rate
-    cohort = f"of the pilots started {months} or more months ago"
     return (
         Figure("Pilots", f"{metrics.total}", f"{metrics.reached} in production or scaled"),
         Figure("Reached production", "—" if rate is None else f"{rate:.0%}",
-               f"{cohort}; reference: {reference['reaches_production']:.0%}, "
-               f"{reference['reaches_production_text']}" if rate is not None else
-               f"none started {months} or more months ago yet"),
+               f"reference: {reference['reaches_production']:.0%}" if rate is not None
+               else f"none started {months} or more months ago yet"),
         Figure("Not past the pilot stage", "—" if rate is None else f"{1 - rate:.0%}",
-               f"{cohort}; reference: {reference['never_past_pilot']:.0%} never get past the pilot stage"
-               if rate is not None else ""),
+               f"reference: {reference['never_past_pilot']:.0%}" if rate is not None else ""),
         Figure("Stuck", f"{metrics.stuck}", f"in flight for more than {months} months"),
         Figure("Median age in flight", "—" if metrics.median_age_months is None
-               else f"{metrics.median_age_months:g} months", "of the pilots not yet in production"),
+               else f"{metrics.median_age_months:g} months", "pilots not yet in production"),
         Figure("Without a business owner", f"{metrics.without_owner}", f"of {metrics.total} pilots"),
         Figure("Without a KPI baseline", f"{metrics.without_kpi}", f"of {metrics.total} pilots"),
-        Figure("Value waiting in stuck pilots", f"{metrics.value_waiting:,.0f}", "expected annual value"),
+        Figure("Value waiting in stuck pilots", f"{metrics.value_waiting:,.0f}", "expected a year"),
     )
 
 
 def reference_note(metrics: PilotMetrics) -> str:
-    """The reference figures with their source named."""
+    """What the two rates count, and the reference figures with their source named."""
     reference = metrics.reference
-    return (f"Reference: {reference['reaches_production_text']}, and {reference['never_past_pilot_text']} "
+    return (f"Reached production and not past the pilot stage count the pilots started "
+            f"{metrics.stuck_after_months} or more months ago, ideas left out. Reference: "
+            f"{reference['reaches_production_text']}, and {reference['never_past_pilot_text']} "
             f"(source: {reference['source']}).")
 
 

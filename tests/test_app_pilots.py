@@ -62,8 +62,8 @@ def saved(at: AppTest) -> tuple[Pilot, ...]:
 
 def triage_table(at: AppTest):
     """The triage table on screen (the one table with a Verdict column)."""
-    (table,) = [frame.value for frame in at.dataframe if "Verdict" in frame.value.columns]
-    return table
+    (table,) = [frame.value for frame in at.table if "Verdict" in frame.value.columns]
+    return table.map(lambda cell: cell.replace("\\", "") if isinstance(cell, str) else cell)  # unescaped
 
 
 def warnings(at: AppTest) -> str:
@@ -153,7 +153,9 @@ def test_results_show_the_funnel_the_figures_against_the_reference_and_the_triag
     assert any("source: the 2026 article" in c.value.replace("\\", "") for c in at.caption)
     triage = triage_table(at)
     assert list(triage["Verdict"]) == ["Stop", "Fix", "Scale", "Continue", "—"]
-    assert triage["Pilot"][3] == "Forecast <b>v2</b> *now*"  # a table cell is text, never markup
+    assert triage["Pilot"][3] == "Forecast <b>v2</b> *now*"
+    raw = [frame.value for frame in at.table if "Verdict" in frame.value.columns][0]
+    assert raw["Pilot"][3] == "Forecast \\<b\\>v2\\</b\\> \\*now\\*"  # escaped, so it shows as typed
 
 
 def test_workshop_participants_never_get_a_pilot_step(app_env):

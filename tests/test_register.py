@@ -189,17 +189,18 @@ def test_the_figures_stand_beside_the_reference(tiny):
     figures = [(f.label, f.value, f.against) for f in portfolio_figures(scored(tiny))]
     assert figures == [
         ("Pilots", "4", "1 in production or scaled"),
-        ("Reached production", "33%", "of the pilots started 6 or more months ago; reference: 20%, about one AI "
-                                      "pilot in five reaches production"),
-        ("Not past the pilot stage", "67%", "of the pilots started 6 or more months ago; reference: 73% never get "
-                                            "past the pilot stage"),
+        ("Reached production", "33%", "reference: 20%"),
+        ("Not past the pilot stage", "67%", "reference: 73%"),
         ("Stuck", "1", "in flight for more than 6 months"),
-        ("Median age in flight", "7.5 months", "of the pilots not yet in production"),
+        ("Median age in flight", "7.5 months", "pilots not yet in production"),
         ("Without a business owner", "2", "of 4 pilots"),
         ("Without a KPI baseline", "3", "of 4 pilots"),
-        ("Value waiting in stuck pilots", "120,000", "expected annual value"),
+        ("Value waiting in stuck pilots", "120,000", "expected a year"),
     ]
-    assert "source: the 2026 article" in reference_note(scored(tiny))
+    assert reference_note(scored(tiny)).startswith(
+        "Reached production and not past the pilot stage count the pilots started 6 or more months ago, ideas left "
+        "out. Reference: about one AI pilot in five reaches production, and 73% of AI initiatives never get past the "
+        "pilot stage (source: the 2026 article")
 
 
 def test_without_pilots_old_enough_the_rate_is_not_made_up(tiny):
