@@ -24,6 +24,9 @@ PAGES = [
     ("app_pages/presenter.py", "Presenter view", ":material/co_present:", "presenter"),
 ]
 
+# On a phone the page title takes less room, so the first question shows without scrolling.
+st.html("<style>@media (max-width: 640px) { [data-testid='stHeading'] h1 { font-size: 2rem; } }</style>")
+
 try:
     check_settings()
 except SettingsError as exc:  # a bad value in the environment: name it, and run nothing on it

@@ -7,6 +7,14 @@ import streamlit as st
 from scoring.engine import Result
 
 CHROME = 110  # pixels of title, axis and legend around the domain chart's plot
+PHONE_LABELS = 150  # pixels of step name beside a timeline bar on a phone
+
+
+def narrow() -> bool:
+    """The screen is a phone's."""
+    from app_pages.state import narrow_screen
+
+    return narrow_screen()
 
 
 def show(result: Result) -> None:
@@ -61,5 +69,22 @@ def show_plan(result: Result, slots) -> None:
     st.caption("Each dot is a step, numbered by rank and coloured by horizon. Quick wins sit top left: small effort, "
                "high impact.")
     timeline = timeline_chart(slots)
-    st.altair_chart(timeline, theme=None, height=timeline.height + CHROME, key="chart_timeline")
+    if narrow():
+        st.vega_lite_chart(phone_timeline(timeline.to_dict()), theme=None, height=timeline.height + CHROME + 20,
+                           key="chart_timeline")
+    else:
+        st.altair_chart(timeline, theme=None, height=timeline.height + CHROME, key="chart_timeline")
     st.caption("When each Now and Next step runs, in months: a step starts once the steps it builds on are done.")
+
+
+def phone_timeline(spec: dict) -> dict:
+    """The timeline for a phone: shorter step names leave the bars room, the legend stacks so it is not cut."""
+    for layer in spec.get("layer", []):
+        encoding = layer.get("encoding", {})
+        if isinstance(encoding.get("y", {}).get("axis"), dict):
+            encoding["y"]["axis"]["labelLimit"] = PHONE_LABELS
+        if isinstance(encoding.get("color", {}).get("legend"), dict):
+            encoding["color"]["legend"]["direction"] = "vertical"
+        if isinstance(encoding.get("x", {}).get("title"), str):
+            encoding["x"]["title"] = "Months from the start"
+    return spec

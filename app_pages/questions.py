@@ -21,6 +21,10 @@ def note_key(question: Question) -> str:
     return f"note:{question.id}"
 
 
+def question_key(question: Question) -> str:
+    return f"ask:{question.id}"
+
+
 def confirm_key(question: Question) -> str:
     return f"confirm:{question.id}"
 
@@ -33,7 +37,7 @@ def show_question(questionnaire: Questionnaire, question: Question, saved: Answe
     """Render one question with its widgets, prefilled from what is saved; `carried`: an answer carried over
     from the baseline, marked until it is confirmed or changed."""
     _prefill(question, saved)
-    with st.container(border=True):
+    with st.container(border=True, key=question_key(question)):
         required = "" if question.required else "  \n:gray[optional]"
         st.markdown(f"**{number}. {question.text}**{required}")
         if question.help:
