@@ -23,7 +23,7 @@ from questionnaires import PhasegateError
 from reports.workers import process_pool, render_answers_pdf, render_workshop_pdf
 
 KEPT_REPORTS = 32  # finished or running renders kept, across sessions (a few hundred KB each)
-POLL_SECONDS = 0.4  # how often a waiting button looks at its render
+POLL_SECONDS = 0.25  # how often a waiting button looks at its render
 GIVE_UP_SECONDS = 300
 PREPARING = "Preparing the PDF…"
 WORKER_FAILED = ("The PDF could not be made ({reason}). Try again; your answers are saved and the answers file "
