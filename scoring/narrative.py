@@ -557,26 +557,43 @@ def _gate_sentence(metrics, steps: tuple) -> str:
         blocker, count = ranked[0]
         domain = metrics.blocker_domains.get(blocker, "")
         name = metrics.domain_names.get(domain, domain)
-        text = (f"The gate that holds most stuck pilots is {name}: {count} of the {metrics.stuck} name "
-                f"“{metrics.blocker_labels.get(blocker, blocker)}”")
+        label = metrics.blocker_labels.get(blocker, blocker)
+        if metrics.stuck == 1:
+            text = f"The gate that holds the one stuck pilot is {name}: it names “{label}”"
+        else:
+            text = (f"The gate that holds most stuck pilots is {name}: {count} of the {metrics.stuck} "
+                    f"name{'s' if count == 1 else ''} “{label}”")
         if len(ranked) > 1 and ranked[1][1] == count:
             other = metrics.blocker_domains.get(ranked[1][0], "")
-            text += (f", as many “{metrics.blocker_labels.get(ranked[1][0], ranked[1][0])}” "
-                     f"({metrics.domain_names.get(other, other)})")
+            text += (" and" if metrics.stuck == 1 else ", as many") + (
+                f" “{metrics.blocker_labels.get(ranked[1][0], ranked[1][0])}” ({metrics.domain_names.get(other, other)})")
         parts.append(text + _step_words(domain, name, steps) + ".")
     elif metrics.stuck:
         parts.append("No stuck pilot names a blocker: ask each pilot's team what holds it up and record it.")
-    fix = [item for item in metrics.items if item.verdict == "fix" and item.blocking_domains]
-    if len(fix) == 1:
-        parts.append(f"The one pilot to fix, {fix[0].name}, waits on "
-                     f"{_domain_list(fix[0].blocking_domains, metrics)}.")
-    elif fix:
-        by_domain: dict[str, list[str]] = {}
-        for item in fix:
-            by_domain.setdefault(item.blocking_domains[0], []).append(item.name)
-        waits = "; ".join(f"{_listed(names)} on {metrics.domain_names.get(d, d)}" for d, names in by_domain.items())
-        parts.append(f"Of the {len(fix)} pilots to fix, {waits}.")
+    parts += _fix_words(metrics)
     return " ".join(parts) or "No pilot is held up by a blocker."
+
+
+def _fix_words(metrics) -> list[str]:
+    """Where the pilots to fix wait, by the first domain that blocks each."""
+    fix = [item for item in metrics.items if item.verdict == "fix"]
+    blocked = [item for item in fix if item.blocking_domains]
+    unblocked = len(fix) - len(blocked)
+    if not fix:
+        return []
+    if len(fix) == 1:
+        item = fix[0]
+        if blocked:
+            return [f"The one pilot to fix, {item.name}, waits on {_domain_list(item.blocking_domains, metrics)}."]
+        return []  # its reason in the triage table asks what holds it up
+    by_domain: dict[str, list[str]] = {}
+    for item in blocked:
+        by_domain.setdefault(item.blocking_domains[0], []).append(item.name)
+    waits = [f"{_listed(names)} wait{'s' if len(names) == 1 else ''} on {metrics.domain_names.get(d, d)}"
+             for d, names in by_domain.items()]
+    if unblocked:
+        waits.append(f"{unblocked} name{'s' if unblocked == 1 else ''} no blocker")
+    return [f"Of the {len(fix)} pilots to fix, {'; '.join(waits)}."]
 
 
 def _domain_list(domains, metrics) -> str:

@@ -17,6 +17,7 @@ from questionnaires.loader import shipped_library
 from scoring.migrate import migrate_response
 from scoring import Answer, Response, parse_answers, result_to_dict, score_response
 from scoring.answers import AnswersError, Pilot, dump_answers
+from scoring.narrative import pilot_brief
 from scoring.pilots import age_in_months, pilot_metrics, pilot_portfolio, triage
 from scoring.steps import pilot_factor, waiting_words
 from tests.conftest import DATA, ROOT
@@ -280,10 +281,16 @@ def test_ages_are_whole_calendar_months_to_the_assessments_date(started, on, mon
         ("blocked_domains", {"data": 3, "governance": 3}),  # C, G, H wait on data; B, C, K on governance
         ("value_waiting", 150000),   # B and C; E has no value
         ("stuck_after_months", 6),
+        ("stuck_by_domain", {"data": 1, "governance": 2}),  # of the stuck B, C, E: B and C on governance, C on data
+        ("stuck_by_blocker", {"governance.approval-queue": 2, "data.no-access": 1}),
     ],
 )
 def test_each_metric_of_the_eleven_pilot_register(tiny, field, expected):
     assert getattr(metrics_of(tiny), field) == expected
+
+
+def test_the_verdicts_are_counted_in_verdict_order(tiny):
+    assert metrics_of(tiny).verdicts() == {"stop": 1, "fix": 4, "scale": 2, "continue": 2}  # F and G get none
 
 
 def test_each_pilot_gets_its_verdict_decisions_first_then_oldest_first(tiny):
@@ -409,6 +416,82 @@ def test_adding_a_pilot_that_reached_production_never_lowers_the_conversion_rate
     before = metrics_of(tiny, register).conversion_rate
     after = metrics_of(tiny, register + [pilot("reached-one", stage, started)]).conversion_rate
     assert before is None or after >= before
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(register=registers, data=st.data())
+def test_the_order_of_the_pilots_never_changes_the_scored_result(tiny, register, data):
+    shuffled = data.draw(st.permutations(register))
+    one, other = scored(tiny, register), scored(tiny, shuffled)
+    assert result_to_dict(one) == result_to_dict(other)
+    assert [s.why for s in one.actions] == [s.why for s in other.actions]
+    if one.pilots is not None:
+        assert pilot_brief(one.pilots, one.actions) == pilot_brief(other.pilots, other.actions)
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(register=registers, started=st.sampled_from(["2020-01", "2025-06", "2026-05", "2026-11"]),
+       stage=st.sampled_from(["production", "scaled"]), owner=st.booleans(), kpi=st.booleans())
+def test_a_pilot_in_production_never_lowers_the_rate_nor_adds_a_stuck_pilot(tiny, register, started, stage, owner,
+                                                                            kpi):
+    before = metrics_of(tiny, register)
+    after = metrics_of(tiny, register + [pilot("reached-one", stage, started, owner=owner, kpi=kpi)])
+    assert before.conversion_rate is None or after.conversion_rate >= before.conversion_rate
+    assert (after.reached, after.stuck, after.value_waiting) == (before.reached + 1, before.stuck, before.value_waiting)
+
+
+# --- the portfolio in words (the report's brief) ------------------------------------------------
+
+
+def test_the_brief_of_the_eleven_pilot_register_in_four_sentences(tiny):
+    brief = pilot_brief(metrics_of(tiny), STEPS)
+    assert brief.summary == "3 of 11 pilots are older than 6 months without reaching production; 4 reached production."
+    assert brief.stuck == ("3 of 11 pilots are stuck: active for more than 6 months without reaching production. 38% of "
+                           "the pilots started at least 6 months ago reached production; the reference is 20%, about "
+                           "one in five.")
+    assert brief.stop == ("Stop 1 pilot: B. It has been stuck for more than 6 months with neither a business owner nor a "
+                          "KPI baseline; free its budget and team, or name an owner and measure a baseline within a "
+                          "month.")
+    # B and C name the approval queue, C also data access: Governance is the gate; E, C, H and K are to fix.
+    assert brief.gate == ("The gate that holds most stuck pilots is Governance: 2 of the 3 name “Waiting for model "
+                          "approval”; the plan's Governance work starts with step 2, “Introduce model approval”. Of the "
+                          "4 pilots to fix, C and H wait on Data; K waits on Governance; 1 names no blocker.")
+
+
+@pytest.mark.parametrize(
+    "register, stop, gate",
+    [
+        ((pilot("Y", "pilot", "2026-10"),),
+         "No pilot needs stopping: every stuck pilot has a business owner or a KPI baseline.",
+         "No pilot is held up by a blocker."),
+        ((pilot("S", "pilot", "2025-01", owner=True),),
+         "No pilot needs stopping: every stuck pilot has a business owner or a KPI baseline.",
+         "No stuck pilot names a blocker: ask each pilot's team what holds it up and record it."),
+        ((pilot("P", "pilot", "2025-01", blockers=["data.no-access"]),
+          pilot("Q", "ready", "2025-03", blockers=["governance.approval-queue"])),
+         "Stop 2 pilots: P and Q. Each has been stuck for more than 6 months with neither a business owner nor a KPI "
+         "baseline; free their budget and teams, or name an owner and measure a baseline within a month for the ones "
+         "worth keeping.",
+         "The gate that holds most stuck pilots is Governance: 1 of the 2 names “Waiting for model approval”, as many "
+         "“No access to production data” (Data); the plan's Governance work starts with step 2, “Introduce model "
+         "approval”."),
+        ((pilot("R", "pilot", "2025-01", owner=True, blockers=["governance.no-risk-review"]),),
+         "No pilot needs stopping: every stuck pilot has a business owner or a KPI baseline.",
+         "The gate that holds the one stuck pilot is Governance: it names “No risk review”; the plan's Governance "
+         "work starts with step 2, “Introduce model approval”. The one pilot to fix, R, waits on Governance."),
+    ],
+    ids=["nothing-stuck", "stuck-without-blocker", "tie-between-two-gates", "one-to-fix"],
+)
+def test_the_brief_says_what_to_stop_and_what_blocks(tiny, register, stop, gate):
+    brief = pilot_brief(metrics_of(tiny, register), STEPS)
+    assert (brief.stop, brief.gate) == (stop, gate)
+
+
+def test_the_brief_says_when_the_plan_has_no_step_in_the_gates_domain(tiny):
+    register = (pilot("P", "pilot", "2025-01", blockers=["data.no-access"]),)
+    assert pilot_brief(metrics_of(tiny, register), ()).gate == (
+        "The gate that holds the one stuck pilot is Data: it names “No access to production data”; the plan has no open "
+        "Data step.")
 
 
 # --- pilots drive the plan -----------------------------------------------------------------

@@ -1,0 +1,165 @@
+"""The report's pilot portfolio: the retailer's first two pages, the section after the summary, the workshop."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import re
+
+import pypdf
+import pytest
+
+from questionnaires import find_questionnaire
+from reports.charts import _funnel_rows, pilot_funnel, pilot_funnel_spec
+from reports.html import render_html
+from reports.pdf import render_pdf
+from scoring import read_answers, score_response
+from scoring.answers import Pilot
+from tests.conftest import ROOT
+
+RETAILER = ROOT / "examples" / "retailer-pilots.yaml"
+DAY = dt.date(2026, 11, 26)
+STOPPED_PILOTS = ("Fraud detection at checkout", "Demand forecasting", "Shelf image recognition", "Markdown pricing",
+                  "Store staffing planner", "Customer service chatbot", "Product description writer",
+                  "Supplier invoice matching")
+
+
+def flat(text: str) -> str:
+    """Page text with line breaks and hyphenation joins undone, so sentences can be matched whole."""
+    return " ".join(text.split())
+
+
+def pages_of(pdf: bytes) -> list[str]:
+    return [flat(page.extract_text()) for page in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+
+
+@pytest.fixture(scope="module")
+def retailer():
+    questionnaire = find_questionnaire("quick-check")
+    result = score_response(questionnaire, read_answers(RETAILER, questionnaire))
+    pdf = render_pdf(questionnaire, result, generated=DAY)
+    return questionnaire, result, pages_of(pdf)
+
+
+def test_the_retailers_first_two_pages_say_how_many_are_stuck_which_to_stop_and_which_gate_blocks(retailer):
+    _, _, pages = retailer
+    first_two = " ".join(pages[:2])
+    assert "8 of 12 pilots are stuck: active for more than 6 months without reaching production." in first_two
+    assert "Stop 8 pilots: " + ", ".join(STOPPED_PILOTS[:-1]) + " and " + STOPPED_PILOTS[-1] + "." in first_two
+    assert ("The gate that holds most stuck pilots is Governance: 3 of the 8 name “Waiting for model approval”"
+            in first_two)
+    assert "The one pilot to fix, Returns prediction, waits on Data." in first_two
+
+
+def test_the_summary_has_one_line_on_the_pilots_and_the_portfolio_follows_it(retailer):
+    _, _, pages = retailer
+    summary = next(i for i, page in enumerate(pages) if "Executive summary" in page and "FINDINGS" in page)
+    assert ("8 of 12 pilots are older than 6 months without reaching production; 1 reached production. "
+            "8 to stop, 1 to fix") in pages[summary]
+    portfolio = pages[summary + 1]
+    assert portfolio.startswith("Pilot portfolio")
+
+
+def test_the_portfolio_shows_the_funnel_the_figures_against_the_reference_and_the_value_waiting(retailer):
+    _, result, pages = retailer
+    start = next(i for i, page in enumerate(pages) if "Pilot portfolio" in page and "ONE VERDICT PER PILOT" in page)
+    section = " ".join(pages[start:start + 2])
+    # The funnel's labels: 8 at the pilot stage (6 of them stuck), 2 ready (both stuck), 1 in production, 1 stopped.
+    for label in ("8 here, 6 stuck · 11 got this far", "2 here, 2 stuck · 3 got this far", "1 here", "1 stopped"):
+        assert label in section
+    assert "Reached production 1 of 12 now in production; of the pilots started at least 6 months ago 10% about one in five (20%)" in section
+    assert "Never got past the pilot stage of the pilots started at least 6 months ago 90% 73%" in section
+    assert "Value waiting in stuck pilots expected annual value, as given 2,720,000" in section
+    assert "Reference figures: the 2026 article on taking enterprise AI from pilot purgatory to production" in section
+    for item in result.pilots.items:
+        assert item.name in section
+    assert "Markdown pricing Ready for production 18 mo Stop 18 months without reaching production" in section
+    assert "Delivery route optimiser Stopped 29 mo – Stopped: nothing left to decide." in section
+
+
+def test_the_portfolio_takes_at_most_two_pages(retailer):
+    _, _, pages = retailer
+    start = next(i for i, page in enumerate(pages) if page.count("Pilot portfolio") and "FIGURE" in page)
+    after = next(i for i, page in enumerate(pages) if i > start and "Domain overview" in page and "Heatmap" not in page
+                 and "Contents" not in page)
+    assert after - start <= 2
+
+
+def test_the_methodology_states_the_triage_rules(retailer):
+    _, _, pages = retailer
+    method = " ".join(page for page in pages if "FROM THE PILOT REGISTER TO VERDICTS" in page or "Pilot factor" in page)
+    assert "Stop Stuck, with neither a named business owner nor a KPI baseline." in method
+    assert "Scale In production, with a business owner and a KPI baseline." in method
+    assert "× (1 + 0.5 × the stuck pilots blocked in that domain ÷ all stuck pilots)" in method
+
+
+def test_without_a_register_the_report_has_no_pilot_section(tiny):
+    result = score_response(tiny, read_answers(ROOT / "tests" / "data" / "tiny-answers.yaml", tiny))
+    html = render_html(tiny, result, generated=DAY)
+    assert result.pilots is None
+    assert 'id="pilots"' not in html and "Your pilots in brief" not in html and 'class="pilot-line"' not in html
+    assert "From the pilot register to verdicts" not in html
+
+
+def test_pilot_names_and_notes_are_escaped(tiny):
+    response = read_answers(ROOT / "tests" / "data" / "tiny-answers.yaml", tiny)
+    response = dataclasses.replace(response, date=DAY, pilots=(
+        Pilot("<script>alert(1)</script>", "pilot", "2025-01"), Pilot("Fine & dandy", "production", "2024-01")))
+    html = render_html(tiny, score_response(tiny, response), generated=DAY)
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "Fine &amp; dandy" in html
+
+
+# --- the funnel -------------------------------------------------------------------------------
+
+
+def test_the_funnel_counts_each_stage_the_pilots_stuck_there_and_those_that_went_further(retailer):
+    _, result, _ = retailer
+    rows = {(row["stage"], row["part"]): row["count"] for row in _funnel_rows(result.pilots)}
+    assert rows == {
+        ("Idea", "Went further"): 11,
+        ("Pilot", "Stuck here"): 6, ("Pilot", "At this stage"): 2, ("Pilot", "Went further"): 3,
+        ("Ready for production", "Stuck here"): 2, ("Ready for production", "Went further"): 1,
+        ("In production", "At this stage"): 1,
+        ("Scaled", "At this stage"): 0,
+        ("Stopped", "Stopped"): 1,
+    }
+
+
+def test_the_funnel_chart_is_one_spec_for_the_app_and_the_report(retailer):
+    _, result, _ = retailer
+    chart = pilot_funnel(result.pilots).to_dict()
+    spec = pilot_funnel_spec(result.pilots)
+    assert chart["datasets"] == spec["datasets"]
+    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["bar", "text"]
+
+
+# --- the workshop report ----------------------------------------------------------------------
+
+
+def test_a_workshop_with_a_register_shows_the_section_with_the_same_figures_as_an_answers_file(tmp_path):
+    from reports import workshop_charts
+    from storage import get_engine
+    from storage import repository as repo
+    from storage import workshops as ws
+    from storage.pilots import save_workshop_register
+
+    questionnaire = find_questionnaire("quick-check")
+    given = read_answers(RETAILER, questionnaire)
+    engine = get_engine(f"sqlite:///{tmp_path / 'phasegate.db'}")
+    workshop = ws.create_workshop(engine, "Northwind Stores", questionnaire.id, questionnaire.version)
+    for role in ("Executive", "Data & AI"):
+        person = ws.join_workshop(engine, workshop, role)
+        repo.save_answers(engine, person.id, given.answers)
+    save_workshop_register(engine, workshop.id, given.pilots)
+    _, current = ws.aggregate_stored(engine, ws.get_workshop(engine, workshop.id), questionnaire)
+    assert current.result.pilots is not None
+    from_file = score_response(questionnaire, dataclasses.replace(given, date=dt.date.today()))
+    assert current.result.pilots.verdicts() == from_file.pilots.verdicts()
+    assert (current.result.pilots.stuck, current.result.pilots.total) == (from_file.pilots.stuck, 12)
+    pdf = render_pdf(questionnaire, current.result, generated=DAY,
+                     workshop=workshop_charts.workshop_view(questionnaire, current, "#1f5f8b"))
+    text = " ".join(pages_of(pdf))
+    assert "Pilot portfolio" in text and "ONE VERDICT PER PILOT" in text
+    assert re.search(r"\d+ of 12 pilots are stuck", text)
