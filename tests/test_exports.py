@@ -3,23 +3,30 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
+import datetime as dt
 import io
+import json
 import zipfile
 
 import pytest
 from openpyxl import load_workbook
 
 from reports.exports import (
+    PILOT_COLUMNS,
     Participant,
     answers_zip,
     csv_bytes,
     long_csv,
     neutralise,
+    pilot_rows,
+    pilots_csv,
     wide_csv,
     workbook_bytes,
     workshop_xlsx,
 )
-from scoring import Answer, Response, parse_answers
+from scoring import Answer, Response, parse_answers, score_response
+from scoring.answers import Pilot
 from scoring.workshop import Role, aggregate_workshop
 
 
@@ -153,3 +160,93 @@ def test_zip_file_names_are_safe_and_unique(tiny):
     participants = [Participant("../../etc/passwd", None, response({})), Participant("../../etc/passwd", None, response({}))]
     names = zipfile.ZipFile(io.BytesIO(answers_zip(participants))).namelist()
     assert names == ["etc-passwd.yaml", "etc-passwd-2.yaml"]
+
+
+# --- the pilot register ---------------------------------------------------------------------
+
+ON = dt.date(2026, 11, 26)
+REGISTER = (
+    Pilot("=HYPERLINK(\"http://x\")", "pilot", "2025-01", blockers=("governance.approval-queue",), value=250000.0,
+          note="+1 from the board"),
+    Pilot("Churn model", "production", "2024-03", production_since="2025-01", owner=True, kpi_baseline=True),
+    Pilot("Chatbot", "pilot", "2026-09", owner=True, blockers=("data.no-access",), value=12500.5),
+)
+
+
+def room(tiny, participants, register=REGISTER):
+    """A workshop whose facilitator keeps a register for the room, scored as the stored workshop is."""
+    workshop = aggregate_workshop(tiny, [(p.role, p.response) for p in participants])
+    response = dataclasses.replace(workshop.response, date=ON, pilots=register)
+    return dataclasses.replace(workshop, response=response, result=score_response(tiny, response))
+
+
+def test_pilot_rows_have_one_row_per_pilot_in_the_order_written(tiny, participants):
+    workshop = room(tiny, participants)
+    rows = pilot_rows(workshop.response, workshop.result)
+    assert [(r["pilot"], r["stage_label"], r["age_months"], r["stuck"], r["verdict"]) for r in rows] == [
+        ("=HYPERLINK(\"http://x\")", "Pilot", 22, "yes", "stop"),
+        ("Churn model", "In production", 32, "no", "scale"),
+        ("Chatbot", "Pilot", 2, "no", "fix"),
+    ]
+    assert (rows[0]["owner"], rows[0]["kpi_baseline"], rows[0]["blockers"], rows[0]["blocking_domains"],
+            rows[0]["value"], rows[0]["note"]) == ("no", "no", "governance.approval-queue", "governance", 250000,
+                                                  "+1 from the board")
+    assert (rows[1]["production_since"], rows[1]["value"], rows[2]["value"]) == ("2025-01", "", 12500.5)
+    assert rows[2]["reason"].startswith("Blocked after 2 months, waiting on Data")
+    assert pilot_rows(workshop.response, aggregate_workshop(tiny, []).result) == []
+
+
+def test_the_pilots_csv_is_one_row_per_pilot_and_neutralised(tiny, participants):
+    workshop = room(tiny, participants)
+    rows = read_csv(pilots_csv(workshop.response, workshop.result))
+    assert list(rows[0]) == list(PILOT_COLUMNS)
+    assert [r["pilot"] for r in rows] == ["'=HYPERLINK(\"http://x\")", "Churn model", "Chatbot"]
+    assert rows[0]["note"] == "'+1 from the board"
+
+
+def test_the_workshop_workbook_gets_a_pilots_sheet_only_with_a_register(tiny, participants):
+    book = load_workbook(io.BytesIO(workshop_xlsx(tiny, participants, room(tiny, participants))))
+    assert book.sheetnames == ["Responses", "Aggregate", "Next steps", "Role gaps", "Pilots"]
+    sheet = book["Pilots"]
+    values = list(sheet.values)
+    assert values[0] == PILOT_COLUMNS and len(values) == 4
+    assert values[1][0] == "'=HYPERLINK(\"http://x\")"
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    plain = aggregate_workshop(tiny, [(p.role, p.response) for p in participants])
+    assert "Pilots" not in load_workbook(io.BytesIO(workshop_xlsx(tiny, participants, plain))).sheetnames
+
+
+def test_the_zip_carries_the_rooms_register_in_its_answers_file_and_as_a_csv(tiny, participants):
+    workshop = room(tiny, participants)
+    archive = zipfile.ZipFile(io.BytesIO(answers_zip(participants, workshop)))
+    assert archive.namelist() == ["P-001.yaml", "P-002.yaml", "workshop.yaml", "pilots.csv"]
+    again = parse_answers(archive.read("workshop.yaml"), "workshop.yaml", questionnaire=tiny)
+    assert again.pilots == REGISTER and again.date == ON
+    assert score_response(tiny, again).pilots == workshop.result.pilots  # the same figures from the file
+    assert len(read_csv(archive.read("pilots.csv"))) == 3
+
+
+def test_a_participants_role_keeps_the_rest_of_the_answers_file(tiny):
+    person = Participant("P-001", "Executive", dataclasses.replace(
+        response({"data.inventory": 2}, "Acme"), date=ON, pilots=REGISTER[1:]))
+    again = parse_answers(zipfile.ZipFile(io.BytesIO(answers_zip([person]))).read("P-001.yaml"), "P-001.yaml", tiny)
+    assert (again.role, again.date, again.pilots, again.organisation) == ("Executive", ON, REGISTER[1:], "Acme")
+
+
+def test_the_stored_export_has_the_registers_as_a_sheet_a_csv_and_in_the_json(tiny, participants):
+    from reports.export_sets import ExportGroup, ExportSet, export_bytes
+
+    people = [Participant("A-0001", None, dataclasses.replace(response({"data.inventory": 2}), date=ON,
+                                                              pilots=REGISTER)),
+              Participant("A-0002", None, response({"data.inventory": 1}))]
+    stored = ExportSet([ExportGroup("tiny", "1.0.0", tiny, people)], [])
+    rows = read_csv(export_bytes(stored, "pilots-csv"))
+    assert [(r["participant"], r["pilot"], r["verdict"]) for r in rows] == [
+        ("A-0001", "'=HYPERLINK(\"http://x\")", "stop"), ("A-0001", "Churn model", "scale"),
+        ("A-0001", "Chatbot", "fix")]
+    book = load_workbook(io.BytesIO(export_bytes(stored, "xlsx")))
+    assert book.sheetnames == ["Responses", "Aggregate", "Next steps", "Pilots"]
+    assert [row[2] for row in book["Pilots"].iter_rows(min_row=2, values_only=True)] == [
+        "'=HYPERLINK(\"http://x\")", "Churn model", "Chatbot"]
+    answers = json.loads(export_bytes(stored, "json"))
+    assert [p["name"] for p in answers[0]["pilots"]] == [p.name for p in REGISTER] and "pilots" not in answers[1]
