@@ -7,6 +7,7 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from questionnaires import find_questionnaire
 from tests.e2e.conftest import SCREENSHOTS, screenshot, wait_idle
@@ -50,12 +51,28 @@ def main_text(page) -> str:
     return page.locator("[data-testid='stMain']").inner_text()
 
 
+def choose(page, key: str, option) -> None:
+    """Pick `option` (a name or pattern) in the selectbox `key`, once the page has settled."""
+    wanted = page.get_by_role("option", name=option)
+    for _ in range(5):  # a live panel refreshing above may close the list as it opens: open it again
+        wait_idle(page)
+        page.locator(css_key(key) + " input").click()
+        try:
+            wanted.wait_for(timeout=5_000)
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            continue
+        wanted.click()
+        return
+    raise AssertionError(f"the list {key} did not offer {option}")
+
+
 def create_workshop(page, server, client: str) -> str:
     """Create a workshop from the New workshop page; the secret facilitator token it lands on."""
     page.goto(f"{server.url}/workshop-new")
+    wait_idle(page)
     page.locator(css_key("ws_client") + " input").fill(client)
-    page.locator(css_key("ws_questionnaire")).click()
-    page.get_by_role("option", name=re.compile(QUICK.title)).click()
+    choose(page, "ws_questionnaire", re.compile(QUICK.title))
     page.get_by_role("button", name="Create workshop").click()
     page.get_by_role("heading", name=f"Workshop · {client}").wait_for()
     page.wait_for_url(re.compile(r"[?&]f="))
@@ -110,3 +127,163 @@ def test_without_sign_in_configured_the_secret_link_is_the_key(new_page, server)
     token = create_workshop(page, server, "Initech")
     page.goto(f"{server.url}/workshop-dashboard?f={token}")
     page.get_by_role("heading", name="Workshop · Initech").wait_for()
+
+
+# --- the quality bar: from sign-in to the branded PDF and deck ---------------------------
+
+CLIENT = "Northwind Logistics"
+PREPARED_BY = "Harbour Advisory"
+COMMENTARY = "Governance holds the pilots back more than the technology does."
+NOTE = "Agreed after the platform demo"
+FIRST = QUICK.questions[0]
+
+
+def logo_file(folder) -> str:
+    from PIL import Image
+
+    path = folder / "logo.png"
+    Image.new("RGB", (120, 40), (31, 95, 139)).save(path)
+    return str(path)
+
+
+def join_and_answer(browser, link: str | None, code: str, base: str, role: str, option: int) -> None:
+    """A participant joins with the QR code's link (`link`) or by typing the code, and answers the first question."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        if link:
+            page.goto(link)
+        else:
+            page.goto(f"{base}/workshop")
+            page.locator(css_key("join_code") + " input").fill(code.lower())
+            page.locator(css_key("join_code") + " input").press("Enter")
+        page.locator(css_key("join_role")).get_by_text(role, exact=True).click()
+        page.locator(css_key("join") + " button").click()
+        page.locator(css_key(f"q:{FIRST.id}")).wait_for()
+        page.locator(css_key(f"q:{FIRST.id}") + " [role='radiogroup'] label").nth(option).click()
+        page.locator("[data-testid='stProgress']").get_by_text(re.compile(r"^1 of \d+ answered")).wait_for()
+    finally:
+        context.close()
+
+
+def qr_modules(svg: str) -> str:
+    """The dark modules of a QR code drawn by segno (the path of its dark lines), whatever wraps the SVG."""
+    return re.search(r'class="qrline"[^>]* d="([^"]+)"', svg).group(1)
+
+
+def shown_qr(page) -> str:
+    """The modules of the QR code the presenter view shows."""
+    source = page.locator("[data-testid='stImage'] img").first.get_attribute("src")
+    return qr_modules(page.evaluate("async (src) => await (await fetch(src)).text()", source))
+
+
+def download(page, key: str) -> bytes:
+    button = page.locator(css_key(key)).get_by_role("button")  # the visible one (a tooltip keeps a hidden copy)
+    wait_idle(page)
+    with page.expect_download(timeout=180_000) as started:
+        button.click()
+    with open(started.value.path(), "rb") as handle:
+        return handle.read()
+
+
+def pdf_text(data: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).split())
+
+
+def deck_text(data: bytes) -> tuple[int, str]:
+    import io
+
+    from pptx import Presentation
+
+    deck = Presentation(io.BytesIO(data))
+    text = " ".join(shape.text_frame.text for slide in deck.slides for shape in slide.shapes if shape.has_text_frame)
+    return len(deck.slides), " ".join(text.split())
+
+
+def test_a_consultant_runs_a_branded_workshop_from_sign_in_to_the_deck(new_page, browser, signin_server, consultants,
+                                                                        tmp_path):
+    from reports.workshop_charts import join_qr_svg
+
+    ana = new_page()
+    sign_in(ana, signin_server, consultants, ANA[0])
+    token = create_workshop(ana, signin_server, CLIENT)
+
+    # From My workshops, signed in: the dashboard opens by the workshop's id, not by its secret link.
+    ana.goto(f"{signin_server.url}/my-workshops")
+    ana.locator("[class*='st-key-open_workshop-'] button").first.click()
+    ana.get_by_role("heading", name=f"Workshop · {CLIENT}").wait_for()
+    ana.wait_for_url(re.compile(r"[?&]w=\d+"))
+    workshop_id = parse_qs(urlparse(ana.url).query)["w"][0]
+    code = ana.locator("[data-testid='stMetricValue']").first.inner_text().strip()
+
+    # Branding, once for the workshop.
+    ana.locator(css_key("brand_prepared_by") + " input").fill(PREPARED_BY)
+    ana.locator(css_key("brand_logo") + " input[type='file']").set_input_files(logo_file(tmp_path))
+    ana.locator(css_key("brand_commentary") + " textarea").fill(COMMENTARY)
+    ana.get_by_role("button", name="Save branding").click()
+    ana.get_by_text("Branding saved").wait_for()
+
+    # The presenter view, for the projector: join code, QR code of the join link, never the secret link.
+    presenter_link = ana.get_by_role("link", name="Presenter view for the projector").get_attribute("href")
+    screen = ana.context.new_page()
+    screen.set_viewport_size({"width": 1920, "height": 1080})
+    screen.goto(presenter_link)
+    screen.get_by_label("Join code").get_by_text(code).wait_for()
+    join_link = f"{signin_server.url}/workshop?code={code}"
+    assert shown_qr(screen) == qr_modules(join_qr_svg(join_link))  # the QR code carries exactly the join link
+    assert token not in screen.url and token not in screen.content()
+
+    for link, role, option in ((join_link, "Executive", 4), (join_link, "Data & AI", 0), (None, "IT & engineering", 1),
+                               (None, "Executive", 4)):  # the last one is a stray test entry
+        join_and_answer(browser, link, code, signin_server.url, role, option)
+    screen.locator(".pg-room-totals").get_by_text("4", exact=True).wait_for()
+    screenshot(screen, "consultant-presenter-join")
+
+    # Discussion mode: the disputed question, its answers by role, the agreed answer recorded inline.
+    screen.locator(css_key("presenter_mode")).get_by_text("Discussion").click()
+    screen.get_by_role("heading", name=FIRST.text).wait_for()
+    agreed = QUICK.options_for(FIRST)[2]
+    screen.locator(css_key(f"presenter_agreed:{FIRST.id}")).locator("label").filter(has_text=agreed.label).first.click()
+    screen.locator(css_key(f"presenter_note:{FIRST.id}") + " textarea").fill(NOTE)
+    screen.locator(css_key("presenter_record") + " button").click()
+    screen.get_by_text(f"Agreed: {agreed.label}").wait_for()
+    screenshot(screen, "consultant-presenter-discussion")
+    assert token not in screen.content()
+
+    # Back on the dashboard: the stray participant goes, then the workshop closes.
+    ana.bring_to_front()
+    ana.reload()
+    choose(ana, "remove_participant_pick", re.compile(r"^P-004 · Executive"))
+    ana.locator(css_key("remove_participant") + " button").click()
+    ana.get_by_text("Removed (1)").wait_for()
+    ana.locator(css_key("confirm_close")).get_by_text(re.compile("close the workshop now")).click()
+    ana.locator(css_key("close_workshop") + " button").click()
+    ana.get_by_text("The workshop is closed: participants can no longer join or answer.").wait_for()
+
+    pdf = pdf_text(download(ana, "download_workshop_pdf"))
+    for expected in (PREPARED_BY, COMMENTARY, NOTE, "3 participants answered"):
+        assert expected in pdf, expected
+    slides, deck = deck_text(download(ana, "download_deck"))
+    assert 8 <= slides <= 12
+    for expected in (PREPARED_BY, COMMENTARY, "agreed in the room"):
+        assert expected in deck, expected
+
+    ana.goto(f"{signin_server.url}/my-workshops")
+    ana.get_by_role("heading", name=CLIENT).wait_for()
+    assert "closed · 3 participants" in main_text(ana)
+    screenshot(ana, "consultant-my-workshops")
+
+    # Another consultant sees none of it.
+    ben = new_page()
+    sign_in(ben, signin_server, consultants, BEN[0])
+    assert CLIENT not in main_text(ben)
+    for page_path, refusal in (("workshop-dashboard", "No access to a workshop dashboard"),
+                               ("presenter", "No access to the presenter view")):
+        ben.goto(f"{signin_server.url}/{page_path}?w={workshop_id}")
+        ben.get_by_role("heading", name=refusal).wait_for()
+        assert CLIENT not in main_text(ben)
