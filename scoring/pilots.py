@@ -109,6 +109,7 @@ class PilotMetrics:
     stuck_by_blocker: dict[str, int] = field(default_factory=dict)  # stuck pilots naming each blocker
     blocker_labels: dict[str, str] = field(default_factory=dict)
     blocker_domains: dict[str, str] = field(default_factory=dict)
+    cohort: int = 0  # pilots started at least `stuck_after_months` ago, ideas left out: the conversion rate's base
     reference: dict = field(default_factory=lambda: dict(REFERENCE))
 
     def verdicts(self) -> dict[str, int]:
@@ -243,6 +244,7 @@ def pilot_metrics(portfolio: Portfolio, steps: tuple = ()) -> PilotMetrics:
         stuck_by_blocker=_ordered(stuck_blockers, blocker_ids),
         blocker_labels=blocker_labels,
         blocker_domains=blocker_domains,
+        cohort=cohort,
     )
 
 

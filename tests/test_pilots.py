@@ -273,6 +273,7 @@ def test_ages_are_whole_calendar_months_to_the_assessments_date(started, on, mon
         ("by_stage", {"idea": 1, "pilot": 4, "ready": 1, "production": 3, "scaled": 1, "stopped": 1}),
         ("reached", 4),
         ("conversion_rate", 3 / 8),  # A, I, J reached of A B C E G H I J (started 6+ months ago, no idea)
+        ("cohort", 8),
         ("median_age_months", 10),   # active: 3, 6, 10, 21, 22
         ("stuck", 3),                # B, C, E; H is exactly 6 months old, not older
         ("without_owner", 6),        # B, D, E, F, G, H: every pilot counts, ideas and stopped ones too

@@ -68,14 +68,17 @@ def test_the_portfolio_shows_the_funnel_the_figures_against_the_reference_and_th
     # The funnel's labels: 8 at the pilot stage (6 of them stuck), 2 ready (both stuck), 1 in production, 1 stopped.
     for label in ("8 here, 6 stuck · 11 got this far", "2 here, 2 stuck · 3 got this far", "1 here", "1 stopped"):
         assert label in section
-    assert "Reached production 1 of 12 now in production; of the pilots started at least 6 months ago 10% about one in five (20%)" in section
-    assert "Never got past the pilot stage of the pilots started at least 6 months ago 90% 73%" in section
-    assert "Value waiting in stuck pilots expected annual value, as given 2,720,000" in section
+    assert ("Reached production 1 of the 10 pilots started at least 6 months ago (ideas left out) 10% about one in five "
+            "(20%)") in section
+    assert "Never got past the pilot stage the rest of those 10: still in pilot, ready or stopped 90% 73%" in section
+    assert "Value waiting in stuck pilots expected annual value of the stuck pilots, as given in the register 2,720,000" \
+        in section
     assert "Reference figures: the 2026 article on taking enterprise AI from pilot purgatory to production" in section
     for item in result.pilots.items:
         assert item.name in section
-    assert "Markdown pricing Ready for production 18 mo Stop 18 months without reaching production" in section
-    assert "Delivery route optimiser Stopped 29 mo – Stopped: nothing left to decide." in section
+    assert "Markdown pricing Ready for production 18 mo Stop Governance, MLOps 18 months without reaching production" \
+        in section
+    assert "Delivery route optimiser Stopped 29 mo – MLOps Stopped: nothing left to decide." in section
 
 
 def test_the_portfolio_takes_at_most_two_pages(retailer):
