@@ -166,3 +166,13 @@ def test_a_workshop_with_a_register_shows_the_section_with_the_same_figures_as_a
     text = " ".join(pages_of(pdf))
     assert "Pilot portfolio" in text and "ONE VERDICT PER PILOT" in text
     assert re.search(r"\d+ of 12 pilots are stuck", text)
+
+
+def test_a_long_register_shows_the_first_forty_verdicts_and_counts_the_rest(tiny):
+    response = read_answers(ROOT / "tests" / "data" / "tiny-answers.yaml", tiny)
+    register = tuple(Pilot(f"Stuck {n:03d}", "pilot", "2024-01") for n in range(45)) + tuple(
+        Pilot(f"Fix {n}", "pilot", "2026-09", blockers=("data.no-access",)) for n in range(5))
+    html = render_html(tiny, score_response(tiny, dataclasses.replace(response, date=DAY, pilots=register)),
+                       generated=DAY)
+    assert "Stuck 039" in html and "Stuck 040" not in html and "Fix 0<" not in html
+    assert "And 10 more pilots (5 to stop, 5 to fix among them)" in html
