@@ -283,37 +283,46 @@ zip_col.download_button("Answers files (zip)", _zip, file_name=f"{slug}-answers.
                         key="download_zip", on_click="ignore")
 
 st.header("Participants and data", anchor=False)
-people = ws.list_participants(engine, workshop.id)
-described = {p.assessment.id: p.describe() for p in people}
-if people:
-    stray = st.selectbox("Remove a participant (a test entry, someone who joined by mistake)", list(described),
-                         index=None, key="remove_participant_pick", format_func=described.get,
-                         placeholder="Choose a participant")
-    st.caption("A removed participant is left out of every figure, chart, export and report from then on. Their "
-               "answers are kept, so you can restore them, and they can no longer answer.")
-    if st.button("Remove from the workshop", key="remove_participant", disabled=stray is None,
-                 icon=":material/person_remove:"):
-        state.guarded(ws.remove_participant, engine, workshop.id, stray, actor())
-        st.rerun()
-removed = ws.list_participants(engine, workshop.id, removed=True)
-if removed:
-    st.subheader(f"Removed ({len(removed)})", anchor=False)
-    for person in removed:
-        name_col, restore_col, erase_col = st.columns([3, 1, 1], vertical_alignment="center")
-        name_col.write(person.describe())
-        if restore_col.button("Restore", key=f"restore_participant:{person.assessment.id}", icon=":material/undo:"):
-            state.guarded(ws.restore_participant, engine, workshop.id, person.assessment.id, actor())
+
+
+@st.fragment(run_every=REFRESH_SECONDS)
+def participants_panel() -> None:
+    """Who is counted, who was removed, and the audit log; follows the room as people join."""
+    people = ws.list_participants(engine, workshop.id)
+    described = {p.assessment.id: p.describe() for p in people}
+    if people:
+        stray = st.selectbox("Remove a participant (a test entry, someone who joined by mistake)", list(described),
+                             index=None, key="remove_participant_pick", format_func=described.get,
+                             placeholder="Choose a participant")
+        st.caption("A removed participant is left out of every figure, chart, export and report from then on. Their "
+                   "answers are kept, so you can restore them, and they can no longer answer.")
+        if st.button("Remove from the workshop", key="remove_participant", disabled=stray is None,
+                     icon=":material/person_remove:"):
+            state.guarded(ws.remove_participant, engine, workshop.id, stray, actor())
             st.rerun()
-        if erase_col.button("Erase for good", key=f"erase_participant:{person.assessment.id}",
-                            icon=":material/delete_forever:", help="Deletes their answers and notes for good."):
-            state.guarded(ws.erase_participant, engine, workshop.id, person.assessment.id, actor())
-            st.rerun()
-events = ws.list_events(engine, workshop.id)
-if events:
-    with st.expander(f"Audit log ({workshop_charts.counted(len(events), 'entry', 'entries')})", icon=":material/history:",
-                     expanded=True):
-        for event in reversed(events):
-            st.text(str(event))
+    removed = ws.list_participants(engine, workshop.id, removed=True)
+    if removed:
+        st.subheader(f"Removed ({len(removed)})", anchor=False)
+        for person in removed:
+            name_col, restore_col, erase_col = st.columns([3, 1, 1], vertical_alignment="center")
+            name_col.write(plain(person.describe()))
+            if restore_col.button("Restore", key=f"restore_participant:{person.assessment.id}", icon=":material/undo:"):
+                state.guarded(ws.restore_participant, engine, workshop.id, person.assessment.id, actor())
+                st.rerun()
+            if erase_col.button("Erase for good", key=f"erase_participant:{person.assessment.id}",
+                                icon=":material/delete_forever:", help="Deletes their answers and notes for good."):
+                state.guarded(ws.erase_participant, engine, workshop.id, person.assessment.id, actor())
+                st.rerun()
+    events = ws.list_events(engine, workshop.id)
+    if events:
+        with st.expander(f"Audit log ({workshop_charts.counted(len(events), 'entry', 'entries')})", icon=":material/history:",
+                         expanded=True):
+            for event in reversed(events):
+                st.text(str(event))
+
+
+participants_panel()
+
 with st.expander("Delete this workshop", icon=":material/delete:"):
     st.write("This removes the workshop, every participant, every answer and every consensus decision for good. "
              "Download what you need first.")

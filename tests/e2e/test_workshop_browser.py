@@ -1,19 +1,23 @@
-"""A workshop in a real browser: create, three participants join and answer, live dashboard, consensus, PDF."""
+"""A workshop in a real browser: create, brand, three participants join and answer and a stray one is removed, live
+dashboard, consensus, PDF."""
 
 from __future__ import annotations
 
 import io
 import re
 
+from PIL import Image
 from pypdf import PdfReader
 
 from questionnaires import find_questionnaire
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import screenshot, wait_idle
 
 QUICK = find_questionnaire("quick-check")
 FIRST = QUICK.questions[0]
 CLIENT = "Workshop Corp"
 NOTE = "Agreed in the room after the demo"
+PREPARED_BY = "Harbour Advisory"
+COMMENTARY = "The room agrees on the goal, not on where it stands: settle data ownership first."
 
 
 def css_key(key: str) -> str:
@@ -28,6 +32,21 @@ def create_workshop(page, server) -> str:
     page.get_by_role("button", name="Create workshop").click()
     page.get_by_role("heading", name=f"Workshop · {CLIENT}").wait_for()
     return page.locator("[data-testid='stMetricValue']").first.inner_text().strip()
+
+
+def set_branding(page, logo) -> None:
+    page.locator(css_key("brand_prepared_by") + " input").fill(PREPARED_BY)
+    page.locator(css_key("brand_commentary") + " textarea").fill(COMMENTARY)
+    page.locator(css_key("brand_logo") + " input[type='file']").set_input_files(str(logo))
+    page.get_by_role("button", name="Save branding").click()
+    page.get_by_text("Branding saved").wait_for()
+
+
+def remove_participant(page, label: str) -> None:
+    page.locator(css_key("remove_participant_pick")).click()
+    page.get_by_role("option", name=re.compile("^" + re.escape(label))).click()
+    page.locator(css_key("remove_participant") + " button").click()
+    page.get_by_text(re.compile("Removed " + re.escape(label))).first.wait_for()
 
 
 def join_and_answer(browser, server, code: str, role: str, option: int) -> None:
@@ -49,35 +68,45 @@ def metric(page, label: str):
     return page.locator("[data-testid='stMetric']").filter(has_text=label).locator("[data-testid='stMetricValue']")
 
 
-def test_a_facilitator_runs_a_workshop_from_creation_to_the_pdf(browser, server):
+def test_a_facilitator_runs_a_workshop_from_creation_to_the_pdf(browser, server, tmp_path):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(30_000)
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (240, 80), "#7a1f5c").save(logo)
     try:
         code = create_workshop(page, server)
         assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", code)
-        for role, option in (("Executive", 4), ("Data & AI", 0), ("IT & engineering", 1)):
+        set_branding(page, logo)
+        for role, option in (("Executive", 4), ("Data & AI", 0), ("IT & engineering", 1), ("Risk & legal", 4)):
             join_and_answer(browser, server, code, role, option)
 
-        metric(page, "Participants joined").get_by_text("3", exact=True).wait_for(timeout=30_000)  # live refresh
+        metric(page, "Participants joined").get_by_text("4", exact=True).wait_for(timeout=30_000)  # live refresh
+        remove_participant(page, "P-004 · Risk & legal · 1 answer")  # joined by mistake
+        metric(page, "Participants joined").get_by_text("3", exact=True).wait_for()
+        page.get_by_text(re.compile(r"UTC · Removed P-004 · Risk & legal · 1 answer from every aggregate and "
+                                    r"export \(by facilitator\)")).wait_for()
         assert metric(page, "Disputed questions").inner_text().strip() != "0"
         page.get_by_role("tab", name="Disagreement").click()
         page.get_by_text(FIRST.text).first.wait_for()
         screenshot(page, "workshop-dashboard")
 
         agreed = QUICK.options_for(FIRST)[2]
-        form = page.locator("[data-testid='stForm']")
+        form = page.locator("[data-testid='stForm']").filter(has_text="Record consensus")
         form.locator("[role='radiogroup'] label").filter(has_text=agreed.label).first.click()
         form.locator("textarea").fill(NOTE)
         form.get_by_role("button", name="Record consensus").click()
         page.get_by_text(f"Agreed: {agreed.label}").wait_for()
 
+        wait_idle(page)  # the download button of the run that recorded the consensus, not the one before it
         with page.expect_download(timeout=180_000) as download:
             page.locator(css_key("download_workshop_pdf") + " button").click()
-        text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(open(download.value.path(), "rb").read())).pages)
-        flat = " ".join(text.split())
+        pdf = PdfReader(io.BytesIO(open(download.value.path(), "rb").read()))
+        flat = " ".join(" ".join(p.extract_text() for p in pdf.pages).split())
         assert "Consensus decisions" in flat and NOTE in flat
-        assert "3 participants answered" in flat
+        assert "3 participants answered" in flat  # the stray participant is not counted
+        assert f"Prepared by {PREPARED_BY}" in flat and COMMENTARY in flat
+        assert pdf.metadata.author == PREPARED_BY and len(pdf.pages[0].images) == 1  # the logo on the cover
         screenshot(page, "workshop-dashboard-consensus")
     finally:
         context.close()
