@@ -26,6 +26,7 @@ OPEN = "pilot_step"  # the token of the assessment whose Pilot portfolio step is
 EDITOR = "pilot_register"  # an assessment's register
 ROOM_EDITOR = "room_pilot_register"  # the register a workshop's facilitator keeps for the room
 MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+LABEL_ROOM = 150  # pixels right of the funnel's plot for its bar labels ("2 here, 2 stuck · 4 got this far")
 Saver = Callable[[tuple[Pilot, ...]], None]
 
 
@@ -43,7 +44,8 @@ def columns(questionnaire: Questionnaire) -> dict:
         "name": st.column_config.TextColumn("Name", max_chars=MAX_PILOT_NAME, width="medium",
                                             help="What the organisation calls the pilot; each name once"),
         "stage": st.column_config.SelectboxColumn("Stage", options=list(stages), format_func=stages.get,
-                                                  default=first_active, help="Where the pilot stands now"),
+                                                  default=first_active, width="medium",
+                                                  help="Where the pilot stands now"),
         "started": st.column_config.TextColumn("Started", validate=MONTH, max_chars=7, width="small",
                                                help=f"{month} the pilot started"),
         "production_since": st.column_config.TextColumn("In production since", validate=MONTH, max_chars=7,
@@ -62,7 +64,8 @@ def columns(questionnaire: Questionnaire) -> dict:
 
 def _frame(register_now: Sequence[Pilot]) -> pd.DataFrame:
     """The register as the table's data, with column types that hold even when it is empty."""
-    frame = pd.DataFrame(register.editor_rows(register_now), columns=list(register.COLUMNS))
+    rows = [{**row, "production_since": row["production_since"] or ""} for row in register.editor_rows(register_now)]
+    frame = pd.DataFrame(rows, columns=list(register.COLUMNS))  # an empty month shows blank, not "None"
     kinds = {"owner": "boolean", "kpi_baseline": "boolean", "value": "Float64"}
     kinds.update({name: object for name in ("name", "stage", "started", "production_since", "blockers", "note")})
     return frame.astype(kinds)
@@ -83,8 +86,9 @@ def editor(questionnaire: Questionnaire, register_now: tuple[Pilot, ...], save: 
                    "kept.\n\n" + "\n".join(f"- {flow.plain(line)}" for line in problems), icon=":material/edit_note:")
     else:
         count = len(register_now)
-        st.caption(f"{count} pilot{'s' if count != 1 else ''} saved. Add a row at the bottom of the table; select "
-                   "rows to delete them. Every change is saved as you make it.")
+        st.caption(f"{count} pilot{'s' if count != 1 else ''} saved. Add a pilot with + above the table or in its empty "
+                   "last row; to remove pilots, select their rows and press Delete. Every change is saved as you make "
+                   "it; a spreadsheet's rows can be pasted in.")
 
 
 def edited(key: str, questionnaire: Questionnaire, save: Saver) -> None:
@@ -185,9 +189,15 @@ def show_portfolio(metrics: PilotMetrics | None, *, key: str, title: str | None 
             column.caption(figure.against)
     st.caption(flow.plain(register.reference_note(metrics)))
     st.subheader("Triage: a verdict per pilot", anchor=False)
+    rows = register.triage_rows(metrics)
+    if state.narrow_screen():  # a phone: one short paragraph per pilot reads better than six narrow columns
+        st.markdown("\n\n".join(f"**{flow.plain(row['Pilot'])}** · {flow.plain(row['Stage'])} · "
+                                 f"{row['Age (months)']} months · **{row['Verdict']}**  \n{flow.plain(row['Reason'])}"
+                                 for row in rows))
+        return
     # A static table, so each reason wraps and is read whole; its cells are markdown, so user text is escaped.
     st.table([{column: flow.plain(value) if isinstance(value, str) else value for column, value in row.items()}
-              for row in register.triage_rows(metrics)], hide_index=True)
+              for row in rows], hide_index=True)
 
 
 def _funnel(metrics: PilotMetrics, key: str) -> None:
@@ -199,4 +209,10 @@ def _funnel(metrics: PilotMetrics, key: str) -> None:
         return
     chart = pilot_funnel(metrics)
     height = chart.height if isinstance(chart.height, int) else 28 * len(metrics.by_stage)
-    st.altair_chart(chart, theme=None, height=height + 110, key=f"{key}_funnel")
+    if state.narrow_screen():  # a phone: no room beside the bars for their labels, so the counts go in a line below
+        chart = chart.copy()
+        chart.layer = chart.layer[:1]
+    else:  # the chart is fitted to the column: keep room right of the bars for their labels
+        chart = chart.properties(padding={"left": 5, "top": 5, "bottom": 5, "right": LABEL_ROOM})
+    st.altair_chart(chart.configure_legend(columns=2), theme=None, height=height + 130, key=f"{key}_funnel")
+    st.caption(flow.plain(register.stage_counts(metrics)))

@@ -266,6 +266,14 @@ def reference_note(metrics: PilotMetrics) -> str:
             f"(source: {reference['source']}).")
 
 
+def stage_counts(metrics: PilotMetrics) -> str:
+    """The funnel in one line: pilots per stage, with those stuck there ('Pilot 2 (2 stuck) · In production 1')."""
+    kinds, months = metrics.stage_kinds, metrics.stuck_after_months
+    stuck = [item.stage for item in metrics.items if kinds.get(item.stage) == "active" and item.age_months > months]
+    return " · ".join(f"{metrics.stage_labels.get(stage, stage)} {count}" + (
+        f" ({stuck.count(stage)} stuck)" if stuck.count(stage) else "") for stage, count in metrics.by_stage.items())
+
+
 def triage_rows(metrics: PilotMetrics) -> list[dict]:
     """The triage table, decisions first: one row per pilot with its verdict and the one-line reason."""
     return [{"Pilot": item.name, "Stage": metrics.stage_labels.get(item.stage, item.stage),

@@ -10,7 +10,7 @@ import pytest
 from scoring import parse_answers, score_response
 from scoring.answers import AnswersError, Pilot, Response
 from scoring.register import (RegisterError, apply_edits, editor_rows, portfolio_figures, read_rows,
-                              reference_note, triage_rows)
+                              reference_note, stage_counts, triage_rows)
 
 ON = dt.date(2026, 11, 26)
 GOOD = {"name": "Churn model", "stage": "pilot", "started": "2026-01", "production_since": None, "owner": True,
@@ -230,3 +230,8 @@ def test_the_shipped_questionnaires_read_their_own_vocabulary(quick_check, ai_ma
         rows = [{**row, "production_since": "2026-06" if section.stage(row["stage"]).kind == "reached" else None}
                 for row in rows]
         assert len(read_rows(rows, questionnaire, ON)) == len(section.blockers)
+
+
+def test_the_funnel_reads_as_one_line_with_the_pilots_stuck_at_each_stage(tiny):
+    assert stage_counts(scored(tiny)) == ("Idea 0 · Pilot 1 (1 stuck) · Ready for production 1 · In production 1 · "
+                                          "Scaled 0 · Stopped 1")
