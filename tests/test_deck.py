@@ -178,3 +178,17 @@ def test_a_workshop_nobody_joined_has_no_deck(engine, tiny):
     workshop = ws.create_workshop(engine, "Empty Corp", "tiny", "1.0.0")
     with pytest.raises(DeckError, match="no participants yet"):
         workshop_deck(engine, workshop, find_for(tiny))
+
+
+def test_a_workshop_with_everything_stays_at_twelve_slides(engine, tiny):
+    from storage.pilots import save_workshop_register
+
+    workshop = room(engine, close=False)
+    save_workshop_register(engine, workshop.id, (Pilot("Churn model", "production", "2024-03", "2025-01", True, True),
+                                                 Pilot("Chatbot", "pilot", "2025-01")))
+    for number in range(5):
+        room(engine, f"Peer {number}", answers=((number % 3, 1),))
+    data = workshop_deck(engine, ws.get_workshop(engine, workshop.id), find_for(tiny), BRANDING, generated=DAY)
+    titles = [s["title"] for s in slides(data)]
+    assert len(titles) == 12
+    assert {"The pilot portfolio", "Where the room disagreed", "Compared with similar organisations"} <= set(titles)
