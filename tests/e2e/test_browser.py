@@ -71,8 +71,11 @@ def stored_answers(server, token: str) -> dict[str, Answer]:
         dispose_all()
 
 
-def test_the_start_page_offers_both_assessments(page, server):
+def test_the_start_page_names_the_product_and_offers_three_ways_in(page, server):
     page.goto(server.url)
+    page.get_by_role("heading", name="Phasegate", exact=True).wait_for()
+    page.get_by_role("link", name="Join with a code").wait_for()
+    page.get_by_role("link", name="Run a workshop").wait_for()
     for questionnaire_id in ("quick-check", "ai-maturity"):
         page.locator(css_key(f"start:{questionnaire_id}") + " button").wait_for()
     screenshot(page, "start")
@@ -120,7 +123,8 @@ def test_a_leader_completes_the_quick_check_and_downloads_the_pdf(page, server):
     expected = score_response(QUICK, Response(QUICK.id, QUICK.version, {
         q.id: Answer(QUICK.options_for(q)[CHOICE].value) for q in QUICK.questions}))
     page.get_by_role("heading", name="Where the organisation stands").wait_for()
-    page.get_by_text(expected.overall.summary).wait_for()
+    page.get_by_text(f"Phase {expected.overall.phase} of 4: {expected.overall.phase_name}").wait_for()
+    page.get_by_text(expected.overall.profile).wait_for()
     page.locator("[data-testid='stVegaLiteChart'], [data-testid='stArrowVegaLiteChart'], .vega-embed").first.wait_for()
     screenshot(page, "results")
 
