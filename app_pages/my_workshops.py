@@ -80,7 +80,7 @@ for client in clients:
         workshop = entry.workshop
         with st.container(border=True, key=f"my_workshop:{workshop.id}"):
             text_col, open_col, more_col = st.columns([6, 2, 1], vertical_alignment="center")
-            text_col.markdown(f"**{workshop.created_at:%d %b %Y}**")
+            text_col.markdown(f"**{workshop.created_at:%d %b %Y, %H:%M} UTC**")
             text_col.caption(plain(describe(client, entry)))
             if open_col.button("Dashboard", key=f"open_workshop:{workshop.id}", icon=":material/monitoring:",
                                width="stretch"):

@@ -118,6 +118,28 @@ def test_a_consultant_signs_in_and_sees_only_their_own_workshops(new_page, signi
     ben.goto(f"{signin_server.url}/my-workshops")
     ben.get_by_text("No workshops yet").wait_for()  # but it is not his until he adds it
 
+    # Next quarter: Ana re-runs the workshop for the same client from her list.
+    ana.goto(f"{signin_server.url}/my-workshops")
+    wait_idle(ana)
+    ana.locator(f"[class*='st-key-more-{workshop_id}'] button").first.click()
+    ana.locator(f"[class*='st-key-rerun_workshop-{workshop_id}'] button").click()
+    ana.get_by_role("heading", name="Workshop · Acme Retail").wait_for()
+    ana.goto(f"{signin_server.url}/my-workshops")
+    ana.get_by_text(re.compile(r"re-run of \d\d \w{3} \d{4}")).wait_for()
+    wait_idle(ana)
+    assert ana.locator("[class*='st-key-open_workshop-'] button").count() == 2
+    screenshot(ana, "signin-4-my-workshops-rerun")
+
+    # Signing out goes through the provider and back; the list asks to sign in again.
+    ana.locator("[data-testid='stSidebar']").get_by_role("button", name="Sign out").click()
+    ana.wait_for_url(f"{consultants.url}/oauth2/end_session*")
+    ana.get_by_role("button", name="End session").click()
+    ana.wait_for_url(f"{signin_server.url}/**")
+    ana.goto(f"{signin_server.url}/my-workshops")
+    ana.get_by_text("Sign in to see the workshops you created").wait_for()
+    ana.goto(f"{signin_server.url}/workshop-dashboard?w={workshop_id}")
+    ana.get_by_role("heading", name="No access to a workshop dashboard").wait_for()
+
 
 def test_without_sign_in_configured_the_secret_link_is_the_key(new_page, server):
     page = new_page()
