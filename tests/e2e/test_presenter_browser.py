@@ -1,0 +1,122 @@
+"""The presenter view on a 1920x1080 projector: the join code and a QR code a phone can scan, the room filling up,
+then discussion mode with the agreed answer recorded inline; the facilitator's secret link never shows."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import zxingcpp
+from PIL import Image
+
+from questionnaires import find_questionnaire
+from tests.e2e.conftest import screenshot, wait_idle
+
+QUICK = find_questionnaire("quick-check")
+FIRST = QUICK.questions[0]
+CLIENT = "Projector Corp"
+NOTE = "Only the finance data has an owner today"
+PROJECTOR = {"width": 1920, "height": 1080}
+
+
+def css_key(key: str) -> str:
+    return ".st-key-" + re.sub(r"[^A-Za-z0-9_-]", "-", key)
+
+
+def new_page(browser, viewport=None):
+    context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    return page
+
+
+def create_workshop(page, server) -> tuple[str, str]:
+    """A new workshop on the quick check; its join code and facilitator token (from the dashboard's address)."""
+    page.goto(f"{server.url}/workshop-new")
+    page.locator(css_key("ws_client") + " input").fill(CLIENT)
+    page.locator(css_key("ws_questionnaire")).click()
+    page.get_by_role("option", name=re.compile(QUICK.title)).click()
+    page.get_by_role("button", name="Create workshop").click()
+    page.get_by_role("heading", name=f"Workshop · {CLIENT}").wait_for()
+    code = page.locator("[data-testid='stMetricValue']").first.inner_text().strip()
+    return code, re.search(r"[?&]f=([^&]+)", page.url).group(1)
+
+
+def join_and_answer(browser, link: str, role: str, option: int) -> None:
+    """A participant opens `link` (the join link, as a phone would from the QR code), picks a role and answers."""
+    page = new_page(browser)
+    try:
+        page.goto(link)
+        page.locator(css_key("join_role")).get_by_text(role, exact=True).click()
+        page.locator(css_key("join") + " button").click()
+        page.locator(css_key(f"q:{FIRST.id}") + " [role='radiogroup'] label").nth(option).click()
+        page.locator("[data-testid='stProgress']").get_by_text(re.compile(r"^1 of \d+ answered")).wait_for()
+    finally:
+        page.context.close()
+
+
+def open_presenter(browser, dashboard) -> object:
+    """The presenter view as the dashboard's button opens it, on a projector-sized screen."""
+    href = dashboard.get_by_role("link", name="Presenter view for the projector").get_attribute("href")
+    presenter = new_page(browser, PROJECTOR)
+    presenter.goto(href)
+    presenter.locator(".pg-join-code").wait_for()
+    wait_idle(presenter)
+    return presenter
+
+
+def scanned(presenter) -> list[str]:
+    """What a phone reads from the QR code on the screen."""
+    shot = presenter.locator("[data-testid='stImage'] img").first.screenshot()
+    return [found.text for found in zxingcpp.read_barcodes(Image.open(io.BytesIO(shot)))]
+
+
+def test_the_projector_shows_the_code_and_a_scannable_qr_code_and_never_the_secret_link(browser, server):
+    dashboard = new_page(browser)
+    try:
+        code, token = create_workshop(dashboard, server)
+        presenter = open_presenter(browser, dashboard)
+        join_link = f"{server.url}/workshop?code={code}"
+        assert presenter.locator(".pg-join-code").inner_text().strip() == code
+        assert scanned(presenter) == [join_link]
+        assert token not in presenter.url and token not in presenter.content()
+        screenshot(presenter, "presenter-join")
+
+        join_and_answer(browser, scanned(presenter)[0], "Executive", 4)  # the QR code lands on the join page, code filled in
+        presenter.locator(".pg-room-totals").get_by_text(re.compile(r"^1\s*joined$")).wait_for()  # live, no reload
+        assert presenter.locator(".pg-role").filter(has_text="Executive").inner_text().split() == [
+            "Executive", "0", "of", "1", "finished"]
+        assert token not in presenter.content()
+        presenter.context.close()
+    finally:
+        dashboard.context.close()
+
+
+def test_an_agreed_answer_recorded_on_the_projector_shows_on_the_dashboard(browser, server):
+    dashboard = new_page(browser)
+    try:
+        code, token = create_workshop(dashboard, server)
+        for role, option in (("Executive", 4), ("Data & AI", 0), ("IT & engineering", 1)):
+            join_and_answer(browser, f"{server.url}/workshop?code={code}", role, option)
+        presenter = open_presenter(browser, dashboard)
+        presenter.get_by_text("Discussion", exact=True).click()
+        presenter.get_by_role("heading", name=FIRST.text).wait_for()
+        presenter.get_by_text(re.compile(r"Disputed question 1 of \d+")).wait_for()
+        presenter.locator("[data-testid='stVegaLiteChart']").first.wait_for()
+        screenshot(presenter, "presenter-discussion")
+
+        agreed = QUICK.options_for(FIRST)[2]
+        presenter.locator(css_key(f"presenter_agreed:{FIRST.id}")).get_by_text(agreed.label, exact=True).click()
+        presenter.locator(css_key(f"presenter_note:{FIRST.id}") + " textarea").fill(NOTE)
+        presenter.locator(css_key(f"presenter_note:{FIRST.id}") + " textarea").blur()
+        wait_idle(presenter)
+        presenter.get_by_role("button", name="Record agreed answer").click()
+        presenter.get_by_text(f"Agreed: {agreed.label} — {NOTE}").wait_for()
+        assert token not in presenter.content() and token not in presenter.url
+        presenter.context.close()
+
+        dashboard.reload()
+        dashboard.get_by_text(f"Agreed: {agreed.label} (median was").wait_for()
+        dashboard.get_by_text(NOTE).first.wait_for()
+    finally:
+        dashboard.context.close()
