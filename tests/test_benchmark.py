@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import update
 
 from questionnaires import load_questionnaire
-from scoring import read_answers, score_response
+from scoring import Answer, Response, read_answers, score_response
+from scoring.answers import OrganisationProfile
 from scoring.benchmark import (
     MIN_PEERS,
     Peer,
@@ -15,6 +17,11 @@ from scoring.benchmark import (
     percentile_rank,
     summary_text,
 )
+from storage import dispose_all, get_engine
+from storage import repository as repo
+from storage import workshops as ws
+from storage.benchmark import benchmark_stored, peers as stored_peers, set_workshop_profile
+from storage.tables import assessments
 from tests.conftest import DATA
 
 RETAIL_MEDIUM = {"industry": "retail", "size": "medium"}
@@ -112,16 +119,6 @@ def test_the_floor_is_five():
 
 
 # --- stored peers: finished self-assessments and closed workshops --------------------------
-
-from sqlalchemy import update  # noqa: E402
-
-from scoring import Answer, Response  # noqa: E402
-from scoring.answers import OrganisationProfile  # noqa: E402
-from storage import dispose_all, get_engine  # noqa: E402
-from storage import repository as repo  # noqa: E402
-from storage import workshops as ws  # noqa: E402
-from storage.benchmark import benchmark_stored, peers as stored_peers, set_workshop_profile  # noqa: E402
-from storage.tables import assessments  # noqa: E402
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from reports.branding import Branding
 from reports.deck import DeckError, render_deck, workshop_deck
 from scoring import Answer, Response, read_answers, score_response
-from scoring.answers import OrganisationProfile, Pilot
+from scoring.answers import Pilot
 from storage import dispose_all, get_engine
 from storage import repository as repo
 from storage import workshops as ws
