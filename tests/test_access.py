@@ -200,6 +200,11 @@ def text_of(at) -> str:
     return " ".join(str(e.value) for e in (*at.title, *at.markdown, *at.caption, *at.info, *at.error, *at.metric))
 
 
+def shown(elements) -> str:
+    """The text of these messages as the user reads it (markdown escapes removed)."""
+    return " ".join(str(e.value) for e in elements).replace("\\", "")
+
+
 def owner(name: str) -> Consultant:
     return Consultant(f"{ISSUER}#{name}", f"{name}@example.com")
 
@@ -252,3 +257,29 @@ def test_my_workshops_lists_only_the_signed_in_consultants_clients(app_engine):
 def test_my_workshops_says_how_to_get_in(app_engine, who, login, says):
     at = page_as("app_pages/my_workshops.py", who, login)
     assert says in text_of(at)
+
+
+def test_an_owner_shares_and_deletes_from_my_workshops(app_engine):
+    workshop = access.create_workshop(app_engine, "Acme", "tiny", "1.0.0", owner=owner("ana"))
+    at = page_as("app_pages/my_workshops.py", "ana")
+    at.text_input(key=f"share_email:{workshop.id}").input("Chloe@Example.com").run()
+    at.button(key=f"share_workshop:{workshop.id}").click().run()
+    assert access.shared_with(app_engine, workshop.id) == ["chloe@example.com"]
+    assert "Shared with Chloe@Example.com." in shown(at.success)
+    at = page_as("app_pages/my_workshops.py", "chloe")  # her first sign-in brings the share
+    assert [s.value for s in at.subheader] == ["Acme"] and "shared with you" in text_of(at)
+    assert not [b for b in at.button if b.key == f"delete_workshop:{workshop.id}"]
+    at = page_as("app_pages/my_workshops.py", "ana")
+    at.text_input(key=f"confirm_delete:{workshop.id}").input("acme").run()
+    at.button(key=f"delete_workshop:{workshop.id}").click().run()
+    assert ws.get_workshop(app_engine, workshop.id) is None
+    assert "No workshops yet" in text_of(at)
+
+
+def test_sharing_a_bad_address_says_what_to_fix_in_my_workshops(app_engine):
+    workshop = access.create_workshop(app_engine, "Acme", "tiny", "1.0.0", owner=owner("ana"))
+    at = page_as("app_pages/my_workshops.py", "ana")
+    at.text_input(key=f"share_email:{workshop.id}").input("chloe at example").run()
+    at.button(key=f"share_workshop:{workshop.id}").click().run()
+    assert not at.exception and "Give the other consultant's e-mail address" in shown(at.error)
+    assert access.shared_with(app_engine, workshop.id) == []
