@@ -206,10 +206,16 @@ def create_workshop(engine: Engine, client: str, questionnaire_id: str, question
 
 
 def rerun_workshop(engine: Engine, workshop: Workshop, questionnaire_version: str | None = None) -> Workshop:
-    """A new workshop for the same client, questionnaire and roles, with `workshop` as its baseline."""
-    return create_workshop(engine, workshop.client, workshop.questionnaire_id,
-                           questionnaire_version or workshop.questionnaire_version, roles=workshop.roles,
-                           anonymous=workshop.anonymous, baseline_id=workshop.id)
+    """A new workshop for the same client, questionnaire and roles, with `workshop` as its baseline; it keeps the
+    branding and the client's profile (industry and size, for the benchmark)."""
+    again = create_workshop(engine, workshop.client, workshop.questionnaire_id,
+                            questionnaire_version or workshop.questionnaire_version, roles=workshop.roles,
+                            anonymous=workshop.anonymous, baseline_id=workshop.id)
+    if workshop.branding or workshop.profile:
+        with writing(engine) as conn:
+            conn.execute(update(workshops).where(workshops.c.id == again.id)
+                         .values(branding=workshop.branding, profile=workshop.profile))
+    return dataclasses.replace(again, branding=workshop.branding, profile=workshop.profile)
 
 
 def find_by_code(engine: Engine, code: str | None) -> Workshop | None:

@@ -245,3 +245,13 @@ def test_a_participant_removed_after_the_close_leaves_the_workshops_result(engin
     assert indices(stored_peers(engine, "tiny", find)) == [0.0]
     ws.save_consensus(engine, workshop.id, "data.inventory", 2)
     assert indices(stored_peers(engine, "tiny", find)) == [0.5]
+
+
+def test_a_rerun_for_the_same_client_keeps_its_profile_and_branding(engine):
+    workshop = ws.create_workshop(engine, "Room", "tiny", "1.0.0")
+    set_workshop_profile(engine, workshop.id, {"size": "large", "industry": "retail"})
+    ws.set_branding(engine, workshop.id, {"prepared_by": "Northwind Advisory", "color": "#7a3e9d"})
+    again = ws.rerun_workshop(engine, ws.get_workshop(engine, workshop.id))
+    stored = ws.get_workshop(engine, again.id)
+    assert stored.profile == {"size": "large", "industry": "retail"} == again.profile
+    assert stored.branding["prepared_by"] == "Northwind Advisory" and stored.baseline_id == workshop.id
