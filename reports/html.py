@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import json
 import threading
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -122,7 +123,7 @@ def render_html(questionnaire: Questionnaire, result: Result, branding: Branding
     context["charts"] = chart_images if chart_images is not None else chart_uris(result, context["brand"].color)
     context["progress"] = progress_view(questionnaire, progress, series)
     context["benchmark"] = _benchmark_view(benchmark, context["brand"].color)
-    if progress is not None:
+    if progress is not None and "progress" not in context["charts"]:
         context["charts"] = {**context["charts"], **progress_chart_uris(progress, series, context["brand"].color)}
     return environment().get_template("report.html.j2").render(context)
 
@@ -153,10 +154,16 @@ def progress_view(questionnaire: Questionnaire, comparison: Comparison | None, s
 
 def progress_chart_uris(comparison: Comparison, series: Sequence[TrendPoint], accent: str) -> dict[str, str]:
     """The progress charts as SVG `data:` URIs: before and now per domain, and the trend over a series."""
+    specs = progress_specs(comparison, series, accent)
+    return dict(zip(specs, map(svg_uri, specs_svg(list(specs.values())))))
+
+
+def progress_specs(comparison: Comparison, series: Sequence[TrendPoint], accent: str) -> dict[str, dict]:
+    """The progress charts' specs by name: before and now per domain, and the trend over a series."""
     specs = {"progress": charts.progress_chart(comparison, accent).to_dict()}
     if len(series) >= TREND_FROM:
         specs["trend"] = charts.trend_chart(series, accent).to_dict()
-    return dict(zip(specs, map(svg_uri, specs_svg(list(specs.values())))))
+    return specs
 
 
 def chart_uris(result: Result, accent: str = charts.DEFAULT_ACCENT) -> dict[str, str]:
@@ -165,32 +172,52 @@ def chart_uris(result: Result, accent: str = charts.DEFAULT_ACCENT) -> dict[str,
     return dict(zip(specs, map(svg_uri, specs_svg(list(specs.values())))))
 
 
+def chart_futures(result: Result, accent: str = charts.DEFAULT_ACCENT, progress: Comparison | None = None,
+                  series: Sequence[TrendPoint] = ()) -> dict[str, Future]:
+    """The report's charts (and the progress charts, with `progress`) being converted now, in the background; each
+    future yields an SVG document. The PDF renderer lays out the text meanwhile and picks them up when it gets there."""
+    specs = charts.report_specs(result, accent)
+    if progress is not None:
+        specs.update(progress_specs(progress, series, accent))
+    return dict(zip(specs, svg_futures(list(specs.values()))))
+
+
 CHART_THREADS = 4
 KEPT_CHARTS = 64
 
 
 def specs_svg(specs: Sequence[dict]) -> list[str]:
-    """Vega-Lite specs as SVG documents, converted side by side (the converter runs outside Python's lock), and
+    """Vega-Lite specs as SVG documents (see `svg_futures`)."""
+    return [future.result() for future in svg_futures(specs)]
+
+
+def svg_futures(specs: Sequence[dict]) -> list[Future]:
+    """Vega-Lite specs being converted to SVG side by side (the converter runs outside Python's lock), and
     remembered: the executive and the full report, or a second render after a change of wording, share them."""
     keys = [json.dumps(spec, sort_keys=True, separators=(",", ":"), default=str) for spec in specs]
-    missing = {key: spec for key, spec in zip(keys, specs) if key not in _svgs}
-    if len(missing) > 1:
-        converted = list(_chart_threads().map(charts.spec_svg, missing.values()))
-    else:
-        converted = [charts.spec_svg(spec) for spec in missing.values()]
-    found = dict(zip(missing, converted))
+    found = []
     with _svgs_lock:
-        for key in keys:
-            if key not in found:
-                found[key] = _svgs.get(key)
-        _svgs.update({key: svg for key, svg in found.items() if svg is not None})
+        for key, spec in zip(keys, specs):
+            future = _svgs.pop(key, None)  # put back below, as the most recently used
+            if future is None:
+                future = _chart_threads().submit(charts.spec_svg, spec)
+                future.add_done_callback(functools.partial(_forget_failed, key))
+            _svgs[key] = future
+            found.append(future)
         while len(_svgs) > KEPT_CHARTS:
             _svgs.pop(next(iter(_svgs)))
-    return [found[key] or charts.spec_svg(spec) for key, spec in zip(keys, specs)]  # or: dropped meanwhile
+    return found
 
 
-_svgs: dict[str, str] = {}
-_svgs_lock = threading.Lock()
+_svgs: dict[str, Future] = {}
+_svgs_lock = threading.RLock()
+
+
+def _forget_failed(key: str, future: Future) -> None:
+    if future.exception() is not None:  # never remember a failure: the next report tries again
+        with _svgs_lock:
+            if _svgs.get(key) is future:
+                del _svgs[key]
 
 
 @lru_cache(maxsize=1)

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+from concurrent.futures import Future
 import logging
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from markupsafe import Markup
 from weasyprint import CSS, HTML
-from weasyprint.urls import URLFetcher
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from questionnaires.models import Questionnaire
 from reports.branding import Branding
-from reports.html import ASSETS, TEMPLATES, render_html, stylesheet
+from reports.html import ASSETS, TEMPLATES, chart_futures, render_html, stylesheet
 from scoring.engine import Result
 
 ALLOWED_FOLDERS = (ASSETS.resolve(), TEMPLATES.resolve())
@@ -43,23 +45,36 @@ def allowed_url(url: str) -> bool:
     return any(path.is_relative_to(folder) for folder in ALLOWED_FOLDERS)
 
 
-class SafeFetcher(URLFetcher):
-    """Serves data: URIs and our own asset files; refuses everything else (http, other files)."""
+CHART_URL = "phasegate-chart:"  # a chart still being converted, by name: only `render_pdf`'s own charts
+CHART_SECONDS = 120
 
-    def __init__(self) -> None:
+
+class SafeFetcher(URLFetcher):
+    """Serves data: URIs and our own asset files; refuses everything else (http, other files). With `charts`
+    (name -> future SVG), also the report's own charts as `phasegate-chart:<name>`, waiting for their conversion."""
+
+    def __init__(self, charts: dict[str, Future] | None = None) -> None:
         super().__init__(allowed_protocols=("data", "file"), allow_redirects=False)
+        self.charts = charts or {}
 
     def fetch(self, url, headers=None):
+        if url.startswith(CHART_URL) and url[len(CHART_URL):] in self.charts:
+            svg = self.charts[url[len(CHART_URL):]].result(timeout=CHART_SECONDS)
+            return URLFetcherResponse(url, svg.encode("utf-8"), {"Content-Type": "image/svg+xml"})
         if not allowed_url(url):
             raise FetchRefused(f"refused to fetch {url[:80]!r}: reports use only data: URIs and their own assets")
         return super().fetch(url, headers)
 
 
-def html_to_pdf(html: str, stylesheets=()) -> bytes:
+def html_to_pdf(html: str, stylesheets=(), charts: dict[str, Future] | None = None) -> bytes:
     """Lay out report HTML with WeasyPrint as tagged PDF/UA, fetching through SafeFetcher; `stylesheets` (parsed
-    `CSS`) come after the browser defaults and before the document's own styles."""
-    document = HTML(string=html, base_url=str(TEMPLATES) + "/", url_fetcher=SafeFetcher())
-    return document.write_pdf(stylesheets=list(stylesheets), **PDF_OPTIONS)
+    `CSS`) come after the browser defaults and before the document's own styles; `charts` are the report's charts
+    still being converted (see `render_pdf`). A chart that could not be converted fails the report."""
+    document = HTML(string=html, base_url=str(TEMPLATES) + "/", url_fetcher=SafeFetcher(charts))
+    pdf = document.write_pdf(stylesheets=list(stylesheets), **PDF_OPTIONS)
+    for future in (charts or {}).values():
+        future.result(timeout=CHART_SECONDS)  # raises what the conversion raised
+    return pdf
 
 
 @lru_cache(maxsize=1)
@@ -89,6 +104,9 @@ def render_pdf(questionnaire: Questionnaire, result: Result, branding: Branding 
     appendix of every question and answer; `benchmark`, a `scoring.benchmark.Benchmark`, adds the comparison with
     similar organisations when it has enough of them)."""
     with gc_paused():
+        # The charts convert in the background while the layout engine reads the document and its styles.
+        pending = chart_futures(result, (branding or Branding()).color, progress, series)
         html = render_html(questionnaire, result, branding, workshop=workshop, generated=generated,
-                           progress=progress, series=series, full=full, benchmark=benchmark, inline_css=False)
-        return html_to_pdf(html, [compiled_stylesheet()])
+                           chart_images={name: Markup(CHART_URL + name) for name in pending}, progress=progress,
+                           series=series, full=full, benchmark=benchmark, inline_css=False)
+        return html_to_pdf(html, [compiled_stylesheet()], pending)

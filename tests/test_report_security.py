@@ -190,10 +190,14 @@ def test_hostile_text_embeds_no_file(hostile_pdf):
     assert b"/Launch" not in hostile_pdf[0]
 
 
-def test_hostile_text_makes_the_renderer_fetch_nothing_but_our_charts(hostile_pdf):
+def test_hostile_text_makes_the_renderer_fetch_nothing_but_our_charts(hostile_pdf, hostile_result):
+    from reports.charts import report_specs
+
     asked = hostile_pdf[3]
-    assert asked, "the charts should be fetched as data: URIs"
-    assert all(url.startswith("data:image/svg+xml;base64,") for url, _ in asked)
+    assert asked, "the charts should be fetched (as they finish converting)"
+    assert sorted(url for url, served in asked if served) == sorted(f"phasegate-chart:{name}"
+                                                                   for name in report_specs(hostile_result))
+    assert all(served for _, served in asked)
 
 
 # How each hostile text must appear in the HTML, and what of it must not appear raw.

@@ -114,3 +114,23 @@ def test_a_label_cut_ahead_of_vega_reads_as_vegas_own_cut(title):
     assert cut == vega_cut
     assert next(text for text in vega_labels(spec(cut)) if text.startswith("10.")) == cut  # Vega leaves it be
     assert (cut == label) == (len(title) < 20)
+
+
+def test_charts_convert_while_the_text_is_laid_out_and_a_failed_chart_fails_the_report(tiny_result):
+    from concurrent.futures import Future
+
+    from reports.pdf import CHART_URL, FetchRefused, SafeFetcher
+
+    questionnaire, result = tiny_result
+    lean = render_html(questionnaire, result, generated=DAY, chart_images={"domains": CHART_URL + "domains",
+                                                                            "heatmap": CHART_URL + "heatmap"})
+    assert "data:image/svg+xml" not in lean.split("<body>", 1)[1].split("Domain overview", 1)[1][:3000]
+    broken: Future = Future()
+    broken.set_exception(RuntimeError("the chart converter stopped"))
+    working: Future = Future()
+    working.set_result(charts.spec_svg(charts.report_specs(result)["heatmap"]))
+    with pytest.raises(RuntimeError, match="chart converter stopped"):
+        html_to_pdf(lean, [compiled_stylesheet()], {"domains": broken, "heatmap": working})
+    with pytest.raises(FetchRefused):  # only the report's own charts: no other name, nothing outside
+        SafeFetcher({"heatmap": working}).fetch(CHART_URL + "other")
+    assert SafeFetcher({"heatmap": working}).fetch(CHART_URL + "heatmap").read().startswith(b"<svg")
