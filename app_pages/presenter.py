@@ -105,8 +105,6 @@ def record(question_id: str) -> None:
         ws.save_consensus(engine, workshop.id, question_id, value, note)
     except PhasegateError as exc:
         st.session_state["presenter_flash"] = ("error", " ".join(exc.lines()))
-    else:
-        st.session_state["presenter_flash"] = ("success", "Agreed answer recorded.")
 
 
 def agreed_form(question_id: str, result) -> None:
