@@ -179,3 +179,10 @@ def test_the_workshop_pdf_compares_the_room_with_five_comparable_clients(databas
     assert "Compared with similar organisations" not in text()
     peer(engine, "Peer 4", 4)
     assert "Compared with 5 organisations in retail that finished the same questionnaire." in text()
+
+
+def test_readout_of_a_workshop_with_the_database_down_is_one_line_and_exit_1(tmp_path):
+    result = run("readout", "--workshop", "K7QM-XR4P-9TZH", "--out", str(tmp_path / "x.pptx"),
+                 url="postgresql+psycopg://postgres:secret@127.0.0.1:1/test")
+    assert result.exit_code == 1 and result.output.startswith("error: The database at 127.0.0.1:1/test did not answer")
+    assert "secret" not in result.output and not (tmp_path / "x.pptx").exists()
