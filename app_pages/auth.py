@@ -29,6 +29,15 @@ def login_offered() -> bool:
         return False
 
 
+def setup_problem() -> str:
+    """What keeps consultants from signing in although `[auth]` is there (markdown-safe), or ""."""
+    problems = access.sign_in_problems(st.secrets["auth"]) if login_offered() else []
+    if not problems:
+        return ""
+    return ("Sign-in is not available: " + " ".join(plain(line) for line in problems) +
+            " Fix `.streamlit/secrets.toml` and restart the app.")
+
+
 def consultant() -> Consultant | None:
     """The signed-in consultant, or None (not signed in, or sign-in not set up)."""
     claims = st.user.to_dict() if login_offered() else {}
@@ -45,6 +54,10 @@ def account(page) -> None:
     """The sidebar's sign-in box: who is signed in and a sign-out button, or a sign-in button. The provider sends
     a consultant who just signed in back to the app's address; the first page they then see is My workshops."""
     if not login_offered():
+        return
+    if setup_problem():  # set up, but not so that anyone could sign in: say what to fix, not a broken button
+        with st.sidebar:
+            st.warning(setup_problem(), icon=":material/settings:")
         return
     who = consultant()
     with st.sidebar:

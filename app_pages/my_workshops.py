@@ -15,6 +15,9 @@ if not auth.login_offered():
     st.caption("To let consultants sign in and keep their workshops here, configure an identity provider in "
                "`.streamlit/secrets.toml` (see the README, “Consultant sign-in”).")
     st.stop()
+if auth.setup_problem():
+    st.warning(auth.setup_problem(), icon=":material/settings:")
+    st.stop()
 consultant = auth.consultant()
 if consultant is None:
     st.write("Sign in to see the workshops you created or were given, by client, and to open their dashboards "

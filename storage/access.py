@@ -99,6 +99,30 @@ def _email(text: str) -> str | None:
     return address if len(address) <= MAX_EMAIL and EMAIL.match(address) else None
 
 
+# --- the sign-in settings -----------------------------------------------------------------
+
+AUTH_KEYS = ("redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url")
+MIN_COOKIE_SECRET = 32
+
+
+def sign_in_problems(section: Mapping) -> list[str]:
+    """What is wrong with an `[auth]` section of the secrets, one line each; empty when consultants can sign in."""
+    problems = [f"[auth] lacks {key}." for key in AUTH_KEYS if not str(section.get(key) or "").strip()]
+    redirect = str(section.get("redirect_uri") or "")
+    if redirect and not re.match(r"^https?://[^/]+/oauth2callback$", redirect.replace("{port}", "8501")):
+        problems.append("[auth] redirect_uri must be the app's address followed by /oauth2callback, e.g. "
+                        "https://assess.example.com/oauth2callback.")
+    metadata = str(section.get("server_metadata_url") or "")
+    if metadata and not metadata.startswith(("https://", "http://")):
+        problems.append("[auth] server_metadata_url must be the provider's https:// discovery address "
+                        "(…/.well-known/openid-configuration).")
+    secret = str(section.get("cookie_secret") or "")
+    if secret and len(secret) < MIN_COOKIE_SECRET:
+        problems.append(f"[auth] cookie_secret is {len(secret)} characters long; use at least {MIN_COOKIE_SECRET} "
+                        "random ones.")
+    return problems
+
+
 # --- granting and checking --------------------------------------------------------------
 
 

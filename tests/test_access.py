@@ -283,3 +283,25 @@ def test_sharing_a_bad_address_says_what_to_fix_in_my_workshops(app_engine):
     at.button(key=f"share_workshop:{workshop.id}").click().run()
     assert not at.exception and "Give the other consultant's e-mail address" in shown(at.error)
     assert access.shared_with(app_engine, workshop.id) == []
+
+
+@pytest.mark.parametrize(("change", "problem"), [
+    ({"client_secret": ""}, "[auth] lacks client_secret."),
+    ({"redirect_uri": "http://localhost:8501/"}, "followed by /oauth2callback"),
+    ({"cookie_secret": "short"}, "cookie_secret is 5 characters long"),
+    ({"server_metadata_url": "id.example.com"}, "discovery address"),
+])
+def test_an_incomplete_auth_section_is_named_not_offered(change, problem):
+    assert any(problem in line for line in access.sign_in_problems({**AUTH, **change}))
+
+
+def test_a_complete_auth_section_passes_the_checks():
+    assert access.sign_in_problems(AUTH) == []
+    assert access.sign_in_problems({**AUTH, "redirect_uri": "http://localhost:{port}/oauth2callback"}) == []
+
+
+def test_an_incomplete_auth_section_says_what_to_fix_on_the_page(app_engine, monkeypatch):
+    monkeypatch.setitem(AUTH, "client_secret", "")
+    at = page_as("app_pages/my_workshops.py", None)
+    assert "[auth] lacks client_secret." in shown(at.warning)
+    assert not [b for b in at.button if b.key in ("my_sign_in", "sign_in")]
