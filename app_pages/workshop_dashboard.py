@@ -185,7 +185,7 @@ try:
     brand = Branding.from_stored(workshop.branding)
 except PhasegateError:  # unusable stored branding: start again from the default
     brand = Branding()
-st.write("Set once for this workshop: the PDF report, the readout deck and the Excel export carry it.")
+st.write("Set once for this workshop: the PDF report and the readout deck carry it.")
 with st.form("workshop_branding"):
     prepared_col, colour_col = st.columns([3, 1])
     prepared = prepared_col.text_input("Prepared by", value=brand.prepared_by, key="brand_prepared_by", max_chars=120,
@@ -213,7 +213,7 @@ with st.form("workshop_branding"):
             st.session_state["branding_saved"] = True
             st.rerun()
 if st.session_state.pop("branding_saved", False):
-    st.success("Branding saved: the next PDF, deck and export carry it.", icon=":material/palette:")
+    st.success("Branding saved: the next PDF and deck carry it.", icon=":material/palette:")
 
 st.subheader("Client profile, for the benchmark", anchor=False)
 st.write("The room's result is compared with other clients of the same industry and size once at least five "
