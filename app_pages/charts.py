@@ -8,6 +8,8 @@ from scoring.engine import Result
 
 CHROME = 110  # pixels of title, axis and legend around the domain chart's plot
 PHONE_LABELS = 150  # pixels of step name beside a timeline bar on a phone
+PHONE_CELL_COLUMNS = 3  # steps side by side in one cell of the matrix on a phone
+PHONE_DOT = 120  # area of a step's dot in the effort/impact matrix on a phone (the report's is 260)
 
 
 def narrow() -> bool:
@@ -65,7 +67,10 @@ def show_plan(result: Result, slots) -> None:
 
     st.subheader("The plan at a glance", anchor=False)
     matrix = matrix_chart(result.actions)
-    st.altair_chart(matrix, theme=None, height=matrix.height + CHROME, key="chart_matrix")
+    if narrow():
+        st.vega_lite_chart(phone_matrix(matrix.to_dict()), theme=None, height=matrix.height + CHROME, key="chart_matrix")
+    else:
+        st.altair_chart(matrix, theme=None, height=matrix.height + CHROME, key="chart_matrix")
     st.caption("Each dot is a step, numbered by rank and coloured by horizon. Quick wins sit top left: small effort, "
                "high impact.")
     timeline = timeline_chart(slots)
@@ -87,4 +92,26 @@ def phone_timeline(spec: dict) -> dict:
             encoding["color"]["legend"]["direction"] = "vertical"
         if isinstance(encoding.get("x", {}).get("title"), str):
             encoding["x"]["title"] = "Months from the start"
+    return spec
+
+
+def phone_matrix(spec: dict) -> dict:
+    """The effort/impact matrix for a phone: smaller dots, and the steps of a cell in rows of three, so they sit
+    side by side instead of on top of each other."""
+    cells: dict[tuple, list] = {}
+    for row in spec.get("datasets", {}).get("steps", []):
+        cells.setdefault((round(row["x"]), round(row["y"])), []).append(row)
+    for (x, y), members in cells.items():
+        columns = min(len(members), PHONE_CELL_COLUMNS)
+        lines = -(-len(members) // columns)
+        pitch = min(0.26, 0.8 / lines)
+        for place, row in enumerate(members):
+            row["x"] = x + (place % columns - (columns - 1) / 2) * 0.28
+            row["y"] = y + ((lines - 1) / 2 - place // columns) * pitch
+    for layer in spec.get("layer", []):
+        mark = layer.get("mark")
+        if isinstance(mark, dict) and mark.get("type") == "circle":
+            mark["size"] = PHONE_DOT
+        if isinstance(mark, dict) and mark.get("type") == "text" and "rank" in str(layer.get("encoding", {})):
+            mark["fontSize"] = 7
     return spec

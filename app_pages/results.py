@@ -162,7 +162,7 @@ if not result.actions:
     st.write("No steps: every answered question within the targets is at the top level.")
 else:
     st.caption("Ranks give the order to act, top to bottom: a step never comes before a step it builds on. "
-               "Hover over the question mark for how a rank was computed.")
+               "Tap or hover over the question mark for how a rank was computed.")
 tabs = st.tabs([f"{label} · {sum(a.horizon == key for a in result.actions)}" for key, label in HORIZONS.items()])
 for tab, key in zip(tabs, HORIZONS):
     with tab:
