@@ -96,8 +96,6 @@ with st.container(border=True):
     st.caption("Kept with this assessment: the PDF and the deck use them, and they are here when you come back.")
 
 answers = dump_answers(state.current().response)
-full = st.radio("Document", [False, True], key="report_full", horizontal=True,
-                format_func=lambda wanted: "Full report, with every answer" if wanted else "Executive report") is True
 slug = questionnaire.id
 
 
@@ -114,6 +112,8 @@ def readout(current):
 
 with st.container(border=True):
     st.subheader("Downloads", anchor=False)
+    full = st.radio("PDF report", [False, True], key="report_full", horizontal=True,
+                    format_func=lambda wanted: "Full report, with every answer" if wanted else "Executive report") is True
     download_button(state.current(), key="download_pdf", full=full)
     st.download_button("Readout deck (PowerPoint)", readout(state.current()), file_name=f"{slug}-readout.pptx",
                        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
