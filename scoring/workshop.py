@@ -380,14 +380,14 @@ def _question_stats(questionnaire, item, j: int, coded: _Coded, scores, dont_kno
     real = np.sort(column[~np.isnan(column)])
     points = float(item.total)
     value, source, note = workshop.get(question.id, (None, SOURCE_NONE, ""))
+    distribution = _distribution(questionnaire, question, j, coded)
     common = dict(
         id=question.id, domain=question.domain, phase=question.phase, type=question.type, text=question.text,
         order=item.order, max_points=points, n=len(real),
         dont_know=int(dont_know[:, j].sum()), not_applicable=int(not_applicable[:, j].sum()),
         unanswered=int((coded.visible[:, j] & (coded.codes[:, j] < 0)).sum()),
-        distribution=_distribution(questionnaire, question, j, coded),
-        workshop_value=value, source=source, note=note,
-        by_role=_by_role(questionnaire, question, j, coded, role_of, roles),
+        distribution=distribution, workshop_value=value, source=source, note=note,
+        by_role=_by_role(distribution, j, coded, role_of, roles),
     )
     if not len(real):
         return QuestionStats(mean=None, median=None, std=None, min=None, max=None, spread=None,
@@ -402,34 +402,41 @@ def _question_stats(questionnaire, item, j: int, coded: _Coded, scores, dont_kno
 
 
 def _distribution(questionnaire, question: Question, j: int, coded: _Coded) -> tuple[OptionCount, ...]:
-    return _option_counts(questionnaire, question, _value_counts(coded, j))
+    """The room's count per option, then don't know and n/a where allowed or given."""
+    counts = _counts_by_value(_value_counts(coded, j))
+    options = [(o.value, o.label) for o in questionnaire.options_for(question)]
+    options += [(DONT_KNOW, "Don't know")] if question.allow_dont_know or counts.get(DONT_KNOW) else []
+    options += [(NA, "Not applicable")] if question.allow_na or counts.get(NA) else []
+    return tuple(OptionCount(value, label, counts.get(value, 0)) for value, label in options)
 
 
-def _by_role(questionnaire, question: Question, j: int, coded: _Coded, role_of: np.ndarray,
+def _by_role(distribution: tuple[OptionCount, ...], j: int, coded: _Coded, role_of: np.ndarray,
              roles: tuple[Role, ...]) -> tuple[RoleAnswers, ...]:
-    """Each role's answers to question j (roles nobody of answered are left out); one bincount per question."""
+    """Each role's answers to question j, over the rows of the room's `distribution` (roles nobody of answered are
+    left out); one bincount per question."""
     seen = coded.visible[:, j] & (coded.codes[:, j] >= 0)
     width = len(coded.values[j])
     if not width or not seen.any():
         return ()
     cells = role_of[seen].astype(np.int64) * width + coded.codes[seen, j]
     table = np.bincount(cells, minlength=len(roles) * width).reshape(len(roles), width)
-    return tuple(
-        RoleAnswers(role.name, int(table[i].sum()),
-                    _option_counts(questionnaire, question, [(coded.values[j][c], int(n)) for c, n in enumerate(table[i])]))
-        for i, role in enumerate(roles) if table[i].any())
+    answered = []
+    for i, role in enumerate(roles):
+        if not table[i].any():
+            continue
+        counts = _counts_by_value((coded.values[j][c], int(n)) for c, n in enumerate(table[i]) if n)
+        answered.append(RoleAnswers(role.name, int(table[i].sum()),
+                                    tuple(OptionCount(o.value, o.label, counts.get(o.value, 0)) for o in distribution)))
+    return tuple(answered)
 
 
-def _option_counts(questionnaire, question: Question, pairs) -> tuple[OptionCount, ...]:
-    """(answer value, count) pairs as one count per option, then don't know and n/a where allowed or given."""
+def _counts_by_value(pairs) -> dict:
+    """(answer value, count) pairs as a count per single value: each option chosen in a multiple choice counts."""
     counts: dict = {}
     for value, count in pairs:
         for part in (value if isinstance(value, list) else [value]):
             counts[part] = counts.get(part, 0) + count
-    options = [(o.value, o.label) for o in questionnaire.options_for(question)]
-    options += [(DONT_KNOW, "Don't know")] if question.allow_dont_know or counts.get(DONT_KNOW) else []
-    options += [(NA, "Not applicable")] if question.allow_na or counts.get(NA) else []
-    return tuple(OptionCount(value, label, counts.get(value, 0)) for value, label in options)
+    return counts
 
 
 # --- the workshop's own answers -------------------------------------------------------
