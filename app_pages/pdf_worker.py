@@ -14,7 +14,7 @@ import multiprocessing
 import threading
 import time
 from collections import OrderedDict
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
@@ -124,24 +124,28 @@ class Render:
 
 
 _renders: OrderedDict[str, Render] = OrderedDict()
+_latest: dict[tuple[int, bool], str] = {}  # (assessment, full) -> the key of its newest render
 _renders_lock = threading.Lock()
 
 
 def render_for(assessment_id: int, inputs: PdfInputs, submit=submit_pdf) -> Render:
     """The render of these inputs: the one already running or done, else a new one started now. A render that
-    failed stays (so its message shows) until `forget_render`."""
+    failed stays (so its message shows) until `forget_render`. A new render of the same document of the same
+    assessment cancels the one before while it still waits for a worker (a colour being tried out, say)."""
     key = inputs.key(assessment_id)
     with _renders_lock:
         found = _renders.get(key)
-        if found is not None:
-            _renders.move_to_end(key)
-            return found
-        found = Render(key, submit(inputs.answers, inputs.branding, inputs.generated, inputs.baseline, inputs.full,
-                                   inputs.benchmark),
-                       time.monotonic())
-        _renders[key] = found
-        while len(_renders) > KEPT_REPORTS:
-            _renders.popitem(last=False)
+        if found is None:
+            found = Render(key, submit(inputs.answers, inputs.branding, inputs.generated, inputs.baseline,
+                                       inputs.full, inputs.benchmark), time.monotonic())
+            _renders[key] = found
+            before = _renders.get(_latest.get((assessment_id, inputs.full), ""))
+            if before is not None and before.future.cancel():  # False once a worker has started on it
+                del _renders[before.key]
+            while len(_renders) > KEPT_REPORTS:
+                _renders.popitem(last=False)
+        _renders.move_to_end(key)
+        _latest[(assessment_id, inputs.full)] = key
         return found
 
 
@@ -186,6 +190,8 @@ def failure_text(error: BaseException) -> str:
 
     if isinstance(error, PhasegateError):
         return "The PDF could not be made:\n\n" + "\n".join(f"- {plain(line)}" for line in error.lines())
+    if isinstance(error, CancelledError):  # replaced by a newer one (changed inputs) before a worker took it
+        return "The branding or the answers changed while this PDF waited its turn. Try again to make it anew."
     if isinstance(error, BrokenProcessPool):
         return WORKER_FAILED.format(reason="the report worker stopped")
     return WORKER_FAILED.format(reason=error.__class__.__name__)
@@ -225,7 +231,7 @@ def download_button(now, *, key: str, full: bool = False) -> None:
 def _finished(render: Render, key: str, name: str) -> None:
     import streamlit as st
 
-    error = render.future.exception()
+    error = CancelledError() if render.future.cancelled() else render.future.exception()
     if error is not None:
         st.error(failure_text(error))
         st.button("Try again", key=f"{key}_retry", icon=":material/refresh:", on_click=forget_render, args=(render.key,))

@@ -238,3 +238,32 @@ def test_the_key_changes_with_every_input_and_only_with_them():
     ]
     keys = {base.key(1), base.key(2), *(inputs.key(1) for inputs in changed)}
     assert len(keys) == 2 + len(changed)
+
+
+def test_a_newer_render_of_the_same_document_cancels_the_one_still_waiting():
+    import datetime as dt
+    from concurrent.futures import Future
+
+    from app_pages import pdf_worker
+
+    waiting: list[Future] = []
+
+    def queue(*inputs) -> Future:  # a worker pool with every worker busy: jobs wait
+        waiting.append(Future())
+        return waiting[-1]
+
+    day = dt.date(2025, 5, 12)
+    red = pdf_worker.PdfInputs("answers: {}\n", {"color": "#aa0000"}, None, False, day)
+    blue = pdf_worker.PdfInputs("answers: {}\n", {"color": "#0000aa"}, None, False, day)
+    full = pdf_worker.PdfInputs("answers: {}\n", {"color": "#0000aa"}, None, True, day)
+    first = pdf_worker.render_for(902, red, submit=queue)
+    assert first.future.set_running_or_notify_cancel()  # a worker took it
+    second = pdf_worker.render_for(902, blue, submit=queue)
+    assert not first.future.cancelled()  # running: left to finish
+    third = pdf_worker.render_for(902, red, submit=queue)
+    assert third is first and len(waiting) == 2  # red is still there: no third render
+    assert pdf_worker.render_for(902, blue, submit=queue) is second
+    pdf_worker.render_for(902, full, submit=queue)  # the other document: blue keeps waiting
+    assert not second.future.cancelled()
+    pdf_worker.render_for(902, pdf_worker.PdfInputs("answers: {}\n", None, None, False, day), submit=queue)
+    assert second.future.cancelled() and second.key not in pdf_worker._renders  # superseded while waiting

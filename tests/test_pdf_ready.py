@@ -1,0 +1,66 @@
+"""The PDF on the Report page: rendered as the page opens, kept while nothing changes, made again for the full
+report, and a problem told in words."""
+
+from __future__ import annotations
+
+import time
+
+from streamlit.testing.v1 import AppTest
+
+from app_pages import pdf_worker
+from storage import get_engine
+from storage import repository as repo
+from tests.conftest import ROOT
+
+
+def open_report(token: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["a"] = token
+    at.switch_page("app_pages/report.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def labels(at: AppTest) -> list[str]:
+    return [b.proto.label for b in at.get("download_button")]
+
+
+def wait_for_pdf(at: AppTest, seconds: float = 240) -> None:
+    deadline = time.monotonic() + seconds
+    while "Download PDF" not in labels(at):
+        assert time.monotonic() < deadline, "no PDF in time"
+        assert [b.proto.label for b in at.button if b.key == "download_pdf_preparing"] == ["Preparing the PDF…"]
+        time.sleep(0.2)
+        at.run()
+        assert not at.exception, at.exception
+
+
+def test_the_report_page_renders_once_per_set_of_inputs_and_again_for_the_full_report(app_env):
+    engine = get_engine()
+    assessment = repo.create_assessment(engine, "tiny", "1.0.0", organisation="Example Corp")
+    repo.save_answer(engine, assessment.id, "data.inventory", 3)
+    try:
+        at = open_report(assessment.token)
+        wait_for_pdf(at)
+        kept = dict(pdf_worker._renders)
+        at.run()
+        at.run()
+        assert dict(pdf_worker._renders) == kept  # nothing changed: nothing rendered again
+        assert "Download PDF" in labels(at)
+
+        at.radio(key="report_full").set_value(True).run()
+        assert len(pdf_worker._renders) == len(kept) + 1  # the full report is another document
+        wait_for_pdf(at)
+        assert not at.error
+    finally:
+        pdf_worker.shutdown()
+
+
+def test_stored_branding_that_no_longer_holds_is_named_instead_of_a_pdf(app_env):
+    engine = get_engine()
+    assessment = repo.create_assessment(engine, "tiny", "1.0.0")
+    repo.set_branding(engine, assessment.id, {"prepared_by": "", "color": "purple", "logo": None, "commentary": ""})
+    at = open_report(assessment.token)
+    assert "Download PDF" not in labels(at)
+    message = " ".join(e.value for e in at.error)
+    assert "The PDF could not be made" in message and "colour 'purple' is not a hex colour" in message
