@@ -83,7 +83,9 @@ def live() -> None:
     joined.metric("Participants joined", result.participants)
     finished.metric("Finished", result.finished)
     disputed.metric("Disputed questions", len(result.disagreements))
-    st.caption(f"The workshop is {status}. Refreshes every {REFRESH_SECONDS} seconds.")
+    removed = ws.removed_count(engine, workshop.id)
+    st.caption(f"The workshop is {status}. Refreshes every {REFRESH_SECONDS} seconds." +
+               (f" {workshop_charts.counted(removed, 'participant')} removed, not counted." if removed else ""))
     if not result.participants:
         st.info("Nobody has joined yet. Share the join code or link.")
         return

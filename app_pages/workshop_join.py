@@ -11,10 +11,15 @@ from storage import workshops as ws
 engine = get_engine()
 st.title("Join a workshop")
 
-# Coming back with a participant's own link (?a=...): say so if the workshop has closed.
+# Coming back with a participant's own link (?a=...): say so if the workshop has closed or they were removed.
 mine = repo.find_assessment(engine, st.query_params.get("a"))
 joined = ws.workshop_of(engine, mine) if mine else None
 if joined is not None:
+    if mine.removed_at is not None:
+        st.info(f"The facilitator of the workshop for {plain(joined.client)} removed you from it, so your answers "
+                "are no longer counted and no more are accepted. Ask the facilitator if this is a mistake.",
+                icon=":material/person_remove:")
+        st.stop()
     if joined.is_closed():
         st.info(f"The workshop for {plain(joined.client)} is closed, so no more answers are accepted. "
                 "Everything you saved is kept. Thank you for taking part.", icon=":material/lock:")

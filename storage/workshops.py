@@ -379,6 +379,14 @@ def list_participants(engine: Engine, workshop_id: int, removed: bool = False) -
     return [p for p in participants if p.removed == removed]
 
 
+def removed_count(engine: Engine, workshop_id: int) -> int:
+    """How many participants the facilitator removed from the workshop (one count query, for live pages)."""
+    query = (select(func.count()).select_from(assessments)
+             .where(assessments.c.workshop_id == workshop_id, assessments.c.removed_at.is_not(None)))
+    with engine.connect() as conn:
+        return conn.execute(query).scalar_one()
+
+
 def remove_participant(engine: Engine, workshop_id: int, assessment_id: int, actor: str = "") -> Participant | None:
     """Leave one participant out of every aggregate and export from now on (their answers are kept, and they can
     be restored), with an audit line; None when they are not a counted participant of this workshop."""

@@ -302,6 +302,8 @@ def test_a_stray_participant_removed_on_the_dashboard_leaves_the_figures_with_an
     at.button(key="remove_participant").click().run()
     assert not at.exception, at.exception
     assert [m.value for m in at.metric][1:] == ["1", "0", "0"]  # joined, finished, disputed
+    assert any(c.value.endswith("1 participant removed, not counted.") for c in at.caption)
+    assert ws.removed_count(app_env, workshop.id) == 1
     assert any(t.value.endswith("Removed P-002 · Data & AI · 1 answer from every aggregate and export (by facilitator)")
                for t in at.text)
     at.button(key=f"restore_participant:{stray.id}").click().run()
@@ -324,3 +326,12 @@ def test_branding_is_set_once_on_the_dashboard_and_kept_with_the_workshop(app_en
         "Harbour Advisory", "#7a1f5c", "Settle data ownership first.", None)
     assert any("Branding saved" in s.value for s in at.success)
 
+
+
+def test_a_removed_participant_coming_back_with_their_link_is_told_so(app_env):
+    workshop = ws.create_workshop(app_env, "Example Corp", "tiny", "1.0.0")
+    stray = ws.join_workshop(app_env, workshop, "Executive")
+    ws.remove_participant(app_env, workshop.id, stray.id)
+    at = open_page("app_pages/workshop_join.py", a=stray.token)
+    assert any("removed you from it" in str(i.value) for i in at.info)
+    assert not at.text_input  # no join form, no answers: nothing they type would count
