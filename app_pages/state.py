@@ -438,7 +438,7 @@ def open_role() -> str | None:
 def facilitating() -> bool:
     """A workshop's facilitator link is in the address or was opened in this session (or, signed in, its id)."""
     return bool(st.query_params.get("f") or st.session_state.get("facilitator")
-                or st.session_state.get("facilitated_id"))
+                or st.query_params.get("w") or st.session_state.get("facilitated_id"))
 
 
 def login_configured() -> bool:
