@@ -222,6 +222,7 @@ def pilot_metrics(portfolio: Portfolio, steps: tuple = ()) -> PilotMetrics:
         if row.stuck:
             value_waiting += pilot.value or 0
     domain_order = portfolio.domain_names  # a dict iterates in domain order
+    waits: dict = {}
     return PilotMetrics(
         total=len(rows),
         by_stage={stage: stages.get(stage, 0) for stage in stage_ids},
@@ -235,7 +236,7 @@ def pilot_metrics(portfolio: Portfolio, steps: tuple = ()) -> PilotMetrics:
         blocked_domains=_ordered(domains, domain_order),
         value_waiting=value_waiting,
         stuck_after_months=months,
-        items=tuple(sorted((triage(row, portfolio, steps) for row in rows), key=_item_order)),
+        items=tuple(sorted([triage(row, portfolio, steps, waits) for row in rows], key=_item_order)),
         # The questionnaire's lookups are shared by every result of it, never copied: read them, do not change them.
         stage_labels=stage_labels,
         stage_kinds=stage_kinds,
@@ -254,13 +255,14 @@ def conversion_rate(rows: tuple[Row, ...], months: int) -> float | None:
     return sum(1 for row in cohort if row.kind == "reached") / len(cohort) if cohort else None
 
 
-def triage(row: Row, portfolio: Portfolio, steps: tuple = ()) -> PilotItem:
-    """One pilot's verdict (stop, fix, scale, continue; None for ideas and stopped pilots) and its reason."""
-    verdict, reason = _verdict(row, portfolio, steps)
+def triage(row: Row, portfolio: Portfolio, steps: tuple = (), waits: dict | None = None) -> PilotItem:
+    """One pilot's verdict (stop, fix, scale, continue; None for ideas and stopped pilots) and its reason;
+    `waits` remembers, for one register, what each set of blocking domains waits on."""
+    verdict, reason = _verdict(row, portfolio, steps, {} if waits is None else waits)
     return PilotItem(row.pilot.name, row.pilot.stage, row.age, verdict, reason, row.domains)
 
 
-def _verdict(row: Row, portfolio: Portfolio, steps: tuple) -> tuple[str | None, str]:
+def _verdict(row: Row, portfolio: Portfolio, steps: tuple, waits: dict) -> tuple[str | None, str]:
     pilot, months = row.pilot, portfolio.section.stuck_after_months
     if row.kind == "idea":
         return None, "An idea, not started yet: no verdict until it becomes a pilot."
@@ -270,7 +272,9 @@ def _verdict(row: Row, portfolio: Portfolio, steps: tuple) -> tuple[str | None, 
         return "stop", (f"{_months(row.age)} without reaching production, with neither a business owner nor a KPI "
                         "baseline: stop it and free its budget and team.")
     if row.domains:
-        waiting = f"waiting on {_names(row.domains, portfolio)}: {_first_step(row.domains, steps)}"
+        waiting = waits.get(row.domains)
+        if waiting is None:
+            waiting = waits[row.domains] = f"waiting on {_names(row.domains, portfolio)}: {_first_step(row.domains, steps)}"
         if row.kind == "reached":
             return "fix", f"In production but held back from scaling, {waiting}."
         start = f"{_months(row.age)} without reaching production" if row.stuck else f"Blocked after {_months(row.age)}"
@@ -306,8 +310,16 @@ def _todo(pilot: Pilot) -> str:
 
 
 def _is_last_reached(stage_id: str, section: PilotSection) -> bool:
-    reached = [stage.id for stage in section.stages if stage.kind == "reached"]
-    return len(reached) > 1 and stage_id == reached[-1]
+    last = LAST_REACHED.get(id(section))
+    if last is None or last[0] is not section:
+        reached = [stage.id for stage in section.stages if stage.kind == "reached"]
+        last = LAST_REACHED[id(section)] = (section, reached[-1] if len(reached) > 1 else None)
+        if len(LAST_REACHED) > 64:
+            LAST_REACHED.clear()
+    return stage_id == last[1]
+
+
+LAST_REACHED: dict[int, tuple] = {}  # id(section) -> (section, its last reached stage when it has two or more)
 
 
 def _names(domains: tuple[str, ...], portfolio: Portfolio) -> str:

@@ -18,6 +18,7 @@ The rules are the design's "Prioritised next steps":
 from __future__ import annotations
 
 import heapq
+import os
 from dataclasses import dataclass
 
 from config import setting
@@ -58,8 +59,17 @@ def level_of(score: float, threshold: float) -> str:
 
 
 def now_capacity() -> int:
-    """PLAN_NOW_CAPACITY: how many steps Now holds."""
-    return max(1, int(setting("PLAN_NOW_CAPACITY")))
+    """PLAN_NOW_CAPACITY: how many steps Now holds (read from the environment each time, parsed once per value)."""
+    raw = os.environ.get("PLAN_NOW_CAPACITY")
+    capacity = _CAPACITIES.get(raw)
+    if capacity is None:
+        capacity = max(1, int(setting("PLAN_NOW_CAPACITY")))
+        if len(_CAPACITIES) < 64:
+            _CAPACITIES[raw] = capacity
+    return capacity
+
+
+_CAPACITIES: dict[str | None, int] = {}
 
 
 @dataclass(slots=True)
@@ -99,6 +109,8 @@ def _candidates(questionnaire: Questionnaire, questions: dict[str, QuestionResul
     weights, thresholds, actionable = questionnaire.cached("steps.lookups", _step_lookups)
     limiting = overall.limiting_domains
     stuck = pilots.stuck if pilots is not None else 0
+    # Per domain: the stuck pilots waiting on it and the pilot factor, worked out once per response.
+    factors = {d: (n, pilot_factor(n, stuck)) for d, n in pilots.stuck_by_domain.items() if n} if stuck else {}
     found = []
     for item, qid, domain_id, phase, weight, impact, effort_rank, order in actionable:
         result = questions[qid]
@@ -121,9 +133,9 @@ def _candidates(questionnaire: Questionnaire, questions: dict[str, QuestionResul
         domain_weight = weights[domain_id]
         priority = (weight * domain_weight * gap * (PHASE_FACTORS.get(offset, LATER_FACTOR) if offset > 0 else 1.0)
                     * (LIMITING_BOOST if is_limiting else 1.0) * impact)
-        waiting = pilots.stuck_by_domain.get(domain_id, 0) if stuck else 0
+        waiting, factor = factors.get(domain_id, NO_PILOTS) if factors else NO_PILOTS
         if waiting:
-            priority = priority * pilot_factor(waiting, stuck)
+            priority = priority * factor
         question = item.question
         base = "later" if finished else ("now" if offset <= 0 else "next" if offset == 1 else "later")
         basis = (phase, domain.name, gap, weight, domain_weight, offset, working, is_limiting, priority,
