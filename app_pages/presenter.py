@@ -90,8 +90,8 @@ def answers_by_role(question_id: str) -> None:
     stats = result.question(question_id)
     st.altair_chart(wc.role_answer_chart(stats, roles), theme=None, key="presenter_chart")
     median = next((d.median_value for d in result.decisions if d.question == question_id), stats.workshop_value)
-    st.caption(plain(f"{wc.dispute_text(stats)} · the room's median: "
-                     f"{answer_label(questionnaire, questionnaire.question(question_id), median)}"))
+    st.markdown(plain(f"{wc.dispute_text(stats)} · the room's median: "
+                      f"{answer_label(questionnaire, questionnaire.question(question_id), median)}"))
 
 
 def record(question_id: str) -> None:
