@@ -25,15 +25,22 @@ engine = get_engine()
 
 def presented_workshop():
     """The workshop to present: by the secret link (taken out of the address bar at once and kept in the session),
-    or by id for a signed-in consultant it belongs to."""
-    token = st.query_params.pop("f", None) or st.session_state.get("facilitator")
+    or by id (`?w=`) for a signed-in consultant it belongs to; what the address asks for wins over the session."""
+    token = st.query_params.pop("f", None)
+    wanted = None if token else st.query_params.get("w")
+    if not token and not wanted:
+        token, wanted = st.session_state.get("facilitator"), st.session_state.get("facilitated_id")
     if token:
         found = ws.find_by_token(engine, token)
         if found is not None:
             st.session_state["facilitator"] = token
-            return found
-    wanted = st.query_params.get("w") or st.session_state.get("facilitated_id")
-    return access.open_workshop(engine, wanted, auth.consultant()) if wanted else None
+            st.session_state.pop("facilitated_id", None)
+        return found
+    found = access.open_workshop(engine, wanted, auth.consultant()) if wanted else None
+    if found is not None:
+        st.session_state["facilitated_id"] = found.id
+        st.session_state.pop("facilitator", None)
+    return found
 
 
 workshop = presented_workshop()
