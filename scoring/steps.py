@@ -85,6 +85,10 @@ class _Candidate:
     limiting: bool
     offset: int
     finished: bool
+    qid: str
+    requires: tuple[str, ...]
+    is_open: bool  # below its phase threshold: a prerequisite still to be taken (not merely polish)
+    large: bool  # effort L
 
 
 def next_steps(questionnaire: Questionnaire, questions: dict[str, QuestionResult], domains: tuple[DomainResult, ...],
@@ -97,9 +101,9 @@ def next_steps(questionnaire: Questionnaire, questions: dict[str, QuestionResult
         return ()
     ordered = _in_dependency_order(sorted(candidates, key=lambda c: c.key))
     horizons = _horizons(ordered, capacity or now_capacity())
-    planned = [c for horizon in HORIZON_ORDER for c in ordered if horizons[c.question.id] == horizon]
+    planned = [c for horizon in HORIZON_ORDER for c in ordered if horizons[c.qid] == horizon]
     needed_by = _needed_by(planned)
-    return tuple(_step(rank, c, horizons[c.question.id], needed_by.get(c.question.id, 0), questionnaire, size)
+    return tuple(_step(rank, c, horizons[c.qid], needed_by.get(c.qid, 0), questionnaire, size)
                  for rank, c in enumerate(planned, start=1))
 
 
@@ -112,7 +116,7 @@ def _candidates(questionnaire: Questionnaire, questions: dict[str, QuestionResul
     # Per domain: the stuck pilots waiting on it and the pilot factor, worked out once per response.
     factors = {d: (n, pilot_factor(n, stuck)) for d, n in pilots.stuck_by_domain.items() if n} if stuck else {}
     found = []
-    for item, qid, domain_id, phase, weight, impact, effort_rank, order in actionable:
+    for item, qid, domain_id, phase, weight, impact, effort_rank, order, requires in actionable:
         result = questions[qid]
         score = result.score
         if score is None or score >= 1 or not result.visible:
@@ -142,7 +146,8 @@ def _candidates(questionnaire: Questionnaire, questions: dict[str, QuestionResul
                  question.action.impact, waiting, stuck)
         level = "establish" if score <= ESTABLISH_AT_MOST else "extend" if score < threshold - 1e-12 else "optimise"
         found.append(_Candidate((-round(priority, 9), effort_rank, order), question, score, level, base, priority,
-                                basis, domain, is_limiting, offset, finished))
+                                basis, domain, is_limiting, offset, finished, qid, requires, level != "optimise",
+                                effort_rank == 2))
     return found
 
 
@@ -151,7 +156,8 @@ def _step_lookups(questionnaire: Questionnaire) -> tuple:
     actionable question its id, domain, phase, weight, impact factor, effort rank and questionnaire order."""
     actionable = tuple(
         (item, item.question.id, item.question.domain, item.question.phase, item.question.weight,
-         IMPACT_FACTORS[item.question.action.impact], EFFORT_ORDER[item.question.action.effort], item.order)
+         IMPACT_FACTORS[item.question.action.impact], EFFORT_ORDER[item.question.action.effort], item.order,
+         tuple(item.question.action.requires))
         for item in _actionable(questionnaire))
     return ({d.id: d.weight for d in questionnaire.domains},
             {phase.number: phase.threshold for phase in questionnaire.roadmap.phases}, actionable)
@@ -170,16 +176,16 @@ def pilot_factor(waiting: int, stuck: int) -> float:
 
 def _open(candidate: _Candidate) -> bool:
     """A step still to be taken as a prerequisite: below its phase threshold (not merely polish)."""
-    return candidate.level != "optimise"
+    return candidate.is_open
 
 
 def _in_dependency_order(ranked: list[_Candidate]) -> list[_Candidate]:
     """The ranked steps, each moved down just far enough to follow every open step it requires."""
-    open_ids = {c.question.id for c in ranked if _open(c)}
-    waits = {c.question.id: [r for r in c.question.action.requires if r in open_ids] for c in ranked}
+    open_ids = {c.qid for c in ranked if c.is_open}
+    waits = {c.qid: [r for r in c.requires if r in open_ids] for c in ranked}
     if not any(waits.values()):
         return ranked
-    position = {c.question.id: index for index, c in enumerate(ranked)}
+    position = {c.qid: index for index, c in enumerate(ranked)}
     followers: dict[str, list[str]] = {}
     for qid, required in waits.items():
         for prerequisite in required:
@@ -191,7 +197,7 @@ def _in_dependency_order(ranked: list[_Candidate]) -> list[_Candidate]:
     while ready:
         chosen = ranked[heapq.heappop(ready)]
         placed.append(chosen)
-        for follower in followers.get(chosen.question.id, ()):
+        for follower in followers.get(chosen.qid, ()):
             left[follower] -= 1
             if left[follower] == 0:
                 heapq.heappush(ready, position[follower])
@@ -200,22 +206,25 @@ def _in_dependency_order(ranked: list[_Candidate]) -> list[_Candidate]:
     return placed
 
 
+HORIZON_RANK = {horizon: rank for rank, horizon in enumerate(HORIZON_ORDER)}
+
+
 def _horizons(ordered: list[_Candidate], capacity: int) -> dict[str, str]:
     """Horizon per question id: a step is never in an earlier horizon than a step it requires; Now is capped."""
-    by_id = {c.question.id: c for c in ordered}
+    by_id = {c.qid: c for c in ordered}
     horizon: dict[str, str] = {}
     for candidate in ordered:
-        wanted = HORIZON_ORDER.index(candidate.base_horizon)
-        for required in candidate.question.action.requires:
-            if required in horizon and _open(by_id[required]):
-                wanted = max(wanted, HORIZON_ORDER.index(horizon[required]))
-        horizon[candidate.question.id] = HORIZON_ORDER[wanted]
+        wanted = HORIZON_RANK[candidate.base_horizon]
+        for required in candidate.requires:
+            if required in horizon and by_id[required].is_open:
+                wanted = max(wanted, HORIZON_RANK[horizon[required]])
+        horizon[candidate.qid] = HORIZON_ORDER[wanted]
     now: list[str] = []
     for candidate in ordered:
-        qid = candidate.question.id
-        if horizon[qid] != "now" or qid in now or candidate.question.action.effort == "L":
+        qid = candidate.qid
+        if horizon[qid] != "now" or qid in now or candidate.large:
             continue
-        missing = [r for r in _open_prerequisites(qid, by_id, horizon) if r not in now]
+        missing = [r for r in _open_prerequisites(qid, by_id, horizon) if r not in now] if candidate.requires else []
         if len(now) + len(missing) + 1 <= capacity:
             now += missing + [qid]
     for qid, place in horizon.items():
@@ -235,8 +244,8 @@ def _open_prerequisites(question_id: str, by_id: dict[str, _Candidate], horizon:
                 found.append(current)
             continue
         stack.append((current, True))
-        for required in reversed(by_id[current].question.action.requires):
-            if required in by_id and _open(by_id[required]) and required not in found and horizon.get(required) == "now":
+        for required in reversed(by_id[current].requires):
+            if required in by_id and by_id[required].is_open and required not in found and horizon.get(required) == "now":
                 stack.append((required, False))
     return found
 
@@ -244,9 +253,9 @@ def _open_prerequisites(question_id: str, by_id: dict[str, _Candidate], horizon:
 def _needed_by(planned: list[_Candidate]) -> dict[str, int]:
     """How many planned steps require each step."""
     counts: dict[str, int] = {}
-    open_ids = {c.question.id for c in planned if _open(c)}
+    open_ids = {c.qid for c in planned if c.is_open}
     for candidate in planned:
-        for required in candidate.question.action.requires:
+        for required in candidate.requires:
             if required in open_ids:
                 counts[required] = counts.get(required, 0) + 1
     return counts
