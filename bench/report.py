@@ -240,7 +240,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as folder:
             one = batch_seconds(args.batch, 1, Path(folder), args.example)
             two = batch_seconds(args.batch, 2, Path(folder), args.example)
-        print(f"\nBatch of {args.batch} full-size reports via cli.py report --out-dir: 1 worker {one:.1f} s, "
+        print(f"\nBatch of {args.batch} executive reports via cli.py report --out-dir: 1 worker {one:.1f} s, "
               f"2 workers {two:.1f} s, speed-up {one / two:.2f}x (goal >= 1.6x; other work on the machine lowers it)")
 
 
