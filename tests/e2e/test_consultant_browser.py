@@ -155,6 +155,7 @@ def test_without_sign_in_configured_the_secret_link_is_the_key(new_page, server)
 
 CLIENT = "Northwind Logistics"
 PREPARED_BY = "Harbour Advisory"
+ACCENT = "#8B1F4A"
 COMMENTARY = "Governance holds the pilots back more than the technology does."
 NOTE = "Agreed after the platform demo"
 FIRST = QUICK.questions[0]
@@ -217,14 +218,17 @@ def pdf_text(data: bytes) -> str:
     return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).split())
 
 
-def deck_text(data: bytes) -> tuple[int, str]:
+def deck_text(data: bytes) -> tuple[int, str, set[str]]:
+    """The deck's slide count, its text (editable text, read with python-pptx) and the colours its text runs use."""
     import io
 
     from pptx import Presentation
 
     deck = Presentation(io.BytesIO(data))
-    text = " ".join(shape.text_frame.text for slide in deck.slides for shape in slide.shapes if shape.has_text_frame)
-    return len(deck.slides), " ".join(text.split())
+    frames = [shape.text_frame for slide in deck.slides for shape in slide.shapes if shape.has_text_frame]
+    colours = {str(run.font.color.rgb) for frame in frames for paragraph in frame.paragraphs for run in paragraph.runs
+               if run.font.color and run.font.color.type is not None and run.font.color.rgb is not None}
+    return len(deck.slides), " ".join(" ".join(frame.text for frame in frames).split()), colours
 
 
 def test_a_consultant_runs_a_branded_workshop_from_sign_in_to_the_deck(new_page, browser, signin_server, consultants,
@@ -246,6 +250,10 @@ def test_a_consultant_runs_a_branded_workshop_from_sign_in_to_the_deck(new_page,
     # Branding, once for the workshop.
     ana.locator(css_key("brand_prepared_by") + " input").fill(PREPARED_BY)
     ana.locator(css_key("brand_logo") + " input[type='file']").set_input_files(logo_file(tmp_path))
+    ana.locator(css_key("brand_colour") + " [data-testid='stColorPickerBlock']").click()
+    ana.locator("input[id^='rc-editable-input']").fill(ACCENT)
+    ana.locator("input[id^='rc-editable-input']").press("Enter")
+    ana.keyboard.press("Escape")
     ana.locator(css_key("brand_commentary") + " textarea").fill(COMMENTARY)
     ana.get_by_role("button", name="Save branding").click()
     ana.get_by_text("Branding saved").wait_for()
@@ -290,8 +298,9 @@ def test_a_consultant_runs_a_branded_workshop_from_sign_in_to_the_deck(new_page,
     pdf = pdf_text(download(ana, "download_workshop_pdf"))
     for expected in (PREPARED_BY, COMMENTARY, NOTE, "3 participants answered"):
         assert expected in pdf, expected
-    slides, deck = deck_text(download(ana, "download_deck"))
+    slides, deck, colours = deck_text(download(ana, "download_deck"))
     assert 8 <= slides <= 12
+    assert ACCENT.lstrip("#") in colours  # the workshop's accent colour
     for expected in (PREPARED_BY, COMMENTARY, "agreed in the room"):
         assert expected in deck, expected
 
