@@ -274,30 +274,13 @@ VERDICT_TEXT = {"stop": "Stop", "fix": "Fix", "scale": "Scale", "continue": "Con
 
 
 def pilot_view(metrics: PilotMetrics | None, steps: Sequence[Step] = ()) -> dict | None:
-    """The pilot portfolio section: the brief, the figures beside the reference, the triage rows."""
+    """The pilot portfolio section: the brief, the triage rows and the methodology's rules (the template lays
+    out the figures beside the reference from `m`)."""
     if metrics is None:
         return None
-    months = metrics.stuck_after_months
-    rate = metrics.conversion_rate
-    cohort = "of the pilots started at least {} months ago".format(months)
-    figures = [
-        ("Reached production", f"{rate:.0%}" if rate is not None else "–",
-         f"{metrics.reached} of {metrics.total} now in production; {cohort}" if rate is not None else
-         f"{metrics.reached} of {metrics.total}; no pilot started {months} months ago or earlier",
-         f"about one in five ({metrics.reference['reaches_production']:.0%})"),
-        ("Never got past the pilot stage", f"{1 - rate:.0%}" if rate is not None else "–", cohort,
-         f"{metrics.reference['never_past_pilot']:.0%}"),
-        ("Stuck", f"{metrics.stuck} of {metrics.total}", f"active for more than {months} months", ""),
-        ("Median age of active pilots", "–" if metrics.median_age_months is None else
-         f"{metrics.median_age_months:g} months", "pilots and pilots ready for production", ""),
-        ("Without a named business owner", f"{metrics.without_owner} of {metrics.total}", "", ""),
-        ("Without a KPI baseline", f"{metrics.without_kpi} of {metrics.total}", "measured before the pilot started", ""),
-        ("Value waiting in stuck pilots", f"{metrics.value_waiting:,.0f}", "expected annual value, as given", ""),
-    ]
     return {
         "m": metrics,
         "brief": pilot_brief(metrics, tuple(steps)),
-        "figures": figures,
         "items": [{"item": item, "stage": metrics.stage_labels.get(item.stage, item.stage),
                    "verdict": VERDICT_TEXT.get(item.verdict, item.verdict)} for item in metrics.items],
         "verdicts": {VERDICT_TEXT[v]: n for v, n in metrics.verdicts().items() if n},
