@@ -113,7 +113,8 @@ def live() -> None:
                        "first. Discuss them one at a time in the presenter view's discussion mode.")
         for stats in result.disagreements[:DISAGREEMENTS_SHOWN]:
             with st.expander(f"{plain(stats.text)} — {workshop_charts.dispute_text(stats).lower()}"):
-                show_chart(workshop_charts.distribution_chart(stats), f"chart_dist:{stats.id}")
+                show_chart(workshop_charts.role_answer_chart(stats, [r.name for r in result.roles], projector=False),
+                           f"chart_dist:{stats.id}")
                 st.caption(f"Mean {stats.mean:.1f} / {stats.max_points:g} · median {stats.median:.1f} · std dev "
                            f"{stats.std:.2f} · don't know {stats.dont_know} · workshop answer: "
                            f"{answer_label(questionnaire, questionnaire.question(stats.id), stats.workshop_value)} ({stats.source})")
