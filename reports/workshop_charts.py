@@ -134,18 +134,6 @@ def gap_heatmap(workshop: WorkshopResult) -> alt.Chart:
     return _themed(alt.layer(cells, text).properties(width=width, height=alt.Step(28)))
 
 
-def distribution_chart(stats: QuestionStats, accent: str = DEFAULT_ACCENT) -> alt.Chart:
-    """How many participants gave each answer to one question."""
-    rows = [{"answer": c.label, "people": c.count} for c in stats.distribution]
-    most = max((r["people"] for r in rows), default=0)
-    chart = alt.Chart(alt.Data(values=rows)).mark_bar(height=14, color=accent).encode(
-        y=alt.Y("answer:N", sort=[r["answer"] for r in rows], title=None, axis=alt.Axis(labelLimit=260, ticks=False, domain=False)),
-        x=alt.X("people:Q", title="Participants", axis=_count_axis(most)),
-        tooltip=["answer:N", "people:Q"],
-    )
-    return _themed(chart.properties(width=320, height=alt.Step(22)))
-
-
 def role_answer_chart(stats: QuestionStats, roles: list[str], projector: bool = True) -> alt.Chart:
     """How each role answered one question: one bar per answer (in the scale's order), split by role, the count
     at its end. `roles`: every role in the workshop's order, so a role keeps its colour from question to question;
