@@ -67,6 +67,18 @@ class Portfolio:
     stuck: int
     stuck_by_domain: dict[str, int]
     lookups: tuple = ()  # stage ids, blocker ids, stage labels and kinds, blocker labels and domains
+    stuck_by_blocker: dict[str, int] = field(default_factory=dict)  # stuck pilots naming each blocker
+
+    def top_blocker(self, domain_id: str) -> tuple[str, int]:
+        """The label of the blocker of this domain that most stuck pilots name (vocabulary order on ties), and
+        how many name it; ('', 0) when none does."""
+        blocker_ids, labels, domains = self.lookups[1], self.lookups[4], self.lookups[5]
+        best, count = "", 0
+        for blocker in blocker_ids:
+            named = self.stuck_by_blocker.get(blocker, 0)
+            if named > count and domains.get(blocker) == domain_id:
+                best, count = labels[blocker], named
+        return best, count
 
     def stuck_waiting_on(self, domain_id: str) -> int:
         """How many stuck pilots name a blocker in this domain."""
@@ -126,7 +138,7 @@ def pilot_portfolio(questionnaire: Questionnaire, pilots: tuple[Pilot, ...], on:
     """The register read against the questionnaire's pilot section on the assessment's date."""
     section, kinds, blocker_domain, order, names, domains_of, lookups = questionnaire.cached("pilots.lookups", _lookups)
     today, months = on.year * 12 + on.month - 1, section.stuck_after_months
-    rows, stuck, by_domain = [], 0, {}
+    rows, stuck, by_domain, by_blocker = [], 0, {}, {}
     for pilot in pilots:
         kind = kinds.get(pilot.stage, "active")
         age = today - _month(pilot.started)
@@ -143,7 +155,9 @@ def pilot_portfolio(questionnaire: Questionnaire, pilots: tuple[Pilot, ...], on:
             stuck += 1
             for domain in domains:
                 by_domain[domain] = by_domain.get(domain, 0) + 1
-    return Portfolio(section, names, tuple(rows), stuck, by_domain, lookups)
+            for blocker in set(blockers):
+                by_blocker[blocker] = by_blocker.get(blocker, 0) + 1
+    return Portfolio(section, names, tuple(rows), stuck, by_domain, lookups, by_blocker)
 
 
 MONTHS: dict[str, int] = {}  # 'YYYY-MM' -> month number, read once per process

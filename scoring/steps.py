@@ -33,6 +33,7 @@ LIMITING_BOOST = 1.5
 IMPACT_FACTORS = {1: 0.8, 2: 1.0, 3: 1.2}
 PILOT_WEIGHT = 0.5  # pilot factor = 1 + PILOT_WEIGHT x (stuck pilots blocked in the domain / stuck pilots)
 NO_PILOTS = (0, 0)  # (stuck pilots waiting on the domain, stuck pilots)
+NO_WAIT = (0, 1.0, "", 0)  # no stuck pilot waits: (waiting, pilot factor, top blocker's label, pilots naming it)
 EFFORT_ORDER = {"S": 0, "M": 1, "L": 2}
 ESTABLISH_AT_MOST = 0.25  # a score at or below this means the practice is not in place yet
 HORIZONS = {"now": "Now (0–3 months)", "next": "Next (3–9 months)", "later": "Later (9–18 months)"}
@@ -114,7 +115,8 @@ def _candidates(questionnaire: Questionnaire, questions: dict[str, QuestionResul
     limiting = overall.limiting_domains
     stuck = pilots.stuck if pilots is not None else 0
     # Per domain: the stuck pilots waiting on it and the pilot factor, worked out once per response.
-    factors = {d: (n, pilot_factor(n, stuck)) for d, n in pilots.stuck_by_domain.items() if n} if stuck else {}
+    factors = {d: (n, pilot_factor(n, stuck), *pilots.top_blocker(d)) for d, n in pilots.stuck_by_domain.items()
+               if n} if stuck else {}
     found = []
     for item, qid, domain_id, phase, weight, impact, effort_rank, order, requires in actionable:
         result = questions[qid]
@@ -137,13 +139,13 @@ def _candidates(questionnaire: Questionnaire, questions: dict[str, QuestionResul
         domain_weight = weights[domain_id]
         priority = (weight * domain_weight * gap * (PHASE_FACTORS.get(offset, LATER_FACTOR) if offset > 0 else 1.0)
                     * (LIMITING_BOOST if is_limiting else 1.0) * impact)
-        waiting, factor = factors.get(domain_id, NO_PILOTS) if factors else NO_PILOTS
+        waiting, factor, blocker, named = factors.get(domain_id, NO_WAIT) if factors else NO_WAIT
         if waiting:
             priority = priority * factor
         question = item.question
         base = "later" if finished else ("now" if offset <= 0 else "next" if offset == 1 else "later")
         basis = (phase, domain.name, gap, weight, domain_weight, offset, working, is_limiting, priority,
-                 question.action.impact, waiting, stuck)
+                 question.action.impact, waiting, stuck, blocker, named)
         level = "establish" if score <= ESTABLISH_AT_MOST else "extend" if score < threshold - 1e-12 else "optimise"
         found.append(_Candidate((-round(priority, 9), effort_rank, order), question, score, level, base, priority,
                                 basis, domain, is_limiting, offset, finished, qid, requires, level != "optimise",
@@ -277,7 +279,7 @@ def _step(rank: int, candidate: _Candidate, horizon: str, needed_by: int, questi
     qid, domain, phase, title, detail, owner, effort, impact, kpi, requires = fixed
     basis = candidate.basis
     why = (candidate.domain.name, phase, candidate.level, candidate.domain.working_phase, candidate.finished,
-           candidate.limiting, candidate.offset, basis[10], basis[11], needed_by)  # as _why_basis gives it
+           candidate.limiting, candidate.offset, basis[10], basis[11], needed_by, basis[12], basis[13])
     return Step(rank, qid, domain, phase, horizon, title, detail, owner, effort, impact, kpi,
                 round(candidate.priority, 4), candidate.score, basis, why, requires, candidate.level)
 
@@ -300,7 +302,8 @@ STATE_WORDS = {"establish": "is not in place yet", "extend": "is only partly in 
 
 
 def why_sentence(domain_name: str, phase: int, level: str, working: int | None, finished: bool, limiting: bool,
-                 offset: int, waiting: int = 0, stuck: int = 0, needed_by: int = 0) -> str:
+                 offset: int, waiting: int = 0, stuck: int = 0, needed_by: int = 0, blocker: str = "",
+                 named: int = 0) -> str:
     """One plain sentence a client reads: why this step is in the plan, and why here."""
     state = STATE_WORDS[level]
     if finished:
@@ -316,7 +319,10 @@ def why_sentence(domain_name: str, phase: int, level: str, working: int | None, 
     else:
         text = f"A phase {phase} practice for {domain_name}, for after phase {working} and the phases between."
     if waiting:
-        text = f"{text[:-1]}, and {waiting_words(waiting, stuck)} on {domain_name}."
+        which = ""
+        if blocker:  # the blocker most of them name, in the register's words
+            which = f" (“{blocker}”" + (f" for {named} of them)" if named < waiting else ")")
+        text = f"{text[:-1]}, and {waiting_words(waiting, stuck)} on {domain_name}{which}."
     if needed_by:
         text += (f" {number(needed_by).capitalize()} other step{'s' if needed_by > 1 else ''} in the plan "
                  f"build{'s' if needed_by == 1 else ''} on it.")
@@ -333,8 +339,10 @@ def waiting_words(waiting: int, stuck: int) -> str:
 
 
 def explain(phase: int, domain_name: str, gap: float, weight: float, domain_weight: float, offset: int,
-            working: int, limiting: bool, priority: float, impact: int = 2, waiting: int = 0, stuck: int = 0) -> str:
-    """The arithmetic behind a step's priority, for the methodology page and a tooltip."""
+            working: int, limiting: bool, priority: float, impact: int = 2, waiting: int = 0, stuck: int = 0,
+            blocker: str = "", named: int = 0) -> str:
+    """The arithmetic behind a step's priority, for the methodology page and a tooltip (`blocker` and `named`
+    are for the plain why only)."""
     if offset <= 0:
         place = f"phase {phase} practice, {domain_name} works on phase {working} now"
     else:

@@ -529,10 +529,21 @@ def test_stuck_pilots_raise_the_steps_of_the_domain_they_wait_on_and_say_so(tiny
     assert board.priority == pytest.approx(plain["governance.board"].priority * (1 + 0.5 * 2 / 3), abs=1e-4)
     assert board.priority == 3.6
     assert board.why == ("Governance holds the organisation at phase 1, and this phase 1 practice is not in place yet, "
-                         "and 2 of your 3 stuck pilots wait on Governance.")
+                         "and 2 of your 3 stuck pilots wait on Governance (“Waiting for model approval”).")
     assert board.reason.endswith("; ×1.5 because Governance limits the overall phase; × pilot factor 1.33 "
                                  "(1 + 0.5 × 2/3 stuck pilots waiting on Governance)")
-    assert steps["data.pipelines"].why.endswith(", and 1 of your 3 stuck pilots waits on Data.")
+    assert steps["data.pipelines"].why.endswith(", and 1 of your 3 stuck pilots waits on Data (“No access to "
+                                                "production data”).")
+
+
+def test_the_why_names_the_blocker_most_stuck_pilots_name_and_how_many_when_not_all(tiny):
+    mixed = (pilot("B", "pilot", "2025-01", blockers=["governance.no-risk-review"]),
+             pilot("C", "ready", "2026-01", owner=True, blockers=["governance.approval-queue"]),
+             pilot("D", "ready", "2025-06", blockers=["governance.approval-queue", "governance.no-risk-review"]),
+             pilot("E", "pilot", "2025-02", kpi=True, blockers=["governance.approval-queue"]))
+    board = next(s for s in scored(tiny, mixed).actions if s.question == "governance.board")
+    assert board.why.endswith("and all 4 of your stuck pilots wait on Governance (“Waiting for model approval” for 3 "
+                              "of them).")
 
 
 def test_without_stuck_pilots_the_plan_is_unchanged(tiny):
