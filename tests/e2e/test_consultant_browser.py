@@ -210,21 +210,26 @@ def download(page, key: str) -> bytes:
         return handle.read()
 
 
-def pdf_text(data: bytes) -> str:
+def pdf_text(data: bytes) -> tuple[str, int]:
+    """The PDF's text, and how many images its cover carries."""
     import io
 
     from pypdf import PdfReader
 
-    return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).split())
+    pages = PdfReader(io.BytesIO(data)).pages
+    return " ".join(" ".join(p.extract_text() for p in pages).split()), len(pages[0].images)
 
 
 def deck_text(data: bytes) -> tuple[int, str, set[str]]:
-    """The deck's slide count, its text (editable text, read with python-pptx) and the colours its text runs use."""
+    """The deck's slide count, its text (editable text, read with python-pptx) and the colours its text runs use;
+    its title slide carries the logo."""
     import io
 
     from pptx import Presentation
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
 
     deck = Presentation(io.BytesIO(data))
+    assert any(shape.shape_type == MSO_SHAPE_TYPE.PICTURE for shape in deck.slides[0].shapes)  # the logo
     frames = [shape.text_frame for slide in deck.slides for shape in slide.shapes if shape.has_text_frame]
     colours = {str(run.font.color.rgb) for frame in frames for paragraph in frame.paragraphs for run in paragraph.runs
                if run.font.color and run.font.color.type is not None and run.font.color.rgb is not None}
@@ -295,7 +300,8 @@ def test_a_consultant_runs_a_branded_workshop_from_sign_in_to_the_deck(new_page,
     ana.locator(css_key("close_workshop") + " button").click()
     ana.get_by_text("The workshop is closed: participants can no longer join or answer.").wait_for()
 
-    pdf = pdf_text(download(ana, "download_workshop_pdf"))
+    pdf, cover_images = pdf_text(download(ana, "download_workshop_pdf"))
+    assert cover_images >= 1  # the logo
     for expected in (PREPARED_BY, COMMENTARY, NOTE, "3 participants answered"):
         assert expected in pdf, expected
     slides, deck, colours = deck_text(download(ana, "download_deck"))
