@@ -11,7 +11,6 @@ from app_pages import auth, state
 from app_pages.flow import plain
 from questionnaires import PhasegateError
 from reports import workshop_charts as wc
-from reports.branding import Branding
 from scoring.workshop import answer_label
 from storage import access, get_engine
 from storage import workshops as ws
@@ -55,7 +54,7 @@ questionnaire = state.library().find(workshop.questionnaire_id, workshop.questio
 if questionnaire is None:
     st.error(f"The questionnaire '{workshop.questionnaire_id}' {workshop.questionnaire_version} is no longer offered here.")
     st.stop()
-accent = Branding.from_stored(workshop.branding).color
+accent = wc.workshop_branding(workshop).color
 roles = [r.name for r in workshop.roles]
 st.html(wc.PRESENTER_CSS)
 

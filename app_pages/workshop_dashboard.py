@@ -45,6 +45,7 @@ if questionnaire is None:  # a workshop stays on the version it was created with
     st.error(f"The questionnaire '{workshop.questionnaire_id}' {workshop.questionnaire_version} is no longer offered here.")
     st.stop()
 
+accent = workshop_charts.workshop_branding(workshop).color  # the charts in the workshop's colour, as in its PDF
 st.title(f"Workshop · {plain(workshop.client)}")
 earlier = st.session_state.pop("workshop_rerun", None)
 if earlier:
@@ -94,17 +95,17 @@ def live() -> None:
         st.subheader(plain(result.result.overall.summary), anchor=False)
         st.caption(f"{workshop_charts.confidence_text(result)} · {workshop_charts.sources_text(result)}",
                    help=workshop_charts.CONFIDENCE_METHOD)
-        show_chart(workshop_charts.spread_chart(result), "chart_spread")
+        show_chart(workshop_charts.spread_chart(result, accent), "chart_spread")
         st.dataframe(workshop_charts.domain_rows(questionnaire, result.result), hide_index=True, key="table_domains")
         if any(d.assessed and d.working_phase is None for d in result.result.domains):
             st.caption(workshop_charts.COMPLETE_MEANING)
     with roles:
         st.markdown("**Who has joined, and who has finished**")
-        show_chart(workshop_charts.participation_chart(result), "chart_participation")
+        show_chart(workshop_charts.participation_chart(result, accent), "chart_participation")
         for sentence in (workshop_charts.gap_sentence(g) for g in result.role_gaps if g.flagged):
             st.warning(sentence, icon=":material/compare_arrows:")
         st.markdown("**How each role sees the organisation** (average maturity index, 0–4)")
-        show_chart(workshop_charts.gap_heatmap(result), "chart_gaps")
+        show_chart(workshop_charts.gap_heatmap(result, accent), "chart_gaps")
     with disagreement:
         if not result.disagreements:
             st.success("No disputed question so far.")

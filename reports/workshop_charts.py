@@ -115,7 +115,7 @@ def _gap_cell(role: str, domain: str, value: float | None) -> dict:
             "dark": value is not None and value >= 2.4}
 
 
-def gap_heatmap(workshop: WorkshopResult) -> alt.Chart:
+def gap_heatmap(workshop: WorkshopResult, accent: str = DEFAULT_ACCENT) -> alt.Chart:
     """Perception by role: each role's average index per domain (0–4)."""
     rows = gap_rows(workshop)
     roles = list(dict.fromkeys(r["role"] for r in rows))
@@ -125,7 +125,7 @@ def gap_heatmap(workshop: WorkshopResult) -> alt.Chart:
         y=alt.Y("role:N", sort=roles, title=None, axis=alt.Axis(ticks=False, domain=False, labelLimit=200)),
     )
     cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
-        color=alt.Color("index:Q", scale=alt.Scale(domain=[0, 4], range=GAP_COLOURS), legend=None),
+        color=alt.Color("index:Q", scale=alt.Scale(domain=[0, 4], range=[GAP_COLOURS[0], accent]), legend=None),
         tooltip=["role:N", "domain:N", "label:N"],
     )
     text = base.mark_text(fontSize=11).encode(
@@ -343,6 +343,6 @@ def workshop_view(questionnaire: Questionnaire, workshop: WorkshopResult, accent
         "charts": {
             "participation": svg_uri(chart_svg(participation_chart(workshop, accent))),
             "spread": svg_uri(chart_svg(spread_chart(workshop, accent))),
-            "gaps": svg_uri(chart_svg(gap_heatmap(workshop))),
+            "gaps": svg_uri(chart_svg(gap_heatmap(workshop, accent))),
         },
     }
