@@ -250,7 +250,7 @@ def portfolio_figures(metrics: PilotMetrics) -> tuple[Figure, ...]:
                f"reference: {reference['never_past_pilot']:.0%}" if rate is not None else ""),
         Figure("Stuck", f"{metrics.stuck}", f"in flight for more than {months} months"),
         Figure("Median age in flight", "—" if metrics.median_age_months is None
-               else f"{metrics.median_age_months:g} months", "pilots not yet in production"),
+               else f"{metrics.median_age_months:g}", "months, of the pilots not yet in production"),
         Figure("Without a business owner", f"{metrics.without_owner}", f"of {metrics.total} pilots"),
         Figure("Without a KPI baseline", f"{metrics.without_kpi}", f"of {metrics.total} pilots"),
         Figure("Value waiting in stuck pilots", f"{metrics.value_waiting:,.0f}", "expected a year"),

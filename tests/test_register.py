@@ -192,7 +192,7 @@ def test_the_figures_stand_beside_the_reference(tiny):
         ("Reached production", "33%", "reference: 20%"),
         ("Not past the pilot stage", "67%", "reference: 73%"),
         ("Stuck", "1", "in flight for more than 6 months"),
-        ("Median age in flight", "7.5 months", "pilots not yet in production"),
+        ("Median age in flight", "7.5", "months, of the pilots not yet in production"),
         ("Without a business owner", "2", "of 4 pilots"),
         ("Without a KPI baseline", "3", "of 4 pilots"),
         ("Value waiting in stuck pilots", "120,000", "expected a year"),
