@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import importlib
+import logging
 import os
 import threading
 import time
@@ -27,6 +28,7 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.context import BaseContext
 
 PARENT_CHECK_SECONDS = 0.5
+LOG = logging.getLogger("phasegate")
 
 
 def process_pool(max_workers: int, context: BaseContext, preload: Sequence[str] = (),
@@ -43,7 +45,11 @@ def start_worker(owner: int, preload: Sequence[str] = (), warm: bool = False) ->
     for module in preload:
         importlib.import_module(module)
     if warm:
-        warm_up()
+        try:
+            warm_up()
+        except Exception as exc:  # noqa: BLE001 - a failed warm-up only costs speed; an initializer error would
+            # break the whole pool, and every PDF with it
+            LOG.warning("report worker warm-up failed (%s); the first report pays for it", exc.__class__.__name__)
 
 
 # --- warming up and the jobs --------------------------------------------------------------

@@ -267,3 +267,16 @@ def test_a_newer_render_of_the_same_document_cancels_the_one_still_waiting():
     assert not second.future.cancelled()
     pdf_worker.render_for(902, pdf_worker.PdfInputs("answers: {}\n", None, None, False, day), submit=queue)
     assert second.future.cancelled() and second.key not in pdf_worker._renders  # superseded while waiting
+
+
+def test_a_worker_whose_warm_up_fails_still_renders(monkeypatch):
+    from reports import workers
+
+    def broken(library):
+        raise RuntimeError("no chart converter today")
+
+    monkeypatch.setattr(workers, "_warm_report", broken)
+    monkeypatch.setattr(workers, "watch_parent", lambda owner: None)
+    workers.start_worker(os.getpid(), ("reports.pdf",), warm=True)  # does not raise: the pool stays usable
+    answers = EXAMPLE.read_text(encoding="utf-8")
+    assert workers.render_answers_pdf(answers, None).startswith(b"%PDF")
