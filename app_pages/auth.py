@@ -123,3 +123,22 @@ def offer_to_keep(engine, workshop: ws.Workshop) -> None:
         st.toast("Added to My workshops" + (" (shared with you: it has an owner)." if role == access.SHARED else "."),
                  icon=":material/bookmark_added:")
         st.rerun()
+
+
+def replace_lost_link(engine, workshop: ws.Workshop) -> None:
+    """A dashboard opened from My workshops: where the secret link went, and for the owner a new one on request
+    (for a device where they are not signed in); the old link then stops opening the workshop."""
+    st.caption("Opened from My workshops. The secret facilitator link was shown when the workshop was created.")
+    who = consultant()
+    if who is None or access.role_of(engine, workshop.id, who) != access.OWNER:
+        return
+    if st.button("Make a new secret link", key="new_secret_link", icon=":material/key:",
+                 help="For a device where you are not signed in. The old secret link stops opening this workshop."):
+        from app_pages import state
+
+        token = state.guarded(access.new_secret_link, engine, workshop.id, who)
+        st.session_state["facilitator"] = token
+        st.session_state.pop("facilitated_id", None)
+        st.query_params.pop("w", None)
+        st.query_params["f"] = token
+        st.rerun()

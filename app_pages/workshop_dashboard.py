@@ -65,7 +65,7 @@ with st.container(border=True):
                      "download everything. Bookmark it; it is the only way back here.")
             st.code(f"{base}/workshop-dashboard?f={workshop.facilitator_token}", language=None, wrap_lines=True)
     else:
-        st.caption("Opened from My workshops. The secret facilitator link was shown when the workshop was created.")
+        auth.replace_lost_link(engine, workshop)
     st.link_button("Presenter view for the projector", f"{base}/presenter?{urlencode(auth.link_to(workshop))}",
                    icon=":material/co_present:",
                    help="Opens in a new tab: the join code in large type with a QR code, the room's progress, then "

@@ -11,6 +11,7 @@ working for whoever holds it, signed in or not.
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -196,6 +197,19 @@ def keep(engine: Engine, workshop: ws.Workshop, consultant: Consultant) -> str:
                                                     email=consultant.email, role=role, granted_at=repo.now()))
         _event(conn, workshop.id, consultant, "kept", f"added with the facilitator link as {role}")
     return role
+
+
+def new_secret_link(engine: Engine, workshop_id: int, consultant: Consultant) -> str:
+    """A fresh facilitator token for the workshop, for its owner; the old secret link stops opening it."""
+    if role_of(engine, workshop_id, consultant) != OWNER:
+        raise AccessError("Only the workshop's owner can make a new secret link.")
+    token = secrets.token_urlsafe(ws.FACILITATOR_TOKEN_BYTES)
+    with writing(engine) as conn:
+        conn.execute(update(workshops).where(workshops.c.id == workshop_id)
+                     .values(facilitator_token=repo.hash_token(token)))
+        _event(conn, workshop_id, consultant, "new_link",
+               "made a new secret facilitator link; the old one no longer opens the workshop")
+    return token
 
 
 # --- the list ---------------------------------------------------------------------------

@@ -305,3 +305,40 @@ def test_an_incomplete_auth_section_says_what_to_fix_on_the_page(app_engine, mon
     at = page_as("app_pages/my_workshops.py", None)
     assert "[auth] lacks client_secret." in shown(at.warning)
     assert not [b for b in at.button if b.key in ("my_sign_in", "sign_in")]
+
+
+def test_the_owner_can_replace_a_lost_secret_link(engine):
+    workshop = workshop_for(engine, ANA)
+    token = access.new_secret_link(engine, workshop.id, ANA)
+    assert len(token) >= 43 and token != workshop.facilitator_token
+    assert ws.find_by_token(engine, token).id == workshop.id
+    assert ws.find_by_token(engine, workshop.facilitator_token) is None
+
+
+def test_only_the_owner_replaces_the_secret_link(engine):
+    workshop = workshop_for(engine, ANA)
+    access.share(engine, workshop.id, ANA, "chloe@example.com")
+    access.claim_shares(engine, CHLOE)
+    for who in (CHLOE, BEN):
+        with pytest.raises(AccessError, match="owner"):
+            access.new_secret_link(engine, workshop.id, who)
+    assert ws.find_by_token(engine, workshop.facilitator_token).id == workshop.id
+
+
+def test_the_owner_makes_a_new_secret_link_from_the_dashboard(app_engine):
+    workshop = access.create_workshop(app_engine, "Acme", "tiny", "1.0.0", owner=owner("ana"))
+    at = page_as("app_pages/workshop_dashboard.py", "ana", w=str(workshop.id))
+    at.button(key="new_secret_link").click().run()
+    token = at.query_params["f"][0] if isinstance(at.query_params["f"], list) else at.query_params["f"]
+    assert ws.find_by_token(app_engine, token).id == workshop.id
+    assert ws.find_by_token(app_engine, workshop.facilitator_token) is None
+    assert any(token in c.value for c in at.code)  # shown once more, to bookmark
+
+
+def test_a_colleague_it_was_shared_with_cannot_replace_the_secret_link(app_engine):
+    workshop = access.create_workshop(app_engine, "Acme", "tiny", "1.0.0", owner=owner("ana"))
+    access.share(app_engine, workshop.id, owner("ana"), "ben@example.com")
+    access.claim_shares(app_engine, owner("ben"))
+    at = page_as("app_pages/workshop_dashboard.py", "ben", w=str(workshop.id))
+    assert "Workshop · Acme" in text_of(at)
+    assert not [b for b in at.button if b.key == "new_secret_link"]
