@@ -102,8 +102,10 @@ def live() -> None:
     with roles:
         st.markdown("**Who has joined, and who has finished**")
         show_chart(workshop_charts.participation_chart(result, accent), "chart_participation")
-        for sentence in (workshop_charts.gap_sentence(g) for g in result.role_gaps if g.flagged):
-            st.warning(sentence, icon=":material/compare_arrows:")
+        flagged = [workshop_charts.gap_sentence(g) for g in result.role_gaps if g.flagged]
+        if flagged:
+            st.warning("**Executives and practitioners see it differently**\n\n" +
+                       "\n".join(f"- {plain(sentence)}" for sentence in flagged), icon=":material/compare_arrows:")
         st.markdown("**How each role sees the organisation** (average maturity index, 0–4)")
         show_chart(workshop_charts.gap_heatmap(result, accent), "chart_gaps")
     with disagreement:

@@ -103,7 +103,7 @@ def gap_rows(workshop: WorkshopResult) -> list[dict]:
     rows = []
     roles = [r for r in workshop.roles if any(c.role == r.name and c.joined for c in workshop.participation)]
     for role in roles:
-        marker = {EXECUTIVE: " (executive)", PRACTITIONER: " (practitioner)"}.get(role.group, "")
+        marker = f" ({role.group})" if role.group and role.group not in role.name.casefold() else ""
         for gap in workshop.role_gaps:
             rows.append(_gap_cell(role.name + marker, gap.name, gap.by_role.get(role.name)))
         rows.append(_gap_cell(role.name + marker, "Overall", workshop.overall_by_role.get(role.name)))
