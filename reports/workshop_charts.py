@@ -17,11 +17,9 @@ from reports.branding import Branding
 from reports.charts import DEFAULT_ACCENT, INK, MUTED, WIDTH, _themed, chart_svg
 from scoring.engine import Result
 from scoring.workshop import (
-    EXECUTIVE,
     GAP_FLAG,
     CONFIDENCE_METHOD,
     METHOD,
-    PRACTITIONER,
     SOURCE_CONSENSUS,
     SOURCE_MEDIAN,
     QuestionStats,
