@@ -335,3 +335,26 @@ def test_a_removed_participant_coming_back_with_their_link_is_told_so(app_env):
     at = open_page("app_pages/workshop_join.py", a=stray.token)
     assert any("removed you from it" in str(i.value) for i in at.info)
     assert not at.text_input  # no join form, no answers: nothing they type would count
+
+
+def test_the_workshop_pdf_carries_its_branding_and_leaves_removed_participants_out(app_env):
+    import io
+
+    from pypdf import PdfReader
+
+    from reports.branding import Branding
+    from reports.workers import render_workshop_pdf
+
+    workshop = ws.create_workshop(app_env, "Example Corp", "tiny", "1.0.0")
+    kept, stray = ws.join_workshop(app_env, workshop, "Executive"), ws.join_workshop(app_env, workshop, "Data & AI")
+    repo.save_answer(app_env, kept.id, "data.inventory", 2)
+    repo.save_answer(app_env, stray.id, "data.inventory", 4)
+    ws.remove_participant(app_env, workshop.id, stray.id)
+    ws.set_branding(app_env, workshop.id, Branding("Harbour Advisory", "#7a1f5c",
+                                                   commentary="Settle data ownership first.").to_stored())
+    pdf = PdfReader(io.BytesIO(render_workshop_pdf(workshop.id)))
+    text = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
+    assert pdf.metadata.author == "Harbour Advisory" and "Prepared by Harbour Advisory" in text
+    assert "commentary by harbour advisory" in text.casefold()  # the heading is set in capitals
+    assert "Settle data ownership first." in text
+    assert "1 participant answered on their own devices" in text
