@@ -111,7 +111,7 @@ for client in clients:
                                  icon=":material/delete_forever:"):
                         act(f"The workshop for {workshop.client} and all its data were deleted.",
                             access.delete_workshop, engine, workshop.id, consultant)
-                else:
-                    if st.button("Take off my list", key=f"leave_workshop:{workshop.id}", icon=":material/bookmark_remove:"):
-                        act(f"The workshop for {workshop.client} is off your list.", access.leave, engine,
-                            workshop.id, consultant)
+                elif st.button("Take off my list", key=f"leave_workshop:{workshop.id}",
+                               icon=":material/bookmark_remove:"):
+                    act(f"The workshop for {workshop.client} is off your list.", access.leave, engine,
+                        workshop.id, consultant)

@@ -26,7 +26,9 @@ def workshop_for(engine, consultant, client="Example Corp"):
 
 
 def listed(engine, consultant, client=""):
-    return {(c.name, e.workshop.id, e.role) for c in access.list_workshops(engine, consultant, client) for e in c.entries}
+    """(client, workshop id, role) of every workshop in the consultant's list."""
+    clients = access.list_workshops(engine, consultant, client)
+    return {(c.name, e.workshop.id, e.role) for c in clients for e in c.entries}
 
 
 @pytest.mark.parametrize(("claims", "subject", "email"), [
