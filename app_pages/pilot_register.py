@@ -86,9 +86,9 @@ def editor(questionnaire: Questionnaire, register_now: tuple[Pilot, ...], save: 
                    "kept.\n\n" + "\n".join(f"- {flow.plain(line)}" for line in problems), icon=":material/edit_note:")
     else:
         count = len(register_now)
-        st.caption(f"{count} pilot{'s' if count != 1 else ''} saved. Add a pilot with + above the table or in its empty "
-                   "last row; to remove pilots, select their rows and press Delete. Every change is saved as you make "
-                   "it; a spreadsheet's rows can be pasted in.")
+        st.caption(f"{count} pilot{'s' if count != 1 else ''} saved. Add a pilot with + above the table or in its "
+                   "empty last row; to remove pilots, select their rows and press Delete. Every change is saved as you "
+                   "make it; a spreadsheet's rows can be pasted in.")
 
 
 def edited(key: str, questionnaire: Questionnaire, save: Saver) -> None:
@@ -209,10 +209,12 @@ def _funnel(metrics: PilotMetrics, key: str) -> None:
         return
     chart = pilot_funnel(metrics)
     height = chart.height if isinstance(chart.height, int) else 28 * len(metrics.by_stage)
-    if state.narrow_screen():  # a phone: no room beside the bars for their labels, so the counts go in a line below
+    narrow = state.narrow_screen()
+    if narrow:  # a phone: no room beside the bars for their labels (the counts go in a line below) or a wide legend
         chart = chart.copy()
         chart.layer = chart.layer[:1]
     else:  # the chart is fitted to the column: keep room right of the bars for their labels
         chart = chart.properties(padding={"left": 5, "top": 5, "bottom": 5, "right": LABEL_ROOM})
-    st.altair_chart(chart.configure_legend(columns=2), theme=None, height=height + 130, key=f"{key}_funnel")
+    st.altair_chart(chart.configure_legend(columns=1 if narrow else 2), theme=None,
+                    height=height + (170 if narrow else 130), key=f"{key}_funnel")
     st.caption(flow.plain(register.stage_counts(metrics)))

@@ -220,7 +220,8 @@ def _row_problem(number: int, entry: Mapping, field: str, message: str) -> Probl
     name = entry.get("name") if isinstance(entry.get("name"), str) else ""
     shown = name if len(name) <= _NAME_SHOWN else name[:_NAME_SHOWN - 1] + "…"
     where = f"Row {number}" + (f" ({shown})" if shown else "")
-    return Problem("", None, f"{where} · {COLUMNS.get(field, field)}", message.replace("the assessment's date", "today"))
+    message = message.replace("the assessment's date", "today")  # the table is checked against today
+    return Problem("", None, f"{where} · {COLUMNS.get(field, field)}", message)
 
 
 # --- the portfolio as the app shows it ---------------------------------------------------

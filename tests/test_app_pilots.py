@@ -116,7 +116,8 @@ def test_a_bad_row_is_named_with_what_to_fix_and_nothing_of_the_edit_is_saved(ap
     edit(at, EDITOR, edited_rows={"0": {"value": 5}},
          added_rows=[{"name": "Vision", "stage": "pilot", "started": "2026-01"}, FIVE[1]])
     assert not warnings(at)
-    assert [(p.name, p.value) for p in saved(at)] == [("Invoice reader", 5.0), ("Vision", None), ("Churn model", 400000.0)]
+    assert [(p.name, p.value) for p in saved(at)] == [("Invoice reader", 5.0), ("Vision", None),
+                                                      ("Churn model", 400000.0)]
 
 
 @pytest.mark.parametrize(
@@ -211,7 +212,8 @@ def test_the_same_register_gives_the_same_figures_in_the_app_the_workshop_and_an
 
     stored = [repo.find_assessment(engine, at.query_params["a"]) for at in (leader, imported)]
     _, result = ws.aggregate_stored(engine, workshop, tiny)
-    for metrics in [score_response(tiny, repo.load_response(engine, a)).pilots for a in stored] + [result.result.pilots]:
+    scored = [score_response(tiny, repo.load_response(engine, a)).pilots for a in stored] + [result.result.pilots]
+    for metrics in scored:
         assert pilots_to_dict(metrics) == expected
     shown = [_figures(at) for at in (leader, room, imported)]
     assert shown[0] == shown[1] == shown[2] == {f.label: f.value for f in portfolio_figures(_metrics())}

@@ -218,7 +218,7 @@ def test_the_triage_table_gives_each_pilot_a_verdict_and_a_reason(tiny):
         ("Chatbot", "Ready for production", 3, "Continue", ""),
         ("Route planner", "Stopped", 29, "—", ""),
     ]
-    assert rows[0]["Reason"].startswith("12 months without reaching production, with neither a business owner nor a KPI")
+    assert rows[0]["Reason"].startswith("12 months without reaching production, with neither a business owner")
     assert all(row["Reason"] for row in rows)
 
 
