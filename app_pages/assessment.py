@@ -36,6 +36,7 @@ focus_mode = st.session_state["one_at_a_time"]
 def moved() -> None:
     """Count a step change, so the page scrolls to the new step's heading."""
     st.session_state["moved"] = st.session_state.get("moved", 0) + 1
+    st.session_state["scroll_key"] = "step_head"
     st.session_state.pop("missing", None)
 
 
@@ -77,6 +78,8 @@ def switch_mode() -> None:
 def finish() -> None:
     if done.open_required:
         st.session_state["missing"] = done.open_required
+        st.session_state["moved"] = st.session_state.get("moved", 0) + 1  # bring the list of what is open into view
+        st.session_state["scroll_key"] = "missing_box"
         return
     state.guarded(repo.finish_assessment, get_engine(), now.assessment.id)
     state.refresh_assessment()
@@ -106,7 +109,7 @@ if copied is not None and copied[0] == token:
             "The assessment the file came from is not changed.", icon=":material/content_copy:")
 # The link is shown open once, the first time an assessment is on screen; after that it stays folded away.
 seen = st.session_state.setdefault("link_seen", set())
-with st.expander("Your private resume link", icon=":material/link:", expanded=token not in seen and not now.saved):
+with st.expander("Your private resume link", icon=":material/link:", expanded=token not in seen and (not now.saved or copied is not None and copied[0] == token)):
     st.write("Anyone with this link can open and change these answers. Keep it to come back later.")
     st.code(state.link_for(now.assessment), language=None, wrap_lines=True)
 seen.add(token)
@@ -196,8 +199,9 @@ elif order:
 
 missing = [qid for qid in st.session_state.get("missing", ()) if qid in done.open_required]
 if missing:
-    st.error(f"{len(missing)} required question{'s are' if len(missing) > 1 else ' is'} still open. "
-             "Answer them (“Don't know” counts as an answer) and press Finish again.")
+    are = "s are" if len(missing) > 1 else " is"
+    st.container(key="missing_box").error(f"{len(missing)} required question{are} still open. Answer them (“Don't "
+                                          "know” counts as an answer) and press Finish again.")
     for domain_id, questions in progress.missing_by_domain(questionnaire, tuple(missing)).items():
         index = next(i for i, d in enumerate(domains) if d.id == domain_id)
         with st.container(border=True):
@@ -211,4 +215,4 @@ state.offer_deletion(now)
 if focus_mode:
     state.large_buttons("focus_buttons", "finish_early")
 if st.session_state.get("moved"):
-    state.scroll_to("step_head", st.session_state["moved"])
+    state.scroll_to(st.session_state.get("scroll_key", "step_head"), st.session_state["moved"])

@@ -97,3 +97,4 @@ with by_file:
         if read is not None:
             response, questionnaire = read
             state.offer_import(now, response, questionnaire, upload.name)
+            state.scroll_to("import_choice", upload.file_id)
