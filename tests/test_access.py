@@ -344,3 +344,19 @@ def test_a_colleague_it_was_shared_with_cannot_replace_the_secret_link(app_engin
     at = page_as("app_pages/workshop_dashboard.py", "ben", w=str(workshop.id))
     assert "Workshop · Acme" in text_of(at)
     assert not [b for b in at.button if b.key == "new_secret_link"]
+
+
+@pytest.mark.parametrize(("who", "url", "lands"), [
+    ("ana", "http://localhost:8501/", True),  # back from the provider, signed in
+    (None, "http://localhost:8501/", False),  # nobody signed in: the start page
+])
+def test_a_consultant_back_from_signing_in_lands_on_my_workshops(app_engine, who, url, lands):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": True, "iss": ISSUER, "sub": who, "email": f"{who}@example.com"} if who else {}
+    at.context = {"url": url}
+    at.run()
+    assert not at.exception
+    assert ("My workshops" in [t.value for t in at.title]) == lands
