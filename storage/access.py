@@ -22,7 +22,7 @@ from storage import repository as repo
 from storage import retention
 from storage import workshops as ws
 from storage.engine import writing
-from storage.tables import assessments, workshop_access, workshop_events, workshops
+from storage.tables import assessments, workshop_access, workshops
 
 OWNER = "owner"
 SHARED = "shared"
@@ -317,7 +317,5 @@ def delete_workshop(engine: Engine, workshop_id: int, consultant: Consultant) ->
 
 
 def _event(conn, workshop_id: int, consultant: Consultant, action: str, detail: str) -> None:
-    conn.execute(insert(workshop_events).values(workshop_id=workshop_id, at=repo.now(),
-                                                actor=(consultant.email or consultant.subject)[:255],
-                                                action=action, detail=detail))
+    ws.record_event(conn, workshop_id, action, detail, (consultant.email or consultant.subject)[:255])
 

@@ -118,6 +118,8 @@ def test_a_workshop_shared_by_address_reaches_that_consultant_at_sign_in(engine)
     assert listed(engine, CHLOE) == {("Example Corp", workshop.id, "shared")}
     assert access.shared_with(engine, workshop.id) == ["chloe@example.com"]
     assert listed(engine, BEN) == set()
+    assert [(e.actor, e.detail) for e in ws.list_events(engine, workshop.id)] == \
+        [("ana@example.com", "shared with chloe@example.com")]
 
 
 def test_a_share_to_a_known_consultant_shows_at_once(engine):

@@ -296,6 +296,7 @@ def test_a_consultant_runs_a_branded_workshop_from_sign_in_to_the_deck(new_page,
     choose(ana, "remove_participant_pick", re.compile(r"^P-004 · Executive"))
     ana.locator(css_key("remove_participant") + " button").click()
     ana.get_by_text("Removed (1)").wait_for()
+    ana.get_by_text(re.compile(r"Removed P-004 · Executive .*\(by ana@example\.com\)")).wait_for()  # the audit line
     ana.locator(css_key("confirm_close")).get_by_text(re.compile("close the workshop now")).click()
     ana.locator(css_key("close_workshop") + " button").click()
     ana.get_by_text("The workshop is closed: participants can no longer join or answer.").wait_for()
