@@ -109,7 +109,8 @@ if copied is not None and copied[0] == token:
             "The assessment the file came from is not changed.", icon=":material/content_copy:")
 # The link is shown open once, the first time an assessment is on screen; after that it stays folded away.
 seen = st.session_state.setdefault("link_seen", set())
-with st.expander("Your private resume link", icon=":material/link:", expanded=token not in seen and (not now.saved or copied is not None and copied[0] == token)):
+fresh = not now.saved or copied is not None and copied[0] == token  # new, or a copy with a new link
+with st.expander("Your private resume link", icon=":material/link:", expanded=token not in seen and fresh):
     st.write("Anyone with this link can open and change these answers. Keep it to come back later.")
     st.code(state.link_for(now.assessment), language=None, wrap_lines=True)
 seen.add(token)

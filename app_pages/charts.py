@@ -68,7 +68,8 @@ def show_plan(result: Result, slots) -> None:
     st.subheader("The plan at a glance", anchor=False)
     matrix = matrix_chart(result.actions)
     if narrow():
-        st.vega_lite_chart(phone_matrix(matrix.to_dict()), theme=None, height=matrix.height + CHROME, key="chart_matrix")
+        st.vega_lite_chart(phone_matrix(matrix.to_dict()), theme=None, height=matrix.height + CHROME,
+                           key="chart_matrix")
     else:
         st.altair_chart(matrix, theme=None, height=matrix.height + CHROME, key="chart_matrix")
     st.caption("Each dot is a step, numbered by rank and coloured by horizon. Quick wins sit top left: small effort, "

@@ -4,7 +4,6 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from app_pages import state
-from app_pages.flow import plain
 from app_pages.pdf_worker import download_button, prepare
 from questionnaires import PhasegateError
 from reports import deck
@@ -113,7 +112,8 @@ def readout(current):
 with st.container(border=True):
     st.subheader("Downloads", anchor=False)
     full = st.radio("PDF report", [False, True], key="report_full", horizontal=True,
-                    format_func=lambda wanted: "Full report, with every answer" if wanted else "Executive report") is True
+                    format_func=lambda wanted: "Full report, with every answer" if wanted else "Executive report")
+    full = full is True
     download_button(state.current(), key="download_pdf", full=full)
     st.download_button("Readout deck (PowerPoint)", readout(state.current()), file_name=f"{slug}-readout.pptx",
                        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",

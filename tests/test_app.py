@@ -407,7 +407,8 @@ def test_report_branding_is_kept_with_the_assessment_across_pages_and_sessions(a
     assert again.text_input(key="prepared_by").value == "Northwind Advisory"
     assert again.color_picker(key="brand_colour").value == "#aa3300"
     stored = repo.find_assessment(get_engine(), token).branding
-    assert (stored["prepared_by"], stored["color"], stored["logo_name"]) == ("Northwind Advisory", "#aa3300", "logo.png")
+    kept = (stored["prepared_by"], stored["color"], stored["logo_name"])
+    assert kept == ("Northwind Advisory", "#aa3300", "logo.png")
     again.button(key="remove_logo").click().run()
     assert repo.find_assessment(get_engine(), token).branding["logo"] is None
 

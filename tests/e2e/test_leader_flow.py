@@ -10,7 +10,6 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from questionnaires import find_questionnaire
 from scoring.answers import Answer, Response
 from scoring.engine import score_response
 from storage import dispose_all, get_engine
