@@ -234,7 +234,8 @@ def _finished(render: Render, key: str, name: str) -> None:
     error = CancelledError() if render.future.cancelled() else render.future.exception()
     if error is not None:
         st.error(failure_text(error))
-        st.button("Try again", key=f"{key}_retry", icon=":material/refresh:", on_click=forget_render, args=(render.key,))
+        st.button("Try again", key=f"{key}_retry", icon=":material/refresh:", on_click=forget_render,
+                  args=(render.key,))
         return
     st.download_button("Download PDF", render.future.result(), file_name=name, mime="application/pdf", key=key,
                        type="primary", icon=":material/download:", on_click="ignore")
