@@ -291,9 +291,11 @@ zip_col.download_button("Answers files (zip)", _zip, file_name=f"{slug}-answers.
 st.header("Participants and data", anchor=False)
 
 
-@st.fragment(run_every=REFRESH_SECONDS)
+@st.fragment
 def participants_panel() -> None:
-    """Who is counted, who was removed, and the audit log; follows the room as people join."""
+    """Who is counted, who was removed, and the audit log. Refreshed on demand, not on a timer: a list that
+    redraws itself every few seconds closes the facilitator's choice under their cursor."""
+    st.button("Refresh the list", key="refresh_participants", icon=":material/refresh:")
     people = ws.list_participants(engine, workshop.id)
     described = {p.assessment.id: p.describe() for p in people}
     if people:

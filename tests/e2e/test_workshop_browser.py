@@ -43,6 +43,8 @@ def set_branding(page, logo) -> None:
 
 
 def remove_participant(page, label: str) -> None:
+    page.locator(css_key("refresh_participants") + " button").click()  # the list is as of the page's last run
+    wait_idle(page)
     page.locator(css_key("remove_participant_pick")).click()
     page.get_by_role("option", name=re.compile("^" + re.escape(label))).click()
     page.locator(css_key("remove_participant") + " button").click()
