@@ -18,7 +18,7 @@ from tests.conftest import DATA, ROOT
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table in /proc")
 
-STARTUP_SECONDS = 60
+STARTUP_SECONDS = 120  # the app's workers warm up (one report each) before they take jobs
 EXIT_SECONDS = 20
 
 # The app's pool, started the way a report page starts it, then a job per worker so they all run.
