@@ -134,3 +134,12 @@ def test_the_qr_code_is_an_svg_of_the_join_link():
 def test_the_join_panel_escapes_the_address_and_never_carries_a_query():
     panel = workshop_charts.join_panel_html("K7QM-XR4P-9TZH", "https://x.example/<b>?code=K7QM-XR4P-9TZH&f=secret")
     assert "&lt;b&gt;" in panel and "secret" not in panel and "K7QM-XR4P-9TZH" in panel
+
+
+def test_a_workshop_asked_for_by_id_is_not_answered_with_the_one_kept_in_the_session(engine, disputed):
+    other = ws.create_workshop(engine, "Other Corp", "tiny", "1.0.0")
+    at = open_page(PRESENTER, f=disputed.facilitator_token)
+    at.query_params["w"] = str(other.id)  # nobody is signed in, so an id alone opens nothing
+    at.run()
+    text = everything(at)
+    assert "No access to the presenter view" in text and "Example Corp" not in text
