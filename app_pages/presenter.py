@@ -52,10 +52,10 @@ if workshop is None:
     st.stop()
 questionnaire = state.library().find(workshop.questionnaire_id, workshop.questionnaire_version)
 if questionnaire is None:
-    st.error(f"The questionnaire '{workshop.questionnaire_id}' {workshop.questionnaire_version} is no longer offered here.")
+    st.error(f"The questionnaire '{workshop.questionnaire_id}' {workshop.questionnaire_version} is no longer offered "
+             "here.")
     st.stop()
 accent = wc.workshop_branding(workshop).color
-roles = [r.name for r in workshop.roles]
 st.html(wc.PRESENTER_CSS)
 
 title_col, mode_col = st.columns([3, 1], vertical_alignment="center")
@@ -94,7 +94,7 @@ def answers_by_role(question_id: str) -> None:
     """The room's answers to one question, by role, refreshed as late answers come in."""
     _, result = ws.aggregate_stored(engine, ws.get_workshop(engine, workshop.id), questionnaire)
     stats = result.question(question_id)
-    st.altair_chart(wc.role_answer_chart(stats, roles), theme=None, key="presenter_chart")
+    st.altair_chart(wc.role_answer_chart(stats, [r.name for r in result.roles]), theme=None, key="presenter_chart")
     median = next((d.median_value for d in result.decisions if d.question == question_id), stats.workshop_value)
     st.markdown(plain(f"{wc.dispute_text(stats)} · the room's median: "
                       f"{answer_label(questionnaire, questionnaire.question(question_id), median)}"))
@@ -156,7 +156,8 @@ def discussion_screen() -> None:
     back, where, forward = st.columns([1, 4, 1], vertical_alignment="center")
     back.button("Previous", key="presenter_previous", icon=":material/arrow_back:", disabled=at == 0,
                 on_click=step, args=(-1, disputed), width="stretch")
-    where.markdown(f"**Disputed question {at + 1} of {len(disputed)}** · {plain(questionnaire.domain(question.domain).name)}"
+    domain = plain(questionnaire.domain(question.domain).name)
+    where.markdown(f"**Disputed question {at + 1} of {len(disputed)}** · {domain}"
                    f" · phase {question.phase}")
     forward.button("Next", key="presenter_next", icon=":material/arrow_forward:", disabled=at == len(disputed) - 1,
                    on_click=step, args=(1, disputed), width="stretch")

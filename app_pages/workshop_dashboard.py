@@ -323,8 +323,8 @@ def participants_panel() -> None:
                 st.rerun()
     events = ws.list_events(engine, workshop.id)
     if events:
-        with st.expander(f"Audit log ({workshop_charts.counted(len(events), 'entry', 'entries')})", icon=":material/history:",
-                         expanded=True):
+        with st.expander(f"Audit log ({workshop_charts.counted(len(events), 'entry', 'entries')})",
+                         icon=":material/history:", expanded=True):
             for event in reversed(events):
                 st.text(str(event))
 

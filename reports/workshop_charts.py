@@ -58,7 +58,8 @@ def participation_chart(workshop: WorkshopResult, accent: str = DEFAULT_ACCENT) 
     totals = [{"role": c.role, "joined": c.joined, "label": f"{c.finished} of {c.joined} finished"}
               for c in workshop.participation if c.joined]
     most = max((c.joined for c in workshop.participation), default=0)
-    y = alt.Y("role:N", sort=order, title=None, axis=alt.Axis(labelLimit=200, ticks=False, domain=False, labelFontSize=12))
+    y = alt.Y("role:N", sort=order, title=None,
+              axis=alt.Axis(labelLimit=200, ticks=False, domain=False, labelFontSize=12))
     bars = alt.Chart(alt.Data(values=rows)).mark_bar(height=16).encode(
         y=y,
         x=alt.X("people:Q", stack="zero", title="Participants", scale=alt.Scale(domain=[0, max(most, 1) * 1.35]),
@@ -142,7 +143,8 @@ def role_answer_chart(stats: QuestionStats, roles: list[str], projector: bool = 
             count = next((c.count for c in answered.counts if c.value == option.value), 0)
             if count:
                 rows.append({"answer": option.label, "role": answered.role, "people": count})
-        totals.append({"answer": option.label, "people": option.count, "label": str(option.count) if option.count else ""})
+        totals.append({"answer": option.label, "people": option.count,
+                       "label": str(option.count) if option.count else ""})
     order = [o.label for o in stats.distribution]
     most = max((o.count for o in stats.distribution), default=0)
     big = 1.8 if projector else 1.0
@@ -163,7 +165,8 @@ def role_answer_chart(stats: QuestionStats, roles: list[str], projector: bool = 
     labels = alt.Chart(alt.Data(values=totals)).mark_text(align="left", dx=8, fontSize=round(12 * big),
                                                           fontWeight="bold", color=INK).encode(
         y=alt.Y("answer:N", sort=order), x="people:Q", text="label:N")
-    chart = alt.layer(bars, labels).properties(width=int(WIDTH * (1.9 if projector else 1)), height=alt.Step(round(26 * big)))
+    chart = alt.layer(bars, labels).properties(width=int(WIDTH * (1.9 if projector else 1)),
+                                               height=alt.Step(round(26 * big)))
     return _themed(chart)
 
 
@@ -212,7 +215,7 @@ def sources_text(workshop: WorkshopResult) -> str:
 
 
 def confidence_text(workshop: WorkshopResult) -> str:
-    """'62% confidence: 4 of 8 participants finished' (the room's confidence, see scoring.workshop.CONFIDENCE_METHOD)."""
+    """'62% confidence: 4 of 8 participants finished' (the room's, see scoring.workshop.CONFIDENCE_METHOD)."""
     return (f"{workshop.confidence:.0%} confidence: {workshop.finished} of "
             f"{counted(workshop.participants, 'participant')} finished")
 

@@ -231,7 +231,7 @@ class WorkshopResult:
     response: Response
     result: Result
     sources: dict[str, str] = field(default_factory=dict)
-    confidence: float = 0.0  # the room's: share of the questions participants see that they answered (see CONFIDENCE_METHOD)
+    confidence: float = 0.0  # the room's: share of the questions participants see that they answered
 
     @property
     def disagreements(self) -> tuple[QuestionStats, ...]:

@@ -286,7 +286,8 @@ def max_participants() -> int:
 def _check_room(conn: Connection, workshop_id: int) -> None:
     # Runs after _check_workshop_open took the workshop's row lock, so two joins cannot both take the last place.
     joined = conn.execute(select(func.count()).select_from(assessments)
-                          .where(assessments.c.workshop_id == workshop_id, assessments.c.removed_at.is_(None))).scalar_one()
+                          .where(assessments.c.workshop_id == workshop_id, assessments.c.removed_at.is_(None))
+                          ).scalar_one()
     limit = max_participants()
     if joined >= limit:
         raise WorkshopError(f"This workshop is full: it accepts at most {limit} participants. "
@@ -398,7 +399,8 @@ def restore_participant(engine: Engine, workshop_id: int, assessment_id: int, ac
     return _mark_removed(engine, workshop_id, assessment_id, actor, removing=False)
 
 
-def _mark_removed(engine: Engine, workshop_id: int, assessment_id: int, actor: str, removing: bool) -> Participant | None:
+def _mark_removed(engine: Engine, workshop_id: int, assessment_id: int, actor: str,
+                  removing: bool) -> Participant | None:
     found = next((p for p in list_participants(engine, workshop_id, removed=not removing)
                   if p.assessment.id == assessment_id), None)
     if found is None:

@@ -105,7 +105,8 @@ def test_an_agreed_answer_recorded_in_discussion_mode_becomes_the_workshops_answ
     assert ws.load_consensus(engine, disputed.id) == {"data.inventory": repo.Answer(2, "Only finance keeps one")}
     assert any("Agreed: Defined — Only finance keeps one" in s.value for s in at.success)
     _, result = ws.aggregate_stored(engine, disputed, tiny)
-    assert [(d.question, d.label, d.median_label) for d in result.decisions] == [("data.inventory", "Defined", "Ad hoc")]
+    assert [(d.question, d.label, d.median_label) for d in result.decisions] == [
+        ("data.inventory", "Defined", "Ad hoc")]
 
     dashboard = open_page("app_pages/workshop_dashboard.py", f=disputed.facilitator_token)
     assert any(m.value == "Agreed: Defined (median was Ad hoc)" for m in dashboard.markdown)

@@ -286,7 +286,8 @@ def test_the_dashboard_says_what_each_domain_works_on_and_what_complete_means(ap
     captions = [c.value for c in at.caption]
     assert any(c.startswith("A complete domain has achieved all four phases") for c in captions)
     # five of the seven questions each participant sees are answered, out of fourteen
-    assert any(c.startswith("36% confidence: 0 of 2 participants finished · 0 answers agreed in the room") for c in captions)
+    assert any(c.startswith("36% confidence: 0 of 2 participants finished · 0 answers agreed in the room")
+               for c in captions)
 
 
 def test_a_stray_participant_removed_on_the_dashboard_leaves_the_figures_with_an_audit_line(app_env):

@@ -82,7 +82,8 @@ def test_the_projector_shows_the_code_and_a_scannable_qr_code_and_never_the_secr
         assert token not in presenter.url and token not in presenter.content()
         screenshot(presenter, "presenter-join")
 
-        join_and_answer(browser, scanned(presenter)[0], "Executive", 4)  # the QR code lands on the join page, code filled in
+        # The QR code lands a phone on the join page, the code filled in.
+        join_and_answer(browser, scanned(presenter)[0], "Executive", 4)
         presenter.locator(".pg-room-totals").get_by_text(re.compile(r"^1\s*joined$")).wait_for()  # live, no reload
         assert presenter.locator(".pg-role").filter(has_text="Executive").inner_text().split() == [
             "Executive", "0", "of", "1", "finished"]
