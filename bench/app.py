@@ -85,7 +85,8 @@ def flow_once(questionnaire_id: str, answers_timed: int, number: int) -> dict:
     assessment = repo.create_assessment(engine, questionnaire.id, questionnaire.version,
                                         organisation=f"Bench Corp {number}")
     first_domain = questionnaire.domains[0].id
-    timed = [q for q in questionnaire.questions if q.domain == first_domain and q.type == "scale"]
+    timed = [q for q in questionnaire.questions
+             if q.domain == first_domain and q.type == "scale" and not q.visible_if][:answers_timed]
     for question in questionnaire.questions:
         if question not in timed:
             repo.save_answer(engine, assessment.id, question.id, _some_value(questionnaire, question, number))
