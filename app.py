@@ -43,6 +43,7 @@ pages = [st.Page(script, title=title, icon=icon, url_path=path, default=path == 
 
 try:
     page = st.navigation(pages)
+    state.pending_switch()  # a callback asked for another page: go there before this one draws anything
     if page.url_path in ("assessment", "results", "report"):
         pdf_worker.prepare()  # the PDF workers start and warm up while questions are answered, before any download
     auth.account(page)  # with sign-in configured: who is signed in (just signed in: off to My workshops), or a button

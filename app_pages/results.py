@@ -190,8 +190,8 @@ if now.assessment.finished and now.assessment.workshop_id is None:
         st.subheader("Re-assess later", anchor=False)
         st.write("Start a new assessment from this one: its answers come pre-filled, each marked until you confirm or "
                  "change it, and the results then show what moved since this one.")
-        if st.button("Start a re-assessment", key="start_reassessment", icon=":material/update:"):
-            state.start_reassessment(now)
+        st.button("Start a re-assessment", key="start_reassessment", icon=":material/update:",
+                  on_click=state.start_reassessment, args=(now,))
 
 st.page_link(state.REPORT, label="Branding, the full report and the answers file", icon=":material/picture_as_pdf:",
              query_params={"a": now.assessment.token})

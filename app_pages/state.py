@@ -270,14 +270,34 @@ def confirm(question_ids) -> None:
     st.session_state["loaded"] = dataclasses.replace(now, carried=now.carried - set(question_ids))
 
 
+@safe
 def start_reassessment(now: Current) -> None:
-    """Start a re-assessment from the open (finished) assessment and open it, its answers pre-filled."""
-    created = guarded(repo.start_reassessment, get_engine(), now.assessment, now.questionnaire.version)
+    """Start a re-assessment from the open (finished) assessment and open it, its answers pre-filled (a callback,
+    so the page switches before anything of this one is drawn again)."""
+    try:
+        created = repo.start_reassessment(get_engine(), now.assessment, now.questionnaire.version)
+    except PhasegateError as exc:
+        st.session_state["flash"] = " ".join(exc.lines())
+        return
     # Widgets of the baseline's questions must not carry their state into the new assessment.
-    for key in [key for key in st.session_state if str(key).startswith(("q:", "special:", "note:"))]:
-        st.session_state.pop(key, None)
-    st.session_state.pop("scored", None)
-    open_assessment(created.token)
+    _drop_answer_widgets()
+    st.session_state["token"] = created.token
+    st.session_state.pop("loaded", None)
+    switch_soon(ASSESSMENT, a=created.token)
+
+
+def switch_soon(page: str, **query_params) -> None:
+    """Go to `page` as the next run starts, before the page on screen draws anything (from a callback, which cannot
+    switch pages itself). A page left while it still draws — a PDF being prepared polls every moment — would
+    otherwise leave the next page blank."""
+    st.session_state["switch_to"] = (page, query_params or None)
+
+
+def pending_switch() -> None:
+    """Carry out a `switch_soon` (the router calls this before the page runs)."""
+    target = st.session_state.pop("switch_to", None)
+    if target is not None:
+        st.switch_page(target[0], query_params=target[1])
 
 
 def save_note(question_id: str, note: str) -> None:
@@ -380,11 +400,19 @@ def offer_deletion(now: Current) -> None:
         st.write("This removes the assessment, every answer and every note from this service for good. The private "
                  "link stops working. Download the answers file first if you may want them back.")
         sure = st.checkbox("Yes, delete all of it", key="confirm_delete_assessment")
-        if st.button("Delete for good", key="delete_assessment", disabled=not sure, icon=":material/delete_forever:"):
-            guarded(retention.delete_assessment, get_engine(), now.assessment.id)
-            forget()
-            st.session_state["flash_info"] = "The assessment and all its answers were deleted."
-            st.switch_page(START)
+        st.button("Delete for good", key="delete_assessment", disabled=not sure, icon=":material/delete_forever:",
+                  on_click=safe(_delete), args=(now,))
+
+
+def _delete(now: Current) -> None:
+    try:
+        retention.delete_assessment(get_engine(), now.assessment.id)
+    except PhasegateError as exc:
+        st.session_state["flash"] = " ".join(exc.lines())
+        return
+    forget()
+    st.session_state["flash_info"] = "The assessment and all its answers were deleted."
+    switch_soon(START)
 
 
 def _outdated(assessment: Assessment, questionnaire: Questionnaire | None, saved: dict[str, Answer]) -> None:

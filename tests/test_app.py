@@ -421,3 +421,24 @@ def test_a_logo_that_is_not_an_image_is_refused_and_the_kept_branding_stays(app_
     assert not at.exception, at.exception
     assert "The branding was not saved: logo.png: not a readable image" in at.error[0].value.replace("\\", "")
     assert repo.find_assessment(get_engine(), at.query_params["a"]).branding["prepared_by"] == "Northwind Advisory"
+
+
+def test_a_reassessment_started_on_the_results_opens_with_the_answers_carried_over(app_env):
+    token = finished_tiny()
+    at = open_app(token, "app_pages/results.py")
+    at.button(key="start_reassessment").click().run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Tiny test questionnaire"
+    assert at.query_params["a"] != token
+    assert at.radio(key="q:data.inventory").value == ANSWERS["data.inventory"]
+
+
+def test_deleting_on_the_results_page_lands_on_the_start_page_and_says_so(app_env):
+    token = finished_tiny()
+    at = open_app(token, "app_pages/results.py")
+    at.checkbox(key="confirm_delete_assessment").check().run()
+    at.button(key="delete_assessment").click().run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Phasegate"
+    assert "The assessment and all its answers were deleted." in [s.value.replace("\\", "") for s in at.success]
+    assert repo.find_assessment(get_engine(), token) is None
