@@ -1,5 +1,6 @@
 """Consultants in a real browser, signed in through a real OpenID provider on 127.0.0.1: My workshops, each
-consultant's workshops kept from the others, and the secret link still working."""
+consultant's workshops kept from the others, the secret link still working, and a whole branded workshop from
+sign-in to the presenter view, consensus, the PDF and the readout deck."""
 
 from __future__ import annotations
 
