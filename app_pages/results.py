@@ -73,8 +73,9 @@ with st.container(border=True, key="pdf_box"):
         else:
             st.page_link(state.REPORT, label="Get the PDF report", icon=":material/picture_as_pdf:",
                          query_params={"a": now.assessment.token})
-    st.page_link(state.REPORT, label="Branding, the full report and the answers file", icon=":material/tune:",
-                 query_params={"a": now.assessment.token})
+    if now.assessment.workshop_id is None:  # a workshop participant's report page is the facilitator's
+        st.page_link(state.REPORT, label="Branding, the full report and the answers file", icon=":material/tune:",
+                     query_params={"a": now.assessment.token})
 
 if result.actions:
     st.header("Start here", anchor=False)
@@ -193,7 +194,8 @@ if now.assessment.finished and now.assessment.workshop_id is None:
         st.button("Start a re-assessment", key="start_reassessment", icon=":material/update:",
                   on_click=state.start_reassessment, args=(now,))
 
-st.page_link(state.REPORT, label="Branding, the full report and the answers file", icon=":material/picture_as_pdf:",
-             query_params={"a": now.assessment.token})
+if now.assessment.workshop_id is None:
+    st.page_link(state.REPORT, label="Branding, the full report and the answers file",
+                 icon=":material/picture_as_pdf:", query_params={"a": now.assessment.token})
 
 state.offer_deletion(now)
