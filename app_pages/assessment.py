@@ -63,6 +63,15 @@ def go_to_question(index: int) -> None:
     moved()
 
 
+def back_from_pilots() -> None:
+    """Previous on the Pilot portfolio step: the last domain, or its last question when one is shown per screen."""
+    if focus_mode and order:
+        pilot_register.go(None, now)
+        go_to_question(len(order) - 1)
+    else:
+        go_to(len(domains) - 1)
+
+
 @state.safe
 def switch_mode() -> None:
     """Keep the place when switching between one step and one question per screen."""
@@ -147,7 +156,7 @@ def carried_notice(shown) -> None:
 
 if pilot_register.is_open(now):
     step_picker()
-    pilot_register.show_step(now, back=lambda: go_to(len(domains) - 1), finish=finish)
+    pilot_register.show_step(now, back=back_from_pilots, finish=finish)
 elif not focus_mode:
     step_picker()
     with st.container(key="step_head"):
@@ -187,6 +196,9 @@ elif order:
         st.button("Previous", key="previous", on_click=go_to_question, args=(at - 1,), disabled=at == 0,
                   icon=":material/arrow_back:", width="stretch")
         if last:
+            if pilot_register.offered(now):  # as in one domain per step: Next leads to the Pilot portfolio step
+                st.button("Next", key="next", on_click=go_to, args=(pilot_register.STEP,),
+                          icon=":material/arrow_forward:", width="stretch")
             if st.button("Finish", key="finish", icon=":material/flag:", width="stretch", type="primary"):
                 finish()
         else:

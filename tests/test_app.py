@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import time
 
 import pytest
@@ -345,10 +347,38 @@ def test_one_question_per_screen_walks_through_every_step_and_finishes(app_env):
         seen.append(question_id)
         if question_id in ANSWERS:  # the last, free-text question is optional
             answer(at, question_id, ANSWERS[question_id])
-        if not _buttons(at, "next"):
+        if _last_question(at):
             break
         at.button(key="next").click().run()
     assert seen == [*ANSWERS, "governance.notes"]  # governance.budget shows once the board is in place, in its place
+    at.button(key="finish").click().run()
+    assert at.title[0].value == "Where the organisation stands"
+
+
+def _last_question(at: AppTest) -> bool:
+    numbers = re.search(r"Question (\d+) of (\d+)", " ".join(c.value for c in at.caption))
+    return numbers is not None and numbers[1] == numbers[2]
+
+
+def test_one_question_per_screen_the_last_questions_next_opens_the_pilot_portfolio_step(app_env):
+    at = start_tiny("Example Corp")
+    at.toggle(key="one_at_a_time").set_value(True).run()
+    for _ in range(20):
+        shown = [w.key[2:] for w in [*at.radio, *at.pills] if w.key.startswith("q:")]
+        if shown and shown[0] in ANSWERS:
+            answer(at, shown[0], ANSWERS[shown[0]])
+        if _last_question(at):
+            break
+        at.button(key="next").click().run()
+    assert [t.key for t in at.text_area if t.key.startswith("q:")] == ["q:governance.notes"]
+    assert _buttons(at, "finish")  # finishing right away stays possible
+    at.button(key="next").click().run()
+    assert not at.exception, at.exception
+    assert [h.value for h in at.header] == ["Pilot portfolio"]
+    assert not [w for w in [*at.radio, *at.text_area] if w.key.startswith("q:")]
+    at.button(key="previous").click().run()  # back to the last question, still one per screen
+    assert [t.key for t in at.text_area if t.key.startswith("q:")] == ["q:governance.notes"]
+    at.button(key="next").click().run()
     at.button(key="finish").click().run()
     assert at.title[0].value == "Where the organisation stands"
 
