@@ -14,7 +14,7 @@ import multiprocessing
 import threading
 import time
 from collections import OrderedDict
-from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
@@ -23,7 +23,7 @@ from questionnaires import PhasegateError
 from reports.workers import process_pool, render_answers_pdf, render_workshop_pdf
 
 KEPT_REPORTS = 32  # finished or running renders kept, across sessions (a few hundred KB each)
-POLL_SECONDS = 0.25  # how often a waiting button looks at its render
+POLL_SECONDS = 0.25  # how often a waiting button looks at its render (and whether the page moved on)
 GIVE_UP_SECONDS = 300
 PREPARING = "Preparing the PDF…"
 WORKER_FAILED = ("The PDF could not be made ({reason}). Try again; your answers are saved and the answers file "
@@ -199,8 +199,13 @@ def failure_text(error: BaseException) -> str:
 
 def download_button(now, *, key: str, full: bool = False) -> None:
     """The "Download PDF" button of the open assessment (`app_pages.state.Current`). The report starts rendering
-    in a worker as soon as this is drawn; until it is ready the button says so (and looks again every
-    POLL_SECONDS without rerunning the page); a failure shows what happened and a Try again button."""
+    in a worker as soon as this is drawn; until it is ready the button says so and turns into the download when the
+    render ends; a failure shows what happened and a Try again button.
+
+    The wait runs beside the page, in a parallel fragment of the page's own run, never on a browser timer: a
+    `run_every` timer still ticking while another page starts sends a rerun of this page's fragment that lands
+    after the new page has drawn, and the browser then clears that page, leaving it blank. Any click (a change of
+    page too) ends the wait at once, at its next look, and the next run simply looks again."""
     import streamlit as st
 
     try:
@@ -214,16 +219,27 @@ def download_button(now, *, key: str, full: bool = False) -> None:
         _finished(render, key, name)
         return
 
-    @st.fragment(run_every=POLL_SECONDS, key=f"{key}_waiting")
+    @st.fragment(parallel=True, key=f"{key}_waiting")
     def waiting() -> None:
-        if render.future.done():
-            st.rerun()  # the whole page, so the button is drawn without the timer
-        if time.monotonic() - render.started > GIVE_UP_SECONDS:
-            forget_render(render.key)
-            st.error(TOO_SLOW)
-            return
-        st.button(PREPARING, key=f"{key}_preparing", disabled=True, type="primary", icon=":material/hourglass_top:",
-                  help="The report is laid out in the background; the button turns into the download when it is ready.")
+        with _renders_lock:
+            current = _renders.get(render.key) is render
+        if not current:  # Try again was pressed (or the render was let go): the page starts a new one
+            st.rerun()
+        slot = st.empty()
+        slot.button(PREPARING, key=f"{key}_preparing", disabled=True, type="primary",
+                    icon=":material/hourglass_top:",
+                    help="The report is laid out in the background; the button turns into the download when it is "
+                         "ready.")
+        beat = st.empty()
+        while not render.future.done():
+            if time.monotonic() - render.started > GIVE_UP_SECONDS:
+                forget_render(render.key)
+                slot.error(TOO_SLOW)
+                return
+            wait([render.future], timeout=POLL_SECONDS)
+            beat.empty()  # a point where a click or a change of page stops this wait
+        with slot.container():
+            _finished(render, key, name)
 
     waiting()
 
