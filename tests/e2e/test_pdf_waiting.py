@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import screenshot, wait_until
+from tests.e2e.conftest import wait_until
 from tests.e2e.test_browser import QUICK, answer_step, css_key, next_step, start_quick_check
 
 ROUNDS = 8  # Results -> Report -> Results, several times: a stray redraw of the page left behind shows in one
@@ -93,7 +93,6 @@ def test_changing_page_while_the_pdf_is_prepared_leaves_the_next_page_drawn(page
         nav(page, "Results")  # and away from the Report page while its button waits
         page.get_by_role("heading", name="Where the organisation stands").wait_for()
         stays(page, css_key("results_pdf_preparing") + " button")
-    screenshot(page, "pdf-waiting-results")
 
     # A button whose callback changes page, clicked while the PDF is still being prepared.
     page.locator(css_key("start_reassessment") + " button").click()
