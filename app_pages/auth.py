@@ -77,10 +77,12 @@ def _at_root() -> bool:
     return urlparse(st.context.url or "").path.rstrip("/") == ""
 
 
-def facilitated_workshop(engine) -> ws.Workshop | None:
+def facilitated_workshop(engine, *, in_address_bar: bool = True) -> ws.Workshop | None:
     """The workshop a facilitator page shows: by its secret link (`?f=`), or by id (`?w=`) for a signed-in
-    consultant it belongs to; kept in the session and put back in the URL. None when neither opens one."""
-    token = st.query_params.get("f")
+    consultant it belongs to; what the address asks for wins over the session, and it is kept in the session.
+    With `in_address_bar` the link is put back in the URL; without it (the projector) the secret link is taken
+    out of the address bar at once. None when neither opens a workshop."""
+    token = st.query_params.pop("f", None) if not in_address_bar else st.query_params.get("f")
     wanted = None if token else st.query_params.get("w")
     if not token and not wanted:
         token, wanted = st.session_state.get("facilitator"), st.session_state.get("facilitated_id")
@@ -89,14 +91,16 @@ def facilitated_workshop(engine) -> ws.Workshop | None:
         if workshop is not None:
             st.session_state["facilitator"] = token
             st.session_state.pop("facilitated_id", None)
-            st.query_params.pop("w", None)
-            st.query_params["f"] = token
+            if in_address_bar:
+                st.query_params.pop("w", None)
+                st.query_params["f"] = token
         return workshop
-    workshop = access.open_workshop(engine, wanted, consultant())
+    workshop = access.open_workshop(engine, wanted, consultant()) if wanted else None
     if workshop is not None:
         st.session_state["facilitated_id"] = workshop.id
         st.session_state.pop("facilitator", None)
-        st.query_params["w"] = str(workshop.id)
+        if in_address_bar:
+            st.query_params["w"] = str(workshop.id)
     return workshop
 
 

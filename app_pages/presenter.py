@@ -12,7 +12,7 @@ from app_pages.flow import plain
 from questionnaires import PhasegateError
 from reports import workshop_charts as wc
 from scoring.workshop import answer_label
-from storage import access, get_engine
+from storage import get_engine
 from storage import workshops as ws
 
 REFRESH_SECONDS = 3
@@ -22,27 +22,7 @@ st.set_page_config(layout="wide", initial_sidebar_state="collapsed")
 engine = get_engine()
 
 
-def presented_workshop():
-    """The workshop to present: by the secret link (taken out of the address bar at once and kept in the session),
-    or by id (`?w=`) for a signed-in consultant it belongs to; what the address asks for wins over the session."""
-    token = st.query_params.pop("f", None)
-    wanted = None if token else st.query_params.get("w")
-    if not token and not wanted:
-        token, wanted = st.session_state.get("facilitator"), st.session_state.get("facilitated_id")
-    if token:
-        found = ws.find_by_token(engine, token)
-        if found is not None:
-            st.session_state["facilitator"] = token
-            st.session_state.pop("facilitated_id", None)
-        return found
-    found = access.open_workshop(engine, wanted, auth.consultant()) if wanted else None
-    if found is not None:
-        st.session_state["facilitated_id"] = found.id
-        st.session_state.pop("facilitator", None)
-    return found
-
-
-workshop = presented_workshop()
+workshop = auth.facilitated_workshop(engine, in_address_bar=False)
 if workshop is None:
     st.title("No access to the presenter view")
     st.write("Open the presenter view from the workshop dashboard (Presenter view), with the facilitator's secret "
