@@ -77,11 +77,14 @@ def app_env(monkeypatch, tmp_path):
     dispose_all()
 
 
-def open_page(page: str, **params):
-    """The app opened on one page with these query parameters (a first run registers the pages); no exception."""
+def open_page(page: str, *, prepare=None, **params):
+    """The app opened on one page with these query parameters (a first run registers the pages); no exception.
+    `prepare(at)` sets up the test app (secrets, a signed-in user) before its first run."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    if prepare is not None:
+        prepare(at)
     at.run()
     for name, value in params.items():
         at.query_params[name] = value

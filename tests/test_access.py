@@ -8,7 +8,7 @@ from storage import access, dispose_all, get_engine
 from storage import repository as repo
 from storage import workshops as ws
 from storage.access import AccessError, Consultant
-from tests.conftest import ROOT
+from tests.conftest import ROOT, open_page
 
 ANA = Consultant("https://id.example.com#ana", "ana@example.com", "Ana")
 BEN = Consultant("https://id.example.com#ben", "ben@example.com", "Ben")
@@ -186,18 +186,13 @@ def app_engine(app_env):
 
 def page_as(page: str, who: str | None, login: bool = True, **params):
     """The app opened on one page, with sign-in configured (`login`) and `who` signed in (None: nobody)."""
-    from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    if login:
-        at.secrets["auth"] = AUTH
-    at.user = {"is_logged_in": True, "iss": ISSUER, "sub": who, "email": f"{who}@example.com"} if who else {}
-    at.run()
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
+    def signed_in(at) -> None:
+        if login:
+            at.secrets["auth"] = AUTH
+        at.user = {"is_logged_in": True, "iss": ISSUER, "sub": who, "email": f"{who}@example.com"} if who else {}
+
+    return open_page(page, prepare=signed_in, **params)
 
 
 def text_of(at) -> str:
