@@ -227,5 +227,6 @@ st.toggle("One question at a time", key="one_at_a_time", on_change=switch_mode,
 state.offer_deletion(now)
 if focus_mode:
     state.large_buttons("focus_buttons", "finish_early")
+state.track_input()
 if st.session_state.get("moved"):
     state.scroll_to(st.session_state.get("scroll_key", "step_head"), st.session_state["moved"])

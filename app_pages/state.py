@@ -550,26 +550,55 @@ def narrow_screen() -> bool:
         return False
 
 
+# Installed once per page load: remembers the reader's last input, so a scroll to a new step never pulls the
+# page away from a question they have started to answer, or from where they have scrolled to, in the meantime.
+INPUT_SCRIPT = """<script>
+(() => {
+  if (window.phasegateInput) return;
+  window.phasegateInput = {at: -1, answering: false};
+  const note = (answering) => (event) => {
+    const inQuestion = !!(event.target && event.target.closest && event.target.closest("[class*='st-key-ask-']"));
+    window.phasegateInput = {at: performance.now(), answering: answering || inQuestion};
+  };
+  for (const kind of ["pointerdown", "keydown"]) document.addEventListener(kind, note(false), true);
+  for (const kind of ["wheel", "touchmove"]) document.addEventListener(kind, note(true), {capture: true, passive: true});
+})();
+</script>"""
 SCROLL_SCRIPT = """<script>
 (() => {{
+  const mounted = performance.now();
+  const input = () => window.phasegateInput || {{at: -1, answering: false}};
+  // The step was changed by a button, a link or a reload; a click in a question or a scroll since then means
+  // the reader has moved on, and the page stays where they are.
+  const wanted = (settling) => !input().answering && !(settling && input().at > mounted);
   const target = () => document.querySelector(".st-key-{key}");
-  const go = () => {{ const found = target(); if (found) found.scrollIntoView({{block: "start"}}); }};
-  go();
+  const go = (settling) => {{
+    const found = target();
+    if (found && wanted(settling)) found.scrollIntoView({{block: "start"}});
+  }};
+  go(false);
   // Once the run has finished, the rest of the new step is in place; scroll once more so nothing moved it.
   const app = document.querySelector("[data-testid='stApp']");
   let tries = 0;
   const settle = setInterval(() => {{
     tries += 1;
-    if (!app || app.dataset.testScriptState === "notRunning" || tries > 100) {{ clearInterval(settle); go(); }}
+    if (!app || app.dataset.testScriptState === "notRunning" || tries > 100) {{ clearInterval(settle); go(true); }}
   }}, 30);
 }})();
 </script><span data-scroll="{nonce}"></span>"""
 SCROLL_STYLE = "<style>.st-key-{key} {{ scroll-margin-top: 4.5rem; }}</style>"
 
 
+def track_input() -> None:
+    """Remember the reader's last click, key or scroll on this page (see `scroll_to`); call it on every page that
+    scrolls."""
+    st.html(INPUT_SCRIPT, unsafe_allow_javascript=True, width="content")
+
+
 def scroll_to(key: str, nonce) -> None:
     """Bring the element with this widget or container key to the top of the screen, once per `nonce` (a step
-    change): the script only runs again when the nonce changes."""
+    change): the script only runs again when the nonce changes. It does not scroll when the reader has clicked in
+    a question or scrolled since the change."""
     st.html(SCROLL_STYLE.format(key=key) + SCROLL_SCRIPT.format(key=key, nonce=nonce), unsafe_allow_javascript=True,
             width="content")
 

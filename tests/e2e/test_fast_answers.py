@@ -28,7 +28,12 @@ def test_every_fast_click_is_saved_on_a_busy_machine(browser, server, busy_cores
         token = start_quick_check(page, server)
         answer_everything_fast(page)
         total = len(QUICK.questions)
-        page.locator("[data-testid='stProgress']").get_by_text(f"{total} of {total} answered").wait_for()
+        try:
+            page.locator("[data-testid='stProgress']").get_by_text(f"{total} of {total} answered").wait_for()
+        except Exception:  # say which answers are missing, and what the page shows, rather than only "timed out"
+            missing = sorted({q.id for q in QUICK.questions} - set(stored_answers(server, token)))
+            progress = page.locator("[data-testid='stProgress']").inner_text(timeout=5_000)
+            raise AssertionError(f"not saved: {missing}; the page shows {progress!r}") from None
         wait_idle(page)
         assert page.locator("[data-testid='stException']").count() == 0
         assert page.locator("[data-testid='stAlertContentError']").count() == 0
