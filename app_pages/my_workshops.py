@@ -104,6 +104,14 @@ for client in clients:
                     if st.button("Share", key=f"share_workshop:{workshop.id}", icon=":material/share:",
                                  disabled=not email):
                         act(f"Shared with {email.strip()}.", access.share, engine, workshop.id, consultant, email)
+                elif st.button("Take off my list", key=f"leave_workshop:{workshop.id}",
+                               icon=":material/bookmark_remove:"):
+                    act(f"The workshop for {workshop.client} is off your list.", access.leave, engine,
+                        workshop.id, consultant)
+                refusal = access.delete_refusal(engine, workshop.id, consultant)  # the dashboard's rule too
+                if refusal:
+                    st.caption(plain(refusal))
+                else:
                     typed = st.text_input("Type the client's name to delete this workshop and all its data",
                                           key=f"confirm_delete:{workshop.id}")
                     sure = " ".join(typed.split()).casefold() == workshop.client.casefold()
@@ -111,7 +119,3 @@ for client in clients:
                                  icon=":material/delete_forever:"):
                         act(f"The workshop for {workshop.client} and all its data were deleted.",
                             access.delete_workshop, engine, workshop.id, consultant)
-                elif st.button("Take off my list", key=f"leave_workshop:{workshop.id}",
-                               icon=":material/bookmark_remove:"):
-                    act(f"The workshop for {workshop.client} is off your list.", access.leave, engine,
-                        workshop.id, consultant)

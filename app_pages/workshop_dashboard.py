@@ -11,7 +11,7 @@ from reports import deck, exports, workshop_charts
 from reports.branding import Branding
 from scoring.workshop import answer_label
 from storage import get_engine
-from storage import retention
+from storage import access
 from storage import workshops as ws
 from storage.benchmark import set_workshop_profile
 
@@ -332,13 +332,18 @@ def participants_panel() -> None:
 participants_panel()
 
 with st.expander("Delete this workshop", icon=":material/delete:"):
-    st.write("This removes the workshop, every participant, every answer and every consensus decision for good. "
-             "Download what you need first.")
-    typed = st.text_input("Type the client's name to confirm", key="confirm_delete_workshop")
-    if st.button("Delete the workshop for good", key="delete_workshop", icon=":material/delete_forever:",
-                 disabled=" ".join(typed.split()).casefold() != workshop.client.casefold()):
-        state.guarded(retention.delete_workshop, engine, workshop.id)
-        st.session_state.pop("facilitator", None)
-        st.query_params.clear()
-        st.session_state["flash_info"] = f"The workshop for {workshop.client} and all its data were deleted."
-        st.switch_page(state.START)
+    viewer, sign_in = auth.consultant(), auth.login_offered()
+    refusal = access.delete_refusal(engine, workshop.id, viewer, sign_in)  # the rule My workshops follows too
+    if refusal:
+        st.info(plain(refusal), icon=":material/lock:")
+    else:
+        st.write("This removes the workshop, every participant, every answer and every consensus decision for good. "
+                 "Download what you need first.")
+        typed = st.text_input("Type the client's name to confirm", key="confirm_delete_workshop")
+        if st.button("Delete the workshop for good", key="delete_workshop", icon=":material/delete_forever:",
+                     disabled=" ".join(typed.split()).casefold() != workshop.client.casefold()):
+            state.guarded(access.delete_workshop, engine, workshop.id, viewer, sign_in)
+            st.session_state.pop("facilitator", None)
+            st.query_params.clear()
+            st.session_state["flash_info"] = f"The workshop for {workshop.client} and all its data were deleted."
+            st.switch_page(state.START)

@@ -5,7 +5,8 @@ e-mail address alone (addresses change hands); the address is kept to show, and 
 by. A share given to an address nobody has signed in with yet waits under that address
 and becomes the consultant's the first time they sign in with it. Signed in, a consultant
 sees only the workshops listed here under their subject. The secret facilitator link keeps
-working for whoever holds it, signed in or not.
+working for whoever holds it, signed in or not; deleting a workshop that has an owner takes
+that owner, signed in (`delete_refusal`).
 """
 
 from __future__ import annotations
@@ -309,10 +310,31 @@ def leave(engine: Engine, workshop_id: int, consultant: Consultant) -> None:
                                                    workshop_access.c.subject == consultant.subject))
 
 
-def delete_workshop(engine: Engine, workshop_id: int, consultant: Consultant) -> bool:
-    """Delete a workshop and all its data for good; only its owner may."""
-    if role_of(engine, workshop_id, consultant) != OWNER:
-        raise AccessError("Only the workshop's owner can delete it.")
+def delete_refusal(engine: Engine, workshop_id: int, consultant: Consultant | None, sign_in: bool = True) -> str:
+    """Why the person at a page that opened the workshop may not delete it, or "" when they may; the one rule of
+    every page that deletes. With sign-in set up (`sign_in`), a workshop that has an owner is deleted by that owner
+    alone, signed in (`consultant`). Without sign-in, or for a workshop nobody owns yet, whoever opened it with its
+    secret facilitator link holds it, and may. The caller has checked that the workshop was opened (by its secret
+    link, or from the consultant's list)."""
+    if not sign_in:
+        return ""
+    query = select(workshop_access.c.subject, workshop_access.c.email).where(
+        workshop_access.c.workshop_id == workshop_id, workshop_access.c.role == OWNER)
+    with engine.connect() as conn:
+        owner = conn.execute(query).first()
+    if owner is None or (consultant is not None and consultant.subject == owner.subject):
+        return ""
+    named = f"Only the workshop's owner, {owner.email}, can delete it" if owner.email else \
+        "Only the workshop's owner can delete it"
+    return named + (": sign in as the owner to delete it here." if consultant is None else ".")
+
+
+def delete_workshop(engine: Engine, workshop_id: int, consultant: Consultant | None, sign_in: bool = True) -> bool:
+    """Delete a workshop and all its data for good, when `delete_refusal` allows it; AccessError with its reason
+    otherwise."""
+    refusal = delete_refusal(engine, workshop_id, consultant, sign_in)
+    if refusal:
+        raise AccessError(refusal)
     return retention.delete_workshop(engine, workshop_id)
 
 

@@ -155,6 +155,27 @@ def test_only_the_owner_deletes_and_a_shared_consultant_may_only_leave(engine):
     assert ws.get_workshop(engine, workshop.id) is None and listed(engine, ANA) == set()
 
 
+
+def test_one_delete_rule_the_owner_signed_in_or_the_secret_link_without_sign_in(engine):
+    workshop = workshop_for(engine, ANA)
+    access.share(engine, workshop.id, ANA, "chloe@example.com")
+    access.claim_shares(engine, CHLOE)
+    assert access.delete_refusal(engine, workshop.id, ANA) == ""
+    assert access.delete_refusal(engine, workshop.id, CHLOE) == \
+        "Only the workshop's owner, ana@example.com, can delete it."
+    assert access.delete_refusal(engine, workshop.id, BEN) == access.delete_refusal(engine, workshop.id, CHLOE)
+    assert "sign in as the owner" in access.delete_refusal(engine, workshop.id, None)  # the link, signed out
+    assert access.delete_refusal(engine, workshop.id, None, sign_in=False) == ""  # no sign-in: the link is the key
+    with pytest.raises(AccessError, match="ana@example.com"):
+        access.delete_workshop(engine, workshop.id, None)
+    assert ws.get_workshop(engine, workshop.id) is not None
+
+    linked = ws.create_workshop(engine, "Initech", "tiny", "1.0.0")  # nobody owns it: its secret link does
+    assert access.delete_refusal(engine, linked.id, None) == access.delete_refusal(engine, linked.id, BEN) == ""
+    assert access.delete_workshop(engine, linked.id, None) and ws.get_workshop(engine, linked.id) is None
+    assert access.delete_workshop(engine, workshop.id, None, sign_in=False)
+    assert ws.get_workshop(engine, workshop.id) is None
+
 def test_a_rerun_needs_access_to_the_earlier_workshop(engine):
     anas = workshop_for(engine, ANA)
     with pytest.raises(AccessError):
@@ -357,3 +378,25 @@ def test_a_consultant_back_from_signing_in_lands_on_my_workshops(app_engine, who
     at.run()
     assert not at.exception
     assert ("My workshops" in [t.value for t in at.title]) == lands
+
+
+def test_a_colleague_it_was_shared_with_is_told_only_the_owner_deletes_it_and_the_owner_does(app_engine):
+    workshop = access.create_workshop(app_engine, "Acme", "tiny", "1.0.0", owner=owner("ana"))
+    access.share(app_engine, workshop.id, owner("ana"), "ben@example.com")
+    access.claim_shares(app_engine, owner("ben"))
+    at = page_as("app_pages/workshop_dashboard.py", "ben", w=str(workshop.id))
+    assert "Only the workshop's owner, ana@example.com, can delete it." in shown(at.info)
+    assert not [b for b in at.button if b.key == "delete_workshop"]
+    at = page_as("app_pages/my_workshops.py", "ben")
+    assert "Only the workshop's owner, ana@example.com, can delete it." in shown(at.caption)
+    assert not [b for b in at.button if b.key == f"delete_workshop:{workshop.id}"]
+    at = page_as("app_pages/workshop_dashboard.py", "ben", f=workshop.facilitator_token)  # the link is no way round
+    assert not [b for b in at.button if b.key == "delete_workshop"]
+    assert ws.get_workshop(app_engine, workshop.id) is not None
+
+    at = page_as("app_pages/workshop_dashboard.py", "ana", w=str(workshop.id))
+    assert "can delete it" not in shown(at.info)
+    at.text_input(key="confirm_delete_workshop").input("acme").run()
+    at.button(key="delete_workshop").click().run()
+    assert not at.exception, at.exception
+    assert ws.get_workshop(app_engine, workshop.id) is None
