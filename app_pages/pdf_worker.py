@@ -1,5 +1,5 @@
 """The PDF report, ready before anyone asks: rendered in worker processes as soon as a page with a download
-button opens, kept per assessment and rendered again only when what goes into it changes.
+button opens, kept per assessment (and per workshop) and rendered again only when what goes into it changes.
 
 A render runs in a worker so one user's download never freezes everyone else's screen. The workers start
 (and warm up: questionnaires, the chart converter, one report) when the first page needs them.
@@ -7,6 +7,7 @@ A render runs in a worker so one user's download never freezes everyone else's s
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -26,10 +27,10 @@ KEPT_REPORTS = 32  # finished or running renders kept, across sessions (a few hu
 POLL_SECONDS = 0.25  # how often a waiting button looks at its render (and whether the page moved on)
 GIVE_UP_SECONDS = 300
 PREPARING = "Preparing the PDF…"
-WORKER_FAILED = ("The PDF could not be made ({reason}). Try again; your answers are saved and the answers file "
-                 "below still works.")
-TOO_SLOW = ("The PDF is taking far longer than usual. Try again in a moment; your answers are saved and the answers "
-            "file below still works.")
+ANSWERS_KEPT = "your answers are saved and the answers file below still works"
+ROOM_KEPT = "the room's answers are saved and the other downloads still work"
+WORKER_FAILED = "The PDF could not be made ({reason}). Try again; {kept}."
+TOO_SLOW = "The PDF is taking far longer than usual. Try again in a moment; {kept}."
 
 _pool: ProcessPoolExecutor | None = None
 _lock = threading.Lock()
@@ -123,29 +124,56 @@ class Render:
     started: float
 
 
+@dataclass(frozen=True)
+class WorkshopPdfInputs:
+    """Everything a workshop's report is made of, as stored when the dashboard was drawn: the workshop (client,
+    branding, profile, roles, open or closed), the room's aggregate (the counted participants' answers, the
+    consensus, the room's pilot register), the benchmark against past clients, and the date printed on it. The
+    worker reads the same from the database when it renders."""
+
+    workshop_id: int
+    stored: str  # the above as canonical text
+    generated: dt.date
+
+    def key(self) -> str:
+        """A hash of the inputs: equal inputs give the same key, any change a new one."""
+        text = json.dumps(["workshop", self.workshop_id, self.stored, self.generated.isoformat()])
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 _renders: OrderedDict[str, Render] = OrderedDict()
-_latest: dict[tuple[int, bool], str] = {}  # (assessment, full) -> the key of its newest render
+_latest: dict[tuple, str] = {}  # one document (an assessment's report or full report, a workshop's) -> its newest key
 _renders_lock = threading.Lock()
 
 
 def render_for(assessment_id: int, inputs: PdfInputs, submit=submit_pdf) -> Render:
-    """The render of these inputs: the one already running or done, else a new one started now. A render that
-    failed stays (so its message shows) until `forget_render`. A new render of the same document of the same
-    assessment cancels the one before while it still waits for a worker (a colour being tried out, say)."""
-    key = inputs.key(assessment_id)
+    """The render of an assessment's report from these inputs (see `_render_of`)."""
+    return _render_of(inputs.key(assessment_id), ("assessment", assessment_id, inputs.full),
+                      lambda: submit(inputs.answers, inputs.branding, inputs.generated, inputs.baseline, inputs.full,
+                                     inputs.benchmark))
+
+
+def workshop_render_for(inputs: WorkshopPdfInputs, submit=submit_workshop_pdf) -> Render:
+    """The render of a workshop's report from these inputs (see `_render_of`)."""
+    return _render_of(inputs.key(), ("workshop", inputs.workshop_id), lambda: submit(inputs.workshop_id))
+
+
+def _render_of(key: str, document: tuple, start) -> Render:
+    """The render with this key: the one already running or done, else a new one `start()`ed now. A render that
+    failed stays (so its message shows) until `forget_render`. A new render of the same document cancels the one
+    before while it still waits for a worker (a colour being tried out, say)."""
     with _renders_lock:
         found = _renders.get(key)
         if found is None:
-            found = Render(key, submit(inputs.answers, inputs.branding, inputs.generated, inputs.baseline,
-                                       inputs.full, inputs.benchmark), time.monotonic())
+            found = Render(key, start(), time.monotonic())
             _renders[key] = found
-            before = _renders.get(_latest.get((assessment_id, inputs.full), ""))
+            before = _renders.get(_latest.get(document, ""))
             if before is not None and before.future.cancel():  # False once a worker has started on it
                 del _renders[before.key]
             while len(_renders) > KEPT_REPORTS:
                 _renders.popitem(last=False)
         _renders.move_to_end(key)
-        _latest[(assessment_id, inputs.full)] = key
+        _latest[document] = key
         return found
 
 
@@ -184,8 +212,35 @@ def benchmark_of(now) -> dict | None:
     return benchmark_to_dict(bench) if bench is not None and bench.available else None
 
 
-def failure_text(error: BaseException) -> str:
-    """What to tell the user about a render that failed (never a traceback)."""
+def workshop_inputs_of(engine, workshop, questionnaire, room=None, today: dt.date | None = None) -> WorkshopPdfInputs:
+    """The report inputs of a workshop as stored now (`workshop` as `storage.workshops` reads it); `room`: its
+    aggregate (`storage.workshops.aggregate_stored`) when the page has just made it, else made here."""
+    from storage import workshops as ws
+
+    if room is None:
+        _, room = ws.aggregate_stored(engine, workshop, questionnaire)
+    kept = dataclasses.replace(workshop, facilitator_token="")  # the secret link is no input of the report
+    stored = repr((kept, kept.is_closed(), room, workshop_benchmark_of(engine, workshop, room)))
+    return WorkshopPdfInputs(workshop.id, stored, today or dt.date.today())
+
+
+def workshop_benchmark_of(engine, workshop, room) -> dict | None:
+    """The workshop's benchmark as plain data, or None when there is none to show."""
+    from app_pages import state
+    from scoring.benchmark import benchmark_to_dict
+    from storage.benchmark import workshop_benchmark
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        bench = workshop_benchmark(engine, workshop, room.result, state.library().find)
+    except SQLAlchemyError:  # the worker tells the database's failure, if it lasts
+        return None
+    return benchmark_to_dict(bench) if bench.available else None
+
+
+def failure_text(error: BaseException, kept: str = ANSWERS_KEPT) -> str:
+    """What to tell the user about a render that failed (never a traceback); `kept`: what still works."""
     from app_pages.flow import plain
 
     if isinstance(error, PhasegateError):
@@ -193,19 +248,12 @@ def failure_text(error: BaseException) -> str:
     if isinstance(error, CancelledError):  # replaced by a newer one (changed inputs) before a worker took it
         return "The branding or the answers changed while this PDF waited its turn. Try again to make it anew."
     if isinstance(error, BrokenProcessPool):
-        return WORKER_FAILED.format(reason="the report worker stopped")
-    return WORKER_FAILED.format(reason=error.__class__.__name__)
+        return WORKER_FAILED.format(reason="the report worker stopped", kept=kept)
+    return WORKER_FAILED.format(reason=error.__class__.__name__, kept=kept)
 
 
 def download_button(now, *, key: str, full: bool = False) -> None:
-    """The "Download PDF" button of the open assessment (`app_pages.state.Current`). The report starts rendering
-    in a worker as soon as this is drawn; until it is ready the button says so and turns into the download when the
-    render ends; a failure shows what happened and a Try again button.
-
-    The wait runs beside the page, in a parallel fragment of the page's own run, never on a browser timer: a
-    `run_every` timer still ticking while another page starts sends a rerun of this page's fragment that lands
-    after the new page has drawn, and the browser then clears that page, leaving it blank. Any click (a change of
-    page too) ends the wait at once, at its next look, and the next run simply looks again."""
+    """The "Download PDF" button of the open assessment (`app_pages.state.Current`), as `offer` draws it."""
     import streamlit as st
 
     try:
@@ -213,10 +261,30 @@ def download_button(now, *, key: str, full: bool = False) -> None:
     except PhasegateError as exc:
         st.error(failure_text(exc))
         return
-    render = render_for(now.assessment.id, inputs)
-    name = f"{now.questionnaire.id}-{'full-' if full else ''}report.pdf"
+    offer(render_for(now.assessment.id, inputs), key=key,
+          name=f"{now.questionnaire.id}-{'full-' if full else ''}report.pdf")
+
+
+def workshop_download_button(engine, workshop, questionnaire, room=None, *, key: str, name: str) -> None:
+    """The workshop report's button on its dashboard, as `offer` draws it; `room` as `workshop_inputs_of`."""
+    offer(workshop_render_for(workshop_inputs_of(engine, workshop, questionnaire, room)), key=key, name=name,
+          label="Workshop report (PDF)", icon=":material/picture_as_pdf:", kept=ROOM_KEPT)
+
+
+def offer(render: Render, *, key: str, name: str, label: str = "Download PDF", icon: str = ":material/download:",
+          kept: str = ANSWERS_KEPT) -> None:
+    """A PDF's download button for a render that started as the page was drawn: until it is ready the button says
+    so and turns into the download when the render ends; a failure shows what happened (and that `kept` still
+    works) and a Try again button.
+
+    The wait runs beside the page, in a parallel fragment of the page's own run, never on a browser timer: a
+    `run_every` timer still ticking while another page starts sends a rerun of this page's fragment that lands
+    after the new page has drawn, and the browser then clears that page, leaving it blank. Any click (a change of
+    page too) ends the wait at once, at its next look, and the next run simply looks again."""
+    import streamlit as st
+
     if render.future.done():
-        _finished(render, key, name)
+        _finished(render, key, name, label, icon, kept)
         return
 
     @st.fragment(parallel=True, key=f"{key}_waiting")
@@ -234,24 +302,24 @@ def download_button(now, *, key: str, full: bool = False) -> None:
         while not render.future.done():
             if time.monotonic() - render.started > GIVE_UP_SECONDS:
                 forget_render(render.key)
-                slot.error(TOO_SLOW)
+                slot.error(TOO_SLOW.format(kept=kept))
                 return
             wait([render.future], timeout=POLL_SECONDS)
             beat.empty()  # a point where a click or a change of page stops this wait
         with slot.container():
-            _finished(render, key, name)
+            _finished(render, key, name, label, icon, kept)
 
     waiting()
 
 
-def _finished(render: Render, key: str, name: str) -> None:
+def _finished(render: Render, key: str, name: str, label: str, icon: str, kept: str) -> None:
     import streamlit as st
 
     error = CancelledError() if render.future.cancelled() else render.future.exception()
     if error is not None:
-        st.error(failure_text(error))
+        st.error(failure_text(error, kept))
         st.button("Try again", key=f"{key}_retry", icon=":material/refresh:", on_click=forget_render,
                   args=(render.key,))
         return
-    st.download_button("Download PDF", render.future.result(), file_name=name, mime="application/pdf", key=key,
-                       type="primary", icon=":material/download:", on_click="ignore")
+    st.download_button(label, render.future.result(), file_name=name, mime="application/pdf", key=key,
+                       type="primary", icon=icon, on_click="ignore")

@@ -244,10 +244,6 @@ def _snapshot():
     return ws.aggregate_stored(engine, ws.get_workshop(engine, workshop.id), questionnaire)
 
 
-def _pdf() -> bytes:
-    return pdf_worker.submit_workshop_pdf(workshop.id).result()
-
-
 def _deck() -> bytes:
     return deck.workshop_deck(engine, ws.get_workshop(engine, workshop.id), state.library().find)
 
@@ -271,8 +267,9 @@ def _zip() -> bytes:
 
 slug = f"workshop-{workshop.id}"
 pdf_col, deck_col, xlsx_col = st.columns(3)
-pdf_col.download_button("Workshop report (PDF)", _pdf, file_name=f"{slug}-report.pdf", mime="application/pdf",
-                        key="download_workshop_pdf", type="primary", icon=":material/picture_as_pdf:", on_click="ignore")
+with pdf_col:  # rendered in the background from now on, again only when what goes into it has changed
+    pdf_worker.workshop_download_button(engine, workshop, questionnaire, st.session_state["workshop_result"],
+                                        key="download_workshop_pdf", name=f"{slug}-report.pdf")
 deck_col.download_button("Readout deck (PowerPoint)", _deck, file_name=f"{slug}-readout.pptx", key="download_deck",
                          mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
                          icon=":material/slideshow:", on_click="ignore",

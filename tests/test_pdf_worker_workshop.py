@@ -1,0 +1,106 @@
+"""The workshop PDF on the dashboard: rendered in a worker as the dashboard is drawn, once per set of stored inputs,
+again when one of them changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import time
+
+import pytest
+from pypdf import PdfReader
+
+from app_pages import pdf_worker
+from questionnaires import find_questionnaire
+from reports.branding import Branding
+from storage import get_engine
+from storage import repository as repo
+from storage import workshops as ws
+from storage.benchmark import set_workshop_profile
+from tests.conftest import open_page
+
+STARTUP_SECONDS = 240  # the workers warm up (one report each) before their first job
+DAY = dt.date(2025, 5, 12)
+
+
+@pytest.fixture
+def room(app_env):
+    """A workshop of the tiny questionnaire with two participants who answered; workers that read its database."""
+    pdf_worker.shutdown()  # workers started from here on see this test's settings
+    engine = get_engine()
+    workshop = ws.create_workshop(engine, "Example Corp", "tiny", "1.0.0")
+    people = [ws.join_workshop(engine, workshop, "Executive"), ws.join_workshop(engine, workshop, "Data & AI")]
+    repo.save_answer(engine, people[0].id, "data.inventory", 1)
+    repo.save_answer(engine, people[1].id, "data.inventory", 4)
+    yield engine, workshop, people
+    pdf_worker.shutdown()
+
+
+def inputs(engine, workshop_id: int) -> pdf_worker.WorkshopPdfInputs:
+    workshop = ws.get_workshop(engine, workshop_id)
+    return pdf_worker.workshop_inputs_of(engine, workshop, find_questionnaire("tiny", "1.0.0"), today=DAY)
+
+
+def text_of(data: bytes) -> str:
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).split())
+
+
+def test_the_same_workshop_inputs_render_once_and_a_changed_consensus_renders_again(room):
+    engine, workshop, _ = room
+    started: list[int] = []
+
+    def counted(workshop_id: int):
+        started.append(workshop_id)
+        return pdf_worker.submit_workshop_pdf(workshop_id)
+
+    render = pdf_worker.workshop_render_for(inputs(engine, workshop.id), submit=counted)
+    assert pdf_worker.workshop_render_for(inputs(engine, workshop.id), submit=counted) is render
+    assert "2 participants answered" in text_of(render.future.result(timeout=STARTUP_SECONDS))
+    assert pdf_worker.workshop_render_for(inputs(engine, workshop.id), submit=counted) is render  # done: kept
+    assert started == [workshop.id]
+
+    ws.save_consensus(engine, workshop.id, "data.inventory", 3, "Agreed after the coffee break.")
+    agreed = pdf_worker.workshop_render_for(inputs(engine, workshop.id), submit=counted)
+    assert agreed is not render and started == [workshop.id, workshop.id]
+    assert "Agreed after the coffee break." in text_of(agreed.future.result(timeout=STARTUP_SECONDS))
+    assert pdf_worker.workshop_render_for(inputs(engine, workshop.id), submit=counted) is agreed
+    assert len(started) == 2
+
+
+def test_the_workshop_key_follows_every_stored_input_and_only_them(room):
+    engine, workshop, people = room
+    keys = [inputs(engine, workshop.id).key()]
+    assert inputs(engine, workshop.id).key() == keys[0]  # read again, nothing changed
+    changes = [
+        lambda: repo.save_answer(engine, people[0].id, "data.pipelines", 2),  # a counted participant answers
+        lambda: ws.save_consensus(engine, workshop.id, "data.inventory", 2, "Two it is."),
+        lambda: ws.remove_participant(engine, workshop.id, people[1].id),
+        lambda: ws.set_branding(engine, workshop.id, Branding("Harbour Advisory", "#7a1f5c").to_stored()),
+        lambda: set_workshop_profile(engine, workshop.id, {"size": "large", "industry": "retail"}),
+        lambda: ws.close_workshop(engine, workshop.id),
+    ]
+    for change in changes:
+        change()
+        keys.append(inputs(engine, workshop.id).key())
+    assert len(set(keys)) == len(keys)
+    tomorrow = pdf_worker.workshop_inputs_of(engine, ws.get_workshop(engine, workshop.id),
+                                             find_questionnaire("tiny", "1.0.0"), today=DAY + dt.timedelta(days=1))
+    assert tomorrow.key() != keys[-1]  # the date printed on it
+
+
+def test_the_dashboard_prepares_the_workshop_pdf_and_offers_it_when_ready(room):
+    engine, workshop, _ = room
+    at = open_page("app_pages/workshop_dashboard.py", f=workshop.facilitator_token)
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while not [b for b in at.get("download_button") if b.proto.label == "Workshop report (PDF)"]:
+        assert time.monotonic() < deadline, "no PDF in time"
+        assert [b.proto.label for b in at.button if b.key == "download_workshop_pdf_preparing"] == \
+            ["Preparing the PDF…"]
+        time.sleep(0.2)
+        at.run()
+        assert not at.exception, at.exception
+    kept = dict(pdf_worker._renders)
+    at.run()
+    assert dict(pdf_worker._renders) == kept  # nothing changed: nothing rendered again
+    at.button(key="refresh_consensus").click().run()
+    assert dict(pdf_worker._renders) == kept
