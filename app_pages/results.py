@@ -3,7 +3,7 @@
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from app_pages import charts, flow, pdf_worker, pilot_register, state
+from app_pages import charts, flow, pdf_worker, pilot_register, profile_form, state
 from scoring.engine import join_names
 from scoring.narrative import FIRST_STEPS, WEAKEST_LINK, narrate, step_facts
 from scoring.steps import HORIZONS
@@ -145,10 +145,15 @@ try:  # against the practice's past clients; shown only over at least five compa
     bench = assessment_benchmark(get_engine(), now.assessment, result, state.library().find)
 except SQLAlchemyError:
     bench = None
-if bench is not None and bench.available:
-    st.subheader("Compared with similar organisations", anchor=False)
-    st.altair_chart(benchmark_chart(bench), theme=None, height=30 * len(bench.domains) + 100, key="chart_benchmark")
-    st.caption(summary_text(bench) + " Only percentiles are shown, never another organisation's name or result.")
+if bench is not None:  # a self-assessment: the comparison (or why there is none yet) and the profile it uses
+    if bench.available:
+        st.subheader("Compared with similar organisations", anchor=False)
+        st.altair_chart(benchmark_chart(bench), theme=None, height=30 * len(bench.domains) + 100,
+                        key="chart_benchmark")
+        st.caption(summary_text(bench) + " Only percentiles are shown, never another organisation's name or result.")
+    else:
+        st.caption(summary_text(bench))
+    profile_form.show(now)
 charts.show_plan(result, story.timeline)
 
 with st.expander("Target phase per domain", icon=":material/flag:", expanded=False):

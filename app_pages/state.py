@@ -185,9 +185,11 @@ def refresh_assessment() -> None:
 
 
 def result(now: Current) -> Result:
-    """The current answers scored (remembered until they, the targets or the pilot register change)."""
+    """The current answers scored (remembered until they, the targets, the pilot register, its date or the
+    organisation's profile change)."""
     response = now.response
-    key = (now.questionnaire.id, now.questionnaire.version, flow.answers_key(response), response.pilots)
+    key = (now.questionnaire.id, now.questionnaire.version, flow.answers_key(response), response.pilots,
+           response.date, response.organisation_profile)
     cached = st.session_state.get("scored")
     if cached is None or cached[0] != key:
         cached = (key, score_response(now.questionnaire, response))

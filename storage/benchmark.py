@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, func, or_, select, update
 
-from questionnaires.errors import AnswersError, PhasegateError
+from questionnaires.errors import PhasegateError
 from questionnaires.models import Questionnaire
-from scoring.answers import Answer, OrganisationProfile
+from scoring.answers import Answer
 from scoring.benchmark import Benchmark, Peer, benchmark
 from scoring.engine import Result, score_response
 from storage import repository as repo
@@ -100,13 +100,7 @@ def benchmark_stored(engine: Engine, result: Result, profile: dict | None, find:
 
 def set_workshop_profile(engine: Engine, workshop_id: int, profile: dict | None) -> None:
     """Keep the client's industry and size with the workshop (checked like an answers file's profile)."""
-    cleaned = None
-    if profile:
-        try:
-            cleaned = OrganisationProfile(**profile).model_dump(exclude_none=True) or None
-        except (TypeError, ValueError):
-            raise AnswersError("The client profile was not saved: give the size as small, medium or large, and the "
-                               "industry as a short id in lower case (letters, digits, - or _), e.g. retail.") from None
+    cleaned = repo.checked_profile(profile, "The client profile")
     with writing(engine) as conn:
         conn.execute(update(workshops).where(workshops.c.id == workshop_id).values(profile=cleaned))
 

@@ -40,10 +40,11 @@ class Assessment:
     updated_at: dt.datetime | None = None
     finished_at: dt.datetime | None = None
     baseline_id: int | None = None
-    profile: dict | None = None  # organisation_profile of an imported answers file
+    profile: dict | None = None  # organisation_profile: of an imported answers file, or given on Results
     pilots: tuple[Pilot, ...] = ()  # its pilot register, in order
     branding: dict | None = None  # prepared-by, colour, logo and commentary for its reports
     removed_at: dt.datetime | None = None  # a workshop participant the facilitator removed
+    taken_on: dt.date | None = None  # the date of the answers file it was imported from (None: today)
 
     @property
     def finished(self) -> bool:
@@ -94,10 +95,12 @@ def import_response(engine: Engine, response: Response, workshop_id: int | None 
         assessment = _create(conn, response.questionnaire, response.questionnaire_version, response.organisation,
                              response.role, response.targets, workshop_id)
         _upsert_answers(conn, assessment.id, response.answers, ("value", "note"))
-        if response.organisation_profile is not None:
-            profile = response.organisation_profile.model_dump(exclude_none=True)
-            conn.execute(update(assessments).where(assessments.c.id == assessment.id).values(profile=profile))
-            assessment = dataclasses.replace(assessment, profile=profile)
+        kept = {"profile": response.organisation_profile.model_dump(exclude_none=True)
+                if response.organisation_profile is not None else None, "taken_on": response.date}
+        kept = {name: value for name, value in kept.items() if value is not None}
+        if kept:
+            conn.execute(update(assessments).where(assessments.c.id == assessment.id).values(**kept))
+            assessment = dataclasses.replace(assessment, **kept)
         if response.pilots:
             registers.replace_register(conn, response.pilots, assessment_id=assessment.id)
             assessment = dataclasses.replace(assessment, pilots=tuple(response.pilots))
@@ -162,6 +165,7 @@ def response_of(assessment: Assessment, saved: dict[str, Answer]) -> Response:
         organisation=assessment.organisation,
         role=assessment.role,
         targets=dict(assessment.targets),
+        date=assessment.taken_on,
         organisation_profile=OrganisationProfile(**assessment.profile) if assessment.profile else None,
         pilots=tuple(assessment.pilots),
     )
@@ -265,6 +269,48 @@ def set_branding(engine: Engine, assessment_id: int, branding: dict | None) -> N
     """Keep the report branding (as `reports.branding.Branding.to_stored` gives it) with the assessment."""
     with writing(engine) as conn:
         conn.execute(update(assessments).where(assessments.c.id == assessment_id).values(branding=branding))
+
+
+PROFILE_HINT = ("give the size as small, medium or large, and the industry as a short id in lower case (letters, "
+                "digits, - or _), e.g. retail")
+
+
+def checked_profile(profile: dict | None, whose: str = "The organisation profile") -> dict | None:
+    """An organisation's industry and size as stored (None when neither is given), checked like an answers file's
+    `organisation_profile`; AnswersError saying what to fix otherwise."""
+    if not profile:
+        return None
+    try:
+        return OrganisationProfile(**profile).model_dump(exclude_none=True) or None
+    except (TypeError, ValueError):
+        industry = profile.get("industry")
+        hint = PROFILE_HINT
+        if isinstance(industry, str) and industry:
+            suggested = "-".join(industry.lower().split())
+            if suggested != industry and _valid_industry(suggested):
+                hint += f" (for '{industry}', write {suggested})"
+        raise AnswersError(f"{whose} was not saved: {hint}.") from None
+
+
+def _valid_industry(industry: str) -> bool:
+    try:
+        OrganisationProfile(industry=industry)
+    except ValueError:
+        return False
+    return True
+
+
+def set_profile(engine: Engine, assessment_id: int, profile: dict | None) -> None:
+    """Keep the organisation's industry and size with a self-assessment (checked like an answers file's profile);
+    the benchmark compares it with organisations that share them."""
+    cleaned = checked_profile(profile)
+    with writing(engine) as conn:
+        changed = conn.execute(update(assessments).where(assessments.c.id == assessment_id,
+                                                         assessments.c.workshop_id.is_(None))
+                               .values(profile=cleaned, updated_at=now())).rowcount
+    if not changed:
+        raise AnswersError("The organisation profile was not saved: a workshop participant's answers are compared "
+                           "under the workshop's client profile, which the facilitator sets.")
 
 
 def set_organisation(engine: Engine, assessment_id: int, organisation: str) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -69,6 +70,8 @@ assessments = Table(
     Column("branding", JSON(none_as_null=True), nullable=True),
     # A workshop participant the facilitator removed: kept, but left out of every aggregate.
     Column("removed_at", DateTime(timezone=True), nullable=True),
+    # The date of the answers file it was imported from: its pilots' ages count to that day (NULL: today).
+    Column("taken_on", Date, nullable=True),
     Index("ix_assessments_workshop", "workshop_id"),
 )
 

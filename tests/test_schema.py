@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import stat
@@ -237,4 +238,29 @@ def test_a_pilot_register_stored_as_json_before_0006_moves_to_its_table(database
         command.downgrade(schema._config(conn), "0005")
         back = conn.execute(text("SELECT pilots FROM assessments WHERE id = 7")).scalar_one()
     assert (json.loads(back) if isinstance(back, str) else back) == register
+    engine.dispose()
+
+
+def test_assessments_stored_before_0007_keep_everything_and_get_no_answers_date(database_url):
+    """0007 adds the imported answers file's date: rows written before it keep every field and no date (their
+    pilots' ages count to today, as before); going back to 0006 drops the date and nothing else."""
+    engine = connect(database_url)
+    with engine.begin() as conn:
+        command.upgrade(schema._config(conn), "0006")
+        stamp = repo.now()
+        conn.execute(text("INSERT INTO assessments (id, token, questionnaire_id, questionnaire_version, organisation,"
+                          " targets, created_at, updated_at, profile) VALUES (7, 'h', 'quick-check', '2.1.0', 'Acme',"
+                          + (" '{}', :at, :at, :profile)" if engine.dialect.name == "sqlite" else
+                             " CAST('{}' AS JSON), :at, :at, CAST(:profile AS JSON))")),
+                     {"at": stamp, "profile": json.dumps({"size": "large", "industry": "retail"})})
+    schema.upgrade(engine, writing)
+    kept = repo.get_assessment(engine, 7)
+    assert (kept.organisation, kept.profile, kept.taken_on) == ("Acme", {"size": "large", "industry": "retail"}, None)
+    with engine.begin() as conn:
+        conn.execute(assessments.update().where(assessments.c.id == 7).values(taken_on=dt.date(2025, 6, 30)))
+    assert repo.get_assessment(engine, 7).taken_on == dt.date(2025, 6, 30)
+    with engine.begin() as conn:
+        command.downgrade(schema._config(conn), "0006")
+        row = conn.execute(text("SELECT * FROM assessments WHERE id = 7")).mappings().one()
+    assert "taken_on" not in row and row["organisation"] == "Acme"
     engine.dispose()

@@ -1,0 +1,64 @@
+"""About your organisation: a self-assessment's industry and size, kept with it for the benchmark and the owners'
+titles in the plan (workshops take the client profile their facilitator sets)."""
+
+from __future__ import annotations
+
+import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+
+from app_pages import flow, state
+from questionnaires import PhasegateError
+from storage import get_engine
+from storage import repository as repo
+
+SIZES = [None, "small", "medium", "large"]
+
+
+def _keys(now: state.Current) -> tuple[str, str]:
+    """The size and industry widgets' keys, one pair per assessment (another one opened starts from its own)."""
+    return f"org_size:{now.assessment.id}", f"org_industry:{now.assessment.id}"
+
+
+def _save(now: state.Current) -> None:
+    """Keep what the form holds (a callback, so the page draws the benchmark with it at once)."""
+    size_key, industry_key = _keys(now)
+    wanted = {"size": st.session_state[size_key], "industry": st.session_state[industry_key].strip() or None}
+    try:
+        repo.set_profile(get_engine(), now.assessment.id, wanted)
+    except PhasegateError as exc:
+        st.session_state["profile_problem"] = " ".join(exc.lines())
+        return
+    except SQLAlchemyError as exc:
+        st.session_state["profile_problem"] = state.SAVE_FAILED.format(reason=exc.__class__.__name__)
+        return
+    state.refresh_assessment()
+    st.session_state["profile_saved"] = ("Saved: the comparison and the plan use it now." if repo.checked_profile(wanted)
+                                         else "Saved without industry or size: the comparison is with every "
+                                              "organisation that took this questionnaire.")
+
+
+def show(now: state.Current) -> None:
+    """The industry and size of the open self-assessment, to give or change."""
+    profile = now.assessment.profile or {}
+    size_key, industry_key = _keys(now)
+    st.session_state.setdefault(size_key, profile.get("size"))
+    st.session_state.setdefault(industry_key, profile.get("industry", ""))
+    problem = st.session_state.pop("profile_problem", None)
+    saved = st.session_state.pop("profile_saved", None)
+    if saved:
+        st.success(saved, icon=":material/check:")
+    with st.expander("About your organisation: industry and size", icon=":material/domain:",
+                     expanded=bool(problem) or not profile):
+        st.write("Organisations are compared with others of the same industry and size; without them, with every "
+                 "organisation that took this questionnaire. The size also titles the owners in the plan. Both are "
+                 "optional, kept with this assessment and in its answers file.")
+        with st.form("org_profile", border=False):
+            size_col, industry_col = st.columns([1, 2])
+            size_col.selectbox("Size", SIZES, key=size_key,
+                               format_func=lambda value: "Not given" if value is None else value.capitalize())
+            industry_col.text_input("Industry (a short id in lower case, e.g. retail)", key=industry_key,
+                                    max_chars=60, placeholder="e.g. retail, financial-services")
+            if problem:
+                st.error(flow.plain(problem))
+            st.form_submit_button("Save", key="save_org_profile", icon=":material/domain:", on_click=_save,
+                                  args=(now,))
