@@ -11,7 +11,7 @@ from questionnaires import PhasegateError
 from storage import get_engine
 from storage import repository as repo
 
-SIZES = [None, "small", "medium", "large"]
+SIZES = ["", "small", "medium", "large"]  # "": not given
 
 
 def _keys(now: state.Current) -> tuple[str, str]:
@@ -22,7 +22,7 @@ def _keys(now: state.Current) -> tuple[str, str]:
 def _save(now: state.Current) -> None:
     """Keep what the form holds (a callback, so the page draws the benchmark with it at once)."""
     size_key, industry_key = _keys(now)
-    wanted = {"size": st.session_state[size_key], "industry": st.session_state[industry_key].strip() or None}
+    wanted = {"size": st.session_state[size_key] or None, "industry": st.session_state[industry_key].strip() or None}
     try:
         repo.set_profile(get_engine(), now.assessment.id, wanted)
     except PhasegateError as exc:
@@ -41,21 +41,21 @@ def show(now: state.Current) -> None:
     """The industry and size of the open self-assessment, to give or change."""
     profile = now.assessment.profile or {}
     size_key, industry_key = _keys(now)
-    st.session_state.setdefault(size_key, profile.get("size"))
+    st.session_state.setdefault(size_key, profile.get("size", ""))
     st.session_state.setdefault(industry_key, profile.get("industry", ""))
     problem = st.session_state.pop("profile_problem", None)
     saved = st.session_state.pop("profile_saved", None)
     if saved:
         st.success(saved, icon=":material/check:")
-    with st.expander("About your organisation: industry and size", icon=":material/domain:",
+    given = " · ".join(profile[name] for name in ("size", "industry") if profile.get(name)) or "industry and size"
+    with st.expander(f"About your organisation: {given}", icon=":material/domain:",
                      expanded=bool(problem) or not profile):
-        st.write("Organisations are compared with others of the same industry and size; without them, with every "
-                 "organisation that took this questionnaire. The size also titles the owners in the plan. Both are "
-                 "optional, kept with this assessment and in its answers file.")
+        st.caption("Both optional. The comparison is with organisations of the same industry and size (without them, "
+                   "with all that took this questionnaire); the size also titles the owners in the plan.")
         with st.form("org_profile", border=False):
             size_col, industry_col = st.columns([1, 2])
             size_col.selectbox("Size", SIZES, key=size_key,
-                               format_func=lambda value: "Not given" if value is None else value.capitalize())
+                               format_func=lambda value: value.capitalize() or "Not given")
             industry_col.text_input("Industry (a short id in lower case, e.g. retail)", key=industry_key,
                                     max_chars=60, placeholder="e.g. retail, financial-services")
             if problem:

@@ -136,6 +136,7 @@ def test_a_leader_saves_industry_and_size_on_results_and_finds_them_after_reopen
     # The page's own answers carry it at once: the report and "Download answers" are made from them.
     assert at.session_state["loaded"].response.organisation_profile == OrganisationProfile(**RETAIL_LARGE)
     again = results_of(own)
+    assert "About your organisation: large · retail" in [e.label for e in again.expander]
     assert again.selectbox(key=f"org_size:{own.id}").value == "large"
     assert again.text_input(key=f"org_industry:{own.id}").value == "retail"
     assert not again.success
@@ -166,10 +167,10 @@ def test_results_compare_with_the_industry_given_in_the_form(app_env):
     repo.save_answers(engine, own.id, {"data.inventory": Answer(2), "governance.board": Answer(2)})
     at = results_of(own)
     assert "Compared with 6 organisations that finished the same questionnaire." in " ".join(c.value for c in at.caption)
-    fill(at, own, None, "retail")
+    fill(at, own, "", "retail")
     assert "Compared with 5 organisations in retail that finished the same questionnaire." in " ".join(
         c.value for c in at.caption)
-    fill(at, own, None, "banking")
+    fill(at, own, "", "banking")
     assert ("No benchmark yet: 1 comparable organisation in banking has finished the same questionnaire"
             in " ".join(c.value for c in at.caption))
 
