@@ -170,6 +170,10 @@ def test_results_compare_with_the_industry_given_in_the_form(app_env):
     fill(at, own, "", "retail")
     assert "Compared with 5 organisations in retail that finished the same questionnaire." in " ".join(
         c.value for c in at.caption)
+    from app_pages import pdf_worker
+
+    in_the_pdf = pdf_worker.inputs_of(at.session_state["loaded"]).benchmark
+    assert (in_the_pdf["n"], in_the_pdf["filters"]) == (5, {"industry": "retail"})
     fill(at, own, "", "banking")
     assert ("No benchmark yet: 1 comparable organisation in banking has finished the same questionnaire"
             in " ".join(c.value for c in at.caption))
