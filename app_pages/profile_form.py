@@ -3,6 +3,9 @@ titles in the plan (workshops take the client profile their facilitator sets).""
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -19,10 +22,20 @@ def _keys(now: state.Current) -> tuple[str, str]:
     return f"org_size:{now.assessment.id}", f"org_industry:{now.assessment.id}"
 
 
+def industry_id(typed: str) -> str | None:
+    """The industry as the profile keeps it, from what a person types: "Retail banking" is kept as retail-banking,
+    "Énergie" as energie. None when nothing was typed; what has no letter or digit is kept as typed, to be refused
+    with what to write."""
+    plain = unicodedata.normalize("NFKD", typed).encode("ascii", "ignore").decode().lower()
+    slug = re.sub(r"[^a-z0-9_]+", "-", plain).strip("-_")
+    return slug or typed.strip() or None
+
+
 def _save(now: state.Current) -> None:
     """Keep what the form holds (a callback, so the page draws the benchmark with it at once)."""
     size_key, industry_key = _keys(now)
-    wanted = {"size": st.session_state[size_key] or None, "industry": st.session_state[industry_key].strip() or None}
+    industry = industry_id(st.session_state[industry_key])
+    wanted = {"size": st.session_state[size_key] or None, "industry": industry}
     try:
         repo.set_profile(get_engine(), now.assessment.id, wanted)
     except PhasegateError as exc:
@@ -32,6 +45,8 @@ def _save(now: state.Current) -> None:
         st.session_state["profile_problem"] = state.SAVE_FAILED.format(reason=exc.__class__.__name__)
         return
     state.refresh_assessment()
+    if industry is not None:
+        st.session_state[industry_key] = industry  # shown as it is kept
     st.session_state["profile_saved"] = ("Saved: the comparison and the plan use it now." if repo.checked_profile(wanted)
                                          else "Saved without industry or size: the comparison is with every "
                                               "organisation that took this questionnaire.")
@@ -56,8 +71,8 @@ def show(now: state.Current) -> None:
             size_col, industry_col = st.columns([1, 2])
             size_col.selectbox("Size", SIZES, key=size_key,
                                format_func=lambda value: value.capitalize() or "Not given")
-            industry_col.text_input("Industry (a short id in lower case, e.g. retail)", key=industry_key,
-                                    max_chars=60, placeholder="e.g. retail, financial-services")
+            industry_col.text_input("Industry", key=industry_key,
+                                    max_chars=60, placeholder="e.g. retail, financial services")
             if problem:
                 st.error(flow.plain(problem))
             st.form_submit_button("Save", key="save_org_profile", icon=":material/domain:", on_click=_save,

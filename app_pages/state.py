@@ -523,7 +523,8 @@ def offer_import(now: Current | None, response: Response, questionnaire: Questio
 
 
 def _import_into(now: Current, response: Response) -> None:
-    """Write an imported file's answers (and its targets, organisation and pilots) into the open assessment."""
+    """Write an imported file's answers (and its targets, organisation, pilots and profile) into the open
+    assessment."""
     engine = get_engine()
     repo.save_answers(engine, now.assessment.id, response.answers)
     if response.targets:
@@ -532,6 +533,8 @@ def _import_into(now: Current, response: Response) -> None:
         repo.set_organisation(engine, now.assessment.id, response.organisation)
     if response.pilots:
         repo.save_pilots(engine, now.assessment.id, response.pilots)
+    if response.organisation_profile and now.assessment.workshop_id is None:
+        repo.set_profile(engine, now.assessment.id, response.organisation_profile.model_dump(exclude_none=True))
 
 
 def show_notice() -> None:

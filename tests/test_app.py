@@ -229,6 +229,18 @@ def test_an_answers_file_can_continue_the_open_assessment_keeping_its_link(app_e
     assert any("its private link stays the same" in s.value for s in at.success)
 
 
+def test_continuing_with_an_answers_file_keeps_its_organisation_profile(app_env):
+    at = start_tiny()
+    token = at.query_params["a"]
+    at.switch_page("app_pages/start.py").run()
+    content = (DATA / "tiny-answers.yaml").read_text() + "organisation_profile: {size: large, industry: retail}\n"
+    at.file_uploader(key="answers_file").set_value(("tiny-answers.yaml", content.encode(), "application/x-yaml")).run()
+    at.button(key="import_answers").click().run()
+    at.button(key="import_continue").click().run()
+    assert not at.exception, at.exception
+    assert repo.find_assessment(get_engine(), token).profile == {"size": "large", "industry": "retail"}
+
+
 def test_an_unknown_resume_link_shows_a_friendly_page(app_env):
     for page in (None, "app_pages/assessment.py", "app_pages/results.py", "app_pages/report.py"):
         at = open_app("x" * 43, page)

@@ -142,16 +142,27 @@ def test_a_leader_saves_industry_and_size_on_results_and_finds_them_after_reopen
     assert not again.success
 
 
-def test_a_bad_industry_is_refused_on_the_page_with_what_to_write_and_nothing_saved(app_env):
+def test_an_industry_typed_as_words_is_kept_as_its_id_and_shown_so(app_env):
+    engine = get_engine()
+    own = repo.create_assessment(engine, "tiny", "1.0.0")
+    at = fill(results_of(own), own, "medium", "Retail banking")
+    assert not at.error
+    assert repo.get_assessment(engine, own.id).profile == {"size": "medium", "industry": "retail-banking"}
+    assert at.text_input(key=f"org_industry:{own.id}").value == "retail-banking"
+    fill(at, own, "medium", "Énergie & Utilities")
+    assert repo.get_assessment(engine, own.id).profile == {"size": "medium", "industry": "energie-utilities"}
+
+
+def test_an_industry_without_letters_is_refused_on_the_page_with_what_to_write_and_nothing_saved(app_env):
     engine = get_engine()
     own = repo.create_assessment(engine, "tiny", "1.0.0")
     repo.set_profile(engine, own.id, {"industry": "banking"})
-    at = fill(results_of(own), own, "medium", "Retail banking")
+    at = fill(results_of(own), own, "medium", "&&&")
     assert len(at.error) == 1
     message = at.error[0].value.replace("\\", "")  # shown as typed: markdown escapes removed
     assert message.startswith("The organisation profile was not saved: give the size as small, medium or large")
-    assert message.endswith("(for 'Retail banking', write retail-banking).")
-    assert at.text_input(key=f"org_industry:{own.id}").value == "Retail banking"  # kept to correct
+    assert "the industry as a short id in lower case" in message
+    assert at.text_input(key=f"org_industry:{own.id}").value == "&&&"  # kept to correct
     assert repo.get_assessment(engine, own.id).profile == {"industry": "banking"}
     fill(at, own, "medium", "retail-banking")
     assert not at.error
