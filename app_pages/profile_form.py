@@ -7,11 +7,8 @@ import re
 import unicodedata
 
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
 
 from app_pages import flow, state
-from questionnaires import PhasegateError
-from storage import get_engine
 from storage import repository as repo
 
 SIZES = ["", "small", "medium", "large"]  # "": not given
@@ -36,15 +33,8 @@ def _save(now: state.Current) -> None:
     size_key, industry_key = _keys(now)
     industry = industry_id(st.session_state[industry_key])
     wanted = {"size": st.session_state[size_key] or None, "industry": industry}
-    try:
-        repo.set_profile(get_engine(), now.assessment.id, wanted)
-    except PhasegateError as exc:
-        st.session_state["profile_problem"] = " ".join(exc.lines())
+    if not state.stored_by_callback(repo.set_profile, now.assessment.id, wanted, problem="profile_problem"):
         return
-    except SQLAlchemyError as exc:
-        st.session_state["profile_problem"] = state.SAVE_FAILED.format(reason=exc.__class__.__name__)
-        return
-    state.refresh_assessment()
     if industry is not None:
         st.session_state[industry_key] = industry  # shown as it is kept
     st.session_state["profile_saved"] = ("Saved: the comparison and the plan use it now." if repo.checked_profile(wanted)

@@ -18,15 +18,7 @@ prepare()
 
 
 def save_organisation() -> None:
-    try:
-        repo.set_organisation(get_engine(), now.assessment.id, st.session_state["organisation"])
-    except PhasegateError as exc:
-        st.session_state["flash"] = " ".join(exc.lines())
-        return
-    except SQLAlchemyError as exc:
-        st.session_state["flash"] = state.SAVE_FAILED.format(reason=exc.__class__.__name__)
-        return
-    state.refresh_assessment()
+    state.stored_by_callback(repo.set_organisation, now.assessment.id, st.session_state["organisation"])
 
 
 def stored_branding() -> Branding:

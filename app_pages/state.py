@@ -329,6 +329,22 @@ def guarded(action, *args, **kwargs):
     st.stop()
 
 
+def stored_by_callback(action, *args, problem: str = "flash") -> bool:
+    """Run a storage action that changes the open assessment, from a widget callback: True once done (and the
+    session's copy reloaded); False when it was refused or the database failed, the reason kept in
+    `st.session_state[problem]` for the page to show."""
+    try:
+        action(get_engine(), *args)
+    except PhasegateError as exc:
+        st.session_state[problem] = " ".join(exc.lines())
+        return False
+    except SQLAlchemyError as exc:
+        st.session_state[problem] = SAVE_FAILED.format(reason=exc.__class__.__name__)
+        return False
+    refresh_assessment()
+    return True
+
+
 def show_flash() -> None:
     """Show (once) a message left by a callback."""
     message = st.session_state.pop("flash", None)

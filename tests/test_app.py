@@ -484,3 +484,16 @@ def test_deleting_on_the_results_page_lands_on_the_start_page_and_says_so(app_en
     assert at.title[0].value == "Phasegate"
     assert "The assessment and all its answers were deleted." in [s.value.replace("\\", "") for s in at.success]
     assert repo.find_assessment(get_engine(), token) is None
+
+
+def test_the_organisation_named_on_the_report_page_is_kept_and_a_bad_name_refused_with_the_old_one_kept(app_env):
+    at = start_tiny("Example Corp")
+    token = at.query_params["a"]
+    at.switch_page("app_pages/report.py").run()
+    at.text_input(key="organisation").input("  Acme   Retail ").run()
+    assert not at.exception, at.exception
+    assert repo.find_assessment(get_engine(), token).organisation == "Acme Retail"
+    at.text_input(key="organisation").input("Acme\x00Retail").run()
+    assert not at.exception, at.exception
+    assert any("organisation name" in e.value for e in at.error)
+    assert repo.find_assessment(get_engine(), token).organisation == "Acme Retail"
