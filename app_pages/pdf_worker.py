@@ -265,10 +265,13 @@ def download_button(now, *, key: str, full: bool = False) -> None:
           name=f"{now.questionnaire.id}-{'full-' if full else ''}report.pdf")
 
 
-def workshop_download_button(engine, workshop, questionnaire, room=None, *, key: str, name: str) -> None:
-    """The workshop report's button on its dashboard, as `offer` draws it; `room` as `workshop_inputs_of`."""
-    offer(workshop_render_for(workshop_inputs_of(engine, workshop, questionnaire, room)), key=key, name=name,
-          label="Workshop report (PDF)", icon=":material/picture_as_pdf:", kept=ROOM_KEPT)
+def workshop_download_button(engine, workshop, questionnaire, room=None, *, key: str, name: str) -> str:
+    """The workshop report's button on its dashboard, as `offer` draws it; `room` as `workshop_inputs_of`. Returns
+    the key of the inputs it was prepared from."""
+    inputs = workshop_inputs_of(engine, workshop, questionnaire, room)
+    offer(workshop_render_for(inputs), key=key, name=name, label="Workshop report (PDF)",
+          icon=":material/picture_as_pdf:", kept=ROOM_KEPT)
+    return inputs.key()
 
 
 def offer(render: Render, *, key: str, name: str, label: str = "Download PDF", icon: str = ":material/download:",

@@ -40,6 +40,7 @@ if workshop is None:
              ". A join code or a participant's link does not open it.")
     st.stop()
 pdf_worker.prepare()
+st.session_state["pdf_offered"] = None  # until the download row below is drawn in this run
 questionnaire = state.library().find(workshop.questionnaire_id, workshop.questionnaire_version)
 if questionnaire is None:  # a workshop stays on the version it was created with
     st.error(f"The questionnaire '{workshop.questionnaire_id}' {workshop.questionnaire_version} is no longer offered here.")
@@ -87,6 +88,11 @@ def live() -> None:
     removed = ws.removed_count(engine, workshop.id)
     st.caption(f"The workshop is {status}. Refreshes every {REFRESH_SECONDS} seconds." +
                (f" {workshop_charts.counted(removed, 'participant')} removed, not counted." if removed else ""))
+    offered = st.session_state.get("pdf_offered")  # None in a run of the whole page: the PDF is prepared below
+    note = st.empty()  # always drawn, so the tabs below keep their place (and the tab open) when it fills
+    if offered and pdf_worker.workshop_inputs_of(engine, current, questionnaire, result).key() != offered:
+        note.info("Answers came in since the workshop report below was prepared. Press **Refresh the room's "
+                "answers** to prepare it with them.", icon=":material/update:")
     if not result.participants:
         st.info("Nobody has joined yet. Share the join code or link.")
         return
@@ -268,8 +274,9 @@ def _zip() -> bytes:
 slug = f"workshop-{workshop.id}"
 pdf_col, deck_col, xlsx_col = st.columns(3)
 with pdf_col:  # rendered in the background from now on, again only when what goes into it has changed
-    pdf_worker.workshop_download_button(engine, workshop, questionnaire, st.session_state["workshop_result"],
-                                        key="download_workshop_pdf", name=f"{slug}-report.pdf")
+    st.session_state["pdf_offered"] = pdf_worker.workshop_download_button(
+        engine, workshop, questionnaire, st.session_state["workshop_result"], key="download_workshop_pdf",
+        name=f"{slug}-report.pdf")
 deck_col.download_button("Readout deck (PowerPoint)", _deck, file_name=f"{slug}-readout.pptx", key="download_deck",
                          mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
                          icon=":material/slideshow:", on_click="ignore",

@@ -104,3 +104,24 @@ def test_the_dashboard_prepares_the_workshop_pdf_and_offers_it_when_ready(room):
     assert dict(pdf_worker._renders) == kept  # nothing changed: nothing rendered again
     at.button(key="refresh_consensus").click().run()
     assert dict(pdf_worker._renders) == kept
+
+
+def test_the_live_panel_can_tell_when_answers_came_in_after_the_pdf_was_prepared(room):
+    """The dashboard keeps the key its PDF was prepared from; the live panel compares it with the key of the room as
+    it reads it on each refresh (a fresh read of the workshop and its aggregate)."""
+    engine, workshop, people = room
+    questionnaire = find_questionnaire("tiny", "1.0.0")
+    at = open_page("app_pages/workshop_dashboard.py", f=workshop.facilitator_token)
+    assert not at.exception, at.exception
+    offered = at.session_state["pdf_offered"]
+
+    def live_key() -> str:
+        current = ws.get_workshop(engine, workshop.id)
+        _, result = ws.aggregate_stored(engine, current, questionnaire)
+        return pdf_worker.workshop_inputs_of(engine, current, questionnaire, result).key()
+
+    assert live_key() == offered  # nothing new: no note
+    repo.save_answer(engine, people[0].id, "data.pipelines", 2)
+    assert live_key() != offered  # a new answer: the live panel says so
+    at.button(key="refresh_consensus").click().run()
+    assert at.session_state["pdf_offered"] == live_key()  # refreshed: prepared with it
