@@ -89,8 +89,11 @@ render_workshop_pdf_bytes = render_workshop_pdf
 
 
 def shutdown() -> None:
-    """Stop the workers (tests, shutdown)."""
+    """Stop the workers and forget their renders (tests, shutdown)."""
     _reset()
+    with _renders_lock:
+        _renders.clear()
+        _latest.clear()
 
 
 # --- one render per set of inputs ---------------------------------------------------------------

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import CHROMIUM_ARGS, wait_idle  # noqa: F401 - CHROMIUM_ARGS documents the launch
 from tests.e2e.test_browser import CHOICE, QUICK, css_key, start_quick_check, stored_answers
 
-ROUNDS = 10
+ROUNDS = 6
 
 
 def answer_everything_fast(page) -> int:

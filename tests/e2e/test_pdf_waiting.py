@@ -17,7 +17,7 @@ import pytest
 from tests.e2e.conftest import wait_until
 from tests.e2e.test_browser import QUICK, answer_step, css_key, next_step, start_quick_check
 
-ROUNDS = 8  # Results -> Report -> Results, several times: a stray redraw of the page left behind shows in one
+ROUNDS = 5  # Results -> Report -> Results, several times: a stray redraw of the page left behind shows in one
 STAYS_SECONDS = 2.0  # how long the new page must stay on screen (several looks of the waiting button)
 
 
