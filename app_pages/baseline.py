@@ -23,7 +23,10 @@ class BaselineProgress:
 
 
 def taken_on(assessment: repo.Assessment) -> dt.date | None:
-    """When an assessment was taken: the day it was finished (or started, while still open)."""
+    """When an assessment was taken: the date of the answers file it was imported from, else the day it was
+    finished (or started, while still open)."""
+    if assessment.taken_on is not None:
+        return assessment.taken_on
     moment = assessment.finished_at or assessment.created_at
     return moment.date() if moment else None
 

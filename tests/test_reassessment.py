@@ -163,3 +163,22 @@ def test_the_app_measures_progress_over_the_whole_series_and_the_pdf_worker_redo
     again, series = progress_from_payload(moved.payload, tiny, result, find)
     assert again == moved.comparison and tuple(series) == moved.series
     assert baseline_progress(engine, repo.find_assessment(engine, first.token), tiny, result, find) is None
+
+
+def test_a_baseline_imported_from_an_answers_file_is_dated_by_the_file(engine, tiny):
+    import datetime as dt
+
+    from app_pages.baseline import baseline_progress
+    from scoring.answers import Response
+    from scoring.engine import score_response
+
+    taken = dt.date(2025, 3, 14)
+    imported = repo.import_response(engine, Response("tiny", "1.0.0", answers={"data.inventory": Answer(2)},
+                                                     organisation="Example Corp", date=taken))
+    repo.finish_assessment(engine, imported.id)
+    again = repo.start_reassessment(engine, repo.find_assessment(engine, imported.token))
+    result = score_response(tiny, repo.load_response(engine, again))
+    find = lambda qid, version: tiny if (qid, version) == ("tiny", "1.0.0") else None  # noqa: E731
+    moved = baseline_progress(engine, again, tiny, result, find)
+    assert moved.series[0].date == taken
+    assert moved.series[-1].date == again.created_at.date()  # answered in the app: dated by the app
