@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import wait_until
-from tests.e2e.test_browser import QUICK, answer_step, css_key, next_step, start_quick_check
+from tests.e2e.test_browser import QUICK, css_key, finish_quick_check
 
 ROUNDS = 5  # Results -> Report -> Results, several times: a stray redraw of the page left behind shows in one
 STAYS_SECONDS = 2.0  # how long the new page must stay on screen (several looks of the waiting button)
@@ -74,14 +74,7 @@ def nav(page, name: str) -> None:
 
 def test_changing_page_while_the_pdf_is_prepared_leaves_the_next_page_drawn(page, server, paused_workers, busy_cores):
     page.set_default_timeout(60_000)
-    start_quick_check(page, server, "Example Corp")
-    paused_workers()
-    done = 0
-    for index, domain in enumerate(QUICK.domains):
-        if index:
-            next_step(page, domain.name)
-        done = answer_step(page, domain.id, done)
-    page.locator(css_key("finish") + " button").click()
+    finish_quick_check(page, server, "Example Corp", started=paused_workers)
     page.get_by_role("heading", name="Where the organisation stands").wait_for()
     page.locator(css_key("results_pdf_preparing") + " button").first.wait_for()
 
