@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import functools
 import json
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,13 +15,15 @@ import click
 from config import SettingsError, check_settings, setting
 from questionnaires import PhasegateError, find_questionnaire, load_questionnaire
 from questionnaires.loader import available_paths
+from questionnaires.models import question_count
 from questionnaires.schema import schema_text
 from questionnaires.safeyaml import text_problem
 from scoring import read_answers, result_to_dict, score_response
 from scoring.answers import questionnaire_id_of, questionnaire_version_of
-from scoring.compare import Comparison, compare_results, compared_text, comparison_to_dict, since_text
+from scoring.compare import (Comparison, change_text, compare_results, compared_text, comparison_to_dict, shown_index,
+                             since_text)
 from scoring.engine import Result
-from scoring.pilots import PilotMetrics
+from scoring.pilots import PilotMetrics, format_money
 from scoring.steps import HORIZONS
 
 
@@ -30,7 +33,14 @@ class InputError(click.ClickException):
     exit_code = 1
 
     def show(self, file=None) -> None:
-        click.echo(self.message, err=True)
+        echo(self.message, err=True)
+
+
+def echo(message: str = "", err: bool = False, nl: bool = True) -> None:
+    """Print a line with any text a person wrote made safe for the terminal (escape codes shown, not obeyed)."""
+    from storage.text import for_terminal  # here for start-up time: the storage package loads the database driver
+
+    click.echo(for_terminal(str(message)), err=err, nl=nl)
 
 
 def fail(error: PhasegateError) -> InputError:
@@ -43,7 +53,86 @@ def plain_text(ctx, param, value: str | None) -> str | None:
     reason = text_problem(value) if value else None
     if reason:
         raise click.BadParameter(reason)
+    from storage.text import TextError, refuse_controls  # here for start-up time, as in `echo`
+
+    try:
+        refuse_controls(value, "value")
+    except TextError as exc:
+        raise click.BadParameter(exc.lines()[0]) from None
     return value
+
+
+OUTPUT_MODE = 0o600  # a report or an export holds client data: readable by its owner only
+
+
+def regular_file(ctx, param, value):
+    """An input path (or several) that is a regular file when it exists: a device such as /dev/zero, a pipe or a
+    folder is refused before anything is read (a missing file is reported where it is read)."""
+    for path in (value if isinstance(value, tuple) else (value,)):
+        if path is not None and path.exists() and not path.is_file():
+            raise InputError(f"error: {path}: not a regular file; give a file ({param.name.replace('_', ' ')})")
+    return value
+
+
+def check_output(out: Path, inputs: tuple[Path | None, ...] = (), force: bool = False) -> None:
+    """Refuse to write over an input file or the configured database (even with --force), over a folder, or over
+    any other existing file without --force; one line saying what to do."""
+    if out.is_dir():
+        raise InputError(f"error: {out}: is a folder; give a file name for the output")
+    if not out.exists():
+        return
+    for source, what in [*((path, "an input file") for path in inputs if path is not None),
+                         *((path, "the configured database") for path in database_files())]:
+        if _same_file(out, source):
+            raise InputError(f"error: {out}: is {what}; write the output to another file")
+    if not force:
+        raise InputError(f"error: {out}: already exists; give --force to overwrite it, or choose another file")
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    try:
+        if one.exists() and other.exists():
+            return os.path.samefile(one, other)
+        return one.resolve() == other.resolve()
+    except OSError:
+        return False
+
+
+def database_files() -> list[Path]:
+    """The configured SQLite database file with its companions (none for PostgreSQL, or when unset)."""
+    from sqlalchemy.engine import make_url
+
+    from config import database_url
+
+    try:
+        url = make_url(database_url())
+    except Exception:  # noqa: BLE001 - a malformed URL is reported by the command that connects
+        return []
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return []
+    path = Path(url.database)
+    return [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+
+
+def write_private(out: Path, data: bytes | str) -> None:
+    """Write a file readable by its owner only (0600), atomically: a new file beside it, then renamed over it.
+    Raises OSError."""
+    content = data.encode("utf-8") if isinstance(data, str) else data
+    temporary = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OUTPUT_MODE)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, out)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+force_option = click.option("--force", is_flag=True, help="Overwrite an existing output file (never an input "
+                                                           "file or the database).")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -56,7 +145,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path), callback=regular_file)
 def validate(files: tuple[Path, ...]) -> None:
     """Check questionnaire files (default: every available one); list every problem."""
     problems = []
@@ -66,25 +155,27 @@ def validate(files: tuple[Path, ...]) -> None:
         except PhasegateError as exc:
             problems.extend(exc.lines())
             continue
-        click.echo(f"ok: {path.name} — {questionnaire.id} {questionnaire.version}, "
-                   f"{len(questionnaire.questions)} questions, {len(questionnaire.domains)} domains")
+        echo(f"ok: {path.name} — {questionnaire.id} {questionnaire.version}, "
+                   f"{question_count(questionnaire).text()}, {len(questionnaire.domains)} domains")
     if problems:
         raise InputError("\n".join(f"error: {line}" for line in problems))
 
 
 @main.command()
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of stdout.")
-def schema(out: Path | None) -> None:
+@force_option
+def schema(out: Path | None, force: bool) -> None:
     """Print the JSON Schema of questionnaire files (for editors)."""
     text = schema_text()
     if out:
+        check_output(out, force=force)
         try:
-            out.write_text(text, encoding="utf-8")
+            write_private(out, text)
         except OSError as exc:
             raise InputError(f"error: {out}: cannot write the schema ({exc.strerror or exc}); check the folder") from None
-        click.echo(f"wrote {out}", err=True)
+        echo(f"wrote {out}", err=True)
     else:
-        click.echo(text, nl=False)
+        echo(text, nl=False)
 
 
 def load_scored(answers: Path, questionnaire_path: Path | None, targets: dict[str, int] | None = None) -> Result:
@@ -119,7 +210,7 @@ def parse_targets(ctx, param, pairs: tuple[str, ...]) -> dict[str, int]:
 
 
 questionnaire_option = click.option(
-    "--questionnaire", "questionnaire_path", type=click.Path(dir_okay=False, path_type=Path),
+    "--questionnaire", "questionnaire_path", type=click.Path(dir_okay=False, path_type=Path), callback=regular_file,
     help="Questionnaire file to use instead of the shipped one the answers name.",
 )
 target_option = click.option("--target", "targets", multiple=True, metavar="DOMAIN=PHASE", callback=parse_targets,
@@ -127,15 +218,16 @@ target_option = click.option("--target", "targets", multiple=True, metavar="DOMA
 
 
 @main.command()
-@click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("answers", type=click.Path(dir_okay=False, path_type=Path), callback=regular_file)
 @questionnaire_option
 @target_option
 @click.option("--format", "output", type=click.Choice(["json", "table"]), default="table", show_default=True)
-@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), callback=regular_file,
               help="Answers file of an earlier assessment: adds the progress since then.")
 @click.option("--benchmark", "with_benchmark", is_flag=True,
-              help="Add each domain's percentile among comparable organisations stored in the configured database "
-                   "(same questionnaire, industry and size; shown only with at least 5 of them).")
+              help="Add the fifth each domain stands in among comparable organisations stored in the configured "
+                   "database (same questionnaire, industry and size; shown only with at least 5 of them; "
+                   "self-assessments count only with PHASEGATE_BENCHMARK_SELF_ASSESSMENTS).")
 def score(answers: Path, questionnaire_path: Path | None, targets: dict[str, int], output: str,
           baseline: Path | None, with_benchmark: bool) -> None:
     """Score an answers file (YAML or JSON) and print the result."""
@@ -153,9 +245,9 @@ def score(answers: Path, questionnaire_path: Path | None, targets: dict[str, int
             from scoring.benchmark import benchmark_to_dict
 
             data["benchmark"] = benchmark_to_dict(bench)
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
-        click.echo(format_table(result) + (format_progress(progress, result) if progress is not None else "")
+        echo(format_table(result) + (format_progress(progress, result) if progress is not None else "")
                    + (format_benchmark(bench) if bench is not None else ""))
 
 
@@ -176,7 +268,7 @@ def file_benchmark(answers: Path, questionnaire, result: Result):
 
 
 def format_benchmark(bench) -> str:
-    """The benchmark as a short plain-text block: what it compares with, then each domain's percentile."""
+    """The benchmark as a short plain-text block: what it compares with, then each domain's fifth."""
     from scoring.benchmark import percentile_text, summary_text
 
     lines = ["", "Benchmark", f"  {summary_text(bench)}"]
@@ -207,13 +299,13 @@ def format_progress(progress: Comparison, result: Result) -> str:
     names = {d.id: d.name for d in result.domains}
     lines = ["", since_text(progress.baseline_date),
              f"Overall: phase {progress.phase_before} -> {progress.phase_now}, "
-             f"index {progress.index_before:.2f} -> {progress.index_now:.2f}"]
+             f"index {shown_index(progress.index_before):.1f} -> {shown_index(progress.index_now):.1f} "
+             f"({change_text(progress.index_change)})"]
     if progress.shared_only:
         lines.append(compared_text(progress))
-    for d in progress.domains:
-        before, now = (f"{v:.2f}" if v is not None else "-" for v in (d.index_before, d.index_now))
-        delta = f"{d.delta:+.2f}" if d.delta is not None else ""
-        lines.append(f"  {d.name:<16} {before:>6} -> {now:>6} {delta:>7}")
+    for d in progress.domains:  # the figures the app and the report print, in the same words
+        before, now = (f"{shown_index(v):.1f}" if v is not None else "-" for v in (d.index_before, d.index_now))
+        lines.append(f"  {d.name:<16} {before:>4} -> {now:>4} {change_text(d.change):>5}  {d.bar_text}")
     lines += [f"  completed: {c.action or c.text} [{c.question}]" for c in progress.closed_steps]
     lines += [f"  new gap: {g.text} [{g.question}]" for g in progress.new_gaps]
     return "\n".join(lines)
@@ -266,7 +358,7 @@ def format_pilots(pilots: PilotMetrics) -> list[str]:
              f"  Conversion: {rate} of the pilots started {months}+ months ago reached production "
              f"(reference: {pilots.reference['reaches_production_text']})",
              f"  Without a business owner: {pilots.without_owner}; without a KPI baseline: {pilots.without_kpi}; "
-             f"value waiting in stuck pilots: {pilots.value_waiting:,.0f}",
+             f"value waiting in stuck pilots: {format_money(pilots.value_waiting, pilots.currency)}",
              f"  Verdicts: {verdicts or 'none'}"]
     if pilots.blocked_domains:
         waiting = sorted(pilots.blocked_domains.items(), key=lambda pair: -pair[1])  # stable: ties in domain order
@@ -283,12 +375,12 @@ def format_pilots(pilots: PilotMetrics) -> list[str]:
 
 
 @main.command()
-@click.argument("answers", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("answers", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path), callback=regular_file)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Report file for one answers file.")
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for several reports, named after the answers files.")
 @click.option("--html", "as_html", is_flag=True, help="Write HTML instead of PDF.")
-@click.option("--logo", type=click.Path(dir_okay=False, path_type=Path), help="PNG or JPEG logo (at most 2 MB) for the cover.")
+@click.option("--logo", type=click.Path(dir_okay=False, path_type=Path), callback=regular_file, help="PNG or JPEG logo (at most 2 MB) for the cover.")
 @click.option("--prepared-by", default="", callback=plain_text, help="Consultant or firm named on the cover and in the footer.")
 @click.option("--color", default=None, metavar="HEX", callback=plain_text, help="Accent colour as #rrggbb.")
 @questionnaire_option
@@ -297,14 +389,15 @@ def format_pilots(pilots: PilotMetrics) -> list[str]:
               help="Date printed on the report (YYYY-MM-DD); default today.")
 @click.option("--workers", type=click.IntRange(1, 32), default=None,
               help="Processes for a batch; default PHASEGATE_REPORT_WORKERS.")
-@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), callback=regular_file,
               help="Answers file of an earlier assessment: adds the section on progress since then.")
 @click.option("--full", is_flag=True, help="The full report: the executive report plus every question and answer.")
 @click.option("--benchmark", "with_benchmark", is_flag=True,
               help="Add the comparison with similar organisations stored in the configured database (when at least 5).")
+@force_option
 def report(answers: tuple[Path, ...], out: Path | None, out_dir: Path | None, as_html: bool, logo: Path | None,
            prepared_by: str, color: str | None, questionnaire_path: Path | None, targets: dict[str, int],
-           date, workers: int | None, baseline: Path | None, full: bool, with_benchmark: bool) -> None:
+           date, workers: int | None, baseline: Path | None, full: bool, with_benchmark: bool, force: bool) -> None:
     """Render answers files as PDF (or HTML) reports: --out for one, --out-dir for a batch."""
     from reports.branding import branding_from_files
 
@@ -322,6 +415,8 @@ def report(answers: tuple[Path, ...], out: Path | None, out_dir: Path | None, as
     jobs = [ReportJob(path, target, questionnaire_path, targets, branding, as_html, generated, baseline, full,
                       with_benchmark)
             for path, target in zip(answers, report_targets(answers, out, out_dir, as_html))]
+    for job in jobs:
+        check_output(job.target, (*answers, baseline, questionnaire_path, logo), force)
     if out_dir is not None:
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
@@ -388,10 +483,7 @@ def render_report_job(job: ReportJob) -> list[str]:
     except PhasegateError as exc:
         return exc.lines()
     try:
-        if isinstance(content, str):
-            job.target.write_text(content, encoding="utf-8")
-        else:
-            job.target.write_bytes(content)
+        write_private(job.target, content)
     except OSError as exc:
         return [f"{job.target}: cannot write the report ({exc.strerror or exc}); check the folder"]
     return []
@@ -411,9 +503,9 @@ def run_report_jobs(jobs: list[ReportJob], workers: int, batch: bool) -> list[st
         problems.extend(lines)
         if batch:
             state = "failed" if lines else f"wrote {job.target}"
-            click.echo(f"[{index}/{len(jobs)}] {job.answers.name}: {state}", err=True)
+            echo(f"[{index}/{len(jobs)}] {job.answers.name}: {state}", err=True)
         elif not lines:
-            click.echo(f"wrote {job.target}", err=True)
+            echo(f"wrote {job.target}", err=True)
 
     if len(jobs) == 1 or workers == 1:
         for index, job in enumerate(jobs, start=1):
@@ -460,31 +552,33 @@ def parse_workshop_ref(ctx, param, value: str | None) -> str | int | None:
                    "and pilots; json: a list of answers files; pilots-csv: one row per pilot of every register.")
 @click.option("--wide", is_flag=True, help="CSV with one row per participant and a column per question.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write.")
-def export(workshop_ref: str | int | None, output: str, wide: bool, out: Path) -> None:
+@force_option
+def export(workshop_ref: str | int | None, output: str, wide: bool, out: Path, force: bool) -> None:
     """Export stored assessments (or one workshop) as CSV, Excel or JSON; spreadsheet formulas neutralised."""
     from reports.export_sets import export_bytes, stored_export
     from storage import get_engine
 
+    check_output(out, force=force)
     try:
         stored = stored_export(get_engine(), workshop_ref)
         data = export_bytes(stored, output, wide)
     except PhasegateError as exc:
         raise fail(exc) from None
     try:
-        out.write_bytes(data)
+        write_private(out, data)
     except OSError as exc:
         raise InputError(f"error: {out}: cannot write the export ({exc.strerror}); check the folder") from None
     for warning in stored.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    click.echo(f"wrote {out} ({stored.responses} responses)", err=True)
+        echo(f"warning: {warning}", err=True)
+    echo(f"wrote {out} ({stored.responses} responses)", err=True)
 
 
 @main.command()
-@click.argument("answers", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("answers", required=False, type=click.Path(dir_okay=False, path_type=Path), callback=regular_file)
 @click.option("--workshop", "workshop_ref", metavar="CODE_OR_ID", callback=parse_workshop_ref,
               help="Read out a stored workshop (its join code or number) instead of an answers file.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The .pptx file to write.")
-@click.option("--logo", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--logo", type=click.Path(dir_okay=False, path_type=Path), callback=regular_file,
               help="PNG or JPEG logo (at most 2 MB); a workshop's own branding is used otherwise.")
 @click.option("--prepared-by", default="", callback=plain_text, help="Consultant or firm named on the slides.")
 @click.option("--color", default=None, metavar="HEX", callback=plain_text, help="Accent colour as #rrggbb.")
@@ -495,9 +589,10 @@ def export(workshop_ref: str | int | None, output: str, wide: bool, out: Path) -
 @click.option("--benchmark", "with_benchmark", is_flag=True,
               help="For an answers file: add the benchmark against the configured database (a workshop has it "
                    "whenever at least 5 comparable organisations are stored).")
+@force_option
 def readout(answers: Path | None, workshop_ref: str | int | None, out: Path, logo: Path | None, prepared_by: str,
             color: str | None, questionnaire_path: Path | None, targets: dict[str, int], date,
-            with_benchmark: bool) -> None:
+            with_benchmark: bool, force: bool) -> None:
     """Write the readout deck (PowerPoint, 8-12 slides of editable text and charts) of an answers file or a workshop."""
     from reports.branding import Branding, branding_from_files
 
@@ -505,6 +600,7 @@ def readout(answers: Path | None, workshop_ref: str | int | None, out: Path, log
         raise click.UsageError("give either an answers file or --workshop CODE")
     if workshop_ref is not None and (questionnaire_path is not None or targets):
         raise click.UsageError("--questionnaire and --target apply to an answers file, not to --workshop")
+    check_output(out, (answers, logo, questionnaire_path), force)
     generated = date.date() if date else datetime.date.today()
     branded = bool(prepared_by or color or logo)
     try:
@@ -516,10 +612,10 @@ def readout(answers: Path | None, workshop_ref: str | int | None, out: Path, log
     except PhasegateError as exc:
         raise fail(exc) from None
     try:
-        out.write_bytes(data)
+        write_private(out, data)
     except OSError as exc:
         raise InputError(f"error: {out}: cannot write the deck ({exc.strerror or exc}); check the folder") from None
-    click.echo(f"wrote {out}", err=True)
+    echo(f"wrote {out}", err=True)
 
 
 def answers_deck(answers: Path, questionnaire_path: Path | None, targets: dict[str, int], branding, generated,
@@ -527,7 +623,10 @@ def answers_deck(answers: Path, questionnaire_path: Path | None, targets: dict[s
     """The deck of one answers file (with the benchmark when asked for)."""
     from reports.deck import render_deck
 
+    from storage.repository import check_response_text
+
     questionnaire = current_questionnaire(answers, questionnaire_path)
+    check_response_text(read_answers(answers, questionnaire))  # a slide holds no control character
     result = load_scored(answers, questionnaire_path, targets)
     bench = file_benchmark(answers, questionnaire, result) if with_benchmark else None
     return render_deck(questionnaire, result, branding, benchmark=bench, generated=generated)
@@ -548,50 +647,71 @@ def stored_workshop_deck(workshop_ref: str | int, branding, generated) -> bytes:
 
 
 @main.command()
-@click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("answers", type=click.Path(dir_okay=False, path_type=Path), callback=regular_file)
 @click.option("--to", "to_version", required=True, metavar="VERSION", callback=plain_text,
               help="The questionnaire version to carry the answers to, e.g. 2.0.0.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of stdout.")
-def migrate(answers: Path, to_version: str, out: Path | None) -> None:
-    """Carry an answers file forward to a newer questionnaire version; list what changed or could not be carried."""
-    from scoring.answers import dump_answers
+@force_option
+def migrate(answers: Path, to_version: str, out: Path | None, force: bool) -> None:
+    """Carry an answers file forward to a newer questionnaire version, keeping its comments and layout; list what
+    changed or could not be carried, and mark each answer whose question changed meaning for confirmation."""
     from scoring.migrate import migrate_file
 
+    if out:
+        check_output(out, (answers,), force)
     try:
-        response, notes = migrate_file(answers, to_version)
+        carried, text = migrate_file(answers, to_version)
     except PhasegateError as exc:
         raise fail(exc) from None
-    text = dump_answers(response)
+    response, notes = carried.response, carried.notes
     if out:
         try:
-            out.write_text(text, encoding="utf-8")
+            write_private(out, text)
         except OSError as exc:
             raise InputError(f"error: {out}: cannot write the answers ({exc.strerror or exc}); check the folder") from None
     else:
-        click.echo(text, nl=False)
+        echo(text, nl=False)
     for note in notes:
-        click.echo(f"note: {note}", err=True)
+        echo(f"note: {note}", err=True)
     if out:
-        click.echo(f"wrote {out} ({response.questionnaire} {response.questionnaire_version})", err=True)
+        echo(f"wrote {out} ({response.questionnaire} {response.questionnaire_version})", err=True)
 
 
 @main.command()
-@click.option("--older-than", "days", type=click.IntRange(0, 100_000), required=True, metavar="DAYS",
+@click.option("--older-than", "days", type=click.IntRange(0, 100_000), metavar="DAYS",
               help="Delete finished assessments and closed workshops whose last change is older than this.")
+@click.option("--unfinished-older-than", "unfinished_days", type=click.IntRange(0, 100_000), metavar="DAYS",
+              help="Delete unfinished self-assessments and never-closed workshops untouched for longer than this.")
 @click.option("--dry-run", is_flag=True, help="Only count what would be deleted.")
-def purge(days: int, dry_run: bool) -> None:
-    """Delete finished data past an age: finished assessments and closed workshops, with every answer."""
+@click.option("--yes", "-y", is_flag=True, help="Delete without asking (after saying what will go).")
+def purge(days: int | None, unfinished_days: int | None, dry_run: bool, yes: bool) -> None:
+    """Delete data past an age, with every answer: says what will go, then asks (or --yes)."""
     from storage import get_engine
     from storage import retention
 
+    if days is None and unfinished_days is None:
+        raise click.UsageError("give --older-than DAYS, --unfinished-older-than DAYS, or both")
+    ages = {"unfinished_older_than_days": unfinished_days}
     try:
         engine = get_engine()
+        preview = retention.purge_preview(engine, days, **ages)
         if dry_run:
-            click.echo(f"would delete {retention.purge_preview(engine, days)}")
+            echo(f"would delete {preview}")
             return
-        click.echo(f"deleted {retention.purge(engine, days)}")
+        echo(f"will delete {preview}")
+        if not yes and not confirmed("Delete them for good?"):
+            raise InputError("error: nothing was deleted; answer y, or give --yes to delete without asking")
+        echo(f"deleted {retention.purge(engine, days, **ages)}")
     except PhasegateError as exc:
         raise fail(exc) from None
+
+
+def confirmed(question: str) -> bool:
+    """The person's yes to a question on the terminal; no answer (no terminal, end of input) is a no."""
+    try:
+        return click.confirm(question, default=False, err=True)
+    except click.Abort:
+        return False
 
 
 @main.group()
@@ -613,7 +733,7 @@ def db_upgrade() -> None:
         raise fail(exc) from None
     except Exception as exc:  # noqa: BLE001 - a database that is down or unwritable, whatever the driver raises
         raise InputError(f"error: {unreachable(url, exc)}") from None
-    click.echo(f"database at {after}" if before == after else f"database upgraded from {before or 'empty'} to {after}")
+    echo(f"database at {after}" if before == after else f"database upgraded from {before or 'empty'} to {after}")
 
 
 @db.command("current")
@@ -621,15 +741,17 @@ def db_current() -> None:
     """Print the schema revision the configured database is at, and the newest one."""
     from config import database_url
     from storage import schema
-    from storage.engine import connect, unreachable
+    from storage.engine import StorageError, connect, unreachable
 
     url = database_url()
     try:
         revision = schema.current(connect(url))
+    except StorageError as exc:
+        raise fail(exc) from None
     except Exception as exc:  # noqa: BLE001 - a database that is down or unwritable, whatever the driver raises
         raise InputError(f"error: {unreachable(url, exc)}") from None
     state = "up to date" if revision == schema.head() else f"newest is {schema.head()}; run: python cli.py db upgrade"
-    click.echo(f"{revision or 'none (empty, or made by the first release)'} ({state})")
+    echo(f"{revision or 'none (empty, or made by the first release)'} ({state})")
 
 
 if __name__ == "__main__":

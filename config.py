@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from questionnaires.errors import PhasegateError
@@ -23,6 +23,9 @@ ROOT = Path(__file__).resolve().parent
 
 class SettingsError(PhasegateError):
     """A setting in the environment has a value of the wrong type or out of range."""
+
+
+MAX_RESUME_DAYS = 3650  # ten years: a resume link's last day stays a date any database can hold
 
 
 class Settings(BaseSettings):
@@ -42,18 +45,62 @@ class Settings(BaseSettings):
                                           "the shipped ones")
     PHASEGATE_REPORT_WORKERS: int = Field(2, ge=1, le=32, description="Worker processes that render PDFs (app and "
                                           "batch reports)")
-    PHASEGATE_RESUME_DAYS: int = Field(0, ge=0, description="Days a private resume link stays valid after the "
+    PHASEGATE_RESUME_DAYS: int = Field(0, ge=0, le=MAX_RESUME_DAYS, description="Days a private resume link stays valid after the "
                                        "assessment's last change; 0: links never expire. An expired link opens "
                                        "nothing, and nothing is deleted by expiry")
     PHASEGATE_MAX_PARTICIPANTS: int = Field(500, ge=1, description="Most participants one workshop accepts; further "
                                             "joins are refused")
-    PHASEGATE_CLIENT_IP_HEADER: str = Field("", description="Behind a reverse proxy: the request header that carries "
-                                            "the client's address (e.g. X-Forwarded-For; its first address is used) "
-                                            "for join-code throttling; empty: the connection's own address")
+    PHASEGATE_TRUSTED_PROXIES: int = Field(0, ge=0, le=10, description="How many reverse proxies stand in front of "
+                                           "the app, each adding the address it was reached from to the forwarding "
+                                           "header; the client's address (for join-code throttling) is the one that "
+                                           "many hops from the header's right end, so a client cannot choose it by "
+                                           "sending a header of its own. 0: the header is ignored and the "
+                                           "connection's own address is used")
+    PHASEGATE_CLIENT_IP_HEADER: str = Field("", description="The forwarding header the proxies write (a "
+                                            "comma-separated list of addresses); empty: X-Forwarded-For. Read only "
+                                            "when PHASEGATE_TRUSTED_PROXIES is 1 or more")
+    PHASEGATE_BENCHMARK_SELF_ASSESSMENTS: bool = Field(False, description="Whether self-assessments nobody "
+                                                       "vouches for count toward the benchmark's minimum of peers")
     PLAN_NOW_CAPACITY: int = Field(5, ge=1, description="Most steps the plan puts in Now (0–3 months); the rest wait "
                                    "in Next")
     PHASEGATE_SQLITE_BUSY_TIMEOUT_MS: int = Field(30000, ge=0, description="How long an SQLite writer waits for "
                                                   "another to finish before giving up, in milliseconds")
+    PHASEGATE_CURRENCY: str = Field("EUR", pattern=r"^[A-Z]{3}$", description="Currency of the pilots' values (a "
+                                    "three-letter ISO 4217 code such as EUR, USD or GBP) when the organisation "
+                                    "profile names none")
+
+    @field_validator("DATABASE_URL")
+    @classmethod
+    def _database_url_readable(cls, value: str) -> str:
+        if value and not _readable_database_url(value):
+            raise ValueError("not a database URL")
+        return value
+
+    @field_validator("PHASEGATE_QUESTIONNAIRES")
+    @classmethod
+    def _questionnaire_folder_exists(cls, value: str) -> str:
+        if value and not Path(value).expanduser().is_dir():
+            raise ValueError("no such folder")
+        return value
+
+    @field_validator("PHASEGATE_CURRENCY", mode="before")
+    @classmethod
+    def _currency_in_capitals(cls, value):
+        # 'usd' is read as USD; anything else is left as typed, for the message to quote
+        code = value.strip() if isinstance(value, str) else ""
+        return code.upper() if len(code) == 3 and code.isascii() and code.isalpha() else value
+
+
+def _readable_database_url(url: str) -> bool:
+    """Whether SQLAlchemy can read the URL and knows its kind of database (nothing is connected)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    try:
+        make_url(url).get_dialect()
+    except (ArgumentError, NoSuchModuleError, ValueError):
+        return False
+    return True
 
 
 NAMES = tuple(Settings.model_fields)
@@ -92,11 +139,22 @@ def _settings_for(environment: tuple[str | None, ...]) -> Settings:
 
 def _problem(error: dict) -> str:
     name = str(error["loc"][0]) if error["loc"] else "a setting"
-    field = Settings.model_fields.get(name)
-    return f"{name} must be {_expected(field)}, got {error.get('input')!r}"
+    # The database URL may hold a password: it is never repeated in a message.
+    shown = "a value that cannot be read" if name == "DATABASE_URL" else repr(error.get("input"))
+    return f"{name} must be {_EXPECTED.get(name) or _expected(Settings.model_fields.get(name))}, got {shown}"
+
+
+_EXPECTED = {
+    "PHASEGATE_CURRENCY": "a three-letter currency code such as EUR, USD or GBP",
+    "DATABASE_URL": "empty or a database URL such as postgresql+psycopg://user:password@host:5432/dbname "
+                    "or sqlite:////var/lib/phasegate/phasegate.db",
+    "PHASEGATE_QUESTIONNAIRES": "empty or a folder that exists",
+}
 
 
 def _expected(field) -> str:
+    if field is not None and field.annotation is bool:
+        return "true or false"
     if field is None or field.annotation is not int:
         return "text"
     bounds = {type(m).__name__: m for m in field.metadata}
@@ -110,6 +168,23 @@ def _expected(field) -> str:
 def check_settings() -> None:
     """Raise SettingsError when any setting in the environment is bad; for start-up."""
     current_settings()
+
+
+def environment() -> dict[str, str | None]:
+    """Every setting as written in the environment now (None when unset): what a worker process applies before a
+    job, so that it works with the settings of the process that asked, not those it started with."""
+    return {name: os.environ.get(name) for name in NAMES}
+
+
+def applied_environment(given: dict[str, str | None]) -> None:
+    """Set (or unset) each setting as given (in a worker, before a job)."""
+    for name, value in given.items():
+        if name not in Settings.model_fields:
+            raise KeyError(f"unknown setting {name}")
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 def setting(name: str) -> Any:

@@ -4,7 +4,8 @@ is given; every step change brings the step's heading to the top of the screen."
 import streamlit as st
 
 from app_pages import flow, pilot_register, state
-from app_pages.questions import pending_saved, show_question
+from app_pages.questions import (bottom_bar_style, pending_saved, phone_layout, question_key, show_one_question,
+                                 show_question)
 from scoring import progress
 from storage import get_engine
 from storage import repository as repo
@@ -19,6 +20,8 @@ if pending_saved(questionnaire, now.saved):
     now = state.current()
 result = state.result(now)
 done = progress.progress(questionnaire, result)
+unconfirmed = progress.unconfirmed(questionnaire, result, now.carried)  # carried-over answers Finish asks to confirm
+ASK_CONFIRM = "confirm_before_finish"  # holds the token of the assessment whose Finish asked for them
 domains = questionnaire.domains
 order = flow.question_order(questionnaire, result)
 token = now.assessment.token
@@ -31,6 +34,8 @@ if "step" not in st.session_state or st.session_state.get("step_token") != token
     st.session_state["moved"] = 1 if now.saved else 0  # resuming: straight to the first open question
 st.session_state.setdefault("one_at_a_time", state.narrow_screen())
 focus_mode = st.session_state["one_at_a_time"]
+DRAWN = "one_question_drawn"  # the id of the last question drawn one per screen
+alone = None  # the question drawn alone on the screen, one per screen
 
 
 def moved() -> None:
@@ -54,12 +59,12 @@ def go_to(step) -> None:
 
 
 @state.safe
-def go_to_question(index: int) -> None:
-    """Show the question at `index` of the questions shown now (one per screen)."""
-    if order:
-        question = order[max(0, min(index, len(order) - 1))]
-        st.session_state["focus"] = question.id
-        st.session_state["step"] = next(i for i, d in enumerate(domains) if d.id == question.domain)
+def go_to_question(question_id: str) -> None:
+    """Show this question (one per screen). Previous and Next name the question they lead to, not a position,
+    so a tap on a button drawn a moment ago still leads where that button said."""
+    question = questionnaire.question(question_id)
+    st.session_state["focus"] = question.id
+    st.session_state["step"] = next(i for i, d in enumerate(domains) if d.id == question.domain)
     moved()
 
 
@@ -67,7 +72,7 @@ def back_from_pilots() -> None:
     """Previous on the Pilot portfolio step: the last domain, or its last question when one is shown per screen."""
     if focus_mode and order:
         pilot_register.go(None, now)
-        go_to_question(len(order) - 1)
+        go_to_question(order[-1].id)
     else:
         go_to(len(domains) - 1)
 
@@ -85,14 +90,43 @@ def switch_mode() -> None:
 
 
 def finish() -> None:
+    """Finish and show the results; first the open required questions, then the carried-over answers to confirm."""
     if done.open_required:
         st.session_state["missing"] = done.open_required
         st.session_state["moved"] = st.session_state.get("moved", 0) + 1  # bring the list of what is open into view
         st.session_state["scroll_key"] = "missing_box"
         return
+    if unconfirmed:
+        st.session_state[ASK_CONFIRM] = token
+        st.session_state["moved"] = st.session_state.get("moved", 0) + 1  # bring the question into view
+        st.session_state["scroll_key"] = "finish_prompt"
+        return
     state.guarded(repo.finish_assessment, get_engine(), now.assessment.id)
     state.refresh_assessment()
     st.switch_page(state.RESULTS, query_params={"a": token})
+
+
+@state.safe
+def confirm_and_finish(question_ids: tuple[str, ...]) -> None:
+    """Confirm the carried-over answers as they are, finish, and open the results."""
+    state.confirm(question_ids)
+    if set(question_ids) & st.session_state["loaded"].carried:
+        return  # not confirmed: the message left by `state.confirm` says why
+    if state.stored_by_callback(repo.finish_assessment, now.assessment.id):
+        st.session_state.pop(ASK_CONFIRM, None)
+        state.switch_soon(state.RESULTS, a=token)
+
+
+@state.safe
+def review(question_id: str) -> None:
+    """Show the first carried-over answer still to confirm."""
+    st.session_state.pop(ASK_CONFIRM, None)
+    question = questionnaire.question(question_id)
+    pilot_register.go(None, now)
+    st.session_state["step"] = next(i for i, d in enumerate(domains) if d.id == question.domain)
+    st.session_state["focus"] = question_id
+    moved()
+    st.session_state["scroll_key"] = question_key(question)
 
 
 st.title(questionnaire.title)
@@ -147,17 +181,22 @@ def step_picker() -> None:
 def carried_notice(shown) -> None:
     to_confirm = [q.id for q in shown if q.id in now.carried]
     if now.carried:
-        st.info(f"{len(now.carried)} answers are carried over from the earlier assessment. Confirm each one that "
-                "still holds, or change it.", icon=":material/history:")
+        source = ("the earlier assessment" if now.assessment.baseline_id is not None
+                  else "the earlier version of the questionnaire, whose question changed meaning")
+        count = len(now.carried)
+        st.info(f"{count} answer{'' if count == 1 else 's'} {'is' if count == 1 else 'are'} carried over from "
+                f"{source}. Confirm each one that still holds, or change it.", icon=":material/history:")
     if to_confirm:
         st.button(f"Confirm all {len(to_confirm)} carried-over answers in {domain.name}", key="confirm_step",
                   on_click=state.safe(state.confirm), args=(to_confirm,), icon=":material/done_all:")
 
 
 if pilot_register.is_open(now):
+    st.session_state.pop(DRAWN, None)
     step_picker()
     pilot_register.show_step(now, back=back_from_pilots, finish=finish)
 elif not focus_mode:
+    st.session_state.pop(DRAWN, None)
     step_picker()
     with st.container(key="step_head"):
         st.header(f"{domain.name}", anchor=False)
@@ -185,16 +224,23 @@ elif order:
     question = order[at]
     domain = questionnaire.domain(question.domain)
     st.session_state["step"] = next(i for i, d in enumerate(domains) if d.id == domain.id)
+    carried_notice([])  # the question's own Confirm is in its piece
+    # The heading, the text and the options are one piece; when another question was on screen before, the
+    # piece is drawn afresh, so nothing of that question stays in it.
+    fresh = st.session_state.get(DRAWN) != question.id
     with st.container(key="step_head"):
-        st.subheader(domain.name, anchor=False)
-        st.caption(f"Question {at + 1} of {len(order)} · {domain.name}: {counts[domain.id][0]} of "
-                   f"{counts[domain.id][1]} answered")
-    carried_notice([question])
-    show_question(questionnaire, question, now.saved.get(question.id), at + 1, carried=question.id in now.carried)
+        show_one_question(questionnaire, question, now.saved.get(question.id), at + 1,
+                          heading=f"{domain.name} · Question {at + 1} of {len(order)} · {counts[domain.id][0]} of "
+                                  f"{counts[domain.id][1]} answered in {domain.name}",
+                          carried=question.id in now.carried, fresh=fresh)
+    st.session_state[DRAWN] = question.id
+    alone = question
     last = at == len(order) - 1
-    with st.container(key="focus_buttons", horizontal=True):
-        st.button("Previous", key="previous", on_click=go_to_question, args=(at - 1,), disabled=at == 0,
-                  icon=":material/arrow_back:", width="stretch")
+    # The bar stays at the bottom of the screen: Back, where the reader is, and Next (or Finish on the last one).
+    with st.container(key="focus_buttons", horizontal=True, vertical_alignment="center", wrap=False):
+        st.button("Back", key="previous", on_click=go_to_question, args=(order[at - 1].id,) if at else None,
+                  disabled=at == 0, icon=":material/arrow_back:", width="stretch")
+        st.markdown(f"**{at + 1}**\u00a0of\u00a0{len(order)}", width="content")
         if last:
             if pilot_register.offered(now):  # as in one domain per step: Next leads to the Pilot portfolio step
                 st.button("Next", key="next", on_click=go_to, args=(pilot_register.STEP,),
@@ -202,13 +248,32 @@ elif order:
             if st.button("Finish", key="finish", icon=":material/flag:", width="stretch", type="primary"):
                 finish()
         else:
-            st.button("Next", key="next", on_click=go_to_question, args=(at + 1,), icon=":material/arrow_forward:",
-                      width="stretch", type="primary")
+            st.button("Next", key="next", on_click=go_to_question, args=(order[at + 1].id,),
+                      icon=":material/arrow_forward:", width="stretch", type="primary")
+    bottom_bar_style()
     if not last and not done.open_required:
         if st.button("Finish now", key="finish_early", icon=":material/flag:", width="stretch"):
             finish()
     with st.expander("Jump to a domain", icon=":material/list:"):
         step_picker()
+
+
+if unconfirmed and not done.open_required and st.session_state.get(ASK_CONFIRM) == token:
+    count = len(unconfirmed)
+    if count == 1:
+        ask, confirm_label, review_label = "Confirm it as it is, or review it first.", "Confirm it and see results", \
+            "Review it"
+    else:
+        ask, confirm_label, review_label = "Confirm them as they are, or review them first.", \
+            f"Confirm all {count} and see results", "Review them"
+    with st.container(border=True, key="finish_prompt"):
+        st.markdown(f"**{progress.unconfirmed_text(count)}**")
+        st.write(f"{ask} Nothing you have answered is changed.")
+        with st.container(horizontal=True):
+            st.button(confirm_label, key="confirm_all_finish", type="primary", icon=":material/done_all:",
+                      on_click=confirm_and_finish, args=(unconfirmed,))
+            st.button(review_label, key="review_carried", icon=":material/history:", on_click=review,
+                      args=(unconfirmed[0],))
 
 missing = [qid for qid in st.session_state.get("missing", ()) if qid in done.open_required]
 if missing:
@@ -227,6 +292,7 @@ st.toggle("One question at a time", key="one_at_a_time", on_change=switch_mode,
 state.offer_deletion(now)
 if focus_mode:
     state.large_buttons("focus_buttons", "finish_early")
+phone_layout(alone, leads_on=alone is not None and alone is not order[-1])
 state.track_input()
 if st.session_state.get("moved"):
     state.scroll_to(st.session_state.get("scroll_key", "step_head"), st.session_state["moved"])

@@ -1,18 +1,23 @@
 """Consultant sign-in, when an identity provider is configured (`[auth]` in `.streamlit/secrets.toml`).
 
-Without one, nobody signs in and a workshop's secret facilitator link is its only key, as
-always. With one, a signed-in consultant also opens the workshops they own or were given
-from My workshops, by id (`?w=`); the secret link (`?f=`) keeps working for anyone.
+Without one, nobody signs in and a workshop's secret facilitator link is its only key. With
+one, a signed-in consultant also opens the workshops they own or were given from My
+workshops. Either way the address bar carries only the workshop's id (`?w=`), and the access
+behind it is checked again on every run, fragment refresh and action (`current_workshop`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from urllib.parse import urlparse
 
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
+from app_pages import cookies, state
 from app_pages.flow import plain
+from config import setting
 from storage import access, get_engine
 from storage import workshops as ws
 from storage.access import Consultant
@@ -44,10 +49,23 @@ def consultant() -> Consultant | None:
     if not claims.get("is_logged_in"):
         return None
     found = access.consultant_from_claims(claims)
+    if found is not None and access.signed_out(get_engine(), found, _issued_at(claims)):
+        return None  # signed out since, here or in another tab or browser
     if found is not None and st.session_state.get("shares_claimed") != found.subject:
         access.claim_shares(get_engine(), found)  # shares given to their address before they first signed in
         st.session_state["shares_claimed"] = found.subject
     return found
+
+
+def _issued_at(claims) -> dt.datetime:
+    """When the identity was issued: the token's `iat`, else when this session first saw it."""
+    issued = claims.get("iat")
+    if isinstance(issued, (int, float)) and not isinstance(issued, bool):
+        try:
+            return dt.datetime.fromtimestamp(issued, dt.timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            pass
+    return st.session_state.setdefault("identity_seen_at", dt.datetime.now(dt.timezone.utc))
 
 
 def account(page) -> None:
@@ -66,7 +84,8 @@ def account(page) -> None:
             st.button("Sign in", key="sign_in", icon=":material/login:", on_click=st.login, width="stretch")
         else:
             st.caption(f"Signed in as {plain(who.label)}")
-            st.button("Sign out", key="sign_out", icon=":material/logout:", on_click=st.logout, width="stretch")
+            st.button("Sign out", key="sign_out", icon=":material/logout:", on_click=sign_out, width="stretch",
+                      help="Signs you out here and closes your workshop pages open in other tabs and browsers.")
     arrived = "arrived" not in st.session_state
     st.session_state["arrived"] = True
     if who is not None and arrived and page.url_path == "" and not st.query_params and _at_root():
@@ -77,72 +96,242 @@ def _at_root() -> bool:
     return urlparse(st.context.url or "").path.rstrip("/") == ""
 
 
-def facilitated_workshop(engine, *, in_address_bar: bool = True) -> ws.Workshop | None:
-    """The workshop a facilitator page shows: by its secret link (`?f=`), or by id (`?w=`) for a signed-in
-    consultant it belongs to; what the address asks for wins over the session, and it is kept in the session.
-    With `in_address_bar` the link is put back in the URL; without it (the projector) the secret link is taken
-    out of the address bar at once. None when neither opens a workshop."""
-    token = st.query_params.pop("f", None) if not in_address_bar else st.query_params.get("f")
-    wanted = None if token else st.query_params.get("w")
-    if not token and not wanted:
-        token, wanted = st.session_state.get("facilitator"), st.session_state.get("facilitated_id")
+# --- a facilitator's access, checked on every run, fragment and action ---------------------
+
+GRANT = "facilitation"  # the session's access to one workshop
+ENDED = "access_ended"  # set when the access this session had was withdrawn, for the page to say so
+COOKIE = "phasegate_f{}"  # the secret link's token, kept by the browser that opened it, per workshop
+
+
+@dataclass(frozen=True)
+class Grant:
+    """This session's access to a workshop: by the secret link (`token`) or as a consultant it belongs to (no
+    token); `subject` is who was signed in when it was given."""
+
+    workshop_id: int
+    token: str | None
+    subject: str | None
+
+
+def facilitated_workshop(engine, *, remember: bool = True) -> ws.Workshop | None:
+    """The workshop a facilitator page shows, or None. The secret link (`?f=`) is read once and taken out of the
+    address at once; the address then carries the workshop's id (`?w=`), which opens nothing by itself. Access is
+    proved by this session, by the signed-in consultant's place in the workshop's list, or by the secret link kept
+    in this browser's cookie; a reload, a new tab for the projector or a restarted server open it again. Without
+    `remember` (the projector, whose page the room sees) the secret link is not written into the page for the
+    browser to keep."""
+    token = st.query_params.pop("f", None)
     if token:
         workshop = ws.find_by_token(engine, token)
-        if workshop is not None:
-            st.session_state["facilitator"] = token
-            st.session_state.pop("facilitated_id", None)
-            if in_address_bar:
-                st.query_params.pop("w", None)
-                st.query_params["f"] = token
+        if workshop is None:
+            return None
+        _grant(workshop.id, token)
+        if remember:
+            cookies.set_cookie(COOKIE.format(workshop.id), token)
+        st.query_params["w"] = str(workshop.id)
         return workshop
-    workshop = access.open_workshop(engine, wanted, consultant()) if wanted else None
+    if "w" in st.query_params:
+        wanted = access.workshop_id_of(st.query_params.get("w"))
+        if wanted is None:
+            return None
+        grant = st.session_state.get(GRANT)
+        if grant is None or grant.workshop_id != wanted:
+            _open_by_id(engine, wanted)
+        grant = st.session_state.get(GRANT)
+        if grant is None or grant.workshop_id != wanted:  # the id asked for, never another one kept before
+            return None
+    workshop = current_workshop(engine)
     if workshop is not None:
-        st.session_state["facilitated_id"] = workshop.id
-        st.session_state.pop("facilitator", None)
-        if in_address_bar:
-            st.query_params["w"] = str(workshop.id)
+        st.query_params["w"] = str(workshop.id)
     return workshop
 
 
-def link_to(workshop: ws.Workshop) -> dict[str, str]:
-    """The query parameters that reopen a facilitator page on this workshop."""
-    return {"f": workshop.facilitator_token} if workshop.facilitator_token else {"w": str(workshop.id)}
-
-
-def keep(workshop: ws.Workshop) -> None:
-    """A workshop just created or re-run belongs to the consultant who did it, when one is signed in."""
+def _open_by_id(engine, wanted: int) -> None:
     who = consultant()
-    if who is not None:
-        access.grant_owner(get_engine(), workshop.id, who)
-
-
-def offer_to_keep(engine, workshop: ws.Workshop) -> None:
-    """On a page opened by the secret link: let a signed-in consultant add the workshop to My workshops."""
-    who = consultant()
-    if who is None or access.role_of(engine, workshop.id, who) is not None:
+    if access.role_of(engine, wanted, who) is not None:
+        _grant(wanted, None)
         return
-    if st.button("Add to My workshops", key="keep_workshop", icon=":material/bookmark_add:",
-                 help="Then it opens from My workshops when you are signed in, without this link."):
-        role = access.keep(engine, workshop, who)
-        st.toast("Added to My workshops" + (" (shared with you: it has an owner)." if role == access.SHARED else "."),
-                 icon=":material/bookmark_added:")
-        st.rerun()
+    kept = cookies.get_cookie(COOKIE.format(wanted))
+    workshop = ws.find_by_token(engine, kept) if kept else None
+    if workshop is not None and workshop.id == wanted:
+        _grant(wanted, kept)
 
 
-def replace_lost_link(engine, workshop: ws.Workshop) -> None:
-    """A dashboard opened from My workshops: where the secret link went, and for the owner a new one on request
-    (for a device where they are not signed in); the old link then stops opening the workshop."""
-    st.caption("Opened from My workshops. The secret facilitator link was shown when the workshop was created.")
+def _grant(workshop_id: int, token: str | None) -> None:
+    who = consultant()
+    st.session_state[GRANT] = Grant(workshop_id, token, who.subject if who else None)
+    st.session_state["facilitated_id"] = workshop_id  # what the navigation reads (`state.facilitating`)
+    st.session_state.pop(ENDED, None)
+
+
+def current_workshop(engine) -> ws.Workshop | None:
+    """The workshop this session may act on now, freshly read; None once the access it had is gone: the secret
+    link was replaced, the share taken back, the workshop deleted, or the person signed in changed or signed out.
+    Every fragment run, callback and download of a facilitator page asks this before it does anything."""
+    grant = st.session_state.get(GRANT)
+    if grant is None:
+        return None
+    who = consultant()
+    if (who.subject if who else None) != grant.subject:
+        return _end(grant)
+    return _holding(engine, grant, who) or _end(grant)
+
+
+def _holding(engine, grant: Grant, who: Consultant | None) -> ws.Workshop | None:
+    """The workshop when `grant` still opens it for `who`, read from the database alone: the secret's hash as of
+    now, or the consultant's place in the workshop's list."""
+    if grant.token:
+        workshop = ws.find_by_token(engine, grant.token)
+        return workshop if workshop is not None and workshop.id == grant.workshop_id else None
+    if access.role_of(engine, grant.workshop_id, who) is None:
+        return None
+    return ws.get_workshop(engine, grant.workshop_id)
+
+
+def _end(grant: Grant) -> None:
+    st.session_state.pop(GRANT, None)
+    st.session_state.pop("facilitated_id", None)
+    st.session_state[ENDED] = grant.workshop_id
+    # The link this browser kept goes too: it is either replaced, or kept by someone who just signed out.
+    cookies.drop_cookie(COOKIE.format(grant.workshop_id))
+    return None
+
+
+def secret_link(workshop: ws.Workshop) -> str:
+    """The secret facilitator link, when this session opened the workshop with it (else "")."""
+    grant = st.session_state.get(GRANT)
+    return f"{state.base_url()}/workshop-dashboard?f={grant.token}" if grant and grant.token else ""
+
+
+def no_access(page: str) -> None:
+    """The page a facilitator view shows without access, and stop: why, and what opens it."""
+    ended = st.session_state.get(ENDED)
+    if ended is not None:
+        st.title("This workshop is no longer open here")
+        st.write("The access this page had has ended: the owner made a new secret link, took back a share, or "
+                 "deleted the workshop, or you signed out. Nothing was changed after that. Open it again with the "
+                 "current secret link" + (", or sign in as a consultant it belongs to" if login_offered() else "")
+                 + ".")
+    else:
+        st.title(f"No access to the {page}")
+        st.write("This page needs the facilitator's secret link" +
+                 (", or signing in as a consultant the workshop belongs to" if login_offered() else "") +
+                 ". A join code or a participant's link does not open it.")
+    st.stop()
+
+
+def refresh_or_leave(engine) -> ws.Workshop:
+    """For a fragment: the workshop as of now, or (access gone) a rerun of the whole page, which then says so."""
+    workshop = current_workshop(engine)
+    if workshop is None:
+        st.rerun(scope="app")
+    return workshop
+
+
+def allowed(engine) -> bool:
+    """For a callback: whether this session may still act on its workshop. When not, nothing is done, and the run
+    that follows shows the page that says access ended."""
+    return current_workshop(engine) is not None
+
+
+def only_while_open(engine, make):
+    """A download's data maker that refuses once access has gone, so a click after a revocation gets nothing. The
+    data is made when the button is clicked, outside any run of the page, so the access is taken along as the page
+    saw it and checked against the database then (a sign-out since counts too)."""
+    grant, who = st.session_state.get(GRANT), consultant()
+    issued = _issued_at(st.user.to_dict()) if who is not None else None
+
+    def guarded() -> bytes:
+        gone = grant is None or (who is not None and access.signed_out(engine, who, issued))
+        if gone or _holding(engine, grant, who) is None:
+            raise access.AccessError("The access this page had has ended; nothing was downloaded.")
+        return make()
+    return guarded
+
+
+def new_secret_link(engine, workshop: ws.Workshop) -> None:
+    """For the owner, signed in: a new secret link (shown on the dashboard); the old one, and every page opened
+    with it, stops opening the workshop at once."""
     who = consultant()
     if who is None or access.role_of(engine, workshop.id, who) != access.OWNER:
         return
     if st.button("Make a new secret link", key="new_secret_link", icon=":material/key:",
-                 help="For a device where you are not signed in. The old secret link stops opening this workshop."):
-        from app_pages import state
-
+                 help="For a device where you are not signed in. The old secret link, and every page open with it, "
+                      "stops opening this workshop."):
         token = state.guarded(access.new_secret_link, engine, workshop.id, who)
-        st.session_state["facilitator"] = token
-        st.session_state.pop("facilitated_id", None)
-        st.query_params.pop("w", None)
-        st.query_params["f"] = token
+        _grant(workshop.id, token)
+        cookies.set_cookie(COOKIE.format(workshop.id), token)
+        st.session_state["secret_link_shown"] = True
         st.rerun()
+
+
+def share_panel(engine, workshop: ws.Workshop, *, key: str) -> None:
+    """For the owner, signed in: who the workshop is shared with, by whom and when, a way to take each share back,
+    and a way to share it by e-mail address. Nothing for anyone else."""
+    who = consultant()
+    if who is None or access.role_of(engine, workshop.id, who) != access.OWNER:
+        return
+    given = state.guarded(access.shares, engine, workshop.id)
+    if not given:
+        st.caption("Not shared with anyone.")
+    for share in given:
+        text_col, button_col = st.columns([4, 1], vertical_alignment="center")
+        by = f" by {share.granted_by}" if share.granted_by else ""
+        waiting = " · waits for their first sign-in" if share.waiting else ""
+        text_col.write(plain(f"{share.email} · shared{by} on {share.granted_at:%d %b %Y}{waiting}"))
+        if button_col.button("Take back", key=f"{key}:unshare:{share.email}", icon=":material/person_remove:"):
+            state.guarded(access.unshare, engine, workshop.id, who, share.email)
+            st.session_state["flash_info"] = f"No longer shared with {share.email}."
+            st.rerun()
+    with st.form(f"{key}:share_form", border=False, enter_to_submit=True):
+        email = st.text_input("Share with a consultant (e-mail address)", key=f"{key}:share_email")
+        shared = st.form_submit_button("Share", icon=":material/share:")
+    if shared:
+        state.guarded(access.share, engine, workshop.id, who, email)
+        st.session_state["flash_info"] = f"Shared with {email.strip()}."
+        st.rerun()
+
+
+def sign_out() -> None:
+    """The sign-out button: end this consultant's identity everywhere (open tabs close at their next refresh),
+    forget the secret links this browser kept, then sign out of the provider's session here."""
+    who = consultant()
+    if who is not None:
+        access.record_sign_out(get_engine(), who)
+    for name in list(st.context.cookies.keys()):
+        if name.startswith("phasegate_f"):
+            cookies.drop_cookie(name)
+    st.session_state.pop(GRANT, None)
+    st.logout()
+
+
+def open_new(workshop: ws.Workshop) -> None:
+    """A workshop just created or re-run, with its secret link in hand: this session and browser hold it, the
+    dashboard opens on it by id and shows the link once, open, to be saved."""
+    _grant(workshop.id, workshop.facilitator_token)
+    cookies.set_cookie(COOKIE.format(workshop.id), workshop.facilitator_token)
+    st.session_state["secret_link_shown"] = True
+    st.switch_page(DASHBOARD, query_params={"w": str(workshop.id)})
+
+
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0")
+
+
+def unreachable_link_problem() -> str:
+    """Why phones in the room cannot open the join link and QR code (markdown), or ""."""
+    if setting("PHASEGATE_PUBLIC_URL"):
+        return ""
+    host = (urlparse(state.base_url()).hostname or "").lower()
+    if host not in LOCAL_HOSTS and not host.startswith("127."):
+        return ""
+    return ("Phones cannot open this join link or QR code: it points at this computer's own address "
+            f"(`{host}`). Set `PHASEGATE_PUBLIC_URL` to an address the room can reach, for example "
+            "`http://192.168.1.20:8501` on the same Wi-Fi or your public `https://` address, and restart the app. "
+            "Participants can still join by typing the code on such an address.")
+
+
+def forget(workshop: ws.Workshop) -> None:
+    """This session and browser no longer hold the workshop (it was deleted here)."""
+    st.session_state.pop(GRANT, None)
+    st.session_state.pop("facilitated_id", None)
+    cookies.drop_cookie(COOKIE.format(workshop.id))

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from scoring.headline import bar_words
+
 from scoring.engine import Result
 
 CHROME = 110  # pixels of title, axis and legend around the domain chart's plot
 PHONE_LABELS = 150  # pixels of step name beside a timeline bar on a phone
-PHONE_CELL_COLUMNS = 3  # steps side by side in one cell of the matrix on a phone
-PHONE_DOT = 120  # area of a step's dot in the effort/impact matrix on a phone (the report's is 260)
 
 
 def narrow() -> bool:
@@ -34,9 +34,21 @@ def show(result: Result) -> None:
     st.caption("Each bar is a domain's maturity index: the phases it has completed plus its progress on the next. "
                "Orange bars hold the organisation back, since it stands where its weakest domain does; the dark tick "
                "is the domain's target phase.")
+    st.dataframe(domain_rows(result), hide_index=True, key="table_domains")
+    st.caption("Toward the bar: how much of the working phase's threshold a domain's practices reach; it moves with "
+               "every answer raised in that phase.")
     st.altair_chart(heatmap(result), theme=None, key="chart_heatmap")
     st.caption("How much of each phase's practice is in place, domain by domain; ✓ marks a phase that has reached "
                "its bar. A later phase in place over an open earlier one is a foundation gap.")
+
+
+def domain_rows(result: Result) -> list[dict]:
+    """Each domain's index beside its working phase and how far toward that phase's bar it is."""
+    return [{"Domain": d.name,
+             "Working on": (f"Phase {d.working_phase}" if d.working_phase else "All phases achieved")
+             if d.assessed else "Not assessed",
+             "Index": f"{d.index:.1f} / 4" if d.assessed else "–",
+             "Toward the bar": bar_words(d) or "–"} for d in result.domains]
 
 
 def _table(result: Result) -> None:
@@ -54,9 +66,11 @@ def show_progress(comparison, series) -> None:
 
     chart = progress_chart(comparison)
     st.altair_chart(chart, theme=None, height=chart.height + CHROME, key="chart_progress")
+    st.caption("Each domain's maturity index at the earlier assessment, in grey, and now, with the change beside it.")
     if len(series) >= TREND_FROM:
         trend = trend_chart(series)
         st.altair_chart(trend, theme=None, height=trend.height + CHROME, key="chart_trend")
+        st.caption("The overall maturity index at each assessment, oldest first, with its value above each point.")
 
 
 def show_plan(result: Result, slots) -> None:
@@ -66,14 +80,13 @@ def show_plan(result: Result, slots) -> None:
     from reports.charts import matrix_chart, timeline_chart
 
     st.subheader("The plan at a glance", anchor=False)
-    matrix = matrix_chart(result.actions)
-    if narrow():
-        st.vega_lite_chart(phone_matrix(matrix.to_dict()), theme=None, height=matrix.height + CHROME,
-                           key="chart_matrix")
+    if narrow():  # dots would sit on top of each other on a phone: the steps of each cell by name instead
+        show_matrix_cells(result.actions)
     else:
+        matrix = matrix_chart(result.actions)
         st.altair_chart(matrix, theme=None, height=matrix.height + CHROME, key="chart_matrix")
-    st.caption("Each dot is a step, numbered by rank and coloured by horizon. Quick wins sit top left: small effort, "
-               "high impact.")
+        st.caption("Each dot is a step, numbered by rank and coloured by horizon. Quick wins sit top left: small "
+                   "effort, high impact.")
     timeline = timeline_chart(slots)
     if narrow():
         st.vega_lite_chart(phone_timeline(timeline.to_dict()), theme=None, height=timeline.height + CHROME + 20,
@@ -96,23 +109,14 @@ def phone_timeline(spec: dict) -> dict:
     return spec
 
 
-def phone_matrix(spec: dict) -> dict:
-    """The effort/impact matrix for a phone: smaller dots, and the steps of a cell in rows of three, so they sit
-    side by side instead of on top of each other."""
-    cells: dict[tuple, list] = {}
-    for row in spec.get("datasets", {}).get("steps", []):
-        cells.setdefault((round(row["x"]), round(row["y"])), []).append(row)
-    for (x, y), members in cells.items():
-        columns = min(len(members), PHONE_CELL_COLUMNS)
-        lines = -(-len(members) // columns)
-        pitch = min(0.26, 0.8 / lines)
-        for place, row in enumerate(members):
-            row["x"] = x + (place % columns - (columns - 1) / 2) * 0.28
-            row["y"] = y + ((lines - 1) / 2 - place // columns) * pitch
-    for layer in spec.get("layer", []):
-        mark = layer.get("mark")
-        if isinstance(mark, dict) and mark.get("type") == "circle":
-            mark["size"] = PHONE_DOT
-        if isinstance(mark, dict) and mark.get("type") == "text" and "rank" in str(layer.get("encoding", {})):
-            mark["fontSize"] = 7
-    return spec
+def show_matrix_cells(steps) -> None:
+    """The effort/impact matrix for a phone: each cell that holds steps, high impact first, with its steps by rank
+    and name."""
+    from app_pages.flow import plain
+    from reports.html import MATRIX_EFFORTS, matrix_cells
+
+    lines = [f"**{impact} · {effort}**  \n" + "  \n".join(plain(step) for step in cell.named)
+             for impact, cells in matrix_cells(steps) for effort, cell in zip(MATRIX_EFFORTS.values(), cells)
+             if cell.named]
+    st.container(key="matrix_cells").markdown("\n\n".join(lines))
+    st.caption("Every step by its impact and the effort it takes. Quick wins are small effort, high impact.")

@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlparse
 
 from questionnaires.models import Question, Questionnaire
 from scoring.answers import DONT_KNOW, NA, Answer, Response
+from storage.text import strip_controls
 
 SPECIAL_LABELS = {DONT_KNOW: "Don't know", NA: "Not applicable"}
 SPECIAL_CAPTIONS = {
@@ -85,12 +86,18 @@ def resume_link(base_url: str, page_path: str, token: str) -> str:
     return f"{base_url.rstrip('/')}/{page_path}?a={token}"
 
 
-MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+# Besides the markup: ':' and '.' (no "http://" or "www." is auto-linked), '@' (no e-mail address is), '=' (no
+# underline makes a heading) and '&' (no entity is decoded).
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:@=&])")
+LINE_BREAKS = re.compile(r"\r\n?")
+LEADING_SPACE = re.compile(r"^[ \t]+", re.MULTILINE)
 
 
 def plain(text: str) -> str:
-    """User text made safe for st.markdown: every markdown special escaped."""
-    return MARKDOWN_SPECIALS.sub(r"\\\1", text or "")
+    """User text shown as text by st.markdown: every markdown special escaped, no URL or address auto-linked, no
+    leading indentation (which would make a code block), no control character."""
+    text = LEADING_SPACE.sub("", LINE_BREAKS.sub("\n", strip_controls(text or "")))
+    return MARKDOWN_SPECIALS.sub(r"\\\1", text)
 
 
 # --- which pages the sidebar offers -------------------------------------------------------
@@ -124,6 +131,12 @@ NARROW_AGENTS = re.compile(r"Mobi|Android|iPhone|iPod|Windows Phone", re.IGNOREC
 def narrow_agent(user_agent: str | None) -> bool:
     """True for the browser of a phone (its User-Agent says so)."""
     return bool(NARROW_AGENTS.search(user_agent or ""))
+
+
+def single_choice(question: Question) -> bool:
+    """A question answered by one choice among options: a group of radio buttons, and, one question per screen,
+    the next question comes by itself once it is answered."""
+    return question.type in ("scale", "single", "yes_no")
 
 
 def question_order(questionnaire: Questionnaire, result) -> list[Question]:

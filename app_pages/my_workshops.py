@@ -30,15 +30,17 @@ state.show_flash()
 flash = st.session_state.pop("flash_info", None)
 if flash:
     st.success(plain(flash))
-st.caption(f"Signed in as {plain(consultant.label)}" +
-           (f" ({plain(consultant.email)})" if consultant.email and consultant.email != consultant.label else ""))
+# Small text rather than a caption: a caption is drawn at 60 % opacity, and the address in it becomes a link too
+# faint to read (2.9:1); here it keeps the link colour (7:1).
+st.markdown(":small[" + f"Signed in as {plain(consultant.label)}" + (
+    f" ({plain(consultant.email)})" if consultant.email and consultant.email != consultant.label else "") + "]")
 st.page_link(NEW_WORKSHOP, label="New workshop", icon=":material/add:")
 
 wanted = st.text_input("Find a client", key="my_client_filter", placeholder="Part of the client's name")
 clients = state.guarded(access.list_workshops, engine, consultant, wanted or "")
 if not clients:
     st.info("No workshop matches that name." if wanted else
-            "No workshops yet. Create one, or open one with its secret link and add it to My workshops.")
+            "No workshops yet. Create one here, or ask a colleague to share one with your address.")
     st.stop()
 every = [entry for client in clients for entry in client.entries]
 count_col, open_col, client_col = st.columns(3)
@@ -72,13 +74,11 @@ def act(done: str, action, *args) -> None:
 
 
 def rerun(workshop_id: int) -> None:
-    again = state.guarded(access.rerun_workshop, engine, workshop_id, consultant)
-    st.session_state["facilitator"] = again.facilitator_token
-    st.switch_page(auth.DASHBOARD, query_params={"f": again.facilitator_token})
+    auth.open_new(state.guarded(access.rerun_workshop, engine, workshop_id, consultant))
 
 
 for client in clients:
-    st.subheader(plain(client.name), anchor=False)
+    st.header(plain(client.name), anchor=False)  # h2 under the page title: the headings run in order
     for entry in client.entries:
         workshop = entry.workshop
         with st.container(border=True, key=f"my_workshop:{workshop.id}"):
@@ -87,23 +87,17 @@ for client in clients:
             text_col.caption(plain(describe(client, entry)))
             if open_col.button("Dashboard", key=f"open_workshop:{workshop.id}", icon=":material/monitoring:",
                                width="stretch"):
-                st.session_state.pop("facilitator", None)
-                st.session_state["facilitated_id"] = workshop.id
                 st.switch_page(auth.DASHBOARD, query_params={"w": str(workshop.id)})
             with more_col.popover("", icon=":material/more_vert:", help="Re-run, share or delete",
                                   key=f"more:{workshop.id}"):
-                st.write(f"Re-run for {plain(workshop.client)}: a new workshop with the same questionnaire and "
-                         "roles, and this one as its baseline.")
-                if st.button("Re-run for this client", key=f"rerun_workshop:{workshop.id}", icon=":material/update:"):
+                st.write(f"Re-run for {plain(workshop.client)}: a new workshop with the same questionnaire, roles, "
+                         "owner and shares, and this one as its baseline.")
+                sure_rerun = st.checkbox("Yes, create a new workshop", key=f"confirm_rerun:{workshop.id}")
+                if st.button("Re-run for this client", key=f"rerun_workshop:{workshop.id}", icon=":material/update:",
+                             disabled=not sure_rerun):
                     rerun(workshop.id)
                 if entry.role == access.OWNER:
-                    shared = access.shared_with(engine, workshop.id)
-                    if shared:
-                        st.caption("Shared with " + ", ".join(plain(email) for email in shared))
-                    email = st.text_input("Share with a consultant (e-mail address)", key=f"share_email:{workshop.id}")
-                    if st.button("Share", key=f"share_workshop:{workshop.id}", icon=":material/share:",
-                                 disabled=not email):
-                        act(f"Shared with {email.strip()}.", access.share, engine, workshop.id, consultant, email)
+                    auth.share_panel(engine, workshop, key=f"my:{workshop.id}")
                 elif st.button("Take off my list", key=f"leave_workshop:{workshop.id}",
                                icon=":material/bookmark_remove:"):
                     act(f"The workshop for {workshop.client} is off your list.", access.leave, engine,

@@ -19,9 +19,10 @@ from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
-from config import setting
+from config import environment, setting
 from questionnaires import PhasegateError
-from reports.workers import process_pool, render_answers_pdf, render_workshop_pdf
+from reports.filenames import response_name
+from reports.workers import in_environment, process_pool, render_answers_pdf, render_workshop_pdf
 
 KEPT_REPORTS = 32  # finished or running renders kept, across sessions (a few hundred KB each)
 POLL_SECONDS = 0.25  # how often a waiting button looks at its render (and whether the page moved on)
@@ -63,11 +64,12 @@ def _reset() -> None:
 
 
 def _submit(function, *args) -> Future:
+    """Run `function(*args)` in a worker, with this process's settings as they are now."""
     try:
-        return _executor().submit(function, *args)
+        return _executor().submit(in_environment, environment(), function, *args)
     except BrokenProcessPool:
         _reset()
-        return _executor().submit(function, *args)
+        return _executor().submit(in_environment, environment(), function, *args)
 
 
 def submit_pdf(answers: str, branding: dict | None, generated: dt.date | None = None, baseline: dict | None = None,
@@ -265,7 +267,7 @@ def download_button(now, *, key: str, full: bool = False) -> None:
         st.error(failure_text(exc))
         return
     offer(render_for(now.assessment.id, inputs), key=key,
-          name=f"{now.questionnaire.id}-{'full-' if full else ''}report.pdf")
+          name=response_name(now.response, "pdf", "full" if full else ""))
 
 
 def workshop_download_button(engine, workshop, questionnaire, room=None, *, key: str, name: str) -> str:

@@ -14,8 +14,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from app_pages import flow, state
 from questionnaires import PhasegateError, Questionnaire
 from scoring import register
-from scoring.answers import MAX_NOTE, MAX_PILOT_NAME, Pilot
-from scoring.pilots import PilotMetrics
+from scoring.answers import MAX_NOTE, MAX_PILOT_GROUP, MAX_PILOT_NAME, Pilot
+from scoring.pilots import PilotMetrics, default_currency
 from storage import get_engine
 from storage import pilots as registers
 from storage import repository as repo
@@ -25,7 +25,6 @@ LABEL = "Pilot portfolio"
 OPEN = "pilot_step"  # the token of the assessment whose Pilot portfolio step is on screen
 EDITOR = "pilot_register"  # an assessment's register
 ROOM_EDITOR = "room_pilot_register"  # the register a workshop's facilitator keeps for the room
-MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 LABEL_ROOM = 150  # pixels right of the funnel's plot for its bar labels ("2 here, 2 stuck · 4 got this far")
 Saver = Callable[[tuple[Pilot, ...]], None]
 
@@ -33,52 +32,65 @@ Saver = Callable[[tuple[Pilot, ...]], None]
 # --- the editable table ---------------------------------------------------------------------
 
 
-def columns(questionnaire: Questionnaire) -> dict:
-    """The table's columns: stages and blockers as choices with the questionnaire's labels, months as YYYY-MM."""
+def columns(questionnaire: Questionnaire, currency: str = "") -> dict:
+    """The table's columns: stages as the questionnaire's labels, blockers as choices with its labels, months as
+    YYYY-MM, the value in the organisation's currency. Stage, blockers and months take any text, so that a pasted
+    cell reaches the check and a bad one is named (a column that refuses a pasted cell keeps its old value or its
+    default without a word)."""
     section = questionnaire.pilot_section()
-    stages = {stage.id: stage.label for stage in section.stages}
     blockers = {blocker.id: blocker.label for blocker in section.blockers}
-    first_active = next((stage.id for stage in section.stages if stage.kind == "active"), None)
-    month = "The month, written YYYY-MM (e.g. 2026-03)"
+    first_active = next((stage.label for stage in section.stages if stage.kind == "active"), None)
+    month = "The month, written YYYY-MM (e.g. 2026-03; 03/2026 and Mar 2026 are read too)"
     return {
         "name": st.column_config.TextColumn("Name", max_chars=MAX_PILOT_NAME, width="medium",
                                             help="What the organisation calls the pilot; each name once"),
-        "stage": st.column_config.SelectboxColumn("Stage", options=list(stages), format_func=stages.get,
-                                                  default=first_active, width="medium",
-                                                  help="Where the pilot stands now"),
-        "started": st.column_config.TextColumn("Started", validate=MONTH, max_chars=7, width="small",
-                                               help=f"{month} the pilot started"),
-        "production_since": st.column_config.TextColumn("In production since", validate=MONTH, max_chars=7,
-                                                        width="small", help=f"{month} it went live, if it did"),
+        "stage": st.column_config.TextColumn("Stage", default=first_active, width="medium",
+                                             help="Where the pilot stands now: "
+                                                  f"{register.stage_labels(questionnaire)}"),
+        "started": st.column_config.TextColumn("Started", width="small", help=f"{month} the pilot started"),
+        "production_since": st.column_config.TextColumn("In production since", width="small",
+                                                        help=f"{month} it went live, if it did"),
         "owner": st.column_config.CheckboxColumn("Business owner", default=False,
                                                  help="Is there a named business owner?"),
         "kpi_baseline": st.column_config.CheckboxColumn("KPI baseline", default=False,
                                                         help="Was the KPI it should move measured before the pilot?"),
         "blockers": st.column_config.MultiselectColumn("Blockers", options=list(blockers), format_func=blockers.get,
-                                                       width="medium", help="What holds the pilot back, if anything"),
-        "value": st.column_config.NumberColumn("Annual value", min_value=0, format="localized",
-                                               help="Expected annual value, if known"),
+                                                       accept_new_options=True, width="medium",
+                                                       help="What holds the pilot back, if anything"),
+        "value": st.column_config.NumberColumn(f"Annual value ({currency or default_currency()})", min_value=0,
+                                               format="localized",
+                                               help="Expected annual value, if known, in the currency of the "
+                                                    "organisation profile"),
+        "group": st.column_config.TextColumn("Group", max_chars=MAX_PILOT_GROUP, width="small",
+                                             help="Optional: the same name for pilots that pursue the same outcome"),
         "note": st.column_config.TextColumn("Note", max_chars=MAX_NOTE),
     }
 
 
-def _frame(register_now: Sequence[Pilot]) -> pd.DataFrame:
+def _frame(register_now: Sequence[Pilot], questionnaire: Questionnaire) -> pd.DataFrame:
     """The register as the table's data, with column types that hold even when it is empty."""
-    rows = [{**row, "production_since": row["production_since"] or ""} for row in register.editor_rows(register_now)]
+    rows = [{**row, "production_since": row["production_since"] or ""}
+            for row in register.editor_rows(register_now, questionnaire)]
     frame = pd.DataFrame(rows, columns=list(register.COLUMNS))  # an empty month shows blank, not "None"
     kinds = {"owner": "boolean", "kpi_baseline": "boolean", "value": "Float64"}
-    kinds.update({name: object for name in ("name", "stage", "started", "production_since", "blockers", "note")})
+    kinds.update({name: object for name in ("name", "stage", "started", "production_since", "blockers", "group",
+                                            "note")})
     return frame.astype(kinds)
 
 
-def editor(questionnaire: Questionnaire, register_now: tuple[Pilot, ...], save: Saver, *, key: str) -> None:
-    """The register as an editable table. Each edit is checked; a register that passes is saved whole at once,
-    and a bad row is named, with what to fix, and nothing of it is saved."""
-    st.session_state[f"{key}:base"] = register_now  # the table's edits are relative to what it shows
-    if not any((st.session_state.get(key) or {}).values()):  # no edit waits (the table was left): nothing to say
+def editor(questionnaire: Questionnaire, register_now: tuple[Pilot, ...], save: Saver, *, key: str,
+           currency: str = "") -> None:
+    """The register as an editable table on a desktop, as one card per pilot on a phone. Each edit is checked; a
+    register that passes is saved whole at once, and a bad row is named, with what to fix, and nothing of it is
+    saved."""
+    if state.narrow_screen():
+        cards(questionnaire, register_now, save, key=key, currency=currency)
+        return
+    shown = _shown_register(key, register_now)
+    if not _pending(key):  # no edit waits (the table was left): nothing to say
         st.session_state.pop(f"{key}:problems", None)
-    st.data_editor(_frame(register_now), key=key, num_rows="dynamic", hide_index=True, width="stretch",
-                   column_config=columns(questionnaire), column_order=list(register.COLUMNS),
+    st.data_editor(_frame(shown, questionnaire), key=key, num_rows="dynamic", hide_index=True, width="stretch",
+                   column_config=columns(questionnaire, currency), column_order=list(register.COLUMNS),
                    on_change=state.safe(edited), args=(key, questionnaire, save))
     problems = st.session_state.get(f"{key}:problems")
     if problems:
@@ -91,24 +103,189 @@ def editor(questionnaire: Questionnaire, register_now: tuple[Pilot, ...], save: 
                    "make it; a spreadsheet's rows can be pasted in.")
 
 
+def _pending(key: str) -> bool:
+    """The table holds edits of its own (made since it was drawn from the register)."""
+    return any((st.session_state.get(key) or {}).values())
+
+
+def _shown_register(key: str, register_now: tuple[Pilot, ...]) -> tuple[Pilot, ...]:
+    """The register the table is drawn from. Streamlit's table is a new widget whenever its data changes (it
+    closes full screen, scrolls back and loses the selected cell), so after a save whose cells read back exactly
+    as typed the table keeps its data and its edits; it is redrawn from the register when a save changed what
+    was typed (a month tidied, a label written out, a blank row dropped), or the register changed elsewhere."""
+    shown = st.session_state.get(f"{key}:shown")
+    kept = st.session_state.get(f"{key}:stored") == register_now and _pending(key)
+    if shown is None or not kept:
+        shown = register_now
+    st.session_state[f"{key}:shown"] = shown
+    st.session_state[f"{key}:stored"] = register_now
+    return shown
+
+
+def _same_cells(rows: Sequence[dict], stored: Sequence[dict]) -> bool:
+    """The table's rows show exactly the stored register's (empty cells alike however empty they are)."""
+    def cells(row: dict) -> tuple:
+        return tuple(_plain_cell(row.get(field)) for field in register.COLUMNS)
+    return [cells(row) for row in rows] == [cells(row) for row in stored]
+
+
+def _plain_cell(value):
+    if hasattr(value, "tolist") and not isinstance(value, str):  # numpy scalars and arrays
+        value = value.tolist()
+    if value is None or value == "" or value == [] or (isinstance(value, float) and value != value):
+        return None
+    if type(value).__name__ in ("NAType", "NaTType"):
+        return None
+    if isinstance(value, (list, tuple)):
+        return tuple(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
 def edited(key: str, questionnaire: Questionnaire, save: Saver) -> None:
     """The table's callback: the register as edited, checked, then saved whole; or the problems, kept to show."""
-    base = st.session_state.get(f"{key}:base", ())
-    rows = register.apply_edits(register.editor_rows(base), st.session_state.get(key))
+    shown = st.session_state.get(f"{key}:shown", ())
+    rows = register.apply_edits(register.editor_rows(shown, questionnaire), st.session_state.get(key))
+    pilots = _store(key, rows, questionnaire, save)
+    if pilots is not None and not _same_cells(rows, register.editor_rows(pilots, questionnaire)):
+        st.session_state[f"{key}:shown"] = None  # redraw the table from what was stored
+
+
+def _store(key: str, rows: Sequence[dict], questionnaire: Questionnaire, save: Saver) -> tuple[Pilot, ...] | None:
+    """Check the rows and save them whole: the register as newly stored; None when there was nothing new to store
+    or it could not be stored (then with the problems kept to show)."""
     try:
         pilots = register.read_rows(rows, questionnaire, dt.date.today())
     except PhasegateError as exc:
         st.session_state[f"{key}:problems"] = exc.lines()
-        return
+        return None
     st.session_state.pop(f"{key}:problems", None)
-    if pilots == tuple(base):
-        return
+    if pilots == tuple(st.session_state.get(f"{key}:stored", ())):
+        return None
     try:
         save(pilots)
     except PhasegateError as exc:  # e.g. the workshop this assessment belongs to has closed
         st.session_state[f"{key}:problems"] = exc.lines()
+        return None
     except SQLAlchemyError as exc:
         st.session_state[f"{key}:problems"] = [state.SAVE_FAILED.format(reason=exc.__class__.__name__)]
+        return None
+    st.session_state[f"{key}:stored"] = pilots
+    return pilots
+
+
+# --- the register on a phone: one card per pilot ---------------------------------------------------------
+
+
+def cards(questionnaire: Questionnaire, register_now: tuple[Pilot, ...], save: Saver, *, key: str,
+          currency: str = "") -> None:
+    """The register on a phone: one card (a form of its own, saved with its own button) per pilot, and a card for
+    a new one. A card that cannot be saved keeps what was typed and names what to fix; nothing of it is stored."""
+    st.session_state[f"{key}:stored"] = register_now
+    drawn = st.session_state.setdefault(f"{key}:drawn", 0)  # a new set of cards after each save: stored values
+    count = len(register_now)
+    st.caption(f"{count} pilot{'s' if count != 1 else ''} saved. Each card is saved with its own Save button; "
+               "add a pilot with the last card.")
+    rows = register.editor_rows(register_now, questionnaire)
+    # One container for every card: what follows keeps its place on the page however many cards there are, so
+    # it is not drawn anew (nor a script in it run again) when a pilot is added or deleted.
+    with st.container(key=f"{key}_cards"):
+        for position, row in enumerate(rows):
+            _card(questionnaire, key, drawn, position, row, save, currency)
+        _card(questionnaire, key, drawn, count, None, save, currency)
+
+
+CARD_FIELDS = ("name", "stage", "started", "production_since", "owner", "kpi_baseline", "blockers", "value", "group",
+               "note")
+
+
+def _card(questionnaire: Questionnaire, key: str, drawn: int, position: int, row: dict | None, save: Saver,
+          currency: str) -> None:
+    """One pilot's card, or (without a row) the card that adds one."""
+    section = questionnaire.pilot_section()
+    stages = {stage.label: stage.label for stage in section.stages}
+    blockers = {blocker.id: blocker.label for blocker in section.blockers}
+    card = f"{key}_card_{position}" if row is not None else f"{key}_card_new"
+    field = lambda name: f"{card}:{name}:{drawn}"  # noqa: E731 - a fresh widget per save shows what was stored
+    row = row or {"stage": next((s.label for s in section.stages if s.kind == "active"), None), "blockers": []}
+    month = "Month, e.g. 2025-06 (06/2025 and Jun 2025 are read too)"
+    with st.container(key=card), st.form(key=f"{card}:form", enter_to_submit=False):
+        if row.get("name"):
+            st.markdown(f"**{flow.plain(row['name'])}**")
+        else:
+            st.markdown("**Add a pilot**")
+        st.text_input("Name", value=row.get("name") or "", max_chars=MAX_PILOT_NAME, key=field("name"))
+        labels = list(stages)
+        shown_stage = row.get("stage") if row.get("stage") in stages else None
+        st.selectbox("Stage", labels, index=labels.index(shown_stage) if shown_stage else None,
+                     key=field("stage"), placeholder="Where the pilot stands")
+        started, live = st.columns(2)
+        started.text_input("Started", value=row.get("started") or "", placeholder="YYYY-MM", help=month,
+                           key=field("started"))
+        live.text_input("In production since", value=row.get("production_since") or "", placeholder="YYYY-MM",
+                        help=f"{month}; only once it went live", key=field("production_since"))
+        owner, kpi = st.columns(2)
+        owner.checkbox("Business owner", value=bool(row.get("owner")), key=field("owner"))
+        kpi.checkbox("KPI baseline", value=bool(row.get("kpi_baseline")), key=field("kpi_baseline"))
+        st.multiselect("Blockers", list(blockers), default=[b for b in row.get("blockers") or [] if b in blockers],
+                       format_func=blockers.get, key=field("blockers"), placeholder="None")
+        st.number_input(f"Annual value ({currency or default_currency()})", min_value=0.0, step=1000.0,
+                        value=row.get("value"), format="%.0f", key=field("value"))
+        st.text_input("Group", value=row.get("group") or "", max_chars=MAX_PILOT_GROUP, key=field("group"),
+                      help="Optional: the same name for pilots that pursue the same outcome")
+        st.text_area("Note", value=row.get("note") or "", max_chars=MAX_NOTE, key=field("note"), height=68)
+        problems = st.session_state.get(f"{card}:problems")
+        if problems:
+            st.warning("Not saved yet; fix this and save again.\n\n"
+                       + "\n".join(f"- {flow.plain(line)}" for line in problems), icon=":material/edit_note:")
+        args = (questionnaire, key, card, position, save)
+        if position < len(st.session_state[f"{key}:stored"]):
+            keep, drop = st.columns(2)
+            keep.form_submit_button("Save", key=f"{card}:save", icon=":material/save:", type="primary",
+                                    width="stretch", on_click=state.safe(_card_saved), args=args)
+            drop.form_submit_button("Delete", key=f"{card}:delete", icon=":material/delete:", width="stretch",
+                                    on_click=state.safe(_card_deleted), args=args)
+        else:
+            st.form_submit_button("Add pilot", key=f"{card}:add", icon=":material/add:", type="primary",
+                                  width="stretch", on_click=state.safe(_card_saved), args=args)
+
+
+def _card_values(card: str, drawn: int) -> dict:
+    """What a card's fields hold now, as one table row."""
+    return {name: st.session_state.get(f"{card}:{name}:{drawn}") for name in CARD_FIELDS}
+
+
+def _card_saved(questionnaire: Questionnaire, key: str, card: str, position: int, save: Saver) -> None:
+    """A card's Save (or Add pilot): the register with this card's pilot in its place, checked and saved whole."""
+    stored = st.session_state.get(f"{key}:stored", ())
+    rows = register.editor_rows(stored, questionnaire)
+    values = _card_values(card, st.session_state.get(f"{key}:drawn", 0))
+    if position >= len(rows) and not any(values[name] for name in ("name", "started", "note")):
+        st.session_state[f"{card}:problems"] = ["Give the new pilot a name, a stage and the month it started."]
+        return
+    rows[position:position + 1] = [values]
+    _card_done(key, card, _store(key, rows, questionnaire, save))
+
+
+def _card_deleted(questionnaire: Questionnaire, key: str, card: str, position: int, save: Saver) -> None:
+    """A card's Delete: the register without this pilot, saved whole."""
+    rows = register.editor_rows(st.session_state.get(f"{key}:stored", ()), questionnaire)
+    del rows[position]
+    _card_done(key, card, _store(key, rows, questionnaire, save))
+
+
+def _card_done(key: str, card: str, stored: tuple[Pilot, ...] | None) -> None:
+    """After a card's save: fresh cards showing what was stored, or this card's problems kept beside it."""
+    problems = st.session_state.pop(f"{key}:problems", None)
+    if problems:
+        st.session_state[f"{card}:problems"] = problems
+        return
+    for name in [name for name in st.session_state if str(name).startswith(f"{key}_card_")
+                 and str(name).endswith(":problems")]:
+        del st.session_state[name]
+    if stored is not None:
+        st.session_state[f"{key}:drawn"] = st.session_state.get(f"{key}:drawn", 0) + 1
 
 
 def save_assessment_register(pilots: tuple[Pilot, ...]) -> None:
@@ -152,23 +329,28 @@ def show_step(now: state.Current, back: Callable[[], None], finish: Callable[[],
         st.caption("The last step · optional")
     st.write("List the organisation's AI pilots: where each stands, since when, whether it has a business owner "
              "and a KPI baseline, and what holds it back. Results then show how many reach production, which are "
-             "stuck, and a verdict for each: scale, fix, stop or continue. The steps in the domains that block "
-             "stuck pilots move up the plan. Leave the table empty if there are no pilots yet.")
-    editor(now.questionnaire, now.assessment.pilots, save_assessment_register, key=EDITOR)
+             "stuck, and a verdict for each: scale, fix, merge, stop or continue. The steps that remove what "
+             "holds stuck pilots back move up the plan. "
+             + ("Add no card if there are no pilots yet." if state.narrow_screen()
+                else "Leave the table empty if there are no pilots yet."))
+    editor(now.questionnaire, now.assessment.pilots, save_assessment_register, key=EDITOR,
+           currency=(now.assessment.profile or {}).get("currency", ""))
     previous, done = st.columns(2)
     previous.button("Previous", key="previous", on_click=back, icon=":material/arrow_back:", width="stretch")
     if done.button("Finish", key="finish", icon=":material/flag:", width="stretch", type="primary"):
         finish()
 
 
-def show_room(questionnaire: Questionnaire, workshop_id: int, metrics: PilotMetrics | None) -> None:
-    """The workshop dashboard's register: one for the room, kept by the facilitator, and the room's portfolio."""
+def show_room(questionnaire: Questionnaire, workshop_id: int, metrics: PilotMetrics | None, currency: str = "",
+              save: Saver | None = None) -> None:
+    """The workshop dashboard's register: one for the room, kept by the facilitator, and the room's portfolio;
+    `save` stores an edited register (by default, straight to the workshop)."""
     st.header("Pilot portfolio", anchor=False)
     st.write("Keep one register of the client's AI pilots for the whole room: where each stands, since when, who "
              "owns it and what holds it back. Participants neither see nor enter it; the workshop result, its plan "
              "and its report use it.")
     saved = registers.load_workshop_register(get_engine(), workshop_id)
-    editor(questionnaire, saved, room_saver(workshop_id), key=ROOM_EDITOR)
+    editor(questionnaire, saved, save or room_saver(workshop_id), key=ROOM_EDITOR, currency=currency)
     show_portfolio(metrics if saved else None, key="room_pilots", title=None)
 
 

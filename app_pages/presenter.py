@@ -1,8 +1,9 @@
 """Presenter view, for the projector: the join code and QR code with the room's progress, then discussion mode,
 one disputed question at a time, its answers by role and the agreed answer recorded inline.
 
-It opens with the facilitator's access (the secret link, or signed in as a consultant the workshop belongs
-to) but never shows that link, not even in the address bar, nor any of the dashboard's controls.
+It opens with the facilitator's access (the secret link kept by this browser, or signed in as a consultant the
+workshop belongs to), by the workshop's id alone, so a reload or a restarted server brings it back. It never shows
+the secret link, nor any of the dashboard's controls, and it closes at its next refresh once that access ends.
 """
 
 import streamlit as st
@@ -22,14 +23,9 @@ st.set_page_config(layout="wide", initial_sidebar_state="collapsed")
 engine = get_engine()
 
 
-workshop = auth.facilitated_workshop(engine, in_address_bar=False)
+workshop = auth.facilitated_workshop(engine, remember=False)
 if workshop is None:
-    st.title("No access to the presenter view")
-    st.write("Open the presenter view from the workshop dashboard (Presenter view), with the facilitator's secret "
-             "link or signed in as a consultant the workshop belongs to. A join code or a participant's link does "
-             "not open it. Reloading the page drops the secret link, which is kept out of the address bar so the "
-             "room never sees it: open it again from the dashboard.")
-    st.stop()
+    auth.no_access("presenter view")
 questionnaire = state.library().find(workshop.questionnaire_id, workshop.questionnaire_version)
 if questionnaire is None:
     st.error(f"The questionnaire '{workshop.questionnaire_id}' {workshop.questionnaire_version} is no longer offered "
@@ -39,27 +35,38 @@ accent = wc.workshop_branding(workshop).color
 st.html(wc.PRESENTER_CSS)
 
 title_col, mode_col = st.columns([3, 1], vertical_alignment="center")
-title_col.markdown(f"### {plain(workshop.client)} · {plain(questionnaire.title)}")
+rerun_of = wc.rerun_text(engine, workshop)
+title_col.markdown(f"### {plain(workshop.client)} · {plain(questionnaire.title)}" + (" · re-run" if rerun_of else ""))
 mode = mode_col.segmented_control("Mode", [JOIN, DISCUSS], default=JOIN, key="presenter_mode",
                                   label_visibility="collapsed", width="stretch")
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
-def room() -> None:
-    """The room's progress, refreshed while people answer."""
-    current = ws.get_workshop(engine, workshop.id)
+@state.database_errors_in_one_line
+def room(joining: bool = False) -> None:
+    """The room's progress, refreshed while people answer; with `joining`, the join code and QR code above it
+    while the workshop is open, and "Closed" in their place once it is not."""
+    current = auth.refresh_or_leave(engine)
+    if joining and current.is_closed():
+        st.markdown("# Closed")
+        st.write("The workshop is closed: no more answers are accepted. Thank you for taking part.")
+    elif joining:
+        link = f"{state.base_url()}/workshop?code={current.display_code}"
+        text_col, qr_col = st.columns([5, 2], vertical_alignment="center")
+        text_col.html(wc.join_panel_html(current.display_code, link, accent))
+        qr_col.image(wc.join_qr_svg(link), caption="Scan to join", width="stretch",
+                     alt=f"QR code of the join link, {link}")
+        problem = auth.unreachable_link_problem()
+        if problem:
+            st.warning(problem, icon=":material/wifi_off:")
     _, result = ws.aggregate_stored(engine, current, questionnaire)
     st.html(wc.room_html(result, accent))
-    if current.is_closed():
+    if current.is_closed() and not joining:
         st.info("The workshop is closed: no more answers are accepted.", icon=":material/lock:")
 
 
 def join_screen() -> None:
-    link = f"{state.base_url()}/workshop?code={workshop.display_code}"
-    text_col, qr_col = st.columns([5, 2], vertical_alignment="center")
-    text_col.html(wc.join_panel_html(workshop.display_code, link, accent))
-    qr_col.image(wc.join_qr_svg(link), caption="Scan to join", width="stretch")
-    room()
+    room(joining=True)
 
 
 def step(offset: int, disputed: list[str]) -> None:
@@ -70,9 +77,10 @@ def step(offset: int, disputed: list[str]) -> None:
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
+@state.database_errors_in_one_line
 def answers_by_role(question_id: str) -> None:
     """The room's answers to one question, by role, refreshed as late answers come in."""
-    _, result = ws.aggregate_stored(engine, ws.get_workshop(engine, workshop.id), questionnaire)
+    _, result = ws.aggregate_stored(engine, auth.refresh_or_leave(engine), questionnaire)
     stats = result.question(question_id)
     st.altair_chart(wc.role_answer_chart(stats, [r.name for r in result.roles]), theme=None, key="presenter_chart")
     median = next((d.median_value for d in result.decisions if d.question == question_id), stats.workshop_value)
@@ -81,7 +89,10 @@ def answers_by_role(question_id: str) -> None:
 
 
 def record(question_id: str) -> None:
-    """Store the agreed answer typed in the form (a button callback); a problem becomes a message."""
+    """Store the agreed answer typed in the form (a button callback); a problem becomes a message. Nothing is
+    stored once the access this view had has ended; the run that follows says so."""
+    if not auth.allowed(engine):
+        return
     value = st.session_state.get(f"presenter_agreed:{question_id}")
     note = st.session_state.get(f"presenter_note:{question_id}") or ""
     if value is None or value == []:

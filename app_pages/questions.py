@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from app_pages import flow, state
@@ -38,23 +40,71 @@ def show_question(questionnaire: Questionnaire, question: Question, saved: Answe
     from the baseline, marked until it is confirmed or changed."""
     _prefill(question, saved)
     with st.container(border=True, key=question_key(question)):
-        required = "" if question.required else "  \n:gray[optional]"
-        st.markdown(f"**{number}. {question.text}**{required}")
-        if question.help:
-            st.caption(question.help)
+        _ask(question, number)
         if carried:
-            mark, button = st.columns([3, 1], vertical_alignment="center")
-            mark.markdown(f":orange-badge[:material/history: {CARRIED}]")
-            button.button("Confirm", key=confirm_key(question), on_click=_on_confirm, args=(question,),
-                          icon=":material/check:")
+            _carried_mark(question)
         _answer_widget(questionnaire, question)
         if question.evidence:
             st.caption(f"Evidence: {question.evidence}")
         _note_widget(question, saved)
 
 
+def show_one_question(questionnaire: Questionnaire, question: Question, saved: Answer | None, number: int,
+                      heading: str, carried: bool = False, fresh: bool = False) -> None:
+    """Render the only question on screen as one piece: its heading, text and help are the label of its answer
+    widget, so they and its options always change together. `fresh`: another question was on screen before."""
+    _prefill(question, saved)
+    # A container that takes the place of another one keeps that one's elements on screen until each is drawn
+    # anew; an empty placeholder first clears the place, so nothing of the question before stays in this one.
+    place = st.empty() if fresh else st
+    with place.container(border=True, key=question_key(question)):
+        _answer_widget(questionnaire, question, one_question_label(question, number, heading))
+        if carried:
+            _carried_mark(question)
+        if question.evidence:
+            st.caption(f"Evidence: {question.evidence}")
+        _note_widget(question, saved)
+    st.html(ONE_QUESTION_STYLE, width="content")
+
+
+# The label is also the name a screen reader gives the group of answers, so it is plain text, one paragraph per
+# part, styled here rather than by markup: the heading and help grey, the question bold.
+ONE_QUESTION_STYLE = """<style>
+.st-key-step_head [data-testid="stWidgetLabel"] p { margin-bottom: 0.5rem; color: #686255; font-size: 0.875rem; }
+.st-key-step_head [data-testid="stWidgetLabel"] p:nth-child(2) { color: inherit; font-size: 1rem; font-weight: 600; }
+</style>"""
+
+
+def one_question_label(question: Question, number: int, heading: str) -> str:
+    """The label of the only question on screen: its heading, its text, whether it is optional, and its help."""
+    parts = [heading, f"{number}. {question.text}", *(["optional"] if not question.required else []),
+             *([question.help] if question.help else [])]
+    return "\n\n".join(parts)
+
+
+def _ask(question: Question, number: int) -> None:
+    """The question as a reader sees it: its number, text, whether it is optional, and its help."""
+    st.markdown(_title(question, number))
+    if question.help:
+        st.caption(question.help)
+
+
+def _title(question: Question, number: int) -> str:
+    required = "" if question.required else "  \n:gray[optional]"
+    return f"**{number}. {question.text}**{required}"
+
+
+def _carried_mark(question: Question) -> None:
+    mark, button = st.columns([3, 1], vertical_alignment="center")
+    mark.markdown(f":orange-badge[:material/history: {CARRIED}]")
+    button.button("Confirm", key=confirm_key(question), on_click=_on_confirm, args=(question,),
+                  icon=":material/check:")
+
+
 def _prefill(question: Question, saved: Answer | None) -> None:
-    """Put the saved answer into widgets that are not on screen yet (after a reload or a step change)."""
+    """Put the saved answer into widgets that are not on screen yet (after a reload or a step change), and save a
+    choice the browser made that reached the app without its callback (see `_catch_up`)."""
+    _catch_up(question, saved)
     value = saved.value if saved else None
     if value_key(question) not in st.session_state:
         if question.type == "multi":
@@ -69,32 +119,50 @@ def _prefill(question: Question, saved: Answer | None) -> None:
         st.session_state[note_key(question)] = saved.note if saved else ""
 
 
-def _answer_widget(questionnaire: Questionnaire, question: Question) -> None:
+def _catch_up(question: Question, saved: Answer | None) -> None:
+    """Save a single choice the browser holds but the app has not saved. Streamlit calls a widget's callback only
+    when the run before drew the widget: a second choice made while a run stopped short of the question (two
+    arrow-key presses in quick succession, say) reaches the session with no callback. The screen shows it, so it
+    is saved here, before the widget is drawn; a save that fails puts the saved answer back, as the callback does."""
+    if not flow.single_choice(question):
+        return
+    value = st.session_state.get(value_key(question))
+    if value is not None and (saved is None or saved.value != value):
+        _on_choice(question)
+
+
+def _answer_widget(questionnaire: Questionnaire, question: Question, label: str | None = None) -> None:
+    """The answer widget, keyed by the question and saving for it. Its label names the group of answers for a
+    screen reader: the question, hidden when drawn above it (no `label`), or `label` shown."""
     labels = flow.option_labels(questionnaire, question)
-    if question.type in ("scale", "single", "yes_no"):
-        st.radio("Answer", flow.choices(questionnaire, question), index=None, key=value_key(question),
+    shown = "visible" if label else "collapsed"
+    label = label or question.text
+    if flow.single_choice(question):
+        st.radio(label, flow.choices(questionnaire, question), index=None, key=value_key(question),
                  format_func=labels.get, captions=flow.option_captions(questionnaire, question),
-                 label_visibility="collapsed", on_change=_on_choice, args=(question,))
+                 label_visibility=shown, on_change=_on_choice, args=(question,))
     elif question.type == "multi":
-        st.pills("Choose all that apply", flow.choices(questionnaire, question), selection_mode="multi",
-                 key=value_key(question), format_func=labels.get, on_change=_on_multi, args=(question,))
+        st.pills(label, flow.choices(questionnaire, question), selection_mode="multi", key=value_key(question),
+                 format_func=labels.get, label_visibility=shown, on_change=_on_multi, args=(question,))
+        st.caption("Choose all that apply")
         described = [o for o in questionnaire.options_for(question) if o.description]
         if described:
             st.caption("  \n".join(f"**{o.label}**: {o.description}" for o in described))
     else:
-        _free_widget(question, labels)
+        _free_widget(question, labels, label, shown)
 
 
-def _free_widget(question: Question, labels: dict) -> None:
+def _free_widget(question: Question, labels: dict, label: str, shown: str) -> None:
     if question.type == "number":
-        st.number_input("Answer", value=None, min_value=question.min, max_value=question.max, key=value_key(question),
-                        label_visibility="collapsed", placeholder="Type a number", on_change=_on_free, args=(question,))
+        st.number_input(label, value=None, min_value=question.min, max_value=question.max,
+                        key=value_key(question), label_visibility=shown, placeholder="Type a number",
+                        on_change=_on_free, args=(question,))
     else:
-        st.text_area("Answer", key=value_key(question), label_visibility="collapsed", placeholder="Type your answer",
-                     height=90, on_change=_on_free, args=(question,))
+        st.text_area(label, key=value_key(question), label_visibility=shown,
+                     placeholder="Type your answer", height=90, on_change=_on_free, args=(question,))
     if flow.specials(question):
-        st.pills("Or", flow.specials(question), key=special_key(question), format_func=labels.get,
-                 label_visibility="collapsed", on_change=_on_special, args=(question,))
+        st.pills(f"{question.text} (or)", flow.specials(question), key=special_key(question),
+                 format_func=labels.get, label_visibility="collapsed", on_change=_on_special, args=(question,))
 
 
 def _note_widget(question: Question, saved: Answer | None) -> None:
@@ -153,7 +221,10 @@ def _show_saved(question: Question) -> None:
 
 @state.safe
 def _on_choice(question: Question) -> None:
-    if not state.save_value(question.id, st.session_state[value_key(question)]):
+    value = st.session_state[value_key(question)]
+    if value is None:  # a tap cannot clear a choice: this is the widget drawn afresh, not an answer
+        return
+    if not state.save_value(question.id, value):
         _show_saved(question)
 
 
@@ -205,3 +276,135 @@ def _saver(question: Question):
     if question.type in ("number", "text"):
         return _on_free if st.session_state.get(value_key(question)) is not None else _on_special
     return _on_choice
+
+
+# --- one question per screen: the bar at the bottom, advancing by itself, following the width ---------------
+
+PAUSE_MS = 500  # how long a choice stays on screen before the next question comes
+SETTLE_MS = 700  # after advancing, a Next tapped sooner than this on the new question was meant for the one before
+NARROW_PX = 640  # a window at most this wide gets one question per screen, as a phone does
+
+BAR_STYLE = """<style>
+/* The bar's own block sits in a wrapper of its height: that wrapper is what sticks. */
+[data-testid="stLayoutWrapper"]:has(> .st-key-focus_buttons) {{
+  position: sticky; bottom: 0; z-index: 90; background: {background};
+  border-top: 1px solid rgba(29, 39, 51, 0.15); padding: 0.5rem 0 calc(0.5rem + env(safe-area-inset-bottom)); }}
+/* Whatever is brought into view (a focused option, a tapped one) comes to rest between the app's top bar and this
+   bar, never under either. */
+[data-testid="stMain"] {{ scroll-padding: 4.5rem 0 6rem; }}
+</style>"""
+
+# Installed once per page load. Advancing: a choice tapped or clicked in the question on screen is shown for a
+# moment, then, once the app has saved it, Next is pressed for the reader, unless they have pressed or typed
+# anything since. A keyboard never advances (arrow keys move through the options). Next pressed right after
+# the app advanced, before the reader could see the new question, is dropped: it was meant for the question
+# before, and the app has already taken them where that Next led. Width: a window as narrow as a phone turns
+# one question per screen on, unless the reader has set it themselves in this tab; widened again, it goes back.
+PHONE_SCRIPT = """<script>
+(() => {{
+  const PAUSE = {pause}, SETTLE = {settle}, NARROW = "(max-width: {narrow}px)";
+  const live = (selector) => [...document.querySelectorAll(selector)].find((e) => !e.closest("[data-stale='true']"));
+  const idle = () => {{
+    const app = document.querySelector("[data-testid='stApp']");
+    return !app || app.dataset.testScriptState === "notRunning";
+  }};
+  const keyOf = (element, prefix) => element && ([...element.classList].find((c) => c.startsWith(prefix)) || "")
+    .slice(prefix.length);
+  const drawn = () => keyOf(live("[class*='st-key-ask-']"), "st-key-ask-");
+  const modeToggle = () => document.querySelector(".st-key-one_at_a_time input[type='checkbox']");
+  const follow = () => {{
+    if (sessionStorage.getItem("phasegate-mode-chosen")) return;
+    let tries = 0;
+    const look = setInterval(() => {{
+      const toggle = modeToggle();
+      tries += 1;
+      if (!toggle || !idle()) {{ if (tries > 200) clearInterval(look); return; }}
+      clearInterval(look);
+      const narrow = window.matchMedia(NARROW).matches;
+      if (narrow && !toggle.checked) {{
+        sessionStorage.setItem("phasegate-mode-auto", "1");
+        toggle.click();
+      }} else if (!narrow && toggle.checked && sessionStorage.getItem("phasegate-mode-auto")) {{
+        sessionStorage.removeItem("phasegate-mode-auto");
+        toggle.click();
+      }}
+    }}, 50);
+  }};
+  if (!window.phasegatePhone) {{
+    const s = window.phasegatePhone = {{pending: null, guard: null, pointer: -1, ticking: null, idleSince: null}};
+    const tick = () => {{
+      const now = performance.now();
+      // The app counts as settled once it has been idle for a moment: between two runs it is idle for an instant.
+      s.idleSince = idle() ? (s.idleSince === null ? now : s.idleSince) : null;
+      const settled = s.idleSince !== null && now - s.idleSince >= 150;
+      const g = s.guard;
+      if (g) {{
+        const shown = drawn();
+        if (shown && shown !== g.from && g.seen === null) g.seen = now;
+        // Over once the new question has been on screen a moment, or when the app settled without moving on.
+        if ((g.seen !== null && now - g.seen > SETTLE) || (g.seen === null && settled && now - g.at > 1500)
+            || now - g.at > 10000) s.guard = null;
+      }}
+      const p = s.pending;
+      if (p && now - p.at >= PAUSE && (settled || now - p.at > 15000)) {{
+        s.pending = null;
+        const marker = live("[data-advance-from]");
+        const chosen = live(".st-key-q-" + p.key + " input[type='radio']:checked");
+        const next = live(".st-key-focus_buttons .st-key-next button");
+        if (marker && marker.dataset.advanceFrom === p.key && drawn() === p.key && chosen && next && !next.disabled) {{
+          s.guard = {{from: p.key, at: now, seen: null}};
+          window.phasegateInput = {{at: now, answering: false}};  // as a Next pressed: bring the new question into view
+          next.click();
+        }}
+      }}
+      if (!s.pending && !s.guard) {{ clearInterval(s.ticking); s.ticking = null; }}
+    }};
+    const run = () => {{ if (!s.ticking) {{ s.idleSince = null; s.ticking = setInterval(tick, 40); }} }};
+    document.addEventListener("pointerdown", (event) => {{
+      s.pointer = performance.now();
+      const onNext = event.target.closest && event.target.closest(".st-key-next");
+      if (!(onNext && s.guard)) s.pending = null;
+    }}, true);
+    document.addEventListener("keydown", () => {{ s.pending = null; s.pointer = -1; }}, true);
+    window.addEventListener("click", (event) => {{
+      if (!event.isTrusted) return;
+      const onNext = event.target.closest && event.target.closest(".st-key-next");
+      if (onNext && s.guard) {{
+        tick();
+        if (s.guard) {{ event.stopImmediatePropagation(); event.preventDefault(); return; }}
+      }}
+      if (event.target.closest && event.target.closest(".st-key-one_at_a_time")) {{
+        sessionStorage.setItem("phasegate-mode-chosen", "1");
+      }}
+      const option = event.target.closest && event.target.closest("[role='radiogroup'] label");
+      const widget = option && option.closest("[class*='st-key-q-']");
+      if (!widget || option.closest("[data-stale='true']") || performance.now() - s.pointer > 2000) return;
+      s.guard = null;
+      s.pending = {{key: keyOf(widget, "st-key-q-"), at: performance.now()}};
+      run();
+    }}, true);
+    window.matchMedia(NARROW).addEventListener("change", follow);
+  }}
+  follow();
+}})();
+</script>"""
+
+
+def css_name(key: str) -> str:
+    """The part of a CSS class Streamlit makes of a widget or container key."""
+    return re.sub(r"[^A-Za-z0-9_-]", "-", key)
+
+
+def phone_layout(question: Question | None, leads_on: bool) -> None:
+    """Once per run of the assessment page: follow the window's width, and in one question per screen let a
+    single choice on `question` advance by itself when `leads_on` (there is a next question to go to)."""
+    marker = ""
+    if question is not None and leads_on and flow.single_choice(question):
+        marker = f'<span data-advance-from="{css_name(question.id)}"></span>'
+    script = PHONE_SCRIPT.format(pause=PAUSE_MS, settle=SETTLE_MS, narrow=NARROW_PX)
+    st.html(script + marker, unsafe_allow_javascript=True, width="content")
+
+
+def bottom_bar_style() -> None:
+    """Keep the bar of Back, progress and Next at the bottom of the screen while the question above scrolls."""
+    st.html(BAR_STYLE.format(background=st.get_option("theme.backgroundColor") or "#ffffff"), width="content")

@@ -4,11 +4,13 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from app_pages import state
+from app_pages.flow import plain
 from app_pages.pdf_worker import download_button, prepare
 from questionnaires import PhasegateError
 from reports import deck
 from reports.branding import Branding
-from scoring.answers import dump_answers
+from reports.filenames import response_name
+from scoring.answers import dated, dump_answers
 from storage import get_engine
 from storage import repository as repo
 
@@ -22,7 +24,8 @@ def save_organisation() -> None:
 
 
 def stored_branding() -> Branding:
-    """The branding kept with the open assessment; the default when none (or none usable) is kept."""
+    """The branding kept with the open assessment; the default when none (or none usable) is kept. A saved logo
+    that no longer decodes is left out (its `logo_problem` says why)."""
     try:
         return Branding.from_stored(state.current().assessment.branding)
     except PhasegateError:
@@ -68,9 +71,11 @@ st.write("The executive report: the summary, the domain overview, the 90-day pla
          "and the method. The full report adds every question and answer. The answers file lets you resume later or "
          "score the answers with the command line.")
 state.show_flash()
+if stored_brand.logo_problem:
+    st.warning(plain(stored_brand.logo_problem), icon=":material/broken_image:")
 
 with st.container(border=True):
-    st.subheader("Organisation and branding", anchor=False)
+    st.header("Organisation and branding", anchor=False)
     st.text_input("Organisation", key="organisation", on_change=save_organisation, max_chars=repo.MAX_ORGANISATION)
     st.text_input("Prepared by (optional)", key="prepared_by", max_chars=120, placeholder="Your name or firm",
                   on_change=save_branding)
@@ -86,8 +91,8 @@ with st.container(border=True):
                           args=(True,))
     st.caption("Kept with this assessment: the PDF and the deck use them, and they are here when you come back.")
 
-answers = dump_answers(state.current().response)
-slug = questionnaire.id
+response = dated(state.current().response)  # the answers file carries the date it was taken
+answers = dump_answers(response)
 
 
 def readout(current):
@@ -107,9 +112,9 @@ with st.container(border=True):
                     format_func=lambda wanted: "Full report, with every answer" if wanted else "Executive report")
     full = full is True
     download_button(state.current(), key="download_pdf", full=full)
-    st.download_button("Readout deck (PowerPoint)", readout(state.current()), file_name=f"{slug}-readout.pptx",
+    st.download_button("Readout deck (PowerPoint)", readout(state.current()), file_name=response_name(response, "pptx"),
                        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
                        key="download_deck", icon=":material/slideshow:", on_click="ignore",
                        help="8-12 slides in your branding, every word editable in PowerPoint.")
-    st.download_button("Download answers", answers, file_name=f"{slug}-answers.yaml", mime="application/x-yaml",
+    st.download_button("Download answers", answers, file_name=response_name(response, "yaml"), mime="application/x-yaml",
                        key="download_answers", icon=":material/download:", on_click="ignore")

@@ -3,12 +3,11 @@
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from app_pages import charts, flow, pdf_worker, pilot_register, profile_form, state
+from app_pages import charts, flow, pdf_worker, pilot_register, profile_form, progress_view, state
 from scoring.engine import join_names
 from scoring.narrative import FIRST_STEPS, WEAKEST_LINK, narrate, step_facts
 from scoring.steps import HORIZONS
 from scoring import progress
-from scoring.compare import compared_text, since_text
 from reports.benchmark import benchmark_chart
 from scoring.benchmark import summary_text
 from storage import get_engine
@@ -53,9 +52,9 @@ names = {d.id: d.name for d in result.domains}
 story = narrate(questionnaire, result)
 # The story in three lines: where the organisation stands, what holds it back, and the rule that makes it so.
 with st.container(key="headline"):
-    st.subheader("All four phases achieved" if overall.complete else
-                 f"Phase {overall.phase} of 4: {overall.phase_name}", anchor=False)
-    st.markdown(f"**{flow.plain(overall.profile)}.**")
+    st.header(f"{flow.plain(overall.profile)}.", anchor=False)  # h2: the headings run in order
+    st.markdown("**All four phases achieved**" if overall.complete else
+                f"**Phase {overall.phase} of 4: {overall.phase_name}**")
     st.caption(WEAKEST_LINK)
     st.caption(f"Maturity index {overall.index:.1f} / 4 (the weighted mean of the domain bars below) · "
                f"{overall.achieved} of 4 phases achieved · confidence {overall.confidence:.0%}",
@@ -77,9 +76,19 @@ with st.container(border=True, key="pdf_box"):
         st.page_link(state.REPORT, label="Branding, the full report and the answers file", icon=":material/tune:",
                      query_params={"a": now.assessment.token})
 
-if result.actions:
+def shown_above(ranks: list[int]) -> str:
+    """'Steps 1 to 3 are under Start here, above; the plan goes on from step 4.'"""
+    where = f"Step {ranks[0]} is" if len(ranks) == 1 else f"Steps {join_names([str(r) for r in ranks])} are" \
+        if len(ranks) == 2 else f"Steps {ranks[0]} to {ranks[-1]} are"
+    following = len(first_steps) + 1
+    more = f"; the plan goes on from step {following}" if following <= len(result.actions) else ""
+    return f"{where} under Start here, above{more}."
+
+
+first_steps, plan_steps = result.actions[:FIRST_STEPS], result.actions[FIRST_STEPS:]  # each step shown once
+if first_steps:
     st.header("Start here", anchor=False)
-    for action in result.actions[:FIRST_STEPS]:
+    for action in first_steps:
         with st.container(border=True, key=f"first_step_{action.rank}"):
             st.markdown(f"**{action.rank}. {flow.plain(action.title)}**", help=action.reason)
             st.write(action.why)
@@ -92,7 +101,7 @@ with findings_col:
 with risks_col:
     st.subheader("Risks", anchor=False)
     st.markdown("\n".join(f"- {flow.plain(text)}" for text in story.risks) or
-                "No governance or MLOps practice falls below its phase's bar.")
+                "No practice falls below its phase's bar.")
 if story.quotes:
     with st.expander("In the respondents' words", icon=":material/format_quote:"):
         for quote in story.quotes:
@@ -116,28 +125,7 @@ pilot_register.show_portfolio(result.pilots, key="results_pilots")
 
 moved = state.baseline_progress(now)
 if moved is not None:
-    change = moved.comparison
-    st.header(since_text(change.baseline_date), anchor=False)
-    if change.shared_only:
-        st.caption(compared_text(change))
-    before, after = st.columns(2)
-    before.metric("Phase then → now", f"{change.phase_before} → {change.phase_now}")
-    after.metric("Maturity index now", f"{change.index_now:.1f} / 4", delta=f"{change.index_delta:+.1f} since then")
-    st.dataframe([{"Domain": d.name, "Index before": d.index_before, "Index now": d.index_now, "Change": d.delta,
-                   "Phases achieved": f"{d.achieved_before} → {d.achieved_now}"} for d in change.domains],
-                 hide_index=True, key="table_progress",
-                 column_config={name: st.column_config.NumberColumn(format=shown)
-                                for name, shown in (("Index before", "%.1f"), ("Index now", "%.1f"), ("Change", "%+.1f"))})
-    charts.show_progress(change, moved.series)
-    done_col, gap_col = st.columns(2)
-    with done_col:
-        st.subheader(f"Steps completed · {len(change.closed_steps)}", anchor=False)
-        st.markdown("\n".join(f"- {flow.plain(c.action or c.text)}" for c in change.closed_steps) or
-                    "No question rose to its phase's threshold.")
-    with gap_col:
-        st.subheader(f"New gaps · {len(change.new_gaps)}", anchor=False)
-        st.markdown("\n".join(f"- {flow.plain(g.text)}" for g in change.new_gaps) or
-                    "No question fell below its phase's threshold.")
+    progress_view.show(moved.comparison, moved.series)
 
 st.header("Domains", anchor=False)
 charts.show(result)
@@ -150,7 +138,8 @@ if bench is not None:  # a self-assessment: the comparison (or why there is none
         st.subheader("Compared with similar organisations", anchor=False)
         st.altair_chart(benchmark_chart(bench), theme=None, height=30 * len(bench.domains) + 100,
                         key="chart_benchmark")
-        st.caption(summary_text(bench) + " Only percentiles are shown, never another organisation's name or result.")
+        st.caption(summary_text(bench) + " Each domain shows the fifth it stands in, never an exact rank, another "
+                   "organisation's name or its result.")
     else:
         st.caption(summary_text(bench))
     profile_form.show(now)
@@ -172,8 +161,11 @@ else:
 tabs = st.tabs([f"{label} · {sum(a.horizon == key for a in result.actions)}" for key, label in HORIZONS.items()])
 for tab, key in zip(tabs, HORIZONS):
     with tab:
-        steps = [a for a in result.actions if a.horizon == key]
-        if not steps:
+        above = [a.rank for a in first_steps if a.horizon == key]
+        steps = [a for a in plan_steps if a.horizon == key]
+        if above:
+            st.caption(shown_above(above))
+        elif not steps:
             st.caption("Nothing in this horizon.")
         for action in steps[:15]:
             with st.container(border=True):

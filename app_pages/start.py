@@ -5,6 +5,7 @@ import streamlit as st
 
 from app_pages import flow, state
 from questionnaires import PhasegateError
+from questionnaires.models import question_count
 from scoring.answers import parse_answers
 from storage import get_engine
 from storage import repository as repo
@@ -38,8 +39,7 @@ for questionnaire in sorted(state.questionnaires().values(), key=lambda q: q.est
     with st.container(border=True):
         st.subheader(questionnaire.title, anchor=False)
         st.write(questionnaire.description)
-        st.caption(f"About {questionnaire.estimated_minutes} minutes · {len(questionnaire.questions)} questions · "
-                   f"{len(questionnaire.domains)} domains")
+        st.caption(f"{question_count(questionnaire).text()} · {len(questionnaire.domains)} domains")
         if st.button("Start", key=f"start:{questionnaire.id}", type="primary", icon=":material/arrow_forward:"):
             created = state.guarded(repo.create_assessment, get_engine(), questionnaire.id, questionnaire.version,
                                     organisation=organisation)

@@ -12,14 +12,16 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from app_pages import flow
-from config import setting
+from config import database_url, setting
 from questionnaires import AnswersError, PhasegateError, Questionnaire
 from questionnaires.loader import Library, load_library, questionnaire_library
 from scoring.answers import Answer, Response
 from scoring.engine import Result, score_response
 from storage import Assessment, get_engine
+from storage.engine import StorageError, unreachable
 from storage import repository as repo
 from storage import retention
+from storage.workshops import forwarded_client
 
 START = "app_pages/start.py"
 ASSESSMENT = "app_pages/assessment.py"
@@ -140,6 +142,10 @@ def _load(wanted: str) -> Current:
             _not_found()
         if retention.link_expired(assessment):
             _expired()
+        if assessment.removed_at is not None:
+            _stop_with("You were removed from this workshop",
+                       "The facilitator removed you from this workshop, so your answers are no longer counted and no "
+                       "more are accepted. Ask the facilitator if this is a mistake.")
         saved = repo.load_answers(engine, assessment.id)
     except SQLAlchemyError as exc:
         _stop_with("The assessment could not be loaded", f"The database did not answer ({exc.__class__.__name__}). "
@@ -148,7 +154,7 @@ def _load(wanted: str) -> Current:
     questionnaire = versions.find(assessment.questionnaire_id, assessment.questionnaire_version)
     if questionnaire is None:
         _outdated(assessment, versions.find(assessment.questionnaire_id), saved)
-    carried = frozenset(repo.carried_over_ids(engine, assessment.id)) if assessment.baseline_id else frozenset()
+    carried = frozenset(repo.carried_over_ids(engine, assessment.id))  # from a baseline, or a changed question
     return Current(assessment, questionnaire, saved, carried)
 
 
@@ -163,17 +169,18 @@ def newer_version(now: Current) -> Questionnaire | None:
 
 def continue_on(version: str) -> None:
     """Carry the open assessment's answers to `version`, store them, and keep the notes to show."""
-    from scoring.migrate import migrate_response
+    from scoring.migrate import carry
 
     now: Current = st.session_state["loaded"]
     response = Response(now.questionnaire.id, now.questionnaire.version, dict(now.saved), targets=dict(now.assessment.targets))
-    carried, notes = migrate_response(response, library(), version)
-    repo.carry_forward(get_engine(), now.assessment.id, version, carried.answers, carried.targets)
+    carried = carry(response, library(), version)
+    repo.carry_forward(get_engine(), now.assessment.id, version, carried.response.answers, carried.response.targets,
+                       confirm=carried.confirm)
     # The widgets still hold the old answers; left in place they would be saved again over the carried ones.
     widgets = [key for key in st.session_state if str(key).startswith(("q:", "special:", "note:"))]
     for kept in ("loaded", "scored", "step", *widgets):
         st.session_state.pop(kept, None)
-    st.session_state["carried_notes"] = (now.questionnaire.version, version, notes)
+    st.session_state["carried_notes"] = (now.questionnaire.version, version, carried.notes)
 
 
 def refresh_assessment() -> None:
@@ -224,6 +231,24 @@ def show_carried_notes() -> None:
 
 
 # --- saving, from widget callbacks ----------------------------------------------------
+
+
+def database_errors_in_one_line(body):
+    """A live panel's body (a fragment, which reruns on its own, outside the page's error handling) that says in
+    one line, as every page does, when the database cannot be reached, then stops; never Streamlit's generic
+    error."""
+
+    @functools.wraps(body)
+    def run(*args, **kwargs):
+        try:
+            return body(*args, **kwargs)
+        except StorageError as exc:
+            st.error(flow.plain(str(exc)), icon=":material/database:")
+        except SQLAlchemyError as exc:
+            st.error(flow.plain(unreachable(database_url(), exc)), icon=":material/database:")
+        st.stop()
+
+    return run
 
 
 def safe(callback):
@@ -367,15 +392,15 @@ def base_url() -> str:
 
 
 def client_address() -> str | None:
-    """The user's address: from PHASEGATE_CLIENT_IP_HEADER behind a proxy (its first address), else the
-    connection's; None on localhost."""
-    header = setting("PHASEGATE_CLIENT_IP_HEADER")
-    if header:
-        forwarded = (st.context.headers.get(header) or "").split(",")[0].strip()
-        if forwarded:
-            return forwarded
+    """The user's address, for join-code throttling: behind PHASEGATE_TRUSTED_PROXIES reverse proxies, the address
+    that many hops from the right of the forwarding header (PHASEGATE_CLIENT_IP_HEADER, else X-Forwarded-For),
+    which a client cannot choose; with none, the connection's own. None on localhost."""
     address = st.context.ip_address
-    return address if isinstance(address, str) else None
+    connection = address if isinstance(address, str) else None
+    proxies = int(setting("PHASEGATE_TRUSTED_PROXIES"))
+    header = setting("PHASEGATE_CLIENT_IP_HEADER") or "X-Forwarded-For"
+    forwarded = st.context.headers.get(header) if proxies else None
+    return forwarded_client(forwarded, connection, proxies)
 
 
 def link_for(assessment: Assessment) -> str:
@@ -439,10 +464,12 @@ def _outdated(assessment: Assessment, questionnaire: Questionnaire | None, saved
     st.write(f"It was answered with '{assessment.questionnaire_id}' version {assessment.questionnaire_version}; "
              f"{offered}. Your answers are kept: download them, and score them with the command line or "
              "import them once the questionnaire is available again.")
-    from scoring.answers import dump_answers
+    from reports.filenames import response_name
+    from scoring.answers import dated, dump_answers
 
-    st.download_button("Download answers", dump_answers(repo.response_of(assessment, saved)),
-                       file_name=f"{assessment.questionnaire_id}-answers.yaml", mime="application/x-yaml",
+    response = dated(repo.response_of(assessment, saved))
+    st.download_button("Download answers", dump_answers(response), file_name=response_name(response, "yaml"),
+                       mime="application/x-yaml",
                        key="download_outdated")
     if st.button("Start a new assessment", key="forget_outdated"):
         forget()

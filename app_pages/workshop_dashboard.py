@@ -1,17 +1,20 @@
 """Workshop dashboard (facilitator only): live participation and results, consensus, closing, downloads."""
 
+import datetime as dt
 from urllib.parse import urlencode
 
 import streamlit as st
 
-from app_pages import auth, pdf_worker, pilot_register, state
+from app_pages import auth, pdf_worker, pilot_register, profile_form, progress_view, state
 from app_pages.flow import plain
 from questionnaires import PhasegateError
 from reports import deck, exports, workshop_charts
 from reports.branding import Branding
+from reports.filenames import download_name
 from scoring.workshop import answer_label
 from storage import get_engine
 from storage import access
+from storage import pilots as ws_pilots
 from storage import workshops as ws
 from storage.benchmark import set_workshop_profile
 
@@ -31,60 +34,79 @@ def actor() -> str:
     return (who.email or who.label) if who else ws.FACILITATOR
 
 
+st.set_page_config(layout="wide")
 engine = get_engine()
 workshop = auth.facilitated_workshop(engine)  # by the secret link, or signed in as a consultant it belongs to
 if workshop is None:
-    st.title("No access to a workshop dashboard")
-    st.write("This page needs the facilitator's secret link" +
-             (", or signing in as a consultant the workshop belongs to" if auth.login_offered() else "") +
-             ". A join code or a participant's link does not open it.")
-    st.stop()
+    auth.no_access("workshop dashboard")
 pdf_worker.prepare()
 st.session_state["pdf_offered"] = None  # until the download row below is drawn in this run
 questionnaire = state.library().find(workshop.questionnaire_id, workshop.questionnaire_version)
 if questionnaire is None:  # a workshop stays on the version it was created with
     st.error(f"The questionnaire '{workshop.questionnaire_id}' {workshop.questionnaire_version} is no longer offered here.")
     st.stop()
+state.show_flash()
+flash = st.session_state.pop("flash_info", None)
+if flash:
+    st.success(plain(flash))
 
 accent = workshop_charts.workshop_branding(workshop).color  # the charts in the workshop's colour, as in its PDF
-st.title(f"Workshop · {plain(workshop.client)}")
-earlier = st.session_state.pop("workshop_rerun", None)
-if earlier:
-    st.success("This is the re-run. Bookmark its new facilitator link below; the earlier workshop's dashboard stays "
-               "at its own link.", icon=":material/update:")
-    st.code(f"{state.base_url()}/workshop-dashboard?f={earlier}", language=None, wrap_lines=True)
-st.caption(f"{questionnaire.title}, version {questionnaire.version} · created {workshop.created_at:%d %b %Y %H:%M} UTC")
+rerun_of = workshop_charts.rerun_text(engine, workshop)  # "" for a first run
+st.title(f"Workshop · {plain(workshop.client)}" + (" · re-run" if rerun_of else ""))
+st.caption(f"{questionnaire.title}, version {questionnaire.version} · created {workshop.created_at:%d %b %Y %H:%M} UTC"
+           + (f" · {rerun_of}" if rerun_of else ""))
 base = state.base_url()
-with st.container(border=True):
-    code_col, link_col = st.columns([1, 1])
-    code_col.metric("Join code", workshop.display_code)
-    link_col.write("Join link for participants")
-    link_col.code(f"{base}/workshop?code={workshop.display_code}", language=None, wrap_lines=True)
-    if workshop.facilitator_token:
-        with st.expander("Your secret facilitator link — keep it to yourself", icon=":material/key:"):
-            st.write("Anyone with this link sees the dashboard and can record consensus, close the workshop and "
-                     "download everything. Bookmark it; it is the only way back here.")
-            st.code(f"{base}/workshop-dashboard?f={workshop.facilitator_token}", language=None, wrap_lines=True)
+
+
+def secret_link_box() -> None:
+    """The secret facilitator link: open, to be saved, right after it was made; one click away after that."""
+    link = auth.secret_link(workshop)
+    if not link:
+        st.caption("Opened from My workshops. The secret facilitator link was shown when the workshop was created.")
+    elif st.session_state.pop("secret_link_shown", False):
+        st.warning("**Save your secret facilitator link now.** It is the key to this dashboard" +
+                   ("" if auth.consultant() else ": without signing in, it is the only way back here") +
+                   ". Copy it with the button at its right and keep it somewhere safe; never show it to the room.",
+                   icon=":material/key:")
+        st.code(link, language=None, wrap_lines=True)
     else:
-        auth.replace_lost_link(engine, workshop)
-    st.link_button("Presenter view for the projector", f"{base}/presenter?{urlencode(auth.link_to(workshop))}",
-                   icon=":material/co_present:",
-                   help="Opens in a new tab: the join code in large type with a QR code, the room's progress, then "
-                        "the disputed questions one at a time. It never shows your secret link.")
-auth.offer_to_keep(engine, workshop)
+        with st.popover("Secret facilitator link", icon=":material/key:"):
+            st.write("Anyone with this link sees the dashboard and can record consensus, close the workshop and "
+                     "download everything. Keep it to yourself; the address bar never shows it.")
+            st.code(link, language=None, wrap_lines=True)
+    auth.new_secret_link(engine, workshop)
+
+
+room_col, side_col = st.columns([3, 2], gap="large")
+with side_col:
+    with st.container(border=True):
+        st.metric("Join code", workshop.display_code)
+        st.write("Join link for participants")
+        st.code(f"{base}/workshop?code={workshop.display_code}", language=None, wrap_lines=True)
+        problem = auth.unreachable_link_problem()
+        if problem:
+            st.warning(problem, icon=":material/wifi_off:")
+        st.link_button("Presenter view for the projector", f"{base}/presenter?w={workshop.id}",
+                       icon=":material/co_present:",
+                       help="Opens in a new tab: the join code in large type with a QR code, the room's progress, "
+                            "then the disputed questions one at a time. It never shows your secret link.")
+        secret_link_box()
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
+@state.database_errors_in_one_line
 def live() -> None:
-    """Everything that changes while people answer, refreshed without rerunning the page."""
-    current = ws.get_workshop(engine, workshop.id)
+    """Everything that changes while people answer, refreshed without rerunning the page (while access holds)."""
+    current = auth.refresh_or_leave(engine)
     participants, result = ws.aggregate_stored(engine, current, questionnaire)
     st.session_state["workshop_result"] = result
     status = "closed" if current.is_closed() else "open"
     joined, finished, disputed = st.columns(3)
     joined.metric("Participants joined", result.participants)
     finished.metric("Finished", result.finished)
-    disputed.metric("Disputed questions", len(result.disagreements))
+    disputed.metric("Disputed questions", len(result.open_disagreements),
+                    help="Questions the room answers furthest apart, ranked by what they weigh in the result; a "
+                         "question whose answer the room agreed leaves the count.")
     removed = ws.removed_count(engine, workshop.id)
     st.caption(f"The workshop is {status}. Refreshes every {REFRESH_SECONDS} seconds." +
                (f" {workshop_charts.counted(removed, 'participant')} removed, not counted." if removed else ""))
@@ -108,18 +130,23 @@ def live() -> None:
     with roles:
         st.markdown("**Who has joined, and who has finished**")
         show_chart(workshop_charts.participation_chart(result, accent), "chart_participation")
+        st.caption(plain(workshop_charts.participation_text(result)))
         flagged = [workshop_charts.gap_sentence(g) for g in result.role_gaps if g.flagged]
+        waiting = [workshop_charts.gap_sentence(g) for g in result.role_gaps if g.too_few]
         if flagged:
             st.warning("**Executives and practitioners see it differently**\n\n" +
                        "\n".join(f"- {plain(sentence)}" for sentence in flagged), icon=":material/compare_arrows:")
+        if waiting:
+            st.caption(" ".join(plain(sentence) for sentence in waiting))
         st.markdown("**How each role sees the organisation** (average maturity index, 0–4)")
         show_chart(workshop_charts.gap_heatmap(result, accent), "chart_gaps")
+        st.caption(plain(workshop_charts.gap_text(result)))
     with disagreement:
         if not result.disagreements:
             st.success("No disputed question so far.")
         else:
-            st.caption(f"{workshop_charts.counted(len(result.disagreements), 'disputed question')}, widest spread "
-                       "first. Discuss them one at a time in the presenter view's discussion mode.")
+            st.caption(f"{workshop_charts.disputes_text(result)}. Ranked by what they weigh in the result; discuss "
+                       "them one at a time in the presenter view's discussion mode.")
         for stats in result.disagreements[:DISAGREEMENTS_SHOWN]:
             with st.expander(f"{plain(stats.text)} — {workshop_charts.dispute_text(stats).lower()}"):
                 show_chart(workshop_charts.role_answer_chart(stats, [r.name for r in result.roles], projector=False),
@@ -129,8 +156,32 @@ def live() -> None:
                            f"{answer_label(questionnaire, questionnaire.question(stats.id), stats.workshop_value)} ({stats.source})")
 
 
-live()
-pilot_register.show_room(questionnaire, workshop.id, st.session_state["workshop_result"].result.pilots)
+def save_room_register(pilots) -> None:
+    """Store the room's register, while this page still has access."""
+    if auth.current_workshop(engine) is None:
+        raise access.AccessError("The access this page had has ended; the register was not saved.")
+    ws_pilots.save_workshop_register(engine, workshop.id, pilots)
+
+
+with room_col:
+    st.header("The room", anchor=False)  # the tabs' headings and the side column's come under it, in order
+    live()
+carried = ws.carried_pilots(engine, workshop.id)
+if carried:
+    with st.container(border=True):
+        st.markdown(f"**{workshop_charts.counted(len(carried), 'pilot')} carried over from the first run:** "
+                    + ", ".join(plain(name) for name in carried) + ". Check each one's stage, owner and blockers "
+                    "below; an edit confirms the register as it then stands.")
+        if st.button("Confirm them as they stand", key="confirm_carried_pilots", icon=":material/task_alt:"):
+            state.guarded(ws.confirm_pilots, engine, workshop.id)
+            st.rerun()
+pilot_register.show_room(questionnaire, workshop.id, st.session_state["workshop_result"].result.pilots,
+                         currency=(workshop.profile or {}).get("currency", ""), save=save_room_register)
+
+moved = workshop_charts.progress_since(engine, workshop, questionnaire, current=st.session_state["workshop_result"],
+                                       find=state.library().find)
+if moved is not None:
+    progress_view.show(moved)
 
 st.header("Consensus", anchor=False)
 st.write("Record the answer the room agrees on; the workshop result uses it instead of the median.")
@@ -181,16 +232,19 @@ else:
         st.rerun()
 
 st.header("Re-run for this client", anchor=False)
-st.write(f"A new workshop for {plain(workshop.client)} with the same questionnaire and roles, and a new join code, "
-         "linked to this one as its baseline. This workshop and its answers stay as they are.")
-if st.button("Re-run for this client", key="rerun_workshop", icon=":material/update:"):
-    again = state.guarded(ws.rerun_workshop, engine, workshop)
-    auth.keep(again)
-    st.query_params.pop("w", None)
-    st.session_state["facilitator"] = again.facilitator_token
-    st.session_state["workshop_rerun"] = workshop.facilitator_token
-    st.query_params["f"] = again.facilitator_token
-    st.rerun()
+st.write(f"A new workshop for {plain(workshop.client)} with the same questionnaire, roles, owner and shares, a new "
+         "join code and a new secret link, linked to this one so that its dashboard, report and deck show the "
+         "progress since. This workshop and its answers stay as they are.")
+confirm_rerun = st.checkbox("Yes, create a new workshop for this client", key="confirm_rerun")
+if st.button("Re-run for this client", key="rerun_workshop", icon=":material/update:", disabled=not confirm_rerun):
+    auth.open_new(state.guarded(access.rerun, engine, workshop))
+
+if auth.consultant() is not None and access.role_of(engine, workshop.id, auth.consultant()) == access.OWNER:
+    st.header("Sharing", anchor=False)
+    st.write("Give this workshop to another consultant by e-mail address: it appears in their My workshops once they "
+             "sign in with that address, verified by the sign-in provider. Take a share back at any time; their open "
+             "pages close at the next refresh. Every share and every take-back is in the audit log.")
+    auth.share_panel(engine, workshop, key="dashboard")
 
 st.header("Branding", anchor=False)
 try:
@@ -198,6 +252,8 @@ try:
 except PhasegateError:  # unusable stored branding: start again from the default
     brand = Branding()
 st.write("Set once for this workshop: the PDF report and the readout deck carry it.")
+if brand.logo_problem:  # a saved logo that no longer decodes is left out; everything else here works as before
+    st.warning(plain(brand.logo_problem), icon=":material/broken_image:")
 with st.form("workshop_branding"):
     prepared_col, colour_col = st.columns([3, 1])
     prepared = prepared_col.text_input("Prepared by", value=brand.prepared_by, key="brand_prepared_by", max_chars=120,
@@ -227,24 +283,37 @@ with st.form("workshop_branding"):
 if st.session_state.pop("branding_saved", False):
     st.success("Branding saved: the next PDF and deck carry it.", icon=":material/palette:")
 
-st.subheader("Client profile, for the benchmark", anchor=False)
+st.subheader("Client profile", anchor=False)
 st.write("The room's result is compared with other clients of the same industry and size once at least five "
-         "comparable ones are stored; only percentiles are shown.")
-profile = workshop.profile or {}
+         "comparable ones are stored; only the fifth each domain stands in is shown. The size titles the owners in "
+         "the room's plan, the currency labels the pilots' values, and the role under the EU AI Act decides which "
+         "obligations apply.")
+
+
+def client_profile_key(name: str) -> str:
+    """A client-profile field's widget key, one set per workshop."""
+    return f"profile_{name}:{workshop.id}"
+
+
+def save_client_profile() -> None:
+    """Keep the client profile the form holds (a callback, so the room's result is drawn with it at once)."""
+    if not auth.allowed(engine):
+        return
+    wanted = profile_form.typed(client_profile_key)
+    if state.stored_by_callback(set_workshop_profile, workshop.id, wanted, problem="client_profile_problem"):
+        profile_form.show_as_kept(client_profile_key, wanted)
+        st.session_state["client_profile_saved"] = True
+
+
+profile_problem = st.session_state.pop("client_profile_problem", None)
 with st.form("workshop_profile"):
-    size_col, industry_col = st.columns([1, 2])
-    sizes = [None, "small", "medium", "large"]
-    size = size_col.selectbox("Size", sizes, index=sizes.index(profile.get("size")), key="profile_size",
-                              format_func=lambda value: "Not given" if value is None else value.capitalize())
-    industry = industry_col.text_input("Industry (a short id in lower case, e.g. retail)", key="profile_industry",
-                                       value=profile.get("industry", ""), max_chars=60)
-    if st.form_submit_button("Save profile", icon=":material/domain:"):
-        state.guarded(set_workshop_profile, engine, workshop.id,
-                      {"size": size, "industry": industry.strip() or None})
-        st.rerun()
-
-st.header("Downloads", anchor=False)
-
+    profile_form.fields(client_profile_key, workshop.profile or {})
+    if profile_problem:
+        st.error(plain(profile_problem))
+    st.form_submit_button("Save profile", key="save_workshop_profile", icon=":material/domain:",
+                          on_click=save_client_profile)
+if st.session_state.pop("client_profile_saved", False):
+    st.success("Client profile saved: the comparison and the room's plan use it now.", icon=":material/domain:")
 
 def _snapshot():
     return ws.aggregate_stored(engine, ws.get_workshop(engine, workshop.id), questionnaire)
@@ -271,34 +340,44 @@ def _zip() -> bytes:
     return exports.answers_zip(participants, current)
 
 
-slug = f"workshop-{workshop.id}"
-pdf_col, deck_col, xlsx_col = st.columns(3)
-with pdf_col:  # rendered in the background from now on, again only when what goes into it has changed
-    st.session_state["pdf_offered"] = pdf_worker.workshop_download_button(
-        engine, workshop, questionnaire, st.session_state["workshop_result"], key="download_workshop_pdf",
-        name=f"{slug}-report.pdf")
-deck_col.download_button("Readout deck (PowerPoint)", _deck, file_name=f"{slug}-readout.pptx", key="download_deck",
-                         mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
-                         icon=":material/slideshow:", on_click="ignore",
-                         disabled=not ws.list_participants(engine, workshop.id),
-                         help="Slides to close the workshop with, in its branding; editable in PowerPoint.")
-xlsx_col.download_button("Data (Excel)", _xlsx, file_name=f"{slug}.xlsx", key="download_xlsx", on_click="ignore",
-                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/table:")
-long_col, wide_col, zip_col = st.columns(3)
-long_col.download_button("CSV, one row per answer", _long, file_name=f"{slug}-long.csv", mime="text/csv",
-                         key="download_long", on_click="ignore")
-wide_col.download_button("CSV, one row per participant", _wide, file_name=f"{slug}-wide.csv", mime="text/csv",
-                         key="download_wide", on_click="ignore")
-zip_col.download_button("Answers files (zip)", _zip, file_name=f"{slug}-answers.zip", mime="application/zip",
-                        key="download_zip", on_click="ignore")
+def downloads() -> None:
+    """The report, the deck and the data, as of this page's run; each refused once access has ended."""
+    st.subheader("Downloads", anchor=False)
+    def named(extension: str, kind: str = "") -> str:
+        return download_name(workshop.client, questionnaire.id, dt.date.today(), extension, kind)
 
-st.header("Participants and data", anchor=False)
+    report_col, deck_col = st.columns(2)
+    with report_col:  # rendered in the background from now on, again only when what goes into it has changed
+        st.session_state["pdf_offered"] = pdf_worker.workshop_download_button(
+            engine, workshop, questionnaire, st.session_state["workshop_result"], key="download_workshop_pdf",
+            name=named("pdf"))
+    deck_col.download_button("Readout deck (PowerPoint)", auth.only_while_open(engine, _deck),
+                             file_name=named("pptx"), key="download_deck", icon=":material/slideshow:",
+                             mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                             on_click="ignore", disabled=not ws.list_participants(engine, workshop.id),
+                             help="Slides to close the workshop with, in its branding; editable in PowerPoint.")
+    data = (("Data (Excel)", _xlsx, named("xlsx"), "download_xlsx", ":material/table:",
+             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            ("CSV, one row per answer", _long, named("csv", "long"), "download_long", None, "text/csv"),
+            ("CSV, one row per participant", _wide, named("csv", "wide"), "download_wide", None, "text/csv"),
+            ("Answers files (zip)", _zip, named("zip", "answers"), "download_zip", None, "application/zip"))
+    for column, (label, make, name, key, icon, mime) in zip(st.columns(2) + st.columns(2), data):
+        column.download_button(label, auth.only_while_open(engine, make), file_name=name, key=key, mime=mime,
+                               icon=icon, on_click="ignore")
+
+
+with side_col:
+    downloads()
+
+
 
 
 @st.fragment
+@state.database_errors_in_one_line
 def participants_panel() -> None:
     """Who is counted, who was removed, and the audit log. Refreshed on demand, not on a timer: a list that
     redraws itself every few seconds closes the facilitator's choice under their cursor."""
+    auth.refresh_or_leave(engine)
     st.button("Refresh the list", key="refresh_participants", icon=":material/refresh:")
     people = ws.list_participants(engine, workshop.id)
     described = {p.assessment.id: p.describe() for p in people}
@@ -333,7 +412,9 @@ def participants_panel() -> None:
                 st.text(str(event))
 
 
-participants_panel()
+with side_col:
+    st.subheader("Participants", anchor=False)
+    participants_panel()
 
 with st.expander("Delete this workshop", icon=":material/delete:"):
     viewer, sign_in = auth.consultant(), auth.login_offered()
@@ -347,7 +428,7 @@ with st.expander("Delete this workshop", icon=":material/delete:"):
         if st.button("Delete the workshop for good", key="delete_workshop", icon=":material/delete_forever:",
                      disabled=" ".join(typed.split()).casefold() != workshop.client.casefold()):
             state.guarded(access.delete_workshop, engine, workshop.id, viewer, sign_in)
-            st.session_state.pop("facilitator", None)
+            auth.forget(workshop)
             st.query_params.clear()
             st.session_state["flash_info"] = f"The workshop for {workshop.client} and all its data were deleted."
             st.switch_page(state.START)

@@ -1,9 +1,13 @@
-"""Join a workshop: by link or code, pick a role, then answer on the assessment screens."""
+"""Join a workshop: by link or code, pick a role, then answer on the assessment screens. A browser that joined
+before continues as the same participant."""
+
+import secrets
 
 import streamlit as st
 
-from app_pages import state
+from app_pages import cookies, state
 from app_pages.flow import plain
+from questionnaires.models import question_count
 from storage import get_engine
 from storage import repository as repo
 from storage import workshops as ws
@@ -11,50 +15,86 @@ from storage import workshops as ws
 engine = get_engine()
 st.title("Join a workshop")
 
+
+def removed(workshop: ws.Workshop) -> None:
+    st.info(f"The facilitator of the workshop for {plain(workshop.client)} removed you from it, so your answers "
+            "are no longer counted and no more are accepted. Ask the facilitator if this is a mistake.",
+            icon=":material/person_remove:")
+    st.stop()
+
+
+def continue_as(workshop: ws.Workshop, participant: repo.Assessment) -> None:
+    """Open the participant's own assessment, this browser remembering them for the workshop."""
+    if workshop.is_closed():
+        st.info(f"The workshop for {plain(workshop.client)} is closed, so no more answers are accepted. "
+                "Everything you saved is kept. Thank you for taking part.", icon=":material/lock:")
+        st.stop()
+    cookies.set_cookie(ws.participant_cookie(workshop.id), participant.token, days=ws.PARTICIPANT_COOKIE_DAYS)
+    state.open_assessment(participant.token)
+
+
+def open_workshop(typed: str) -> ws.Workshop:
+    """The workshop the typed code opens, or an error on the page (and stop).
+
+    Codes are too long to guess; after a few wrong ones a browser waits longer for each try, and a whole network
+    after many (kept in the database, so another replica does not reset it). A code this session already tried is
+    not tried, nor counted, again on each rerun."""
+    code = ws.normalise_code(typed) or typed
+    opened = st.session_state.get("join_opened")
+    found = ws.get_workshop(engine, opened[1]) if opened is not None and opened[0] == code else None
+    if found is not None:
+        return found
+    if st.session_state.get("join_wrong") == code:
+        st.error(str(ws.WrongCode()))
+        st.stop()
+    session = st.session_state.setdefault("join_session", secrets.token_hex(16))
+    try:
+        found = ws.open_by_code(engine, typed, ws.Knocker.of(state.client_address(), session))
+    except ws.WaitBeforeTrying as exc:
+        st.error(str(exc), icon=":material/timer:")
+        st.stop()
+    except ws.WrongCode as exc:
+        st.session_state["join_wrong"] = code
+        st.error(str(exc))
+        st.stop()
+    st.session_state["join_opened"] = (code, found.id)
+    return found
+
+
 # Coming back with a participant's own link (?a=...): say so if the workshop has closed or they were removed.
 mine = repo.find_assessment(engine, st.query_params.get("a"))
 joined = ws.workshop_of(engine, mine) if mine else None
 if joined is not None:
     if mine.removed_at is not None:
-        st.info(f"The facilitator of the workshop for {plain(joined.client)} removed you from it, so your answers "
-                "are no longer counted and no more are accepted. Ask the facilitator if this is a mistake.",
-                icon=":material/person_remove:")
-        st.stop()
-    if joined.is_closed():
-        st.info(f"The workshop for {plain(joined.client)} is closed, so no more answers are accepted. "
-                "Everything you saved is kept. Thank you for taking part.", icon=":material/lock:")
-        st.stop()
-    state.open_assessment(mine.token)
+        removed(joined)
+    continue_as(joined, mine)
 
 typed = st.text_input("Join code", key="join_code", value=st.query_params.get("code", ""), max_chars=20,
                       placeholder="e.g. K7QM-XR4P-9TZH", help="The code on the whiteboard, or open the join link")
 if not typed:
     st.caption("Ask the facilitator for the join code or link.")
     st.stop()
+workshop = open_workshop(typed)
 
-# Codes are too long to guess; after a few wrong ones a client waits longer for each try (kept in the
-# database per client address, so a new browser session does not reset it).
-client = ws.client_key(state.client_address())
-wait = ws.join_wait(engine, client)
-if wait:
-    st.error(f"Too many wrong codes were typed from your network. Try again in {wait} s.", icon=":material/timer:")
-    st.stop()
-workshop = ws.find_by_code(engine, typed)
-if workshop is None:
-    ws.record_wrong_code(engine, client)
-    st.error("That code does not open a workshop. Check it against the whiteboard: it has 12 letters and digits, "
-             "in groups of four.")
-    st.stop()
+# The same browser continues as the participant it joined as; a removed one stays removed.
+try:
+    again = ws.returning_participant(engine, workshop, cookies.get_cookie(ws.participant_cookie(workshop.id)))
+except ws.ParticipantRemoved:
+    removed(workshop)
+if again is not None:
+    continue_as(workshop, again)
 if workshop.is_closed():
     st.info(f"The workshop for {plain(workshop.client)} is closed; it no longer accepts participants.", icon=":material/lock:")
     st.stop()
 
 questionnaire = state.library().find(workshop.questionnaire_id, workshop.questionnaire_version)
-st.subheader(f"Workshop for {plain(workshop.client)}", anchor=False)
+st.header(f"Workshop for {plain(workshop.client)}", anchor=False)
 if questionnaire is not None:
-    st.write(f"{questionnaire.title} · about {questionnaire.estimated_minutes} minutes. Your answers are saved as "
+    st.write(f"{questionnaire.title} · {question_count(questionnaire).text()}. Your answers are saved as "
              "you go. Nobody else in the room sees them; the facilitator sees the room's results and, in the data "
              "export, your answers under a participant number.")
+st.caption("This browser remembers you for this workshop, so the link or code brings you back to your own answers. "
+           "On another device, use the private resume link shown with your questions.")
 role = st.radio("Your role", [r.name for r in workshop.roles], index=None, key="join_role", format_func=plain)
 if st.button("Join and start answering", key="join", type="primary", disabled=role is None, icon=":material/login:"):
     try:
@@ -62,4 +102,4 @@ if st.button("Join and start answering", key="join", type="primary", disabled=ro
     except ws.WorkshopError as exc:
         st.error(plain(" ".join(exc.lines())))
     else:
-        state.open_assessment(participant.token)
+        continue_as(workshop, participant)

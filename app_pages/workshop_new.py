@@ -9,11 +9,11 @@ import streamlit as st
 
 from app_pages import auth, state
 from app_pages.flow import plain
+from questionnaires.models import question_count
 from scoring.workshop import DEFAULT_ROLES, Role
 from storage import access, get_engine
 from storage import workshops as ws
 
-DASHBOARD = "app_pages/workshop_dashboard.py"
 GROUP_LABELS = {"": "—", "executive": "Executive", "practitioner": "Practitioner"}
 
 st.title("New workshop")
@@ -32,7 +32,7 @@ library = state.questionnaires()
 with st.form("new_workshop", border=True):
     client = st.text_input("Client", key="ws_client", max_chars=ws.MAX_CLIENT, placeholder="Shown on the report")
     questionnaire_id = st.selectbox("Questionnaire", sorted(library), key="ws_questionnaire",
-                                    format_func=lambda qid: f"{library[qid].title} (about {library[qid].estimated_minutes} min)")
+                                    format_func=lambda qid: f"{library[qid].title} ({question_count(library[qid]).text()})")
     st.caption("Roles participants pick from. Mark executives and practitioners to compare how they see the organisation.")
     roles = st.data_editor(
         pd.DataFrame([{"role": r.name, "group": r.group or ""} for r in DEFAULT_ROLES]), key="ws_roles", num_rows="dynamic",
@@ -60,5 +60,4 @@ if submitted:
     except ws.WorkshopError as exc:
         st.error(plain(" ".join(exc.lines())))
     else:
-        st.session_state["facilitator"] = created.facilitator_token
-        st.switch_page(DASHBOARD, query_params={"f": created.facilitator_token})
+        auth.open_new(created)

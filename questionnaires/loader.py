@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from questionnaires.errors import Problem, QuestionnaireError
 from questionnaires.expressions import ExpressionError, parse
-from questionnaires.models import RESERVED_VALUES, Option, Question, Questionnaire
+from questionnaires.models import RESERVED_VALUES, Option, Question, Questionnaire, readable_help
 from questionnaires.safeyaml import Document, parse_document, read_document
 
 LIBRARY = Path(__file__).parent / "library"
@@ -38,7 +39,17 @@ def validate_document(document: Document) -> Questionnaire:
     problems = cross_check(questionnaire, document)
     if problems:
         raise QuestionnaireError(problems)
-    return questionnaire
+    return _readable(questionnaire)
+
+
+def _readable(questionnaire: Questionnaire) -> Questionnaire:
+    """The questionnaire with help a person can read: no question id in it (see `readable_help`)."""
+    domains = [d.id for d in questionnaire.domains]
+    plain = [q.model_copy(update={"help": readable_help(q.help, domains)}) if q.help else q
+             for q in questionnaire.questions]
+    if all(new.help == old.help for new, old in zip(plain, questionnaire.questions)):
+        return questionnaire
+    return questionnaire.model_copy(update={"questions": plain})
 
 
 def model_problems(document: Document, exc: ValidationError) -> list[Problem]:
@@ -59,7 +70,7 @@ def _describe(error: dict) -> str:
     if kind == "extra_forbidden":
         return "unknown field; remove it or check its spelling (see questionnaires/README.md)"
     if kind == "missing":
-        return "required field is missing"
+        return "required field is missing" + _MISSING_HINTS.get(str(error["loc"][-1]), "")
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         bounds = {"greater_than_equal": "at least {ge}", "less_than_equal": "at most {le}",
                   "greater_than": "more than {gt}", "less_than": "less than {lt}"}[kind].format(**ctx)
@@ -69,6 +80,11 @@ def _describe(error: dict) -> str:
     if kind == "string_type" and isinstance(got, (int, float)) and not isinstance(got, bool):
         example = " and write all three parts, e.g. '1.0.0'" if error["loc"][-1:] == ("version",) else ""
         return f"must be text, got the number {got!r}; put it in quotes{example}"
+    if kind.startswith("date_"):
+        shown = f"'{got.isoformat(sep=' ')}'" if hasattr(got, "isoformat") else repr(got)
+        return f"must be a date written YYYY-MM-DD, e.g. 2026-12-01, got {shown}"
+    if kind.startswith("bool_"):
+        return f"must be true or false, got {got!r}"
     if kind == "literal_error":
         return f"must be one of {ctx.get('expected')}, got {got!r}"
     if kind == "string_pattern_mismatch":
@@ -76,6 +92,11 @@ def _describe(error: dict) -> str:
     if kind in ("too_short", "too_long"):
         return error["msg"].lower() + f" (got {len(got) if hasattr(got, '__len__') else got})"
     return f"{error['msg'].lower()}, got {got!r}" if got is not None else error["msg"].lower()
+
+
+_MISSING_HINTS = {
+    "remedy": "; name the questions whose steps unblock this blocker, e.g. remedy: [governance.model-approval]",
+}
 
 
 def _pattern_hint(pattern: str) -> str:
@@ -106,6 +127,9 @@ def cross_check(q: Questionnaire, doc: Document) -> list[Problem]:
             problems.append(doc.problem(at + ("domain",), f"unknown domain '{question.domain}' (known: {', '.join(sorted(domains))})"))
         problems += _check_answer_shape(q, question, at, doc)
         problems += _check_visible_if(question, list(seen), at, doc)
+        if question.track == "regulatory" and not question.source.strip():
+            problems.append(doc.problem(at + ("track",), "a regulatory question needs `source`: the article or clause "
+                                        "it rests on, e.g. 'Regulation (EU) 2024/1689 (AI Act), Art. 6'"))
     problems += _check_coverage(q, doc)
     problems += _check_migrations(q, doc)
     problems += _check_requires(q, doc)
@@ -125,10 +149,40 @@ def _check_pilots(q: Questionnaire, doc: Document) -> list[Problem]:
             problems.append(doc.problem(("pilots", "stages"), f"no stage of kind '{kind}'; add {meaning} (kind: {kind})"))
     domains = [d.id for d in q.domains]
     for index, blocker in enumerate(q.pilots.blockers):
+        at = ("pilots", "blockers", index)
         if blocker.domain not in domains:
-            problems.append(doc.problem(("pilots", "blockers", index, "domain"),
-                                        f"unknown domain '{blocker.domain}' (known: {', '.join(domains)})"))
+            problems.append(doc.problem(at + ("domain",), f"unknown domain '{blocker.domain}' (known: {', '.join(domains)})"))
+        if not blocker.remedy:
+            problems.append(doc.problem(at + ("remedy",), "is empty; name at least one question whose step unblocks "
+                                        "this blocker, e.g. [governance.model-approval]"))
+        problems += _check_remedy(q, blocker.remedy, at + ("remedy",), doc)
+    for name in ("owner_remedy", "baseline_remedy"):
+        problems += _check_remedy(q, getattr(q.pilots, name), ("pilots", name), doc)
     return problems
+
+
+def _check_remedy(q: Questionnaire, remedy: list[str], at: tuple, doc: Document) -> list[Problem]:
+    """Every remedy id names a question of this questionnaire that has an action, once."""
+    questions = {question.id: question for question in q.questions}
+    problems, seen = [], set()
+    for position, qid in enumerate(remedy):
+        question = questions.get(qid)
+        if question is None:
+            problems.append(doc.problem(at + (position,), f"unknown question '{qid}' (known: {_near_ids(q, qid)})"))
+        elif question.action is None:
+            problems.append(doc.problem(at + (position,), f"'{qid}' is a question without an action, so it yields no "
+                                        "step; name a question that has an action"))
+        elif qid in seen:
+            problems.append(doc.problem(at + (position,), f"'{qid}' is listed twice; list each question once"))
+        seen.add(qid)
+    return problems
+
+
+def _near_ids(q: Questionnaire, qid: str) -> str:
+    """The ids of the questions with an action in the domain the id names (all of them if it names none)."""
+    with_action = [question for question in q.questions if question.action]
+    same = [question.id for question in with_action if question.domain == qid.split(".")[0]]
+    return ", ".join(same or [question.id for question in with_action]) or "none"
 
 
 def _duplicates(ids: list[str], at: tuple, what: str, doc: Document) -> list[Problem]:
@@ -164,26 +218,13 @@ def _check_requires(q: Questionnaire, doc: Document) -> list[Problem]:
 
 
 def _requires_cycle(graph: dict[str, list[str]]) -> list[str]:
-    """One cycle of prerequisites as a path that ends where it starts, or [] when there is none (no recursion)."""
-    waiting = {node: len(set(required)) for node, required in graph.items()}
-    needed_by: dict[str, list[str]] = {}
-    for node, required in graph.items():
-        for prerequisite in set(required):
-            needed_by.setdefault(prerequisite, []).append(node)
-    ready = [node for node, count in waiting.items() if count == 0]
-    while ready:
-        for follower in needed_by.get(ready.pop(), []):
-            waiting[follower] -= 1
-            if waiting[follower] == 0:
-                ready.append(follower)
-    stuck = [node for node, count in waiting.items() if count > 0]
-    if not stuck:
-        return []
-    path, node = [], stuck[0]
-    while node not in path:  # every stuck node waits on another stuck node, so this walk must close a circle
-        path.append(node)
-        node = next(required for required in graph[node] if waiting.get(required, 0) > 0)
-    return path[path.index(node):] + [node]
+    """One cycle of prerequisites as a path that ends where it starts (each step requires the next), or [] when
+    there is none."""
+    try:
+        TopologicalSorter(graph).prepare()
+    except CycleError as error:
+        return list(reversed(error.args[1]))  # graphlib lists each prerequisite before the step that needs it
+    return []
 
 
 def _check_roadmap(q: Questionnaire, doc: Document) -> list[Problem]:
@@ -320,6 +361,9 @@ def _check_migration_ids(q: Questionnaire, migration, at: tuple, doc: Document) 
         values = [o.value for o in q.options_for(question)] + [v for v, ok in (("dont_know", question.allow_dont_know), ("na", question.allow_na)) if ok]
         problems += [doc.problem(at + ("options", qid, old), f"{new!r} is not a value of '{qid}' (values: {', '.join(map(str, values))})")
                      for old, new in mapping.items() if new not in values]
+    problems += [doc.problem(at + ("changed", qid), f"'{qid}' is not a question of {q.id} {q.version}; "
+                             "name the question by its id in this version")
+                 for qid in migration.changed if qid not in questions]
     return problems
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, field_validator
@@ -70,10 +73,14 @@ class Domain(Strict):
 
 
 class Wording(Strict):
-    """A step's title and detail for one starting level."""
+    """A step's title and detail for one starting level, and its KPI and effort where they differ from the action's."""
 
     title: Text
     detail: Text
+    kpi: Text | None = Field(None, description="How progress is measured at this level (default: the action's kpi)")
+    effort: Literal["S", "M", "L"] | None = Field(
+        None, description="Effort at this level where it differs from the action's: S (weeks), M (a quarter), "
+                          "L (several quarters)")
 
 
 class ByLevel(Strict):
@@ -129,6 +136,16 @@ class Question(Strict):
     min: float | None = Field(None, description="Smallest allowed value (type number)")
     max: float | None = Field(None, description="Largest allowed value (type number)")
     action: Action | None = None
+    critical: bool = Field(False, description="A knock-out practice: while it is not in place (lowest level, none or "
+                                              "don't know) its step is in Now whatever its phase and effort, and the "
+                                              "organisation is not complete")
+    track: Literal["regulatory"] | None = Field(
+        None, description="regulatory: ranked by exposure and deadline rather than by the phase gate; needs `source`")
+    source: str = Field("", max_length=1000, description="The article or clause the question rests on, e.g. "
+                                                         "'Regulation (EU) 2024/1689 (AI Act), Art. 6 and Annex III'")
+    checked: dt.date | None = Field(None, description="When the help was last checked against the primary text "
+                                                      "(YYYY-MM-DD)")
+    deadline: dt.date | None = Field(None, description="When the obligation applies (YYYY-MM-DD)")
 
     @property
     def scored(self) -> bool:
@@ -145,6 +162,9 @@ class Migration(Strict):
         default_factory=dict, description="Question id in this version -> {old option value: new option value}")
     dropped: list[QuestionId] = Field(
         default_factory=list, description="Questions of the earlier version that this one no longer asks")
+    changed: dict[QuestionId, Text] = Field(
+        default_factory=dict, description="Question id in this version -> how its meaning differs from the earlier "
+                                          "version's; a carried answer to it is marked for confirmation")
 
 
 STAGE_KINDS = ("idea", "active", "reached", "stopped")
@@ -161,11 +181,39 @@ class PilotStage(Strict):
 
 
 class PilotBlocker(Strict):
-    """A reason a pilot cannot move on, and the domain whose practices would remove it."""
+    """A reason a pilot cannot move on, its domain, and the questions whose steps remove it."""
 
     id: QuestionId = Field(description="Stable id '<domain>.<name>', e.g. 'governance.approval-queue'")
     label: Text = Field(description="What blocks the pilot, in a few words")
-    domain: Slug = Field(description="Id of one of `domains`: where the plan's steps unblock it")
+    domain: Slug = Field(description="Id of one of `domains`: the domain the blocker is counted in")
+    # Required in a file, where the loader also refuses an empty list; the built-in default blockers carry an
+    # empty one, which means every step of the blocker's domain.
+    remedy: list[QuestionId] = Field(
+        max_length=20, json_schema_extra={"minItems": 1},
+        description="Ids of the questions (with an action) whose steps unblock it, most direct first, "
+                    "e.g. [governance.model-approval]")
+
+
+class TriageAction(Strict):
+    """The portfolio-triage step: the wording the plan uses when several pilots are stuck."""
+
+    title: Text
+    detail: Text
+    owner: Text = Field(description="An id of the `roles` table (sized to the organisation) or a title as it should "
+                                    "be printed")
+    kpi: Text = Field(description="How progress is measured")
+    effort: Literal["S", "M", "L"] = Field(description="S (weeks), M (a quarter), L (several quarters)")
+
+
+DEFAULT_TRIAGE = TriageAction(
+    title="Decide scale, merge or stop for every active pilot within 60 days",
+    detail="Review every active pilot with its business owner in one portfolio meeting and record one decision for "
+           "each: scale it, merge it with pilots that pursue the same outcome, or stop it and release its team and "
+           "budget. Give each pilot you keep an owner, a KPI baseline and a date for its next decision.",
+    owner="sponsor",
+    kpi="Share of active pilots with a recorded scale, merge or stop decision (target: all within 60 days)",
+    effort="S",
+)
 
 
 class PilotSection(Strict):
@@ -175,6 +223,20 @@ class PilotSection(Strict):
         min_length=2, max_length=20, description="Funnel stages in order; at least one active and one reached")
     blockers: list[PilotBlocker] = Field(default_factory=list, max_length=100, description="The blocker vocabulary")
     stuck_after_months: int = Field(6, ge=1, le=120, description="An active pilot older than this is stuck")
+    owner_remedy: list[QuestionId] = Field(
+        default_factory=list, max_length=20,
+        description="Ids of the questions whose steps pilots without a business owner lift, e.g. "
+                    "[organization.model-ownership, organization.executive-sponsor]")
+    baseline_remedy: list[QuestionId] = Field(
+        default_factory=list, max_length=20,
+        description="Ids of the questions whose steps pilots without a KPI baseline lift, e.g. [economics.kpi-baseline]")
+    triage: TriageAction | None = Field(
+        None, description="The wording of the portfolio-triage step (default: 'Decide scale, merge or stop for every "
+                          "active pilot within 60 days', owned by the executive sponsor, effort S)")
+
+    def triage_action(self) -> TriageAction:
+        """The declared portfolio-triage wording, or the built-in one."""
+        return self.triage or DEFAULT_TRIAGE
 
     def stage(self, stage_id: str) -> PilotStage | None:
         """The stage with this id, or None."""
@@ -193,12 +255,14 @@ DEFAULT_STAGES = (
     PilotStage(id="scaled", label="Scaled", kind="reached"),
     PilotStage(id="stopped", label="Stopped", kind="stopped"),
 )
+# A questionnaire without `pilots:` may have any questions, so the default blockers name no remedy: an empty
+# `remedy` means every step of the blocker's domain unblocks it.
 DEFAULT_BLOCKERS = (
-    PilotBlocker(id="governance.approval-queue", label="Waiting for model approval", domain="governance"),
-    PilotBlocker(id="mlops.no-integration", label="No path into production systems", domain="mlops"),
-    PilotBlocker(id="organization.no-owner", label="No business owner", domain="organization"),
-    PilotBlocker(id="economics.no-business-case", label="No business case", domain="economics"),
-    PilotBlocker(id="data.no-access", label="No access to production data", domain="data"),
+    PilotBlocker(id="governance.approval-queue", label="Waiting for model approval", domain="governance", remedy=()),
+    PilotBlocker(id="mlops.no-integration", label="No path into production systems", domain="mlops", remedy=()),
+    PilotBlocker(id="organization.no-owner", label="No business owner", domain="organization", remedy=()),
+    PilotBlocker(id="economics.no-business-case", label="No business case", domain="economics", remedy=()),
+    PilotBlocker(id="data.no-access", label="No access to production data", domain="data", remedy=()),
 )
 
 
@@ -206,6 +270,15 @@ def default_pilot_section(domain_ids: set[str]) -> PilotSection:
     """The section a questionnaire without `pilots:` gets: the default stages, and the default blockers whose
     domain it has."""
     return PilotSection(stages=list(DEFAULT_STAGES), blockers=[b for b in DEFAULT_BLOCKERS if b.domain in domain_ids])
+
+
+class Regulation(Strict):
+    """What the questionnaire knows about the regulation its regulatory questions rest on."""
+
+    high_risk_industries: list[Slug] = Field(
+        default_factory=list, max_length=100,
+        description="Industry ids (as in organisation_profile.industry) under which an AI system is likely high-risk "
+                    "under the EU AI Act, e.g. healthcare, banking, insurance, hr-services, education")
 
 
 class Questionnaire(Strict):
@@ -228,6 +301,8 @@ class Questionnaire(Strict):
     pilots: PilotSection | None = Field(
         None, description="The pilot register's stages, blockers and stuck threshold (default: idea, pilot, ready, "
                           "production, scaled, stopped, and the default blockers of this questionnaire's domains)")
+    regulation: Regulation | None = Field(
+        None, description="The industries under which an AI system is likely high-risk (EU AI Act)")
     _cache: dict = PrivateAttr(default_factory=dict)
 
     def cached(self, key: str, build):
@@ -268,6 +343,49 @@ class Questionnaire(Strict):
     def question(self, question_id: str) -> Question:
         """The question with this id."""
         return next(q for q in self.questions if q.id == question_id)
+
+
+@dataclass(frozen=True)
+class QuestionCount:
+    """How many questions a questionnaire asks and how long it takes: the one count every screen, the report and the
+    README give."""
+
+    asked: int  # the questions every respondent is asked
+    follow_ups: int  # asked only when an earlier answer calls for them (`visible_if`)
+    minutes: int  # the questionnaire's estimate for the questions asked
+
+    def text(self) -> str:
+        """'22 questions, about 5 minutes'; '67 questions and up to 2 follow-ups, about 50 minutes'."""
+        follow = ("" if not self.follow_ups else
+                  f" and up to {self.follow_ups} follow-up{'s' if self.follow_ups != 1 else ''}")
+        return f"{self.asked} question{'s' if self.asked != 1 else ''}{follow}, about {self.minutes} minutes"
+
+    def added(self, visible: int) -> str:
+        """How the questions on screen now add up, from the same count: '' while they are the questions asked,
+        ' (67 + 1 follow-up)' once an answer brought a follow-up in."""
+        extra = visible - self.asked
+        return f" ({self.asked} + {extra} follow-up{'s' if extra != 1 else ''})" if extra > 0 else ""
+
+    def minutes_for(self, questions: int) -> int:
+        """Minutes that many questions take at the questionnaire's pace (at least 1 when any is left)."""
+        if questions <= 0:
+            return 0
+        return max(1, round(self.minutes * questions / max(self.asked, 1)))
+
+
+def readable_help(help_text: str, domain_ids) -> str:
+    """Help as a person reads it: a question id in brackets, such as "(governance.board-decisions)", left out (the
+    sentence around it already says where that question is asked); earlier published versions still carry them."""
+    domains = "|".join(re.escape(domain) for domain in domain_ids)
+    if not domains or not help_text:
+        return help_text
+    return re.sub(rf"\s*\((?:{domains})\.[a-z0-9][a-z0-9_-]*\)", "", help_text)
+
+
+def question_count(questionnaire: Questionnaire) -> QuestionCount:
+    """The questions every respondent is asked, the follow-ups some answers bring in, and the time they take."""
+    follow_ups = sum(1 for q in questionnaire.questions if q.visible_if)
+    return QuestionCount(len(questionnaire.questions) - follow_ups, follow_ups, questionnaire.estimated_minutes)
 
 
 YES_NO = (

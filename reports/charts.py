@@ -7,6 +7,7 @@ from functools import lru_cache
 
 import altair as alt
 
+from scoring.compare import change_text, shown_index
 from scoring.engine import Result
 
 FONT = "DejaVu Sans"
@@ -18,12 +19,24 @@ WIDTH = 470
 TICK_ROOM = {"left": 5, "top": 5, "bottom": 5, "right": 14}
 
 
-def _themed(chart: alt.Chart) -> alt.Chart:
-    """Quiet typography and no chart border, in the report's font."""
-    return chart.configure(font=FONT).configure_view(stroke=None).configure_axis(
+def _themed(chart: alt.Chart, description: str) -> alt.Chart:
+    """Quiet typography and no chart border, in the report's font; read out as one image described by
+    `description` (what the chart shows; its numbers are in the caption or table beside it)."""
+    return _one_image(chart).properties(description=description).configure(font=FONT).configure_view(
+        stroke=None).configure_axis(
         labelColor=INK, titleColor=MUTED, labelFontSize=11, titleFontSize=10, titleFontWeight="normal",
         gridColor=GRID, domainColor=GRID, tickColor=GRID,
     ).configure_legend(labelFontSize=10, titleFontSize=10, titleColor=MUTED, labelColor=INK)
+
+
+def _one_image(chart: alt.Chart) -> alt.Chart:
+    """Hide the marks from screen readers, which read the chart's description and axes instead: a layer left
+    empty by its data (no disputed answers, no links between steps) would otherwise be an unnamed image."""
+    for layer in getattr(chart, "layer", None) or [chart]:
+        mark = layer.mark
+        layer.mark = alt.MarkDef(type=mark, aria=False) if isinstance(mark, str) else alt.MarkDef(
+            **{**mark.to_dict(), "aria": False})
+    return chart
 
 
 def _domain_rows(result: Result) -> list[dict]:
@@ -60,7 +73,8 @@ def _domain_base(order: tuple[str, ...], accent: str) -> alt.LayerChart:
     labels = base.mark_text(align="left", dx=6, fontSize=11, color=INK).encode(x="index:Q", text="label:N")
     # Room right of the axis's end, so a target tick at phase 4 is drawn whole on a narrow screen too.
     return _themed(alt.layer(bars, targets, labels).properties(width=WIDTH, height=height, padding=TICK_ROOM, title=alt.Title(
-        "Index per domain; the dark tick marks the target phase", fontSize=11, color=MUTED, fontWeight="normal", anchor="start")))
+        "Index per domain; the dark tick marks the target phase", fontSize=11, color=MUTED, fontWeight="normal", anchor="start")),
+        "Bar chart: each domain's maturity index from 0 to 4, with a tick at its target phase")
 
 
 def _heat_rows(result: Result) -> list[dict]:
@@ -119,7 +133,8 @@ def _heat_base(domains: tuple[str, ...], phases: tuple[str, ...]) -> alt.LayerCh
         text="label:N",
         color=alt.condition("datum.dark", alt.value("white"), alt.value(INK)),
     )
-    return _themed(alt.layer(nulls, cells, text, numbers, names).properties(width=WIDTH, height=max(60, 30 * len(domains))))
+    return _themed(alt.layer(nulls, cells, text, numbers, names).properties(width=WIDTH, height=max(60, 30 * len(domains))),
+                   "Heatmap: how much of each phase's practice is in place, domain by domain, in per cent")
 
 
 def chart_svg(chart: alt.Chart) -> str:
@@ -192,12 +207,17 @@ BEFORE = "#b8c0c8"
 
 
 def progress_chart(comparison, accent: str = DEFAULT_ACCENT) -> alt.LayerChart:
-    """Each domain's index before (grey) and now (accent), side by side; a `scoring.compare.Comparison`."""
+    """Each domain's index before (grey) and now (accent, with its change as printed in the report), side by side;
+    a `scoring.compare.Comparison`."""
     rows = []
     for d in comparison.domains:
         for when, index in (("Before", d.index_before), ("Now", d.index_now)):
+            shown = shown_index(index)
+            label = "not assessed" if shown is None else f"{shown:.1f}"
+            if when == "Now" and d.change is not None:
+                label += f" ({change_text(d.change)})"
             rows.append({"domain": d.name, "when": when, "index": round(index, 2) if index is not None else 0.0,
-                         "label": f"{index:.1f}" if index is not None else "not assessed"})
+                         "label": label})
     order = [d.name for d in comparison.domains]
     y = alt.Y("domain:N", sort=order, title=None, axis=alt.Axis(labelLimit=160, ticks=False, domain=False))
     base = alt.Chart(alt.Data(values=rows)).encode(y=y, yOffset=alt.YOffset("when:N", sort=["Before", "Now"]))
@@ -209,7 +229,8 @@ def progress_chart(comparison, accent: str = DEFAULT_ACCENT) -> alt.LayerChart:
     )
     labels = base.mark_text(align="left", dx=5, fontSize=9, color=INK).encode(x="index:Q", text="label:N")
     return _themed(alt.layer(bars, labels).properties(width=WIDTH, height=max(80, 34 * len(order)), title=alt.Title(
-        "Index per domain, before and now", fontSize=11, color=MUTED, fontWeight="normal", anchor="start")))
+        "Index per domain, before and now", fontSize=11, color=MUTED, fontWeight="normal", anchor="start")),
+        "Bar chart: each domain's maturity index from 0 to 4 at the earlier assessment and now")
 
 
 def trend_chart(points, accent: str = DEFAULT_ACCENT) -> alt.LayerChart:
@@ -224,7 +245,8 @@ def trend_chart(points, accent: str = DEFAULT_ACCENT) -> alt.LayerChart:
     dots = base.mark_point(color=accent, filled=True, size=60)
     labels = base.mark_text(dy=-10, fontSize=10, color=INK).encode(text="label:N")
     return _themed(alt.layer(line, dots, labels).properties(width=WIDTH, height=110, title=alt.Title(
-        "Overall index at each assessment", fontSize=11, color=MUTED, fontWeight="normal", anchor="start")))
+        "Overall index at each assessment", fontSize=11, color=MUTED, fontWeight="normal", anchor="start")),
+        "Line chart: the overall maturity index from 0 to 4 at each assessment, oldest first")
 
 
 def _when(date, number: int) -> str:
@@ -299,7 +321,8 @@ def _matrix_base(accent: str) -> alt.LayerChart:
         align="left", baseline="top", fontSize=9, color=MUTED, fontStyle="italic").encode(x="x:Q", y="y:Q", text="text:N")
     return _themed(alt.layer(columns, rows, corner, dots, ranks).properties(width=WIDTH, height=260, title=alt.Title(
         "Every step by effort and impact; numbers are ranks", fontSize=11, color=MUTED, fontWeight="normal",
-        anchor="start")))
+        anchor="start")), "Matrix: every step of the plan placed by its effort (small, medium, large) and its impact "
+                          "(1 to 3), numbered by rank and coloured by horizon")
 
 
 def _timeline_rows(slots) -> tuple[list[dict], list[dict]]:
@@ -378,7 +401,8 @@ def _timeline_base(order: tuple[str, ...], accent: str) -> alt.LayerChart:
     return _themed(alt.layer(months, spans, links, after).properties(
         width=270, height=max(60, 17 * len(order)), title=alt.Title(
             "Now and Next in months; dotted lines lead from a step to the one that waits for it", fontSize=11,
-            color=MUTED, fontWeight="normal", anchor="start")))
+            color=MUTED, fontWeight="normal", anchor="start")),
+        "Timeline: when each Now and Next step runs, in months from the start of the plan")
 
 
 # --- the pilot portfolio ------------------------------------------------------------------
@@ -459,4 +483,5 @@ def _funnel_base(order: tuple[str, ...], accent: str, months: int) -> alt.LayerC
         align="left", dx=6, fontSize=10, color=INK).encode(x="total:Q", text="label:N")
     return _themed(alt.layer(bars, labels).properties(width=WIDTH - 90, height=max(60, 28 * len(order)), title=alt.Title(
         "Pilots by stage; each bar counts the pilots that got at least this far", fontSize=11, color=MUTED,
-        fontWeight="normal", anchor="start")))
+        fontWeight="normal", anchor="start")),
+        "Bar chart: how many pilots got at least as far as each stage, split into stuck, at the stage and further")

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pptx import Presentation
 from pptx.dml.color import RGBColor
@@ -27,6 +30,7 @@ from reports.branding import Branding
 from scoring.benchmark import Benchmark, summary_text
 from scoring.engine import Result, join_names
 from scoring.narrative import narrate
+from scoring.pilots import format_money, verdict_counts
 
 FONT = "Arial"
 INK = RGBColor(0x1D, 0x27, 0x33)
@@ -40,7 +44,6 @@ BODY_TOP = Inches(1.45)
 CHART_SCALE = 2  # PNG pixels per chart pixel: sharp on a projector
 TOP_STEPS = 5
 TOP_DISAGREEMENTS = 5
-MAX_CELL = 140  # characters of a question or step title shown in a table cell
 PHASE_STATES = {"done": "Achieved", "current": "Working on it", "ahead": "Ahead"}
 MIN_SLIDES, MAX_SLIDES = 8, 12
 
@@ -55,13 +58,17 @@ class DeckInput:
     generated: dt.date
     workshop: object | None = None  # scoring.workshop.WorkshopResult
     benchmark: Benchmark | None = None
+    progress: object | None = None  # scoring.compare.Comparison: what moved since the baseline (a first run's)
+    rerun: str = ""  # 'Re-run of the workshop of 2 March 2026': named on the cover and in every footer
 
 
 def render_deck(questionnaire: Questionnaire, result: Result, branding: Branding | None = None, *,
-                workshop=None, benchmark: Benchmark | None = None, generated: dt.date | None = None) -> bytes:
-    """The readout deck as PPTX bytes (`workshop`: a WorkshopResult whose `result` is `result`)."""
+                workshop=None, benchmark: Benchmark | None = None, generated: dt.date | None = None,
+                progress=None, rerun: str = "") -> bytes:
+    """The readout deck as PPTX bytes (`workshop`: a WorkshopResult whose `result` is `result`; `progress`: a
+    `scoring.compare.Comparison` with the baseline; `rerun`: the words that name a re-run workshop)."""
     given = DeckInput(questionnaire, result, branding or Branding(), generated or dt.date.today(), workshop,
-                      benchmark if benchmark is not None and benchmark.available else None)
+                      benchmark if benchmark is not None and benchmark.available else None, progress, rerun)
     deck = Deck(given)
     for build in SLIDES:
         build(deck, given)
@@ -119,11 +126,17 @@ class Deck:
 
     def _footer(self, slide) -> None:
         given = self.given
-        parts = [shorten(given.result.organisation or "Unnamed organisation", 40), shorten(given.result.title, 45),
+        parts = [given.result.organisation or "Unnamed organisation", given.result.title,
                  f"{given.generated.day} {given.generated:%B %Y}"]
+        if given.rerun:
+            parts.insert(2, given.rerun)
         if given.branding.prepared_by:
-            parts.append(f"Prepared by {shorten(given.branding.prepared_by, 40)}")
-        self.text(slide, " · ".join(parts), MARGIN, TALL - Inches(0.5), Inches(11.4), Inches(0.3), size=9, color=MUTED)
+            parts.append(f"Prepared by {given.branding.prepared_by}")
+        footer = " ".join(" · ".join(parts).split())
+        # The whole footer, never cut: a long organisation or title wraps, and the box grows upward from the foot.
+        high = Emu(text_height(footer, Inches(11.4) - 2 * Inches(0.05), 9))
+        self.text(slide, footer, MARGIN, TALL - Inches(0.2) - high, Inches(11.4), high, size=9, color=MUTED,
+                  anchor=MSO_ANCHOR.BOTTOM)
         number = len(self.prs.slides)
         self.text(slide, str(number), WIDE - Inches(1.1), TALL - Inches(0.5), Inches(0.5), Inches(0.3), size=9,
                   color=MUTED, align=PP_ALIGN.RIGHT)
@@ -197,9 +210,13 @@ class Deck:
 
     def table(self, slide, header: Sequence[str], rows: Sequence[Sequence[str]], left, top, width, widths: Sequence[float],
               *, size: int = 12):
-        """A table with a header row in the accent colour; `widths` are shares of `width`."""
-        shape = slide.shapes.add_table(len(rows) + 1, len(header), left, top, width, Inches(0.4) * (len(rows) + 1))
+        """A table with a header row in the accent colour; `widths` are shares of `width`. Every cell holds its
+        whole text, wrapped; each row is as tall as its tallest cell needs (see `row_height`)."""
+        heights = [row_height(header, widths, width, size, bold=True)] + [row_height(r, widths, width, size) for r in rows]
+        shape = slide.shapes.add_table(len(rows) + 1, len(header), left, top, width, sum(heights))
         table = shape.table
+        for number, height in enumerate(heights):
+            table.rows[number].height = height
         for column, share in enumerate(widths):
             table.columns[column].width = Emu(int(width * share))
         for column, name in enumerate(header):
@@ -217,6 +234,23 @@ class Deck:
         cell.margin_top = cell.margin_bottom = Inches(0.04)
         self._style(cell.text_frame, value, size=size, color=color, bold=bold)
 
+    def fitted_table(self, slide, title: str, kicker: str, header: Sequence[str], rows: Sequence[Sequence[str]],
+                     widths: Sequence[float], bottom, *, left=MARGIN, top=BODY_TOP, width=Inches(12.1)) -> list:
+        """A table whose cells are never cut: the largest of TABLE_SIZES at which its rows fit above `bottom`; rows
+        that fit at none go on to a continuation slide titled '`title` (continued)'. Returns the slides used."""
+        size, fits = fitting(header, rows, widths, width, bottom - top)
+        slides = [slide]
+        self.table(slide, header, rows[:fits], left, top, width, widths, size=size)
+        rest = list(rows[fits:])
+        while rest:
+            slide = self.slide(f"{title} (continued)", kicker)
+            slides.append(slide)
+            size, fits = fitting(header, rest, widths, width, bottom - top)
+            fits = max(fits, 1)
+            self.table(slide, header, rest[:fits], left, top, width, widths, size=size)
+            rest = rest[fits:]
+        return slides
+
     def picture(self, slide, png: bytes, left, top, width, height, align=PP_ALIGN.CENTER):
         """A PNG fitted inside the box, keeping its proportions."""
         from PIL import Image
@@ -228,11 +262,174 @@ class Deck:
         offset = {PP_ALIGN.LEFT: 0, PP_ALIGN.RIGHT: width - shown_wide}.get(align, (width - shown_wide) // 2)
         return slide.shapes.add_picture(io.BytesIO(png), left + offset, top, shown_wide, shown_high)
 
-    def chart(self, slide, spec: dict, left, top, width, height, description: str):
-        """A chart spec rendered to PNG and placed in the box, with alternative text for screen readers."""
-        picture = self.picture(slide, chart_png(spec), left, top, width, height)
+    def chart(self, slide, spec: dict, left, top, width, height, description: str, readable: bool = False):
+        """A chart spec rendered to PNG and placed in the box, with alternative text for screen readers; with
+        `readable`, its type raised to MIN_CHART_POINTS or more as shown."""
+        png = readable_png(spec, width, height)[0] if readable else chart_png(projected(spec))
+        picture = self.picture(slide, png, left, top, width, height)
         picture._element.nvPicPr.cNvPr.set("descr", description)
         return picture
+
+
+# --- fitting text: tables whose cells hold their whole text, charts whose type reads at 12 pt -------------
+
+PLAN_SIZES = (13, 12, 11, 10)  # point sizes the 90-day plan's list of Now steps may take
+TITLE_SIZES = (40, 30, 24, 20, 16)  # point sizes the organisation's name may take on the title slide
+TABLE_SIZES = (12, 11, 10)  # point sizes a table may take, largest first
+CELL_MARGIN_X = Inches(0.08)
+CELL_MARGIN_Y = Inches(0.04)
+LINE_SPACING = 1.2  # a line's height, in font sizes
+EMU_PER_POINT = 12700
+
+
+@lru_cache(maxsize=8)
+def _font(size: int, bold: bool):
+    """A font to measure text with: DejaVu Sans, a little wider than Arial, so what fits here fits there."""
+    from PIL import ImageFont
+
+    return ImageFont.truetype("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf", size * 4)
+
+
+def text_width(text: str, size: int, bold: bool = False) -> float:
+    """The width of one line of text in points."""
+    return _font(size, bold).getlength(text) / 4
+
+
+def line_count(text: str, width_points: float, size: int, bold: bool = False) -> int:
+    """The lines a text wraps to in a box `width_points` wide, breaking at spaces (a word wider than the box
+    breaks wherever it must, as PowerPoint does)."""
+    lines = 0
+    for paragraph in str(text).split("\n"):
+        line, count = "", 1
+        for word in paragraph.split():
+            trial = f"{line} {word}" if line else word
+            if text_width(trial, size, bold) <= width_points:
+                line = trial
+                continue
+            if line:
+                count += 1
+            count += int(text_width(word, size, bold) // width_points)
+            line = word
+        lines += count
+    return lines
+
+
+def text_height(text: str, width, size: int, bold: bool = False) -> int:
+    """The height (EMU) a text box `width` EMU wide needs to show `text` whole at `size` points, margins included."""
+    lines = line_count(text, width / EMU_PER_POINT, size, bold)
+    return int(lines * size * LINE_SPACING * EMU_PER_POINT + 2 * CELL_MARGIN_Y + 2 * EMU_PER_POINT)
+
+
+def fitting_size(text: str, width, height, sizes: Sequence[int], bold: bool = False) -> int | None:
+    """The largest of `sizes` at which `text` fits whole in a box `width` x `height` (EMU); None when none does."""
+    return next((size for size in sizes if text_height(text, width, size, bold) <= height), None)
+
+
+def row_height(cells: Sequence[str], widths: Sequence[float], width, size: int, bold: bool = False) -> int:
+    """The height (EMU) a table row needs to show every cell's whole text at `size` points."""
+    lines = max(line_count(text, (width * share - 2 * CELL_MARGIN_X) / EMU_PER_POINT, size, bold)
+                for text, share in zip(cells, widths))
+    return int(lines * size * LINE_SPACING * EMU_PER_POINT + 2 * CELL_MARGIN_Y + 2 * EMU_PER_POINT)
+
+
+def fitting(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float], width,
+            height) -> tuple[int, int]:
+    """The largest of TABLE_SIZES at which all rows fit in `height`, and how many rows fit at it (at the smallest
+    size when none fits them all)."""
+    for size in TABLE_SIZES:
+        used, fits = row_height(header, widths, width, size, bold=True), 0
+        for row in rows:
+            used += row_height(row, widths, width, size)
+            if used > height:
+                break
+            fits += 1
+        if fits == len(rows):
+            return size, fits
+    return TABLE_SIZES[-1], fits
+
+
+MIN_CHART_POINTS = 12  # the smallest type a chart shows on a slide
+
+
+def _font_sizes(spec, factor: float, floor: float):
+    """The spec with every font size multiplied by `factor` and raised to at least `floor` pixels, label limits
+    widened with it so no label is cut shorter."""
+    if isinstance(spec, list):
+        return [_font_sizes(item, factor, floor) for item in spec]
+    if not isinstance(spec, dict):
+        return spec
+    out = {}
+    for key, value in spec.items():
+        if key.lower().endswith("fontsize") and isinstance(value, (int, float)):
+            out[key] = max(value * factor, floor)
+        elif key in ("labelLimit", "limit") and isinstance(value, (int, float)) and value:
+            out[key] = value * max(factor, floor / 8)
+        else:
+            out[key] = _font_sizes(value, factor, floor)
+    return out
+
+
+def smallest_font(spec) -> float:
+    """The smallest font size (pixels) a spec sets anywhere, 10 (Vega's default) when it sets none."""
+    sizes = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key.lower().endswith("fontsize") and isinstance(value, (int, float)):
+                    sizes.append(value)
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(spec)
+    return min(sizes, default=10)
+
+
+def shown_points(png: bytes, width, height) -> float:
+    """Points on the slide per chart pixel, for a PNG (at CHART_SCALE) fitted into a box of `width` x `height`."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        wide, high = image.size
+    return min(width / wide, height / high) / EMU_PER_POINT * CHART_SCALE
+
+
+def readable_png(spec: dict, width, height, least: float = MIN_CHART_POINTS) -> tuple[bytes, float]:
+    """The chart as PNG with its type raised until its smallest text shows at `least` points or more in a box of
+    `width` x `height`; also the smallest size it shows at."""
+    spec = projected(spec)
+    png = chart_png(spec)
+    for _ in range(4):
+        shown = smallest_font(spec) * shown_points(png, width, height)
+        if shown >= least:
+            break
+        spec = _font_sizes(spec, least / shown * 1.04, 0)
+        png = chart_png(spec)
+    return png, smallest_font(spec) * shown_points(png, width, height)
+
+
+def slide_timeline(spec: dict) -> dict:
+    """The plan's timeline for a slide: steps by rank, no title (the slide has one), rows tall enough for type
+    that reads from the back of the room, and legend labels never cut."""
+    spec = {key: value for key, value in ranks_only(spec).items() if key != "title"}
+    steps = len(spec.get("datasets", {}).get("bars", []))
+    spec.update(width=420, height=max(120, 30 * steps))
+    spec = _font_sizes(spec, 1, 16)
+    config = dict(spec.get("config", {}))
+    config["legend"] = {**config.get("legend", {}), "labelLimit": 0}
+    return {**spec, "config": config}
+
+
+def ranks_only(spec: dict) -> dict:
+    """A timeline whose steps are labelled by rank alone ('3.'): on a slide the list beside it names them."""
+    bars = spec.get("datasets", {}).get("bars", [])
+    text = json.dumps(spec)
+    for bar in bars:
+        text = text.replace(json.dumps(bar["step"]), json.dumps(f"{bar['rank']}."))
+    return json.loads(text)
 
 
 def chart_png(spec: dict) -> bytes:
@@ -240,7 +437,7 @@ def chart_png(spec: dict) -> bytes:
     type a little larger than on paper so the back of the room can read them."""
     import vl_convert
 
-    return vl_convert.vegalite_to_png({**projected(spec), "background": "white"}, scale=CHART_SCALE)
+    return vl_convert.vegalite_to_png({**spec, "background": "white"}, scale=CHART_SCALE)
 
 
 PROJECTED_TYPE = 1.3  # axis and legend type on a slide, relative to the printed report
@@ -263,11 +460,6 @@ def clean(text: str) -> str:
     return CONTROLS.sub(lambda m: f"[U+{ord(m.group()):04X}]", str(text))
 
 
-def shorten(text: str, limit: int = MAX_CELL) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def names(result: Result) -> dict[str, str]:
     return {d.id: d.name for d in result.domains}
 
@@ -283,8 +475,11 @@ def title_slide(deck: Deck, given: DeckInput) -> None:
     heading.left, heading.top, heading.width, heading.height = Inches(5.8), Inches(2.2), Inches(7), Inches(1.6)
     heading.text_frame.word_wrap = True
     heading.text_frame.vertical_anchor = MSO_ANCHOR.BOTTOM
-    organisation = shorten(given.result.organisation or "Unnamed organisation", 120)
-    deck._style(heading.text_frame, organisation, size=40 if len(organisation) <= 30 else 30, color=INK, bold=True)
+    organisation = " ".join((given.result.organisation or "Unnamed organisation").split())
+    # The whole name at the largest size that fits the title box (an organisation has at most 200 characters).
+    size = fitting_size(organisation, Inches(7) - 2 * Inches(0.1), Inches(1.6), TITLE_SIZES, bold=True) \
+        or TITLE_SIZES[-1]
+    deck._style(heading.text_frame, organisation, size=size, color=INK, bold=True)
     kind = "Workshop readout" if given.workshop is not None else "Assessment readout"
     lines = [(kind, {"size": 24, "color": deck.accent, "bold": True}),
              (f"{given.result.title}, version {given.result.questionnaire_version}", {"size": 16}),
@@ -293,6 +488,8 @@ def title_slide(deck: Deck, given: DeckInput) -> None:
         room = given.workshop
         lines.insert(2, (f"{room.participants} participant{'s' if room.participants != 1 else ''}, "
                          f"{room.finished} finished", {"size": 16}))
+    if given.rerun:
+        lines.insert(1, (given.rerun, {"size": 18, "color": deck.accent, "bold": True}))
     deck.text(slide, lines, Inches(5.8), Inches(3.9), Inches(7), Inches(1.8), spacing=6)
     if given.branding.prepared_by:
         deck.text(slide, f"Prepared by {given.branding.prepared_by}", Inches(5.8), Inches(6.3), Inches(7), Inches(0.5),
@@ -358,7 +555,27 @@ def _phase_track(deck: Deck, slide, given: DeckInput, top, width) -> None:
                   Inches(1.0), color=color, spacing=4)
 
 
+def progress_slide(deck: Deck, given: DeckInput) -> None:
+    """What moved since the baseline, per domain and for the pilots (in place of the domains slide)."""
+    from reports.html import pilot_figure_row
+    from scoring.compare import since_text
+    from scoring.progress import progress_sentence
+
+    progress = given.progress
+    slide = deck.slide(since_text(progress.baseline_date, progress.baseline_kind), "Progress")
+    deck.chart(slide, charts.progress_chart(progress, given.branding.color).to_dict(), MARGIN, BODY_TOP, Inches(6.4),
+               Inches(4.6), "Bar chart of each domain's maturity index at the baseline and now.")
+    lines = [f"{d.name}: {d.bar_text}" for d in progress.domains]
+    lines += [f"Pilots, {row['figure'].lower()}: {row['before']} → {row['now']}"
+              for row in map(pilot_figure_row, progress.pilots) if row["before"] != row["now"]]
+    deck.bullets(slide, lines, Inches(7.3), BODY_TOP + Inches(0.1), Inches(5.5), Inches(4.6), size=13, spacing=6)
+    deck.text(slide, progress_sentence(progress), MARGIN, Inches(6.2), Inches(12), Inches(0.6), size=13, color=MUTED)
+
+
 def domains_slide(deck: Deck, given: DeckInput) -> None:
+    if given.progress is not None:
+        progress_slide(deck, given)
+        return
     result = given.result
     slide = deck.slide("Where each domain stands", "Domains")
     specs = charts.report_specs(result, given.branding.color)
@@ -401,13 +618,18 @@ def pilots_slide(deck: Deck, given: DeckInput) -> None:
     if funnel is not None:
         deck.chart(slide, funnel(metrics, given.branding.color), MARGIN, BODY_TOP, Inches(7.4), Inches(5.2),
                    "Funnel of the organisation's AI pilots by stage.")
+    from reports.html import REFERENCE_CITATION
+
     rate = "not yet measurable" if metrics.conversion_rate is None else f"{metrics.conversion_rate:.0%}"
     lines = [f"{metrics.total} pilots, {metrics.reached} in production or scaled.",
              f"Conversion: {rate} of the pilots started {metrics.stuck_after_months}+ months ago reached production "
-             f"(reference: {metrics.reference['reaches_production_text']}).",
+             f"(reference: {metrics.reference['reaches_production_text']}, after {REFERENCE_CITATION}).",
              f"{metrics.stuck} stuck: active for more than {metrics.stuck_after_months} months."]
-    if metrics.value_waiting:
-        lines.append(f"{metrics.value_waiting:,.0f} of expected annual value waits in stuck pilots.")
+    if metrics.stuck:
+        lines.append(f"Value waiting in stuck pilots: {format_money(metrics.value_waiting, metrics.currency)}"
+                     + (" a year (pilots to stop left out)." if metrics.value_waiting is not None else "."))
+    if any(item.verdict for item in metrics.items):
+        lines.append(f"Verdicts: {verdict_counts(metrics)}.")
     lines.append(f"Without a business owner: {metrics.without_owner}; without a KPI baseline: {metrics.without_kpi}.")
     left = Inches(8.3) if funnel is not None else MARGIN
     deck.bullets(slide, lines, left, BODY_TOP + Inches(0.2), Inches(4.5) if funnel else Inches(12), Inches(5.0), size=14)
@@ -417,11 +639,12 @@ def disagreement_slide(deck: Deck, given: DeckInput) -> None:
     room = given.workshop
     if room is None:
         return
-    from reports.workshop_charts import distribution_text
-    from scoring.workshop import SOURCE_CONSENSUS, answer_label
+    from reports.workshop_charts import counted, disputes_text, distribution_text
+    from scoring.workshop import answer_label
 
     disputed = list(room.disagreements)[:TOP_DISAGREEMENTS]
-    slide = deck.slide("Where the room disagreed", "Workshop")
+    title = "Where the room disagreed"
+    slide = deck.slide(title, "Workshop")
     if not disputed:
         deck.text(slide, "No question was disputed: the room's answers lie within one level of each other.",
                   MARGIN, BODY_TOP, Inches(12), Inches(1), size=18)
@@ -430,17 +653,16 @@ def disagreement_slide(deck: Deck, given: DeckInput) -> None:
     for stats in disputed:
         question = given.questionnaire.question(stats.id)
         agreed = answer_label(given.questionnaire, question, stats.workshop_value)
-        source = "agreed in the room" if stats.source == SOURCE_CONSENSUS else "median"
-        rows.append([shorten(stats.text), shorten(distribution_text(stats), 90), f"{stats.spread:.0f}",
-                     f"{agreed} ({source})"])
-    deck.table(slide, ["Question", "Answers given", "Spread (levels)", "Workshop answer"], rows, MARGIN, BODY_TOP,
-               Inches(12.1), [0.42, 0.25, 0.1, 0.23], size=12)
-    more = len(room.disagreements) - len(disputed)
-    decided = len(room.decisions)
-    notes = [f"{len(room.disagreements)} disputed question{'s' if len(room.disagreements) != 1 else ''}"
-             + (f"; the {len(disputed)} widest shown" if more > 0 else "")
-             + f". {decided} answer{'s' if decided != 1 else ''} agreed in the room; the rest use the median."]
-    deck.text(slide, notes, MARGIN, TALL - Inches(1.05), Inches(12), Inches(0.4), size=12, color=MUTED)
+        state = "decided in the room" if stats.decided else "median, still open"
+        rows.append([stats.text, distribution_text(stats), f"{stats.spread:.0f}", f"{agreed} ({state})"])
+    shown = len(disputed) < len(room.disagreements)
+    note = (f"{disputes_text(room)}." + (f" The {len(disputed)} that matter most are shown; the report lists the "
+                                         "rest." if shown else "")
+            + f" {counted(len(room.decisions), 'answer')} agreed in the room in all; the rest use the median.")
+    last = deck.fitted_table(slide, title, "Workshop", ["Question", "Answers given", "Spread (levels)",
+                                                        "Workshop answer"], rows,
+                             [0.42, 0.25, 0.1, 0.23], TALL - Inches(1.2))[-1]
+    deck.text(last, note, MARGIN, TALL - Inches(1.1), Inches(12), Inches(0.5), size=12, color=MUTED)
 
 
 def perception_slide(deck: Deck, given: DeckInput) -> None:
@@ -451,25 +673,24 @@ def perception_slide(deck: Deck, given: DeckInput) -> None:
 
     slide = deck.slide("Executive view versus operational reality", "Perception gap")
     _gap_table(deck, slide, room)
-    flagged = [gap_sentence(g) for g in room.role_gaps if g.flagged]
+    flagged = [gap_sentence(g) for g in room.role_gaps if g.flagged or g.too_few]
     if not flagged:
-        flagged = ["Executives and practitioners see every domain within one phase of each other."]
+        flagged = ["Executives and practitioners rate every domain within half a phase of each other."]
     below = BODY_TOP + Inches(0.45) * (len(room.participation) + 1) + Inches(0.4)
     deck.bullets(slide, flagged, MARGIN, min(below, Inches(5.4)), Inches(12), Inches(1.2), size=15, spacing=6)
 
 
 def _gap_table(deck: Deck, slide, room) -> None:
     """Each role's average index per domain (0-4) as a table, each cell shaded by its value."""
-    from scoring.workshop import EXECUTIVE, PRACTITIONER
+    from reports.workshop_charts import role_label
 
     joined = {c.role for c in room.participation if c.joined}
     roles = [r for r in room.roles if r.name in joined]
     header = ["Average index by role", *[g.name for g in room.role_gaps], "Overall"]
     rows = []
     for role in roles:
-        group = {EXECUTIVE: " (executives)", PRACTITIONER: " (practitioners)"}.get(role.group, "")
         values = [g.by_role.get(role.name) for g in room.role_gaps] + [room.overall_by_role.get(role.name)]
-        rows.append((shorten(role.name, 40) + group, values))
+        rows.append((role_label(role), values))
     share = 0.26
     table = deck.table(slide, header, [[name, *("–" if v is None else f"{v:.1f}" for v in values)] for name, values in rows],
                        MARGIN, BODY_TOP, Inches(12.1), [share] + [(1 - share) / (len(header) - 1)] * (len(header) - 1),
@@ -504,12 +725,11 @@ def benchmark_slide(deck: Deck, given: DeckInput) -> None:
 
     slide = deck.slide("Compared with similar organisations", "Benchmark")
     deck.chart(slide, benchmark_chart(bench, given.branding.color).to_dict(), MARGIN, BODY_TOP, Inches(7.4),
-               Inches(4.6), "Bar chart of each domain's percentile among comparable organisations.")
-    lines = [summary_text(bench)] + [f"{row['domain']}: percentile {row['percentile']}" if row["percentile"] is not None
-                                     else f"{row['domain']}: {row['reading']}" for row in benchmark_rows(bench)]
+               Inches(4.6), "Bar chart of the fifth each domain stands in among comparable organisations.")
+    lines = [summary_text(bench)] + [f"{row['domain']}: {row['reading']}" for row in benchmark_rows(bench)]
     deck.bullets(slide, lines, Inches(8.3), BODY_TOP + Inches(0.2), Inches(4.5), Inches(5.0), size=13)
-    deck.text(slide, "Only percentiles are shown, and only over at least five organisations: no other client can be "
-              "recognised.", MARGIN, TALL - Inches(1.05), Inches(12), Inches(0.4), size=11, color=MUTED)
+    deck.text(slide, "Only fifths are shown, never an exact rank, and only over at least five organisations: no other "
+              "client can be recognised.", MARGIN, TALL - Inches(1.05), Inches(12), Inches(0.4), size=11, color=MUTED)
 
 
 def steps_slide(deck: Deck, given: DeckInput) -> None:
@@ -520,14 +740,17 @@ def steps_slide(deck: Deck, given: DeckInput) -> None:
                   Inches(1), size=18)
         return
     domain = names(given.result)
-    rows = [[str(s.rank), shorten(s.title, 90), domain.get(s.domain, s.domain), shorten(s.owner, 40), s.effort,
-             shorten(s.kpi, 60)] for s in steps]
-    deck.table(slide, ["#", "Step", "Domain", "Owner", "Effort", "KPI"], rows, MARGIN, BODY_TOP, Inches(12.1),
-               [0.04, 0.36, 0.12, 0.18, 0.07, 0.23], size=12)
+    rows = [[str(s.rank), s.title, domain.get(s.domain, s.domain), s.owner, s.effort, s.kpi] for s in steps]
     first = steps[0]
-    if first.why:
-        deck.text(slide, [("Why first", {"bold": True, "color": deck.accent, "size": 13}), (first.why, {"size": 14})],
-                  MARGIN, Inches(5.35), Inches(12), Inches(1.2), spacing=4)
+    why = first.why and line_count(first.why, 12 * 72, 14) <= 3
+    bottom = TALL - Inches(1.95) if why else TALL - Inches(0.8)
+    slides = deck.fitted_table(slide, slide.shapes.title.text, "Priorities", ["#", "Step", "Domain", "Owner", "Effort",
+                                                                             "KPI"], rows,
+                               [0.05, 0.35, 0.12, 0.18, 0.07, 0.23], bottom)
+    if why:
+        deck.text(slides[0] if len(slides) == 1 else slides[-1],
+                  [("Why first", {"bold": True, "color": deck.accent, "size": 13}), (first.why, {"size": 14})],
+                  MARGIN, TALL - Inches(1.9), Inches(12), Inches(1.2), spacing=4)
 
 
 def plan_slide(deck: Deck, given: DeckInput) -> None:
@@ -540,13 +763,19 @@ def plan_slide(deck: Deck, given: DeckInput) -> None:
         return
     specs = charts.plan_specs(result, given.branding.color)
     if "timeline" in specs:
-        deck.chart(slide, specs["timeline"], Inches(5.3), BODY_TOP, Inches(7.5), Inches(5.1),
-                   "Timeline of the Now and Next steps in months, each after the steps it requires.")
+        deck.chart(slide, slide_timeline(specs["timeline"]), Inches(5.3), BODY_TOP, Inches(7.5), Inches(4.6),
+                   "Timeline of the Now and Next steps in months, each after the steps it requires; steps by rank.",
+                   readable=True)
+        deck.text(slide, "Months from the start of the plan; dotted lines lead from a step to the one that waits for "
+                  "it.", Inches(5.3), BODY_TOP + Inches(4.7), Inches(7.5), Inches(0.5), size=12, color=MUTED)
     lines = [f"{s.rank}. {s.title} — {s.owner}, effort {s.effort}" for s in now]
     later = len(result.actions) - len(now)
     if later:
         lines.append(f"Then {later} more step{'s' if later != 1 else ''} in Next (3–9 months) and Later (9–18 months).")
-    deck.bullets(slide, lines, MARGIN, BODY_TOP + Inches(0.1), Inches(4.5), Inches(5.2), size=13, spacing=6)
+    # A long Now list steps down in size rather than run off the slide.
+    size = fitting_size("\n".join(f"■  {line}" for line in lines), Inches(4.5) - 2 * Inches(0.1),
+                        Inches(5.2) - Pt(6) * (len(lines) - 1), PLAN_SIZES) or PLAN_SIZES[-1]
+    deck.bullets(slide, lines, MARGIN, BODY_TOP + Inches(0.1), Inches(4.5), Inches(5.2), size=size, spacing=6)
 
 
 def risks_slide(deck: Deck, given: DeckInput) -> None:
@@ -554,40 +783,76 @@ def risks_slide(deck: Deck, given: DeckInput) -> None:
     slide = deck.slide("Risks to watch", "Risks")
     risks = list(story.risks) or ["No governance or MLOps practice below its phase's bar."]
     deck.bullets(slide, risks, MARGIN, BODY_TOP, Inches(12), Inches(2.8), size=16, spacing=10)
-    if story.quotes:
-        quote = story.quotes[0]
+    fitted = next(((quote, size) for quote in story.quotes
+                   if (size := fitting_size(f"“{quote.text}”", QUOTE_WIDTH, QUOTE_HEIGHT, QUOTE_SIZES))), None)
+    if fitted:  # the first quote that fits whole: a respondent's words are never cut
+        quote, size = fitted
         box = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, MARGIN, Inches(4.5), Inches(12), Inches(1.6))
         deck._fill(box, PALE)
-        deck.text(slide, [(f"“{shorten(quote.text, 300)}”", {"size": 16}),
-                          (f"{'Noted in the room' if given.workshop is not None else 'A respondent'}, on "
+        deck.text(slide, [(f"“{' '.join(quote.text.split())}”", {"size": size}),
+                          (f"{'Agreed in the room' if given.workshop is not None else 'The respondent'}, on "
                            f"{names(given.result).get(quote.domain, quote.domain)}",
                            {"size": 12, "color": MUTED})], MARGIN + Inches(0.2), Inches(4.65), Inches(11.6),
                   Inches(1.3), spacing=4)
 
 
+QUOTE_SIZES = (16, 14, 12)
+QUOTE_WIDTH = Inches(11.6) - 2 * Inches(0.05)
+QUOTE_HEIGHT = Inches(1.3) - Pt(12 * LINE_SPACING + 4)  # the box, less the line that says who said it
+
+
+def owners_text(steps) -> str:
+    """Who owns which of the steps, each owner once with their ranks: 'CDO: steps 1 and 3; CEO: step 2'."""
+    ranks: dict[str, list[str]] = {}
+    for step in steps:
+        ranks.setdefault(step.owner, []).append(str(step.rank))
+    return "; ".join(f"{owner}: step{'s' if len(numbers) != 1 else ''} {join_names(numbers)}"
+                     for owner, numbers in ranks.items())
+
+
+def owners_item(now) -> str:
+    """The first next step, its counts those of its list: 'Agree a date with each of the 4 owners of the 5 steps due
+    in the next 90 days (CDO: steps 1 and 3; ...).'"""
+    owners = len({step.owner for step in now})
+    steps = f"{len(now)} step{'s' if len(now) != 1 else ''}"
+    who = "the owner" if owners == 1 else f"each of the {owners} owners"
+    return f"Agree a date with {who} of the {steps} due in the next 90 days ({owners_text(now)})."
+
+
 def next_steps_slide(deck: Deck, given: DeckInput) -> None:
+    from reports.workshop_charts import counted
+
     result = given.result
     slide = deck.slide("Next steps", "After today")
     items = []
     now = [s for s in result.actions if s.horizon == "now"]
     if now:
-        owners = join_names(list(dict.fromkeys(s.owner for s in now))[:4])
-        items.append(f"Confirm an owner and a date for each of the {len(now)} steps due in the next 90 days "
-                     f"({owners}).")
-    if result.unknowns:
-        count = len(result.unknowns)
-        items.append(f"Resolve the {count} “don't know” answer{'s' if count != 1 else ''}: each counts as not in "
-                     "place until someone checks.")
+        items.append(owners_item(now))
+    room = given.workshop
+    unknown = (sum(q.dont_know for q in room.dont_knows), len(room.dont_knows)) if room is not None else \
+        (len(result.unknowns), len(result.unknowns))
+    if unknown[0] and room is not None:
+        items.append(f"Resolve the {unknown[0]} “don't know” answer{'s' if unknown[0] != 1 else ''} given in the room "
+                     f"on {counted(unknown[1], 'question')}: the result leaves them out and is less certain until "
+                     "someone checks.")
+    elif unknown[0]:
+        count = unknown[0]
+        items.append(f"Resolve the {count} “don't know” answer{'s' if count != 1 else ''}: the result leaves "
+                     f"{'them' if count != 1 else 'it'} out and is less certain until someone checks.")
     if result.pilots is not None and result.pilots.stuck:
         items.append(f"Decide on the {result.pilots.stuck} stuck pilot{'s' if result.pilots.stuck != 1 else ''}: "
-                     "fix, stop or scale, as the triage suggests.")
-    if given.workshop is not None and given.workshop.disagreements:
-        open_count = sum(1 for s in given.workshop.disagreements if s.source != "consensus")
-        if open_count:
-            items.append(f"Settle the {open_count} disputed question{'s' if open_count != 1 else ''} still "
-                         "without an agreed answer.")
-    items.append("Re-assess in 90 days: the same questionnaire, measured against today's result as the baseline.")
-    deck.bullets(slide, items, MARGIN, BODY_TOP, Inches(12), Inches(4.6), size=18, spacing=14)
+                     "fix, merge or stop, as the triage suggests.")
+    if room is not None and room.open_disagreements:
+        open_count = len(room.open_disagreements)
+        items.append(f"Settle the {open_count} disputed question{'s' if open_count != 1 else ''} still "
+                     "without an agreed answer.")
+    if room is not None:
+        items.append("Re-run this workshop in 90 days with the same questionnaire: its report and deck will show the "
+                     "progress measured against today's result as the baseline.")
+    else:
+        items.append("Re-assess in 90 days: the same questionnaire, measured against today's result as the baseline.")
+    size = 18 if sum(line_count(i, 12 * 72, 18) for i in items) <= 9 else 15
+    deck.bullets(slide, items, MARGIN, BODY_TOP, Inches(12), Inches(4.6), size=size, spacing=14 if size == 18 else 8)
     if deck.given.branding.prepared_by:
         deck.text(slide, f"Questions and follow-up: {deck.given.branding.prepared_by}", MARGIN, Inches(6.2),
                   Inches(12), Inches(0.5), size=14, color=deck.accent, bold=True)
@@ -624,8 +889,12 @@ def workshop_deck(engine, workshop, find, branding: Branding | None = None, *, g
     bench = workshop_benchmark(engine, workshop, room.result, find) if benchmark else None
     from reports.workshop_charts import workshop_branding
 
+    from reports.workshop_charts import progress_since, rerun_text
+
     return render_deck(questionnaire, room.result, branding or workshop_branding(workshop),
-                       workshop=room, benchmark=bench, generated=generated)
+                       workshop=room, benchmark=bench, generated=generated,
+                       progress=progress_since(engine, workshop, questionnaire, room, find),
+                       rerun=rerun_text(engine, workshop))
 
 
 def assessment_deck(engine, assessment, questionnaire: Questionnaire, result: Result, branding: Branding | None = None,

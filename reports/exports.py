@@ -2,6 +2,8 @@
 
 Every text cell that a spreadsheet could read as a formula — one starting with
 = + - @, a tab or a carriage return — is neutralised with a leading single quote.
+Control characters (which stored text refuses, but data stored before that rule may
+hold) are removed from every cell and answers file: a workbook always opens.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from questionnaires.models import Questionnaire
-from scoring.answers import Response, Value, dump_answers
+from scoring.answers import Response, Value, dated, dump_answers
 from scoring.engine import Result, score_response
 from scoring.workshop import WorkshopResult, answer_label
+from storage.text import strip_controls
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LONG_COLUMNS = ("questionnaire", "version", "participant", "role", "question", "domain", "phase", "type",
@@ -31,7 +34,8 @@ AGGREGATE_COLUMNS = ("question", "domain", "phase", "type", "text", "n", "mean",
 STEP_COLUMNS = ("rank", "horizon", "title", "detail", "domain", "phase", "owner", "effort", "impact", "kpi",
                 "priority", "reason")
 PILOT_COLUMNS = ("pilot", "stage", "stage_label", "started", "production_since", "age_months", "owner",
-                 "kpi_baseline", "blockers", "blocking_domains", "value", "stuck", "verdict", "reason", "note")
+                 "kpi_baseline", "blockers", "blocking_domains", "group", "value", "currency", "stuck", "verdict",
+                 "reason", "note")
 MAX_FILE_STEM = 60
 PILOTS_FILE = "pilots.csv"
 
@@ -46,10 +50,11 @@ class Participant:
 
 
 def neutralise(value):
-    """A cell value safe for spreadsheets: text that could start a formula gets a leading quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """A cell value safe for spreadsheets: control characters removed, text that could start a formula quoted."""
+    if not isinstance(value, str):
+        return value
+    value = strip_controls(value)
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def cell_text(value: Value) -> str | int | float:
@@ -156,7 +161,9 @@ def pilot_rows(response: Response, result: Result) -> list[dict]:
             "owner": "yes" if pilot.owner else "no", "kpi_baseline": "yes" if pilot.kpi_baseline else "no",
             "blockers": ";".join(pilot.blockers),
             "blocking_domains": ";".join(item.blocking_domains) if item else "",
+            "group": pilot.group or "",
             "value": "" if pilot.value is None else int(pilot.value) if float(pilot.value).is_integer() else pilot.value,
+            "currency": metrics.currency,
             "stuck": "yes" if stuck else "no",
             "verdict": (item.verdict or "") if item else "", "reason": item.reason if item else "", "note": pilot.note,
         })
@@ -224,7 +231,7 @@ def workbook_bytes(sheets: Iterable[tuple[str, Sequence[str], Sequence[dict]]]) 
     book = Workbook()
     book.remove(book.active)
     for name, columns, rows in sheets:
-        sheet = book.create_sheet(name[:31])
+        sheet = book.create_sheet(strip_controls(name)[:31])
         sheet.append([neutralise(c) for c in columns])
         for row in rows:
             sheet.append([neutralise(row.get(c, "")) for c in columns])
@@ -260,8 +267,9 @@ def workshop_xlsx(questionnaire: Questionnaire, participants: Sequence[Participa
 
 
 def answers_zip(participants: Sequence[Participant], workshop: WorkshopResult | None = None) -> bytes:
-    """A zip with each response as an answers file; with a workshop, its own answers too (with the room's pilot
-    register), and the register once more as pilots.csv, one row per pilot."""
+    """A zip with each response as an answers file, each carrying the date it was taken (today when the response
+    gives none); with a workshop, its own answers too (with the room's pilot register), and the register once more as
+    pilots.csv, one row per pilot."""
     buffer = io.BytesIO()
     used: set[str] = set()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -269,9 +277,9 @@ def answers_zip(participants: Sequence[Participant], workshop: WorkshopResult | 
             response = participant.response
             if participant.role and not response.role:
                 response = replace(response, role=participant.role)
-            archive.writestr(_file_name(participant.label, used), dump_answers(response))
+            archive.writestr(_file_name(participant.label, used), strip_controls(dump_answers(dated(response))))
         if workshop is not None:
-            archive.writestr(_file_name("workshop", used), dump_answers(workshop.response))
+            archive.writestr(_file_name("workshop", used), strip_controls(dump_answers(dated(workshop.response))))
             if workshop.response.pilots:
                 archive.writestr(PILOTS_FILE, pilots_csv(workshop.response, workshop.result))
     return buffer.getvalue()

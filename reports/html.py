@@ -22,20 +22,27 @@ from reports.branding import Branding
 from reports.text import printable
 from scoring.answers import DONT_KNOW, NA
 from scoring.compare import Comparison, TrendPoint, compared_text, since_text
-from scoring.engine import LOW_CONFIDENCE, DomainResult, QuestionResult, Result, Step, join_names
+from scoring.progress import BAR_NOTE, progress_sentence
+from scoring.engine import LOW_CONFIDENCE, DomainResult, QuestionResult, Result, Step, critical_names, join_names
+from scoring.headline import bar_words
 from scoring.narrative import DURATION_MONTHS, after_text, narrate, pilot_brief
-from scoring.pilots import PILOT_TRIAGE_RULES, PilotMetrics
-from scoring.steps import HORIZONS, IMPACT_FACTORS, LATER_FACTOR, LIMITING_BOOST, PHASE_FACTORS, PILOT_WEIGHT, now_capacity
+from scoring.pilots import PILOT_TRIAGE_RULES, PilotMetrics, format_money, verdict_counts
+from scoring.steps import (DEADLINE_FACTOR, EXPOSURE_FACTOR, HORIZONS, IMPACT_FACTORS, LATER_FACTOR, LIMITING_BOOST,
+                           PHASE_FACTORS, PILOT_WEIGHT, TRIAGE_AT, now_capacity, owner_title)
 
 TEMPLATES = Path(__file__).parent / "templates"
 ASSETS = Path(__file__).parent / "assets"
 MAX_SHOWN_NAME = 200
-ROADMAP_STEPS_PER_PHASE = 8
+ROADMAP_STEPS_PER_PHASE = 5  # the roadmap is one picture: short enough to share a page with the end of the plan
 TOP_STEPS = 5
-REGISTER_ROWS = 12  # the risk register's rows in the report, most severe first
+PLAN_STEPS = 15  # steps the executive report lists (Now, then the head of Next); the full report lists every one
+REGISTER_ROWS = 12  # the risk register's rows in the executive report, most severe first; the full report has them all
 WORKED_STEPS = 3  # steps whose priority arithmetic the methodology page spells out
 SHOWN_ANSWERS = 3
 TREND_FROM = 3  # assessments in a series before a trend line says more than "before and now"
+REFERENCE_CITATION = ("“From pilot purgatory to production power: enterprise AI adoption in 2026”, an industry "
+                      "article on taking AI from pilot to production (2026)")
+"""The article the pilot reference figures come from, as reports cite it."""
 STATUS_TEXT = {
     "attained": "Attained",
     "not_attained": "Not attained",
@@ -114,12 +121,12 @@ def render_html(questionnaire: Questionnaire, result: Result, branding: Branding
                 inline_css: bool = True, benchmark=None) -> str:
     """The report as one HTML document (styles inlined, charts as data: URIs); with `progress`, the
     section on what moved since the baseline, and the trend over `series` (every assessment, oldest first);
-    `full` adds the appendix of every question and answer to the executive report. Without `inline_css` the
+    `full` lists every step and adds the appendix of every question and answer. Without `inline_css` the
     stylesheet is left out (the PDF renderer brings it, parsed once: `reports.pdf.compiled_stylesheet`)."""
-    context = report_context(questionnaire, result, branding, workshop=workshop, generated=generated)
+    context = report_context(questionnaire, result, branding, workshop=workshop, generated=generated, full=full)
     if not inline_css:
         context["css"] = Markup("")
-    context["full"] = full
+    context["progress_line"] = progress_sentence(progress) if progress is not None else ""
     context["charts"] = chart_images if chart_images is not None else chart_uris(result, context["brand"].color)
     context["progress"] = progress_view(questionnaire, progress, series)
     context["benchmark"] = _benchmark_view(benchmark, context["brand"].color)
@@ -141,8 +148,11 @@ def progress_view(questionnaire: Questionnaire, comparison: Comparison | None, s
         return None
     names = {d.id: d.name for d in questionnaire.domains}
     return {
-        "title": since_text(comparison.baseline_date),
+        "title": since_text(comparison.baseline_date, comparison.baseline_kind),
+        "pilots": [pilot_figure_row(f) for f in comparison.pilots],
         "note": compared_text(comparison),
+        "sentence": progress_sentence(comparison),
+        "bar_note": BAR_NOTE,
         "c": comparison,
         "phase_before": questionnaire.phase(comparison.phase_before).name,
         "phase_now": questionnaire.phase(comparison.phase_now).name,
@@ -150,6 +160,23 @@ def progress_view(questionnaire: Questionnaire, comparison: Comparison | None, s
         "gaps": [(gap, names.get(gap.domain, gap.domain)) for gap in comparison.new_gaps],
         "trend": list(series) if len(series) >= TREND_FROM else [],
     }
+
+
+def pilot_figure_row(figure) -> dict:
+    """One pilot figure before and now as printed: counts as they are, shares as percentages, the change signed."""
+    def shown(value):
+        if value is None:
+            return "–"
+        return f"{value:.0%}" if figure.share else f"{value:g}"
+
+    change = figure.change
+    if change is None:
+        moved = "–"
+    elif figure.share:
+        moved = f"{change * 100:+.0f} points".replace("-", "−")
+    else:
+        moved = f"{change:+g}".replace("-", "−")
+    return {"figure": figure.label, "before": shown(figure.before), "now": shown(figure.now), "change": moved}
 
 
 def progress_chart_uris(comparison: Comparison, series: Sequence[TrendPoint], accent: str) -> dict[str, str]:
@@ -166,9 +193,15 @@ def progress_specs(comparison: Comparison, series: Sequence[TrendPoint], accent:
     return specs
 
 
+def document_specs(result: Result, accent: str = charts.DEFAULT_ACCENT) -> dict[str, dict]:
+    """The charts a report document draws: the deck's, less the effort and impact matrix, which the document
+    gives as a table (`matrix_cells`)."""
+    return {name: spec for name, spec in charts.report_specs(result, accent).items() if name != "matrix"}
+
+
 def chart_uris(result: Result, accent: str = charts.DEFAULT_ACCENT) -> dict[str, str]:
     """The report's charts as SVG `data:` URIs, keyed by stable chart name."""
-    specs = charts.report_specs(result, accent)
+    specs = document_specs(result, accent)
     return dict(zip(specs, map(svg_uri, specs_svg(list(specs.values())))))
 
 
@@ -176,7 +209,7 @@ def chart_futures(result: Result, accent: str = charts.DEFAULT_ACCENT, progress:
                   series: Sequence[TrendPoint] = ()) -> dict[str, Future]:
     """The report's charts (and the progress charts, with `progress`) being converted now, in the background; each
     future yields an SVG document. The PDF renderer lays out the text meanwhile and picks them up when it gets there."""
-    specs = charts.report_specs(result, accent)
+    specs = document_specs(result, accent)
     if progress is not None:
         specs.update(progress_specs(progress, series, accent))
     return dict(zip(specs, svg_futures(list(specs.values()))))
@@ -225,18 +258,48 @@ def _chart_threads() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=CHART_THREADS, thread_name_prefix="chart")
 
 
+@dataclass(frozen=True)
+class MatrixCell:
+    """One effort × impact cell of the plan: its steps by rank and name, then the ranks of the others in it."""
+
+    named: tuple[str, ...]
+    ranks: str  # '17, 22 and 31': steps this report does not list by name; '' when none
+
+
+MATRIX_EFFORTS = {"S": "Small effort (S)", "M": "Medium effort (M)", "L": "Large effort (L)"}
+MATRIX_IMPACTS = {3: "High impact (3)", 2: "Medium impact (2)", 1: "Low impact (1)"}
+
+
+def matrix_cells(steps: Sequence[Step], named: int | None = None) -> list[tuple[str, list[MatrixCell]]]:
+    """The effort × impact matrix as a table a person can read on any screen and on paper: per impact, high first,
+    one cell per effort listing its steps as '4. Title' in rank order; with `named`, steps ranked after it are
+    given by rank alone."""
+    rows = []
+    for impact, label in MATRIX_IMPACTS.items():
+        cells = []
+        for effort in MATRIX_EFFORTS:
+            inside = [s for s in steps if s.impact == impact and s.effort == effort]
+            shown = [s for s in inside if named is None or s.rank <= named]
+            rest = [str(s.rank) for s in inside if s not in shown]
+            cells.append(MatrixCell(tuple(f"{s.rank}. {s.title}" for s in shown), join_names(rest)))
+        rows.append((label, cells))
+    return rows
+
+
 def svg_uri(svg: str) -> str:
     """An SVG document as a base64 `data:` URI (Markup: base64 cannot carry markup, and must not be rewrapped)."""
     return Markup("data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii"))
 
 
 def report_context(questionnaire: Questionnaire, result: Result, branding: Branding | None = None, *,
-                   workshop=None, generated: dt.date | None = None) -> dict:
-    """Everything the template needs, computed here so the template only lays out."""
+                   workshop=None, generated: dt.date | None = None, full: bool = False) -> dict:
+    """Everything the template needs, computed here so the template only lays out (`full`: the full report, which
+    lists every step; the executive report lists the first PLAN_STEPS)."""
     brand = branding or Branding()
     generated = generated or dt.date.today()
     answers = {q.id: _answer_view(questionnaire, q, result) for q in questionnaire.questions}
     names = {d.id: d.name for d in result.domains}
+    story = narrate(questionnaire, result)
     return {
         "q": questionnaire,
         "r": result,
@@ -252,25 +315,87 @@ def report_context(questionnaire: Questionnaire, result: Result, branding: Brand
         "low_confidence": result.overall.confidence < LOW_CONFIDENCE,
         "low_confidence_limit": LOW_CONFIDENCE,
         "top_steps": result.actions[:TOP_STEPS],
-        "story": narrate(questionnaire, result),
+        "story": story,
+        "progress_line": "",
+        "phase_label": phase_label(result),
         "after": {s.question: after_text(s, result.actions) for s in result.actions},
-        "now_steps": [s for s in result.actions if s.horizon == "now"],
-        "later_steps": [s for s in result.actions if s.horizon != "now"],
         "worked_steps": result.actions[:WORKED_STEPS],
-        "register_limit": REGISTER_ROWS,
+        "matrix": matrix_cells(result.actions, None if full else PLAN_STEPS),
+        "matrix_efforts": list(MATRIX_EFFORTS.values()),
+        "register_rows": story.register if full else story.register[:REGISTER_ROWS],
+        "register_more": 0 if full else max(0, len(story.register) - REGISTER_ROWS),
+        "asks": {qid: owner_title(questionnaire, questionnaire.question(qid).action.owner, result.size)
+                 if questionnaire.question(qid).action else "" for qid in result.unknowns},
         "domain_names": names,
         "domains": [_domain_view(questionnaire, d, result, answers) for d in result.domains],
-        "horizons": [(key, label, [s for s in result.actions if s.horizon == key]) for key, label in HORIZONS.items()],
-        "roadmap": _roadmap(questionnaire, result),
+        "bars": {d.id: bar_words(d) for d in result.domains},
         "roadmap_limit": ROADMAP_STEPS_PER_PHASE,
         "unknowns": [answers[qid] for qid in result.unknowns],
         "method": _method(questionnaire),
         "pilots": pilot_view(result.pilots, result.actions),
         "status_text": STATUS_TEXT,
+        "phase_cell": phase_cell,
+        "full": full,
+        **plan_view(result.actions, full),
+        "roadmap": _roadmap(questionnaire, result, plan_steps(result.actions, full)),
+        "notes_words": notes_words(workshop is not None),
+        "citation": REFERENCE_CITATION,
     }
 
 
-VERDICT_TEXT = {"stop": "Stop", "fix": "Fix", "scale": "Scale", "continue": "Continue", None: "–"}
+NOTES_WORDS = {
+    False: {"quotes": "In the respondent's words", "notes": "Evidence notes from the respondent"},
+    True: {"quotes": "In the room's agreed words", "notes": "The room's agreed notes"},
+}
+
+
+def notes_words(workshop: bool) -> dict[str, str]:
+    """Whose notes a report quotes: a workshop's are the notes the room agreed with its consensus answers, a
+    self-assessment's are the respondent's own."""
+    return NOTES_WORDS[workshop]
+
+
+PHASE_CELL = {"attained": "{pct} · attained", "not_attained": "{pct} of {bar}", "not_applicable": "does not apply",
+              "unknown": "unknown (all don't know)", "not_answered": "not answered"}
+
+
+def phase_cell(phase) -> str:
+    """One phase of a domain in a word or two: '75% · attained', '45% of 70%', 'does not apply'."""
+    pattern = PHASE_CELL.get(phase.status, "{pct}")
+    share = "–" if phase.attainment is None else f"{phase.attainment:.0%}"
+    return pattern.format(pct=share, bar=f"{phase.threshold:.0%}")
+
+
+def phase_label(result: Result) -> str:
+    """'Phase 2 of 4 · Build the Foundation', or 'All four phases achieved' once they are (critical gaps closed)."""
+    if result.overall.complete:
+        return "All four phases achieved"
+    return f"Phase {result.overall.phase} of 4 · {result.overall.phase_name}"
+
+
+def plan_steps(steps: Sequence[Step], full: bool) -> tuple[Step, ...]:
+    """The steps a report lists: every one in the full report; in the executive report every step of Now, then the
+    head of Next, PLAN_STEPS in all (ranks run through Now, Next and Later, so these are the first ranks)."""
+    if full:
+        return tuple(steps)
+    now = sum(1 for s in steps if s.horizon == "now")
+    return tuple(steps[:max(PLAN_STEPS, now)])
+
+
+def plan_view(steps: Sequence[Step], full: bool) -> dict:
+    """The plan's tables: the Now steps; per horizon its key, label, the steps listed and how many it holds in all;
+    how many steps the full report adds."""
+    shown = plan_steps(steps, full)
+    return {
+        "now_steps": [s for s in shown if s.horizon == "now"],
+        "horizons": [(key, label, [s for s in shown if s.horizon == key], sum(1 for s in steps if s.horizon == key))
+                     for key, label in HORIZONS.items()],
+        "listed_ranks": {s.rank for s in shown},
+        "further_steps": len(steps) - len(shown),
+    }
+
+
+VERDICT_TEXT = {"stop": "Stop", "merge": "Merge", "fix": "Fix", "scale": "Scale", "continue": "Continue", None: "–"}
 
 
 def pilot_view(metrics: PilotMetrics | None, steps: Sequence[Step] = ()) -> dict | None:
@@ -284,9 +409,11 @@ def pilot_view(metrics: PilotMetrics | None, steps: Sequence[Step] = ()) -> dict
         "items": [{"item": item, "stage": metrics.stage_labels.get(item.stage, item.stage),
                    "verdict": VERDICT_TEXT.get(item.verdict, item.verdict)} for item in metrics.items],
         "verdicts": {VERDICT_TEXT[v]: n for v, n in metrics.verdicts().items() if n},
+        "decisions": verdict_counts(metrics),
+        "value_waiting": format_money(metrics.value_waiting, metrics.currency),
         "waiting": [(metrics.domain_names.get(d, d), n) for d, n in
                     sorted(metrics.blocked_domains.items(), key=lambda pair: -pair[1])],
-        "source": metrics.reference["source"],
+        "source": REFERENCE_CITATION,
         "rules": PILOT_TRIAGE_RULES,
     }
 
@@ -348,12 +475,15 @@ def _phase_track(questionnaire: Questionnaire, result: Result) -> list[dict]:
     return track
 
 
-def _roadmap(questionnaire: Questionnaire, result: Result) -> list[dict]:
+def _roadmap(questionnaire: Questionnaire, result: Result, listed: Sequence[Step]) -> list[dict]:
+    """The four phases with the report's listed steps placed in the phase their practice belongs to, at most
+    ROADMAP_STEPS_PER_PHASE each; `more` counts the phase's other steps (listed further on, or in the full report)."""
     columns = []
     for item in _phase_track(questionnaire, result):
-        steps = [s for s in result.actions if s.phase == item["phase"].number]
-        columns.append({**item, "steps": steps[:ROADMAP_STEPS_PER_PHASE],
-                        "more": max(0, len(steps) - ROADMAP_STEPS_PER_PHASE), "total": len(steps)})
+        number = item["phase"].number
+        steps = [s for s in listed if s.phase == number][:ROADMAP_STEPS_PER_PHASE]
+        total = sum(1 for s in result.actions if s.phase == number)
+        columns.append({**item, "steps": steps, "more": total - len(steps), "total": total})
     return columns
 
 
@@ -372,4 +502,8 @@ def _method(questionnaire: Questionnaire) -> dict:
         "impact": IMPACT_FACTORS,
         "durations": DURATION_MONTHS,
         "pilot_weight": PILOT_WEIGHT,
+        "exposure": f"{EXPOSURE_FACTOR:g}",
+        "deadline": f"{DEADLINE_FACTOR:g}",
+        "triage_at": TRIAGE_AT,
+        "critical": critical_names(questionnaire, tuple(q.id for q in questionnaire.questions if q.critical)),
     }

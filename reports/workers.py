@@ -135,8 +135,17 @@ def render_answers_pdf(answers: str, branding: dict | None, generated: dt.date |
                           full=full, benchmark=benchmark_from_dict(benchmark) if benchmark else None)
 
 
+def in_environment(settings: dict[str, str | None], job, *args):
+    """In a worker: run `job` with the settings of the process that submitted it (`config.environment`)."""
+    from config import applied_environment
+
+    applied_environment(settings)
+    return job(*args)
+
+
 def render_workshop_pdf(workshop_id: int) -> bytes:
-    """In a worker: aggregate the stored workshop and render its report (settings come from the environment)."""
+    """In a worker: aggregate the stored workshop and render its report, with the progress since its first run
+    when it is a re-run (settings come from the environment)."""
     from questionnaires import find_questionnaire
     from reports import workshop_charts
     from reports.pdf import gc_paused, render_pdf
@@ -152,8 +161,8 @@ def render_workshop_pdf(workshop_id: int) -> bytes:
 
     bench = workshop_benchmark(engine, workshop, current.result, find_questionnaire)
     with gc_paused():
-        return render_pdf(questionnaire, current.result, brand, benchmark=bench,
-                          workshop=workshop_charts.workshop_view(questionnaire, current, brand.color))
+        view, progress = workshop_charts.stored_workshop_view(engine, workshop, questionnaire, current, brand.color)
+        return render_pdf(questionnaire, current.result, brand, benchmark=bench, workshop=view, progress=progress)
 
 
 def watch_parent(owner: int) -> threading.Thread:

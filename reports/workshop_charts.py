@@ -7,6 +7,7 @@ and the app cannot squeeze the rows of a chart into one line to fit a legend.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 
 import altair as alt
@@ -17,7 +18,10 @@ from reports.branding import Branding
 from reports.charts import DEFAULT_ACCENT, INK, MUTED, WIDTH, _themed, chart_svg
 from scoring.engine import Result
 from scoring.workshop import (
+    EXECUTIVE,
     GAP_FLAG,
+    GAP_MIN_FINISHED,
+    PRACTITIONER,
     CONFIDENCE_METHOD,
     METHOD,
     SOURCE_CONSENSUS,
@@ -71,7 +75,8 @@ def participation_chart(workshop: WorkshopResult, accent: str = DEFAULT_ACCENT) 
     )
     labels = alt.Chart(alt.Data(values=totals)).mark_text(align="left", dx=6, fontSize=11, color=INK).encode(
         y=alt.Y("role:N", sort=order), x="joined:Q", text="label:N")
-    return _themed(alt.layer(bars, labels).properties(width=WIDTH, height=alt.Step(28)))
+    return _themed(alt.layer(bars, labels).properties(width=WIDTH, height=alt.Step(28)),
+                   "Bar chart: participants per role, those who finished and those still answering")
 
 
 def spread_chart(workshop: WorkshopResult, accent: str = DEFAULT_ACCENT) -> alt.Chart:
@@ -94,7 +99,16 @@ def spread_chart(workshop: WorkshopResult, accent: str = DEFAULT_ACCENT) -> alt.
         x="workshop:Q", tooltip=["domain:N", "n:Q", "min:Q", "median:Q", "max:Q", "workshop:Q"])
     title = alt.Title("Line: lowest to highest · box: middle half · tick: median · ◆ workshop result",
                       fontSize=11, color=MUTED, fontWeight="normal", anchor="start")
-    return _themed(alt.layer(whisker, box, median, own).properties(width=WIDTH, height=alt.Step(30), title=title))
+    return _themed(alt.layer(whisker, box, median, own).properties(width=WIDTH, height=alt.Step(30), title=title),
+                   "Box plot: per domain, the spread of participants' maturity indices and the workshop's result")
+
+
+def role_label(role) -> str:
+    """A role as the heatmap, the tables and the deck name it: 'Data & AI (practitioner)', and a role whose name
+    already says its group once only: 'Executive', not 'Executive (executive)'."""
+    if not role.group or role.group in role.name.casefold():
+        return role.name
+    return f"{role.name} ({role.group})"
 
 
 def gap_rows(workshop: WorkshopResult) -> list[dict]:
@@ -102,16 +116,33 @@ def gap_rows(workshop: WorkshopResult) -> list[dict]:
     rows = []
     roles = [r for r in workshop.roles if any(c.role == r.name and c.joined for c in workshop.participation)]
     for role in roles:
-        marker = f" ({role.group})" if role.group and role.group not in role.name.casefold() else ""
         for gap in workshop.role_gaps:
-            rows.append(_gap_cell(role.name + marker, gap.name, gap.by_role.get(role.name)))
-        rows.append(_gap_cell(role.name + marker, "Overall", workshop.overall_by_role.get(role.name)))
+            rows.append(_gap_cell(role_label(role), gap.name, gap.by_role.get(role.name)))
+        rows.append(_gap_cell(role_label(role), "Overall", workshop.overall_by_role.get(role.name)))
     return rows
 
 
 def _gap_cell(role: str, domain: str, value: float | None) -> dict:
     return {"role": role, "domain": domain, "index": value, "label": "–" if value is None else f"{value:.1f}",
             "dark": value is not None and value >= 2.4}
+
+
+def participation_text(workshop: WorkshopResult) -> str:
+    """The participation chart in words: 'Executive: 2 of 3 finished · Data & AI: 4 of 4 finished'."""
+    counts = [c for c in workshop.participation if c.joined]
+    if not counts:
+        return "Nobody has joined yet."
+    return " · ".join(f"{c.role}: {c.finished} of {c.joined} finished" for c in counts)
+
+
+def gap_text(workshop: WorkshopResult) -> str:
+    """The perception heatmap in words, one role at a time: 'Executive: Data 2.1, Governance 1.5, Overall 1.8'."""
+    by_role: dict[str, list[str]] = {}
+    for cell in gap_rows(workshop):
+        by_role.setdefault(cell["role"], []).append(f"{cell['domain']} {cell['label']}")
+    if not by_role:
+        return "No answers yet."
+    return " · ".join(f"{role}: {', '.join(cells)}" for role, cells in by_role.items())
 
 
 def gap_heatmap(workshop: WorkshopResult, accent: str = DEFAULT_ACCENT) -> alt.Chart:
@@ -130,7 +161,8 @@ def gap_heatmap(workshop: WorkshopResult, accent: str = DEFAULT_ACCENT) -> alt.C
     text = base.mark_text(fontSize=11).encode(
         text="label:N", color=alt.condition("datum.dark", alt.value("white"), alt.value(INK)))
     width = min(WIDTH + 60, 84 * len(domains))
-    return _themed(alt.layer(cells, text).properties(width=width, height=alt.Step(28)))
+    return _themed(alt.layer(cells, text).properties(width=width, height=alt.Step(28)),
+                   "Heatmap: each role's average maturity index per domain, from 0 to 4")
 
 
 def role_answer_chart(stats: QuestionStats, roles: list[str], projector: bool = True) -> alt.Chart:
@@ -167,7 +199,7 @@ def role_answer_chart(stats: QuestionStats, roles: list[str], projector: bool = 
         y=alt.Y("answer:N", sort=order), x="people:Q", text="label:N")
     chart = alt.layer(bars, labels).properties(width=int(WIDTH * (1.9 if projector else 1)),
                                                height=alt.Step(round(26 * big)))
-    return _themed(chart)
+    return _themed(chart, "Bar chart: how many people gave each answer to the question, split by role")
 
 
 def distribution_by_role_text(stats: QuestionStats) -> str:
@@ -302,11 +334,111 @@ def distribution_text(stats: QuestionStats) -> str:
     return " · ".join(f"{c.label} {c.count}" for c in stats.distribution if c.count) or "no answers"
 
 
+TOO_FEW = "too few answers yet"
+
+
 def gap_sentence(gap) -> str:
-    """'Executives rate Governance 1.2 phases higher than practitioners (2.4 against 1.2).'"""
+    """One domain's perception gap in words: 'Executives rate Governance 1.2 phases higher than practitioners (2.4
+    against 1.2).', within half a phase, or 'too few answers yet' while a side has fewer than two finished."""
+    if gap.too_few:
+        return (f"{gap.name}: {TOO_FEW} to compare executives and practitioners ({_finished_sides(gap)}; "
+                f"{GAP_MIN_FINISHED} of each are needed).")
+    if gap.gap is None:
+        return f"{gap.name}: executives and practitioners cannot be compared, one side has no index here."
+    if not gap.flagged:
+        return (f"Executives and practitioners rate {gap.name} within half a phase of each other "
+                f"({gap.executive:.1f} against {gap.practitioner:.1f}).")
     direction = "higher" if gap.gap > 0 else "lower"
     return (f"Executives rate {gap.name} {abs(gap.gap):.1f} phase{'s' if abs(gap.gap) >= 1.05 else ''} {direction} "
             f"than practitioners ({gap.executive:.1f} against {gap.practitioner:.1f}).")
+
+
+def _finished_sides(gap) -> str:
+    """'1 executive and 0 practitioners have finished'."""
+    verb = "has" if gap.executives_finished + gap.practitioners_finished == 1 else "have"
+    return (f"{counted(gap.executives_finished, 'executive')} and "
+            f"{counted(gap.practitioners_finished, 'practitioner')} {verb} finished")
+
+
+def gap_cell(gap) -> str:
+    """The gap column of a table: '+1.2', '−0.3', or 'too few answers yet'."""
+    if gap.too_few:
+        return TOO_FEW
+    return "–" if gap.gap is None else f"{gap.gap:+.1f}".replace("-", "−")
+
+
+def disputes_text(workshop: WorkshopResult) -> str:
+    """'3 open disputes, 1 decided in the room; 12 more questions with answers as far apart' (the count the
+    dashboard, the PDF and the deck say)."""
+    open_count = len(workshop.open_disagreements)
+    decided = len(workshop.disagreements) - open_count
+    text = f"{counted(open_count, 'open dispute')}, {decided} decided in the room"
+    if workshop.apart_only:
+        text += (f"; {workshop.apart_only} more question{'s' if workshop.apart_only != 1 else ''} with answers as "
+                 "far apart, ranked lower")
+    return text
+
+
+def unknown_rows(questionnaire: Questionnaire, workshop: WorkshopResult) -> list[dict]:
+    """The room's "don't know" answers per question, as many as the disagreement table shows: question, domain,
+    phase, how many said it of how many answered, and who would know (the owner of the question's step)."""
+    from scoring.steps import owner_title
+
+    rows = []
+    for stats in workshop.dont_knows:
+        question = questionnaire.question(stats.id)
+        asked = stats.n + stats.dont_know + stats.not_applicable
+        rows.append({"question": question, "domain": questionnaire.domain(question.domain).name,
+                     "said": f"{stats.dont_know} of {counted(asked, 'answer')}",
+                     "count": stats.dont_know,
+                     "ask": owner_title(questionnaire, question.action.owner, workshop.result.size)
+                     if question.action else ""})
+    return rows
+
+
+# --- a re-run: the progress since the first run -----------------------------------------------
+
+
+def held_on(workshop) -> dt.date:
+    """The day a stored workshop counts as held: the day it was closed, else the day it was created."""
+    return (workshop.closed_at or workshop.created_at).date()
+
+
+def rerun_text(engine, workshop) -> str:
+    """'Re-run of the workshop of 2 March 2026' for a workshop with a baseline, else ''."""
+    from scoring.progress import day_text
+    from storage import workshops as ws
+
+    if workshop.baseline_id is None:
+        return ""
+    first = ws.get_workshop(engine, workshop.baseline_id)
+    return f"Re-run of the workshop of {day_text(held_on(first))}" if first else "Re-run of an earlier workshop"
+
+
+def progress_since(engine, workshop, questionnaire: Questionnaire, current: WorkshopResult | None = None,
+                   find=None):
+    """What moved since the first run of a re-run workshop (`scoring.compare.Comparison`, per domain, question and
+    for the pilots), or None for a first run or when the first run's questionnaire is not installed. `current`:
+    the workshop's aggregate when the caller has it; `find(id, version)`: a questionnaire (default: the shipped
+    library). Draw it with `progress_rows`, `reports.charts.progress_chart` and `scoring.progress.progress_sentence`."""
+    from scoring.compare import compare_results
+    from storage import workshops as ws
+
+    first = ws.get_workshop(engine, workshop.baseline_id) if workshop.baseline_id is not None else None
+    if first is None:
+        return None
+    if find is None:
+        from questionnaires import find_questionnaire as find
+    try:
+        earlier = find(first.questionnaire_id, first.questionnaire_version)
+    except PhasegateError:
+        earlier = None
+    if earlier is None:
+        return None
+    _, then = ws.aggregate_stored(engine, first, earlier)
+    if current is None:
+        _, current = ws.aggregate_stored(engine, workshop, questionnaire)
+    return compare_results(earlier, then.result, questionnaire, current.result, held_on(first), kind="workshop")
 
 
 def workshop_branding(workshop) -> Branding:
@@ -318,32 +450,50 @@ def workshop_branding(workshop) -> Branding:
         return Branding()
 
 
-def workshop_view(questionnaire: Questionnaire, workshop: WorkshopResult, accent: str = DEFAULT_ACCENT) -> dict:
-    """What the report's workshop section shows, charts as SVG data: URIs (pass as `workshop=`)."""
+def workshop_view(questionnaire: Questionnaire, workshop: WorkshopResult, accent: str = DEFAULT_ACCENT,
+                  rerun: str = "") -> dict:
+    """What the report's workshop section shows, charts as SVG data: URIs (pass as `workshop=`); `rerun`: the
+    words naming a re-run on every page ('Re-run of the workshop of 2 March 2026'), '' for a first run."""
     from reports.html import svg_uri
 
     disputed = list(workshop.disagreements)
     sources = list(workshop.sources.values())
+    unknowns = unknown_rows(questionnaire, workshop)
     return {
         "result": workshop,
         "client": workshop.client,
+        "rerun": rerun,
         "participants": workshop.participants,
         "finished": workshop.finished,
         "participation": [c for c in workshop.participation if c.joined],
         "method": METHOD,
         "gap_flag": GAP_FLAG,
+        "gap_min": GAP_MIN_FINISHED,
         "from_consensus": sources.count(SOURCE_CONSENSUS),
         "from_median": sources.count(SOURCE_MEDIAN),
+        "disputes_text": disputes_text(workshop),
+        "open_disputes": len(workshop.open_disagreements),
         "disagreements": [{"stats": s, "distribution": distribution_text(s),
                            "answer": answer_label(questionnaire, questionnaire.question(s.id), s.workshop_value)}
                           for s in disputed[:TOP_DISAGREEMENTS]],
         "more_disagreements": max(0, len(disputed) - TOP_DISAGREEMENTS),
-        "gaps": list(workshop.role_gaps),
+        "gaps": [{"gap": g, "cell": gap_cell(g)} for g in workshop.role_gaps],
         "flagged": [gap_sentence(g) for g in workshop.role_gaps if g.flagged],
+        "too_few": [g.name for g in workshop.role_gaps if g.too_few],
         "decisions": list(workshop.decisions),
+        "unknowns": unknowns,
+        "dont_know_answers": sum(row["count"] for row in unknowns),
         "charts": {
             "participation": svg_uri(chart_svg(participation_chart(workshop, accent))),
             "spread": svg_uri(chart_svg(spread_chart(workshop, accent))),
             "gaps": svg_uri(chart_svg(gap_heatmap(workshop, accent))),
         },
     }
+
+
+def stored_workshop_view(engine, workshop, questionnaire: Questionnaire, current: WorkshopResult,
+                         accent: str = DEFAULT_ACCENT, find=None):
+    """The workshop section's view of a stored workshop and its progress since the first run (None for a first
+    run): what `reports.pdf.render_pdf` takes as `workshop=` and `progress=`."""
+    progress = progress_since(engine, workshop, questionnaire, current, find)
+    return workshop_view(questionnaire, current, accent, rerun_text(engine, workshop)), progress

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -22,6 +22,7 @@ MAX_ANSWERS_BYTES = 1024 * 1024
 MAX_ANSWERS = 2000
 MAX_PILOTS = 500
 MAX_PILOT_NAME = 120
+MAX_PILOT_GROUP = 120
 MAX_PILOT_VALUE = 1e12  # far above any pilot's annual value; catches a misplaced digit group
 # Far above any questionnaire, and small enough that a huge file is refused before it is parsed slowly.
 LIMITS = Limits(items=MAX_ANSWERS, values=15 * MAX_ANSWERS,
@@ -55,13 +56,14 @@ class Pilot:
     blockers: tuple[str, ...] = ()
     value: float | None = None
     note: str = ""
+    group: str | None = None  # pilots pursuing the same outcome share a group name
 
     @classmethod
     def from_dict(cls, data: dict) -> Pilot:
         """An entry as `to_dict` wrote it (already checked when it was read)."""
         return cls(data["name"], data["stage"], data["started"], data.get("production_since"),
                    bool(data.get("owner")), bool(data.get("kpi_baseline")), tuple(data.get("blockers") or ()),
-                   data.get("value"), data.get("note") or "")
+                   data.get("value"), data.get("note") or "", data.get("group") or None)
 
     def to_dict(self) -> dict:
         """The entry as written in an answers file (defaults left out)."""
@@ -73,6 +75,8 @@ class Pilot:
         data["blockers"] = list(self.blockers)
         if self.value is not None:
             data["value"] = self.value
+        if self.group:
+            data["group"] = self.group
         if self.note:
             data["note"] = self.note
         return data
@@ -200,11 +204,24 @@ class Respondent(_Strict):
         return None
 
 
+def _currency_code(value: Any) -> Any:
+    """An ISO 4217 code in capitals ('eur' is read as EUR); anything else is refused with an example."""
+    if isinstance(value, str) and re.fullmatch(r"[A-Za-z]{3}", value.strip()):
+        return value.strip().upper()
+    raise ValueError(f"must be a three-letter currency code such as EUR, USD or GBP, got {value!r}")
+
+
+CurrencyCode = Annotated[str, BeforeValidator(_currency_code)]
+
+
 class OrganisationProfile(_Strict):
-    """The organisation's size and industry: owners are titled for the size; benchmarks compare like with like."""
+    """The organisation's size, industry, currency and role under the EU AI Act: owners are titled for the size,
+    benchmarks compare like with like, values carry the currency, and the role tells which obligations apply."""
 
     size: Literal["small", "medium", "large"] | None = None
     industry: Annotated[str, Field(max_length=60, pattern=r"^[a-z0-9][a-z0-9_-]*$")] | None = None
+    currency: CurrencyCode | None = None
+    ai_role: Literal["provider", "deployer", "both"] | None = None
 
 
 Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
@@ -229,11 +246,12 @@ class PilotEntry(_Strict):
     blockers: Annotated[list[Annotated[str, Field(max_length=120)]], Field(max_length=20)] = []
     value: Annotated[float, Field(ge=0, le=MAX_PILOT_VALUE, allow_inf_nan=False)] | None = None
     note: Annotated[str, Field(max_length=MAX_NOTE)] = ""
+    group: Annotated[Text, Field(max_length=MAX_PILOT_GROUP)] | None = None
 
     def to_pilot(self) -> Pilot:
         """The register entry the rest of Phasegate works with."""
         return Pilot(self.name, self.stage, self.started, self.production_since, self.owner, self.kpi_baseline,
-                     tuple(self.blockers), self.value, self.note)
+                     tuple(self.blockers), self.value, self.note, (self.group or "").strip() or None)
 
 
 class AnswersFile(_Strict):
@@ -289,9 +307,10 @@ _FIELD_MESSAGES = {
     "respondent.role": "must be a short text such as 'executive'",
     "targets": "must be a mapping of domain id to target phase, e.g. {governance: 3}",
     "answers": "must be a mapping of question id to answer",
-    "organisation_profile": "must be a mapping such as {size: medium, industry: retail}",
+    "organisation_profile": "must be a mapping such as {size: medium, industry: retail, currency: EUR}",
     "organisation_profile.size": "must be small, medium or large",
     "organisation_profile.industry": "must be a short lower-case id such as retail or financial-services",
+    "organisation_profile.ai_role": "must be provider, deployer or both (the organisation's role under the EU AI Act)",
 }
 _UNION_TAGS = {"int", "float", "str", "none", "list[union[int,str]]", "function-after[_no_name(), any]"}
 
@@ -318,7 +337,7 @@ def _locate(error: dict) -> tuple[tuple, str]:
         return loc, _pilot_message(loc, error)
     if kind == "extra_forbidden":
         expected = {(): ", ".join(AnswersFile.model_fields), ("respondent",): "role",
-                    ("organisation_profile",): "size, industry"}.get(loc[:-1])
+                    ("organisation_profile",): ", ".join(OrganisationProfile.model_fields)}.get(loc[:-1])
         return loc, f"unknown field; expected one of {expected}" if expected else "unknown field; remove it"
     if kind == "missing" or (kind == "string_type" and got is None):
         return loc, "required field is missing"
@@ -363,6 +382,8 @@ _PILOT_FIELD_MESSAGES = {
     "kpi_baseline": "must be true or false (was the KPI measured before the pilot?)",
     "blockers": "must be a list of blocker ids, e.g. [governance.approval-queue]",
     "value": "must be a number: the expected annual value",
+    "group": f"must be a short text of at most {MAX_PILOT_GROUP} characters naming the outcome the pilots share, "
+             "e.g. Demand forecast",
     "note": f"must be text of at most {MAX_NOTE} characters",
 }
 
@@ -383,8 +404,8 @@ def _pilot_message(loc: tuple, error: dict) -> str:
         return f"required field is missing; e.g. {PILOT_EXAMPLE}"
     if kind == "value_error":
         return str(error["ctx"]["error"])
-    if field == "name" and kind == "string_too_long":
-        return f"is {len(got)} characters long; at most {MAX_PILOT_NAME} allowed"
+    if field in ("name", "group") and kind in ("string_too_long", "too_long"):
+        return f"is {len(got)} characters long; at most {error['ctx']['max_length']} allowed"
     if field == "name" and kind == "string_too_short":
         return "is empty; give the pilot a name"
     if field == "value" and kind in ("greater_than_equal", "less_than_equal", "finite_number"):
@@ -554,6 +575,12 @@ def response_to_dict(response: Response) -> dict:
         qid: {"value": a.value, "note": a.note} if a.note else a.value for qid, a in response.answers.items()
     }
     return data
+
+
+def dated(response: Response, today: dt.date | None = None) -> Response:
+    """The response with the date it was taken, as a file made from it carries: its own, else today (the date the
+    app scores it against)."""
+    return response if response.date else replace(response, date=today or dt.date.today())
 
 
 def dump_answers(response: Response) -> str:

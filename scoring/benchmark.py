@@ -1,13 +1,18 @@
-"""Benchmark: where an organisation's domains rank among comparable past clients, as percentiles.
+"""Benchmark: where an organisation's domains stand among comparable past clients, in fifths.
 
 Comparable organisations took the same questionnaire and share the organisation's
 profile (industry and size, as far as it gives them). When fewer than `MIN_PEERS` share
 both, those of the same industry are used instead. No benchmark is shown over fewer than
-`MIN_PEERS` organisations, and it only ever shows percentiles and counts: never another
-organisation's name or index.
+`MIN_PEERS` organisations, and it only ever shows bands and counts: never another
+organisation's name or index, and never an exact rank.
 
-Percentile rank of an index `x` among the peers' indices: the share of peers below `x`,
-counting ties as half, `100 × (below + ½ × equal) ÷ n`, rounded to a whole number.
+Standing of an index `x` among the peers' indices: the share of peers below `x`, counting
+ties as half, `(below + ½ × equal) ÷ n`, shown as the fifth it falls in (bottom fifth for
+under 20 %, ..., top fifth from 80 %). Indices are compared in half-phase levels (0–0.49,
+0.5–0.99, ..., 4.0), so that whoever varies their own answers against peers they made up
+learns at most the half-phase a real peer stands in, never its index: an exact rank would
+give a tie away ("percentile 90" among five), and a band over exact indices would still
+move at the very index of the one real peer.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from scoring.engine import Result
 MIN_PEERS = 5  # k-anonymity floor: fewer comparable organisations and nothing is shown
 PROFILE_FIELDS = ("industry", "size")
 TIE_TOLERANCE = 1e-9
+LEVEL_STEP = 0.5  # indices are compared in half-phase levels, never as they are
+BANDS = ("bottom fifth", "second fifth", "middle fifth", "fourth fifth", "top fifth")
 SIZE_WORDS = {"small": "small", "medium": "medium-sized", "large": "large"}
 
 
@@ -33,13 +40,24 @@ class Peer:
 
 @dataclass(frozen=True)
 class DomainRank:
-    """One domain's percentile among the peers that assessed it (None below MIN_PEERS or when not assessed)."""
+    """One domain's band among the peers that assessed it: 0 bottom fifth .. 4 top fifth (None below MIN_PEERS or
+    when not assessed)."""
 
     id: str
     name: str
     index: float | None
-    percentile: int | None
+    band: int | None
     n: int
+
+    @property
+    def label(self) -> str | None:
+        """'top fifth', ..., 'bottom fifth'."""
+        return None if self.band is None else BANDS[self.band]
+
+    @property
+    def percentile(self) -> str | None:
+        """The band as a range of percentiles, '80–100': never one figure."""
+        return None if self.band is None else band_range(self.band)
 
 
 @dataclass(frozen=True)
@@ -53,7 +71,7 @@ class Benchmark:
 
     @property
     def available(self) -> bool:
-        return self.n >= MIN_PEERS and any(d.percentile is not None for d in self.domains)
+        return self.n >= MIN_PEERS and any(d.band is not None for d in self.domains)
 
     @property
     def broadened(self) -> bool:
@@ -61,11 +79,24 @@ class Benchmark:
         return self.filters != self.requested
 
 
-def percentile_rank(value: float, others: Sequence[float]) -> int:
-    """`100 × (below + ½ × equal) ÷ n` over `others`, rounded half up; ties within 1e-9 count as equal."""
-    below = sum(1 for other in others if other < value - TIE_TOLERANCE)
-    equal = sum(1 for other in others if abs(other - value) <= TIE_TOLERANCE)
-    return int(100 * (below + 0.5 * equal) / len(others) + 0.5)
+def half_phase(index: float) -> int:
+    """The half-phase level an index is compared at: 0 for 0–0.49, 1 for 0.5–0.99, ..., 8 for 4.0."""
+    return int(index / LEVEL_STEP + TIE_TOLERANCE)
+
+
+def band_of(value: float, others: Sequence[float]) -> int:
+    """The fifth `value` stands in among `others` (0 bottom .. 4 top): `(below + ½ × equal) ÷ n` on levels."""
+    own = half_phase(value)
+    levels = [half_phase(other) for other in others]
+    below = sum(1 for other in levels if other < own)
+    equal = sum(1 for other in levels if other == own)
+    return min(len(BANDS) - 1, len(BANDS) * (2 * below + equal) // (2 * len(others)))
+
+
+def band_range(band: int) -> str:
+    """'0–20', '20–40', ..., '80–100': the percentiles a band spans."""
+    width = 100 // len(BANDS)
+    return f"{band * width}–{(band + 1) * width}"
 
 
 def profile_filters(profile: Mapping[str, str | None] | None) -> dict[str, str]:
@@ -73,16 +104,26 @@ def profile_filters(profile: Mapping[str, str | None] | None) -> dict[str, str]:
     return {key: profile[key] for key in PROFILE_FIELDS if profile and profile.get(key)}
 
 
+def shares(profile: Mapping[str, str], filters: Mapping[str, str]) -> bool:
+    """True when the profile has every one of `filters`."""
+    return all(profile.get(key) == value for key, value in filters.items())
+
+
 def matching(peers: Sequence[Peer], filters: Mapping[str, str]) -> list[Peer]:
     """The peers whose profile has every one of `filters`."""
-    return [p for p in peers if all(p.profile.get(key) == value for key, value in filters.items())]
+    return [p for p in peers if shares(p.profile, filters)]
+
+
+def widest_filters(requested: Mapping[str, str]) -> dict[str, str]:
+    """The widest comparison `choose_filters` may fall back to: the industry alone when given, else the profile."""
+    return {"industry": requested["industry"]} if "industry" in requested else dict(requested)
 
 
 def choose_filters(peers: Sequence[Peer], requested: Mapping[str, str]) -> tuple[dict[str, str], list[Peer]]:
     """The organisation's whole profile, or its industry alone when fewer than MIN_PEERS share the whole profile."""
     tries = [dict(requested)]
-    if "industry" in requested and len(requested) > 1:
-        tries.append({"industry": requested["industry"]})
+    if widest_filters(requested) != tries[0]:
+        tries.append(widest_filters(requested))
     for filters in tries:
         found = matching(peers, filters)
         if len(found) >= MIN_PEERS:
@@ -91,7 +132,7 @@ def choose_filters(peers: Sequence[Peer], requested: Mapping[str, str]) -> tuple
 
 
 def benchmark(result: Result, peers: Sequence[Peer], profile: Mapping[str, str | None] | None = None) -> Benchmark:
-    """Each assessed domain's percentile among the comparable peers that assessed it too."""
+    """Each assessed domain's band among the comparable peers that assessed it too."""
     requested = profile_filters(profile)
     filters, found = choose_filters(peers, requested)
     if len(found) < MIN_PEERS:
@@ -101,12 +142,12 @@ def benchmark(result: Result, peers: Sequence[Peer], profile: Mapping[str, str |
         others = [p.indices[domain.id] for p in found if p.indices.get(domain.id) is not None]
         enough = domain.assessed and domain.index is not None and len(others) >= MIN_PEERS
         ranks.append(DomainRank(domain.id, domain.name, domain.index if domain.assessed else None,
-                                percentile_rank(domain.index, others) if enough else None, len(others)))
+                                band_of(domain.index, others) if enough else None, len(others)))
     return Benchmark(len(found), filters, tuple(ranks), requested)
 
 
 def benchmark_to_dict(bench: Benchmark) -> dict:
-    """The `benchmark` object of `score --benchmark`: n, filters and each domain's percentile (counts only)."""
+    """The `benchmark` object of `score --benchmark`: n, filters and each domain's band (counts only)."""
     return {
         "available": bench.available,
         "n": bench.n,
@@ -115,13 +156,15 @@ def benchmark_to_dict(bench: Benchmark) -> dict:
         "requested": dict(bench.requested),
         "summary": summary_text(bench),
         "domains": [{"id": d.id, "name": d.name, "index": None if d.index is None else round(d.index, 4),
-                     "percentile": d.percentile, "n": d.n} for d in bench.domains] if bench.available else [],
+                     "band": d.label, "percentile": d.percentile, "n": d.n} for d in bench.domains]
+        if bench.available else [],
     }
 
 
 def benchmark_from_dict(data: dict) -> Benchmark:
     """A benchmark as `benchmark_to_dict` wrote it (to hand it to another process as plain data)."""
-    ranks = tuple(DomainRank(d["id"], d["name"], d["index"], d["percentile"], d["n"]) for d in data["domains"])
+    ranks = tuple(DomainRank(d["id"], d["name"], d["index"], None if d["band"] is None else BANDS.index(d["band"]),
+                             d["n"]) for d in data["domains"])
     return Benchmark(data["n"], dict(data["filters"]), ranks, dict(data.get("requested") or {}))
 
 
@@ -149,9 +192,9 @@ def summary_text(bench: Benchmark) -> str:
 
 
 def percentile_text(rank: DomainRank) -> str:
-    """'percentile 72 (50 is the middle of comparable organisations)', or why there is no figure."""
+    """'in the top fifth of comparable organisations (percentile 80–100)', or why there is no band."""
     if rank.index is None:
         return "Not assessed"
-    if rank.percentile is None:
+    if rank.band is None:
         return f"Too few comparable organisations assessed {rank.name} (fewer than {MIN_PEERS})"
-    return f"percentile {rank.percentile} (50 is the middle of comparable organisations)"
+    return f"in the {rank.label} of comparable organisations (percentile {rank.percentile})"

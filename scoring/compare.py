@@ -17,13 +17,34 @@ from dataclasses import dataclass
 from questionnaires.models import Questionnaire
 from scoring.answers import Answer, Response
 from scoring.engine import QuestionResult, Result, score_response
+from scoring.progress import bar_change_text, day_text
+from scoring.thresholds import below_threshold, meets_threshold
 
-EPSILON = 1e-12  # the engine's own tolerance at a threshold
+SHOWN_DIGITS = 1  # an index is printed with one decimal, in the app, its charts and the report
+
+
+def shown_index(value: float | None) -> float | None:
+    """An index as it is printed: rounded to one decimal (as Python formats it)."""
+    return None if value is None else round(value, SHOWN_DIGITS)
+
+
+def shown_delta(before: float | None, now: float | None) -> float | None:
+    """The change printed beside two indexes: the difference of the indexes as printed, so a row reads true
+    (1.26 → 1.44 is printed 1.3 → 1.4, +0.1, never +0.2)."""
+    if before is None or now is None:
+        return None
+    return round(shown_index(now) - shown_index(before), SHOWN_DIGITS) + 0.0  # + 0.0: never a printed "-0.0"
+
+
+def change_text(change: float | None) -> str:
+    """'+0.1', '−0.3' (a true minus sign, as the report prints it); '–' when either side is not assessed."""
+    return "–" if change is None else f"{change:+.{SHOWN_DIGITS}f}".replace("-", "−")
 
 
 @dataclass(frozen=True)
 class DomainChange:
-    """One domain's index and phases achieved, before and now (index None: not assessed)."""
+    """One domain's index, phases achieved and bar of its working phase, before and now (index None: not
+    assessed; bar None: no real answer in the working phase)."""
 
     id: str
     name: str
@@ -31,12 +52,25 @@ class DomainChange:
     index_now: float | None
     achieved_before: int
     achieved_now: int
+    bar_before: float | None = None
+    bar_now: float | None = None
 
     @property
     def delta(self) -> float | None:
+        """The exact change of index (for the JSON); what is printed is `change`."""
         if self.index_before is None or self.index_now is None:
             return None
         return self.index_now - self.index_before
+
+    @property
+    def change(self) -> float | None:
+        """The change of index as printed."""
+        return shown_delta(self.index_before, self.index_now)
+
+    @property
+    def bar_text(self) -> str:
+        """'40% → 85% of the phase 2 bar', or 'phase 2 achieved; now 35% of the phase 3 bar'."""
+        return bar_change_text(self)
 
 
 @dataclass(frozen=True)
@@ -53,8 +87,41 @@ class QuestionChange:
 
 
 @dataclass(frozen=True)
+class PilotFigure:
+    """One figure of the pilot register at the baseline and now (None: not measurable then or now)."""
+
+    label: str
+    before: float | None
+    now: float | None
+    share: bool = False  # a share (printed as a percentage) rather than a count
+
+    @property
+    def change(self) -> float | None:
+        return None if self.before is None or self.now is None else self.now - self.before
+
+
+PILOT_FIGURES = (
+    ("Pilots in the register", "total", False),
+    ("In production or scaled", "reached", False),
+    ("Conversion to production", "conversion_rate", True),
+    ("Stuck", "stuck", False),
+    ("Without a business owner", "without_owner", False),
+    ("Without a KPI baseline", "without_kpi", False),
+)
+
+
+def pilot_changes(before, now) -> tuple[PilotFigure, ...]:
+    """The pilot register's figures at the baseline and now (`scoring.pilots.PilotMetrics`); none unless both
+    have a register."""
+    if before is None or now is None or not (before.total or now.total):
+        return ()
+    return tuple(PilotFigure(label, getattr(before, name), getattr(now, name), share)
+                 for label, name, share in PILOT_FIGURES)
+
+
+@dataclass(frozen=True)
 class Comparison:
-    """What moved between a baseline and the assessment now."""
+    """What moved between a baseline and the assessment (or workshop) now."""
 
     baseline_date: dt.date | None
     baseline_questionnaire: str
@@ -68,10 +135,17 @@ class Comparison:
     new_gaps: tuple[QuestionChange, ...]
     compared_questions: int
     shared_only: bool
+    baseline_kind: str = "assessment"  # what the baseline was: an "assessment" or a "workshop"
+    pilots: tuple[PilotFigure, ...] = ()  # the pilot register then and now, when both have one
 
     @property
     def index_delta(self) -> float:
         return self.index_now - self.index_before
+
+    @property
+    def index_change(self) -> float:
+        """The change of the overall index as printed."""
+        return shown_delta(self.index_before, self.index_now)
 
 
 @dataclass(frozen=True)
@@ -85,17 +159,19 @@ class TrendPoint:
 
 
 def compare_results(baseline_questionnaire: Questionnaire, baseline: Result, questionnaire: Questionnaire,
-                    current: Result, baseline_date: dt.date | None = None) -> Comparison:
-    """Compare the current result with its baseline (on the questions both share when they differ)."""
+                    current: Result, baseline_date: dt.date | None = None, kind: str = "assessment") -> Comparison:
+    """Compare the current result with its baseline (on the questions both share when they differ); `kind` says
+    what the baseline was: an "assessment" or a "workshop"."""
     shared = shared_questions(baseline_questionnaire, questionnaire)
     shared_only = set(shared) != _scored_ids(baseline_questionnaire) or set(shared) != _scored_ids(questionnaire)
-    source = baseline
+    source, pilots = baseline, pilot_changes(baseline.pilots, current.pilots)
     if shared_only:
         baseline = _rescored(questionnaire, baseline, shared)
         current = _rescored(questionnaire, current, shared)
     before = {d.id: d for d in baseline.domains}
     domains = tuple(
-        DomainChange(d.id, d.name, before[d.id].index, d.index, before[d.id].achieved, d.achieved)
+        DomainChange(d.id, d.name, before[d.id].index, d.index, before[d.id].achieved, d.achieved,
+                     before[d.id].bar, d.bar)
         for d in current.domains if d.id in before
     )
     closed, gaps = _crossings(questionnaire, baseline, current, shared)
@@ -112,6 +188,8 @@ def compare_results(baseline_questionnaire: Questionnaire, baseline: Result, que
         new_gaps=gaps,
         compared_questions=len(shared),
         shared_only=shared_only,
+        baseline_kind=kind,
+        pilots=pilots,
     )
 
 
@@ -159,14 +237,14 @@ def _crossings(questionnaire: Questionnaire, baseline: Result, current: Result,
 
 
 def _at_or_above(answer: QuestionResult, threshold: float) -> bool:
-    return answer.visible and answer.score is not None and answer.score >= threshold - EPSILON
+    return answer.visible and answer.score is not None and meets_threshold(answer.score, threshold)
 
 
 def _below(answer: QuestionResult, threshold: float) -> bool:
     """A real answer under the threshold, or 'don't know' (unknown is not done); unanswered and n/a are neither."""
     if not answer.visible:
         return False
-    return answer.dont_know or (answer.score is not None and answer.score < threshold - EPSILON)
+    return answer.dont_know or (answer.score is not None and below_threshold(answer.score, threshold))
 
 
 def _change(questionnaire: Questionnaire, before: QuestionResult, now: QuestionResult) -> QuestionChange:
@@ -180,17 +258,27 @@ def trend_point(result: Result, date: dt.date | None) -> TrendPoint:
     return TrendPoint(date, result.questionnaire, result.overall.index, result.overall.phase)
 
 
-def since_text(date: dt.date | None) -> str:
-    """'Progress since 26 November 2026', or 'Progress since the baseline' when its date is unknown."""
-    return f"Progress since {date.day} {date:%B %Y}" if date else "Progress since the baseline"
+def since_text(date: dt.date | None, kind: str = "assessment") -> str:
+    """'Progress since 26 November 2026' (a workshop's: 'Progress since the workshop of 26 November 2026'), or
+    'Progress since the baseline' when its date is unknown."""
+    if not date:
+        return "Progress since the baseline"
+    return f"Progress since the workshop of {day_text(date)}" if kind == "workshop" else f"Progress since {day_text(date)}"
 
 
 def compared_text(comparison: Comparison) -> str:
     """The sentence that says what was compared, when only shared questions were."""
     if not comparison.shared_only:
         return ""
-    return (f"Compared on the {comparison.compared_questions} questions both assessments share; "
+    return (f"Compared on the {comparison.compared_questions} questions both {comparison.baseline_kind}s share; "
             "the indexes below are scored on those questions alone.")
+
+
+def progress_rows(comparison: Comparison) -> list[dict]:
+    """The app's table of domains before and now, every figure as the report prints it (a change of phase is said
+    in the bar's words, which leaves the narrow screen room for them)."""
+    return [{"Domain": d.name, "Index before": shown_index(d.index_before), "Index now": shown_index(d.index_now),
+             "Change": d.change, "Bar of the working phase": d.bar_text} for d in comparison.domains]
 
 
 def comparison_to_dict(comparison: Comparison) -> dict:
@@ -209,13 +297,16 @@ def comparison_to_dict(comparison: Comparison) -> dict:
         },
         "domains": [
             {"id": d.id, "index_before": _round(d.index_before), "index_now": _round(d.index_now),
-             "delta": _round(d.delta), "achieved_before": d.achieved_before, "achieved_now": d.achieved_now}
+             "delta": _round(d.delta), "achieved_before": d.achieved_before, "achieved_now": d.achieved_now,
+             "bar_before": _round(d.bar_before), "bar_now": _round(d.bar_now)}
             for d in comparison.domains
         ],
         "closed_steps": [_question(c) for c in comparison.closed_steps],
         "new_gaps": [_question(c) for c in comparison.new_gaps],
         "compared_questions": comparison.compared_questions,
         "shared_only": comparison.shared_only,
+        "baseline_kind": comparison.baseline_kind,
+        "pilots": [{"figure": f.label, "before": _round(f.before), "now": _round(f.now)} for f in comparison.pilots],
         "note": compared_text(comparison),
     }
 

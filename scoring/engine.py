@@ -14,8 +14,9 @@ from typing import Any
 from questionnaires.expressions import Expression, parse
 from questionnaires.models import Question, Questionnaire
 from scoring.answers import DONT_KNOW, NA, Response, Value
-from scoring.headline import ToNextPhase, answers_needed, primary_limiting, profile_sentence
-from scoring.pilots import PilotMetrics, pilot_metrics, pilot_portfolio
+from scoring.headline import ToNextPhase, answers_needed, furthest_from_bar, profile_sentence, working_bar
+from scoring.pilots import PilotMetrics, pilot_metrics, pilot_portfolio, profile_currency
+from scoring.thresholds import below_threshold, meets_threshold
 
 STATUS_ATTAINED = "attained"
 STATUS_NOT_ATTAINED = "not_attained"
@@ -90,6 +91,16 @@ class DomainResult:
     to_next_phase: ToNextPhase | None = None
 
     @property
+    def bar(self) -> float | None:
+        """The working phase's attainment as a share of its threshold, 0-1 (1 once all four phases are achieved;
+        None when not assessed or the working phase has no real answer): the progress that moves."""
+        if not self.assessed:
+            return None
+        if self.achieved >= 4:
+            return 1.0
+        return working_bar(self.phases[self.achieved])
+
+    @property
     def working_phase(self) -> int | None:
         return self.achieved + 1 if self.achieved < 4 else None
 
@@ -112,6 +123,9 @@ class Overall:
     summary: str
     primary_limiting_domain: str | None = None
     profile: str = ""
+    critical_gaps: tuple[str, ...] = ()  # critical practices not in place, in questionnaire order
+    released: tuple[str, ...] = ()  # limiting domains one answer from their working phase
+    tied: tuple[str, ...] = ()  # limiting domains about equally far from the bar, when no single one is furthest
 
 
 @dataclass(slots=True)
@@ -135,13 +149,15 @@ class Step:
     why_basis: tuple = ()
     requires: tuple[str, ...] = ()
     level: str = ""
+    kind: str = "practice"  # practice, critical, regulatory or triage
+    is_open: bool = True  # below its phase bar: a prerequisite still to take, not merely polish
 
     @property
     def why(self) -> str:
         """One plain sentence a client reads: why this step is in the plan, and why here (built on demand)."""
         from scoring.steps import why_sentence
 
-        return why_sentence(*self.why_basis) if self.why_basis else ""
+        return why_sentence(self.why_basis) if self.why_basis else ""
 
     @property
     def reason(self) -> str:
@@ -167,6 +183,8 @@ class Result:
     warnings: tuple[str, ...] = field(default=())
     size: str | None = None  # the organisation's size from its profile: small, medium or large
     pilots: PilotMetrics | None = None  # the pilot portfolio, when the answers have a register
+    profile: dict = field(default_factory=dict)  # the organisation profile as given: size, industry, currency, ai_role
+    likely_high_risk: bool = False  # a system is likely high-risk under the EU AI Act (see scoring.regulation)
 
     def domain(self, domain_id: str) -> DomainResult:
         return next(d for d in self.domains if d.id == domain_id)
@@ -231,15 +249,6 @@ def question_score(item: _Item, value: Value) -> float | None:
 # The workshop applies them to thousands of responses at once, so the numeric ones work
 # element-wise on numpy arrays as well as on single numbers.
 
-TOLERANCE = 1e-12
-"""How far below a threshold still counts as reaching it: floating-point noise, not leniency."""
-
-
-def meets_threshold(attainment, threshold: float):
-    """Whether an attainment reaches a phase threshold."""
-    return attainment >= threshold - TOLERANCE
-
-
 def unanswered_phase_attained(visible, not_applicable):
     """A phase without a real answer is attained only when every visible question is n/a (or none is visible)."""
     return not_applicable == visible
@@ -280,9 +289,13 @@ def score_response(questionnaire: Questionnaire, response: Response, targets: di
     overall = _overall(questionnaire, domains, questions)
     from scoring.steps import next_steps
 
+    on = response.date or dt.date.today()
     register = getattr(response, "pilots", ())
-    portfolio = pilot_portfolio(questionnaire, register, response.date or dt.date.today()) if register else None
-    actions = next_steps(questionnaire, questions, domains, overall, organisation_size(response), pilots=portfolio)
+    profile = organisation_profile(response)
+    portfolio = pilot_portfolio(questionnaire, register, on) if register else None
+    high_risk = likely_high_risk(questionnaire, profile)
+    actions = next_steps(questionnaire, questions, domains, overall, organisation_size(response), pilots=portfolio,
+                         high_risk=high_risk, on=on)
     unknowns = tuple(q.id for q in questions.values() if q.visible and q.dont_know)
     return Result(
         questionnaire=questionnaire.id,
@@ -296,8 +309,27 @@ def score_response(questionnaire: Questionnaire, response: Response, targets: di
         unknowns=unknowns,
         warnings=tuple(_warnings(questionnaire, response, domains, questions, overall)),
         size=organisation_size(response),
-        pilots=pilot_metrics(portfolio, actions) if portfolio else None,
+        pilots=(pilot_metrics(portfolio, actions, profile_currency(response.organisation_profile))
+                if portfolio else None),
+        profile=profile,
+        likely_high_risk=high_risk,
     )
+
+
+def organisation_profile(response: Response) -> dict:
+    """The answers' organisation_profile as a plain mapping of the fields given."""
+    profile = getattr(response, "organisation_profile", None) or {}
+    if not isinstance(profile, dict):
+        profile = profile.model_dump(exclude_none=True) if hasattr(profile, "model_dump") else dict(vars(profile))
+    return {key: value for key, value in profile.items() if value is not None}
+
+
+def likely_high_risk(questionnaire: Questionnaire, profile: dict) -> bool:
+    """Whether a system is likely high-risk under the EU AI Act: the organisation's industry is one the
+    questionnaire lists as high-risk (as provider or deployer, its AI then faces the high-risk obligations)."""
+    regulation = getattr(questionnaire, "regulation", None)
+    industries = getattr(regulation, "high_risk_industries", ()) or ()
+    return profile.get("industry") in industries
 
 
 def organisation_size(response: Response) -> str | None:
@@ -447,7 +479,7 @@ def _gap_questions(questionnaire: Questionnaire, domain: DomainResult, questions
         if question.domain != domain.id or question.phase not in open_phases or not result.visible or not result.scored:
             continue
         if result.score is None and not result.not_applicable or (result.score is not None
-                                                                  and result.score < open_phases[question.phase] - 1e-12):
+                                                                  and below_threshold(result.score, open_phases[question.phase])):
             found.append(question)
     return found
 
@@ -464,24 +496,66 @@ def _overall(questionnaire: Questionnaire, domains: tuple[DomainResult, ...], qu
     index = sum(d.index * d.weight for d in assessed) / sum(d.weight for d in assessed)
     phase = min(achieved + 1, 4)
     name = questionnaire.phase(phase).name
-    overall = Overall(phase, name, achieved, achieved == 4, index, limiting, confidence, "")
-    return _with_summary(overall, domains)
+    gaps = critical_gaps(questionnaire, questions)
+    overall = Overall(phase, name, achieved, achieved == 4 and not gaps, index, limiting, confidence, "",
+                      critical_gaps=gaps)
+    return _with_summary(questionnaire, overall, domains)
 
 
-def _with_summary(overall: Overall, domains: tuple[DomainResult, ...]) -> Overall:
+def critical_gaps(questionnaire: Questionnaire, questions: dict[str, QuestionResult]) -> tuple[str, ...]:
+    """The critical practices not in place (lowest level or "don't know"), in questionnaire order."""
+    from scoring.steps import critical_gap
+
+    return tuple(q.id for q in questionnaire.questions if getattr(q, "critical", False) and critical_gap(q, questions[q.id]))
+
+
+def critical_names(questionnaire: Questionnaire, question_ids: tuple[str, ...]) -> str:
+    """The critical gaps as a client reads them: each practice's step title, quoted."""
+    return join_names([f"“{_practice_name(questionnaire.question(qid))}”" for qid in question_ids])
+
+
+def _practice_name(question: Question) -> str:
+    action = question.action
+    wording = getattr(action.by_level, "establish", None) if action and action.by_level else None
+    return wording.title if wording else action.title if action else question.text
+
+
+def critical_words(questionnaire: Questionnaire, question_ids: tuple[str, ...]) -> str:
+    """'1 critical gap: “Monitor every production model for drift”' ('' when there is none)."""
+    if not question_ids:
+        return ""
+    count = len(question_ids)
+    return f"{count} critical gap{'s' if count != 1 else ''}: {critical_names(questionnaire, question_ids)}"
+
+
+def _with_summary(questionnaire: Questionnaire, overall: Overall, domains: tuple[DomainResult, ...]) -> Overall:
     names = {d.id: d.name for d in domains}
-    if overall.complete:
-        text = f"All four phases achieved — {overall.phase_name} (index {overall.index:.1f} / 4)"
+    gaps = critical_words(questionnaire, overall.critical_gaps)
+    if overall.achieved >= 4:
+        if overall.complete:
+            text = f"All four phases achieved — {overall.phase_name} (index {overall.index:.1f} / 4)"
+        else:
+            text = (f"Phase 4 — {overall.phase_name} (every domain meets the bar of all four phases, index "
+                    f"{overall.index:.1f} / 4), with {gaps}")
     else:
         done = f"phase {overall.achieved} achieved" if overall.achieved else "no phase achieved yet"
         held = join_names([names[d] for d in overall.limiting_domains])
         text = f"Phase {overall.phase} — {overall.phase_name} ({done}, index {overall.index:.1f} / 4), held back by {held}"
-    primary = primary_limiting(domains, overall.limiting_domains)
-    if primary and len(overall.limiting_domains) > 1 and not overall.complete:
+    primary, tied = furthest_from_bar(domains, overall.limiting_domains)
+    released = tuple(d.id for d in domains if d.id in overall.limiting_domains and d.to_next_phase
+                     and d.to_next_phase.answers_needed == 1)
+    if primary and len(overall.limiting_domains) > 1 and overall.achieved < 4:
         text += f" (furthest from the bar: {names[primary]})"
+    if gaps and overall.achieved < 4:
+        text += f", with {gaps}"
+    profile = profile_sentence(domains, overall.phase, overall.limiting_domains, primary, tied, released)
+    if gaps and overall.achieved >= 4:
+        profile += f", with {gaps}"
+    elif gaps:
+        profile += f"; {gaps}"
     return Overall(overall.phase, overall.phase_name, overall.achieved, overall.complete, overall.index,
-                   overall.limiting_domains, overall.confidence, text, primary,
-                   profile_sentence(domains, overall.phase, overall.limiting_domains, primary))
+                   overall.limiting_domains, overall.confidence, text, primary, profile, overall.critical_gaps,
+                   released, tied)
 
 
 def join_names(names: list[str]) -> str:

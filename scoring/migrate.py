@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from questionnaires.errors import PhasegateError
 from questionnaires.loader import Library, shipped_library, version_key
 from questionnaires.models import Migration, Questionnaire
-from scoring.answers import Answer, Response, answer_problem, read_answers
+from scoring.answers import NA, Answer, Response, answer_problem, read_answers
 
 
 class MigrationError(PhasegateError):
@@ -35,23 +35,50 @@ def migration_path(library: Library, questionnaire_id: str, start: str, goal: st
     return paths[goal]
 
 
-def migrate_response(response: Response, library: Library, to_version: str) -> tuple[Response, list[str]]:
-    """The response carried to `to_version`, and one plain line per thing that changed or could not be carried."""
+CHANGED = "carried, the question changed: confirm"
+
+
+@dataclass(frozen=True)
+class Carried:
+    """Answers carried to a newer version: the response, one plain line per change, the answers to confirm (question
+    id -> how its meaning changed) and where each answer came from (question id now -> its id in the answers given)."""
+
+    response: Response
+    notes: list[str]
+    confirm: dict[str, str] = field(default_factory=dict)
+    origin: dict[str, str] = field(default_factory=dict)
+
+
+def carry(response: Response, library: Library, to_version: str) -> Carried:
+    """The response carried to `to_version` along the migrations, with what changed said out loud."""
     library.get(response.questionnaire, to_version)  # an unknown id or version is a QuestionnaireError
     notes: list[str] = []
     answers, targets = dict(response.answers), dict(response.targets)
+    confirm: dict[str, str] = {}
+    origin = {qid: qid for qid in answers}
     for questionnaire, migration in migration_path(library, response.questionnaire,
                                                    response.questionnaire_version, to_version):
-        answers = _carry_answers(answers, questionnaire, migration, notes)
-        notes += _added(library.find(questionnaire.id, migration.from_version), questionnaire, migration)
+        previous = library.find(questionnaire.id, migration.from_version)
+        answers = _carry_answers(answers, questionnaire, previous, migration, notes, confirm, origin)
+        notes += _added(library, previous, questionnaire, migration)
         targets = _carry_targets(targets, questionnaire, notes)
-    return replace(response, questionnaire_version=to_version, answers=answers, targets=targets), notes
+    origin = {qid: origin[qid] for qid in answers}
+    return Carried(replace(response, questionnaire_version=to_version, answers=answers, targets=targets), notes,
+                   {qid: why for qid, why in confirm.items() if qid in answers}, origin)
 
 
-def _carry_answers(answers: dict[str, Answer], questionnaire: Questionnaire, migration: Migration,
-                   notes: list[str]) -> dict[str, Answer]:
+def migrate_response(response: Response, library: Library, to_version: str) -> tuple[Response, list[str]]:
+    """The response carried to `to_version`, and one plain line per thing that changed or could not be carried."""
+    carried = carry(response, library, to_version)
+    return carried.response, carried.notes
+
+
+def _carry_answers(answers: dict[str, Answer], questionnaire: Questionnaire, previous: Questionnaire | None,
+                   migration: Migration, notes: list[str], confirm: dict[str, str],
+                   origin: dict[str, str]) -> dict[str, Answer]:
     where = f"{questionnaire.id} {questionnaire.version}"
     questions = {q.id: q for q in questionnaire.questions}
+    before = {q.id: q for q in previous.questions} if previous is not None else {}
     carried: dict[str, Answer] = {}
     for old_id, answer in answers.items():
         if old_id in migration.dropped:
@@ -60,6 +87,9 @@ def _carry_answers(answers: dict[str, Answer], questionnaire: Questionnaire, mig
         new_id = migration.renamed.get(old_id, old_id)
         if new_id != old_id:
             notes.append(f"{old_id}: renamed to {new_id} in {where}")
+            origin[new_id] = origin.pop(old_id, old_id)
+            if old_id in confirm:
+                confirm[new_id] = confirm.pop(old_id)
         question = questions.get(new_id)
         if question is None:
             notes.append(f"{old_id}: not a question of {where}; its answer {_shown(answer)} was not carried")
@@ -71,17 +101,38 @@ def _carry_answers(answers: dict[str, Answer], questionnaire: Questionnaire, mig
             value = None
             if not answer.note:
                 continue
+        if value is not None and new_id in migration.changed:
+            confirm[new_id] = migration.changed[new_id]
+            notes.append(f"{new_id}: {CHANGED} ({migration.changed[new_id]})")
+        earlier = before.get(old_id)
+        if (value not in (None, NA) and question.allow_na and earlier is not None and not earlier.allow_na):
+            notes.append(f"{new_id}: may now be answered N/A (not applicable) in {where}; "
+                         "change the answer to N/A if the practice does not apply")
         carried[new_id] = Answer(value, answer.note)
     return carried
 
 
-def _added(previous: Questionnaire | None, questionnaire: Questionnaire, migration: Migration) -> list[str]:
-    """One line per question this version added (known only when the earlier version is installed)."""
+def _added(library: Library, previous: Questionnaire | None, questionnaire: Questionnaire,
+           migration: Migration) -> list[str]:
+    """One line per question this version added, naming the version that introduced it (known only when the
+    earlier version is installed)."""
     if previous is None:
         return []
     earlier = {migration.renamed.get(q.id, q.id) for q in previous.questions}
-    return [f"{q.id}: new in {questionnaire.id} {questionnaire.version}, not answered yet"
-            for q in questionnaire.questions if q.id not in earlier]
+    return [f"{q.id}: new in {questionnaire.id} {_introduced(library, previous, questionnaire, q.id)}, "
+            "not answered yet" for q in questionnaire.questions if q.id not in earlier]
+
+
+def _introduced(library: Library, previous: Questionnaire, questionnaire: Questionnaire, question_id: str) -> str:
+    """The first installed version after `previous` that asks `question_id` (by its id in `questionnaire`)."""
+    for version in library.known_versions(questionnaire.id):
+        if version_key(previous.version) < version_key(version) < version_key(questionnaire.version):
+            between = library.versions[questionnaire.id][version]
+            step = next((m for m in questionnaire.migrations if m.from_version == version), None)
+            renamed = step.renamed if step is not None else {}
+            if question_id in {renamed.get(q.id, q.id) for q in between.questions}:
+                return version
+    return questionnaire.version
 
 
 def _remapped(value, mapping: dict, question_id: str, notes: list[str]):
@@ -108,14 +159,79 @@ def _shown(answer: Answer) -> str:
     return f"{shown} and its note" if answer.note and answer.value is not None else shown
 
 
-def migrate_file(path: Path | str, to_version: str) -> tuple[Response, list[str]]:
-    """Read an answers file (checked against its own version when that is installed) and carry it to `to_version`."""
+def migrate_file(path: Path | str, to_version: str) -> tuple[Carried, str]:
+    """Read an answers file (checked against its own version when that is installed), carry it to `to_version`,
+    and write it again as YAML that keeps the file's comments and layout."""
     library = shipped_library()
     response = read_answers(path)
     source = library.find(response.questionnaire, response.questionnaire_version)
     if source is not None:
         response = read_answers(path, source)
-    return migrate_response(response, library, to_version)
+    carried = carry(response, library, to_version)
+    return carried, migrated_text(Path(path).read_bytes().decode("utf-8-sig"), carried)
+
+
+def migrated_text(text: str, carried: Carried) -> str:
+    """The answers file `text` rewritten for the carried response: the version, renamed keys in their places,
+    remapped values, answers that could not be carried taken out, and an answer to confirm marked with a comment.
+    Comments, order and layout stay; a JSON or flow-style file, which has no comments to keep, is written anew."""
+    from io import StringIO
+
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap
+
+    from scoring.answers import dump_answers
+
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    document = yaml.load(text)
+    given = document.get("answers") if isinstance(document, CommentedMap) else None
+    if not isinstance(given, CommentedMap) or document.fa.flow_style() or given.fa.flow_style():
+        return dump_answers(carried.response)
+    document["questionnaire_version"] = carried.response.questionnaire_version
+    _rewrite_answers(given, carried)
+    targets = document.get("targets")
+    if isinstance(targets, CommentedMap):
+        for domain in [d for d in targets if d not in carried.response.targets]:
+            del targets[domain]
+    out = StringIO()
+    yaml.dump(document, out)
+    return out.getvalue()
+
+
+def _rewrite_answers(given, carried: Carried) -> None:
+    now_of = {old: new for new, old in carried.origin.items()}
+    for position, old_id in reversed(list(enumerate(given))):
+        new_id = now_of.get(old_id)
+        if new_id is None:
+            given.ca.items.pop(old_id, None)
+            del given[old_id]
+            continue
+        node, answer = given[old_id], carried.response.answers[new_id]
+        if isinstance(node, dict):
+            node["value"] = answer.value
+        else:
+            node = answer.value if not answer.note else {"value": answer.value, "note": answer.note}
+        comment = given.ca.items.pop(old_id, None)
+        del given[old_id]
+        given.insert(position, new_id, node)
+        if comment is not None:
+            given.ca.items[new_id] = comment
+    for question_id in carried.confirm:
+        _mark(given, question_id, CHANGED)
+
+
+def _mark(mapping, key: str, words: str) -> None:
+    """Put `words` in the comment at the end of `key`'s line, before any comment already there."""
+    from ruamel.yaml.tokens import CommentToken
+
+    slots = mapping.ca.items.get(key)
+    token = slots[2] if slots and len(slots) > 2 else None
+    if isinstance(token, CommentToken):
+        token.value = f"# {words}; " + token.value.lstrip().removeprefix("#").lstrip()
+    else:
+        mapping.yaml_add_eol_comment(words, key)
 
 
 def newer_version(library: Library, questionnaire_id: str, version: str) -> Questionnaire | None:

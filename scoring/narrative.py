@@ -5,42 +5,60 @@ same answers always tell the same story.
 
 Findings (the first three rules that apply, in this order):
 
-| rule       | when                                              | sentence                                           |
-|------------|---------------------------------------------------|----------------------------------------------------|
-| limiting   | a domain limits the organisation                  | it holds the organisation at phase p, at a of t    |
-| complete   | every assessed domain achieved all four phases    | what remains is keeping the practices at that level|
-| strongest  | the highest index is not a limiting domain        | it leads, with phase k achieved                    |
-| near miss  | a domain is one answer from its working phase     | one practice raised one level completes the phase  |
-| unknowns   | some answers are "don't know"                     | they count as not in place until someone checks    |
-| confidence | every question shown has a real answer            | the result rests on no unknowns                    |
+| rule       | when                                              | sentence                                            |
+|------------|---------------------------------------------------|-----------------------------------------------------|
+| critical   | critical practices are not in place               | how many, named by their steps                      |
+| limiting   | a domain limits the organisation                  | it holds the organisation at phase p, at a of t; a  |
+|            |                                                   | tie is said as one; domains one answer from the bar |
+|            |                                                   | are said apart                                      |
+| complete   | every assessed domain achieved all four phases    | what remains is keeping the practices at that level |
+| strongest  | the highest index is not a limiting domain        | it leads, with phase k achieved                     |
+| near miss  | a domain is one answer from its working phase     | one practice raised one level completes the phase   |
+| unknowns   | some answers are "don't know"                     | they are left out of the averages, lower the        |
+|            |                                                   | confidence and are listed as unknowns to resolve    |
+| confidence | every question shown has a real answer            | the result rests on no unknowns                     |
 
-Risks (the first three that apply, in this order):
+Risks (the first three that apply, in this order, never the same sentence twice):
 
-| rule            | when                                                  | sentence                                       |
-|-----------------|-------------------------------------------------------|------------------------------------------------|
-| governance gap  | the first High entry of the register in Governance    | what can go wrong, and the step that closes it |
-| MLOps gap       | the first High entry of the register in MLOps         | the same                                       |
-| foundation gap  | a domain has a later phase on an unfinished earlier one | such work tends to stall before production   |
-| due unknowns    | "don't know" on practices of a working or earlier phase | each is a risk until someone checks          |
-| other gaps      | further High, then Medium entries of the register     | what can go wrong, and the step that closes it |
-| low confidence  | confidence below 80%                                  | too many unknowns to act on unchecked          |
+| rule           | when                                                  | sentence                                    |
+|----------------|-------------------------------------------------------|---------------------------------------------|
+| limiting gaps  | one per limiting domain: its most severe entry        | what can go wrong, and the step closing it  |
+| foundation gap | a later phase on an unfinished earlier one, unless    | such work tends to stall before production  |
+|                | pilots in production prove the later phase            |                                             |
+| due unknowns   | "don't know" on practices of a working or earlier     | left out of the scoring: a risk until       |
+|                | phase (critical and exposed ones are said apart)      | someone checks                              |
+| other gaps     | further High, then Medium entries of the register     | what can go wrong, and the step closing it  |
+| low confidence | confidence below 80%                                  | too many unknowns to act on unchecked       |
 
-Risk register: every visible governance and MLOps practice within the domain's target that is
-below its phase's threshold or unknown. Severity: High when the practice is not in place (or unknown) in the
-domain's working phase or an earlier one; Medium when it is partly in place there, or not in
-place one phase ahead; Low otherwise. What can go wrong comes from a table of practices,
-matched on the question id, with a sentence per domain when none matches.
+Risk register: every visible practice of every domain, within the domain's target, that is
+below its phase's threshold or unknown. Severity: High when the practice is not in place (or
+unknown) in the domain's working phase or an earlier one; Medium when it is partly in place
+there, or not in place one phase ahead; Low otherwise. A critical practice not in place is High
+whatever its phase. For an organisation that likely runs a high-risk system, the EU AI Act role
+and the other regulatory-track practices are rated by that exposure, not by their phase: High
+when unknown or not in place, Medium when partly in place. Entries raised to High this way lead
+the High ones. What can go wrong comes from a table of practices, matched on the full question
+id, then on a fragment of it, with a sentence per domain when none matches.
 
-Draft RACI for the top steps: Responsible is the step's owner; Accountable the executive who
-answers for the step's domain (sized to the organisation), or the owner when that is the CEO; Consulted the owners of the steps it
-requires or that require it, or the domain's standing partner when there are none; Informed the
-AI steering group and the business unit leads (the leadership team in a small organisation).
+Draft RACI for the top steps:
+- Responsible: the step's owner.
+- Accountable: the executive who answers for the step's domain (sized to the organisation). In a
+  medium or large organisation Responsible and Accountable differ: when the owner is that
+  executive or the executive sponsor, the chief executive answers; when the owner is the chief
+  executive, the board does. In a small organisation the same person may do both.
+- Consulted: the owners of the steps it requires or that require it, and the domain's executive
+  when someone else answers for the step; when that leaves nobody, the domain's standing partner
+  (legal counsel for Governance, information security for MLOps, ...; the next one when the owner
+  or the accountable executive already holds that function). The portfolio triage also consults
+  the pilots' business owners.
+- Informed: the AI steering group and the business unit leads (the leadership team in a small
+  organisation). Nobody appears twice in a row.
 
 Quotes: up to three respondents' notes, from the lowest-scoring questions first, then the
 longest note, then questionnaire order; quoted as typed, so notes longer than QUOTE_LIMIT characters
 are left to the domain pages, which print every note whole.
 
-Timeline: Now steps start in month 0, Next steps in month 3; a step starts once every step it
+Timeline: Now steps start in month 0, Next steps in month 3; a step starts once every open step it
 requires has ended, and no more than PLAN_NOW_CAPACITY steps run at once. S takes about a
 month, M two, L a quarter.
 """
@@ -49,66 +67,231 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from questionnaires.models import Questionnaire
-from scoring.engine import LOW_CONFIDENCE, DomainResult, QuestionResult, Result, Step, join_names
+from questionnaires.models import Question, Questionnaire
+from scoring.engine import (LOW_CONFIDENCE, STATUS_ATTAINED, DomainResult, QuestionResult, Result, Step,
+                            critical_names, join_names)
 from scoring.headline import number
-from scoring.steps import DEFAULT_SIZE, ESTABLISH_AT_MOST, SIZES, now_capacity, owner_title
+from scoring.pilots import REMEDY_STEPS, format_money
+from scoring.steps import (DEFAULT_SIZE, ESTABLISH_AT_MOST, SIZES, TRIAGE_ID, critical_gap, now_capacity,
+                           owner_title, waits_for)
+from scoring.thresholds import below_threshold
 
 FINDINGS = 3
 RISKS = 3
 QUOTES = 3
 QUOTE_LIMIT = 240
 RACI_STEPS = 5
-RISK_DOMAINS = ("governance", "mlops")
 SEVERITIES = ("High", "Medium", "Low")
 DURATION_MONTHS = {"S": 1, "M": 2, "L": 3}
 HORIZON_START = {"now": 0, "next": 3}
 TIMELINE_STEPS = 10
 FIRST_STEPS = 3  # the steps the Results page shows first
+PROVEN_PHASE = 3  # a domain attaining this phase, with pilots in production, has its later practices proven
+AI_ACT_ROLE = "governance.eu-ai-act-role"  # High for a likely high-risk organisation while unknown or missing
 WEAKEST_LINK = ("The organisation is at the phase of its weakest domain: a phase counts once every domain has "
                 "achieved the one before it.")
 
-# What can go wrong when a practice is missing, matched on a fragment of the question id
-# (first match wins, so the more specific fragments come first).
-EXPOSURES = (
-    ("registry", "A production model cannot be traced to its version, owner or approval."),
-    ("inventory", "Nobody can say which AI systems are in use, so none of them can be governed."),
-    ("register", "Nobody can say which AI systems are in use, so none of them can be governed."),
-    ("board-decisions", "Higher-risk launches are decided case by case, with nobody empowered to say no."),
-    ("board", "AI decisions have no body with the authority to take them, so they stall or are taken by default."),
-    ("sponsor", "No executive answers for AI, so decisions that cross departments stall."),
-    ("classif", "High-risk use cases get the same light handling as harmless ones."),
-    ("approval", "A model can go live without anyone signing off its risks."),
-    ("gate", "Models can move into production without a defined check."),
-    ("bias", "A model can treat groups of customers or staff unfairly without anyone checking."),
-    ("escalation", "When a model misbehaves, nobody knows who may stop it, or how fast."),
-    ("stress-test", "Governance that has never been tried on a real launch may break on the first one."),
-    ("explain", "Decisions made with AI cannot be explained to the people they affect or to a regulator."),
-    ("ai-act-role", "The organisation does not know which EU AI Act obligations apply to it."),
-    ("ai-act", "Systems may breach EU AI Act obligations without anyone noticing."),
-    ("revalidat", "Models stay in service after the assumptions behind them have changed."),
-    ("portfolio-risk", "The board cannot see AI risk against its appetite."),
-    ("shadow", "Staff use AI tools outside any control, with company data."),
-    ("production-path", "Pilots have no agreed route into production, so they stall."),
-    ("architecture", "Each team builds production AI its own way, multiplying cost and risk."),
-    ("version", "A production model cannot be reproduced or traced to the data it learned from."),
-    ("reproduc", "A production model cannot be rebuilt or rolled back when it fails."),
-    ("security", "A model can be attacked or manipulated in ways nobody has tested for."),
-    ("genai", "Generative AI answers can be wrong or unsafe without anyone measuring how often."),
-    ("vendor", "Dependence on a single AI vendor can lock in cost and leave no way out."),
-    ("pipeline", "Every release depends on manual hand-offs, which are slow and error-prone."),
-    ("drift", "A model that degrades in production goes unnoticed until customers notice."),
-    ("monitor", "A model that degrades in production goes unnoticed until customers notice."),
-    ("integration", "Models stay outside the systems where decisions are made, so their value is not realised."),
-    ("service-level", "A failing AI service has no agreed response time and no playbook."),
-    ("stability", "Outages of AI services are not measured, so they recur."),
-    ("retrain", "Models go stale because retraining depends on someone remembering."),
-    ("platform", "Teams build and run AI on different stacks, duplicating effort and controls."),
-    ("self-service", "Teams cannot reach production without the central team, which becomes a bottleneck."),
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """The word that agrees with a count: plural(1, 'pilot') is 'pilot', plural(3, 'is', 'are') is 'are'."""
+    if count == 1:
+        return one
+    return many if many is not None else one + "s"
+
+
+# What goes wrong while a practice is missing, in words a board member recognises: first by the
+# full question id of the shipped questionnaires, then by a fragment of the id (first match wins,
+# so the more specific fragments come first), then by domain.
+EXPOSURES = {
+    # Data
+    "data.source-inventory": "Use cases are approved before anyone knows whether their data can be had in "
+                             "production, so they stall late and at full cost.",
+    "data.ownership": "Nobody decides on access, definitions or quality of the data models depend on, so data "
+                      "problems have nobody to fix them.",
+    "data.readiness-assessment": "Use cases are funded on data that turns out to be missing, poor or unlawful to "
+                                 "use, after the money is spent.",
+    "data.quality-standards": "Bad data reaches models unchecked, and wrong predictions follow without warning.",
+    "data.labelling": "Models learn from inconsistent labels, so their errors are built in and nobody can say who "
+                      "labelled what.",
+    "data.lineage": "When a model goes wrong, nobody can trace which data produced it, so it can be neither "
+                    "explained nor fixed quickly.",
+    "data.production-feeds": "Production models run on manual extracts that arrive late or break without anyone "
+                             "noticing.",
+    "data.prediction-logging": "Predictions cannot be audited: when a decision is challenged, there is no record of "
+                               "what the model said, on which inputs.",
+    "data.prediction-logging-coverage": "Some production models leave no record of their outputs, so their decisions "
+                                        "cannot be audited or checked.",
+    "data.ground-truth": "Nobody knows whether models are right in production, because real outcomes are never "
+                         "compared with the predictions.",
+    "data.products": "Every team prepares the same data again, at its own cost and to its own definitions.",
+    "data.self-service-access": "New AI teams wait weeks or months for data, so good ideas die before they are "
+                                "tried.",
+    "data.competitive-advantage": "The data competitors cannot copy is neither protected nor developed, so AI gives "
+                                  "no lasting edge.",
+    # Governance
+    "governance.ai-board": "AI decisions have no body with the authority to take them, so they stall or are taken "
+                           "by default.",
+    "governance.shadow-ai-policy": "Staff put company data into AI tools with no rules on which tools or which "
+                                   "data.",
+    "governance.ai-inventory": "Nobody can say which AI systems are in use, so none of them can be governed.",
+    "governance.risk-classification": "High-risk use cases get the same light handling as harmless ones.",
+    "governance.eu-ai-act-role": "The organisation does not know which EU AI Act obligations apply to its AI "
+                                 "systems, so it cannot show that it meets them.",
+    "governance.board-decisions": "Higher-risk launches are decided case by case, with nobody empowered to say no.",
+    "governance.model-approval": "A model can go live without anyone signing off its risks.",
+    "governance.approval-lead-time": "Approvals take so long that pilots wait months for a decision, or teams "
+                                     "find ways around the process.",
+    "governance.bias-testing": "A model can treat groups of customers or staff unfairly without anyone checking.",
+    "governance.escalation-path": "When a model misbehaves, nobody knows who may stop it, or how fast.",
+    "governance.stress-test": "Governance that has never been tried on a real launch may break on the first one.",
+    "governance.explainability": "Decisions made with AI cannot be explained to the people they affect or to a "
+                                 "regulator.",
+    "governance.eu-ai-act": "AI systems in scope of the EU AI Act may breach obligations that already apply, with "
+                            "no evidence to show otherwise.",
+    "governance.security-testing": "A model can be attacked or manipulated in ways nobody has tested for.",
+    "governance.model-revalidation": "Models stay in service after the assumptions behind them have changed.",
+    "governance.portfolio-risk-reporting": "The board cannot see AI risk against its appetite.",
+    "governance.shadow-ai": "Unapproved AI tools spread unseen, with company data in them.",
+    # MLOps
+    "mlops.production-path": "Pilots have no agreed route into production, so they stall.",
+    "mlops.reference-architecture": "Each team builds production AI its own way, multiplying cost and risk.",
+    "mlops.version-control": "Nobody can say which data and settings a production model was trained with.",
+    "mlops.reproducibility": "A production model cannot be rebuilt or rolled back when it fails.",
+    "mlops.model-registry": "A production model cannot be traced to its version, owner or approval.",
+    "mlops.automated-pipelines": "Every release depends on manual hand-offs, which are slow and error-prone.",
+    "mlops.drift-monitoring": "A model that degrades in production goes unnoticed until customers notice.",
+    "mlops.system-integration": "Models stay outside the systems where decisions are made, so their value is not "
+                                "realised.",
+    "mlops.service-levels": "A failing AI service has no agreed response time and no playbook.",
+    "mlops.service-levels-coverage": "Some production AI services run without on-call, rollback or fallback, so one "
+                                     "failure can stop the business process.",
+    "mlops.operational-stability": "Outages of AI services are not measured, so they recur.",
+    "mlops.automated-retraining": "Models go stale because retraining depends on someone remembering.",
+    "mlops.genai-evaluation": "Generative AI answers can be wrong or unsafe without anyone measuring how often.",
+    "mlops.standard-platform": "Teams build and run AI on different stacks, duplicating effort and controls.",
+    "mlops.self-service": "Teams cannot reach production without the central team, which becomes a bottleneck.",
+    "mlops.vendor-dependency": "Dependence on a single AI vendor can lock in cost and leave no way out.",
+    # Organization
+    "organization.executive-sponsor": "No executive answers for AI outcomes, so decisions that cross departments "
+                                      "stall.",
+    "organization.skills-baseline": "Nobody knows which AI skills are missing, so the roadmap rests on people the "
+                                    "organisation does not have.",
+    "organization.model-ownership": "Models have nobody who owns them after launch: when results slip, nobody "
+                                    "answers for them.",
+    "organization.ai-ops-team": "Nobody is funded to run production models, so monitoring, retraining and "
+                                "incidents fall to whoever is free.",
+    "organization.operating-model": "Nobody has settled who builds, runs, funds and prioritises AI, so work is done "
+                                    "twice or falls between teams.",
+    "organization.cross-functional-teams": "Use cases are built without the business, risk or IT operations at the "
+                                           "table, and stall at the hand-over.",
+    "organization.human-in-the-loop": "Nobody has decided when a person must check a model's decision, so errors "
+                                      "reach customers unreviewed.",
+    "organization.workflow-redesign": "Models are bolted onto old processes, so the promised benefit never shows "
+                                      "up.",
+    "organization.change-management": "Staff do not use the models that go live, and nobody measures it.",
+    "organization.federated-delivery": "All AI delivery runs through one central team, which caps how fast the "
+                                       "organisation can grow it.",
+    "organization.incentives": "Leaders are rewarded for starting pilots rather than for results, so pilots "
+                               "multiply and few reach production.",
+    # Economics
+    "economics.use-case-selection": "Money goes to the use cases with the loudest sponsors rather than the best "
+                                    "value.",
+    "economics.outcome-kpis": "Pilots start with no agreed measure of success, so none can be called a success or "
+                              "stopped as a failure.",
+    "economics.kpi-baseline": "Without a baseline measured before the pilot, nobody can prove the value AI "
+                              "delivers.",
+    "economics.pilot-gates": "Pilots run on without a decision to scale or stop, using up budget and people.",
+    "economics.cost-transparency": "Nobody knows what each AI use case really costs, so compute, token and licence "
+                                   "spend grows unchecked.",
+    "economics.value-measurement": "The value of AI cannot be proven to Finance, so its budget is the first to go "
+                                   "when money is tight.",
+    "economics.roi-tracking": "Nobody checks whether live use cases earn back their cost, so the ones that do not "
+                              "keep running.",
+    "economics.unit-costs": "AI and generative AI spend is not metered: a popular use case can run up costs before "
+                            "anyone notices.",
+    "economics.shortlist-deployed": "The use cases chosen for their value never reach production, so that value "
+                                    "stays on paper.",
+    "economics.run-budget": "Production AI lives on project money, so a model can lose its funding when the project "
+                            "ends.",
+    "economics.chargeback": "Business units use AI without seeing its cost, so demand and spend grow without "
+                            "discipline.",
+    "economics.strategic-planning": "AI sits outside strategic and financial planning, so it is funded as an "
+                                    "experiment rather than as part of the business.",
+    "economics.portfolio-expansion": "AI stays confined to a few areas, so the platform and data already paid for "
+                                     "are under-used.",
+}
+def _like(fragment: str, question_id: str) -> tuple[str, str, str]:
+    """A fragment that reads like a practice of the table: (fragment, that practice's domain, its sentence)."""
+    return fragment, question_id.split(".", 1)[0], EXPOSURES[question_id]
+
+
+# Other questionnaires' ids, matched on a fragment: first among the fragments of the same domain, then any.
+EXPOSURE_FRAGMENTS = (
+    _like("registry", "mlops.model-registry"),
+    _like("inventory", "governance.ai-inventory"),
+    _like("register", "governance.ai-inventory"),
+    _like("board-decisions", "governance.board-decisions"),
+    _like("board", "governance.ai-board"),
+    _like("sponsor", "organization.executive-sponsor"),
+    _like("classif", "governance.risk-classification"),
+    _like("lead-time", "governance.approval-lead-time"),
+    _like("approval", "governance.model-approval"),
+    ("gate", "", "Models and pilots move on without a defined check."),
+    _like("bias", "governance.bias-testing"),
+    _like("escalation", "governance.escalation-path"),
+    _like("stress-test", "governance.stress-test"),
+    _like("explain", "governance.explainability"),
+    _like("ai-act-role", "governance.eu-ai-act-role"),
+    _like("ai-act", "governance.eu-ai-act"),
+    _like("revalidat", "governance.model-revalidation"),
+    _like("portfolio-risk", "governance.portfolio-risk-reporting"),
+    _like("shadow", "governance.shadow-ai"),
+    _like("security", "governance.security-testing"),
+    _like("production-path", "mlops.production-path"),
+    _like("architecture", "mlops.reference-architecture"),
+    _like("version", "mlops.version-control"),
+    _like("reproduc", "mlops.reproducibility"),
+    _like("genai", "mlops.genai-evaluation"),
+    _like("vendor", "mlops.vendor-dependency"),
+    _like("pipeline", "mlops.automated-pipelines"),
+    _like("drift", "mlops.drift-monitoring"),
+    _like("integration", "mlops.system-integration"),
+    _like("service-level", "mlops.service-levels"),
+    _like("stability", "mlops.operational-stability"),
+    _like("retrain", "mlops.automated-retraining"),
+    _like("platform", "mlops.standard-platform"),
+    _like("self-service", "mlops.self-service"),
+    _like("monitor", "mlops.drift-monitoring"),
+    _like("prediction-log", "data.prediction-logging"),
+    _like("lineage", "data.lineage"),
+    _like("quality", "data.quality-standards"),
+    _like("label", "data.labelling"),
+    _like("ground-truth", "data.ground-truth"),
+    _like("feed", "data.production-feeds"),
+    _like("pipeline", "data.production-feeds"),
+    _like("catalog", "data.self-service-access"),
+    _like("monitor", "data.quality-standards"),
+    _like("ownership", "data.ownership"),
+    _like("ownership", "organization.model-ownership"),
+    _like("skills", "organization.skills-baseline"),
+    _like("operating-model", "organization.operating-model"),
+    _like("change", "organization.change-management"),
+    _like("incentive", "organization.incentives"),
+    _like("kpi", "economics.outcome-kpis"),
+    _like("baseline", "economics.kpi-baseline"),
+    _like("value", "economics.value-measurement"),
+    _like("roi", "economics.roi-tracking"),
+    _like("run-budget", "economics.run-budget"),
+    _like("unit-cost", "economics.unit-costs"),
+    _like("cost", "economics.cost-transparency"),
+    _like("budget", "economics.run-budget"),
 )
 DOMAIN_EXPOSURES = {
+    "data": "Models are built and run on data nobody vouches for.",
     "governance": "An AI risk the organisation should control is left uncontrolled.",
     "mlops": "Production models depend on manual work that can fail unnoticed.",
+    "organization": "Nobody is clearly responsible for AI once it leaves the pilot team.",
+    "economics": "AI money is spent without anyone able to show what it returns.",
 }
 STATES = {"missing": "Not in place", "unknown": "Unknown", "partial": "Partly in place"}
 
@@ -120,17 +303,33 @@ ACCOUNTABLE = {
     "organization": ("CEO", "Chief Operating Officer", "Chief Operating Officer"),
     "economics": ("CEO", "Chief Financial Officer", "Chief Financial Officer"),
 }
-DEFAULT_ACCOUNTABLE = ("CEO", "Executive AI sponsor", "Executive AI sponsor")
-TOP_EXECUTIVES = ("CEO", "Chief Executive Officer")  # nobody above them: they answer for their own steps
-# Whom a domain's steps consult when no other step in the plan is linked to them.
+CHIEF_EXECUTIVE = ("CEO", "Chief Executive Officer", "Chief Executive Officer")  # the `ceo` role's usual titles
+SPONSOR = ("CEO", "Executive AI sponsor", "Executive AI sponsor")  # the `sponsor` role's usual titles
+DEFAULT_ACCOUNTABLE = SPONSOR  # a domain without its own executive answers to the sponsor
+TOP_EXECUTIVES = ("CEO", "Chief Executive Officer")  # answer to the board for their own steps
+BOARD = "Board"
+# Whom a domain's steps consult when no other step in the plan is linked to them: the first partner whose
+# function is not already the owner's or the accountable executive's (matched on words of their titles).
 PARTNERS = {
-    "data": "Data protection officer",
-    "governance": "Legal counsel",
-    "mlops": "Information security",
-    "organization": "HR",
-    "economics": "Finance",
+    "data": ("Data protection officer", "Legal counsel", "Information security"),
+    "governance": ("Legal counsel", "Information security", "Data protection officer"),
+    "mlops": ("Information security", "IT operations", "Enterprise architect"),
+    "organization": ("HR", "Finance", "Legal counsel"),
+    "economics": ("Finance", "Business owners of the use cases", "Head of AI"),
 }
-DEFAULT_PARTNER = "Legal counsel"
+DEFAULT_PARTNERS = ("Legal counsel", "Information security", "Finance")
+FUNCTION_WORDS = {
+    "Data protection officer": ("data protection", "privacy"),
+    "Legal counsel": ("legal", "counsel"),
+    "Information security": ("security",),
+    "IT operations": ("it operations",),
+    "HR": ("human resources", "people"),
+    "Finance": ("financ",),
+    "Business owners of the use cases": ("business owner",),
+    "Enterprise architect": ("architect",),
+    "Head of AI": ("head of ai",),
+}
+PILOT_OWNERS = "Pilot business owners"  # consulted on the portfolio triage: their pilots are decided on
 INFORMED = {"small": ("Leadership team",), "medium": ("AI steering group", "Business unit leads"),
             "large": ("AI steering committee", "Business unit leads")}
 
@@ -160,13 +359,15 @@ class RiskEntry:
     """One line of the risk register: what can go wrong, how likely it bites now, what closes it."""
 
     question: str
-    domain: str
+    domain: str  # the domain's name, as printed
     phase: int
     severity: str
     state: str
     exposure: str
     step: Step | None
     owner: str
+    domain_id: str = ""
+    raised: bool = False  # High whatever its phase: a critical gap, or a regulatory gap of a likely high-risk system
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,43 +395,88 @@ class Narrative:
 def narrate(questionnaire: Questionnaire, result: Result) -> Narrative:
     """The whole story of one result, by the rules in this module's docstring."""
     register = risk_register(questionnaire, result)
-    return Narrative(findings(result), risks(result, register), quotes(questionnaire, result),
-                     raci(result), register, timeline(result.actions))
+    return Narrative(findings(result, questionnaire), risks(result, register), quotes(questionnaire, result),
+                     raci(result, questionnaire=questionnaire), register, timeline(result.actions))
 
 
 # --- findings -------------------------------------------------------------------------------
 
 
-def findings(result: Result) -> tuple[str, ...]:
+def findings(result: Result, questionnaire: Questionnaire) -> tuple[str, ...]:
     """Up to three findings: the first rules of the table that apply."""
-    found = [text for rule in FINDING_RULES for text in rule(result)]
+    found = [text for rule in FINDING_RULES for text in rule(result, questionnaire)]
     return tuple(found[:FINDINGS])
 
 
-def _limiting(result: Result) -> list[str]:
-    primary = result.overall.primary_limiting_domain
-    if primary is None:
+def _critical(result: Result, questionnaire: Questionnaire) -> list[str]:
+    gaps = result.overall.critical_gaps
+    if not gaps:
         return []
-    domain = result.domain(primary)
-    phase = domain.phases[domain.achieved]
-    where = (f"its phase {phase.number} practices stand at {phase.attainment:.0%}, against the "
-             f"{phase.threshold:.0%} the phase asks for" if phase.attainment is not None
-             else f"none of its phase {phase.number} practices has a known answer yet")
-    limiting = result.overall.limiting_domains
+    count = len(gaps)
+    unknown = sum(1 for qid in gaps if result.questions[qid].dont_know)
+    state = ("not in place" if not unknown else "not known to be in place" if unknown == count
+             else "not in place or not known to be")
+    names = critical_names(questionnaire, gaps)
+    return [f"{number(count).capitalize()} critical {plural(count, 'practice')} {plural(count, 'is', 'are')} "
+            f"{state}: {names}."]
+
+
+def _limiting(result: Result, questionnaire: Questionnaire) -> list[str]:
+    overall = result.overall
+    limiting = overall.limiting_domains
+    if not limiting:
+        return []
+    names = {d.id: d.name for d in result.domains}
+    phase = overall.phase
     if len(limiting) == 1:
-        return [f"{domain.name} holds the organisation at phase {result.overall.phase}: {where}."]
-    return [f"{number(len(limiting)).capitalize()} domains hold the organisation at phase {result.overall.phase}; "
-            f"{domain.name} is furthest from the bar: {where}."]
+        return [f"{names[limiting[0]]} holds the organisation at phase {phase}: {_where(result, limiting[0])}."]
+    primary = overall.primary_limiting_domain
+    released = [d for d in limiting if d in overall.released and d != primary]
+    if primary is not None:
+        head = (f"{number(len(limiting)).capitalize()} domains hold the organisation at phase {phase}; "
+                f"{names[primary]} is furthest from the bar: {_where(result, primary)}.")
+        return [head + _one_answer_away([names[d] for d in released])]
+    blocking = [d for d in limiting if d not in released]
+    tied = [d for d in overall.tied if d in blocking] or blocking
+    closer = [d for d in blocking if d not in tied]
+    if not tied:
+        return [f"{join_names([names[d] for d in released])} hold the organisation at phase {phase}, each one "
+                "answer from the bar."]
+    if len(tied) == 1:
+        head = f"{names[tied[0]]} holds the organisation at phase {phase}: {_where(result, tied[0])}."
+    else:
+        head = (f"{join_names([names[d] for d in tied])} hold the organisation at phase {phase}, each about as far "
+                "from the bar.")
+    if closer:
+        head += (f" {join_names([names[d] for d in closer])} also {plural(len(closer), 'holds', 'hold')} it back, "
+                 "though closer to the bar.")
+    return [head + _one_answer_away([names[d] for d in released])]
 
 
-def _complete(result: Result) -> list[str]:
+def _where(result: Result, domain_id: str) -> str:
+    domain = result.domain(domain_id)
+    phase = domain.phases[domain.achieved]
+    if phase.attainment is None:
+        return f"none of its phase {phase.number} practices has a known answer yet"
+    return (f"its phase {phase.number} practices stand at {phase.attainment:.0%}, against the "
+            f"{phase.threshold:.0%} the phase asks for")
+
+
+def _one_answer_away(names: list[str]) -> str:
+    """' Data is one answer from the bar.' for limiting domains a single answer would release ('' for none)."""
+    if not names:
+        return ""
+    return f" {join_names(names)} {plural(len(names), 'is', 'are each')} one answer from the bar."
+
+
+def _complete(result: Result, questionnaire: Questionnaire) -> list[str]:
     if not result.overall.complete:
         return []
     return ["Every assessed domain has achieved all four phases; what remains is keeping the practices at that "
             "level as the portfolio grows."]
 
 
-def _strongest(result: Result) -> list[str]:
+def _strongest(result: Result, questionnaire: Questionnaire) -> list[str]:
     assessed = [d for d in result.domains if d.assessed]
     if len(assessed) < 2 or result.overall.complete:
         return []
@@ -247,9 +493,10 @@ def _strongest(result: Result) -> list[str]:
             "a base the other domains can build on."]
 
 
-def _near_miss(result: Result) -> list[str]:
+def _near_miss(result: Result, questionnaire: Questionnaire) -> list[str]:
     limiting = set(result.overall.limiting_domains)
-    close = [d for d in result.domains if d.to_next_phase and d.to_next_phase.answers_needed == 1]
+    said = set(result.overall.released) if len(limiting) > 1 else set()  # the limiting finding says them
+    close = [d for d in result.domains if d.to_next_phase and d.to_next_phase.answers_needed == 1 and d.id not in said]
     close.sort(key=lambda d: d.id not in limiting)
     if not close:
         return []
@@ -262,34 +509,36 @@ def _near_miss(result: Result) -> list[str]:
             "would do it."]
 
 
-def _unknowns(result: Result) -> list[str]:
+def _unknowns(result: Result, questionnaire: Questionnaire) -> list[str]:
     count = len(result.unknowns)
     if not count:
         return []
-    were = "question was" if count == 1 else "questions were"
-    return [f"{number(count).capitalize()} {were} answered “don't know”; until someone checks, the result counts "
-            f"{'it' if count == 1 else 'them'} as not in place."]
+    one = count == 1
+    return [f"{number(count).capitalize()} {plural(count, 'question was', 'questions were')} answered “don't know”. "
+            f"The scoring leaves {'it' if one else 'them'} out of the averages, counting {'it' if one else 'them'} "
+            f"neither as in place nor as missing; {'it lowers' if one else 'they lower'} the confidence to "
+            f"{result.overall.confidence:.0%} and {'is' if one else 'are'} listed among the unknowns to resolve."]
 
 
-def _confidence(result: Result) -> list[str]:
+def _confidence(result: Result, questionnaire: Questionnaire) -> list[str]:
     if result.unknowns or not any(d.assessed for d in result.domains):
         return []
     return ["Every question shown has a real answer, so the result rests on no unknowns."]
 
 
-FINDING_RULES = (_limiting, _complete, _strongest, _near_miss, _unknowns, _confidence)
+FINDING_RULES = (_critical, _limiting, _complete, _strongest, _near_miss, _unknowns, _confidence)
 
 
 # --- risk register and risks ----------------------------------------------------------------
 
 
 def risk_register(questionnaire: Questionnaire, result: Result) -> tuple[RiskEntry, ...]:
-    """Every governance and MLOps practice below its phase's bar (or unknown), most severe first."""
+    """Every domain's practices below their phase's bar (or unknown), within target, most severe first."""
     steps = {s.question: s for s in result.actions}
     entries = []
     for order, question in enumerate(questionnaire.questions):
         answer = result.questions[question.id]
-        if question.domain not in RISK_DOMAINS or not _open_practice(answer):
+        if not _open_practice(answer):
             continue
         domain = result.domain(question.domain)
         if not domain.assessed or question.phase > domain.target:
@@ -300,10 +549,12 @@ def risk_register(questionnaire: Questionnaire, result: Result) -> tuple[RiskEnt
         step = steps.get(question.id)
         owner = step.owner if step else owner_title(questionnaire, question.action.owner, result.size) \
             if question.action else ""
-        entry = RiskEntry(question.id, domain.name, question.phase, severity(state, question.phase, domain),
-                          STATES[state], exposure(question.id, question.domain), step, owner)
-        entries.append((SEVERITIES.index(entry.severity), step.rank if step else 10 ** 6, order, entry))
-    return tuple(entry for *_, entry in sorted(entries, key=lambda e: e[:3]))
+        raised = raised_to_high(question, answer, state, result)
+        level = "High" if raised else severity(state, _rated_phase(question, domain, result), domain)
+        entry = RiskEntry(question.id, domain.name, question.phase, level, STATES[state],
+                          exposure(question.id, question.domain), step, owner, domain.id, raised)
+        entries.append((SEVERITIES.index(level), not raised, step.rank if step else 10 ** 6, order, entry))
+    return tuple(entry for *_, entry in sorted(entries, key=lambda e: e[:4]))
 
 
 def _open_practice(answer: QuestionResult) -> bool:
@@ -316,7 +567,7 @@ def practice_state(answer: QuestionResult, threshold: float) -> str:
         return "unknown"
     if answer.score <= ESTABLISH_AT_MOST:
         return "missing"
-    return "partial" if answer.score < threshold - 1e-12 else "polish"
+    return "partial" if below_threshold(answer.score, threshold) else "polish"
 
 
 def severity(state: str, phase: int, domain: DomainResult) -> str:
@@ -329,12 +580,35 @@ def severity(state: str, phase: int, domain: DomainResult) -> str:
     return "Low"
 
 
+def raised_to_high(question: Question, answer: QuestionResult, state: str, result: Result) -> bool:
+    """High whatever the phase: a critical practice not in place, or, for an organisation that likely runs a
+    high-risk system, its EU AI Act role or another regulatory practice unknown or not in place. Such entries
+    lead their severity."""
+    if critical_gap(question, answer):
+        return True
+    return _exposed(question, result) and state in ("missing", "unknown")
+
+
+def _exposed(question: Question, result: Result) -> bool:
+    """A regulatory practice (the EU AI Act role, or a question on the regulatory track) of an organisation that
+    likely runs a high-risk system: rated by that exposure, not by its phase."""
+    return result.likely_high_risk and (question.id == AI_ACT_ROLE or question.track == "regulatory")
+
+
+def _rated_phase(question: Question, domain: DomainResult, result: Result) -> int:
+    """The phase a practice's severity is read at: its own, or the domain's working phase when exposure rates it."""
+    return min(question.phase, domain.working_phase or 4) if _exposed(question, result) else question.phase
+
+
 def exposure(question_id: str, domain_id: str) -> str:
-    """What can go wrong while this practice is missing."""
+    """What can go wrong while this practice is missing: by full id, then by fragment, then by domain."""
+    if question_id in EXPOSURES:
+        return EXPOSURES[question_id]
     practice = question_id.split(".", 1)[-1]
-    for fragment, sentence in EXPOSURES:
-        if fragment in practice:
-            return sentence
+    matches = [(domain != domain_id, sentence) for fragment, domain, sentence in EXPOSURE_FRAGMENTS
+               if fragment in practice]
+    if matches:
+        return min(matches, key=lambda match: match[0])[1]  # the first of the same domain, else the first
     return DOMAIN_EXPOSURES.get(domain_id, "A practice the current phase depends on is missing.")
 
 
@@ -348,44 +622,59 @@ def risks(result: Result, register: tuple[RiskEntry, ...]) -> tuple[str, ...]:
     return tuple(found[:RISKS])
 
 
-def _entry_risk(entry: RiskEntry) -> str:
+def entry_risk(entry: RiskEntry) -> str:
+    """A register entry as a risk: what can go wrong, and the step of the plan that closes it when there is one."""
     closes = f" Step {entry.step.rank} closes this gap." if entry.step else ""
     return f"{entry.exposure}{closes}"
 
 
-def _domain_gap(domain_id: str):
-    def rule(result: Result, register: tuple[RiskEntry, ...]) -> list[str]:
-        names = {d.id: d.name for d in result.domains}
-        first = next((e for e in register if e.severity == "High" and e.domain == names.get(domain_id)), None)
-        return [_entry_risk(first)] if first else []
+def _limiting_gaps(result: Result, register: tuple[RiskEntry, ...]) -> list[str]:
+    """One risk per limiting domain from its own register entries, the most severe first; a domain whose first
+    sentence is already taken gives its next."""
+    limiting = set(result.overall.limiting_domains)
+    found: list[str] = []
+    covered: set[str] = set()
+    for entry in register:
+        text = entry_risk(entry)
+        if entry.domain_id in limiting and entry.domain_id not in covered and text not in found:
+            found.append(text)
+            covered.add(entry.domain_id)
+    return found
 
-    return rule
+
+def proven_by_pilots(result: Result, domain: DomainResult) -> bool:
+    """Whether pilots in production prove a domain's later phase: the register has a pilot that reached
+    production and the domain attains phase PROVEN_PHASE or later."""
+    top = max((p.number for p in domain.phases if p.status == STATUS_ATTAINED), default=0)
+    return result.pilots is not None and result.pilots.reached > 0 and top >= PROVEN_PHASE
 
 
 def _foundation(result: Result, register) -> list[str]:
-    shaky = [d for d in result.domains if d.foundation_gap]
+    shaky = [d for d in result.domains if d.foundation_gap and not proven_by_pilots(result, d)]
     if not shaky:
         return []
     domain = shaky[0]
     missing = next(p.number for p in domain.phases if not p.attained)
-    built = max(p.number for p in domain.phases if p.status == "attained")
+    built = max(p.number for p in domain.phases if p.status == STATUS_ATTAINED)
     return [f"{domain.name} has phase {built} practices in place without the phase {missing} foundation under them; "
             "work built that way tends to stall before it reaches production."]
 
 
-def _due_unknowns(result: Result, register) -> list[str]:
-    due = [qid for qid in result.unknowns
-           if result.questions[qid].phase <= (result.domain(result.questions[qid].domain).working_phase or 4)]
+def _due_unknowns(result: Result, register: tuple[RiskEntry, ...]) -> list[str]:
+    named = {e.question for e in register if e.raised}  # said on their own, as the High risks they are
+    due = [qid for qid in result.unknowns if qid not in named
+           and result.questions[qid].phase <= (result.domain(result.questions[qid].domain).working_phase or 4)]
     if not due:
         return []
     count = len(due)
-    verb = "is" if count == 1 else "are"
-    return [f"Nobody could say whether {number(count)} practice{'s' if count != 1 else ''} the current phase needs "
-            f"{verb} in place; each is a risk until someone checks."]
+    one = count == 1
+    return [f"Nobody could say whether {number(count)} {plural(count, 'practice')} the current phase needs "
+            f"{plural(count, 'is', 'are')} in place. The scoring leaves {'it' if one else 'them'} out, so the phase "
+            "may be weaker than it looks until someone checks."]
 
 
 def _other_gaps(result: Result, register: tuple[RiskEntry, ...]) -> list[str]:
-    return [_entry_risk(e) for e in register if e.severity in ("High", "Medium")]
+    return [entry_risk(e) for e in register if e.severity in ("High", "Medium")]
 
 
 def _low_confidence(result: Result, register) -> list[str]:
@@ -395,8 +684,7 @@ def _low_confidence(result: Result, register) -> list[str]:
             "unknowns to act on without checking them first."]
 
 
-RISK_RULES = (_domain_gap("governance"), _domain_gap("mlops"), _foundation, _due_unknowns, _other_gaps,
-              _low_confidence)
+RISK_RULES = (_limiting_gaps, _foundation, _due_unknowns, _other_gaps, _low_confidence)
 
 
 # --- quotes ---------------------------------------------------------------------------------
@@ -415,24 +703,56 @@ def quotes(questionnaire: Questionnaire, result: Result) -> tuple[Quote, ...]:
     return tuple(quote for _, quote in sorted(noted, key=lambda n: n[0])[:QUOTES])
 
 
+
 # --- RACI -----------------------------------------------------------------------------------
 
 
-def raci(result: Result, count: int = RACI_STEPS) -> tuple[RaciRow, ...]:
+def raci(result: Result, count: int = RACI_STEPS, questionnaire: Questionnaire | None = None) -> tuple[RaciRow, ...]:
     """A draft RACI for the top steps, by the rule in this module's docstring."""
     size = result.size if result.size in SIZES else DEFAULT_SIZE
     column = SIZES.index(size)
+    chief = _title(questionnaire, "ceo", size, CHIEF_EXECUTIVE[column])
+    sponsors = {SPONSOR[column], _title(questionnaire, "sponsor", size, SPONSOR[column])}
     rows = []
     for step in result.actions[:count]:
-        accountable = ACCOUNTABLE.get(step.domain, DEFAULT_ACCOUNTABLE)[column]
-        if step.owner in TOP_EXECUTIVES:
-            accountable = step.owner
-        linked = _linked_owners(step, result.actions)
-        consulted = tuple(o for o in linked if o not in (step.owner, accountable))
-        if not consulted:
-            consulted = (PARTNERS.get(step.domain, DEFAULT_PARTNER),)
-        rows.append(RaciRow(step, step.owner, accountable, consulted, INFORMED[size]))
+        executive = ACCOUNTABLE.get(step.domain, DEFAULT_ACCOUNTABLE)[column]
+        accountable = accountable_for(step.owner, executive, chief, sponsors, small=size == "small")
+        consulted = _consulted(step, result.actions, executive, accountable)
+        informed = tuple(group for group in INFORMED[size] if group not in (step.owner, accountable, *consulted))
+        rows.append(RaciRow(step, step.owner, accountable, consulted, informed))
     return tuple(rows)
+
+
+def accountable_for(owner: str, executive: str, chief: str, sponsors: set[str], small: bool = False) -> str:
+    """Who answers for a step: the domain's executive; in a medium or large organisation the chief executive when
+    the owner is that executive or the executive sponsor, and the board when the owner is the chief executive."""
+    if owner in TOP_EXECUTIVES or owner == chief:
+        return owner if small else BOARD
+    if small:
+        return executive
+    return chief if owner == executive or owner in sponsors else executive
+
+
+def _consulted(step: Step, steps: tuple[Step, ...], executive: str, accountable: str) -> tuple[str, ...]:
+    """The owners of linked steps, the domain's executive when someone else answers for the step, the pilots'
+    owners for the triage; the domain's partner when that leaves nobody. Never the owner or the accountable."""
+    named = _linked_owners(step, steps) + [executive]
+    if step.question == TRIAGE_ID:
+        named.append(PILOT_OWNERS)
+    consulted: list[str] = []
+    for person in named:
+        if person not in (step.owner, accountable) and person not in consulted:
+            consulted.append(person)
+    if not consulted:
+        consulted = [partner for partner in PARTNERS.get(step.domain, DEFAULT_PARTNERS)
+                     if not _same_function(partner, step.owner) and not _same_function(partner, accountable)][:1]
+    return tuple(consulted)
+
+
+def _same_function(partner: str, title: str) -> bool:
+    """Whether a title belongs to the partner's function ('HR' and 'Chief Human Resources Officer')."""
+    lowered = f" {title.lower()} "
+    return partner == title or any(word in lowered for word in FUNCTION_WORDS.get(partner, ()))
 
 
 def _linked_owners(step: Step, steps: tuple[Step, ...]) -> list[str]:
@@ -446,17 +766,24 @@ def _linked_owners(step: Step, steps: tuple[Step, ...]) -> list[str]:
     return owners
 
 
+def _title(questionnaire: Questionnaire | None, role: str, size: str, default: str) -> str:
+    """A role's title from the questionnaire's table for the organisation's size, or the usual one."""
+    if questionnaire is None or role not in questionnaire.roles:
+        return default
+    return owner_title(questionnaire, role, size)
+
+
 # --- timeline -------------------------------------------------------------------------------
 
 
 def timeline(steps: tuple[Step, ...], capacity: int | None = None, limit: int = TIMELINE_STEPS) -> tuple[Slot, ...]:
-    """Now and Next steps placed in months: after their prerequisites, at most `capacity` at once."""
+    """Now and Next steps placed in months: after their open prerequisites, at most `capacity` at once."""
     capacity = capacity or now_capacity()
     planned = [s for s in steps if s.horizon in HORIZON_START][:limit]
     ends: dict[str, int] = {}
     slots: list[Slot] = []
     for step in planned:
-        waits = [s for s in planned if s.question in step.requires and s.question in ends]
+        waits = [s for s in waits_for(step, tuple(planned)) if s.question in ends]
         start = max([HORIZON_START[step.horizon]] + [ends[s.question] for s in waits])
         duration = DURATION_MONTHS[step.effort]
         start = _free_start(slots, start, duration, capacity)
@@ -483,7 +810,7 @@ def step_facts(step: Step, domain_name: str, steps: tuple[Step, ...]) -> str:
 
 def after_text(step: Step, steps: tuple[Step, ...]) -> str:
     """'after 1 and 3': the ranks of the open steps this one waits for ('' when none)."""
-    ranks = [str(s.rank) for s in steps if s.question in step.requires]
+    ranks = [str(s.rank) for s in waits_for(step, steps)]
     return f"after {join_names(ranks)}" if ranks else ""
 
 
@@ -494,39 +821,69 @@ PILOT_NAMES = 10  # pilots named in a sentence before "and N more"
 
 @dataclass(frozen=True)
 class PilotBrief:
-    """The pilot portfolio in four sentences: the summary's one line, how many are stuck, which to stop, and
-    which gate holds the rest.
+    """The pilot portfolio in a few sentences: the summary's one line, how many are stuck (and the value waiting in
+    them), which to stop, which gate holds the rest, and which to merge.
 
     Rules:
     - summary: "S of T pilots are older than M months without reaching production; R reached production."
-    - stuck: the same count with the conversion rate against the reference's one in five.
-    - stop: the pilots whose verdict is `stop`, oldest first (at most PILOT_NAMES named).
-    - gate: the blocker named by the most stuck pilots, with its domain and the plan's first step there
-      (a blocker named as often comes second); then the pilots to fix outside that gate, by domain.
+    - stuck: the same count with the conversion rate against the reference's one in five, then the value waiting
+      in the stuck pilots not to be stopped, with its currency ("not estimated" when none gives a value).
+    - stop: the pilots whose verdict is `stop`, oldest first (at most PILOT_NAMES named); pilots to merge are not
+      among them.
+    - gate: the blocker named by the most stuck pilots, with its domain and the plan's first step that removes it
+      (a step of its remedy; any step of its domain when it has no remedy list), or, when the plan has none, to
+      escalate it to the executive sponsor; a blocker named as often comes second, with its own step; then the
+      pilots to fix, by the first domain that blocks each.
+    - merge: the pilots whose verdict is `merge`, by group ('' when there is none).
     """
 
     summary: str
     stuck: str
     stop: str
     gate: str
+    merge: str = ""
 
 
 def pilot_brief(metrics, steps: tuple = ()) -> PilotBrief:
-    """The four sentences of a `scoring.pilots.PilotMetrics`; `steps` is the ranked plan."""
-    months, total = metrics.stuck_after_months, metrics.total
-    are = "pilot is" if total == 1 else "pilots are"
-    summary = (f"{_count_of(metrics.stuck, total)} {are} older than {months} months without reaching production; "
-               f"{metrics.reached} reached production.")
-    stuck = f"{_count_of(metrics.stuck, total)} {are} stuck: active for more than {months} months without reaching production."
+    """The sentences of a `scoring.pilots.PilotMetrics`; `steps` is the ranked plan."""
+    months, total, stuck = metrics.stuck_after_months, metrics.total, metrics.stuck
+    reached = f"{metrics.reached} reached production" if metrics.reached else "none reached production"
+    summary = f"{_count_of(stuck, total)} older than {months} months without reaching production; {reached}."
+    if stuck:
+        text = f"{_count_of(stuck, total)} stuck: active for more than {months} months without reaching production."
+    else:
+        text = f"No pilot is stuck: none has been active for more than {months} months without reaching production."
     rate = metrics.conversion_rate
     if rate is not None:
-        stuck += (f" {rate:.0%} of the pilots started at least {months} months ago reached production; the reference "
-                  f"is {metrics.reference['reaches_production']:.0%}, about one in five.")
-    return PilotBrief(summary, stuck, _stop_sentence(metrics), _gate_sentence(metrics, steps))
+        text += (f" {rate:.0%} of the pilots started at least {months} months ago reached production; the reference "
+                 f"is {metrics.reference['reaches_production']:.0%}, about one in five.")
+    return PilotBrief(summary, text + _value_words(metrics), _stop_sentence(metrics), _gate_sentence(metrics, steps),
+                      _merge_sentence(metrics))
 
 
 def _count_of(part: int, total: int) -> str:
-    return f"{part} of {total}" if total != 1 else ("The one" if part else "None of the one")
+    """'1 of 3 pilots is', '2 of 3 pilots are', 'The one pilot is', 'No pilot is': a count as a sentence's subject."""
+    if not part:
+        return "No pilot is"
+    if total == 1:
+        return "The one pilot is"
+    return f"{part} of {total} pilots {plural(part, 'is', 'are')}"
+
+
+def _value_words(metrics) -> str:
+    """' The 3 stuck pilots not to be stopped carry EUR 900,000 of expected value a year.' ('' when none counts)."""
+    stopped = metrics.verdicts().get("stop", 0)
+    keeping = metrics.stuck - stopped
+    if keeping <= 0:
+        return ""
+    subject = "The one stuck pilot" if keeping == 1 else f"The {keeping} stuck pilots"
+    if stopped:
+        subject += " not to be stopped"
+    value = metrics.value_waiting
+    if value is None:
+        return f" The value waiting in {subject[0].lower()}{subject[1:]} is not estimated: the register gives none."
+    return (f" {subject} {plural(keeping, 'carries', 'carry')} "
+            f"{format_money(value, metrics.currency)} of expected value a year.")
 
 
 def _listed(names: list[str]) -> str:
@@ -539,6 +896,10 @@ def _listed(names: list[str]) -> str:
 
 def _stop_sentence(metrics) -> str:
     stop = [item.name for item in metrics.items if item.verdict == "stop"]
+    merging = any(item.verdict == "merge" for item in metrics.items)
+    if not stop and merging:
+        return ("No pilot needs stopping on its own: the stuck pilots with neither a business owner nor a KPI "
+                "baseline share their outcome with other stuck pilots, and are to be merged.")
     if not stop:
         return "No pilot needs stopping: every stuck pilot has a business owner or a KPI baseline."
     if len(stop) == 1:
@@ -548,6 +909,24 @@ def _stop_sentence(metrics) -> str:
     return (f"Stop {len(stop)} pilots: {_listed(stop)}. Each has been stuck for more than "
             f"{metrics.stuck_after_months} months with neither a business owner nor a KPI baseline; free their "
             "budget and teams, or name an owner and measure a baseline within a month for the ones worth keeping.")
+
+
+def _merge_sentence(metrics) -> str:
+    """'Merge 5 stuck pilots into one per outcome: Pricing (A and B); Service (C, D and E). …' ('' for none)."""
+    merge = [item for item in metrics.items if item.verdict == "merge"]
+    if not merge:
+        return ""
+    groups: dict[str, list[str]] = {}
+    for item in merge:
+        groups.setdefault(item.group or "", []).append(item.name)
+    count = len(merge)
+    if "" in groups:  # the items do not carry their group: the pilots alone are named
+        named = _listed([item.name for item in merge])
+        head = f"Merge {count} stuck {plural(count, 'pilot')} that share their outcome with another: {named}"
+    else:
+        head = f"Merge {count} stuck {plural(count, 'pilot')} into one per outcome: " + "; ".join(
+            f"{group} ({_listed(names)})" for group, names in groups.items())
+    return f"{head}. Each merged pilot gets a named business owner and one KPI; free the budget and teams of the rest."
 
 
 def _gate_sentence(metrics, steps: tuple) -> str:
@@ -561,13 +940,17 @@ def _gate_sentence(metrics, steps: tuple) -> str:
         if metrics.stuck == 1:
             text = f"The gate that holds the one stuck pilot is {name}: it names “{label}”"
         else:
-            text = (f"The gate that holds most stuck pilots is {name}: {count} of the {metrics.stuck} "
-                    f"name{'s' if count == 1 else ''} “{label}”")
+            among = f"all {count}" if count == metrics.stuck else f"{count} of the {metrics.stuck}"
+            names = plural(count, "names", "name")
+            text = f"The gate that holds most stuck pilots is {name}: {among} {names} “{label}”"
+        gates = [blocker]
         if len(ranked) > 1 and ranked[1][1] == count:
-            other = metrics.blocker_domains.get(ranked[1][0], "")
+            gates.append(ranked[1][0])
+            second = ranked[1][0]
+            other = metrics.blocker_domains.get(second, "")
             text += (" and" if metrics.stuck == 1 else ", as many") + (
-                f" “{metrics.blocker_labels.get(ranked[1][0], ranked[1][0])}” ({metrics.domain_names.get(other, other)})")
-        parts.append(text + _step_words(domain, name, steps) + ".")
+                f" “{metrics.blocker_labels.get(second, second)}” ({metrics.domain_names.get(other, other)})")
+        parts.append(text + _removal_words(gates, metrics, steps) + ".")
     elif metrics.stuck:
         parts.append("No stuck pilot names a blocker: ask each pilot's team what holds it up and record it.")
     parts += _fix_words(metrics)
@@ -589,10 +972,10 @@ def _fix_words(metrics) -> list[str]:
     by_domain: dict[str, list[str]] = {}
     for item in blocked:
         by_domain.setdefault(item.blocking_domains[0], []).append(item.name)
-    waits = [f"{_listed(names)} wait{'s' if len(names) == 1 else ''} on {metrics.domain_names.get(d, d)}"
+    waits = [f"{_listed(names)} {plural(len(names), 'waits', 'wait')} on {metrics.domain_names.get(d, d)}"
              for d, names in by_domain.items()]
     if unblocked:
-        waits.append(f"{unblocked} name{'s' if unblocked == 1 else ''} no blocker")
+        waits.append(f"{unblocked} {plural(unblocked, 'names', 'name')} no blocker")
     return [f"Of the {len(fix)} pilots to fix, {'; '.join(waits)}."]
 
 
@@ -600,8 +983,40 @@ def _domain_list(domains, metrics) -> str:
     return _listed([metrics.domain_names.get(d, d) for d in domains])
 
 
-def _step_words(domain: str, name: str, steps: tuple) -> str:
-    step = next((s for s in steps if s.domain == domain), None)
-    if step is None:
-        return f"; the plan has no open {name} step"
-    return f"; the plan's {name} work starts with step {step.rank}, “{step.title}”"
+def removers(blocker: str, metrics, steps: tuple, limit: int = REMEDY_STEPS) -> list:
+    """The plan's first steps that remove a blocker, at most `limit`: steps of its remedy questions, or, for a
+    blocker without a remedy list, the first step of its domain; none when the plan has none."""
+    remedy = metrics.blocker_remedies.get(blocker)
+    if remedy:
+        return [s for s in steps if s.question in remedy][:limit]
+    domain = metrics.blocker_domains.get(blocker, "")
+    return [s for s in steps if s.domain == domain and s.question != TRIAGE_ID][:1]
+
+
+def _removal_words(blockers: list[str], metrics, steps: tuple) -> str:
+    """'; the plan removes it with steps 3 and 4, “…” and “…”', for one gate, or for two gates named as often
+    (one step each)."""
+    if len(blockers) == 1:
+        found = removers(blockers[0], metrics, steps)
+        if not found:
+            return "; the plan has no open step that removes it: escalate it to the executive sponsor"
+        return f"; the plan removes it with {_steps_named(found)}"
+    first, second = (next(iter(removers(blocker, metrics, steps, 1)), None) for blocker in blockers)
+    if first is None and second is None:
+        return "; the plan has no open step that removes either: escalate them to the executive sponsor"
+    if first is second:
+        return f"; the plan removes both with {_steps_named([first])}"
+    if first and second:
+        return (f"; the plan removes the first with {_steps_named([first])}, and the second with "
+                f"{_steps_named([second])}")
+    done, left = ("first", "second") if first else ("second", "first")
+    return (f"; the plan removes the {done} with {_steps_named([first or second])}; it has no open step that removes "
+            f"the {left}: escalate it to the executive sponsor")
+
+
+def _steps_named(steps: list) -> str:
+    """'step 3, “…”' or 'steps 3 and 4, “…” and “…”'."""
+    if len(steps) == 1:
+        return f"step {steps[0].rank}, “{steps[0].title}”"
+    return (f"steps {join_names([str(s.rank) for s in steps])}, "
+            f"{join_names([f'“{s.title}”' for s in steps])}")

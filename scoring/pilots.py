@@ -9,40 +9,59 @@ The rules are the design's "Pilot portfolio":
 - Conversion rate: of the pilots started at least `stuck_after_months` ago (ideas left
   out), the share that reached production; None when there are none.
 - Triage, first rule that holds: an active pilot is `stop` when stuck with neither owner
-  nor KPI baseline, `fix` when stuck or blocked, else `continue`; a pilot in production is
-  `fix` when blocked, `scale` with an owner and a KPI baseline, else `continue`. Ideas and
-  stopped pilots get no verdict.
+  nor KPI baseline, but `merge` instead when its `group` holds another stuck pilot (the
+  group's stuck pilots become one pilot with a named owner and one KPI); `fix` when stuck
+  or blocked, naming the plan's highest-ranked step that removes one of its blockers (the
+  blocker's `remedy` questions; an empty remedy means any step of the blocker's domain),
+  or saying to escalate the blocker when the plan has none; else `continue`. A pilot in
+  production is `fix` when blocked, `scale` with an owner and a KPI baseline, else
+  `continue`, told to measure its value against a holdout or control group when it has no
+  baseline (a baseline cannot be measured after launch) and to name an owner when it has
+  none. Ideas and stopped pilots get no verdict.
+- Value waiting: the expected annual value of the stuck pilots not told to stop. Pilots
+  proposed for merging count with the value each was given: together they carry the value
+  of the merged pilot. None ("not estimated") when there are such pilots and none of them
+  gives a value; 0 when there are none.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
+from config import setting
 from questionnaires.models import PilotSection, Questionnaire
-from scoring.answers import Pilot, month_number
+from scoring.answers import OrganisationProfile, Pilot, month_number
 
-VERDICTS = ("stop", "fix", "scale", "continue")
+VERDICTS = ("stop", "merge", "fix", "scale", "continue")
 VERDICT_RANK = {verdict: rank for rank, verdict in enumerate(VERDICTS)}
 # The triage rules in words, as the report's methodology page prints them (first rule that holds).
 PILOT_TRIAGE_RULES = (
     ("Stuck", "An active pilot (in a stage such as pilot or ready for production) more than the stuck threshold old "
               "that has not reached production"),
     ("Stop", "Stuck, with neither a named business owner nor a KPI baseline"),
-    ("Fix", "Stuck or blocked; the reason names the blocking domain and the plan's highest-ranked step there. A "
-            "pilot in production that names a blocker is held back from scaling"),
+    ("Merge", "As for stop, but another stuck pilot pursues the same outcome (the register puts them in one group): "
+              "merge the group's stuck pilots into one pilot with a named owner and one KPI"),
+    ("Fix", "Stuck or blocked; the reason names the blocker and the plan's highest-ranked step that removes it, or, "
+            "when the plan has none, says to escalate the blocker to the executive sponsor. A pilot in production "
+            "that names a blocker is held back from scaling"),
     ("Scale", "In production, with a business owner and a KPI baseline"),
-    ("Continue", "Any other active pilot or pilot in production. Ideas and stopped pilots get no verdict"),
+    ("Continue", "Any other active pilot or pilot in production. A pilot in production without a KPI baseline is "
+                 "told to measure its value against a holdout or control group before it is widened, one without a "
+                 "business owner to name one. Ideas and stopped pilots get no verdict"),
+    ("Value waiting", "The expected annual value of the stuck pilots that are not to be stopped, as given in the "
+                      "register; pilots to merge count with the value each was given. Not estimated when none of "
+                      "them gives a value"),
 )
 REFERENCE = {
     "reaches_production": 0.2,
     "reaches_production_text": "about one AI pilot in five reaches production",
     "never_past_pilot": 0.73,
     "never_past_pilot_text": "73% of AI initiatives never get past the pilot stage",
-    "source": "the 2026 article on taking enterprise AI from pilot purgatory to production that Phasegate's "
-              "model is based on",
+    "source": "an industry article (2026) on taking enterprise AI from pilot purgatory to production",
 }
 
 
@@ -68,6 +87,8 @@ class Portfolio:
     stuck_by_domain: dict[str, int]
     lookups: tuple = ()  # stage ids, blocker ids, stage labels and kinds, blocker labels and domains
     stuck_by_blocker: dict[str, int] = field(default_factory=dict)  # stuck pilots naming each blocker
+    # Groups with two or more stuck pilots: the group's name -> its stuck pilots' names, oldest first.
+    stuck_groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def top_blocker(self, domain_id: str) -> tuple[str, int]:
         """The label of the blocker of this domain that most stuck pilots name (vocabulary order on ties), and
@@ -95,6 +116,7 @@ class PilotItem:
     verdict: str | None
     reason: str
     blocking_domains: tuple[str, ...]
+    group: str | None = None  # pilots pursuing the same outcome share it
 
 
 @dataclass(frozen=True)
@@ -111,7 +133,7 @@ class PilotMetrics:
     without_kpi: int
     blockers: dict[str, int]
     blocked_domains: dict[str, int]
-    value_waiting: float
+    value_waiting: float | None  # None: not estimated (stuck pilots count, none of them gives a value)
     stuck_after_months: int
     items: tuple[PilotItem, ...]
     stage_labels: dict[str, str] = field(default_factory=dict)
@@ -123,6 +145,8 @@ class PilotMetrics:
     blocker_domains: dict[str, str] = field(default_factory=dict)
     cohort: int = 0  # pilots started at least `stuck_after_months` ago, ideas left out: the conversion rate's base
     reference: dict = field(default_factory=lambda: dict(REFERENCE))
+    currency: str = ""  # ISO 4217: the currency of the register's values
+    blocker_remedies: dict[str, tuple[str, ...]] = field(default_factory=dict)  # blocker id -> its remedy questions
 
     def verdicts(self) -> dict[str, int]:
         """How many pilots got each verdict, in verdict order."""
@@ -138,7 +162,7 @@ def pilot_portfolio(questionnaire: Questionnaire, pilots: tuple[Pilot, ...], on:
     """The register read against the questionnaire's pilot section on the assessment's date."""
     section, kinds, blocker_domain, order, names, domains_of, lookups = questionnaire.cached("pilots.lookups", _lookups)
     today, months = on.year * 12 + on.month - 1, section.stuck_after_months
-    rows, stuck, by_domain, by_blocker = [], 0, {}, {}
+    rows, stuck, by_domain, by_blocker, groups = [], 0, {}, {}, {}
     for pilot in pilots:
         kind = kinds.get(pilot.stage, "active")
         age = today - _month(pilot.started)
@@ -157,7 +181,11 @@ def pilot_portfolio(questionnaire: Questionnaire, pilots: tuple[Pilot, ...], on:
                 by_domain[domain] = by_domain.get(domain, 0) + 1
             for blocker in set(blockers):
                 by_blocker[blocker] = by_blocker.get(blocker, 0) + 1
-    return Portfolio(section, names, tuple(rows), stuck, by_domain, lookups, by_blocker)
+            if pilot.group:
+                groups.setdefault(pilot.group, []).append((-age, pilot.name))
+    merged = {group: tuple(name for _, name in sorted(members)) for group, members in sorted(groups.items())
+              if len(members) > 1}
+    return Portfolio(section, names, tuple(rows), stuck, by_domain, lookups, by_blocker, merged)
 
 
 MONTHS: dict[str, int] = {}  # 'YYYY-MM' -> month number, read once per process
@@ -197,8 +225,36 @@ def _section_lookups(section: PilotSection) -> tuple:
             {b.id: b.label for b in section.blockers}, {b.id: b.domain for b in section.blockers})
 
 
-def pilot_metrics(portfolio: Portfolio, steps: tuple = ()) -> PilotMetrics:
-    """The metrics and the triage of a portfolio; `steps` is the ranked plan that `fix` verdicts point to."""
+def default_currency() -> str:
+    """PHASEGATE_CURRENCY: the currency of the register's values when the organisation profile names none (read
+    from the environment each time, checked once per value: scoring a workshop asks for it per response)."""
+    raw = os.environ.get("PHASEGATE_CURRENCY")
+    currency = _CURRENCIES.get(raw)
+    if currency is None:
+        currency = str(setting("PHASEGATE_CURRENCY"))
+        if len(_CURRENCIES) < 64:
+            _CURRENCIES[raw] = currency
+    return currency
+
+
+_CURRENCIES: dict[str | None, str] = {}
+
+
+def profile_currency(profile: OrganisationProfile | None) -> str | None:
+    """The currency the organisation profile names, if it names one."""
+    return profile.currency if profile is not None and profile.currency else None
+
+
+def format_money(value: float | None, currency: str) -> str:
+    """A value as the report, the deck and the app print it: 'EUR 7,900,000'; 'not estimated' for None."""
+    if value is None:
+        return "not estimated"
+    return f"{currency} {value:,.0f}" if currency else f"{value:,.0f}"
+
+
+def pilot_metrics(portfolio: Portfolio, steps: tuple = (), currency: str | None = None) -> PilotMetrics:
+    """The metrics and the triage of a portfolio; `steps` is the ranked plan that `fix` verdicts point to, and
+    `currency` the one the register's values are in (the PHASEGATE_CURRENCY setting when None)."""
     rows, section = portfolio.rows, portfolio.section
     stage_ids, blocker_ids, stage_labels, stage_kinds, blocker_labels, blocker_domains = (
         portfolio.lookups or _section_lookups(section))
@@ -209,7 +265,10 @@ def pilot_metrics(portfolio: Portfolio, steps: tuple = ()) -> PilotMetrics:
     stuck_blockers: dict[str, int] = {}
     active_ages = []
     reached = without_owner = without_kpi = cohort = converted = 0
-    value_waiting = 0
+    plan = Plan.of(steps, section)
+    items = []
+    waiting: list[float] = []  # the values given of the pilots that count in the value waiting
+    counted = 0
     for row in rows:
         pilot, kind = row.pilot, row.kind
         stages[pilot.stage] = stages.get(pilot.stage, 0) + 1
@@ -233,10 +292,13 @@ def pilot_metrics(portfolio: Portfolio, steps: tuple = ()) -> PilotMetrics:
                     stuck_blockers[blocker] = stuck_blockers.get(blocker, 0) + 1
         for domain in row.domains:
             domains[domain] = domains.get(domain, 0) + 1
-        if row.stuck:
-            value_waiting += pilot.value or 0
+        item = triage(row, portfolio, steps, plan)
+        items.append(item)
+        if counts_as_waiting(row, item.verdict):
+            counted += 1
+            if pilot.value is not None:
+                waiting.append(pilot.value)
     domain_order = portfolio.domain_names  # a dict iterates in domain order
-    waits: dict = {}
     return PilotMetrics(
         total=len(rows),
         by_stage={stage: stages.get(stage, 0) for stage in stage_ids},
@@ -248,9 +310,10 @@ def pilot_metrics(portfolio: Portfolio, steps: tuple = ()) -> PilotMetrics:
         without_kpi=without_kpi,
         blockers=_ordered(blockers, blocker_ids),
         blocked_domains=_ordered(domains, domain_order),
-        value_waiting=value_waiting,
+        # Sorted: the same sum in any register order. Nothing waiting is 0; pilots waiting without a value, None.
+        value_waiting=sum(sorted(waiting)) if waiting or not counted else None,
         stuck_after_months=months,
-        items=tuple(sorted([triage(row, portfolio, steps, waits) for row in rows], key=_item_order)),
+        items=tuple(sorted(items, key=_item_order)),
         # The questionnaire's lookups are shared by every result of it, never copied: read them, do not change them.
         stage_labels=stage_labels,
         stage_kinds=stage_kinds,
@@ -260,61 +323,153 @@ def pilot_metrics(portfolio: Portfolio, steps: tuple = ()) -> PilotMetrics:
         blocker_labels=blocker_labels,
         blocker_domains=blocker_domains,
         cohort=cohort,
+        currency=currency or default_currency(),
+        blocker_remedies={b.id: tuple(b.remedy) for b in section.blockers},
     )
 
 
-def conversion_rate(rows: tuple[Row, ...], months: int) -> float | None:
-    """Of the pilots started at least `months` ago (ideas left out), the share that reached production."""
-    cohort = [row for row in rows if row.kind != "idea" and row.age >= months]
-    return sum(1 for row in cohort if row.kind == "reached") / len(cohort) if cohort else None
+def verdict_counts(metrics: PilotMetrics) -> str:
+    """'3 to stop, 3 to merge and 1 to fix': the verdicts given, in verdict order ('' for none)."""
+    counts = metrics.verdicts()
+    return _join([f"{counts[verdict]} to {verdict}" for verdict in VERDICTS if counts[verdict]])
 
 
-def triage(row: Row, portfolio: Portfolio, steps: tuple = (), waits: dict | None = None) -> PilotItem:
-    """One pilot's verdict (stop, fix, scale, continue; None for ideas and stopped pilots) and its reason;
-    `waits` remembers, for one register, what each set of blocking domains waits on."""
-    verdict, reason = _verdict(row, portfolio, steps, {} if waits is None else waits)
-    return PilotItem(row.pilot.name, row.pilot.stage, row.age, verdict, reason, row.domains)
+def counts_as_waiting(row: Row, verdict: str | None) -> bool:
+    """Whether a pilot's value counts in the value waiting: stuck, and not to be stopped."""
+    return row.stuck and verdict != "stop"
 
 
-def _verdict(row: Row, portfolio: Portfolio, steps: tuple, waits: dict) -> tuple[str | None, str]:
+@dataclass(slots=True)
+class Plan:
+    """What `fix` verdicts read from the ranked plan, indexed once per register: the highest-ranked step of each
+    question and of each domain, and the words worked out for each list of blockers."""
+
+    section: PilotSection
+    by_question: dict
+    by_domain: dict
+    words: dict = field(default_factory=dict)  # blocker ids -> what the pilot waits on and where to start
+
+    @classmethod
+    def of(cls, steps, section: PilotSection) -> Plan:
+        """The plan's steps indexed by question and by domain (the triage step removes no blocker: left out)."""
+        by_question, by_domain = {}, {}
+        for step in sorted(steps, key=lambda s: s.rank):
+            if step.kind == "triage":
+                continue
+            by_question.setdefault(step.question, step)
+            by_domain.setdefault(step.domain, step)
+        return cls(section, by_question, by_domain)
+
+    def remedy_step(self, blocker_id: str):
+        """The highest-ranked step of the plan that removes this blocker: one of its remedy questions' steps, or,
+        when its remedy list is empty, any step of its domain; None when the plan has none."""
+        steps = self.remedy_steps(blocker_id)
+        return steps[0] if steps else None
+
+    def remedy_steps(self, blocker_id: str) -> list:
+        """The plan's steps that remove this blocker, highest-ranked first (its domain's first step when the
+        blocker lists no remedy)."""
+        blocker = self.section.blocker(blocker_id)
+        if blocker is None:
+            return []
+        if not blocker.remedy:
+            first = self.by_domain.get(blocker.domain)
+            return [first] if first else []
+        return sorted((self.by_question[qid] for qid in blocker.remedy if qid in self.by_question),
+                      key=lambda s: s.rank)
+
+
+def triage(row: Row, portfolio: Portfolio, steps: tuple = (), plan: Plan | None = None) -> PilotItem:
+    """One pilot's verdict (stop, merge, fix, scale, continue; None for ideas and stopped pilots) and its reason;
+    `plan` is `steps` indexed once for the whole register."""
+    verdict, reason = _verdict(row, portfolio, plan or Plan.of(steps, portfolio.section))
+    return PilotItem(row.pilot.name, row.pilot.stage, row.age, verdict, reason, row.domains, row.pilot.group)
+
+
+def _verdict(row: Row, portfolio: Portfolio, plan: Plan) -> tuple[str | None, str]:
     pilot, months = row.pilot, portfolio.section.stuck_after_months
     if row.kind == "idea":
         return None, "An idea, not started yet: no verdict until it becomes a pilot."
     if row.kind == "stopped":
         return None, "Stopped: nothing left to decide."
     if row.kind == "active" and row.stuck and not pilot.owner and not pilot.kpi_baseline:
-        return "stop", (f"{_months(row.age)} without reaching production, with neither a business owner nor a KPI "
-                        "baseline: stop it and free its budget and team.")
-    if row.domains:
-        waiting = waits.get(row.domains)
+        stuck = f"{_months(row.age)} without reaching production, with neither a business owner nor a KPI baseline"
+        others = _merge_with(pilot, portfolio)
+        if others:
+            return "merge", f"{stuck}: merge it with {others} into one pilot with a named owner and one KPI."
+        return "stop", f"{stuck}: stop it and free its budget and team."
+    if pilot.blockers:
+        waiting = plan.words.get(pilot.blockers)
         if waiting is None:
-            waiting = waits[row.domains] = f"waiting on {_names(row.domains, portfolio)}: {_first_step(row.domains, steps)}"
+            waiting = plan.words[pilot.blockers] = _waiting(pilot.blockers, plan, portfolio)
         if row.kind == "reached":
-            return "fix", f"In production but held back from scaling, {waiting}."
-        start = f"{_months(row.age)} without reaching production" if row.stuck else f"Blocked after {_months(row.age)}"
-        return "fix", f"{start}, {waiting}."
+            return "fix", f"In production but held back from scaling by {waiting}."
+        start = f"{_months(row.age)} without reaching production, held up by" if row.stuck else \
+            f"Blocked after {_months(row.age)} by"
+        return "fix", f"{start} {waiting}."
     if row.stuck:
         ask = "its business owner" if pilot.owner else "the team"
         return "fix", (f"{_months(row.age)} without reaching production and no blocker recorded: ask {ask} what "
                        "holds it up and record the blocker.")
-    missing = _missing(pilot)
     if row.kind == "reached":
-        if not missing:
-            done = "Scaled" if _is_last_reached(pilot.stage, portfolio.section) else "In production"
-            return "scale", f"{done}, with a business owner and a KPI baseline: extend it to more teams and markets."
-        return "continue", f"In production, but without {missing}: add that before scaling it."
-    todo = f"; before month {months}, {_todo(pilot)}" if missing else ""
+        return _live(pilot, portfolio.section)
+    todo = f"; before month {months}, {_todo(pilot)}" if not (pilot.owner and pilot.kpi_baseline) else ""
     return "continue", f"{_months(row.age).capitalize()} in and not blocked: keep going{todo}."
+
+
+def _live(pilot: Pilot, section: PilotSection) -> tuple[str, str]:
+    """A pilot in production with no blocker: scale it with an owner and a baseline; else say what it lacks. A
+    baseline cannot be measured after launch: a holdout or control group measures its value instead."""
+    done = "Scaled" if _is_last_reached(pilot.stage, section) else "In production"
+    if pilot.owner and pilot.kpi_baseline:
+        return "scale", f"{done}, with a business owner and a KPI baseline: extend it to more teams and markets."
+    if pilot.kpi_baseline:
+        return "continue", f"{done} without a business owner: name one before widening it."
+    if pilot.owner:
+        return "continue", (f"{done} without a KPI baseline: measure its value against a holdout or control group "
+                            "before widening it.")
+    return "continue", (f"{done} without a business owner or a KPI baseline: name an owner, and measure its value "
+                        "against a holdout or control group before widening it.")
+
+
+def _merge_with(pilot: Pilot, portfolio: Portfolio) -> str:
+    """The other stuck pilots of the pilot's group, in words ('B', 'B and C', 'B, C and 3 more'); '' when none."""
+    members = portfolio.stuck_groups.get(pilot.group, ()) if pilot.group else ()
+    others = [name for name in members if name != pilot.name]
+    if len(others) > MERGE_NAMES:
+        return ", ".join(others[:MERGE_NAMES - 1]) + f" and {len(others) - MERGE_NAMES + 1} more of its group"
+    return _join(others)
+
+
+MERGE_NAMES = 3  # the other pilots of a group named in a merge verdict; more are counted
+
+
+def _waiting(blockers: tuple[str, ...], plan: Plan, portfolio: Portfolio) -> str:
+    """What a pilot waits on and where to start: the blocker whose remedy step ranks highest and that step, or,
+    when the plan has no step that removes any of its blockers, to escalate them."""
+    labels = portfolio.lookups[4] if portfolio.lookups else {b.id: b.label for b in portfolio.section.blockers}
+    found = [(step.rank, index, blocker, step) for index, blocker in enumerate(blockers)
+             if (step := plan.remedy_step(blocker)) is not None]
+    if not found:
+        named = _join([f"“{labels.get(b, b)}”" for b in blockers])
+        them = "it" if len(blockers) == 1 else "them"
+        return f"{named}: the plan has no open step that removes {them}; escalate {them} to the executive sponsor"
+    _, _, blocker, step = min(found, key=lambda found_one: found_one[:2])
+    others = len(blockers) - 1
+    more = f" (and {others} other blocker{'s' if others != 1 else ''})" if others else ""
+    steps = plan.remedy_steps(blocker)[:REMEDY_STEPS]
+    if len(steps) == 1:
+        return f"“{labels.get(blocker, blocker)}”{more}: start with step {step.rank} of the plan, “{step.title}”"
+    ranks = _join([str(s.rank) for s in steps])
+    titles = _join([f"“{s.title}”" for s in steps])
+    return f"“{labels.get(blocker, blocker)}”{more}: start with steps {ranks} of the plan, {titles}"
+
+
+REMEDY_STEPS = 2  # open remedy steps a fix verdict names
 
 
 def _months(count: int) -> str:
     return f"{count} month{'s' if count != 1 else ''}"
-
-
-def _missing(pilot: Pilot) -> str:
-    gaps = [text for text, present in (("a business owner", pilot.owner), ("a KPI baseline", pilot.kpi_baseline))
-            if not present]
-    return " or ".join(gaps)
 
 
 def _todo(pilot: Pilot) -> str:
@@ -336,18 +491,11 @@ def _is_last_reached(stage_id: str, section: PilotSection) -> bool:
 LAST_REACHED: dict[int, tuple] = {}  # id(section) -> (section, its last reached stage when it has two or more)
 
 
-def _names(domains: tuple[str, ...], portfolio: Portfolio) -> str:
-    """'Data', 'Data and Governance', 'Data, MLOps and Governance'."""
-    names = [portfolio.domain_names.get(d, d) for d in domains]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def _first_step(domains: tuple[str, ...], steps: tuple) -> str:
-    """The highest-ranked step of the plan in the blocking domains, in words."""
-    step = next((s for s in steps if s.domain in domains), None)
-    if step is None:
-        return "the plan has no open step there; take it to the steering group"
-    return f"start with step {step.rank} of the plan, “{step.title}”"
+def _join(names: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C'; '' for none."""
+    if len(names) < 2:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _count(values) -> dict[str, int]:
@@ -361,7 +509,7 @@ def _ordered(counts: dict[str, int], order: list[str]) -> dict[str, int]:
 
 
 def _item_order(item: PilotItem) -> tuple:
-    """Decisions first (stop, fix, scale, continue, then no verdict), oldest first, then by name."""
+    """Decisions first (stop, merge, fix, scale, continue, then no verdict), oldest first, then by name."""
     return (VERDICT_RANK.get(item.verdict, len(VERDICTS)), -item.age_months, item.name)
 
 
@@ -379,12 +527,13 @@ def pilots_to_dict(metrics: PilotMetrics) -> dict:
         "without_kpi": metrics.without_kpi,
         "blockers": dict(metrics.blockers),
         "blocked_domains": dict(metrics.blocked_domains),
-        "value_waiting": _number(metrics.value_waiting),
+        "value_waiting": None if metrics.value_waiting is None else _number(metrics.value_waiting),
+        "currency": metrics.currency,
         "verdicts": metrics.verdicts(),
         "reference": dict(metrics.reference),
         "items": [
             {"name": item.name, "stage": item.stage, "age_months": item.age_months, "verdict": item.verdict,
-             "reason": item.reason, "blocking_domains": list(item.blocking_domains)}
+             "reason": item.reason, "blocking_domains": list(item.blocking_domains), "group": item.group}
             for item in metrics.items
         ],
     }

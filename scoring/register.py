@@ -23,7 +23,7 @@ from questionnaires.models import Questionnaire
 from questionnaires.safeyaml import Document
 from scoring.answers import (MAX_PILOTS, PilotEntry, Pilot, Response, model_problems, pilot_problems,
                              register_problems)
-from scoring.pilots import PilotMetrics
+from scoring.pilots import PilotMetrics, format_money
 
 COLUMNS = {
     "name": "Name",
@@ -35,11 +35,17 @@ COLUMNS = {
     "blockers": "Blockers",
     "value": "Annual value",
     "note": "Note",
+    "group": "Group",  # last: a register pasted from a spreadsheet laid out before groups keeps its note
 }
-TEXT = ("name", "stage", "started", "production_since", "note")
+TEXT = ("name", "stage", "started", "production_since", "group", "note")
 FLAGS = ("owner", "kpi_baseline")
 MONTH_HINT = "write the month as YYYY-MM, e.g. 2026-03"
-_LOOSE_MONTH = re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})$")
+_YEAR_MONTH = re.compile(r"^(?P<year>\d{4})\s*[-/.]\s*(?P<month>\d{1,2})$")  # 2025-06, 2025/6
+_MONTH_YEAR = re.compile(r"^(?P<month>\d{1,2})\s*[-/.]\s*(?P<year>\d{4})$")  # 06/2025, 6.2025
+_NAMED_MONTH = re.compile(r"^(?P<month>[^\W\d_]+)\.?[\s,/-]*(?P<year>\d{4})$")  # Jun 2025, June 2025
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                "november", "december")
+_STORED_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _ENTRY = re.compile(r"^pilots\[(\d+)\](?:\.(\w+))?")
 _NAME_SHOWN = 40
 
@@ -56,11 +62,13 @@ class _Register(BaseModel):
     pilots: Annotated[list[PilotEntry], Field(max_length=MAX_PILOTS)]
 
 
-def editor_rows(register: Sequence[Pilot]) -> list[dict]:
-    """The register as table rows, one per pilot, in register order."""
-    return [{"name": p.name, "stage": p.stage, "started": p.started, "production_since": p.production_since,
-             "owner": p.owner, "kpi_baseline": p.kpi_baseline, "blockers": list(p.blockers), "value": p.value,
-             "note": p.note} for p in register]
+def editor_rows(register: Sequence[Pilot], questionnaire: Questionnaire | None = None) -> list[dict]:
+    """The register as table rows, one per pilot, in register order; with the questionnaire, each stage as its
+    label (the table shows and takes labels), else as its id."""
+    labels = {stage.id: stage.label for stage in questionnaire.pilot_section().stages} if questionnaire else {}
+    return [{"name": p.name, "stage": labels.get(p.stage, p.stage), "started": p.started,
+             "production_since": p.production_since, "owner": p.owner, "kpi_baseline": p.kpi_baseline,
+             "blockers": list(p.blockers), "value": p.value, "group": p.group, "note": p.note} for p in register]
 
 
 def apply_edits(rows: Sequence[Mapping], edits: Mapping | None) -> list[dict]:
@@ -84,7 +92,8 @@ def read_rows(rows: Sequence[Mapping], questionnaire: Questionnaire, on: dt.date
     problems: dict[int, Problem] = {}
     valid: list[tuple[int, Pilot]] = []
     for number, entry in entries:
-        problem = _missing(entry) or _model_problem(entry)
+        entry, problem = _chosen(entry, questionnaire)
+        problem = _missing(entry) or problem or _unreadable_month(entry) or _model_problem(entry)
         if problem:
             problems[number] = _row_problem(number, entry, *problem)
         else:
@@ -135,14 +144,24 @@ def _cell(value: Any) -> Any:
 
 
 def _month(value: Any) -> Any:
-    """'2026-3', '2026/03' or a date as '2026-03'; anything else as given, for the check to name."""
+    """'2026-3', '2026/03', '03/2026', 'Mar 2026', 'March 2026' or a date as '2026-03'; anything else as given,
+    for the check to name."""
     if isinstance(value, (dt.date, dt.datetime)):
         return f"{value:%Y-%m}"
-    if isinstance(value, str):
-        found = _LOOSE_MONTH.match(value)
-        if found and 1 <= int(found.group(2)) <= 12:
-            return f"{found.group(1)}-{int(found.group(2)):02d}"
-    return value
+    if not isinstance(value, str):
+        return value
+    found = _YEAR_MONTH.match(value) or _MONTH_YEAR.match(value) or _NAMED_MONTH.match(value)
+    month = found and _month_number(found.group("month"))
+    return f"{found.group('year')}-{month:02d}" if month else value
+
+
+def _month_number(text: str) -> int | None:
+    """1 to 12 for '6', '06', 'Jun' or 'June' (any case); None for anything else."""
+    if text.isdigit():
+        return int(text) if 1 <= int(text) <= 12 else None
+    named = [number for number, name in enumerate(_MONTH_NAMES, start=1)
+             if text.casefold() in (name, name[:3]) or (len(text) >= 3 and name.startswith(text.casefold()))]
+    return named[0] if len(named) == 1 else None
 
 
 def _number(value: Any) -> Any:
@@ -177,6 +196,49 @@ def _blank(entry: Mapping) -> bool:
         and entry.get("value") is None
 
 
+# --- stages and blockers, by id or by the label the table shows --------------------------------
+
+
+def stage_labels(questionnaire: Questionnaire) -> str:
+    """The stages a cell may name, as the table shows them: 'Idea, Pilot, In production'."""
+    return ", ".join(stage.label for stage in questionnaire.pilot_section().stages)
+
+
+def blocker_labels(questionnaire: Questionnaire) -> str:
+    """The blockers a cell may name, as the table shows them."""
+    return ", ".join(blocker.label for blocker in questionnaire.pilot_section().blockers) or "none defined"
+
+
+def _fold(text: str) -> str:
+    """A choice as compared: case and spaces ignored, so ' in Production ' is 'In production'."""
+    return "".join(text.split()).casefold()
+
+
+def _lookup(choices: Sequence) -> dict[str, str]:
+    """Each choice's label and id, folded, to its id; an id wins over another choice's label."""
+    found = {_fold(choice.label): choice.id for choice in choices}
+    return found | {_fold(choice.id): choice.id for choice in choices}
+
+
+def _chosen(entry: dict, questionnaire: Questionnaire) -> tuple[dict, tuple[str, str] | None]:
+    """The entry with its stage and blockers as ids, and the first cell that names neither an id nor a label."""
+    section = questionnaire.pilot_section()
+    stages, blockers = _lookup(section.stages), _lookup(section.blockers)
+    stage = entry.get("stage")
+    if isinstance(stage, str) and _fold(stage) in stages:
+        entry = {**entry, "stage": stages[_fold(stage)]}
+    elif stage is not None:
+        return entry, ("stage", f"unknown stage '{stage}'; write one of: {stage_labels(questionnaire)}")
+    chosen = entry.get("blockers")
+    if not isinstance(chosen, list):
+        return entry, None  # not a list of blockers at all: the register model names it
+    unknown = [item for item in chosen if not (isinstance(item, str) and _fold(item) in blockers)]
+    if unknown:
+        return entry, ("blockers", f"unknown blocker '{unknown[0]}'; write those that apply from: "
+                                   f"{blocker_labels(questionnaire)}")
+    return {**entry, "blockers": [blockers[_fold(item)] for item in chosen]}, None
+
+
 # --- problems, told against the row ------------------------------------------------------
 
 
@@ -188,6 +250,15 @@ def _missing(entry: Mapping) -> tuple[str, str] | None:
         return "stage", "is empty; choose where the pilot stands"
     if not entry.get("started"):
         return "started", f"is empty; give the month the pilot started ({MONTH_HINT})"
+    return None
+
+
+def _unreadable_month(entry: Mapping) -> tuple[str, str] | None:
+    """The first month cell that reads as no month, with the form to write it in."""
+    for field in ("started", "production_since"):
+        value = entry.get(field)
+        if value is not None and not (isinstance(value, str) and _STORED_MONTH.match(value)):
+            return field, f"'{value}' is not a month; {MONTH_HINT} (06/2025 and Jun 2025 are read too)"
     return None
 
 
@@ -226,7 +297,7 @@ def _row_problem(number: int, entry: Mapping, field: str, message: str) -> Probl
 
 # --- the portfolio as the app shows it ---------------------------------------------------
 
-VERDICT_LABELS = {"stop": "Stop", "fix": "Fix", "scale": "Scale", "continue": "Continue", None: "—"}
+VERDICT_LABELS = {"stop": "Stop", "merge": "Merge", "fix": "Fix", "scale": "Scale", "continue": "Continue", None: "—"}
 
 
 @dataclass(frozen=True)
@@ -254,7 +325,8 @@ def portfolio_figures(metrics: PilotMetrics) -> tuple[Figure, ...]:
                else f"{metrics.median_age_months:g}", "months, of the pilots not yet in production"),
         Figure("Without a business owner", f"{metrics.without_owner}", f"of {metrics.total} pilots"),
         Figure("Without a KPI baseline", f"{metrics.without_kpi}", f"of {metrics.total} pilots"),
-        Figure("Value waiting in stuck pilots", f"{metrics.value_waiting:,.0f}", "expected a year"),
+        Figure("Value waiting in stuck pilots", format_money(metrics.value_waiting, metrics.currency),
+               "expected a year; pilots to stop left out"),
     )
 
 

@@ -23,6 +23,10 @@ def result_to_dict(result: Result) -> dict:
             "summary": overall.summary,
             "primary_limiting_domain": overall.primary_limiting_domain,
             "profile": overall.profile,
+            "critical_gaps": list(overall.critical_gaps),
+            "released_domains": list(overall.released),
+            "tied_domains": list(overall.tied),
+            "likely_high_risk": result.likely_high_risk,
         },
         "domains": [_domain(d) for d in result.domains],
         "actions": [_step(s) for s in result.actions],
@@ -48,6 +52,7 @@ def _domain(domain: DomainResult) -> dict:
         "target": domain.target,
         "confidence": _round(domain.confidence),
         "to_next_phase": _to_next(domain),
+        "bar": _round(domain.bar),
     }
 
 
@@ -75,6 +80,7 @@ def _step(step: Step) -> dict:
         "priority": step.priority,
         "requires": list(step.requires),
         "level": step.level,
+        "kind": step.kind,
         "why": step.why,
         "reason": step.reason,
     }

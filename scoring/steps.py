@@ -3,41 +3,64 @@
 The rules are the design's "Prioritised next steps":
 1. Candidates are visible questions with an action and a score below 1, within the
    domain's target. A question at or above its phase threshold yields no step unless its
-   domain limits the organisation.
+   domain limits the organisation. A critical or regulatory practice answered "don't know"
+   is a candidate too: unknown is not done.
 2. Priority = question weight x domain weight x gap x phase factor x limiting boost x
-   impact factor x pilot factor (1 + 0.5 x the share of stuck pilots blocked in the
-   step's domain); effort (S, M, L) breaks ties, then questionnaire order.
-3. A step never ranks above an open step it requires (a stable topological order).
-4. Now holds at most PLAN_NOW_CAPACITY steps of the domains' working phases; a large
-   (L) step enters Now only as the prerequisite of another Now step. The rest of the
-   working phase and the next phase go to Next, everything else to Later. A domain that
-   has achieved every phase up to its target yields nothing in Now.
-5. Ranks run through Now, then Next, then Later: rank 1 is the first thing to do.
+   impact factor x pilot factor; effort (S, M, L) breaks ties, then questionnaire order.
+   The pilot factor lifts remedy steps only: 1 + 0.5 x the larger of the share of stuck
+   pilots whose blockers the step remedies and the share of live pilots missing the owner
+   or KPI baseline the step provides. Regulatory steps take no phase discount: they are
+   ranked by exposure (x2 when a system is likely high-risk) and deadline (x1.25 when it is
+   within a year or past).
+3. One prerequisite rule: only an open prerequisite (below its phase bar) holds a step
+   back. A step inherits the priority of the open steps that wait on it, so progress on a
+   prerequisite never pushes its dependent below where it would stand with the
+   prerequisite done; then a stable topological order (graphlib).
+4. Now holds the forced steps -- critical practices not in place, the classification of a
+   likely high-risk system, portfolio triage -- and then the highest-ranked steps of the
+   working phases up to PLAN_NOW_CAPACITY. A large (L) step enters Now only as the
+   prerequisite of another Now step or when it alone holds its domain's working phase;
+   Now is never empty while a working phase has an open practice. Basics before polish:
+   an optimise-level step is neither in Now nor among the first five while its domain has
+   establish or extend steps open. While another domain works two phases or more ahead of
+   the organisation, a limiting domain's next phase may enter Now too. The rest of the working phase and the next phase go to
+   Next, everything else to Later; a domain that has achieved every phase up to its target
+   yields nothing in Now but its forced steps.
+5. Ranks run through Now, then Next, then Later: rank 1 is the first thing to do, and no
+   step comes after a step with a higher rank.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import heapq
 import os
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from config import setting
 from questionnaires.models import Question, Questionnaire
-from scoring.engine import DomainResult, Overall, QuestionResult, Step
+from scoring.engine import DomainResult, Overall, QuestionResult, Step, join_names
 from scoring.headline import number
 from scoring.pilots import Portfolio
+from scoring.thresholds import at_lowest_level, below_threshold, meets_threshold
 
 PHASE_FACTORS = {0: 1.0, 1: 0.5}
 LATER_FACTOR = 0.25
 LIMITING_BOOST = 1.5
 IMPACT_FACTORS = {1: 0.8, 2: 1.0, 3: 1.2}
-PILOT_WEIGHT = 0.5  # pilot factor = 1 + PILOT_WEIGHT x (stuck pilots blocked in the domain / stuck pilots)
-NO_PILOTS = (0, 0)  # (stuck pilots waiting on the domain, stuck pilots)
-NO_WAIT = (0, 1.0, "", 0)  # no stuck pilot waits: (waiting, pilot factor, top blocker's label, pilots naming it)
+PILOT_WEIGHT = 0.5  # pilot factor = 1 + PILOT_WEIGHT x the share of pilots the step unblocks
+EXPOSURE_FACTOR = 2.0  # a regulatory step when a system is likely high-risk
+DEADLINE_FACTOR = 1.25  # a regulatory step whose obligation applies within DEADLINE_DAYS, or already applies
+DEADLINE_DAYS = 365
+TRIAGE_AT = 3  # stuck pilots from which the plan opens with a portfolio decision
+TRIAGE_ID = "pilots.triage"
+TOP_STEPS = 5  # the first steps a client reads; polish never sits among them while basics are open
 EFFORT_ORDER = {"S": 0, "M": 1, "L": 2}
 ESTABLISH_AT_MOST = 0.25  # a score at or below this means the practice is not in place yet
 HORIZONS = {"now": "Now (0–3 months)", "next": "Next (3–9 months)", "later": "Later (9–18 months)"}
 HORIZON_ORDER = ("now", "next", "later")
+HORIZON_RANK = {horizon: rank for rank, horizon in enumerate(HORIZON_ORDER)}
 SIZES = ("small", "medium", "large")
 DEFAULT_SIZE = "medium"
 
@@ -52,11 +75,10 @@ def horizon_of(offset: int) -> str:
     return "now" if offset <= 0 else "next" if offset == 1 else "later"
 
 
-def level_of(score: float, threshold: float) -> str:
-    """establish (not in place), extend (below the phase threshold) or optimise (at or above it)."""
-    if score <= ESTABLISH_AT_MOST:
-        return "establish"
-    return "extend" if score < threshold - 1e-12 else "optimise"
+def critical_gap(question: Question, result: QuestionResult) -> bool:
+    """A critical practice not in place: shown, and answered at the lowest level or "don't know"."""
+    return question.critical and result.visible and (
+        result.dont_know or (result.score is not None and at_lowest_level(result.score)))
 
 
 def now_capacity() -> int:
@@ -73,84 +95,211 @@ def now_capacity() -> int:
 _CAPACITIES: dict[str | None, int] = {}
 
 
-@dataclass(slots=True)
-class _Candidate:
-    key: tuple
-    question: Question
-    score: float
+class Lift(NamedTuple):
+    """What the register says about one step: the stuck pilots it unblocks, the pilots missing what it provides."""
+
+    waiting: int = 0  # stuck pilots whose blockers this step remedies
+    stuck: int = 0
+    blocker: str = ""  # the label of the blocker most of them name
+    named: int = 0  # how many of them name it
+    missing: str = ""  # "owner" or "baseline": what the pilots below lack that this step provides
+    lacking: int = 0
+    live: int = 0  # pilots in flight or in production (active pilots, for the triage step)
+    factor: float = 1.0
+    months: int = 0  # the triage step: after how many months an active pilot counts as stuck
+
+
+NO_LIFT = Lift()
+
+
+class Why(NamedTuple):
+    """What the plain "why" of a step is built from (a named tuple: one is built for every step of every plan)."""
+
+    kind: str
+    domain: str
+    phase: int
     level: str
-    base_horizon: str
-    priority: float
-    basis: tuple
-    domain: DomainResult
+    working: int | None
+    finished: bool
     limiting: bool
     offset: int
-    finished: bool
+    lift: Lift = NO_LIFT
+    needed_by: int = 0
+    unknown: bool = False  # answered "don't know"
+    high_risk: bool = False
+    deadline: dt.date | None = None
+    on: dt.date | None = None
+    below_bar: int = 0  # the open practices of its domain's working phase, this one included (0: not counted)
+
+
+def _new_why(fields: tuple) -> Why:
+    """A Why from its fields in order, without the keyword handling of the named tuple's constructor (hot path)."""
+    return tuple.__new__(Why, fields)
+
+
+@dataclass(slots=True)
+class _Candidate:
+    key: tuple  # (-priority, effort rank, questionnaire order): the order of the ranking
+    question: Question | None  # None for the triage step
     qid: str
+    score: float
+    level: str
+    kind: str
+    base_horizon: str
+    forced: bool  # in Now whatever its phase, effort and the capacity
+    priority: float
+    basis: tuple
+    why: Why
+    domain: DomainResult
     requires: tuple[str, ...]
     is_open: bool  # below its phase threshold: a prerequisite still to be taken (not merely polish)
     large: bool  # effort L
+    holds_phase: bool = False  # the only open practice of its domain's working phase
 
 
 def next_steps(questionnaire: Questionnaire, questions: dict[str, QuestionResult], domains: tuple[DomainResult, ...],
                overall: Overall, size: str | None = None, capacity: int | None = None,
-               pilots: Portfolio | None = None) -> tuple[Step, ...]:
-    """The plan: every step worth taking, ranked in the order to act, each with its horizon and reasons;
-    `pilots` (the register) raises the steps of the domains that stuck pilots wait on."""
-    candidates = _candidates(questionnaire, questions, domains, overall, pilots)
+               pilots: Portfolio | None = None, high_risk: bool = False, on: dt.date | None = None) -> tuple[Step, ...]:
+    """The plan: every step worth taking, ranked in the order to act, each with its horizon and reasons.
+
+    `pilots` (the register) lifts the steps that unblock stuck pilots and adds the portfolio decision;
+    `high_risk` says a system is likely high-risk under the EU AI Act; `on` is the assessment's date."""
+    on = on or dt.date.today()
+    candidates = _candidates(questionnaire, questions, domains, overall, pilots, high_risk, on)
     if not candidates:
         return ()
-    ordered = _in_dependency_order(sorted(candidates, key=lambda c: c.key))
-    horizons = _horizons(ordered, capacity or now_capacity())
-    planned = [c for horizon in HORIZON_ORDER for c in ordered if horizons[c.qid] == horizon]
+    ordered = in_dependency_order(candidates)
+    held = _polish_held(ordered)
+    horizons = _horizons(ordered, capacity or now_capacity(), held)
+    planned = sorted(ordered, key=lambda c: HORIZON_RANK[horizons[c.qid]])  # stable: the order within a horizon
+    if held:
+        planned = _basics_first(planned, horizons, held)
     needed_by = _needed_by(planned)
-    return tuple(_step(rank, c, horizons[c.qid], needed_by.get(c.qid, 0), questionnaire, size)
+    texts = questionnaire.cached("steps.texts", _no_texts)
+    return tuple(_step(rank, c, horizons[c.qid], needed_by.get(c.qid, 0), questionnaire, size, texts)
                  for rank, c in enumerate(planned, start=1))
 
 
+# --- candidates -------------------------------------------------------------------------------
+
+
 def _candidates(questionnaire: Questionnaire, questions: dict[str, QuestionResult], domains: tuple[DomainResult, ...],
-                overall: Overall, pilots: Portfolio | None = None) -> list[_Candidate]:
-    by_id = {d.id: d for d in domains}
+                overall: Overall, pilots: Portfolio | None, high_risk: bool, on: dt.date) -> list[_Candidate]:
+    by_id = {d.id: (d, d.working_phase, d.achieved) for d in domains}
     weights, thresholds, actionable = questionnaire.cached("steps.lookups", _step_lookups)
     limiting = overall.limiting_domains
-    stuck = pilots.stuck if pilots is not None else 0
-    # Per domain: the stuck pilots waiting on it and the pilot factor, worked out once per response.
-    factors = {d: (n, pilot_factor(n, stuck), *pilots.top_blocker(d)) for d, n in pilots.stuck_by_domain.items()
-               if n} if stuck else {}
+    lifts = pilot_lifts(questionnaire, pilots) if pilots is not None else {}
+    far_ahead = any((d.working_phase or 5) >= overall.phase + 2 for d in domains if d.assessed)
     found = []
-    for item, qid, domain_id, phase, weight, impact, effort_rank, order, requires in actionable:
+    for item, qid, domain_id, phase, weight, impact, effort_rank, order, requires, marked, regulatory, deadline \
+            in actionable:
         result = questions[qid]
-        score = result.score
-        if score is None or score >= 1 or not result.visible:
+        if not result.visible:
             continue
-        domain = by_id[domain_id]
+        question = item.question
+        score = result.score
+        critical = marked and (result.dont_know or (score is not None and at_lowest_level(score)))  # critical_gap, inlined
+        if score is None:
+            if not (result.dont_know and (critical or regulatory)):
+                continue
+            score = 0.0  # unknown is not done: ranked as not in place, said as unknown
+        if score >= 1:
+            continue
+        domain, working_phase, achieved = by_id[domain_id]
         target = domain.target
-        if phase > target:
+        if phase > target and not critical:
             continue
         threshold = thresholds[phase]
         is_limiting = domain_id in limiting
-        if score >= threshold - 1e-12 and not is_limiting:
+        if meets_threshold(score, threshold) and not is_limiting:
             continue
-        # The step's priority; the factors multiply in the design's order, so the figures never move.
-        finished = domain.achieved >= target  # nothing left to reach within its target: polish only
-        working = domain.working_phase or 4
+        finished = achieved >= target  # nothing left to reach within its target: polish only
+        working = working_phase or 4
         offset = phase - working
         gap = 1.0 - score
-        domain_weight = weights[domain_id]
-        priority = (weight * domain_weight * gap * (PHASE_FACTORS.get(offset, LATER_FACTOR) if offset > 0 else 1.0)
-                    * (LIMITING_BOOST if is_limiting else 1.0) * impact)
-        waiting, factor, blocker, named = factors.get(domain_id, NO_WAIT) if factors else NO_WAIT
-        if waiting:
-            priority = priority * factor
-        question = item.question
-        base = "later" if finished else ("now" if offset <= 0 else "next" if offset == 1 else "later")
-        basis = (phase, domain.name, gap, weight, domain_weight, offset, working, is_limiting, priority,
-                 question.action.impact, waiting, stuck, blocker, named)
-        level = "establish" if score <= ESTABLISH_AT_MOST else "extend" if score < threshold - 1e-12 else "optimise"
-        found.append(_Candidate((-round(priority, 9), effort_rank, order), question, score, level, base, priority,
-                                basis, domain, is_limiting, offset, finished, qid, requires, level != "optimise",
-                                effort_rank == 2))
+        level = "establish" if score <= ESTABLISH_AT_MOST else "extend" if below_threshold(score, threshold) else "optimise"
+        factor = 1.0 if regulatory or offset <= 0 else PHASE_FACTORS.get(offset, LATER_FACTOR)
+        # The factors multiply in the design's order, so the figures never move.
+        priority = (weight * weights[domain_id] * gap * factor * (LIMITING_BOOST if is_limiting else 1.0) * impact)
+        lift = lifts.get(qid, NO_LIFT)
+        if lift.factor != 1.0:
+            priority *= lift.factor
+        urgent = regulatory and deadline is not None and (deadline - on).days <= DEADLINE_DAYS
+        if regulatory:
+            priority *= (EXPOSURE_FACTOR if high_risk else 1.0) * (DEADLINE_FACTOR if urgent else 1.0)
+        classify = regulatory and high_risk and level == "establish" and phase <= 1
+        forced = critical or classify
+        kind = "critical" if critical else "regulatory" if regulatory else "practice"
+        if forced:
+            base = "now"
+        elif regulatory:
+            base = "now" if high_risk or offset <= 0 else "next"
+        else:  # while the rest is two phases ahead, a limiting domain's next phase may start now
+            base = "later" if finished else "now" if is_limiting and offset == 1 and far_ahead else horizon_of(offset)
+        basis = (phase, domain.name, gap, weight, weights[domain_id], offset, working, is_limiting, priority,
+                 question.action.impact, lift, regulatory, regulatory and high_risk, urgent)
+        why = _new_why((kind, domain.name, phase, level, working_phase, finished, is_limiting, offset, lift, 0,
+                        result.score is None, high_risk and regulatory, deadline, on, 0))
+        found.append(_Candidate((-round(priority, 9), effort_rank, order), question, qid, score, level, kind, base,
+                                forced, priority, basis, why, domain, requires, level != "optimise", effort_rank == 2))
+    _mark_phase_holders(found)
+    triage = _triage(questionnaire, pilots, found, domains, on)
+    if triage is not None:
+        found.append(triage)
     return found
+
+
+def _mark_phase_holders(found: list[_Candidate]) -> None:
+    """A step that is the only open practice of its domain's working phase holds that phase alone."""
+    open_in_cell: dict[str, int] = {}
+    for candidate in found:
+        if candidate.is_open and candidate.why.offset == 0 and not candidate.why.finished:
+            open_in_cell[candidate.domain.id] = open_in_cell.get(candidate.domain.id, 0) + 1
+    for candidate in found:
+        why = candidate.why
+        if candidate.is_open and why.offset == 0 and not why.finished:
+            count = open_in_cell[candidate.domain.id]
+            candidate.holds_phase = count == 1
+            candidate.why = _new_why(why[:14] + (count,))
+        else:
+            candidate.holds_phase = False
+
+
+def _triage(questionnaire: Questionnaire, pilots: Portfolio | None, found: list[_Candidate],
+            domains: tuple[DomainResult, ...], on: dt.date) -> _Candidate | None:
+    """With TRIAGE_AT or more stuck pilots, the plan opens with a decision on every active pilot."""
+    if pilots is None or pilots.stuck < TRIAGE_AT:
+        return None
+    domain = next((d for d in domains if d.id == "economics"), domains[0])
+    top = max((c.priority for c in found), default=1.0)
+    active = sum(1 for row in pilots.rows if row.kind == "active")
+    lift = Lift(pilots.stuck, pilots.stuck, live=active, months=pilots.section.stuck_after_months)
+    why = Why("triage", domain.name, 1, "establish", domain.working_phase, False, False, 0, lift, on=on)
+    basis = (1, domain.name, 1.0, 1.0, 1.0, 0, domain.working_phase or 4, False, top, 3, lift)
+    effort = EFFORT_ORDER[triage_action(questionnaire).effort]
+    return _Candidate((-round(top, 9), effort, -1), None, TRIAGE_ID, 0.0, "establish", "triage", "now", True, top,
+                      basis, why, domain, (), True, False)
+
+
+def triage_action(questionnaire: Questionnaire):
+    """The wording of the portfolio decision: the questionnaire's own, or the built-in one."""
+    section = questionnaire.pilot_section()
+    action = getattr(section, "triage_action", None)
+    return action() if callable(action) else _DEFAULT_TRIAGE
+
+
+@dataclass(frozen=True)
+class _Triage:
+    title: str = "Decide scale, merge or stop for every active pilot within 60 days"
+    detail: str = ("Put every active pilot in front of the executive sponsor with its owner, its KPI baseline, its "
+                   "blocker and its cost to date. Decide for each: scale it with a date and a budget, merge it with "
+                   "pilots that pursue the same outcome, or stop it and free its team.")
+    owner: str = "sponsor"
+    kpi: str = "Share of active pilots with a recorded scale, merge or stop decision (target 100% within 60 days)"
+    effort: str = "S"
+
+
+_DEFAULT_TRIAGE = _Triage()
 
 
 def _step_lookups(questionnaire: Questionnaire) -> tuple:
@@ -159,7 +308,8 @@ def _step_lookups(questionnaire: Questionnaire) -> tuple:
     actionable = tuple(
         (item, item.question.id, item.question.domain, item.question.phase, item.question.weight,
          IMPACT_FACTORS[item.question.action.impact], EFFORT_ORDER[item.question.action.effort], item.order,
-         tuple(item.question.action.requires))
+         tuple(item.question.action.requires), item.question.critical, item.question.track == "regulatory",
+         item.question.deadline)
         for item in _actionable(questionnaire))
     return ({d.id: d.weight for d in questionnaire.domains},
             {phase.number: phase.threshold for phase in questionnaire.roadmap.phases}, actionable)
@@ -171,71 +321,193 @@ def _actionable(questionnaire: Questionnaire) -> tuple:
     return tuple(item for item in compiled_items(questionnaire) if item.scores is not None and item.question.action)
 
 
+# --- what the register lifts -------------------------------------------------------------------
+
+
 def pilot_factor(waiting: int, stuck: int) -> float:
-    """1 + 0.5 x the share of stuck pilots that wait on a domain: pilots stuck there raise its steps."""
+    """1 + 0.5 x the share of pilots a step unblocks (or provides what they lack)."""
     return 1.0 + PILOT_WEIGHT * waiting / stuck if stuck else 1.0
 
 
-def _open(candidate: _Candidate) -> bool:
-    """A step still to be taken as a prerequisite: below its phase threshold (not merely polish)."""
-    return candidate.is_open
+def remedies(questionnaire: Questionnaire) -> dict[str, tuple[str, ...]]:
+    """Per blocker id, the actionable questions whose steps unblock it (a blocker without its own remedy list:
+    every actionable question of its domain)."""
+    return questionnaire.cached("steps.remedies", _remedies)
 
 
-def _in_dependency_order(ranked: list[_Candidate]) -> list[_Candidate]:
-    """The ranked steps, each moved down just far enough to follow every open step it requires."""
-    open_ids = {c.qid for c in ranked if c.is_open}
-    waits = {c.qid: [r for r in c.requires if r in open_ids] for c in ranked}
-    if not any(waits.values()):
-        return ranked
-    position = {c.qid: index for index, c in enumerate(ranked)}
+def _remedies(questionnaire: Questionnaire) -> dict[str, tuple[str, ...]]:
+    actionable = [item.question for item in _actionable(questionnaire)]
+    found = {}
+    for blocker in questionnaire.pilot_section().blockers:
+        listed = tuple(getattr(blocker, "remedy", ()) or ())
+        found[blocker.id] = listed or tuple(q.id for q in actionable if q.domain == blocker.domain)
+    return found
+
+
+def pilot_lifts(questionnaire: Questionnaire, portfolio: Portfolio) -> dict[str, Lift]:
+    """Per question id, what the register says about its step (only questions the register lifts)."""
+    section = questionnaire.pilot_section()
+    by_blocker = remedies(questionnaire)
+    labels = {b.id: b.label for b in section.blockers}
+    stuck = portfolio.stuck
+    waiting: dict[str, int] = {}
+    naming: dict[str, dict[str, int]] = {}
+    for row in portfolio.rows:
+        if not row.stuck:
+            continue
+        unblocked = set()
+        for blocker in row.pilot.blockers:
+            for qid in by_blocker.get(blocker, ()):
+                unblocked.add(qid)
+                counts = naming.setdefault(qid, {})
+                counts[blocker] = counts.get(blocker, 0) + 1
+        for qid in unblocked:
+            waiting[qid] = waiting.get(qid, 0) + 1
+    live = [row for row in portfolio.rows if row.kind in ("active", "reached")]
+    flags = {}
+    for missing, listed, lacking in (
+            ("owner", getattr(section, "owner_remedy", ()) or (), sum(1 for r in live if not r.pilot.owner)),
+            ("baseline", getattr(section, "baseline_remedy", ()) or (), sum(1 for r in live if not r.pilot.kpi_baseline))):
+        if lacking:
+            for qid in listed:
+                flags.setdefault(qid, (missing, lacking))
+    lifts = {}
+    for qid in set(waiting) | set(flags):
+        count = waiting.get(qid, 0)
+        blocker, named = "", 0
+        for blocker_id, times in naming.get(qid, {}).items():  # the blocker most of them name, vocabulary order on ties
+            if times > named:
+                blocker, named = labels.get(blocker_id, blocker_id), times
+        missing, lacking = flags.get(qid, ("", 0))
+        factor = max(pilot_factor(count, stuck), pilot_factor(lacking, len(live)))
+        lifts[qid] = Lift(count, stuck, blocker, named, missing, lacking, len(live), factor)
+    return lifts
+
+
+# --- order and horizons -------------------------------------------------------------------------
+
+
+def in_dependency_order(candidates: list[_Candidate]) -> list[_Candidate]:
+    """Highest priority first, every step after the open steps it requires; a prerequisite takes the rank of
+    the best step waiting on it, so partial progress on it never demotes what depends on it.
+
+    This runs for every response a workshop or a benchmark scores, so it orders by hand (Kahn's algorithm on a
+    heap); the questionnaire's loader has already refused requires that run in a circle, with graphlib."""
+    by_id = {c.qid: c for c in candidates}
+    left: dict[str, int] = {}
     followers: dict[str, list[str]] = {}
-    for qid, required in waits.items():
-        for prerequisite in required:
-            followers.setdefault(prerequisite, []).append(qid)
-    left = {qid: len(required) for qid, required in waits.items()}
-    ready = [position[qid] for qid, count in left.items() if count == 0]
+    for candidate in candidates:
+        for required in candidate.requires:
+            prerequisite = by_id.get(required)
+            if prerequisite is not None and prerequisite.is_open:
+                followers.setdefault(required, []).append(candidate.qid)
+                left[candidate.qid] = left.get(candidate.qid, 0) + 1
+    ranked = sorted(candidates, key=lambda c: c.key)
+    if not followers:
+        return ranked
+    effective: dict[str, tuple] = {}
+    waits_on = {qid: [] for qid in left}
+    for prerequisite, dependents in followers.items():
+        for dependent in dependents:
+            waits_on[dependent].append(prerequisite)
+    for candidate in ranked:  # best first: the first key to reach a prerequisite is the best waiting on it
+        if candidate.qid in effective:
+            continue
+        effective[candidate.qid] = candidate.key
+        stack = list(waits_on.get(candidate.qid, ()))
+        while stack:
+            prerequisite = stack.pop()
+            if prerequisite not in effective:
+                effective[prerequisite] = candidate.key
+                stack.extend(waits_on.get(prerequisite, ()))
+    ready = [(effective[c.qid], c.key, c.qid) for c in candidates if c.qid not in left]
     heapq.heapify(ready)
     placed: list[_Candidate] = []
     while ready:
-        chosen = ranked[heapq.heappop(ready)]
-        placed.append(chosen)
-        for follower in followers.get(chosen.qid, ()):
+        qid = heapq.heappop(ready)[2]
+        placed.append(by_id[qid])
+        for follower in followers.get(qid, ()):
             left[follower] -= 1
             if left[follower] == 0:
-                heapq.heappush(ready, position[follower])
-    if len(placed) < len(ranked):  # only if requires ran in a circle, which loading refuses
-        placed += [c for c in ranked if c not in placed]
+                heapq.heappush(ready, (effective[follower], by_id[follower].key, follower))
     return placed
 
 
-HORIZON_RANK = {horizon: rank for rank, horizon in enumerate(HORIZON_ORDER)}
-
-
-def _horizons(ordered: list[_Candidate], capacity: int) -> dict[str, str]:
-    """Horizon per question id: a step is never in an earlier horizon than a step it requires; Now is capped."""
+def _horizons(ordered: list[_Candidate], capacity: int, polish_held: set[str]) -> dict[str, str]:
+    """Horizon per step: never earlier than an open step it requires; Now holds the forced steps, then fills up."""
     by_id = {c.qid: c for c in ordered}
-    horizon: dict[str, str] = {}
+    now: list[str] = []  # the forced steps first, each after the open steps it requires
     for candidate in ordered:
+        if candidate.forced:
+            now += [r for r in _open_prerequisites(candidate.qid, by_id) if r not in now] + [candidate.qid]
+    pulled = set(now)
+    horizon: dict[str, str] = {}
+    for candidate in ordered:  # prerequisites come first in `ordered`: their horizon is known
+        qid = candidate.qid
+        if qid in pulled:
+            horizon[qid] = "now"
+            continue
         wanted = HORIZON_RANK[candidate.base_horizon]
+        if qid in polish_held and wanted < 1:
+            wanted = 1
         for required in candidate.requires:
             if required in horizon and by_id[required].is_open:
                 wanted = max(wanted, HORIZON_RANK[horizon[required]])
-        horizon[candidate.qid] = HORIZON_ORDER[wanted]
-    now: list[str] = []
+        horizon[qid] = HORIZON_ORDER[wanted]
     for candidate in ordered:
         qid = candidate.qid
-        if horizon[qid] != "now" or qid in now or candidate.large:
+        if horizon[qid] != "now" or qid in pulled or (candidate.large and not candidate.holds_phase):
             continue
-        missing = [r for r in _open_prerequisites(qid, by_id, horizon) if r not in now] if candidate.requires else []
+        missing = [r for r in _open_prerequisites(qid, by_id) if r not in now] if candidate.requires else []
         if len(now) + len(missing) + 1 <= capacity:
             now += missing + [qid]
-    for qid, place in horizon.items():
-        if place == "now" and qid not in now:
+            pulled.update(missing)
+            pulled.add(qid)
+    if not now:  # never an empty Now while a working phase has an open practice
+        first = next((c for c in ordered if horizon[c.qid] == "now" and c.is_open), None)
+        if first is not None:
+            now = _open_prerequisites(first.qid, by_id) + [first.qid]
+            pulled = set(now)
+    for qid, place in horizon.items():  # what Now has no room for waits in Next, and so do its dependents
+        if place == "now" and qid not in pulled:
             horizon[qid] = "next"
     return horizon
 
 
-def _open_prerequisites(question_id: str, by_id: dict[str, _Candidate], horizon: dict[str, str]) -> list[str]:
+def _polish_held(ordered: list[_Candidate]) -> set[str]:
+    """Optimise-level steps of domains that still have establish or extend steps open: basics come first."""
+    basics = {c.domain.id for c in ordered if c.is_open and c.kind != "triage"}
+    return {c.qid for c in ordered if not c.is_open and not c.forced and c.domain.id in basics}
+
+
+def _basics_first(planned: list[_Candidate], horizons: dict[str, str], held: set[str]) -> list[_Candidate]:
+    """Polish held back by open basics never sits among the first TOP_STEPS: it waits until they are filled and
+    takes the horizon of the step before it (moving a step down never puts it before an open prerequisite, and
+    nothing waits on polish)."""
+    placed: list[_Candidate] = []
+    waiting: list[_Candidate] = []
+    index = 0
+    while index < len(planned) and len(placed) < TOP_STEPS:
+        candidate = planned[index]
+        (waiting if candidate.qid in held else placed).append(candidate)
+        index += 1
+    if not waiting:
+        return planned
+    _follow(waiting, placed, horizons)
+    return placed + planned[index:]
+
+
+def _follow(waiting: list[_Candidate], placed: list[_Candidate], horizons: dict[str, str]) -> None:
+    """Append the waiting steps, none in an earlier horizon than the step before them."""
+    last = HORIZON_RANK[horizons[placed[-1].qid]] if placed else 0
+    for candidate in waiting:
+        last = max(last, HORIZON_RANK[horizons[candidate.qid]])
+        horizons[candidate.qid] = HORIZON_ORDER[last]
+        placed.append(candidate)
+    waiting.clear()
+
+
+def _open_prerequisites(question_id: str, by_id: dict[str, _Candidate]) -> list[str]:
     """Every open step this one requires, directly or not, prerequisites first."""
     found: list[str] = []
     stack = [(question_id, False)]
@@ -247,13 +519,13 @@ def _open_prerequisites(question_id: str, by_id: dict[str, _Candidate], horizon:
             continue
         stack.append((current, True))
         for required in reversed(by_id[current].requires):
-            if required in by_id and by_id[required].is_open and required not in found and horizon.get(required) == "now":
+            if required in by_id and by_id[required].is_open and required not in found:
                 stack.append((required, False))
     return found
 
 
 def _needed_by(planned: list[_Candidate]) -> dict[str, int]:
-    """How many planned steps require each step."""
+    """How many planned steps require each open step."""
     counts: dict[str, int] = {}
     open_ids = {c.qid for c in planned if c.is_open}
     for candidate in planned:
@@ -263,6 +535,17 @@ def _needed_by(planned: list[_Candidate]) -> dict[str, int]:
     return counts
 
 
+def waits_for(step: Step, steps: tuple[Step, ...]) -> list[Step]:
+    """The open steps of the plan this step waits for: the one prerequisite rule of the ranking, the
+    "after N" marks and the timeline."""
+    if not step.requires:
+        return []
+    return [s for s in steps if s.question in step.requires and s.is_open]
+
+
+# --- the step as printed --------------------------------------------------------------------------
+
+
 def owner_title(questionnaire: Questionnaire, owner: str, size: str | None) -> str:
     """The owner as printed: a role of the questionnaire's table, titled for the organisation's size."""
     titles = questionnaire.roles.get(owner)
@@ -270,63 +553,126 @@ def owner_title(questionnaire: Questionnaire, owner: str, size: str | None) -> s
 
 
 def _step(rank: int, candidate: _Candidate, horizon: str, needed_by: int, questionnaire: Questionnaire,
-          size: str | None) -> Step:
-    texts = questionnaire.cached("steps.texts", _no_texts)
-    key = (candidate.question.id, candidate.level, size)
+          size: str | None, texts: dict) -> Step:
+    key = (candidate.qid, candidate.level, size)
     fixed = texts.get(key)
     if fixed is None:
-        fixed = texts[key] = _step_texts(candidate.question, candidate.level, questionnaire, size)
+        fixed = texts[key] = _step_texts(candidate, questionnaire, size)
     qid, domain, phase, title, detail, owner, effort, impact, kpi, requires = fixed
-    basis = candidate.basis
-    why = (candidate.domain.name, phase, candidate.level, candidate.domain.working_phase, candidate.finished,
-           candidate.limiting, candidate.offset, basis[10], basis[11], needed_by, basis[12], basis[13])
+    why = candidate.why
+    if needed_by:
+        why = _new_why(why[:9] + (needed_by,) + why[10:])
     return Step(rank, qid, domain, phase, horizon, title, detail, owner, effort, impact, kpi,
-                round(candidate.priority, 4), candidate.score, basis, why, requires, candidate.level)
+                round(candidate.priority, 4), candidate.score, candidate.basis, why, requires, candidate.level,
+                candidate.kind, candidate.is_open)
 
 
 def _no_texts(questionnaire: Questionnaire) -> dict:
     return {}
 
 
-def _step_texts(question: Question, level: str, questionnaire: Questionnaire, size: str | None) -> tuple:
+def _step_texts(candidate: _Candidate, questionnaire: Questionnaire, size: str | None) -> tuple:
     """What a step says that depends only on its question, its level and the organisation's size."""
+    if candidate.question is None:
+        action = triage_action(questionnaire)
+        return (TRIAGE_ID, candidate.domain.id, 1, action.title, action.detail,
+                owner_title(questionnaire, action.owner, size), action.effort, 3, action.kpi, ())
+    question = candidate.question
     action = question.action
-    wording = getattr(action.by_level, level, None) if action.by_level else None
+    wording = getattr(action.by_level, candidate.level, None) if action.by_level else None
     title, detail = (wording.title, wording.detail) if wording else (action.title, action.detail)
-    return (question.id, question.domain, question.phase, title, detail, owner_title(questionnaire, action.owner, size),
-            action.effort, action.impact, action.kpi, tuple(action.requires))
+    kpi = (getattr(wording, "kpi", None) if wording else None) or action.kpi
+    effort = (getattr(wording, "effort", None) if wording else None) or action.effort
+    return (question.id, question.domain, question.phase, title, detail,
+            owner_title(questionnaire, action.owner, size), effort, action.impact, kpi, tuple(action.requires))
 
+
+# --- why, in one plain sentence ---------------------------------------------------------------------
 
 STATE_WORDS = {"establish": "is not in place yet", "extend": "is only partly in place",
-               "optimise": "is in place but not yet at its best"}
+               "optimise": "works and can be taken further"}
 
 
-def why_sentence(domain_name: str, phase: int, level: str, working: int | None, finished: bool, limiting: bool,
-                 offset: int, waiting: int = 0, stuck: int = 0, needed_by: int = 0, blocker: str = "",
-                 named: int = 0) -> str:
+def why_sentence(why: Why) -> str:
     """One plain sentence a client reads: why this step is in the plan, and why here."""
-    state = STATE_WORDS[level]
-    if finished:
-        text = f"{domain_name} has reached its target phase; this polishes a practice that {state}."
-    elif limiting and offset <= 0:
-        text = f"{domain_name} holds the organisation at phase {working}, and this phase {phase} practice {state}."
-    elif offset < 0:
-        text = f"{domain_name} passed phase {phase}, but this practice {state}, and later phases build on it."
-    elif offset == 0:
-        text = f"{domain_name} needs this to complete phase {phase}: the practice {state}."
-    elif offset == 1:
-        text = f"Prepares {domain_name} for phase {phase}, its next phase: the practice {state}."
-    else:
-        text = f"A phase {phase} practice for {domain_name}, for after phase {working} and the phases between."
-    if waiting:
-        which = ""
-        if blocker:  # the blocker most of them name, in the register's words
-            which = f" (“{blocker}”" + (f" for {named} of them)" if named < waiting else ")")
-        text = f"{text[:-1]}, and {waiting_words(waiting, stuck)} on {domain_name}{which}."
-    if needed_by:
-        text += (f" {number(needed_by).capitalize()} other step{'s' if needed_by > 1 else ''} in the plan "
-                 f"build{'s' if needed_by == 1 else ''} on it.")
-    return text
+    text = _why_head(why)
+    clauses = _why_clauses(why)
+    if clauses:
+        text += "; " + join_names(clauses)
+    return text + "."
+
+
+def _why_head(why: Why) -> str:
+    practice = "nobody could say whether this practice is in place" if why.unknown else \
+        f"this practice {STATE_WORDS[why.level]}"
+    name = why.domain
+    if why.kind == "triage":
+        lift = why.lift
+        return (f"{lift.stuck} of your {lift.live} active pilots have been stuck for more than {lift.months} months; "
+                "a decision on each frees budget and people for the ones that can reach production")
+    if why.kind == "critical":
+        return f"This practice is critical whatever the phase, and {practice.replace('this practice', 'it', 1)}"
+    if why.high_risk:
+        return f"Some of your AI systems are likely high-risk under the EU AI Act{_deadline_words(why)}, and {practice}"
+    if why.kind == "regulatory" and why.deadline:
+        return f"The EU AI Act's obligations {_deadline_verb(why)}, and {practice}"
+    if why.finished:
+        return f"{name} has reached its target phase, and this keeps the practice strong as AI use grows"
+    if why.limiting and why.offset <= 0:
+        return f"{name} holds the organisation at phase {why.working}, and {practice}{_among(why)}"
+    if why.offset < 0:
+        return f"{name} has passed phase {why.phase}, but this practice lags behind and later work builds on it"
+    if why.offset == 0:
+        return f"{name} needs this to complete phase {why.phase}, and {practice}{_among(why)}"
+    if why.offset == 1:
+        return f"{name} needs this for its next phase, and {practice}"
+    return f"{name} will need this for phase {why.phase}, once phase {why.working} is done"
+
+
+def _among(why: Why) -> str:
+    """' (the last in that phase below the bar)', ' (one of 4 in that phase still below the bar)': how much of
+    the domain's working phase is left."""
+    if not why.below_bar:
+        return ""
+    if why.below_bar == 1:
+        return " (the last in that phase below the bar)"
+    return f" (one of {why.below_bar} in that phase still below the bar)"
+
+
+def _deadline_verb(why: Why) -> str:
+    """'have applied since 2 August 2026' or 'apply from 2 August 2027'."""
+    day = f"{why.deadline.day} {why.deadline:%B %Y}"
+    return f"have applied since {day}" if why.on and why.deadline <= why.on else f"apply from {day}"
+
+
+def _deadline_words(why: Why) -> str:
+    return f", with obligations that {_deadline_verb(why)}" if why.deadline else ""
+
+
+def _why_clauses(why: Why) -> list[str]:
+    clauses = []
+    lift = why.lift
+    if why.kind != "triage":
+        if lift.waiting:
+            which = f" (“{lift.blocker}”)" if lift.blocker and lift.named == lift.waiting else \
+                f" (“{lift.blocker}” for {lift.named} of them)" if lift.blocker else ""
+            clauses.append(f"{waiting_words(lift.waiting, lift.stuck)} on it{which}")
+        if lift.lacking:
+            what = "a business owner" if lift.missing == "owner" else "a KPI baseline"
+            clauses.append(f"{_of_pilots(lift.lacking, lift.live)} without {what}")
+    if why.needed_by:
+        clauses.append(f"{number(why.needed_by)} other step{'s' if why.needed_by > 1 else ''} in the plan "
+                       f"build{'s' if why.needed_by == 1 else ''} on it")
+    return clauses
+
+
+def _of_pilots(part: int, total: int) -> str:
+    """'7 of your 12 pilots are', 'your one pilot is', 'all 4 of your pilots are'."""
+    if total == 1:
+        return "your one pilot is"
+    if part == total:
+        return f"all {total} of your pilots are"
+    return f"{part} of your {total} pilots {'is' if part == 1 else 'are'}"
 
 
 def waiting_words(waiting: int, stuck: int) -> str:
@@ -339,20 +685,29 @@ def waiting_words(waiting: int, stuck: int) -> str:
 
 
 def explain(phase: int, domain_name: str, gap: float, weight: float, domain_weight: float, offset: int,
-            working: int, limiting: bool, priority: float, impact: int = 2, waiting: int = 0, stuck: int = 0,
-            blocker: str = "", named: int = 0) -> str:
-    """The arithmetic behind a step's priority, for the methodology page and a tooltip (`blocker` and `named`
-    are for the plain why only)."""
+            working: int, limiting: bool, priority: float, impact: int = 2, lift: Lift = NO_LIFT,
+            regulatory: bool = False, exposed: bool = False, urgent: bool = False) -> str:
+    """The arithmetic behind a step's priority, for the methodology page and a tooltip."""
     if offset <= 0:
         place = f"phase {phase} practice, {domain_name} works on phase {working} now"
     else:
         place = f"phase {phase} practice, {offset} phase{'s' if offset > 1 else ''} beyond {domain_name}'s working phase {working}"
+        if regulatory:
+            place += "; a regulatory practice takes no phase discount"
+    factor = 1.0 if regulatory else phase_factor(offset)
     text = (f"Priority {priority:.2f} = gap {gap:.0%} × question weight {weight:g} × domain weight {domain_weight:g}"
-            f" × phase factor {phase_factor(offset):g} ({place}) × impact factor {IMPACT_FACTORS[impact]:g} "
-            f"(impact {impact})")
+            f" × phase factor {factor:g} ({place}) × impact factor {IMPACT_FACTORS[impact]:g} (impact {impact})")
     if limiting:
         text += f"; ×{LIMITING_BOOST:g} because {domain_name} limits the overall phase"
-    if waiting:
-        text += (f"; × pilot factor {pilot_factor(waiting, stuck):.2f} (1 + {PILOT_WEIGHT:g} × {waiting}/{stuck} stuck "
-                 f"pilots waiting on {domain_name})")
+    if lift.factor != 1.0:
+        parts = []
+        if lift.waiting:
+            parts.append(f"{lift.waiting}/{lift.stuck} stuck pilots it unblocks")
+        if lift.lacking:
+            parts.append(f"{lift.lacking}/{lift.live} pilots without {'an owner' if lift.missing == 'owner' else 'a KPI baseline'}")
+        text += f"; × pilot factor {lift.factor:.2f} (1 + {PILOT_WEIGHT:g} × the larger share: {', '.join(parts)})"
+    if exposed:
+        text += f"; × exposure {EXPOSURE_FACTOR:g} (a system is likely high-risk under the EU AI Act)"
+    if urgent:
+        text += f"; × deadline {DEADLINE_FACTOR:g} (the obligation applies within a year, or already applies)"
     return text

@@ -17,6 +17,7 @@ workshop's own rules are spelled out in `METHOD`, which reports print.
 from __future__ import annotations
 
 import dataclasses
+import math
 import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -33,12 +34,13 @@ from scoring.engine import (
     compiled_items,
     domain_index,
     is_visible,
-    meets_threshold,
     question_score,
     score_response,
     seen_value,
     unanswered_phase_attained,
 )
+from scoring.steps import IMPACT_FACTORS
+from scoring.thresholds import meets_threshold
 
 EXECUTIVE = "executive"
 PRACTITIONER = "practitioner"
@@ -56,6 +58,12 @@ TRIM_SHARE = 0.05
 """Share of answers set aside at each end before measuring the spread (none below 20)."""
 GAP_FLAG = 0.5
 """Executives and practitioners this far apart on a domain index (0-4) are called out."""
+GAP_MIN_FINISHED = 2
+"""Finished participants each side needs in a domain before executives and practitioners are compared."""
+DISPUTE_SHARE = 1 / 3
+"""At most this share of the scored questions is flagged as disputed (rounded up) ..."""
+DISPUTES_AT_MOST = 10
+"""... and never more than this many: what a room can settle in one sitting. The rest are counted as apart."""
 CONFIDENCE_METHOD = (
     "The workshop's confidence is the share of the questions each participant sees that they answered with a "
     "real value, over the whole room: a participant who has not finished lowers it, and a question answered by "
@@ -66,12 +74,20 @@ METHOD = (
     "Each participant's answers are scored on their own. Per question the workshop shows the "
     "number of real answers (n), their mean, median, standard deviation (of this room, not a "
     "sample estimate), minimum and maximum in option points (0-4 on the five-level scale), and "
-    "how many said \"don't know\". A question is disputed when its answers spread over two or "
+    "how many said \"don't know\". A question's answers are apart when they spread over two or "
     "more option levels or their standard deviation is 1 or more on a 0-4 scale; the spread "
     "sets aside the most extreme 5% of answers at each end (none with fewer than 20 answers), "
-    "so one outlier in a large room does not make a dispute. The perception gap compares, per "
-    "domain, the average maturity index of each role; executives versus practitioners (data & "
-    "AI, IT & engineering) is called out from half a phase apart. The workshop result uses the "
+    "so one outlier in a large room does not make a dispute. Questions whose answers are apart are "
+    "ranked by how much the difference matters: the spread on a 0-4 scale times the question's "
+    "weight, its domain's weight and the impact factor of its step (impact 1/2/3: 0.8/1/1.2). The "
+    "highest-ranked of them, at most a third of the scored questions and never more than ten, are "
+    "the disputed questions; the others are counted as apart, so a polarised room still gets a "
+    "short list to settle. A disputed question on which the room recorded an agreed answer stays "
+    "listed as decided and no longer counts as open. The perception gap compares, per domain, the "
+    "average maturity index of each role; executives versus practitioners (data & AI, IT & "
+    "engineering) is called out from half a phase apart, and only once at least two participants "
+    "on each side have finished and have an index in that domain (until then it reads \"too few "
+    "answers yet\"). The workshop result uses the "
     "facilitator's consensus answer where one was recorded, else the median answer: for scale "
     "and single-choice questions the highest option that more than half of the participants "
     "reached or exceeded (the lower median), for yes/no questions 'yes' only when more than half "
@@ -144,11 +160,18 @@ class QuestionStats:
     source: str
     note: str = ""
     by_role: tuple[RoleAnswers, ...] = ()  # the roles that answered, in the workshop's role order
+    apart: bool = False  # answers two levels apart (or a standard deviation of 1 on 0-4), disputed or not
+    dispute_weight: float = 0.0  # how much the difference matters: spread on 0-4 x weights x impact factor
 
     @property
     def std4(self) -> float:
         """The standard deviation on a 0-4 scale (0 without answers)."""
         return 0.0 if self.std is None or not self.max_points else self.std / self.max_points * 4
+
+    @property
+    def decided(self) -> bool:
+        """The room recorded an agreed answer to this question."""
+        return self.source == SOURCE_CONSENSUS
 
 
 @dataclass(frozen=True)
@@ -178,7 +201,8 @@ class DomainSpread:
 
 @dataclass(frozen=True)
 class RoleGap:
-    """One domain's average index by role, and executives versus practitioners."""
+    """One domain's average index by role, and executives versus practitioners (`executives_finished`,
+    `practitioners_finished`: the finished participants of each side with an index in this domain)."""
 
     domain: str
     name: str
@@ -186,17 +210,24 @@ class RoleGap:
     counts: dict[str, int]
     executive: float | None
     practitioner: float | None
+    executives_finished: int = 0
+    practitioners_finished: int = 0
+
+    @property
+    def too_few(self) -> bool:
+        """Fewer than GAP_MIN_FINISHED finished participants on either side: no gap is read yet."""
+        return min(self.executives_finished, self.practitioners_finished) < GAP_MIN_FINISHED
 
     @property
     def gap(self) -> float | None:
-        """Executive minus practitioner index: positive reads as executive optimism."""
-        if self.executive is None or self.practitioner is None:
+        """Executive minus practitioner index: positive reads as executive optimism (None: too few answers)."""
+        if self.too_few or self.executive is None or self.practitioner is None:
             return None
         return self.executive - self.practitioner
 
     @property
     def flagged(self) -> bool:
-        return self.gap is not None and abs(self.gap) >= GAP_FLAG - 1e-12
+        return self.gap is not None and meets_threshold(abs(self.gap), GAP_FLAG)
 
 
 @dataclass(frozen=True)
@@ -235,9 +266,23 @@ class WorkshopResult:
 
     @property
     def disagreements(self) -> tuple[QuestionStats, ...]:
-        """Disputed questions, widest spread first (then standard deviation, then questionnaire order)."""
-        disputed = [q for q in self.questions if q.disagreement]
-        return tuple(sorted(disputed, key=lambda q: (-(q.spread or 0), -q.std4, q.order)))
+        """Disputed questions, decided ones included, the one that matters most first (see `dispute_order`)."""
+        return tuple(sorted((q for q in self.questions if q.disagreement), key=dispute_order))
+
+    @property
+    def open_disagreements(self) -> tuple[QuestionStats, ...]:
+        """Disputed questions the room has not yet agreed an answer to, in the order of `disagreements`."""
+        return tuple(q for q in self.disagreements if not q.decided)
+
+    @property
+    def apart_only(self) -> int:
+        """Questions whose answers are apart but which did not make the list of disputed questions."""
+        return sum(1 for q in self.questions if q.apart and not q.disagreement)
+
+    @property
+    def dont_knows(self) -> tuple[QuestionStats, ...]:
+        """Questions to which someone in the room answered "don't know", in questionnaire order."""
+        return tuple(q for q in self.questions if q.dont_know)
 
     def question(self, question_id: str) -> QuestionStats:
         return next(q for q in self.questions if q.id == question_id)
@@ -372,6 +417,32 @@ def is_disagreement(spread: float, std4: float) -> bool:
     return spread >= DISAGREEMENT_LEVELS - 1e-9 or std4 >= DISAGREEMENT_STD - 1e-9
 
 
+def dispute_weight(questionnaire: Questionnaire, question: Question, spread: float) -> float:
+    """How much a difference of `spread` option levels matters: the spread on 0-4, times the question's and its
+    domain's weight and the impact factor of its step (1 without a step)."""
+    impact = IMPACT_FACTORS[question.action.impact] if question.action else 1.0
+    on_four = spread / levels_of(questionnaire, question) * 4
+    return on_four * question.weight * questionnaire.domain(question.domain).weight * impact
+
+
+def dispute_order(stats: QuestionStats) -> tuple:
+    """The order disputes are taken in: the heaviest first, then the larger standard deviation, then
+    questionnaire order."""
+    return (-round(stats.dispute_weight, 9), -round(stats.std4, 9), stats.order)
+
+
+def disputes_at_most(scored_questions: int) -> int:
+    """How many questions may be flagged as disputed: a third of the scored ones (rounded up), at most ten."""
+    return min(DISPUTES_AT_MOST, math.ceil(scored_questions * DISPUTE_SHARE - 1e-9))
+
+
+def flag_disputes(stats: Sequence[QuestionStats]) -> tuple[QuestionStats, ...]:
+    """The questions whose answers are apart, flagged as disputed in `dispute_order` up to `disputes_at_most`."""
+    ranked = sorted((q for q in stats if q.apart), key=dispute_order)
+    flagged = {q.id for q in ranked[:disputes_at_most(len(stats))]}
+    return tuple(dataclasses.replace(q, disagreement=q.id in flagged) for q in stats)
+
+
 def _question_stats(questionnaire, item, j: int, coded: _Coded, scores, dont_know, not_applicable,
                     workshop: dict[str, tuple[Value, str, str]], role_of: np.ndarray,
                     roles: tuple[Role, ...]) -> QuestionStats:
@@ -394,10 +465,12 @@ def _question_stats(questionnaire, item, j: int, coded: _Coded, scores, dont_kno
                              disagreement=False, **common)
     spread = spread_of(real, levels_of(questionnaire, question))
     std = float(real.std())
+    apart = is_disagreement(spread, std * 4)
     return QuestionStats(
         mean=float(real.mean()) * points, median=float(np.median(real)) * points, std=std * points,
         min=float(real[0]) * points, max=float(real[-1]) * points, spread=spread,
-        disagreement=is_disagreement(spread, std * 4), **common,
+        disagreement=apart, apart=apart, dispute_weight=dispute_weight(questionnaire, question, spread) if apart else 0.0,
+        **common,
     )
 
 
@@ -586,15 +659,18 @@ def _role_list(roles: Sequence[Role], given: Sequence[str | None]) -> tuple[Role
     return tuple(roles) + tuple(Role(name) for name in extra)
 
 
-def _role_gaps(questionnaire, indices, role_of: np.ndarray, roles: tuple[Role, ...]) -> tuple[RoleGap, ...]:
+def _role_gaps(questionnaire, indices, role_of: np.ndarray, roles: tuple[Role, ...],
+               finished: np.ndarray) -> tuple[RoleGap, ...]:
     groups = {g: np.isin(role_of, [i for i, r in enumerate(roles) if r.group == g]) for g in (EXECUTIVE, PRACTITIONER)}
     gaps = []
     for k, domain in enumerate(questionnaire.domains):
         column = indices[:, k]
         by_role = {r.name: _mean(column[role_of == i]) for i, r in enumerate(roles)}
         counts = {r.name: int((~np.isnan(column[role_of == i])).sum()) for i, r in enumerate(roles)}
+        done = finished & ~np.isnan(column)
         gaps.append(RoleGap(domain.id, domain.name, by_role, counts,
-                            _mean(column[groups[EXECUTIVE]]), _mean(column[groups[PRACTITIONER]])))
+                            _mean(column[groups[EXECUTIVE]]), _mean(column[groups[PRACTITIONER]]),
+                            int((done & groups[EXECUTIVE]).sum()), int((done & groups[PRACTITIONER]).sum())))
     return tuple(gaps)
 
 
@@ -662,9 +738,9 @@ def aggregate_workshop(
     all_roles = _role_list(roles, [role for role, _ in participants])
     position = {r.name: i for i, r in enumerate(all_roles)}
     role_of = np.array([position[role or NO_ROLE] for role, _ in participants], dtype=np.int32)
-    stats = tuple(_question_stats(questionnaire, item, j, coded, scores, dont_know, not_applicable, workshop,
-                                  role_of, all_roles)
-                  for j, item in enumerate(items) if item.question.scored)
+    stats = flag_disputes([_question_stats(questionnaire, item, j, coded, scores, dont_know, not_applicable, workshop,
+                                           role_of, all_roles)
+                           for j, item in enumerate(items) if item.question.scored])
     indices = participant_indices(questionnaire, scores, coded.visible, not_applicable)
     overall = _overall_indices(questionnaire, indices)
     finished = _finished(questionnaire, coded)
@@ -684,7 +760,7 @@ def aggregate_workshop(
                             for i, r in enumerate(all_roles)),
         questions=stats,
         domain_spreads=tuple(_domain_spread(d, indices[:, k]) for k, d in enumerate(questionnaire.domains)),
-        role_gaps=_role_gaps(questionnaire, indices, role_of, all_roles),
+        role_gaps=_role_gaps(questionnaire, indices, role_of, all_roles, finished),
         overall_by_role={r.name: _mean(overall[role_of == i]) for i, r in enumerate(all_roles)},
         decisions=_decisions(questionnaire, consensus, medians),
         response=response,

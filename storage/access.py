@@ -3,14 +3,18 @@
 A consultant is known by the identity provider's issuer and subject together, never by
 e-mail address alone (addresses change hands); the address is kept to show, and to share
 by. A share given to an address nobody has signed in with yet waits under that address
-and becomes the consultant's the first time they sign in with it. Signed in, a consultant
-sees only the workshops listed here under their subject. The secret facilitator link keeps
-working for whoever holds it, signed in or not; deleting a workshop that has an owner takes
-that owner, signed in (`delete_refusal`).
+and becomes the consultant's the first time they sign in with it, when the provider says
+the address is verified. Signed in, a consultant sees only the workshops listed here under
+their subject. Only the owner shares, and the owner takes shares back. The secret
+facilitator link opens the workshop for whoever holds it, for as long as it is the current
+link, and never adds it to anyone's list; deleting a workshop that has an owner takes that
+owner, signed in (`delete_refusal`). Signing out ends every identity issued before it
+(`signed_out`), in every tab and browser.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import secrets
 from collections.abc import Mapping
@@ -23,7 +27,7 @@ from storage import repository as repo
 from storage import retention
 from storage import workshops as ws
 from storage.engine import writing
-from storage.tables import assessments, workshop_access, workshops
+from storage.tables import assessments, sign_outs, workshop_access, workshops
 
 OWNER = "owner"
 SHARED = "shared"
@@ -70,6 +74,16 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class Share:
+    """A workshop given to another consultant: their address, who gave it and when; `waiting` until they sign in."""
+
+    email: str
+    granted_by: str
+    granted_at: dt.datetime
+    waiting: bool
+
+
+@dataclass(frozen=True)
 class Client:
     """A client's workshops in a consultant's list, newest first."""
 
@@ -90,8 +104,8 @@ def consultant_from_claims(claims: Mapping) -> Consultant | None:
     key = f"{issuer}#{subject}"
     if len(key) > MAX_SUBJECT:  # still one consultant per issuer and subject, in a column of bounded width
         key = "sha256:" + repo.hash_token(key)
-    # An address the provider says it has not verified is not one to receive shares by.
-    verified = claims.get("email_verified") is not False
+    # Shares wait under an address, so only an address the provider says it verified may claim them.
+    verified = claims.get("email_verified") in (True, "true", "True")
     email = str(claims.get("email") or "").strip() if verified else ""
     return Consultant(key, _email(email) or "", str(claims.get("name") or "").strip()[:200])
 
@@ -146,12 +160,28 @@ def create_workshop(engine: Engine, client: str, questionnaire_id: str, question
 
 
 def rerun_workshop(engine: Engine, workshop_id: int, consultant: Consultant) -> ws.Workshop:
-    """This quarter's workshop for the client of an earlier one the consultant may open; they own the new one."""
+    """This quarter's workshop for the client of an earlier one in the consultant's list (`rerun`)."""
     earlier = ws.get_workshop(engine, workshop_id)
     if earlier is None or role_of(engine, workshop_id, consultant) is None:
         raise AccessError("That workshop is not in your list, so it cannot be re-run from here.")
+    return rerun(engine, earlier)
+
+
+def rerun(engine: Engine, earlier: ws.Workshop) -> ws.Workshop:
+    """A re-run of a workshop the caller has opened: the same owner and the same shares as the earlier one, so
+    whoever could open that one opens this one (a workshop nobody owned stays nobody's)."""
     again = ws.rerun_workshop(engine, earlier)
-    _own_or_undo(engine, again, consultant)
+    try:
+        with writing(engine) as conn:
+            rows = conn.execute(select(workshop_access.c.subject, workshop_access.c.email, workshop_access.c.role,
+                                       workshop_access.c.granted_by)
+                                .where(workshop_access.c.workshop_id == earlier.id)).mappings().all()
+            if rows:
+                conn.execute(insert(workshop_access), [dict(row, workshop_id=again.id, granted_at=repo.now())
+                                                       for row in rows])
+    except Exception:
+        retention.delete_workshop(engine, again.id)  # a re-run nobody can find again is not left behind
+        raise
     return again
 
 
@@ -173,31 +203,23 @@ def role_of(engine: Engine, workshop_id: int, consultant: Consultant | None) -> 
         return conn.execute(query).scalar()
 
 
+MAX_WORKSHOP_ID = 2**31 - 1
+
+
+def workshop_id_of(text: str | int | None) -> int | None:
+    """A workshop id as an address gives it (`?w=`), or None when it is not one (letters, a sign, too long)."""
+    text = str(text if text is not None else "").strip()
+    if not text.isdigit() or len(text) > 10 or not 0 < int(text) <= MAX_WORKSHOP_ID:
+        return None
+    return int(text)
+
+
 def open_workshop(engine: Engine, workshop_id: int | str | None, consultant: Consultant | None) -> ws.Workshop | None:
     """The workshop with this id when the consultant may open it; None otherwise (an unknown id looks the same)."""
-    try:
-        wanted = int(workshop_id)
-    except (TypeError, ValueError):
-        return None
-    if role_of(engine, wanted, consultant) is None:
+    wanted = workshop_id_of(workshop_id)
+    if wanted is None or role_of(engine, wanted, consultant) is None:
         return None
     return ws.get_workshop(engine, wanted)
-
-
-def keep(engine: Engine, workshop: ws.Workshop, consultant: Consultant) -> str:
-    """Add a workshop opened by its secret link to the consultant's list: as owner when it has none, else shared."""
-    with writing(engine) as conn:
-        mine = conn.execute(select(workshop_access.c.role).where(
-            workshop_access.c.workshop_id == workshop.id, workshop_access.c.subject == consultant.subject)).scalar()
-        if mine:
-            return mine
-        owned = conn.execute(select(func.count()).select_from(workshop_access).where(
-            workshop_access.c.workshop_id == workshop.id, workshop_access.c.role == OWNER)).scalar_one()
-        role = SHARED if owned else OWNER
-        conn.execute(insert(workshop_access).values(workshop_id=workshop.id, subject=consultant.subject,
-                                                    email=consultant.email, role=role, granted_at=repo.now()))
-        _event(conn, workshop.id, consultant, "kept", f"added with the facilitator link as {role}")
-    return role
 
 
 def new_secret_link(engine: Engine, workshop_id: int, consultant: Consultant) -> str:
@@ -261,28 +283,59 @@ def share(engine: Engine, workshop_id: int, owner: Consultant, email: str) -> No
                                                                  workshop_access.c.subject == subject)).scalar()
         if exists is None:
             conn.execute(insert(workshop_access).values(workshop_id=workshop_id, subject=subject, email=address,
-                                                        role=SHARED, granted_at=repo.now()))
+                                                        role=SHARED, granted_at=repo.now(),
+                                                        granted_by=_who(owner)))
             _event(conn, workshop_id, owner, "shared", f"shared with {address}")
 
 
-def shared_with(engine: Engine, workshop_id: int) -> list[str]:
-    """The addresses the workshop was shared with, in the order it was shared."""
-    query = (select(workshop_access.c.email).where(workshop_access.c.workshop_id == workshop_id,
-                                                   workshop_access.c.role == SHARED)
+def shares(engine: Engine, workshop_id: int) -> list[Share]:
+    """Who the workshop was shared with, by whom and when, in the order it was shared."""
+    query = (select(workshop_access.c.email, workshop_access.c.granted_by, workshop_access.c.granted_at,
+                    workshop_access.c.subject)
+             .where(workshop_access.c.workshop_id == workshop_id, workshop_access.c.role == SHARED)
              .order_by(workshop_access.c.granted_at, workshop_access.c.id))
     with engine.connect() as conn:
-        return [email for email in conn.execute(query).scalars()]
+        return [Share(row.email, row.granted_by or "", row.granted_at, row.subject.startswith(PENDING))
+                for row in conn.execute(query)]
 
 
 def unshare(engine: Engine, workshop_id: int, owner: Consultant, email: str) -> None:
-    """Take back a share; only the owner may."""
+    """Take back a share; only the owner may. Pages the colleague has open close at their next refresh."""
     if role_of(engine, workshop_id, owner) != OWNER:
         raise AccessError("Only the workshop's owner can take back a share.")
+    address = (email or "").strip().lower()
     with writing(engine) as conn:
-        conn.execute(delete(workshop_access).where(workshop_access.c.workshop_id == workshop_id,
-                                                   workshop_access.c.role == SHARED,
-                                                   workshop_access.c.email == (email or "").strip().lower()))
-        _event(conn, workshop_id, owner, "unshared", f"no longer shared with {email}")
+        taken = conn.execute(delete(workshop_access).where(workshop_access.c.workshop_id == workshop_id,
+                                                           workshop_access.c.role == SHARED,
+                                                           workshop_access.c.email == address)).rowcount
+        if not taken:
+            raise AccessError(f"The workshop is not shared with {address or 'that address'}.")
+        _event(conn, workshop_id, owner, "unshared", f"no longer shared with {address}")
+
+
+# --- signing out ----------------------------------------------------------------------------
+
+
+def record_sign_out(engine: Engine, consultant: Consultant, at: dt.datetime | None = None) -> None:
+    """The consultant signed out: every identity of theirs issued until now opens nothing any more."""
+    at = at or repo.now()
+    with writing(engine) as conn:
+        updated = conn.execute(update(sign_outs).where(sign_outs.c.subject == consultant.subject)
+                               .values(signed_out_at=at)).rowcount
+        if not updated:
+            conn.execute(insert(sign_outs).values(subject=consultant.subject, signed_out_at=at))
+
+
+def signed_out(engine: Engine, consultant: Consultant, issued_at: dt.datetime) -> bool:
+    """Whether the consultant signed out after this identity of theirs was issued (in any tab or browser)."""
+    query = select(sign_outs.c.signed_out_at).where(sign_outs.c.subject == consultant.subject)
+    with engine.connect() as conn:
+        last = conn.execute(query).scalar()
+    if last is None:
+        return False
+    if last.tzinfo is None:  # SQLite gives back naive UTC
+        last = last.replace(tzinfo=dt.timezone.utc)
+    return issued_at <= last
 
 
 def claim_shares(engine: Engine, consultant: Consultant) -> int:
@@ -338,6 +391,10 @@ def delete_workshop(engine: Engine, workshop_id: int, consultant: Consultant | N
     return retention.delete_workshop(engine, workshop_id)
 
 
+def _who(consultant: Consultant) -> str:
+    return (consultant.email or consultant.subject)[:255]
+
+
 def _event(conn, workshop_id: int, consultant: Consultant, action: str, detail: str) -> None:
-    ws.record_event(conn, workshop_id, action, detail, (consultant.email or consultant.subject)[:255])
+    ws.record_event(conn, workshop_id, action, detail, _who(consultant))
 

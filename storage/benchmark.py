@@ -1,10 +1,15 @@
-"""The benchmark's peers: finished assessments and closed workshops, one per organisation, with their profile.
+"""The benchmark's peers: closed workshops and, where allowed, finished self-assessments, one per organisation.
 
-A peer is a self-assessment that was finished and not removed (workshop participants are
-never peers on their own), or a closed workshop, whose organisation result is the
-workshop's aggregate. Each organisation counts once: its most recent result, so a client
-assessed every quarter does not outweigh the others. The organisation being compared is
-never its own peer.
+A peer is a closed workshop, whose organisation result is the room's aggregate: a workshop
+vouches for its client (workshop participants are never peers on their own, so a room
+counts once however many joined). A finished self-assessment nobody vouches for is a peer
+only when PHASEGATE_BENCHMARK_SELF_ASSESSMENTS allows it: anyone can finish one, so by
+default made-up self-assessments can neither reach the floor of comparable organisations
+nor stand around a real client to read its standing off. Each organisation counts once,
+by its name with case, spacing and width folded: its latest vouched result, else its
+latest self-assessment, so a client assessed every quarter does not outweigh the others
+and a self-assessment under a client's name does not replace the client's workshop. The
+organisation being compared is never its own peer.
 """
 
 from __future__ import annotations
@@ -12,16 +17,18 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, func, or_, select, update
 
+from config import setting
 from questionnaires.errors import PhasegateError
 from questionnaires.models import Questionnaire
 from scoring.answers import Answer
-from scoring.benchmark import Benchmark, Peer, benchmark
+from scoring.benchmark import Benchmark, Peer, benchmark, profile_filters, shares, widest_filters
 from scoring.engine import Result, score_response
 from storage import repository as repo
 from storage import workshops as ws
@@ -44,14 +51,28 @@ class Stored:
     profile: dict
     changed: object = None  # what its last change left behind, so a changed record is scored again, never recalled
 
+    @property
+    def vouched(self) -> bool:
+        """True for a workshop's result: someone ran the room; a self-assessment anyone may have made up."""
+        return self.kind == "workshop"
+
+
+def self_assessments_count() -> bool:
+    """Whether finished self-assessments nobody vouches for are peers (PHASEGATE_BENCHMARK_SELF_ASSESSMENTS)."""
+    return bool(setting("PHASEGATE_BENCHMARK_SELF_ASSESSMENTS"))
+
 
 def peers(engine: Engine, questionnaire_id: str, find: Finder, *, organisation: str = "",
-          exclude_assessment: int | None = None, exclude_workshop: int | None = None) -> list[Peer]:
-    """Every comparable organisation's latest result on this questionnaire (any version `find` knows)."""
-    records = _latest_per_organisation(_finished_assessments(engine, questionnaire_id, exclude_assessment)
-                                       + _closed_workshops(engine, questionnaire_id, exclude_workshop))
+          exclude_assessment: int | None = None, exclude_workshop: int | None = None,
+          within: dict[str, str] | None = None) -> list[Peer]:
+    """Every peer organisation's latest result on this questionnaire (any version `find` knows), of those whose
+    profile has `within` (all when None): only those are scored."""
+    records = _closed_workshops(engine, questionnaire_id, exclude_workshop)
+    if self_assessments_count():
+        records += _finished_assessments(engine, questionnaire_id, exclude_assessment)
+    records = _latest_per_organisation(records)
     own = _name_key(organisation)
-    records = [r for r in records if not own or _name_key(r.organisation) != own]
+    records = [r for r in records if (not own or _name_key(r.organisation) != own) and shares(r.profile, within or {})]
     url = engine.url.render_as_string(hide_password=True)
     known = {(r.kind, r.id): _recall(url, r) for r in records}
     missing = [r for r in records if known[(r.kind, r.id)] is None]
@@ -92,9 +113,10 @@ def _remember(url: str, record: Stored, indices: dict) -> dict:
 
 def benchmark_stored(engine: Engine, result: Result, profile: dict | None, find: Finder, *, organisation: str = "",
                      exclude_assessment: int | None = None, exclude_workshop: int | None = None) -> Benchmark:
-    """The result's percentile per domain among the stored comparable organisations (see scoring.benchmark)."""
+    """The result's band per domain among the stored comparable organisations (see scoring.benchmark)."""
     found = peers(engine, result.questionnaire, find, organisation=organisation or result.organisation,
-                  exclude_assessment=exclude_assessment, exclude_workshop=exclude_workshop)
+                  exclude_assessment=exclude_assessment, exclude_workshop=exclude_workshop,
+                  within=widest_filters(profile_filters(profile)))
     return benchmark(result, found, profile)
 
 
@@ -147,10 +169,11 @@ def _workshop_changes(conn, ids: list[int]) -> dict[int, tuple]:
 
 
 def _latest_per_organisation(records: list[Stored]) -> list[Stored]:
-    """One record per named organisation, its most recent; unnamed records each stand alone."""
+    """One record per named organisation, its most recent vouched one, else its most recent; unnamed records each
+    stand alone (an unnamed workshop is still one room)."""
     latest: dict[str, Stored] = {}
     alone = []
-    for record in sorted(records, key=lambda r: (r.at, r.kind, r.id)):
+    for record in sorted(records, key=lambda r: (r.vouched, r.at, r.kind, r.id)):
         key = _name_key(record.organisation)
         if key:
             latest[key] = record
@@ -210,7 +233,9 @@ def _profile(stored: dict | None) -> dict:
 
 
 def _name_key(name: str) -> str:
-    return " ".join((name or "").split()).casefold()
+    """An organisation's name as compared: width-folded, without case and without any spaces ('ACME Corp' is
+    'acme  corp' is 'AcmeCorp')."""
+    return "".join(unicodedata.normalize("NFKC", name or "").split()).casefold()
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:

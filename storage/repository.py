@@ -8,6 +8,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass, field
 
+from pydantic import ValidationError
 from sqlalchemy import Connection, Engine, delete, func, insert, literal, select, true, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -17,6 +18,7 @@ from scoring.answers import MAX_NOTE, Answer, OrganisationProfile, Pilot, Respon
 from storage import pilots as registers
 from storage.engine import writing
 from storage.tables import answers, assessments
+from storage.text import refuse_controls
 
 TOKEN_BYTES = 32  # 256 bits; the token is the only key to a private assessment
 MAX_TOKEN_LENGTH = 64
@@ -79,8 +81,9 @@ def _create(conn: Connection, questionnaire_id: str, version: str, organisation:
     stamp = now()
     token = new_token()
     row = {
-        "questionnaire_id": questionnaire_id, "questionnaire_version": version,
-        "organisation": _organisation(organisation), "role": role, "targets": dict(targets or {}),
+        "questionnaire_id": refuse_controls(questionnaire_id, "questionnaire id"),
+        "questionnaire_version": refuse_controls(version, "questionnaire version"),
+        "organisation": _organisation(organisation), "role": _role(role), "targets": dict(targets or {}),
         "workshop_id": workshop_id, "created_at": stamp, "updated_at": stamp, "finished_at": None,
     }
     new_id = conn.execute(insert(assessments).values(token=hash_token(token), **row)
@@ -90,8 +93,8 @@ def _create(conn: Connection, questionnaire_id: str, version: str, organisation:
 
 def import_response(engine: Engine, response: Response, workshop_id: int | None = None) -> Assessment:
     """Store a whole response (an uploaded answers file) as a new assessment, in one transaction."""
+    check_response_text(response)
     with writing(engine) as conn:
-        check_value(response.role, "The role")
         assessment = _create(conn, response.questionnaire, response.questionnaire_version, response.organisation,
                              response.role, response.targets, workshop_id)
         _upsert_answers(conn, assessment.id, response.answers, ("value", "note"))
@@ -105,6 +108,20 @@ def import_response(engine: Engine, response: Response, workshop_id: int | None 
             registers.replace_register(conn, response.pilots, assessment_id=assessment.id)
             assessment = dataclasses.replace(assessment, pilots=tuple(response.pilots))
     return assessment
+
+
+def check_response_text(response: Response) -> None:
+    """AnswersError (TextError for a control character) when any text of a response could not be stored: its
+    organisation, role, answers, notes and pilot register; the same rules as storing it."""
+    check_value(response.role, "The role")
+    _organisation(response.organisation)
+    _role(response.role)
+    for question_id, answer in response.answers.items():
+        refuse_controls(question_id, "question id")
+        stored_value(answer.value)
+        check_note(answer.note)
+    for pilot in response.pilots:
+        registers.checked_pilot(pilot)
 
 
 def save_pilots(engine: Engine, assessment_id: int, register) -> None:
@@ -176,6 +193,22 @@ def check_value(value, what: str = "The answer") -> None:
     for text in (value if isinstance(value, list) else [value]):
         if isinstance(text, str):
             check_text(text, what)
+            refuse_controls(text, what.removeprefix("The ").lower())
+
+
+def stored_value(value):
+    """An answer's value as stored: its text checked (TextError for a control character), carriage returns
+    normalised."""
+    check_value(value)
+    if isinstance(value, str):
+        return refuse_controls(value, "answer")
+    if isinstance(value, list):
+        return [refuse_controls(v, "answer") if isinstance(v, str) else v for v in value]
+    return value
+
+
+def _role(role: str | None) -> str | None:
+    return refuse_controls(role, "role")
 
 
 def save_answer(engine: Engine, assessment_id: int, question_id: str, value) -> None:
@@ -200,9 +233,10 @@ def save_answers(engine: Engine, assessment_id: int, given: dict[str, Answer]) -
 
 
 def carry_forward(engine: Engine, assessment_id: int, new_version: str, given: dict[str, Answer],
-                  targets: dict[str, int] | None = None) -> None:
+                  targets: dict[str, int] | None = None, confirm=()) -> None:
     """Move an assessment to another questionnaire version in one transaction: its answers replaced by `given`
-    (a pre-filled answer kept under the same id stays marked as carried over), its version (and targets) set."""
+    (a pre-filled answer kept under the same id stays marked as carried over, and so is each answer in `confirm`,
+    whose question changed meaning), its version (and targets) set."""
     for answer in given.values():
         check_note(answer.note)
     with writing(engine) as conn:
@@ -212,7 +246,7 @@ def carry_forward(engine: Engine, assessment_id: int, new_version: str, given: d
         values = {"questionnaire_version": new_version, **({} if targets is None else {"targets": dict(targets)})}
         _touch(conn, assessment_id, now(), **values)
         _upsert_answers(conn, assessment_id, given, ("value", "note"))
-        still = marked & set(given)
+        still = (marked | set(confirm)) & set(given)
         if still:
             conn.execute(update(answers).where(mine, answers.c.question_id.in_(still)).values(carried_over=True))
 
@@ -220,6 +254,7 @@ def carry_forward(engine: Engine, assessment_id: int, new_version: str, given: d
 def check_note(note: str) -> None:
     """AnswersError when a note is longer than allowed or holds what cannot be stored."""
     check_text(note or "", "The note")
+    refuse_controls(note or "", "note")
     if len(note or "") > MAX_NOTE:
         raise AnswersError(f"The note is {len(note):,} characters long; at most {MAX_NOTE:,} are allowed. "
                            "Shorten it; the previously saved note is kept.")
@@ -230,12 +265,13 @@ def _upsert_answers(conn: Connection, assessment_id: int, given: dict[str, Answe
         return
     for question_id, answer in given.items():  # every answer passes here: refuse what no database stores
         check_text(question_id, "The question id")
-        check_value(answer.value)
-        check_text(answer.note or "", "The note")
+        refuse_controls(question_id, "question id")
+        check_note(answer.note)
     _refuse_if_workshop_closed(conn, assessment_id)
     stamp = now()
-    rows = [{"assessment_id": assessment_id, "question_id": qid, "value": a.value, "note": a.note or "",
-             "carried_over": False, "updated_at": stamp} for qid, a in given.items()]
+    rows = [{"assessment_id": assessment_id, "question_id": qid, "value": stored_value(a.value),
+             "note": refuse_controls(a.note or "", "note"), "carried_over": False, "updated_at": stamp}
+            for qid, a in given.items()]
     dialect_insert = sqlite_insert if conn.dialect.name == "sqlite" else postgresql_insert
     statement = dialect_insert(answers).values(rows)
     # Giving an answer, even the carried-over value again, confirms it; a note alone does not.
@@ -267,42 +303,72 @@ def set_targets(engine: Engine, assessment_id: int, targets: dict[str, int]) -> 
 
 def set_branding(engine: Engine, assessment_id: int, branding: dict | None) -> None:
     """Keep the report branding (as `reports.branding.Branding.to_stored` gives it) with the assessment."""
+    branding = stored_branding(branding)
     with writing(engine) as conn:
         conn.execute(update(assessments).where(assessments.c.id == assessment_id).values(branding=branding))
 
 
-PROFILE_HINT = ("give the size as small, medium or large, and the industry as a short id in lower case (letters, "
-                "digits, - or _), e.g. retail")
+BRANDING_TEXTS = {"prepared_by": "prepared-by name", "commentary": "commentary", "logo_name": "logo's file name",
+                  "color": "colour"}
+
+
+def stored_branding(branding: dict | None) -> dict | None:
+    """A branding dict with its texts checked (TextError for a control character), carriage returns normalised."""
+    if not branding:
+        return branding
+    return {name: refuse_controls(value, BRANDING_TEXTS.get(name, name.replace("_", " ")))
+            if isinstance(value, str) and name != "logo" else value for name, value in branding.items()}
+
+
+PROFILE_HINTS = {  # what to write, per field of the organisation profile, in the words of the form
+    "size": "the size as small, medium or large",
+    "industry": "the industry as a short id in lower case (letters, digits, - or _), e.g. retail",
+    "currency": "the currency as a three-letter code such as EUR, USD or GBP",
+    "ai_role": "the role under the EU AI Act as provider, deployer or both",
+}
 
 
 def checked_profile(profile: dict | None, whose: str = "The organisation profile") -> dict | None:
-    """An organisation's industry and size as stored (None when neither is given), checked like an answers file's
-    `organisation_profile`; AnswersError saying what to fix otherwise."""
+    """An organisation's size, industry, currency and EU AI Act role as stored, those given (None when none is),
+    checked with the answers file's `organisation_profile` model; AnswersError saying what to fix otherwise."""
     if not profile:
         return None
+    for name, value in profile.items():
+        if isinstance(value, str):
+            refuse_controls(value, f"organisation profile's {name.replace('_', ' ')}")
     try:
         return OrganisationProfile(**profile).model_dump(exclude_none=True) or None
-    except (TypeError, ValueError):
-        industry = profile.get("industry")
-        hint = PROFILE_HINT
-        if isinstance(industry, str) and industry:
-            suggested = "-".join(industry.lower().split())
-            if suggested != industry and _valid_industry(suggested):
-                hint += f" (for '{industry}', write {suggested})"
-        raise AnswersError(f"{whose} was not saved: {hint}.") from None
+    except ValidationError as exc:
+        wrong = {str(error["loc"][0]) for error in exc.errors() if error["loc"]}
+        raise AnswersError(f"{whose} was not saved: {_profile_hint(profile, wrong)}.") from None
 
 
-def _valid_industry(industry: str) -> bool:
+def _profile_hint(profile: dict, wrong: set[str]) -> str:
+    """What to write instead, for each refused field of a profile in the form's order, then the fields to leave out."""
+    hints = ["give " + PROFILE_HINTS[name] + (_industry_suggestion(profile["industry"]) if name == "industry" else "")
+             for name in PROFILE_HINTS if name in wrong]
+    unknown = sorted(wrong - PROFILE_HINTS.keys())
+    if unknown:
+        hints.append(f"leave out {', '.join(unknown)} (a profile gives {', '.join(PROFILE_HINTS)})")
+    return "; ".join(hints)
+
+
+def _industry_suggestion(industry: object) -> str:
+    """' (for 'Retail banking', write retail-banking)' where words typed for an industry make a valid id."""
+    if not isinstance(industry, str) or not industry:
+        return ""
+    suggested = "-".join(industry.lower().split())
     try:
-        OrganisationProfile(industry=industry)
-    except ValueError:
-        return False
-    return True
+        OrganisationProfile(industry=suggested)
+    except ValidationError:
+        return ""
+    return f" (for '{industry}', write {suggested})" if suggested != industry else ""
 
 
 def set_profile(engine: Engine, assessment_id: int, profile: dict | None) -> None:
-    """Keep the organisation's industry and size with a self-assessment (checked like an answers file's profile);
-    the benchmark compares it with organisations that share them."""
+    """Keep the organisation's size, industry, currency and EU AI Act role with a self-assessment (checked like an
+    answers file's profile): the benchmark compares it with organisations of the same industry and size, and the
+    plan and the pilots' values use the rest."""
     cleaned = checked_profile(profile)
     with writing(engine) as conn:
         changed = conn.execute(update(assessments).where(assessments.c.id == assessment_id,
@@ -338,6 +404,7 @@ def count_answers(engine: Engine, assessment_id: int | None = None) -> int:
 
 
 def _organisation(text: str) -> str:
+    refuse_controls(text or "", "organisation name")  # before the spaces are joined: a vertical tab is no space
     name = " ".join((text or "").split())
     check_text(name, "The organisation name")
     if len(name) > MAX_ORGANISATION:

@@ -4,10 +4,14 @@ Alembic does the work. A database made by the first release (tables, no version)
 recognised and stamped as revision 0001, then upgraded; it is never recreated. Upgrades
 run in one transaction under a lock (PostgreSQL: an advisory lock; SQLite: the write
 lock), so replicas starting together upgrade once and the others find it done.
+
+A database at a revision this code does not know was written by a newer release (this one
+was rolled back, say): it is never touched, and every entry point says so in one line.
 """
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from alembic import command
@@ -15,6 +19,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect, text
+
+from storage.engine import StorageError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 FIRST_RELEASE = "0001"
@@ -28,15 +34,39 @@ def _config(connection: Connection | None = None) -> Config:
     return config
 
 
+class NewerDatabaseError(StorageError):
+    """The database is at a schema revision this release does not know: a newer release wrote it."""
+
+    def __init__(self, revision: str):
+        self.revision = revision
+        super().__init__(f"This database was written by a newer release of Phasegate (schema revision {revision}); "
+                         f"this release knows up to {head()}. Upgrade Phasegate, or restore a backup made before "
+                         "the upgrade.")
+
+
 def head() -> str:
     """The newest migration's revision."""
     return ScriptDirectory.from_config(_config()).get_current_head()
 
 
+@functools.lru_cache(maxsize=1)
+def known_revisions() -> frozenset[str]:
+    """Every revision this release's migrations define."""
+    return frozenset(script.revision for script in ScriptDirectory.from_config(_config()).walk_revisions())
+
+
+def check_known(revision: str | None) -> str | None:
+    """The revision, when this release knows it (or there is none yet); NewerDatabaseError otherwise."""
+    if revision is not None and revision not in known_revisions():
+        raise NewerDatabaseError(revision)
+    return revision
+
+
 def current(engine: Engine) -> str | None:
-    """The revision the database is at; None for an empty database (or one of the first release, not yet stamped)."""
+    """The revision the database is at; None for an empty database (or one of the first release, not yet stamped).
+    NewerDatabaseError when a newer release wrote it."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        return check_known(MigrationContext.configure(conn).get_current_revision())
 
 
 def upgrade(engine: Engine, writing) -> tuple[str | None, str]:
@@ -44,7 +74,7 @@ def upgrade(engine: Engine, writing) -> tuple[str | None, str]:
     with writing(engine) as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": UPGRADE_LOCK})
-        before = MigrationContext.configure(conn).get_current_revision()
+        before = check_known(MigrationContext.configure(conn).get_current_revision())
         if before is None and inspect(conn).has_table("assessments"):
             command.stamp(_config(conn), FIRST_RELEASE)
             before = FIRST_RELEASE

@@ -119,6 +119,9 @@ pilots = Table(
     Column("blockers", JSON, nullable=False, default=list),
     Column("value", Float, nullable=True),
     Column("note", Text, nullable=False, default="", server_default=""),
+    Column("pilot_group", String(120), nullable=True),  # the register's `group:` ("group" is an SQL keyword)
+    # Copied from the workshop a re-run repeats, not yet confirmed or changed by the facilitator.
+    Column("carried_over", Boolean, nullable=False, default=False, server_default=false()),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Index("ix_pilots_assessment", "assessment_id", "position"),
     Index("ix_pilots_workshop", "workshop_id", "position"),
@@ -134,8 +137,17 @@ workshop_access = Table(
     Column("email", String(255), nullable=False, default="", server_default=""),
     Column("role", String(20), nullable=False),  # "owner" or "shared"
     Column("granted_at", DateTime(timezone=True), nullable=False),
+    Column("granted_by", String(255), nullable=True),  # the owner's address for a share; empty before 0009
     UniqueConstraint("workshop_id", "subject", name="uq_workshop_access_workshop_subject"),
     Index("ix_workshop_access_subject", "subject"),
+)
+
+# When a consultant last signed out: an identity token issued before it opens nothing, in any tab or browser.
+sign_outs = Table(
+    "sign_outs",
+    metadata,
+    Column("subject", String(255), primary_key=True),
+    Column("signed_out_at", DateTime(timezone=True), nullable=False),
 )
 
 # A workshop's audit lines, e.g. a participant removed and by whom.

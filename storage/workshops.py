@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,14 +21,15 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from questionnaires.errors import AnswersError
-from scoring.answers import Answer, Response
+from scoring.answers import DONT_KNOW, NA, Answer, OrganisationProfile, Response
 from scoring.engine import score_response
 from scoring.workshop import DEFAULT_ROLES, Role, WorkshopResult, aggregate_workshop
 from storage import repository as repo
 from storage.engine import writing
-from storage.pilots import load_workshop_register
+from storage.pilots import load_workshop_register, replace_register
+from storage.text import refuse_controls
 from config import setting
-from storage.tables import answers, assessments, consensus, join_attempts, workshop_events, workshops
+from storage.tables import answers, assessments, consensus, join_attempts, pilots, workshop_events, workshops
 
 FACILITATOR_TOKEN_BYTES = 32
 JOIN_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
@@ -37,7 +39,11 @@ MAX_CLIENT = 200
 MAX_ROLES = 20
 MAX_ROLE = 60
 GROUPS = ("executive", "practitioner")
-FREE_ATTEMPTS = 5  # wrong codes a client may type before it has to wait
+PATTERN_MIN_ANSWERS = 5  # fewer equal answers than this are no pattern
+QUICKEST_HONEST_RUN = dt.timedelta(minutes=1)  # a whole questionnaire answered faster than this was not read
+PARTICIPANT_COOKIE_DAYS = 90  # how long a browser remembers who answered in it
+FREE_ATTEMPTS = 5  # wrong codes one browser session may type before it has to wait
+ADDRESS_FREE_ATTEMPTS = 60  # wrong codes a whole network (a room behind one address) may type before anyone waits
 ATTEMPT_WINDOW = dt.timedelta(minutes=15)  # wrong codes older than this are forgotten
 MAX_WAIT_SECONDS = 300
 REMOVED = "participant_removed"  # audit actions in workshop_events
@@ -84,7 +90,7 @@ class Workshop:
     created_at: dt.datetime
     baseline_id: int | None = None  # the earlier workshop for the same client that this one re-runs
     branding: dict | None = None  # prepared-by, colour, logo and commentary (see reports.branding.Branding)
-    profile: dict | None = None  # the client's industry and size, for the benchmark
+    profile: dict | None = None  # the client's size, industry, currency and EU AI Act role: benchmark and plan
 
     def is_closed(self, at: dt.datetime | None = None) -> bool:
         """Closed by the facilitator, or past its closing time."""
@@ -113,10 +119,38 @@ class Participant:
         """Removed by the facilitator: kept, but left out of every aggregate and export."""
         return self.assessment.removed_at is not None
 
-    def describe(self) -> str:
-        """'P-002 · Executive · 1 answer' (how the facilitator tells participants apart)."""
-        answered = sum(1 for a in self.response.answers.values() if a.value is not None)
+    def brief(self) -> str:
+        """'P-002 · Executive · 1 answer': the participant as an audit line names them."""
+        answered = len(self._given())
         return f"{self.label} · {self.role or 'no role'} · {answered} answer{'s' if answered != 1 else ''}"
+
+    def describe(self) -> str:
+        """'P-002 · Executive · joined 26 Nov 09:12 UTC · finished 26 Nov 09:12 UTC · 14 answers · 2 don't know ·
+        whole questionnaire in under a minute': what the facilitator needs to tell a stray entry from a person."""
+        given = self._given()
+        doubts = sum(1 for answer in given if answer.value == DONT_KNOW)
+        parts = [self.label, self.role or "no role", f"joined {_moment(self.assessment.created_at)}",
+                 f"finished {_moment(self.assessment.finished_at)}" if self.assessment.finished_at else "not finished",
+                 f"{len(given)} answer{'s' if len(given) != 1 else ''}", f"{doubts} don't know"]
+        return " · ".join(parts + list(self.patterns()))
+
+    def patterns(self) -> tuple[str, ...]:
+        """What makes the response look like a test or a click-through rather than a considered answer."""
+        found = []
+        values = [json.dumps(a.value, sort_keys=True) for a in self._given() if a.value not in (DONT_KNOW, NA)]
+        if len(values) >= PATTERN_MIN_ANSWERS and len(set(values)) == 1:
+            found.append("all answers equal")
+        started, finished = self.assessment.created_at, self.assessment.finished_at
+        if started and finished and _aware(finished) - _aware(started) < QUICKEST_HONEST_RUN:
+            found.append("whole questionnaire in under a minute")
+        return tuple(found)
+
+    def _given(self) -> list[Answer]:
+        return [answer for answer in self.response.answers.values() if answer.value is not None]
+
+
+def _moment(at: dt.datetime | None) -> str:
+    return f"{_aware(at):%d %b %H:%M} UTC" if at else "unknown"
 
 
 @dataclass(frozen=True)
@@ -160,7 +194,7 @@ def check_roles(roles: Sequence[Role]) -> tuple[Role, ...]:
     """Roles cleaned up, or a WorkshopError saying what to fix."""
     cleaned, seen = [], set()
     for role in roles:
-        name = " ".join((role.name or "").split())
+        name = " ".join(refuse_controls(role.name or "", "role name").split())
         if not name:
             continue
         repo.check_value(name, "The role name")
@@ -186,7 +220,7 @@ def create_workshop(engine: Engine, client: str, questionnaire_id: str, question
                     roles: Sequence[Role] = DEFAULT_ROLES, anonymous: bool = True,
                     closes_at: dt.datetime | None = None, baseline_id: int | None = None) -> Workshop:
     """Create a workshop with a fresh facilitator token and join code (`baseline_id`: the one it re-runs)."""
-    client = " ".join((client or "").split())
+    client = " ".join(refuse_controls(client or "", "client's name").split())
     repo.check_value(client, "The client's name")
     if not client or len(client) > MAX_CLIENT:
         raise WorkshopError(f"Name the client (1 to {MAX_CLIENT} characters); it appears on the report.")
@@ -206,16 +240,46 @@ def create_workshop(engine: Engine, client: str, questionnaire_id: str, question
 
 
 def rerun_workshop(engine: Engine, workshop: Workshop, questionnaire_version: str | None = None) -> Workshop:
-    """A new workshop for the same client, questionnaire and roles, with `workshop` as its baseline; it keeps the
-    branding and the client's profile (industry and size, for the benchmark)."""
+    """A new workshop for the same client, questionnaire and roles, with `workshop` as its baseline. It keeps the
+    client's profile and the branding, but the commentary starts empty (it spoke of the earlier run's findings),
+    and starts its pilot register as a copy of the earlier one, each pilot marked as carried over for the
+    facilitator to confirm or change."""
     again = create_workshop(engine, workshop.client, workshop.questionnaire_id,
                             questionnaire_version or workshop.questionnaire_version, roles=workshop.roles,
                             anonymous=workshop.anonymous, baseline_id=workshop.id)
-    if workshop.branding or workshop.profile:
-        with writing(engine) as conn:
-            conn.execute(update(workshops).where(workshops.c.id == again.id)
-                         .values(branding=workshop.branding, profile=workshop.profile))
-    return dataclasses.replace(again, branding=workshop.branding, profile=workshop.profile)
+    branding = _without_commentary(workshop.branding)
+    register = load_workshop_register(engine, workshop.id)
+    with writing(engine) as conn:
+        conn.execute(update(workshops).where(workshops.c.id == again.id)
+                     .values(branding=branding, profile=workshop.profile))
+        replace_register(conn, register, workshop_id=again.id)
+        conn.execute(update(pilots).where(pilots.c.workshop_id == again.id).values(carried_over=True))
+    return dataclasses.replace(again, branding=branding, profile=workshop.profile)
+
+
+def _without_commentary(branding: dict | None) -> dict | None:
+    if not branding:
+        return branding
+    kept = {**branding, "commentary": ""}
+    return kept if any(kept.values()) else None
+
+
+def carried_pilots(engine: Engine, workshop_id: int) -> list[str]:
+    """The names of the pilots copied from the earlier run and not yet confirmed or changed, in register order."""
+    query = (select(pilots.c.name).where(pilots.c.workshop_id == workshop_id, pilots.c.carried_over)
+             .order_by(pilots.c.position))
+    with engine.connect() as conn:
+        return list(conn.execute(query).scalars())
+
+
+def confirm_pilots(engine: Engine, workshop_id: int, names: Sequence[str] | None = None) -> None:
+    """Confirm carried-over pilots as they stand (all of them, or those named): they count as this run's own.
+    Saving the register confirms every pilot in it too."""
+    condition = [pilots.c.workshop_id == workshop_id, pilots.c.carried_over]
+    if names is not None:
+        condition.append(pilots.c.name.in_(list(names)))
+    with writing(engine) as conn:
+        conn.execute(update(pilots).where(*condition).values(carried_over=False, updated_at=repo.now()))
 
 
 def find_by_code(engine: Engine, code: str | None) -> Workshop | None:
@@ -272,10 +336,27 @@ def join_workshop(engine: Engine, workshop: Workshop, role: str) -> repo.Assessm
     if role not in {r.name for r in workshop.roles}:
         raise WorkshopError(f"Pick one of the workshop's roles: {', '.join(r.name for r in workshop.roles)}.")
     with writing(engine) as conn:
-        _check_workshop_open(conn, workshop.id)
+        _check_workshop_open(conn, workshop.id, exclusive=True)
         _check_room(conn, workshop.id)
         return repo._create(conn, workshop.questionnaire_id, workshop.questionnaire_version, workshop.client,
                             role, None, workshop.id)
+
+
+def participant_cookie(workshop_id: int) -> str:
+    """The name of the browser cookie that keeps a participant's resume token for one workshop."""
+    return f"phasegate_p{workshop_id}"
+
+
+def returning_participant(engine: Engine, workshop: Workshop, token: str | None) -> repo.Assessment | None:
+    """The participant of this workshop whose resume token a browser kept, to continue as them; None when the
+    token opens no participant of this workshop. ParticipantRemoved when the facilitator removed them: they stay
+    removed, however they come back."""
+    found = repo.find_assessment(engine, token)
+    if found is None or found.workshop_id != workshop.id:
+        return None
+    if found.removed_at is not None:
+        raise ParticipantRemoved()
+    return found
 
 
 def max_participants() -> int:
@@ -283,18 +364,63 @@ def max_participants() -> int:
     return int(setting("PHASEGATE_MAX_PARTICIPANTS"))
 
 
-def _check_room(conn: Connection, workshop_id: int) -> None:
-    # Runs after _check_workshop_open took the workshop's row lock, so two joins cannot both take the last place.
-    joined = conn.execute(select(func.count()).select_from(assessments)
-                          .where(assessments.c.workshop_id == workshop_id, assessments.c.removed_at.is_(None))
-                          ).scalar_one()
+def _check_room(conn: Connection, workshop_id: int, restoring: bool = False) -> None:
+    # Runs after _check_workshop_open(exclusive=True) locked the workshop's row, so joins to one workshop queue
+    # there and each counts the ones before it: two joins cannot both take the last place.
     limit = max_participants()
-    if joined >= limit:
-        raise WorkshopError(f"This workshop is full: it accepts at most {limit} participants. "
-                            "Ask the facilitator if you should be in it.")
+    if _counted(conn, workshop_id) < limit:
+        return
+    if restoring:
+        raise WorkshopError(f"The workshop already counts {limit} participants, the most it accepts "
+                            "(PHASEGATE_MAX_PARTICIPANTS); remove someone first.")
+    raise WorkshopError(f"This workshop is full: it accepts at most {limit} participants. "
+                        "Ask the facilitator if you should be in it.")
+
+
+def _lock_room(conn: Connection, workshop_id: int) -> None:
+    conn.execute(select(workshops.c.id).where(workshops.c.id == workshop_id).with_for_update())
+
+
+def _counted(conn: Connection, workshop_id: int) -> int:
+    query = (select(func.count()).select_from(assessments)
+             .where(assessments.c.workshop_id == workshop_id, assessments.c.removed_at.is_(None)))
+    return conn.execute(query).scalar_one()
 
 
 # --- wrong join codes ---------------------------------------------------------------------
+
+
+class WrongCode(WorkshopError):
+    """The typed code opens no workshop (and was counted against the browser and its network)."""
+
+    def __init__(self):
+        super().__init__("That code does not open a workshop. Check it against the whiteboard: it has 12 letters "
+                         "and digits, in groups of four.")
+
+
+class WaitBeforeTrying(WorkshopError):
+    """Too many wrong codes lately, from this browser or from its whole network: no code is tried until `seconds`
+    have passed."""
+
+    def __init__(self, seconds: int, network: bool):
+        self.seconds = seconds
+        self.network = network
+        who = "from your network" if network else "in this browser"
+        super().__init__(f"Too many wrong codes were typed {who}. Try again in {seconds} s.")
+
+
+@dataclass(frozen=True)
+class Knocker:
+    """Who is typing a join code, as the throttle counts them: hashes of their address and of their browser
+    session. One person's typos use up their session's small allowance; a room sharing one address has a much
+    larger one together, which still stops anyone guessing codes from many sessions."""
+
+    address: str
+    session: str
+
+    @classmethod
+    def of(cls, address: str | None, session: str) -> Knocker:
+        return cls(client_key(address), repo.hash_token(f"join-session:{session}"))
 
 
 def client_key(address: str | None) -> str:
@@ -302,31 +428,93 @@ def client_key(address: str | None) -> str:
     return repo.hash_token(f"join:{address or 'local'}")
 
 
-def join_wait(engine: Engine, client: str, at: dt.datetime | None = None) -> int:
-    """Seconds this client must wait before trying another code (0: it may try now).
+def forwarded_client(forwarded: str | None, connection: str | None, proxies: int) -> str | None:
+    """The client's address behind `proxies` reverse proxies: the one that many hops from the right of the
+    forwarding header (each proxy appends the address it was reached from, so what a client writes itself stays
+    on the left, out of reach). 0 proxies: the connection's own address, the header ignored."""
+    hops = [part.strip() for part in (forwarded or "").split(",") if part.strip()]
+    if proxies <= 0 or not hops:
+        return connection
+    return hops[-proxies] if len(hops) >= proxies else hops[0]
 
-    The first FREE_ATTEMPTS wrong codes in ATTEMPT_WINDOW cost nothing; each one after
-    doubles the wait after the latest, up to MAX_WAIT_SECONDS. Kept in the database, so a
-    new browser session or another replica does not reset it.
+
+def open_by_code(engine: Engine, typed: str | None, knocker: Knocker, at: dt.datetime | None = None) -> Workshop:
+    """The workshop the typed code opens. WaitBeforeTrying while this browser or its network typed too many wrong
+    codes lately (the code is not even looked up), WrongCode when it opens none (counted for both).
+
+    The allowance is checked, the code looked up and a wrong one recorded in one transaction that queues behind
+    any other try from the same address or session, so simultaneous tries cannot all slip through on one count.
     """
     at = at or repo.now()
+    code = normalise_code(typed)
+    with writing(engine) as conn:
+        _queue_behind(conn, knocker)
+        waiting = _waiting(conn, knocker, at)
+        found = None
+        if waiting is None:
+            row = conn.execute(select(workshops).where(workshops.c.join_code == code)).mappings().first() if code else None
+            found = _workshop(row) if row else None
+            if found is None:
+                _record(conn, (knocker.address, knocker.session), at)
+    if waiting is not None:
+        raise waiting
+    if found is None:
+        raise WrongCode()
+    return found
+
+
+def _queue_behind(conn: Connection, knocker: Knocker) -> None:
+    # PostgreSQL: a lock per address and per session, held to the end of the transaction, always taken in the
+    # same order. SQLite: the write transaction already holds the whole database.
+    if conn.dialect.name != "postgresql":
+        return
+    for key in sorted({knocker.address, knocker.session}):
+        conn.execute(select(func.pg_advisory_xact_lock(int(key[:15], 16))))
+
+
+def _waiting(conn: Connection, knocker: Knocker, at: dt.datetime) -> WaitBeforeTrying | None:
+    network = _wait(conn, knocker.address, ADDRESS_FREE_ATTEMPTS, at)
+    mine = _wait(conn, knocker.session, FREE_ATTEMPTS, at)
+    if not network and not mine:
+        return None
+    return WaitBeforeTrying(max(network, mine), network >= mine)
+
+
+def join_wait(engine: Engine, client: str, at: dt.datetime | None = None, free: int = FREE_ATTEMPTS) -> int:
+    """Seconds this client (an address or session key) must wait before trying another code (0: it may try now).
+
+    The first `free` wrong codes in ATTEMPT_WINDOW cost nothing; each one after doubles the
+    wait after the latest, up to MAX_WAIT_SECONDS. Kept in the database, so another replica
+    does not reset it.
+    """
+    with engine.connect() as conn:
+        return _wait(conn, client, free, at or repo.now())
+
+
+def _wait(conn: Connection, client: str, free: int, at: dt.datetime) -> int:
     query = (select(join_attempts.c.failed_at).where(join_attempts.c.client == client,
                                                      join_attempts.c.failed_at > at - ATTEMPT_WINDOW))
-    with engine.connect() as conn:
-        failures = [_aware(moment) for moment in conn.execute(query).scalars()]
-    if len(failures) < FREE_ATTEMPTS:
+    failures = [_aware(moment) for moment in conn.execute(query).scalars()]
+    if len(failures) < free:
         return 0
-    wait = min(2 ** (len(failures) - FREE_ATTEMPTS + 1), MAX_WAIT_SECONDS)
+    wait = min(2 ** min(len(failures) - free + 1, 16), MAX_WAIT_SECONDS)
     left = (max(failures) + dt.timedelta(seconds=wait) - at).total_seconds()
     return max(0, int(left + 0.999))
 
 
 def record_wrong_code(engine: Engine, client: str, at: dt.datetime | None = None) -> None:
     """Remember one wrong code from this client (and forget attempts older than the window)."""
-    at = at or repo.now()
     with writing(engine) as conn:
-        conn.execute(delete(join_attempts).where(join_attempts.c.failed_at <= at - ATTEMPT_WINDOW))
-        conn.execute(insert(join_attempts).values(client=client, failed_at=at))
+        _record(conn, (client,), at or repo.now())
+
+
+def _record(conn: Connection, clients: Sequence[str], at: dt.datetime) -> None:
+    # Forgotten attempts go a batch at a time; rows another try is deleting are skipped, not waited for (two
+    # transactions deleting the same old rows in different orders could deadlock on PostgreSQL).
+    forgotten = (select(join_attempts.c.id).where(join_attempts.c.failed_at <= at - ATTEMPT_WINDOW).limit(500)
+                 .with_for_update(skip_locked=True))
+    conn.execute(delete(join_attempts).where(join_attempts.c.id.in_(forgotten)))
+    conn.execute(insert(join_attempts), [{"client": client, "failed_at": at} for client in clients])
 
 
 def check_open(conn: Connection, assessment_id: int) -> None:
@@ -341,11 +529,12 @@ def check_open(conn: Connection, assessment_id: int) -> None:
         raise ParticipantRemoved()
 
 
-def _check_workshop_open(conn: Connection, workshop_id: int) -> None:
-    # A shared row lock (PostgreSQL) makes closing wait for saves already under way, and
-    # saves that start after the close see it; SQLite writers are serialised anyway.
+def _check_workshop_open(conn: Connection, workshop_id: int, exclusive: bool = False) -> None:
+    # A shared row lock (PostgreSQL) makes closing wait for saves already under way, and saves that start after
+    # the close see it. `exclusive`: joins take the row for themselves, so they queue one after another (a shared
+    # lock would let twenty of them count the room at once); SQLite writers are serialised anyway.
     query = (select(workshops.c.client, workshops.c.closed_at, workshops.c.closes_at)
-             .where(workshops.c.id == workshop_id).with_for_update(read=True))
+             .where(workshops.c.id == workshop_id).with_for_update(read=not exclusive))
     row = conn.execute(query).first()
     if row is not None and is_closed(row.closed_at, row.closes_at):
         raise WorkshopClosed(row.client)
@@ -408,14 +597,17 @@ def _mark_removed(engine: Engine, workshop_id: int, assessment_id: int, actor: s
     stamp = repo.now()
     state = assessments.c.removed_at.is_(None) if removing else assessments.c.removed_at.is_not(None)
     with writing(engine) as conn:
+        if not removing:
+            _lock_room(conn, workshop_id)  # a restore takes a place as a join does (a closed room may restore)
+            _check_room(conn, workshop_id, restoring=True)
         changed = conn.execute(update(assessments).where(assessments.c.id == assessment_id, state)
                                .values(removed_at=stamp if removing else None)).rowcount
         if not changed:  # someone else did it a moment ago: one audit line is enough
             return None
         if removing:
-            detail = f"Removed {found.describe()} from every aggregate and export"
+            detail = f"Removed {found.brief()} from every aggregate and export"
         else:
-            detail = f"Restored {found.describe()}: counted again"
+            detail = f"Restored {found.brief()}: counted again"
         record_event(conn, workshop_id, REMOVED if removing else RESTORED, detail, actor, stamp)
     return found
 
@@ -455,7 +647,8 @@ def list_events(engine: Engine, workshop_id: int) -> list[WorkshopEvent]:
 def save_consensus(engine: Engine, workshop_id: int, question_id: str, value, note: str = "") -> None:
     """Record (or replace) the agreed answer to one question; a None value with no note removes it."""
     repo.check_note(note)
-    repo.check_value(value)
+    note = refuse_controls(note or "", "consensus note")
+    value = repo.stored_value(value)
     with writing(engine) as conn:
         if value is None and not note:
             conn.execute(delete(consensus).where(consensus.c.workshop_id == workshop_id,
@@ -486,7 +679,20 @@ def aggregate_stored(engine: Engine, workshop: Workshop, questionnaire) -> tuple
     result = aggregate_workshop(questionnaire, [(p.role, p.response) for p in participants],
                                 load_consensus(engine, workshop.id), workshop.roles, workshop.client)
     register = load_workshop_register(engine, workshop.id)
-    if register:  # the room's register gives the portfolio and raises the plan's steps, as an assessment's own does
-        response = dataclasses.replace(result.response, pilots=register)
-        result = dataclasses.replace(result, response=response, result=score_response(questionnaire, response))
+    profile = _client_profile(workshop.profile)
+    if register or profile:  # the room's register and the client's profile shape the plan, as an assessment's own do
+        response = dataclasses.replace(result.response, pilots=register or (), organisation_profile=profile)
+        rescored = dataclasses.replace(score_response(questionnaire, response), overall=result.result.overall,
+                                       warnings=result.result.warnings)
+        result = dataclasses.replace(result, response=response, result=rescored)
     return participants, result
+
+
+def _client_profile(profile: dict | None) -> OrganisationProfile | None:
+    """The client profile as the scoring reads it (None when none is given, or a stored one no longer reads)."""
+    if not profile:
+        return None
+    try:
+        return OrganisationProfile(**profile)
+    except ValueError:
+        return None

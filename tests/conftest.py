@@ -13,6 +13,7 @@ from questionnaires.loader import LIBRARY
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parent.parent
+APP_TIMEOUT = 120  # seconds one app run may take on a machine whose cores are all busy: a limit, never a pause
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
@@ -63,6 +64,15 @@ def database_url(request, tmp_path):
 
 
 @pytest.fixture
+def engine(database_url):
+    """The engine of the test's database (SQLite and PostgreSQL in turn); its connections closed afterwards."""
+    from storage import dispose_all, get_engine
+
+    yield get_engine(database_url)
+    dispose_all()
+
+
+@pytest.fixture
 def app_env(monkeypatch, tmp_path):
     """The app's settings pointed at an empty SQLite folder, offering the tiny questionnaire too."""
     from storage import dispose_all
@@ -82,7 +92,7 @@ def open_page(page: str, *, prepare=None, **params):
     `prepare(at)` sets up the test app (secrets, a signed-in user) before its first run."""
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT)
     if prepare is not None:
         prepare(at)
     at.run()

@@ -4,21 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from storage import access, dispose_all, get_engine
+from storage import access, get_engine
 from storage import repository as repo
 from storage import workshops as ws
 from storage.access import AccessError, Consultant
-from tests.conftest import ROOT, open_page
+from tests.conftest import APP_TIMEOUT, ROOT, open_page
 
 ANA = Consultant("https://id.example.com#ana", "ana@example.com", "Ana")
 BEN = Consultant("https://id.example.com#ben", "ben@example.com", "Ben")
 CHLOE = Consultant("https://id.example.com#chloe", "chloe@example.com", "Chloe")
-
-
-@pytest.fixture
-def engine(database_url):
-    yield get_engine(database_url)
-    dispose_all()
 
 
 def workshop_for(engine, consultant, client="Example Corp"):
@@ -32,8 +26,10 @@ def listed(engine, consultant, client=""):
 
 
 @pytest.mark.parametrize(("claims", "subject", "email"), [
-    ({"iss": "https://id.example.com/", "sub": "42", "email": "Ana@Example.com"}, "https://id.example.com#42",
-     "ana@example.com"),
+    ({"iss": "https://id.example.com/", "sub": "42", "email": "Ana@Example.com", "email_verified": True},
+     "https://id.example.com#42", "ana@example.com"),
+    # an address the provider does not say it verified is not kept: it could claim someone else's share
+    ({"iss": "https://id.example.com", "sub": "42", "email": "ana@example.com"}, "https://id.example.com#42", ""),
     ({"iss": "https://id.example.com", "sub": "42", "email": "ana@example.com", "email_verified": False},
      "https://id.example.com#42", ""),
     ({"iss": "https://id.example.com", "sub": "42", "email": "not an address"}, "https://id.example.com#42", ""),
@@ -116,7 +112,7 @@ def test_a_workshop_shared_by_address_reaches_that_consultant_at_sign_in(engine)
     assert listed(engine, CHLOE) == set()  # not before she signs in
     assert access.claim_shares(engine, CHLOE) == 1
     assert listed(engine, CHLOE) == {("Example Corp", workshop.id, "shared")}
-    assert access.shared_with(engine, workshop.id) == ["chloe@example.com"]
+    assert [share.email for share in access.shares(engine, workshop.id)] == ["chloe@example.com"]
     assert listed(engine, BEN) == set()
     assert [(e.actor, e.detail) for e in ws.list_events(engine, workshop.id)] == \
         [("ana@example.com", "shared with chloe@example.com")]
@@ -138,7 +134,7 @@ def test_sharing_is_refused_with_a_reason(engine, who, email, message):
     workshop = workshop_for(engine, ANA)
     with pytest.raises(AccessError, match=message):
         access.share(engine, workshop.id, who, email)
-    assert access.shared_with(engine, workshop.id) == []
+    assert access.shares(engine, workshop.id) == []
 
 
 def test_only_the_owner_deletes_and_a_shared_consultant_may_only_leave(engine):
@@ -183,13 +179,14 @@ def test_a_rerun_needs_access_to_the_earlier_workshop(engine):
     assert listed(engine, BEN) == set()
 
 
-def test_a_workshop_opened_by_its_secret_link_can_be_kept_owned_once(engine):
+def test_a_workshop_created_without_sign_in_cannot_be_taken_over_by_whoever_holds_its_link(engine):
     linked = ws.create_workshop(engine, "Initech", "tiny", "1.0.0")
-    assert access.keep(engine, linked, BEN) == "owner"
-    assert access.keep(engine, linked, ANA) == "shared"
-    assert access.keep(engine, linked, ANA) == "shared"
-    assert listed(engine, BEN) == {("Initech", linked.id, "owner")}
-    assert listed(engine, ANA) == {("Initech", linked.id, "shared")}
+    with pytest.raises(AccessError, match="owner"):
+        access.new_secret_link(engine, linked.id, BEN)
+    with pytest.raises(AccessError, match="owner"):
+        access.share(engine, linked.id, BEN, "chloe@example.com")
+    assert ws.find_by_token(engine, linked.facilitator_token).id == linked.id
+    assert listed(engine, BEN) == set()
 
 
 # --- the pages, signed in ----------------------------------------------------------------
@@ -211,7 +208,8 @@ def page_as(page: str, who: str | None, login: bool = True, **params):
     def signed_in(at) -> None:
         if login:
             at.secrets["auth"] = AUTH
-        at.user = {"is_logged_in": True, "iss": ISSUER, "sub": who, "email": f"{who}@example.com"} if who else {}
+        at.user = {"is_logged_in": True, "iss": ISSUER, "sub": who, "email": f"{who}@example.com",
+                   "email_verified": True} if who else {}
 
     return open_page(page, prepare=signed_in, **params)
 
@@ -240,15 +238,17 @@ def test_a_workshop_opens_from_its_owners_list_without_the_secret_link(app_engin
 def test_a_workshop_id_opens_nothing_for_another_consultant_or_without_sign_in(app_engine, who, login):
     workshop = access.create_workshop(app_engine, "Acme", "tiny", "1.0.0", owner=owner("ana"))
     at = page_as("app_pages/workshop_dashboard.py", who, login, w=str(workshop.id))
-    assert "No access to a workshop dashboard" in text_of(at) and "Acme" not in text_of(at)
+    assert "No access to the workshop dashboard" in text_of(at) and "Acme" not in text_of(at)
 
 
-def test_the_secret_link_still_opens_the_dashboard_for_another_consultant(app_engine):
+def test_the_secret_link_opens_the_dashboard_for_another_consultant_for_that_session_only(app_engine):
     workshop = access.create_workshop(app_engine, "Acme", "tiny", "1.0.0", owner=owner("ana"))
     at = page_as("app_pages/workshop_dashboard.py", "ben", f=workshop.facilitator_token)
     assert "Workshop · Acme" in text_of(at)
-    at.button(key="keep_workshop").click().run()
-    assert listed(app_engine, owner("ben")) == {("Acme", workshop.id, "shared")}
+    assert "f" not in at.query_params and at.query_params["w"] in (str(workshop.id), [str(workshop.id)])
+    assert not [b for b in at.button if "keep" in (b.key or "")]
+    assert listed(app_engine, owner("ben")) == set()
+    assert access.shares(app_engine, workshop.id) == []  # the owner's list reads as before: shared with nobody
 
 
 def test_a_workshop_created_signed_in_goes_to_my_workshops(app_engine):
@@ -265,9 +265,9 @@ def test_my_workshops_lists_only_the_signed_in_consultants_clients(app_engine):
     access.create_workshop(app_engine, "Acme", "tiny", "1.0.0", owner=owner("ana"))
     access.create_workshop(app_engine, "Globex", "tiny", "1.0.0", owner=owner("ben"))
     at = page_as("app_pages/my_workshops.py", "ana")
-    assert [s.value for s in at.subheader] == ["Acme"]
+    assert [s.value for s in at.header] == ["Acme"]
     at = page_as("app_pages/my_workshops.py", "ben")
-    assert [s.value for s in at.subheader] == ["Globex"]
+    assert [s.value for s in at.header] == ["Globex"]
 
 
 @pytest.mark.parametrize(("who", "login", "says"), [
@@ -282,12 +282,12 @@ def test_my_workshops_says_how_to_get_in(app_engine, who, login, says):
 def test_an_owner_shares_and_deletes_from_my_workshops(app_engine):
     workshop = access.create_workshop(app_engine, "Acme", "tiny", "1.0.0", owner=owner("ana"))
     at = page_as("app_pages/my_workshops.py", "ana")
-    at.text_input(key=f"share_email:{workshop.id}").input("Chloe@Example.com").run()
-    at.button(key=f"share_workshop:{workshop.id}").click().run()
-    assert access.shared_with(app_engine, workshop.id) == ["chloe@example.com"]
+    at.text_input(key=f"my:{workshop.id}:share_email").input("Chloe@Example.com")
+    at.button(key=f"FormSubmitter:my:{workshop.id}:share_form-Share").click().run()
+    assert [share.email for share in access.shares(app_engine, workshop.id)] == ["chloe@example.com"]
     assert "Shared with Chloe@Example.com." in shown(at.success)
     at = page_as("app_pages/my_workshops.py", "chloe")  # her first sign-in brings the share
-    assert [s.value for s in at.subheader] == ["Acme"] and "shared with you" in text_of(at)
+    assert [s.value for s in at.header] == ["Acme"] and "shared with you" in text_of(at)
     assert not [b for b in at.button if b.key == f"delete_workshop:{workshop.id}"]
     at = page_as("app_pages/my_workshops.py", "ana")
     at.text_input(key=f"confirm_delete:{workshop.id}").input("acme").run()
@@ -299,10 +299,10 @@ def test_an_owner_shares_and_deletes_from_my_workshops(app_engine):
 def test_sharing_a_bad_address_says_what_to_fix_in_my_workshops(app_engine):
     workshop = access.create_workshop(app_engine, "Acme", "tiny", "1.0.0", owner=owner("ana"))
     at = page_as("app_pages/my_workshops.py", "ana")
-    at.text_input(key=f"share_email:{workshop.id}").input("chloe at example").run()
-    at.button(key=f"share_workshop:{workshop.id}").click().run()
+    at.text_input(key=f"my:{workshop.id}:share_email").input("chloe at example")
+    at.button(key=f"FormSubmitter:my:{workshop.id}:share_form-Share").click().run()
     assert not at.exception and "Give the other consultant's e-mail address" in shown(at.error)
-    assert access.shared_with(app_engine, workshop.id) == []
+    assert access.shares(app_engine, workshop.id) == []
 
 
 @pytest.mark.parametrize(("change", "problem"), [
@@ -349,10 +349,13 @@ def test_the_owner_makes_a_new_secret_link_from_the_dashboard(app_engine):
     workshop = access.create_workshop(app_engine, "Acme", "tiny", "1.0.0", owner=owner("ana"))
     at = page_as("app_pages/workshop_dashboard.py", "ana", w=str(workshop.id))
     at.button(key="new_secret_link").click().run()
-    token = at.query_params["f"][0] if isinstance(at.query_params["f"], list) else at.query_params["f"]
+    assert "f" not in at.query_params  # never in the address bar
+    links = [c.value for c in at.code if "/workshop-dashboard?f=" in c.value]
+    assert len(links) == 1  # shown open once, to be saved
+    token = links[0].rsplit("?f=", 1)[1]
     assert ws.find_by_token(app_engine, token).id == workshop.id
     assert ws.find_by_token(app_engine, workshop.facilitator_token) is None
-    assert any(token in c.value for c in at.code)  # shown once more, to bookmark
+    assert any("Save your secret facilitator link now" in w.value for w in at.warning)
 
 
 def test_a_colleague_it_was_shared_with_cannot_replace_the_secret_link(app_engine):
@@ -371,9 +374,10 @@ def test_a_colleague_it_was_shared_with_cannot_replace_the_secret_link(app_engin
 def test_a_consultant_back_from_signing_in_lands_on_my_workshops(app_engine, who, url, lands):
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT)
     at.secrets["auth"] = AUTH
-    at.user = {"is_logged_in": True, "iss": ISSUER, "sub": who, "email": f"{who}@example.com"} if who else {}
+    at.user = {"is_logged_in": True, "iss": ISSUER, "sub": who, "email": f"{who}@example.com",
+               "email_verified": True} if who else {}
     at.context = {"url": url}
     at.run()
     assert not at.exception

@@ -10,7 +10,7 @@ import yaml
 
 from questionnaires import AnswersError
 from scoring import dump_answers, parse_answers, read_answers
-from scoring.answers import check_text
+from scoring.answers import Pilot, check_text
 from tests.conftest import DATA
 
 GOOD = (DATA / "tiny-answers.yaml").read_text(encoding="utf-8")
@@ -274,3 +274,56 @@ def test_the_organisation_profile_is_read_and_written_back(tiny):
     assert (response.organisation_profile.size, response.organisation_profile.industry) == ("small", "retail")
     assert "organisation_profile:\n  size: small\n  industry: retail\n" in dump_answers(response)
     assert parse_answers(dump_answers(response), "b.yaml", tiny) == response
+
+
+# --- the organisation's currency and role, and pilot groups ------------------------------------
+
+
+@pytest.mark.parametrize("given, kept", [("EUR", "EUR"), ("gbp", "GBP"), ("Usd", "USD"), (" chf ", "CHF")],
+                         ids=["capitals", "lower-case", "mixed-case", "spaces"])
+def test_the_currency_is_kept_as_a_three_letter_code_in_capitals(tiny, given, kept):
+    text = GOOD.replace("respondent:", f"organisation_profile: {{currency: '{given}', ai_role: both}}\nrespondent:")
+    response = parse_answers(text, "a.yaml", tiny)
+    assert (response.organisation_profile.currency, response.organisation_profile.ai_role) == (kept, "both")
+    assert f"organisation_profile:\n  currency: {kept}\n  ai_role: both\n" in dump_answers(response)
+    assert parse_answers(dump_answers(response), "b.yaml", tiny) == response
+
+
+@pytest.mark.parametrize("profile, expected", [
+    ("{currency: euro}", "answers.yaml:5 organisation_profile.currency: must be a three-letter currency code such as "
+                         "EUR, USD or GBP, got 'euro'"),
+    ("{currency: '€'}", "answers.yaml:5 organisation_profile.currency: must be a three-letter currency code such as "
+                        "EUR, USD or GBP, got '€'"),
+    ("{currency: 978}", "answers.yaml:5 organisation_profile.currency: must be a three-letter currency code such as "
+                        "EUR, USD or GBP, got 978"),
+    ("{ai_role: user}", "answers.yaml:5 organisation_profile.ai_role: must be provider, deployer or both (the "
+                        "organisation's role under the EU AI Act), got 'user'"),
+    ("{size: small, staff: 4}", "answers.yaml:5 organisation_profile.staff: unknown field; expected one of size, "
+                                "industry, currency, ai_role"),
+], ids=["currency-a-word", "currency-a-symbol", "currency-a-number", "unknown-ai-role", "unknown-field"])
+def test_a_bad_currency_or_ai_role_gets_one_line_saying_what_to_write(tiny, profile, expected):
+    assert problems_of(GOOD.replace("respondent:", f"organisation_profile: {profile}\nrespondent:"), tiny) == [expected]
+
+
+def with_pilots(*entries: str) -> str:
+    return GOOD.replace("respondent:", "date: 2026-11-26\npilots:\n" + "".join(f"  - {e}\n" for e in entries)
+                        + "respondent:")
+
+
+def test_a_pilot_group_round_trips_through_an_answers_file(tiny):
+    text = with_pilots("{name: Forecast North, stage: pilot, started: 2025-01, group: Demand forecast}",
+                       "{name: Forecast South, stage: pilot, started: 2025-02, group: '  Demand forecast '}",
+                       "{name: Chatbot, stage: pilot, started: 2025-03, group: ''}",
+                       "{name: Pricing, stage: pilot, started: 2025-04, group: 2026}")
+    response = parse_answers(text, "a.yaml", tiny)
+    assert [p.group for p in response.pilots] == ["Demand forecast", "Demand forecast", None, "2026"]
+    written = dump_answers(response)
+    assert written.count("group: Demand forecast\n") == 2 and "group: '2026'" in written
+    assert parse_answers(written, "b.yaml", tiny) == response
+    assert [Pilot.from_dict(p.to_dict()) for p in response.pilots] == list(response.pilots)
+    assert "group" not in response.pilots[2].to_dict()
+
+
+def test_a_group_name_longer_than_a_pilot_name_is_refused(tiny):
+    text = with_pilots("{name: Forecast, stage: pilot, started: 2025-01, group: " + "g" * 121 + "}")
+    assert problems_of(text, tiny) == ["answers.yaml:7 pilots[0].group: is 121 characters long; at most 120 allowed"]

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from scoring.answers import MAX_NOTE
 from storage import dispose_all, get_engine
 from storage import repository as repo
-from tests.conftest import DATA, ROOT
+from tests.conftest import APP_TIMEOUT, DATA, ROOT
 
 ANSWERS = {  # governance stops at phase 1, so the organisation is in phase 2, held back by Governance
     "data.inventory": 4, "data.pipelines": 4, "data.monitoring": "yes", "data.products": "products",
@@ -21,7 +21,7 @@ ANSWERS = {  # governance stops at phase 1, so the organisation is in phase 2, h
 
 
 def open_app(token: str | None = None, page: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT)
     if token:
         at.query_params["a"] = token
     if page:
@@ -59,7 +59,7 @@ def progress_text(at: AppTest) -> str:
 def test_the_start_page_offers_each_questionnaire_with_its_time_and_size(app_env):
     at = open_app()
     assert "Tiny test questionnaire" in [s.value for s in at.subheader]
-    assert any("About 2 minutes · 9 questions · 2 domains" in c.value for c in at.caption)
+    assert any("8 questions and up to 1 follow-up, about 2 minutes · 2 domains" in c.value for c in at.caption)
     assert at.button(key="start:tiny")
 
 
@@ -82,12 +82,15 @@ def test_a_leader_answers_every_step_finishes_and_sees_the_phase(any_database):
     assert at.header[0].value == "Governance"
     for question_id in ("governance.board", "governance.approval", "governance.controls", "governance.budget"):
         answer(at, question_id, ANSWERS[question_id])
-    assert progress_text(at) == "8 of 9 answered · ready to finish"
+    assert progress_text(at) == "8 of 9 answered (8 + 1 follow-up) · ready to finish"
     assert at.header[0].value == "Governance"  # answering never moves you to another step
     at.button(key="finish").click().run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Where the organisation stands"
-    assert at.container(key="headline").subheader[0].value == "Phase 2 of 4: Build the Foundation"
+    headline = at.container(key="headline")
+    assert headline.header[0].value == ("One of two domains has achieved all four phases; Governance holds the "
+                                           "organisation at phase 2.")
+    assert headline.markdown[0].value == "**Phase 2 of 4: Build the Foundation**"
     assert at.container(key="headline").caption[1].value.startswith("Maturity index 2.2 / 4")
     assert {qid: a.value for qid, a in stored(at).items()} == ANSWERS
 
@@ -368,7 +371,8 @@ def test_one_question_per_screen_walks_through_every_step_and_finishes(app_env):
 
 
 def _last_question(at: AppTest) -> bool:
-    numbers = re.search(r"Question (\d+) of (\d+)", " ".join(c.value for c in at.caption))
+    shown = [c.value for c in at.caption] + [w.label for w in [*at.radio, *at.pills, *at.text_area]]
+    numbers = re.search(r"Question (\d+) of (\d+)", " ".join(shown))
     return numbers is not None and numbers[1] == numbers[2]
 
 

@@ -47,7 +47,8 @@ def retail(organisation: str, level: int, finish: bool = True):
     return stored
 
 
-def test_results_and_the_report_compare_with_similar_organisations_only_from_the_fifth(app_env):
+def test_results_and_the_report_compare_with_similar_organisations_only_from_the_fifth(app_env, monkeypatch):
+    monkeypatch.setenv("PHASEGATE_BENCHMARK_SELF_ASSESSMENTS", "true")  # the peers are self-assessments
     from app_pages import pdf_worker
 
     own = retail("Example Corp", 1, finish=False)
@@ -64,9 +65,9 @@ def test_results_and_the_report_compare_with_similar_organisations_only_from_the
     # The PDF made from the Report page carries the same comparison.
     now = pdf_worker_current(own)
     payload = pdf_worker.inputs_of(now).benchmark
-    # Data 0.25 among 0, 0.5, 0.5, 1.0, 1.0: 1 below -> 20.
-    assert payload["available"] and [(d["id"], d["percentile"]) for d in payload["domains"]] == [
-        ("data", 20), ("governance", 20)]
+    # Data 0.25 among 0, 0.5, 0.5, 1.0, 1.0: the same half phase as 0 only -> 10 % -> bottom fifth.
+    assert payload["available"] and [(d["id"], d["band"], d["percentile"]) for d in payload["domains"]] == [
+        ("data", "bottom fifth", "0–20"), ("governance", "bottom fifth", "0–20")]
 
 
 def pdf_worker_current(stored):
@@ -82,13 +83,13 @@ def pdf_worker_current(stored):
 def test_the_facilitator_sets_the_clients_profile_for_the_benchmark(app_env):
     workshop = ws.create_workshop(get_engine(), "Example Corp", "tiny", "1.0.0")
     at = open_page("app_pages/workshop_dashboard.py", f=workshop.facilitator_token)
-    at.selectbox(key="profile_size").set_value("medium")
-    at.text_input(key="profile_industry").set_value("Retail banking")
-    at.button(key="FormSubmitter:workshop_profile-Save profile").click().run()
-    assert "give the size as small, medium or large, and the industry as a short id" in at.error[0].value
+    at.selectbox(key=f"profile_size:{workshop.id}").set_value("medium")
+    at.text_input(key=f"profile_industry:{workshop.id}").set_value("&&&")
+    at.button(key="save_workshop_profile").click().run()
+    assert "give the industry as a short id in lower case" in at.error[0].value
     assert ws.get_workshop(get_engine(), workshop.id).profile is None
     at = open_page("app_pages/workshop_dashboard.py", f=workshop.facilitator_token)
-    at.selectbox(key="profile_size").set_value("medium")
-    at.text_input(key="profile_industry").set_value("retail-banking")
-    at.button(key="FormSubmitter:workshop_profile-Save profile").click().run()
+    at.selectbox(key=f"profile_size:{workshop.id}").set_value("medium")
+    at.text_input(key=f"profile_industry:{workshop.id}").set_value("Retail banking")
+    at.button(key="save_workshop_profile").click().run()
     assert ws.get_workshop(get_engine(), workshop.id).profile == {"size": "medium", "industry": "retail-banking"}

@@ -37,3 +37,25 @@ def test_every_page_says_the_database_cannot_be_reached_in_one_line(broken_datab
     shown = [str(e.value).replace("\\", "") for e in at.error]
     assert len(shown) == 1 and shown[0].startswith(broken_database), shown
     assert "\n" not in shown[0] and "secret" not in shown[0]
+
+
+@pytest.mark.parametrize("page", ["app_pages/workshop_dashboard.py", "app_pages/presenter.py"])
+def test_the_live_panels_say_the_database_went_away_in_one_line(app_env, monkeypatch, page):
+    from sqlalchemy.exc import OperationalError
+
+    from storage import get_engine
+    from storage import workshops as ws
+    from tests.conftest import open_page as open_on
+
+    workshop = ws.create_workshop(get_engine(), "Example Corp", "tiny", "1.0.0")
+    at = open_on(page, f=workshop.facilitator_token)
+    assert not at.exception and not at.error, [e.value for e in at.error]
+
+    def gone(*args, **kwargs):
+        raise OperationalError("SELECT 1", {}, Exception("server closed the connection unexpectedly"))
+
+    monkeypatch.setattr(ws, "aggregate_stored", gone)  # the database goes away while the page is open
+    at.run()
+    assert not at.exception, at.exception
+    shown = [str(e.value).replace("\\", "") for e in at.error]
+    assert len(shown) == 1 and shown[0].startswith("The database") and "\n" not in shown[0], shown

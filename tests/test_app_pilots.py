@@ -91,7 +91,7 @@ def test_a_leader_enters_pilots_and_finds_them_saved_after_reopening(any_databas
     again.radio(key="step_picker").set_value("pilots").run()
     shown = again.data_editor(key=EDITOR).value
     assert list(shown["name"]) == [row["name"] for row in FIVE]
-    assert list(shown["stage"]) == [row["stage"] for row in FIVE]
+    assert list(shown["stage"]) == ["Pilot", "In production", "Ready for production", "Pilot", "Stopped"]
 
 
 def test_cells_changed_and_rows_deleted_are_saved_whole(app_env):
@@ -151,7 +151,7 @@ def test_results_show_the_funnel_the_figures_against_the_reference_and_the_triag
     assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
     figures = {m.label: m.value for m in at.metric}
     assert (figures["Pilots"], figures["Reached production"], figures["Stuck"]) == ("5", "25%", "2")
-    assert any("source: the 2026 article" in c.value.replace("\\", "") for c in at.caption)
+    assert any("source: an industry article (2026)" in c.value.replace("\\", "") for c in at.caption)
     triage = triage_table(at)
     assert list(triage["Verdict"]) == ["Stop", "Fix", "Scale", "Continue", "—"]
     assert triage["Pilot"][3] == "Forecast <b>v2</b> *now*"
@@ -232,3 +232,11 @@ def test_the_facilitator_keeps_one_register_for_the_room_and_a_bad_row_is_not_sa
     assert [p.name for p in registers.load_workshop_register(engine, workshop.id)] == ["Invoice reader", "Churn model"]
     assert list(room.data_editor(key=ROOM).value["name"]) == ["Invoice reader", "Churn model"]
     assert editor_rows(registers.load_workshop_register(engine, workshop.id))[1]["production_since"] == "2025-01"
+
+
+@pytest.mark.parametrize("currency, label", [("GBP", "Annual value (GBP)"), ("", "Annual value (EUR)")])
+def test_the_register_asks_for_values_in_the_organisations_currency(monkeypatch, currency, label):
+    from app_pages.pilot_register import columns
+
+    monkeypatch.delenv("PHASEGATE_CURRENCY", raising=False)
+    assert columns(load_questionnaire(DATA / "tiny.yaml"), currency)["value"]["label"] == label

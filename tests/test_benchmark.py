@@ -1,4 +1,4 @@
-"""Benchmark: percentiles per domain among comparable organisations, never over fewer than five."""
+"""Benchmark: the fifth each domain stands in among comparable organisations, never over fewer than five."""
 
 from __future__ import annotations
 
@@ -11,10 +11,12 @@ from scoring.answers import OrganisationProfile
 from scoring.benchmark import (
     MIN_PEERS,
     Peer,
+    band_of,
     benchmark,
     benchmark_to_dict,
     choose_filters,
-    percentile_rank,
+    half_phase,
+    percentile_text,
     summary_text,
 )
 from storage import dispose_all, get_engine
@@ -39,25 +41,36 @@ def peers(*indices, profile=RETAIL_MEDIUM):
     return [Peer(dict(profile), {"data": data, "governance": governance}) for data, governance in indices]
 
 
-@pytest.mark.parametrize("value, others, expected", [
-    (1.5, [0.5, 1.0, 1.5, 2.0, 2.5], 50),       # 2 below, 1 equal: (2 + 0.5) / 5
-    (3.0, [0.5, 1.0, 1.5, 2.0, 2.5], 100),      # above everyone
-    (0.0, [0.5, 1.0, 1.5, 2.0, 2.5], 0),        # below everyone
-    (1.0, [1.0, 1.0, 1.0, 1.0, 1.0], 50),       # all tied: half
-    (2.0, [0.0, 1.0, 1.0, 3.0, 3.0, 4.0], 50),  # 3 below of 6
-    (1.0, [0.0, 1.0, 1.0, 3.0, 3.0, 4.0], 33),  # (1 + 1) / 6 = 33.3
-    (1.2, [0.0, 1.0, 1.5, 3.0, 3.0, 4.0, 4.0, 4.0], 25),  # 2 of 8
-    (0.5, [0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5], 19),  # (1 + 0.5) / 8 = 18.75, rounded half up
+@pytest.mark.parametrize("index, expected", [
+    (0.0, 0), (0.25, 0), (0.49, 0), (0.5, 1), (1.25, 2), (1.5, 3), (3.99, 7), (4.0, 8),
 ])
-def test_percentile_rank_counts_those_below_and_half_the_ties(value, others, expected):
-    assert percentile_rank(value, others) == expected
+def test_indices_are_compared_in_half_phase_levels(index, expected):
+    assert half_phase(index) == expected
+
+
+@pytest.mark.parametrize("value, others, expected", [
+    (1.5, [0.5, 1.0, 1.5, 2.0, 2.5], 2),       # 2 below, 1 equal: (2 + 0.5) / 5 = 50 % -> middle fifth
+    (3.0, [0.5, 1.0, 1.5, 2.0, 2.5], 4),       # above everyone -> top fifth
+    (0.0, [0.5, 1.0, 1.5, 2.0, 2.5], 0),       # below everyone -> bottom fifth
+    (1.0, [1.0, 1.0, 1.0, 1.0, 1.0], 2),       # all tied: half -> middle fifth
+    (2.0, [0.0, 1.0, 1.0, 3.0, 3.0, 4.0], 2),  # 3 below of 6: 50 %
+    (1.0, [0.0, 1.0, 1.0, 3.0, 3.0, 4.0], 1),  # (1 + 1) / 6 = 33 % -> second fifth
+    (1.2, [1.0, 1.4, 1.4, 1.4, 1.4], 2),       # the same half phase is a tie, however the indices differ
+    (0.5, [0.0, 0.0, 0.0, 0.0, 0.45], 4),      # a half phase above all of them
+    (1.0, [0.0, 0.0, 0.0, 0.0, 1.0], 4),       # (4 + 0.5) / 5 = 90 %: a tie is no longer told from a lead
+    (0.5, [0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5], 0),  # (1 + 0.5) / 8 = 18.75 %
+])
+def test_a_band_is_the_fifth_of_those_below_and_half_the_ties(value, others, expected):
+    assert band_of(value, others) == expected
 
 
 def test_each_domain_gets_its_own_percentile_over_the_comparable_peers(example):
     bench = benchmark(example, peers((0.5, 0.0), (1.0, 0.5), (1.5, 1.0), (2.0, 1.5), (2.5, 2.0)), RETAIL_MEDIUM)
     assert bench.available and bench.n == 5 and bench.filters == RETAIL_MEDIUM
-    # Data 1.5: 2 below, 1 tie of 5 -> 50; Governance 0.25: 1 below (0.0) of 5 -> 20
-    assert [(d.id, d.percentile, d.n) for d in bench.domains] == [("data", 50, 5), ("governance", 20, 5)]
+    # Data 1.5: 2 below, 1 tie of 5 -> 50 %; Governance 0.25 is in the half phase of 0.0: 1 tie of 5 -> 10 %
+    assert [(d.id, d.label, d.percentile, d.n) for d in bench.domains] == [
+        ("data", "middle fifth", "40–60", 5), ("governance", "bottom fifth", "0–20", 5)]
+    assert percentile_text(bench.domains[0]) == "in the middle fifth of comparable organisations (percentile 40–60)"
 
 
 def test_four_comparable_organisations_give_no_benchmark(example):
@@ -73,7 +86,7 @@ def test_peers_of_another_industry_or_size_do_not_count(example):
               + peers((0.0, 0.0), (0.0, 0.0), profile={"industry": "retail", "size": "large"})
               + peers((3.0, 3.0), (3.0, 3.0), (3.0, 3.0), (3.0, 3.0), (3.0, 3.0)))
     bench = benchmark(example, others, RETAIL_MEDIUM)
-    assert bench.n == 5 and [d.percentile for d in bench.domains] == [0, 0]
+    assert bench.n == 5 and [d.band for d in bench.domains] == [0, 0]
 
 
 def test_too_few_of_the_same_size_falls_back_to_the_same_industry_and_says_so(example):
@@ -82,7 +95,7 @@ def test_too_few_of_the_same_size_falls_back_to_the_same_industry_and_says_so(ex
               + peers((0.0, 0.0), (0.0, 0.0), profile={"industry": "banking", "size": "medium"}))
     bench = benchmark(example, others, RETAIL_MEDIUM)
     assert bench.filters == {"industry": "retail"} and bench.n == 6 and bench.broadened
-    assert [d.percentile for d in bench.domains] == [50, 50]  # Data 1.5: 3 of 6 below; Governance 0.25: 3 of 6
+    assert [d.band for d in bench.domains] == [2, 1]  # Data 1.5: 3 of 6 below; Governance 0.25: 3 of 6 tied
     assert "Fewer than 5 share the whole profile" in summary_text(bench)
 
 
@@ -91,7 +104,7 @@ def test_without_a_profile_every_organisation_of_the_questionnaire_compares(exam
               + peers((2.0, 2.0), (2.0, 2.0), profile={}) + peers((1.5, 0.25), profile={"size": "small"}))
     bench = benchmark(example, others, None)
     assert bench.filters == {} and bench.n == 5
-    assert [d.percentile for d in bench.domains] == [50, 10]  # Data: 2 below + 1 tie; Governance: 0 below + 1 tie
+    assert [d.band for d in bench.domains] == [2, 0]  # Data: 2 below + 1 tie; Governance: 0 below + 1 tie
     assert summary_text(bench) == "Compared with 5 organisations that finished the same questionnaire."
 
 
@@ -99,15 +112,16 @@ def test_a_domain_too_few_peers_assessed_has_no_percentile(example):
     others = peers((0.5, None), (1.0, None), (1.5, 1.0), (2.0, 1.5), (2.5, 2.0))
     bench = benchmark(example, others, RETAIL_MEDIUM)
     assert bench.available
-    assert [(d.id, d.percentile, d.n) for d in bench.domains] == [("data", 50, 5), ("governance", None, 3)]
+    assert [(d.id, d.band, d.n) for d in bench.domains] == [("data", 2, 5), ("governance", None, 3)]
 
 
-def test_the_json_shows_percentiles_and_counts_but_no_peer_values(example):
+def test_the_json_shows_bands_and_counts_but_no_peer_values(example):
     values = (0.11, 0.77, 1.33, 2.99, 3.55)
     bench = benchmark(example, peers(*[(v, v) for v in values]), RETAIL_MEDIUM)
     data = benchmark_to_dict(bench)
     assert set(data) == {"available", "n", "min_peers", "filters", "requested", "summary", "domains"}
-    assert data["domains"][0] == {"id": "data", "name": "Data", "index": 1.5, "percentile": 60, "n": 5}
+    assert data["domains"][0] == {"id": "data", "name": "Data", "index": 1.5, "band": "fourth fifth",
+                                  "percentile": "60–80", "n": 5}  # 3 of 5 below
     text = repr(data)
     assert not any(str(v) in text for v in values)
 
@@ -118,11 +132,13 @@ def test_the_floor_is_five():
     assert filters == RETAIL_MEDIUM and len(found) == 4
 
 
-# --- stored peers: finished self-assessments and closed workshops --------------------------
+# --- stored peers: closed workshops, and finished self-assessments where they count --------
 
 
 @pytest.fixture
-def engine(database_url):
+def engine(database_url, monkeypatch):
+    """A database whose self-assessments count as peers (as PHASEGATE_BENCHMARK_SELF_ASSESSMENTS=true allows)."""
+    monkeypatch.setenv("PHASEGATE_BENCHMARK_SELF_ASSESSMENTS", "true")
     yield get_engine(database_url)
     dispose_all()
 
@@ -180,6 +196,15 @@ def test_peers_are_finished_self_assessments_and_closed_workshops_only(engine, f
     assert all(p.profile == RETAIL_MEDIUM for p in found)
 
 
+def test_by_default_only_closed_workshops_are_peers(engine, find, monkeypatch):
+    monkeypatch.delenv("PHASEGATE_BENCHMARK_SELF_ASSESSMENTS")
+    for value, name in ((0, "A"), (1, "B"), (2, "C")):
+        finished(engine, value, name)
+    closed_workshop(engine, "Open room", [4, 4], close=False)
+    closed_workshop(engine, "Closed room", [0, 2, 2])
+    assert indices(stored_peers(engine, "tiny", find)) == [0.5]
+
+
 def test_an_organisation_counts_once_with_its_latest_result_and_never_against_itself(engine, find):
     finished(engine, 0, "Acme")
     finished(engine, 2, " acme ")  # the same organisation, assessed again later
@@ -208,10 +233,10 @@ def test_the_stored_benchmark_appears_with_the_fifth_comparable_organisation(eng
     assert not bench.available and bench.n == 4
     finished(engine, 2, "E")
     bench = benchmark_stored(engine, example, RETAIL_MEDIUM, find)
-    # Peers' Data: 0, 0.25, 0.5, 0.5, 1.0; Example Corp's 1.5 is above all -> 100.
-    # Governance: the same; 0.25 has 1 below and 1 tie -> (1 + 0.5) / 5 = 30.
+    # Peers' Data: 0, 0.25, 0.5, 0.5, 1.0; Example Corp's 1.5 is above all -> top fifth.
+    # Governance: the same; 0.25 shares the half phase of 0 and 0.25 -> (0 + 2 × 0.5) / 5 = 20 % -> second fifth.
     assert bench.available and bench.n == 5
-    assert [(d.id, d.percentile) for d in bench.domains] == [("data", 100), ("governance", 30)]
+    assert [(d.id, d.label) for d in bench.domains] == [("data", "top fifth"), ("governance", "second fifth")]
 
 
 def test_a_workshop_profile_is_checked(engine):

@@ -51,10 +51,10 @@ def test_the_table_ends_with_a_short_progress_block(files):
     old, new = files
     outcome = run("score", str(new), "--questionnaire", TINY, "--baseline", str(old))
     block = outcome.output.split("Progress since 15 January 2026\n")[1]
-    assert block.splitlines()[:3] == [
-        "Overall: phase 1 -> 2, index 0.67 -> 3.17",
-        "  Data               1.50 ->   1.50   +0.00",
-        "  Governance         0.25 ->   4.00   +3.75",
+    assert block.splitlines()[:3] == [  # the figures the app and the report print
+        "Overall: phase 1 -> 2, index 0.7 -> 3.2 (+2.5)",
+        "  Data              1.5 ->  1.5  +0.0  71% → 71% of the phase 2 bar",
+        "  Governance        0.2 ->  4.0  +3.8  phases 1, 2, 3 and 4 achieved; all four phases complete",
     ]
     assert "  completed: Set up an AI board [governance.board]" in block
 

@@ -9,8 +9,7 @@ from click.testing import CliRunner
 
 from cli import main
 from reports.deck import slide_titles
-from scoring import Answer, Response
-from scoring.answers import OrganisationProfile
+from scoring import Answer
 from storage import dispose_all, get_engine
 from storage import repository as repo
 from storage import workshops as ws
@@ -93,10 +92,14 @@ def test_readout_of_an_unknown_workshop_is_one_line_and_exit_1(database_url, tmp
 
 
 def peer(engine, organisation: str, level: int) -> None:
-    stored = repo.import_response(engine, Response(
-        "tiny", "1.0.0", organisation=organisation, organisation_profile=OrganisationProfile(industry="retail"),
-        answers={"data.inventory": Answer(level), "governance.board": Answer(level)}))
-    repo.finish_assessment(engine, stored.id)
+    """A closed workshop for another retail client whose one participant answered at one level."""
+    from storage.benchmark import set_workshop_profile
+
+    room = ws.create_workshop(engine, organisation, "tiny", "1.0.0")
+    joined = ws.join_workshop(engine, room, "Executive")
+    repo.save_answers(engine, joined.id, {"data.inventory": Answer(level), "governance.board": Answer(level)})
+    set_workshop_profile(engine, room.id, {"industry": "retail"})
+    ws.close_workshop(engine, room.id)
 
 
 def test_score_benchmark_adds_the_benchmark_object_once_five_peers_are_stored(database_url, tmp_path):
@@ -112,13 +115,15 @@ def test_score_benchmark_adds_the_benchmark_object_once_five_peers_are_stored(da
     peer(get_engine(database_url), "Peer 4", 3)
     result = run("score", str(answers), "--questionnaire", TINY, "--format", "json", "--benchmark", url=database_url)
     bench = json.loads(result.output)["benchmark"]
-    # Peers' indices: 0, 0.25, 0.5, 0.5, 1.0 in both domains. Data 1.5 -> 100; Governance 0.25 -> (1 + 0.5) / 5 -> 30.
+    # Peers' indices: 0, 0.25, 0.5, 0.5, 1.0 in both domains. Data 1.5 -> above all, top fifth; Governance 0.25
+    # shares the half phase of 0 and 0.25 -> (0 + 2 × 0.5) / 5 = 20 % -> second fifth.
     assert bench["available"] is True and bench["n"] == 5 and bench["min_peers"] == 5
-    assert [(d["id"], d["percentile"], d["n"]) for d in bench["domains"]] == [("data", 100, 5), ("governance", 30, 5)]
+    assert [(d["id"], d["band"], d["percentile"], d["n"]) for d in bench["domains"]] == [
+        ("data", "top fifth", "80–100", 5), ("governance", "second fifth", "20–40", 5)]
     assert "Peer" not in result.output
     table = run("score", str(answers), "--questionnaire", TINY, "--benchmark", url=database_url).output
     assert "Compared with 5 organisations in retail that finished the same questionnaire." in table
-    assert "percentile 30" in table
+    assert "in the second fifth of comparable organisations (percentile 20–40)" in table
 
 
 def test_score_without_benchmark_has_no_benchmark_object(tmp_path):
@@ -144,7 +149,8 @@ def test_report_benchmark_adds_the_section_to_the_pdf_only_with_five_peers(datab
 
     def pdf_text() -> str:
         out = tmp_path / "report.pdf"
-        result = run("report", str(answers), "--questionnaire", TINY, "--out", str(out), "--benchmark", url=database_url)
+        result = run("report", str(answers), "--questionnaire", TINY, "--out", str(out), "--benchmark", "--force",
+                     url=database_url)
         assert result.exit_code == 0, result.output
         return "\n".join(page.extract_text() for page in PdfReader(out).pages)
 

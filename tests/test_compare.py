@@ -6,10 +6,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from questionnaires import load_questionnaire
 from scoring import Answer, Response, score_response
-from scoring.compare import compare_results, comparison_to_dict, compared_text, since_text
+from scoring.compare import (
+    change_text, compare_results, comparison_to_dict, compared_text, shown_delta, shown_index, since_text,
+)
 from tests.conftest import DATA
 
 TOP = {
@@ -136,7 +140,7 @@ def test_the_shared_sentence_reads_the_same_for_the_shipped_quick_check(ai_matur
     full = Response(ai_maturity.id, ai_maturity.version, {}, "")
     comparison = compare_results(quick_check, score_response(quick_check, quick), ai_maturity,
                                  score_response(ai_maturity, full))
-    assert compared_text(comparison).startswith("Compared on the 22 questions both assessments share")
+    assert compared_text(comparison).startswith("Compared on the 23 questions both assessments share")
 
 
 @pytest.mark.parametrize(
@@ -151,3 +155,46 @@ def test_the_section_title_names_the_baseline_date_when_known(date, text):
 def test_the_same_results_always_compare_the_same(tiny):
     before, now = scored(tiny, TOP, data__pipelines=2), scored(tiny, TOP)
     assert progress(tiny, before, tiny, now) == progress(tiny, before, tiny, now)
+
+
+@pytest.mark.parametrize(
+    "before, now, bars",
+    [
+        ({"data__pipelines": 2, "governance__board": 1}, {},
+         [("data", 0.7143, 1.0), ("governance", 0.3571, 1.0)]),
+        ({}, {"data__inventory": 2, "governance__approval": "dont_know"},
+         [("data", 1.0, 0.7143), ("governance", 1.0, None)]),
+        ({"data__inventory": None, "data__pipelines": None, "data__monitoring": None, "data__products": None}, {},
+         [("data", None, 1.0), ("governance", 1.0, 1.0)]),
+    ],
+    ids=["both-rise-to-the-top", "a-quarter-down-and-only-dont-know-left", "not-assessed-before"],
+)
+def test_each_domains_bar_before_and_now_is_in_the_json(tiny, before, now, bars):
+    result = progress(tiny, scored(tiny, TOP, **before), tiny, scored(tiny, TOP, **now))
+    assert [(d["id"], d["bar_before"], d["bar_now"]) for d in result["domains"]] == bars
+
+
+@pytest.mark.parametrize(
+    "before, now, change, text",
+    [
+        (1.26, 1.44, 0.1, "+0.1"),  # printed 1.3 → 1.4: +0.1, although the exact change rounds to 0.2
+        (1.25, 1.5, 0.3, "+0.3"),  # printed 1.2 → 1.5
+        (1.44, 1.26, -0.1, "−0.1"),
+        (2.0, 1.96, 0.0, "+0.0"),  # printed 2.0 → 2.0
+        (1.96, 2.0, 0.0, "+0.0"),
+        (0.6667, 4.0, 3.3, "+3.3"),
+        (None, 1.2, None, "–"),
+        (1.2, None, None, "–"),
+    ],
+)
+def test_the_printed_change_is_the_difference_of_the_printed_indexes(before, now, change, text):
+    assert shown_delta(before, now) == change
+    assert change_text(shown_delta(before, now)) == text
+
+
+@given(st.floats(0, 4), st.floats(0, 4))
+def test_a_printed_row_always_adds_up(before, now):
+    printed = [f"{shown_index(before):.1f}", f"{shown_index(now):.1f}", f"{shown_delta(before, now):+.1f}"]
+    assert printed[:2] == [f"{before:.1f}", f"{now:.1f}"]  # printed as every other index in the report
+    assert f"{float(printed[0]) + float(printed[2]):.1f}" == printed[1]
+    assert shown_delta(before, now) == float(printed[2])  # one decimal already: the app's format has nothing to round

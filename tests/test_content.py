@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from scoring.migrate import migrate_response
@@ -21,7 +23,8 @@ def test_every_quick_check_question_is_a_question_of_the_full_assessment(ai_matu
     assert not missing, f"not in ai-maturity: {missing}"
 
 
-@pytest.mark.parametrize("field", ["domain", "phase", "type", "text", "help", "evidence", "allow_na"])
+@pytest.mark.parametrize("field", ["domain", "phase", "type", "text", "help", "evidence", "allow_na", "critical",
+                                   "track", "source", "checked", "deadline"])
 def test_a_shared_question_reads_the_same_in_both(ai_maturity, quick_check, field):
     full = {q.id: q for q in ai_maturity.questions}
     differing = [q.id for q in quick_check.questions if getattr(q, field) != getattr(full[q.id], field)]
@@ -33,6 +36,73 @@ def test_a_shared_question_offers_the_same_options_with_the_same_anchors(ai_matu
     differing = [q.id for q in quick_check.questions
                  if options(quick_check, q) != options(ai_maturity, full[q.id])]
     assert not differing, f"options differ for {differing}"
+
+
+def test_a_shared_question_recommends_the_same_step_in_both(ai_maturity, quick_check):
+    """Title, detail, KPI, effort, owner and the wording per level; prerequisites follow the questions each asks."""
+    full = {q.id: q for q in ai_maturity.questions}
+    differing = [q.id for q in quick_check.questions
+                 if q.action.model_dump(exclude={"requires"}) != full[q.id].action.model_dump(exclude={"requires"})]
+    assert not differing, f"actions differ for {differing}"
+
+
+LEVELS = ("establish", "extend", "optimise")
+# How a title starts when it founds something: what an organisation at the optimise level already has.
+FOUNDING = ("Introduce", "Appoint", "Name a", "Name an", "Name one", "Publish a", "Publish an", "Fund a", "Fund one",
+            "Build one", "Build a", "Build the first", "Create", "Set up", "Define", "Write", "Establish", "Give one",
+            "Agree a", "Approve a", "Select", "Decide and staff", "Map")
+
+
+def wording(action, level: str):
+    """What a step at this level prints: the level's variant, else the action's own wording."""
+    variant = getattr(action.by_level, level, None) if action.by_level else None
+    return variant or action
+
+
+def founds(title: str) -> bool:
+    return any(title == verb or title.startswith(verb + " ") for verb in FOUNDING)
+
+
+def founding_optimise_titles(questionnaire) -> list[tuple[str, str]]:
+    return [(q.id, wording(q.action, "optimise").title) for q in questionnaire.questions
+            if q.action and founds(wording(q.action, "optimise").title)]
+
+
+@pytest.mark.parametrize("name", ["ai_maturity", "quick_check"])
+def test_each_level_of_a_step_asks_for_a_different_move(request, name):
+    questionnaire = request.getfixturevalue(name)
+    repeated = [q.id for q in questionnaire.questions if q.action and q.action.by_level
+                and len({wording(q.action, level).title for level in LEVELS}) < len(LEVELS)]
+    assert not repeated
+
+
+@pytest.mark.parametrize("name", ["ai_maturity", "quick_check"])
+def test_a_practice_in_place_is_never_asked_to_be_founded(request, name):
+    """Optimise means the practice works (answer 3): its step measures and improves, it does not set it up."""
+    assert founding_optimise_titles(request.getfixturevalue(name)) == []
+
+
+@pytest.mark.parametrize("title, founding", [
+    ("Fund a team to run production models", True),
+    ("Introduce a tiered model approval workflow", True),
+    ("Select use cases on scored, agreed criteria", True),
+    ("Name an owner for every data set behind priority use cases", True),
+    ("Build one register of all AI initiatives", True),
+    ("Plan run capacity each year and report the team's service figures", False),
+    ("Build validated AI benefits into financial plans", False),
+    ("Mapping", False),
+])
+def test_a_founding_title_is_recognised(title, founding):
+    assert founds(title) is founding
+
+
+def test_a_founding_optimise_title_put_back_is_caught(ai_maturity):
+    question = ai_maturity.question("organization.ai-ops-team")
+    by_level = question.action.by_level.model_copy(update={"optimise": None})
+    action = question.action.model_copy(update={"by_level": by_level})
+    broken = ai_maturity.model_copy(update={"questions": [
+        q.model_copy(update={"action": action}) if q.id == question.id else q for q in ai_maturity.questions]})
+    assert founding_optimise_titles(broken) == [("organization.ai-ops-team", "Fund a team to run production models")]
 
 
 @pytest.mark.parametrize("name", ["ai_maturity", "quick_check"])
@@ -92,3 +162,45 @@ def test_answers_to_version_one_carry_to_version_two(questionnaire_id):
     assert set(carried.answers) <= {q.id for q in new.questions}
     assert not [n for n in notes if "was not carried" in n and "dropped" not in n], notes
     assert len(carried.answers) >= len(old.questions) - 1
+
+
+# --- critical practices, the regulatory track and the fast lane ---------------------------------
+
+
+@pytest.mark.parametrize("name, critical", [
+    ("ai_maturity", ["data.prediction-logging", "governance.shadow-ai-policy", "governance.eu-ai-act-role",
+                     "mlops.drift-monitoring", "economics.run-budget"]),
+    ("quick_check", ["governance.eu-ai-act-role", "mlops.drift-monitoring", "economics.run-budget"]),
+])
+def test_the_critical_practices_are_the_knock_outs_an_adviser_names(request, name, critical):
+    questionnaire = request.getfixturevalue(name)
+    assert [q.id for q in questionnaire.questions if q.critical] == critical
+
+
+@pytest.mark.parametrize("name, regulatory", [
+    ("ai_maturity", ["governance.eu-ai-act-role", "governance.eu-ai-act"]),
+    ("quick_check", ["governance.eu-ai-act-role"]),
+])
+def test_the_eu_ai_act_questions_are_on_the_regulatory_track_with_their_articles_and_dates(request, name, regulatory):
+    tracked = [q for q in request.getfixturevalue(name).questions if q.track == "regulatory"]
+    assert [q.id for q in tracked] == regulatory
+    for question in tracked:
+        assert question.source.startswith("Regulation (EU) 2024/1689 (AI Act), Art. "), question.id
+        assert (question.checked, question.deadline) == (dt.date(2026, 12, 1), dt.date(2026, 8, 2)), question.id
+
+
+def test_the_industries_under_which_ai_is_likely_high_risk(ai_maturity, quick_check):
+    industries = set(ai_maturity.regulation.high_risk_industries)
+    assert quick_check.regulation == ai_maturity.regulation
+    assert {"healthcare", "medical-devices", "banking", "insurance", "credit", "hr-services", "education",
+            "public-sector", "critical-infrastructure", "energy-utilities"} <= industries
+    assert not {"retail", "manufacturing", "logistics"} & industries
+
+
+@pytest.mark.parametrize("name, requires", [("ai_maturity", ["governance.risk-classification"]),
+                                            ("quick_check", ["governance.model-approval"])])
+def test_the_fast_lane_for_model_approval_is_asked_where_approval_is(request, name, requires):
+    question = request.getfixturevalue(name).question("governance.approval-lead-time")
+    assert (question.domain, question.phase, question.action.title, question.action.kpi, question.action.requires) == (
+        "governance", 2, "Open a fast lane for model approval",
+        "Median days from ready-for-validation to decision, target ≤ 30", requires)

@@ -14,7 +14,6 @@ from reports.branding import Branding
 from reports.deck import DeckError, render_deck, workshop_deck
 from scoring import Answer, Response, read_answers, score_response
 from scoring.answers import Pilot
-from storage import dispose_all, get_engine
 from storage import repository as repo
 from storage import workshops as ws
 from storage.benchmark import set_workshop_profile
@@ -115,12 +114,6 @@ def test_hostile_text_stays_text(tiny):
 # --- a workshop's deck ------------------------------------------------------------------------
 
 
-@pytest.fixture
-def engine(database_url):
-    yield get_engine(database_url)
-    dispose_all()
-
-
 def find_for(questionnaire):
     return lambda questionnaire_id, version: questionnaire if questionnaire_id == questionnaire.id else None
 
@@ -149,12 +142,12 @@ def test_a_workshop_deck_shows_the_disagreements_the_consensus_and_the_perceptio
                       "Risks to watch", "Next steps"]
     assert "Workshop readout" in deck[0]["text"] and "3 participants" in deck[0]["text"]
     disputed = deck[4]["text"]
-    assert "Is there an AI governance board?" in disputed and "Ad hoc (agreed in the room)" in disputed
-    assert "Is there an inventory of data sets?" in disputed and "(median)" in disputed
-    assert "1 answer agreed in the room" in disputed
+    assert "Is there an AI governance board?" in disputed and "Ad hoc (decided in the room)" in disputed
+    assert "Is there an inventory of data sets?" in disputed and "(median, still open)" in disputed
+    assert "2 open disputes, 1 decided in the room" in disputed and "1 answer agreed in the room" in disputed
     gap = deck[5]["text"]
-    assert "Executives rate" in gap and "Average index by role" in gap and "Executive (executives)" in gap
-    assert "Data & AI (practitioners)" in gap
+    assert "too few answers yet" in gap and "Average index by role" in gap  # one executive, two practitioners
+    assert "Executive (executive" not in gap and "Data & AI (practitioner)" in gap
     assert "Prepared by Northwind Advisory" in deck[3]["text"]  # the workshop's stored branding
     assert "The room agrees on data, not on governance." in deck[1]["text"]
 

@@ -192,7 +192,8 @@ def test_pilot_rows_have_one_row_per_pilot_in_the_order_written(tiny, participan
             rows[0]["value"], rows[0]["note"]) == ("no", "no", "governance.approval-queue", "governance", 250000,
                                                   "+1 from the board")
     assert (rows[1]["production_since"], rows[1]["value"], rows[2]["value"]) == ("2025-01", "", 12500.5)
-    assert rows[2]["reason"].startswith("Blocked after 2 months, waiting on Data")
+    assert rows[2]["reason"].startswith("Blocked after 2 months by “No access to production data”")
+    assert [(r["group"], r["currency"]) for r in rows] == [("", "EUR")] * 3
     assert pilot_rows(workshop.response, aggregate_workshop(tiny, []).result) == []
 
 

@@ -1,4 +1,4 @@
-"""Golden files: four realistic organisations, scored by `python cli.py score <file> --format json`.
+"""Golden files: five realistic organisations, scored by `python cli.py score <file> --format json`.
 
 Each answers file under examples/golden-*.yaml has its expected JSON in tests/golden/<name>.json.
 When the content or the engine changes on purpose, regenerate them and read the diff as the
@@ -35,8 +35,9 @@ def outputs() -> dict[str, dict]:
     return {path.stem: scored(path) for path in EXAMPLES}
 
 
-def test_there_are_four_golden_organisations():
-    assert [p.stem for p in EXAMPLES] == ["golden-bank", "golden-mature-enterprise", "golden-retailer", "golden-startup"]
+def test_there_are_five_golden_organisations():
+    assert [p.stem for p in EXAMPLES] == ["golden-bank", "golden-manufacturer", "golden-mature-enterprise",
+                                          "golden-retailer", "golden-startup"]
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
@@ -69,7 +70,8 @@ def test_the_startup_sees_owners_titled_for_a_small_organisation(outputs):
     assert "CTO" in owners and not owners & {"Chief Risk Officer", "General Counsel", "Chief Information Officer"}
 
 
-@pytest.mark.parametrize("name", ["golden-bank", "golden-mature-enterprise", "golden-retailer", "golden-startup"])
+@pytest.mark.parametrize("name", ["golden-bank", "golden-manufacturer", "golden-mature-enterprise", "golden-retailer",
+                                  "golden-startup"])
 def test_ranks_read_top_to_bottom_through_now_next_and_later(outputs, name):
     actions = outputs[name]["actions"]
     assert [a["rank"] for a in actions] == list(range(1, len(actions) + 1))

@@ -17,7 +17,6 @@ from scoring.answers import dump_answers, parse_answers, read_answers
 from scoring.pilots import pilots_to_dict
 from scoring.register import portfolio_figures
 from scoring.serialize import result_to_dict
-from storage import dispose_all, get_engine
 from storage import repository as repo
 from tests.conftest import ROOT, open_page
 from tests.test_app import open_app
@@ -33,12 +32,6 @@ def past_file(tmp_path):
     path.write_text(text.replace("\ndate: 2026-11-26\n", f"\ndate: {TAKEN.isoformat()}\n"))
     assert read_answers(path).date == TAKEN
     return path
-
-
-@pytest.fixture
-def engine(database_url):
-    yield get_engine(database_url)
-    dispose_all()
 
 
 @pytest.fixture

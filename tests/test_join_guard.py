@@ -10,15 +10,10 @@ from streamlit.testing.v1 import AppTest
 from scoring.workshop import Role
 from storage import get_engine
 from storage import workshops as ws
-from tests.conftest import ROOT
+from tests.conftest import APP_TIMEOUT, ROOT
 
 WRONG = "0000-0000-0000"
 START = dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.timezone.utc)
-
-
-@pytest.fixture
-def engine(database_url):
-    return get_engine(database_url)
 
 
 def fail(engine, client: str, times: int, at: dt.datetime = START) -> None:
@@ -61,7 +56,7 @@ def test_a_workshop_accepts_at_most_the_configured_number_of_participants(engine
 
 
 def join_page(code: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT)
     at.run()
     at.query_params["code"] = code
     at.switch_page("app_pages/workshop_join.py").run()
@@ -73,22 +68,38 @@ def errors(at: AppTest) -> list[str]:
     return [str(e.value) for e in at.error]
 
 
-def test_a_fresh_browser_session_does_not_reset_the_wait(app_env):
-    for attempt in range(ws.FREE_ATTEMPTS):
-        assert errors(join_page(WRONG)) == [
-            "That code does not open a workshop. Check it against the whiteboard: it has 12 letters and digits, "
-            "in groups of four."]
-    waiting = errors(join_page(WRONG))  # a new AppTest is a new session
-    assert len(waiting) == 1 and waiting[0].startswith("Too many wrong codes were typed from your network. Try again in ")
+WRONG_CODE = ("That code does not open a workshop. Check it against the whiteboard: it has 12 letters and digits, "
+              "in groups of four.")
 
 
-def test_a_right_code_is_refused_too_while_the_client_must_wait(app_env):
+def test_a_browser_waits_after_five_wrong_codes_and_a_rerun_does_not_count_one_again(app_env):
+    at = join_page(WRONG)
+    assert errors(at) == [WRONG_CODE]
+    at.run()  # the same code on the page is not tried again
+    assert errors(at) == [WRONG_CODE]
+    for n in range(1, ws.FREE_ATTEMPTS):
+        at.text_input(key="join_code").set_value(f"0000-0000-000{n}").run()
+        assert errors(at) == [WRONG_CODE]
+    at.text_input(key="join_code").set_value("0000-0000-0009").run()
+    assert errors(at) == ["Too many wrong codes were typed in this browser. Try again in 2 s."]
+
+
+def test_another_browser_on_the_same_network_may_still_try(app_env):
     engine = get_engine()
     workshop = ws.create_workshop(engine, "Example Corp", "tiny", "1.0.0")
-    fail(engine, ws.client_key(None), ws.FREE_ATTEMPTS, ws.repo.now())
+    fail(engine, ws.Knocker.of(None, "a typist").session, ws.FREE_ATTEMPTS + 5, ws.repo.now())
     at = join_page(workshop.display_code)
-    assert errors(at)[0].startswith("Too many wrong codes")
-    assert "Example Corp" not in " ".join(str(s.value) for s in at.subheader)
+    assert errors(at) == []
+    assert "Example Corp" in " ".join(str(s.value) for s in at.header)
+
+
+def test_a_right_code_is_refused_too_while_the_network_must_wait(app_env):
+    engine = get_engine()
+    workshop = ws.create_workshop(engine, "Example Corp", "tiny", "1.0.0")
+    fail(engine, ws.client_key(None), ws.ADDRESS_FREE_ATTEMPTS, ws.repo.now())
+    at = join_page(workshop.display_code)
+    assert errors(at)[0].startswith("Too many wrong codes were typed from your network. Try again in ")
+    assert "Example Corp" not in " ".join(str(s.value) for s in at.header)
 
 
 def test_role_names_are_shown_as_typed_never_as_markdown(app_env):

@@ -36,11 +36,11 @@ def test_prerequisites_come_first_and_now_holds_five_steps():
     assert plan_of({**GOVERNANCE_AT_ZERO, **ECONOMICS_DONE}) == [
         (1, "register", "now"),   # 1.8 = gap 1 x limiting 1.5 x impact 1.2
         (2, "classify", "now"),   # 1.8, requires register
-        (3, "platform", "now"),   # 1.8 but L: in Now only because adopt needs it
-        (4, "adopt", "now"),      # 1.5, requires platform
-        (5, "sponsor", "now"),    # 1.5, M
-        (6, "gate", "next"),      # 1.8, requires sponsor; Now is full
-        (7, "quickwin", "next"),  # 1.2
+        (3, "sponsor", "now"),    # 1.5, M, but takes the 1.8 of gate, which waits on it
+        (4, "gate", "now"),       # 1.8, S, requires sponsor
+        (5, "quickwin", "now"),   # 1.2: the one slot left; platform and adopt need two
+        (6, "platform", "next"),  # 1.8 but L: in Now only with adopt, which needs it
+        (7, "adopt", "next"),     # 1.5, requires platform
         (8, "phase2", "next"),    # one phase on
         (9, "phase3", "later"),
         (10, "phase4", "later"),
@@ -50,7 +50,7 @@ def test_prerequisites_come_first_and_now_holds_five_steps():
 def test_a_smaller_capacity_pushes_a_step_with_its_large_prerequisite_to_next():
     assert plan_of({**GOVERNANCE_AT_ZERO, **ECONOMICS_DONE}, capacity=3)[:6] == [
         (1, "register", "now"), (2, "classify", "now"), (3, "sponsor", "now"),
-        (4, "platform", "next"), (5, "adopt", "next"), (6, "gate", "next"),
+        (4, "gate", "next"), (5, "platform", "next"), (6, "adopt", "next"),
     ]
 
 
@@ -95,8 +95,8 @@ def test_the_json_has_requires_a_plain_why_and_the_arithmetic():
     classify = next(a for a in data["actions"] if a["question"] == "governance.classify")
     register = next(a for a in data["actions"] if a["question"] == "governance.register")
     assert classify["requires"] == ["governance.register"]
-    assert register["why"] == ("Governance holds the organisation at phase 1, and this phase 1 practice is not in place "
-                               "yet. One other step in the plan builds on it.")
+    assert register["why"] == ("Governance holds the organisation at phase 1, and this practice is not in place yet "
+                               "(one of 7 in that phase still below the bar); one other step in the plan builds on it.")
     assert register["reason"].startswith("Priority 1.80 = gap 100% × question weight 1 × domain weight 1 × phase "
                                          "factor 1")
     assert "impact factor 1.2" in register["reason"] and "×1.5 because Governance limits" in register["reason"]

@@ -257,3 +257,58 @@ def test_a_broken_file_in_the_extra_folder_is_listed_and_the_others_are_offered(
     assert sorted(offered) == ["ai-maturity", "quick-check", "tiny"]
     assert [line.split(":")[0] for line in problems] == ["big.yaml", "gone.yaml", "nul.yaml"]
     assert problems[1] == "gone.yaml: cannot read file: No such file or directory"
+
+
+# --- critical practices, the regulatory track and per-level KPIs -------------------------------
+
+BOARD = "    text: Is there an AI governance board?\n"
+BOARD_ACTION = ("    action: {title: Set up an AI board, detail: Name members and a decision charter., effort: S, impact: 3, "
+                "owner: CEO, kpi: Decisions taken per quarter}\n")
+
+
+def test_a_regulatory_question_carries_its_source_and_dates(tiny):
+    text = edited(BOARD, BOARD + "    critical: true\n    track: regulatory\n"
+                  "    source: Regulation (EU) 2024/1689 (AI Act), Art. 6\n    checked: 2026-12-01\n    deadline: 2026-08-02\n")
+    board = parse_questionnaire(text).question("governance.board")
+    assert (board.critical, board.track, board.source, board.checked.isoformat(), board.deadline.isoformat()) == (
+        True, "regulatory", "Regulation (EU) 2024/1689 (AI Act), Art. 6", "2026-12-01", "2026-08-02")
+    plain = tiny.question("governance.board")
+    assert (plain.critical, plain.track, plain.source, plain.checked, plain.deadline) == (False, None, "", None, None)
+
+
+@pytest.mark.parametrize("added, expected", [
+    ("    track: regulatory\n",
+     "broken.yaml:65 questions[4].track: a regulatory question needs `source`: the article or clause it rests on, "
+     "e.g. 'Regulation (EU) 2024/1689 (AI Act), Art. 6'"),
+    ("    track: regulatory\n    source: ' '\n",
+     "broken.yaml:65 questions[4].track: a regulatory question needs `source`: the article or clause it rests on, "
+     "e.g. 'Regulation (EU) 2024/1689 (AI Act), Art. 6'"),
+    ("    track: legal\n", "broken.yaml:65 questions[4].track: must be one of 'regulatory', got 'legal'"),
+    ("    checked: soon\n",
+     "broken.yaml:65 questions[4].checked: must be a date written YYYY-MM-DD, e.g. 2026-12-01, got 'soon'"),
+    ("    deadline: 2026-08-02T12:00:00\n",
+     "broken.yaml:65 questions[4].deadline: must be a date written YYYY-MM-DD, e.g. 2026-12-01, got '2026-08-02 12:00:00'"),
+    ("    critical: maybe\n", "broken.yaml:65 questions[4].critical: must be true or false, got 'maybe'"),
+], ids=["regulatory-without-source", "regulatory-blank-source", "unknown-track", "checked-not-a-date",
+        "deadline-with-a-time", "critical-not-a-flag"])
+def test_a_bad_critical_or_regulatory_field_is_refused_with_its_line(added, expected):
+    assert problems_of(edited(BOARD, BOARD + added)) == [expected]
+
+
+def test_a_level_may_carry_its_own_kpi_and_effort_and_nothing_else():
+    by_level = ("      by_level:\n        optimise: {title: Review the AI board's decisions, detail: Check them yearly., "
+                "kpi: Decisions reviewed, effort: M}\n")
+    action = ("    action:\n      title: Set up an AI board\n      detail: Name members and a decision charter.\n"
+              "      effort: S\n      impact: 3\n      owner: CEO\n      kpi: Decisions taken per quarter\n")
+    wording = parse_questionnaire(edited(BOARD_ACTION, action + by_level)).question("governance.board").action.by_level
+    assert (wording.optimise.kpi, wording.optimise.effort, wording.establish) == ("Decisions reviewed", "M", None)
+    assert problems_of(edited(BOARD_ACTION, action + by_level.replace("effort: M", "effort: XL"))) == [
+        "broken.yaml:73 questions[4].action.by_level.optimise.effort: must be one of 'S', 'M' or 'L', got 'XL'"]
+
+
+def test_the_high_risk_industries_are_industry_ids():
+    text = edited("id: tiny\n", "id: tiny\nregulation: {high_risk_industries: [banking, medical-devices]}\n")
+    assert parse_questionnaire(text).regulation.high_risk_industries == ["banking", "medical-devices"]
+    assert problems_of(edited("id: tiny\n", "id: tiny\nregulation: {high_risk_industries: [Retail Banking]}\n")) == [
+        "broken.yaml:3 regulation.high_risk_industries[0]: 'Retail Banking' does not have the expected form "
+        "(lower-case letters, digits and hyphens, starting with a letter)"]

@@ -9,15 +9,8 @@ from scoring.answers import Answer
 from scoring.workshop import Role
 from storage import repository as repo
 from storage import workshops as ws
-from storage.engine import dispose_all, get_engine, writing
+from storage.engine import writing
 from storage.tables import assessments, workshops
-
-
-@pytest.fixture
-def engine(database_url):
-    engine = get_engine(database_url)
-    yield engine
-    dispose_all()
 
 
 def finished(engine, answers: dict, organisation: str = "Example Corp", targets=None) -> repo.Assessment:

@@ -92,11 +92,11 @@ def test_rows_nobody_filled_in_are_skipped(tiny):
 @pytest.mark.parametrize(
     "cells, expected",
     [
-        ({"stage": "scaling"}, "Row 2 (Churn model) · Stage: unknown stage 'scaling' (known: idea, pilot, ready, "
-                               "production, scaled, stopped)"),
+        ({"stage": "scaling"}, "Row 2 (Churn model) · Stage: unknown stage 'scaling'; write one of: Idea, Pilot, "
+                               "Ready for production, In production, Scaled, Stopped"),
         ({"blockers": ["governance.budget"]},
-         "Row 2 (Churn model) · Blockers: unknown blocker 'governance.budget' (known: governance.approval-queue, "
-         "governance.no-risk-review, data.no-access)"),
+         "Row 2 (Churn model) · Blockers: unknown blocker 'governance.budget'; write those that apply from: "
+         "Waiting for model approval, No risk review, No access to production data"),
         ({"started": "2027-01"},
          "Row 2 (Churn model) · Started: 2027-01 is after today (2026-11-26); give the month the pilot started"),
         ({"stage": "production", "production_since": "2025-12"},
@@ -104,8 +104,9 @@ def test_rows_nobody_filled_in_are_skipped(tiny):
         ({"name": "x" * 121}, f"Row 2 ({'x' * 39}…) · Name: is 121 characters long; at most 120 allowed"),
         ({"name": "Invoice reader"},
          "Row 2 (Invoice reader) · Name: 'Invoice reader' is already the name of row 1; names must be unique"),
-        ({"started": "March 2026"},
-         "Row 2 (Churn model) · Started: must be a month written YYYY-MM, e.g. 2026-03, got 'March 2026'"),
+        ({"started": "next March"},
+         "Row 2 (Churn model) · Started: 'next March' is not a month; write the month as YYYY-MM, e.g. 2026-03 "
+         "(06/2025 and Jun 2025 are read too)"),
         ({"started": None},
          "Row 2 (Churn model) · Started: is empty; give the month the pilot started (write the month as YYYY-MM, "
          "e.g. 2026-03)"),
@@ -123,16 +124,14 @@ def test_a_bad_row_is_named_with_what_to_fix(tiny, cells, expected):
     assert problems([first, {**GOOD, **cells}], tiny) == [expected]
 
 
-@pytest.mark.parametrize(
+@pytest.mark.parametrize(  # an unknown stage or blocker is not here: the table names the labels it takes
     "entry, field",
     [
-        ("{name: Churn model, stage: scaling, started: 2026-01}", "stage"),
-        ("{name: Churn model, stage: pilot, started: 2026-01, blockers: [governance.budget]}", "blockers[0]"),
         ("{name: Churn model, stage: pilot, started: 2027-01}", "started"),
         ("{name: Churn model, stage: production, started: 2026-01, production_since: 2025-12}", "production_since"),
         (f"{{name: {'x' * 121}, stage: pilot, started: 2026-01}}", "name"),
     ],
-    ids=["unknown-stage", "unknown-blocker", "future-start", "live-before-start", "long-name"],
+    ids=["future-start", "live-before-start", "long-name"],
 )
 def test_the_table_says_what_an_answers_file_with_the_same_entry_is_told(tiny, entry, field):
     text = (f"format: phasegate-answers/1\nquestionnaire: tiny\nquestionnaire_version: {tiny.version}\n"
@@ -156,7 +155,8 @@ def test_every_bad_row_is_named_once_and_nothing_is_returned(tiny):
     rows = [GOOD, {**GOOD, "name": "B", "stage": "scaling", "started": "2027-01"}, {**GOOD, "name": "C"},
             {**GOOD, "name": "D", "started": None}]
     assert problems(rows, tiny) == [
-        "Row 2 (B) · Started: 2027-01 is after today (2026-11-26); give the month the pilot started",
+        "Row 2 (B) · Stage: unknown stage 'scaling'; write one of: Idea, Pilot, Ready for production, In production, "
+        "Scaled, Stopped",
         "Row 4 (D) · Started: is empty; give the month the pilot started (write the month as YYYY-MM, e.g. 2026-03)",
     ]
 
@@ -185,7 +185,7 @@ def scored(tiny):
 def test_the_figures_stand_beside_the_reference(tiny):
     # Started 6+ months before 2026-11-26 and not an idea: Churn model (reached), Invoice reader (12 months,
     # stuck) and Route planner (stopped): one in three reached production. In flight: Invoice reader (12) and
-    # Chatbot (3), median 7.5. Stuck: Invoice reader, with 120,000 a year waiting.
+    # Chatbot (3), median 7.5. Stuck: Invoice reader, to be stopped, so nothing is left waiting.
     figures = [(f.label, f.value, f.against) for f in portfolio_figures(scored(tiny))]
     assert figures == [
         ("Pilots", "4", "1 in production or scaled"),
@@ -195,12 +195,12 @@ def test_the_figures_stand_beside_the_reference(tiny):
         ("Median age in flight", "7.5", "months, of the pilots not yet in production"),
         ("Without a business owner", "2", "of 4 pilots"),
         ("Without a KPI baseline", "3", "of 4 pilots"),
-        ("Value waiting in stuck pilots", "120,000", "expected a year"),
+        ("Value waiting in stuck pilots", "EUR 0", "expected a year; pilots to stop left out"),
     ]
     assert reference_note(scored(tiny)).startswith(
         "Reached production and not past the pilot stage count the pilots started 6 or more months ago, ideas left "
         "out. Reference: about one AI pilot in five reaches production, and 73% of AI initiatives never get past the "
-        "pilot stage (source: the 2026 article")
+        "pilot stage (source: an industry article (2026)")
 
 
 def test_without_pilots_old_enough_the_rate_is_not_made_up(tiny):

@@ -55,6 +55,15 @@ def full():
 
 
 @pytest.fixture(scope="module")
+def full_report(full):
+    """The same example as `full`, rendered as the full report: every step and the appendix."""
+    questionnaire, result, _, _ = full
+    pdf = render_pdf(questionnaire, result, Branding(prepared_by="Northwind Advisory", color="#7a3b8f"),
+                     generated=DAY, full=True)
+    return questionnaire, result, pdf, pdf_text(pdf)
+
+
+@pytest.fixture(scope="module")
 def tiny_report():
     questionnaire = load_questionnaire(TINY)
     result = score_response(questionnaire, read_answers(TINY_ANSWERS, questionnaire))
@@ -94,16 +103,33 @@ def test_report_quotes_the_notes_the_respondent_wrote(full):
         assert " ".join(note.split()) in flat
 
 
-def test_every_step_appears_with_its_plain_why_and_the_arithmetic_only_on_the_methodology_page(full):
+def test_the_first_fifteen_steps_appear_with_their_plain_why_and_the_arithmetic_only_on_the_methodology_page(full):
     _, result, _, pages = full
     flat = " ".join(" ".join(pages).split())
     method = flat.split("HOW THE FIRST RANKS WERE COMPUTED")[1]
-    for step in result.actions:
+    assert len(result.actions) > 15
+    for step in result.actions[:15]:
         assert step.title in flat
         assert step.why in flat
     for step in result.actions[:3]:
         assert step.reason in method
     assert "× question weight" not in flat.split("FROM ANSWERS TO PHASES")[0]
+
+
+def test_the_executive_report_says_how_many_further_steps_the_full_report_lists(full):
+    _, result, _, pages = full
+    plan = " ".join(" ".join(pages).split()).split("Prioritised next steps")[-1]
+    further = len(result.actions) - 15
+    assert f"This report lists the first 15 steps; the full report lists {further} further steps." in plan
+    assert result.actions[15].title not in plan.split("Roadmap")[0]
+
+
+def test_the_full_report_lists_every_step_with_its_why(full_report):
+    _, result, _, pages = full_report
+    flat = " ".join(" ".join(pages).split())
+    for step in result.actions:
+        assert step.title in flat and step.why in flat
+    assert "further step" not in flat.split("Prioritised next steps")[-1].split("Roadmap")[0]
 
 
 def test_the_plan_has_a_90_day_plan_next_and_later_a_matrix_a_raci_and_a_risk_register(full):
@@ -121,7 +147,7 @@ def test_the_executive_summary_has_findings_risks_quotes_and_the_top_steps_on_on
     summary = next(p for p in pages if "Executive summary" in p and "MOST IMPORTANT NEXT STEPS" in p)
     flat = " ".join(summary.split())
     for words in ["Four of five domains work at phase 2; Governance holds the organisation at phase 1.", "FINDINGS",
-                  "RISKS", "IN THE RESPONDENTS' WORDS", "Nobody is funded to run models.", "confidence 95%",
+                  "RISKS", "IN THE RESPONDENT'S WORDS", "Nobody is funded to run models.", "confidence 96%",
                   "MEASURE OF SUCCESS", "WHERE EACH DOMAIN STANDS", "Economics"]:
         assert words in flat
 
@@ -153,7 +179,7 @@ def test_report_has_every_section(full, heading):
 
 
 def test_page_count_is_sensible_for_the_full_assessment(full):
-    assert 15 <= len(full[3]) <= 18
+    assert 12 <= len(full[3]) <= 16
 
 
 def test_the_appendix_of_every_answer_is_only_in_the_full_report(full, tiny_report):
@@ -279,6 +305,193 @@ def png_logo() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (120, 40), "#7a3b8f").save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+# --- the four clients: length, page fill, the headline, the bar -----------------------------
+
+CLIENTS = ["golden-bank", "golden-startup", "golden-retailer", "golden-manufacturer"]
+CLIENT_DAY = dt.date(2026, 12, 4)
+MM = 72 / 25.4
+PAGE_TOP, PAGE_BOTTOM = 22 * MM, 20 * MM  # the page margins of report.css: the body lies between them
+
+
+def scored_example(name: str):
+    path = ROOT / "examples" / f"{name}.yaml"
+    questionnaire = find_questionnaire(questionnaire_id_of(path))
+    return questionnaire, score_response(questionnaire, read_answers(path, questionnaire))
+
+
+@pytest.fixture(scope="module")
+def clients() -> dict[str, tuple]:
+    """Each client's executive report, rendered once: (questionnaire, result, PDF reader)."""
+    rendered = {}
+    for name in CLIENTS:
+        questionnaire, result = scored_example(name)
+        pdf = render_pdf(questionnaire, result, generated=CLIENT_DAY)
+        rendered[name] = (questionnaire, result, pypdf.PdfReader(io.BytesIO(pdf)))
+    return rendered
+
+
+def page_fill(page) -> float:
+    """How far down the page body its content reaches, 0-1: the lowest line of text (chart labels included) between
+    the running header and footer, measured from the top of the body."""
+    height = float(page.mediabox.height)
+    lows = []
+
+    def seen(text, cm, tm, font, size):
+        if text.strip():
+            y = height - (tm[4] * cm[1] + tm[5] * cm[3] + cm[5])  # from the top of the page
+            if PAGE_TOP < y < height - PAGE_BOTTOM:
+                lows.append(y)
+
+    page.extract_text(visitor_text=seen)
+    return (max(lows) - PAGE_TOP) / (height - PAGE_TOP - PAGE_BOTTOM) if lows else 0.0
+
+
+def section_openings(reader: pypdf.PdfReader) -> set[int]:
+    """The pages (0-based) on which a top-level section opens at the top of the body, from the bookmarks."""
+    openings = set()
+    for item in reader.outline:
+        if not isinstance(item, list):
+            page = reader.get_destination_page_number(item)
+            if float(item.top) >= float(reader.pages[page].mediabox.height) - PAGE_TOP - 2:
+                openings.add(page)
+    return openings
+
+
+def section_page(reader: pypdf.PdfReader, title: str) -> int:
+    """The page (1-based) where the top-level section of that title opens, from the bookmarks."""
+    item = next(item for item in reader.outline if not isinstance(item, list) and item.title == title)
+    return reader.get_destination_page_number(item) + 1
+
+
+def short_pages(reader: pypdf.PdfReader) -> list[tuple[int, float]]:
+    """(page number, fill) of the pages after the cover that are less than a third full, except the last page of a
+    section that began on an earlier page (the next page opens a section, or there is none). A section that opens
+    and ends on one short page is a short page: it should have run on after the one before."""
+    openings, last = section_openings(reader), len(reader.pages) - 1
+    short = []
+    for number, page in enumerate(reader.pages[1:], start=1):
+        section_tail = (number == last or number + 1 in openings) and number not in openings
+        fill = page_fill(page)
+        if fill < 1 / 3 and not section_tail:
+            short.append((number + 1, round(fill, 2)))
+    return short
+
+
+@pytest.mark.parametrize("name", CLIENTS)
+def test_each_clients_executive_report_fits_sixteen_pages(clients, name):
+    assert len(clients[name][2].pages) <= 16
+
+
+@pytest.mark.parametrize("name", CLIENTS)
+def test_no_page_of_a_clients_executive_report_is_less_than_a_third_full_but_a_sections_last(clients, name):
+    assert short_pages(clients[name][2]) == []
+
+
+def test_the_page_fill_measure_catches_a_small_section_pushed_onto_a_page_of_its_own(clients):
+    from reports.pdf import compiled_stylesheet, html_to_pdf
+
+    questionnaire, result, reader = clients["golden-bank"]
+    assert result.unknowns == ()  # its unknowns section is one line: "None"
+    html = render_html(questionnaire, result, generated=CLIENT_DAY, inline_css=False)
+    forced = html.replace("</head>", "<style>.unknowns, .method { break-before: page; }</style></head>", 1)
+    pushed = pypdf.PdfReader(io.BytesIO(html_to_pdf(forced, [compiled_stylesheet()])))
+    assert [number for number, _ in short_pages(pushed)] == [section_page(pushed, "Unknowns to resolve")]
+    assert short_pages(reader) == []
+
+
+def test_page_fill_runs_from_zero_to_one_and_a_full_page_reads_near_one(clients):
+    reader = clients["golden-bank"][2]
+    fills = [page_fill(page) for page in reader.pages]
+    assert max(fills) > 0.9
+    assert all(0 <= fill <= 1 for fill in fills)
+
+
+@pytest.mark.parametrize("name", CLIENTS)
+def test_the_cover_and_the_summary_lead_with_the_profile_and_put_the_phase_beneath(clients, name):
+    _, result, reader = clients[name]
+    profile, phase = result.overall.profile + ".", f"Phase {result.overall.phase} of 4 · {result.overall.phase_name}"
+    for page in (reader.pages[0], reader.pages[section_page(reader, "Executive summary") - 1]):
+        flat = " ".join(page.extract_text().split())
+        assert profile in flat and phase in flat
+        assert flat.index(profile) < flat.index(phase)
+
+
+def test_each_domain_shows_its_share_of_the_phase_bar_beside_its_index():
+    questionnaire = load_questionnaire(TINY)
+    html = render_html(questionnaire, score_response(questionnaire, read_answers(TINY_ANSWERS, questionnaire)),
+                       generated=DAY)
+    # Data: phase 2 attains 0.5 of 0.7; Governance: phase 1 attains 0.25 of 0.7
+    assert '<td class="num">1.5</td>\n        <td class="bar">71% of the phase 2 bar</td>' in html
+    assert '<td class="num">0.2</td>\n        <td class="bar">36% of the phase 1 bar</td>' in html
+    assert "index 1.5 / 4 (71% of the phase 2 bar)" in html
+
+
+@pytest.mark.parametrize("bar, working_phase, text", [
+    (0.68, 2, "68% of the phase 2 bar"),
+    (0.004, 1, "0% of the phase 1 bar"),
+    (1.0, 3, "100% of the phase 3 bar"),
+    (1.0, None, "all four phases achieved"),
+    (None, 2, ""),
+])
+def test_the_bar_beside_the_index_reads_as_a_share_of_the_working_phase(bar, working_phase, text):
+    from types import SimpleNamespace
+
+    from scoring.headline import bar_words as bar_text
+
+    assert bar_text(SimpleNamespace(bar=bar, working_phase=working_phase)) == text
+
+
+def test_the_executive_report_lists_every_step_of_now_then_the_head_of_next(clients):
+    from reports.html import plan_steps
+
+    _, result, reader = clients["golden-bank"]
+    listed = plan_steps(result.actions, full=False)
+    now = [s for s in result.actions if s.horizon == "now"]
+    assert list(listed) == list(result.actions[:15]) and listed[:len(now)] == tuple(now)
+    assert plan_steps(result.actions, full=True) == result.actions
+    plan = " ".join(" ".join(p.extract_text() for p in reader.pages).split()).split("Prioritised next steps")[-1]
+    for step in result.actions[15:]:
+        assert f" {step.rank} {step.title}" not in plan.split("Roadmap")[0]
+
+
+@pytest.mark.parametrize("counts, said", [
+    ({"fix": 5}, "5 to fix"),
+    ({"stop": 1, "fix": 1}, "1 to stop and 1 to fix"),
+    ({"stop": 3, "merge": 3, "fix": 1, "continue": 3}, "3 to stop, 3 to merge, 1 to fix and 3 to continue"),
+    ({}, ""),
+])
+def test_the_pilot_line_counts_only_the_verdicts_given(counts, said):
+    from types import SimpleNamespace
+
+    from scoring.pilots import VERDICTS, verdict_counts
+
+    every = {verdict: counts.get(verdict, 0) for verdict in VERDICTS}  # as PilotMetrics.verdicts() gives them
+    assert verdict_counts(SimpleNamespace(verdicts=lambda: every)) == said
+
+
+def test_the_dont_know_sentence_says_what_the_scoring_does(tiny_report):
+    unknowns = " ".join(tiny_report[3].split("Unknowns to resolve")[-1].split())
+    assert ("1 question was answered “don't know”. The scoring leaves it out of the averages and lowers the "
+            "confidence of the result to 86%; it is not counted as not in place.") in unknowns
+    assert "count against" not in unknowns
+
+
+def test_the_executive_summary_states_the_progress_since_the_baseline_in_one_sentence():
+    from scoring.compare import compare_results
+    from scoring.progress import progress_sentence
+
+    questionnaire = load_questionnaire(TINY)
+    before_answers = read_answers(TINY_ANSWERS, questionnaire)
+    before_answers.answers["data.pipelines"] = Answer(1)
+    before = score_response(questionnaire, before_answers)
+    now = score_response(questionnaire, read_answers(TINY_ANSWERS, questionnaire))
+    comparison = compare_results(questionnaire, before, questionnaire, now, dt.date(2025, 1, 15))
+    pages = pdf_text(render_pdf(questionnaire, now, generated=DAY, progress=comparison))
+    summary = " ".join(next(p for p in pages if "FINDINGS" in p).split())
+    assert f"Progress. {progress_sentence(comparison)}" in summary
+    assert "Progress." not in " ".join(render_html(questionnaire, now, generated=DAY).split())
 
 
 # --- the report command -------------------------------------------------------------

@@ -56,7 +56,7 @@ def test_the_summary_has_one_line_on_the_pilots_and_the_portfolio_follows_it(ret
     _, _, pages = retailer
     summary = next(i for i, page in enumerate(pages) if "Executive summary" in page and "FINDINGS" in page)
     assert ("8 of 12 pilots are older than 6 months without reaching production; 1 reached production. "
-            "8 to stop, 1 to fix") in pages[summary]
+            "Verdicts: 8 to stop, 1 to fix and 2 to continue") in pages[summary]
     portfolio = pages[summary + 1]
     assert portfolio.startswith("Pilot portfolio")
 
@@ -71,9 +71,11 @@ def test_the_portfolio_shows_the_funnel_the_figures_against_the_reference_and_th
     assert ("Reached production 1 of the 10 pilots started at least 6 months ago (ideas left out) 10% about one in five "
             "(20%)") in section
     assert "Never got past the pilot stage the rest of those 10: still in pilot, ready or stopped 90% 73%" in section
-    assert "Value waiting in stuck pilots expected annual value of the stuck pilots, as given in the register 2,720,000" \
-        in section
-    assert "Reference figures: the 2026 article on taking enterprise AI from pilot purgatory to production" in section
+    # Every stuck pilot of the retailer is to be stopped: nothing is left waiting in the others.
+    assert ("Value waiting in stuck pilots expected annual value of the stuck pilots not to be stopped, as given in the "
+            "register EUR 0") in section
+    assert "Reference figures: “From pilot purgatory to production power" in section and "(2026)" in section
+    assert "Phasegate" not in section
     for item in result.pilots.items:
         assert item.name in section
     assert "Markdown pricing Ready for production 18 mo Stop Governance, MLOps 18 months without reaching production" \
@@ -92,9 +94,16 @@ def test_the_portfolio_takes_at_most_two_pages(retailer):
 def test_the_methodology_states_the_triage_rules(retailer):
     _, _, pages = retailer
     method = " ".join(page for page in pages if "FROM THE PILOT REGISTER TO VERDICTS" in page or "Pilot factor" in page)
-    assert "Stop Stuck, with neither a named business owner nor a KPI baseline." in method
-    assert "Scale In production, with a business owner and a KPI baseline." in method
-    assert "× (1 + 0.5 × the stuck pilots blocked in that domain ÷ all stuck pilots)" in method
+    assert "Stop. Stuck, with neither a named business owner nor a KPI baseline." in method
+    assert ("Merge. As for stop, but another stuck pilot pursues the same outcome (the register puts them in one "
+            "group): merge the group's stuck pilots into one pilot with a named owner and one KPI.") in method
+    assert "says to escalate the blocker to the executive sponsor" in method
+    assert "measure its value against a holdout or control group before it is widened" in method
+    assert ("Value waiting. The expected annual value of the stuck pilots that are not to be stopped, as given in the "
+            "register; pilots to merge count with the value each was given. Not estimated when none of them gives a "
+            "value.") in method
+    assert "Scale. In production, with a business owner and a KPI baseline." in method
+    assert "× (1 + 0.5 × the stuck pilots they unblock ÷ all stuck pilots)" in method
 
 
 def test_without_a_register_the_report_has_no_pilot_section(tiny):
@@ -176,3 +185,58 @@ def test_a_long_register_shows_the_first_forty_verdicts_and_counts_the_rest(tiny
                        generated=DAY)
     assert "Stuck 039" in html and "Stuck 040" not in html and "Fix 0<" not in html
     assert "And 10 more pilots (5 to stop, 5 to fix among them)" in html
+
+
+# --- merge verdicts and the value waiting, the same in the report, the deck and the app -------------------
+
+
+def grouped_register(value_c=300000.0):
+    """Two stuck pilots of one group with neither owner nor baseline (to merge), one to stop, one to fix."""
+    return (Pilot("Forecast north", "pilot", "2025-01", value=200000.0, group="forecast"),
+            Pilot("Forecast south", "pilot", "2025-03", value=100000.0, group="forecast"),
+            Pilot("Old chatbot", "pilot", "2024-06", value=900000.0),
+            Pilot("Invoice reader", "pilot", "2025-05", owner=True, value=value_c))
+
+
+def scored_with(tiny, register, profile=None):
+    response = read_answers(ROOT / "tests" / "data" / "tiny-answers.yaml", tiny)
+    return score_response(tiny, dataclasses.replace(response, date=DAY, pilots=register,
+                                                     organisation_profile=profile))
+
+
+def test_merge_is_a_verdict_of_the_report_and_the_deck_and_counted_in_their_summaries(tiny):
+    from reports.deck import render_deck
+    from tests.test_deck import slides
+
+    result = scored_with(tiny, grouped_register())
+    html = render_html(tiny, result, generated=DAY)
+    assert '<tr class="verdict-merge">' in html and '<span class="verdict">Merge</span>' in html
+    assert "merge it with Forecast south into one pilot with a named owner and one KPI." in html
+    assert "Verdicts: 1 to stop, 2 to merge and 1 to fix; see page" in html
+    deck = slides(render_deck(tiny, result, generated=DAY))
+    assert "Verdicts: 1 to stop, 2 to merge and 1 to fix." in next(s["text"] for s in deck
+                                                                     if s["title"] == "The pilot portfolio")
+    assert "Decide on the 4 stuck pilots: fix, merge or stop, as the triage suggests." in deck[-1]["text"]
+
+
+@pytest.mark.parametrize(
+    "register, currency, shown",
+    [(grouped_register(), None, "EUR 600,000"), (grouped_register(), "GBP", "GBP 600,000"),
+     (grouped_register(None)[3:], None, "not estimated")],
+    ids=["the-setting's-currency", "the-profile's-currency", "no-value-given"],
+)
+def test_the_value_waiting_reads_the_same_in_the_report_the_deck_and_the_app(tiny, register, currency, shown):
+    from reports.deck import render_deck
+    from scoring.answers import OrganisationProfile
+    from scoring.register import portfolio_figures
+    from tests.test_deck import slides
+
+    profile = OrganisationProfile(currency=currency) if currency else None
+    result = scored_with(tiny, register, profile)
+    html = render_html(tiny, result, generated=DAY)
+    assert f'not to be stopped, as given in the register</span></th><td class="num">{shown}</td>' in html
+    deck = slides(render_deck(tiny, result, generated=DAY))
+    text = next(s["text"] for s in deck if s["title"] == "The pilot portfolio")
+    assert f"Value waiting in stuck pilots: {shown}" in text
+    figure = next(f for f in portfolio_figures(result.pilots) if f.label == "Value waiting in stuck pilots")
+    assert figure.value == shown

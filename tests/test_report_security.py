@@ -191,12 +191,12 @@ def test_hostile_text_embeds_no_file(hostile_pdf):
 
 
 def test_hostile_text_makes_the_renderer_fetch_nothing_but_our_charts(hostile_pdf, hostile_result):
-    from reports.charts import report_specs
+    from reports.html import document_specs
 
     asked = hostile_pdf[3]
     assert asked, "the charts should be fetched (as they finish converting)"
     assert sorted(url for url, served in asked if served) == sorted(f"phasegate-chart:{name}"
-                                                                   for name in report_specs(hostile_result))
+                                                                   for name in document_specs(hostile_result))
     assert all(served for _, served in asked)
 
 
@@ -361,7 +361,7 @@ def test_a_jpeg_logo_is_accepted():
 
     buffer = io.BytesIO()
     Image.new("RGB", (30, 30), "white").save(buffer, format="JPEG")
-    assert Branding(logo=buffer.getvalue()).logo_type == "image/jpeg"
+    assert Branding(logo=buffer.getvalue()).logo_type == "image/png"  # re-encoded: only pixels are kept
 
 
 def test_report_command_refuses_a_text_file_named_logo_png_with_exit_1(tmp_path):

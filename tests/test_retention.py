@@ -18,11 +18,6 @@ SECRET_NOTE = "Confidential: the merger with Initech closes in March"
 NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.timezone.utc)
 
 
-@pytest.fixture
-def engine(database_url):
-    return get_engine(database_url)
-
-
 def count(engine, table, *where) -> int:
     with engine.connect() as conn:
         return conn.execute(select(func.count()).select_from(table).where(*where)).scalar_one()
@@ -46,21 +41,21 @@ def test_a_resume_link_expires_the_set_number_of_days_after_the_last_change(days
 
 def test_deleting_an_assessment_removes_its_answers_and_notes(engine):
     kept = repo.create_assessment(engine, "quick-check", "1.0.0")
-    repo.save_answer(engine, kept.id, "data.inventory", 3)
+    repo.save_answer(engine, kept.id, "data.ownership", 3)
     doomed = repo.create_assessment(engine, "quick-check", "1.0.0")
-    repo.save_answer(engine, doomed.id, "data.inventory", 2)
-    repo.save_note(engine, doomed.id, "data.inventory", SECRET_NOTE)
+    repo.save_answer(engine, doomed.id, "data.ownership", 2)
+    repo.save_note(engine, doomed.id, "data.ownership", SECRET_NOTE)
     assert retention.delete_assessment(engine, doomed.id)
     assert repo.find_assessment(engine, doomed.token) is None
     assert count(engine, answers, answers.c.assessment_id == doomed.id) == 0
-    assert repo.load_answers(engine, kept.id)["data.inventory"].value == 3
+    assert repo.load_answers(engine, kept.id)["data.ownership"].value == 3
     assert not retention.delete_assessment(engine, doomed.id)
 
 
 def test_a_deleted_note_is_gone_from_the_sqlite_files_too(tmp_path):
     engine = get_engine(f"sqlite:///{tmp_path / 'data' / 'phasegate.db'}")
     doomed = repo.create_assessment(engine, "quick-check", "1.0.0")
-    repo.save_note(engine, doomed.id, "data.inventory", SECRET_NOTE)
+    repo.save_note(engine, doomed.id, "data.ownership", SECRET_NOTE)
     repo.save_note(engine, doomed.id, "data.pipelines", "kept for a while")  # the note's page is rewritten once
     with engine.connect() as conn:  # the note now sits in the database file itself, not only in the log
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -77,7 +72,7 @@ def test_a_facilitator_removes_one_participant_of_their_own_workshop_only(engine
     other = ws.create_workshop(engine, "Other", "quick-check", "1.0.0")
     stray, staying = ws.join_workshop(engine, workshop, "Executive"), ws.join_workshop(engine, workshop, "Executive")
     elsewhere = ws.join_workshop(engine, other, "Executive")
-    repo.save_note(engine, stray.id, "data.inventory", SECRET_NOTE)
+    repo.save_note(engine, stray.id, "data.ownership", SECRET_NOTE)
     assert not retention.remove_participant(engine, workshop.id, elsewhere.id)
     assert retention.remove_participant(engine, workshop.id, stray.id)
     assert [p.assessment.id for p in ws.list_participants(engine, workshop.id)] == [staying.id]
@@ -88,8 +83,8 @@ def test_a_facilitator_removes_one_participant_of_their_own_workshop_only(engine
 def test_deleting_a_workshop_removes_participants_answers_and_consensus(engine):
     workshop = ws.create_workshop(engine, "Client", "quick-check", "1.0.0")
     participant = ws.join_workshop(engine, workshop, "Executive")
-    repo.save_answer(engine, participant.id, "data.inventory", 1)
-    ws.save_consensus(engine, workshop.id, "data.inventory", 2, "agreed")
+    repo.save_answer(engine, participant.id, "data.ownership", 1)
+    ws.save_consensus(engine, workshop.id, "data.ownership", 2, "agreed")
     assert retention.delete_workshop(engine, workshop.id)
     assert ws.find_by_token(engine, workshop.facilitator_token) is None
     assert count(engine, assessments, assessments.c.workshop_id == workshop.id) == 0
@@ -102,13 +97,13 @@ def test_purge_deletes_finished_data_past_the_age_and_keeps_the_rest(engine):
     old_open = repo.create_assessment(engine, "quick-check", "1.0.0")
     new_done = repo.create_assessment(engine, "quick-check", "1.0.0")
     for assessment in (old_done, old_open, new_done):
-        repo.save_answer(engine, assessment.id, "data.inventory", 2)
+        repo.save_answer(engine, assessment.id, "data.ownership", 2)
     age(engine, old_done.id, 400)
     age(engine, old_open.id, 400, finished=False)
     age(engine, new_done.id, 10)
     closed_long_ago = ws.create_workshop(engine, "Old client", "quick-check", "1.0.0")
     still_open = ws.create_workshop(engine, "Open client", "quick-check", "1.0.0")
-    repo.save_answer(engine, ws.join_workshop(engine, closed_long_ago, "Executive").id, "data.inventory", 4)
+    repo.save_answer(engine, ws.join_workshop(engine, closed_long_ago, "Executive").id, "data.ownership", 4)
     ws.join_workshop(engine, still_open, "Executive")
     with writing(engine) as conn:
         conn.execute(workshops.update().where(workshops.c.id == closed_long_ago.id)
@@ -135,12 +130,13 @@ def test_purge_on_the_command_line_counts_then_deletes(tmp_path, monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     engine = get_engine()
     done = repo.create_assessment(engine, "quick-check", "1.0.0")
-    repo.save_answer(engine, done.id, "data.inventory", 2)
+    repo.save_answer(engine, done.id, "data.ownership", 2)
     age(engine, done.id, 100)
     runner = CliRunner()
     assert runner.invoke(main, ["purge", "--older-than", "90", "--dry-run"]).output == \
         "would delete 1 assessment, 0 workshops and 1 answer\n"
     assert repo.find_assessment(engine, done.token) is not None
-    assert runner.invoke(main, ["purge", "--older-than", "90"]).output == "deleted 1 assessment, 0 workshops and 1 answer\n"
+    assert runner.invoke(main, ["purge", "--older-than", "90", "--yes"]).output == \
+        "will delete 1 assessment, 0 workshops and 1 answer\ndeleted 1 assessment, 0 workshops and 1 answer\n"
     assert repo.find_assessment(engine, done.token) is None
     assert runner.invoke(main, ["purge", "--older-than", "-1"]).exit_code == 2

@@ -264,3 +264,31 @@ def test_assessments_stored_before_0007_keep_everything_and_get_no_answers_date(
         row = conn.execute(text("SELECT * FROM assessments WHERE id = 7")).mappings().one()
     assert "taken_on" not in row and row["organisation"] == "Acme"
     engine.dispose()
+
+
+def test_pilots_stored_before_0008_keep_everything_and_get_no_group(database_url):
+    """0008 adds the pilot's group: pilots stored before it keep every field and have none; going back to 0007
+    drops the group and nothing else."""
+    from scoring.answers import Pilot
+    from storage.pilots import load_registers
+
+    engine = connect(database_url)
+    with engine.begin() as conn:
+        command.upgrade(schema._config(conn), "0007")
+        stamp = repo.now()
+        conn.execute(text("INSERT INTO assessments (id, token, questionnaire_id, questionnaire_version, organisation,"
+                          " targets, created_at, updated_at) VALUES (7, 'h', 'quick-check', '2.1.0', 'Acme',"
+                          + (" '{}', :at, :at)" if engine.dialect.name == "sqlite" else " CAST('{}' AS JSON), :at, :at)")),
+                     {"at": stamp})
+        conn.execute(text("INSERT INTO pilots (assessment_id, position, name, stage, started, owner, kpi_baseline, "
+                          "blockers, note, updated_at) VALUES (7, 0, 'Churn', 'pilot', '2025-01', :yes, :no, "
+                          + ("'[]'" if engine.dialect.name == "sqlite" else "CAST('[]' AS JSON)") + ", 'kept', :at)"),
+                     {"at": stamp, "yes": True, "no": False})
+    schema.upgrade(engine, writing)
+    with engine.connect() as conn:
+        assert load_registers(conn, [7]) == {7: (Pilot("Churn", "pilot", "2025-01", owner=True, note="kept"),)}
+    with engine.begin() as conn:
+        command.downgrade(schema._config(conn), "0007")
+        row = conn.execute(text("SELECT * FROM pilots WHERE assessment_id = 7")).mappings().one()
+    assert "pilot_group" not in row and (row["name"], row["note"]) == ("Churn", "kept")
+    engine.dispose()

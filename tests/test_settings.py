@@ -21,12 +21,17 @@ from tests.conftest import DATA, ROOT
         ("PHASEGATE_MAX_PARTICIPANTS", "1e3", "PHASEGATE_MAX_PARTICIPANTS must be a whole number of at least 1, got '1e3'"),
         ("PHASEGATE_SQLITE_BUSY_TIMEOUT_MS", "30s",
          "PHASEGATE_SQLITE_BUSY_TIMEOUT_MS must be a whole number of at least 0, got '30s'"),
-        ("PHASEGATE_RESUME_DAYS", "-1", "PHASEGATE_RESUME_DAYS must be a whole number of at least 0, got '-1'"),
-        ("PHASEGATE_RESUME_DAYS", "1.5", "PHASEGATE_RESUME_DAYS must be a whole number of at least 0, got '1.5'"),
+        ("PHASEGATE_RESUME_DAYS", "-1", "PHASEGATE_RESUME_DAYS must be a whole number from 0 to 3650, got '-1'"),
+        ("PHASEGATE_RESUME_DAYS", "1.5", "PHASEGATE_RESUME_DAYS must be a whole number from 0 to 3650, got '1.5'"),
         ("PLAN_NOW_CAPACITY", "none", "PLAN_NOW_CAPACITY must be a whole number of at least 1, got 'none'"),
+        ("PHASEGATE_CURRENCY", "euro",
+         "PHASEGATE_CURRENCY must be a three-letter currency code such as EUR, USD or GBP, got 'euro'"),
+        ("PHASEGATE_CURRENCY", "€", "PHASEGATE_CURRENCY must be a three-letter currency code such as EUR, USD or GBP, "
+                                    "got '€'"),
     ],
     ids=["workers-not-a-number", "workers-zero", "workers-too-many", "participants-negative", "participants-float-text",
-         "busy-timeout-with-unit", "resume-days-negative", "resume-days-fraction", "now-capacity-word"],
+         "busy-timeout-with-unit", "resume-days-negative", "resume-days-fraction", "now-capacity-word",
+         "currency-a-word", "currency-a-symbol"],
 )
 def test_a_bad_setting_gets_one_line_naming_it_its_value_and_what_is_expected(monkeypatch, name, value, expected):
     monkeypatch.setenv(name, value)
@@ -47,8 +52,10 @@ def test_every_bad_setting_is_listed_not_only_the_first(monkeypatch):
     "name, value, expected",
     [("PHASEGATE_REPORT_WORKERS", "4", 4), ("PHASEGATE_REPORT_WORKERS", "", 2), ("PHASEGATE_MAX_PARTICIPANTS", None, 500),
      ("PHASEGATE_SQLITE_BUSY_TIMEOUT_MS", "0", 0), ("PHASEGATE_PUBLIC_URL", "https://assess.example.com",
-                                                   "https://assess.example.com")],
-    ids=["number", "empty-is-the-default", "unset-is-the-default", "zero-allowed", "text"],
+                                                   "https://assess.example.com"),
+     ("PHASEGATE_CURRENCY", None, "EUR"), ("PHASEGATE_CURRENCY", "usd", "USD"), ("PHASEGATE_CURRENCY", " GBP ", "GBP")],
+    ids=["number", "empty-is-the-default", "unset-is-the-default", "zero-allowed", "text", "currency-default",
+         "currency-lower-case", "currency-with-spaces"],
 )
 def test_a_setting_is_read_typed_from_the_environment_when_asked(monkeypatch, name, value, expected):
     if value is None:
@@ -94,3 +101,8 @@ def test_the_app_shows_a_bad_setting_in_one_line_and_runs_no_page(app_env, monke
     shown = [str(e.value).replace("\\", "") for e in at.error]
     assert shown == ["PHASEGATE_REPORT_WORKERS must be a whole number from 1 to 32, got 'abc'"]
     assert not at.button and not at.text_input
+
+
+def test_every_setting_is_in_the_readme_settings_table():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert [entry.name for entry in SETTINGS if f"| `{entry.name}` |" not in readme] == []

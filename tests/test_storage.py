@@ -15,13 +15,6 @@ from tests.conftest import ROOT
 
 
 @pytest.fixture
-def engine(database_url):
-    engine = get_engine(database_url)
-    yield engine
-    dispose_all()
-
-
-@pytest.fixture
 def assessment(engine):
     return repo.create_assessment(engine, "tiny", "1.0.0", organisation="Example Corp")
 
@@ -187,7 +180,7 @@ def test_text_no_database_can_store_is_refused_with_a_message_and_nothing_saved_
     from storage import workshops as ws
 
     engine = get_engine(database_url)
-    assessment = repo.create_assessment(engine, "quick-check", "1.0.0")
+    assessment = repo.create_assessment(engine, "tiny", "1.0.0")
     repo.save_answer(engine, assessment.id, "data.inventory", 2)
     repo.save_note(engine, assessment.id, "data.inventory", "kept")
     attempts = [
@@ -216,6 +209,18 @@ def test_an_imported_file_keeps_its_organisation_profile_and_pilot_register(data
     assert again.pilots == response.pilots
     assert again.organisation_profile == response.organisation_profile
     assert response_to_dict(again)["pilots"] == response_to_dict(response)["pilots"]
+
+
+def test_a_register_keeps_its_groups_and_the_profile_its_currency_and_ai_role(database_url):
+    from scoring.answers import read_answers
+
+    engine = get_engine(database_url)
+    response = read_answers(ROOT / "examples" / "golden-retailer.yaml")
+    assert [p.group for p in response.pilots].count("demand-forecasting") == 3
+    stored = repo.import_response(engine, response)
+    again = repo.load_response(engine, repo.find_assessment(engine, stored.token))
+    assert [p.group for p in again.pilots] == [p.group for p in response.pilots]
+    assert (again.organisation_profile.currency, again.organisation_profile.ai_role) == ("GBP", "deployer")
 
 
 def test_branding_is_kept_with_the_assessment_and_the_workshop(database_url):

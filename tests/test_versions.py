@@ -14,7 +14,8 @@ from openpyxl import load_workbook
 
 from cli import main
 from questionnaires import QuestionnaireError, find_questionnaire, parse_questionnaire
-from questionnaires.loader import Library, UnknownVersionError, load_library, load_questionnaire, version_key
+from questionnaires.loader import (Library, UnknownVersionError, load_library, load_questionnaire, shipped_library,
+                                   version_key)
 from scoring.answers import Answer, Response, read_answers
 from scoring.migrate import MigrationError, migrate_response, newer_version
 from storage import dispose_all, get_engine
@@ -366,3 +367,16 @@ def test_the_workshop_pdf_uses_the_workshops_own_version(engine):
     repo.save_answer(engine, participant.id, "data.monitoring", "yes")
     cover = pypdf.PdfReader(io.BytesIO(render_workshop_pdf_bytes(workshop.id))).pages[0].extract_text()
     assert "Tiny test questionnaire, version 1.0.0" in " ".join(cover.split())
+
+
+@pytest.mark.parametrize("questionnaire_id", ["ai-maturity", "quick-check"])
+def test_every_published_version_stays_and_answers_to_2_1_0_carry_to_2_2_0_whole(questionnaire_id):
+    library = shipped_library()
+    assert library.known_versions(questionnaire_id) == ["1.0.0", "2.0.0", "2.1.0", "2.2.0"]
+    older = library.get(questionnaire_id, "2.1.0")
+    top = {q.id: older.options_for(q)[-1].value for q in older.questions if q.scored}
+    answers = {qid: Answer([value] if older.question(qid).type == "multi" else value, "kept")
+               for qid, value in top.items()}
+    carried, notes = migrate_response(Response(questionnaire_id, "2.1.0", answers, "Example Corp"), library, "2.2.0")
+    assert (carried.questionnaire_version, carried.answers) == ("2.2.0", answers)
+    assert notes == [f"governance.approval-lead-time: new in {questionnaire_id} 2.2.0, not answered yet"]

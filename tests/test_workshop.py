@@ -170,17 +170,18 @@ ROLE_ROOM = [
     [
         # Data indices: 3.5 (phases 1-3 attained, phase 4 at 0.5), 1.5, 0.25, 0.5, 2.0
         ("data", {"Executive": 2.5, "Business": 2.0, "Data & AI": 0.25, "IT & engineering": 0.5, "Risk & legal": None},
-         2.5, 0.375, 2.125, True),
+         2.5, 0.375, None, False),
         # Governance indices: 1.0 (phase 1 attained, phase 2 unanswered), 0.5; others not assessed
         ("governance", {"Executive": 1.0, "Business": None, "Data & AI": 0.5, "IT & engineering": None, "Risk & legal": None},
-         1.0, 0.5, 0.5, True),
+         1.0, 0.5, None, False),
     ],
 )
-def test_the_perception_gap_averages_participant_indices_per_role(tiny, domain, by_role, executive, practitioner, gap, flagged):
+def test_the_perception_gap_averages_participant_indices_per_role_and_waits_for_finished_answers(tiny, domain, by_role, executive, practitioner, gap, flagged):
     participants = [(role, response(**answers)) for role, answers in ROLE_ROOM]
     result = aggregate_workshop(tiny, participants).role_gap(domain)
     assert result.by_role == pytest.approx(by_role)
-    assert (result.executive, result.practitioner, result.gap, result.flagged) == pytest.approx((executive, practitioner, gap, flagged))
+    assert (result.executive, result.practitioner) == pytest.approx((executive, practitioner))
+    assert (result.gap, result.flagged, result.too_few) == (gap, flagged, True)  # nobody on either side finished
 
 
 def test_overall_index_by_role_weights_domains_and_skips_unassessed_ones(tiny):
@@ -215,6 +216,7 @@ def test_custom_roles_decide_who_counts_as_executive_and_practitioner(tiny):
     participants = [("Board", response(data_inventory=4)), ("Engineers", response(data_inventory=1))]
     gap = aggregate_workshop(tiny, participants, roles=roles).role_gap("data")
     assert (gap.executive, gap.practitioner) == (pytest.approx(1.0), pytest.approx(0.25))
+    assert (gap.executives_finished, gap.practitioners_finished) == (0, 0)
 
 
 def test_an_empty_workshop_has_no_statistics_and_no_result(tiny):

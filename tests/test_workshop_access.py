@@ -8,16 +8,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from scoring.workshop import Role
-from storage import dispose_all, get_engine
+from storage import get_engine
 from storage import repository as repo
 from storage import workshops as ws
 from tests.conftest import open_page
-
-
-@pytest.fixture
-def engine(database_url):
-    yield get_engine(database_url)
-    dispose_all()
 
 
 @pytest.fixture
@@ -234,6 +228,12 @@ def dashboard(**params) -> AppTest:
     return open_page("app_pages/workshop_dashboard.py", **params)
 
 
+def room_figures(at: AppTest) -> list[str]:
+    """Joined, finished and disputed, as the dashboard's live panel shows them."""
+    shown = {m.label: m.value for m in at.metric}
+    return [shown[label] for label in ("Participants joined", "Finished", "Disputed questions")]
+
+
 def page_text(at: AppTest) -> str:
     return " ".join(str(e.value) for e in (*at.title, *at.markdown, *at.metric, *at.code, *at.caption))
 
@@ -246,7 +246,7 @@ def test_the_dashboard_page_refuses_anything_but_the_facilitator_link(app_env, k
     given = {"join_code": workshop.join_code, "participant_token": participant.token, "nothing": ""}[key]
     at = dashboard(f=given) if given else dashboard()
     text = page_text(at)
-    assert "No access to a workshop dashboard" in text
+    assert "No access to the workshop dashboard" in text
     assert "Secret Client" not in text and workshop.facilitator_token not in text
 
 
@@ -257,7 +257,7 @@ def test_the_dashboard_opens_with_the_facilitator_link(app_env):
         repo.save_answer(app_env, participant.id, "data.inventory", value)
     at = dashboard(f=workshop.facilitator_token)
     assert "Workshop · Example Corp" in page_text(at)
-    assert [m.value for m in at.metric][1:] == ["2", "0", "1"]
+    assert room_figures(at) == ["2", "0", "1"]
 
 
 def test_the_join_page_tells_participants_when_the_workshop_is_closed(app_env):
@@ -296,19 +296,20 @@ def test_a_stray_participant_removed_on_the_dashboard_leaves_the_figures_with_an
     repo.save_answer(app_env, kept.id, "data.inventory", 1)
     repo.save_answer(app_env, stray.id, "data.inventory", 4)
     at = dashboard(f=workshop.facilitator_token)
-    assert [m.value for m in at.metric][1:] == ["2", "0", "1"]
-    assert at.selectbox(key="remove_participant_pick").options == ["P-001 · Executive · 1 answer",
-                                                                   "P-002 · Data & AI · 1 answer"]
+    assert room_figures(at) == ["2", "0", "1"]
+    assert [option.split(" · joined ")[0] + " · " + option.split(" · ", 4)[4]
+            for option in at.selectbox(key="remove_participant_pick").options] == [
+        "P-001 · Executive · 1 answer · 0 don't know", "P-002 · Data & AI · 1 answer · 0 don't know"]
     at.selectbox(key="remove_participant_pick").set_value(stray.id).run()
     at.button(key="remove_participant").click().run()
     assert not at.exception, at.exception
-    assert [m.value for m in at.metric][1:] == ["1", "0", "0"]  # joined, finished, disputed
+    assert room_figures(at) == ["1", "0", "0"]  # joined, finished, disputed
     assert any(c.value.endswith("1 participant removed, not counted.") for c in at.caption)
     assert ws.removed_count(app_env, workshop.id) == 1
     assert any(t.value.endswith("Removed P-002 · Data & AI · 1 answer from every aggregate and export (by facilitator)")
                for t in at.text)
     at.button(key=f"restore_participant:{stray.id}").click().run()
-    assert [m.value for m in at.metric][1:] == ["2", "0", "1"]
+    assert room_figures(at) == ["2", "0", "1"]
     assert len(ws.list_events(app_env, workshop.id)) == 2
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -13,6 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -121,6 +123,60 @@ def screenshot(page, name: str) -> None:
 def wait_idle(page) -> None:
     """Wait until the app's script has finished its run."""
     page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for()
+
+
+def css_key(key: str) -> str:
+    """The CSS class Streamlit gives the container of a widget with this key."""
+    return ".st-key-" + re.sub(r"[^A-Za-z0-9_-]", "-", key)
+
+
+def live_key(key: str) -> str:
+    """The container of a widget with this key as drawn by the current run, never a stale copy from the last."""
+    return css_key(key) + ":not([data-stale='true'])"
+
+
+def choose(page, key: str, option) -> None:
+    """Pick `option` (a name or pattern) in the selectbox `key`, once the page has settled."""
+    wanted = page.get_by_role("option", name=option)
+    for _ in range(5):  # a rerun or a live panel refreshing above may close the list as it opens: open it again
+        wait_idle(page)
+        page.locator(css_key(key) + " input").click()
+        try:
+            wanted.wait_for(timeout=5_000)
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            continue
+        wanted.click()
+        return
+    raise AssertionError(f"the list {key} did not offer {option}")
+
+
+def join_code(page) -> str:
+    """The join code as the dashboard shows it."""
+    metric = page.locator("[data-testid='stMetric']").filter(has_text="Join code")
+    return metric.locator("[data-testid='stMetricValue']").inner_text().strip()
+
+
+def secret_link_token(page) -> str:
+    """The secret facilitator link's token, as the dashboard shows it open right after it was made; it is never
+    in the address bar, which carries the workshop's id."""
+    shown = page.locator("[data-testid='stCode']").filter(has_text="/workshop-dashboard?f=").first
+    shown.wait_for()
+    assert "f=" not in page.url.split("?", 1)[-1].split("&")[0] or "w=" in page.url
+    return re.search(r"\?f=([A-Za-z0-9_\-]+)", shown.inner_text()).group(1)
+
+
+def create_workshop(page, server, client: str, questionnaire_title: str = "AI Maturity Quick Check") -> str:
+    """Create a workshop from the New workshop page; the secret facilitator link's token, as the dashboard it
+    lands on shows it (its address carries only the workshop's id)."""
+    page.goto(f"{server.url}/workshop-new")
+    wait_idle(page)
+    page.locator(css_key("ws_client") + " input").fill(client)
+    choose(page, "ws_questionnaire", re.compile(re.escape(questionnaire_title)))
+    page.get_by_role("button", name="Create workshop").click()
+    page.get_by_role("heading", name=f"Workshop · {client}").wait_for()
+    page.wait_for_url(re.compile(r"[?&]w=\d+"))
+    return secret_link_token(page)
 
 
 def wait_until(predicate, timeout: float = 30, what: str = "the app's state") -> None:

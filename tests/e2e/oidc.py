@@ -106,3 +106,15 @@ def signin_server(tmp_path_factory, provider):
     running.start()
     yield running
     running.stop()
+
+
+ANA = ("ana", {"email": "ana@example.com", "email_verified": True, "name": "Ana Consultant"})
+BEN = ("ben", {"email": "ben@example.com", "email_verified": True, "name": "Ben Consultant"})
+
+
+@pytest.fixture
+def consultants(provider):
+    """Ana and Ben may sign in at the provider, each with a verified address."""
+    for sub, claims in (ANA, BEN):
+        provider.add_user(sub, **claims)
+    return provider

@@ -8,20 +8,16 @@ import re
 from pypdf import PdfReader
 
 from questionnaires import find_questionnaire
+from questionnaires.models import question_count
 from scoring.answers import Answer, Response
 from scoring.engine import score_response
 from storage import dispose_all, get_engine
 from storage import repository as repo
-from tests.e2e.conftest import screenshot, wait_until
+from tests.e2e.conftest import css_key, live_key, screenshot, wait_until
 
 QUICK = find_questionnaire("quick-check")
 CHOICE = 2  # the third option ("Defined") everywhere
 ORGANISATION = "Example Corp <b>&</b>"
-
-
-def css_key(key: str) -> str:
-    """The CSS class Streamlit gives the container of a widget with this key."""
-    return ".st-key-" + re.sub(r"[^A-Za-z0-9_-]", "-", key)
 
 
 def start_quick_check(page, server, organisation: str = "") -> str:
@@ -53,7 +49,7 @@ def answer_step(page, domain_id: str, done: int, limit: int | None = None) -> in
 
 
 def next_step(page, domain_name: str) -> None:
-    page.locator(css_key("next") + " button").click()
+    page.locator(live_key("next") + " button").click()
     page.get_by_role("heading", name=domain_name, exact=True).wait_for()
 
 
@@ -79,7 +75,9 @@ def test_the_start_page_names_the_product_and_offers_three_ways_in(page, server)
     for questionnaire_id in ("quick-check", "ai-maturity"):
         page.locator(css_key(f"start:{questionnaire_id}") + " button").wait_for()
     screenshot(page, "start")
-    assert page.get_by_text(f"About {QUICK.estimated_minutes} minutes · {len(QUICK.questions)} questions").count() == 1
+    count = question_count(QUICK)
+    assert page.get_by_text(f"{count.text()} · {len(QUICK.domains)} domains").count() == 1
+    assert count.text() == f"{len(QUICK.questions)} questions, about {QUICK.estimated_minutes} minutes"
 
 
 def test_answers_are_kept_when_the_page_is_reloaded(page, server):

@@ -11,23 +11,10 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from questionnaires import find_questionnaire
-from tests.e2e.conftest import SCREENSHOTS, screenshot, wait_idle
-from tests.e2e.oidc import provider, sign_in, signin_server  # noqa: F401 - fixtures
+from tests.e2e.conftest import SCREENSHOTS, choose, create_workshop, css_key, join_code, screenshot, secret_link_token, wait_idle
+from tests.e2e.oidc import ANA, BEN, consultants, provider, sign_in, signin_server  # noqa: F401 - fixtures
 
 QUICK = find_questionnaire("quick-check")
-ANA = ("ana", {"email": "ana@example.com", "name": "Ana Consultant"})
-BEN = ("ben", {"email": "ben@example.com", "name": "Ben Consultant"})
-
-
-def css_key(key: str) -> str:
-    return ".st-key-" + re.sub(r"[^A-Za-z0-9_-]", "-", key)
-
-
-@pytest.fixture
-def consultants(provider):
-    for sub, claims in (ANA, BEN):
-        provider.add_user(sub, **claims)
-    return provider
 
 
 @pytest.fixture
@@ -50,34 +37,6 @@ def new_page(browser):
 def main_text(page) -> str:
     wait_idle(page)
     return page.locator("[data-testid='stMain']").inner_text()
-
-
-def choose(page, key: str, option) -> None:
-    """Pick `option` (a name or pattern) in the selectbox `key`, once the page has settled."""
-    wanted = page.get_by_role("option", name=option)
-    for _ in range(5):  # a live panel refreshing above may close the list as it opens: open it again
-        wait_idle(page)
-        page.locator(css_key(key) + " input").click()
-        try:
-            wanted.wait_for(timeout=5_000)
-        except PlaywrightTimeout:
-            page.keyboard.press("Escape")
-            continue
-        wanted.click()
-        return
-    raise AssertionError(f"the list {key} did not offer {option}")
-
-
-def create_workshop(page, server, client: str) -> str:
-    """Create a workshop from the New workshop page; the secret facilitator token it lands on."""
-    page.goto(f"{server.url}/workshop-new")
-    wait_idle(page)
-    page.locator(css_key("ws_client") + " input").fill(client)
-    choose(page, "ws_questionnaire", re.compile(QUICK.title))
-    page.get_by_role("button", name="Create workshop").click()
-    page.get_by_role("heading", name=f"Workshop · {client}").wait_for()
-    page.wait_for_url(re.compile(r"[?&]f="))
-    return parse_qs(urlparse(page.url).query)["f"][0]
 
 
 def test_a_consultant_signs_in_and_sees_only_their_own_workshops(new_page, signin_server, consultants):
@@ -110,25 +69,29 @@ def test_a_consultant_signs_in_and_sees_only_their_own_workshops(new_page, signi
     sign_in(ben, signin_server, consultants, BEN[0])
     ben.get_by_text("No workshops yet").wait_for()
     assert "Acme Retail" not in main_text(ben)
-    ben.goto(f"{signin_server.url}/workshop-dashboard?w={workshop_id}")
-    ben.get_by_role("heading", name="No access to a workshop dashboard").wait_for()
+    ben.goto(f"{signin_server.url}/workshop-dashboard?w={workshop_id}")  # Ana's address, pasted: opens nothing
+    ben.get_by_role("heading", name="No access to the workshop dashboard").wait_for()
     assert "Acme Retail" not in main_text(ben)
 
     ben.goto(f"{signin_server.url}/workshop-dashboard?f={token}")  # the secret link opens it for whoever has it
     ben.get_by_role("heading", name="Workshop · Acme Retail").wait_for()
+    assert token not in ben.url and "Add to My workshops" not in main_text(ben)
     ben.goto(f"{signin_server.url}/my-workshops")
-    ben.get_by_text("No workshops yet").wait_for()  # but it is not his until he adds it
+    ben.get_by_text("No workshops yet").wait_for()  # for that browser only: never a lasting entry
 
     # Next quarter: Ana re-runs the workshop for the same client from her list.
     ana.goto(f"{signin_server.url}/my-workshops")
     wait_idle(ana)
     ana.locator(f"[class*='st-key-more-{workshop_id}'] button").first.click()
+    ana.locator(f"[class*='st-key-confirm_rerun-{workshop_id}'] label").click()
     ana.locator(f"[class*='st-key-rerun_workshop-{workshop_id}'] button").click()
     ana.get_by_role("heading", name="Workshop · Acme Retail").wait_for()
     ana.goto(f"{signin_server.url}/my-workshops")
     ana.get_by_text(re.compile(r"re-run of \d\d \w{3} \d{4}")).wait_for()
+    opens = ana.locator("[class*='st-key-open_workshop-'] button")
+    opens.nth(1).wait_for()  # both workshops drawn, whatever the order the list arrives in
     wait_idle(ana)
-    assert ana.locator("[class*='st-key-open_workshop-'] button").count() == 2
+    assert opens.count() == 2
     screenshot(ana, "signin-4-my-workshops-rerun")
 
     # Signing out goes through the provider and back; the list asks to sign in again.
@@ -139,7 +102,7 @@ def test_a_consultant_signs_in_and_sees_only_their_own_workshops(new_page, signi
     ana.goto(f"{signin_server.url}/my-workshops")
     ana.get_by_text("Sign in to see the workshops you created").wait_for()
     ana.goto(f"{signin_server.url}/workshop-dashboard?w={workshop_id}")
-    ana.get_by_role("heading", name="No access to a workshop dashboard").wait_for()
+    ana.get_by_role("heading", name="No access to the workshop dashboard").wait_for()
 
 
 def test_without_sign_in_configured_the_secret_link_is_the_key(new_page, server):
@@ -251,7 +214,7 @@ def test_a_consultant_runs_a_branded_workshop_from_sign_in_to_the_deck(new_page,
     ana.get_by_role("heading", name=f"Workshop · {CLIENT}").wait_for()
     ana.wait_for_url(re.compile(r"[?&]w=\d+"))
     workshop_id = parse_qs(urlparse(ana.url).query)["w"][0]
-    code = ana.locator("[data-testid='stMetricValue']").first.inner_text().strip()
+    code = join_code(ana)
 
     # Branding, once for the workshop.
     ana.locator(css_key("brand_prepared_by") + " input").fill(PREPARED_BY)
@@ -321,7 +284,7 @@ def test_a_consultant_runs_a_branded_workshop_from_sign_in_to_the_deck(new_page,
     ben = new_page()
     sign_in(ben, signin_server, consultants, BEN[0])
     assert CLIENT not in main_text(ben)
-    for page_path, refusal in (("workshop-dashboard", "No access to a workshop dashboard"),
+    for page_path, refusal in (("workshop-dashboard", "No access to the workshop dashboard"),
                                ("presenter", "No access to the presenter view")):
         ben.goto(f"{signin_server.url}/{page_path}?w={workshop_id}")
         ben.get_by_role("heading", name=refusal).wait_for()

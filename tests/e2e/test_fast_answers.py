@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import CHROMIUM_ARGS, wait_idle  # noqa: F401 - CHROMIUM_ARGS documents the launch
+from tests.e2e.conftest import CHROMIUM_ARGS, live_key, wait_idle  # noqa: F401 - CHROMIUM_ARGS documents the launch
 from tests.e2e.test_browser import CHOICE, QUICK, css_key, start_quick_check, stored_answers
 
 ROUNDS = 6
@@ -21,7 +21,7 @@ def answer_everything_fast(page) -> int:
     dropped = 0
     for index, domain in enumerate(QUICK.domains):
         if index:
-            page.locator(css_key("next") + " button").click()
+            page.locator(live_key("next") + " button").click()
         for question in [q for q in QUICK.questions if q.domain == domain.id]:
             option = page.locator(css_key(f"q:{question.id}") + " [role='radiogroup'] label").nth(CHOICE)
             option.click()

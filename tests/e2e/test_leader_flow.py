@@ -164,7 +164,7 @@ def test_the_pdf_button_on_results_delivers_the_report_of_the_results_headline(s
     page.goto(f"{server.url}/results?a={token}")
     headline = page.locator(css_key("headline"))
     headline.get_by_text(f"Phase {expected.overall.phase} of 4: {expected.overall.phase_name}").wait_for()
-    profile = words(headline.locator("strong").first.inner_text())
+    profile = words(headline.locator("h2").first.inner_text())  # the profile leads; the phase label is beneath
     button = page.locator(css_key("results_pdf") + " button")
     button.wait_for(timeout=180_000)
     assert on_screen(page, button) or page.screen_name == "phone"  # the first screen on a desktop

@@ -10,17 +10,13 @@ import zxingcpp
 from PIL import Image
 
 from questionnaires import find_questionnaire
-from tests.e2e.conftest import screenshot, wait_idle
+from tests.e2e.conftest import create_workshop, css_key, join_code, screenshot, wait_idle, wait_until
 
 QUICK = find_questionnaire("quick-check")
 FIRST = QUICK.questions[0]
 CLIENT = "Projector Corp"
 NOTE = "Only the finance data has an owner today"
 PROJECTOR = {"width": 1920, "height": 1080}
-
-
-def css_key(key: str) -> str:
-    return ".st-key-" + re.sub(r"[^A-Za-z0-9_-]", "-", key)
 
 
 def new_page(browser, viewport=None):
@@ -30,16 +26,10 @@ def new_page(browser, viewport=None):
     return page
 
 
-def create_workshop(page, server) -> tuple[str, str]:
-    """A new workshop on the quick check; its join code and facilitator token (from the dashboard's address)."""
-    page.goto(f"{server.url}/workshop-new")
-    page.locator(css_key("ws_client") + " input").fill(CLIENT)
-    page.locator(css_key("ws_questionnaire")).click()
-    page.get_by_role("option", name=re.compile(QUICK.title)).click()
-    page.get_by_role("button", name="Create workshop").click()
-    page.get_by_role("heading", name=f"Workshop · {CLIENT}").wait_for()
-    code = page.locator("[data-testid='stMetricValue']").first.inner_text().strip()
-    return code, re.search(r"[?&]f=([^&]+)", page.url).group(1)
+def new_workshop(page, server) -> tuple[str, str]:
+    """A new workshop on the quick check; its join code and the secret link's token."""
+    token = create_workshop(page, server, CLIENT, QUICK.title)
+    return join_code(page), token
 
 
 def join_and_answer(browser, link: str, role: str, option: int) -> None:
@@ -58,7 +48,11 @@ def join_and_answer(browser, link: str, role: str, option: int) -> None:
 def open_presenter(browser, dashboard) -> object:
     """The presenter view as the dashboard's button opens it, on a projector-sized screen."""
     href = dashboard.get_by_role("link", name="Presenter view for the projector").get_attribute("href")
-    presenter = new_page(browser, PROJECTOR)
+    wait_until(lambda: any(c["name"].startswith("phasegate_f") for c in dashboard.context.cookies()),
+               timeout=120, what="the browser to keep the secret link")
+    presenter = dashboard.context.new_page()  # a new tab of the same browser, moved to the projector
+    presenter.set_viewport_size(PROJECTOR)
+    presenter.set_default_timeout(30_000)
     presenter.goto(href)
     presenter.locator(".pg-join-code").wait_for()
     wait_idle(presenter)
@@ -74,7 +68,7 @@ def scanned(presenter) -> list[str]:
 def test_the_projector_shows_the_code_and_a_scannable_qr_code_and_never_the_secret_link(browser, server):
     dashboard = new_page(browser)
     try:
-        code, token = create_workshop(dashboard, server)
+        code, token = new_workshop(dashboard, server)
         presenter = open_presenter(browser, dashboard)
         join_link = f"{server.url}/workshop?code={code}"
         assert presenter.locator(".pg-join-code").inner_text().strip() == code
@@ -88,7 +82,7 @@ def test_the_projector_shows_the_code_and_a_scannable_qr_code_and_never_the_secr
         assert presenter.locator(".pg-role").filter(has_text="Executive").inner_text().split() == [
             "Executive", "0", "of", "1", "finished"]
         assert token not in presenter.content()
-        presenter.context.close()
+        presenter.close()
     finally:
         dashboard.context.close()
 
@@ -96,7 +90,7 @@ def test_the_projector_shows_the_code_and_a_scannable_qr_code_and_never_the_secr
 def test_an_agreed_answer_recorded_on_the_projector_shows_on_the_dashboard(browser, server):
     dashboard = new_page(browser)
     try:
-        code, token = create_workshop(dashboard, server)
+        code, token = new_workshop(dashboard, server)
         for role, option in (("Executive", 4), ("Data & AI", 0), ("IT & engineering", 1)):
             join_and_answer(browser, f"{server.url}/workshop?code={code}", role, option)
         presenter = open_presenter(browser, dashboard)
@@ -114,7 +108,7 @@ def test_an_agreed_answer_recorded_on_the_projector_shows_on_the_dashboard(brows
         presenter.get_by_role("button", name="Record agreed answer").click()
         presenter.get_by_text(f"Agreed: {agreed.label} — {NOTE}").wait_for()
         assert token not in presenter.content() and token not in presenter.url
-        presenter.context.close()
+        presenter.close()
 
         dashboard.reload()
         dashboard.get_by_text(f"Agreed: {agreed.label} (median was").wait_for()

@@ -81,6 +81,10 @@ def test_a_leader_reassesses_changes_two_answers_and_the_pdf_shows_both_deltas(p
 
     wait_idle(page)
     page.locator(css_key("finish") + " button").click()
+    left = len(everything - {*RAISED, CONFIRMED})  # still carried over: Finish asks to confirm them first
+    page.locator(css_key("confirm_all_finish") + " button").get_by_text(f"Confirm all {left} and see results").wait_for()
+    screenshot(page, "reassessment-finish-prompt")
+    page.locator(css_key("confirm_all_finish") + " button").click()
     progress = expected_progress()
     page.get_by_role("heading", name=re.compile(r"^Progress since \d+ \w+ \d{4}$")).wait_for()
     assert page.locator("[data-testid='stException']").count() == 0
@@ -94,10 +98,10 @@ def test_a_leader_reassesses_changes_two_answers_and_the_pdf_shows_both_deltas(p
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(open(download.value.path(), "rb").read())).pages)
     assert re.search(r"Progress since \d+ \w+ \d{4}", text)
     for domain in progress.domains:
-        if domain.delta:
-            row = rf"{domain.name}\s+{domain.index_before:.1f}\s+{domain.index_now:.1f}\s+\+{domain.delta:.1f}"
+        if domain.change:
+            row = rf"{domain.name}\s+{domain.index_before:.1f}\s+{domain.index_now:.1f}\s+\+{domain.change:.1f}"
             assert re.search(row, text), row
-    assert [d.name for d in progress.domains if d.delta] == ["Data", "Governance"]
+    assert [d.name for d in progress.domains if d.change] == ["Data", "Governance"]
     flat = " ".join(text.split())
     for step in progress.closed_steps:
         assert step.action in flat

@@ -1,0 +1,47 @@
+"""The progress section of a re-assessment or a workshop re-run, drawn the same way on Results and on the
+workshop dashboard: the sentence, the phase and index then and now, each domain, the chart, the pilots, and the
+steps completed and the new gaps."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import charts, flow
+from scoring import progress
+from scoring.compare import Comparison, compared_text, progress_rows, shown_index, since_text
+
+
+def show(change: Comparison, series=()) -> None:
+    """Everything that moved since the baseline (an earlier assessment, or a workshop's first run)."""
+    st.header(since_text(change.baseline_date, change.baseline_kind), anchor=False)
+    st.container(key="progress_summary").markdown(f"**{flow.plain(progress.progress_sentence(change))}**")
+    if change.shared_only:
+        st.caption(compared_text(change))
+    before, after = st.columns(2)
+    before.metric("Phase then → now", f"{change.phase_before} → {change.phase_now}")
+    # Every figure as the report prints it: rounded to one decimal in the core, so the browser has nothing to round.
+    after.metric("Maturity index now", f"{shown_index(change.index_now):.1f} / 4",
+                 delta=f"{change.index_change:+.1f} since then")
+    st.dataframe(progress_rows(change), hide_index=True, key="table_progress", column_config={
+        **{name: st.column_config.NumberColumn(format=shown, width=pixels) for name, shown, pixels in (
+            ("Index before", "%.1f", 95), ("Index now", "%.1f", 85), ("Change", "%+.1f", 70))},
+        "Bar of the working phase": st.column_config.TextColumn(width="large"),
+    })
+    st.caption(progress.BAR_NOTE)
+    charts.show_progress(change, series)
+    if change.pilots:
+        from reports.html import pilot_figure_row
+
+        st.subheader("The pilots then and now", anchor=False)
+        rows = [pilot_figure_row(figure) for figure in change.pilots]
+        st.table([{"Pilots": row["figure"], "Then": row["before"], "Now": row["now"], "Change": row["change"]}
+                  for row in rows], hide_index=True)
+    done_col, gap_col = st.columns(2)
+    with done_col:
+        st.subheader(f"Steps completed · {len(change.closed_steps)}", anchor=False)
+        st.markdown("\n".join(f"- {flow.plain(c.action or c.text)}" for c in change.closed_steps) or
+                    "No question rose to its phase's threshold.")
+    with gap_col:
+        st.subheader(f"New gaps · {len(change.new_gaps)}", anchor=False)
+        st.markdown("\n".join(f"- {flow.plain(g.text)}" for g in change.new_gaps) or
+                    "No question fell below its phase's threshold.")

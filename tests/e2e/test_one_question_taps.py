@@ -1,0 +1,157 @@
+"""One question per screen on a phone, on a machine whose cores are all busy: taps made while the screen changes
+from one question to the next count for the question whose options were tapped, and that question's header is
+the one drawn above those options."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+
+from tests.e2e.conftest import css_key, live_key, wait_idle, wait_until
+from tests.e2e.test_browser import QUICK, start_quick_check, stored_answers
+from tests.e2e.test_leader_flow import SCREENS
+
+ORDER = [q for d in QUICK.domains for q in QUICK.questions if q.domain == d.id]  # the order they are asked in
+PATTERN = (3, 0, 4, 1, 2)  # option per question, so that neighbouring questions get different answers
+ROUNDS = 3  # passes through the questionnaire, each with other answers
+QUESTION_KEYS = {css_key(f"q:{q.id}")[1:]: q for q in QUICK.questions}  # the class of a question's widget
+
+# Records every choice the browser makes, at the moment it makes it: which question's options it was, which
+# option, and which question the header drawn above those options named ("Question k of n").
+RECORDER = """
+(() => {
+  window.headerAbove = (element) => {
+    let header = null;
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!(node.compareDocumentPosition(element) & Node.DOCUMENT_POSITION_FOLLOWING)) break;
+      const found = /Question (\\d+) of \\d+/.exec(node.textContent);
+      if (found) header = Number(found[1]);
+    }
+    return header;
+  };
+  window.taps = [];
+  document.addEventListener("click", (event) => {
+    const label = event.target.closest && event.target.closest("[role='radiogroup'] label");
+    const widget = label && label.closest("[class*='st-key-q-']");
+    if (!widget) return;
+    const group = label.closest("[role='radiogroup']");
+    window.taps.push({
+      widget: [...widget.classList].find((name) => name.startsWith("st-key-q-")),
+      option: [...group.querySelectorAll("label")].indexOf(label),
+      header: window.headerAbove(group),
+      stale: !!label.closest("[data-stale='true']"),
+    });
+  }, true);
+})();
+"""
+OPTIONS = "[class*='st-key-q-'] [role='radiogroup']"
+
+
+def header_now(page) -> int | None:
+    """The question number the header above the options on screen names, as a reader would read it."""
+    return page.evaluate(f"(() => {{ const g = document.querySelector(\"{OPTIONS}\"); "
+                         "return g ? window.headerAbove(g) : null; })()")
+
+
+def tap(locator) -> None:
+    """Tap what is drawn there now; a tap that meets nothing (the element went as the finger came) is no error."""
+    try:
+        locator.tap(force=True, timeout=10_000)
+    except PlaywrightError:
+        pass
+
+
+def moved_on(page, last: list) -> bool:
+    """The header names another question than `last` (the one before Next was tapped) within a reader's patience."""
+    try:
+        wait_until(lambda: header_now(page) not in (None, *last), timeout=20, what="the header to move on")
+    except AssertionError:
+        return False
+    return True
+
+
+def answers(server, token: str) -> dict:
+    """The stored answers that hold a value (a saved note alone is no answer)."""
+    return {question_id: answer.value for question_id, answer in stored_answers(server, token).items()
+            if answer.value is not None}
+
+
+def option_for(question, round_number: int) -> int:
+    return PATTERN[(ORDER.index(question) + round_number) % len(PATTERN)]
+
+
+def tap_option(page, number: int, option: int) -> None:
+    """Tap an option of question `number` at once; a tap that met no option (the page moved under the finger) is
+    made again once the app has settled with that question's options drawn, as a reader would wait and tap again."""
+    deadline = time.monotonic() + 90
+    while True:
+        before = page.evaluate("window.taps.length")
+        tap(page.locator(OPTIONS).first.locator("label").nth(option))
+        if page.evaluate("window.taps.length") > before:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no tap on question {number}'s options met an option within 90 s")
+        wait_idle(page)
+        wait_until(lambda: header_now(page) == number, what=f"question {number}'s options to be drawn")
+
+
+def tap_through(page, round_number: int) -> list[int]:
+    """As a quick reader would: tap Next, and as soon as the header names another question, tap that question's
+    option in the options drawn; then Next at once, never waiting for the app to finish its run."""
+    seen = []
+    for _ in range(2 * len(ORDER)):
+        if not moved_on(page, seen[-1:]):  # the Next tapped took the reader nowhere: tap it again, as they would
+            tap(page.locator(live_key("next") + " button").first)
+            wait_until(lambda: header_now(page) not in (None, *seen[-1:]), what=f"the header to move on from {seen}")
+        number = header_now(page)
+        seen.append(number)
+        question = ORDER[number - 1]
+        tap_option(page, number, option_for(question, round_number))
+        if number == len(ORDER):
+            return seen
+        tap(page.locator(live_key("next") + " button").first)  # the Next of this question
+    raise AssertionError(f"the last question was never reached; the headers read: {seen}")
+
+
+@pytest.mark.parametrize("round_number", range(ROUNDS))
+def test_taps_during_transitions_count_for_the_question_tapped(browser, server, busy_cores, round_number):
+    context = browser.new_context(**SCREENS["phone"])
+    context.add_init_script(RECORDER)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        token = start_quick_check(page, server)
+        headers = tap_through(page, round_number)
+        taps = page.evaluate("window.taps")
+        wait_idle(page)
+
+        meant = {}  # the answer per question, by the header drawn above the options tapped
+        given = {}  # the answer per question, by the options tapped
+        mixed = []
+        for tap in taps:
+            own = QUESTION_KEYS[tap["widget"]]
+            headed = ORDER[tap["header"] - 1] if tap["header"] else None
+            if headed is not own:
+                mixed.append((headed.id if headed else None, own.id))
+            values = [o.value for o in QUICK.options_for(own)]
+            given[own.id] = values[tap["option"]]
+            if headed is not None:
+                meant[headed.id] = [o.value for o in QUICK.options_for(headed)][tap["option"]]
+        try:  # every tap made reaches the database; when one does not, the comparison below says which
+            wait_until(lambda: answers(server, token) == given, timeout=30, what="every tapped answer to be stored")
+        except AssertionError:
+            pass
+        stored = answers(server, token)
+        print(f"{len(taps)} taps ({sum(t['stale'] for t in taps)} on options left from the run before), "
+              f"{len(stored)} answers stored, {len(mixed)} taps under another question's header, "
+              f"{sum(stored.get(k) != v for k, v in meant.items())} answers differ from the option tapped")
+        assert mixed == [], f"options tapped under another question's header (header, options): {mixed}"
+        assert stored == given, {k: (stored.get(k), given.get(k)) for k in {*stored, *given}
+                                 if stored.get(k) != given.get(k)}
+        assert stored == meant
+        assert set(stored) == {q.id for q in ORDER}, f"the headers read after each Next: {headers}"
+    finally:
+        context.close()
