@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from questionnaires import compiled
 from questionnaires.errors import Problem, QuestionnaireError
 from questionnaires.expressions import ExpressionError, parse
 from questionnaires.models import RESERVED_VALUES, Option, Question, Questionnaire, readable_help
@@ -19,8 +20,14 @@ ARCHIVE = "archive"  # library/archive/<id>/<version>.yaml: the earlier publishe
 
 
 def load_questionnaire(path: Path | str) -> Questionnaire:
-    """Read, validate and cross-check one questionnaire file."""
-    return validate_document(read_document(path, QuestionnaireError))
+    """Read, validate and cross-check one questionnaire file (parsed once: see `questionnaires.compiled`)."""
+    document, cached = compiled.read_document(path, QuestionnaireError)
+    if not cached:
+        return validate_document(document)
+    try:
+        return validate_document(document)
+    except QuestionnaireError:  # the cache keeps no line numbers: read the file again for the message
+        return validate_document(read_document(path, QuestionnaireError))
 
 
 def parse_questionnaire(text: bytes | str, name: str = "questionnaire.yaml") -> Questionnaire:

@@ -90,7 +90,8 @@ def _private_file(database: str) -> None:
 
 
 def _holds_only(folder: Path, database_name: str) -> bool:
-    return all(entry.name.startswith(database_name) for entry in folder.iterdir())
+    # The questionnaire cache (questionnaires/compiled.py) lives in the data folder too.
+    return all(entry.name.startswith(database_name) or entry.name == "cache" for entry in folder.iterdir())
 
 
 def _sqlite_engine(url: str) -> Engine:

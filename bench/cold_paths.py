@@ -1,0 +1,142 @@
+"""Benchmark what every command and every worker pays before its first useful work: loading the questionnaires,
+and a cold `cli.py report` against plain-text WeasyPrint pages, per page.
+
+    python bench/cold_paths.py [--runs 3]
+
+Each figure is taken in a fresh Python process (cold: nothing imported, nothing parsed), run `--runs` times;
+the median is printed. The questionnaire figures are CPU seconds of the load alone (imports excluded), first with
+an empty questionnaire cache (the first command after an install or a change of the file), then with the cache
+written by that first run (every later command). The report figures are wall-clock seconds of the whole command.
+
+Goals: ai-maturity.yaml loads in at most 0.15 s cold; a cold `report` costs at most 2.5x plain WeasyPrint per page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "ai-maturity-example.yaml"
+
+LOAD_ONE = """
+import time
+from questionnaires.loader import LIBRARY, load_questionnaire
+started = time.process_time()
+load_questionnaire(LIBRARY / "ai-maturity.yaml")
+print(time.process_time() - started)
+"""
+
+LOAD_ALL = """
+import time
+from questionnaires import find_questionnaire
+started = time.process_time()
+find_questionnaire("ai-maturity")
+print(time.process_time() - started)
+"""
+
+PLAIN = """
+import sys, time
+sys.path.insert(0, {root!r})
+started = time.perf_counter()
+from weasyprint import HTML
+from bench.report import plain_html
+HTML(string=plain_html({paragraphs})).write_pdf({out!r})
+print(time.perf_counter() - started)
+"""
+
+
+def python(code: str, env: dict[str, str]) -> float:
+    """Run `code` in a fresh interpreter; the number it prints."""
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def command(arguments: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall and CPU seconds (children included) of one fresh `python ...` command."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, *arguments], cwd=ROOT, env=env, capture_output=True, check=True)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def pages_of(pdf: Path) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(str(pdf)).pages)
+
+
+def plain_paragraphs(pages: int) -> int:
+    """How many plain paragraphs fill `pages` pages (as bench/report.py lays them out)."""
+    sys.path.insert(0, str(ROOT))
+    from bench.report import page_count, plain_html
+
+    low, high = 1, 400
+    while low < high:
+        middle = (low + high) // 2
+        if page_count(plain_html(middle)) >= pages:
+            high = middle
+        else:
+            low = middle + 1
+    return low
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    runs = parser.parse_args().runs
+    folder = Path(tempfile.mkdtemp(prefix="phasegate-cold-"))
+    env = {**os.environ, "PHASEGATE_DATA_DIR": str(folder / "data"), "PYTHONPATH": str(ROOT)}
+    env.pop("DATABASE_URL", None)
+    try:
+        empty, cached, every_empty, every_cached = [], [], [], []
+        for _ in range(runs):
+            shutil.rmtree(folder / "data", ignore_errors=True)
+            empty.append(python(LOAD_ONE, env))
+            cached.append(python(LOAD_ONE, env))
+            shutil.rmtree(folder / "data", ignore_errors=True)
+            every_empty.append(python(LOAD_ALL, env))
+            every_cached.append(python(LOAD_ALL, env))
+        print("Questionnaires (CPU seconds of the load, imports excluded, median of fresh processes)")
+        print(f"  ai-maturity.yaml, nothing cached:            {statistics.median(empty):.3f} s")
+        print(f"  ai-maturity.yaml, cached (goal <= 0.15 s):   {statistics.median(cached):.3f} s")
+        print(f"  find_questionnaire (every shipped version), nothing cached: {statistics.median(every_empty):.3f} s")
+        print(f"  find_questionnaire (every shipped version), cached:         {statistics.median(every_cached):.3f} s")
+
+        out = folder / "report.pdf"
+        scored, reported, plain = [], [], []
+        report_args = ["cli.py", "report", str(EXAMPLE), "--out", str(out), "--force", "--date", "2025-05-12"]
+        command(report_args, env)  # the questionnaire cache written, as on any machine after its first command
+        pages = pages_of(out)
+        paragraphs = plain_paragraphs(pages)
+        for _ in range(runs):
+            scored.append(command(["cli.py", "score", str(EXAMPLE)], env))
+            reported.append(command(report_args, env))
+            plain.append(python(PLAIN.format(root=str(ROOT), paragraphs=paragraphs, out=str(folder / "plain.pdf")), env))
+        plain_pages = pages_of(folder / "plain.pdf")
+        report_wall = statistics.median(wall for wall, _ in reported)
+        plain_wall = statistics.median(plain)
+        print("Commands (wall seconds of a fresh process, median)")
+        print(f"  cli.py score:             {statistics.median(w for w, _ in scored):.2f} s wall, "
+              f"{statistics.median(c for _, c in scored):.2f} s CPU")
+        print(f"  cli.py report ({pages} pages): {report_wall:.2f} s wall, "
+              f"{statistics.median(c for _, c in reported):.2f} s CPU, {report_wall / pages:.3f} s per page")
+        print(f"  plain WeasyPrint, cold ({plain_pages} pages): {plain_wall:.2f} s wall, "
+              f"{plain_wall / plain_pages:.3f} s per page")
+        print(f"  report / plain per page: {(report_wall / pages) / (plain_wall / plain_pages):.2f}x (goal <= 2.5x)")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
