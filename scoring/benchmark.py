@@ -17,6 +17,7 @@ move at the very index of the one real peer.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -86,11 +87,14 @@ def half_phase(index: float) -> int:
 
 def band_of(value: float, others: Sequence[float]) -> int:
     """The fifth `value` stands in among `others` (0 bottom .. 4 top): `(below + ½ × equal) ÷ n` on levels."""
-    own = half_phase(value)
-    levels = [half_phase(other) for other in others]
-    below = sum(1 for other in levels if other < own)
-    equal = sum(1 for other in levels if other == own)
-    return min(len(BANDS) - 1, len(BANDS) * (2 * below + equal) // (2 * len(others)))
+    return band_among(half_phase(value), Counter(half_phase(other) for other in others))
+
+
+def band_among(own: int, levels: Mapping[int, int]) -> int:
+    """The fifth the half-phase level `own` stands in among peers counted per level (level -> how many)."""
+    below = sum(count for level, count in levels.items() if level < own)
+    equal = levels.get(own, 0)
+    return min(len(BANDS) - 1, len(BANDS) * (2 * below + equal) // (2 * sum(levels.values())))
 
 
 def band_range(band: int) -> str:
@@ -119,11 +123,17 @@ def widest_filters(requested: Mapping[str, str]) -> dict[str, str]:
     return {"industry": requested["industry"]} if "industry" in requested else dict(requested)
 
 
-def choose_filters(peers: Sequence[Peer], requested: Mapping[str, str]) -> tuple[dict[str, str], list[Peer]]:
-    """The organisation's whole profile, or its industry alone when fewer than MIN_PEERS share the whole profile."""
+def filter_tries(requested: Mapping[str, str]) -> list[dict[str, str]]:
+    """The comparisons to try in turn: the whole profile, then the industry alone when that is wider."""
     tries = [dict(requested)]
     if widest_filters(requested) != tries[0]:
         tries.append(widest_filters(requested))
+    return tries
+
+
+def choose_filters(peers: Sequence[Peer], requested: Mapping[str, str]) -> tuple[dict[str, str], list[Peer]]:
+    """The organisation's whole profile, or its industry alone when fewer than MIN_PEERS share the whole profile."""
+    tries = filter_tries(requested)
     for filters in tries:
         found = matching(peers, filters)
         if len(found) >= MIN_PEERS:
@@ -135,15 +145,28 @@ def benchmark(result: Result, peers: Sequence[Peer], profile: Mapping[str, str |
     """Each assessed domain's band among the comparable peers that assessed it too."""
     requested = profile_filters(profile)
     filters, found = choose_filters(peers, requested)
-    if len(found) < MIN_PEERS:
-        return Benchmark(len(found), filters, requested=requested)
+    levels: dict[str, Counter] = {}
+    for peer in found:
+        for domain_id, index in peer.indices.items():
+            if index is not None:
+                levels.setdefault(domain_id, Counter())[half_phase(index)] += 1
+    return benchmark_of_levels(result, len(found), levels, filters, requested)
+
+
+def benchmark_of_levels(result: Result, n: int, levels: Mapping[str, Mapping[int, int]], filters: Mapping[str, str],
+                        requested: Mapping[str, str]) -> Benchmark:
+    """Each assessed domain's band among `n` comparable peers, given how many of them stand at each half-phase level
+    per domain (peers that did not assess a domain are not counted there)."""
+    if n < MIN_PEERS:
+        return Benchmark(n, dict(filters), requested=dict(requested))
     ranks = []
     for domain in result.domains:
-        others = [p.indices[domain.id] for p in found if p.indices.get(domain.id) is not None]
-        enough = domain.assessed and domain.index is not None and len(others) >= MIN_PEERS
+        counted = levels.get(domain.id, {})
+        others = sum(counted.values())
+        enough = domain.assessed and domain.index is not None and others >= MIN_PEERS
         ranks.append(DomainRank(domain.id, domain.name, domain.index if domain.assessed else None,
-                                band_of(domain.index, others) if enough else None, len(others)))
-    return Benchmark(len(found), filters, tuple(ranks), requested)
+                                band_among(half_phase(domain.index), counted) if enough else None, others))
+    return Benchmark(n, dict(filters), tuple(ranks), dict(requested))
 
 
 def benchmark_to_dict(bench: Benchmark) -> dict:

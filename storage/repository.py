@@ -392,6 +392,9 @@ def finish_assessment(engine: Engine, assessment_id: int) -> None:
         conn.execute(update(assessments)
                      .where(assessments.c.id == assessment_id, assessments.c.finished_at.is_(None))
                      .values(finished_at=stamp, updated_at=stamp))
+    from storage import summaries  # storage.summaries reads assessments through this module
+
+    summaries.store_assessment(engine, assessment_id)
 
 
 def count_answers(engine: Engine, assessment_id: int | None = None) -> int:

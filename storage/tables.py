@@ -172,3 +172,46 @@ join_attempts = Table(
     Column("failed_at", DateTime(timezone=True), nullable=False),
     Index("ix_join_attempts_client", "client", "failed_at"),
 )
+
+# The scored summary of each finished self-assessment and each closed workshop, so lists and the benchmark query
+# figures instead of scoring every stored response again (storage/summaries.py keeps them current).
+summaries = Table(
+    "summaries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("assessment_id", Integer, ForeignKey("assessments.id", ondelete="CASCADE"), nullable=True, unique=True),
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"), nullable=True, unique=True),
+    Column("kind", String(20), nullable=False),  # "assessment" or "workshop"
+    Column("questionnaire_id", String(64), nullable=False),
+    Column("questionnaire_version", String(40), nullable=False),
+    Column("fingerprint", String(80), nullable=False),  # the scoring rules and questionnaire content it was scored with
+    Column("stamp", DateTime(timezone=True), nullable=True),  # an assessment's updated_at when it was scored
+    Column("organisation", String(200), nullable=False, default=""),
+    Column("organisation_key", String(200), nullable=False, default=""),  # the name as the benchmark compares it
+    Column("at", DateTime(timezone=True), nullable=True),  # finished, or closed
+    Column("size", String(20), nullable=True),
+    Column("industry", String(64), nullable=True),
+    Column("ai_role", String(20), nullable=True),
+    Column("scored", Boolean, nullable=False),  # False: its questionnaire version is unavailable, or nobody answered
+    Column("phase", Integer, nullable=True),
+    Column("phase_name", String(120), nullable=True),
+    Column("achieved", Integer, nullable=True),
+    Column("complete", Boolean, nullable=True),
+    Column("overall_index", Float, nullable=True),
+    Column("assessed", Integer, nullable=False, default=0),  # domains with a real answer
+    Column("scored_at", DateTime(timezone=True), nullable=False),
+    Index("ix_summaries_questionnaire", "questionnaire_id", "kind"),
+)
+
+summary_domains = Table(
+    "summary_domains",
+    metadata,
+    Column("summary_id", Integer, ForeignKey("summaries.id", ondelete="CASCADE"), primary_key=True),
+    Column("domain_id", String(120), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("assessed", Boolean, nullable=False),
+    Column("domain_index", Float, nullable=True),  # "index" is an SQL keyword
+    Column("level", Integer, nullable=True),  # the half-phase level the benchmark compares
+    Column("achieved", Integer, nullable=False),
+    Column("attainment", Float, nullable=True),  # of the working phase
+)

@@ -326,6 +326,9 @@ def close_workshop(engine: Engine, workshop_id: int) -> None:
     with writing(engine) as conn:
         conn.execute(update(workshops).where(workshops.c.id == workshop_id, workshops.c.closed_at.is_(None))
                      .values(closed_at=repo.now()))
+    from storage import summaries  # storage.summaries reads workshops through this module
+
+    summaries.store_workshop(engine, workshop_id)
 
 
 # --- participants ------------------------------------------------------------------------
@@ -604,6 +607,7 @@ def _mark_removed(engine: Engine, workshop_id: int, assessment_id: int, actor: s
                                .values(removed_at=stamp if removing else None)).rowcount
         if not changed:  # someone else did it a moment ago: one audit line is enough
             return None
+        _forget_summary(conn, workshop_id)
         if removing:
             detail = f"Removed {found.brief()} from every aggregate and export"
         else:
@@ -650,6 +654,7 @@ def save_consensus(engine: Engine, workshop_id: int, question_id: str, value, no
     note = refuse_controls(note or "", "consensus note")
     value = repo.stored_value(value)
     with writing(engine) as conn:
+        _forget_summary(conn, workshop_id)
         if value is None and not note:
             conn.execute(delete(consensus).where(consensus.c.workshop_id == workshop_id,
                                                  consensus.c.question_id == question_id))
@@ -662,6 +667,13 @@ def save_consensus(engine: Engine, workshop_id: int, question_id: str, value, no
             index_elements=[consensus.c.workshop_id, consensus.c.question_id],
             set_={name: statement.excluded[name] for name in ("value", "note", "updated_at")},
         ))
+
+
+def _forget_summary(conn: Connection, workshop_id: int) -> None:
+    """A change to a closed room's result drops its stored summary (storage/summaries.py scores it again)."""
+    from storage import summaries
+
+    summaries.forget_workshop(conn, workshop_id)
 
 
 def load_consensus(engine: Engine, workshop_id: int) -> dict[str, Answer]:
