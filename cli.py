@@ -754,5 +754,40 @@ def db_current() -> None:
     echo(f"{revision or 'none (empty, or made by the first release)'} ({state})")
 
 
+@db.command("rescore")
+def db_rescore() -> None:
+    """Score again the stored summaries that a new questionnaire version or scoring rules left stale, and those
+    missing (the app does this when it needs them; large databases are quicker here)."""
+    from storage import get_engine, summaries
+
+    try:
+        engine = get_engine()
+        found = summaries.stale(engine, summaries.library_find)
+        if not len(found):
+            echo("every stored summary is up to date")
+            return
+        total = len(found)
+        scored = summaries.rescore(engine, summaries.library_find, found, rescore_progress(total))
+    except PhasegateError as exc:
+        raise fail(exc) from None
+    if sys.stderr.isatty():
+        echo("", err=True)
+    echo(f"scored {scored:,} of {total:,} stored summaries again" + ("" if scored == total else
+         f"; {total - scored:,} changed meanwhile or could not be read, and are scored when first needed"))
+
+
+def rescore_progress(total: int):
+    """A progress line on stderr: rewritten in place on a terminal (every 1 %), a line every 10 % otherwise."""
+    live = sys.stderr.isatty()
+    step = max(1, total // (100 if live else 10))
+
+    def show(seen: int, _total: int) -> None:
+        if seen % step == 0 or seen == total:
+            line = f"scoring stored summaries: {seen:,} of {total:,}"
+            click.echo(f"\r{line}" if live else line, err=True, nl=not live)
+
+    return show
+
+
 if __name__ == "__main__":
     sys.exit(main())

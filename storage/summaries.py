@@ -316,17 +316,18 @@ def _unscored_workshops(conn: Connection, questionnaire_id: str | None, only: li
 
 def rescore(engine_or_conn: Engine | Connection, find: Finder | None = None, found: Stale | None = None,
             progress: Callable[[int, int], None] | None = None) -> int:
-    """Score every missing or stale summary (or those `found`), calling `progress(done, total)` as it goes; how
-    many were scored."""
+    """Score every missing or stale summary (or those `found`), calling `progress(seen, total)` after each record;
+    how many were stored."""
     find = find or library_find
     where = _Store.of(engine_or_conn)
     found = found if found is not None else stale(engine_or_conn, find)
-    total, done = len(found), 0
+    total, seen, done = len(found), 0, 0
     for store, ids in ((_store_assessment, found.assessments), (_store_workshop, found.workshops)):
         for record_id in ids:
             done += _guarded(store, where, record_id, find)
+            seen += 1
             if progress is not None:
-                progress(done, total)
+                progress(seen, total)
     return done
 
 
