@@ -86,12 +86,13 @@ def reader_fingerprint() -> str:
     return "|".join(parts)
 
 
-def cache_folder() -> Path | None:
-    """The cache folder under the data folder (created private), or None when it cannot be used."""
+def cache_folder(kind: str = FOLDER[1]) -> Path | None:
+    """The cache folder of one kind of entry under the data folder (created private), or None when it cannot be
+    used."""
     from config import setting  # here: config imports this package
 
     try:
-        folder = Path(setting("PHASEGATE_DATA_DIR")).expanduser().joinpath(*FOLDER)
+        folder = Path(setting("PHASEGATE_DATA_DIR")).expanduser() / FOLDER[0] / kind
         if not folder.is_dir():
             folder.parent.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
             folder.parent.mkdir(exist_ok=True, mode=PRIVATE_FOLDER)
@@ -99,6 +100,32 @@ def cache_folder() -> Path | None:
     except (OSError, PhasegateError):
         return None
     return folder
+
+
+def read_private(entry: Path) -> bytes | None:
+    """A cache file's bytes, or None when it is missing or not trustworthy (another user's, or writable by others)."""
+    try:
+        with entry.open("rb") as handle:
+            info = os.fstat(handle.fileno())
+            if info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+                return None
+            return handle.read()
+    except OSError:
+        return None
+
+
+def write_private(entry: Path, payload: bytes) -> bool:
+    """Write a cache file atomically (a private file beside it, renamed into place); False when it could not be."""
+    temporary = entry.with_name(f".{entry.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    try:
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(payload)
+        os.replace(temporary, entry)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        return False
+    return True
 
 
 def _source_id(path: Path) -> str:
@@ -115,13 +142,8 @@ _MISSING = object()
 
 def _read_entry(entry: Path, key: str):
     """The cached data, or _MISSING when there is none or it cannot be trusted (then it is written again)."""
-    try:
-        with entry.open("rb") as handle:
-            info = os.fstat(handle.fileno())
-            if info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-                return _MISSING
-            content = handle.read()
-    except OSError:
+    content = read_private(entry)
+    if content is None:
         return _MISSING
     header = FORMAT + key.encode() + b"\n"
     if not content.startswith(header):
@@ -145,15 +167,11 @@ class _PlainUnpickler(pickle.Unpickler):
 def _write_entry(entry: Path, key: str, data) -> None:
     """Write the entry atomically (a private file beside it, renamed into place) and drop the file's older
     entries; a failure only means the next load parses again."""
-    temporary = entry.with_name(f".{entry.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
         payload = FORMAT + key.encode() + b"\n" + pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(payload)
-        os.replace(temporary, entry)
-    except (OSError, pickle.PicklingError, RecursionError):
-        temporary.unlink(missing_ok=True)
+    except (pickle.PicklingError, RecursionError):
+        return
+    if not write_private(entry, payload):
         return
     source = entry.name.split("-", 1)[0]
     for older in entry.parent.glob(f"{source}-*"):

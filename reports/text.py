@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from array import array
 from functools import lru_cache
 
 from markupsafe import Markup
@@ -49,16 +50,57 @@ def _breakable(match) -> str:
 
 @lru_cache(maxsize=1)
 def coverage() -> frozenset[int]:
-    """Code points drawn by the report fonts; empty (check nothing) when fonts cannot be read."""
+    """Code points drawn by the report fonts; empty (check nothing) when fonts cannot be read. Reading the fonts'
+    character maps costs half a second, so the result is kept in the cache folder for the same font files."""
     try:
+        paths = [subprocess.run(["fc-match", "-f", "%{file}", family], capture_output=True, text=True,
+                                timeout=10, check=True).stdout for family in FONTS]
+        entry = _coverage_entry([path for path in paths if path])
+        if entry is not None:
+            kept = _kept_coverage(entry)
+            if kept is not None:
+                return kept
         from fontTools.ttLib import TTFont
 
         covered: set[int] = set()
-        for family in FONTS:
-            path = subprocess.run(["fc-match", "-f", "%{file}", family], capture_output=True, text=True,
-                                  timeout=10, check=True).stdout
+        for path in paths:
             if path:
                 covered |= set(TTFont(path, fontNumber=0, lazy=True).getBestCmap())
+        if entry is not None:
+            from questionnaires.compiled import write_private
+
+            write_private(entry, COVERAGE_FORMAT + array("I", sorted(covered)).tobytes())
         return frozenset(covered)
     except Exception:  # an unreadable font must not stop a report; glyphs are then left to the renderer
         return frozenset()
+
+
+COVERAGE_FORMAT = b"phasegate-font-coverage/1\n"
+
+
+def _coverage_entry(paths: list[str]):
+    """Where the coverage of these font files is kept (named by their paths, sizes and times), or None."""
+    import hashlib
+    import os
+
+    from questionnaires.compiled import cache_folder
+
+    folder = cache_folder("fonts")
+    if folder is None:
+        return None
+    described = []
+    for path in paths:
+        info = os.stat(path)
+        described.append(f"{path}:{info.st_size}:{info.st_mtime_ns}")
+    return folder / hashlib.sha256("|".join(described).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _kept_coverage(entry) -> frozenset[int] | None:
+    from questionnaires.compiled import read_private
+
+    content = read_private(entry)
+    if content is None or not content.startswith(COVERAGE_FORMAT) or (len(content) - len(COVERAGE_FORMAT)) % 4:
+        return None
+    points = array("I")
+    points.frombytes(content[len(COVERAGE_FORMAT):])
+    return frozenset(points) if points else None

@@ -165,3 +165,38 @@ def test_a_data_folder_that_cannot_be_written_only_costs_speed(monkeypatch, tmp_
     path = written(tmp_path, TINY)
     assert load_questionnaire(path).id == "tiny"
     assert compiled.read_document(path, QuestionnaireError)[1] is False
+
+
+def test_the_fonts_coverage_is_kept_and_read_back(cache):
+    from reports import text
+
+    text.coverage.cache_clear()
+    try:
+        covered = text.coverage()
+        if not covered:
+            pytest.skip("the report fonts cannot be read here")
+        [entry] = list((cache.parent / "fonts").iterdir())
+        assert stat.S_IMODE(entry.stat().st_mode) == 0o600
+        text.coverage.cache_clear()
+        assert text.coverage() == covered
+        # What is kept is what is read: a kept entry of fewer characters is believed ...
+        entry.write_bytes(text.COVERAGE_FORMAT + text.array("I", [65, 66]).tobytes())
+        text.coverage.cache_clear()
+        assert text.coverage() == {65, 66}
+        # ... and a damaged one is not
+        entry.write_bytes(text.COVERAGE_FORMAT + b"\x01\x02\x03")
+        text.coverage.cache_clear()
+        assert text.coverage() == covered
+    finally:
+        text.coverage.cache_clear()
+
+
+def test_text_checks_on_the_command_line_do_not_load_the_database_driver():
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    code = "import sys, cli, storage.text; print(sorted(m for m in sys.modules if m.split('.')[0] == 'sqlalchemy'))"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
