@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Install what Phasegate needs on a Debian machine, then its Python packages.
 #   scripts/install.sh          what the app needs (Pango and fonts for PDF reports)
-#   scripts/install.sh --test   also what the tests need (Chromium, poppler, axe-core from npm) and a running PostgreSQL
+#   scripts/install.sh --test   also what the tests need (Chromium, poppler, nginx, axe-core from npm) and a running PostgreSQL
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-cjk)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(chromium poppler-utils nodejs)
+  packages+=(chromium poppler-utils nodejs nginx-light)
   command -v npm >/dev/null || packages+=(npm)  # some builds of nodejs bring npm with them
 fi
 

@@ -31,10 +31,11 @@ def free_port() -> int:
 class Server:
     """`streamlit run app.py` on a free port with its own data folder; can be stopped and started again."""
 
-    def __init__(self, data_dir: Path, options: tuple[str, ...] = ()):
+    def __init__(self, data_dir: Path, options: tuple[str, ...] = (), env: dict[str, str] | None = None):
         self.data_dir = data_dir
         self.port = free_port()
         self.options = options  # further `streamlit run` options, e.g. ("--secrets.files", PATH)
+        self.env = env or {}  # settings of its own, e.g. {"DATABASE_URL": ...}
         self.process: subprocess.Popen | None = None
 
     @property
@@ -44,6 +45,7 @@ class Server:
     def start(self) -> None:
         env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PHASEGATE_QUESTIONNAIRES")}
         env["PHASEGATE_DATA_DIR"] = str(self.data_dir)
+        env.update(self.env)
         log = open(self.data_dir.parent / f"server-{self.port}.log", "ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
@@ -65,6 +67,11 @@ class Server:
             except OSError:
                 time.sleep(0.2)
         raise RuntimeError("streamlit did not become healthy in time")
+
+    def kill(self) -> None:
+        """End the server and its PDF workers at once, as a crash or a lost machine would."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
