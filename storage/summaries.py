@@ -479,3 +479,25 @@ def workshop_phases(engine: Engine, workshop_ids: Iterable[int], find: Finder | 
     with engine.connect() as conn:
         return {row[0]: StoredPhase(row[1], row[2] or "", bool(row[3]), row[4], row[5])
                 for row in conn.execute(query)}
+
+
+def load_summary(engine: Engine, *, assessment_id: int | None = None,
+                 workshop_id: int | None = None) -> tuple[dict, Summary | None] | None:
+    """The stored summary of one self-assessment or workshop as it stands (stale or not): its row (questionnaire,
+    version, fingerprint, organisation, profile) and its figures (None when it could not be scored); None when
+    none is stored."""
+    from scoring.summary import DomainSummary
+
+    s, d = summaries.c, summary_domains.c
+    mine = s.assessment_id == assessment_id if assessment_id is not None else s.workshop_id == workshop_id
+    with engine.connect() as conn:
+        row = conn.execute(select(summaries).where(mine)).mappings().first()
+        if row is None:
+            return None
+        domains = conn.execute(select(d.domain_id, d.position, d.assessed, d.domain_index, d.level, d.achieved,
+                                      d.attainment).where(d.summary_id == row["id"]).order_by(d.position)).all()
+    figures = None
+    if row["scored"]:
+        figures = Summary(row["phase"], row["phase_name"], row["achieved"], bool(row["complete"]),
+                          row["overall_index"], tuple(DomainSummary(*domain) for domain in domains))
+    return dict(row), figures
