@@ -4,7 +4,7 @@ import streamlit as st
 
 from app_pages import auth, state
 from app_pages.flow import plain
-from storage import access, get_engine
+from storage import access, get_engine, summaries
 
 NEW_WORKSHOP = "app_pages/workshop_new.py"
 
@@ -49,15 +49,20 @@ count_col.metric("Workshops", len(every))
 open_col.metric("Open now", sum(entry.is_open for entry in every))
 
 titles = state.questionnaires()
+# Each closed room's phase as stored when it closed: the list scores nothing, however many workshops it shows.
+phases = state.guarded(summaries.workshop_phases, engine, [entry.workshop.id for entry in every], state.library().find)
 
 
 def describe(client: access.Client, entry: access.Entry) -> str:
-    """One line on a workshop: when, which questionnaire, open or closed, the room, the re-run it continues."""
+    """One line on a workshop: when, which questionnaire, open or closed, the room, the phase it closed at, the re-run
+    it continues."""
     workshop = entry.workshop
     found = titles.get(workshop.questionnaire_id)
     title = found.title if found else workshop.questionnaire_id
     people = f"{entry.participants} participant{'s' if entry.participants != 1 else ''}, {entry.finished} finished"
     line = f"{title} {workshop.questionnaire_version} · {entry.status} · {people}"
+    if workshop.id in phases:
+        line += f" · {phases[workshop.id]}"
     earlier = client.rerun_of(entry)
     if earlier is not None:
         line += f" · re-run of {earlier.workshop.created_at:%d %b %Y}"
