@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from questionnaires.errors import PhasegateError
+from errors import PhasegateError
 
 ROOT = Path(__file__).resolve().parent
 
@@ -35,39 +35,43 @@ class Settings(BaseSettings):
                                       validate_default=True)
 
     DATABASE_URL: str = Field("", description="SQLAlchemy URL of the database. Empty: an SQLite file in "
-                              "PHASEGATE_DATA_DIR. PostgreSQL: postgresql+psycopg://user:password@host:5432/dbname")
+                              "`PHASEGATE_DATA_DIR`. PostgreSQL: `postgresql+psycopg://user:password@host:5432/dbname`. "
+                              "A URL that cannot be read, or names a kind of database Phasegate does not know, is "
+                              "refused at start-up in one line (the URL itself is never repeated)")
     PHASEGATE_DATA_DIR: str = Field(str(ROOT / "data"), description="Folder for the embedded SQLite database; "
-                                    "created on first run")
-    PHASEGATE_PUBLIC_URL: str = Field("", description="Public base URL of the app (e.g. https://assess.example.com) "
-                                      "used in resume and join links; empty: links are relative to the page the "
-                                      "user is on")
+                                    "created on first run", json_schema_extra={"shown": "`data/` in the project"})
+    PHASEGATE_PUBLIC_URL: str = Field("", description="Public base URL of the app (e.g. `https://assess.example.com`) "
+                                      "used in resume and join links and the QR code; empty: the address the "
+                                      "browser used. On `localhost` the dashboard and the projector say that "
+                                      "phones cannot reach it")
     PHASEGATE_QUESTIONNAIRES: str = Field("", description="Extra folder of questionnaire YAML files offered besides "
-                                          "the shipped ones")
+                                          "the shipped ones; a folder that does not exist (or is a file) is refused "
+                                          "at start-up")
     PHASEGATE_REPORT_WORKERS: int = Field(2, ge=1, le=32, description="Worker processes that render PDFs (app and "
                                           "batch reports)")
-    PHASEGATE_RESUME_DAYS: int = Field(0, ge=0, le=MAX_RESUME_DAYS, description="Days a private resume link stays valid after the "
-                                       "assessment's last change; 0: links never expire. An expired link opens "
-                                       "nothing, and nothing is deleted by expiry")
+    PHASEGATE_RESUME_DAYS: int = Field(0, ge=0, le=MAX_RESUME_DAYS, description="Days (0 to 3650) a private resume "
+                                       "link stays valid after the assessment's last change; `0`: links never "
+                                       "expire. An expired link opens a page saying so; expiry deletes nothing")
     PHASEGATE_MAX_PARTICIPANTS: int = Field(500, ge=1, description="Most participants one workshop accepts; further "
                                             "joins are refused")
     PHASEGATE_TRUSTED_PROXIES: int = Field(0, ge=0, le=10, description="How many reverse proxies stand in front of "
-                                           "the app, each adding the address it was reached from to the forwarding "
-                                           "header; the client's address (for join-code throttling) is the one that "
-                                           "many hops from the header's right end, so a client cannot choose it by "
-                                           "sending a header of its own. 0: the header is ignored and the "
-                                           "connection's own address is used")
+                                           "the app. The client's address (for join-code throttling) is the one "
+                                           "that many hops from the right of the forwarding header, so a client "
+                                           "cannot choose it by sending a header of its own. `0`: the header is "
+                                           "ignored and the connection's own address is used")
     PHASEGATE_CLIENT_IP_HEADER: str = Field("", description="The forwarding header the proxies write (a "
-                                            "comma-separated list of addresses); empty: X-Forwarded-For. Read only "
-                                            "when PHASEGATE_TRUSTED_PROXIES is 1 or more")
-    PHASEGATE_BENCHMARK_SELF_ASSESSMENTS: bool = Field(False, description="Whether self-assessments nobody "
-                                                       "vouches for count toward the benchmark's minimum of peers")
+                                            "comma-separated list of addresses); empty: `X-Forwarded-For`. Read only "
+                                            "when `PHASEGATE_TRUSTED_PROXIES` is 1 or more")
     PLAN_NOW_CAPACITY: int = Field(5, ge=1, description="Most steps the plan puts in Now (0–3 months); the rest wait "
                                    "in Next")
     PHASEGATE_SQLITE_BUSY_TIMEOUT_MS: int = Field(30000, ge=0, description="How long an SQLite writer waits for "
                                                   "another to finish before giving up, in milliseconds")
+    PHASEGATE_BENCHMARK_SELF_ASSESSMENTS: bool = Field(False, description="Whether finished self-assessments, which "
+                                                       "anyone can make up, count as comparable organisations in "
+                                                       "the benchmark; by default only closed workshops do")
     PHASEGATE_CURRENCY: str = Field("EUR", pattern=r"^[A-Z]{3}$", description="Currency of the pilots' values (a "
-                                    "three-letter ISO 4217 code such as EUR, USD or GBP) when the organisation "
-                                    "profile names none")
+                                    "three-letter ISO 4217 code such as `EUR`, `USD` or `GBP`) when the answers' "
+                                    "`organisation_profile` names none")
 
     @field_validator("DATABASE_URL")
     @classmethod
@@ -108,7 +112,7 @@ NAMES = tuple(Settings.model_fields)
 
 @dataclass(frozen=True)
 class Setting:
-    """One setting as documented: name, default (as written in the environment), help."""
+    """One setting as documented: name, default (as the docs show it), help (Markdown)."""
 
     name: str
     default: str
@@ -119,7 +123,16 @@ class Setting:
         return setting(self.name)
 
 
-SETTINGS = tuple(Setting(name, str(field.default), field.description or "")
+def _shown_default(field) -> str:
+    shown = (field.json_schema_extra or {}).get("shown")  # a default that depends on where the project lies
+    if shown:
+        return shown
+    if field.default == "":
+        return "*(empty)*"
+    return f"`{str(field.default).lower() if isinstance(field.default, bool) else field.default}`"
+
+
+SETTINGS = tuple(Setting(name, _shown_default(field), field.description or "")
                  for name, field in Settings.model_fields.items())
 
 

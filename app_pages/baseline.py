@@ -7,8 +7,8 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
-from scoring.answers import dump_answers, parse_answers
-from scoring.compare import Comparison, TrendPoint, compare_results, trend_point
+from scoring.answers import dump_answers
+from scoring.compare import Comparison, TrendPoint, compare_results, progress_from_payload, trend_point
 from scoring.engine import Result, score_response
 from storage import repository as repo
 
@@ -53,13 +53,3 @@ def baseline_progress(engine, assessment: repo.Assessment, questionnaire, result
     payload = {"answers": dump_answers(baseline[2]),
                "series": [[p.date.isoformat() if p.date else None, p.questionnaire, p.index, p.phase] for p in points]}
     return BaselineProgress(comparison, tuple(points), payload)
-
-
-def progress_from_payload(payload: dict, questionnaire, result: Result, find) -> tuple[Comparison, list[TrendPoint]]:
-    """In the PDF worker: the comparison and the trend again, from `BaselineProgress.payload`."""
-    response = parse_answers(payload["answers"])
-    earlier = find(response.questionnaire, response.questionnaire_version)
-    comparison = compare_results(earlier, score_response(earlier, response), questionnaire, result, response.date)
-    series = [TrendPoint(dt.date.fromisoformat(day) if day else None, qid, index, phase)
-              for day, qid, index, phase in payload["series"]]
-    return comparison, series

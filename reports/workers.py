@@ -128,7 +128,7 @@ def render_answers_pdf(answers: str, branding: dict | None, generated: dt.date |
         result = score_response(questionnaire, response)
         progress, series = None, ()
         if baseline is not None:
-            from app_pages.baseline import progress_from_payload
+            from scoring.compare import progress_from_payload
 
             progress, series = progress_from_payload(baseline, questionnaire, result, find_questionnaire)
         return render_pdf(questionnaire, result, brand, generated=generated, progress=progress, series=series,

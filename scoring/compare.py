@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from questionnaires.models import Questionnaire
-from scoring.answers import Answer, Response
+from scoring.answers import Answer, Response, parse_answers
 from scoring.engine import QuestionResult, Result, score_response
 from scoring.progress import bar_change_text, day_text
 from scoring.thresholds import below_threshold, meets_threshold
@@ -318,3 +318,15 @@ def _question(change: QuestionChange) -> dict:
 
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
+
+
+def progress_from_payload(payload: dict, questionnaire: Questionnaire, result: Result,
+                          find) -> tuple[Comparison, list[TrendPoint]]:
+    """In the PDF worker: the comparison and the trend again, from the plain payload the app sent with the job
+    (`app_pages.baseline.BaselineProgress.payload`); `find(id, version)` finds the baseline's questionnaire."""
+    response = parse_answers(payload["answers"])
+    earlier = find(response.questionnaire, response.questionnaire_version)
+    comparison = compare_results(earlier, score_response(earlier, response), questionnaire, result, response.date)
+    series = [TrendPoint(dt.date.fromisoformat(day) if day else None, qid, index, phase)
+              for day, qid, index, phase in payload["series"]]
+    return comparison, series

@@ -138,7 +138,8 @@ def test_deleting_the_earlier_workshop_leaves_the_rerun_without_a_baseline(engin
 
 
 def test_the_app_measures_progress_over_the_whole_series_and_the_pdf_worker_redoes_it(engine, tiny):
-    from app_pages.baseline import baseline_progress, progress_from_payload
+    from app_pages.baseline import baseline_progress
+    from scoring.compare import progress_from_payload
     from scoring.engine import score_response
 
     first = finished(engine, {"data.inventory": Answer(2), "governance.board": Answer(1)})
