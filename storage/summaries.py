@@ -248,10 +248,6 @@ class Stale:
     def __len__(self) -> int:
         return len(self.assessments) + len(self.workshops)
 
-    def fresh(self, questionnaire_id: str) -> set[str]:
-        """The fingerprints a current summary of this questionnaire may carry."""
-        return {value for (qid, _), value in self.current.items() if qid == questionnaire_id}
-
 
 def stale(engine_or_conn: Engine | Connection, find: Finder, questionnaire_id: str | None = None, *,
           workshop_ids: Iterable[int] | None = None) -> Stale:
