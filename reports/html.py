@@ -487,6 +487,15 @@ def _roadmap(questionnaire: Questionnaire, result: Result, listed: Sequence[Step
     return columns
 
 
+def method_page(questionnaire: Questionnaire) -> str:
+    """The report's method page ("How the scoring works") on its own, for the docs: the full report's wording,
+    the pilot rules included when the questionnaire has a pilot register."""
+    pilots = questionnaire.pilots
+    return environment().get_template("method.html.j2").render(
+        q=questionnaire, method=_method(questionnaire), citation=REFERENCE_CITATION, full=True, worked_steps=(),
+        pilots={"m": {"stuck_after_months": pilots.stuck_after_months}, "rules": PILOT_TRIAGE_RULES} if pilots else None)
+
+
 def _method(questionnaire: Questionnaire) -> dict:
     thresholds = sorted({p.threshold for p in questionnaire.roadmap.phases})
     return {

@@ -209,3 +209,10 @@ def busy_cores():
     for burner in burners:
         burner.kill()
         burner.wait()
+
+
+def pytest_collection_modifyitems(items):
+    """Every test in this folder drives a browser: `-m "not browser"` leaves them out for a quick inner loop."""
+    for item in items:
+        if Path(str(item.fspath)).is_relative_to(Path(__file__).parent):
+            item.add_marker(pytest.mark.browser)

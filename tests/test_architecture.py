@@ -1,0 +1,74 @@
+"""The layers hold: each part of the project imports only the parts below it (docs/architecture.md), whether the
+import stands at the top of a module or inside a function."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+OUTSIDE = {"tests", "bench", "scripts"}  # they use the product; nothing of the product uses them
+# What each part may import, bottom to top. A part always may import itself.
+BELOW = {
+    "errors": set(),
+    "config": {"errors"},
+    "questionnaires": {"errors", "config"},
+    "scoring": {"errors", "config", "questionnaires"},
+    "storage": {"errors", "config", "questionnaires", "scoring"},
+    "reports": {"errors", "config", "questionnaires", "scoring", "storage"},
+    "app_pages": {"errors", "config", "questionnaires", "scoring", "storage", "reports"},
+    "app": {"errors", "config", "questionnaires", "scoring", "storage", "reports", "app_pages"},
+    "cli": {"errors", "config", "questionnaires", "scoring", "storage", "reports"},
+}
+
+
+def part_of(path: Path) -> str:
+    relative = path.relative_to(ROOT)
+    return relative.parts[0] if len(relative.parts) > 1 else relative.stem
+
+
+def modules() -> list[Path]:
+    """Every module of the product (tests, benchmarks and scripts stand outside the layers)."""
+    found = [ROOT / f"{name}.py" for name in BELOW if (ROOT / f"{name}.py").exists()]
+    for name in BELOW:
+        if (ROOT / name).is_dir():
+            found += sorted((ROOT / name).rglob("*.py"))
+    return found
+
+
+def imports(path: Path) -> list[tuple[int, str]]:
+    """(line, imported part) for every import of a part of the project in the module, wherever it stands."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        else:
+            continue
+        found += [(node.lineno, name.split(".")[0]) for name in names if name.split(".")[0] in BELOW]
+    return found
+
+
+def test_the_layers_form_no_cycle():
+    for part, below in BELOW.items():
+        for other in below:
+            assert part not in BELOW[other], f"{part} and {other} may import each other"
+
+
+def test_every_part_of_the_product_has_a_place_in_the_layers():
+    parts = {p.name for p in ROOT.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    parts |= {p.stem for p in ROOT.glob("*.py")}
+    unplaced = parts - set(BELOW) - OUTSIDE
+    assert unplaced == set(), f"place these in BELOW and in docs/architecture.md: {sorted(unplaced)}"
+
+
+@pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_a_module_imports_only_the_parts_below_its_own(path):
+    part = part_of(path)
+    wrong = [f"{path.relative_to(ROOT)}:{line} imports {other}" for line, other in imports(path)
+             if other != part and other not in BELOW[part]]
+    assert wrong == [], f"{part} may import only {sorted(BELOW[part])}: " + "; ".join(wrong)
