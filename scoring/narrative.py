@@ -219,6 +219,66 @@ EXPOSURES = {
                                     "experiment rather than as part of the business.",
     "economics.portfolio-expansion": "AI stays confined to a few areas, so the platform and data already paid for "
                                      "are under-used.",
+    # New in ai-maturity 3.0.0
+    "governance.ai-literacy": "Staff use AI without knowing its limits, and the AI Act's literacy duty, in force since "
+                              "February 2025, is not met.",
+    "governance.agent-inventory": "Agents act in company systems without anyone knowing which exist, who owns them or "
+                                  "how freely they act.",
+    "governance.board-followed": "Higher-risk systems go live around the governance body, so its decisions protect "
+                                 "nothing.",
+    "governance.vendor-due-diligence": "AI is bought or switched on in existing software without anyone checking what "
+                                       "it does with company data.",
+    "governance.vendor-contracts": "A vendor may train on company data, change the model without notice or leave the "
+                                   "organisation with an IP claim.",
+    "governance.retrieval-permissions": "An AI assistant can show any employee documents they are not allowed to open.",
+    "governance.agent-permissions": "An agent can pay, send or change more than its task needs, and one day will.",
+    "governance.agent-identity": "Agents act under people's or shared accounts, so their actions can be neither traced "
+                                 "nor revoked on their own.",
+    "governance.safety-evaluation": "A release can reach customers without an independent check that it is safe for the "
+                                    "people it affects.",
+    "governance.fria": "High-risk AI is used for decisions about people without the impact assessment the AI Act "
+                       "requires.",
+    "governance.incident-drill": "The first test of the AI incident procedure will be a real incident.",
+    "governance.red-teaming": "Generative AI can be talked into leaking data or ignoring its instructions, and nobody "
+                              "has tried.",
+    "governance.ai-transparency": "People are not told they are dealing with AI, or generated content goes unmarked, "
+                                  "against the AI Act.",
+    "governance.post-market-monitoring": "Once sold, the AI product is not watched in the field, so a failure at "
+                                         "customers goes unseen.",
+    "governance.serious-incidents": "A serious incident with the AI product may not be recognised or reported to the "
+                                    "authority in time.",
+    "governance.approved-ai-tools": "Staff keep using unapproved AI because no approved tool meets their need.",
+    "mlops.rollback": "When a model release goes wrong, going back to the previous version takes hours or days.",
+    "mlops.ai-bom": "Downloaded models run without anyone knowing their origin, licence or whether the file is safe.",
+    "mlops.genai-versioning": "A provider retiring or changing a model can break a working generative application "
+                              "overnight.",
+    "mlops.release-governance": "Releases of the AI product ship without a record of what changed and who approved it.",
+    "mlops.live-evaluation": "Pilots are scaled on results from curated data and fail on live data, after the money is "
+                             "spent.",
+    "mlops.genai-guardrails": "Generative AI answers pass unchecked, so personal data, harmful content or injected "
+                              "instructions get through.",
+    "mlops.genai-grounding": "Nobody knows how often the generative AI in production makes things up.",
+    "mlops.agent-stop": "An agent that goes wrong cannot be stopped quickly, nor its actions undone.",
+    "mlops.provider-switch": "The exit plan has never been tried, so a forced switch of provider would take far longer "
+                             "than planned.",
+    "organization.skills-plan": "The skills gaps are known but nobody is funded to close them.",
+    "organization.engineering-capacity": "Approved pilots wait for engineers nobody committed, so they stall at the "
+                                         "door of production.",
+    "organization.adoption": "Launched models go unused in the work, so the value they were built for never arrives.",
+    "organization.agent-approval": "Agents take actions that should need a person's approval, because nobody decided "
+                                   "which ones do.",
+    "organization.customer-assurance": "Customers cannot get the evidence they need to use the AI product safely, which "
+                                       "slows or loses sales.",
+    "economics.roi-hypothesis": "Pilots start without an estimate of value and cost, so they cannot be compared or "
+                                "stopped on evidence.",
+    "economics.spend-budgets": "Compute and model API spend has no budget or alert, so a runaway job shows up only on "
+                               "the invoice.",
+    "economics.shortlist-results": "Live use cases are not measured against what they promised, so nobody knows whether "
+                                   "they deliver.",
+    "economics.genai-unit-cost": "Generative AI may cost more per case than the work it saves, and nobody would know.",
+    "economics.capital-allocation": "AI is funded outside capital allocation, so money does not follow measured "
+                                    "results.",
+    "economics.energy-carbon": "The energy and carbon of AI are unknown, so they weigh in no choice of model or scale.",
 }
 def _like(fragment: str, question_id: str) -> tuple[str, str, str]:
     """A fragment that reads like a practice of the table: (fragment, that practice's domain, its sentence)."""

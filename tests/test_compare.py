@@ -140,7 +140,7 @@ def test_the_shared_sentence_reads_the_same_for_the_shipped_quick_check(ai_matur
     full = Response(ai_maturity.id, ai_maturity.version, {}, "")
     comparison = compare_results(quick_check, score_response(quick_check, quick), ai_maturity,
                                  score_response(ai_maturity, full))
-    assert compared_text(comparison).startswith("Compared on the 23 questions both assessments share")
+    assert compared_text(comparison).startswith("Compared on the 26 questions both assessments share")
 
 
 @pytest.mark.parametrize(

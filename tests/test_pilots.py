@@ -110,13 +110,13 @@ def test_both_shipped_questionnaires_declare_their_pilot_register(questionnaire_
     domains = [d.id for d in questionnaire.domains]
     assert {b.domain for b in section.blockers} == set(domains)  # every domain can be named as blocking
     assert all(b.id.split(".")[0] == b.domain for b in section.blockers)
-    assert len(ids) == len(set(ids)) == 10
+    assert len(ids) == len(set(ids)) == 15
 
 
 @pytest.mark.parametrize("questionnaire_id", ["ai-maturity", "quick-check"])
 def test_a_register_for_the_previous_version_carries_over_unchanged(questionnaire_id):
     library = shipped_library()
-    older, newer = library.get(questionnaire_id, "2.1.0"), library.newest()[questionnaire_id]
+    older, newer = library.get(questionnaire_id, "2.1.0"), library.get(questionnaire_id, "2.2.0")
     assert newer.version == "2.2.0"
     assert {q.id for q in older.questions} <= {q.id for q in newer.questions}
     pilots = (Pilot("Chatbot", "pilot", "2025-01", blockers=("governance.approval-queue",)),

@@ -239,17 +239,18 @@ def top_answers(questionnaire=FULL) -> dict:
 
 
 def test_a_missing_large_practice_that_alone_holds_its_phase_enters_now():
-    result = scored(FULL, {**top_answers(), "mlops.automated-pipelines": Answer(0)})
-    assert result.overall.limiting_domains == ("mlops",)
+    result = scored(FULL, {**top_answers(), "data.products": Answer(0)})
+    assert result.overall.limiting_domains == ("data",)
     now = [(s.question, s.effort) for s in result.actions if s.horizon == "now"]
-    assert now == [("mlops.automated-pipelines", "L")]
+    assert now == [("data.products", "L")]
 
 
 def test_two_large_practices_open_in_one_phase_still_give_a_now_step():
-    found = {**top_answers(), "data.products": Answer(0), "data.self-service-access": Answer(0)}
+    found = {**top_answers(), "economics.run-budget": Answer("ad-hoc"), "economics.strategic-planning": Answer(0)}
     result = scored(FULL, found)
-    assert [(s.question, s.effort) for s in result.actions] == [("data.products", "L"), ("data.self-service-access", "L")]
-    assert [s.question for s in result.actions if s.horizon == "now"] == ["data.products"]
+    assert [(s.question, s.effort) for s in result.actions] == [("economics.strategic-planning", "L"),
+                                                                ("economics.run-budget", "L")]
+    assert [s.question for s in result.actions if s.horizon == "now"] == ["economics.strategic-planning"]
 
 
 def test_a_five_way_tie_names_no_domain_furthest_from_the_bar():

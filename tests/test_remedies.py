@@ -30,6 +30,44 @@ REMEDIES = {
         "organization.no-team": ["organization.ai-ops-team"],
         "economics.no-business-case": ["economics.kpi-baseline", "economics.outcome-kpis"],
         "economics.no-run-budget": ["economics.run-budget"],
+        "organization.no-engineers": ["organization.engineering-capacity", "organization.ai-ops-team"],
+        "mlops.degraded-live": ["mlops.live-evaluation", "mlops.drift-monitoring"],
+        "economics.unit-cost-too-high": ["economics.unit-costs", "economics.spend-budgets"],
+        "organization.no-adoption": ["organization.change-management", "organization.adoption",
+                                     "organization.workflow-redesign"],
+        "governance.security-review": ["governance.security-testing"],
+    },
+    "quick-check": {
+        "data.no-access": ["data.ownership", "data.production-feeds"],
+        "data.poor-quality": ["data.quality-standards"],
+        "governance.approval-queue": ["governance.model-approval", "governance.ai-board"],
+        "governance.legal-unclear": ["governance.eu-ai-act-role"],
+        "mlops.no-integration": ["mlops.production-path", "mlops.system-integration"],
+        "mlops.no-monitoring": ["mlops.drift-monitoring"],
+        "organization.no-owner": ["organization.model-ownership", "organization.executive-sponsor"],
+        "organization.no-team": ["organization.model-ownership"],
+        "economics.no-business-case": ["economics.outcome-kpis"],
+        "economics.no-run-budget": ["economics.run-budget"],
+        "organization.no-engineers": ["organization.skills-baseline", "organization.model-ownership"],
+        "mlops.degraded-live": ["mlops.drift-monitoring"],
+        "economics.unit-cost-too-high": ["economics.cost-transparency"],
+        "organization.no-adoption": ["organization.human-in-the-loop", "organization.model-ownership"],
+        "governance.security-review": ["governance.security-testing"],
+    },
+}
+# The remedies of 2.2.0, which the archived 2.1.0 names from the questions it has.
+REMEDIES_2_2 = {
+    "ai-maturity": {
+        "data.no-access": ["data.source-inventory"],
+        "data.poor-quality": ["data.quality-standards"],
+        "governance.approval-queue": ["governance.model-approval", "governance.approval-lead-time"],
+        "governance.legal-unclear": ["governance.eu-ai-act-role", "governance.risk-classification"],
+        "mlops.no-integration": ["mlops.production-path", "mlops.system-integration"],
+        "mlops.no-monitoring": ["mlops.drift-monitoring"],
+        "organization.no-owner": ["organization.model-ownership", "organization.executive-sponsor"],
+        "organization.no-team": ["organization.ai-ops-team"],
+        "economics.no-business-case": ["economics.kpi-baseline", "economics.outcome-kpis"],
+        "economics.no-run-budget": ["economics.run-budget"],
     },
     "quick-check": {
         "data.no-access": ["data.ownership", "data.production-feeds"],
@@ -107,7 +145,7 @@ def test_the_archived_2_1_0_names_the_same_remedies_from_the_questions_it_has(qu
     asked = {q.id for q in older.questions}
     assert "governance.approval-lead-time" not in asked
     assert {b.id: b.remedy for b in older.pilot_section().blockers} == {
-        blocker: [qid for qid in remedy if qid in asked] for blocker, remedy in REMEDIES[questionnaire_id].items()}
+        blocker: [qid for qid in remedy if qid in asked] for blocker, remedy in REMEDIES_2_2[questionnaire_id].items()}
 
 
 def test_the_built_in_blockers_name_no_remedy_so_every_step_of_their_domain_unblocks_them():

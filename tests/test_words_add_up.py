@@ -35,8 +35,8 @@ DAY = dt.date(2026, 11, 26)
 
 
 @pytest.mark.parametrize(("questionnaire_id", "asked", "follow_ups", "minutes", "text"), [
-    ("ai-maturity", 68, 2, 50, "68 questions and up to 2 follow-ups, about 50 minutes"),
-    ("quick-check", 23, 0, 5, "23 questions, about 5 minutes"),
+    ("ai-maturity", 62, 48, 45, "62 questions and up to 48 follow-ups, about 45 minutes"),
+    ("quick-check", 26, 0, 6, "26 questions, about 6 minutes"),
 ])
 def test_each_shipped_questionnaire_has_one_count_of_questions_and_minutes(questionnaire_id, asked, follow_ups,
                                                                            minutes, text):
@@ -47,7 +47,7 @@ def test_each_shipped_questionnaire_has_one_count_of_questions_and_minutes(quest
 def test_the_count_is_what_progress_shows_before_an_answer_brings_a_follow_up_in(ai_maturity):
     empty = Response(ai_maturity.id, ai_maturity.version)
     assert progress(ai_maturity, score_response(ai_maturity, empty)).text() == \
-        "0 of 68 answered · about 50 min left"
+        "0 of 62 answered · about 45 min left"
 
 
 def test_a_follow_up_is_added_to_the_count_in_so_many_words(tiny):

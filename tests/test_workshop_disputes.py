@@ -60,10 +60,10 @@ def polarised(questionnaire, people: int = 7) -> list[tuple[str, Response]]:
 def test_a_polarised_room_gets_a_short_list_of_disputes_not_every_question(quick_check):
     result = aggregate_workshop(quick_check, polarised(quick_check))
     apart = [q for q in result.questions if q.apart]
-    assert len(apart) == len(result.questions) == 23  # everything is apart ...
-    assert len(result.disagreements) == disputes_at_most(23) == 8  # ... but only the eight that matter most are disputed
-    assert result.apart_only == 23 - 8
-    heaviest = sorted(q.dispute_weight for q in apart)[-8:]
+    assert len(apart) == len(result.questions) == 26  # everything is apart ...
+    assert len(result.disagreements) == disputes_at_most(26) == 9  # ... but only the nine that matter most are disputed
+    assert result.apart_only == 26 - 9
+    heaviest = sorted(q.dispute_weight for q in apart)[-9:]
     assert sorted(q.dispute_weight for q in result.disagreements) == heaviest
 
 

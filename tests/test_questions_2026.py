@@ -1,0 +1,174 @@
+"""ai-maturity 3.0.0 and quick-check 3.0.0: the quick check agrees with the full assessment for every golden
+organisation, the modules for generative AI, agents, providers and live systems appear only where they apply, and
+every earlier answers file carries forward with nothing lost."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from questionnaires.loader import shipped_library
+from questionnaires.models import Questionnaire
+from scoring import Answer, Response, score_response
+from scoring.answers import Pilot, read_answers
+from scoring.migrate import carry
+
+ROOT = Path(__file__).parent.parent
+GOLDEN = sorted((ROOT / "examples").glob("golden-*.yaml"))
+
+
+def golden(path: Path, questionnaire) -> Response:
+    return read_answers(path, questionnaire)
+
+
+def restricted(response: Response, questionnaire) -> Response:
+    """The same answers, restricted to the questions this questionnaire asks."""
+    asked = {q.id for q in questionnaire.questions}
+    return Response(questionnaire.id, questionnaire.version,
+                    {qid: answer for qid, answer in response.answers.items() if qid in asked},
+                    response.organisation, date=response.date, pilots=response.pilots)
+
+
+def visible(questionnaire, response: Response) -> list[str]:
+    result = score_response(questionnaire, response)
+    return [q.id for q in questionnaire.questions if result.questions[q.id].visible]
+
+
+# --- the quick check agrees with the full assessment ------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", GOLDEN, ids=lambda p: p.stem)
+def test_the_quick_check_gives_the_full_assessments_phase_and_limiting_domains(path, ai_maturity, quick_check):
+    response = golden(path, ai_maturity)
+    assert response.questionnaire_version == ai_maturity.version
+    full = score_response(ai_maturity, response).overall
+    quick = score_response(quick_check, restricted(response, quick_check)).overall
+    assert (quick.achieved, quick.phase, quick.limiting_domains) == (full.achieved, full.phase, full.limiting_domains)
+
+
+def without(questionnaire, question_id: str):
+    """The questionnaire without one question (built anew, so nothing derived from the full one is reused)."""
+    data = questionnaire.model_dump(by_alias=True, exclude_none=True)
+    data["questions"] = [q for q in data["questions"] if q["id"] != question_id]
+    for question in data["questions"]:
+        question["action"]["requires"] = [r for r in question["action"]["requires"] if r != question_id]
+    data["pilots"]["blockers"] = [{**b, "remedy": [r for r in b["remedy"] if r != question_id] or ["economics.run-budget"]}
+                                  for b in data["pilots"]["blockers"]]
+    data["pilots"]["owner_remedy"] = [r for r in data["pilots"]["owner_remedy"] if r != question_id]
+    data["pilots"]["baseline_remedy"] = [r for r in data["pilots"]["baseline_remedy"] if r != question_id]
+    return Questionnaire.model_validate(data)
+
+
+def test_without_the_scale_or_stop_gate_the_quick_check_would_miss_what_holds_the_manufacturer(ai_maturity,
+                                                                                              quick_check):
+    response = golden(ROOT / "examples" / "golden-manufacturer.yaml", ai_maturity)
+    full = score_response(ai_maturity, response).overall
+    thinner = without(quick_check, "economics.pilot-gates")
+    quick = score_response(thinner, restricted(response, thinner)).overall
+    assert (full.achieved, quick.achieved) == (0, 1)
+
+
+# --- modules that appear only where they apply --------------------------------------------------------------
+
+GATES = {"governance.genai-use": ["mlops.genai-evaluation", "mlops.genai-guardrails", "mlops.genai-grounding",
+                                  "mlops.genai-versioning", "governance.retrieval-permissions",
+                                  "governance.red-teaming", "governance.ai-transparency", "economics.genai-unit-cost",
+                                  "governance.agent-use"],
+         "governance.agent-use": ["governance.agent-inventory", "governance.agent-permissions",
+                                  "governance.agent-identity", "organization.agent-approval", "mlops.agent-stop"],
+         "governance.provided-systems": ["governance.safety-evaluation", "governance.post-market-monitoring",
+                                         "governance.serious-incidents", "mlops.release-governance",
+                                         "organization.customer-assurance"],
+         "governance.live-systems": ["governance.stress-test", "mlops.operational-stability",
+                                     "organization.workflow-redesign", "organization.change-management",
+                                     "organization.adoption", "economics.roi-tracking"]}
+
+
+@pytest.mark.parametrize("gate, module", GATES.items(), ids=list(GATES))
+def test_a_module_is_asked_only_when_its_gate_says_the_organisation_has_one(ai_maturity, gate, module):
+    gates = {g: Answer(1) for g in GATES}
+    with_it = visible(ai_maturity, Response(ai_maturity.id, ai_maturity.version, gates))
+    without = visible(ai_maturity, Response(ai_maturity.id, ai_maturity.version, {**gates, gate: Answer(0)}))
+    assert set(module) <= set(with_it)
+    assert not set(module) & set(without)
+
+
+def test_the_gates_are_not_scored_and_cannot_be_left_as_dont_know(ai_maturity):
+    gates = [ai_maturity.question(g) for g in GATES]
+    assert [(q.type, q.scored, q.allow_dont_know, q.phase) for q in gates] == [("number", False, False, 1)] * 4
+
+
+@pytest.mark.parametrize("path", GOLDEN, ids=lambda p: p.stem)
+def test_each_golden_organisation_answers_every_question_it_is_shown(path, ai_maturity):
+    response = golden(path, ai_maturity)
+    shown = visible(ai_maturity, response)
+    assert [qid for qid in shown if qid not in response.answers] == []
+    assert [qid for qid in response.answers if qid not in shown] == []
+
+
+# --- the AI Act by role ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("question_id, article", [
+    ("governance.ai-literacy", "Art. 4"), ("governance.ai-transparency", "Art. 50"), ("governance.fria", "Art. 27"),
+    ("governance.post-market-monitoring", "Art. 72"), ("governance.serious-incidents", "Art. 73"),
+])
+def test_each_obligation_by_role_names_its_article(ai_maturity, question_id, article):
+    question = ai_maturity.question(question_id)
+    assert question.track == "regulatory" and article in question.source and question.action.owner in ai_maturity.roles
+
+
+def test_the_help_gives_the_published_dates_and_says_to_check_the_amendment(ai_maturity):
+    help_text = " ".join(ai_maturity.question("governance.fria").help.split())
+    for date in ("2 February 2025", "2 August 2025", "2 August 2026", "2 August 2027"):
+        assert date in help_text
+    assert "amendment proposal" in help_text and "check the current consolidated text in the Official Journal" in \
+        help_text
+
+
+# --- nothing answered is lost -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("questionnaire_id", ["ai-maturity", "quick-check"])
+@pytest.mark.parametrize("version", ["1.0.0", "2.0.0", "2.1.0", "2.2.0"])
+def test_every_earlier_answer_is_carried_to_3_0_0_or_listed_as_dropped(questionnaire_id, version):
+    library = shipped_library()
+    old = library.get(questionnaire_id, version)
+    answers = {q.id: Answer(old.options_for(q)[1].value if q.scored else None, "kept") for q in old.questions}
+    carried = carry(Response(questionnaire_id, version, answers, "Example Corp"), library, "3.0.0")
+    new = {q.id for q in library.get(questionnaire_id, "3.0.0").questions}
+    assert set(carried.response.answers) <= new
+    lost = [qid for qid in answers if qid not in carried.origin.values()]
+    listed = [line.split(":")[0] for line in carried.notes if "dropped in" in line]
+    assert sorted(lost) == sorted(listed)
+
+
+def test_a_narrowed_question_answered_on_2_2_0_is_marked_to_confirm(ai_maturity):
+    library = shipped_library()
+    answers = {"organization.incentives": Answer(2), "economics.unit-costs": Answer(3), "data.lineage": Answer(2)}
+    carried = carry(Response("ai-maturity", "2.2.0", answers, "Example Corp"), library, "3.0.0")
+    assert set(carried.confirm) == {"organization.incentives", "economics.unit-costs"}
+    assert carried.confirm["organization.incentives"] == \
+        "targets on activity, such as pilots launched, now sit at level 1 rather than 2"
+
+
+@pytest.mark.parametrize("questionnaire_id", ["ai-maturity", "quick-check"])
+def test_a_pilot_register_for_2_2_0_carries_to_3_0_0_unchanged(questionnaire_id):
+    library = shipped_library()
+    pilots = (Pilot("Chatbot", "pilot", "2025-01", blockers=("governance.approval-queue",)),
+              Pilot("Churn", "production", "2024-01", production_since="2024-09", owner=True, kpi_baseline=True))
+    carried = carry(Response(questionnaire_id, "2.2.0", {}, "Example Corp", pilots=pilots), library, "3.0.0")
+    assert carried.response.pilots == pilots
+    newer = library.get(questionnaire_id, "3.0.0").pilot_section()
+    older = library.get(questionnaire_id, "2.2.0").pilot_section()
+    assert {b.id for b in older.blockers} < {b.id for b in newer.blockers}
+
+
+@pytest.mark.parametrize("blocker", ["organization.no-engineers", "mlops.degraded-live", "economics.unit-cost-too-high",
+                                     "organization.no-adoption", "governance.security-review"])
+@pytest.mark.parametrize("questionnaire_id", ["ai-maturity", "quick-check"])
+def test_the_new_causes_of_pilot_purgatory_can_be_named_with_a_remedy(questionnaire_id, blocker):
+    questionnaire = shipped_library().get(questionnaire_id, "3.0.0")
+    found = questionnaire.pilot_section().blocker(blocker)
+    assert found.remedy and all(questionnaire.question(qid).action for qid in found.remedy)
