@@ -714,6 +714,44 @@ def confirmed(question: str) -> bool:
         return False
 
 
+@main.command()
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The backup file to write (readable by its owner only).")
+@force_option
+def backup(out: Path, force: bool) -> None:
+    """Write a consistent copy of the configured database, safe while the app runs: SQLite's online backup, or
+    pg_dump for PostgreSQL."""
+    from config import database_url
+    from storage.backup import backup as write_backup
+
+    check_output(out, force=force)
+    try:
+        kind = write_backup(database_url(), out)
+    except PhasegateError as exc:
+        raise fail(exc) from None
+    echo(f"wrote {out} ({kind} backup)", err=True)
+
+
+@main.command()
+@click.argument("backup_file", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path), callback=regular_file)
+@click.option("--force", is_flag=True, help="Replace the data the configured database already holds.")
+def restore(backup_file: Path, force: bool) -> None:
+    """Restore a file written by `backup` into the configured database, then bring it to this release's schema;
+    a database that holds data is replaced only with --force. Stop the app first."""
+    from config import database_url
+    from storage.backup import restore as restore_backup
+
+    if any(_same_file(backup_file, path) for path in database_files()):
+        raise InputError(f"error: {backup_file}: is the configured database; give a backup file")
+    try:
+        restored = restore_backup(database_url(), backup_file, force)
+    except PhasegateError as exc:
+        raise fail(exc) from None
+    before = restored.revision_before or "first release"
+    migrated = "" if before == restored.revision_now else f", upgraded from {before}"
+    echo(f"restored {backup_file} ({restored.kind} backup; database at {restored.revision_now}{migrated})", err=True)
+
+
 @main.group()
 def db() -> None:
     """The database's schema version: upgrade it, or show it."""
