@@ -6,10 +6,9 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 from questionnaires.models import Question, Questionnaire
-from scoring.answers import DONT_KNOW, NA, Answer, Response
+from scoring.answers import DONT_KNOW, NA, SPECIAL_LABELS, Answer, Response
 from storage.text import strip_controls
 
-SPECIAL_LABELS = {DONT_KNOW: "Don't know", NA: "Not applicable"}
 SPECIAL_CAPTIONS = {
     DONT_KNOW: "Nobody here can say yet; it is listed as an unknown to resolve.",
     NA: "This does not apply to the organisation; it is left out of the score.",

@@ -12,7 +12,7 @@ from app_pages import auth, state
 from app_pages.flow import plain
 from questionnaires import PhasegateError
 from reports import workshop_charts as wc
-from scoring.workshop import answer_label
+from scoring.answers import answer_label
 from storage import get_engine
 from storage import workshops as ws
 

@@ -11,7 +11,7 @@ from questionnaires import PhasegateError
 from reports import deck, exports, workshop_charts
 from reports.branding import Branding
 from reports.filenames import download_name
-from scoring.workshop import answer_label
+from scoring.answers import answer_label
 from storage import get_engine
 from storage import access
 from storage import pilots as ws_pilots

@@ -640,7 +640,7 @@ def disagreement_slide(deck: Deck, given: DeckInput) -> None:
     if room is None:
         return
     from reports.workshop_charts import counted, disputes_text, distribution_text
-    from scoring.workshop import answer_label
+    from scoring.answers import answer_label
 
     disputed = list(room.disagreements)[:TOP_DISAGREEMENTS]
     title = "Where the room disagreed"

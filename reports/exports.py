@@ -22,7 +22,8 @@ from openpyxl.utils import get_column_letter
 from questionnaires.models import Questionnaire
 from scoring.answers import Response, Value, dated, dump_answers
 from scoring.engine import Result, score_response
-from scoring.workshop import WorkshopResult, answer_label
+from scoring.answers import answer_label
+from scoring.workshop import WorkshopResult
 from storage.text import strip_controls
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -20,7 +20,7 @@ from questionnaires.models import Question, Questionnaire
 from reports import charts
 from reports.branding import Branding
 from reports.text import printable
-from scoring.answers import DONT_KNOW, NA
+from scoring.answers import answer_label
 from scoring.compare import Comparison, TrendPoint, compared_text, since_text
 from scoring.progress import BAR_NOTE, progress_sentence
 from scoring.engine import LOW_CONFIDENCE, DomainResult, QuestionResult, Result, Step, critical_names, join_names
@@ -418,27 +418,16 @@ def pilot_view(metrics: PilotMetrics | None, steps: Sequence[Step] = ()) -> dict
     }
 
 
-def answer_label(questionnaire: Questionnaire, question: Question, result: QuestionResult) -> str:
-    """The answer as a person reads it: option labels, never raw values."""
-    value = result.value
+def shown_answer(questionnaire: Questionnaire, question: Question, result: QuestionResult) -> str:
+    """The answer as the report's appendix shows it: its label, or that the question was not asked."""
     if not result.visible:
         return "Not asked (skipped by an earlier answer)"
-    if value is None:
-        return "Not answered"
-    if value == DONT_KNOW:
-        return "Don't know"
-    if value == NA:
-        return "Not applicable"
-    if question.type in ("number", "text"):
-        return f"{value:g}" if isinstance(value, float) else str(value)
-    labels = {o.value: o.label for o in questionnaire.options_for(question)}
-    chosen = value if isinstance(value, list) else [value]
-    return ", ".join(labels.get(v, str(v)) for v in chosen)
+    return answer_label(questionnaire, question, result.value)
 
 
 def _answer_view(questionnaire: Questionnaire, question: Question, result: Result) -> AnswerView:
     qr = result.questions[question.id]
-    return AnswerView(question, qr, answer_label(questionnaire, question, qr), result.domain(question.domain).name)
+    return AnswerView(question, qr, shown_answer(questionnaire, question, qr), result.domain(question.domain).name)
 
 
 def _domain_view(questionnaire: Questionnaire, domain: DomainResult, result: Result, answers: dict) -> DomainView:

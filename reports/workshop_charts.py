@@ -17,6 +17,7 @@ from questionnaires.models import Questionnaire
 from reports.branding import Branding
 from reports.charts import DEFAULT_ACCENT, INK, MUTED, WIDTH, _themed, chart_svg
 from scoring.engine import Result
+from scoring.answers import answer_label
 from scoring.workshop import (
     EXECUTIVE,
     GAP_FLAG,
@@ -28,7 +29,6 @@ from scoring.workshop import (
     SOURCE_MEDIAN,
     QuestionStats,
     WorkshopResult,
-    answer_label,
 )
 
 GAP_COLOURS = ["#f3f5f7", "#1f5f8b"]

@@ -515,6 +515,24 @@ def check_response(response: Response, questionnaire: Questionnaire, doc: Docume
     return problems + pilot_problems(response, questionnaire, doc)
 
 
+SPECIAL_LABELS = {DONT_KNOW: "Don't know", NA: "Not applicable"}
+
+
+def answer_label(questionnaire: Questionnaire, question: Question, value: Value | None) -> str:
+    """An answer as a person reads it, the same everywhere: option labels, never raw values ('Managed',
+    "Don't know", 'Bias checks, Audit log'); "Not answered" when there is none."""
+    if value is None:
+        return "Not answered"
+    if isinstance(value, str) and value in SPECIAL_LABELS:
+        return SPECIAL_LABELS[value]
+    if question.type in ("number", "text"):
+        return f"{value:g}" if isinstance(value, float) else str(value)
+    labels = {o.value: o.label for o in questionnaire.options_for(question)}
+    if isinstance(value, list):
+        return ", ".join(labels.get(v, str(v)) for v in value) or "None of the options"
+    return labels.get(value, str(value))
+
+
 def answer_problem(questionnaire: Questionnaire, question: Question, value: Value) -> str | None:
     """Why a value is not a valid answer to a question, or None when it is."""
     if value == DONT_KNOW:

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from questionnaires.models import Question, Questionnaire
-from scoring.answers import DONT_KNOW, NA, Answer, Response, Value
+from scoring.answers import DONT_KNOW, NA, Answer, Response, Value, answer_label
 from scoring.engine import (
     LOW_CONFIDENCE,
     Result,
@@ -582,20 +582,6 @@ def _value_counts(coded: _Coded, j: int) -> list[tuple[Value, int]]:
     codes = coded.codes[:, j][coded.visible[:, j] & (coded.codes[:, j] >= 0)]
     per_code = np.bincount(codes, minlength=len(coded.values[j]))
     return [(coded.values[j][code], int(count)) for code, count in enumerate(per_code)]
-
-
-def answer_label(questionnaire: Questionnaire, question: Question, value: Value) -> str:
-    """A readable label for an answer value ('Managed', "Don't know", 'Bias checks, Audit log')."""
-    if value is None:
-        return "—"
-    if value == DONT_KNOW:
-        return "Don't know"
-    if value == NA:
-        return "Not applicable"
-    labels = {o.value: o.label for o in questionnaire.options_for(question)}
-    if isinstance(value, list):
-        return ", ".join(labels.get(v, str(v)) for v in value) or "None of the options"
-    return labels.get(value, str(value))
 
 
 # --- domains and roles ----------------------------------------------------------------
