@@ -13,8 +13,9 @@ from sqlalchemy import Connection, Engine, delete, func, insert, literal, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from questionnaires.errors import AnswersError
-from scoring.answers import MAX_NOTE, Answer, OrganisationProfile, Pilot, Response, check_text
+from questionnaires.errors import AnswersError, Problem
+from questionnaires.loader import load_library
+from scoring.answers import MAX_NOTE, Answer, OrganisationProfile, Pilot, Response, answer_problem, check_text
 from storage import pilots as registers
 from storage.engine import writing
 from storage.tables import answers, assessments
@@ -267,7 +268,7 @@ def _upsert_answers(conn: Connection, assessment_id: int, given: dict[str, Answe
         check_text(question_id, "The question id")
         refuse_controls(question_id, "question id")
         check_note(answer.note)
-    _refuse_if_workshop_closed(conn, assessment_id)
+    refuse_invalid(_refuse_if_workshop_closed(conn, assessment_id), given, "value" in columns)
     stamp = now()
     rows = [{"assessment_id": assessment_id, "question_id": qid, "value": stored_value(a.value),
              "note": refuse_controls(a.note or "", "note"), "carried_over": False, "updated_at": stamp}
@@ -284,11 +285,33 @@ def _upsert_answers(conn: Connection, assessment_id: int, given: dict[str, Answe
     _touch(conn, assessment_id, stamp)
 
 
-def _refuse_if_workshop_closed(conn: Connection, assessment_id: int) -> None:
-    """Hook: answers to a closed workshop are refused inside the saving transaction (storage/workshops.py)."""
-    from storage.workshops import check_open
+def _refuse_if_workshop_closed(conn: Connection, assessment_id: int) -> tuple[str, str] | None:
+    """Hook: answers to a closed workshop are refused inside the saving transaction (storage/workshops.py); the
+    assessment's questionnaire id and version."""
+    from storage.workshops import check_open  # storage.workshops builds on this module
 
-    check_open(conn, assessment_id)
+    return check_open(conn, assessment_id)
+
+
+def refuse_invalid(identity: tuple[str, str] | None, given: dict[str, Answer], with_values: bool) -> None:
+    """AnswersError, with the answers file's wording, for an answer its question does not allow (a value out of
+    range, an option it does not have, an id it does not ask), whoever saves it. Answers to a questionnaire
+    version that is not installed here cannot be checked and are stored as given."""
+    questionnaire = load_library().find(*identity) if identity is not None else None
+    if questionnaire is None:
+        return
+    questions = {question.id: question for question in questionnaire.questions}
+    problems = []
+    for question_id, answer in given.items():
+        question = questions.get(question_id)
+        if question is None:
+            problems.append(f"unknown question id '{question_id}' in '{questionnaire.id}' {questionnaire.version}")
+        elif with_values and answer.value is not None:
+            reason = answer_problem(questionnaire, question, answer.value)
+            if reason:
+                problems.append(f"answers.{question_id}: {reason}")
+    if problems:
+        raise AnswersError([Problem("", None, "", problem) for problem in problems])
 
 
 def _touch(conn: Connection, assessment_id: int, stamp: dt.datetime, **values) -> None:

@@ -520,16 +520,20 @@ def _record(conn: Connection, clients: Sequence[str], at: dt.datetime) -> None:
     conn.execute(insert(join_attempts), [{"client": client, "failed_at": at} for client in clients])
 
 
-def check_open(conn: Connection, assessment_id: int) -> None:
+def check_open(conn: Connection, assessment_id: int) -> tuple[str, str] | None:
     """WorkshopClosed when the assessment belongs to a closed workshop, ParticipantRemoved when the facilitator
-    removed it (called inside the saving transaction)."""
-    query = select(assessments.c.workshop_id, assessments.c.removed_at).where(assessments.c.id == assessment_id)
+    removed it (called inside the saving transaction). The assessment's questionnaire id and version, for the
+    answers' check; None when there is no such assessment."""
+    query = select(assessments.c.workshop_id, assessments.c.removed_at, assessments.c.questionnaire_id,
+                   assessments.c.questionnaire_version).where(assessments.c.id == assessment_id)
     row = conn.execute(query).first()
-    if row is None or row.workshop_id is None:
-        return
-    _check_workshop_open(conn, row.workshop_id)
-    if row.removed_at is not None:
-        raise ParticipantRemoved()
+    if row is None:
+        return None
+    if row.workshop_id is not None:
+        _check_workshop_open(conn, row.workshop_id)
+        if row.removed_at is not None:
+            raise ParticipantRemoved()
+    return row.questionnaire_id, row.questionnaire_version
 
 
 def _check_workshop_open(conn: Connection, workshop_id: int, exclusive: bool = False) -> None:
@@ -552,6 +556,13 @@ def list_participants(engine: Engine, workshop_id: int, removed: bool = False) -
     """The participants counted in the workshop with their responses, in join order; two queries however many
     there are. Labels number everyone who joined, so P-003 stays P-003 when P-002 is removed. `removed`: the
     participants the facilitator removed instead."""
+    counted, left_out = room_participants(engine, workshop_id)
+    return left_out if removed else counted
+
+
+def room_participants(engine: Engine, workshop_id: int) -> tuple[list[Participant], list[Participant]]:
+    """The participants counted and those removed, in join order, from one load of everyone's answers (two
+    queries however many there are): what a page that shows both reads once per run."""
     with engine.connect() as conn:
         rows = conn.execute(select(assessments).where(assessments.c.workshop_id == workshop_id)
                             .order_by(assessments.c.id)).mappings().all()
@@ -569,7 +580,7 @@ def list_participants(engine: Engine, workshop_id: int, removed: bool = False) -
         assessment = repo._assessment(row)
         response = repo.response_of(assessment, by_assessment.get(assessment.id, {}))
         participants.append(Participant(f"P-{number:03d}", assessment, response))
-    return [p for p in participants if p.removed == removed]
+    return [p for p in participants if not p.removed], [p for p in participants if p.removed]
 
 
 def removed_count(engine: Engine, workshop_id: int) -> int:
@@ -684,10 +695,13 @@ def load_consensus(engine: Engine, workshop_id: int) -> dict[str, Answer]:
 
 
 
-def aggregate_stored(engine: Engine, workshop: Workshop, questionnaire) -> tuple[list[Participant], WorkshopResult]:
+def aggregate_stored(engine: Engine, workshop: Workshop, questionnaire,
+                     participants: list[Participant] | None = None) -> tuple[list[Participant], WorkshopResult]:
     """The workshop's participants and their aggregate, with the recorded consensus applied, scored with the pilot
-    register the facilitator keeps for the room."""
-    participants = list_participants(engine, workshop.id)
+    register the facilitator keeps for the room. `participants`: the counted ones when the caller has just loaded
+    them (`room_participants`), so their answers are not read twice."""
+    if participants is None:
+        participants = list_participants(engine, workshop.id)
     result = aggregate_workshop(questionnaire, [(p.role, p.response) for p in participants],
                                 load_consensus(engine, workshop.id), workshop.roles, workshop.client)
     register = load_workshop_register(engine, workshop.id)
