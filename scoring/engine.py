@@ -1,237 +1,30 @@
 """Score one response against its questionnaire: phase-gated, deterministic, explained.
 
-The rules are those of the design's scoring model; `METHOD` below is the plain-words
-version that reports print.
+The rules are those of the design's scoring model; the report's methodology page says them in plain words.
+What a score gives is in `scoring.results`; the plan's steps are made by `scoring.steps`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
 
-from questionnaires.expressions import Expression, parse
 from questionnaires.models import Question, Questionnaire
 from scoring.answers import DONT_KNOW, NA, Response, Value
-from scoring.headline import ToNextPhase, answers_needed, furthest_from_bar, profile_sentence, working_bar
-from scoring.pilots import PilotMetrics, pilot_metrics, pilot_portfolio, profile_currency
+from scoring.compiled import _cells, _Item, compiled_items
+from scoring.headline import ToNextPhase, answers_needed, furthest_from_bar, profile_sentence
+from scoring.pilots import pilot_metrics, pilot_portfolio, profile_currency
+from scoring.results import (LOW_CONFIDENCE, STATUS_ATTAINED, STATUS_NOT_ANSWERED, STATUS_NOT_APPLICABLE,
+                             STATUS_NOT_ATTAINED, STATUS_UNKNOWN, DomainResult, Overall, PhaseResult, QuestionResult,
+                             Result, join_names)
+from scoring.steps import Step, critical_gap, next_steps
 from scoring.thresholds import below_threshold, meets_threshold
 
-STATUS_ATTAINED = "attained"
-STATUS_NOT_ATTAINED = "not_attained"
-STATUS_NOT_APPLICABLE = "not_applicable"
-STATUS_UNKNOWN = "unknown"
-STATUS_NOT_ANSWERED = "not_answered"
-LOW_CONFIDENCE = 0.8
-
-# Result objects are read-only by convention rather than frozen: frozen dataclasses are
-# several times slower to build, and scoring builds dozens per response.
-
-
-@dataclass(slots=True)
-class QuestionResult:
-    """How one question was answered and what it scored (score None: no real answer)."""
-
-    id: str
-    domain: str
-    phase: int
-    visible: bool
-    value: Value
-    score: float | None
-    scored: bool
-    note: str = ""
-
-    @property
-    def answered(self) -> bool:
-        return self.value is not None
-
-    @property
-    def dont_know(self) -> bool:
-        return self.value == DONT_KNOW
-
-    @property
-    def not_applicable(self) -> bool:
-        return self.value == NA
-
-
-@dataclass(slots=True)
-class PhaseResult:
-    """Attainment of one domain in one phase."""
-
-    number: int
-    name: str
-    threshold: float
-    attainment: float | None
-    status: str
-    visible: int
-    answered: int
-    dont_know: int
-    not_applicable: int = 0
-
-    @property
-    def attained(self) -> bool:
-        return self.status in (STATUS_ATTAINED, STATUS_NOT_APPLICABLE)
-
-
-@dataclass(slots=True)
-class DomainResult:
-    """Where one domain stands on the roadmap."""
-
-    id: str
-    name: str
-    weight: float
-    assessed: bool
-    achieved: int
-    index: float | None
-    phases: tuple[PhaseResult, ...]
-    foundation_gap: bool
-    target: int
-    confidence: float
-    to_next_phase: ToNextPhase | None = None
-
-    @property
-    def bar(self) -> float | None:
-        """The working phase's attainment as a share of its threshold, 0-1 (1 once all four phases are achieved;
-        None when not assessed or the working phase has no real answer): the progress that moves."""
-        if not self.assessed:
-            return None
-        if self.achieved >= 4:
-            return 1.0
-        return working_bar(self.phases[self.achieved])
-
-    @property
-    def working_phase(self) -> int | None:
-        return self.achieved + 1 if self.achieved < 4 else None
-
-    def attainment(self) -> dict[str, float | None]:
-        """Attainment per phase number (as text keys, for JSON)."""
-        return {str(p.number): p.attainment for p in self.phases}
-
-
-@dataclass(slots=True)
-class Overall:
-    """The organisation's position: weakest-link phase and weighted mean index."""
-
-    phase: int
-    phase_name: str
-    achieved: int
-    complete: bool
-    index: float
-    limiting_domains: tuple[str, ...]
-    confidence: float
-    summary: str
-    primary_limiting_domain: str | None = None
-    profile: str = ""
-    critical_gaps: tuple[str, ...] = ()  # critical practices not in place, in questionnaire order
-    released: tuple[str, ...] = ()  # limiting domains one answer from their working phase
-    tied: tuple[str, ...] = ()  # limiting domains about equally far from the bar, when no single one is furthest
-
-
-@dataclass(slots=True)
-class Step:
-    """One prioritised next step, with why it ranks where it does."""
-
-    rank: int
-    question: str
-    domain: str
-    phase: int
-    horizon: str
-    title: str
-    detail: str
-    owner: str
-    effort: str
-    impact: int
-    kpi: str
-    priority: float
-    score: float
-    basis: tuple = ()
-    why_basis: tuple = ()
-    requires: tuple[str, ...] = ()
-    level: str = ""
-    kind: str = "practice"  # practice, critical, regulatory or triage
-    is_open: bool = True  # below its phase bar: a prerequisite still to take, not merely polish
-
-    @property
-    def why(self) -> str:
-        """One plain sentence a client reads: why this step is in the plan, and why here (built on demand)."""
-        from scoring.steps import why_sentence
-
-        return why_sentence(self.why_basis) if self.why_basis else ""
-
-    @property
-    def reason(self) -> str:
-        """The arithmetic behind the priority, in words (built on demand)."""
-        from scoring.steps import explain
-
-        return explain(*self.basis)
-
-
-@dataclass(frozen=True)
-class Result:
-    """Everything the reports, the app and the CLI show about one response."""
-
-    questionnaire: str
-    questionnaire_version: str
-    title: str
-    organisation: str
-    overall: Overall
-    domains: tuple[DomainResult, ...]
-    questions: dict[str, QuestionResult]
-    actions: tuple[Step, ...]
-    unknowns: tuple[str, ...]
-    warnings: tuple[str, ...] = field(default=())
-    size: str | None = None  # the organisation's size from its profile: small, medium or large
-    pilots: PilotMetrics | None = None  # the pilot portfolio, when the answers have a register
-    profile: dict = field(default_factory=dict)  # the organisation profile as given: size, industry, currency, ai_role
-    likely_high_risk: bool = False  # a system is likely high-risk under the EU AI Act (see scoring.regulation)
-
-    def domain(self, domain_id: str) -> DomainResult:
-        return next(d for d in self.domains if d.id == domain_id)
-
-
-# --- the compiled questionnaire -------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _Item:
-    question: Question
-    order: int
-    scores: dict[Any, float] | None  # option value -> points; None: not scored
-    total: float  # the points a full score is worth: the best option, or every option of a multi
-    visible_if: Expression | None
-
-
-def compiled_items(questionnaire: Questionnaire) -> tuple[_Item, ...]:
-    """The questionnaire prepared for scoring (option scores, maxima, parsed visible_if), built once."""
-    return questionnaire.cached("scoring.items", _build_items)
-
-
-def _cells(questionnaire: Questionnaire) -> dict[str, tuple[tuple[_Item, ...], ...]]:
-    """Scored items per domain, per phase 1-4, in questionnaire order."""
-
-    def build(q: Questionnaire):
-        items = compiled_items(q)
-        return {
-            d.id: tuple(tuple(i for i in items if i.scores is not None and i.question.domain == d.id and i.question.phase == n)
-                        for n in range(1, 5))
-            for d in q.domains
-        }
-
-    return questionnaire.cached("scoring.cells", build)
-
-
-def _build_items(questionnaire: Questionnaire) -> tuple[_Item, ...]:
-    items = []
-    for order, question in enumerate(questionnaire.questions):
-        scores, total = None, 0.0
-        if question.scored:
-            options = questionnaire.options_for(question)
-            scores = {o.value: o.score for o in options}
-            total = sum(o.score for o in options) if question.type == "multi" else max(o.score for o in options)
-        expression = parse(question.visible_if) if question.visible_if else None
-        items.append(_Item(question, order, scores, total, expression))
-    return tuple(items)
+# What a score gives is defined in scoring.results and scoring.steps; it is named here too, beside the function
+# that computes it.
+__all__ = ["LOW_CONFIDENCE", "STATUS_ATTAINED", "STATUS_NOT_ANSWERED", "STATUS_NOT_APPLICABLE", "STATUS_NOT_ATTAINED",
+           "STATUS_UNKNOWN", "DomainResult", "Overall", "PhaseResult", "QuestionResult", "Result", "Step",
+           "compiled_items", "join_names", "score_response"]
 
 
 def question_score(item: _Item, value: Value) -> float | None:
@@ -287,7 +80,6 @@ def score_response(questionnaire: Questionnaire, response: Response, targets: di
     wanted = {**response.targets, **(targets or {})}
     domains = tuple(_domain_result(questionnaire, d, questions, wanted.get(d.id, 4)) for d in questionnaire.domains)
     overall = _overall(questionnaire, domains, questions)
-    from scoring.steps import next_steps
 
     on = response.date or dt.date.today()
     register = getattr(response, "pilots", ())
@@ -504,8 +296,6 @@ def _overall(questionnaire: Questionnaire, domains: tuple[DomainResult, ...], qu
 
 def critical_gaps(questionnaire: Questionnaire, questions: dict[str, QuestionResult]) -> tuple[str, ...]:
     """The critical practices not in place (lowest level or "don't know"), in questionnaire order."""
-    from scoring.steps import critical_gap
-
     return tuple(q.id for q in questionnaire.questions if getattr(q, "critical", False) and critical_gap(q, questions[q.id]))
 
 
@@ -556,13 +346,6 @@ def _with_summary(questionnaire: Questionnaire, overall: Overall, domains: tuple
     return Overall(overall.phase, overall.phase_name, overall.achieved, overall.complete, overall.index,
                    overall.limiting_domains, overall.confidence, text, primary, profile, overall.critical_gaps,
                    released, tied)
-
-
-def join_names(names: list[str]) -> str:
-    """'A', 'A and B', 'A, B and C'."""
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _warnings(questionnaire, response, domains, questions, overall) -> list[str]:

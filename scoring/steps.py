@@ -40,7 +40,8 @@ from typing import NamedTuple
 
 from config import setting
 from questionnaires.models import Question, Questionnaire
-from scoring.engine import DomainResult, Overall, QuestionResult, Step, join_names
+from scoring.compiled import compiled_items
+from scoring.results import DomainResult, Overall, QuestionResult, join_names
 from scoring.headline import number
 from scoring.pilots import Portfolio
 from scoring.thresholds import at_lowest_level, below_threshold, meets_threshold
@@ -63,6 +64,41 @@ HORIZON_ORDER = ("now", "next", "later")
 HORIZON_RANK = {horizon: rank for rank, horizon in enumerate(HORIZON_ORDER)}
 SIZES = ("small", "medium", "large")
 DEFAULT_SIZE = "medium"
+
+
+@dataclass(slots=True)
+class Step:
+    """One prioritised next step, with why it ranks where it does."""
+
+    rank: int
+    question: str
+    domain: str
+    phase: int
+    horizon: str
+    title: str
+    detail: str
+    owner: str
+    effort: str
+    impact: int
+    kpi: str
+    priority: float
+    score: float
+    basis: tuple = ()
+    why_basis: tuple = ()
+    requires: tuple[str, ...] = ()
+    level: str = ""
+    kind: str = "practice"  # practice, critical, regulatory or triage
+    is_open: bool = True  # below its phase bar: a prerequisite still to take, not merely polish
+
+    @property
+    def why(self) -> str:
+        """One plain sentence a client reads: why this step is in the plan, and why here (built on demand)."""
+        return why_sentence(self.why_basis) if self.why_basis else ""
+
+    @property
+    def reason(self) -> str:
+        """The arithmetic behind the priority, in words (built on demand)."""
+        return explain(*self.basis)
 
 
 def phase_factor(offset: int) -> float:
@@ -316,8 +352,6 @@ def _step_lookups(questionnaire: Questionnaire) -> tuple:
 
 
 def _actionable(questionnaire: Questionnaire) -> tuple:
-    from scoring.engine import compiled_items
-
     return tuple(item for item in compiled_items(questionnaire) if item.scores is not None and item.question.action)
 
 
