@@ -19,6 +19,7 @@ from storage import workshops as ws
 from storage.benchmark import set_workshop_profile
 
 REFRESH_SECONDS = 4
+ROOM_THIS_RUN = "dashboard_room_this_run"
 DISAGREEMENTS_SHOWN = 20
 
 
@@ -41,6 +42,9 @@ if workshop is None:
     auth.no_access("workshop dashboard")
 pdf_worker.prepare()
 st.session_state["pdf_offered"] = None  # until the download row below is drawn in this run
+# A run of the whole page reads everyone's answers once: the live panel loads the room and leaves it here for the
+# participants panel of the same run. A panel that reruns on its own loads it afresh.
+st.session_state[ROOM_THIS_RUN] = None
 questionnaire = state.library().find(workshop.questionnaire_id, workshop.questionnaire_version)
 if questionnaire is None:  # a workshop stays on the version it was created with
     st.error(f"The questionnaire '{workshop.questionnaire_id}' {workshop.questionnaire_version} is no longer offered here.")
@@ -98,7 +102,10 @@ with side_col:
 def live() -> None:
     """Everything that changes while people answer, refreshed without rerunning the page (while access holds)."""
     current = auth.refresh_or_leave(engine)
-    participants, result = ws.aggregate_stored(engine, current, questionnaire)
+    counted, removed_ones = ws.room_participants(engine, workshop.id)  # the one read of everyone's answers
+    if ROOM_THIS_RUN in st.session_state and st.session_state[ROOM_THIS_RUN] is None:  # a run of the whole page
+        st.session_state[ROOM_THIS_RUN] = (counted, removed_ones)
+    participants, result = ws.aggregate_stored(engine, current, questionnaire, counted)
     st.session_state["workshop_result"] = result
     status = "closed" if current.is_closed() else "open"
     joined, finished, disputed = st.columns(3)
@@ -107,7 +114,7 @@ def live() -> None:
     disputed.metric("Disputed questions", len(result.open_disagreements),
                     help="Questions the room answers furthest apart, ranked by what they weigh in the result; a "
                          "question whose answer the room agreed leaves the count.")
-    removed = ws.removed_count(engine, workshop.id)
+    removed = len(removed_ones)
     st.caption(f"The workshop is {status}. Refreshes every {REFRESH_SECONDS} seconds." +
                (f" {workshop_charts.counted(removed, 'participant')} removed, not counted." if removed else ""))
     offered = st.session_state.get("pdf_offered")  # None in a run of the whole page: the PDF is prepared below
@@ -354,7 +361,7 @@ def downloads() -> None:
     deck_col.download_button("Readout deck (PowerPoint)", auth.only_while_open(engine, _deck),
                              file_name=named("pptx"), key="download_deck", icon=":material/slideshow:",
                              mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
-                             on_click="ignore", disabled=not ws.list_participants(engine, workshop.id),
+                             on_click="ignore", disabled=not st.session_state["workshop_result"].participants,
                              help="Slides to close the workshop with, in its branding; editable in PowerPoint.")
     data = (("Data (Excel)", _xlsx, named("xlsx"), "download_xlsx", ":material/table:",
              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
@@ -379,7 +386,9 @@ def participants_panel() -> None:
     redraws itself every few seconds closes the facilitator's choice under their cursor."""
     auth.refresh_or_leave(engine)
     st.button("Refresh the list", key="refresh_participants", icon=":material/refresh:")
-    people = ws.list_participants(engine, workshop.id)
+    loaded = st.session_state.get(ROOM_THIS_RUN)  # what the live panel read in this run of the whole page
+    st.session_state[ROOM_THIS_RUN] = False
+    people, removed = loaded or ws.room_participants(engine, workshop.id)
     described = {p.assessment.id: p.describe() for p in people}
     if people:
         stray = st.selectbox("Remove a participant (a test entry, someone who joined by mistake)", list(described),
@@ -391,7 +400,6 @@ def participants_panel() -> None:
                      icon=":material/person_remove:"):
             state.guarded(ws.remove_participant, engine, workshop.id, stray, actor())
             st.rerun()
-    removed = ws.list_participants(engine, workshop.id, removed=True)
     if removed:
         st.subheader(f"Removed ({len(removed)})", anchor=False)
         for person in removed:
