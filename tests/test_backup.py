@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import MetaData, create_engine, select, text
 
+from questionnaires import find_questionnaire
 from storage import dispose_all, get_engine
 from storage import repository as repo
 from storage import schema
@@ -74,16 +75,22 @@ def wait_until(condition, state, seconds: float = LOAD_SECONDS):
 
 
 def test_a_backup_taken_while_answers_are_saved_restores_whole(engine, database_url, tmp_path):
-    ids = [repo.create_assessment(engine, "tiny", "1.0.0", organisation=f"Client {n}").id for n in range(WRITERS)]
+    questionnaire = find_questionnaire("ai-maturity")
+    asked = [(q.id, [o.value for o in questionnaire.options_for(q)]) for q in questionnaire.questions if q.type == "scale"]
+    order = {question_id: number for number, (question_id, _) in enumerate(asked)}
+    ids = [repo.create_assessment(engine, questionnaire.id, questionnaire.version, organisation=f"Client {n}").id
+           for n in range(WRITERS)]
     saved = {assessment_id: 0 for assessment_id in ids}
     errors: list[BaseException] = []
     stop = threading.Event()
 
     def writer(assessment_id: int) -> None:
+        """Answers the questions in order, one transaction each, until stopped or all are answered."""
         try:
-            while not stop.is_set():
+            while not stop.is_set() and saved[assessment_id] < len(asked):
                 number = saved[assessment_id]
-                repo.save_answer(engine, assessment_id, f"q.{number:04d}", number % 5)
+                question_id, values = asked[number]
+                repo.save_answer(engine, assessment_id, question_id, values[number % len(values)])
                 saved[assessment_id] = number + 1
         except BaseException as exc:  # noqa: BLE001 - reported by the test below
             errors.append(exc)
@@ -96,7 +103,8 @@ def test_a_backup_taken_while_answers_are_saved_restores_whole(engine, database_
         out = tmp_path / "under-load.backup"
         backup(database_url, out)
         at_backup = dict(saved)
-        wait_until(lambda: min(saved[i] - at_backup[i] for i in ids) >= SAVED_AFTER_BACKUP or errors, saved)
+        wait_until(lambda: all(saved[i] - at_backup[i] >= SAVED_AFTER_BACKUP or saved[i] == len(asked) for i in ids)
+                   or errors, saved)
     finally:
         stop.set()
         for thread in threads:
@@ -114,9 +122,9 @@ def test_a_backup_taken_while_answers_are_saved_restores_whole(engine, database_
     by_key = {(row.assessment_id, row.question_id): row for row in _rows(database_url, "answers")}
     kept = _rows_of(restored["answers"], database_url, "answers")
     for assessment_id in ids:
-        numbers = sorted(int(row.question_id[2:]) for row in kept if row.assessment_id == assessment_id)
+        numbers = sorted(order[row.question_id] for row in kept if row.assessment_id == assessment_id)
         assert numbers == list(range(len(numbers))) and len(numbers) >= SAVED_BEFORE_BACKUP
-        assert len(numbers) < saved[assessment_id]
+    assert sum(1 for row in kept) < sum(saved.values())
     assert all(tuple(row) == tuple(by_key[(row.assessment_id, row.question_id)]) for row in kept)
     # Every other table, row for row; an assessment differs only in when it was last touched.
     for name in set(source) - {"answers", "assessments"}:
@@ -127,9 +135,11 @@ def test_a_backup_taken_while_answers_are_saved_restores_whole(engine, database_
 
 
 def test_a_quiet_database_restores_row_for_row_and_data_is_replaced_only_when_forced(engine, database_url, tmp_path):
-    first = repo.create_assessment(engine, "tiny", "1.0.0", organisation="Acme")
-    repo.save_answer(engine, first.id, "data.inventory", 3)
-    repo.save_note(engine, first.id, "data.inventory", "A spreadsheet, kept by finance")
+    questionnaire = find_questionnaire("quick-check")
+    question = next(q for q in questionnaire.questions if q.type == "scale")
+    first = repo.create_assessment(engine, questionnaire.id, questionnaire.version, organisation="Acme")
+    repo.save_answer(engine, first.id, question.id, questionnaire.options_for(question)[1].value)
+    repo.save_note(engine, first.id, question.id, "A spreadsheet, kept by finance")
     repo.finish_assessment(engine, first.id)
     out = tmp_path / "quiet.backup"
     backup(database_url, out)
@@ -138,7 +148,7 @@ def test_a_quiet_database_restores_row_for_row_and_data_is_replaced_only_when_fo
         restore(target, out)
         assert tables(target) == source
         other = get_engine(target)
-        repo.create_assessment(other, "tiny", "1.0.0", organisation="Someone else")
+        repo.create_assessment(other, questionnaire.id, questionnaire.version, organisation="Someone else")
         with pytest.raises(BackupError, match="already holds data .*--force"):
             restore(target, out)
         assert len(tables(target)["assessments"]) == 2  # nothing touched
