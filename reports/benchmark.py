@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import altair as alt
 
-from reports.charts import DEFAULT_ACCENT, GRID, INK, MUTED, WIDTH, _themed
+from reports.charts import DEFAULT_ACCENT, GRID, INK, MUTED, WIDTH, _themed, chart_svg, svg_uri
 from scoring.benchmark import BANDS, Benchmark, percentile_text, summary_text
 
 BAND_WIDTH = 100 // len(BANDS)
@@ -43,8 +43,5 @@ def benchmark_view(bench: Benchmark | None, accent: str = DEFAULT_ACCENT) -> dic
     """What the PDF's benchmark section shows (the chart as an SVG data: URI); None unless there are enough peers."""
     if bench is None or not bench.available:
         return None
-    from reports.charts import chart_svg
-    from reports.html import svg_uri
-
     return {"summary": summary_text(bench), "n": bench.n, "rows": benchmark_rows(bench),
             "chart": svg_uri(chart_svg(benchmark_chart(bench, accent)))}

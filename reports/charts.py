@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from functools import lru_cache
 
 import altair as alt
+from markupsafe import Markup
 
 from scoring.compare import change_text, shown_index
 from scoring.engine import Result
@@ -485,3 +487,8 @@ def _funnel_base(order: tuple[str, ...], accent: str, months: int) -> alt.LayerC
         "Pilots by stage; each bar counts the pilots that got at least this far", fontSize=11, color=MUTED,
         fontWeight="normal", anchor="start")),
         "Bar chart: how many pilots got at least as far as each stage, split into stuck, at the stage and further")
+
+
+def svg_uri(svg: str) -> str:
+    """An SVG document as a base64 `data:` URI (Markup: base64 cannot carry markup, and must not be rewrapped)."""
+    return Markup("data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import functools
 import json
@@ -18,6 +17,7 @@ from markupsafe import Markup
 
 from questionnaires.models import Question, Questionnaire
 from reports import charts
+from reports.benchmark import benchmark_view
 from reports.branding import Branding
 from reports.text import printable
 from scoring.answers import answer_label
@@ -137,8 +137,6 @@ def render_html(questionnaire: Questionnaire, result: Result, branding: Branding
 
 def _benchmark_view(benchmark, accent: str) -> dict | None:
     """The benchmark section's content (`reports.benchmark`), or None when there is no benchmark to show."""
-    from reports.benchmark import benchmark_view
-
     return benchmark_view(benchmark, accent)
 
 
@@ -182,7 +180,7 @@ def pilot_figure_row(figure) -> dict:
 def progress_chart_uris(comparison: Comparison, series: Sequence[TrendPoint], accent: str) -> dict[str, str]:
     """The progress charts as SVG `data:` URIs: before and now per domain, and the trend over a series."""
     specs = progress_specs(comparison, series, accent)
-    return dict(zip(specs, map(svg_uri, specs_svg(list(specs.values())))))
+    return dict(zip(specs, map(charts.svg_uri, specs_svg(list(specs.values())))))
 
 
 def progress_specs(comparison: Comparison, series: Sequence[TrendPoint], accent: str) -> dict[str, dict]:
@@ -202,7 +200,7 @@ def document_specs(result: Result, accent: str = charts.DEFAULT_ACCENT) -> dict[
 def chart_uris(result: Result, accent: str = charts.DEFAULT_ACCENT) -> dict[str, str]:
     """The report's charts as SVG `data:` URIs, keyed by stable chart name."""
     specs = document_specs(result, accent)
-    return dict(zip(specs, map(svg_uri, specs_svg(list(specs.values())))))
+    return dict(zip(specs, map(charts.svg_uri, specs_svg(list(specs.values())))))
 
 
 def chart_futures(result: Result, accent: str = charts.DEFAULT_ACCENT, progress: Comparison | None = None,
@@ -284,11 +282,6 @@ def matrix_cells(steps: Sequence[Step], named: int | None = None) -> list[tuple[
             cells.append(MatrixCell(tuple(f"{s.rank}. {s.title}" for s in shown), join_names(rest)))
         rows.append((label, cells))
     return rows
-
-
-def svg_uri(svg: str) -> str:
-    """An SVG document as a base64 `data:` URI (Markup: base64 cannot carry markup, and must not be rewrapped)."""
-    return Markup("data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii"))
 
 
 def report_context(questionnaire: Questionnaire, result: Result, branding: Branding | None = None, *,

@@ -454,7 +454,7 @@ def workshop_view(questionnaire: Questionnaire, workshop: WorkshopResult, accent
                   rerun: str = "") -> dict:
     """What the report's workshop section shows, charts as SVG data: URIs (pass as `workshop=`); `rerun`: the
     words naming a re-run on every page ('Re-run of the workshop of 2 March 2026'), '' for a first run."""
-    from reports.html import svg_uri
+    from reports.charts import svg_uri
 
     disputed = list(workshop.disagreements)
     sources = list(workshop.sources.values())
