@@ -14,7 +14,7 @@ from storage import workshops as ws
 now = state.current()
 if state.just_opened() and now.assessment.finished:  # a finished assessment reopens on its results
     st.switch_page(state.RESULTS, query_params={"a": now.assessment.token})
-questionnaire = now.questionnaire
+questionnaire = now.questionnaire.for_size((now.assessment.profile or {}).get("size"))  # asked as fits its size
 # An answer whose callback did not get to run (another widget's callback failed first) is saved now.
 if pending_saved(questionnaire, now.saved):
     now = state.current()

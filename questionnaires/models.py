@@ -146,10 +146,18 @@ class Question(Strict):
     checked: dt.date | None = Field(None, description="When the help was last checked against the primary text "
                                                       "(YYYY-MM-DD)")
     deadline: dt.date | None = Field(None, description="When the obligation applies (YYYY-MM-DD)")
+    by_size: dict[Literal["small", "medium", "large"], Text] | None = Field(
+        None, description="The question's text for an organisation of this size where the general wording does not "
+                          "fit it (organisation_profile.size; default: text), e.g. {small: 'Does every data set ... "
+                          "have a named owner?'}")
 
     @property
     def scored(self) -> bool:
         return self.type in SCORED_TYPES
+
+    def text_for(self, size: str | None) -> str:
+        """The question as an organisation of this size is asked it: its `by_size` variant, else `text`."""
+        return (self.by_size or {}).get(size) or self.text
 
 
 class Migration(Strict):
@@ -343,6 +351,20 @@ class Questionnaire(Strict):
     def question(self, question_id: str) -> Question:
         """The question with this id."""
         return next(q for q in self.questions if q.id == question_id)
+
+    def for_size(self, size: str | None) -> Questionnaire:
+        """This questionnaire as an organisation of this size is asked it: each question's text is its `by_size`
+        variant where it has one (itself when none has); built once per size."""
+        if not any(size in (q.by_size or {}) for q in self.questions):
+            return self
+        return self.cached(f"for_size.{size}", lambda q: q._sized(size))
+
+    def _sized(self, size: str) -> Questionnaire:
+        sized = self.model_copy(update={"questions": [
+            q.model_copy(update={"text": q.text_for(size)}) if size in (q.by_size or {}) else q
+            for q in self.questions]})
+        sized.__pydantic_private__["_cache"] = {}  # a copy shares the private cache; what it derives is its own
+        return sized
 
 
 @dataclass(frozen=True)

@@ -290,6 +290,7 @@ def report_context(questionnaire: Questionnaire, result: Result, branding: Brand
     lists every step; the executive report lists the first PLAN_STEPS)."""
     brand = branding or Branding()
     generated = generated or dt.date.today()
+    questionnaire = questionnaire.for_size(result.size)  # each question as the organisation was asked it
     answers = {q.id: _answer_view(questionnaire, q, result) for q in questionnaire.questions}
     names = {d.id: d.name for d in result.domains}
     story = narrate(questionnaire, result)

@@ -24,7 +24,7 @@ def test_every_quick_check_question_is_a_question_of_the_full_assessment(ai_matu
 
 
 @pytest.mark.parametrize("field", ["domain", "phase", "type", "text", "help", "evidence", "allow_na", "critical",
-                                   "track", "source", "checked", "deadline"])
+                                   "track", "source", "checked", "deadline", "by_size"])
 def test_a_shared_question_reads_the_same_in_both(ai_maturity, quick_check, field):
     full = {q.id: q for q in ai_maturity.questions}
     differing = [q.id for q in quick_check.questions if getattr(q, field) != getattr(full[q.id], field)]

@@ -4,6 +4,7 @@ every earlier answers file carries forward with nothing lost."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -172,3 +173,52 @@ def test_the_new_causes_of_pilot_purgatory_can_be_named_with_a_remedy(questionna
     questionnaire = shipped_library().get(questionnaire_id, "3.0.0")
     found = questionnaire.pilot_section().blocker(blocker)
     assert found.remedy and all(questionnaire.question(qid).action for qid in found.remedy)
+
+
+# --- wording that fits a small organisation ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size, starts", [
+    ("small", "Has one group, such as the leadership team, been given a written mandate"),
+    ("medium", "Has one AI governance body been given a written mandate"),
+    ("large", "Has one AI governance body been given a written mandate"),
+    (None, "Has one AI governance body been given a written mandate"),
+])
+def test_a_small_organisation_is_asked_in_its_own_words(ai_maturity, size, starts):
+    assert ai_maturity.question("governance.ai-board").text_for(size).startswith(starts)
+    assert ai_maturity.for_size(size).question("governance.ai-board").text.startswith(starts)
+
+
+def test_sizing_changes_only_the_wording(ai_maturity):
+    small = ai_maturity.for_size("small")
+    assert ai_maturity.for_size(None) is ai_maturity and ai_maturity.for_size("small") is small
+    assert [q.id for q in small.questions] == [q.id for q in ai_maturity.questions]
+    changed = [q.id for q, sized in zip(ai_maturity.questions, small.questions) if q.text != sized.text]
+    assert changed == [q.id for q in ai_maturity.questions if q.by_size and "small" in q.by_size]
+    response = golden(ROOT / "examples" / "golden-startup.yaml", ai_maturity)
+    assert score_response(small, response).overall == score_response(ai_maturity, response).overall
+
+
+def test_the_report_of_a_small_organisation_shows_the_question_as_it_was_asked(ai_maturity):
+    from reports.html import render_html
+
+    response = golden(ROOT / "examples" / "golden-startup.yaml", ai_maturity)
+    html = " ".join(render_html(ai_maturity, score_response(ai_maturity, response), full=True).split())
+    assert "Has one group, such as the leadership team, been given a written mandate" in html
+    assert "Has one AI governance body been given a written mandate" not in html
+
+
+def test_a_workshop_for_a_small_client_shows_the_questions_in_its_words(engine, quick_check):
+    from storage import workshops as ws
+    from storage.benchmark import set_workshop_profile
+
+    workshop = ws.create_workshop(engine, "Kestrel Health", quick_check.id, quick_check.version)
+    ws.join_workshop(engine, workshop, "Executive")
+    texts = {}
+    for profile in ({"size": "large"}, {"size": "small"}):
+        set_workshop_profile(engine, workshop.id, profile)
+        again = dataclasses.replace(workshop, profile=profile)
+        _, result = ws.aggregate_stored(engine, again, quick_check)
+        texts[profile["size"]] = {q.id: q.text for q in result.questions}["governance.ai-board"]
+    assert texts["small"].startswith("Has one group, such as the leadership team")
+    assert texts["large"].startswith("Has one AI governance body")
