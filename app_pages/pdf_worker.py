@@ -11,7 +11,6 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-import multiprocessing
 import threading
 import time
 from collections import OrderedDict
@@ -22,7 +21,8 @@ from dataclasses import dataclass
 from config import environment, setting
 from questionnaires import PhasegateError
 from reports.filenames import response_name
-from reports.workers import in_environment, process_pool, render_answers_pdf, render_workshop_pdf
+from reports.workers import (in_environment, plain_spawn_context, process_pool, render_answers_pdf,
+                             render_workshop_pdf)
 
 KEPT_REPORTS = 32  # finished or running renders kept, across sessions (a few hundred KB each)
 POLL_SECONDS = 0.25  # how often a waiting button looks at its render (and whether the page moved on)
@@ -44,7 +44,8 @@ def _executor() -> ProcessPoolExecutor:
             workers = max(1, int(setting("PHASEGATE_REPORT_WORKERS")))
             # Each worker imports the report stack and warms up (questionnaires, one chart, one report) when it
             # starts, so the first PDF costs what later ones do; workers exit when the server dies.
-            _pool = process_pool(workers, multiprocessing.get_context("spawn"), preload=["reports.pdf"], warm=True)
+            # Spawned from a plain main module, not app.py: a worker never loads Streamlit, pandas or pyarrow.
+            _pool = process_pool(workers, plain_spawn_context(), preload=["reports.pdf"], warm=True)
             for _ in range(workers):  # start every worker now rather than on the first request
                 _pool.submit(int)
         return _pool

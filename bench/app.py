@@ -15,6 +15,26 @@ same inputs sent straight to the same (warm) workers.
   workshop PDF          a workshop's dashboard: the render a click used to wait for (the whole render, in a warm
                         worker), against the wait left once the dashboard is drawn (it renders in the background
                         from then on) and after a consensus is recorded; what the key costs each dashboard run
+
+    python bench/app.py --load 100 [--each 8] [--think 5] [--questionnaire ai-maturity]
+
+Load mode: a room of N participants of one workshop answering at the same time, on one replica. It starts a real
+`streamlit run app.py` (one process, as one replica is) and opens one WebSocket session per participant, speaking
+the browser's protocol (the same BackMsg a browser sends: the query string, the widget states it holds, and the
+fragment a widget belongs to, so a fragment's rerun is asked for exactly as a browser asks for it). Each participant
+opens their assessment, then all of them answer their first question at the same moment (the facilitator says
+"go"), then each answers the next one after a think time drawn between half and one and a half times --think
+seconds, `--each` answers in all. Why not AppTest in threads: AppTest compiles the page afresh on every run (a
+server caches it), swaps process-wide globals (the runtime, the pages manager) on every run, so instances in
+threads race, and it always asks for a whole-page run, never a fragment's, so it cannot show what a browser's
+click costs. Here the server has its own process and its own GIL, like a replica, and the clients cost it nothing
+but the messages it answers; on 2 cores they do share the CPU with it, as on a machine that also runs the proxy.
+
+  server CPU per answer  the server process's CPU time (user + system, from /proc) over the load, divided by the
+                         answers given                                                          goal <= 30 ms
+  click -> saved         from sending the click until the server says that run finished (the answer is stored
+                         and what it changes is drawn), median and 90th percentile       goal: median <= 500 ms
+Every answer is then checked in the database.
 """
 
 from __future__ import annotations
@@ -36,9 +56,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repetitions", type=int, default=4)
     parser.add_argument("--answers", type=int, default=12, help="answers timed per repetition")
-    parser.add_argument("--questionnaire", default="quick-check")
+    parser.add_argument("--questionnaire", help="quick-check, or ai-maturity in load mode (13 questions a step)")
     parser.add_argument("--participants", type=int, default=12, help="participants of each timed workshop")
+    parser.add_argument("--load", type=int, metavar="N", help="load mode: N participants answering at once")
+    parser.add_argument("--each", type=int, default=8, help="load mode: answers per participant")
+    parser.add_argument("--think", type=float, default=5.0, help="load mode: mean seconds between two answers")
     args = parser.parse_args()
+    if args.load:
+        from bench.room import run_room
+
+        run_room(args.load, args.each, args.think, args.questionnaire or "ai-maturity")
+        return
+    args.questionnaire = args.questionnaire or "quick-check"
     with tempfile.TemporaryDirectory() as data:
         os.environ["PHASEGATE_DATA_DIR"] = data
         os.environ.pop("DATABASE_URL", None)

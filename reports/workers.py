@@ -21,11 +21,12 @@ import gc
 import importlib
 import logging
 import os
+import sys
 import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from multiprocessing.context import BaseContext
+from multiprocessing.context import BaseContext, SpawnContext, SpawnProcess
 
 PARENT_CHECK_SECONDS = 0.5
 LOG = logging.getLogger("phasegate")
@@ -37,6 +38,41 @@ def process_pool(max_workers: int, context: BaseContext, preload: Sequence[str] 
     when this process dies."""
     return ProcessPoolExecutor(max_workers=max_workers, mp_context=context, initializer=start_worker,
                                initargs=(os.getpid(), tuple(preload), warm))
+
+
+PLAIN_MAIN = "reports.worker_main"
+_main_lock = threading.Lock()
+
+
+class _PlainMainProcess(SpawnProcess):
+    """A spawned process whose main module is `reports.worker_main` rather than the parent's.
+
+    A spawned child first re-runs the module it finds as `__main__` in the parent, and Streamlit puts the app's
+    page script there. The module is named at the moment the child is started, so it is swapped for the plain one
+    just for that moment (and put back unless Streamlit has set another meanwhile, which is then left as it is)."""
+
+    @staticmethod
+    def _Popen(process_obj):
+        plain = importlib.import_module(PLAIN_MAIN)
+        with _main_lock:
+            before = sys.modules["__main__"]
+            sys.modules["__main__"] = plain
+            try:
+                return SpawnProcess._Popen(process_obj)
+            finally:
+                if sys.modules["__main__"] is plain:
+                    sys.modules["__main__"] = before
+
+
+class PlainSpawnContext(SpawnContext):
+    """Multiprocessing's "spawn", with workers that start from a plain module instead of the parent's main one."""
+
+    Process = _PlainMainProcess
+
+
+def plain_spawn_context() -> BaseContext:
+    """The context the app's worker pools start from (see `PlainSpawnContext`)."""
+    return PlainSpawnContext()
 
 
 def start_worker(owner: int, preload: Sequence[str] = (), warm: bool = False) -> None:
