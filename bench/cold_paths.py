@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 EXAMPLE = ROOT / "examples" / "ai-maturity-example.yaml"
 
 LOAD_ONE = """
@@ -72,7 +73,6 @@ def pages_of(pdf: Path) -> int:
 
 def plain_paragraphs(pages: int) -> int:
     """How many plain paragraphs fill `pages` pages (as bench/report.py lays them out)."""
-    sys.path.insert(0, str(ROOT))
     from bench.report import page_count, plain_html
 
     low, high = 1, 400
