@@ -14,7 +14,7 @@ from app_pages import flow, state
 from scoring.pilots import default_currency
 from storage import repository as repo
 
-FIELDS = ("size", "industry", "currency", "ai_role")  # as the answers file's organisation_profile names them
+FIELDS = ("size", "industry", "currency", "ai_role", "business_model")  # as organisation_profile names them
 SIZES = {"": "Not given", "small": "Small: fewer than 250 people", "medium": "Medium: 250 to 999 people",
          "large": "Large: 1,000 people or more"}  # by headcount, as the answers file's size names them
 SIZE_HELP = ("People employed across the whole organisation, counting full-time equivalents. The size titles the "
@@ -26,8 +26,11 @@ AI_ROLES = {"": "Not given", "provider": "We build AI systems others use (provid
             "deployer": "We use AI systems others build (deployer)", "both": "Both"}
 AI_ROLE_HELP = ("It decides which EU AI Act obligations apply; a system that is likely high-risk gets its "
                 "classification step first in the plan.")
+BUSINESS_MODELS = {"": "Not given", "ai-product": "AI is what we sell (an AI product)",
+                   "ai-in-operations": "AI runs in our own operations"}
 IN_SUMMARY = {"provider": "provider under the EU AI Act", "deployer": "deployer under the EU AI Act",
-              "both": "provider and deployer under the EU AI Act"}
+              "both": "provider and deployer under the EU AI Act", "ai-product": "AI product",
+              "ai-in-operations": "AI in operations"}
 
 
 def _key(now: state.Current) -> Callable[[str], str]:
@@ -79,6 +82,8 @@ def fields(key: Callable[[str], str], saved: dict) -> None:
                            help=f"Of the pilots' values; {default_currency()} when not given.")
     role_col.selectbox("Role under the EU AI Act", list(AI_ROLES), key=key("ai_role"), format_func=AI_ROLES.get,
                        help=AI_ROLE_HELP)
+    st.selectbox("Business model", list(BUSINESS_MODELS), key=key("business_model"), format_func=BUSINESS_MODELS.get,
+                 help="Whether AI is the product you sell or runs inside your own processes.")
 
 
 def _currencies(saved: str | None) -> list[str]:

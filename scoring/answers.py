@@ -222,6 +222,8 @@ class OrganisationProfile(_Strict):
     industry: Annotated[str, Field(max_length=60, pattern=r"^[a-z0-9][a-z0-9_-]*$")] | None = None
     currency: CurrencyCode | None = None
     ai_role: Literal["provider", "deployer", "both"] | None = None
+    # ai-product: AI is what the organisation sells; ai-in-operations: AI runs inside its own processes
+    business_model: Literal["ai-product", "ai-in-operations"] | None = None
 
 
 Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
@@ -311,6 +313,8 @@ _FIELD_MESSAGES = {
     "organisation_profile.size": "must be small, medium or large",
     "organisation_profile.industry": "must be a short lower-case id such as retail or financial-services",
     "organisation_profile.ai_role": "must be provider, deployer or both (the organisation's role under the EU AI Act)",
+    "organisation_profile.business_model": "must be ai-product (AI is what you sell) or ai-in-operations (AI runs "
+                                           "in your own processes)",
 }
 _UNION_TAGS = {"int", "float", "str", "none", "list[union[int,str]]", "function-after[_no_name(), any]"}
 

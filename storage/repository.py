@@ -348,6 +348,7 @@ PROFILE_HINTS = {  # what to write, per field of the organisation profile, in th
     "industry": "the industry as a short id in lower case (letters, digits, - or _), e.g. retail",
     "currency": "the currency as a three-letter code such as EUR, USD or GBP",
     "ai_role": "the role under the EU AI Act as provider, deployer or both",
+    "business_model": "the business model as ai-product or ai-in-operations",
 }
 
 

@@ -299,7 +299,7 @@ def test_the_currency_is_kept_as_a_three_letter_code_in_capitals(tiny, given, ke
     ("{ai_role: user}", "answers.yaml:5 organisation_profile.ai_role: must be provider, deployer or both (the "
                         "organisation's role under the EU AI Act), got 'user'"),
     ("{size: small, staff: 4}", "answers.yaml:5 organisation_profile.staff: unknown field; expected one of size, "
-                                "industry, currency, ai_role"),
+                                "industry, currency, ai_role, business_model"),
 ], ids=["currency-a-word", "currency-a-symbol", "currency-a-number", "unknown-ai-role", "unknown-field"])
 def test_a_bad_currency_or_ai_role_gets_one_line_saying_what_to_write(tiny, profile, expected):
     assert problems_of(GOOD.replace("respondent:", f"organisation_profile: {profile}\nrespondent:"), tiny) == [expected]

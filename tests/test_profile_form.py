@@ -94,7 +94,7 @@ def test_a_profile_may_give_any_field_or_none(engine, given, stored):
     ({"ai_role": "Provider"}, f"{ROLE_HINT}."),
     ({"size": "huge", "currency": "E1", "ai_role": "importer"},
      f"give the size as small, medium or large; {CURRENCY_HINT}; {ROLE_HINT}."),
-    ({"sector": "retail"}, "leave out sector (a profile gives size, industry, currency, ai_role)."),
+    ({"sector": "retail"}, "leave out sector (a profile gives size, industry, currency, ai_role, business_model)."),
 ])
 def test_a_bad_profile_is_refused_with_what_to_fix_and_the_saved_one_kept(engine, given, expected):
     own = repo.create_assessment(engine, "tiny", "1.0.0")

@@ -222,3 +222,33 @@ def test_a_workshop_for_a_small_client_shows_the_questions_in_its_words(engine, 
         texts[profile["size"]] = {q.id: q.text for q in result.questions}["governance.ai-board"]
     assert texts["small"].startswith("Has one group, such as the leadership team")
     assert texts["large"].startswith("Has one AI governance body")
+
+
+# --- the business model in the organisation profile ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", ["ai-product", "ai-in-operations"])
+def test_an_answers_file_may_say_whether_ai_is_the_product_or_runs_the_operations(model, ai_maturity):
+    from scoring.answers import parse_answers
+
+    text = ("format: phasegate-answers/1\nquestionnaire: ai-maturity\nquestionnaire_version: 3.0.0\n"
+            f"organisation: Kestrel Health\norganisation_profile: {{size: small, business_model: {model}}}\n"
+            "answers: {}\n")
+    response = parse_answers(text, "kestrel.yaml", ai_maturity)
+    assert response.organisation_profile.business_model == model
+
+
+def test_another_business_model_is_refused_with_what_to_write(ai_maturity):
+    from questionnaires import AnswersError
+    from scoring.answers import parse_answers
+    from storage.repository import checked_profile
+
+    text = ("format: phasegate-answers/1\nquestionnaire: ai-maturity\nquestionnaire_version: 3.0.0\n"
+            "organisation: Kestrel Health\norganisation_profile: {business_model: saas}\nanswers: {}\n")
+    with pytest.raises(AnswersError) as caught:
+        parse_answers(text, "kestrel.yaml", ai_maturity)
+    assert "must be ai-product (AI is what you sell) or ai-in-operations" in str(caught.value)
+    with pytest.raises(AnswersError) as caught:
+        checked_profile({"business_model": "saas"})
+    assert str(caught.value) == ("The organisation profile was not saved: give the business model as ai-product or "
+                                 "ai-in-operations.")
