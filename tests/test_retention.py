@@ -56,7 +56,7 @@ def test_a_deleted_note_is_gone_from_the_sqlite_files_too(tmp_path):
     engine = get_engine(f"sqlite:///{tmp_path / 'data' / 'phasegate.db'}")
     doomed = repo.create_assessment(engine, "quick-check", "1.0.0")
     repo.save_note(engine, doomed.id, "data.ownership", SECRET_NOTE)
-    repo.save_note(engine, doomed.id, "data.pipelines", "kept for a while")  # the note's page is rewritten once
+    repo.save_note(engine, doomed.id, "data.quality-standards", "kept for a while")  # the note's page is rewritten once
     with engine.connect() as conn:  # the note now sits in the database file itself, not only in the log
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     files = lambda: b"".join(path.read_bytes() for path in (tmp_path / "data").iterdir())  # noqa: E731
