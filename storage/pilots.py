@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import Connection, Engine, delete, insert, select
 
 from scoring.answers import Pilot
-from storage.engine import writing
+from storage.engine import now, writing
 from storage.tables import pilots
 from storage.text import refuse_controls
 
@@ -49,7 +49,6 @@ def replace_register(conn: Connection, register: Sequence[Pilot], *, assessment_
     register = [checked_pilot(pilot) for pilot in register]
     conn.execute(delete(pilots).where(owner))
     if register:
-        from storage.repository import now
         stamp = stamp or now()
         conn.execute(insert(pilots), [
             {"assessment_id": assessment_id, "workshop_id": workshop_id, "position": position,

@@ -17,7 +17,8 @@ from questionnaires.errors import AnswersError, Problem
 from questionnaires.loader import load_library
 from scoring.answers import MAX_NOTE, Answer, OrganisationProfile, Pilot, Response, answer_problem, check_text
 from storage import pilots as registers
-from storage.engine import writing
+from storage.gates import check_open
+from storage.engine import now, writing
 from storage.tables import answers, assessments
 from storage.text import refuse_controls
 
@@ -52,11 +53,6 @@ class Assessment:
     @property
     def finished(self) -> bool:
         return self.finished_at is not None
-
-
-def now() -> dt.datetime:
-    """The current time in UTC."""
-    return dt.datetime.now(dt.timezone.utc)
 
 
 def new_token() -> str:
@@ -288,8 +284,6 @@ def _upsert_answers(conn: Connection, assessment_id: int, given: dict[str, Answe
 def _refuse_if_workshop_closed(conn: Connection, assessment_id: int) -> tuple[str, str] | None:
     """Hook: answers to a closed workshop are refused inside the saving transaction (storage/workshops.py); the
     assessment's questionnaire id and version."""
-    from storage.workshops import check_open  # storage.workshops builds on this module
-
     return check_open(conn, assessment_id)
 
 

@@ -20,16 +20,19 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from questionnaires.errors import AnswersError
 from scoring.answers import DONT_KNOW, NA, Answer, OrganisationProfile, Response
 from scoring.engine import score_response
 from scoring.workshop import DEFAULT_ROLES, Role, WorkshopResult, aggregate_workshop
 from storage import repository as repo
+from storage import retention
+from storage.gates import (  # the gates' errors and checks, as the pages know them from here too
+    ParticipantRemoved, WorkshopClosed, WorkshopError, _aware, _check_workshop_open, check_open, is_closed)
 from storage.engine import writing
 from storage.pilots import load_workshop_register, replace_register
 from storage.text import refuse_controls
 from config import setting
-from storage.tables import answers, assessments, consensus, join_attempts, pilots, workshop_events, workshops
+from storage.tables import (answers, assessments, consensus, join_attempts, pilots, summaries, workshop_events,
+                            workshops)
 
 FACILITATOR_TOKEN_BYTES = 32
 JOIN_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
@@ -50,26 +53,6 @@ REMOVED = "participant_removed"  # audit actions in workshop_events
 RESTORED = "participant_restored"
 ERASED = "participant_erased"
 FACILITATOR = "facilitator"  # the actor of an audit line when nobody is signed in: whoever holds the secret link
-
-
-class WorkshopError(AnswersError):
-    """A workshop cannot be created or changed as asked; the message says why."""
-
-
-class ParticipantRemoved(WorkshopError):
-    """The facilitator removed this participant from the workshop: their answers are no longer counted."""
-
-    def __init__(self):
-        super().__init__("The facilitator removed you from this workshop, so your answers are no longer counted "
-                         "and no more are accepted. Ask the facilitator if this is a mistake.")
-
-
-class WorkshopClosed(WorkshopError):
-    """The workshop is closed: no more participants, no more answers."""
-
-    def __init__(self, client: str = ""):
-        who = f"The workshop for {client}" if client else "This workshop"
-        super().__init__(f"{who} is closed, so no more answers are accepted. Everything you saved before is kept.")
 
 
 @dataclass(frozen=True)
@@ -164,17 +147,6 @@ class WorkshopEvent:
 
     def __str__(self) -> str:
         return f"{_aware(self.at):%d %b %Y %H:%M} UTC · {self.detail} (by {self.actor or FACILITATOR})"
-
-
-def is_closed(closed_at: dt.datetime | None, closes_at: dt.datetime | None, at: dt.datetime | None = None) -> bool:
-    """Closed when closed by hand, or once the closing time has passed."""
-    at = at or repo.now()
-    return closed_at is not None or (closes_at is not None and _aware(closes_at) <= at)
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    # SQLite hands back naive datetimes; they were stored in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
 
 
 def new_join_code() -> str:
@@ -520,33 +492,6 @@ def _record(conn: Connection, clients: Sequence[str], at: dt.datetime) -> None:
     conn.execute(insert(join_attempts), [{"client": client, "failed_at": at} for client in clients])
 
 
-def check_open(conn: Connection, assessment_id: int) -> tuple[str, str] | None:
-    """WorkshopClosed when the assessment belongs to a closed workshop, ParticipantRemoved when the facilitator
-    removed it (called inside the saving transaction). The assessment's questionnaire id and version, for the
-    answers' check; None when there is no such assessment."""
-    query = select(assessments.c.workshop_id, assessments.c.removed_at, assessments.c.questionnaire_id,
-                   assessments.c.questionnaire_version).where(assessments.c.id == assessment_id)
-    row = conn.execute(query).first()
-    if row is None:
-        return None
-    if row.workshop_id is not None:
-        _check_workshop_open(conn, row.workshop_id)
-        if row.removed_at is not None:
-            raise ParticipantRemoved()
-    return row.questionnaire_id, row.questionnaire_version
-
-
-def _check_workshop_open(conn: Connection, workshop_id: int, exclusive: bool = False) -> None:
-    # A shared row lock (PostgreSQL) makes closing wait for saves already under way, and saves that start after
-    # the close see it. `exclusive`: joins take the row for themselves, so they queue one after another (a shared
-    # lock would let twenty of them count the room at once); SQLite writers are serialised anyway.
-    query = (select(workshops.c.client, workshops.c.closed_at, workshops.c.closes_at)
-             .where(workshops.c.id == workshop_id).with_for_update(read=not exclusive))
-    row = conn.execute(query).first()
-    if row is not None and is_closed(row.closed_at, row.closes_at):
-        raise WorkshopClosed(row.client)
-
-
 def workshop_of(engine: Engine, assessment: repo.Assessment) -> Workshop | None:
     """The workshop an assessment belongs to, or None for a self-assessment."""
     return get_workshop(engine, assessment.workshop_id) if assessment.workshop_id is not None else None
@@ -630,8 +575,6 @@ def _mark_removed(engine: Engine, workshop_id: int, assessment_id: int, actor: s
 def erase_participant(engine: Engine, workshop_id: int, assessment_id: int, actor: str = "") -> Participant | None:
     """Delete a removed participant's answers for good (a test entry, a request to be forgotten), keeping an audit
     line that names only their number; None when they are not removed from this workshop."""
-    from storage import retention
-
     found = next((p for p in list_participants(engine, workshop_id, removed=True) if p.assessment.id == assessment_id),
                  None)
     if found is None or not retention.remove_participant(engine, workshop_id, assessment_id):
@@ -682,9 +625,7 @@ def save_consensus(engine: Engine, workshop_id: int, question_id: str, value, no
 
 def _forget_summary(conn: Connection, workshop_id: int) -> None:
     """A change to a closed room's result drops its stored summary (storage/summaries.py scores it again)."""
-    from storage import summaries
-
-    summaries.forget_workshop(conn, workshop_id)
+    conn.execute(delete(summaries).where(summaries.c.workshop_id == workshop_id))
 
 
 def load_consensus(engine: Engine, workshop_id: int) -> dict[str, Answer]:
