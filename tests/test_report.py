@@ -121,7 +121,10 @@ def test_the_executive_report_says_how_many_further_steps_the_full_report_lists(
     plan = " ".join(" ".join(pages).split()).split("Prioritised next steps")[-1]
     further = len(result.actions) - 15
     assert f"This report lists the first 15 steps; the full report lists {further} further steps." in plan
-    assert result.actions[15].title not in plan.split("Roadmap")[0]
+    listed = plan.split("Roadmap")[0]
+    sixteenth = result.actions[15]
+    # not listed as a step; the risk register may name it as a gap's mitigation, saying where to find it
+    assert listed.count(sixteenth.title) == listed.count(f"Step 16 (in the full report): {sixteenth.title}")
 
 
 def test_the_full_report_lists_every_step_with_its_why(full_report):
