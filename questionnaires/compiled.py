@@ -33,6 +33,8 @@ from pathlib import Path
 
 import yaml
 
+from config import setting
+from questionnaires import safeyaml
 from questionnaires.errors import PhasegateError, Problem
 from questionnaires.safeyaml import MAX_BYTES, Document, parse_document
 
@@ -78,8 +80,6 @@ def cache_key(raw: bytes, suffix: str) -> str:
 @functools.lru_cache(maxsize=1)
 def reader_fingerprint() -> str:
     """What the parsed data depends on besides the file: the safe reader's source and the parser's version."""
-    from questionnaires import safeyaml
-
     source = Path(safeyaml.__file__).read_bytes()
     parts = [hashlib.sha256(source).hexdigest(), yaml.__version__, str(getattr(yaml, "__with_libyaml__", False)),
              f"{sys.version_info[0]}.{sys.version_info[1]}", str(pickle.HIGHEST_PROTOCOL)]
@@ -89,8 +89,6 @@ def reader_fingerprint() -> str:
 def cache_folder(kind: str = FOLDER[1]) -> Path | None:
     """The cache folder of one kind of entry under the data folder (created private), or None when it cannot be
     used."""
-    from config import setting  # here: config imports this package
-
     try:
         folder = Path(setting("PHASEGATE_DATA_DIR")).expanduser() / FOLDER[0] / kind
         if not folder.is_dir():

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from config import setting
 from questionnaires import compiled
 from questionnaires.errors import Problem, QuestionnaireError
 from questionnaires.expressions import ExpressionError, parse
@@ -381,8 +382,6 @@ def shipped_paths() -> list[Path]:
 
 def available_paths() -> list[Path]:
     """The shipped questionnaire files plus those in PHASEGATE_QUESTIONNAIRES, if set."""
-    from config import setting
-
     extra = setting("PHASEGATE_QUESTIONNAIRES")
     more = sorted(Path(extra).glob("*.yaml")) + sorted(Path(extra).glob("*.yml")) if extra else []
     return shipped_paths() + more

@@ -12,15 +12,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from config import database_url, setting
-from questionnaires.errors import PhasegateError
+from storage import schema
+from storage.errors import StorageError
 
 WRITE = "phasegate_write"
 PRIVATE_FOLDER = 0o700  # only the app's own user may list or read the data folder
 PRIVATE_FILE = 0o600  # ... or read and write the database; SQLite gives its -wal and -shm files the same mode
-
-
-class StorageError(PhasegateError):
-    """The database cannot be reached or written; the message says what to check."""
 
 
 _engines: dict[str, Engine] = {}
@@ -37,8 +34,6 @@ def get_engine(url: str | None = None) -> Engine:
 
 
 def _new_engine(url: str) -> Engine:
-    from storage import schema
-
     try:
         engine = connect(url)
         schema.upgrade(engine, writing)

@@ -20,7 +20,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect, text
 
-from storage.engine import StorageError
+from storage.errors import StorageError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 FIRST_RELEASE = "0001"
