@@ -35,7 +35,7 @@ import yaml
 
 from config import setting
 from questionnaires import safeyaml
-from questionnaires.errors import PhasegateError, Problem
+from questionnaires.errors import PhasegateError
 from questionnaires.safeyaml import MAX_BYTES, Document, parse_document
 
 FORMAT = b"phasegate-questionnaire-cache/1\n"
@@ -50,11 +50,7 @@ def read_document(path: Path | str, error: type[PhasegateError]) -> tuple[Docume
     """The parsed file (with every limit of the safe reader applied when it is not cached) and whether it came from
     the cache (then its Document has no line numbers: read the file with `safeyaml.read_document` for them)."""
     path = Path(path)
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise error([Problem(path.name, None, "", f"cannot read file: {exc.strerror or exc}")]) from None
+    raw = safeyaml.read_bytes(path, error)
     if len(raw) > MAX_BYTES:
         return parse_document(raw, path.name, error), False  # refused there, with the safe reader's message
     key = cache_key(raw, path.suffix)

@@ -78,12 +78,16 @@ def read_document(
 ) -> Document:
     """Read a YAML or JSON file from disk into a Document, or raise `error`."""
     path = Path(path)
+    return parse_document(read_bytes(path, error, max_bytes), path.name, error, max_bytes, limits)
+
+
+def read_bytes(path: Path, error: type[PhasegateError], max_bytes: int = MAX_BYTES) -> bytes:
+    """A file's bytes, at most one more than `max_bytes` (enough to tell it is too large), or `error`."""
     try:
         with path.open("rb") as handle:
-            raw = handle.read(max_bytes + 1)
+            return handle.read(max_bytes + 1)
     except OSError as exc:
         raise error([Problem(path.name, None, "", f"cannot read file: {exc.strerror or exc}")]) from None
-    return parse_document(raw, path.name, error, max_bytes, limits)
 
 
 def parse_document(

@@ -31,7 +31,7 @@ def choices(questionnaire, question) -> list:
 
 
 @st.composite
-def responses(draw, questionnaire):
+def responses(draw, questionnaire, organisation: str = ""):
     answers = {}
     for question in questionnaire.questions:
         if not question.scored:
@@ -39,7 +39,7 @@ def responses(draw, questionnaire):
         value = draw(st.sampled_from(choices(questionnaire, question)))
         if value is not None:
             answers[question.id] = Answer(value)
-    return Response(questionnaire.id, questionnaire.version, answers)
+    return Response(questionnaire.id, questionnaire.version, answers, organisation=organisation)
 
 
 def with_answer(response: Response, question_id: str, value) -> Response:

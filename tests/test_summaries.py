@@ -3,20 +3,18 @@ same answers, scored again when the rules or the questionnaire change, gone with
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import threading
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from sqlalchemy import func, select, update
 
 import scoring.summary
 from questionnaires import load_questionnaire
 from questionnaires.loader import find_questionnaire
-from scoring import DONT_KNOW, NA, Answer, Response, read_answers, score_response
+from scoring import Answer, Response, read_answers, score_response
 from scoring.answers import OrganisationProfile
 from scoring.summary import summarise
 from storage import repository as repo
@@ -26,6 +24,7 @@ from storage.benchmark import benchmark_stored, set_workshop_profile
 from storage.tables import summaries as summaries_table
 from storage.tables import workshops as workshops_table
 from tests.conftest import DATA, ROOT
+from tests.test_scoring_properties import responses
 
 GOLDEN = sorted((ROOT / "examples").glob("golden-*.yaml"))
 RETAIL_MEDIUM = {"industry": "retail", "size": "medium"}
@@ -108,30 +107,12 @@ def _named(path: Path) -> tuple[str, str]:
     return data["questionnaire"], data["questionnaire_version"]
 
 
-def _choices(questionnaire, question) -> list:
-    values = [o.value for o in questionnaire.options_for(question)]
-    if question.type == "multi":
-        values = [[v] for v in values] + [values[:2]]
-    return values + [DONT_KNOW] * question.allow_dont_know + [NA] * question.allow_na + [None]
-
-
-@st.composite
-def responses(draw, questionnaire):
-    answers = {}
-    for question in questionnaire.questions:
-        if question.scored:
-            value = draw(st.sampled_from(_choices(questionnaire, question)))
-            if value is not None:
-                answers[question.id] = Answer(value)
-    return Response(questionnaire.id, questionnaire.version, answers, organisation="Random Ltd")
-
-
 QUICK_CHECK = find_questionnaire("quick-check")
 
 
 @settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(response=responses(QUICK_CHECK))
+@given(response=responses(QUICK_CHECK, organisation="Random Ltd"))
 def test_a_stored_summary_equals_a_fresh_score_of_random_answers(engine, response):
     assessment_id = finish(engine, response)
     figures = stored(engine, assessment_id=assessment_id)
