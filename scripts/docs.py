@@ -54,7 +54,9 @@ def command_help(name: str) -> str:
 
     from cli import main
 
-    context = click.Context(main, info_name="cli.py", terminal_width=WIDTH, max_content_width=WIDTH)
+    # As `python cli.py NAME --help` prints it: with the group's settings (its help options), at a fixed width.
+    context = click.Context(main, info_name="cli.py", terminal_width=WIDTH, max_content_width=WIDTH,
+                            **main.context_settings)
     for part in name.split():
         command = context.command.commands[part]
         context = click.Context(command, info_name=part, parent=context, terminal_width=WIDTH,
