@@ -17,13 +17,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FINISHED = ("FINISHED_SUCCESSFULLY", "FINISHED_FRAGMENT_RUN_SUCCESSFULLY")
+RUN_TIMEOUT = 300  # seconds without a message before a run counts as lost
 
 
 @dataclass
 class Widget:
     id: str
     fragment_id: str
-    options: int
+    options: list[str]  # the labels drawn: a radio's state is the label chosen, as the browser sends it
 
 
 @dataclass
@@ -37,6 +38,7 @@ class Session:
     answered: list[str] = field(default_factory=list)
     runs: int = 0
     fragment_runs: int = 0
+    progress: str = ""  # the progress text last drawn ("N of M answered ...")
     refused: list[str] = field(default_factory=list)  # messages a click got instead of its answer being stored
 
 
@@ -72,6 +74,9 @@ def run_room(participants: int, each: int, think: float, questionnaire_id: str) 
     print(f"  the first answers, all given at once: median {statistics.median(first) * 1000:.0f} ms, slowest "
           f"{max(first) * 1000:.0f} ms; runs that were a fragment's: {sum(s.fragment_runs for s in sessions)} of "
           f"{sum(s.runs for s in sessions)}")
+    behind = [s.progress for s in sessions if not s.progress.startswith(f"{len(s.answered)} of ")]
+    if behind:
+        raise SystemExit(f"{len(behind)} pages show a count that is not their answers', e.g. {behind[0]!r}")
     refused = [message for s in sessions for message in s.refused]
     if refused:
         print(f"  {len(refused)} clicks were answered with a message instead, e.g. {refused[0]}")
@@ -154,7 +159,7 @@ async def _load(port: int, tokens: list[str], each: int, think: float, pid: int)
                 return
             widget = session.widgets[key]
             started = time.perf_counter()
-            await _run(connection, session, (widget, number % widget.options))
+            await _run(connection, session, (widget, number % len(widget.options)))
             session.waits.append(time.perf_counter() - started)
             session.answered.append(key[2:])
 
@@ -181,21 +186,27 @@ async def _run(connection, session: Session, click) -> None:
     state.page_name = "assessment"
     if click is not None:
         widget, index = click
-        changed = WidgetState(id=widget.id, int_value=index)
+        changed = WidgetState(id=widget.id, string_value=widget.options[index])
         session.states[widget.id] = changed
         state.fragment_id = widget.fragment_id
     state.widget_states.widgets.extend(session.states.values())
     await connection.send(message.SerializeToString())
     while True:
         received = ForwardMsg()
-        received.ParseFromString(await connection.recv())
+        try:
+            received.ParseFromString(await asyncio.wait_for(connection.recv(), RUN_TIMEOUT))
+        except TimeoutError:
+            raise SystemExit(f"a run asked for by {'a click' if click else 'opening the page'} did not finish in "
+                             f"{RUN_TIMEOUT} s") from None
         kind = received.WhichOneof("type")
         if kind == "delta" and received.delta.WhichOneof("type") == "new_element":
             element = received.delta.new_element
             if element.WhichOneof("type") == "radio":
                 radio = element.radio
                 key = radio.id.split("-", 2)[-1] if radio.id.startswith("$$ID-") else radio.id
-                session.widgets[key] = Widget(radio.id, received.delta.fragment_id, len(radio.options))
+                session.widgets[key] = Widget(radio.id, received.delta.fragment_id, list(radio.options))
+            elif element.WhichOneof("type") == "progress":
+                session.progress = element.progress.text
             elif element.WhichOneof("type") == "alert" and click is not None and "saved" in element.alert.body:
                 session.refused.append(element.alert.body)
         elif kind == "script_finished":
