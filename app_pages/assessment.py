@@ -38,6 +38,13 @@ DRAWN = "one_question_drawn"  # the id of the last question drawn one per screen
 alone = None  # the question drawn alone on the screen, one per screen
 
 
+def standing():
+    """The questions in order and the score as the answers stand now: a callback runs before the page does, and
+    answers given in a question's piece since the page last ran are not in `order` and `result`."""
+    scored = state.result(st.session_state["loaded"])
+    return flow.question_order(questionnaire, scored), scored
+
+
 def moved() -> None:
     """Count a step change, so the page scrolls to the new step's heading."""
     st.session_state["moved"] = st.session_state.get("moved", 0) + 1
@@ -53,7 +60,7 @@ def go_to(step) -> None:
     chosen = progress.step_index(questionnaire, step)
     if chosen is not None:
         st.session_state["step"] = chosen
-        opened = flow.first_open(order, result, domains[chosen].id)
+        opened = flow.first_open(*standing(), domains[chosen].id)
         st.session_state["focus"] = opened.id if opened else st.session_state.get("focus")
     moved()
 
@@ -82,9 +89,10 @@ def switch_mode() -> None:
     """Keep the place when switching between one step and one question per screen."""
     if st.session_state["one_at_a_time"]:
         step_domain = domains[st.session_state["step"]].id
-        focused = next((q for q in order if q.id == st.session_state.get("focus")), None)
+        now_order, scored = standing()
+        focused = next((q for q in now_order if q.id == st.session_state.get("focus")), None)
         if focused is None or focused.domain != step_domain:
-            opened = flow.first_open(order, result, step_domain)
+            opened = flow.first_open(now_order, scored, step_domain)
             st.session_state["focus"] = opened.id if opened else None
     moved()
 
@@ -132,7 +140,10 @@ def review(question_id: str) -> None:
 st.title(questionnaire.title)
 if now.assessment.organisation:
     st.caption(f"For {flow.plain(now.assessment.organisation)}")
-st.progress(done.fraction, text=done.text())
+# The counters an answer changes are drawn into places of their own, which the answered question's piece fills
+# again on its own run (see `answer_piece`): the progress, the steps' counts and this step's count.
+counters = {"progress": st.empty()}
+counters["progress"].progress(done.fraction, text=done.text())
 state.show_notice()
 workshop = ws.workshop_of(get_engine(), now.assessment) if now.assessment.workshop_id is not None else None
 if workshop is not None and workshop.is_closed():
@@ -175,7 +186,47 @@ def step_picker() -> None:
         if domain_id == pilot_register.STEP else questionnaire.domain(domain_id).name,
         on_change=lambda: go_to(st.session_state.get("step_picker")),
     )
-    st.caption(" · ".join(progress.step_label(d.name, *counts[d.id]) for d in domains))
+    counters["steps"] = st.empty()
+    counters["steps"].caption(steps_text(counts))
+
+
+def steps_text(step_counts) -> str:
+    return " · ".join(progress.step_label(d.name, *step_counts[d.id]) for d in domains)
+
+
+def step_text(step_counts) -> str:
+    answered_here, visible_here = step_counts[domain.id]
+    return f"Step {step + 1} of {len(domains)} · {answered_here} of {visible_here} answered in this domain"
+
+
+def page_shape(current: state.Current, scored, open_required) -> tuple:
+    """What of the page, beyond the counters, an answer can change: the questions shown (a `visible_if`), the
+    carried-over answers (their notice and the Finish prompt), the open required questions while they are listed,
+    and a message left to show."""
+    listed = tuple(q for q in st.session_state.get("missing", ()) if q in open_required)
+    asked = st.session_state.get(ASK_CONFIRM) == token and not open_required
+    return (tuple(q.id for q in flow.question_order(questionnaire, scored)), current.carried, listed, asked,
+            "flash" in st.session_state)
+
+
+@st.fragment
+@state.database_errors_in_one_line
+def answer_piece(question_id: str, number: int) -> None:
+    """One question of the step as a piece of its own: an answer given in it runs this piece alone (its save is the
+    widget's callback, before), which redraws the question and the counters above, not the page. An answer that
+    changes more than the counters (see `page_shape`) runs the whole page instead."""
+    current = state.current()
+    scored = state.result(current)
+    done_now = progress.progress(questionnaire, scored)
+    if page_shape(current, scored, done_now.open_required) != drawn_shape:
+        st.rerun(scope="app")
+    question = questionnaire.question(question_id)
+    show_question(questionnaire, question, current.saved.get(question_id), number,
+                  carried=question_id in current.carried)
+    step_counts = progress.step_counts(questionnaire, scored)
+    counters["progress"].progress(done_now.fraction, text=done_now.text())
+    counters["steps"].caption(steps_text(step_counts))
+    counters["step"].caption(step_text(step_counts))
 
 
 def carried_notice(shown) -> None:
@@ -200,13 +251,15 @@ elif not focus_mode:
     step_picker()
     with st.container(key="step_head"):
         st.header(f"{domain.name}", anchor=False)
-        st.caption(f"Step {step + 1} of {len(domains)} · {answered} of {visible} answered in this domain")
+        counters["step"] = st.empty()
+        counters["step"].caption(step_text(counts))
     st.write(domain.description)
     offset = sum(counts[d.id][1] for d in domains[:step])
     shown = progress.domain_questions(questionnaire, result, domain.id)
     carried_notice(shown)
+    drawn_shape = page_shape(now, result, done.open_required)
     for number, question in enumerate(shown, start=offset + 1):
-        show_question(questionnaire, question, now.saved.get(question.id), number, carried=question.id in now.carried)
+        answer_piece(question.id, number)
 
     back, forward, finish_col = st.columns(3)
     back.button("Previous", key="previous", on_click=go_to, args=(step - 1,), disabled=step == 0,

@@ -39,6 +39,9 @@ class Session:
     runs: int = 0
     fragment_runs: int = 0
     progress: str = ""  # the progress text last drawn ("N of M answered ...")
+    drawn: list[str] = field(default_factory=list)  # what the last run drew: element kinds, a radio as "radio:KEY"
+    texts: list[str] = field(default_factory=list)  # the markdown the last run drew (captions included)
+    status: str = ""  # how the last run finished
     refused: list[str] = field(default_factory=list)  # messages a click got instead of its answer being stored
 
 
@@ -50,6 +53,10 @@ def run_room(participants: int, each: int, think: float, questionnaire_id: str) 
         server, port = _start(Path(data))
         try:
             started_cpu, sessions, window, cpu = asyncio.run(_load(port, tokens, each, think, server.pid))
+        except SystemExit:
+            print("the end of the app's log:\n" + "\n".join((Path(data) / "server.log").read_text(
+                errors="replace").splitlines()[-40:]), file=sys.stderr)
+            raise
         finally:
             server.terminate()
             try:
@@ -191,6 +198,7 @@ async def _run(connection, session: Session, click) -> None:
         state.fragment_id = widget.fragment_id
     state.widget_states.widgets.extend(session.states.values())
     await connection.send(message.SerializeToString())
+    session.drawn, session.texts = [], []
     while True:
         received = ForwardMsg()
         try:
@@ -201,10 +209,14 @@ async def _run(connection, session: Session, click) -> None:
         kind = received.WhichOneof("type")
         if kind == "delta" and received.delta.WhichOneof("type") == "new_element":
             element = received.delta.new_element
+            session.drawn.append(element.WhichOneof("type"))
+            if element.WhichOneof("type") == "markdown":
+                session.texts.append(element.markdown.body)
             if element.WhichOneof("type") == "radio":
                 radio = element.radio
                 key = radio.id.split("-", 2)[-1] if radio.id.startswith("$$ID-") else radio.id
                 session.widgets[key] = Widget(radio.id, received.delta.fragment_id, list(radio.options))
+                session.drawn[-1] = f"radio:{key}"
             elif element.WhichOneof("type") == "progress":
                 session.progress = element.progress.text
             elif element.WhichOneof("type") == "alert" and click is not None and "saved" in element.alert.body:
@@ -212,6 +224,7 @@ async def _run(connection, session: Session, click) -> None:
         elif kind == "script_finished":
             status = ForwardMsg.ScriptFinishedStatus.Name(received.script_finished)
             if status in FINISHED:
+                session.status = status
                 session.runs += 1
                 session.fragment_runs += status == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY"
                 return
