@@ -93,8 +93,6 @@ def run_room(participants: int, each: int, think: float, questionnaire_id: str) 
 
 def _room(participants: int, questionnaire_id: str):
     """A workshop with `participants` joined, none of them has answered yet: their resume tokens."""
-    import scoring  # noqa: F401 - loads the scoring package before storage does
-
     from questionnaires import find_questionnaire
     from storage import get_engine
     from storage import workshops as ws
