@@ -123,8 +123,9 @@ def test_a_leader_enters_five_pilots_as_cards_on_a_phone_and_finds_them_stored_a
 
     phone.reload()
     open_pilot_step(phone)
-    for position, pilot in enumerate(STORED):
-        card = phone.locator(css_key(f"pilot_register_card_{position}"))
-        assert card.get_by_role("textbox", name="Name", exact=True).input_value() == pilot.name
-        assert card.get_by_role("textbox", name="Started", exact=True).input_value() == pilot.started  # shown back in one form
+    for position, pilot in enumerate(STORED):  # read once the cards are drawn from the database (the run after the
+        card = phone.locator(css_key(f"pilot_register_card_{position}"))  # click may still be under way)
+        shown = lambda: (card.get_by_role("textbox", name="Name", exact=True).input_value(),  # noqa: E731
+                         card.get_by_role("textbox", name="Started", exact=True).input_value())
+        wait_until(lambda: shown() == (pilot.name, pilot.started), what=f"card {position} to show {pilot.name}")
     assert stored_register(server, token) == STORED

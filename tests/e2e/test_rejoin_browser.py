@@ -8,7 +8,7 @@ import re
 from questionnaires import find_questionnaire
 from storage import get_engine
 from storage import workshops as ws
-from tests.e2e.conftest import css_key
+from tests.e2e.conftest import css_key, wait_idle
 
 QUICK = find_questionnaire("quick-check")
 FIRST = QUICK.questions[0]
@@ -26,6 +26,8 @@ def test_a_participant_who_comes_back_in_the_same_browser_continues_as_themselve
         page.goto(join_link)
         page.locator(css_key("join_role")).get_by_text("Executive", exact=True).click()
         page.locator(css_key("join") + " button").click()
+        page.locator(css_key(f"q:{FIRST.id}")).wait_for()
+        wait_idle(page)  # the questions of the run that joined, not a copy the next run replaces under the click
         page.locator(css_key(f"q:{FIRST.id}") + " [role='radiogroup'] label").nth(2).click()
         page.locator("[data-testid='stProgress']").get_by_text(ANSWERED_ONE).wait_for()
         page.close()  # the tab is closed; the browser keeps its cookies
