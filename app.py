@@ -4,7 +4,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from storage.engine import StorageError, unreachable
-from app_pages import auth, pdf_worker, state
+from app_pages import auth, cookies, pdf_worker, state
 from app_pages.flow import plain, visible_pages
 from config import SettingsError, check_settings, database_url
 
@@ -43,6 +43,7 @@ pages = [st.Page(script, title=title, icon=icon, url_path=path, default=path == 
 
 try:
     page = st.navigation(pages)
+    cookies.write_pending()  # what this session set and the browser may not have kept yet
     state.pending_switch()  # a callback asked for another page: go there before this one draws anything
     if page.url_path in ("assessment", "results", "report"):
         pdf_worker.prepare()  # the PDF workers start and warm up while questions are answered, before any download

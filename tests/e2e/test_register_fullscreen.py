@@ -79,8 +79,13 @@ def test_full_screen_stays_open_while_an_edited_cell_is_saved(page, server, busy
     wait_until(lambda: page.evaluate("document.activeElement.getAttribute('data-testid')") == "glide-cell-1-0",
                what="the first row's name cell to be selected")
     page.keyboard.press("Enter")
+    entry = page.locator("#portal textarea")  # the cell's editor, drawn over the grid
+    entry.wait_for()
+    wait_until(lambda: entry.evaluate("element => element === document.activeElement"),
+               what="the cell's editor to take the keyboard")
     page.keyboard.press("ControlOrMeta+A")
     page.keyboard.type("Churn model v2", delay=20)
+    wait_until(lambda: entry.input_value() == "Churn model v2", what="the new name to be in the cell's editor")
     page.keyboard.press("Tab")
     wait_until(lambda: stored(server, workshop_id)[0].name == "Churn model v2", what="the edited name to be saved")
     count_finished_runs(page)  # the run under way saved it (or a later one): once it has finished, the table is drawn
