@@ -229,7 +229,11 @@ def _mark(mapping, key: str, words: str) -> None:
     slots = mapping.ca.items.get(key)
     token = slots[2] if slots and len(slots) > 2 else None
     if isinstance(token, CommentToken):
-        token.value = f"# {words}; " + token.value.lstrip().removeprefix("#").lstrip()
+        # ruamel keeps the comment lines that follow a line (a section heading) in that line's comment token:
+        # only the text before the first line break is the line's own comment.
+        own, newline, following = token.value.partition("\n")
+        own = own.strip().removeprefix("#").strip()
+        token.value = f"# {words}" + (f"; {own}" if own else "") + newline + following
     else:
         mapping.yaml_add_eol_comment(words, key)
 

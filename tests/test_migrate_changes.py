@@ -124,6 +124,39 @@ def test_the_rewritten_file_keeps_comments_order_and_layout_and_reads_back_as_th
         carried.response.answers, carried.response.targets, "3.0.0")
 
 
+SECTIONED = """\
+# Example Corp, answered on ai-maturity 2.2.0
+format: phasegate-answers/1
+questionnaire: ai-maturity
+questionnaire_version: 2.2.0
+organisation: Example Corp
+answers:
+  # --- Organisation ---
+  organization.incentives: 2
+  # --- Economics ---
+  economics.unit-costs: 3   # from the finance team
+  # --- MLOps ---
+  # answered by the platform lead
+  data.lineage: 2
+"""
+
+
+def comment_lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.lstrip().startswith("#")]
+
+
+def test_a_section_comment_after_an_answer_marked_to_confirm_stays_on_its_own_line():
+    library = shipped_library()
+    carried = carry(parse_answers(SECTIONED, "answers.yaml", library.get("ai-maturity", "2.2.0")), library, "3.0.0")
+    assert set(carried.confirm) == {"organization.incentives", "economics.unit-costs"}
+    text = migrated_text(SECTIONED, carried)
+    assert comment_lines(text) == comment_lines(SECTIONED)
+    lines = text.splitlines()
+    assert f"  organization.incentives: 2 # {CHANGED}" in lines
+    assert f"  economics.unit-costs: 3   # {CHANGED}; from the finance team" in lines
+    assert parse_answers(text, "answers.yaml", library.get("ai-maturity", "3.0.0")).answers == carried.response.answers
+
+
 def test_a_json_answers_file_is_written_anew_and_reads_back(versions):
     source = '{"format": "phasegate-answers/1", "questionnaire": "tiny", "questionnaire_version": "1.0.0", ' \
              '"answers": {"data.inventory": 3, "governance.board": 1}}'
