@@ -152,7 +152,7 @@ def discussion_screen() -> None:
                    f" · phase {question.phase}")
     forward.button("Next", key="presenter_next", icon=":material/arrow_forward:", disabled=at == len(disputed) - 1,
                    on_click=step, args=(1, disputed), width="stretch")
-    st.markdown(f"## {plain(question.text)}")
+    st.markdown(f"## {plain(stats.text)}")  # as the room was asked it, in the words for the client's size
     chart_col, form_col = st.columns([3, 2], gap="large")
     with chart_col:
         answers_by_role(current)

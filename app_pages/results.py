@@ -33,6 +33,7 @@ for domain in questionnaire.domains:
     st.session_state.setdefault(f"target:{domain.id}", now.assessment.targets.get(domain.id, 4))
 
 result = state.result(state.current())
+questionnaire = questionnaire.for_size(result.size)  # each question as the organisation was asked it
 overall = result.overall
 done = progress.progress(questionnaire, result)
 

@@ -67,6 +67,7 @@ def render_deck(questionnaire: Questionnaire, result: Result, branding: Branding
                 progress=None, rerun: str = "") -> bytes:
     """The readout deck as PPTX bytes (`workshop`: a WorkshopResult whose `result` is `result`; `progress`: a
     `scoring.compare.Comparison` with the baseline; `rerun`: the words that name a re-run workshop)."""
+    questionnaire = questionnaire.for_size(result.size)  # each question as the organisation was asked it
     given = DeckInput(questionnaire, result, branding or Branding(), generated or dt.date.today(), workshop,
                       benchmark if benchmark is not None and benchmark.available else None, progress, rerun)
     deck = Deck(given)
@@ -654,7 +655,7 @@ def disagreement_slide(deck: Deck, given: DeckInput) -> None:
         question = given.questionnaire.question(stats.id)
         agreed = answer_label(given.questionnaire, question, stats.workshop_value)
         state = "decided in the room" if stats.decided else "median, still open"
-        rows.append([stats.text, distribution_text(stats), f"{stats.spread:.0f}", f"{agreed} ({state})"])
+        rows.append([question.text, distribution_text(stats), f"{stats.spread:.0f}", f"{agreed} ({state})"])
     shown = len(disputed) < len(room.disagreements)
     note = (f"{disputes_text(room)}." + (f" The {len(disputed)} that matter most are shown; the report lists the "
                                          "rest." if shown else "")

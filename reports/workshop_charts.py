@@ -456,6 +456,7 @@ def workshop_view(questionnaire: Questionnaire, workshop: WorkshopResult, accent
     words naming a re-run on every page ('Re-run of the workshop of 2 March 2026'), '' for a first run."""
     from reports.charts import svg_uri
 
+    questionnaire = questionnaire.for_size(workshop.result.size)  # each question as the room was asked it
     disputed = list(workshop.disagreements)
     sources = list(workshop.sources.values())
     unknowns = unknown_rows(questionnaire, workshop)
