@@ -1,12 +1,11 @@
 """Phasegate: the router. Page config, the pages, st.navigation showing the ones that make sense now, run."""
 
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
 
-from storage.engine import StorageError, unreachable
+from storage.errors import StorageError
 from app_pages import auth, cookies, pdf_worker, state
 from app_pages.flow import plain, visible_pages
-from config import SettingsError, check_settings, database_url
+from config import SettingsError, check_settings
 
 st.set_page_config(page_title="Phasegate — AI maturity assessment", page_icon=":material/insights:", layout="centered")
 
@@ -49,7 +48,5 @@ try:
         pdf_worker.prepare()  # the PDF workers start and warm up while questions are answered, before any download
     auth.account(page)  # with sign-in configured: who is signed in (just signed in: off to My workshops), or a button
     page.run()
-except StorageError as exc:  # the database cannot be reached or written: say what to check, in one line
+except StorageError as exc:  # the database cannot be reached or written, or went away: say what to check
     st.error(plain(str(exc)), icon=":material/database:")
-except SQLAlchemyError as exc:  # it went away while the page ran
-    st.error(plain(unreachable(database_url(), exc)), icon=":material/database:")

@@ -208,12 +208,11 @@ def benchmark_of(now) -> dict | None:
     from scoring.benchmark import benchmark_to_dict
     from storage import get_engine
     from storage.benchmark import assessment_benchmark
-
-    from sqlalchemy.exc import SQLAlchemyError
+    from storage.errors import StorageError
 
     try:
         bench = assessment_benchmark(get_engine(), now.assessment, state.result(now), state.library().find)
-    except SQLAlchemyError:  # the report is made without the comparison rather than not at all
+    except StorageError:  # the report is made without the comparison rather than not at all
         return None
     return benchmark_to_dict(bench) if bench is not None and bench.available else None
 
@@ -235,12 +234,11 @@ def workshop_benchmark_of(engine, workshop, room) -> dict | None:
     from app_pages import state
     from scoring.benchmark import benchmark_to_dict
     from storage.benchmark import workshop_benchmark
-
-    from sqlalchemy.exc import SQLAlchemyError
+    from storage.errors import StorageError
 
     try:
         bench = workshop_benchmark(engine, workshop, room.result, state.library().find)
-    except SQLAlchemyError:  # the worker tells the database's failure, if it lasts
+    except StorageError:  # the worker tells the database's failure, if it lasts
         return None
     return benchmark_to_dict(bench) if bench.available else None
 

@@ -9,7 +9,6 @@ from collections.abc import Callable, Sequence
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
 
 from app_pages import flow, state
 from questionnaires import PhasegateError, Questionnaire
@@ -19,6 +18,7 @@ from scoring.pilots import PilotMetrics, default_currency
 from storage import get_engine
 from storage import pilots as registers
 from storage import repository as repo
+from storage.errors import StorageError
 
 STEP = "pilots"  # the assessment step after the domains
 LABEL = "Pilot portfolio"
@@ -165,11 +165,11 @@ def _store(key: str, rows: Sequence[dict], questionnaire: Questionnaire, save: S
         return None
     try:
         save(pilots)
+    except StorageError as exc:
+        st.session_state[f"{key}:problems"] = [state.SAVE_FAILED.format(reason=exc.reason)]
+        return None
     except PhasegateError as exc:  # e.g. the workshop this assessment belongs to has closed
         st.session_state[f"{key}:problems"] = exc.lines()
-        return None
-    except SQLAlchemyError as exc:
-        st.session_state[f"{key}:problems"] = [state.SAVE_FAILED.format(reason=exc.__class__.__name__)]
         return None
     st.session_state[f"{key}:stored"] = pilots
     return pilots

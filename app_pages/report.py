@@ -1,7 +1,6 @@
 """Report: organisation and branding, the PDF (rendered in a worker) and the answers file."""
 
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
 
 from app_pages import state
 from app_pages.flow import plain
@@ -13,6 +12,7 @@ from reports.filenames import response_name
 from scoring.answers import dated, dump_answers
 from storage import get_engine
 from storage import repository as repo
+from storage.errors import StorageError
 
 now = state.current()
 questionnaire = now.questionnaire
@@ -50,11 +50,11 @@ def save_branding(remove_logo: bool = False) -> None:
         chosen = Branding(st.session_state.get("prepared_by", ""), st.session_state.get("brand_colour") or kept.color,
                           logo, logo_name, kept.commentary)
         repo.set_branding(get_engine(), now.assessment.id, chosen.to_stored())
+    except StorageError as exc:
+        st.session_state["flash"] = state.SAVE_FAILED.format(reason=exc.reason)
+        return
     except PhasegateError as exc:
         st.session_state["flash"] = "The branding was not saved: " + " ".join(exc.lines())
-        return
-    except SQLAlchemyError as exc:
-        st.session_state["flash"] = state.SAVE_FAILED.format(reason=exc.__class__.__name__)
         return
     state.refresh_assessment()
 

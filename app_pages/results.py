@@ -1,7 +1,6 @@
 """Results: overall phase and index, limiting domains, charts, warnings, next steps, unknowns; targets editable."""
 
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
 
 from app_pages import charts, flow, pdf_worker, pilot_register, profile_form, progress_view, state
 from scoring.engine import join_names
@@ -13,6 +12,7 @@ from scoring.benchmark import summary_text
 from storage import get_engine
 from storage.benchmark import assessment_benchmark
 from storage import repository as repo
+from storage.errors import StorageError
 
 now = state.current()
 pdf_worker.prepare()  # the report is usually next: have its workers ready
@@ -23,8 +23,8 @@ def save_targets() -> None:
     targets = {d.id: st.session_state[f"target:{d.id}"] for d in questionnaire.domains}
     try:
         repo.set_targets(get_engine(), now.assessment.id, {k: v for k, v in targets.items() if v != 4})
-    except SQLAlchemyError as exc:
-        st.session_state["flash"] = state.SAVE_FAILED.format(reason=exc.__class__.__name__)
+    except StorageError as exc:
+        st.session_state["flash"] = state.SAVE_FAILED.format(reason=exc.reason)
         return
     state.refresh_assessment()
 
@@ -132,7 +132,7 @@ st.header("Domains", anchor=False)
 charts.show(result)
 try:  # against the practice's past clients; shown only over at least five comparable organisations
     bench = assessment_benchmark(get_engine(), now.assessment, result, state.library().find)
-except SQLAlchemyError:
+except StorageError:
     bench = None
 if bench is not None:  # a self-assessment: the comparison (or why there is none yet) and the profile it uses
     if bench.available:

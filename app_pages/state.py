@@ -9,18 +9,17 @@ from dataclasses import dataclass
 from urllib.parse import urlparse
 
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
 
 from app_pages import flow
-from config import database_url, setting
+from config import setting
 from questionnaires import AnswersError, PhasegateError, Questionnaire
 from questionnaires.loader import Library, load_library, questionnaire_library
 from scoring.answers import Answer, Response
 from scoring.engine import Result, score_response
 from storage import Assessment, get_engine
-from storage.engine import StorageError, unreachable
 from storage import repository as repo
 from storage import retention
+from storage.errors import StorageError
 from storage.workshops import forwarded_client
 
 START = "app_pages/start.py"
@@ -135,8 +134,8 @@ def count_run() -> None:
 
 
 def _load(wanted: str) -> Current:
+    engine = get_engine()  # one that cannot be made raises its own StorageError, which the router shows as it is
     try:
-        engine = get_engine()
         assessment = repo.find_assessment(engine, wanted)
         if assessment is None:
             _not_found()
@@ -147,8 +146,8 @@ def _load(wanted: str) -> Current:
                        "The facilitator removed you from this workshop, so your answers are no longer counted and no "
                        "more are accepted. Ask the facilitator if this is a mistake.")
         saved = repo.load_answers(engine, assessment.id)
-    except SQLAlchemyError as exc:
-        _stop_with("The assessment could not be loaded", f"The database did not answer ({exc.__class__.__name__}). "
+    except StorageError as exc:
+        _stop_with("The assessment could not be loaded", f"The database did not answer ({exc.reason}). "
                    "Reload the page in a moment; nothing saved is lost.")
     versions = library()
     questionnaire = versions.find(assessment.questionnaire_id, assessment.questionnaire_version)
@@ -244,8 +243,6 @@ def database_errors_in_one_line(body):
             return body(*args, **kwargs)
         except StorageError as exc:
             st.error(flow.plain(str(exc)), icon=":material/database:")
-        except SQLAlchemyError as exc:
-            st.error(flow.plain(unreachable(database_url(), exc)), icon=":material/database:")
         st.stop()
 
     return run
@@ -260,8 +257,9 @@ def safe(callback):
         try:
             return callback(*args, **kwargs)
         except Exception as exc:  # noqa: BLE001 - any failure, reported to the user, never propagated
-            LOG.warning("callback %s failed: %s", callback.__name__, exc.__class__.__name__)
-            st.session_state["flash"] = CALLBACK_FAILED.format(reason=exc.__class__.__name__)
+            reason = exc.reason if isinstance(exc, StorageError) else exc.__class__.__name__
+            LOG.warning("callback %s failed: %s", callback.__name__, reason)
+            st.session_state["flash"] = CALLBACK_FAILED.format(reason=reason)
 
     return run
 
@@ -272,11 +270,11 @@ def save_value(question_id: str, value) -> bool:
     now: Current = st.session_state["loaded"]
     try:
         repo.save_answer(get_engine(), now.assessment.id, question_id, value)
+    except StorageError as exc:
+        st.session_state["flash"] = SAVE_FAILED.format(reason=exc.reason)
+        return False
     except PhasegateError as exc:  # e.g. the workshop this answer belongs to has closed
         st.session_state["flash"] = "Not saved: " + " ".join(exc.lines())
-        return False
-    except SQLAlchemyError as exc:
-        st.session_state["flash"] = SAVE_FAILED.format(reason=exc.__class__.__name__)
         return False
     st.session_state["loaded"] = dataclasses.replace(now, saved=flow.with_answer(now.saved, question_id, value),
                                                      carried=now.carried - {question_id})
@@ -288,11 +286,11 @@ def confirm(question_ids) -> None:
     now: Current = st.session_state["loaded"]
     try:
         repo.confirm_answers(get_engine(), now.assessment.id, list(question_ids))
+    except StorageError as exc:
+        st.session_state["flash"] = SAVE_FAILED.format(reason=exc.reason)
+        return
     except PhasegateError as exc:
         st.session_state["flash"] = "Not confirmed: " + " ".join(exc.lines())
-        return
-    except SQLAlchemyError as exc:
-        st.session_state["flash"] = SAVE_FAILED.format(reason=exc.__class__.__name__)
         return
     st.session_state["loaded"] = dataclasses.replace(now, carried=now.carried - set(question_ids))
 
@@ -333,11 +331,11 @@ def save_note(question_id: str, note: str) -> None:
     problems = st.session_state.setdefault("note_problems", {})
     try:
         repo.save_note(get_engine(), now.assessment.id, question_id, note)
+    except StorageError as exc:
+        problems[question_id] = SAVE_FAILED.format(reason=exc.reason)
+        return
     except PhasegateError as exc:
         problems[question_id] = " ".join(exc.lines())
-        return
-    except SQLAlchemyError as exc:
-        problems[question_id] = SAVE_FAILED.format(reason=exc.__class__.__name__)
         return
     problems.pop(question_id, None)
     st.session_state["loaded"] = dataclasses.replace(now, saved=flow.with_note(now.saved, question_id, note))
@@ -347,10 +345,10 @@ def guarded(action, *args, **kwargs):
     """Run a storage action; when the database fails, say so and stop instead of showing a traceback."""
     try:
         return action(*args, **kwargs)
+    except StorageError as exc:
+        st.error(f"The database did not answer ({exc.reason}). Try again in a moment; nothing saved is lost.")
     except PhasegateError as exc:
         st.error(flow.plain(" ".join(exc.lines())))
-    except SQLAlchemyError as exc:
-        st.error(f"The database did not answer ({exc.__class__.__name__}). Try again in a moment; nothing saved is lost.")
     st.stop()
 
 
@@ -360,11 +358,11 @@ def stored_by_callback(action, *args, problem: str = "flash") -> bool:
     `st.session_state[problem]` for the page to show."""
     try:
         action(get_engine(), *args)
+    except StorageError as exc:
+        st.session_state[problem] = SAVE_FAILED.format(reason=exc.reason)
+        return False
     except PhasegateError as exc:
         st.session_state[problem] = " ".join(exc.lines())
-        return False
-    except SQLAlchemyError as exc:
-        st.session_state[problem] = SAVE_FAILED.format(reason=exc.__class__.__name__)
         return False
     refresh_assessment()
     return True

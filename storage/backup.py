@@ -28,6 +28,7 @@ from sqlalchemy.engine import URL, make_url
 from questionnaires.errors import PhasegateError
 from storage import schema
 from storage.engine import PRIVATE_FILE, connect, dispose_all, unreachable, writing
+from storage.errors import StorageError
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_MAGIC = b"PGDMP"
@@ -134,7 +135,9 @@ def restore(url: str, backup_file: Path, force: bool = False) -> Restored:
     engine = connect(url)
     try:
         held = holds_data(engine)
-    except Exception as exc:  # noqa: BLE001 - a database that is down, whatever the driver raises
+    except StorageError as exc:  # down, or cannot be read: its message already says what to check
+        raise BackupError(str(exc)) from None
+    except Exception as exc:  # noqa: BLE001 - whatever else the driver raises
         raise BackupError(unreachable(url, exc)) from None
     finally:
         engine.dispose()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sqlite3
 import threading
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.engine import ExceptionContext, make_url
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from config import database_url, setting
 from storage import schema
@@ -18,6 +19,11 @@ from storage.errors import StorageError
 WRITE = "phasegate_write"
 PRIVATE_FOLDER = 0o700  # only the app's own user may list or read the data folder
 PRIVATE_FILE = 0o600  # ... or read and write the database; SQLite gives its -wal and -shm files the same mode
+# SQLite's primary result codes for a database file that cannot be opened, written or waited for. Its
+# OperationalError also stands for mistakes in the statement (no such table, a syntax error): those are not these.
+SQLITE_FAILURES = {sqlite3.SQLITE_PERM, sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_READONLY,
+                   sqlite3.SQLITE_IOERR, sqlite3.SQLITE_FULL, sqlite3.SQLITE_CANTOPEN}
+READ_ONLY_TRANSACTION = "25006"  # PostgreSQL on a standby, or with writes switched off; its driver calls it internal
 
 
 _engines: dict[str, Engine] = {}
@@ -38,15 +44,39 @@ def _new_engine(url: str) -> Engine:
         engine = connect(url)
         schema.upgrade(engine, writing)
     except (OSError, SQLAlchemyError) as exc:
-        raise StorageError(unreachable(url, exc)) from None
+        raise StorageError(unreachable(url, exc), reason=exc.__class__.__name__) from None
     return engine
 
 
 def connect(url: str) -> Engine:
-    """A new engine for `url`, with the SQLite settings where it applies; the schema is left as it is."""
+    """A new engine for `url`, with the SQLite settings where it applies; the schema is left as it is. A database
+    that cannot be reached, went away, is full, read-only or locked raises StorageError from any of its uses."""
     if make_url(url).get_backend_name() == "sqlite":
-        return _sqlite_engine(url)
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        engine = _sqlite_engine(url)
+    else:
+        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+    @event.listens_for(engine, "handle_error", retval=True)
+    def _storage_error(context: ExceptionContext) -> StorageError | None:
+        if not failed(context):
+            return None  # a mistake in the statement or the data: the code that sent it handles it, or must be fixed
+        cause = context.sqlalchemy_exception or context.original_exception
+        return StorageError(unreachable(url, cause), reason=cause.__class__.__name__)
+
+    return engine
+
+
+def failed(context: ExceptionContext) -> bool:
+    """Whether the database itself failed: it cannot be reached, went away, is full, read-only or locked."""
+    if context.is_pre_ping:
+        return False  # the pool asks whether to connect again; that answer is the driver's to give
+    if context.is_disconnect:
+        return True
+    code = getattr(context.original_exception, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in SQLITE_FAILURES  # the extended codes keep the primary one in the low byte
+    return (isinstance(context.sqlalchemy_exception, OperationalError)
+            or getattr(context.original_exception, "sqlstate", None) == READ_ONLY_TRANSACTION)
 
 
 def unreachable(url: str, exc: BaseException) -> str:

@@ -41,21 +41,39 @@ def test_every_page_says_the_database_cannot_be_reached_in_one_line(broken_datab
 
 @pytest.mark.parametrize("page", ["app_pages/workshop_dashboard.py", "app_pages/presenter.py"])
 def test_the_live_panels_say_the_database_went_away_in_one_line(app_env, monkeypatch, page):
-    from sqlalchemy.exc import OperationalError
-
     from storage import get_engine
     from storage import workshops as ws
+    from storage.engine import connect
     from tests.conftest import open_page as open_on
 
     workshop = ws.create_workshop(get_engine(), "Example Corp", "tiny", "1.0.0")
     at = open_on(page, f=workshop.facilitator_token)
     assert not at.exception and not at.error, [e.value for e in at.error]
 
-    def gone(*args, **kwargs):
-        raise OperationalError("SELECT 1", {}, Exception("server closed the connection unexpectedly"))
-
-    monkeypatch.setattr(ws, "aggregate_stored", gone)  # the database goes away while the page is open
+    aggregate, down = ws.aggregate_stored, connect("postgresql+psycopg://postgres:secret@127.0.0.1:1/test")
+    # The database goes away while the page is open: the panel's next read meets a server that does not answer.
+    monkeypatch.setattr(ws, "aggregate_stored", lambda _engine, *args, **kwargs: aggregate(down, *args, **kwargs))
     at.run()
     assert not at.exception, at.exception
     shown = [str(e.value).replace("\\", "") for e in at.error]
-    assert len(shown) == 1 and shown[0].startswith("The database") and "\n" not in shown[0], shown
+    assert len(shown) == 1 and shown[0].startswith("The database at 127.0.0.1:1/test did not answer ("), shown
+    assert "\n" not in shown[0] and "secret" not in shown[0]
+
+
+def test_an_answer_the_database_cannot_take_is_reported_as_not_saved(app_env, monkeypatch):
+    import sqlite3
+
+    from tests.test_app import answer, start_tiny, stored
+
+    monkeypatch.setenv("PHASEGATE_SQLITE_BUSY_TIMEOUT_MS", "50")
+    at = start_tiny()
+    holder = sqlite3.connect(app_env / "data" / "phasegate.db", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer holds the database for longer than the app waits
+    try:
+        answer(at, "data.inventory", 2)
+    finally:
+        holder.close()
+    shown = [str(e.value).replace("\\", "") for e in at.error]
+    assert shown == ["Your last change could not be saved (OperationalError). Please try again; everything saved "
+                     "before is kept."]
+    assert "data.inventory" not in stored(at)

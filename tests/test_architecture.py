@@ -70,16 +70,18 @@ def module_imports(path: Path, known: set[str]) -> set[str]:
 
 def imports(path: Path) -> list[tuple[int, str]]:
     """(line, imported part) for every import of a part of the project in the module, wherever it stands."""
-    found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names = [node.module]
-        else:
-            continue
-        found += [(node.lineno, name.split(".")[0]) for name in names if name.split(".")[0] in BELOW]
-    return found
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return [(node.lineno, name.split(".")[0]) for node in ast.walk(tree)
+            for name in imported_names(node) if name.split(".")[0] in BELOW]
+
+
+def imported_names(node: ast.AST) -> list[str]:
+    """The modules an import statement names (none for any other node)."""
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+        return [node.module]
+    return []
 
 
 def test_the_layers_form_no_cycle():
@@ -146,3 +148,23 @@ def strongly_connected(graph: dict[str, set[str]]) -> list[list[str]]:
         if node not in index:
             visit(node)
     return groups
+
+
+# The screens know the storage layer's own error (StorageError), never the database library beneath it. Known
+# exceptions, each to be brought in line, never added to: pages being reworked as this rule came in.
+DATABASE_LIBRARY_KNOWN = {"app_pages/assessment.py", "app_pages/presenter.py"}
+
+
+def screens() -> list[Path]:
+    """The router and every page module."""
+    return [ROOT / "app.py", *sorted((ROOT / "app_pages").rglob("*.py"))]
+
+
+@pytest.mark.parametrize("path", screens(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_a_screen_never_imports_the_database_library(path):
+    if path.relative_to(ROOT).as_posix() in DATABASE_LIBRARY_KNOWN:
+        pytest.skip("a known exception, to be brought in line")
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = [f"{path.relative_to(ROOT)}:{node.lineno} imports {name}" for node in ast.walk(tree)
+             for name in imported_names(node) if name.split(".")[0] == "sqlalchemy"]
+    assert found == [], "catch storage.errors.StorageError instead: " + "; ".join(found)
