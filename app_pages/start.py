@@ -7,11 +7,12 @@ from app_pages import flow, state
 from questionnaires import PhasegateError
 from questionnaires.models import question_count
 from scoring.answers import parse_answers
-from storage import get_engine
+from storage import drafts, get_engine
 from storage import repository as repo
 
 WORKSHOP_JOIN = "app_pages/workshop_join.py"
 WORKSHOP_NEW = "app_pages/workshop_new.py"
+IMPORT_PARAM = "import"  # the token of an answers file chosen and not yet imported (see `storage.drafts`)
 
 now = state.current(required=False)
 done = st.session_state.pop("flash_info", None)
@@ -71,30 +72,69 @@ with by_link:
             state.open_assessment(found.token, state.resume_page(found))
 
 
-def read_upload(upload):
+def read_upload(raw: bytes, name: str):
     """The answers in an uploaded file, checked against its questionnaire; None (and a message) when it does not
     hold up."""
     try:
-        raw = upload.getvalue()
-        response = parse_answers(raw, upload.name)
+        response = parse_answers(raw, name)
         questionnaire = state.offered(response.questionnaire, response.questionnaire_version)
-        return parse_answers(raw, upload.name, questionnaire=questionnaire), questionnaire
+        return parse_answers(raw, name, questionnaire=questionnaire), questionnaire
     except PhasegateError as exc:
         st.error("Nothing was imported. The file needs fixing:\n\n" +
                  "\n".join(f"- {flow.plain(line)}" for line in exc.lines()))
         return None
 
 
+def kept_import():
+    """The answers file this page's address keeps (`?import=`) when this session has not seen it leave: chosen
+    before the server serving it stopped, and found again by the page the browser reconnected with."""
+    token = st.query_params.get(IMPORT_PARAM)
+    if not token or st.session_state.get("import_left") == token:
+        return None
+    found = state.guarded(drafts.find_import, get_engine(), token)
+    if found is None:
+        st.query_params.pop(IMPORT_PARAM, None)
+    return found
+
+
+def keep(upload) -> drafts.PendingImport:
+    """The uploaded file, kept in the database under a token in this page's address until it is imported."""
+    token = state.guarded(drafts.keep_import, get_engine(), upload.name, upload.getvalue())
+    st.query_params[IMPORT_PARAM] = token
+    return drafts.PendingImport(token, upload.name, upload.getvalue())
+
+
+def let_go(token: str, *, address: bool = True) -> None:
+    """The file was imported or taken out of the box: the database forgets it, and so does the address (unless
+    the page is about to change, taking its address with it)."""
+    state.guarded(drafts.drop_import, get_engine(), token)
+    st.session_state["import_left"] = token
+    if address and st.query_params.get(IMPORT_PARAM) == token:
+        st.query_params.pop(IMPORT_PARAM, None)
+
+
 with by_file:
     upload = st.file_uploader("Answers file (YAML or JSON)", type=["yaml", "yml", "json"], key="answers_file",
                               help="The file from “Download answers”, or one written for the command line")
-    if upload is None:
-        st.session_state.pop("import_read", None)
-    elif st.button("Import answers", key="import_answers"):
-        st.session_state["import_read"] = upload.file_id
-    if upload is not None and st.session_state.get("import_read") == upload.file_id:
-        read = read_upload(upload)
-        if read is not None:
-            response, questionnaire = read
-            state.offer_import(now, response, questionnaire, upload.name)
-            state.scroll_to("import_choice", upload.file_id)
+    pending = st.session_state.get("import_pending")  # (upload's file id, the kept file) once Import was pressed
+    if upload is None and pending is not None:  # taken out of the box
+        let_go(pending[1].token)
+        st.session_state.pop("import_pending", None)
+        pending = None
+    elif upload is not None and st.button("Import answers", key="import_answers"):
+        if pending is not None:
+            let_go(pending[1].token)
+            st.session_state.pop("import_pending", None)
+            pending = None
+        if read_upload(upload.getvalue(), upload.name) is not None:  # a file that does not hold up is not kept
+            pending = (upload.file_id, keep(upload))
+            st.session_state["import_pending"] = pending
+    if upload is not None and pending is not None and pending[0] != upload.file_id:
+        pending = None  # another file chosen: it waits for its own Import
+chosen = pending[1] if pending is not None else (kept_import() if upload is None else None)
+if chosen is not None:
+    read = read_upload(chosen.data, chosen.name)
+    if read is not None:
+        response, questionnaire = read
+        state.offer_import(now, response, questionnaire, chosen.name, done=lambda: let_go(chosen.token, address=False))
+        state.scroll_to("import_choice", chosen.token)

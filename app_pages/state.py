@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
@@ -531,13 +532,14 @@ def _drop_answer_widgets() -> None:
         st.session_state.pop(kept, None)
 
 
-def offer_import(now: Current | None, response: Response, questionnaire: Questionnaire, name: str) -> None:
+def offer_import(now: Current | None, response: Response, questionnaire: Questionnaire, name: str,
+                 done: Callable[[], None] = lambda: None) -> None:
     """After an answers file was read: continue the open assessment with it, or start a copy with its own link;
-    the user chooses, and is told which happened."""
-    organisation = f" for {response.organisation}" if response.organisation else ""
+    the user chooses, and is told which happened. `done` runs once the file's answers are stored."""
+    organisation = f" for {flow.plain(response.organisation)}" if response.organisation else ""
     with st.container(border=True, key="import_choice"):
         st.markdown(f"**{flow.plain(name)}** holds {len(response.answers)} answers to "
-                    f"{flow.plain(questionnaire.title)} (version {questionnaire.version}){flow.plain(organisation)}.")
+                    f"{flow.plain(questionnaire.title)} (version {questionnaire.version}){organisation}.")
         same = (now is not None and now.assessment.workshop_id is None and now.questionnaire.id == questionnaire.id
                 and now.questionnaire.version == questionnaire.version)
         if same:
@@ -546,6 +548,7 @@ def offer_import(now: Current | None, response: Response, questionnaire: Questio
             if st.button("Continue this assessment with the file", key="import_continue", type="primary",
                          icon=":material/play_arrow:"):
                 guarded(_import_into, now, response)
+                done()
                 _drop_answer_widgets()
                 st.session_state["flash_info"] = (f"The answers from {name} are now in this assessment; its private "
                                                   "link stays the same.")
@@ -558,6 +561,7 @@ def offer_import(now: Current | None, response: Response, questionnaire: Questio
         if st.button("Start a copy", key="import_copy", type="secondary" if same else "primary",
                      icon=":material/content_copy:"):
             created = guarded(repo.import_response, get_engine(), response)
+            done()
             _drop_answer_widgets()
             st.session_state["imported_copy"] = (created.token, name)
             open_assessment(created.token, resume_page(created))

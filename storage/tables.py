@@ -173,6 +173,23 @@ join_attempts = Table(
     Index("ix_join_attempts_client", "client", "failed_at"),
 )
 
+# Work in progress kept outside the process serving it, so a replica's death does not lose it: an answers file
+# chosen for import and not yet imported (kind "import", keyed by the SHA-256 of the token in the page's address),
+# and an agreed answer being written on the projector (kind "consensus", keyed by workshop and question).
+drafts = Table(
+    "drafts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("key", String(200), nullable=False),
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"), nullable=True),
+    Column("name", String(255), nullable=False, default="", server_default=""),
+    Column("body", Text, nullable=False),
+    Column("saved_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("kind", "key", name="uq_drafts_kind_key"),
+    Index("ix_drafts_saved_at", "saved_at"),
+)
+
 # The scored summary of each finished self-assessment and each closed workshop, so lists and the benchmark query
 # figures instead of scoring every stored response again (storage/summaries.py keeps them current).
 summaries = Table(

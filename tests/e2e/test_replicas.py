@@ -136,6 +136,15 @@ class Room:
                 return context
         raise AssertionError(f"no affinity key led to the replica on port {replica.port}")
 
+    def imported(self, organisation: str) -> list[dict]:
+        """The answers of each assessment stored for `organisation`."""
+        engine = get_engine(self.database_url)
+        try:
+            return [{question_id: answer.value for question_id, answer in repo.load_answers(engine, a.id).items()}
+                    for a in repo.list_assessments(engine) if a.organisation == organisation]
+        finally:
+            dispose_all()
+
     def answers(self, token: str) -> dict:
         engine = get_engine(self.database_url)
         try:
@@ -310,5 +319,51 @@ def test_a_consultant_signed_in_through_the_proxy_stays_signed_in_across_a_repli
         page.reload()
         sidebar_sign_out.wait_for()
         page.get_by_role("heading", name="My workshops").wait_for()
+    finally:
+        context.close()
+
+
+def settled(page, locator) -> None:
+    """Wait until the app has finished its run and `locator` stays where it is (the page scrolls the choice into
+    view once it is drawn; a click during the scroll lands elsewhere)."""
+    wait_idle(page)
+    seen = []
+    wait_until(lambda: seen.append(locator.bounding_box()) or (len(seen) > 1 and seen[-1] == seen[-2]),
+               what="the page to stop scrolling")
+
+
+def test_an_answers_file_chosen_before_its_replica_dies_is_offered_by_the_other(browser, both_up, tmp_path):
+    room = both_up
+    chosen = {q.id: QUICK.options_for(q)[CHOICE].value for q in QUICK.questions[:5]}
+    file = tmp_path / "acme-quick-check.yaml"
+    file.write_text(f"format: phasegate-answers/1\nquestionnaire: {QUICK.id}\nquestionnaire_version: {QUICK.version}\n"
+                    "organisation: Acme\nanswers:\n" + "".join(f"  {qid}: {value}\n" for qid, value in chosen.items()))
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(30_000)
+    try:
+        page = context.new_page()
+        page.goto(room.url)
+        page.get_by_role("tab", name="From an answers file").click()
+        page.locator(css_key("answers_file") + " input[type='file']").set_input_files(str(file))
+        page.get_by_test_id("stFileChip").wait_for()
+        page.locator(css_key("import_answers") + " button").click()
+        page.locator(css_key("import_choice")).or_(page.get_by_text("Nothing was imported")).wait_for()
+        assert page.locator(css_key("import_choice")).count() == 1, page.get_by_test_id("stAlert").all_inner_texts()
+        wait_until(lambda: "import=" in page.url, what="the page's address to keep the chosen file")
+
+        dead = room.serving(context)
+        dead.kill()
+        # The page is opened again on the other replica, in a new session whose file box is empty: the choice is
+        # offered again from what the database kept.
+        wait_until(lambda: room.serving(context) is not dead, timeout=RECONNECT / 1000,
+                   what="the proxy to send the browser to the other replica")
+        page.reload()
+        page.locator(css_key("import_choice")).wait_for()
+        assert page.get_by_test_id("stFileChip").count() == 0
+        copy = page.locator(css_key("import_copy") + " button")
+        settled(page, copy)
+        copy.click()
+        page.get_by_text("This is a new assessment made from acme-quick-check.yaml").wait_for()
+        assert room.imported("Acme") == [chosen]
     finally:
         context.close()
