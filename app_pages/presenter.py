@@ -13,11 +13,12 @@ from app_pages.flow import plain
 from questionnaires import PhasegateError
 from reports import workshop_charts as wc
 from scoring.answers import answer_label
-from storage import get_engine
+from storage import drafts, get_engine
 from storage import workshops as ws
 
 REFRESH_SECONDS = 3
 JOIN, DISCUSS = "Join", "Discussion"
+VIEW, QUESTION = "view", "q"  # the address's record of the mode and the disputed question on screen
 
 st.set_page_config(layout="wide", initial_sidebar_state="collapsed")
 engine = get_engine()
@@ -37,8 +38,16 @@ st.html(wc.PRESENTER_CSS)
 title_col, mode_col = st.columns([3, 1], vertical_alignment="center")
 rerun_of = wc.rerun_text(engine, workshop)
 title_col.markdown(f"### {plain(workshop.client)} · {plain(questionnaire.title)}" + (" · re-run" if rerun_of else ""))
-mode = mode_col.segmented_control("Mode", [JOIN, DISCUSS], default=JOIN, key="presenter_mode",
-                                  label_visibility="collapsed", width="stretch")
+# The mode and the disputed question on screen are in the address too, so a reload, or a page reconnected to
+# another server, opens where the room was.
+mode = mode_col.segmented_control("Mode", [JOIN, DISCUSS], key="presenter_mode", label_visibility="collapsed",
+                                  default=DISCUSS if st.query_params.get(VIEW) == DISCUSS.lower() else JOIN,
+                                  width="stretch")
+if mode == DISCUSS:
+    st.query_params[VIEW] = DISCUSS.lower()
+else:
+    st.query_params.pop(VIEW, None)
+    st.query_params.pop(QUESTION, None)
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
@@ -100,6 +109,20 @@ def record(question_id: str) -> None:
         return
     try:
         ws.save_consensus(engine, workshop.id, question_id, value, note)
+        drafts.drop_consensus_draft(engine, workshop.id, question_id)
+    except PhasegateError as exc:
+        st.session_state["presenter_flash"] = ("error", " ".join(exc.lines()))
+
+
+def keep_draft(question_id: str) -> None:
+    """Keep the answer chosen and the note typed so far in the database (a widget callback), so a server that
+    stops before they are recorded does not take them along."""
+    if not auth.allowed(engine):
+        return
+    value = st.session_state.get(f"presenter_agreed:{question_id}")
+    note = st.session_state.get(f"presenter_note:{question_id}") or ""
+    try:
+        drafts.keep_consensus_draft(engine, workshop.id, question_id, value, note)
     except PhasegateError as exc:
         st.session_state["presenter_flash"] = ("error", " ".join(exc.lines()))
 
@@ -113,15 +136,22 @@ def agreed_form(question_id: str, result) -> None:
     if decision is not None:
         st.success(f"Agreed: {plain(decision.label)}" + (f" — {plain(decision.note)}" if decision.note else ""),
                    icon=":material/handshake:")
+    agreed, note = decision.value if decision else None, decision.note if decision else ""
+    if f"presenter_agreed:{question_id}" not in st.session_state:  # first drawn in this session: a draft wins
+        draft = drafts.consensus_draft(engine, workshop.id, question_id)
+        if draft is not None:
+            agreed, note = draft.value, draft.note
+            st.caption("Chosen and written before the page was opened again; not recorded yet.")
     if question.type == "multi":
         chosen = [v for v in values if v not in ("dont_know", "na")]
         st.multiselect("Agreed answer", chosen, format_func=labels.get, key=f"presenter_agreed:{question_id}",
-                       default=[v for v in (decision.value if decision else []) if v in chosen])
+                       default=[v for v in (agreed or []) if v in chosen], on_change=keep_draft, args=(question_id,))
     else:
         st.radio("Agreed answer", values, format_func=labels.get, key=f"presenter_agreed:{question_id}",
-                 index=values.index(decision.value) if decision and decision.value in values else None)
+                 index=values.index(agreed) if agreed in values else None, on_change=keep_draft,
+                 args=(question_id,))
     st.text_area("Note (why the room agreed)", key=f"presenter_note:{question_id}", max_chars=2000, height=110,
-                 value=decision.note if decision else "")
+                 value=note, on_change=keep_draft, args=(question_id,))
     st.button("Record agreed answer", key="presenter_record", type="primary", icon=":material/handshake:",
               on_click=record, args=(question_id,), width="stretch")
     flash = st.session_state.pop("presenter_flash", None)
@@ -137,10 +167,11 @@ def discussion_screen() -> None:
                    icon=":material/check_circle:")
         room()
         return
-    current = st.session_state.get("presenter_question")
+    current = st.session_state.get("presenter_question", st.query_params.get(QUESTION))
     if current not in disputed:
         current = disputed[0]
-        st.session_state["presenter_question"] = current
+    st.session_state["presenter_question"] = current
+    st.query_params[QUESTION] = current
     at = disputed.index(current)
     question = questionnaire.question(current)
     stats = result.question(current)

@@ -79,7 +79,7 @@ def drop_import(engine: Engine, token: str) -> None:
 
 def keep_consensus_draft(engine: Engine, workshop_id: int, question_id: str, value, note: str) -> None:
     """Keep the choice and note being written for a question on the projector, replacing the one before."""
-    body = json.dumps({"value": value, "note": refuse_controls(note, "note")})
+    body = json.dumps({"value": value, "note": refuse_controls(note, "note")}, default=_plain)
     _put(engine, CONSENSUS, _consensus_key(workshop_id, question_id), workshop_id, "", body)
 
 
@@ -98,6 +98,13 @@ def consensus_draft(engine: Engine, workshop_id: int, question_id: str) -> Conse
 def drop_consensus_draft(engine: Engine, workshop_id: int, question_id: str) -> None:
     """Forget the draft for a question (recorded, or undone)."""
     _drop(engine, CONSENSUS, _consensus_key(workshop_id, question_id))
+
+
+def _plain(value):
+    """A number as JSON writes it, from a numpy scalar (the room's figures are computed with numpy)."""
+    if hasattr(value, "item"):
+        return value.item()
+    raise TypeError(f"not a value an answer takes: {value!r}")
 
 
 def _consensus_key(workshop_id: int, question_id: str) -> str:

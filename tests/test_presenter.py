@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from reports import workshop_charts
-from storage import get_engine
+from storage import drafts, get_engine
 from storage import repository as repo
 from storage import workshops as ws
 from tests.conftest import open_page
@@ -144,3 +144,28 @@ def test_a_workshop_asked_for_by_id_is_not_answered_with_the_one_kept_in_the_ses
     at.run()
     text = everything(at)
     assert "No access to the presenter view" in text and "Example Corp" not in text
+
+
+def test_an_answer_chosen_on_the_projector_outlives_the_server_until_it_is_recorded(engine, disputed):
+    at = discuss(open_page(PRESENTER, f=disputed.facilitator_token))
+    at.button(key="presenter_next").click().run()
+    question = shown_question(at)
+    question_id = next(q for q in ("data.inventory", "data.pipelines")
+                       if f"presenter_agreed:{q}" in [r.key for r in at.radio])
+    at.radio(key=f"presenter_agreed:{question_id}").set_value(1).run()
+    at.text_area(key=f"presenter_note:{question_id}").input("Two teams keep one").run()
+    assert ws.load_consensus(engine, disputed.id) == {}  # chosen and written, not recorded
+
+    # The server stops; the projector's page opens again in a new session (on another replica), by its address.
+    again = open_page(PRESENTER, w=str(disputed.id), view="discussion", q=question_id,
+                      prepare=lambda fresh: fresh.session_state.__setitem__("facilitation", at.session_state["facilitation"]))
+    assert not again.exception, again.exception
+    assert again.button_group(key="presenter_mode").value == "Discussion"
+    assert shown_question(again) == question
+    assert again.radio(key=f"presenter_agreed:{question_id}").value == 1
+    assert again.text_area(key=f"presenter_note:{question_id}").value == "Two teams keep one"
+    assert any("not recorded yet" in c.value for c in again.caption)
+
+    again.button(key="presenter_record").click().run()
+    assert ws.load_consensus(engine, disputed.id) == {question_id: repo.Answer(1, "Two teams keep one")}
+    assert drafts.consensus_draft(engine, disputed.id, question_id) is None
