@@ -196,8 +196,8 @@ if st.button("Refresh the room's answers", key="refresh_consensus", icon=":mater
     st.rerun()  # the live panel above refreshes itself; this list follows on demand so a typed note is never lost
 result = st.session_state["workshop_result"]
 disputed_first = [s.id for s in result.disagreements] + [s.id for s in result.questions if not s.disagreement]
-question_id = st.selectbox("Question", disputed_first, key="consensus_question",
-                           format_func=lambda qid: questionnaire.question(qid).text)
+question_id = st.selectbox("Question", disputed_first, key="consensus_question",  # in the words for the client's size
+                           format_func=lambda qid: result.question(qid).text)
 if question_id:
     question = questionnaire.question(question_id)
     stats = result.question(question_id)

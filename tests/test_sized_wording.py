@@ -86,3 +86,11 @@ def test_the_results_page_lists_the_unknowns_as_the_organisation_was_asked_them(
     at = open_page("app_pages/results.py", a=assessment.token)
     unknowns = next(m.value for m in at.markdown if "been given a written mandate" in m.value)
     assert unknowns.startswith(f"- {shown}") and not_shown not in unknowns
+
+
+@SIZES
+def test_the_dashboards_consensus_picker_names_a_question_as_the_client_was_asked_it(engine, size, shown, not_shown):
+    workshop = room(engine, size)
+    picker = open_page("app_pages/workshop_dashboard.py", f=workshop.facilitator_token).selectbox(key="consensus_question")
+    board = next(label for label in picker.options if "been given a written mandate" in label)
+    assert board.startswith(shown) and not_shown not in board
