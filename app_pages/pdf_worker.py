@@ -18,6 +18,8 @@ from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
+import streamlit as st
+
 from config import environment, setting
 from questionnaires import PhasegateError
 from reports.filenames import response_name
@@ -33,44 +35,37 @@ ROOM_KEPT = "the room's answers are saved and the other downloads still work"
 WORKER_FAILED = "The PDF could not be made ({reason}). Try again; {kept}."
 TOO_SLOW = "The PDF is taking far longer than usual. Try again in a moment; {kept}."
 
-_pool: ProcessPoolExecutor | None = None
-_lock = threading.Lock()
+
+def _stop(workers: ProcessPoolExecutor) -> None:
+    workers.shutdown(wait=False, cancel_futures=True)
 
 
-def _executor() -> ProcessPoolExecutor:
-    global _pool
-    with _lock:
-        if _pool is None:
-            workers = max(1, int(setting("PHASEGATE_REPORT_WORKERS")))
-            # Each worker imports the report stack and warms up (questionnaires, one chart, one report) when it
-            # starts, so the first PDF costs what later ones do; workers exit when the server dies.
-            # Spawned from a plain main module, not app.py: a worker never loads Streamlit, pandas or pyarrow.
-            _pool = process_pool(workers, plain_spawn_context(), preload=["reports.pdf"], warm=True)
-            for _ in range(workers):  # start every worker now rather than on the first request
-                _pool.submit(int)
-        return _pool
+@st.cache_resource(show_spinner=False, on_release=_stop)
+def pool() -> ProcessPoolExecutor:
+    """The server's PDF workers, started (and warming up) on first use and shared by every session; `pool.clear()`
+    stops them, and the next call starts new ones."""
+    workers = max(1, int(setting("PHASEGATE_REPORT_WORKERS")))
+    # Each worker imports the report stack and warms up (questionnaires, one chart, one report) when it starts, so
+    # the first PDF costs what later ones do; workers exit when the server dies.
+    # Spawned from a plain main module, not app.py: a worker never loads Streamlit, pandas or pyarrow.
+    started = process_pool(workers, plain_spawn_context(), preload=["reports.pdf"], warm=True)
+    for _ in range(workers):  # start every worker now rather than on the first request
+        started.submit(int)
+    return started
 
 
 def prepare() -> None:
     """Start the workers ahead of the first request (pages with a report call this on arrival)."""
-    _executor()
-
-
-def _reset() -> None:
-    global _pool
-    with _lock:
-        if _pool is not None:
-            _pool.shutdown(wait=False, cancel_futures=True)
-        _pool = None
+    pool()
 
 
 def _submit(function, *args) -> Future:
     """Run `function(*args)` in a worker, with this process's settings as they are now."""
     try:
-        return _executor().submit(in_environment, environment(), function, *args)
-    except BrokenProcessPool:
-        _reset()
-        return _executor().submit(in_environment, environment(), function, *args)
+        return pool().submit(in_environment, environment(), function, *args)
+    except BrokenProcessPool:  # a worker died (killed, out of memory): the next pool is a fresh one
+        pool.clear()
+        return pool().submit(in_environment, environment(), function, *args)
 
 
 def submit_pdf(answers: str, branding: dict | None, generated: dt.date | None = None, baseline: dict | None = None,
@@ -93,10 +88,8 @@ render_workshop_pdf_bytes = render_workshop_pdf
 
 def shutdown() -> None:
     """Stop the workers and forget their renders (tests, shutdown)."""
-    _reset()
-    with _renders_lock:
-        _renders.clear()
-        _latest.clear()
+    pool.clear()
+    renders.clear()
 
 
 # --- one render per set of inputs ---------------------------------------------------------------
@@ -147,46 +140,70 @@ class WorkshopPdfInputs:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-_renders: OrderedDict[str, Render] = OrderedDict()
-_latest: dict[tuple, str] = {}  # one document (an assessment's report or full report, a workshop's) -> its newest key
-_renders_lock = threading.Lock()
+class Renders:
+    """The renders kept for every session: the newest `KEPT_REPORTS`, and the newest render of each document (an
+    assessment's report or full report, a workshop's)."""
+
+    def __init__(self) -> None:
+        self._kept: OrderedDict[str, Render] = OrderedDict()
+        self._latest: dict[tuple, str] = {}
+        self._lock = threading.Lock()
+
+    def of(self, key: str, document: tuple, start) -> Render:
+        """The render with this key: the one already running or done, else a new one `start()`ed now. A render
+        that failed stays (so its message shows) until `forget`. A new render of the same document cancels the one
+        before while it still waits for a worker (a colour being tried out, say)."""
+        with self._lock:
+            found = self._kept.get(key)
+            if found is None:
+                found = Render(key, start(), time.monotonic())
+                self._kept[key] = found
+                before = self._kept.get(self._latest.get(document, ""))
+                if before is not None and before.future.cancel():  # False once a worker has started on it
+                    del self._kept[before.key]
+                while len(self._kept) > KEPT_REPORTS:
+                    self._kept.popitem(last=False)
+            self._kept.move_to_end(key)
+            self._latest[document] = key
+            return found
+
+    def forget(self, key: str) -> None:
+        """Drop a render (after a failure, so the next look starts a fresh one)."""
+        with self._lock:
+            self._kept.pop(key, None)
+
+    def holds(self, render: Render) -> bool:
+        """True while this very render is the one kept under its key."""
+        with self._lock:
+            return self._kept.get(render.key) is render
+
+    def kept(self) -> dict[str, Render]:
+        """The renders kept now, by key, least recently asked for first."""
+        with self._lock:
+            return dict(self._kept)
+
+
+@st.cache_resource(show_spinner=False)
+def renders() -> Renders:
+    """The server's renders, shared by every session; `renders.clear()` forgets them."""
+    return Renders()
 
 
 def render_for(assessment_id: int, inputs: PdfInputs, submit=submit_pdf) -> Render:
-    """The render of an assessment's report from these inputs (see `_render_of`)."""
-    return _render_of(inputs.key(assessment_id), ("assessment", assessment_id, inputs.full),
-                      lambda: submit(inputs.answers, inputs.branding, inputs.generated, inputs.baseline, inputs.full,
-                                     inputs.benchmark))
+    """The render of an assessment's report from these inputs (see `Renders.of`)."""
+    return renders().of(inputs.key(assessment_id), ("assessment", assessment_id, inputs.full),
+                        lambda: submit(inputs.answers, inputs.branding, inputs.generated, inputs.baseline,
+                                       inputs.full, inputs.benchmark))
 
 
 def workshop_render_for(inputs: WorkshopPdfInputs, submit=submit_workshop_pdf) -> Render:
-    """The render of a workshop's report from these inputs (see `_render_of`)."""
-    return _render_of(inputs.key(), ("workshop", inputs.workshop_id), lambda: submit(inputs.workshop_id))
-
-
-def _render_of(key: str, document: tuple, start) -> Render:
-    """The render with this key: the one already running or done, else a new one `start()`ed now. A render that
-    failed stays (so its message shows) until `forget_render`. A new render of the same document cancels the one
-    before while it still waits for a worker (a colour being tried out, say)."""
-    with _renders_lock:
-        found = _renders.get(key)
-        if found is None:
-            found = Render(key, start(), time.monotonic())
-            _renders[key] = found
-            before = _renders.get(_latest.get(document, ""))
-            if before is not None and before.future.cancel():  # False once a worker has started on it
-                del _renders[before.key]
-            while len(_renders) > KEPT_REPORTS:
-                _renders.popitem(last=False)
-        _renders.move_to_end(key)
-        _latest[document] = key
-        return found
+    """The render of a workshop's report from these inputs (see `Renders.of`)."""
+    return renders().of(inputs.key(), ("workshop", inputs.workshop_id), lambda: submit(inputs.workshop_id))
 
 
 def forget_render(key: str) -> None:
     """Drop a render (after a failure, so the next look starts a fresh one)."""
-    with _renders_lock:
-        _renders.pop(key, None)
+    renders().forget(key)
 
 
 def inputs_of(now, full: bool = False, today: dt.date | None = None) -> PdfInputs:
@@ -258,8 +275,6 @@ def failure_text(error: BaseException, kept: str = ANSWERS_KEPT) -> str:
 
 def download_button(now, *, key: str, full: bool = False) -> None:
     """The "Download PDF" button of the open assessment (`app_pages.state.Current`), as `offer` draws it."""
-    import streamlit as st
-
     try:
         inputs = inputs_of(now, full)
     except PhasegateError as exc:
@@ -288,17 +303,13 @@ def offer(render: Render, *, key: str, name: str, label: str = "Download PDF", i
     `run_every` timer still ticking while another page starts sends a rerun of this page's fragment that lands
     after the new page has drawn, and the browser then clears that page, leaving it blank. Any click (a change of
     page too) ends the wait at once, at its next look, and the next run simply looks again."""
-    import streamlit as st
-
     if render.future.done():
         _finished(render, key, name, label, icon, kept)
         return
 
     @st.fragment(parallel=True, key=f"{key}_waiting")
     def waiting() -> None:
-        with _renders_lock:
-            current = _renders.get(render.key) is render
-        if not current:  # Try again was pressed (or the render was let go): the page starts a new one
+        if not renders().holds(render):  # Try again was pressed (or the render was let go): the page starts a new one
             st.rerun()
         slot = st.empty()
         slot.button(PREPARING, key=f"{key}_preparing", disabled=True, type="primary",
@@ -320,8 +331,6 @@ def offer(render: Render, *, key: str, name: str, label: str = "Download PDF", i
 
 
 def _finished(render: Render, key: str, name: str, label: str, icon: str, kept: str) -> None:
-    import streamlit as st
-
     error = CancelledError() if render.future.cancelled() else render.future.exception()
     if error is not None:
         st.error(failure_text(error, kept))

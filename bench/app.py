@@ -145,9 +145,9 @@ def workshop_once(questionnaire_id: str, participants: int, number: int) -> dict
     at.run()
     at.switch_page("app_pages/workshop_dashboard.py")
     after_drawn, page = _background_pdf(at, at.run)
-    kept = set(pdf_worker._renders)
+    kept = set(pdf_worker.renders().kept())
     at.run()
-    again = len(set(pdf_worker._renders) - kept)
+    again = len(set(pdf_worker.renders().kept()) - kept)
     key = _timed(lambda: pdf_worker.workshop_inputs_of(engine, ws.get_workshop(engine, workshop.id), questionnaire))
 
     question = questionnaire.questions[0]
@@ -163,16 +163,16 @@ def _background_pdf(at, action) -> tuple[float, float]:
     and how long the run took to get there."""
     from app_pages import pdf_worker
 
-    before = set(pdf_worker._renders)
+    before = set(pdf_worker.renders().kept())
     ready: dict[str, float] = {}
     started = time.monotonic()
     running = threading.Thread(target=action)
     running.start()
     new: list = []
     while not new and running.is_alive():
-        new = [render for key, render in list(pdf_worker._renders.items()) if key not in before]
+        new = [render for key, render in pdf_worker.renders().kept().items() if key not in before]
         time.sleep(0.005)
-    new = new or [render for key, render in list(pdf_worker._renders.items()) if key not in before]
+    new = new or [render for key, render in pdf_worker.renders().kept().items() if key not in before]
     assert len(new) == 1, f"the dashboard should start one PDF render, started {len(new)}"
     new[0].future.add_done_callback(lambda _: ready.setdefault("at", time.monotonic()))
     running.join()
@@ -227,13 +227,13 @@ def flow_once(questionnaire_id: str, answers_timed: int, number: int) -> dict:
         assert [h.value for h in at.header] != heading, f"{button} did not change the step"
 
     ready: dict[str, float] = {}
-    before = set(pdf_worker._renders)
+    before = set(pdf_worker.renders().kept())
     started = time.perf_counter()
     at.button(key="finish").click().run()
     finished = time.perf_counter()
     _check(at)
     assert repo.find_assessment(engine, assessment.token).finished, "Finish did not finish the assessment"
-    new = [render for key, render in list(pdf_worker._renders.items()) if key not in before]
+    new = [render for key, render in pdf_worker.renders().kept().items() if key not in before]
     assert len(new) == 1, f"the Results page should start one PDF render, started {len(new)}"
     done = threading.Event()
     new[0].future.add_done_callback(lambda _: (ready.setdefault("at", time.perf_counter()), done.set()))

@@ -24,7 +24,7 @@ main.__file__ = {app!r}
 sys.modules["__main__"] = main
 from app_pages import pdf_worker
 
-pool = pdf_worker._executor()
+pool = pdf_worker.pool()
 [future.result() for future in [pool.submit(os.getpid) for _ in range(8 * {workers})]]
 pids = sorted(pool._processes)  # every worker, busy or not
 heavy = [pool.submit(eval, "sorted(m for m in ('streamlit', 'pandas', 'pyarrow') if m in __import__('sys').modules)")

@@ -42,14 +42,14 @@ def test_the_report_page_renders_once_per_set_of_inputs_and_again_for_the_full_r
     try:
         at = open_report(assessment.token)
         wait_for_pdf(at)
-        kept = dict(pdf_worker._renders)
+        kept = pdf_worker.renders().kept()
         at.run()
         at.run()
-        assert dict(pdf_worker._renders) == kept  # nothing changed: nothing rendered again
+        assert pdf_worker.renders().kept() == kept  # nothing changed: nothing rendered again
         assert "Download PDF" in labels(at)
 
         at.radio(key="report_full").set_value(True).run()
-        assert len(set(pdf_worker._renders) - set(kept)) == 1  # the full report is another document
+        assert len(set(pdf_worker.renders().kept()) - set(kept)) == 1  # the full report is another document
         wait_for_pdf(at)
         assert not at.error
     finally:

@@ -99,11 +99,11 @@ def test_the_dashboard_prepares_the_workshop_pdf_and_offers_it_when_ready(room):
         time.sleep(0.2)
         at.run()
         assert not at.exception, at.exception
-    kept = dict(pdf_worker._renders)
+    kept = pdf_worker.renders().kept()
     at.run()
-    assert dict(pdf_worker._renders) == kept  # nothing changed: nothing rendered again
+    assert pdf_worker.renders().kept() == kept  # nothing changed: nothing rendered again
     at.button(key="refresh_consensus").click().run()
-    assert dict(pdf_worker._renders) == kept
+    assert pdf_worker.renders().kept() == kept
 
 
 def test_the_live_panel_can_tell_when_answers_came_in_after_the_pdf_was_prepared(room):

@@ -17,7 +17,7 @@ main.__file__ = {script!r}
 sys.modules["__main__"] = main
 from app_pages import pdf_worker
 
-pool = pdf_worker._executor()
+pool = pdf_worker.pool()
 answers = [pool.submit(eval, "[m for m in ('streamlit', 'pandas', 'pyarrow', 'app') if m in __import__('sys').modules]"
                              " + [__import__('sys').modules['__mp_main__'].__name__ if '__mp_main__' in "
                              "__import__('sys').modules else '']") for _ in range(6)]

@@ -27,7 +27,7 @@ import os, sys
 from app_pages import pdf_worker
 
 pdf_worker.prepare()
-pool = pdf_worker._executor()
+pool = pdf_worker.pool()
 [future.result() for future in [pool.submit(os.getpid) for _ in range(8)]]
 print("ready", flush=True)
 sys.stdin.read()
@@ -219,6 +219,22 @@ def test_the_same_inputs_render_once_and_a_change_of_branding_renders_again():
         pdf_worker.shutdown()
 
 
+def test_a_pool_whose_worker_died_is_replaced_and_the_next_render_runs():
+    from concurrent.futures.process import BrokenProcessPool
+
+    from app_pages import pdf_worker
+
+    try:
+        broken = pdf_worker.pool()
+        with pytest.raises(BrokenProcessPool):  # a worker dies mid-job (killed, out of memory)
+            broken.submit(os._exit, 1).result(timeout=STARTUP_SECONDS)
+        render = pdf_worker.submit_pdf(EXAMPLE.read_text(encoding="utf-8"), None)
+        assert render.result(timeout=STARTUP_SECONDS).startswith(b"%PDF")
+        assert pdf_worker.pool() is not broken
+    finally:
+        pdf_worker.shutdown()
+
+
 def test_the_key_changes_with_every_input_and_only_with_them():
     import datetime as dt
 
@@ -266,7 +282,7 @@ def test_a_newer_render_of_the_same_document_cancels_the_one_still_waiting():
     pdf_worker.render_for(902, full, submit=queue)  # the other document: blue keeps waiting
     assert not second.future.cancelled()
     pdf_worker.render_for(902, pdf_worker.PdfInputs("answers: {}\n", None, None, False, day), submit=queue)
-    assert second.future.cancelled() and second.key not in pdf_worker._renders  # superseded while waiting
+    assert second.future.cancelled() and second.key not in pdf_worker.renders().kept()  # superseded while waiting
 
 
 def test_a_worker_whose_warm_up_fails_still_renders(monkeypatch):
