@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import shutil
+from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,36 @@ DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parent.parent
 APP_TIMEOUT = 120  # seconds one app run may take on a machine whose cores are all busy: a limit, never a pause
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+STAND_IN_PDF = b"%PDF-1.7\n% made by no worker: this test is not marked pdf_workers\n"
+
+
+class StandInWorkers:
+    """In place of `pdf_worker.pool` (called for the pool, cleared to stop it): every job is done at once and yields
+    `STAND_IN_PDF`, so a page with a PDF button starts no worker processes."""
+
+    def __call__(self) -> StandInWorkers:
+        return self
+
+    def clear(self) -> None:
+        pass
+
+    def submit(self, function, *args) -> Future:
+        done: Future = Future()
+        done.set_result(STAND_IN_PDF)
+        return done
+
+
+@pytest.fixture(autouse=True)
+def stand_in_pdf_workers(request, monkeypatch):
+    """Tests not marked `pdf_workers` get `StandInWorkers`: the assessment, results, report and dashboard pages would
+    otherwise start real workers, each warming up on a report of its own, for a test that never opens a PDF. Workers
+    and renders are let go after each test, so no later test is handed a stand-in's render or another's workers."""
+    from app_pages import pdf_worker
+
+    if request.node.get_closest_marker("pdf_workers") is None:
+        monkeypatch.setattr(pdf_worker, "pool", StandInWorkers())
+    yield
+    pdf_worker.shutdown()
 
 
 @pytest.fixture(scope="session")

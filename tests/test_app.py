@@ -282,6 +282,7 @@ def test_organisation_text_is_shown_as_text_not_markup(app_env):
     assert all("<b>" not in m.value or not m.proto.allow_html for m in at.markdown)
 
 
+@pytest.mark.pdf_workers
 def test_the_report_page_offers_the_pdf_and_the_answers_file(app_env):
     at = start_tiny()
     answer(at, "data.inventory", 2)

@@ -3,8 +3,10 @@ report, and a problem told in words."""
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from app_pages import pdf_worker
@@ -35,6 +37,7 @@ def wait_for_pdf(at: AppTest, seconds: float = 240) -> None:
         assert not at.exception, at.exception
 
 
+@pytest.mark.pdf_workers
 def test_the_report_page_renders_once_per_set_of_inputs_and_again_for_the_full_report(app_env):
     engine = get_engine()
     assessment = repo.create_assessment(engine, "tiny", "1.0.0", organisation="Example Corp")
@@ -64,3 +67,12 @@ def test_stored_branding_that_no_longer_holds_is_named_instead_of_a_pdf(app_env)
     assert "Download PDF" not in labels(at)
     message = " ".join(e.value for e in at.error)
     assert "The PDF could not be made" in message and "colour 'purple' is not a hex colour" in message
+
+
+def test_a_test_not_marked_pdf_workers_opens_the_report_page_without_starting_a_worker(app_env):
+    engine = get_engine()
+    assessment = repo.create_assessment(engine, "tiny", "1.0.0")
+    before = set(multiprocessing.active_children())
+    at = open_report(assessment.token)
+    assert set(multiprocessing.active_children()) - before == set()
+    assert "Download PDF" in labels(at)  # the stand-in's, done at once

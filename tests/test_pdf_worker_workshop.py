@@ -45,6 +45,7 @@ def text_of(data: bytes) -> str:
     return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).split())
 
 
+@pytest.mark.pdf_workers
 def test_the_same_workshop_inputs_render_once_and_a_changed_consensus_renders_again(room):
     engine, workshop, _ = room
     started: list[int] = []
@@ -88,6 +89,7 @@ def test_the_workshop_key_follows_every_stored_input_and_only_them(room):
     assert tomorrow.key() != keys[-1]  # the date printed on it
 
 
+@pytest.mark.pdf_workers
 def test_the_dashboard_prepares_the_workshop_pdf_and_offers_it_when_ready(room):
     engine, workshop, _ = room
     at = open_page("app_pages/workshop_dashboard.py", f=workshop.facilitator_token)

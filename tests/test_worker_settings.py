@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import shutil
 
+import pytest
 from pypdf import PdfReader
 
 from app_pages import pdf_worker
@@ -14,6 +15,8 @@ from storage import dispose_all, get_engine
 from storage import repository as repo
 from storage import workshops as ws
 from tests.conftest import DATA
+
+pytestmark = pytest.mark.pdf_workers
 
 STARTUP_SECONDS = 240  # the workers warm up (one report each) before their first job
 

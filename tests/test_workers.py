@@ -196,6 +196,7 @@ def pdf_text(data: bytes) -> str:
     return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(data)).pages)
 
 
+@pytest.mark.pdf_workers
 def test_the_same_inputs_render_once_and_a_change_of_branding_renders_again():
     import datetime as dt
 
@@ -219,6 +220,7 @@ def test_the_same_inputs_render_once_and_a_change_of_branding_renders_again():
         pdf_worker.shutdown()
 
 
+@pytest.mark.pdf_workers
 def test_a_pool_whose_worker_died_is_replaced_and_the_next_render_runs():
     from concurrent.futures.process import BrokenProcessPool
 
