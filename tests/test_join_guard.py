@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
 from scoring.workshop import Role
 from storage import get_engine
 from storage import workshops as ws
+from storage.tables import join_attempts
 from tests.conftest import APP_TIMEOUT, ROOT
 
 WRONG = "0000-0000-0000"
@@ -82,6 +84,25 @@ def test_a_browser_waits_after_five_wrong_codes_and_a_rerun_does_not_count_one_a
         assert errors(at) == [WRONG_CODE]
     at.text_input(key="join_code").set_value("0000-0000-0009").run()
     assert errors(at) == ["Too many wrong codes were typed in this browser. Try again in 2 s."]
+
+
+def attempts(engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(join_attempts)).scalar_one()
+
+
+def test_plain_reruns_with_a_wrong_code_in_the_box_record_no_attempt(app_env):
+    engine = get_engine()
+    at = join_page(WRONG)
+    assert attempts(engine) == 2  # the link's code: once for this browser, once for its network
+    for _ in range(3):
+        at.run()
+    assert attempts(engine) == 2 and errors(at) == [WRONG_CODE]
+    at.text_input(key="join_code").set_value("0000-0000-0001").run()  # typed: a new attempt
+    assert attempts(engine) == 4
+    for _ in range(3):
+        at.run()
+    assert attempts(engine) == 4 and errors(at) == [WRONG_CODE]
 
 
 def test_another_browser_on_the_same_network_may_still_try(app_env):
