@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from config import SettingsError, check_settings, setting
+from config import SettingsError, check_settings, default_database_file, setting
 from questionnaires import PhasegateError, find_questionnaire, load_questionnaire
 from questionnaires.loader import available_paths
 from questionnaires.models import question_count
@@ -100,18 +100,25 @@ def _same_file(one: Path, other: Path) -> bool:
 
 def database_files() -> list[Path]:
     """The configured SQLite database file with its companions (none for PostgreSQL, or when unset)."""
-    from sqlalchemy.engine import make_url
+    path = configured_sqlite_file() if setting("DATABASE_URL") else default_database_file()
+    if path is None:
+        return []
+    return [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+
+
+def configured_sqlite_file() -> Path | None:
+    """The SQLite file DATABASE_URL names, or None (another database, in memory, or a URL that cannot be read)."""
+    from sqlalchemy.engine import make_url  # here for start-up time: only a configured URL needs reading
 
     from config import database_url
 
     try:
         url = make_url(database_url())
     except Exception:  # noqa: BLE001 - a malformed URL is reported by the command that connects
-        return []
+        return None
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
-        return []
-    path = Path(url.database)
-    return [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+        return None
+    return Path(url.database)
 
 
 def write_private(out: Path, data: bytes | str) -> None:

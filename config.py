@@ -212,4 +212,9 @@ def database_url() -> str:
     url = setting("DATABASE_URL")
     if url:
         return url
-    return f"sqlite:///{Path(setting('PHASEGATE_DATA_DIR')) / 'phasegate.db'}"
+    return f"sqlite:///{default_database_file()}"
+
+
+def default_database_file() -> Path:
+    """The SQLite file used when DATABASE_URL is empty."""
+    return Path(setting("PHASEGATE_DATA_DIR")) / "phasegate.db"

@@ -3,14 +3,31 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import importlib.metadata
+import json
 import re
 from functools import lru_cache
+from pathlib import Path
 
-import altair as alt
 from markupsafe import Markup
 
+from questionnaires.compiled import cache_folder, read_private, write_private
 from scoring.compare import change_text, shown_index
 from scoring.engine import Result
+
+
+class _Altair:
+    """The `altair` module, imported when a chart is first built rather than with this module, for start-up time:
+    a report whose chart structures are in the disk cache (`_spec_cached`) never needs it."""
+
+    def __getattr__(self, name: str):
+        import altair
+
+        return getattr(altair, name)
+
+
+alt = _Altair()
 
 FONT = "DejaVu Sans"
 INK = "#1d2733"
@@ -184,15 +201,53 @@ def plan_specs(result: Result, accent: str = DEFAULT_ACCENT) -> dict[str, dict]:
 
 @lru_cache(maxsize=64)
 def _spec_cached(build, *key) -> str:
-    import json
-
-    return json.dumps(build(*key).to_dict())
+    """A chart structure as JSON: from memory, else from the disk cache, else built by Altair and stored there (the
+    structure depends only on `key`, so a cold process fills in its data without importing Altair)."""
+    folder = cache_folder(SPEC_FOLDER)
+    entry = folder / f"{spec_fingerprint()[:16]}-{_entry_name(build, key)}.json" if folder is not None else None
+    text = _read_spec(entry) if entry is not None else None
+    if text is None:
+        text = json.dumps(build(*key).to_dict())
+        if entry is not None:
+            _write_spec(entry, text)
+    return text
 
 
 def _spec(build, *key) -> dict:
-    import json
-
     return json.loads(_spec_cached(build, *key))
+
+
+SPEC_FOLDER = "charts"
+
+
+@lru_cache(maxsize=1)
+def spec_fingerprint() -> str:
+    """What a cached chart structure depends on besides its key: the code that builds it and Altair's version."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(importlib.metadata.version("altair").encode())
+    return digest.hexdigest()
+
+
+def _entry_name(build, key: tuple) -> str:
+    return hashlib.sha256(json.dumps([build.__name__, *key]).encode()).hexdigest()
+
+
+def _read_spec(entry: Path) -> str | None:
+    """The cached structure's JSON, or None when it is missing or damaged (then it is built and written again)."""
+    content = read_private(entry)
+    try:
+        return content.decode() if content is not None and isinstance(json.loads(content), dict) else None
+    except ValueError:
+        return None
+
+
+def _write_spec(entry: Path, text: str) -> None:
+    """Store a structure and drop those of older code or another Altair; a failure only costs speed."""
+    if write_private(entry, text.encode()):
+        fingerprint = entry.name.split("-", 1)[0]
+        for older in entry.parent.glob("*.json"):
+            if older.name.split("-", 1)[0] != fingerprint:
+                older.unlink(missing_ok=True)
 
 
 def _domain_names(result: Result) -> tuple[str, ...]:

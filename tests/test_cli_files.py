@@ -54,6 +54,18 @@ def test_export_refuses_to_overwrite_the_configured_database(tmp_path):
     assert database.read_bytes().startswith(b"SQLite format 3")
 
 
+@pytest.mark.parametrize("configured", [False, True])
+def test_a_report_refuses_to_overwrite_the_database_by_default_or_as_configured(tmp_path, configured):
+    database = tmp_path / ("elsewhere.db" if configured else "data/phasegate.db")
+    database.parent.mkdir(exist_ok=True)
+    database.write_bytes(b"SQLite format 3\0")
+    env = {"PHASEGATE_DATA_DIR": str(tmp_path / "data"), "DATABASE_URL": f"sqlite:///{database}" if configured else ""}
+    result = CliRunner().invoke(main, ["report", str(DATA / "tiny-answers.yaml"), "--questionnaire", TINY, "--html",
+                                       "--out", str(database), "--force"], env=env)
+    assert result.exit_code == 1
+    assert result.output == f"error: {database}: is the configured database; write the output to another file\n"
+
+
 @pytest.mark.parametrize("command", [
     ("schema",),
     ("export", "--format", "csv"),

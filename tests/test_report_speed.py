@@ -1,5 +1,6 @@
 """What makes a report fast keeps it the same: the stylesheet parsed once, charts converted once per spec and their
-labels cut ahead of Vega, and no garbage collection in the middle of a render."""
+labels cut ahead of Vega, chart structures and compiled templates kept on disk, and no garbage collection in the
+middle of a render."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ import datetime as dt
 import gc
 import html
 import io
+import json
+import os
 import re
+import subprocess
 import sys
 
 import pypdf
@@ -134,3 +138,84 @@ def test_charts_convert_while_the_text_is_laid_out_and_a_failed_chart_fails_the_
     with pytest.raises(FetchRefused):  # only the report's own charts: no other name, nothing outside
         SafeFetcher({"heatmap": working}).fetch(CHART_URL + "other")
     assert SafeFetcher({"heatmap": working}).fetch(CHART_URL + "heatmap").read().startswith(b"<svg")
+
+
+@pytest.fixture
+def fresh_cache(tmp_path, monkeypatch):
+    """An empty cache folder, and no chart structure in memory: as in a new process after an install."""
+    monkeypatch.setenv("PHASEGATE_DATA_DIR", str(tmp_path))
+    forget_chart_structures()
+    yield tmp_path / "cache"
+    forget_chart_structures()
+
+
+def forget_chart_structures() -> None:
+    for kept in (charts._spec_cached, charts._domain_base, charts._heat_base, charts._matrix_base,
+                 charts._timeline_base, charts._funnel_base):
+        kept.cache_clear()
+
+
+def test_a_chart_structure_cached_on_disk_is_used_without_altair(tiny_result, fresh_cache, monkeypatch):
+    _, result = tiny_result
+    built = charts.report_specs(result, "#123456")
+    forget_chart_structures()
+    monkeypatch.setattr(charts, "alt", None)  # nothing can be built: every structure must come from the disk
+    assert charts.report_specs(result, "#123456") == built
+
+
+@pytest.mark.parametrize("damage", [b"", b'{"cut short', b"[1, 2]"])
+def test_a_damaged_chart_structure_is_built_and_written_again(tiny_result, fresh_cache, damage):
+    _, result = tiny_result
+    built = charts.report_specs(result)
+    entries = sorted((fresh_cache / "charts").iterdir())
+    assert len(entries) == 4
+    for entry in entries:
+        entry.write_bytes(damage)
+    forget_chart_structures()
+    assert charts.report_specs(result) == built
+    assert all(isinstance(json.loads(entry.read_bytes()), dict) for entry in entries)
+
+
+def test_chart_structures_of_other_code_or_another_altair_are_neither_used_nor_kept(tiny_result, fresh_cache,
+                                                                                     monkeypatch):
+    _, result = tiny_result
+    monkeypatch.setattr(charts, "spec_fingerprint", lambda: "a" * 64)
+    charts.report_specs(result)
+    forget_chart_structures()
+    monkeypatch.setattr(charts, "spec_fingerprint", lambda: "b" * 64)
+    altair = charts.alt
+    monkeypatch.setattr(charts, "alt", None)
+    with pytest.raises(AttributeError):
+        charts.report_specs(result)  # the older entries are not read: a structure has to be built
+    monkeypatch.setattr(charts, "alt", altair)
+    charts.report_specs(result)
+    assert {entry.name[:16] for entry in (fresh_cache / "charts").iterdir()} == {"b" * 16}
+
+
+def test_a_compiled_template_is_kept_and_read_back_only_when_private(fresh_cache):
+    environment = report_html.environment.__wrapped__()  # a new one, keeping its templates in the fresh folder
+    cache = environment.bytecode_cache
+    environment.get_template("method.html.j2")
+    path = report_html.TEMPLATES / "method.html.j2"
+
+    def kept():
+        bucket = cache.get_bucket(environment, "method.html.j2", str(path), path.read_text(encoding="utf-8"))
+        return bucket.code is not None
+
+    assert kept()
+    for entry in (fresh_cache / "templates").iterdir():
+        entry.chmod(0o666)
+    assert not kept()
+
+
+def test_a_report_from_a_file_loads_neither_altair_nor_sqlalchemy_once_its_charts_are_cached(tmp_path):
+    out = tmp_path / "report.pdf"
+    args = ["report", str(DATA / "tiny-answers.yaml"), "--questionnaire", str(DATA / "tiny.yaml"),
+            "--out", str(out), "--force"]  # over an existing file, so the output is checked against the database
+    code = ("import sys, cli\ncli.main(sys.argv[1:], standalone_mode=False)\n"
+            "print(sorted({'altair', 'sqlalchemy'} & set(sys.modules)))")
+    env = {**os.environ, "PHASEGATE_DATA_DIR": str(tmp_path / "data"), "DATABASE_URL": "",
+           "PYTHONPATH": str(DATA.parents[1])}
+    loaded = [subprocess.run([sys.executable, "-c", code, *args], env=env, cwd=DATA.parents[1], capture_output=True,
+                             text=True, check=True).stdout.splitlines()[-1] for _ in range(2)]
+    assert loaded == ["['altair']", "[]"]  # Altair built the structures once, for every later report
