@@ -173,7 +173,8 @@ def migrate_file(path: Path | str, to_version: str) -> tuple[Carried, str]:
 
 def migrated_text(text: str, carried: Carried) -> str:
     """The answers file `text` rewritten for the carried response: the version, renamed keys in their places,
-    remapped values, answers that could not be carried taken out, and an answer to confirm marked with a comment.
+    remapped values, answers that could not be carried taken out (the comment lines around them that are not their
+    own kept), and an answer to confirm marked with a comment.
     Comments, order and layout stay; a JSON or flow-style file, which has no comments to keep, is written anew."""
     from io import StringIO
 
@@ -194,7 +195,10 @@ def migrated_text(text: str, carried: Carried) -> str:
     targets = document.get("targets")
     if isinstance(targets, CommentedMap):
         for domain in [d for d in targets if d not in carried.response.targets]:
-            del targets[domain]
+            _drop(targets, domain)
+    for name in ("answers", "targets"):
+        if isinstance(document.get(name), CommentedMap) and not document[name]:
+            _lift_leading(document, name)
     out = StringIO()
     yaml.dump(document, out)
     return out.getvalue()
@@ -205,14 +209,13 @@ def _rewrite_answers(given, carried: Carried) -> None:
     for position, old_id in reversed(list(enumerate(given))):
         new_id = now_of.get(old_id)
         if new_id is None:
-            given.ca.items.pop(old_id, None)
-            del given[old_id]
+            _drop(given, old_id)
             continue
         node, answer = given[old_id], carried.response.answers[new_id]
         if isinstance(node, dict):
-            node["value"] = answer.value
+            node["value"] = _in_place(node.get("value"), answer.value)
         else:
-            node = answer.value if not answer.note else {"value": answer.value, "note": answer.note}
+            node = _in_place(node, answer.value) if not answer.note else {"value": answer.value, "note": answer.note}
         comment = given.ca.items.pop(old_id, None)
         del given[old_id]
         given.insert(position, new_id, node)
@@ -220,6 +223,94 @@ def _rewrite_answers(given, carried: Carried) -> None:
             given.ca.items[new_id] = comment
     for question_id in carried.confirm:
         _mark(given, question_id, CHANGED)
+
+
+def _in_place(node, value):
+    """`value`, written into the file's own list when both are lists, so that its flow or block style and the
+    comments on its items stay."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    if not isinstance(node, CommentedSeq) or not isinstance(value, list):
+        return value
+    if len(node) == len(value):
+        for position, item in enumerate(value):
+            node[position] = item
+    else:
+        node[:] = value
+    return node
+
+
+def _drop(mapping, key: str) -> None:
+    """Take `key` out of `mapping` but not the comment lines around its entry that are not its own (a section
+    heading): they move to the end of the entry before it, or before the mapping's first key."""
+    lines = _lines_around(mapping, key)
+    position = list(mapping).index(key)
+    mapping.ca.items.pop(key, None)
+    del mapping[key]
+    if not lines:
+        return
+    if position:
+        _append_after(mapping, list(mapping)[position - 1], lines)
+    else:  # the parent holds the same list for the lines before this mapping's first key: changed in place
+        mapping.ca.comment = mapping.ca.comment or [None, None]
+        mapping.ca.comment[1] = mapping.ca.comment[1] or []
+        mapping.ca.comment[1].append(_comment(lines))
+
+
+def _lines_around(mapping, key: str) -> str:
+    """The comment lines just before `key`'s entry and after its last line, as they read in the file; the comment
+    on its own lines is left out."""
+    before = (mapping.ca.items.get(key) or [None, None])[1] or []
+    items, at, slot = _end(mapping, key)
+    after = (items.get(at) or [None] * 4)[slot]
+    return _read(before) + (after.value.partition("\n")[2] if after is not None else "")
+
+
+def _lift_leading(document, key: str) -> None:
+    """An emptied mapping is written `{}` on its key's line, after which no comment line can stand: the lines that
+    stood before its first key go before that line instead."""
+    from textwrap import dedent
+
+    mapping = document[key]
+    slots = document.ca.items.setdefault(key, [None] * 4)
+    before = slots[3] or (mapping.ca.comment or [None, None])[1] or []
+    mapping.ca.comment, slots[3] = None, None
+    if before:
+        slots[1] = (slots[1] or []) + [_comment(dedent(_read(before)))]
+
+
+def _append_after(container, key, lines: str) -> None:
+    """Put comment lines (as they read in the file) after the last line of `key`'s entry."""
+    items, at, slot = _end(container, key)
+    slots = items.setdefault(at, [None] * 4)
+    if slots[slot] is None:  # a comment that starts with a line break leaves the entry's line as it was
+        slots[slot] = _comment("\n" + lines)
+    else:
+        slots[slot].value = slots[slot].value.removesuffix("\n") + "\n" + lines
+
+
+def _end(container, key) -> tuple[dict, object, int]:
+    """Where ruamel keeps the comment after the last line of `key`'s entry: (comment items, their key, slot). That
+    is the last item of a block value, and the comment holds the lines that follow the entry as well."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    node = container[key]
+    if isinstance(node, (CommentedMap, CommentedSeq)) and len(node) and not node.fa.flow_style():
+        return _end(node, list(node)[-1] if isinstance(node, CommentedMap) else len(node) - 1)
+    return container.ca.items, key, 0 if isinstance(container, CommentedSeq) else 2
+
+
+def _comment(lines: str):
+    """A comment holding these lines as they read in the file."""
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    return CommentToken(lines, CommentMark(0), None)
+
+
+def _read(tokens) -> str:
+    """Comment lines kept before a key, as they read in the file."""
+    return "".join(" " * token.column + token.value for token in tokens)
 
 
 def _mark(mapping, key: str, words: str) -> None:

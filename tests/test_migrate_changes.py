@@ -4,6 +4,8 @@ comments and layout survive."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from click.testing import CliRunner
 
@@ -155,6 +157,76 @@ def test_a_section_comment_after_an_answer_marked_to_confirm_stays_on_its_own_li
     assert f"  organization.incentives: 2 # {CHANGED}" in lines
     assert f"  economics.unit-costs: 3   # {CHANGED}; from the finance team" in lines
     assert parse_answers(text, "answers.yaml", library.get("ai-maturity", "3.0.0")).answers == carried.response.answers
+
+
+@pytest.fixture(scope="module")
+def dropping(versions) -> Library:
+    """tiny 1.0.0, and a 3.0.0 that drops the notes question as well as the monitoring one."""
+    notes = TINY_3.index("  - id: governance.notes")
+    text = (TINY_3[:notes] + TINY_3[TINY_3.index("migrations:"):]).replace(
+        "dropped: [data.monitoring]", "dropped: [data.monitoring, governance.notes]")
+    return Library({"tiny": {"1.0.0": versions.versions["tiny"]["1.0.0"],
+                             "3.0.0": parse_questionnaire(text, "tiny-3.0.0.yaml")}})
+
+
+ANSWERS_1 = "format: phasegate-answers/1\nquestionnaire: tiny\nquestionnaire_version: 1.0.0\nanswers:\n"
+DROPPED = ("data.monitoring", "governance.notes")
+
+
+def outline(text: str) -> list[str]:
+    """Each comment line and each answer's id, in the order the file reads them."""
+    return [line.strip() if line.lstrip().startswith("#") else line.split(":")[0].strip()
+            for line in text.splitlines() if line.lstrip().startswith("#") or re.match(r"  [a-z]", line)]
+
+
+def migrated_with(library: Library, answers: str) -> tuple[str, str]:
+    """An answers file on tiny 1.0.0 with these answers, and its text carried to 3.0.0."""
+    source = ANSWERS_1 + answers
+    carried = carry(parse_answers(source, "answers.yaml", library.versions["tiny"]["1.0.0"]), library, "3.0.0")
+    text = migrated_text(source, carried)
+    assert parse_answers(text, "answers.yaml", library.versions["tiny"]["3.0.0"]).answers == carried.response.answers
+    return source, text
+
+
+@pytest.mark.parametrize("answers", [
+    pytest.param('  # --- Data ---\n  data.inventory: 3\n  data.monitoring: "yes"   # about the dropped answer\n'
+                 "  # --- Governance ---\n  governance.board: 1\n", id="a heading after a dropped answer"),
+    pytest.param('  # --- Data ---\n  data.monitoring: "yes"\n  # --- Pipelines ---\n  data.pipelines: 2\n',
+                 id="a heading after a dropped first answer"),
+    pytest.param('  data.monitoring: "yes"\n  # --- Governance ---\n  governance.board: 1\n',
+                 id="a heading after a dropped first answer, none before it"),
+    pytest.param('  data.inventory: 3   # from the wiki\n  # --- Monitoring ---\n  data.monitoring: "yes"\n'
+                 "  # --- Notes ---\n  governance.notes: none\n\n  # --- Governance ---\n  governance.board: 1\n",
+                 id="headings around two dropped answers in a row"),
+    pytest.param('  data.monitoring:\n    value: "yes"\n    # about the dropped answer\n    note: checked twice\n'
+                 "  # --- Governance ---\n  governance.board: 1\n", id="a heading after a dropped answer with a note"),
+    pytest.param("  governance.board: 1\n  governance.controls:\n  - bias\n"
+                 "  governance.notes: none   # about the dropped answer\n  # reviewed by the CDO\n",
+                 id="a closing line after a dropped last answer, after a block list"),
+    pytest.param('  governance.controls: [bias]\n  # --- Monitoring ---\n  data.monitoring: "yes"\n'
+                 "  governance.board: 1\n  governance.approval:\n    value: dont_know\n    note: ask\n"
+                 "  governance.notes: none\n  # closing\n", id="a heading after a flow list, before a dropped answer"),
+])
+def test_every_comment_line_not_about_a_dropped_answer_itself_survives_in_its_place(dropping, answers):
+    source, text = migrated_with(dropping, answers)
+    renamed = {"data.inventory": "data.catalogue"}
+    assert outline(text) == [renamed.get(line, line) for line in outline(source)
+                             if line not in DROPPED and "about the dropped answer" not in line]
+
+
+def test_a_file_whose_every_answer_is_dropped_keeps_its_headings_before_the_empty_answers(dropping):
+    _, text = migrated_with(dropping, '  # --- Data ---\n  data.monitoring: "yes"   # about the dropped answer\n'
+                                      "  # --- Governance ---\n  governance.notes: none\n")
+    assert text.endswith("questionnaire_version: 3.0.0\n# --- Data ---\n# --- Governance ---\nanswers: {}\n")
+
+
+@pytest.mark.parametrize(("answers", "kept"), [
+    ("  governance.controls: [bias, audit]\n", "  governance.controls: [bias, audit]"),
+    ("  governance.controls:\n  - bias   # seen in the audit\n  - audit\n", "  - bias   # seen in the audit"),
+    ("  governance.controls:\n    value: [bias]\n    note: checked\n", "    value: [bias]"),
+], ids=["a flow list", "a block list with a comment on an item", "a flow list with a note"])
+def test_a_list_answer_keeps_its_flow_or_block_style_and_its_items_comments(versions, answers, kept):
+    assert kept in migrated_with(versions, answers)[1].splitlines()
 
 
 def test_a_json_answers_file_is_written_anew_and_reads_back(versions):
