@@ -21,7 +21,7 @@ from storage import Assessment, get_engine
 from storage import repository as repo
 from storage import retention
 from storage.errors import StorageError
-from storage.workshops import forwarded_client
+from storage.workshops import forwarded_client, get_workshop
 
 START = "app_pages/start.py"
 ASSESSMENT = "app_pages/assessment.py"
@@ -147,6 +147,9 @@ def _load(wanted: str) -> Current:
                        "The facilitator removed you from this workshop, so your answers are no longer counted and no "
                        "more are accepted. Ask the facilitator if this is a mistake.")
         saved = repo.load_answers(engine, assessment.id)
+        if assessment.workshop_id is not None:  # a participant is asked as the client's profile says: its size's
+            client = get_workshop(engine, assessment.workshop_id)  # wording, and nothing its business model is not
+            assessment = dataclasses.replace(assessment, profile=client.profile if client else None)
     except StorageError as exc:
         _stop_with("The assessment could not be loaded", f"The database did not answer ({exc.reason}). "
                    "Reload the page in a moment; nothing saved is lost.")

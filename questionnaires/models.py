@@ -146,6 +146,10 @@ class Question(Strict):
     checked: dt.date | None = Field(None, description="When the help was last checked against the primary text "
                                                       "(YYYY-MM-DD)")
     deadline: dt.date | None = Field(None, description="When the obligation applies (YYYY-MM-DD)")
+    business_models: list[Literal["ai-product", "ai-in-operations"]] | None = Field(
+        None, min_length=1, description="Asked only of an organisation with one of these business models "
+                                        "(organisation_profile.business_model), and of every organisation whose "
+                                        "profile does not say; e.g. [ai-in-operations] for business-unit roll-out")
     by_size: dict[Literal["small", "medium", "large"], Text] | None = Field(
         None, description="The question's text for an organisation of this size where the general wording does not "
                           "fit it (organisation_profile.size; default: text), e.g. {small: 'Does every data set ... "
@@ -154,6 +158,10 @@ class Question(Strict):
     @property
     def scored(self) -> bool:
         return self.type in SCORED_TYPES
+
+    def asked_of(self, business_model: str | None) -> bool:
+        """Whether an organisation with this business model (None: not given) is asked the question."""
+        return self.business_models is None or business_model is None or business_model in self.business_models
 
     def text_for(self, size: str | None) -> str:
         """The question as an organisation of this size is asked it: its `by_size` variant, else `text`."""
@@ -358,6 +366,21 @@ class Questionnaire(Strict):
         if not any(size in (q.by_size or {}) for q in self.questions):
             return self
         return self.cached(f"for_size.{size}", lambda q: q._sized(size))
+
+    def for_business_model(self, business_model: str | None) -> Questionnaire:
+        """This questionnaire as a room of a client with this business model is asked it: a question not asked of
+        it (`business_models`) never shows, as if its `visible_if` were false. A single assessment needs no copy:
+        the scoring reads the business model from the answers' profile."""
+        if not any(not q.asked_of(business_model) for q in self.questions):
+            return self
+        return self.cached(f"for_business_model.{business_model}", lambda q: q._modelled(business_model))
+
+    def _modelled(self, business_model: str) -> Questionnaire:
+        modelled = self.model_copy(update={"questions": [
+            q if q.asked_of(business_model) else q.model_copy(update={"visible_if": "false"})
+            for q in self.questions]})
+        modelled.__pydantic_private__["_cache"] = {}
+        return modelled
 
     def _sized(self, size: str) -> Questionnaire:
         sized = self.model_copy(update={"questions": [

@@ -139,10 +139,11 @@ def _question_results(items: tuple[_Item, ...], response: Response) -> dict[str,
         return None if known is None else seen_value(known.visible, known.value)
 
     answers = response.answers
+    model = organisation_profile(response).get("business_model")
     for item in items:
         question = item.question
         qid = question.id
-        visible = item.visible_if is None or item.visible_if.evaluate(lookup)  # is_visible, inlined
+        visible = question.asked_of(model) and (item.visible_if is None or item.visible_if.evaluate(lookup))
         answer = answers.get(qid)
         if answer is None:
             value, note, score = None, "", None

@@ -643,7 +643,9 @@ def aggregate_stored(engine: Engine, workshop: Workshop, questionnaire,
     them (`room_participants`), so their answers are not read twice."""
     if participants is None:
         participants = list_participants(engine, workshop.id)
-    questionnaire = questionnaire.for_size((workshop.profile or {}).get("size"))  # as the client's size asks it
+    client = workshop.profile or {}
+    # as the client's size words it, and without what its business model is not asked
+    questionnaire = questionnaire.for_size(client.get("size")).for_business_model(client.get("business_model"))
     result = aggregate_workshop(questionnaire, [(p.role, p.response) for p in participants],
                                 load_consensus(engine, workshop.id), workshop.roles, workshop.client)
     register = load_workshop_register(engine, workshop.id)

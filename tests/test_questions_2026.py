@@ -252,3 +252,65 @@ def test_another_business_model_is_refused_with_what_to_write(ai_maturity):
         checked_profile({"business_model": "saas"})
     assert str(caught.value) == ("The organisation profile was not saved: give the business model as ai-product or "
                                  "ai-in-operations.")
+
+
+# --- what the business model leaves out -----------------------------------------------------------------------
+
+ROLL_OUT = ("organization.federated-delivery", "economics.chargeback")  # to business units
+
+
+def _developed(model: str | None) -> Response:
+    """An organisation whose operating model and unit costs are in place (the roll-out questions' own gates)."""
+    from scoring.answers import OrganisationProfile
+
+    profile = OrganisationProfile(size="medium", business_model=model) if model else None
+    return Response("ai-maturity", "3.0.0", {"organization.operating-model": Answer(3), "economics.unit-costs": Answer(3)},
+                    organisation_profile=profile)
+
+
+@pytest.mark.parametrize("model, asked", [("ai-product", False), ("ai-in-operations", True), (None, True)])
+def test_an_ai_product_company_is_not_asked_about_rolling_ai_out_to_business_units(ai_maturity, model, asked):
+    shown = visible(ai_maturity, _developed(model))
+    assert [qid in shown for qid in ROLL_OUT] == [asked, asked]
+    assert "organization.incentives" in shown and "economics.strategic-planning" in shown  # their cells still ask
+
+
+def test_a_room_for_an_ai_product_company_is_not_asked_about_business_units_either(engine, ai_maturity):
+    from storage import repository as repo
+    from storage import workshops as ws
+    from storage.benchmark import set_workshop_profile
+
+    workshop = ws.create_workshop(engine, "Kestrel Health", ai_maturity.id, ai_maturity.version)
+    person = ws.join_workshop(engine, workshop, "Executive")
+    repo.save_answers(engine, person.id, {"organization.operating-model": Answer(3), "economics.unit-costs": Answer(3),
+                                          "organization.federated-delivery": Answer(2)})
+    shown = {}
+    for model in ("ai-in-operations", "ai-product"):
+        set_workshop_profile(engine, workshop.id, {"size": "small", "business_model": model})
+        again = dataclasses.replace(workshop, profile={"size": "small", "business_model": model})
+        _, result = ws.aggregate_stored(engine, again, ai_maturity)
+        shown[model] = [qid for qid in ROLL_OUT if result.result.questions[qid].visible]
+        shown[model + " counted"] = result.question("organization.federated-delivery").n
+    assert shown == {"ai-in-operations": list(ROLL_OUT), "ai-in-operations counted": 1,
+                     "ai-product": [], "ai-product counted": 0}
+
+
+def test_a_participant_is_asked_in_the_words_for_the_clients_size(app_env, quick_check):
+    import shutil
+
+    from storage import get_engine
+    from storage import workshops as ws
+    from storage.benchmark import set_workshop_profile
+    from tests.conftest import open_page
+
+    library = app_env / "questionnaires"
+    shutil.copy(ROOT / "questionnaires" / "library" / "quick-check.yaml", library / "quick-check.yaml")
+    engine = get_engine()
+    workshop = ws.create_workshop(engine, "Kestrel Health", quick_check.id, quick_check.version)
+    set_workshop_profile(engine, workshop.id, {"size": "small"})
+    person = ws.join_workshop(engine, workshop, "Executive")
+    at = open_page("app_pages/assessment.py", a=person.token)
+    at.radio(key="step_picker").set_value("governance").run()
+    texts = " ".join(m.value for m in at.markdown)
+    assert "Has one group, such as the leadership team" in texts
+    assert "Has one AI governance body" not in texts
