@@ -15,7 +15,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from questionnaires.compiled import cache_folder, read_private
+from questionnaires.compiled import cache_folder, read_private, write_private
 from questionnaires.models import Question, Questionnaire
 from reports import charts
 from reports.branding import Branding
@@ -81,10 +81,7 @@ class PrivateBytecodeCache(FileSystemBytecodeCache):
             bucket.bytecode_from_string(content)
 
     def dump_bytecode(self, bucket) -> None:
-        try:
-            super().dump_bytecode(bucket)
-        except OSError:
-            pass  # a cache that cannot be written only costs speed
+        write_private(Path(self._get_cache_filename(bucket)), bucket.bytecode_to_string())  # False only costs speed
 
 
 def template_cache() -> PrivateBytecodeCache | None:
