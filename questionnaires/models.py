@@ -150,6 +150,9 @@ class Question(Strict):
         None, min_length=1, description="Asked only of an organisation with one of these business models "
                                         "(organisation_profile.business_model), and of every organisation whose "
                                         "profile does not say; e.g. [ai-in-operations] for business-unit roll-out")
+    screening: bool = Field(
+        False, description="Not scored: the answer only decides which later questions are shown (their visible_if), "
+                           "e.g. which kinds of AI the organisation has; a screening question has no action")
     by_size: dict[Literal["small", "medium", "large"], Text] | None = Field(
         None, description="The question's text for an organisation of this size where the general wording does not "
                           "fit it (organisation_profile.size; default: text), e.g. {small: 'Does every data set ... "
@@ -157,7 +160,7 @@ class Question(Strict):
 
     @property
     def scored(self) -> bool:
-        return self.type in SCORED_TYPES
+        return self.type in SCORED_TYPES and not self.screening
 
     def asked_of(self, business_model: str | None) -> bool:
         """Whether an organisation with this business model (None: not given) is asked the question."""

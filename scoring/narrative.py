@@ -105,7 +105,8 @@ def plural(count: int, one: str, many: str | None = None) -> str:
 EXPOSURES = {
     # Data
     "data.source-inventory": "Use cases are approved before anyone knows whether their data can be had in "
-                             "production, so they stall late and at full cost.",
+                             "production, or is good and lawful enough to use, so they stall late and at full "
+                             "cost.",
     "data.ownership": "Nobody decides on access, definitions or quality of the data models depend on, so data "
                       "problems have nobody to fix them.",
     "data.readiness-assessment": "Use cases are funded on data that turns out to be missing, poor or unlawful to "
@@ -119,8 +120,8 @@ EXPOSURES = {
                              "noticing.",
     "data.prediction-logging": "Predictions cannot be audited: when a decision is challenged, there is no record of "
                                "what the model said, on which inputs.",
-    "data.prediction-logging-coverage": "Some production models leave no record of their outputs, so their decisions "
-                                        "cannot be audited or checked.",
+    "data.prediction-logging-coverage": "Production models leave no full record of their outputs, so a challenged "
+                                        "decision cannot be traced to the model, prompt and inputs behind it.",
     "data.ground-truth": "Nobody knows whether models are right in production, because real outcomes are never "
                          "compared with the predictions.",
     "data.products": "Every team prepares the same data again, at its own cost and to its own definitions.",
@@ -155,7 +156,8 @@ EXPOSURES = {
     # MLOps
     "mlops.production-path": "Pilots have no agreed route into production, so they stall.",
     "mlops.reference-architecture": "Each team builds production AI its own way, multiplying cost and risk.",
-    "mlops.version-control": "Nobody can say which data and settings a production model was trained with.",
+    "mlops.version-control": "Nobody can say which data, settings or prompts a production model runs on, so a "
+                             "failure cannot be traced and a retired provider model cannot be replaced on plan.",
     "mlops.reproducibility": "A production model cannot be rebuilt or rolled back when it fails.",
     "mlops.model-registry": "A production model cannot be traced to its version, owner or approval.",
     "mlops.automated-pipelines": "Every release depends on manual hand-offs, which are slow and error-prone.",
@@ -163,8 +165,8 @@ EXPOSURES = {
     "mlops.system-integration": "Models stay outside the systems where decisions are made, so their value is not "
                                 "realised.",
     "mlops.service-levels": "A failing AI service has no agreed response time and no playbook.",
-    "mlops.service-levels-coverage": "Some production AI services run without on-call, rollback or fallback, so one "
-                                     "failure can stop the business process.",
+    "mlops.service-levels-coverage": "Production AI services run without on-call, a tested rollback or a fallback, "
+                                     "so one failure can stop the business process.",
     "mlops.operational-stability": "Outages of AI services are not measured, so they recur.",
     "mlops.automated-retraining": "Models go stale because retraining depends on someone remembering.",
     "mlops.genai-evaluation": "Generative AI answers can be wrong or unsafe without anyone measuring how often.",
@@ -195,7 +197,7 @@ EXPOSURES = {
                                "multiply and few reach production.",
     # Economics
     "economics.use-case-selection": "Money goes to the use cases with the loudest sponsors rather than the best "
-                                    "value.",
+                                    "value, with no estimate of value and cost to stop them on.",
     "economics.outcome-kpis": "Pilots start with no agreed measure of success, so none can be called a success or "
                               "stopped as a failure.",
     "economics.kpi-baseline": "Without a baseline measured before the pilot, nobody can prove the value AI "
@@ -226,8 +228,8 @@ EXPOSURES = {
                                   "how freely they act.",
     "governance.board-followed": "Higher-risk systems go live around the governance body, so its decisions protect "
                                  "nothing.",
-    "governance.vendor-due-diligence": "AI is bought or switched on in existing software without anyone checking what "
-                                       "it does with company data.",
+    "governance.vendor-due-diligence": "AI is bought or switched on without anyone checking what it does with company "
+                                       "data or what the contract lets the vendor do with it.",
     "governance.vendor-contracts": "A vendor may train on company data, change the model without notice or leave the "
                                    "organisation with an IP claim.",
     "governance.retrieval-permissions": "An AI assistant can show any employee documents they are not allowed to open.",

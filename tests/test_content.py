@@ -132,7 +132,7 @@ def test_level_four_anchors_describe_something_an_auditor_could_see(request, nam
 
 
 @pytest.mark.parametrize("required, dependent", [
-    ("governance.ai-inventory", "governance.risk-classification"),
+    ("governance.ai-inventory", "governance.vendor-due-diligence"),
     ("governance.ai-inventory", "governance.eu-ai-act-role"),
     ("governance.eu-ai-act-role", "governance.eu-ai-act"),
     ("organization.executive-sponsor", "economics.pilot-gates"),
@@ -168,7 +168,7 @@ def test_answers_to_version_one_carry_to_version_two(questionnaire_id):
 
 
 @pytest.mark.parametrize("name, critical", [
-    ("ai_maturity", ["data.prediction-logging", "governance.shadow-ai-policy", "governance.eu-ai-act-role",
+    ("ai_maturity", ["data.prediction-logging-coverage", "governance.shadow-ai-policy", "governance.eu-ai-act-role",
                      "mlops.drift-monitoring", "economics.run-budget"]),
     ("quick_check", ["governance.eu-ai-act-role", "mlops.drift-monitoring", "economics.run-budget"]),
 ])
@@ -208,10 +208,10 @@ def test_the_industries_under_which_ai_is_likely_high_risk(ai_maturity, quick_ch
     assert not {"retail", "manufacturing", "logistics"} & industries
 
 
-def test_the_fast_lane_for_model_approval_is_asked_once_approval_is_defined(ai_maturity):
+def test_the_fast_lane_for_model_approval_is_asked_once_approval_is_defined_and_until_it_is_optimised(ai_maturity):
     question = ai_maturity.question("governance.approval-lead-time")
     assert (question.domain, question.phase, question.action.title, question.action.kpi, question.action.requires,
             question.visible_if) == (
         "governance", 2, "Open a fast lane for model approval",
-        "Median days from ready-for-validation to decision, target ≤ 30", ["governance.risk-classification"],
-        "governance.model-approval >= 2")
+        "Median days from ready-for-validation to decision, target ≤ 30", ["governance.ai-inventory"],
+        "governance.model-approval >= 2 and governance.model-approval < 4")

@@ -59,9 +59,9 @@ def test_the_mature_enterprise_is_held_at_phase_two_by_economics_alone(outputs):
     assert 1 <= len(now) <= 5 and {a["domain"] for a in now} == {"economics"}
 
 
-def test_the_retailer_builds_its_register_before_it_tiers_risk(outputs):
+def test_the_retailer_builds_its_register_before_it_reviews_vendors_or_records_its_ai_act_role(outputs):
     ranks = {a["question"]: a["rank"] for a in outputs["golden-retailer"]["actions"]}
-    assert ranks["governance.ai-inventory"] < ranks["governance.risk-classification"]
+    assert ranks["governance.ai-inventory"] < ranks["governance.vendor-due-diligence"]
     assert ranks["governance.ai-inventory"] < ranks["governance.eu-ai-act-role"]
 
 

@@ -72,32 +72,40 @@ def test_without_the_scale_or_stop_gate_the_quick_check_would_miss_what_holds_th
 
 # --- modules that appear only where they apply --------------------------------------------------------------
 
-GATES = {"governance.genai-use": ["mlops.genai-evaluation", "mlops.genai-guardrails", "mlops.genai-grounding",
-                                  "mlops.genai-versioning", "governance.retrieval-permissions",
-                                  "governance.red-teaming", "governance.ai-transparency", "economics.genai-unit-cost",
-                                  "governance.agent-use"],
-         "governance.agent-use": ["governance.agent-inventory", "governance.agent-permissions",
-                                  "governance.agent-identity", "organization.agent-approval", "mlops.agent-stop"],
-         "governance.provided-systems": ["governance.safety-evaluation", "governance.post-market-monitoring",
-                                         "governance.serious-incidents", "mlops.release-governance",
-                                         "organization.customer-assurance"],
-         "governance.live-systems": ["governance.stress-test", "mlops.operational-stability",
-                                     "organization.workflow-redesign", "organization.change-management",
-                                     "organization.adoption", "economics.roi-tracking"]}
+FOOTPRINT = "governance.ai-footprint"
+MODULES = {"genai": ["mlops.genai-evaluation", "mlops.genai-guardrails", "mlops.genai-grounding",
+                     "governance.retrieval-permissions", "governance.red-teaming", "governance.ai-transparency"],
+           "agents": ["governance.agent-inventory", "governance.agent-permissions", "governance.agent-identity",
+                      "organization.agent-approval", "mlops.agent-stop"],
+           "provider": ["governance.safety-evaluation", "governance.post-market-monitoring",
+                        "governance.serious-incidents", "mlops.release-governance", "organization.customer-assurance"],
+           "live": ["governance.stress-test", "organization.workflow-redesign", "organization.change-management",
+                    "economics.roi-tracking"]}
 
 
-@pytest.mark.parametrize("gate, module", GATES.items(), ids=list(GATES))
-def test_a_module_is_asked_only_when_its_gate_says_the_organisation_has_one(ai_maturity, gate, module):
-    gates = {g: Answer(1) for g in GATES}
-    with_it = visible(ai_maturity, Response(ai_maturity.id, ai_maturity.version, gates))
-    without = visible(ai_maturity, Response(ai_maturity.id, ai_maturity.version, {**gates, gate: Answer(0)}))
+@pytest.mark.parametrize("kind, module", MODULES.items(), ids=list(MODULES))
+def test_a_module_is_asked_only_when_the_organisation_says_it_has_that_kind_of_ai(ai_maturity, kind, module):
+    everything = {FOOTPRINT: Answer(list(MODULES))}
+    with_it = visible(ai_maturity, Response(ai_maturity.id, ai_maturity.version, everything))
+    others = {FOOTPRINT: Answer([k for k in MODULES if k != kind])}
+    without = visible(ai_maturity, Response(ai_maturity.id, ai_maturity.version, others))
     assert set(module) <= set(with_it)
     assert not set(module) & set(without)
 
 
-def test_the_gates_are_not_scored_and_cannot_be_left_as_dont_know(ai_maturity):
-    gates = [ai_maturity.question(g) for g in GATES]
-    assert [(q.type, q.scored, q.allow_dont_know, q.phase) for q in gates] == [("number", False, False, 1)] * 4
+def test_with_none_ticked_no_module_is_asked(ai_maturity):
+    shown = visible(ai_maturity, Response(ai_maturity.id, ai_maturity.version, {FOOTPRINT: Answer(["none"])}))
+    assert not {qid for module in MODULES.values() for qid in module} & set(shown)
+
+
+def test_the_screening_question_is_not_scored_and_cannot_be_left_as_dont_know(ai_maturity):
+    question = ai_maturity.question(FOOTPRINT)
+    assert (question.type, question.scored, question.allow_dont_know, question.phase, question.action) == (
+        "multi", False, False, 1, None)
+    assert [o.value for o in ai_maturity.options_for(question)] == [*MODULES, "none"]
+    result = score_response(ai_maturity, Response(ai_maturity.id, ai_maturity.version,
+                                                  {FOOTPRINT: Answer(["genai", "live"])}))
+    assert result.questions[FOOTPRINT].score is None
 
 
 @pytest.mark.parametrize("path", GOLDEN, ids=lambda p: p.stem)
@@ -132,8 +140,10 @@ def test_the_help_gives_the_published_dates_and_says_to_check_the_amendment(ai_m
 
 
 @pytest.mark.parametrize("questionnaire_id", ["ai-maturity", "quick-check"])
-@pytest.mark.parametrize("version", ["1.0.0", "2.0.0", "2.1.0", "2.2.0"])
-def test_every_earlier_answer_is_carried_to_3_0_0_or_listed_as_dropped(questionnaire_id, version):
+@pytest.mark.parametrize("version, to", [("1.0.0", "3.0.0"), ("2.0.0", "3.0.0"), ("2.1.0", "3.0.0"),
+                                         ("2.2.0", "3.0.0"), ("1.0.0", "3.1.0"), ("2.2.0", "3.1.0"),
+                                         ("3.0.0", "3.1.0")])
+def test_every_earlier_answer_is_carried_or_listed_as_dropped(questionnaire_id, version, to):
     library = shipped_library()
     old = library.get(questionnaire_id, version)
     answers = {q.id: Answer(old.options_for(q)[1].value if q.scored else None, "kept") for q in old.questions}
@@ -143,6 +153,40 @@ def test_every_earlier_answer_is_carried_to_3_0_0_or_listed_as_dropped(questionn
     lost = [qid for qid in answers if qid not in carried.origin.values()]
     listed = [line.split(":")[0] for line in carried.notes if "dropped in" in line]
     assert sorted(lost) == sorted(listed)
+
+
+# --- at most 70 questions for a typical organisation (ai-maturity 3.1.0) ---------------------------------------
+
+
+@pytest.mark.parametrize("path", GOLDEN, ids=lambda p: p.stem)
+def test_a_typical_organisation_sees_at_most_seventy_questions(path, ai_maturity):
+    assert len(visible(ai_maturity, golden(path, ai_maturity))) <= 70
+
+
+MERGED = {"data.readiness-assessment": "data.source-inventory", "data.labelling": "data.quality-standards",
+          "governance.risk-classification": "governance.ai-inventory", "mlops.rollback": "mlops.service-levels-coverage",
+          "organization.adoption": "organization.change-management",
+          "economics.genai-unit-cost": "economics.unit-costs"}
+
+
+@pytest.mark.parametrize("dropped, successor", MERGED.items(), ids=list(MERGED))
+def test_a_merged_practice_is_still_asked_and_its_successor_is_marked_to_confirm(ai_maturity, dropped, successor):
+    library = shipped_library()
+    older = library.get("ai-maturity", "3.0.0")
+    answers = {dropped: Answer(3), successor: Answer(2)}
+    carried = carry(Response("ai-maturity", "3.0.0", answers, "Example Corp"), library, ai_maturity.version)
+    assert dropped not in carried.response.answers and f"{dropped}: dropped in ai-maturity 3.1.0" in " ".join(
+        carried.notes)
+    assert successor in carried.confirm and older.question(dropped).id not in {q.id for q in ai_maturity.questions}
+    assert carried.response.answers[successor].value == 2
+
+
+def test_the_four_counts_of_3_0_0_are_listed_and_the_screening_question_is_named_new(ai_maturity):
+    library = shipped_library()
+    answers = {"governance.genai-use": Answer(2), "governance.live-systems": Answer(3)}
+    carried = carry(Response("ai-maturity", "3.0.0", answers, "Example Corp"), library, ai_maturity.version)
+    assert carried.response.answers == {}
+    assert "governance.ai-footprint: new in ai-maturity 3.1.0, not answered yet" in carried.notes
 
 
 def test_a_narrowed_question_answered_on_2_2_0_is_marked_to_confirm(ai_maturity):
@@ -231,7 +275,7 @@ def test_a_workshop_for_a_small_client_shows_the_questions_in_its_words(engine, 
 def test_an_answers_file_may_say_whether_ai_is_the_product_or_runs_the_operations(model, ai_maturity):
     from scoring.answers import parse_answers
 
-    text = ("format: phasegate-answers/1\nquestionnaire: ai-maturity\nquestionnaire_version: 3.0.0\n"
+    text = (f"format: phasegate-answers/1\nquestionnaire: ai-maturity\nquestionnaire_version: {ai_maturity.version}\n"
             f"organisation: Kestrel Health\norganisation_profile: {{size: small, business_model: {model}}}\n"
             "answers: {}\n")
     response = parse_answers(text, "kestrel.yaml", ai_maturity)
