@@ -11,6 +11,7 @@ import io
 import json
 import os
 import re
+import stat
 import subprocess
 import sys
 
@@ -219,3 +220,57 @@ def test_a_report_from_a_file_loads_neither_altair_nor_sqlalchemy_once_its_chart
     loaded = [subprocess.run([sys.executable, "-c", code, *args], env=env, cwd=DATA.parents[1], capture_output=True,
                              text=True, check=True).stdout.splitlines()[-1] for _ in range(2)]
     assert loaded == ["['altair']", "[]"]  # Altair built the structures once, for every later report
+
+
+def test_a_chart_drawn_before_is_read_from_the_disk_without_starting_the_converter(tiny_result, fresh_cache,
+                                                                                    monkeypatch):
+    _, result = tiny_result
+    spec = charts.report_specs(result)["domains"]
+    drawn = charts.spec_svg(spec)
+    [entry] = list((fresh_cache / charts.SVG_FOLDER).iterdir())
+    assert stat.S_IMODE(entry.stat().st_mode) == 0o600
+
+    def no_converter(spec):
+        raise AssertionError("the converter was asked")
+
+    monkeypatch.setattr(charts, "converted_svg", no_converter)
+    assert charts.spec_svg(json.loads(json.dumps(spec))) == drawn  # the same spec, built anew: read back
+    with pytest.raises(AssertionError, match="converter was asked"):
+        charts.spec_svg(charts.report_specs(result, "#123456")["domains"])  # another colour is another chart
+    entry.chmod(0o666)  # writable by others: not believed
+    with pytest.raises(AssertionError, match="converter was asked"):
+        charts.spec_svg(spec)
+
+
+@pytest.mark.parametrize("damage", [b"", b"<svg cut short", b"\xff\xfe<svg></svg>"])
+def test_a_damaged_svg_on_disk_is_converted_and_written_again(tiny_result, fresh_cache, damage):
+    _, result = tiny_result
+    spec = charts.report_specs(result)["domains"]
+    drawn = charts.spec_svg(spec)
+    [entry] = list((fresh_cache / charts.SVG_FOLDER).iterdir())
+    entry.write_bytes(damage)
+    assert charts.spec_svg(spec) == drawn
+    assert entry.read_text(encoding="utf-8") == drawn
+
+
+def test_only_the_most_recently_used_svgs_are_kept(fresh_cache, monkeypatch):
+    monkeypatch.setattr(charts, "KEPT_SVGS", 2)
+    monkeypatch.setattr(charts, "converted_svg", lambda spec: f"<svg>{spec['name']}</svg>")
+    folder = fresh_cache / charts.SVG_FOLDER
+    charts.spec_svg({"name": "a"})
+    charts.spec_svg({"name": "b"})
+    by_content = {entry.read_text(): entry for entry in folder.iterdir()}
+    os.utime(by_content["<svg>a</svg>"], ns=(1_000_000_000, 1_000_000_000))
+    os.utime(by_content["<svg>b</svg>"], ns=(2_000_000_000, 2_000_000_000))
+    charts.spec_svg({"name": "a"})  # read again: now the most recently used
+    charts.spec_svg({"name": "c"})
+    assert sorted(entry.read_text() for entry in folder.iterdir()) == ["<svg>a</svg>", "<svg>c</svg>"]
+
+
+def test_the_report_fonts_are_found_in_process_as_fc_match_finds_them():
+    from reports import text
+
+    found = [subprocess.run(["fc-match", "-f", "%{file}", family], capture_output=True, text=True, check=True).stdout
+             for family in (*text.FONTS, "No Such Family")]
+    assert text.font_files((*text.FONTS, "No Such Family")) == found
+    assert len(set(found[:2])) == 2  # the bold face is a file of its own
