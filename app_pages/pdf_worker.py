@@ -236,11 +236,12 @@ def benchmark_of(now) -> dict | None:
 
 def workshop_inputs_of(engine, workshop, questionnaire, room=None, today: dt.date | None = None) -> WorkshopPdfInputs:
     """The report inputs of a workshop as stored now (`workshop` as `storage.workshops` reads it); `room`: its
-    aggregate (`storage.workshops.aggregate_stored`) when the page has just made it, else made here."""
+    aggregate (`services.aggregate_stored`) when the page has just made it, else made here."""
+    import services
     from storage import workshops as ws
 
     if room is None:
-        _, room = ws.aggregate_stored(engine, workshop, questionnaire)
+        _, room = services.aggregate_stored(engine, workshop, questionnaire)
     kept = dataclasses.replace(workshop, facilitator_token="")  # the secret link is no input of the report
     stored = repr((kept, kept.is_closed(), room, workshop_benchmark_of(engine, workshop, room)))
     return WorkshopPdfInputs(workshop.id, stored, today or dt.date.today())

@@ -8,6 +8,7 @@ the secret link, nor any of the dashboard's controls, and it closes at its next 
 
 import streamlit as st
 
+import services
 from app_pages import auth, state
 from app_pages.flow import plain
 from questionnaires import PhasegateError
@@ -68,7 +69,7 @@ def room(joining: bool = False) -> None:
         problem = auth.unreachable_link_problem()
         if problem:
             st.warning(problem, icon=":material/wifi_off:")
-    _, result = ws.aggregate_stored(engine, current, questionnaire)
+    _, result = services.aggregate_stored(engine, current, questionnaire)
     st.html(wc.room_html(result, accent))
     if current.is_closed() and not joining:
         st.info("The workshop is closed: no more answers are accepted.", icon=":material/lock:")
@@ -89,7 +90,7 @@ def step(offset: int, disputed: list[str]) -> None:
 @state.database_errors_in_one_line
 def answers_by_role(question_id: str) -> None:
     """The room's answers to one question, by role, refreshed as late answers come in."""
-    _, result = ws.aggregate_stored(engine, auth.refresh_or_leave(engine), questionnaire)
+    _, result = services.aggregate_stored(engine, auth.refresh_or_leave(engine), questionnaire)
     stats = result.question(question_id)
     st.altair_chart(wc.role_answer_chart(stats, [r.name for r in result.roles]), theme=None, key="presenter_chart")
     median = next((d.median_value for d in result.decisions if d.question == question_id), stats.workshop_value)
@@ -160,7 +161,7 @@ def agreed_form(question_id: str, result) -> None:
 
 
 def discussion_screen() -> None:
-    _, result = ws.aggregate_stored(engine, ws.get_workshop(engine, workshop.id), questionnaire)
+    _, result = services.aggregate_stored(engine, ws.get_workshop(engine, workshop.id), questionnaire)
     disputed = [s.id for s in result.disagreements]
     if not disputed:
         st.success("No disputed question: the room's answers lie within one level of each other everywhere.",

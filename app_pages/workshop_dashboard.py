@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+import services
 from app_pages import auth, pdf_worker, pilot_register, profile_form, progress_view, state
 from app_pages.flow import plain
 from questionnaires import PhasegateError
@@ -105,7 +106,7 @@ def live() -> None:
     counted, removed_ones = ws.room_participants(engine, workshop.id)  # the one read of everyone's answers
     if ROOM_THIS_RUN in st.session_state and st.session_state[ROOM_THIS_RUN] is None:  # a run of the whole page
         st.session_state[ROOM_THIS_RUN] = (counted, removed_ones)
-    participants, result = ws.aggregate_stored(engine, current, questionnaire, counted)
+    participants, result = services.aggregate_stored(engine, current, questionnaire, counted)
     st.session_state["workshop_result"] = result
     status = "closed" if current.is_closed() else "open"
     joined, finished, disputed = st.columns(3)
@@ -323,7 +324,7 @@ if st.session_state.pop("client_profile_saved", False):
     st.success("Client profile saved: the comparison and the room's plan use it now.", icon=":material/domain:")
 
 def _snapshot():
-    return ws.aggregate_stored(engine, ws.get_workshop(engine, workshop.id), questionnaire)
+    return services.aggregate_stored(engine, ws.get_workshop(engine, workshop.id), questionnaire)
 
 
 def _deck() -> bytes:

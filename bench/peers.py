@@ -99,11 +99,11 @@ def run(args) -> None:
     find = lambda questionnaire_id, version: find_questionnaire(questionnaire_id, version)  # noqa: E731
     calls: list = []
     counted(summaries, "score_response", calls)  # stored summaries are scored here, when missing or stale
-    counted(summaries.ws, "aggregate_stored", calls)
+    counted(summaries, "aggregate_room", calls)
     start = time.perf_counter()
     bench = stored.assessment_benchmark(engine, assessment, result, find)
     cold = time.perf_counter() - start
-    scored = (calls.count("score_response"), calls.count("aggregate_stored"))
+    scored = (calls.count("score_response"), calls.count("aggregate_room"))
     warm = []
     for _ in range(args.rounds):
         start = time.perf_counter()

@@ -874,6 +874,7 @@ def workshop_deck(engine, workshop, find, branding: Branding | None = None, *, g
                   benchmark: bool = True) -> bytes:
     """The readout deck of a stored workshop: the room's aggregate with its consensus, the workshop's own branding
     (unless `branding` is given) and, where enough comparable clients are stored, the benchmark."""
+    import services
     from storage import workshops as ws
     from storage.benchmark import workshop_benchmark
 
@@ -884,7 +885,7 @@ def workshop_deck(engine, workshop, find, branding: Branding | None = None, *, g
     if questionnaire is None:
         raise DeckError(f"the questionnaire '{workshop.questionnaire_id}' {workshop.questionnaire_version} of this "
                         "workshop is not installed; add it to questionnaires/library/archive/")
-    participants, room = ws.aggregate_stored(engine, workshop, questionnaire)
+    participants, room = services.aggregate_stored(engine, workshop, questionnaire)
     if not participants:
         raise DeckError(f"the workshop for {workshop.client} has no participants yet; there is nothing to read out")
     bench = workshop_benchmark(engine, workshop, room.result, find) if benchmark else None

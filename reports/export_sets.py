@@ -63,6 +63,7 @@ def stored_export(engine: Engine, workshop_ref: str | int | None = None, library
 
 
 def _workshop_groups(engine: Engine, workshop_ref: str | int, library: Library) -> list[ExportGroup]:
+    import services
     from storage import workshops as ws
 
     workshop = ws.get_workshop(engine, workshop_ref) if isinstance(workshop_ref, int) else ws.find_by_code(engine, workshop_ref)
@@ -72,7 +73,7 @@ def _workshop_groups(engine: Engine, workshop_ref: str | int, library: Library) 
     if questionnaire is None:
         people = ws.list_participants(engine, workshop.id)
         return [ExportGroup(workshop.questionnaire_id, workshop.questionnaire_version, None, people)]
-    people, result = ws.aggregate_stored(engine, workshop, questionnaire)
+    people, result = services.aggregate_stored(engine, workshop, questionnaire)
     return [ExportGroup(questionnaire.id, questionnaire.version, questionnaire, people, result)]
 
 

@@ -182,6 +182,7 @@ def in_environment(settings: dict[str, str | None], job, *args):
 def render_workshop_pdf(workshop_id: int) -> bytes:
     """In a worker: aggregate the stored workshop and render its report, with the progress since its first run
     when it is a re-run (settings come from the environment)."""
+    import services
     from questionnaires import find_questionnaire
     from reports import workshop_charts
     from reports.pdf import gc_paused, render_pdf
@@ -191,7 +192,7 @@ def render_workshop_pdf(workshop_id: int) -> bytes:
     engine = get_engine()
     workshop = ws.get_workshop(engine, workshop_id)
     questionnaire = find_questionnaire(workshop.questionnaire_id, workshop.questionnaire_version)
-    _, current = ws.aggregate_stored(engine, workshop, questionnaire)
+    _, current = services.aggregate_stored(engine, workshop, questionnaire)
     brand = workshop_charts.workshop_branding(workshop)
     from storage.benchmark import workshop_benchmark
 

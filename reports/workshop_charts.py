@@ -421,6 +421,7 @@ def progress_since(engine, workshop, questionnaire: Questionnaire, current: Work
     for the pilots), or None for a first run or when the first run's questionnaire is not installed. `current`:
     the workshop's aggregate when the caller has it; `find(id, version)`: a questionnaire (default: the shipped
     library). Draw it with `progress_rows`, `reports.charts.progress_chart` and `scoring.progress.progress_sentence`."""
+    import services
     from scoring.compare import compare_results
     from storage import workshops as ws
 
@@ -435,9 +436,9 @@ def progress_since(engine, workshop, questionnaire: Questionnaire, current: Work
         earlier = None
     if earlier is None:
         return None
-    _, then = ws.aggregate_stored(engine, first, earlier)
+    _, then = services.aggregate_stored(engine, first, earlier)
     if current is None:
-        _, current = ws.aggregate_stored(engine, workshop, questionnaire)
+        _, current = services.aggregate_stored(engine, workshop, questionnaire)
     return compare_results(earlier, then.result, questionnaire, current.result, held_on(first), kind="workshop")
 
 

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from questionnaires.models import Question, Questionnaire
-from scoring.answers import DONT_KNOW, NA, Answer, Response, Value, answer_label
+from scoring.answers import DONT_KNOW, NA, Answer, OrganisationProfile, Pilot, Response, Value, answer_label
 from scoring.engine import (
     LOW_CONFIDENCE,
     Result,
@@ -705,6 +705,47 @@ def _finished(questionnaire, coded: _Coded) -> np.ndarray:
 
 
 # --- the whole workshop ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Room:
+    """What a workshop's result is made of, as stored: its participants' (role, response) pairs, the consensus
+    answers, its roles and client, the client's profile and the pilot register the facilitator keeps."""
+
+    participants: Sequence[tuple[str | None, Response]]
+    consensus: Mapping[str, Answer] = field(default_factory=dict)
+    roles: Sequence[Role] = DEFAULT_ROLES
+    client: str = ""
+    profile: Mapping | None = None
+    register: Sequence[Pilot] = ()
+
+
+def aggregate_room(questionnaire: Questionnaire, room: Room) -> WorkshopResult:
+    """The room's result: its answers aggregated in the wording of the client's size and without what its business
+    model is not asked, the consensus applied, and the plan made with the room's register and the client's profile,
+    as an assessment's own shape its plan."""
+    client = room.profile or {}
+    questionnaire = questionnaire.for_size(client.get("size")).for_business_model(client.get("business_model"))
+    result = aggregate_workshop(questionnaire, room.participants, room.consensus, room.roles, room.client)
+    profile = client_profile(room.profile)
+    if not room.register and profile is None:
+        return result
+    response = dataclasses.replace(result.response, pilots=tuple(room.register), organisation_profile=profile)
+    rescored = dataclasses.replace(score_response(questionnaire, response), overall=result.result.overall,
+                                   warnings=result.result.warnings)
+    return dataclasses.replace(result, response=response, result=rescored)
+
+
+def client_profile(profile: Mapping | None) -> OrganisationProfile | None:
+    """A workshop's client profile as the scoring reads it (None when none is given, or a stored one no longer
+    reads)."""
+    if not profile:
+        return None
+    try:
+        return OrganisationProfile(**profile)
+    except ValueError:
+        return None
+
 
 
 def aggregate_workshop(

@@ -36,6 +36,7 @@ from questionnaires.errors import PhasegateError
 from questionnaires.models import Questionnaire
 from scoring.engine import Result, score_response
 from scoring.summary import Summary, fingerprint, summarise
+from scoring.workshop import aggregate_room
 from storage import repository as repo
 from storage import workshops as ws
 from storage.engine import writing
@@ -159,8 +160,8 @@ def _store_workshop(where: _Store, workshop_id: int, find: Finder) -> bool:
     result = None
     if questionnaire is not None:
         try:
-            participants, room = ws.aggregate_stored(where.reader, workshop, questionnaire)
-            result = room.result if participants else None
+            participants, room = ws.load_room(where.reader, workshop)
+            result = aggregate_room(questionnaire, room).result if participants else None
         except (PhasegateError, ValueError):
             result = None
     row = {"kind": WORKSHOP, "workshop_id": workshop.id, "organisation": workshop.client,

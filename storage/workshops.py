@@ -20,9 +20,8 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from scoring.answers import DONT_KNOW, NA, Answer, OrganisationProfile, Response
-from scoring.engine import score_response
-from scoring.workshop import DEFAULT_ROLES, Role, WorkshopResult, aggregate_workshop
+from scoring.answers import DONT_KNOW, NA, Answer, Response
+from scoring.workshop import DEFAULT_ROLES, Role, Room
 from storage import repository as repo
 from storage import retention
 from storage.gates import (  # the gates' errors and checks, as the pages know them from here too
@@ -636,33 +635,13 @@ def load_consensus(engine: Engine, workshop_id: int) -> dict[str, Answer]:
 
 
 
-def aggregate_stored(engine: Engine, workshop: Workshop, questionnaire,
-                     participants: list[Participant] | None = None) -> tuple[list[Participant], WorkshopResult]:
-    """The workshop's participants and their aggregate, with the recorded consensus applied, scored with the pilot
-    register the facilitator keeps for the room. `participants`: the counted ones when the caller has just loaded
-    them (`room_participants`), so their answers are not read twice."""
+def load_room(engine: Engine, workshop: Workshop,
+              participants: list[Participant] | None = None) -> tuple[list[Participant], Room]:
+    """The workshop's counted participants and what its result is made of (`scoring.workshop.aggregate_room` scores
+    it). `participants`: the counted ones when the caller has just loaded them (`room_participants`), so their
+    answers are not read twice."""
     if participants is None:
         participants = list_participants(engine, workshop.id)
-    client = workshop.profile or {}
-    # as the client's size words it, and without what its business model is not asked
-    questionnaire = questionnaire.for_size(client.get("size")).for_business_model(client.get("business_model"))
-    result = aggregate_workshop(questionnaire, [(p.role, p.response) for p in participants],
-                                load_consensus(engine, workshop.id), workshop.roles, workshop.client)
-    register = load_workshop_register(engine, workshop.id)
-    profile = _client_profile(workshop.profile)
-    if register or profile:  # the room's register and the client's profile shape the plan, as an assessment's own do
-        response = dataclasses.replace(result.response, pilots=register or (), organisation_profile=profile)
-        rescored = dataclasses.replace(score_response(questionnaire, response), overall=result.result.overall,
-                                       warnings=result.result.warnings)
-        result = dataclasses.replace(result, response=response, result=rescored)
-    return participants, result
-
-
-def _client_profile(profile: dict | None) -> OrganisationProfile | None:
-    """The client profile as the scoring reads it (None when none is given, or a stored one no longer reads)."""
-    if not profile:
-        return None
-    try:
-        return OrganisationProfile(**profile)
-    except ValueError:
-        return None
+    room = Room([(p.role, p.response) for p in participants], load_consensus(engine, workshop.id), workshop.roles,
+                workshop.client, workshop.profile, load_workshop_register(engine, workshop.id))
+    return participants, room

@@ -41,6 +41,7 @@ def test_every_page_says_the_database_cannot_be_reached_in_one_line(broken_datab
 
 @pytest.mark.parametrize("page", ["app_pages/workshop_dashboard.py", "app_pages/presenter.py"])
 def test_the_live_panels_say_the_database_went_away_in_one_line(app_env, monkeypatch, page):
+    import services
     from storage import get_engine
     from storage import workshops as ws
     from storage.engine import connect
@@ -50,9 +51,9 @@ def test_the_live_panels_say_the_database_went_away_in_one_line(app_env, monkeyp
     at = open_on(page, f=workshop.facilitator_token)
     assert not at.exception and not at.error, [e.value for e in at.error]
 
-    aggregate, down = ws.aggregate_stored, connect("postgresql+psycopg://postgres:secret@127.0.0.1:1/test")
+    aggregate, down = services.aggregate_stored, connect("postgresql+psycopg://postgres:secret@127.0.0.1:1/test")
     # The database goes away while the page is open: the panel's next read meets a server that does not answer.
-    monkeypatch.setattr(ws, "aggregate_stored", lambda _engine, *args, **kwargs: aggregate(down, *args, **kwargs))
+    monkeypatch.setattr(services, "aggregate_stored", lambda _engine, *args, **kwargs: aggregate(down, *args, **kwargs))
     at.run()
     assert not at.exception, at.exception
     shown = [str(e.value).replace("\\", "") for e in at.error]

@@ -8,6 +8,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import services
 from questionnaires import load_questionnaire
 from scoring.answers import Pilot, dump_answers, Response
 from scoring.engine import score_response
@@ -211,7 +212,7 @@ def test_the_same_register_gives_the_same_figures_in_the_app_the_workshop_and_an
     assert not imported.exception, imported.exception
 
     stored = [repo.find_assessment(engine, at.query_params["a"]) for at in (leader, imported)]
-    _, result = ws.aggregate_stored(engine, workshop, tiny)
+    _, result = services.aggregate_stored(engine, workshop, tiny)
     scored = [score_response(tiny, repo.load_response(engine, a)).pilots for a in stored] + [result.result.pilots]
     for metrics in scored:
         assert pilots_to_dict(metrics) == expected

@@ -18,10 +18,11 @@ BELOW = {
     "questionnaires": {"errors", "config"},
     "scoring": {"errors", "config", "questionnaires"},
     "storage": {"errors", "config", "questionnaires", "scoring"},
-    "reports": {"errors", "config", "questionnaires", "scoring", "storage"},
-    "app_pages": {"errors", "config", "questionnaires", "scoring", "storage", "reports"},
-    "app": {"errors", "config", "questionnaires", "scoring", "storage", "reports", "app_pages"},
-    "cli": {"errors", "config", "questionnaires", "scoring", "storage", "reports"},
+    "services": {"errors", "config", "questionnaires", "scoring", "storage"},
+    "reports": {"errors", "config", "questionnaires", "scoring", "storage", "services"},
+    "app_pages": {"errors", "config", "questionnaires", "scoring", "storage", "services", "reports"},
+    "app": {"errors", "config", "questionnaires", "scoring", "storage", "services", "reports", "app_pages"},
+    "cli": {"errors", "config", "questionnaires", "scoring", "storage", "services", "reports"},
 }
 
 

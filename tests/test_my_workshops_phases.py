@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import services
 from scoring import Answer
 from storage import access
 from storage import repository as repo
+from storage import summaries
 from storage import workshops as ws
 from tests.test_access import app_engine, owner, page_as, shown  # noqa: F401 - fixtures and helpers of the pages
 
@@ -28,7 +30,8 @@ def test_my_workshops_shows_the_phase_each_closed_room_was_stored_at_without_sco
     def no_scoring(*args, **kwargs):
         raise AssertionError("My workshops scored a stored room")
 
-    monkeypatch.setattr(ws, "aggregate_stored", no_scoring)
+    monkeypatch.setattr(services, "aggregate_stored", no_scoring)
+    monkeypatch.setattr(summaries, "aggregate_room", no_scoring)
     at = page_as("app_pages/my_workshops.py", "ana")
     lines = [shown([caption]) for caption in at.caption if "participant" in caption.value]
     assert [line.split(" · ", 2)[-1] for line in lines] == [  # the latest client first

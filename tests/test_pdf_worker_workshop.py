@@ -10,6 +10,7 @@ import time
 import pytest
 from pypdf import PdfReader
 
+import services
 from app_pages import pdf_worker
 from questionnaires import find_questionnaire
 from reports.branding import Branding
@@ -119,7 +120,7 @@ def test_the_live_panel_can_tell_when_answers_came_in_after_the_pdf_was_prepared
 
     def live_key() -> str:
         current = ws.get_workshop(engine, workshop.id)
-        _, result = ws.aggregate_stored(engine, current, questionnaire)
+        _, result = services.aggregate_stored(engine, current, questionnaire)
         return pdf_worker.workshop_inputs_of(engine, current, questionnaire, result).key()
 
     assert live_key() == offered  # nothing new: no note

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import services
 from reports import workshop_charts
 from storage import drafts, get_engine
 from storage import repository as repo
@@ -104,7 +105,7 @@ def test_an_agreed_answer_recorded_in_discussion_mode_becomes_the_workshops_answ
     assert not at.exception
     assert ws.load_consensus(engine, disputed.id) == {"data.inventory": repo.Answer(2, "Only finance keeps one")}
     assert any("Agreed: Defined — Only finance keeps one" in s.value for s in at.success)
-    _, result = ws.aggregate_stored(engine, disputed, tiny)
+    _, result = services.aggregate_stored(engine, disputed, tiny)
     assert [(d.question, d.label, d.median_label) for d in result.decisions] == [
         ("data.inventory", "Defined", "Ad hoc")]
 

@@ -9,6 +9,7 @@ import shutil
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import services
 from app_pages.profile_form import summary
 from questionnaires import AnswersError, load_questionnaire
 from scoring import Answer, Response, score_response
@@ -409,7 +410,7 @@ def test_the_facilitator_gives_the_clients_currency_and_ai_act_role_and_the_room
     assert ws.get_workshop(engine, workshop.id).profile == whole
     assert client_shown(at, workshop) == whole  # the industry as it is kept
     assert client_shown(dashboard(workshop), workshop) == whole
-    _, room = ws.aggregate_stored(engine, ws.get_workshop(engine, workshop.id), tiny)
+    _, room = services.aggregate_stored(engine, ws.get_workshop(engine, workshop.id), tiny)
     assert room.result.profile == whole
 
 

@@ -253,6 +253,7 @@ def test_the_report_of_a_small_organisation_shows_the_question_as_it_was_asked(a
 
 
 def test_a_workshop_for_a_small_client_shows_the_questions_in_its_words(engine, quick_check):
+    import services
     from storage import workshops as ws
     from storage.benchmark import set_workshop_profile
 
@@ -262,7 +263,7 @@ def test_a_workshop_for_a_small_client_shows_the_questions_in_its_words(engine, 
     for profile in ({"size": "large"}, {"size": "small"}):
         set_workshop_profile(engine, workshop.id, profile)
         again = dataclasses.replace(workshop, profile=profile)
-        _, result = ws.aggregate_stored(engine, again, quick_check)
+        _, result = services.aggregate_stored(engine, again, quick_check)
         texts[profile["size"]] = {q.id: q.text for q in result.questions}["governance.ai-board"]
     assert texts["small"].startswith("Has one group, such as the leadership team")
     assert texts["large"].startswith("Has one AI governance body")
@@ -320,6 +321,7 @@ def test_an_ai_product_company_is_not_asked_about_rolling_ai_out_to_business_uni
 
 
 def test_a_room_for_an_ai_product_company_is_not_asked_about_business_units_either(engine, ai_maturity):
+    import services
     from storage import repository as repo
     from storage import workshops as ws
     from storage.benchmark import set_workshop_profile
@@ -332,7 +334,7 @@ def test_a_room_for_an_ai_product_company_is_not_asked_about_business_units_eith
     for model in ("ai-in-operations", "ai-product"):
         set_workshop_profile(engine, workshop.id, {"size": "small", "business_model": model})
         again = dataclasses.replace(workshop, profile={"size": "small", "business_model": model})
-        _, result = ws.aggregate_stored(engine, again, ai_maturity)
+        _, result = services.aggregate_stored(engine, again, ai_maturity)
         shown[model] = [qid for qid in ROLL_OUT if result.result.questions[qid].visible]
         shown[model + " counted"] = result.question("organization.federated-delivery").n
     assert shown == {"ai-in-operations": list(ROLL_OUT), "ai-in-operations counted": 1,

@@ -151,6 +151,7 @@ def test_the_funnel_chart_is_one_spec_for_the_app_and_the_report(retailer):
 
 
 def test_a_workshop_with_a_register_shows_the_section_with_the_same_figures_as_an_answers_file(tmp_path):
+    import services
     from reports import workshop_charts
     from storage import get_engine
     from storage import repository as repo
@@ -165,7 +166,7 @@ def test_a_workshop_with_a_register_shows_the_section_with_the_same_figures_as_a
         person = ws.join_workshop(engine, workshop, role)
         repo.save_answers(engine, person.id, given.answers)
     save_workshop_register(engine, workshop.id, given.pilots)
-    _, current = ws.aggregate_stored(engine, ws.get_workshop(engine, workshop.id), questionnaire)
+    _, current = services.aggregate_stored(engine, ws.get_workshop(engine, workshop.id), questionnaire)
     assert current.result.pilots is not None
     from_file = score_response(questionnaire, dataclasses.replace(given, date=dt.date.today()))
     assert current.result.pilots.verdicts() == from_file.pilots.verdicts()

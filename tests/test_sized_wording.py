@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+import services
 from reports.deck import workshop_deck
 from reports.html import render_html
 from reports.workshop_charts import workshop_view
@@ -65,7 +66,7 @@ def test_the_presenter_view_shows_a_disputed_question_as_the_client_was_asked_it
 
 @SIZES
 def test_a_workshop_reports_its_unknowns_as_the_client_was_asked_them(engine, ai_maturity, size, shown, not_shown):
-    _, aggregate = ws.aggregate_stored(engine, stored(engine, room(engine, size)), ai_maturity)
+    _, aggregate = services.aggregate_stored(engine, stored(engine, room(engine, size)), ai_maturity)
     section = unknowns_section(render_html(ai_maturity, aggregate.result, workshop=workshop_view(ai_maturity, aggregate)))
     assert shown in section and not_shown not in section
 

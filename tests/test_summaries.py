@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from sqlalchemy import func, select, update
 
+import services
 import scoring.summary
 from questionnaires import load_questionnaire
 from questionnaires.loader import find_questionnaire
@@ -123,7 +124,7 @@ def test_a_stored_summary_equals_a_fresh_score_of_random_answers(engine, respons
 def test_a_closed_room_is_stored_as_its_aggregate_scores_it(engine, find, tiny_q):
     room = closed_room(engine, "Room", [0, 2, 2])
     summaries.refresh(engine, find, "tiny")  # the library does not hold the test questionnaire: scored here
-    _, fresh = ws.aggregate_stored(engine, room, tiny_q)
+    _, fresh = services.aggregate_stored(engine, room, tiny_q)
     assert figures_of(stored(engine, workshop_id=room.id)) == read_off(fresh.result)
     assert stored(engine, workshop_id=room.id).domains[0].index == 0.5  # the median, level 2
 
@@ -154,7 +155,7 @@ def test_a_change_to_a_closed_rooms_result_drops_its_summary(engine, find, tiny_
         set_workshop_profile(engine, room.id, {"industry": "banking"})
     assert summaries.load_summary(engine, workshop_id=room.id) is None
     summaries.refresh(engine, find, "tiny")
-    _, fresh = ws.aggregate_stored(engine, ws.get_workshop(engine, room.id), tiny_q)
+    _, fresh = services.aggregate_stored(engine, ws.get_workshop(engine, room.id), tiny_q)
     assert stored(engine, workshop_id=room.id) == summarise(fresh.result)
 
 
@@ -256,7 +257,7 @@ def test_the_benchmark_reads_stored_figures_and_scores_nothing(engine, find, tin
         raise AssertionError("the benchmark scored a stored response")
 
     monkeypatch.setattr(summaries, "score_response", no_scoring)
-    monkeypatch.setattr(ws, "aggregate_stored", no_scoring)
+    monkeypatch.setattr(summaries, "aggregate_room", no_scoring)
     monkeypatch.setattr("scoring.engine.score_response", no_scoring)
     bench = benchmark_stored(engine, example, RETAIL_MEDIUM, find)
     # Peers' Data: 0, 0.25, 0.5, 0.5, 1.0 (levels 0, 0, 1, 1, 2); Example Corp's 1.0 ties the top one -> 90 %.
@@ -289,5 +290,5 @@ def test_my_workshops_read_each_closed_rooms_phase_from_its_summary(engine, find
     def no_scoring(*args, **kwargs):
         raise AssertionError("the list scored a stored workshop")
 
-    monkeypatch.setattr(ws, "aggregate_stored", no_scoring)
+    monkeypatch.setattr(summaries, "aggregate_room", no_scoring)
     assert summaries.workshop_phases(engine, [closed.id, still_open.id, empty.id], find) == phases

@@ -10,6 +10,7 @@ from alembic import command
 from sqlalchemy import JSON, Boolean, DateTime, Integer, String, column, insert, table
 
 from bench.generate import random_response
+import services
 from questionnaires.loader import find_questionnaire
 from scoring import score_response
 from storage import get_engine, schema, summaries
@@ -66,7 +67,7 @@ def _expected_assessment(engine, assessment_id: int):
 
 def _expected_workshop(engine, workshop_id: int):
     workshop = ws.get_workshop(engine, workshop_id)
-    _, room = ws.aggregate_stored(engine, workshop, find_questionnaire(workshop.questionnaire_id,
+    _, room = services.aggregate_stored(engine, workshop, find_questionnaire(workshop.questionnaire_id,
                                                                        workshop.questionnaire_version))
     return read_off(room.result)
 

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import services
 from scoring.workshop import Role
 from storage import get_engine
 from storage import repository as repo
@@ -120,11 +121,11 @@ def test_a_removed_participant_is_left_out_of_every_aggregate_but_kept(engine, t
     stray = ws.join_workshop(engine, workshop, "Data & AI")
     repo.save_answer(engine, kept.id, "data.inventory", 2)
     repo.save_answer(engine, stray.id, "data.inventory", 4)  # a test entry: it makes a dispute
-    assert ws.aggregate_stored(engine, workshop, tiny)[1].question("data.inventory").disagreement
+    assert services.aggregate_stored(engine, workshop, tiny)[1].question("data.inventory").disagreement
 
     removed = ws.remove_participant(engine, workshop.id, stray.id, "ana@example.com")
     assert (removed.label, removed.role) == ("P-002", "Data & AI")
-    people, result = ws.aggregate_stored(engine, workshop, tiny)
+    people, result = services.aggregate_stored(engine, workshop, tiny)
     stats = result.question("data.inventory")
     assert [p.assessment.id for p in people] == [kept.id]
     assert (result.participants, stats.n, stats.disagreement, result.disagreements) == (1, 1, False, ())
@@ -152,7 +153,7 @@ def test_a_removed_participant_can_be_restored_and_counts_again(engine, tiny, wo
     repo.save_answer(engine, stray.id, "data.inventory", 3)
     ws.remove_participant(engine, workshop.id, stray.id)
     assert ws.restore_participant(engine, workshop.id, stray.id).label == "P-001"
-    assert ws.aggregate_stored(engine, workshop, tiny)[1].participants == 1
+    assert services.aggregate_stored(engine, workshop, tiny)[1].participants == 1
     assert [(e.action, e.actor) for e in ws.list_events(engine, workshop.id)] == [(ws.REMOVED, ""), (ws.RESTORED, "")]
     assert "by facilitator" in str(ws.list_events(engine, workshop.id)[0])
 

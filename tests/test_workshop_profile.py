@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+import services
 from questionnaires import load_questionnaire
 from questionnaires.loader import shipped_paths
 from scoring import DONT_KNOW, Answer
@@ -32,7 +33,7 @@ def _room(engine, profile: dict | None):
 
 
 def test_a_small_healthcare_client_gets_small_owners_and_its_ai_act_classification_in_now(engine):
-    _, result = ws.aggregate_stored(engine, _room(engine, {"size": "small", "industry": "healthcare"}), FULL)
+    _, result = services.aggregate_stored(engine, _room(engine, {"size": "small", "industry": "healthcare"}), FULL)
     assert result.result.likely_high_risk
     role = next(s for s in result.result.actions if s.question == "governance.eu-ai-act-role")
     assert (role.horizon, role.owner) == ("now", "External legal counsel")
@@ -40,7 +41,7 @@ def test_a_small_healthcare_client_gets_small_owners_and_its_ai_act_classificati
 
 
 def test_a_client_without_a_profile_is_scored_as_before(engine):
-    _, result = ws.aggregate_stored(engine, _room(engine, None), FULL)
+    _, result = services.aggregate_stored(engine, _room(engine, None), FULL)
     assert not result.result.likely_high_risk
     role = next(s for s in result.result.actions if s.question == "governance.eu-ai-act-role")
     assert role.owner == "Head of Legal & Compliance"

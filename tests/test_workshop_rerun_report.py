@@ -10,6 +10,7 @@ import pytest
 from pptx import Presentation
 from pypdf import PdfReader
 
+import services
 from reports import workshop_charts
 from reports.deck import workshop_deck
 from reports.pdf import render_pdf
@@ -58,7 +59,7 @@ def runs(engine, tiny):
 
 
 def pdf_pages(engine, workshop, questionnaire) -> list[str]:
-    _, room = ws.aggregate_stored(engine, workshop, questionnaire)
+    _, room = services.aggregate_stored(engine, workshop, questionnaire)
     view, progress = workshop_charts.stored_workshop_view(engine, workshop, questionnaire, room,
                                                           find=find_for(questionnaire))
     data = render_pdf(questionnaire, room.result, workshop=view, progress=progress, generated=DAY)
