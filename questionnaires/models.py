@@ -105,12 +105,28 @@ class Action(Strict):
     by_level: ByLevel | None = Field(None, description="Wording per starting level: establish, extend, optimise")
 
 
-class RoleTitles(Strict):
+class SizedTitles(Strict):
     """An owner's title in a small, medium and large organisation."""
 
     small: Text
     medium: Text
     large: Text
+
+
+class RoleTitles(SizedTitles):
+    """An owner's title in a small, medium and large organisation, and where it differs, in a company whose product
+    is AI."""
+
+    ai_product: SizedTitles | None = Field(
+        None, alias="ai-product", description="The titles in a company whose product is AI "
+                                              "(organisation_profile.business_model: ai-product), where they differ, "
+                                              "e.g. {small: Product lead, medium: Product manager, large: Head of "
+                                              "Product} for the business owner of a use case")
+
+    def title(self, size: str, business_model: str | None = None) -> str:
+        """The title for an organisation of this size (small, medium or large) and business model."""
+        titles = self.ai_product if business_model == "ai-product" and self.ai_product else self
+        return getattr(titles, size)
 
 
 class Question(Strict):

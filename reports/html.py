@@ -36,6 +36,7 @@ MAX_SHOWN_NAME = 200
 ROADMAP_STEPS_PER_PHASE = 5  # the roadmap is one picture: short enough to share a page with the end of the plan
 TOP_STEPS = 5
 PLAN_STEPS = 15  # steps the executive report lists (Now, then the head of Next); the full report lists every one
+MATRIX_NAMED = 10  # steps the executive report's effort and impact matrix names; later ones are given by rank
 REGISTER_ROWS = 12  # the risk register's rows in the executive report, most severe first; the full report has them all
 WORKED_STEPS = 3  # steps whose priority arithmetic the methodology page spells out
 SHOWN_ANSWERS = 3
@@ -339,11 +340,12 @@ def report_context(questionnaire: Questionnaire, result: Result, branding: Brand
         "phase_label": phase_label(result),
         "after": {s.question: after_text(s, result.actions) for s in result.actions},
         "worked_steps": result.actions[:WORKED_STEPS],
-        "matrix": matrix_cells(result.actions, None if full else PLAN_STEPS),
+        "matrix": matrix_cells(result.actions, None if full else MATRIX_NAMED),
         "matrix_efforts": list(MATRIX_EFFORTS.values()),
         "register_rows": story.register if full else story.register[:REGISTER_ROWS],
         "register_more": 0 if full else max(0, len(story.register) - REGISTER_ROWS),
-        "asks": {qid: owner_title(questionnaire, questionnaire.question(qid).action.owner, result.size)
+        "asks": {qid: owner_title(questionnaire, questionnaire.question(qid).action.owner, result.size,
+                                  result.profile.get("business_model"))
                  if questionnaire.question(qid).action else "" for qid in result.unknowns},
         "domain_names": names,
         "domains": [_domain_view(questionnaire, d, result, answers) for d in result.domains],

@@ -391,7 +391,8 @@ def unknown_rows(questionnaire: Questionnaire, workshop: WorkshopResult) -> list
         rows.append({"question": question, "domain": questionnaire.domain(question.domain).name,
                      "said": f"{stats.dont_know} of {counted(asked, 'answer')}",
                      "count": stats.dont_know,
-                     "ask": owner_title(questionnaire, question.action.owner, workshop.result.size)
+                     "ask": owner_title(questionnaire, question.action.owner, workshop.result.size,
+                                        workshop.result.profile.get("business_model"))
                      if question.action else ""})
     return rows
 

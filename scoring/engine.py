@@ -87,7 +87,7 @@ def score_response(questionnaire: Questionnaire, response: Response, targets: di
     portfolio = pilot_portfolio(questionnaire, register, on) if register else None
     high_risk = likely_high_risk(questionnaire, profile)
     actions = next_steps(questionnaire, questions, domains, overall, organisation_size(response), pilots=portfolio,
-                         high_risk=high_risk, on=on)
+                         high_risk=high_risk, on=on, business_model=profile.get("business_model"))
     unknowns = tuple(q.id for q in questions.values() if q.visible and q.dont_know)
     return Result(
         questionnaire=questionnaire.id,

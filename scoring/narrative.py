@@ -609,7 +609,8 @@ def risk_register(questionnaire: Questionnaire, result: Result) -> tuple[RiskEnt
         if state == "polish":
             continue  # at or above its phase's bar: room to improve, not a risk
         step = steps.get(question.id)
-        owner = step.owner if step else owner_title(questionnaire, question.action.owner, result.size) \
+        owner = step.owner if step else owner_title(questionnaire, question.action.owner, result.size,
+                                                    result.profile.get("business_model")) \
             if question.action else ""
         raised = raised_to_high(question, answer, state, result)
         level = "High" if raised else severity(state, _rated_phase(question, domain, result), domain)
@@ -773,8 +774,9 @@ def raci(result: Result, count: int = RACI_STEPS, questionnaire: Questionnaire |
     """A draft RACI for the top steps, by the rule in this module's docstring."""
     size = result.size if result.size in SIZES else DEFAULT_SIZE
     column = SIZES.index(size)
-    chief = _title(questionnaire, "ceo", size, CHIEF_EXECUTIVE[column])
-    sponsors = {SPONSOR[column], _title(questionnaire, "sponsor", size, SPONSOR[column])}
+    model = result.profile.get("business_model")
+    chief = _title(questionnaire, "ceo", size, model, CHIEF_EXECUTIVE[column])
+    sponsors = {SPONSOR[column], _title(questionnaire, "sponsor", size, model, SPONSOR[column])}
     rows = []
     for step in result.actions[:count]:
         executive = ACCOUNTABLE.get(step.domain, DEFAULT_ACCOUNTABLE)[column]
@@ -828,11 +830,12 @@ def _linked_owners(step: Step, steps: tuple[Step, ...]) -> list[str]:
     return owners
 
 
-def _title(questionnaire: Questionnaire | None, role: str, size: str, default: str) -> str:
-    """A role's title from the questionnaire's table for the organisation's size, or the usual one."""
+def _title(questionnaire: Questionnaire | None, role: str, size: str, business_model: str | None, default: str) -> str:
+    """A role's title from the questionnaire's table for the organisation's size and business model, or the usual
+    one."""
     if questionnaire is None or role not in questionnaire.roles:
         return default
-    return owner_title(questionnaire, role, size)
+    return owner_title(questionnaire, role, size, business_model)
 
 
 # --- timeline -------------------------------------------------------------------------------

@@ -195,11 +195,13 @@ class _Candidate:
 
 def next_steps(questionnaire: Questionnaire, questions: dict[str, QuestionResult], domains: tuple[DomainResult, ...],
                overall: Overall, size: str | None = None, capacity: int | None = None,
-               pilots: Portfolio | None = None, high_risk: bool = False, on: dt.date | None = None) -> tuple[Step, ...]:
+               pilots: Portfolio | None = None, high_risk: bool = False, on: dt.date | None = None,
+               business_model: str | None = None) -> tuple[Step, ...]:
     """The plan: every step worth taking, ranked in the order to act, each with its horizon and reasons.
 
     `pilots` (the register) lifts the steps that unblock stuck pilots and adds the portfolio decision;
-    `high_risk` says a system is likely high-risk under the EU AI Act; `on` is the assessment's date."""
+    `high_risk` says a system is likely high-risk under the EU AI Act; `on` is the assessment's date; `size` and
+    `business_model` title each step's owner."""
     on = on or dt.date.today()
     candidates = _candidates(questionnaire, questions, domains, overall, pilots, high_risk, on)
     if not candidates:
@@ -212,7 +214,7 @@ def next_steps(questionnaire: Questionnaire, questions: dict[str, QuestionResult
         planned = _basics_first(planned, horizons, held)
     needed_by = _needed_by(planned)
     texts = questionnaire.cached("steps.texts", _no_texts)
-    return tuple(_step(rank, c, horizons[c.qid], needed_by.get(c.qid, 0), questionnaire, size, texts)
+    return tuple(_step(rank, c, horizons[c.qid], needed_by.get(c.qid, 0), questionnaire, (size, business_model), texts)
                  for rank, c in enumerate(planned, start=1))
 
 
@@ -580,18 +582,19 @@ def waits_for(step: Step, steps: tuple[Step, ...]) -> list[Step]:
 # --- the step as printed --------------------------------------------------------------------------
 
 
-def owner_title(questionnaire: Questionnaire, owner: str, size: str | None) -> str:
-    """The owner as printed: a role of the questionnaire's table, titled for the organisation's size."""
+def owner_title(questionnaire: Questionnaire, owner: str, size: str | None, business_model: str | None = None) -> str:
+    """The owner as printed: a role of the questionnaire's table, titled for the organisation's size and business
+    model."""
     titles = questionnaire.roles.get(owner)
-    return getattr(titles, size if size in SIZES else DEFAULT_SIZE) if titles else owner
+    return titles.title(size if size in SIZES else DEFAULT_SIZE, business_model) if titles else owner
 
 
 def _step(rank: int, candidate: _Candidate, horizon: str, needed_by: int, questionnaire: Questionnaire,
-          size: str | None, texts: dict) -> Step:
-    key = (candidate.qid, candidate.level, size)
+          audience: tuple[str | None, str | None], texts: dict) -> Step:
+    key = (candidate.qid, candidate.level, audience)
     fixed = texts.get(key)
     if fixed is None:
-        fixed = texts[key] = _step_texts(candidate, questionnaire, size)
+        fixed = texts[key] = _step_texts(candidate, questionnaire, *audience)
     qid, domain, phase, title, detail, owner, effort, impact, kpi, requires = fixed
     why = candidate.why
     if needed_by:
@@ -605,12 +608,14 @@ def _no_texts(questionnaire: Questionnaire) -> dict:
     return {}
 
 
-def _step_texts(candidate: _Candidate, questionnaire: Questionnaire, size: str | None) -> tuple:
-    """What a step says that depends only on its question, its level and the organisation's size."""
+def _step_texts(candidate: _Candidate, questionnaire: Questionnaire, size: str | None,
+                business_model: str | None) -> tuple:
+    """What a step says that depends only on its question, its level and the organisation's size and business
+    model."""
     if candidate.question is None:
         action = triage_action(questionnaire)
         return (TRIAGE_ID, candidate.domain.id, 1, action.title, action.detail,
-                owner_title(questionnaire, action.owner, size), action.effort, 3, action.kpi, ())
+                owner_title(questionnaire, action.owner, size, business_model), action.effort, 3, action.kpi, ())
     question = candidate.question
     action = question.action
     wording = getattr(action.by_level, candidate.level, None) if action.by_level else None
@@ -618,7 +623,8 @@ def _step_texts(candidate: _Candidate, questionnaire: Questionnaire, size: str |
     kpi = (getattr(wording, "kpi", None) if wording else None) or action.kpi
     effort = (getattr(wording, "effort", None) if wording else None) or action.effort
     return (question.id, question.domain, question.phase, title, detail,
-            owner_title(questionnaire, action.owner, size), effort, action.impact, kpi, tuple(action.requires))
+            owner_title(questionnaire, action.owner, size, business_model), effort, action.impact, kpi,
+            tuple(action.requires))
 
 
 # --- why, in one plain sentence ---------------------------------------------------------------------

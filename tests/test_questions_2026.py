@@ -360,3 +360,28 @@ def test_a_participant_is_asked_in_the_words_for_the_clients_size(app_env, quick
     texts = " ".join(m.value for m in at.markdown)
     assert "Has one group, such as the leadership team" in texts
     assert "Has one AI governance body" not in texts
+
+
+# --- owners titled for the business model -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model, expected, not_expected", [
+    ("ai-product", {"Product manager", "Head of Quality & Regulatory"},
+     {"Business owner of the use case", "AI governance lead"}),
+    ("ai-in-operations", {"Business owner of the use case", "AI governance lead"},
+     {"Product manager", "Head of Quality & Regulatory"}),
+])
+def test_the_plan_names_the_owners_a_company_of_that_business_model_has(ai_maturity, model, expected, not_expected):
+    response = golden(ROOT / "examples" / "golden-startup.yaml", ai_maturity)
+    profile = response.organisation_profile.model_copy(update={"size": "medium", "business_model": model})
+    result = score_response(ai_maturity, dataclasses.replace(response, organisation_profile=profile))
+    owners = {step.owner for step in result.actions}
+    assert expected <= owners and not owners & not_expected
+
+
+def test_a_role_without_titles_of_its_own_for_an_ai_product_company_keeps_its_sized_titles(ai_maturity):
+    from scoring.steps import owner_title
+
+    assert owner_title(ai_maturity, "cfo", "large", "ai-product") == "Chief Financial Officer"
+    assert owner_title(ai_maturity, "business-owner", "large", "ai-product") == "Head of Product"
+    assert owner_title(ai_maturity, "business-owner", "large", None) == "Business owner of the use case"

@@ -150,7 +150,7 @@ def test_the_executive_summary_has_findings_risks_quotes_and_the_top_steps_on_on
     summary = next(p for p in pages if "Executive summary" in p and "MOST IMPORTANT NEXT STEPS" in p)
     flat = " ".join(summary.split())
     for words in ["Four of five domains work at phase 2; Governance holds the organisation at phase 1.", "FINDINGS",
-                  "RISKS", "IN THE RESPONDENT'S WORDS", "Nobody is funded to run models.", "confidence 96%",
+                  "RISKS", "IN THE RESPONDENT'S WORDS", "Nobody is funded to run models.", "confidence 95%",
                   "MEASURE OF SUCCESS", "WHERE EACH DOMAIN STANDS", "Economics"]:
         assert words in flat
 
