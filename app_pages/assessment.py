@@ -3,6 +3,7 @@ is given; every step change brings the step's heading to the top of the screen."
 
 import streamlit as st
 
+import services
 from app_pages import flow, pilot_register, state
 from app_pages.questions import (bottom_bar_style, pending_saved, phone_layout, question_key, show_one_question,
                                  show_question)
@@ -109,7 +110,7 @@ def finish() -> None:
         st.session_state["moved"] = st.session_state.get("moved", 0) + 1  # bring the question into view
         st.session_state["scroll_key"] = "finish_prompt"
         return
-    state.guarded(repo.finish_assessment, get_engine(), now.assessment.id)
+    state.guarded(services.finish_assessment, get_engine(), now.assessment.id)
     state.refresh_assessment()
     st.switch_page(state.RESULTS, query_params={"a": token})
 
@@ -120,7 +121,7 @@ def confirm_and_finish(question_ids: tuple[str, ...]) -> None:
     state.confirm(question_ids)
     if set(question_ids) & st.session_state["loaded"].carried:
         return  # not confirmed: the message left by `state.confirm` says why
-    if state.stored_by_callback(repo.finish_assessment, now.assessment.id):
+    if state.stored_by_callback(services.finish_assessment, now.assessment.id):
         st.session_state.pop(ASK_CONFIRM, None)
         state.switch_soon(state.RESULTS, a=token)
 

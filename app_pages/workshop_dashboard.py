@@ -236,7 +236,7 @@ if workshop.is_closed():
 else:
     confirm = st.checkbox("No more answers: close the workshop now", key="confirm_close")
     if st.button("Close workshop", key="close_workshop", disabled=not confirm, icon=":material/lock:"):
-        ws.close_workshop(engine, workshop.id)
+        services.close_workshop(engine, workshop.id)
         st.rerun()
 
 st.header("Re-run for this client", anchor=False)

@@ -30,6 +30,7 @@ PROFILES = ({"industry": "retail", "size": "medium"}, {"industry": "retail", "si
 
 def fill(engine, questionnaire, self_assessments: int, workshops: int, participants: int) -> None:
     """The stored clients: random but reproducible answers, a third of each kind per profile."""
+    import services
     from bench.generate import random_response
     from scoring.answers import OrganisationProfile
     from storage import repository as repo
@@ -41,13 +42,13 @@ def fill(engine, questionnaire, self_assessments: int, workshops: int, participa
         response = random_response(questionnaire, rng, rng.randint(0, 2))
         response = dataclasses.replace(response, organisation=f"Client {number}",
                                        organisation_profile=OrganisationProfile(**PROFILES[number % 3]))
-        repo.finish_assessment(engine, repo.import_response(engine, response).id)
+        services.finish_assessment(engine, repo.import_response(engine, response).id)
     for number in range(workshops):
         room = ws.create_workshop(engine, f"Room client {number}", questionnaire.id, questionnaire.version)
         for _ in range(participants):
             repo.import_response(engine, random_response(questionnaire, rng, rng.randint(0, 2)), workshop_id=room.id)
         set_workshop_profile(engine, room.id, PROFILES[number % 3])
-        ws.close_workshop(engine, room.id)
+        services.close_workshop(engine, room.id)
 
 
 def counted(module, name: str, calls: list) -> None:
@@ -77,6 +78,7 @@ def main() -> None:
 
 def run(args) -> None:
     from bench.generate import random_response
+    import services
     from questionnaires import find_questionnaire
     from scoring import score_response
     from scoring.answers import OrganisationProfile
@@ -93,7 +95,7 @@ def run(args) -> None:
     own = dataclasses.replace(random_response(questionnaire, random.Random(3)), organisation="Compared Corp",
                               organisation_profile=OrganisationProfile(**PROFILES[0]))
     kept = repo.import_response(engine, own)
-    repo.finish_assessment(engine, kept.id)
+    services.finish_assessment(engine, kept.id)
     assessment = repo.get_assessment(engine, kept.id)
     result = score_response(questionnaire, own)
     find = lambda questionnaire_id, version: find_questionnaire(questionnaire_id, version)  # noqa: E731

@@ -8,7 +8,7 @@ from pathlib import Path
 from questionnaires.errors import PhasegateError
 from questionnaires.loader import Library, shipped_library, version_key
 from questionnaires.models import Migration, Questionnaire
-from scoring.answers import NA, Answer, Response, answer_problem, read_answers
+from scoring.answers import NA, Answer, Response, answer_problem, dump_answers, read_answers
 
 
 class MigrationError(PhasegateError):
@@ -180,8 +180,6 @@ def migrated_text(text: str, carried: Carried) -> str:
 
     from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap
-
-    from scoring.answers import dump_answers
 
     yaml = YAML()
     yaml.preserve_quotes = True

@@ -27,7 +27,7 @@ from sqlalchemy.engine import URL, make_url
 
 from questionnaires.errors import PhasegateError
 from storage import schema
-from storage.engine import PRIVATE_FILE, connect, dispose_all, unreachable, writing
+from storage.engine import PRIVATE_FILE, _private_file, connect, dispose_all, unreachable, writing
 from storage.errors import StorageError
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -209,8 +209,6 @@ def _sqlite_revision(path: Path) -> str | None:
 
 
 def _restore_sqlite(backup_file: Path, database: Path) -> None:
-    from storage.engine import _private_file
-
     _private_file(str(database))  # the folder and the file, private, as the app makes them
     source = sqlite3.connect(f"{backup_file.resolve().as_uri()}?mode=ro", uri=True)
     target = sqlite3.connect(database, timeout=30)

@@ -404,15 +404,12 @@ def set_organisation(engine: Engine, assessment_id: int, organisation: str) -> N
 
 
 def finish_assessment(engine: Engine, assessment_id: int) -> None:
-    """Mark the assessment finished (the first time only)."""
+    """Mark the assessment finished (the first time only); `services.finish_assessment` also stores its summary."""
     with writing(engine) as conn:
         stamp = now()
         conn.execute(update(assessments)
                      .where(assessments.c.id == assessment_id, assessments.c.finished_at.is_(None))
                      .values(finished_at=stamp, updated_at=stamp))
-    from storage import summaries  # storage.summaries reads assessments through this module
-
-    summaries.store_assessment(engine, assessment_id)
 
 
 def count_answers(engine: Engine, assessment_id: int | None = None) -> int:

@@ -35,7 +35,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from questionnaires.errors import PhasegateError
 from questionnaires.models import Questionnaire
 from scoring.engine import Result, score_response
-from scoring.summary import Summary, fingerprint, summarise
+from scoring.summary import DomainSummary, Summary, fingerprint, summarise
 from scoring.workshop import aggregate_room
 from storage import repository as repo
 from storage import workshops as ws
@@ -483,8 +483,6 @@ def load_summary(engine: Engine, *, assessment_id: int | None = None,
     """The stored summary of one self-assessment or workshop as it stands (stale or not): its row (questionnaire,
     version, fingerprint, organisation, profile) and its figures (None when it could not be scored); None when
     none is stored."""
-    from scoring.summary import DomainSummary
-
     s, d = summaries.c, summary_domains.c
     mine = s.assessment_id == assessment_id if assessment_id is not None else s.workshop_id == workshop_id
     with engine.connect() as conn:

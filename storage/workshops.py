@@ -293,13 +293,11 @@ def set_branding(engine: Engine, workshop_id: int, branding: dict | None) -> Non
 
 
 def close_workshop(engine: Engine, workshop_id: int) -> None:
-    """Close the workshop now: nobody joins or answers any more (the first close counts)."""
+    """Close the workshop now: nobody joins or answers any more (the first close counts); `services.close_workshop`
+    also stores its summary."""
     with writing(engine) as conn:
         conn.execute(update(workshops).where(workshops.c.id == workshop_id, workshops.c.closed_at.is_(None))
                      .values(closed_at=repo.now()))
-    from storage import summaries  # storage.summaries reads workshops through this module
-
-    summaries.store_workshop(engine, workshop_id)
 
 
 # --- participants ------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+import services
 from storage import access, get_engine
 from storage import repository as repo
 from storage import workshops as ws
@@ -92,8 +93,8 @@ def test_the_list_counts_participants_and_finishers_and_says_open_or_closed(engi
     workshop = workshop_for(engine, ANA)
     first = ws.join_workshop(engine, workshop, "Executive")
     ws.join_workshop(engine, workshop, "Executive")
-    repo.finish_assessment(engine, first.id)
-    ws.close_workshop(engine, workshop.id)
+    services.finish_assessment(engine, first.id)
+    services.close_workshop(engine, workshop.id)
     entry = access.list_workshops(engine, ANA)[0].entries[0]
     assert (entry.participants, entry.finished, entry.status) == (2, 1, "closed")
 

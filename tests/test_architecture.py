@@ -4,6 +4,7 @@ import stands at the top of a module or inside a function."""
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import pytest
@@ -106,19 +107,79 @@ def test_a_module_imports_only_the_parts_below_its_own(path):
     assert wrong == [], f"{part} may import only {sorted(BELOW[part])}: " + "; ".join(wrong)
 
 
-# Known cycles, each to be taken apart, never added to: stored summaries are written when an assessment is
-# finished or a workshop closed, and the summaries read both through their modules.
-KNOWN_CYCLES = [{"storage.repository", "storage.retention", "storage.summaries", "storage.workshops"}]
-
-
-def test_no_module_imports_one_that_imports_it_back():
+@functools.cache
+def import_graph() -> dict[str, set[str]]:
+    """Which of the product's modules each module imports, at its top or inside a function."""
     paths = {module_name(path): path for path in modules()}
     graph = {name: module_imports(path, set(paths)) - {name} for name, path in paths.items()}
     packages = {name for name, path in paths.items() if path.name == "__init__.py"}
     for name in graph:  # a package's own modules may use what its __init__ gathers; that is no cycle
         graph[name] -= {package for package in packages if name.startswith(package + ".")}
-    cycles = [set(group) for group in strongly_connected(graph) if len(group) > 1]
-    assert [sorted(c) for c in cycles if c not in KNOWN_CYCLES] == []
+    return graph
+
+
+def test_no_module_imports_one_that_imports_it_back():
+    cycles = [sorted(group) for group in strongly_connected(import_graph()) if len(group) > 1]
+    assert cycles == []
+
+
+# An import inside a function is kept only where it keeps start-up fast, and a comment on its line (or just above it)
+# says so; one that would otherwise stand at the top is no way to dodge a module that imports this one back.
+STARTUP = "start-up"
+
+
+def function_imports(path: Path, known: set[str]) -> list[tuple[int, str, bool]]:
+    """(line, product module, whether a comment says it is there for start-up time) for each import inside a
+    function of the module (type checkers' imports left out)."""
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    tree = ast.parse(text)
+    skipped = type_checking_lines(tree)
+    at_top = {id(node) for node in tree.body}
+    found = []
+    for node in ast.walk(tree):
+        if id(node) in at_top or node.__dict__.get("lineno") in skipped:
+            continue
+        for name in imported_names(node):
+            target = next((n for n in (f"{name}.{a.name}" for a in node.names) if n in known), name)
+            if target in known:
+                found.append((node.lineno, target, says_why(lines, node.lineno)))
+    return found
+
+
+def says_why(lines: list[str], line: int) -> bool:
+    """Whether the import at `line` (1-based), or the comment lines right above it, say it is there for start-up."""
+    if "#" in lines[line - 1] and STARTUP in lines[line - 1].split("#", 1)[1]:
+        return True
+    above = line - 2
+    while above >= 0 and lines[above].strip().startswith("#"):
+        if STARTUP in lines[above]:
+            return True
+        above -= 1
+    return False
+
+
+def reaches(graph: dict[str, set[str]], start: str, goal: str) -> bool:
+    """Whether `start` imports `goal`, directly or through other modules."""
+    seen, todo = set(), [start]
+    while todo:
+        name = todo.pop()
+        if name == goal:
+            return True
+        if name not in seen:
+            seen.add(name)
+            todo.extend(graph.get(name, ()))
+    return False
+
+
+@pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_an_import_inside_a_function_hides_no_cycle(path):
+    graph = import_graph()
+    name = module_name(path)
+    hidden = [f"{path.relative_to(ROOT)}:{line} imports {target} inside a function, and {target} imports it back"
+              for line, target, for_start_up in function_imports(path, set(graph))
+              if not for_start_up and reaches(graph, target, name)]
+    assert hidden == [], "move the shared code to a module both can import: " + "; ".join(hidden)
 
 
 def strongly_connected(graph: dict[str, set[str]]) -> list[list[str]]:

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import MetaData, create_engine, select, text
 
+import services
 from questionnaires import find_questionnaire
 from storage import dispose_all, get_engine
 from storage import repository as repo
@@ -140,7 +141,7 @@ def test_a_quiet_database_restores_row_for_row_and_data_is_replaced_only_when_fo
     first = repo.create_assessment(engine, questionnaire.id, questionnaire.version, organisation="Acme")
     repo.save_answer(engine, first.id, question.id, questionnaire.options_for(question)[1].value)
     repo.save_note(engine, first.id, question.id, "A spreadsheet, kept by finance")
-    repo.finish_assessment(engine, first.id)
+    services.finish_assessment(engine, first.id)
     out = tmp_path / "quiet.backup"
     backup(database_url, out)
     source = tables(database_url)

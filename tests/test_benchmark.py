@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import update
 
+import services
 from questionnaires import load_questionnaire
 from scoring import Answer, Response, read_answers, score_response
 from scoring.answers import OrganisationProfile
@@ -162,7 +163,7 @@ def level(value: int, organisation: str, profile=RETAIL_MEDIUM) -> Response:
 
 def finished(engine, value: int, organisation: str, profile=RETAIL_MEDIUM):
     stored = repo.import_response(engine, level(value, organisation, profile))
-    repo.finish_assessment(engine, stored.id)
+    services.finish_assessment(engine, stored.id)
     return stored
 
 
@@ -173,7 +174,7 @@ def closed_workshop(engine, client: str, values, profile=RETAIL_MEDIUM, close=Tr
         repo.save_answers(engine, joined.id, {"data.inventory": Answer(value), "governance.board": Answer(value)})
     set_workshop_profile(engine, workshop.id, profile)
     if close:
-        ws.close_workshop(engine, workshop.id)
+        services.close_workshop(engine, workshop.id)
     return workshop
 
 
@@ -217,10 +218,10 @@ def test_an_organisation_counts_once_with_its_latest_result_and_never_against_it
 def test_other_questionnaires_and_unknown_versions_are_left_out(engine, find):
     finished(engine, 1, "Beta")
     other = repo.import_response(engine, Response("quick-check", "2.0.0", organisation="Gamma"))
-    repo.finish_assessment(engine, other.id)
+    services.finish_assessment(engine, other.id)
     old = repo.import_response(engine, Response("tiny", "0.1.0", organisation="Delta",
                                                 answers={"data.inventory": Answer(1)}))
-    repo.finish_assessment(engine, old.id)
+    services.finish_assessment(engine, old.id)
     assert indices(stored_peers(engine, "tiny", lambda i, v: find(i, v) if v == "1.0.0" else None)) == [0.25]
 
 

@@ -9,6 +9,7 @@ import re
 import pytest
 
 from cli import format_benchmark
+import services
 from questionnaires import load_questionnaire
 from reports.benchmark import benchmark_rows
 from scoring import Answer, Response, score_response
@@ -51,7 +52,7 @@ def self_assessment(engine, organisation: str, values: dict, profile=RETAIL_MEDI
     stored = repo.import_response(engine, Response(
         "tiny", "1.0.0", organisation=organisation, organisation_profile=OrganisationProfile(**profile),
         answers={question: Answer(value) for question, value in values.items()}))
-    repo.finish_assessment(engine, stored.id)
+    services.finish_assessment(engine, stored.id)
 
 
 def workshop(engine, client: str, *rooms: dict, owner: access.Consultant | None = None, profile=RETAIL_MEDIUM):
@@ -64,7 +65,7 @@ def workshop(engine, client: str, *rooms: dict, owner: access.Consultant | None 
         joined = ws.join_workshop(engine, room, "Executive")
         repo.save_answers(engine, joined.id, {question: Answer(value) for question, value in values.items()})
     set_workshop_profile(engine, room.id, profile)
-    ws.close_workshop(engine, room.id)
+    services.close_workshop(engine, room.id)
     return room
 
 

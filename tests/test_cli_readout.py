@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
+import services
 from reports.deck import slide_titles
 from scoring import Answer
 from storage import dispose_all, get_engine
@@ -99,7 +100,7 @@ def peer(engine, organisation: str, level: int) -> None:
     joined = ws.join_workshop(engine, room, "Executive")
     repo.save_answers(engine, joined.id, {"data.inventory": Answer(level), "governance.board": Answer(level)})
     set_workshop_profile(engine, room.id, {"industry": "retail"})
-    ws.close_workshop(engine, room.id)
+    services.close_workshop(engine, room.id)
 
 
 def test_score_benchmark_adds_the_benchmark_object_once_five_peers_are_stored(database_url, tmp_path):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+import services
 from scoring.answers import Pilot
 from storage import get_engine
 from storage import repository as repo
@@ -39,7 +40,7 @@ def rerun(engine):
     first = ws.create_workshop(engine, "Example Corp", "tiny", "1.0.0")
     answered(engine, first, 1)
     save_workshop_register(engine, first.id, REGISTER)
-    ws.close_workshop(engine, first.id)
+    services.close_workshop(engine, first.id)
     again = ws.rerun_workshop(engine, ws.get_workshop(engine, first.id))
     answered(engine, again, 3)
     return again

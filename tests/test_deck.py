@@ -10,6 +10,7 @@ from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
+import services
 from reports.branding import Branding
 from reports.deck import DeckError, render_deck, workshop_deck
 from scoring import Answer, Response, read_answers, score_response
@@ -126,7 +127,7 @@ def room(engine, client="Example Corp", answers=((0, 4), (4, 0), (2, 2)), close=
                                               "data.pipelines": Answer(data)})
     set_workshop_profile(engine, workshop.id, {"industry": "retail", "size": "medium"})
     if close:
-        ws.close_workshop(engine, workshop.id)
+        services.close_workshop(engine, workshop.id)
     return workshop
 
 

@@ -18,7 +18,7 @@ def room(engine, client: str, values, close: bool = True):
         repo.save_answers(engine, joined.id, {"data.inventory": Answer(value), "data.pipelines": Answer(value),
                                               "governance.board": Answer(value), "governance.approval": Answer(value)})
     if close:
-        ws.close_workshop(engine, workshop.id)  # stores its summary
+        services.close_workshop(engine, workshop.id)  # stores its summary
     return workshop
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+import services
 from scoring.answers import Answer, Response
 from storage import repository as repo
 from storage import workshops as ws
@@ -65,7 +66,7 @@ def test_the_stored_participant_list_describes_each_from_the_database(engine):
                      "governance.controls"):
         repo.save_answer(engine, quick.id, question, 2)
     repo.save_answer(engine, quick.id, "data.products", "dont_know")
-    repo.finish_assessment(engine, quick.id)
+    services.finish_assessment(engine, quick.id)
     ws.join_workshop(engine, workshop, "Data & AI")
     first, second = (p.describe() for p in ws.list_participants(engine, workshop.id))
     assert first.startswith("P-001 · Executive · joined ")

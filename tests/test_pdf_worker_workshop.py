@@ -79,7 +79,7 @@ def test_the_workshop_key_follows_every_stored_input_and_only_them(room):
         lambda: ws.remove_participant(engine, workshop.id, people[1].id),
         lambda: ws.set_branding(engine, workshop.id, Branding("Harbour Advisory", "#7a1f5c").to_stored()),
         lambda: set_workshop_profile(engine, workshop.id, {"size": "large", "industry": "retail"}),
-        lambda: ws.close_workshop(engine, workshop.id),
+        lambda: services.close_workshop(engine, workshop.id),
     ]
     for change in changes:
         change()

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+import services
 from storage import get_engine
 from storage import repository as repo
 from storage import workshops as ws
@@ -23,7 +24,7 @@ def stored(app_env):
     repo.save_answer(engine, open_one.id, "data.inventory", 3)
     finished = repo.create_assessment(engine, "tiny", "1.0.0", organisation="Example Corp")
     repo.save_answer(engine, finished.id, "data.inventory", 2)
-    repo.finish_assessment(engine, finished.id)
+    services.finish_assessment(engine, finished.id)
     workshop = ws.create_workshop(engine, "Example Corp", "tiny", "1.0.0")
     participant = ws.join_workshop(engine, workshop, "Executive")
     repo.save_answer(engine, participant.id, "data.inventory", 2)

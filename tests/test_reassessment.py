@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import delete
 
+import services
 from scoring.answers import Answer
 from scoring.workshop import Role
 from storage import repository as repo
@@ -17,7 +18,7 @@ def finished(engine, answers: dict, organisation: str = "Example Corp", targets=
     """A finished self-assessment of the tiny questionnaire with these answers."""
     created = repo.create_assessment(engine, "tiny", "1.0.0", organisation=organisation, targets=targets)
     repo.save_answers(engine, created.id, answers)
-    repo.finish_assessment(engine, created.id)
+    services.finish_assessment(engine, created.id)
     return repo.find_assessment(engine, created.token)
 
 
@@ -87,14 +88,14 @@ def test_a_reassessment_is_refused_from_an_unfinished_assessment_or_a_workshop_p
 def _participant(engine) -> repo.Assessment:
     workshop = ws.create_workshop(engine, "Example Corp", "tiny", "1.0.0")
     joined = ws.join_workshop(engine, workshop, workshop.roles[0].name)
-    repo.finish_assessment(engine, joined.id)
+    services.finish_assessment(engine, joined.id)
     return repo.get_assessment(engine, joined.id)
 
 
 def test_a_series_follows_the_baselines_back_oldest_first(engine):
     first = finished(engine, FIRST)
     second = repo.start_reassessment(engine, first)
-    repo.finish_assessment(engine, second.id)
+    services.finish_assessment(engine, second.id)
     third = repo.start_reassessment(engine, repo.find_assessment(engine, second.token))
     series = repo.assessment_series(engine, third)
     assert [a.id for a in series] == [first.id, second.id, third.id]
@@ -118,7 +119,7 @@ ROLES = (Role("Chief executive", "executive"), Role("Data scientist", "practitio
 def test_a_workshop_is_rerun_for_the_same_client_questionnaire_and_roles(engine):
     first = ws.create_workshop(engine, "Example Corp", "tiny", "1.0.0", roles=ROLES, anonymous=False)
     ws.join_workshop(engine, first, "Chief executive")
-    ws.close_workshop(engine, first.id)
+    services.close_workshop(engine, first.id)
     again = ws.rerun_workshop(engine, first)
     assert (again.client, again.questionnaire_id, again.questionnaire_version, again.roles, again.anonymous) == (
         "Example Corp", "tiny", "1.0.0", ROLES, False)
@@ -145,7 +146,7 @@ def test_the_app_measures_progress_over_the_whole_series_and_the_pdf_worker_redo
     first = finished(engine, {"data.inventory": Answer(2), "governance.board": Answer(1)})
     second = repo.start_reassessment(engine, first)
     repo.save_answer(engine, second.id, "data.inventory", 4)
-    repo.finish_assessment(engine, second.id)
+    services.finish_assessment(engine, second.id)
     third = repo.start_reassessment(engine, repo.find_assessment(engine, second.token))
     repo.save_answer(engine, third.id, "governance.board", 4)
     result = score_response(tiny, repo.load_response(engine, third))
@@ -169,7 +170,7 @@ def test_a_baseline_imported_from_an_answers_file_is_dated_by_the_file(engine, t
     taken = dt.date(2025, 3, 14)
     imported = repo.import_response(engine, Response("tiny", "1.0.0", answers={"data.inventory": Answer(2)},
                                                      organisation="Example Corp", date=taken))
-    repo.finish_assessment(engine, imported.id)
+    services.finish_assessment(engine, imported.id)
     again = repo.start_reassessment(engine, repo.find_assessment(engine, imported.token))
     result = score_response(tiny, repo.load_response(engine, again))
     find = lambda qid, version: tiny if (qid, version) == ("tiny", "1.0.0") else None  # noqa: E731

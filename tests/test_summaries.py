@@ -63,7 +63,7 @@ def stored(engine, **record):
 def finish(engine, response: Response, find=None) -> int:
     """A finished self-assessment of these answers (its summary scored with `find` when given)."""
     assessment = repo.import_response(engine, response)
-    repo.finish_assessment(engine, assessment.id)
+    services.finish_assessment(engine, assessment.id)
     if find is not None:
         summaries.refresh(engine, find, response.questionnaire)
     return assessment.id
@@ -81,7 +81,7 @@ def closed_room(engine, client: str, values, profile=RETAIL_MEDIUM):
         joined = ws.join_workshop(engine, room, "Executive")
         repo.save_answers(engine, joined.id, {"data.inventory": Answer(value), "governance.board": Answer(value)})
     set_workshop_profile(engine, room.id, profile)
-    ws.close_workshop(engine, room.id)
+    services.close_workshop(engine, room.id)
     return ws.get_workshop(engine, room.id)
 
 

@@ -64,7 +64,7 @@ def test_a_participant_must_pick_one_of_the_workshops_roles(engine, workshop):
 def test_a_closed_workshop_refuses_answers_and_new_participants(engine, workshop):
     participant = ws.join_workshop(engine, workshop, "Executive")
     repo.save_answer(engine, participant.id, "data.inventory", 2)
-    ws.close_workshop(engine, workshop.id)
+    services.close_workshop(engine, workshop.id)
     with pytest.raises(ws.WorkshopClosed, match="closed"):
         repo.save_answer(engine, participant.id, "data.inventory", 4)
     with pytest.raises(ws.WorkshopClosed):
@@ -87,7 +87,7 @@ def test_a_workshop_past_its_closing_time_refuses_answers(engine):
 
 
 def test_a_self_assessment_is_not_affected_by_workshops(engine, workshop):
-    ws.close_workshop(engine, workshop.id)
+    services.close_workshop(engine, workshop.id)
     alone = repo.create_assessment(engine, "tiny", "1.0.0")
     repo.save_answer(engine, alone.id, "data.inventory", 3)
     assert repo.load_answers(engine, alone.id)["data.inventory"].value == 3
@@ -264,7 +264,7 @@ def test_the_dashboard_opens_with_the_facilitator_link(app_env):
 def test_the_join_page_tells_participants_when_the_workshop_is_closed(app_env):
     workshop = ws.create_workshop(app_env, "Example Corp", "tiny", "1.0.0")
     participant = ws.join_workshop(app_env, workshop, "Executive")
-    ws.close_workshop(app_env, workshop.id)
+    services.close_workshop(app_env, workshop.id)
     at = open_page("app_pages/workshop_join.py", a=participant.token)
     assert any("is closed" in str(i.value) for i in at.info)
     at = open_page("app_pages/workshop_join.py", code=workshop.display_code)

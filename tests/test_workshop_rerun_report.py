@@ -51,7 +51,7 @@ def runs(engine, tiny):
     answered(engine, first, 0, dont_know="governance.approval")
     save_workshop_register(engine, first.id, (Pilot("Churn model", "pilot", "2024-03"),))
     ws.save_consensus(engine, first.id, "data.inventory", 2, "Finance keeps one, nobody else")
-    ws.close_workshop(engine, first.id)
+    services.close_workshop(engine, first.id)
     again = ws.rerun_workshop(engine, ws.get_workshop(engine, first.id))
     answered(engine, again, 2)
     save_workshop_register(engine, again.id, (Pilot("Churn model", "production", "2024-03", "2025-06", True, True),))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import services
 from scoring.answers import Answer
 from storage import dispose_all, get_engine
 from storage import repository as repo
@@ -77,7 +78,7 @@ def stored_assessment(server, finished: bool) -> str:
         repo.save_answers(engine, created.id, {q.id: Answer(QUICK.options_for(q)[2].value)
                                                for q in QUICK.questions})
         if finished:
-            repo.finish_assessment(engine, created.id)
+            services.finish_assessment(engine, created.id)
         return created.token
     finally:
         dispose_all()

@@ -10,6 +10,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
+import services
 from scoring.answers import Answer, Response
 from scoring.engine import score_response
 from storage import dispose_all, get_engine
@@ -64,7 +65,7 @@ def stored_assessment(server, organisation: str = "Example Corp", finished: bool
         repo.save_answers(engine, created.id, {q.id: Answer(QUICK.options_for(q)[CHOICE].value)
                                                for q in QUICK.questions})
         if finished:
-            repo.finish_assessment(engine, created.id)
+            services.finish_assessment(engine, created.id)
         return created.token
     finally:
         dispose_all()
