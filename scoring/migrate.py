@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -194,12 +195,40 @@ def migrated_text(text: str, carried: Carried) -> str:
     if isinstance(targets, CommentedMap):
         for domain in [d for d in targets if d not in carried.response.targets]:
             _drop(targets, domain)
+    lifted = False
     for name in ("answers", "targets"):
         if isinstance(document.get(name), CommentedMap) and not document[name]:
             _lift_leading(document, name)
+            lifted = True
     out = StringIO()
     yaml.dump(document, out)
-    return out.getvalue()
+    return out.getvalue() if lifted else _spliced(text, out.getvalue(), carried.response.questionnaire_version)
+
+
+TOP_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*):", re.MULTILINE)
+
+
+def _sections(text: str) -> dict[str, tuple[int, int]]:
+    """Where each top-level key's section starts and ends in `text` (up to the next top-level key)."""
+    starts = [(m.group(1), m.start()) for m in TOP_KEY.finditer(text)]
+    ends = [start for _, start in starts[1:]] + [len(text)]
+    return {key: (start, end) for (key, start), end in zip(starts, ends)}
+
+
+def _spliced(original: str, dumped: str, version: str) -> str:
+    """The original text with only what migration rewrites taken from the dump: the version line and the answers and
+    targets sections. Every other section (the pilot register's wrapped lines among them) stays as it was written,
+    since a round trip keeps comments but not the line breaks inside a flow mapping."""
+    before, after = _sections(original), _sections(dumped)
+    if set(before) != set(after):
+        return dumped
+    text = original
+    for key in sorted(("answers", "targets"), key=lambda k: before.get(k, (-1, 0))[0], reverse=True):
+        if key in before:
+            start, end = before[key]
+            text = text[:start] + dumped[after[key][0]:after[key][1]] + text[end:]
+    return re.sub(r"^questionnaire_version:[^\n#]*", f"questionnaire_version: {version}", text, count=1,
+                  flags=re.MULTILINE)
 
 
 def _rewrite_answers(given, carried: Carried) -> None:

@@ -229,6 +229,20 @@ def test_a_list_answer_keeps_its_flow_or_block_style_and_its_items_comments(vers
     assert kept in migrated_with(versions, answers)[1].splitlines()
 
 
+def test_the_pilot_register_keeps_its_lines_as_written():
+    library = shipped_library()
+    bank = (DATA.parent.parent / "examples" / "golden-bank.yaml").read_text(encoding="utf-8")
+    pilots = bank[bank.index("pilots:"):bank.index("answers:")]
+    source = ("format: phasegate-answers/1\nquestionnaire: ai-maturity\nquestionnaire_version: 3.0.0\n"
+              "organisation: Harbour Bank\n" + pilots +
+              "answers:\n  data.labelling: 3\n  data.quality-standards: 2  # checked in March\n")
+    assert "\n     blockers: [governance.approval-queue]" in pilots  # an entry wrapped over several lines
+    carried = carry(parse_answers(source, "bank.yaml", library.get("ai-maturity", "3.0.0")), library, "3.1.0")
+    text = migrated_text(source, carried)
+    assert pilots in text and "questionnaire_version: 3.1.0" in text
+    assert parse_answers(text, "bank.yaml", library.get("ai-maturity", "3.1.0")).pilots == carried.response.pilots
+
+
 def test_a_json_answers_file_is_written_anew_and_reads_back(versions):
     source = '{"format": "phasegate-answers/1", "questionnaire": "tiny", "questionnaire_version": "1.0.0", ' \
              '"answers": {"data.inventory": 3, "governance.board": 1}}'
