@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from storage.errors import StorageError
-from app_pages import auth, cookies, pdf_worker, state
-from app_pages.flow import plain, visible_pages
 from config import SettingsError, check_settings
+from storage.errors import StorageError
+from ui import auth, cookies, pdf_worker, state
+from ui.flow import plain, visible_pages
 
 st.set_page_config(page_title="Phasegate — AI maturity assessment", page_icon=":material/insights:", layout="centered")
 

@@ -4,13 +4,13 @@ is given; every step change brings the step's heading to the top of the screen."
 import streamlit as st
 
 import services
-from app_pages import flow, pilot_register, state
-from app_pages.questions import (bottom_bar_style, pending_saved, phone_layout, question_key, show_one_question,
-                                 show_question)
 from scoring import progress
 from storage import get_engine
 from storage import repository as repo
 from storage import workshops as ws
+from ui import flow, pilot_register, state
+from ui.questions import (bottom_bar_style, pending_saved, phone_layout, question_key, show_one_question,
+                                 show_question)
 
 now = state.current()
 if state.just_opened() and now.assessment.finished:  # a finished assessment reopens on its results

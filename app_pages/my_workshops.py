@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from app_pages import auth, state
-from app_pages.flow import plain
 from storage import access, get_engine, summaries
+from ui import auth, state
+from ui.flow import plain
 
 NEW_WORKSHOP = "app_pages/workshop_new.py"
 

@@ -9,13 +9,13 @@ the secret link, nor any of the dashboard's controls, and it closes at its next 
 import streamlit as st
 
 import services
-from app_pages import auth, state
-from app_pages.flow import plain
 from questionnaires import PhasegateError
 from reports import workshop_charts as wc
 from scoring.answers import answer_label
 from storage import drafts, get_engine
 from storage import workshops as ws
+from ui import auth, state
+from ui.flow import plain
 
 REFRESH_SECONDS = 3
 JOIN, DISCUSS = "Join", "Discussion"

@@ -2,9 +2,6 @@
 
 import streamlit as st
 
-from app_pages import state
-from app_pages.flow import plain
-from app_pages.pdf_worker import download_button, prepare
 from questionnaires import PhasegateError
 from reports import deck
 from reports.branding import Branding
@@ -13,6 +10,9 @@ from scoring.answers import dated, dump_answers
 from storage import get_engine
 from storage import repository as repo
 from storage.errors import StorageError
+from ui import state
+from ui.flow import plain
+from ui.pdf_worker import download_button, prepare
 
 now = state.current()
 questionnaire = now.questionnaire

@@ -2,17 +2,17 @@
 
 import streamlit as st
 
-from app_pages import charts, flow, pdf_worker, pilot_register, profile_form, progress_view, state
+from reports.benchmark import benchmark_chart
+from scoring import progress
+from scoring.benchmark import summary_text
 from scoring.engine import join_names
 from scoring.narrative import FIRST_STEPS, WEAKEST_LINK, narrate, step_facts
 from scoring.steps import HORIZONS
-from scoring import progress
-from reports.benchmark import benchmark_chart
-from scoring.benchmark import summary_text
 from storage import get_engine
-from storage.benchmark import assessment_benchmark
 from storage import repository as repo
+from storage.benchmark import assessment_benchmark
 from storage.errors import StorageError
+from ui import charts, flow, pdf_worker, pilot_register, profile_form, progress_view, state
 
 now = state.current()
 pdf_worker.prepare()  # the report is usually next: have its workers ready

@@ -3,12 +3,12 @@ from an answers file."""
 
 import streamlit as st
 
-from app_pages import flow, state
 from questionnaires import PhasegateError
 from questionnaires.models import question_count
 from scoring.answers import parse_answers
 from storage import drafts, get_engine
 from storage import repository as repo
+from ui import flow, state
 
 WORKSHOP_JOIN = "app_pages/workshop_join.py"
 WORKSHOP_NEW = "app_pages/workshop_new.py"

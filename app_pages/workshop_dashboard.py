@@ -6,8 +6,6 @@ from urllib.parse import urlencode
 import streamlit as st
 
 import services
-from app_pages import auth, pdf_worker, pilot_register, profile_form, progress_view, state
-from app_pages.flow import plain
 from questionnaires import PhasegateError
 from reports import deck, exports, workshop_charts
 from reports.branding import Branding
@@ -18,6 +16,8 @@ from storage import access
 from storage import pilots as ws_pilots
 from storage import workshops as ws
 from storage.benchmark import set_workshop_profile
+from ui import auth, pdf_worker, pilot_register, profile_form, progress_view, state
+from ui.flow import plain
 
 REFRESH_SECONDS = 4
 ROOM_THIS_RUN = "dashboard_room_this_run"

@@ -5,12 +5,12 @@ import secrets
 
 import streamlit as st
 
-from app_pages import cookies, state
-from app_pages.flow import plain
 from questionnaires.models import question_count
 from storage import get_engine
 from storage import repository as repo
 from storage import workshops as ws
+from ui import cookies, state
+from ui.flow import plain
 
 engine = get_engine()
 st.title("Join a workshop")

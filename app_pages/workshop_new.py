@@ -7,12 +7,12 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
-from app_pages import auth, state
-from app_pages.flow import plain
 from questionnaires.models import question_count
 from scoring.workshop import DEFAULT_ROLES, Role
 from storage import access, get_engine
 from storage import workshops as ws
+from ui import auth, state
+from ui.flow import plain
 
 GROUP_LABELS = {"": "—", "executive": "Executive", "practitioner": "Practitioner"}
 

@@ -73,7 +73,7 @@ def main() -> None:
         os.environ.pop("DATABASE_URL", None)
         rows = [flow_once(args.questionnaire, args.answers, number) for number in range(args.repetitions)]
         rooms = [workshop_once(args.questionnaire, args.participants, number) for number in range(args.repetitions)]
-        from app_pages import pdf_worker
+        from ui import pdf_worker
 
         pdf_worker.shutdown()
     report(rows, args)
@@ -123,7 +123,7 @@ def workshop_once(questionnaire_id: str, participants: int, number: int) -> dict
     consensus is recorded."""
     from streamlit.testing.v1 import AppTest
 
-    from app_pages import pdf_worker
+    from ui import pdf_worker
     from questionnaires import find_questionnaire
     from storage import get_engine
     from storage import repository as repo
@@ -161,7 +161,7 @@ def _background_pdf(at, action) -> tuple[float, float]:
     """Run the dashboard (`action`, in a thread: a test run returns only once its PDF is ready); how long its new
     PDF render took from the moment the download row was drawn (a click then waits that long, a later one less),
     and how long the run took to get there."""
-    from app_pages import pdf_worker
+    from ui import pdf_worker
 
     before = set(pdf_worker.renders().kept())
     ready: dict[str, float] = {}
@@ -186,7 +186,7 @@ def flow_once(questionnaire_id: str, answers_timed: int, number: int) -> dict:
     changes, Finish, and the Results page's PDF; times of each."""
     from streamlit.testing.v1 import AppTest
 
-    from app_pages import pdf_worker
+    from ui import pdf_worker
     from questionnaires import find_questionnaire
     from storage import get_engine
     from storage import repository as repo
@@ -249,7 +249,7 @@ def flow_once(questionnaire_id: str, answers_timed: int, number: int) -> dict:
 
 
 def _inputs(token: str):
-    from app_pages.pdf_worker import PdfInputs
+    from ui.pdf_worker import PdfInputs
     from reports.branding import Branding
     from scoring.answers import dump_answers
     from storage import get_engine

@@ -68,7 +68,7 @@ def main() -> None:
 
 def answer_once(browser, server) -> dict:
     """One quick check answered on a fresh phone: the times and the count of answers saved."""
-    from app_pages import flow
+    from ui import flow
     from tests.e2e.conftest import css_key, live_key, wait_idle
     from tests.e2e.test_browser import QUICK, start_quick_check
     from tests.e2e.test_leader_flow import SCREENS

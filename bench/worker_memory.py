@@ -22,7 +22,7 @@ sys.path.insert(0, {root!r})
 main = types.ModuleType("__main__")  # what Streamlit's script runner puts there for the page script
 main.__file__ = {app!r}
 sys.modules["__main__"] = main
-from app_pages import pdf_worker
+from ui import pdf_worker
 
 pool = pdf_worker.pool()
 [future.result() for future in [pool.submit(os.getpid) for _ in range(8 * {workers})]]

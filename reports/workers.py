@@ -148,7 +148,7 @@ def render_answers_pdf(answers: str, branding: dict | None, generated: dt.date |
     """In a worker: score an answers file (exchange format text) and render its branded PDF report.
 
     `branding`: as `reports.branding.Branding.to_stored` keeps it (None: the default); `baseline`: the payload of
-    `app_pages.baseline.BaselineProgress`, for the progress section; `full` adds the appendix of every answer;
+    `ui.baseline.BaselineProgress`, for the progress section; `full` adds the appendix of every answer;
     `benchmark`: `scoring.benchmark.benchmark_to_dict` of the comparison with similar organisations."""
     from questionnaires import find_questionnaire
     from scoring.benchmark import benchmark_from_dict

@@ -323,7 +323,7 @@ def _round(value: float | None) -> float | None:
 def progress_from_payload(payload: dict, questionnaire: Questionnaire, result: Result,
                           find) -> tuple[Comparison, list[TrendPoint]]:
     """In the PDF worker: the comparison and the trend again, from the plain payload the app sent with the job
-    (`app_pages.baseline.BaselineProgress.payload`); `find(id, version)` finds the baseline's questionnaire."""
+    (`ui.baseline.BaselineProgress.payload`); `find(id, version)` finds the baseline's questionnaire."""
     response = parse_answers(payload["answers"])
     earlier = find(response.questionnaire, response.questionnaire_version)
     comparison = compare_results(earlier, score_response(earlier, response), questionnaire, result, response.date)

@@ -40,7 +40,7 @@ def stand_in_pdf_workers(request, monkeypatch):
     """Tests not marked `pdf_workers` get `StandInWorkers`: the assessment, results, report and dashboard pages would
     otherwise start real workers, each warming up on a report of its own, for a test that never opens a PDF. Workers
     and renders are let go after each test, so no later test is handed a stand-in's render or another's workers."""
-    from app_pages import pdf_worker
+    from ui import pdf_worker
 
     if request.node.get_closest_marker("pdf_workers") is None:
         monkeypatch.setattr(pdf_worker, "pool", StandInWorkers())

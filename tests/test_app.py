@@ -422,7 +422,7 @@ def test_switching_to_one_question_per_screen_keeps_the_step(app_env):
                             "workshop-new", "my-workshops")),
 ])
 def test_the_sidebar_offers_only_the_pages_that_make_sense(opened, facilitator, login, expected):
-    from app_pages.flow import visible_pages
+    from ui.flow import visible_pages
 
     assert visible_pages(open_assessment=opened, facilitator=facilitator, login=login) == expected
 

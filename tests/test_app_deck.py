@@ -50,7 +50,7 @@ def retail(organisation: str, level: int, finish: bool = True):
 
 def test_results_and_the_report_compare_with_similar_organisations_only_from_the_fifth(app_env, monkeypatch):
     monkeypatch.setenv("PHASEGATE_BENCHMARK_SELF_ASSESSMENTS", "true")  # the peers are self-assessments
-    from app_pages import pdf_worker
+    from ui import pdf_worker
 
     own = retail("Example Corp", 1, finish=False)
     for number, level in enumerate((0, 2, 2, 4)):
@@ -73,7 +73,7 @@ def test_results_and_the_report_compare_with_similar_organisations_only_from_the
 
 def pdf_worker_current(stored):
     """The open assessment as the pages hold it."""
-    from app_pages.state import Current
+    from ui.state import Current
     from questionnaires import load_questionnaire
     from tests.conftest import DATA
 

@@ -237,7 +237,7 @@ def test_the_facilitator_keeps_one_register_for_the_room_and_a_bad_row_is_not_sa
 
 @pytest.mark.parametrize("currency, label", [("GBP", "Annual value (GBP)"), ("", "Annual value (EUR)")])
 def test_the_register_asks_for_values_in_the_organisations_currency(monkeypatch, currency, label):
-    from app_pages.pilot_register import columns
+    from ui.pilot_register import columns
 
     monkeypatch.delenv("PHASEGATE_CURRENCY", raising=False)
     assert columns(load_questionnaire(DATA / "tiny.yaml"), currency)["value"]["label"] == label

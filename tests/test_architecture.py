@@ -21,8 +21,9 @@ BELOW = {
     "storage": {"errors", "config", "questionnaires", "scoring"},
     "services": {"errors", "config", "questionnaires", "scoring", "storage"},
     "reports": {"errors", "config", "questionnaires", "scoring", "storage", "services"},
-    "app_pages": {"errors", "config", "questionnaires", "scoring", "storage", "services", "reports"},
-    "app": {"errors", "config", "questionnaires", "scoring", "storage", "services", "reports", "app_pages"},
+    "ui": {"errors", "config", "questionnaires", "scoring", "storage", "services", "reports"},
+    "app_pages": {"errors", "config", "questionnaires", "scoring", "storage", "services", "reports", "ui"},
+    "app": {"errors", "config", "questionnaires", "scoring", "storage", "services", "reports", "ui", "app_pages"},
     "cli": {"errors", "config", "questionnaires", "scoring", "storage", "services", "reports"},
 }
 
@@ -216,8 +217,8 @@ def strongly_connected(graph: dict[str, set[str]]) -> list[list[str]]:
 
 
 def screens() -> list[Path]:
-    """The router and every page module."""
-    return [ROOT / "app.py", *sorted((ROOT / "app_pages").rglob("*.py"))]
+    """The router, every screen and every helper they share."""
+    return [ROOT / "app.py", *sorted((ROOT / "app_pages").rglob("*.py")), *sorted((ROOT / "ui").rglob("*.py"))]
 
 
 @pytest.mark.parametrize("path", screens(), ids=lambda p: str(p.relative_to(ROOT)))
@@ -226,3 +227,39 @@ def test_a_screen_never_imports_the_database_library(path):
     found = [f"{path.relative_to(ROOT)}:{node.lineno} imports {name}" for node in ast.walk(tree)
              for name in imported_names(node) if name.split(".")[0] == "sqlalchemy"]
     assert found == [], "catch storage.errors.StorageError instead: " + "; ".join(found)
+
+
+# app_pages/ holds the screens, and only them: each is a script the router registers, run by st.navigation, never
+# imported; what screens share lives in ui/.
+
+
+def registered_screens() -> set[str]:
+    """The page scripts app.py's navigation lists."""
+    tree = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
+    return {node.value for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("app_pages/")}
+
+
+def test_app_pages_holds_the_screens_the_router_registers_and_nothing_else():
+    found = {str(path.relative_to(ROOT)) for path in (ROOT / "app_pages").glob("*.py") if path.name != "__init__.py"}
+    assert found == registered_screens(), "a module that is no screen belongs in ui/"
+
+
+@pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_module_imports_a_screen(path):
+    imported = [f"{path.relative_to(ROOT)}:{line} imports {name}" for line, name in named_imports(path)
+                if name.startswith("app_pages")]
+    assert imported == [], "a screen runs as a script; move what others need into ui/: " + "; ".join(imported)
+
+
+def named_imports(path: Path) -> list[tuple[int, str]]:
+    """(line, full module name) for every import statement of the module, the names a `from` import takes
+    included."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        for name in imported_names(node):
+            found.append((node.lineno, name))
+            if isinstance(node, ast.ImportFrom):
+                found += [(node.lineno, f"{name}.{alias.name}") for alias in node.names]
+    return found

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 def page() -> None:
     import streamlit as st
 
-    from app_pages import cookies
+    from ui import cookies
 
     cookies.write_pending()
     if st.session_state.get("set"):
@@ -53,7 +53,7 @@ def test_a_cookie_kept_for_days_is_written_again_with_its_age():
     def kept() -> None:
         import streamlit as st
 
-        from app_pages import cookies
+        from ui import cookies
 
         cookies.write_pending()
         if "done" not in st.session_state:

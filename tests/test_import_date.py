@@ -97,7 +97,7 @@ def test_the_app_scores_an_imported_register_as_of_the_files_date_like_the_comma
 
 
 def test_the_date_survives_reopening_and_goes_into_the_report(app_with_quick_check, past_file):
-    from app_pages import pdf_worker
+    from ui import pdf_worker
 
     token = import_copy(past_file).query_params["a"]
     again = open_page("app_pages/results.py", a=token)

@@ -9,10 +9,10 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_pages import pdf_worker
 from storage import get_engine
 from storage import repository as repo
 from tests.conftest import ROOT
+from ui import pdf_worker
 
 
 def open_report(token: str) -> AppTest:

@@ -11,7 +11,6 @@ import pytest
 from pypdf import PdfReader
 
 import services
-from app_pages import pdf_worker
 from questionnaires import find_questionnaire
 from reports.branding import Branding
 from storage import get_engine
@@ -19,6 +18,7 @@ from storage import repository as repo
 from storage import workshops as ws
 from storage.benchmark import set_workshop_profile
 from tests.conftest import open_page
+from ui import pdf_worker
 
 STARTUP_SECONDS = 240  # the workers warm up (one report each) before their first job
 DAY = dt.date(2025, 5, 12)

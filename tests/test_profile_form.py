@@ -10,7 +10,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import services
-from app_pages.profile_form import summary
 from questionnaires import AnswersError, load_questionnaire
 from scoring import Answer, Response, score_response
 from scoring.answers import OrganisationProfile, Pilot, dump_answers, parse_answers
@@ -21,6 +20,7 @@ from storage import workshops as ws
 from storage.benchmark import assessment_benchmark, set_workshop_profile
 from tests.conftest import DATA, ROOT, open_page
 from tests.test_app import open_app
+from ui.profile_form import summary
 
 RETAIL_LARGE = {"size": "large", "industry": "retail"}
 WHOLE = {"size": "large", "industry": "retail", "currency": "GBP", "ai_role": "provider"}
@@ -280,7 +280,7 @@ def test_results_compare_with_the_industry_given_in_the_form(app_env, monkeypatc
     fill(at, own, "", "retail")
     assert "Compared with 5 organisations in retail that finished the same questionnaire." in " ".join(
         c.value for c in at.caption)
-    from app_pages import pdf_worker
+    from ui import pdf_worker
 
     in_the_pdf = pdf_worker.inputs_of(at.session_state["loaded"]).benchmark
     assert (in_the_pdf["n"], in_the_pdf["filters"]) == (5, {"industry": "retail"})

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_pages import flow
 from questionnaires.loader import load_questionnaire
 from tests.conftest import APP_TIMEOUT, DATA, ROOT
+from ui import flow
 
 TINY = load_questionnaire(DATA / "tiny.yaml")
 

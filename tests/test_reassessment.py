@@ -139,7 +139,7 @@ def test_deleting_the_earlier_workshop_leaves_the_rerun_without_a_baseline(engin
 
 
 def test_the_app_measures_progress_over_the_whole_series_and_the_pdf_worker_redoes_it(engine, tiny):
-    from app_pages.baseline import baseline_progress
+    from ui.baseline import baseline_progress
     from scoring.compare import progress_from_payload
     from scoring.engine import score_response
 
@@ -163,7 +163,7 @@ def test_the_app_measures_progress_over_the_whole_series_and_the_pdf_worker_redo
 def test_a_baseline_imported_from_an_answers_file_is_dated_by_the_file(engine, tiny):
     import datetime as dt
 
-    from app_pages.baseline import baseline_progress
+    from ui.baseline import baseline_progress
     from scoring.answers import Response
     from scoring.engine import score_response
 

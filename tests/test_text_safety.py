@@ -216,14 +216,14 @@ def test_the_zip_of_answers_files_reads_back(tiny, old_data):
     ("", ""),
 ])
 def test_plain_shows_user_text_as_text(text, expected):
-    from app_pages.flow import plain
+    from ui.flow import plain
 
     assert plain(text) == expected
 
 
 @pytest.mark.parametrize("text", ["http://a.b", "https://a.b/c", "www.a.b", "ftp://a.b", "x@y.z", " \t  code"])
 def test_plain_leaves_nothing_markdown_could_link_or_indent(text):
-    from app_pages.flow import plain
+    from ui.flow import plain
 
     shown = plain(f"{text}\n{text}")
     unescaped = shown.replace("\\:", "").replace("\\.", "").replace("\\@", "")

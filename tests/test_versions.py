@@ -360,7 +360,7 @@ def test_a_workshop_created_on_the_older_version_keeps_its_dashboard_and_its_ver
 
 
 def test_the_workshop_pdf_uses_the_workshops_own_version(engine):
-    from app_pages.pdf_worker import render_workshop_pdf_bytes
+    from ui.pdf_worker import render_workshop_pdf_bytes
 
     workshop = ws.create_workshop(engine, "Example Corp", "tiny", "1.0.0")
     participant = ws.join_workshop(engine, workshop, "Executive")

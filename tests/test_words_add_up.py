@@ -143,7 +143,7 @@ def test_the_assessment_page_shows_the_full_assessments_help_without_ids(app_env
 
 
 def test_each_company_size_says_how_many_people_it_means():
-    from app_pages.profile_form import SIZES
+    from ui.profile_form import SIZES
 
     assert SIZES == {"": "Not given", "small": "Small: fewer than 250 people", "medium": "Medium: 250 to 999 people",
                      "large": "Large: 1,000 people or more"}

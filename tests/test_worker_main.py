@@ -15,7 +15,7 @@ import sys, types
 main = types.ModuleType("__main__")  # what Streamlit's script runner leaves there: the page script
 main.__file__ = {script!r}
 sys.modules["__main__"] = main
-from app_pages import pdf_worker
+from ui import pdf_worker
 
 pool = pdf_worker.pool()
 answers = [pool.submit(eval, "[m for m in ('streamlit', 'pandas', 'pyarrow', 'app') if m in __import__('sys').modules]"

@@ -10,11 +10,11 @@ import shutil
 import pytest
 from pypdf import PdfReader
 
-from app_pages import pdf_worker
 from storage import dispose_all, get_engine
 from storage import repository as repo
 from storage import workshops as ws
 from tests.conftest import DATA
+from ui import pdf_worker
 
 pytestmark = pytest.mark.pdf_workers
 

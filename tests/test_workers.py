@@ -24,7 +24,7 @@ EXIT_SECONDS = 20
 # The app's pool, started the way a report page starts it, then a job per worker so they all run.
 APP_SERVER = """
 import os, sys
-from app_pages import pdf_worker
+from ui import pdf_worker
 
 pdf_worker.prepare()
 pool = pdf_worker.pool()
@@ -200,7 +200,7 @@ def pdf_text(data: bytes) -> str:
 def test_the_same_inputs_render_once_and_a_change_of_branding_renders_again():
     import datetime as dt
 
-    from app_pages import pdf_worker
+    from ui import pdf_worker
 
     answers = EXAMPLE.read_text(encoding="utf-8")
     day = dt.date(2025, 5, 12)
@@ -224,7 +224,7 @@ def test_the_same_inputs_render_once_and_a_change_of_branding_renders_again():
 def test_a_pool_whose_worker_died_is_replaced_and_the_next_render_runs():
     from concurrent.futures.process import BrokenProcessPool
 
-    from app_pages import pdf_worker
+    from ui import pdf_worker
 
     try:
         broken = pdf_worker.pool()
@@ -240,7 +240,7 @@ def test_a_pool_whose_worker_died_is_replaced_and_the_next_render_runs():
 def test_the_key_changes_with_every_input_and_only_with_them():
     import datetime as dt
 
-    from app_pages.pdf_worker import PdfInputs
+    from ui.pdf_worker import PdfInputs
 
     day = dt.date(2025, 5, 12)
     base = PdfInputs("answers: {a: 1}\n", {"prepared_by": "A", "color": "#112233"}, None, False, day)
@@ -262,7 +262,7 @@ def test_a_newer_render_of_the_same_document_cancels_the_one_still_waiting():
     import datetime as dt
     from concurrent.futures import Future
 
-    from app_pages import pdf_worker
+    from ui import pdf_worker
 
     waiting: list[Future] = []
 

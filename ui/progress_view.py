@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import charts, flow
 from scoring import progress
 from scoring.compare import Comparison, compared_text, progress_rows, shown_index, since_text
+from ui import charts, flow
 
 
 def show(change: Comparison, series=()) -> None:

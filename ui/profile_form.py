@@ -10,9 +10,9 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from app_pages import flow, state
 from scoring.pilots import default_currency
 from storage import repository as repo
+from ui import flow, state
 
 FIELDS = ("size", "industry", "currency", "ai_role", "business_model")  # as organisation_profile names them
 SIZES = {"": "Not given", "small": "Small: fewer than 250 people", "medium": "Medium: 250 to 999 people",

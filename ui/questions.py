@@ -6,9 +6,9 @@ import re
 
 import streamlit as st
 
-from app_pages import flow, state
 from questionnaires.models import Question, Questionnaire
 from scoring.answers import DONT_KNOW, NA, MAX_NOTE, Answer
+from ui import flow, state
 
 
 def value_key(question: Question) -> str:

@@ -15,12 +15,12 @@ from urllib.parse import urlparse
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from app_pages import cookies, state
-from app_pages.flow import plain
 from config import setting
 from storage import access, get_engine
 from storage import workshops as ws
 from storage.access import Consultant
+from ui import cookies, state
+from ui.flow import plain
 
 MY_WORKSHOPS = "app_pages/my_workshops.py"
 DASHBOARD = "app_pages/workshop_dashboard.py"

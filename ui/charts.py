@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from scoring.headline import bar_words
-
 from scoring.engine import Result
+from scoring.headline import bar_words
+from ui.flow import plain
+from ui.state import narrow_screen
 
 CHROME = 110  # pixels of title, axis and legend around the domain chart's plot
 PHONE_LABELS = 150  # pixels of step name beside a timeline bar on a phone
@@ -14,8 +15,6 @@ PHONE_LABELS = 150  # pixels of step name beside a timeline bar on a phone
 
 def narrow() -> bool:
     """The screen is a phone's."""
-    from app_pages.state import narrow_screen
-
     return narrow_screen()
 
 
@@ -112,7 +111,6 @@ def phone_timeline(spec: dict) -> dict:
 def show_matrix_cells(steps) -> None:
     """The effort/impact matrix for a phone: each cell that holds steps, high impact first, with its steps by rank
     and name."""
-    from app_pages.flow import plain
     from reports.html import MATRIX_EFFORTS, matrix_cells
 
     lines = [f"**{impact} · {effort}**  \n" + "  \n".join(plain(step) for step in cell.named)

@@ -10,7 +10,6 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 import streamlit as st
 
-from app_pages import flow, state
 from questionnaires import PhasegateError, Questionnaire
 from scoring import register
 from scoring.answers import MAX_NOTE, MAX_PILOT_GROUP, MAX_PILOT_NAME, Pilot
@@ -19,6 +18,7 @@ from storage import get_engine
 from storage import pilots as registers
 from storage import repository as repo
 from storage.errors import StorageError
+from ui import flow, state
 
 STEP = "pilots"  # the assessment step after the domains
 LABEL = "Pilot portfolio"

@@ -25,6 +25,8 @@ from questionnaires import PhasegateError
 from reports.filenames import response_name
 from reports.workers import (in_environment, plain_spawn_context, process_pool, render_answers_pdf,
                              render_workshop_pdf)
+from ui import state
+from ui.flow import plain
 
 KEPT_REPORTS = 32  # finished or running renders kept, across sessions (a few hundred KB each)
 POLL_SECONDS = 0.25  # how often a waiting button looks at its render (and whether the page moved on)
@@ -71,7 +73,7 @@ def _submit(function, *args) -> Future:
 def submit_pdf(answers: str, branding: dict | None, generated: dt.date | None = None, baseline: dict | None = None,
                full: bool = False, benchmark: dict | None = None) -> Future:
     """Start rendering the report of an answers file (exchange format text); the future yields PDF bytes.
-    `branding` as `Branding.to_stored` keeps it; `baseline`: the payload of `app_pages.baseline.BaselineProgress`,
+    `branding` as `Branding.to_stored` keeps it; `baseline`: the payload of `ui.baseline.BaselineProgress`,
     for the progress section; `full` adds the appendix of every answer."""
     return _submit(render_answers_pdf, answers, branding, generated, baseline, full, benchmark)
 
@@ -207,9 +209,8 @@ def forget_render(key: str) -> None:
 
 
 def inputs_of(now, full: bool = False, today: dt.date | None = None) -> PdfInputs:
-    """The report inputs of the open assessment (`app_pages.state.Current`). Raises BrandingError when the
+    """The report inputs of the open assessment (`ui.state.Current`). Raises BrandingError when the
     stored branding is not usable."""
-    from app_pages import state
     from reports.branding import Branding
     from scoring.answers import dump_answers
 
@@ -221,7 +222,6 @@ def inputs_of(now, full: bool = False, today: dt.date | None = None) -> PdfInput
 
 def benchmark_of(now) -> dict | None:
     """The open assessment's benchmark as plain data for the worker, or None when there is none to show."""
-    from app_pages import state
     from scoring.benchmark import benchmark_to_dict
     from storage import get_engine
     from storage.benchmark import assessment_benchmark
@@ -249,7 +249,6 @@ def workshop_inputs_of(engine, workshop, questionnaire, room=None, today: dt.dat
 
 def workshop_benchmark_of(engine, workshop, room) -> dict | None:
     """The workshop's benchmark as plain data, or None when there is none to show."""
-    from app_pages import state
     from scoring.benchmark import benchmark_to_dict
     from storage.benchmark import workshop_benchmark
     from storage.errors import StorageError
@@ -263,7 +262,6 @@ def workshop_benchmark_of(engine, workshop, room) -> dict | None:
 
 def failure_text(error: BaseException, kept: str = ANSWERS_KEPT) -> str:
     """What to tell the user about a render that failed (never a traceback); `kept`: what still works."""
-    from app_pages.flow import plain
 
     if isinstance(error, PhasegateError):
         return "The PDF could not be made:\n\n" + "\n".join(f"- {plain(line)}" for line in error.lines())
@@ -275,7 +273,7 @@ def failure_text(error: BaseException, kept: str = ANSWERS_KEPT) -> str:
 
 
 def download_button(now, *, key: str, full: bool = False) -> None:
-    """The "Download PDF" button of the open assessment (`app_pages.state.Current`), as `offer` draws it."""
+    """The "Download PDF" button of the open assessment (`ui.state.Current`), as `offer` draws it."""
     try:
         inputs = inputs_of(now, full)
     except PhasegateError as exc:

@@ -11,7 +11,6 @@ from urllib.parse import urlparse
 
 import streamlit as st
 
-from app_pages import flow
 from config import setting
 from questionnaires import AnswersError, PhasegateError, Questionnaire
 from questionnaires.loader import Library, load_library, questionnaire_library
@@ -22,6 +21,7 @@ from storage import repository as repo
 from storage import retention
 from storage.errors import StorageError
 from storage.workshops import forwarded_client, get_workshop
+from ui import baseline, flow
 
 START = "app_pages/start.py"
 ASSESSMENT = "app_pages/assessment.py"
@@ -208,16 +208,14 @@ def result(now: Current) -> Result:
 
 
 def baseline_progress(now: Current):
-    """Progress since the open assessment's baseline (an `app_pages.baseline.BaselineProgress`), or None without
+    """Progress since the open assessment's baseline (a `ui.baseline.BaselineProgress`), or None without
     one; remembered until the answers change."""
-    from app_pages.baseline import baseline_progress as load
-
     if now.assessment.baseline_id is None:
         return None
     key = (now.assessment.id, now.assessment.finished_at, flow.answers_key(now.response))
     cached = st.session_state.get("baseline_progress")
     if cached is None or cached[0] != key:
-        found = guarded(load, get_engine(), now.assessment, now.questionnaire, result(now), library().find)
+        found = guarded(baseline.baseline_progress, get_engine(), now.assessment, now.questionnaire, result(now), library().find)
         cached = (key, found)
         st.session_state["baseline_progress"] = cached
     return cached[1]

@@ -1,0 +1,1 @@
+"""What the screens share: session state, widgets, charts, cookies, sign-in and the PDF workers."""
