@@ -14,9 +14,10 @@ import click
 
 from config import SettingsError, check_settings, default_database_file, setting
 from questionnaires import PhasegateError, find_questionnaire, load_questionnaire
-from questionnaires.loader import available_paths
+from questionnaires.loader import available_paths, is_translation_path, source_path_of, translation_paths
 from questionnaires.models import question_count
 from questionnaires.schema import schema_text
+from questionnaires.translation import load_translation, source_texts, translated
 from questionnaires.safeyaml import text_problem
 from scoring import read_answers, result_to_dict, score_response
 from scoring.answers import questionnaire_id_of, questionnaire_version_of
@@ -154,18 +155,48 @@ def main() -> None:
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path), callback=regular_file)
 def validate(files: tuple[Path, ...]) -> None:
-    """Check questionnaire files (default: every available one); list every problem."""
-    problems = []
+    """Check questionnaire files and the translations beside them (default: every available one); list every
+    problem, and every text a translation leaves in English."""
+    problems, done = [], set()
     for path in files or tuple(available_paths()):
+        source = source_path_of(path) if is_translation_path(path) else path
+        if not source.exists():
+            problems.append(f"{path.name}: a translation sits beside the questionnaire it translates; "
+                            f"no {source.name} beside it")
+            continue
         try:
-            questionnaire = load_questionnaire(path)
+            questionnaire = load_questionnaire(source)
         except PhasegateError as exc:
             problems.extend(exc.lines())
             continue
-        echo(f"ok: {path.name} — {questionnaire.id} {questionnaire.version}, "
-                   f"{question_count(questionnaire).text()}, {len(questionnaire.domains)} domains")
+        if source == path:
+            echo(f"ok: {path.name} — {questionnaire.id} {questionnaire.version}, "
+                 f"{question_count(questionnaire).text()}, {len(questionnaire.domains)} domains")
+        beside = translation_paths(source) if source == path else {"": path}
+        for translation in beside.values():
+            if translation.resolve() not in done:
+                done.add(translation.resolve())
+                problems.extend(validate_translation(translation, questionnaire))
     if problems:
         raise InputError("\n".join(f"error: {line}" for line in problems))
+
+
+def validate_translation(path: Path, questionnaire) -> list[str]:
+    """Check one translation against its questionnaire: print ok and each text left in English, or return the
+    problems."""
+    try:
+        translation = load_translation(path, questionnaire)
+    except PhasegateError as exc:
+        return exc.lines()
+    total = len(source_texts(questionnaire))
+    _, missing = translated(questionnaire, translation)
+    echo(f"ok: {path.name} — {translation.language} translation of {questionnaire.id} {questionnaire.version}, "
+         f"{total - len(missing)} of {total} texts")
+    if missing:
+        echo(f"warning: {path.name}: {len(missing)} texts not translated; they are shown in English", err=True)
+    for text in missing:
+        echo(f"warning: {path.name} {text}: not translated", err=True)
+    return []
 
 
 @main.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from graphlib import CycleError, TopologicalSorter
@@ -18,6 +19,9 @@ from questionnaires.safeyaml import Document, parse_document, read_document
 
 LIBRARY = Path(__file__).parent / "library"
 ARCHIVE = "archive"  # library/archive/<id>/<version>.yaml: the earlier published versions
+LANGUAGE_PATTERN = r"[a-z]{2}(?:-[A-Z]{2})?"  # en, de, pt-BR
+# <name>.<language>.yaml beside <name>.yaml is a translation of it, never a questionnaire (see translation.py)
+TRANSLATION_NAME = re.compile(rf"^(?P<source>.+)\.(?P<language>{LANGUAGE_PATTERN})\.(?P<suffix>ya?ml)$")
 
 
 def load_questionnaire(path: Path | str) -> Questionnaire:
@@ -377,14 +381,43 @@ def _check_migration_ids(q: Questionnaire, migration, at: tuple, doc: Document) 
 
 def shipped_paths() -> list[Path]:
     """Every questionnaire file shipped with the product: the current ones, then the archived versions."""
-    return sorted(LIBRARY.glob("*.yaml")) + sorted(LIBRARY.glob(f"{ARCHIVE}/*/*.yaml"))
+    return [path for path in _shipped_files() if not is_translation_path(path)]
 
 
 def available_paths() -> list[Path]:
     """The shipped questionnaire files plus those in PHASEGATE_QUESTIONNAIRES, if set."""
+    return [path for path in _available_files() if not is_translation_path(path)]
+
+
+def _shipped_files() -> list[Path]:
+    return sorted(LIBRARY.glob("*.yaml")) + sorted(LIBRARY.glob(f"{ARCHIVE}/*/*.yaml"))
+
+
+def _available_files() -> list[Path]:
     extra = setting("PHASEGATE_QUESTIONNAIRES")
     more = sorted(Path(extra).glob("*.yaml")) + sorted(Path(extra).glob("*.yml")) if extra else []
-    return shipped_paths() + more
+    return _shipped_files() + more
+
+
+def is_translation_path(path: Path) -> bool:
+    """Whether a file is named as a translation (`<name>.<language>.yaml`), never as a questionnaire."""
+    return TRANSLATION_NAME.match(Path(path).name) is not None
+
+
+def source_path_of(path: Path) -> Path:
+    """The questionnaire file a translation sits beside: `ai-maturity.de.yaml` -> `ai-maturity.yaml`."""
+    path = Path(path)
+    found = TRANSLATION_NAME.match(path.name)
+    return path.with_name(f"{found['source']}.{found['suffix']}")
+
+
+def translation_paths(questionnaire_path: Path, files: list[Path] | None = None) -> dict[str, Path]:
+    """The translations beside a questionnaire file by language, from `files` when given, else from its folder."""
+    questionnaire_path = Path(questionnaire_path)
+    if files is None:
+        files = sorted(questionnaire_path.parent.glob(f"{questionnaire_path.stem}.*"))
+    return {TRANSLATION_NAME.match(path.name)["language"]: path for path in files
+            if is_translation_path(path) and source_path_of(path) == questionnaire_path}
 
 
 @lru_cache(maxsize=64)
@@ -411,6 +444,9 @@ class Library:
 
     versions: dict[str, dict[str, Questionnaire]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    # (id, version) -> the file it was loaded from, and the translation files beside it by language
+    paths: dict[tuple[str, str], Path] = field(default_factory=dict)
+    translations: dict[tuple[str, str], dict[str, Path]] = field(default_factory=dict)
 
     def newest(self) -> dict[str, Questionnaire]:
         """The newest version of each questionnaire: what new assessments start on."""
@@ -426,6 +462,13 @@ class Library:
         if version is None:
             return self.newest().get(questionnaire_id)
         return by_version.get(version)
+
+    def languages(self, questionnaire_id: str, version: str | None = None) -> list[str]:
+        """The languages one version (the newest when none is given) can be shown in: its own first, then those of
+        the translation files beside it (a translation that does not load is reported when it is asked for)."""
+        found = self.get(questionnaire_id, version)
+        translated = self.translations.get((found.id, found.version), {})
+        return [found.language, *sorted(language for language in translated if language != found.language)]
 
     def get(self, questionnaire_id: str, version: str | None = None) -> Questionnaire:
         """One version (the newest when none is given), or a QuestionnaireError naming what is known."""
@@ -447,7 +490,8 @@ def load_library() -> Library:
     On a duplicate (id, version) the first file (the shipped one) wins.
     """
     library = Library()
-    for path in available_paths():
+    files = _available_files()
+    for path in (path for path in files if not is_translation_path(path)):
         try:
             questionnaire = _load_cached(str(path), path.stat().st_mtime)
         except QuestionnaireError as exc:
@@ -456,7 +500,14 @@ def load_library() -> Library:
         except OSError as exc:  # gone or a dangling link since the folder was listed
             library.problems.append(str(Problem(path.name, None, "", f"cannot read file: {exc.strerror or exc}")))
             continue
-        library.versions.setdefault(questionnaire.id, {}).setdefault(questionnaire.version, questionnaire)
+        key = (questionnaire.id, questionnaire.version)
+        if questionnaire.version not in library.versions.get(questionnaire.id, {}):
+            library.versions.setdefault(questionnaire.id, {})[questionnaire.version] = questionnaire
+            library.paths[key] = path
+        # a copy of a shipped version in the extra folder may bring languages of its own
+        languages = library.translations.setdefault(key, {})
+        for language, translation in translation_paths(path, files).items():
+            languages.setdefault(language, translation)
     return library
 
 
@@ -476,6 +527,11 @@ def shipped_library() -> Library:
 def shipped_questionnaires() -> dict[str, Questionnaire]:
     """The newest version of each available questionnaire by id (see `shipped_library`)."""
     return shipped_library().newest()
+
+
+def available_languages(questionnaire_id: str, version: str | None = None) -> list[str]:
+    """The languages an available questionnaire version (else the newest) can be shown in, its own first."""
+    return shipped_library().languages(questionnaire_id, version)
 
 
 def find_questionnaire(questionnaire_id: str, version: str | None = None) -> Questionnaire:
