@@ -8,7 +8,7 @@ from scoring import progress
 from storage import get_engine
 from storage import repository as repo
 from storage import workshops as ws
-from ui import flow, pilot_register, state
+from ui import flow, pilot_register, session, state
 from ui.questions import (bottom_bar_style, pending_saved, phone_layout, question_key, show_one_question,
                                  show_question)
 
@@ -22,35 +22,33 @@ if pending_saved(questionnaire, now.saved):
 result = state.result(now)
 done = progress.progress(questionnaire, result)
 unconfirmed = progress.unconfirmed(questionnaire, result, now.carried)  # carried-over answers Finish asks to confirm
-ASK_CONFIRM = "confirm_before_finish"  # holds the token of the assessment whose Finish asked for them
 domains = questionnaire.domains
 order = flow.question_order(questionnaire, result)
 token = now.assessment.token
 
-if "step" not in st.session_state or st.session_state.get("step_token") != token:
-    st.session_state["step"] = progress.first_open_step(questionnaire, result)
-    st.session_state["step_token"] = token
+if not session.STEP.held() or session.STEP_TOKEN.get() != token:
+    session.STEP.value = progress.first_open_step(questionnaire, result)
+    session.STEP_TOKEN.value = token
     opened = flow.first_open(order, result)
-    st.session_state["focus"] = opened.id if opened else None
-    st.session_state["moved"] = 1 if now.saved else 0  # resuming: straight to the first open question
-st.session_state.setdefault("one_at_a_time", state.narrow_screen())
-focus_mode = st.session_state["one_at_a_time"]
-DRAWN = "one_question_drawn"  # the id of the last question drawn one per screen
+    session.FOCUS.value = opened.id if opened else None
+    session.MOVED.value = 1 if now.saved else 0  # resuming: straight to the first open question
+session.ONE_AT_A_TIME.setdefault(state.narrow_screen())
+focus_mode = session.ONE_AT_A_TIME.value
 alone = None  # the question drawn alone on the screen, one per screen
 
 
 def standing():
     """The questions in order and the score as the answers stand now: a callback runs before the page does, and
     answers given in a question's piece since the page last ran are not in `order` and `result`."""
-    scored = state.result(st.session_state["loaded"])
+    scored = state.result(session.LOADED.value)
     return flow.question_order(questionnaire, scored), scored
 
 
 def moved() -> None:
     """Count a step change, so the page scrolls to the new step's heading."""
-    st.session_state["moved"] = st.session_state.get("moved", 0) + 1
-    st.session_state["scroll_key"] = "step_head"
-    st.session_state.pop("missing", None)
+    session.MOVED.value = session.MOVED.get(0) + 1
+    session.SCROLL_KEY.value = "step_head"
+    session.MISSING.pop()
 
 
 @state.safe
@@ -60,9 +58,9 @@ def go_to(step) -> None:
         return moved()
     chosen = progress.step_index(questionnaire, step)
     if chosen is not None:
-        st.session_state["step"] = chosen
+        session.STEP.value = chosen
         opened = flow.first_open(*standing(), domains[chosen].id)
-        st.session_state["focus"] = opened.id if opened else st.session_state.get("focus")
+        session.FOCUS.value = opened.id if opened else session.FOCUS.get()
     moved()
 
 
@@ -71,8 +69,8 @@ def go_to_question(question_id: str) -> None:
     """Show this question (one per screen). Previous and Next name the question they lead to, not a position,
     so a tap on a button drawn a moment ago still leads where that button said."""
     question = questionnaire.question(question_id)
-    st.session_state["focus"] = question.id
-    st.session_state["step"] = next(i for i, d in enumerate(domains) if d.id == question.domain)
+    session.FOCUS.value = question.id
+    session.STEP.value = next(i for i, d in enumerate(domains) if d.id == question.domain)
     moved()
 
 
@@ -88,27 +86,27 @@ def back_from_pilots() -> None:
 @state.safe
 def switch_mode() -> None:
     """Keep the place when switching between one step and one question per screen."""
-    if st.session_state["one_at_a_time"]:
-        step_domain = domains[st.session_state["step"]].id
+    if session.ONE_AT_A_TIME.value:
+        step_domain = domains[session.STEP.value].id
         now_order, scored = standing()
-        focused = next((q for q in now_order if q.id == st.session_state.get("focus")), None)
+        focused = next((q for q in now_order if q.id == session.FOCUS.get()), None)
         if focused is None or focused.domain != step_domain:
             opened = flow.first_open(now_order, scored, step_domain)
-            st.session_state["focus"] = opened.id if opened else None
+            session.FOCUS.value = opened.id if opened else None
     moved()
 
 
 def finish() -> None:
     """Finish and show the results; first the open required questions, then the carried-over answers to confirm."""
     if done.open_required:
-        st.session_state["missing"] = done.open_required
-        st.session_state["moved"] = st.session_state.get("moved", 0) + 1  # bring the list of what is open into view
-        st.session_state["scroll_key"] = "missing_box"
+        session.MISSING.value = done.open_required
+        session.MOVED.value = session.MOVED.get(0) + 1  # bring the list of what is open into view
+        session.SCROLL_KEY.value = "missing_box"
         return
     if unconfirmed:
-        st.session_state[ASK_CONFIRM] = token
-        st.session_state["moved"] = st.session_state.get("moved", 0) + 1  # bring the question into view
-        st.session_state["scroll_key"] = "finish_prompt"
+        session.CONFIRM_BEFORE_FINISH.value = token
+        session.MOVED.value = session.MOVED.get(0) + 1  # bring the question into view
+        session.SCROLL_KEY.value = "finish_prompt"
         return
     state.guarded(services.finish_assessment, get_engine(), now.assessment.id)
     state.refresh_assessment()
@@ -119,23 +117,23 @@ def finish() -> None:
 def confirm_and_finish(question_ids: tuple[str, ...]) -> None:
     """Confirm the carried-over answers as they are, finish, and open the results."""
     state.confirm(question_ids)
-    if set(question_ids) & st.session_state["loaded"].carried:
+    if set(question_ids) & session.LOADED.value.carried:
         return  # not confirmed: the message left by `state.confirm` says why
     if state.stored_by_callback(services.finish_assessment, now.assessment.id):
-        st.session_state.pop(ASK_CONFIRM, None)
+        session.CONFIRM_BEFORE_FINISH.pop()
         state.switch_soon(state.RESULTS, a=token)
 
 
 @state.safe
 def review(question_id: str) -> None:
     """Show the first carried-over answer still to confirm."""
-    st.session_state.pop(ASK_CONFIRM, None)
+    session.CONFIRM_BEFORE_FINISH.pop()
     question = questionnaire.question(question_id)
     pilot_register.go(None, now)
-    st.session_state["step"] = next(i for i, d in enumerate(domains) if d.id == question.domain)
-    st.session_state["focus"] = question_id
+    session.STEP.value = next(i for i, d in enumerate(domains) if d.id == question.domain)
+    session.FOCUS.value = question_id
     moved()
-    st.session_state["scroll_key"] = question_key(question)
+    session.SCROLL_KEY.value = question_key(question)
 
 
 st.title(questionnaire.title)
@@ -158,12 +156,12 @@ if newer is not None:
         st.button("Continue on the new version", key="continue_new_version", icon=":material/update:",
                   on_click=state.safe(state.continue_on), args=(newer.version,))
 state.show_carried_notes()
-copied = st.session_state.get("imported_copy")
+copied = session.IMPORTED_COPY.get()
 if copied is not None and copied[0] == token:
     st.info(f"This is a new assessment made from {flow.plain(copied[1])}, with a private link of its own (below). "
             "The assessment the file came from is not changed.", icon=":material/content_copy:")
 # The link is shown open once, the first time an assessment is on screen; after that it stays folded away.
-seen = st.session_state.setdefault("link_seen", set())
+seen = session.LINK_SEEN.setdefault(set())
 fresh = not now.saved or copied is not None and copied[0] == token  # new, or a copy with a new link
 with st.expander("Your private resume link", icon=":material/link:", expanded=token not in seen and fresh):
     st.write("Anyone with this link can open and change these answers. Keep it to come back later.")
@@ -172,7 +170,7 @@ seen.add(token)
 state.show_flash()
 
 counts = progress.step_counts(questionnaire, result)
-step = st.session_state["step"]
+step = session.STEP.value
 domain = domains[step]
 answered, visible = counts[domain.id]
 
@@ -180,12 +178,12 @@ answered, visible = counts[domain.id]
 def step_picker() -> None:
     # The picker's options are the domain ids with their names as labels, both fixed for the
     # questionnaire, so a click on a picker drawn a moment ago still means the same step.
-    st.session_state["step_picker"] = pilot_register.STEP if pilot_register.is_open(now) else domains[step].id
+    session.STEP_PICKER.value = pilot_register.STEP if pilot_register.is_open(now) else domains[step].id
     st.radio(
-        "Domain", [d.id for d in domains] + pilot_register.steps(now), key="step_picker", horizontal=True,
+        "Domain", [d.id for d in domains] + pilot_register.steps(now), key=session.STEP_PICKER.name, horizontal=True,
         label_visibility="collapsed", format_func=lambda domain_id: pilot_register.LABEL
         if domain_id == pilot_register.STEP else questionnaire.domain(domain_id).name,
-        on_change=lambda: go_to(st.session_state.get("step_picker")),
+        on_change=lambda: go_to(session.STEP_PICKER.get()),
     )
     counters["steps"] = st.empty()
     counters["steps"].caption(steps_text(counts))
@@ -204,10 +202,10 @@ def page_shape(current: state.Current, scored, open_required) -> tuple:
     """What of the page, beyond the counters, an answer can change: the questions shown (a `visible_if`), the
     carried-over answers (their notice and the Finish prompt), the open required questions while they are listed,
     and a message left to show."""
-    listed = tuple(q for q in st.session_state.get("missing", ()) if q in open_required)
-    asked = st.session_state.get(ASK_CONFIRM) == token and not open_required
+    listed = tuple(q for q in session.MISSING.get(()) if q in open_required)
+    asked = session.CONFIRM_BEFORE_FINISH.get() == token and not open_required
     return (tuple(q.id for q in flow.question_order(questionnaire, scored)), current.carried, listed, asked,
-            "flash" in st.session_state)
+            session.FLASH.held())
 
 
 @st.fragment
@@ -244,11 +242,11 @@ def carried_notice(shown) -> None:
 
 
 if pilot_register.is_open(now):
-    st.session_state.pop(DRAWN, None)
+    session.ONE_QUESTION_DRAWN.pop()
     step_picker()
     pilot_register.show_step(now, back=back_from_pilots, finish=finish)
 elif not focus_mode:
-    st.session_state.pop(DRAWN, None)
+    session.ONE_QUESTION_DRAWN.pop()
     step_picker()
     with st.container(key="step_head"):
         st.header(f"{domain.name}", anchor=False)
@@ -274,20 +272,20 @@ elif not focus_mode:
                          type="primary" if step == len(domains) - 1 else "secondary"):
         finish()
 elif order:
-    at = flow.position(order, st.session_state.get("focus"), questionnaire)
+    at = flow.position(order, session.FOCUS.get(), questionnaire)
     question = order[at]
     domain = questionnaire.domain(question.domain)
-    st.session_state["step"] = next(i for i, d in enumerate(domains) if d.id == domain.id)
+    session.STEP.value = next(i for i, d in enumerate(domains) if d.id == domain.id)
     carried_notice([])  # the question's own Confirm is in its piece
     # The heading, the text and the options are one piece; when another question was on screen before, the
     # piece is drawn afresh, so nothing of that question stays in it.
-    fresh = st.session_state.get(DRAWN) != question.id
+    fresh = session.ONE_QUESTION_DRAWN.get() != question.id
     with st.container(key="step_head"):
         show_one_question(questionnaire, question, now.saved.get(question.id), at + 1,
                           heading=f"{domain.name} · Question {at + 1} of {len(order)} · {counts[domain.id][0]} of "
                                   f"{counts[domain.id][1]} answered in {domain.name}",
                           carried=question.id in now.carried, fresh=fresh)
-    st.session_state[DRAWN] = question.id
+    session.ONE_QUESTION_DRAWN.value = question.id
     alone = question
     last = at == len(order) - 1
     # The bar stays at the bottom of the screen: Back, where the reader is, and Next (or Finish on the last one).
@@ -312,7 +310,7 @@ elif order:
         step_picker()
 
 
-if unconfirmed and not done.open_required and st.session_state.get(ASK_CONFIRM) == token:
+if unconfirmed and not done.open_required and session.CONFIRM_BEFORE_FINISH.get() == token:
     count = len(unconfirmed)
     if count == 1:
         ask, confirm_label, review_label = "Confirm it as it is, or review it first.", "Confirm it and see results", \
@@ -329,7 +327,7 @@ if unconfirmed and not done.open_required and st.session_state.get(ASK_CONFIRM) 
             st.button(review_label, key="review_carried", icon=":material/history:", on_click=review,
                       args=(unconfirmed[0],))
 
-missing = [qid for qid in st.session_state.get("missing", ()) if qid in done.open_required]
+missing = [qid for qid in session.MISSING.get(()) if qid in done.open_required]
 if missing:
     are = "s are" if len(missing) > 1 else " is"
     st.container(key="missing_box").error(f"{len(missing)} required question{are} still open. Answer them (“Don't "
@@ -341,12 +339,12 @@ if missing:
             st.markdown("\n".join(f"- {question.text}" for question in questions))
             st.button(f"Go to {domains[index].name}", key=f"goto:{domain_id}", on_click=go_to, args=(index,))
 
-st.toggle("One question at a time", key="one_at_a_time", on_change=switch_mode,
+st.toggle("One question at a time", key=session.ONE_AT_A_TIME.name, on_change=switch_mode,
           help="Large buttons and one question per screen; the default on a phone.")
 state.offer_deletion(now)
 if focus_mode:
     state.large_buttons("focus_buttons", "finish_early")
 phone_layout(alone, leads_on=alone is not None and alone is not order[-1])
 state.track_input()
-if st.session_state.get("moved"):
-    state.scroll_to(st.session_state.get("scroll_key", "step_head"), st.session_state["moved"])
+if session.MOVED.get():
+    state.scroll_to(session.SCROLL_KEY.get("step_head"), session.MOVED.value)

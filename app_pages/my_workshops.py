@@ -3,7 +3,7 @@
 import streamlit as st
 
 from storage import access, get_engine, summaries
-from ui import auth, state
+from ui import auth, session, state
 from ui.flow import plain
 
 NEW_WORKSHOP = "app_pages/workshop_new.py"
@@ -27,7 +27,7 @@ if consultant is None:
 
 engine = get_engine()
 state.show_flash()
-flash = st.session_state.pop("flash_info", None)
+flash = session.FLASH_INFO.pop()
 if flash:
     st.success(plain(flash))
 # Small text rather than a caption: a caption is drawn at 60 % opacity, and the address in it becomes a link too
@@ -74,7 +74,7 @@ def describe(client: access.Client, entry: access.Entry) -> str:
 def act(done: str, action, *args) -> None:
     """Run a change to the list and rerun with `done` as the message; a refusal is said where it was asked."""
     state.guarded(action, *args)
-    st.session_state["flash_info"] = done
+    session.FLASH_INFO.value = done
     st.rerun()
 
 

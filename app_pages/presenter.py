@@ -14,7 +14,7 @@ from reports import workshop_charts as wc
 from scoring.answers import answer_label
 from storage import drafts, get_engine
 from storage import workshops as ws
-from ui import auth, state
+from ui import auth, session, state
 from ui.flow import plain
 
 REFRESH_SECONDS = 3
@@ -81,9 +81,9 @@ def join_screen() -> None:
 
 def step(offset: int, disputed: list[str]) -> None:
     """Move to the previous or next disputed question (a button callback)."""
-    now = st.session_state.get("presenter_question")
+    now = session.PRESENTER_QUESTION.get()
     at = disputed.index(now) if now in disputed else 0
-    st.session_state["presenter_question"] = disputed[max(0, min(len(disputed) - 1, at + offset))]
+    session.PRESENTER_QUESTION.value = disputed[max(0, min(len(disputed) - 1, at + offset))]
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
@@ -106,13 +106,13 @@ def record(question_id: str) -> None:
     value = st.session_state.get(f"presenter_agreed:{question_id}")
     note = st.session_state.get(f"presenter_note:{question_id}") or ""
     if value is None or value == []:
-        st.session_state["presenter_flash"] = ("warning", "Choose the answer the room agreed on first.")
+        session.PRESENTER_FLASH.value = ("warning", "Choose the answer the room agreed on first.")
         return
     try:
         ws.save_consensus(engine, workshop.id, question_id, value, note)
         drafts.drop_consensus_draft(engine, workshop.id, question_id)
     except PhasegateError as exc:
-        st.session_state["presenter_flash"] = ("error", " ".join(exc.lines()))
+        session.PRESENTER_FLASH.value = ("error", " ".join(exc.lines()))
 
 
 def keep_draft(question_id: str) -> None:
@@ -125,7 +125,7 @@ def keep_draft(question_id: str) -> None:
     try:
         drafts.keep_consensus_draft(engine, workshop.id, question_id, value, note)
     except PhasegateError as exc:
-        st.session_state["presenter_flash"] = ("error", " ".join(exc.lines()))
+        session.PRESENTER_FLASH.value = ("error", " ".join(exc.lines()))
 
 
 def agreed_form(question_id: str, result) -> None:
@@ -155,7 +155,7 @@ def agreed_form(question_id: str, result) -> None:
                  value=note, on_change=keep_draft, args=(question_id,))
     st.button("Record agreed answer", key="presenter_record", type="primary", icon=":material/handshake:",
               on_click=record, args=(question_id,), width="stretch")
-    flash = st.session_state.pop("presenter_flash", None)
+    flash = session.PRESENTER_FLASH.pop()
     if flash:
         getattr(st, flash[0])(plain(flash[1]))
 
@@ -168,10 +168,10 @@ def discussion_screen() -> None:
                    icon=":material/check_circle:")
         room()
         return
-    current = st.session_state.get("presenter_question", st.query_params.get(QUESTION))
+    current = session.PRESENTER_QUESTION.get(st.query_params.get(QUESTION))
     if current not in disputed:
         current = disputed[0]
-    st.session_state["presenter_question"] = current
+    session.PRESENTER_QUESTION.value = current
     st.query_params[QUESTION] = current
     at = disputed.index(current)
     question = questionnaire.question(current)

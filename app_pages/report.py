@@ -10,7 +10,7 @@ from scoring.answers import dated, dump_answers
 from storage import get_engine
 from storage import repository as repo
 from storage.errors import StorageError
-from ui import state
+from ui import session, state
 from ui.flow import plain
 from ui.pdf_worker import download_button, prepare
 
@@ -20,7 +20,7 @@ prepare()
 
 
 def save_organisation() -> None:
-    state.stored_by_callback(repo.set_organisation, now.assessment.id, st.session_state["organisation"])
+    state.stored_by_callback(repo.set_organisation, now.assessment.id, session.ORGANISATION.value)
 
 
 def stored_branding() -> Branding:
@@ -34,7 +34,7 @@ def stored_branding() -> Branding:
 
 def logo_key() -> str:
     """The logo field's key; it changes when the logo is removed, so the field no longer holds the old file."""
-    return f"brand_logo:{st.session_state.get('logo_field', 0)}"
+    return f"brand_logo:{session.LOGO_FIELD.get(0)}"
 
 
 def save_branding(remove_logo: bool = False) -> None:
@@ -45,27 +45,27 @@ def save_branding(remove_logo: bool = False) -> None:
     logo, logo_name = (upload.getvalue(), upload.name) if upload is not None else (kept.logo, kept.logo_name)
     if remove_logo:
         logo, logo_name = None, "logo"
-        st.session_state["logo_field"] = st.session_state.get("logo_field", 0) + 1  # a fresh, empty upload field
+        session.LOGO_FIELD.value = session.LOGO_FIELD.get(0) + 1  # a fresh, empty upload field
     try:
-        chosen = Branding(st.session_state.get("prepared_by", ""), st.session_state.get("brand_colour") or kept.color,
+        chosen = Branding(session.PREPARED_BY.get(""), session.BRAND_COLOUR.get() or kept.color,
                           logo, logo_name, kept.commentary)
         repo.set_branding(get_engine(), now.assessment.id, chosen.to_stored())
     except StorageError as exc:
-        st.session_state["flash"] = state.SAVE_FAILED.format(reason=exc.reason)
+        session.FLASH.value = state.SAVE_FAILED.format(reason=exc.reason)
         return
     except PhasegateError as exc:
-        st.session_state["flash"] = "The branding was not saved: " + " ".join(exc.lines())
+        session.FLASH.value = "The branding was not saved: " + " ".join(exc.lines())
         return
     state.refresh_assessment()
 
 
 stored_brand = stored_branding()
 # The fields start from what is kept with the assessment each time the page is opened (leaving the page clears them).
-if st.session_state.get("brand_for") != now.assessment.token or "prepared_by" not in st.session_state:
-    st.session_state["brand_for"] = now.assessment.token
-    st.session_state["organisation"] = now.assessment.organisation
-    st.session_state["prepared_by"] = stored_brand.prepared_by
-    st.session_state["brand_colour"] = stored_brand.color
+if session.BRAND_FOR.get() != now.assessment.token or not session.PREPARED_BY.held():
+    session.BRAND_FOR.value = now.assessment.token
+    session.ORGANISATION.value = now.assessment.organisation
+    session.PREPARED_BY.value = stored_brand.prepared_by
+    session.BRAND_COLOUR.value = stored_brand.color
 st.title("Report")
 st.write("The executive report: the summary, the domain overview, the 90-day plan and what follows, the roadmap "
          "and the method. The full report adds every question and answer. The answers file lets you resume later or "
@@ -76,11 +76,12 @@ if stored_brand.logo_problem:
 
 with st.container(border=True):
     st.header("Organisation and branding", anchor=False)
-    st.text_input("Organisation", key="organisation", on_change=save_organisation, max_chars=repo.MAX_ORGANISATION)
-    st.text_input("Prepared by (optional)", key="prepared_by", max_chars=120, placeholder="Your name or firm",
-                  on_change=save_branding)
+    st.text_input("Organisation", key=session.ORGANISATION.name, on_change=save_organisation,
+                  max_chars=repo.MAX_ORGANISATION)
+    st.text_input("Prepared by (optional)", key=session.PREPARED_BY.name, max_chars=120,
+                  placeholder="Your name or firm", on_change=save_branding)
     colour_col, logo_col = st.columns([1, 3])
-    colour_col.color_picker("Accent colour", key="brand_colour", on_change=save_branding)
+    colour_col.color_picker("Accent colour", key=session.BRAND_COLOUR.name, on_change=save_branding)
     with logo_col:
         st.file_uploader("Logo (PNG or JPEG, up to 2 MB)", type=["png", "jpg", "jpeg"], key=logo_key(),
                          max_upload_size=2, on_change=save_branding)

@@ -12,7 +12,7 @@ from storage import get_engine
 from storage import repository as repo
 from storage.benchmark import assessment_benchmark
 from storage.errors import StorageError
-from ui import charts, flow, pdf_worker, pilot_register, profile_form, progress_view, state
+from ui import charts, flow, pdf_worker, pilot_register, profile_form, progress_view, session, state
 
 now = state.current()
 pdf_worker.prepare()  # the report is usually next: have its workers ready
@@ -24,7 +24,7 @@ def save_targets() -> None:
     try:
         repo.set_targets(get_engine(), now.assessment.id, {k: v for k, v in targets.items() if v != 4})
     except StorageError as exc:
-        st.session_state["flash"] = state.SAVE_FAILED.format(reason=exc.reason)
+        session.FLASH.value = state.SAVE_FAILED.format(reason=exc.reason)
         return
     state.refresh_assessment()
 

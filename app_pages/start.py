@@ -8,14 +8,14 @@ from questionnaires.models import question_count
 from scoring.answers import parse_answers
 from storage import drafts, get_engine
 from storage import repository as repo
-from ui import flow, state
+from ui import flow, session, state
 
 WORKSHOP_JOIN = "app_pages/workshop_join.py"
 WORKSHOP_NEW = "app_pages/workshop_new.py"
 IMPORT_PARAM = "import"  # the token of an answers file chosen and not yet imported (see `storage.drafts`)
 
 now = state.current(required=False)
-done = st.session_state.pop("flash_info", None)
+done = session.FLASH_INFO.pop()
 if done:
     st.success(flow.plain(done), icon=":material/check:")
 st.title("Phasegate")
@@ -44,7 +44,7 @@ for questionnaire in sorted(state.questionnaires().values(), key=lambda q: q.est
         if st.button("Start", key=f"start:{questionnaire.id}", type="primary", icon=":material/arrow_forward:"):
             created = state.guarded(repo.create_assessment, get_engine(), questionnaire.id, questionnaire.version,
                                     organisation=organisation)
-            st.session_state["new_assessment"] = created.token
+            session.NEW_ASSESSMENT.value = created.token
             state.open_assessment(created.token)
 
 with st.container(border=True, key="workshop_box"):
@@ -89,7 +89,7 @@ def kept_import():
     """The answers file this page's address keeps (`?import=`) when this session has not seen it leave: chosen
     before the server serving it stopped, and found again by the page the browser reconnected with."""
     token = st.query_params.get(IMPORT_PARAM)
-    if not token or st.session_state.get("import_left") == token:
+    if not token or session.IMPORT_LEFT.get() == token:
         return None
     found = state.guarded(drafts.find_import, get_engine(), token)
     if found is None:
@@ -108,7 +108,7 @@ def let_go(token: str, *, address: bool = True) -> None:
     """The file was imported or taken out of the box: the database forgets it, and so does the address (unless
     the page is about to change, taking its address with it)."""
     state.guarded(drafts.drop_import, get_engine(), token)
-    st.session_state["import_left"] = token
+    session.IMPORT_LEFT.value = token
     if address and st.query_params.get(IMPORT_PARAM) == token:
         st.query_params.pop(IMPORT_PARAM, None)
 
@@ -116,19 +116,19 @@ def let_go(token: str, *, address: bool = True) -> None:
 with by_file:
     upload = st.file_uploader("Answers file (YAML or JSON)", type=["yaml", "yml", "json"], key="answers_file",
                               help="The file from “Download answers”, or one written for the command line")
-    pending = st.session_state.get("import_pending")  # (upload's file id, the kept file) once Import was pressed
+    pending = session.IMPORT_PENDING.get()  # (upload's file id, the kept file) once Import was pressed
     if upload is None and pending is not None:  # taken out of the box
         let_go(pending[1].token)
-        st.session_state.pop("import_pending", None)
+        session.IMPORT_PENDING.pop()
         pending = None
     elif upload is not None and st.button("Import answers", key="import_answers"):
         if pending is not None:
             let_go(pending[1].token)
-            st.session_state.pop("import_pending", None)
+            session.IMPORT_PENDING.pop()
             pending = None
         if read_upload(upload.getvalue(), upload.name) is not None:  # a file that does not hold up is not kept
             pending = (upload.file_id, keep(upload))
-            st.session_state["import_pending"] = pending
+            session.IMPORT_PENDING.value = pending
     if upload is not None and pending is not None and pending[0] != upload.file_id:
         pending = None  # another file chosen: it waits for its own Import
 chosen = pending[1] if pending is not None else (kept_import() if upload is None else None)

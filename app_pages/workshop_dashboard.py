@@ -16,11 +16,10 @@ from storage import access
 from storage import pilots as ws_pilots
 from storage import workshops as ws
 from storage.benchmark import set_workshop_profile
-from ui import auth, pdf_worker, pilot_register, profile_form, progress_view, state
+from ui import auth, pdf_worker, pilot_register, profile_form, progress_view, session, state
 from ui.flow import plain
 
 REFRESH_SECONDS = 4
-ROOM_THIS_RUN = "dashboard_room_this_run"
 DISAGREEMENTS_SHOWN = 20
 
 
@@ -42,16 +41,16 @@ workshop = auth.facilitated_workshop(engine)  # by the secret link, or signed in
 if workshop is None:
     auth.no_access("workshop dashboard")
 pdf_worker.prepare()
-st.session_state["pdf_offered"] = None  # until the download row below is drawn in this run
+session.PDF_OFFERED.value = None  # until the download row below is drawn in this run
 # A run of the whole page reads everyone's answers once: the live panel loads the room and leaves it here for the
 # participants panel of the same run. A panel that reruns on its own loads it afresh.
-st.session_state[ROOM_THIS_RUN] = None
+session.DASHBOARD_ROOM_THIS_RUN.value = None
 questionnaire = state.library().find(workshop.questionnaire_id, workshop.questionnaire_version)
 if questionnaire is None:  # a workshop stays on the version it was created with
     st.error(f"The questionnaire '{workshop.questionnaire_id}' {workshop.questionnaire_version} is no longer offered here.")
     st.stop()
 state.show_flash()
-flash = st.session_state.pop("flash_info", None)
+flash = session.FLASH_INFO.pop()
 if flash:
     st.success(plain(flash))
 
@@ -68,7 +67,7 @@ def secret_link_box() -> None:
     link = auth.secret_link(workshop)
     if not link:
         st.caption("Opened from My workshops. The secret facilitator link was shown when the workshop was created.")
-    elif st.session_state.pop("secret_link_shown", False):
+    elif session.SECRET_LINK_SHOWN.pop(False):
         st.warning("**Save your secret facilitator link now.** It is the key to this dashboard" +
                    ("" if auth.consultant() else ": without signing in, it is the only way back here") +
                    ". Copy it with the button at its right and keep it somewhere safe; never show it to the room.",
@@ -104,10 +103,11 @@ def live() -> None:
     """Everything that changes while people answer, refreshed without rerunning the page (while access holds)."""
     current = auth.refresh_or_leave(engine)
     counted, removed_ones = ws.room_participants(engine, workshop.id)  # the one read of everyone's answers
-    if ROOM_THIS_RUN in st.session_state and st.session_state[ROOM_THIS_RUN] is None:  # a run of the whole page
-        st.session_state[ROOM_THIS_RUN] = (counted, removed_ones)
+    room_now = session.DASHBOARD_ROOM_THIS_RUN
+    if room_now.held() and room_now.value is None:  # a run of the whole page
+        room_now.value = (counted, removed_ones)
     participants, result = services.aggregate_stored(engine, current, questionnaire, counted)
-    st.session_state["workshop_result"] = result
+    session.WORKSHOP_RESULT.value = result
     status = "closed" if current.is_closed() else "open"
     joined, finished, disputed = st.columns(3)
     joined.metric("Participants joined", result.participants)
@@ -118,7 +118,7 @@ def live() -> None:
     removed = len(removed_ones)
     st.caption(f"The workshop is {status}. Refreshes every {REFRESH_SECONDS} seconds." +
                (f" {workshop_charts.counted(removed, 'participant')} removed, not counted." if removed else ""))
-    offered = st.session_state.get("pdf_offered")  # None in a run of the whole page: the PDF is prepared below
+    offered = session.PDF_OFFERED.get()  # None in a run of the whole page: the PDF is prepared below
     note = st.empty()  # always drawn, so the tabs below keep their place (and the tab open) when it fills
     if offered and pdf_worker.workshop_inputs_of(engine, current, questionnaire, result).key() != offered:
         note.info("Answers came in since the workshop report below was prepared. Press **Refresh the room's "
@@ -183,10 +183,10 @@ if carried:
         if st.button("Confirm them as they stand", key="confirm_carried_pilots", icon=":material/task_alt:"):
             state.guarded(ws.confirm_pilots, engine, workshop.id)
             st.rerun()
-pilot_register.show_room(questionnaire, workshop.id, st.session_state["workshop_result"].result.pilots,
+pilot_register.show_room(questionnaire, workshop.id, session.WORKSHOP_RESULT.value.result.pilots,
                          currency=(workshop.profile or {}).get("currency", ""), save=save_room_register)
 
-moved = workshop_charts.progress_since(engine, workshop, questionnaire, current=st.session_state["workshop_result"],
+moved = workshop_charts.progress_since(engine, workshop, questionnaire, current=session.WORKSHOP_RESULT.value,
                                        find=state.library().find)
 if moved is not None:
     progress_view.show(moved)
@@ -195,7 +195,7 @@ st.header("Consensus", anchor=False)
 st.write("Record the answer the room agrees on; the workshop result uses it instead of the median.")
 if st.button("Refresh the room's answers", key="refresh_consensus", icon=":material/refresh:"):
     st.rerun()  # the live panel above refreshes itself; this list follows on demand so a typed note is never lost
-result = st.session_state["workshop_result"]
+result = session.WORKSHOP_RESULT.value
 disputed_first = [s.id for s in result.disagreements] + [s.id for s in result.questions if not s.disagreement]
 question_id = st.selectbox("Question", disputed_first, key="consensus_question",  # in the words for the client's size
                            format_func=lambda qid: result.question(qid).text)
@@ -266,7 +266,7 @@ with st.form("workshop_branding"):
     prepared_col, colour_col = st.columns([3, 1])
     prepared = prepared_col.text_input("Prepared by", value=brand.prepared_by, key="brand_prepared_by", max_chars=120,
                                        placeholder="Your name or firm")
-    colour = colour_col.color_picker("Accent colour", value=brand.color, key="brand_colour")
+    colour = colour_col.color_picker("Accent colour", value=brand.color, key=session.BRAND_COLOUR.name)
     logo_col, preview_col = st.columns([3, 1], vertical_alignment="center")
     logo = logo_col.file_uploader("Logo (PNG or JPEG, up to 2 MB)", type=["png", "jpg", "jpeg"], key="brand_logo",
                                   max_upload_size=2)
@@ -286,9 +286,9 @@ with st.form("workshop_branding"):
             st.error("The branding was not saved:\n\n" + "\n".join(f"- {plain(line)}" for line in exc.lines()))
         else:
             state.guarded(ws.set_branding, engine, workshop.id, chosen.to_stored())
-            st.session_state["branding_saved"] = True
+            session.BRANDING_SAVED.value = True
             st.rerun()
-if st.session_state.pop("branding_saved", False):
+if session.BRANDING_SAVED.pop(False):
     st.success("Branding saved: the next PDF and deck carry it.", icon=":material/palette:")
 
 st.subheader("Client profile", anchor=False)
@@ -308,19 +308,19 @@ def save_client_profile() -> None:
     if not auth.allowed(engine):
         return
     wanted = profile_form.typed(client_profile_key)
-    if state.stored_by_callback(set_workshop_profile, workshop.id, wanted, problem="client_profile_problem"):
+    if state.stored_by_callback(set_workshop_profile, workshop.id, wanted, problem=session.CLIENT_PROFILE_PROBLEM):
         profile_form.show_as_kept(client_profile_key, wanted)
-        st.session_state["client_profile_saved"] = True
+        session.CLIENT_PROFILE_SAVED.value = True
 
 
-profile_problem = st.session_state.pop("client_profile_problem", None)
+profile_problem = session.CLIENT_PROFILE_PROBLEM.pop()
 with st.form("workshop_profile"):
     profile_form.fields(client_profile_key, workshop.profile or {})
     if profile_problem:
         st.error(plain(profile_problem))
     st.form_submit_button("Save profile", key="save_workshop_profile", icon=":material/domain:",
                           on_click=save_client_profile)
-if st.session_state.pop("client_profile_saved", False):
+if session.CLIENT_PROFILE_SAVED.pop(False):
     st.success("Client profile saved: the comparison and the room's plan use it now.", icon=":material/domain:")
 
 def _snapshot():
@@ -356,13 +356,13 @@ def downloads() -> None:
 
     report_col, deck_col = st.columns(2)
     with report_col:  # rendered in the background from now on, again only when what goes into it has changed
-        st.session_state["pdf_offered"] = pdf_worker.workshop_download_button(
-            engine, workshop, questionnaire, st.session_state["workshop_result"], key="download_workshop_pdf",
+        session.PDF_OFFERED.value = pdf_worker.workshop_download_button(
+            engine, workshop, questionnaire, session.WORKSHOP_RESULT.value, key="download_workshop_pdf",
             name=named("pdf"))
     deck_col.download_button("Readout deck (PowerPoint)", auth.only_while_open(engine, _deck),
                              file_name=named("pptx"), key="download_deck", icon=":material/slideshow:",
                              mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
-                             on_click="ignore", disabled=not st.session_state["workshop_result"].participants,
+                             on_click="ignore", disabled=not session.WORKSHOP_RESULT.value.participants,
                              help="Slides to close the workshop with, in its branding; editable in PowerPoint.")
     data = (("Data (Excel)", _xlsx, named("xlsx"), "download_xlsx", ":material/table:",
              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
@@ -387,8 +387,8 @@ def participants_panel() -> None:
     redraws itself every few seconds closes the facilitator's choice under their cursor."""
     auth.refresh_or_leave(engine)
     st.button("Refresh the list", key="refresh_participants", icon=":material/refresh:")
-    loaded = st.session_state.get(ROOM_THIS_RUN)  # what the live panel read in this run of the whole page
-    st.session_state[ROOM_THIS_RUN] = False
+    loaded = session.DASHBOARD_ROOM_THIS_RUN.get()  # what the live panel read in this run of the whole page
+    session.DASHBOARD_ROOM_THIS_RUN.value = False
     people, removed = loaded or ws.room_participants(engine, workshop.id)
     described = {p.assessment.id: p.describe() for p in people}
     if people:
@@ -439,5 +439,5 @@ with st.expander("Delete this workshop", icon=":material/delete:"):
             state.guarded(access.delete_workshop, engine, workshop.id, viewer, sign_in)
             auth.forget(workshop)
             st.query_params.clear()
-            st.session_state["flash_info"] = f"The workshop for {workshop.client} and all its data were deleted."
+            session.FLASH_INFO.value = f"The workshop for {workshop.client} and all its data were deleted."
             st.switch_page(state.START)

@@ -9,7 +9,7 @@ from questionnaires.models import question_count
 from storage import get_engine
 from storage import repository as repo
 from storage import workshops as ws
-from ui import cookies, state
+from ui import cookies, session, state
 from ui.flow import plain
 
 engine = get_engine()
@@ -40,24 +40,24 @@ def open_workshop(typed: str) -> ws.Workshop:
     after many (kept in the database, so another replica does not reset it). A code this session already tried is
     not tried, nor counted, again on each rerun."""
     code = ws.normalise_code(typed) or typed
-    opened = st.session_state.get("join_opened")
+    opened = session.JOIN_OPENED.get()
     found = ws.get_workshop(engine, opened[1]) if opened is not None and opened[0] == code else None
     if found is not None:
         return found
-    if st.session_state.get("join_wrong") == code:
+    if session.JOIN_WRONG.get() == code:
         st.error(str(ws.WrongCode()))
         st.stop()
-    session = st.session_state.setdefault("join_session", secrets.token_hex(16))
+    browser = session.JOIN_SESSION.setdefault(secrets.token_hex(16))
     try:
-        found = ws.open_by_code(engine, typed, ws.Knocker.of(state.client_address(), session))
+        found = ws.open_by_code(engine, typed, ws.Knocker.of(state.client_address(), browser))
     except ws.WaitBeforeTrying as exc:
         st.error(str(exc), icon=":material/timer:")
         st.stop()
     except ws.WrongCode as exc:
-        st.session_state["join_wrong"] = code
+        session.JOIN_WRONG.value = code
         st.error(str(exc))
         st.stop()
-    st.session_state["join_opened"] = (code, found.id)
+    session.JOIN_OPENED.value = (code, found.id)
     return found
 
 

@@ -263,3 +263,38 @@ def named_imports(path: Path) -> list[tuple[int, str]]:
             if isinstance(node, ast.ImportFrom):
                 found += [(node.lineno, f"{name}.{alias.name}") for alias in node.names]
     return found
+
+
+# Session state goes through ui/session.py, where each key is named once with what it holds: no screen or helper
+# reads or writes st.session_state by a key spelled out on the spot. Keys made per question or widget (from an id)
+# are built where they are used.
+SESSION_KEYS = ROOT / "ui" / "session.py"
+
+
+def spelled_out_keys(path: Path) -> list[str]:
+    """Where the module reaches st.session_state with a literal string key: indexing, get/pop/setdefault, `in`."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        key = None
+        if isinstance(node, ast.Subscript) and is_session_state(node.value):
+            key = node.slice
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and is_session_state(node.func.value)
+              and node.func.attr in ("get", "pop", "setdefault") and node.args):
+            key = node.args[0]
+        elif (isinstance(node, ast.Compare) and any(isinstance(op, (ast.In, ast.NotIn)) for op in node.ops)
+              and any(is_session_state(other) for other in node.comparators)):
+            key = node.left
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            found.append(f"{path.relative_to(ROOT)}:{node.lineno} {key.value!r}")
+    return found
+
+
+def is_session_state(node: ast.AST) -> bool:
+    return isinstance(node, ast.Attribute) and node.attr == "session_state"
+
+
+@pytest.mark.parametrize("path", [p for p in screens() if p != SESSION_KEYS], ids=lambda p: str(p.relative_to(ROOT)))
+def test_session_state_is_reached_only_through_its_named_keys(path):
+    assert spelled_out_keys(path) == [], "name the key in ui/session.py and use it from there"
+

@@ -19,7 +19,7 @@ from config import setting
 from storage import access, get_engine
 from storage import workshops as ws
 from storage.access import Consultant
-from ui import cookies, state
+from ui import cookies, session, state
 from ui.flow import plain
 
 MY_WORKSHOPS = "app_pages/my_workshops.py"
@@ -51,9 +51,9 @@ def consultant() -> Consultant | None:
     found = access.consultant_from_claims(claims)
     if found is not None and access.signed_out(get_engine(), found, _issued_at(claims)):
         return None  # signed out since, here or in another tab or browser
-    if found is not None and st.session_state.get("shares_claimed") != found.subject:
+    if found is not None and session.SHARES_CLAIMED.get() != found.subject:
         access.claim_shares(get_engine(), found)  # shares given to their address before they first signed in
-        st.session_state["shares_claimed"] = found.subject
+        session.SHARES_CLAIMED.value = found.subject
     return found
 
 
@@ -65,7 +65,7 @@ def _issued_at(claims) -> dt.datetime:
             return dt.datetime.fromtimestamp(issued, dt.timezone.utc)
         except (OverflowError, OSError, ValueError):
             pass
-    return st.session_state.setdefault("identity_seen_at", dt.datetime.now(dt.timezone.utc))
+    return session.IDENTITY_SEEN_AT.setdefault(dt.datetime.now(dt.timezone.utc))
 
 
 def account(page) -> None:
@@ -86,8 +86,8 @@ def account(page) -> None:
             st.caption(f"Signed in as {plain(who.label)}")
             st.button("Sign out", key="sign_out", icon=":material/logout:", on_click=sign_out, width="stretch",
                       help="Signs you out here and closes your workshop pages open in other tabs and browsers.")
-    arrived = "arrived" not in st.session_state
-    st.session_state["arrived"] = True
+    arrived = not session.ARRIVED.held()
+    session.ARRIVED.value = True
     if who is not None and arrived and page.url_path == "" and not st.query_params and _at_root():
         st.switch_page(MY_WORKSHOPS)
 
@@ -98,8 +98,6 @@ def _at_root() -> bool:
 
 # --- a facilitator's access, checked on every run, fragment and action ---------------------
 
-GRANT = "facilitation"  # the session's access to one workshop
-ENDED = "access_ended"  # set when the access this session had was withdrawn, for the page to say so
 COOKIE = "phasegate_f{}"  # the secret link's token, kept by the browser that opened it, per workshop
 
 
@@ -134,10 +132,10 @@ def facilitated_workshop(engine, *, remember: bool = True) -> ws.Workshop | None
         wanted = access.workshop_id_of(st.query_params.get("w"))
         if wanted is None:
             return None
-        grant = st.session_state.get(GRANT)
+        grant = session.FACILITATION.get()
         if grant is None or grant.workshop_id != wanted:
             _open_by_id(engine, wanted)
-        grant = st.session_state.get(GRANT)
+        grant = session.FACILITATION.get()
         if grant is None or grant.workshop_id != wanted:  # the id asked for, never another one kept before
             return None
     workshop = current_workshop(engine)
@@ -159,16 +157,16 @@ def _open_by_id(engine, wanted: int) -> None:
 
 def _grant(workshop_id: int, token: str | None) -> None:
     who = consultant()
-    st.session_state[GRANT] = Grant(workshop_id, token, who.subject if who else None)
-    st.session_state["facilitated_id"] = workshop_id  # what the navigation reads (`state.facilitating`)
-    st.session_state.pop(ENDED, None)
+    session.FACILITATION.value = Grant(workshop_id, token, who.subject if who else None)
+    session.FACILITATED_ID.value = workshop_id  # what the navigation reads (`state.facilitating`)
+    session.ACCESS_ENDED.pop()
 
 
 def current_workshop(engine) -> ws.Workshop | None:
     """The workshop this session may act on now, freshly read; None once the access it had is gone: the secret
     link was replaced, the share taken back, the workshop deleted, or the person signed in changed or signed out.
     Every fragment run, callback and download of a facilitator page asks this before it does anything."""
-    grant = st.session_state.get(GRANT)
+    grant = session.FACILITATION.get()
     if grant is None:
         return None
     who = consultant()
@@ -189,9 +187,9 @@ def _holding(engine, grant: Grant, who: Consultant | None) -> ws.Workshop | None
 
 
 def _end(grant: Grant) -> None:
-    st.session_state.pop(GRANT, None)
-    st.session_state.pop("facilitated_id", None)
-    st.session_state[ENDED] = grant.workshop_id
+    session.FACILITATION.pop()
+    session.FACILITATED_ID.pop()
+    session.ACCESS_ENDED.value = grant.workshop_id
     # The link this browser kept goes too: it is either replaced, or kept by someone who just signed out.
     cookies.drop_cookie(COOKIE.format(grant.workshop_id))
     return None
@@ -199,13 +197,13 @@ def _end(grant: Grant) -> None:
 
 def secret_link(workshop: ws.Workshop) -> str:
     """The secret facilitator link, when this session opened the workshop with it (else "")."""
-    grant = st.session_state.get(GRANT)
+    grant = session.FACILITATION.get()
     return f"{state.base_url()}/workshop-dashboard?f={grant.token}" if grant and grant.token else ""
 
 
 def no_access(page: str) -> None:
     """The page a facilitator view shows without access, and stop: why, and what opens it."""
-    ended = st.session_state.get(ENDED)
+    ended = session.ACCESS_ENDED.get()
     if ended is not None:
         st.title("This workshop is no longer open here")
         st.write("The access this page had has ended: the owner made a new secret link, took back a share, or "
@@ -238,7 +236,7 @@ def only_while_open(engine, make):
     """A download's data maker that refuses once access has gone, so a click after a revocation gets nothing. The
     data is made when the button is clicked, outside any run of the page, so the access is taken along as the page
     saw it and checked against the database then (a sign-out since counts too)."""
-    grant, who = st.session_state.get(GRANT), consultant()
+    grant, who = session.FACILITATION.get(), consultant()
     issued = _issued_at(st.user.to_dict()) if who is not None else None
 
     def guarded() -> bytes:
@@ -261,7 +259,7 @@ def new_secret_link(engine, workshop: ws.Workshop) -> None:
         token = state.guarded(access.new_secret_link, engine, workshop.id, who)
         _grant(workshop.id, token)
         cookies.set_cookie(COOKIE.format(workshop.id), token)
-        st.session_state["secret_link_shown"] = True
+        session.SECRET_LINK_SHOWN.value = True
         st.rerun()
 
 
@@ -281,14 +279,14 @@ def share_panel(engine, workshop: ws.Workshop, *, key: str) -> None:
         text_col.write(plain(f"{share.email} · shared{by} on {share.granted_at:%d %b %Y}{waiting}"))
         if button_col.button("Take back", key=f"{key}:unshare:{share.email}", icon=":material/person_remove:"):
             state.guarded(access.unshare, engine, workshop.id, who, share.email)
-            st.session_state["flash_info"] = f"No longer shared with {share.email}."
+            session.FLASH_INFO.value = f"No longer shared with {share.email}."
             st.rerun()
     with st.form(f"{key}:share_form", border=False, enter_to_submit=True):
         email = st.text_input("Share with a consultant (e-mail address)", key=f"{key}:share_email")
         shared = st.form_submit_button("Share", icon=":material/share:")
     if shared:
         state.guarded(access.share, engine, workshop.id, who, email)
-        st.session_state["flash_info"] = f"Shared with {email.strip()}."
+        session.FLASH_INFO.value = f"Shared with {email.strip()}."
         st.rerun()
 
 
@@ -301,7 +299,7 @@ def sign_out() -> None:
     for name in list(st.context.cookies.keys()):
         if name.startswith("phasegate_f"):
             cookies.drop_cookie(name)
-    st.session_state.pop(GRANT, None)
+    session.FACILITATION.pop()
     st.logout()
 
 
@@ -310,7 +308,7 @@ def open_new(workshop: ws.Workshop) -> None:
     dashboard opens on it by id and shows the link once, open, to be saved."""
     _grant(workshop.id, workshop.facilitator_token)
     cookies.set_cookie(COOKIE.format(workshop.id), workshop.facilitator_token)
-    st.session_state["secret_link_shown"] = True
+    session.SECRET_LINK_SHOWN.value = True
     st.switch_page(DASHBOARD, query_params={"w": str(workshop.id)})
 
 
@@ -332,6 +330,6 @@ def unreachable_link_problem() -> str:
 
 def forget(workshop: ws.Workshop) -> None:
     """This session and browser no longer hold the workshop (it was deleted here)."""
-    st.session_state.pop(GRANT, None)
-    st.session_state.pop("facilitated_id", None)
+    session.FACILITATION.pop()
+    session.FACILITATED_ID.pop()
     cookies.drop_cookie(COOKIE.format(workshop.id))

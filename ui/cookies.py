@@ -18,16 +18,15 @@ import re
 
 import streamlit as st
 
+from ui import session
+
 NAME = re.compile(r"^[A-Za-z0-9_]{1,64}$")
 VALUE = re.compile(r"^[A-Za-z0-9_\-]{0,256}$")
-_SET = "cookies_set"  # what this session wrote, by name ("" once dropped): seen before the next connection
-_AGES = "cookies_max_age"  # the Max-Age each of them was written with (None: until the browser closes)
-_WRITES = "cookies_writes"  # how many scripts this session has drawn, to make each one new
 
 
 def get_cookie(name: str) -> str | None:
     """The cookie's value as this browser holds it (what this session wrote wins), or None."""
-    written = st.session_state.get(_SET, {})
+    written = session.COOKIES_SET.get({})
     if name in written:
         return written[name] or None
     return _carried(name) or None
@@ -43,10 +42,10 @@ def set_cookie(name: str, value: str, days: int | None = None) -> None:
     """Keep `value` in this browser under `name`: until the browser closes, or for `days`."""
     if not NAME.match(name) or not VALUE.match(value):
         raise ValueError(f"not a cookie this app writes: {name!r}")
-    if st.session_state.get(_SET, {}).get(name) == value and _carried(name) == value:
+    if session.COOKIES_SET.get({}).get(name) == value and _carried(name) == value:
         return
-    st.session_state.setdefault(_SET, {})[name] = value
-    st.session_state.setdefault(_AGES, {})[name] = None if days is None else days * 86400
+    session.COOKIES_SET.setdefault({})[name] = value
+    session.COOKIES_MAX_AGE.setdefault({})[name] = None if days is None else days * 86400
     _write({name: value})
 
 
@@ -56,27 +55,27 @@ def drop_cookie(name: str) -> None:
         raise ValueError(f"not a cookie this app writes: {name!r}")
     if get_cookie(name) is None:
         return
-    st.session_state.setdefault(_SET, {})[name] = ""
-    st.session_state.setdefault(_AGES, {})[name] = 0
+    session.COOKIES_SET.setdefault({})[name] = ""
+    session.COOKIES_MAX_AGE.setdefault({})[name] = 0
     _write({name: ""})
 
 
 def write_pending() -> None:
     """Write again, in this run, every cookie this session set or dropped that the browser's connection did not
     already carry as it is now; nothing when there is none."""
-    pending = {name: value for name, value in st.session_state.get(_SET, {}).items()
+    pending = {name: value for name, value in session.COOKIES_SET.get({}).items()
                if _carried(name) != value}
     if pending:
         _write(pending)
 
 
 def _write(cookies: dict[str, str]) -> None:
-    ages = st.session_state.get(_AGES, {})
+    ages = session.COOKIES_MAX_AGE.get({})
     lines = []
     for name, value in cookies.items():
         max_age = 0 if not value else ages.get(name)
         attributes = "; path=/; SameSite=Strict" + ("" if max_age is None else f"; Max-Age={max_age}")
         lines.append(f"document.cookie = {json.dumps(f'{name}={value}{attributes}')} + secure;")
-    st.session_state[_WRITES] = st.session_state.get(_WRITES, 0) + 1
-    st.html(f"<script>/* {st.session_state[_WRITES]} */ (() => {{ const secure = location.protocol === 'https:'"
+    session.COOKIES_WRITES.value = session.COOKIES_WRITES.get(0) + 1
+    st.html(f"<script>/* {session.COOKIES_WRITES.value} */ (() => {{ const secure = location.protocol === 'https:'"
             f" ? '; Secure' : ''; {' '.join(lines)} }})();</script>", unsafe_allow_javascript=True)

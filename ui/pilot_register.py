@@ -18,11 +18,10 @@ from storage import get_engine
 from storage import pilots as registers
 from storage import repository as repo
 from storage.errors import StorageError
-from ui import flow, state
+from ui import flow, session, state
 
 STEP = "pilots"  # the assessment step after the domains
 LABEL = "Pilot portfolio"
-OPEN = "pilot_step"  # the token of the assessment whose Pilot portfolio step is on screen
 EDITOR = "pilot_register"  # an assessment's register
 ROOM_EDITOR = "room_pilot_register"  # the register a workshop's facilitator keeps for the room
 LABEL_ROOM = 150  # pixels right of the funnel's plot for its bar labels ("2 here, 2 stuck · 4 got this far")
@@ -290,9 +289,9 @@ def _card_done(key: str, card: str, stored: tuple[Pilot, ...] | None) -> None:
 
 def save_assessment_register(pilots: tuple[Pilot, ...]) -> None:
     """Store the open assessment's register and keep the session's copy in step."""
-    now: state.Current = st.session_state["loaded"]
+    now: state.Current = session.LOADED.value
     repo.save_pilots(get_engine(), now.assessment.id, pilots)
-    st.session_state["loaded"] = dataclasses.replace(now, assessment=dataclasses.replace(now.assessment, pilots=pilots))
+    session.LOADED.value = dataclasses.replace(now, assessment=dataclasses.replace(now.assessment, pilots=pilots))
 
 
 def room_saver(workshop_id: int) -> Saver:
@@ -312,13 +311,13 @@ def steps(now: state.Current) -> list[str]:
 
 def is_open(now: state.Current) -> bool:
     """The Pilot portfolio step is the one on screen."""
-    return offered(now) and st.session_state.get(OPEN) == now.assessment.token
+    return offered(now) and session.PILOT_STEP.get() == now.assessment.token
 
 
 def go(step, now: state.Current) -> bool:
     """Open the Pilot portfolio step when `step` names it (True); any other step closes it (False)."""
     wanted = step == STEP and offered(now)
-    st.session_state[OPEN] = now.assessment.token if wanted else None
+    session.PILOT_STEP.value = now.assessment.token if wanted else None
     return wanted
 
 

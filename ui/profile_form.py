@@ -12,7 +12,7 @@ import streamlit as st
 
 from scoring.pilots import default_currency
 from storage import repository as repo
-from ui import flow, state
+from ui import flow, session, state
 
 FIELDS = ("size", "industry", "currency", "ai_role", "business_model")  # as organisation_profile names them
 SIZES = {"": "Not given", "small": "Small: fewer than 250 people", "medium": "Medium: 250 to 999 people",
@@ -94,10 +94,10 @@ def _currencies(saved: str | None) -> list[str]:
 def _save(now: state.Current) -> None:
     """Keep what the form holds (a callback, so the page draws the benchmark and the plan with it at once)."""
     wanted = typed(_key(now))
-    if not state.stored_by_callback(repo.set_profile, now.assessment.id, wanted, problem="profile_problem"):
+    if not state.stored_by_callback(repo.set_profile, now.assessment.id, wanted, problem=session.PROFILE_PROBLEM):
         return
     show_as_kept(_key(now), wanted)
-    st.session_state["profile_saved"] = ("Saved: the comparison and the plan use it now."
+    session.PROFILE_SAVED.value = ("Saved: the comparison and the plan use it now."
                                          if wanted["size"] or wanted["industry"]
                                          else "Saved without industry or size: the comparison is with every "
                                               "organisation that took this questionnaire.")
@@ -106,8 +106,8 @@ def _save(now: state.Current) -> None:
 def show(now: state.Current) -> None:
     """The size, industry, currency and EU AI Act role of the open self-assessment, to give or change."""
     profile = now.assessment.profile or {}
-    problem = st.session_state.pop("profile_problem", None)
-    saved = st.session_state.pop("profile_saved", None)
+    problem = session.PROFILE_PROBLEM.pop()
+    saved = session.PROFILE_SAVED.pop()
     if saved:
         st.success(saved, icon=":material/check:")
     with st.expander(f"About your organisation: {summary(profile)}", icon=":material/domain:",

@@ -8,19 +8,19 @@ import streamlit as st
 
 from questionnaires.models import Question, Questionnaire
 from scoring.answers import DONT_KNOW, NA, MAX_NOTE, Answer
-from ui import flow, state
+from ui import flow, session, state
 
 
 def value_key(question: Question) -> str:
-    return f"q:{question.id}"
+    return session.VALUE_WIDGET + question.id
 
 
 def special_key(question: Question) -> str:
-    return f"special:{question.id}"
+    return session.SPECIAL_WIDGET + question.id
 
 
 def note_key(question: Question) -> str:
-    return f"note:{question.id}"
+    return session.NOTE_WIDGET + question.id
 
 
 def question_key(question: Question) -> str:
@@ -166,7 +166,7 @@ def _free_widget(question: Question, labels: dict, label: str, shown: str) -> No
 
 
 def _note_widget(question: Question, saved: Answer | None) -> None:
-    problem = st.session_state.get("note_problems", {}).get(question.id)
+    problem = session.NOTE_PROBLEMS.get({}).get(question.id)
     with st.expander("Note (optional)", expanded=bool((saved and saved.note) or problem), icon=":material/edit_note:"):
         st.text_area("Note", key=note_key(question), label_visibility="collapsed", height=80,
                      placeholder=f"Context, evidence or doubts (up to {MAX_NOTE:,} characters)",
@@ -242,7 +242,7 @@ def _on_free(question: Question) -> None:
     raw = st.session_state[value_key(question)]
     value = flow.text_value(raw) if question.type == "text" else raw
     if question.type == "text" and value is not None and len(value) > MAX_NOTE:
-        st.session_state["flash"] = f"That answer is {len(value):,} characters long; at most {MAX_NOTE:,} are allowed. It was not saved."
+        session.FLASH.value = f"That answer is {len(value):,} characters long; at most {MAX_NOTE:,} are allowed. It was not saved."
         return
     if value is not None:
         st.session_state[special_key(question)] = None

@@ -21,7 +21,7 @@ from storage import repository as repo
 from storage import retention
 from storage.errors import StorageError
 from storage.workshops import forwarded_client, get_workshop
-from ui import baseline, flow
+from ui import baseline, flow, session
 
 START = "app_pages/start.py"
 ASSESSMENT = "app_pages/assessment.py"
@@ -81,10 +81,10 @@ def token() -> str | None:
     """The resume token from the URL, kept in the session and put back in the URL on every page."""
     from_url = st.query_params.get("a")
     if from_url:
-        if from_url != st.session_state.get("token"):
-            st.session_state["token"] = from_url
+        if from_url != session.TOKEN.get():
+            session.TOKEN.value = from_url
         return from_url
-    kept = st.session_state.get("token")
+    kept = session.TOKEN.get()
     if kept:
         st.query_params["a"] = kept
     return kept
@@ -97,15 +97,15 @@ def resume_page(assessment: Assessment) -> str:
 
 def open_assessment(new_token: str, page: str = ASSESSMENT) -> None:
     """Make `new_token` the current assessment and go to `page`."""
-    st.session_state["token"] = new_token
-    st.session_state.pop("loaded", None)
+    session.TOKEN.value = new_token
+    session.LOADED.pop()
     st.switch_page(page, query_params={"a": new_token})
 
 
 def forget() -> None:
     """Leave the current assessment (the link still reopens it)."""
-    st.session_state.pop("token", None)
-    st.session_state.pop("loaded", None)
+    session.TOKEN.pop()
+    session.LOADED.pop()
     st.query_params.clear()
 
 
@@ -116,22 +116,22 @@ def current(required: bool = True) -> Current | None:
         if required:
             _nothing_open()
         return None
-    loaded = st.session_state.get("loaded")
+    loaded = session.LOADED.get()
     if loaded is None or loaded.assessment.token != wanted:
         loaded = _load(wanted)
-        st.session_state["loaded"] = loaded
-        st.session_state["opened_in_run"] = st.session_state.get("run")
+        session.LOADED.value = loaded
+        session.OPENED_IN_RUN.value = session.RUN.get()
     return loaded
 
 
 def just_opened() -> bool:
     """The open assessment was opened by this run (a link, Continue, Resume), not reached from another page."""
-    return st.session_state.get("opened_in_run", -1) == st.session_state.get("run")
+    return session.OPENED_IN_RUN.get(-1) == session.RUN.get()
 
 
 def count_run() -> None:
     """Number this run of the app (the router calls this first), so a page can tell an arrival from a rerun."""
-    st.session_state["run"] = st.session_state.get("run", 0) + 1
+    session.RUN.value = session.RUN.get(0) + 1
 
 
 def _load(wanted: str) -> Current:
@@ -174,24 +174,24 @@ def continue_on(version: str) -> None:
     """Carry the open assessment's answers to `version`, store them, and keep the notes to show."""
     from scoring.migrate import carry
 
-    now: Current = st.session_state["loaded"]
+    now: Current = session.LOADED.value
     response = Response(now.questionnaire.id, now.questionnaire.version, dict(now.saved), targets=dict(now.assessment.targets))
     carried = carry(response, library(), version)
     repo.carry_forward(get_engine(), now.assessment.id, version, carried.response.answers, carried.response.targets,
                        confirm=carried.confirm)
     # The widgets still hold the old answers; left in place they would be saved again over the carried ones.
-    widgets = [key for key in st.session_state if str(key).startswith(("q:", "special:", "note:"))]
-    for kept in ("loaded", "scored", "step", *widgets):
-        st.session_state.pop(kept, None)
-    st.session_state["carried_notes"] = (now.questionnaire.version, version, carried.notes)
+    session.drop_answer_widgets()
+    for kept in (session.LOADED, session.SCORED, session.STEP):
+        kept.pop()
+    session.CARRIED_NOTES.value = (now.questionnaire.version, version, carried.notes)
 
 
 def refresh_assessment() -> None:
     """Re-read the assessment row (after its organisation, targets or finish changed)."""
-    loaded = st.session_state.get("loaded")
+    loaded = session.LOADED.get()
     if loaded is not None:
         fresh = repo.find_assessment(get_engine(), loaded.assessment.token)
-        st.session_state["loaded"] = dataclasses.replace(loaded, assessment=fresh)
+        session.LOADED.value = dataclasses.replace(loaded, assessment=fresh)
 
 
 def result(now: Current) -> Result:
@@ -200,10 +200,10 @@ def result(now: Current) -> Result:
     response = now.response
     key = (now.questionnaire.id, now.questionnaire.version, flow.answers_key(response), response.pilots,
            response.date, response.organisation_profile)
-    cached = st.session_state.get("scored")
+    cached = session.SCORED.get()
     if cached is None or cached[0] != key:
         cached = (key, score_response(now.questionnaire, response))
-        st.session_state["scored"] = cached
+        session.SCORED.value = cached
     return cached[1]
 
 
@@ -213,17 +213,17 @@ def baseline_progress(now: Current):
     if now.assessment.baseline_id is None:
         return None
     key = (now.assessment.id, now.assessment.finished_at, flow.answers_key(now.response))
-    cached = st.session_state.get("baseline_progress")
+    cached = session.BASELINE_PROGRESS.get()
     if cached is None or cached[0] != key:
         found = guarded(baseline.baseline_progress, get_engine(), now.assessment, now.questionnaire, result(now), library().find)
         cached = (key, found)
-        st.session_state["baseline_progress"] = cached
+        session.BASELINE_PROGRESS.value = cached
     return cached[1]
 
 
 def show_carried_notes() -> None:
     """Show (once) what changed when the assessment moved to a new version, and what could not be carried."""
-    moved = st.session_state.pop("carried_notes", None)
+    moved = session.CARRIED_NOTES.pop()
     if moved is None:
         return
     before, after, notes = moved
@@ -261,7 +261,7 @@ def safe(callback):
         except Exception as exc:  # noqa: BLE001 - any failure, reported to the user, never propagated
             reason = exc.reason if isinstance(exc, StorageError) else exc.__class__.__name__
             LOG.warning("callback %s failed: %s", callback.__name__, reason)
-            st.session_state["flash"] = CALLBACK_FAILED.format(reason=reason)
+            session.FLASH.value = CALLBACK_FAILED.format(reason=reason)
 
     return run
 
@@ -269,32 +269,32 @@ def safe(callback):
 
 def save_value(question_id: str, value) -> bool:
     """Save one answer now and keep the session's copy in step; False (and a message) when it was not saved."""
-    now: Current = st.session_state["loaded"]
+    now: Current = session.LOADED.value
     try:
         repo.save_answer(get_engine(), now.assessment.id, question_id, value)
     except StorageError as exc:
-        st.session_state["flash"] = SAVE_FAILED.format(reason=exc.reason)
+        session.FLASH.value = SAVE_FAILED.format(reason=exc.reason)
         return False
     except PhasegateError as exc:  # e.g. the workshop this answer belongs to has closed
-        st.session_state["flash"] = "Not saved: " + " ".join(exc.lines())
+        session.FLASH.value = "Not saved: " + " ".join(exc.lines())
         return False
-    st.session_state["loaded"] = dataclasses.replace(now, saved=flow.with_answer(now.saved, question_id, value),
+    session.LOADED.value = dataclasses.replace(now, saved=flow.with_answer(now.saved, question_id, value),
                                                      carried=now.carried - {question_id})
     return True
 
 
 def confirm(question_ids) -> None:
     """Confirm carried-over answers as they are (a callback); a failure becomes a message."""
-    now: Current = st.session_state["loaded"]
+    now: Current = session.LOADED.value
     try:
         repo.confirm_answers(get_engine(), now.assessment.id, list(question_ids))
     except StorageError as exc:
-        st.session_state["flash"] = SAVE_FAILED.format(reason=exc.reason)
+        session.FLASH.value = SAVE_FAILED.format(reason=exc.reason)
         return
     except PhasegateError as exc:
-        st.session_state["flash"] = "Not confirmed: " + " ".join(exc.lines())
+        session.FLASH.value = "Not confirmed: " + " ".join(exc.lines())
         return
-    st.session_state["loaded"] = dataclasses.replace(now, carried=now.carried - set(question_ids))
+    session.LOADED.value = dataclasses.replace(now, carried=now.carried - set(question_ids))
 
 
 @safe
@@ -304,12 +304,12 @@ def start_reassessment(now: Current) -> None:
     try:
         created = repo.start_reassessment(get_engine(), now.assessment, now.questionnaire.version)
     except PhasegateError as exc:
-        st.session_state["flash"] = " ".join(exc.lines())
+        session.FLASH.value = " ".join(exc.lines())
         return
     # Widgets of the baseline's questions must not carry their state into the new assessment.
     _drop_answer_widgets()
-    st.session_state["token"] = created.token
-    st.session_state.pop("loaded", None)
+    session.TOKEN.value = created.token
+    session.LOADED.pop()
     switch_soon(ASSESSMENT, a=created.token)
 
 
@@ -317,20 +317,20 @@ def switch_soon(page: str, **query_params) -> None:
     """Go to `page` as the next run starts, before the page on screen draws anything (from a callback, which cannot
     switch pages itself). A page left while it still draws — a PDF being prepared polls every moment — would
     otherwise leave the next page blank."""
-    st.session_state["switch_to"] = (page, query_params or None)
+    session.SWITCH_TO.value = (page, query_params or None)
 
 
 def pending_switch() -> None:
     """Carry out a `switch_soon` (the router calls this before the page runs)."""
-    target = st.session_state.pop("switch_to", None)
+    target = session.SWITCH_TO.pop()
     if target is not None:
         st.switch_page(target[0], query_params=target[1])
 
 
 def save_note(question_id: str, note: str) -> None:
     """Save one note now; a note over the limit is refused and the saved one kept."""
-    now: Current = st.session_state["loaded"]
-    problems = st.session_state.setdefault("note_problems", {})
+    now: Current = session.LOADED.value
+    problems = session.NOTE_PROBLEMS.setdefault({})
     try:
         repo.save_note(get_engine(), now.assessment.id, question_id, note)
     except StorageError as exc:
@@ -340,7 +340,7 @@ def save_note(question_id: str, note: str) -> None:
         problems[question_id] = " ".join(exc.lines())
         return
     problems.pop(question_id, None)
-    st.session_state["loaded"] = dataclasses.replace(now, saved=flow.with_note(now.saved, question_id, note))
+    session.LOADED.value = dataclasses.replace(now, saved=flow.with_note(now.saved, question_id, note))
 
 
 def guarded(action, *args, **kwargs):
@@ -354,17 +354,17 @@ def guarded(action, *args, **kwargs):
     st.stop()
 
 
-def stored_by_callback(action, *args, problem: str = "flash") -> bool:
+def stored_by_callback(action, *args, problem: session.Key[str] = session.FLASH) -> bool:
     """Run a storage action that changes the open assessment, from a widget callback: True once done (and the
-    session's copy reloaded); False when it was refused or the database failed, the reason kept in
-    `st.session_state[problem]` for the page to show."""
+    session's copy reloaded); False when it was refused or the database failed, the reason kept in `problem` for
+    the page to show."""
     try:
         action(get_engine(), *args)
     except StorageError as exc:
-        st.session_state[problem] = SAVE_FAILED.format(reason=exc.reason)
+        problem.value = SAVE_FAILED.format(reason=exc.reason)
         return False
     except PhasegateError as exc:
-        st.session_state[problem] = " ".join(exc.lines())
+        problem.value = " ".join(exc.lines())
         return False
     refresh_assessment()
     return True
@@ -372,7 +372,7 @@ def stored_by_callback(action, *args, problem: str = "flash") -> bool:
 
 def show_flash() -> None:
     """Show (once) a message left by a callback."""
-    message = st.session_state.pop("flash", None)
+    message = session.FLASH.pop()
     if message:
         # Messages can quote user text (a client's name, say): show it as typed, never as markdown.
         st.error(flow.plain(message))
@@ -451,10 +451,10 @@ def _delete(now: Current) -> None:
     try:
         retention.delete_assessment(get_engine(), now.assessment.id)
     except PhasegateError as exc:
-        st.session_state["flash"] = " ".join(exc.lines())
+        session.FLASH.value = " ".join(exc.lines())
         return
     forget()
-    st.session_state["flash_info"] = "The assessment and all its answers were deleted."
+    session.FLASH_INFO.value = "The assessment and all its answers were deleted."
     switch_soon(START)
 
 
@@ -490,13 +490,13 @@ def open_role() -> str | None:
     """"participant" when a workshop participant's answers are open, "leader" for a self-assessment, None when
     nothing is open. Never shows anything: a link that does not open, or a database that does not answer, leaves
     that to the page (which says what is wrong)."""
-    wanted = st.query_params.get("a") or st.session_state.get("token")
+    wanted = st.query_params.get("a") or session.TOKEN.get()
     if not wanted:
         return None
-    loaded = st.session_state.get("loaded")
+    loaded = session.LOADED.get()
     if loaded is not None and loaded.assessment.token == wanted:
         return "participant" if loaded.assessment.workshop_id is not None else "leader"
-    known = st.session_state.get("role_of")
+    known = session.ROLE_OF.get()
     if known is not None and known[0] == wanted:
         return known[1]
     try:
@@ -504,14 +504,14 @@ def open_role() -> str | None:
     except Exception:  # noqa: BLE001 - the page itself reports the failure, in its own words
         return "leader"
     role = "participant" if found is not None and found.workshop_id is not None else "leader"
-    st.session_state["role_of"] = (wanted, role)
+    session.ROLE_OF.value = (wanted, role)
     return role
 
 
 def facilitating() -> bool:
     """A workshop's facilitator link is in the address or was opened in this session (or, signed in, its id)."""
-    return bool(st.query_params.get("f") or st.session_state.get("facilitator")
-                or st.query_params.get("w") or st.session_state.get("facilitated_id"))
+    return bool(st.query_params.get("f") or session.FACILITATOR.get()
+                or st.query_params.get("w") or session.FACILITATED_ID.get())
 
 
 def login_configured() -> bool:
@@ -527,10 +527,9 @@ def login_configured() -> bool:
 
 def _drop_answer_widgets() -> None:
     """Forget what the answer widgets hold, so the next assessment shown starts from what is stored."""
-    for key in [key for key in st.session_state if str(key).startswith(("q:", "special:", "note:"))]:
-        st.session_state.pop(key, None)
-    for kept in ("scored", "step", "baseline_progress"):
-        st.session_state.pop(kept, None)
+    session.drop_answer_widgets()
+    for kept in (session.SCORED, session.STEP, session.BASELINE_PROGRESS):
+        kept.pop()
 
 
 def offer_import(now: Current | None, response: Response, questionnaire: Questionnaire, name: str,
@@ -551,7 +550,7 @@ def offer_import(now: Current | None, response: Response, questionnaire: Questio
                 guarded(_import_into, now, response)
                 done()
                 _drop_answer_widgets()
-                st.session_state["flash_info"] = (f"The answers from {name} are now in this assessment; its private "
+                session.FLASH_INFO.value = (f"The answers from {name} are now in this assessment; its private "
                                                   "link stays the same.")
                 open_assessment(now.assessment.token, resume_page(now.assessment))
         else:
@@ -564,7 +563,7 @@ def offer_import(now: Current | None, response: Response, questionnaire: Questio
             created = guarded(repo.import_response, get_engine(), response)
             done()
             _drop_answer_widgets()
-            st.session_state["imported_copy"] = (created.token, name)
+            session.IMPORTED_COPY.value = (created.token, name)
             open_assessment(created.token, resume_page(created))
 
 
@@ -585,7 +584,7 @@ def _import_into(now: Current, response: Response) -> None:
 
 def show_notice() -> None:
     """Show (once) a confirmation left by the page before."""
-    notice = st.session_state.pop("flash_info", None)
+    notice = session.FLASH_INFO.pop()
     if notice:
         st.success(flow.plain(notice), icon=":material/check:")
 
