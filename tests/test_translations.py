@@ -14,8 +14,8 @@ from cli import main
 from questionnaires import QuestionnaireError, loader
 from questionnaires.glossary import load_glossary
 from questionnaires.loader import LIBRARY, find_questionnaire, load_library, load_questionnaire, parse_questionnaire
-from questionnaires.translation import (Translation, TranslationError, find_in_language, load_translation,
-                                        source_texts, translated, translation_texts)
+from questionnaires.translation import (Translation, TranslationError, find_in_language, in_language,
+                                        load_translation, source_texts, translated, translation_texts)
 from scoring import read_answers, result_to_dict, score_response
 from tests.conftest import DATA, ROOT
 
@@ -374,3 +374,41 @@ def test_the_glossary_enforces_a_handful_of_terms_each_once():
     enforced = [term.en for term in glossary.terms if term.enforce]
     assert 8 <= len(enforced) <= 20 and len(set(enforced)) == len(enforced)
     assert len({term.en.lower() for term in glossary.terms}) == len(glossary.terms)
+
+
+# --- the German that ships ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("questionnaire_id", ["ai-maturity", "quick-check"])
+def test_the_newest_questionnaires_ship_complete_in_german(questionnaire_id):
+    source = find_questionnaire(questionnaire_id)
+    translated = in_language(load_library(), questionnaire_id, source.version, "de")
+    assert translated.missing == ()
+    german = translated.questionnaire
+    assert [q.id for q in german.questions] == [q.id for q in source.questions]
+    assert all(g.text != s.text for g, s in zip(german.questions, source.questions))
+
+
+def test_the_quick_check_asks_its_questions_in_the_same_german_words_as_the_full_assessment():
+    full = find_in_language("ai-maturity", language="de")
+    quick = find_in_language("quick-check", language="de")
+    for question in quick.questions:
+        same = full.question(question.id)
+        assert (question.text, question.help, question.anchors, question.action.title) == (
+            same.text, same.help, same.anchors, same.action.title), question.id
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "examples").glob("golden-*.yaml")), ids=lambda p: p.stem)
+def test_a_golden_organisation_scores_the_same_in_german(path):
+    english = find_questionnaire("ai-maturity")
+    german = find_in_language("ai-maturity", language="de")
+    first = score_response(english, read_answers(path, english))
+    second = score_response(german, read_answers(path, german))
+
+    def figures(result):
+        return ((result.overall.achieved, result.overall.limiting_domains, result.overall.index),
+                [(d.id, d.achieved, d.index, [p.attainment for p in d.phases]) for d in result.domains],
+                [(a.question, a.rank, a.horizon, a.owner == "") for a in result.actions])
+
+    assert figures(first) == figures(second)
+    assert second.domains[0].name == "Daten" and first.domains[0].name == "Data"

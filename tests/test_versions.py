@@ -372,7 +372,7 @@ def test_the_workshop_pdf_uses_the_workshops_own_version(engine):
 @pytest.mark.parametrize("questionnaire_id", ["ai-maturity", "quick-check"])
 def test_every_published_version_stays_and_answers_to_2_1_0_carry_to_2_2_0_whole(questionnaire_id):
     library = shipped_library()
-    assert library.known_versions(questionnaire_id) == ["1.0.0", "2.0.0", "2.1.0", "2.2.0", "3.0.0"]
+    assert library.known_versions(questionnaire_id) == ["1.0.0", "2.0.0", "2.1.0", "2.2.0", "3.0.0", "3.1.0"]
     older = library.get(questionnaire_id, "2.1.0")
     top = {q.id: older.options_for(q)[-1].value for q in older.questions if q.scored}
     answers = {qid: Answer([value] if older.question(qid).type == "multi" else value, "kept")
