@@ -35,7 +35,7 @@ DAY = dt.date(2026, 11, 26)
 
 
 @pytest.mark.parametrize(("questionnaire_id", "asked", "follow_ups", "minutes", "text"), [
-    ("ai-maturity", 62, 48, 45, "62 questions and up to 48 follow-ups, about 45 minutes"),
+    ("ai-maturity", 53, 30, 45, "53 questions and up to 30 follow-ups, about 45 minutes"),
     ("quick-check", 26, 0, 6, "26 questions, about 6 minutes"),
 ])
 def test_each_shipped_questionnaire_has_one_count_of_questions_and_minutes(questionnaire_id, asked, follow_ups,
@@ -47,7 +47,7 @@ def test_each_shipped_questionnaire_has_one_count_of_questions_and_minutes(quest
 def test_the_count_is_what_progress_shows_before_an_answer_brings_a_follow_up_in(ai_maturity):
     empty = Response(ai_maturity.id, ai_maturity.version)
     assert progress(ai_maturity, score_response(ai_maturity, empty)).text() == \
-        "0 of 62 answered · about 45 min left"
+        "0 of 53 answered · about 45 min left"
 
 
 def test_a_follow_up_is_added_to_the_count_in_so_many_words(tiny):
