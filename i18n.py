@@ -1,0 +1,211 @@
+"""Languages: the gettext catalogues under locales/, the language of the moment, and numbers, dates and money in its
+locale.
+
+English is the source: a message is written in English in the code, wrapped in `_()` (or `ngettext()` where a count
+decides the form), and `locales/<lang>/LC_MESSAGES/phasegate.po` gives it in another language. The catalogues are
+read from their .po files and compiled in memory once per file change, so a practice adds a language by dropping in
+a .po file. `use(language)` sets the language for the code it wraps (one request, one report, one CLI command); a
+message with no translation, and every message in English, is shown as written.
+
+`qps` is the pseudo-language: every message padded by 40% and accented, to find layouts that only fit English.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import datetime as dt
+import io
+from functools import lru_cache
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency, format_decimal, format_percent
+from babel.support import NullTranslations, Translations
+
+LOCALES = Path(__file__).parent / "locales"
+DOMAIN = "phasegate"
+SOURCE = "en"
+PSEUDO = "qps"  # not a real language: English padded and accented, for layout tests
+NAMES = {"en": "English", "de": "Deutsch", PSEUDO: "Pseudo (layout test)"}
+
+_language: contextvars.ContextVar[str] = contextvars.ContextVar("language", default=SOURCE)
+
+
+# --- which languages there are ------------------------------------------------------------------------------
+
+
+def catalogue_path(language: str) -> Path:
+    return LOCALES / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def available() -> list[str]:
+    """The languages the app offers: English first, then every language with a catalogue, in code order."""
+    found = sorted(p.parent.parent.name for p in LOCALES.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+    return [SOURCE, *(language for language in found if language != SOURCE)]
+
+
+def supported(language: str | None) -> str | None:
+    """The language as the app knows it ('de' for 'de-AT' or 'de_CH'), or None when it has no catalogue."""
+    if not language:
+        return None
+    code = str(language).strip().replace("_", "-").split("-")[0].lower()
+    return code if code in available() or code == PSEUDO else None
+
+
+def preferred(accept: str | None, default: str = SOURCE) -> str:
+    """The first language of a browser's Accept-Language header (or a bare locale) that the app offers."""
+    ranked = []
+    for position, part in enumerate((accept or "").split(",")):
+        tag, _, quality = part.strip().partition(";q=")
+        try:
+            weight = float(quality) if quality else 1.0
+        except ValueError:
+            weight = 0.0
+        ranked.append((-weight, position, tag))
+    for _weight, _position, tag in sorted(ranked):
+        language = supported(tag)
+        if language and language != PSEUDO:
+            return language
+    return default
+
+
+def name(language: str) -> str:
+    """The language's name in itself, for a picker: 'Deutsch' for de."""
+    if language in NAMES:
+        return NAMES[language]
+    try:
+        return Locale.parse(language).get_display_name(language).capitalize()
+    except (ValueError, UnknownLocaleError):
+        return language
+
+
+# --- the language of the moment --------------------------------------------------------------------------------
+
+
+def current() -> str:
+    return _language.get()
+
+
+@contextlib.contextmanager
+def use(language: str | None):
+    """Speak `language` (None or an unknown one: English) inside the block."""
+    token = _language.set(supported(language) or SOURCE)
+    try:
+        yield
+    finally:
+        _language.reset(token)
+
+
+def activate(language: str | None) -> str:
+    """Speak `language` from now on in this context (one script run of the app, one CLI command); the language
+    set."""
+    chosen = supported(language) or SOURCE
+    _language.set(chosen)
+    return chosen
+
+
+# --- messages ------------------------------------------------------------------------------------------------
+
+
+def gettext(message: str) -> str:
+    language = current()
+    if language == SOURCE:
+        return message
+    if language == PSEUDO:
+        return pseudo(message)
+    return _catalogue(language).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    language = current()
+    if language == SOURCE:
+        return singular if n == 1 else plural
+    if language == PSEUDO:
+        return pseudo(singular if n == 1 else plural)
+    return _catalogue(language).ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """A message whose translation depends on where it stands (a button label against a heading, say)."""
+    language = current()
+    if language == SOURCE:
+        return message
+    if language == PSEUDO:
+        return pseudo(message)
+    return _catalogue(language).pgettext(context, message)
+
+
+_ = gettext
+
+
+def _catalogue(language: str) -> NullTranslations:
+    path = catalogue_path(language)
+    try:
+        return _compiled(str(path), path.stat().st_mtime)
+    except OSError:
+        return NullTranslations()
+
+
+@lru_cache(maxsize=16)
+def _compiled(path: str, mtime: float) -> Translations:
+    """A .po file compiled in memory (no .mo file to build or to forget)."""
+    with open(path, "rb") as handle:
+        catalog = read_po(handle, domain=DOMAIN)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return Translations(buffer, domain=DOMAIN)
+
+
+ACCENTED = str.maketrans("aeiouAEIOUcnsyzCNSYZ", "àéîöûÀÉÎÖÛçñšýžÇÑŠÝŽ")
+
+
+def pseudo(message: str) -> str:
+    """The pseudo-language: accented and 40% longer, with placeholders ({name}, %s) and markup kept as they are."""
+    out, depth = [], 0
+    for char in message:
+        if char in "{<":
+            depth += 1
+        if depth:
+            out.append(char)
+        else:
+            out.append(char.translate(ACCENTED))
+        if char in "}>" and depth:
+            depth -= 1
+    padding = "~" * max(1, round(len(message) * 0.4))
+    return "⟦" + "".join(out) + padding + "⟧"
+
+
+# --- numbers, dates and money in the language's locale -------------------------------------------------------
+
+
+def locale() -> str:
+    language = current()
+    return SOURCE if language == PSEUDO else language
+
+
+def number(value: float, decimals: int | None = None) -> str:
+    """1,234,567 in English, 1.234.567 in German."""
+    pattern = None if decimals is None else "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=locale())
+
+
+def percent(share: float) -> str:
+    """0.42 as 42% (English) or 42 % (German)."""
+    return format_percent(share, locale=locale())
+
+
+def money(amount: float, currency: str) -> str:
+    """A sum a report shows, in whole units: €1,234,567 in English, 1.234.567 € in German."""
+    pattern = Locale.parse(locale()).currency_formats["standard"].pattern.split(";")[0]
+    whole = pattern.replace(".00", "").replace(",00", "")
+    return format_currency(round(amount), currency, format=whole, locale=locale(), currency_digits=False)
+
+
+def date(day: dt.date, style: str = "long") -> str:
+    """4 December 2026 in English, 4. Dezember 2026 in German."""
+    return format_date(day, format=style, locale=locale() if locale() != SOURCE else "en_GB")

@@ -1,0 +1,56 @@
+"""Languages: the catalogue of the moment, the browser's choice, the pseudo-language and German numbers, dates and
+money."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+import i18n
+
+
+@pytest.mark.parametrize("language, expected", [
+    ("en", ("€1,234,567", "1,234,567", "42%", "4 December 2026", "Language")),
+    ("de", ("1.234.567\xa0€", "1.234.567", "42\xa0%", "4. Dezember 2026", "Sprache")),  # no break inside an amount
+])
+def test_numbers_dates_money_and_messages_follow_the_language(language, expected):
+    with i18n.use(language):
+        got = (i18n.money(1234567.4, "EUR"), i18n.number(1234567), i18n.percent(0.42), i18n.date(dt.date(2026, 12, 4)),
+               i18n._("Language"))
+    assert got == expected
+    assert i18n.current() == "en"
+
+
+@pytest.mark.parametrize("header, expected", [
+    ("de-AT,de;q=0.9,en;q=0.8", "de"), ("en-GB,en;q=0.9,de;q=0.8", "en"), ("fr-FR,fr;q=0.9", "en"),
+    ("fr;q=0.9,de;q=0.5", "de"), ("de;q=0.1,en;q=0.9", "en"), ("", "en"), (None, "en"), ("qps", "en"),
+])
+def test_the_browsers_first_offered_language_is_chosen(header, expected):
+    assert i18n.preferred(header) == expected
+
+
+def test_an_unknown_language_speaks_english_and_a_message_without_translation_stays_as_written():
+    with i18n.use("xx"):
+        assert (i18n.current(), i18n._("Language")) == ("en", "Language")
+    with i18n.use("de"):
+        assert i18n._("A sentence nobody translated") == "A sentence nobody translated"
+        assert i18n.ngettext("{n} step", "{n} steps", 3) == "{n} steps"
+
+
+def test_the_pseudo_language_is_longer_accented_and_keeps_placeholders_and_markup():
+    with i18n.use(i18n.PSEUDO):
+        text = i18n._("Score {name} on <b>every</b> step")
+    assert "{name}" in text and "<b>" in text and "</b>" in text
+    assert "é" in text and len(text) >= len("Score {name} on <b>every</b> step") * 1.4
+
+
+def test_a_language_is_added_by_dropping_in_a_catalogue(tmp_path, monkeypatch):
+    folder = tmp_path / "nl" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    (folder / "phasegate.po").write_text('msgid ""\nmsgstr ""\n"Language: nl\\n"\n"Content-Type: text/plain; '
+                                         'charset=UTF-8\\n"\n\nmsgid "Language"\nmsgstr "Taal"\n', encoding="utf-8")
+    monkeypatch.setattr(i18n, "LOCALES", tmp_path)
+    assert i18n.available() == ["en", "nl"]
+    with i18n.use("nl"):
+        assert i18n._("Language") == "Taal"
