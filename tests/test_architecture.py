@@ -15,16 +15,18 @@ OUTSIDE = {"tests", "bench", "scripts"}  # they use the product; nothing of the 
 # What each part may import, bottom to top. A part always may import itself.
 BELOW = {
     "errors": set(),
+    "i18n": set(),
     "config": {"errors"},
-    "questionnaires": {"errors", "config"},
-    "scoring": {"errors", "config", "questionnaires"},
-    "storage": {"errors", "config", "questionnaires", "scoring"},
-    "services": {"errors", "config", "questionnaires", "scoring", "storage"},
-    "reports": {"errors", "config", "questionnaires", "scoring", "storage", "services"},
-    "ui": {"errors", "config", "questionnaires", "scoring", "storage", "services", "reports"},
-    "app_pages": {"errors", "config", "questionnaires", "scoring", "storage", "services", "reports", "ui"},
-    "app": {"errors", "config", "questionnaires", "scoring", "storage", "services", "reports", "ui", "app_pages"},
-    "cli": {"errors", "config", "questionnaires", "scoring", "storage", "services", "reports"},
+    "questionnaires": {"errors", "i18n", "config"},
+    "scoring": {"errors", "i18n", "config", "questionnaires"},
+    "storage": {"errors", "i18n", "config", "questionnaires", "scoring"},
+    "services": {"errors", "i18n", "config", "questionnaires", "scoring", "storage"},
+    "reports": {"errors", "i18n", "config", "questionnaires", "scoring", "storage", "services"},
+    "ui": {"errors", "i18n", "config", "questionnaires", "scoring", "storage", "services", "reports"},
+    "app_pages": {"errors", "i18n", "config", "questionnaires", "scoring", "storage", "services", "reports", "ui"},
+    "app": {"errors", "i18n", "config", "questionnaires", "scoring", "storage", "services", "reports", "ui",
+            "app_pages"},
+    "cli": {"errors", "i18n", "config", "questionnaires", "scoring", "storage", "services", "reports"},
 }
 
 
