@@ -2,9 +2,9 @@
 locale.
 
 English is the source: a message is written in English in the code, wrapped in `_()` (or `ngettext()` where a count
-decides the form), and `locales/<lang>/LC_MESSAGES/phasegate.po` gives it in another language. The catalogues are
-read from their .po files and compiled in memory once per file change, so a practice adds a language by dropping in
-a .po file. `use(language)` sets the language for the code it wraps (one request, one report, one CLI command); a
+decides the form), and the catalogues in `locales/<lang>/LC_MESSAGES/` give it in another language: one .po file per
+part of the product (`app.po` for the screens, `reports.po`, `scoring.po`), read together as one. They are compiled
+in memory once per file change, so a practice adds a language by dropping in its .po files. `use(language)` sets the language for the code it wraps (one request, one report, one CLI command); a
 message with no translation, and every message in English, is shown as written.
 
 `qps` is the pseudo-language: every message padded by 40% and accented, to find layouts that only fit English.
@@ -38,13 +38,14 @@ _language: contextvars.ContextVar[str] = contextvars.ContextVar("language", defa
 # --- which languages there are ------------------------------------------------------------------------------
 
 
-def catalogue_path(language: str) -> Path:
-    return LOCALES / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+def catalogue_paths(language: str) -> list[Path]:
+    """The .po files of a language, in name order."""
+    return sorted((LOCALES / language / "LC_MESSAGES").glob("*.po"))
 
 
 def available() -> list[str]:
     """The languages the app offers: English first, then every language with a catalogue, in code order."""
-    found = sorted(p.parent.parent.name for p in LOCALES.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+    found = sorted({p.parent.parent.name for p in LOCALES.glob("*/LC_MESSAGES/*.po")})
     return [SOURCE, *(language for language in found if language != SOURCE)]
 
 
@@ -143,22 +144,29 @@ _ = gettext
 
 
 def _catalogue(language: str) -> NullTranslations:
-    path = catalogue_path(language)
     try:
-        return _compiled(str(path), path.stat().st_mtime)
-    except OSError:
+        files = tuple((str(path), path.stat().st_mtime) for path in catalogue_paths(language))
+    except OSError:  # a file gone since the folder was listed
         return NullTranslations()
+    return _compiled(files) if files else NullTranslations()
 
 
 @lru_cache(maxsize=16)
-def _compiled(path: str, mtime: float) -> Translations:
-    """A .po file compiled in memory (no .mo file to build or to forget)."""
-    with open(path, "rb") as handle:
-        catalog = read_po(handle, domain=DOMAIN)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog, use_fuzzy=False)
-    buffer.seek(0)
-    return Translations(buffer, domain=DOMAIN)
+def _compiled(files: tuple[tuple[str, float], ...]) -> Translations:
+    """A language's .po files compiled in memory and read as one (no .mo file to build or to forget)."""
+    merged = None
+    for path, _mtime in files:
+        with open(path, "rb") as handle:
+            catalog = read_po(handle, domain=DOMAIN)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog, use_fuzzy=False)
+        buffer.seek(0)
+        part = Translations(buffer, domain=DOMAIN)
+        if merged is None:
+            merged = part
+        else:
+            merged.merge(part)
+    return merged
 
 
 ACCENTED = str.maketrans("aeiouAEIOUcnsyzCNSYZ", "àéîöûÀÉÎÖÛçñšýžÇÑŠÝŽ")

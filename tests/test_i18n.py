@@ -48,9 +48,20 @@ def test_the_pseudo_language_is_longer_accented_and_keeps_placeholders_and_marku
 def test_a_language_is_added_by_dropping_in_a_catalogue(tmp_path, monkeypatch):
     folder = tmp_path / "nl" / "LC_MESSAGES"
     folder.mkdir(parents=True)
-    (folder / "phasegate.po").write_text('msgid ""\nmsgstr ""\n"Language: nl\\n"\n"Content-Type: text/plain; '
+    (folder / "app.po").write_text('msgid ""\nmsgstr ""\n"Language: nl\\n"\n"Content-Type: text/plain; '
                                          'charset=UTF-8\\n"\n\nmsgid "Language"\nmsgstr "Taal"\n', encoding="utf-8")
     monkeypatch.setattr(i18n, "LOCALES", tmp_path)
     assert i18n.available() == ["en", "nl"]
     with i18n.use("nl"):
         assert i18n._("Language") == "Taal"
+
+
+def test_the_catalogues_of_each_part_are_read_as_one(tmp_path, monkeypatch):
+    folder = tmp_path / "de" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    header = 'msgid ""\nmsgstr ""\n"Language: de\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+    (folder / "app.po").write_text(header + 'msgid "Language"\nmsgstr "Sprache"\n', encoding="utf-8")
+    (folder / "reports.po").write_text(header + 'msgid "Page"\nmsgstr "Seite"\n', encoding="utf-8")
+    monkeypatch.setattr(i18n, "LOCALES", tmp_path)
+    with i18n.use("de"):
+        assert (i18n._("Language"), i18n._("Page")) == ("Sprache", "Seite")
