@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+import i18n
 from questionnaires.errors import AnswersError, Problem
 from questionnaires.models import Question, Questionnaire
 from questionnaires.safeyaml import Document, Limits, parse_document, read_document, text_problem
@@ -95,6 +96,7 @@ class Response:
     date: dt.date | None = None  # when it was taken, if the file says so
     organisation_profile: OrganisationProfile | None = None
     pilots: tuple[Pilot, ...] = ()  # the pilot register, in the order written
+    language: str | None = None  # the assessment's language ('de'); None: English, the source
 
     def value(self, question_id: str) -> Value:
         answer = self.answers.get(question_id)
@@ -264,6 +266,7 @@ class AnswersFile(_Strict):
     questionnaire_version: Annotated[Text, Field(max_length=100)]
     organisation: Annotated[Text, Field(max_length=200)] | None = None
     date: Any = None
+    language: Annotated[Text, Field(max_length=20)] | None = None
     organisation_profile: OrganisationProfile | None = None
     respondent: Respondent | None = None
     targets: Annotated[dict[str, Annotated[int, Field(ge=1, le=4)]], BeforeValidator(_keys_as_text)] = {}
@@ -287,6 +290,17 @@ class AnswersFile(_Strict):
             raise ValueError(f"{value.isoformat()} is in the future; give the day the assessment was taken")
         return value
 
+    @field_validator("language")
+    @classmethod
+    def _installed(cls, value: str | None) -> str | None:
+        """A language Phasegate has a catalogue for, as its code ('de' for 'de-AT')."""
+        if value is None:
+            return None
+        code = i18n.supported(value)
+        if code is None:
+            raise ValueError(f"unknown language {value!r}; installed: {', '.join(i18n.available())}")
+        return code
+
     def to_response(self) -> Response:
         """The Response the rest of Phasegate works with."""
         return Response(
@@ -299,6 +313,7 @@ class AnswersFile(_Strict):
             date=self.date,
             organisation_profile=self.organisation_profile,
             pilots=tuple(entry.to_pilot() for entry in self.pilots or ()),
+            language=self.language,
         )
 
 
@@ -585,6 +600,8 @@ def response_to_dict(response: Response) -> dict:
         data["organisation"] = response.organisation
     if response.date:
         data["date"] = response.date.isoformat()
+    if response.language:
+        data["language"] = response.language
     if response.organisation_profile:
         data["organisation_profile"] = response.organisation_profile.model_dump(exclude_none=True)
     if response.role:
