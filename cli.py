@@ -12,15 +12,16 @@ from pathlib import Path
 
 import click
 
+import i18n
 from config import SettingsError, check_settings, default_database_file, setting
 from questionnaires import PhasegateError, find_questionnaire, load_questionnaire
 from questionnaires.loader import available_paths, is_translation_path, source_path_of, translation_paths
 from questionnaires.models import question_count
 from questionnaires.schema import schema_text
-from questionnaires.translation import load_translation, source_texts, translated
+from questionnaires.translation import find_in_language, load_translation, source_texts, translated
 from questionnaires.safeyaml import text_problem
 from scoring import read_answers, result_to_dict, score_response
-from scoring.answers import questionnaire_id_of, questionnaire_version_of
+from scoring.answers import language_of, questionnaire_id_of, questionnaire_version_of
 from scoring.compare import (Comparison, change_text, compare_results, compared_text, comparison_to_dict, shown_index,
                              since_text)
 from scoring.engine import Result
@@ -143,6 +144,41 @@ force_option = click.option("--force", is_flag=True, help="Overwrite an existing
                                                            "file or the database).")
 
 
+def installed_language(ctx, param, value: str | None) -> str | None:
+    """--lang as the code of an installed language ('de' for 'de-DE'), or a usage error naming the installed ones."""
+    if value is None:
+        return None
+    language = i18n.supported(value)
+    if language is None:
+        installed = ", ".join([*i18n.available(), i18n.PSEUDO])
+        raise click.BadParameter(f"unknown language '{value}'; installed: {installed} ({i18n.PSEUDO}: the "
+                                 f"pseudo-language for layout tests)", param_hint="--lang")
+    return language
+
+
+language_option = click.option(
+    "--lang", "language", default=None, metavar="CODE", callback=installed_language,
+    help="Language of the output (en, de); default: the answers file's language:, else English.")
+
+
+def assessment_language(answers: Path | None, chosen: str | None) -> str:
+    """The language a command speaks: --lang, else the answers file's `language:`, else English."""
+    if chosen is not None:
+        return chosen
+    try:
+        written = language_of(answers) if answers is not None else None
+    except PhasegateError:  # an unreadable file: reading its answers says where
+        written = None
+    return written or i18n.SOURCE
+
+
+def shipped_questionnaire(questionnaire_id: str, version: str | None):
+    """A shipped questionnaire version in the language of the moment (its own when it has no such translation)."""
+    if i18n.current() in (i18n.SOURCE, i18n.PSEUDO):
+        return find_questionnaire(questionnaire_id, version)
+    return find_in_language(questionnaire_id, version, i18n.current())
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Phasegate: score how far an organisation is from running AI in production."""
@@ -221,7 +257,7 @@ def load_scored(answers: Path, questionnaire_path: Path | None, targets: dict[st
     if questionnaire_path is not None:
         questionnaire = load_questionnaire(questionnaire_path)
     else:
-        questionnaire = find_questionnaire(questionnaire_id_of(answers), questionnaire_version_of(answers))
+        questionnaire = shipped_questionnaire(questionnaire_id_of(answers), questionnaire_version_of(answers))
     response = read_answers(answers, questionnaire)
     check_targets(questionnaire, targets)
     return score_response(questionnaire, response, targets)
@@ -266,9 +302,11 @@ target_option = click.option("--target", "targets", multiple=True, metavar="DOMA
               help="Add the fifth each domain stands in among comparable organisations stored in the configured "
                    "database (same questionnaire, industry and size; shown only with at least 5 of them; "
                    "self-assessments count only with PHASEGATE_BENCHMARK_SELF_ASSESSMENTS).")
+@language_option
 def score(answers: Path, questionnaire_path: Path | None, targets: dict[str, int], output: str,
-          baseline: Path | None, with_benchmark: bool) -> None:
+          baseline: Path | None, with_benchmark: bool, language: str | None) -> None:
     """Score an answers file (YAML or JSON) and print the result."""
+    i18n.activate(assessment_language(answers, language))
     try:
         result = load_scored(answers, questionnaire_path, targets)
         progress = compare_with_baseline(baseline, current_questionnaire(answers, questionnaire_path), result)
@@ -319,7 +357,7 @@ def current_questionnaire(answers: Path, questionnaire_path: Path | None):
     """The questionnaire an answers file is scored with: --questionnaire, else the shipped one it names."""
     if questionnaire_path is not None:
         return load_questionnaire(questionnaire_path)
-    return find_questionnaire(questionnaire_id_of(answers), questionnaire_version_of(answers))
+    return shipped_questionnaire(questionnaire_id_of(answers), questionnaire_version_of(answers))
 
 
 def compare_with_baseline(baseline: Path | None, questionnaire, result: Result) -> Comparison | None:
@@ -327,7 +365,7 @@ def compare_with_baseline(baseline: Path | None, questionnaire, result: Result) 
     if baseline is None:
         return None
     wanted = (questionnaire_id_of(baseline), questionnaire_version_of(baseline))
-    earlier = questionnaire if wanted == (questionnaire.id, questionnaire.version) else find_questionnaire(*wanted)
+    earlier = questionnaire if wanted == (questionnaire.id, questionnaire.version) else shipped_questionnaire(*wanted)
     response = read_answers(baseline, earlier)
     return compare_results(earlier, score_response(earlier, response), questionnaire, result, response.date)
 
@@ -349,24 +387,32 @@ def format_progress(progress: Comparison, result: Result) -> str:
     return "\n".join(lines)
 
 
+def percent(share: float) -> str:
+    """A share as the command's language writes it: 42% in English, 42 % in German."""
+    return f"{share:.0%}" if i18n.current() == i18n.SOURCE else i18n.percent(share)
+
+
 def _cell(phase) -> str:
     if phase.attainment is not None:
-        return f"{phase.attainment:.0%}"
+        return percent(phase.attainment)
     return {"not_applicable": "n/a", "unknown": "?"}.get(phase.status, "-")
 
 
 def format_table(result: Result) -> str:
     """A readable plain-text summary of a result."""
-    lines = [f"{result.title} — {result.organisation or 'unnamed organisation'}", result.overall.summary,
-             f"Confidence {result.overall.confidence:.0%}", ""]
-    lines.append(f"{'Domain':<16} {'Achieved':>8} {'Index':>6} {'Target':>6}  Phases 1-4 attainment")
+    _ = i18n.gettext
+    wide = max([16, *(len(d.name) for d in result.domains)])  # German names run longer than English ones
+    lines = [f"{result.title} — {result.organisation or _('unnamed organisation')}", result.overall.summary,
+             _("Confidence {share}").format(share=percent(result.overall.confidence)), ""]
+    lines.append(f"{_('Domain'):<{wide}} {_('Achieved'):>8} {_('Index'):>6} {_('Target'):>6}  "
+                 + _("Phases 1-4 attainment"))
     for d in result.domains:
         if not d.assessed:
-            lines.append(f"{d.name:<16} {'not assessed':>22}")
+            lines.append(f"{d.name:<{wide}} {_('not assessed'):>22}")
             continue
         cells = "  ".join(f"{_cell(p):>4}" for p in d.phases)
-        flag = "  foundation gap" if d.foundation_gap else ""
-        lines.append(f"{d.name:<16} {d.achieved:>8} {d.index:>6.2f} {d.target:>6}  {cells}{flag}")
+        flag = "  " + _("foundation gap") if d.foundation_gap else ""
+        lines.append(f"{d.name:<{wide}} {d.achieved:>8} {d.index:>6.2f} {d.target:>6}  {cells}{flag}")
     if result.pilots is not None:
         lines += ["", *format_pilots(result.pilots)]
     for horizon, label in HORIZONS.items():
@@ -375,8 +421,8 @@ def format_table(result: Result) -> str:
             lines += ["", label]
             lines += [f"  {s.rank:>3}. {s.title} [{s.domain}, phase {s.phase}, {s.owner}]" for s in steps]
     if result.unknowns:
-        lines += ["", "Unknowns to resolve: " + ", ".join(result.unknowns)]
-    lines += ["", "n/a: does not apply   ?: only don't-know answers   -: not answered"]
+        lines += ["", _("Unknowns to resolve: {ids}").format(ids=", ".join(result.unknowns))]
+    lines += ["", _("n/a: does not apply   ?: only don't-know answers   -: not answered")]
     lines += [f"warning: {w}" for w in result.warnings]
     return "\n".join(lines)
 
@@ -430,12 +476,14 @@ def format_pilots(pilots: PilotMetrics) -> list[str]:
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), callback=regular_file,
               help="Answers file of an earlier assessment: adds the section on progress since then.")
 @click.option("--full", is_flag=True, help="The full report: the executive report plus every question and answer.")
+@language_option
 @click.option("--benchmark", "with_benchmark", is_flag=True,
               help="Add the comparison with similar organisations stored in the configured database (when at least 5).")
 @force_option
 def report(answers: tuple[Path, ...], out: Path | None, out_dir: Path | None, as_html: bool, logo: Path | None,
            prepared_by: str, color: str | None, questionnaire_path: Path | None, targets: dict[str, int],
-           date, workers: int | None, baseline: Path | None, full: bool, with_benchmark: bool, force: bool) -> None:
+           date, workers: int | None, baseline: Path | None, full: bool, language: str | None, with_benchmark: bool,
+           force: bool) -> None:
     """Render answers files as PDF (or HTML) reports: --out for one, --out-dir for a batch."""
     from reports.branding import branding_from_files
 
@@ -451,7 +499,7 @@ def report(answers: tuple[Path, ...], out: Path | None, out_dir: Path | None, as
         raise fail(exc) from None
     generated = date.date() if date else datetime.date.today()
     jobs = [ReportJob(path, target, questionnaire_path, targets, branding, as_html, generated, baseline, full,
-                      with_benchmark)
+                      with_benchmark, assessment_language(path, language))
             for path, target in zip(answers, report_targets(answers, out, out_dir, as_html))]
     for job in jobs:
         check_output(job.target, (*answers, baseline, questionnaire_path, logo), force)
@@ -487,6 +535,7 @@ class ReportJob:
     baseline: Path | None = None
     full: bool = False
     benchmark: bool = False
+    language: str = i18n.SOURCE
 
 
 def report_targets(answers: tuple[Path, ...], out: Path | None, out_dir: Path | None, as_html: bool) -> list[Path]:
@@ -505,11 +554,16 @@ def report_targets(answers: tuple[Path, ...], out: Path | None, out_dir: Path | 
 
 def render_report_job(job: ReportJob) -> list[str]:
     """Load, score and render one report; the problems with its input (empty when written)."""
+    with i18n.use(job.language):
+        return _render_report_job(job)
+
+
+def _render_report_job(job: ReportJob) -> list[str]:
     from reports import render_html, render_pdf
 
     try:
         questionnaire = report_questionnaire(job.questionnaire_path, questionnaire_id_of(job.answers),
-                                             questionnaire_version_of(job.answers))
+                                             questionnaire_version_of(job.answers), job.language)
         response = read_answers(job.answers, questionnaire)
         check_targets(questionnaire, job.targets)
         result = score_response(questionnaire, response, job.targets)
@@ -528,9 +582,11 @@ def render_report_job(job: ReportJob) -> list[str]:
 
 
 @functools.lru_cache(maxsize=8)
-def report_questionnaire(path: Path | None, questionnaire_id: str, version: str | None = None):
-    """The questionnaire for a report, in the version the answers name, loaded once per process (a batch shares it)."""
-    return load_questionnaire(path) if path is not None else find_questionnaire(questionnaire_id, version)
+def report_questionnaire(path: Path | None, questionnaire_id: str, version: str | None = None,
+                         language: str = i18n.SOURCE):
+    """The questionnaire for a report, in the version the answers name and the report's language, loaded once per
+    process (a batch shares it)."""
+    return load_questionnaire(path) if path is not None else shipped_questionnaire(questionnaire_id, version)
 
 
 def run_report_jobs(jobs: list[ReportJob], workers: int, batch: bool) -> list[str]:
@@ -627,11 +683,13 @@ def export(workshop_ref: str | int | None, output: str, wide: bool, out: Path, f
 @click.option("--benchmark", "with_benchmark", is_flag=True,
               help="For an answers file: add the benchmark against the configured database (a workshop has it "
                    "whenever at least 5 comparable organisations are stored).")
+@language_option
 @force_option
 def readout(answers: Path | None, workshop_ref: str | int | None, out: Path, logo: Path | None, prepared_by: str,
             color: str | None, questionnaire_path: Path | None, targets: dict[str, int], date,
-            with_benchmark: bool, force: bool) -> None:
+            with_benchmark: bool, language: str | None, force: bool) -> None:
     """Write the readout deck (PowerPoint, 8-12 slides of editable text and charts) of an answers file or a workshop."""
+    i18n.activate(assessment_language(answers, language))
     from reports.branding import Branding, branding_from_files
 
     if (answers is None) == (workshop_ref is None):

@@ -128,6 +128,14 @@ def questionnaire_version_of(path: Path | str) -> str | None:
     return version if isinstance(version, str) else None
 
 
+def language_of(path: Path | str) -> str | None:
+    """The installed language an answers file names (`language: de`), None when it names none or an unknown one
+    (reading its answers then says where), without checking anything else."""
+    data = read_document(path, AnswersError, MAX_ANSWERS_BYTES, LIMITS).data
+    language = data.get("language") if isinstance(data, dict) else None
+    return i18n.supported(language) if isinstance(language, str) else None
+
+
 def check_text(text: str, what: str) -> None:
     """Raise AnswersError when `text` holds a character no database stores (NUL, lone surrogate)."""
     reason = text_problem(text)
