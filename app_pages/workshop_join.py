@@ -33,32 +33,43 @@ def continue_as(workshop: ws.Workshop, participant: repo.Assessment) -> None:
     state.open_assessment(participant.token)
 
 
-def open_workshop(typed: str) -> ws.Workshop:
-    """The workshop the typed code opens, or an error on the page (and stop).
+def try_code(typed: str) -> None:
+    """Try a join code once, when it is submitted (Enter in the box, or arriving by a join link): the workshop it
+    opens, or why not, is kept for this session, so a rerun neither tries nor counts it again.
 
     Codes are too long to guess; after a few wrong ones a browser waits longer for each try, and a whole network
-    after many (kept in the database, so another replica does not reset it). A code this session already tried is
-    not tried, nor counted, again on each rerun."""
+    after many (kept in the database, so another replica does not reset it)."""
+    code = ws.normalise_code(typed) or typed
+    browser = session.JOIN_SESSION.setdefault(secrets.token_hex(16))
+    try:
+        found = ws.open_by_code(engine, typed, ws.Knocker.of(state.client_address(), browser))
+    except ws.WaitBeforeTrying as exc:  # not a try: once the wait is over, the same code may be tried
+        session.JOIN_WRONG.value = (code, str(exc), ":material/timer:", False)
+        return
+    except ws.WrongCode as exc:
+        session.JOIN_WRONG.value = (code, str(exc), None, True)
+        return
+    session.JOIN_OPENED.value = (code, found.id)
+
+
+def tried(typed: str) -> bool:
+    """Whether this session has tried this code already (it opened a workshop, or was refused as wrong)."""
+    code = ws.normalise_code(typed) or typed
+    opened, wrong = session.JOIN_OPENED.get(), session.JOIN_WRONG.get()
+    return (opened is not None and opened[0] == code) or (wrong is not None and wrong[0] == code and wrong[3])
+
+
+def open_workshop(typed: str) -> ws.Workshop:
+    """The workshop the code opened, or why not on the page (and stop)."""
     code = ws.normalise_code(typed) or typed
     opened = session.JOIN_OPENED.get()
     found = ws.get_workshop(engine, opened[1]) if opened is not None and opened[0] == code else None
     if found is not None:
         return found
-    if session.JOIN_WRONG.get() == code:
-        st.error(str(ws.WrongCode()))
-        st.stop()
-    browser = session.JOIN_SESSION.setdefault(secrets.token_hex(16))
-    try:
-        found = ws.open_by_code(engine, typed, ws.Knocker.of(state.client_address(), browser))
-    except ws.WaitBeforeTrying as exc:
-        st.error(str(exc), icon=":material/timer:")
-        st.stop()
-    except ws.WrongCode as exc:
-        session.JOIN_WRONG.value = code
-        st.error(str(exc))
-        st.stop()
-    session.JOIN_OPENED.value = (code, found.id)
-    return found
+    wrong = session.JOIN_WRONG.get()
+    if wrong is not None and wrong[0] == code:
+        st.error(wrong[1], icon=wrong[2])
+    st.stop()
 
 
 # Coming back with a participant's own link (?a=...): say so if the workshop has closed or they were removed.
@@ -69,11 +80,14 @@ if joined is not None:
         removed(joined)
     continue_as(joined, mine)
 
-typed = st.text_input("Join code", key="join_code", value=st.query_params.get("code", ""), max_chars=20,
-                      placeholder="e.g. K7QM-XR4P-9TZH", help="The code on the whiteboard, or open the join link")
+typed = st.text_input("Join code", key=session.JOIN_CODE.name, value=st.query_params.get("code", ""), max_chars=20,
+                      placeholder="e.g. K7QM-XR4P-9TZH", help="The code on the whiteboard, or open the join link",
+                      on_change=lambda: try_code(session.JOIN_CODE.get()) if session.JOIN_CODE.get() else None)
 if not typed:
     st.caption("Ask the facilitator for the join code or link.")
     st.stop()
+if not tried(typed):  # arriving by a join link (?code=...), which is its submit, or again after a wait
+    try_code(typed)
 workshop = open_workshop(typed)
 
 # The same browser continues as the participant it joined as; a removed one stays removed.
