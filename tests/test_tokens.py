@@ -3,7 +3,7 @@
 The tests replace the `secrets` functions with a stand-in that hands out recognisable values,
 and check that what the product returns is exactly what the stand-in gave: a token made with
 `random` (predictable) or any other source would not match. They look at the returned
-plaintext only, so they hold whether the database keeps a token or its hash.
+plaintext; the last reads the database file itself, where a token is kept only as its SHA-256 hash.
 """
 
 from __future__ import annotations
@@ -97,3 +97,20 @@ def test_a_join_code_is_exactly_the_characters_secrets_chose(fake):
 def test_a_workshops_join_code_comes_from_secrets(fake, engine):
     workshop = ws.create_workshop(engine, "Example Corp", "tiny", "1.0.0")
     assert workshop.join_code == "".join(fake.chosen)
+
+
+def stored_bytes(engine) -> bytes:
+    """Everything the database file holds, as bytes: a token kept in clear anywhere would show in it."""
+    engine.dispose()
+    return engine.url.database and open(engine.url.database, "rb").read()
+
+
+def test_secret_links_are_kept_only_as_hashes(engine):
+    assessment = repo.create_assessment(engine, "tiny", "1.0.0")
+    workshop = ws.create_workshop(engine, "Example Corp", "tiny", "1.0.0")
+    participant = ws.join_workshop(engine, workshop, "Executive")
+    stored = stored_bytes(engine)
+    for token in (assessment.token, workshop.facilitator_token, participant.token):
+        assert token.encode() not in stored
+        assert repo.hash_token(token).encode() in stored
+    assert repo.find_assessment(engine, assessment.token).id == assessment.id
