@@ -67,6 +67,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from i18n import _, ngettext
 from questionnaires.models import Question, Questionnaire
 from scoring.engine import (LOW_CONFIDENCE, STATUS_ATTAINED, DomainResult, QuestionResult, Result, Step,
                             critical_names, join_names)
@@ -75,6 +76,7 @@ from scoring.pilots import REMEDY_STEPS, format_money
 from scoring.steps import (DEFAULT_SIZE, ESTABLISH_AT_MOST, SIZES, TRIAGE_ID, critical_gap, now_capacity,
                            owner_title, waits_for)
 from scoring.thresholds import below_threshold
+from scoring.words import N_, share
 
 FINDINGS = 3
 RISKS = 3
@@ -88,7 +90,7 @@ TIMELINE_STEPS = 10
 FIRST_STEPS = 3  # the steps the Results page shows first
 PROVEN_PHASE = 3  # a domain attaining this phase, with pilots in production, has its later practices proven
 AI_ACT_ROLE = "governance.eu-ai-act-role"  # High for a likely high-risk organisation while unknown or missing
-WEAKEST_LINK = ("The organisation is at the phase of its weakest domain: a phase counts once every domain has "
+WEAKEST_LINK = N_("The organisation is at the phase of its weakest domain: a phase counts once every domain has "
                 "achieved the one before it.")
 
 
@@ -104,183 +106,183 @@ def plural(count: int, one: str, many: str | None = None) -> str:
 # so the more specific fragments come first), then by domain.
 EXPOSURES = {
     # Data
-    "data.source-inventory": "Use cases are approved before anyone knows whether their data can be had in "
+    "data.source-inventory": N_("Use cases are approved before anyone knows whether their data can be had in "
                              "production, or is good and lawful enough to use, so they stall late and at full "
-                             "cost.",
-    "data.ownership": "Nobody decides on access, definitions or quality of the data models depend on, so data "
-                      "problems have nobody to fix them.",
-    "data.readiness-assessment": "Use cases are funded on data that turns out to be missing, poor or unlawful to "
-                                 "use, after the money is spent.",
-    "data.quality-standards": "Bad data reaches models unchecked, and wrong predictions follow without warning.",
-    "data.labelling": "Models learn from inconsistent labels, so their errors are built in and nobody can say who "
-                      "labelled what.",
-    "data.lineage": "When a model goes wrong, nobody can trace which data produced it, so it can be neither "
-                    "explained nor fixed quickly.",
-    "data.production-feeds": "Production models run on manual extracts that arrive late or break without anyone "
-                             "noticing.",
-    "data.prediction-logging": "Predictions cannot be audited: when a decision is challenged, there is no record of "
-                               "what the model said, on which inputs.",
-    "data.prediction-logging-coverage": "Production models leave no full record of their outputs, so a challenged "
-                                        "decision cannot be traced to the model, prompt and inputs behind it.",
-    "data.ground-truth": "Nobody knows whether models are right in production, because real outcomes are never "
-                         "compared with the predictions.",
-    "data.products": "Every team prepares the same data again, at its own cost and to its own definitions.",
-    "data.self-service-access": "New AI teams wait weeks or months for data, so good ideas die before they are "
-                                "tried.",
-    "data.competitive-advantage": "The data competitors cannot copy is neither protected nor developed, so AI gives "
-                                  "no lasting edge.",
+                             "cost."),
+    "data.ownership": N_("Nobody decides on access, definitions or quality of the data models depend on, so data "
+                      "problems have nobody to fix them."),
+    "data.readiness-assessment": N_("Use cases are funded on data that turns out to be missing, poor or unlawful to "
+                                 "use, after the money is spent."),
+    "data.quality-standards": N_("Bad data reaches models unchecked, and wrong predictions follow without warning."),
+    "data.labelling": N_("Models learn from inconsistent labels, so their errors are built in and nobody can say who "
+                      "labelled what."),
+    "data.lineage": N_("When a model goes wrong, nobody can trace which data produced it, so it can be neither "
+                    "explained nor fixed quickly."),
+    "data.production-feeds": N_("Production models run on manual extracts that arrive late or break without anyone "
+                             "noticing."),
+    "data.prediction-logging": N_("Predictions cannot be audited: when a decision is challenged, there is no record of "
+                               "what the model said, on which inputs."),
+    "data.prediction-logging-coverage": N_("Production models leave no full record of their outputs, so a challenged "
+                                        "decision cannot be traced to the model, prompt and inputs behind it."),
+    "data.ground-truth": N_("Nobody knows whether models are right in production, because real outcomes are never "
+                         "compared with the predictions."),
+    "data.products": N_("Every team prepares the same data again, at its own cost and to its own definitions."),
+    "data.self-service-access": N_("New AI teams wait weeks or months for data, so good ideas die before they are "
+                                "tried."),
+    "data.competitive-advantage": N_("The data competitors cannot copy is neither protected nor developed, so AI gives "
+                                  "no lasting edge."),
     # Governance
-    "governance.ai-board": "AI decisions have no body with the authority to take them, so they stall or are taken "
-                           "by default.",
-    "governance.shadow-ai-policy": "Staff put company data into AI tools with no rules on which tools or which "
-                                   "data.",
-    "governance.ai-inventory": "Nobody can say which AI systems are in use, so none of them can be governed.",
-    "governance.risk-classification": "High-risk use cases get the same light handling as harmless ones.",
-    "governance.eu-ai-act-role": "The organisation does not know which EU AI Act obligations apply to its AI "
-                                 "systems, so it cannot show that it meets them.",
-    "governance.board-decisions": "Higher-risk launches are decided case by case, with nobody empowered to say no.",
-    "governance.model-approval": "A model can go live without anyone signing off its risks.",
-    "governance.approval-lead-time": "Approvals take so long that pilots wait months for a decision, or teams "
-                                     "find ways around the process.",
-    "governance.bias-testing": "A model can treat groups of customers or staff unfairly without anyone checking.",
-    "governance.escalation-path": "When a model misbehaves, nobody knows who may stop it, or how fast.",
-    "governance.stress-test": "Governance that has never been tried on a real launch may break on the first one.",
-    "governance.explainability": "Decisions made with AI cannot be explained to the people they affect or to a "
-                                 "regulator.",
-    "governance.eu-ai-act": "AI systems in scope of the EU AI Act may breach obligations that already apply, with "
-                            "no evidence to show otherwise.",
-    "governance.security-testing": "A model can be attacked or manipulated in ways nobody has tested for.",
-    "governance.model-revalidation": "Models stay in service after the assumptions behind them have changed.",
-    "governance.portfolio-risk-reporting": "The board cannot see AI risk against its appetite.",
-    "governance.shadow-ai": "Unapproved AI tools spread unseen, with company data in them.",
+    "governance.ai-board": N_("AI decisions have no body with the authority to take them, so they stall or are taken "
+                           "by default."),
+    "governance.shadow-ai-policy": N_("Staff put company data into AI tools with no rules on which tools or which "
+                                   "data."),
+    "governance.ai-inventory": N_("Nobody can say which AI systems are in use, so none of them can be governed."),
+    "governance.risk-classification": N_("High-risk use cases get the same light handling as harmless ones."),
+    "governance.eu-ai-act-role": N_("The organisation does not know which EU AI Act obligations apply to its AI "
+                                 "systems, so it cannot show that it meets them."),
+    "governance.board-decisions": N_("Higher-risk launches are decided case by case, with nobody empowered to say no."),
+    "governance.model-approval": N_("A model can go live without anyone signing off its risks."),
+    "governance.approval-lead-time": N_("Approvals take so long that pilots wait months for a decision, or teams "
+                                     "find ways around the process."),
+    "governance.bias-testing": N_("A model can treat groups of customers or staff unfairly without anyone checking."),
+    "governance.escalation-path": N_("When a model misbehaves, nobody knows who may stop it, or how fast."),
+    "governance.stress-test": N_("Governance that has never been tried on a real launch may break on the first one."),
+    "governance.explainability": N_("Decisions made with AI cannot be explained to the people they affect or to a "
+                                 "regulator."),
+    "governance.eu-ai-act": N_("AI systems in scope of the EU AI Act may breach obligations that already apply, with "
+                            "no evidence to show otherwise."),
+    "governance.security-testing": N_("A model can be attacked or manipulated in ways nobody has tested for."),
+    "governance.model-revalidation": N_("Models stay in service after the assumptions behind them have changed."),
+    "governance.portfolio-risk-reporting": N_("The board cannot see AI risk against its appetite."),
+    "governance.shadow-ai": N_("Unapproved AI tools spread unseen, with company data in them."),
     # MLOps
-    "mlops.production-path": "Pilots have no agreed route into production, so they stall.",
-    "mlops.reference-architecture": "Each team builds production AI its own way, multiplying cost and risk.",
-    "mlops.version-control": "Nobody can say which data, settings or prompts a production model runs on, so a "
-                             "failure cannot be traced and a retired provider model cannot be replaced on plan.",
-    "mlops.reproducibility": "A production model cannot be rebuilt or rolled back when it fails.",
-    "mlops.model-registry": "A production model cannot be traced to its version, owner or approval.",
-    "mlops.automated-pipelines": "Every release depends on manual hand-offs, which are slow and error-prone.",
-    "mlops.drift-monitoring": "A model that degrades in production goes unnoticed until customers notice.",
-    "mlops.system-integration": "Models stay outside the systems where decisions are made, so their value is not "
-                                "realised.",
-    "mlops.service-levels": "A failing AI service has no agreed response time and no playbook.",
-    "mlops.service-levels-coverage": "Production AI services run without on-call, a tested rollback or a fallback, "
-                                     "so one failure can stop the business process.",
-    "mlops.operational-stability": "Outages of AI services are not measured, so they recur.",
-    "mlops.automated-retraining": "Models go stale because retraining depends on someone remembering.",
-    "mlops.genai-evaluation": "Generative AI answers can be wrong or unsafe without anyone measuring how often.",
-    "mlops.standard-platform": "Teams build and run AI on different stacks, duplicating effort and controls.",
-    "mlops.self-service": "Teams cannot reach production without the central team, which becomes a bottleneck.",
-    "mlops.vendor-dependency": "Dependence on a single AI vendor can lock in cost and leave no way out.",
+    "mlops.production-path": N_("Pilots have no agreed route into production, so they stall."),
+    "mlops.reference-architecture": N_("Each team builds production AI its own way, multiplying cost and risk."),
+    "mlops.version-control": N_("Nobody can say which data, settings or prompts a production model runs on, so a "
+                             "failure cannot be traced and a retired provider model cannot be replaced on plan."),
+    "mlops.reproducibility": N_("A production model cannot be rebuilt or rolled back when it fails."),
+    "mlops.model-registry": N_("A production model cannot be traced to its version, owner or approval."),
+    "mlops.automated-pipelines": N_("Every release depends on manual hand-offs, which are slow and error-prone."),
+    "mlops.drift-monitoring": N_("A model that degrades in production goes unnoticed until customers notice."),
+    "mlops.system-integration": N_("Models stay outside the systems where decisions are made, so their value is not "
+                                "realised."),
+    "mlops.service-levels": N_("A failing AI service has no agreed response time and no playbook."),
+    "mlops.service-levels-coverage": N_("Production AI services run without on-call, a tested rollback or a fallback, "
+                                     "so one failure can stop the business process."),
+    "mlops.operational-stability": N_("Outages of AI services are not measured, so they recur."),
+    "mlops.automated-retraining": N_("Models go stale because retraining depends on someone remembering."),
+    "mlops.genai-evaluation": N_("Generative AI answers can be wrong or unsafe without anyone measuring how often."),
+    "mlops.standard-platform": N_("Teams build and run AI on different stacks, duplicating effort and controls."),
+    "mlops.self-service": N_("Teams cannot reach production without the central team, which becomes a bottleneck."),
+    "mlops.vendor-dependency": N_("Dependence on a single AI vendor can lock in cost and leave no way out."),
     # Organization
-    "organization.executive-sponsor": "No executive answers for AI outcomes, so decisions that cross departments "
-                                      "stall.",
-    "organization.skills-baseline": "Nobody knows which AI skills are missing, so the roadmap rests on people the "
-                                    "organisation does not have.",
-    "organization.model-ownership": "Models have nobody who owns them after launch: when results slip, nobody "
-                                    "answers for them.",
-    "organization.ai-ops-team": "Nobody is funded to run production models, so monitoring, retraining and "
-                                "incidents fall to whoever is free.",
-    "organization.operating-model": "Nobody has settled who builds, runs, funds and prioritises AI, so work is done "
-                                    "twice or falls between teams.",
-    "organization.cross-functional-teams": "Use cases are built without the business, risk or IT operations at the "
-                                           "table, and stall at the hand-over.",
-    "organization.human-in-the-loop": "Nobody has decided when a person must check a model's decision, so errors "
-                                      "reach customers unreviewed.",
-    "organization.workflow-redesign": "Models are bolted onto old processes, so the promised benefit never shows "
-                                      "up.",
-    "organization.change-management": "Staff do not use the models that go live, and nobody measures it.",
-    "organization.federated-delivery": "All AI delivery runs through one central team, which caps how fast the "
-                                       "organisation can grow it.",
-    "organization.incentives": "Leaders are rewarded for starting pilots rather than for results, so pilots "
-                               "multiply and few reach production.",
+    "organization.executive-sponsor": N_("No executive answers for AI outcomes, so decisions that cross departments "
+                                      "stall."),
+    "organization.skills-baseline": N_("Nobody knows which AI skills are missing, so the roadmap rests on people the "
+                                    "organisation does not have."),
+    "organization.model-ownership": N_("Models have nobody who owns them after launch: when results slip, nobody "
+                                    "answers for them."),
+    "organization.ai-ops-team": N_("Nobody is funded to run production models, so monitoring, retraining and "
+                                "incidents fall to whoever is free."),
+    "organization.operating-model": N_("Nobody has settled who builds, runs, funds and prioritises AI, so work is done "
+                                    "twice or falls between teams."),
+    "organization.cross-functional-teams": N_("Use cases are built without the business, risk or IT operations at the "
+                                           "table, and stall at the hand-over."),
+    "organization.human-in-the-loop": N_("Nobody has decided when a person must check a model's decision, so errors "
+                                      "reach customers unreviewed."),
+    "organization.workflow-redesign": N_("Models are bolted onto old processes, so the promised benefit never shows "
+                                      "up."),
+    "organization.change-management": N_("Staff do not use the models that go live, and nobody measures it."),
+    "organization.federated-delivery": N_("All AI delivery runs through one central team, which caps how fast the "
+                                       "organisation can grow it."),
+    "organization.incentives": N_("Leaders are rewarded for starting pilots rather than for results, so pilots "
+                               "multiply and few reach production."),
     # Economics
-    "economics.use-case-selection": "Money goes to the use cases with the loudest sponsors rather than the best "
-                                    "value, with no estimate of value and cost to stop them on.",
-    "economics.outcome-kpis": "Pilots start with no agreed measure of success, so none can be called a success or "
-                              "stopped as a failure.",
-    "economics.kpi-baseline": "Without a baseline measured before the pilot, nobody can prove the value AI "
-                              "delivers.",
-    "economics.pilot-gates": "Pilots run on without a decision to scale or stop, using up budget and people.",
-    "economics.cost-transparency": "Nobody knows what each AI use case really costs, so compute, token and licence "
-                                   "spend grows unchecked.",
-    "economics.value-measurement": "The value of AI cannot be proven to Finance, so its budget is the first to go "
-                                   "when money is tight.",
-    "economics.roi-tracking": "Nobody checks whether live use cases earn back their cost, so the ones that do not "
-                              "keep running.",
-    "economics.unit-costs": "AI and generative AI spend is not metered: a popular use case can run up costs before "
-                            "anyone notices.",
-    "economics.shortlist-deployed": "The use cases chosen for their value never reach production, so that value "
-                                    "stays on paper.",
-    "economics.run-budget": "Production AI lives on project money, so a model can lose its funding when the project "
-                            "ends.",
-    "economics.chargeback": "Business units use AI without seeing its cost, so demand and spend grow without "
-                            "discipline.",
-    "economics.strategic-planning": "AI sits outside strategic and financial planning, so it is funded as an "
-                                    "experiment rather than as part of the business.",
-    "economics.portfolio-expansion": "AI stays confined to a few areas, so the platform and data already paid for "
-                                     "are under-used.",
+    "economics.use-case-selection": N_("Money goes to the use cases with the loudest sponsors rather than the best "
+                                    "value, with no estimate of value and cost to stop them on."),
+    "economics.outcome-kpis": N_("Pilots start with no agreed measure of success, so none can be called a success or "
+                              "stopped as a failure."),
+    "economics.kpi-baseline": N_("Without a baseline measured before the pilot, nobody can prove the value AI "
+                              "delivers."),
+    "economics.pilot-gates": N_("Pilots run on without a decision to scale or stop, using up budget and people."),
+    "economics.cost-transparency": N_("Nobody knows what each AI use case really costs, so compute, token and licence "
+                                   "spend grows unchecked."),
+    "economics.value-measurement": N_("The value of AI cannot be proven to Finance, so its budget is the first to go "
+                                   "when money is tight."),
+    "economics.roi-tracking": N_("Nobody checks whether live use cases earn back their cost, so the ones that do not "
+                              "keep running."),
+    "economics.unit-costs": N_("AI and generative AI spend is not metered: a popular use case can run up costs before "
+                            "anyone notices."),
+    "economics.shortlist-deployed": N_("The use cases chosen for their value never reach production, so that value "
+                                    "stays on paper."),
+    "economics.run-budget": N_("Production AI lives on project money, so a model can lose its funding when the project "
+                            "ends."),
+    "economics.chargeback": N_("Business units use AI without seeing its cost, so demand and spend grow without "
+                            "discipline."),
+    "economics.strategic-planning": N_("AI sits outside strategic and financial planning, so it is funded as an "
+                                    "experiment rather than as part of the business."),
+    "economics.portfolio-expansion": N_("AI stays confined to a few areas, so the platform and data already paid for "
+                                     "are under-used."),
     # New in ai-maturity 3.0.0
-    "governance.ai-literacy": "Staff use AI without knowing its limits, and the AI Act's literacy duty, in force since "
-                              "February 2025, is not met.",
-    "governance.agent-inventory": "Agents act in company systems without anyone knowing which exist, who owns them or "
-                                  "how freely they act.",
-    "governance.board-followed": "Higher-risk systems go live around the governance body, so its decisions protect "
-                                 "nothing.",
-    "governance.vendor-due-diligence": "AI is bought or switched on without anyone checking what it does with company "
-                                       "data or what the contract lets the vendor do with it.",
-    "governance.vendor-contracts": "A vendor may train on company data, change the model without notice or leave the "
-                                   "organisation with an IP claim.",
-    "governance.retrieval-permissions": "An AI assistant can show any employee documents they are not allowed to open.",
-    "governance.agent-permissions": "An agent can pay, send or change more than its task needs, and one day will.",
-    "governance.agent-identity": "Agents act under people's or shared accounts, so their actions can be neither traced "
-                                 "nor revoked on their own.",
-    "governance.safety-evaluation": "A release can reach customers without an independent check that it is safe for the "
-                                    "people it affects.",
-    "governance.fria": "High-risk AI is used for decisions about people without the impact assessment the AI Act "
-                       "requires.",
-    "governance.incident-drill": "The first test of the AI incident procedure will be a real incident.",
-    "governance.red-teaming": "Generative AI can be talked into leaking data or ignoring its instructions, and nobody "
-                              "has tried.",
-    "governance.ai-transparency": "People are not told they are dealing with AI, or generated content goes unmarked, "
-                                  "against the AI Act.",
-    "governance.post-market-monitoring": "Once sold, the AI product is not watched in the field, so a failure at "
-                                         "customers goes unseen.",
-    "governance.serious-incidents": "A serious incident with the AI product may not be recognised or reported to the "
-                                    "authority in time.",
-    "governance.approved-ai-tools": "Staff keep using unapproved AI because no approved tool meets their need.",
-    "mlops.rollback": "When a model release goes wrong, going back to the previous version takes hours or days.",
-    "mlops.ai-bom": "Downloaded models run without anyone knowing their origin, licence or whether the file is safe.",
-    "mlops.genai-versioning": "A provider retiring or changing a model can break a working generative application "
-                              "overnight.",
-    "mlops.release-governance": "Releases of the AI product ship without a record of what changed and who approved it.",
-    "mlops.live-evaluation": "Pilots are scaled on results from curated data and fail on live data, after the money is "
-                             "spent.",
-    "mlops.genai-guardrails": "Generative AI answers pass unchecked, so personal data, harmful content or injected "
-                              "instructions get through.",
-    "mlops.genai-grounding": "Nobody knows how often the generative AI in production makes things up.",
-    "mlops.agent-stop": "An agent that goes wrong cannot be stopped quickly, nor its actions undone.",
-    "mlops.provider-switch": "The exit plan has never been tried, so a forced switch of provider would take far longer "
-                             "than planned.",
-    "organization.skills-plan": "The skills gaps are known but nobody is funded to close them.",
-    "organization.engineering-capacity": "Approved pilots wait for engineers nobody committed, so they stall at the "
-                                         "door of production.",
-    "organization.adoption": "Launched models go unused in the work, so the value they were built for never arrives.",
-    "organization.agent-approval": "Agents take actions that should need a person's approval, because nobody decided "
-                                   "which ones do.",
-    "organization.customer-assurance": "Customers cannot get the evidence they need to use the AI product safely, which "
-                                       "slows or loses sales.",
-    "economics.roi-hypothesis": "Pilots start without an estimate of value and cost, so they cannot be compared or "
-                                "stopped on evidence.",
-    "economics.spend-budgets": "Compute and model API spend has no budget or alert, so a runaway job shows up only on "
-                               "the invoice.",
-    "economics.shortlist-results": "Live use cases are not measured against what they promised, so nobody knows whether "
-                                   "they deliver.",
-    "economics.genai-unit-cost": "Generative AI may cost more per case than the work it saves, and nobody would know.",
-    "economics.capital-allocation": "AI is funded outside capital allocation, so money does not follow measured "
-                                    "results.",
-    "economics.energy-carbon": "The energy and carbon of AI are unknown, so they weigh in no choice of model or scale.",
+    "governance.ai-literacy": N_("Staff use AI without knowing its limits, and the AI Act's literacy duty, in force since "
+                              "February 2025, is not met."),
+    "governance.agent-inventory": N_("Agents act in company systems without anyone knowing which exist, who owns them or "
+                                  "how freely they act."),
+    "governance.board-followed": N_("Higher-risk systems go live around the governance body, so its decisions protect "
+                                 "nothing."),
+    "governance.vendor-due-diligence": N_("AI is bought or switched on without anyone checking what it does with company "
+                                       "data or what the contract lets the vendor do with it."),
+    "governance.vendor-contracts": N_("A vendor may train on company data, change the model without notice or leave the "
+                                   "organisation with an IP claim."),
+    "governance.retrieval-permissions": N_("An AI assistant can show any employee documents they are not allowed to open."),
+    "governance.agent-permissions": N_("An agent can pay, send or change more than its task needs, and one day will."),
+    "governance.agent-identity": N_("Agents act under people's or shared accounts, so their actions can be neither traced "
+                                 "nor revoked on their own."),
+    "governance.safety-evaluation": N_("A release can reach customers without an independent check that it is safe for the "
+                                    "people it affects."),
+    "governance.fria": N_("High-risk AI is used for decisions about people without the impact assessment the AI Act "
+                       "requires."),
+    "governance.incident-drill": N_("The first test of the AI incident procedure will be a real incident."),
+    "governance.red-teaming": N_("Generative AI can be talked into leaking data or ignoring its instructions, and nobody "
+                              "has tried."),
+    "governance.ai-transparency": N_("People are not told they are dealing with AI, or generated content goes unmarked, "
+                                  "against the AI Act."),
+    "governance.post-market-monitoring": N_("Once sold, the AI product is not watched in the field, so a failure at "
+                                         "customers goes unseen."),
+    "governance.serious-incidents": N_("A serious incident with the AI product may not be recognised or reported to the "
+                                    "authority in time."),
+    "governance.approved-ai-tools": N_("Staff keep using unapproved AI because no approved tool meets their need."),
+    "mlops.rollback": N_("When a model release goes wrong, going back to the previous version takes hours or days."),
+    "mlops.ai-bom": N_("Downloaded models run without anyone knowing their origin, licence or whether the file is safe."),
+    "mlops.genai-versioning": N_("A provider retiring or changing a model can break a working generative application "
+                              "overnight."),
+    "mlops.release-governance": N_("Releases of the AI product ship without a record of what changed and who approved it."),
+    "mlops.live-evaluation": N_("Pilots are scaled on results from curated data and fail on live data, after the money is "
+                             "spent."),
+    "mlops.genai-guardrails": N_("Generative AI answers pass unchecked, so personal data, harmful content or injected "
+                              "instructions get through."),
+    "mlops.genai-grounding": N_("Nobody knows how often the generative AI in production makes things up."),
+    "mlops.agent-stop": N_("An agent that goes wrong cannot be stopped quickly, nor its actions undone."),
+    "mlops.provider-switch": N_("The exit plan has never been tried, so a forced switch of provider would take far longer "
+                             "than planned."),
+    "organization.skills-plan": N_("The skills gaps are known but nobody is funded to close them."),
+    "organization.engineering-capacity": N_("Approved pilots wait for engineers nobody committed, so they stall at the "
+                                         "door of production."),
+    "organization.adoption": N_("Launched models go unused in the work, so the value they were built for never arrives."),
+    "organization.agent-approval": N_("Agents take actions that should need a person's approval, because nobody decided "
+                                   "which ones do."),
+    "organization.customer-assurance": N_("Customers cannot get the evidence they need to use the AI product safely, which "
+                                       "slows or loses sales."),
+    "economics.roi-hypothesis": N_("Pilots start without an estimate of value and cost, so they cannot be compared or "
+                                "stopped on evidence."),
+    "economics.spend-budgets": N_("Compute and model API spend has no budget or alert, so a runaway job shows up only on "
+                               "the invoice."),
+    "economics.shortlist-results": N_("Live use cases are not measured against what they promised, so nobody knows whether "
+                                   "they deliver."),
+    "economics.genai-unit-cost": N_("Generative AI may cost more per case than the work it saves, and nobody would know."),
+    "economics.capital-allocation": N_("AI is funded outside capital allocation, so money does not follow measured "
+                                    "results."),
+    "economics.energy-carbon": N_("The energy and carbon of AI are unknown, so they weigh in no choice of model or scale."),
 }
 def _like(fragment: str, question_id: str) -> tuple[str, str, str]:
     """A fragment that reads like a practice of the table: (fragment, that practice's domain, its sentence)."""
@@ -298,7 +300,7 @@ EXPOSURE_FRAGMENTS = (
     _like("classif", "governance.risk-classification"),
     _like("lead-time", "governance.approval-lead-time"),
     _like("approval", "governance.model-approval"),
-    ("gate", "", "Models and pilots move on without a defined check."),
+    ("gate", "", N_("Models and pilots move on without a defined check.")),
     _like("bias", "governance.bias-testing"),
     _like("escalation", "governance.escalation-path"),
     _like("stress-test", "governance.stress-test"),
@@ -349,13 +351,13 @@ EXPOSURE_FRAGMENTS = (
     _like("budget", "economics.run-budget"),
 )
 DOMAIN_EXPOSURES = {
-    "data": "Models are built and run on data nobody vouches for.",
-    "governance": "An AI risk the organisation should control is left uncontrolled.",
-    "mlops": "Production models depend on manual work that can fail unnoticed.",
-    "organization": "Nobody is clearly responsible for AI once it leaves the pilot team.",
-    "economics": "AI money is spent without anyone able to show what it returns.",
+    "data": N_("Models are built and run on data nobody vouches for."),
+    "governance": N_("An AI risk the organisation should control is left uncontrolled."),
+    "mlops": N_("Production models depend on manual work that can fail unnoticed."),
+    "organization": N_("Nobody is clearly responsible for AI once it leaves the pilot team."),
+    "economics": N_("AI money is spent without anyone able to show what it returns."),
 }
-STATES = {"missing": "Not in place", "unknown": "Unknown", "partial": "Partly in place"}
+STATES = {"missing": N_("Not in place"), "unknown": N_("Unknown"), "partial": N_("Partly in place")}
 
 # The executive who answers for a domain, by organisation size (small, medium, large).
 ACCOUNTABLE = {
@@ -476,11 +478,16 @@ def _critical(result: Result, questionnaire: Questionnaire) -> list[str]:
         return []
     count = len(gaps)
     unknown = sum(1 for qid in gaps if result.questions[qid].dont_know)
-    state = ("not in place" if not unknown else "not known to be in place" if unknown == count
-             else "not in place or not known to be")
-    names = critical_names(questionnaire, gaps)
-    return [f"{number(count).capitalize()} critical {plural(count, 'practice')} {plural(count, 'is', 'are')} "
-            f"{state}: {names}."]
+    if not unknown:
+        text = ngettext("{count} critical practice is not in place: {names}.",
+                        "{count} critical practices are not in place: {names}.", count)
+    elif unknown == count:
+        text = ngettext("{count} critical practice is not known to be in place: {names}.",
+                        "{count} critical practices are not known to be in place: {names}.", count)
+    else:
+        text = ngettext("{count} critical practice is not in place or not known to be: {names}.",
+                        "{count} critical practices are not in place or not known to be: {names}.", count)
+    return [text.format(count=number(count).capitalize(), names=critical_names(questionnaire, gaps))]
 
 
 def _limiting(result: Result, questionnaire: Questionnaire) -> list[str]:
@@ -491,51 +498,80 @@ def _limiting(result: Result, questionnaire: Questionnaire) -> list[str]:
     names = {d.id: d.name for d in result.domains}
     phase = overall.phase
     if len(limiting) == 1:
-        return [f"{names[limiting[0]]} holds the organisation at phase {phase}: {_where(result, limiting[0])}."]
+        return [_holds_alone(result, limiting[0], phase)]
     primary = overall.primary_limiting_domain
     released = [d for d in limiting if d in overall.released and d != primary]
     if primary is not None:
-        head = (f"{number(len(limiting)).capitalize()} domains hold the organisation at phase {phase}; "
-                f"{names[primary]} is furthest from the bar: {_where(result, primary)}.")
-        return [head + _one_answer_away([names[d] for d in released])]
+        return [_furthest(result, primary, len(limiting), phase) + _one_answer_away([names[d] for d in released])]
     blocking = [d for d in limiting if d not in released]
     tied = [d for d in overall.tied if d in blocking] or blocking
     closer = [d for d in blocking if d not in tied]
     if not tied:
-        return [f"{join_names([names[d] for d in released])} hold the organisation at phase {phase}, each one "
-                "answer from the bar."]
+        return [_("{names} hold the organisation at phase {phase}, each one answer from the bar.").format(
+            names=join_names([names[d] for d in released]), phase=phase)]
     if len(tied) == 1:
-        head = f"{names[tied[0]]} holds the organisation at phase {phase}: {_where(result, tied[0])}."
+        head = _holds_alone(result, tied[0], phase)
     else:
-        head = (f"{join_names([names[d] for d in tied])} hold the organisation at phase {phase}, each about as far "
-                "from the bar.")
+        head = _("{names} hold the organisation at phase {phase}, each about as far from the bar.").format(
+            names=join_names([names[d] for d in tied]), phase=phase)
     if closer:
-        head += (f" {join_names([names[d] for d in closer])} also {plural(len(closer), 'holds', 'hold')} it back, "
-                 "though closer to the bar.")
+        head += " " + ngettext("{names} also holds it back, though closer to the bar.",
+                               "{names} also hold it back, though closer to the bar.", len(closer)).format(
+            names=join_names([names[d] for d in closer]))
     return [head + _one_answer_away([names[d] for d in released])]
 
 
-def _where(result: Result, domain_id: str) -> str:
+def _holds_alone(result: Result, domain_id: str, phase: int) -> str:
+    """'Data holds the organisation at phase 2: its phase 2 practices stand at 40%, against the 70% ...'."""
     domain = result.domain(domain_id)
-    phase = domain.phases[domain.achieved]
-    if phase.attainment is None:
-        return f"none of its phase {phase.number} practices has a known answer yet"
-    return (f"its phase {phase.number} practices stand at {phase.attainment:.0%}, against the "
-            f"{phase.threshold:.0%} the phase asks for")
+    working = domain.phases[domain.achieved]
+    if working.attainment is None:
+        text = _("{domain} holds the organisation at phase {phase}: none of its phase {number} practices has a known "
+                 "answer yet.")
+    else:
+        text = _("{domain} holds the organisation at phase {phase}: its phase {number} practices stand at "
+                 "{attainment}, against the {threshold} the phase asks for.")
+    return text.format(domain=domain.name, phase=phase, **_bar_facts(working))
+
+
+def _furthest(result: Result, domain_id: str, count: int, phase: int) -> str:
+    """'Two domains hold the organisation at phase 2; Data is furthest from the bar: its phase 2 practices ...'."""
+    domain = result.domain(domain_id)
+    working = domain.phases[domain.achieved]
+    if working.attainment is None:
+        text = ngettext("{count} domain holds the organisation at phase {phase}; {domain} is furthest from the bar: "
+                        "none of its phase {number} practices has a known answer yet.",
+                        "{count} domains hold the organisation at phase {phase}; {domain} is furthest from the bar: "
+                        "none of its phase {number} practices has a known answer yet.", count)
+    else:
+        text = ngettext("{count} domain holds the organisation at phase {phase}; {domain} is furthest from the bar: "
+                        "its phase {number} practices stand at {attainment}, against the {threshold} the phase "
+                        "asks for.",
+                        "{count} domains hold the organisation at phase {phase}; {domain} is furthest from the bar: "
+                        "its phase {number} practices stand at {attainment}, against the {threshold} the phase "
+                        "asks for.", count)
+    return text.format(count=number(count).capitalize(), domain=domain.name, phase=phase, **_bar_facts(working))
+
+
+def _bar_facts(working) -> dict:
+    """The placeholders of a working phase's standing: its number, attainment and threshold."""
+    attainment = "" if working.attainment is None else share(working.attainment)
+    return {"number": working.number, "attainment": attainment, "threshold": share(working.threshold)}
 
 
 def _one_answer_away(names: list[str]) -> str:
     """' Data is one answer from the bar.' for limiting domains a single answer would release ('' for none)."""
     if not names:
         return ""
-    return f" {join_names(names)} {plural(len(names), 'is', 'are each')} one answer from the bar."
+    return " " + ngettext("{names} is one answer from the bar.", "{names} are each one answer from the bar.",
+                          len(names)).format(names=join_names(names))
 
 
 def _complete(result: Result, questionnaire: Questionnaire) -> list[str]:
     if not result.overall.complete:
         return []
-    return ["Every assessed domain has achieved all four phases; what remains is keeping the practices at that "
-            "level as the portfolio grows."]
+    return [_("Every assessed domain has achieved all four phases; what remains is keeping the practices at that "
+              "level as the portfolio grows.")]
 
 
 def _strongest(result: Result, questionnaire: Questionnaire) -> list[str]:
@@ -547,12 +583,18 @@ def _strongest(result: Result, questionnaire: Questionnaire) -> list[str]:
     if any(d.id in result.overall.limiting_domains for d in best) or len(best) == len(assessed):
         return []
     names = join_names([d.name for d in best])
-    lead = f"{names} is the strongest domain, with" if len(best) == 1 else f"{names} are the strongest domains, each with"
     first = best[0]
     if first.achieved >= 4:
-        return [f"{lead} all four phases achieved: a way of working the other domains can copy."]
-    return [f"{lead} phase {first.achieved} achieved and phase {first.working_phase} under way: "
-            "a base the other domains can build on."]
+        text = ngettext("{names} is the strongest domain, with all four phases achieved: a way of working the other "
+                        "domains can copy.",
+                        "{names} are the strongest domains, each with all four phases achieved: a way of working "
+                        "the other domains can copy.", len(best))
+    else:
+        text = ngettext("{names} is the strongest domain, with phase {achieved} achieved and phase {working} under "
+                        "way: a base the other domains can build on.",
+                        "{names} are the strongest domains, each with phase {achieved} achieved and phase {working} "
+                        "under way: a base the other domains can build on.", len(best))
+    return [text.format(names=names, achieved=first.achieved, working=first.working_phase)]
 
 
 def _near_miss(result: Result, questionnaire: Questionnaire) -> list[str]:
@@ -565,27 +607,30 @@ def _near_miss(result: Result, questionnaire: Questionnaire) -> list[str]:
     domain = close[0]
     phase = domain.to_next_phase.phase
     if limiting == {domain.id}:
-        return [f"{domain.name} is one answer from completing phase {phase}: raising a single practice by one level "
-                f"would move the whole organisation to phase {min(phase + 1, 4)}."]
-    return [f"{domain.name} is one answer from completing phase {phase}: raising a single practice by one level "
-            "would do it."]
+        return [_("{domain} is one answer from completing phase {phase}: raising a single practice by one level "
+                  "would move the whole organisation to phase {next}.").format(domain=domain.name, phase=phase,
+                                                                               next=min(phase + 1, 4))]
+    return [_("{domain} is one answer from completing phase {phase}: raising a single practice by one level "
+              "would do it.").format(domain=domain.name, phase=phase)]
 
 
 def _unknowns(result: Result, questionnaire: Questionnaire) -> list[str]:
     count = len(result.unknowns)
     if not count:
         return []
-    one = count == 1
-    return [f"{number(count).capitalize()} {plural(count, 'question was', 'questions were')} answered “don't know”. "
-            f"The scoring leaves {'it' if one else 'them'} out of the averages, counting {'it' if one else 'them'} "
-            f"neither as in place nor as missing; {'it lowers' if one else 'they lower'} the confidence to "
-            f"{result.overall.confidence:.0%} and {'is' if one else 'are'} listed among the unknowns to resolve."]
+    text = ngettext("{count} question was answered “don't know”. The scoring leaves it out of the averages, "
+                    "counting it neither as in place nor as missing; it lowers the confidence to {confidence} and is "
+                    "listed among the unknowns to resolve.",
+                    "{count} questions were answered “don't know”. The scoring leaves them out of the averages, "
+                    "counting them neither as in place nor as missing; they lower the confidence to {confidence} and "
+                    "are listed among the unknowns to resolve.", count)
+    return [text.format(count=number(count).capitalize(), confidence=share(result.overall.confidence))]
 
 
 def _confidence(result: Result, questionnaire: Questionnaire) -> list[str]:
     if result.unknowns or not any(d.assessed for d in result.domains):
         return []
-    return ["Every question shown has a real answer, so the result rests on no unknowns."]
+    return [_("Every question shown has a real answer, so the result rests on no unknowns.")]
 
 
 FINDING_RULES = (_critical, _limiting, _complete, _strongest, _near_miss, _unknowns, _confidence)
@@ -614,7 +659,7 @@ def risk_register(questionnaire: Questionnaire, result: Result) -> tuple[RiskEnt
             if question.action else ""
         raised = raised_to_high(question, answer, state, result)
         level = "High" if raised else severity(state, _rated_phase(question, domain, result), domain)
-        entry = RiskEntry(question.id, domain.name, question.phase, level, STATES[state],
+        entry = RiskEntry(question.id, domain.name, question.phase, level, _(STATES[state]),
                           exposure(question.id, question.domain), step, owner, domain.id, raised)
         entries.append((SEVERITIES.index(level), not raised, step.rank if step else 10 ** 6, order, entry))
     return tuple(entry for *_, entry in sorted(entries, key=lambda e: e[:4]))
@@ -664,7 +709,12 @@ def _rated_phase(question: Question, domain: DomainResult, result: Result) -> in
 
 
 def exposure(question_id: str, domain_id: str) -> str:
-    """What can go wrong while this practice is missing: by full id, then by fragment, then by domain."""
+    """What can go wrong while this practice is missing (in the language of the moment): by full id, then by
+    fragment, then by domain."""
+    return _(_exposure(question_id, domain_id))
+
+
+def _exposure(question_id: str, domain_id: str) -> str:
     if question_id in EXPOSURES:
         return EXPOSURES[question_id]
     practice = question_id.split(".", 1)[-1]
@@ -672,7 +722,7 @@ def exposure(question_id: str, domain_id: str) -> str:
                if fragment in practice]
     if matches:
         return min(matches, key=lambda match: match[0])[1]  # the first of the same domain, else the first
-    return DOMAIN_EXPOSURES.get(domain_id, "A practice the current phase depends on is missing.")
+    return DOMAIN_EXPOSURES.get(domain_id, N_("A practice the current phase depends on is missing."))
 
 
 def risks(result: Result, register: tuple[RiskEntry, ...]) -> tuple[str, ...]:
@@ -687,8 +737,9 @@ def risks(result: Result, register: tuple[RiskEntry, ...]) -> tuple[str, ...]:
 
 def entry_risk(entry: RiskEntry) -> str:
     """A register entry as a risk: what can go wrong, and the step of the plan that closes it when there is one."""
-    closes = f" Step {entry.step.rank} closes this gap." if entry.step else ""
-    return f"{entry.exposure}{closes}"
+    if not entry.step:
+        return entry.exposure
+    return _("{exposure} Step {rank} closes this gap.").format(exposure=entry.exposure, rank=entry.step.rank)
 
 
 def _limiting_gaps(result: Result, register: tuple[RiskEntry, ...]) -> list[str]:
@@ -719,8 +770,9 @@ def _foundation(result: Result, register) -> list[str]:
     domain = shaky[0]
     missing = next(p.number for p in domain.phases if not p.attained)
     built = max(p.number for p in domain.phases if p.status == STATUS_ATTAINED)
-    return [f"{domain.name} has phase {built} practices in place without the phase {missing} foundation under them; "
-            "work built that way tends to stall before it reaches production."]
+    return [_("{domain} has phase {built} practices in place without the phase {missing} foundation under them; "
+              "work built that way tends to stall before it reaches production.").format(
+        domain=domain.name, built=built, missing=missing)]
 
 
 def _due_unknowns(result: Result, register: tuple[RiskEntry, ...]) -> list[str]:
@@ -730,10 +782,11 @@ def _due_unknowns(result: Result, register: tuple[RiskEntry, ...]) -> list[str]:
     if not due:
         return []
     count = len(due)
-    one = count == 1
-    return [f"Nobody could say whether {number(count)} {plural(count, 'practice')} the current phase needs "
-            f"{plural(count, 'is', 'are')} in place. The scoring leaves {'it' if one else 'them'} out, so the phase "
-            "may be weaker than it looks until someone checks."]
+    return [ngettext("Nobody could say whether {count} practice the current phase needs is in place. The scoring "
+                     "leaves it out, so the phase may be weaker than it looks until someone checks.",
+                     "Nobody could say whether {count} practices the current phase needs are in place. The scoring "
+                     "leaves them out, so the phase may be weaker than it looks until someone checks.",
+                     count).format(count=number(count))]
 
 
 def _other_gaps(result: Result, register: tuple[RiskEntry, ...]) -> list[str]:
@@ -743,8 +796,8 @@ def _other_gaps(result: Result, register: tuple[RiskEntry, ...]) -> list[str]:
 def _low_confidence(result: Result, register) -> list[str]:
     if result.overall.confidence >= LOW_CONFIDENCE:
         return []
-    return [f"Only {result.overall.confidence:.0%} of the questions have a real answer: the result rests on too many "
-            "unknowns to act on without checking them first."]
+    return [_("Only {confidence} of the questions have a real answer: the result rests on too many unknowns to act "
+              "on without checking them first.").format(confidence=share(result.overall.confidence))]
 
 
 RISK_RULES = (_limiting_gaps, _foundation, _due_unknowns, _other_gaps, _low_confidence)
@@ -869,14 +922,16 @@ def _free_start(slots: list[Slot], start: int, duration: int, capacity: int) -> 
 def step_facts(step: Step, domain_name: str, steps: tuple[Step, ...]) -> str:
     """'Governance · phase 1 · owner: CTO · effort S · impact 3/3 · after 1': one line under a step's title."""
     after = after_text(step, steps)
-    return " · ".join(part for part in (domain_name, f"phase {step.phase}", f"owner: {step.owner}",
-                                        f"effort {step.effort}", f"impact {step.impact}/3", after) if part)
+    return " · ".join(part for part in (domain_name, _("phase {number}").format(number=step.phase),
+                                        _("owner: {owner}").format(owner=step.owner),
+                                        _("effort {effort}").format(effort=step.effort),
+                                        _("impact {impact}/3").format(impact=step.impact), after) if part)
 
 
 def after_text(step: Step, steps: tuple[Step, ...]) -> str:
     """'after 1 and 3': the ranks of the open steps this one waits for ('' when none)."""
     ranks = [str(s.rank) for s in waits_for(step, steps)]
-    return f"after {join_names(ranks)}" if ranks else ""
+    return _("after {ranks}").format(ranks=join_names(ranks)) if ranks else ""
 
 
 # --- the pilot portfolio in words ---------------------------------------------------------
@@ -912,27 +967,52 @@ class PilotBrief:
 def pilot_brief(metrics, steps: tuple = ()) -> PilotBrief:
     """The sentences of a `scoring.pilots.PilotMetrics`; `steps` is the ranked plan."""
     months, total, stuck = metrics.stuck_after_months, metrics.total, metrics.stuck
-    reached = f"{metrics.reached} reached production" if metrics.reached else "none reached production"
-    summary = f"{_count_of(stuck, total)} older than {months} months without reaching production; {reached}."
-    if stuck:
-        text = f"{_count_of(stuck, total)} stuck: active for more than {months} months without reaching production."
+    if metrics.reached:
+        reached = ngettext("{count} reached production", "{count} reached production", metrics.reached)
     else:
-        text = f"No pilot is stuck: none has been active for more than {months} months without reaching production."
+        reached = _("none reached production")
+    summary = _("{older}; {reached}.").format(older=_older(stuck, total, months),
+                                              reached=reached.format(count=metrics.reached))
+    if stuck:
+        text = _stuck_words(stuck, total, months)
+    else:
+        text = _("No pilot is stuck: none has been active for more than {months} months without reaching "
+                 "production.").format(months=months)
     rate = metrics.conversion_rate
     if rate is not None:
-        text += (f" {rate:.0%} of the pilots started at least {months} months ago reached production; the reference "
-                 f"is {metrics.reference['reaches_production']:.0%}, about one in five.")
+        text += " " + _("{rate} of the pilots started at least {months} months ago reached production; the "
+                        "reference is {reference}, about one in five.").format(
+            rate=share(rate), months=months, reference=share(metrics.reference["reaches_production"]))
     return PilotBrief(summary, text + _value_words(metrics), _stop_sentence(metrics), _gate_sentence(metrics, steps),
                       _merge_sentence(metrics))
 
 
-def _count_of(part: int, total: int) -> str:
-    """'1 of 3 pilots is', '2 of 3 pilots are', 'The one pilot is', 'No pilot is': a count as a sentence's subject."""
-    if not part:
-        return "No pilot is"
+def _older(stuck: int, total: int, months: int) -> str:
+    """'2 of 3 pilots are older than 6 months without reaching production', 'The one pilot is ...', 'No pilot is
+    ...'."""
+    if not stuck:
+        text = _("No pilot is older than {months} months without reaching production")
+    elif total == 1:
+        text = _("The one pilot is older than {months} months without reaching production")
+    else:
+        text = ngettext("{count} of {total} pilots is older than {months} months without reaching production",
+                        "{count} of {total} pilots are older than {months} months without reaching production", stuck)
+    return text.format(count=stuck, total=total, months=months)
+
+
+def _stuck_words(stuck: int, total: int, months: int) -> str:
+    """'2 of 3 pilots are stuck: active for more than 6 months without reaching production.'"""
     if total == 1:
-        return "The one pilot is"
-    return f"{part} of {total} pilots {plural(part, 'is', 'are')}"
+        text = _("The one pilot is stuck: active for more than {months} months without reaching production.")
+    else:
+        text = ngettext("{count} of {total} pilots is stuck: active for more than {months} months without reaching "
+                        "production.",
+                        "{count} of {total} pilots are stuck: active for more than {months} months without reaching "
+                        "production.", stuck)
+    return text.format(count=stuck, total=total, months=months)
+
+
+
 
 
 def _value_words(metrics) -> str:
@@ -941,39 +1021,50 @@ def _value_words(metrics) -> str:
     keeping = metrics.stuck - stopped
     if keeping <= 0:
         return ""
-    subject = "The one stuck pilot" if keeping == 1 else f"The {keeping} stuck pilots"
-    if stopped:
-        subject += " not to be stopped"
     value = metrics.value_waiting
-    if value is None:
-        return f" The value waiting in {subject[0].lower()}{subject[1:]} is not estimated: the register gives none."
-    return (f" {subject} {plural(keeping, 'carries', 'carry')} "
-            f"{format_money(value, metrics.currency)} of expected value a year.")
+    if value is None and stopped:
+        text = ngettext("The value waiting in the one stuck pilot not to be stopped is not estimated: the register "
+                        "gives none.",
+                        "The value waiting in the {count} stuck pilots not to be stopped is not estimated: the "
+                        "register gives none.", keeping)
+    elif value is None:
+        text = ngettext("The value waiting in the one stuck pilot is not estimated: the register gives none.",
+                        "The value waiting in the {count} stuck pilots is not estimated: the register gives none.",
+                        keeping)
+    elif stopped:
+        text = ngettext("The one stuck pilot not to be stopped carries {value} of expected value a year.",
+                        "The {count} stuck pilots not to be stopped carry {value} of expected value a year.", keeping)
+    else:
+        text = ngettext("The one stuck pilot carries {value} of expected value a year.",
+                        "The {count} stuck pilots carry {value} of expected value a year.", keeping)
+    money = format_money(value, metrics.currency) if value is not None else ""
+    return " " + text.format(count=keeping, value=money)
 
 
 def _listed(names: list[str]) -> str:
     shown = names[:PILOT_NAMES]
     more = len(names) - len(shown)
     if more:
-        return ", ".join(shown) + f" and {more} more"
-    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+        return ngettext("{names} and {count} more", "{names} and {count} more", more).format(
+            names=", ".join(shown), count=more)
+    return join_names(shown)
 
 
 def _stop_sentence(metrics) -> str:
     stop = [item.name for item in metrics.items if item.verdict == "stop"]
     merging = any(item.verdict == "merge" for item in metrics.items)
     if not stop and merging:
-        return ("No pilot needs stopping on its own: the stuck pilots with neither a business owner nor a KPI "
-                "baseline share their outcome with other stuck pilots, and are to be merged.")
+        return _("No pilot needs stopping on its own: the stuck pilots with neither a business owner nor a KPI "
+                 "baseline share their outcome with other stuck pilots, and are to be merged.")
     if not stop:
-        return "No pilot needs stopping: every stuck pilot has a business owner or a KPI baseline."
-    if len(stop) == 1:
-        return (f"Stop 1 pilot: {stop[0]}. It has been stuck for more than {metrics.stuck_after_months} months with "
-                "neither a business owner nor a KPI baseline; free its budget and team, or name an owner and "
-                "measure a baseline within a month.")
-    return (f"Stop {len(stop)} pilots: {_listed(stop)}. Each has been stuck for more than "
-            f"{metrics.stuck_after_months} months with neither a business owner nor a KPI baseline; free their "
-            "budget and teams, or name an owner and measure a baseline within a month for the ones worth keeping.")
+        return _("No pilot needs stopping: every stuck pilot has a business owner or a KPI baseline.")
+    return ngettext("Stop {count} pilot: {names}. It has been stuck for more than {months} months with neither a "
+                    "business owner nor a KPI baseline; free its budget and team, or name an owner and measure a "
+                    "baseline within a month.",
+                    "Stop {count} pilots: {names}. Each has been stuck for more than {months} months with neither a "
+                    "business owner nor a KPI baseline; free their budget and teams, or name an owner and measure a "
+                    "baseline within a month for the ones worth keeping.", len(stop)).format(
+        count=len(stop), names=_listed(stop), months=metrics.stuck_after_months)
 
 
 def _merge_sentence(metrics) -> str:
@@ -986,12 +1077,17 @@ def _merge_sentence(metrics) -> str:
         groups.setdefault(item.group or "", []).append(item.name)
     count = len(merge)
     if "" in groups:  # the items do not carry their group: the pilots alone are named
-        named = _listed([item.name for item in merge])
-        head = f"Merge {count} stuck {plural(count, 'pilot')} that share their outcome with another: {named}"
-    else:
-        head = f"Merge {count} stuck {plural(count, 'pilot')} into one per outcome: " + "; ".join(
-            f"{group} ({_listed(names)})" for group, names in groups.items())
-    return f"{head}. Each merged pilot gets a named business owner and one KPI; free the budget and teams of the rest."
+        text = ngettext("Merge {count} stuck pilot that share their outcome with another: {names}. Each merged pilot "
+                        "gets a named business owner and one KPI; free the budget and teams of the rest.",
+                        "Merge {count} stuck pilots that share their outcome with another: {names}. Each merged "
+                        "pilot gets a named business owner and one KPI; free the budget and teams of the rest.", count)
+        return text.format(count=count, names=_listed([item.name for item in merge]))
+    text = ngettext("Merge {count} stuck pilot into one per outcome: {groups}. Each merged pilot gets a named "
+                    "business owner and one KPI; free the budget and teams of the rest.",
+                    "Merge {count} stuck pilots into one per outcome: {groups}. Each merged pilot gets a named "
+                    "business owner and one KPI; free the budget and teams of the rest.", count)
+    return text.format(count=count, groups="; ".join(
+        _("{group} ({names})").format(group=group, names=_listed(names)) for group, names in groups.items()))
 
 
 def _gate_sentence(metrics, steps: tuple) -> str:
@@ -999,27 +1095,43 @@ def _gate_sentence(metrics, steps: tuple) -> str:
     parts = []
     if ranked:
         blocker, count = ranked[0]
-        domain = metrics.blocker_domains.get(blocker, "")
-        name = metrics.domain_names.get(domain, domain)
-        label = metrics.blocker_labels.get(blocker, blocker)
-        if metrics.stuck == 1:
-            text = f"The gate that holds the one stuck pilot is {name}: it names “{label}”"
-        else:
-            among = f"all {count}" if count == metrics.stuck else f"{count} of the {metrics.stuck}"
-            names = plural(count, "names", "name")
-            text = f"The gate that holds most stuck pilots is {name}: {among} {names} “{label}”"
         gates = [blocker]
         if len(ranked) > 1 and ranked[1][1] == count:
             gates.append(ranked[1][0])
-            second = ranked[1][0]
-            other = metrics.blocker_domains.get(second, "")
-            text += (" and" if metrics.stuck == 1 else ", as many") + (
-                f" “{metrics.blocker_labels.get(second, second)}” ({metrics.domain_names.get(other, other)})")
-        parts.append(text + _removal_words(gates, metrics, steps) + ".")
+        gate = _gate_words(metrics, gates, count)
+        parts.append(_("{gate}; {removal}.").format(gate=gate, removal=_removal_words(gates, metrics, steps)))
     elif metrics.stuck:
-        parts.append("No stuck pilot names a blocker: ask each pilot's team what holds it up and record it.")
+        parts.append(_("No stuck pilot names a blocker: ask each pilot's team what holds it up and record it."))
     parts += _fix_words(metrics)
-    return " ".join(parts) or "No pilot is held up by a blocker."
+    return " ".join(parts) or _("No pilot is held up by a blocker.")
+
+
+def _gate_words(metrics, gates: list[str], count: int) -> str:
+    """'The gate that holds most stuck pilots is Data: all 3 name “…”, as many “…” (MLOps)'."""
+    names = [metrics.domain_names.get(metrics.blocker_domains.get(b, ""), metrics.blocker_domains.get(b, ""))
+             for b in gates]
+    labels = [metrics.blocker_labels.get(b, b) for b in gates]
+    facts = {"domain": names[0], "label": labels[0], "count": count, "stuck": metrics.stuck,
+             "second": labels[-1], "second_domain": names[-1]}
+    one, two = len(gates) == 1, len(gates) == 2
+    if metrics.stuck == 1:
+        text = _("The gate that holds the one stuck pilot is {domain}: it names “{label}”") if one else \
+            _("The gate that holds the one stuck pilot is {domain}: it names “{label}” and “{second}” "
+              "({second_domain})")
+    elif count == metrics.stuck:
+        text = _("The gate that holds most stuck pilots is {domain}: all {count} name “{label}”") if one else \
+            _("The gate that holds most stuck pilots is {domain}: all {count} name “{label}”, as many “{second}” "
+              "({second_domain})")
+    elif not two:
+        text = ngettext("The gate that holds most stuck pilots is {domain}: {count} of the {stuck} names “{label}”",
+                        "The gate that holds most stuck pilots is {domain}: {count} of the {stuck} name “{label}”",
+                        count)
+    else:
+        text = ngettext("The gate that holds most stuck pilots is {domain}: {count} of the {stuck} names “{label}”, "
+                        "as many “{second}” ({second_domain})",
+                        "The gate that holds most stuck pilots is {domain}: {count} of the {stuck} name “{label}”, "
+                        "as many “{second}” ({second_domain})", count)
+    return text.format(**facts)
 
 
 def _fix_words(metrics) -> list[str]:
@@ -1032,16 +1144,18 @@ def _fix_words(metrics) -> list[str]:
     if len(fix) == 1:
         item = fix[0]
         if blocked:
-            return [f"The one pilot to fix, {item.name}, waits on {_domain_list(item.blocking_domains, metrics)}."]
+            return [_("The one pilot to fix, {name}, waits on {domains}.").format(
+                name=item.name, domains=_domain_list(item.blocking_domains, metrics))]
         return []  # its reason in the triage table asks what holds it up
     by_domain: dict[str, list[str]] = {}
     for item in blocked:
         by_domain.setdefault(item.blocking_domains[0], []).append(item.name)
-    waits = [f"{_listed(names)} {plural(len(names), 'waits', 'wait')} on {metrics.domain_names.get(d, d)}"
-             for d, names in by_domain.items()]
+    waits = [ngettext("{names} waits on {domain}", "{names} wait on {domain}", len(names)).format(
+        names=_listed(names), domain=metrics.domain_names.get(d, d)) for d, names in by_domain.items()]
     if unblocked:
-        waits.append(f"{unblocked} {plural(unblocked, 'names', 'name')} no blocker")
-    return [f"Of the {len(fix)} pilots to fix, {'; '.join(waits)}."]
+        waits.append(ngettext("{count} names no blocker", "{count} name no blocker", unblocked).format(
+            count=unblocked))
+    return [_("Of the {count} pilots to fix, {waits}.").format(count=len(fix), waits="; ".join(waits))]
 
 
 def _domain_list(domains, metrics) -> str:
@@ -1059,29 +1173,35 @@ def removers(blocker: str, metrics, steps: tuple, limit: int = REMEDY_STEPS) -> 
 
 
 def _removal_words(blockers: list[str], metrics, steps: tuple) -> str:
-    """'; the plan removes it with steps 3 and 4, “…” and “…”', for one gate, or for two gates named as often
+    """'the plan removes it with steps 3 and 4, “…” and “…”', for one gate, or for two gates named as often
     (one step each)."""
     if len(blockers) == 1:
         found = removers(blockers[0], metrics, steps)
         if not found:
-            return "; the plan has no open step that removes it: escalate it to the executive sponsor"
-        return f"; the plan removes it with {_steps_named(found)}"
+            return _("the plan has no open step that removes it: escalate it to the executive sponsor")
+        return _("the plan removes it with {steps}").format(steps=_steps_named(found))
     first, second = (next(iter(removers(blocker, metrics, steps, 1)), None) for blocker in blockers)
     if first is None and second is None:
-        return "; the plan has no open step that removes either: escalate them to the executive sponsor"
+        return _("the plan has no open step that removes either: escalate them to the executive sponsor")
     if first is second:
-        return f"; the plan removes both with {_steps_named([first])}"
+        return _("the plan removes both with {steps}").format(steps=_steps_named([first]))
     if first and second:
-        return (f"; the plan removes the first with {_steps_named([first])}, and the second with "
-                f"{_steps_named([second])}")
-    done, left = ("first", "second") if first else ("second", "first")
-    return (f"; the plan removes the {done} with {_steps_named([first or second])}; it has no open step that removes "
-            f"the {left}: escalate it to the executive sponsor")
+        return _("the plan removes the first with {first}, and the second with {second}").format(
+            first=_steps_named([first]), second=_steps_named([second]))
+    if first:
+        text = _("the plan removes the first with {steps}; it has no open step that removes the second: escalate "
+                 "it to the executive sponsor")
+    else:
+        text = _("the plan removes the second with {steps}; it has no open step that removes the first: escalate "
+                 "it to the executive sponsor")
+    return text.format(steps=_steps_named([first or second]))
 
 
 def _steps_named(steps: list) -> str:
     """'step 3, “…”' or 'steps 3 and 4, “…” and “…”'."""
     if len(steps) == 1:
-        return f"step {steps[0].rank}, “{steps[0].title}”"
-    return (f"steps {join_names([str(s.rank) for s in steps])}, "
-            f"{join_names([f'“{s.title}”' for s in steps])}")
+        return _("step {rank}, “{title}”").format(rank=steps[0].rank, title=steps[0].title)
+    return _("steps {ranks}, {titles}").format(ranks=join_names([str(s.rank) for s in steps]),
+                                               titles=join_names([f"“{s.title}”" for s in steps]))
+
+

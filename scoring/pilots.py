@@ -32,9 +32,12 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
+import i18n
 from config import setting
+from i18n import _, ngettext
 from questionnaires.models import PilotSection, Questionnaire
 from scoring.answers import OrganisationProfile, Pilot, month_number
+from scoring.words import N_, listed
 
 VERDICTS = ("stop", "merge", "fix", "scale", "continue")
 VERDICT_RANK = {verdict: rank for rank, verdict in enumerate(VERDICTS)}
@@ -248,7 +251,9 @@ def profile_currency(profile: OrganisationProfile | None) -> str | None:
 def format_money(value: float | None, currency: str) -> str:
     """A value as the report, the deck and the app print it: 'EUR 7,900,000'; 'not estimated' for None."""
     if value is None:
-        return "not estimated"
+        return _("not estimated")
+    if i18n.current() != i18n.SOURCE:  # the language's own form: '7.900.000 €' in German
+        return i18n.money(value, currency) if currency else i18n.number(value, 0)
     return f"{currency} {value:,.0f}" if currency else f"{value:,.0f}"
 
 
@@ -331,7 +336,11 @@ def pilot_metrics(portfolio: Portfolio, steps: tuple = (), currency: str | None 
 def verdict_counts(metrics: PilotMetrics) -> str:
     """'3 to stop, 3 to merge and 1 to fix': the verdicts given, in verdict order ('' for none)."""
     counts = metrics.verdicts()
-    return _join([f"{counts[verdict]} to {verdict}" for verdict in VERDICTS if counts[verdict]])
+    return _join([_(VERDICT_COUNTS[verdict]).format(count=counts[verdict]) for verdict in VERDICTS if counts[verdict]])
+
+
+VERDICT_COUNTS = {"stop": N_("{count} to stop"), "merge": N_("{count} to merge"), "fix": N_("{count} to fix"),
+                  "scale": N_("{count} to scale"), "continue": N_("{count} to continue")}
 
 
 def counts_as_waiting(row: Row, verdict: str | None) -> bool:
@@ -388,48 +397,72 @@ def triage(row: Row, portfolio: Portfolio, steps: tuple = (), plan: Plan | None 
 
 def _verdict(row: Row, portfolio: Portfolio, plan: Plan) -> tuple[str | None, str]:
     pilot, months = row.pilot, portfolio.section.stuck_after_months
+    age = {"months": _months(row.age)}
     if row.kind == "idea":
-        return None, "An idea, not started yet: no verdict until it becomes a pilot."
+        return None, _("An idea, not started yet: no verdict until it becomes a pilot.")
     if row.kind == "stopped":
-        return None, "Stopped: nothing left to decide."
+        return None, _("Stopped: nothing left to decide.")
     if row.kind == "active" and row.stuck and not pilot.owner and not pilot.kpi_baseline:
-        stuck = f"{_months(row.age)} without reaching production, with neither a business owner nor a KPI baseline"
         others = _merge_with(pilot, portfolio)
         if others:
-            return "merge", f"{stuck}: merge it with {others} into one pilot with a named owner and one KPI."
-        return "stop", f"{stuck}: stop it and free its budget and team."
+            return "merge", _("{months} without reaching production, with neither a business owner nor a KPI "
+                              "baseline: merge it with {others} into one pilot with a named owner and one KPI.").format(
+                others=others, **age)
+        return "stop", _("{months} without reaching production, with neither a business owner nor a KPI baseline: "
+                         "stop it and free its budget and team.").format(**age)
     if pilot.blockers:
         waiting = plan.words.get(pilot.blockers)
         if waiting is None:
             waiting = plan.words[pilot.blockers] = _waiting(pilot.blockers, plan, portfolio)
         if row.kind == "reached":
-            return "fix", f"In production but held back from scaling by {waiting}."
-        start = f"{_months(row.age)} without reaching production, held up by" if row.stuck else \
-            f"Blocked after {_months(row.age)} by"
-        return "fix", f"{start} {waiting}."
+            return "fix", _("In production but held back from scaling by {waiting}.").format(waiting=waiting)
+        if row.stuck:
+            return "fix", _("{months} without reaching production, held up by {waiting}.").format(waiting=waiting,
+                                                                                                   **age)
+        return "fix", _("Blocked after {months} by {waiting}.").format(waiting=waiting, **age)
     if row.stuck:
-        ask = "its business owner" if pilot.owner else "the team"
-        return "fix", (f"{_months(row.age)} without reaching production and no blocker recorded: ask {ask} what "
-                       "holds it up and record the blocker.")
+        if pilot.owner:
+            text = _("{months} without reaching production and no blocker recorded: ask its business owner what "
+                     "holds it up and record the blocker.")
+        else:
+            text = _("{months} without reaching production and no blocker recorded: ask the team what holds it up "
+                     "and record the blocker.")
+        return "fix", text.format(**age)
     if row.kind == "reached":
         return _live(pilot, portfolio.section)
-    todo = f"; before month {months}, {_todo(pilot)}" if not (pilot.owner and pilot.kpi_baseline) else ""
-    return "continue", f"{_months(row.age).capitalize()} in and not blocked: keep going{todo}."
+    if pilot.owner and pilot.kpi_baseline:
+        text = _("{months} in and not blocked: keep going.")
+    elif pilot.kpi_baseline:
+        text = _("{months} in and not blocked: keep going; before month {month}, name a business owner.")
+    elif pilot.owner:
+        text = _("{months} in and not blocked: keep going; before month {month}, measure a KPI baseline.")
+    else:
+        text = _("{months} in and not blocked: keep going; before month {month}, name a business owner and measure a "
+                 "KPI baseline.")
+    text = text.format(month=months, **age)
+    return "continue", text[:1].upper() + text[1:]
 
 
 def _live(pilot: Pilot, section: PilotSection) -> tuple[str, str]:
     """A pilot in production with no blocker: scale it with an owner and a baseline; else say what it lacks. A
     baseline cannot be measured after launch: a holdout or control group measures its value instead."""
-    done = "Scaled" if _is_last_reached(pilot.stage, section) else "In production"
+    scaled = _is_last_reached(pilot.stage, section)
     if pilot.owner and pilot.kpi_baseline:
-        return "scale", f"{done}, with a business owner and a KPI baseline: extend it to more teams and markets."
+        return "scale", (_("Scaled, with a business owner and a KPI baseline: extend it to more teams and markets.")
+                         if scaled else _("In production, with a business owner and a KPI baseline: extend it to "
+                                          "more teams and markets."))
     if pilot.kpi_baseline:
-        return "continue", f"{done} without a business owner: name one before widening it."
+        return "continue", (_("Scaled without a business owner: name one before widening it.") if scaled else
+                            _("In production without a business owner: name one before widening it."))
     if pilot.owner:
-        return "continue", (f"{done} without a KPI baseline: measure its value against a holdout or control group "
-                            "before widening it.")
-    return "continue", (f"{done} without a business owner or a KPI baseline: name an owner, and measure its value "
-                        "against a holdout or control group before widening it.")
+        return "continue", (_("Scaled without a KPI baseline: measure its value against a holdout or control group "
+                              "before widening it.") if scaled else
+                            _("In production without a KPI baseline: measure its value against a holdout or control "
+                              "group before widening it."))
+    return "continue", (_("Scaled without a business owner or a KPI baseline: name an owner, and measure its value "
+                          "against a holdout or control group before widening it.") if scaled else
+                        _("In production without a business owner or a KPI baseline: name an owner, and measure its "
+                          "value against a holdout or control group before widening it."))
 
 
 def _merge_with(pilot: Pilot, portfolio: Portfolio) -> str:
@@ -437,7 +470,9 @@ def _merge_with(pilot: Pilot, portfolio: Portfolio) -> str:
     members = portfolio.stuck_groups.get(pilot.group, ()) if pilot.group else ()
     others = [name for name in members if name != pilot.name]
     if len(others) > MERGE_NAMES:
-        return ", ".join(others[:MERGE_NAMES - 1]) + f" and {len(others) - MERGE_NAMES + 1} more of its group"
+        more = len(others) - MERGE_NAMES + 1
+        return ngettext("{names} and {count} more of its group", "{names} and {count} more of its group",
+                        more).format(names=", ".join(others[:MERGE_NAMES - 1]), count=more)
     return _join(others)
 
 
@@ -451,31 +486,31 @@ def _waiting(blockers: tuple[str, ...], plan: Plan, portfolio: Portfolio) -> str
     found = [(step.rank, index, blocker, step) for index, blocker in enumerate(blockers)
              if (step := plan.remedy_step(blocker)) is not None]
     if not found:
-        named = _join([f"“{labels.get(b, b)}”" for b in blockers])
-        them = "it" if len(blockers) == 1 else "them"
-        return f"{named}: the plan has no open step that removes {them}; escalate {them} to the executive sponsor"
-    _, _, blocker, step = min(found, key=lambda found_one: found_one[:2])
+        return ngettext("{named}: the plan has no open step that removes it; escalate it to the executive sponsor",
+                        "{named}: the plan has no open step that removes them; escalate them to the executive sponsor",
+                        len(blockers)).format(named=_join([f"“{labels.get(b, b)}”" for b in blockers]))
+    blocker, step = min(found, key=lambda found_one: found_one[:2])[2:]
     others = len(blockers) - 1
-    more = f" (and {others} other blocker{'s' if others != 1 else ''})" if others else ""
+    label = f"“{labels.get(blocker, blocker)}”"
+    if others:
+        label = ngettext("{label} (and {count} other blocker)", "{label} (and {count} other blockers)",
+                         others).format(label=label, count=others)
     steps = plan.remedy_steps(blocker)[:REMEDY_STEPS]
     if len(steps) == 1:
-        return f"“{labels.get(blocker, blocker)}”{more}: start with step {step.rank} of the plan, “{step.title}”"
-    ranks = _join([str(s.rank) for s in steps])
-    titles = _join([f"“{s.title}”" for s in steps])
-    return f"“{labels.get(blocker, blocker)}”{more}: start with steps {ranks} of the plan, {titles}"
+        return _("{blocker}: start with step {rank} of the plan, “{title}”").format(blocker=label, rank=step.rank,
+                                                                                   title=step.title)
+    return _("{blocker}: start with steps {ranks} of the plan, {titles}").format(
+        blocker=label, ranks=_join([str(s.rank) for s in steps]), titles=_join([f"“{s.title}”" for s in steps]))
 
 
 REMEDY_STEPS = 2  # open remedy steps a fix verdict names
 
 
 def _months(count: int) -> str:
-    return f"{count} month{'s' if count != 1 else ''}"
+    return ngettext("{count} month", "{count} months", count).format(count=count)
 
 
-def _todo(pilot: Pilot) -> str:
-    tasks = [text for text, present in (("name a business owner", pilot.owner),
-                                        ("measure a KPI baseline", pilot.kpi_baseline)) if not present]
-    return " and ".join(tasks)
+
 
 
 def _is_last_reached(stage_id: str, section: PilotSection) -> bool:
@@ -493,9 +528,7 @@ LAST_REACHED: dict[int, tuple] = {}  # id(section) -> (section, its last reached
 
 def _join(names: list[str]) -> str:
     """'A', 'A and B', 'A, B and C'; '' for none."""
-    if len(names) < 2:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    return listed(names)
 
 
 def _count(values) -> dict[str, int]:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from scoring.answers import DONT_KNOW, NA, Value
 from scoring.headline import ToNextPhase, working_bar
 from scoring.pilots import PilotMetrics
+from scoring.words import listed
 
 if TYPE_CHECKING:  # a result holds the plan's steps, which scoring.steps defines on top of this module
     from scoring.steps import Step
@@ -148,7 +149,5 @@ class Result:
 
 
 def join_names(names: list[str]) -> str:
-    """'A', 'A and B', 'A, B and C'."""
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    """'A', 'A and B', 'A, B and C', in the language of the moment."""
+    return listed(names)

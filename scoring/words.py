@@ -1,0 +1,29 @@
+"""The small pieces every sentence of the narrative shares, in the language of the moment (`i18n.current()`):
+a marker for messages kept in tables, shares as percentages and lists of names.
+
+A sentence is always one whole message (`_("{domain} holds the organisation at phase {phase}.")`); these helpers
+only fill its placeholders, so German word order and plurals stay the translator's.
+"""
+
+from __future__ import annotations
+
+import i18n
+
+
+def N_(message: str) -> str:
+    """Marks a message kept in a table for translation; `_()` translates it where it is used."""
+    return message
+
+
+def share(value: float) -> str:
+    """0.42 as '42%' in English, '42 %' in German."""
+    if i18n.current() == i18n.SOURCE:
+        return f"{value:.0%}"
+    return i18n.percent(round(value, 2))
+
+
+def listed(names: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C' ('A, B und C' in German); '' for none."""
+    if len(names) <= 1:
+        return "".join(names)
+    return i18n._("{names} and {last}").format(names=", ".join(names[:-1]), last=names[-1])
