@@ -13,9 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from i18n import _
 from scoring.thresholds import above, meets_threshold
+from scoring.words import N_
 
-NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+NUMBERS = (N_("no"), N_("one"), N_("two"), N_("three"), N_("four"), N_("five"), N_("six"), N_("seven"), N_("eight"),
+           N_("nine"), N_("ten"), N_("eleven"), N_("twelve"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +42,7 @@ class ToNextPhase:
 
 def number(count: int) -> str:
     """A small count in words ('three'), larger ones in digits."""
-    return NUMBERS[count] if 0 <= count < len(NUMBERS) else str(count)
+    return _(NUMBERS[count]) if 0 <= count < len(NUMBERS) else str(count)
 
 
 def answers_needed(items, questions, attainment: float | None, threshold: float) -> int | None:

@@ -38,12 +38,15 @@ import os
 from dataclasses import dataclass
 from typing import NamedTuple
 
+import i18n
 from config import setting
+from i18n import _, ngettext
 from questionnaires.models import Question, Questionnaire
 from scoring.compiled import compiled_items
 from scoring.results import DomainResult, Overall, QuestionResult, join_names
 from scoring.headline import number
 from scoring.pilots import Portfolio
+from scoring.words import N_
 from scoring.thresholds import at_lowest_level, below_threshold, meets_threshold
 
 PHASE_FACTORS = {0: 1.0, 1: 0.5}
@@ -591,7 +594,7 @@ def owner_title(questionnaire: Questionnaire, owner: str, size: str | None, busi
 
 def _step(rank: int, candidate: _Candidate, horizon: str, needed_by: int, questionnaire: Questionnaire,
           audience: tuple[str | None, str | None], texts: dict) -> Step:
-    key = (candidate.qid, candidate.level, audience)
+    key = (candidate.qid, candidate.level, audience, i18n.current())  # the built-in triage wording is translated
     fixed = texts.get(key)
     if fixed is None:
         fixed = texts[key] = _step_texts(candidate, questionnaire, *audience)
@@ -629,8 +632,6 @@ def _step_texts(candidate: _Candidate, questionnaire: Questionnaire, size: str |
 
 # --- why, in one plain sentence ---------------------------------------------------------------------
 
-STATE_WORDS = {"establish": "is not in place yet", "extend": "is only partly in place",
-               "optimise": "works and can be taken further"}
 
 
 def why_sentence(why: Why) -> str:
@@ -638,55 +639,184 @@ def why_sentence(why: Why) -> str:
     text = _why_head(why)
     clauses = _why_clauses(why)
     if clauses:
-        text += "; " + join_names(clauses)
-    return text + "."
+        return _("{reason}; {more}.").format(reason=text, more=join_names(clauses))
+    return _("{reason}.").format(reason=text)
 
 
 def _why_head(why: Why) -> str:
-    practice = "nobody could say whether this practice is in place" if why.unknown else \
-        f"this practice {STATE_WORDS[why.level]}"
     name = why.domain
     if why.kind == "triage":
         lift = why.lift
-        return (f"{lift.stuck} of your {lift.live} active pilots have been stuck for more than {lift.months} months; "
-                "a decision on each frees budget and people for the ones that can reach production")
+        return _("{stuck} of your {live} active pilots have been stuck for more than {months} months; a decision on "
+                 "each frees budget and people for the ones that can reach production").format(
+            stuck=lift.stuck, live=lift.live, months=lift.months)
+    state = "unknown" if why.unknown else why.level
     if why.kind == "critical":
-        return f"This practice is critical whatever the phase, and {practice.replace('this practice', 'it', 1)}"
+        return _(CRITICAL_WORDS[state])
     if why.high_risk:
-        return f"Some of your AI systems are likely high-risk under the EU AI Act{_deadline_words(why)}, and {practice}"
+        if why.deadline:
+            return _(HIGH_RISK_WORDS[why.on is not None and why.deadline <= why.on][state]).format(
+                day=_day(why.deadline))
+        return _(HIGH_RISK_WORDS[None][state])
     if why.kind == "regulatory" and why.deadline:
-        return f"The EU AI Act's obligations {_deadline_verb(why)}, and {practice}"
+        return _(REGULATORY_WORDS[why.on is not None and why.deadline <= why.on][state]).format(day=_day(why.deadline))
     if why.finished:
-        return f"{name} has reached its target phase, and this keeps the practice strong as AI use grows"
+        return _("{domain} has reached its target phase, and this keeps the practice strong as AI use grows").format(
+            domain=name)
     if why.limiting and why.offset <= 0:
-        return f"{name} holds the organisation at phase {why.working}, and {practice}{_among(why)}"
+        return _(LIMITING_WORDS[_among(why)][state]).format(domain=name, phase=why.working, count=why.below_bar)
     if why.offset < 0:
-        return f"{name} has passed phase {why.phase}, but this practice lags behind and later work builds on it"
+        return _("{domain} has passed phase {phase}, but this practice lags behind and later work builds on it").format(
+            domain=name, phase=why.phase)
     if why.offset == 0:
-        return f"{name} needs this to complete phase {why.phase}, and {practice}{_among(why)}"
+        return _(COMPLETE_WORDS[_among(why)][state]).format(domain=name, phase=why.phase, count=why.below_bar)
     if why.offset == 1:
-        return f"{name} needs this for its next phase, and {practice}"
-    return f"{name} will need this for phase {why.phase}, once phase {why.working} is done"
+        return _(NEXT_WORDS[state]).format(domain=name)
+    return _("{domain} will need this for phase {phase}, once phase {working} is done").format(
+        domain=name, phase=why.phase, working=why.working)
+
+
+# The reasons, one whole message per case: a practice's state (establish, extend, optimise, or unknown for
+# "don't know") and, in the working phase, how much of it is left below the bar (none, the last one, one of N).
+CRITICAL_WORDS = {
+    "establish": N_("This practice is critical whatever the phase, and it is not in place yet"),
+    "extend": N_("This practice is critical whatever the phase, and it is only partly in place"),
+    "optimise": N_("This practice is critical whatever the phase, and it works and can be taken further"),
+    "unknown": N_("This practice is critical whatever the phase, and nobody could say whether it is in place"),
+}
+HIGH_RISK_WORDS = {
+    None: {
+        "establish": N_("Some of your AI systems are likely high-risk under the EU AI Act, and this practice is not "
+                        "in place yet"),
+        "extend": N_("Some of your AI systems are likely high-risk under the EU AI Act, and this practice is only "
+                     "partly in place"),
+        "optimise": N_("Some of your AI systems are likely high-risk under the EU AI Act, and this practice works "
+                       "and can be taken further"),
+        "unknown": N_("Some of your AI systems are likely high-risk under the EU AI Act, and nobody could say "
+                      "whether this practice is in place"),
+    },
+    True: {
+        "establish": N_("Some of your AI systems are likely high-risk under the EU AI Act, with obligations that have "
+                        "applied since {day}, and this practice is not in place yet"),
+        "extend": N_("Some of your AI systems are likely high-risk under the EU AI Act, with obligations that have "
+                     "applied since {day}, and this practice is only partly in place"),
+        "optimise": N_("Some of your AI systems are likely high-risk under the EU AI Act, with obligations that have "
+                       "applied since {day}, and this practice works and can be taken further"),
+        "unknown": N_("Some of your AI systems are likely high-risk under the EU AI Act, with obligations that have "
+                      "applied since {day}, and nobody could say whether this practice is in place"),
+    },
+    False: {
+        "establish": N_("Some of your AI systems are likely high-risk under the EU AI Act, with obligations that apply "
+                        "from {day}, and this practice is not in place yet"),
+        "extend": N_("Some of your AI systems are likely high-risk under the EU AI Act, with obligations that apply "
+                     "from {day}, and this practice is only partly in place"),
+        "optimise": N_("Some of your AI systems are likely high-risk under the EU AI Act, with obligations that apply "
+                       "from {day}, and this practice works and can be taken further"),
+        "unknown": N_("Some of your AI systems are likely high-risk under the EU AI Act, with obligations that apply "
+                      "from {day}, and nobody could say whether this practice is in place"),
+    },
+}
+REGULATORY_WORDS = {
+    True: {
+        "establish": N_("The EU AI Act's obligations have applied since {day}, and this practice is not in place yet"),
+        "extend": N_("The EU AI Act's obligations have applied since {day}, and this practice is only partly in place"),
+        "optimise": N_("The EU AI Act's obligations have applied since {day}, and this practice works and can be "
+                       "taken further"),
+        "unknown": N_("The EU AI Act's obligations have applied since {day}, and nobody could say whether this "
+                      "practice is in place"),
+    },
+    False: {
+        "establish": N_("The EU AI Act's obligations apply from {day}, and this practice is not in place yet"),
+        "extend": N_("The EU AI Act's obligations apply from {day}, and this practice is only partly in place"),
+        "optimise": N_("The EU AI Act's obligations apply from {day}, and this practice works and can be taken "
+                       "further"),
+        "unknown": N_("The EU AI Act's obligations apply from {day}, and nobody could say whether this practice is "
+                      "in place"),
+    },
+}
+LIMITING_WORDS = {
+    "": {
+        "establish": N_("{domain} holds the organisation at phase {phase}, and this practice is not in place yet"),
+        "extend": N_("{domain} holds the organisation at phase {phase}, and this practice is only partly in place"),
+        "optimise": N_("{domain} holds the organisation at phase {phase}, and this practice works and can be taken "
+                       "further"),
+        "unknown": N_("{domain} holds the organisation at phase {phase}, and nobody could say whether this practice "
+                      "is in place"),
+    },
+    "last": {
+        "establish": N_("{domain} holds the organisation at phase {phase}, and this practice is not in place yet (the "
+                        "last in that phase below the bar)"),
+        "extend": N_("{domain} holds the organisation at phase {phase}, and this practice is only partly in place "
+                     "(the last in that phase below the bar)"),
+        "optimise": N_("{domain} holds the organisation at phase {phase}, and this practice works and can be taken "
+                       "further (the last in that phase below the bar)"),
+        "unknown": N_("{domain} holds the organisation at phase {phase}, and nobody could say whether this practice "
+                      "is in place (the last in that phase below the bar)"),
+    },
+    "one of": {
+        "establish": N_("{domain} holds the organisation at phase {phase}, and this practice is not in place yet (one "
+                        "of {count} in that phase still below the bar)"),
+        "extend": N_("{domain} holds the organisation at phase {phase}, and this practice is only partly in place "
+                     "(one of {count} in that phase still below the bar)"),
+        "optimise": N_("{domain} holds the organisation at phase {phase}, and this practice works and can be taken "
+                       "further (one of {count} in that phase still below the bar)"),
+        "unknown": N_("{domain} holds the organisation at phase {phase}, and nobody could say whether this practice "
+                      "is in place (one of {count} in that phase still below the bar)"),
+    },
+}
+COMPLETE_WORDS = {
+    "": {
+        "establish": N_("{domain} needs this to complete phase {phase}, and this practice is not in place yet"),
+        "extend": N_("{domain} needs this to complete phase {phase}, and this practice is only partly in place"),
+        "optimise": N_("{domain} needs this to complete phase {phase}, and this practice works and can be taken "
+                       "further"),
+        "unknown": N_("{domain} needs this to complete phase {phase}, and nobody could say whether this practice is "
+                      "in place"),
+    },
+    "last": {
+        "establish": N_("{domain} needs this to complete phase {phase}, and this practice is not in place yet (the "
+                        "last in that phase below the bar)"),
+        "extend": N_("{domain} needs this to complete phase {phase}, and this practice is only partly in place (the "
+                     "last in that phase below the bar)"),
+        "optimise": N_("{domain} needs this to complete phase {phase}, and this practice works and can be taken "
+                       "further (the last in that phase below the bar)"),
+        "unknown": N_("{domain} needs this to complete phase {phase}, and nobody could say whether this practice is "
+                      "in place (the last in that phase below the bar)"),
+    },
+    "one of": {
+        "establish": N_("{domain} needs this to complete phase {phase}, and this practice is not in place yet (one of "
+                        "{count} in that phase still below the bar)"),
+        "extend": N_("{domain} needs this to complete phase {phase}, and this practice is only partly in place (one "
+                     "of {count} in that phase still below the bar)"),
+        "optimise": N_("{domain} needs this to complete phase {phase}, and this practice works and can be taken "
+                       "further (one of {count} in that phase still below the bar)"),
+        "unknown": N_("{domain} needs this to complete phase {phase}, and nobody could say whether this practice is "
+                      "in place (one of {count} in that phase still below the bar)"),
+    },
+}
+NEXT_WORDS = {
+    "establish": N_("{domain} needs this for its next phase, and this practice is not in place yet"),
+    "extend": N_("{domain} needs this for its next phase, and this practice is only partly in place"),
+    "optimise": N_("{domain} needs this for its next phase, and this practice works and can be taken further"),
+    "unknown": N_("{domain} needs this for its next phase, and nobody could say whether this practice is in place"),
+}
 
 
 def _among(why: Why) -> str:
-    """' (the last in that phase below the bar)', ' (one of 4 in that phase still below the bar)': how much of
-    the domain's working phase is left."""
+    """How much of the domain's working phase is left below the bar: '' (nothing said), 'last' or 'one of'."""
     if not why.below_bar:
         return ""
-    if why.below_bar == 1:
-        return " (the last in that phase below the bar)"
-    return f" (one of {why.below_bar} in that phase still below the bar)"
+    return "last" if why.below_bar == 1 else "one of"
 
 
-def _deadline_verb(why: Why) -> str:
-    """'have applied since 2 August 2026' or 'apply from 2 August 2027'."""
-    day = f"{why.deadline.day} {why.deadline:%B %Y}"
-    return f"have applied since {day}" if why.on and why.deadline <= why.on else f"apply from {day}"
+def _day(day) -> str:
+    """'2 August 2026' in English, '2. August 2026' in German."""
+    if i18n.current() == i18n.SOURCE:
+        return f"{day.day} {day:%B %Y}"
+    return i18n.date(day)
 
 
-def _deadline_words(why: Why) -> str:
-    return f", with obligations that {_deadline_verb(why)}" if why.deadline else ""
+
 
 
 def _why_clauses(why: Why) -> list[str]:
@@ -694,34 +824,63 @@ def _why_clauses(why: Why) -> list[str]:
     lift = why.lift
     if why.kind != "triage":
         if lift.waiting:
-            which = f" (“{lift.blocker}”)" if lift.blocker and lift.named == lift.waiting else \
-                f" (“{lift.blocker}” for {lift.named} of them)" if lift.blocker else ""
-            clauses.append(f"{waiting_words(lift.waiting, lift.stuck)} on it{which}")
+            clauses.append(_waiting_clause(lift))
         if lift.lacking:
-            what = "a business owner" if lift.missing == "owner" else "a KPI baseline"
-            clauses.append(f"{_of_pilots(lift.lacking, lift.live)} without {what}")
+            clauses.append(_lacking_clause(lift))
     if why.needed_by:
-        clauses.append(f"{number(why.needed_by)} other step{'s' if why.needed_by > 1 else ''} in the plan "
-                       f"build{'s' if why.needed_by == 1 else ''} on it")
+        clauses.append(ngettext("{count} other step in the plan builds on it",
+                                "{count} other steps in the plan build on it", why.needed_by).format(
+            count=number(why.needed_by)))
     return clauses
 
 
-def _of_pilots(part: int, total: int) -> str:
-    """'7 of your 12 pilots are', 'your one pilot is', 'all 4 of your pilots are'."""
-    if total == 1:
-        return "your one pilot is"
-    if part == total:
-        return f"all {total} of your pilots are"
-    return f"{part} of your {total} pilots {'is' if part == 1 else 'are'}"
+def _waiting_clause(lift: Lift) -> str:
+    """'3 of your 5 stuck pilots wait on it (“No data access” for 2 of them)'."""
+    facts = {"waiting": lift.waiting, "stuck": lift.stuck, "blocker": lift.blocker, "named": lift.named}
+    if not lift.blocker:
+        which = ""
+    elif lift.named == lift.waiting:
+        which = "named"
+    else:
+        which = "some"
+    if lift.stuck == 1:
+        text = WAITING_ONE[which]
+        return _(text).format(**facts)
+    if lift.waiting == lift.stuck:
+        return _(WAITING_ALL[which]).format(**facts)
+    return ngettext(*WAITING_SOME[which], lift.waiting).format(**facts)
 
 
-def waiting_words(waiting: int, stuck: int) -> str:
-    """'3 of your 5 stuck pilots wait', 'your one stuck pilot waits', 'all 4 of your stuck pilots wait'."""
-    if stuck == 1:
-        return "your one stuck pilot waits"
-    if waiting == stuck:
-        return f"all {stuck} of your stuck pilots wait"
-    return f"{waiting} of your {stuck} stuck pilots wait{'s' if waiting == 1 else ''}"
+WAITING_ONE = {"": N_("your one stuck pilot waits on it"),
+               "named": N_("your one stuck pilot waits on it (“{blocker}”)"),
+               "some": N_("your one stuck pilot waits on it (“{blocker}” for {named} of them)")}
+WAITING_ALL = {"": N_("all {stuck} of your stuck pilots wait on it"),
+               "named": N_("all {stuck} of your stuck pilots wait on it (“{blocker}”)"),
+               "some": N_("all {stuck} of your stuck pilots wait on it (“{blocker}” for {named} of them)")}
+WAITING_SOME = {"": ("{waiting} of your {stuck} stuck pilots waits on it",
+                     "{waiting} of your {stuck} stuck pilots wait on it"),
+                "named": ("{waiting} of your {stuck} stuck pilots waits on it (“{blocker}”)",
+                          "{waiting} of your {stuck} stuck pilots wait on it (“{blocker}”)"),
+                "some": ("{waiting} of your {stuck} stuck pilots waits on it (“{blocker}” for {named} of them)",
+                         "{waiting} of your {stuck} stuck pilots wait on it (“{blocker}” for {named} of them)")}
+
+
+def _lacking_clause(lift: Lift) -> str:
+    """'7 of your 12 pilots are without a KPI baseline', 'your one pilot is without a business owner'."""
+    owner = lift.missing == "owner"
+    if lift.live == 1:
+        text = _("your one pilot is without a business owner") if owner else \
+            _("your one pilot is without a KPI baseline")
+    elif lift.lacking == lift.live:
+        text = _("all {live} of your pilots are without a business owner") if owner else \
+            _("all {live} of your pilots are without a KPI baseline")
+    elif owner:
+        text = ngettext("{lacking} of your {live} pilots is without a business owner",
+                        "{lacking} of your {live} pilots are without a business owner", lift.lacking)
+    else:
+        text = ngettext("{lacking} of your {live} pilots is without a KPI baseline",
+                        "{lacking} of your {live} pilots are without a KPI baseline", lift.lacking)
+    return text.format(lacking=lift.lacking, live=lift.live)
 
 
 def explain(phase: int, domain_name: str, gap: float, weight: float, domain_weight: float, offset: int,
