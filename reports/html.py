@@ -15,6 +15,8 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+import i18n
+from i18n import gettext as _
 from questionnaires.compiled import cache_folder, read_private, write_private
 from questionnaires.models import Question, Questionnaire
 from reports import charts
@@ -58,6 +60,7 @@ def environment() -> Environment:
     """The Jinja2 environment, built once per process; autoescape is on for every template."""
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
+        extensions=TEMPLATE_EXTENSIONS,
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -65,11 +68,38 @@ def environment() -> Environment:
         finalize=printable,
         bytecode_cache=template_cache(),
     )
-    env.filters["pct"] = lambda value: "–" if value is None else f"{value:.0%}"
-    env.filters["num"] = lambda value, digits=1: "–" if value is None else f"{value:.{digits}f}"
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
+    env.globals["pgettext"] = i18n.pgettext
+    env.filters["pct"] = pct
+    env.filters["num"] = num
     env.filters["shorten"] = shorten
     env.filters["signed"] = lambda value, digits=1: "–" if value is None else f"{value:+.{digits}f}".replace("-", "−")
     return env
+
+
+TEMPLATE_EXTENSIONS = ["jinja2.ext.i18n"]
+# Compiled templates depend on the extensions and on gettext's style as well as on their source: both are in the
+# cache files' names, so a change of either never loads code compiled for the other.
+TEMPLATE_SETUP = "i18n-newstyle"
+
+
+def pct(value: float | None) -> str:
+    """A share as a percentage in the report's language: 42% in English, 42 % in German."""
+    if value is None:
+        return "–"
+    return f"{value:.0%}" if i18n.current() == i18n.SOURCE else i18n.percent(value)
+
+
+def num(value: float | None, digits: int = 1) -> str:
+    """A figure with `digits` decimals in the report's language: 2.3 in English, 2,3 in German."""
+    if value is None:
+        return "–"
+    return f"{value:.{digits}f}" if i18n.current() == i18n.SOURCE else i18n.number(value, digits)
+
+
+def long_date(day: dt.date) -> str:
+    """The report's date: 4 December 2026 in English, 4. Dezember 2026 in German."""
+    return f"{day.day} {day:%B %Y}" if i18n.current() == i18n.SOURCE else i18n.date(day)
 
 
 class PrivateBytecodeCache(FileSystemBytecodeCache):
@@ -89,7 +119,8 @@ def template_cache() -> PrivateBytecodeCache | None:
     """The compiled templates' cache (compiling them costs a fifth of a second of every cold report), or None
     when the cache folder cannot be used."""
     folder = cache_folder("templates")
-    return PrivateBytecodeCache(str(folder)) if folder is not None else None
+    return (PrivateBytecodeCache(str(folder), f"__jinja2_%s.{TEMPLATE_SETUP}.cache") if folder is not None
+            else None)
 
 
 @lru_cache(maxsize=1)
@@ -306,7 +337,7 @@ def matrix_cells(steps: Sequence[Step], named: int | None = None) -> list[tuple[
             shown = [s for s in inside if named is None or s.rank <= named]
             rest = [str(s.rank) for s in inside if s not in shown]
             cells.append(MatrixCell(tuple(f"{s.rank}. {s.title}" for s in shown), join_names(rest)))
-        rows.append((label, cells))
+        rows.append((_(label), cells))
     return rows
 
 
@@ -327,9 +358,9 @@ def report_context(questionnaire: Questionnaire, result: Result, branding: Brand
         "logo": Markup(brand.logo_uri()) if brand.logo else None,
         "css": stylesheet(),
         "workshop": workshop,
-        "organisation": shorten(result.organisation or "Unnamed organisation"),
+        "organisation": shorten(result.organisation or _("Unnamed organisation")),
         "generated": generated,
-        "generated_text": f"{generated.day} {generated:%B %Y}",
+        "generated_text": long_date(generated),
         "phases": _phase_track(questionnaire, result),
         "limiting": join_names([names[d] for d in result.overall.limiting_domains]),
         "low_confidence": result.overall.confidence < LOW_CONFIDENCE,
@@ -341,7 +372,7 @@ def report_context(questionnaire: Questionnaire, result: Result, branding: Brand
         "after": {s.question: after_text(s, result.actions) for s in result.actions},
         "worked_steps": result.actions[:WORKED_STEPS],
         "matrix": matrix_cells(result.actions, None if full else MATRIX_NAMED),
-        "matrix_efforts": list(MATRIX_EFFORTS.values()),
+        "matrix_efforts": [_(label) for label in MATRIX_EFFORTS.values()],
         "register_rows": story.register if full else story.register[:REGISTER_ROWS],
         "register_more": 0 if full else max(0, len(story.register) - REGISTER_ROWS),
         "asks": {qid: owner_title(questionnaire, questionnaire.question(qid).action.owner, result.size,
@@ -354,13 +385,14 @@ def report_context(questionnaire: Questionnaire, result: Result, branding: Brand
         "unknowns": [answers[qid] for qid in result.unknowns],
         "method": _method(questionnaire),
         "pilots": pilot_view(result.pilots, result.actions),
-        "status_text": STATUS_TEXT,
+        "status_text": {status: _(text) for status, text in STATUS_TEXT.items()},
         "phase_cell": phase_cell,
         "full": full,
         **plan_view(result.actions, full),
         "roadmap": _roadmap(questionnaire, result, plan_steps(result.actions, full)),
         "notes_words": notes_words(workshop is not None),
         "citation": REFERENCE_CITATION,
+        "language": i18n.current(),
     }
 
 
@@ -373,7 +405,7 @@ NOTES_WORDS = {
 def notes_words(workshop: bool) -> dict[str, str]:
     """Whose notes a report quotes: a workshop's are the notes the room agreed with its consensus answers, a
     self-assessment's are the respondent's own."""
-    return NOTES_WORDS[workshop]
+    return {key: _(words) for key, words in NOTES_WORDS[workshop].items()}
 
 
 PHASE_CELL = {"attained": "{pct} · attained", "not_attained": "{pct} of {bar}", "not_applicable": "does not apply",
@@ -382,16 +414,15 @@ PHASE_CELL = {"attained": "{pct} · attained", "not_attained": "{pct} of {bar}",
 
 def phase_cell(phase) -> str:
     """One phase of a domain in a word or two: '75% · attained', '45% of 70%', 'does not apply'."""
-    pattern = PHASE_CELL.get(phase.status, "{pct}")
-    share = "–" if phase.attainment is None else f"{phase.attainment:.0%}"
-    return pattern.format(pct=share, bar=f"{phase.threshold:.0%}")
+    pattern = _(PHASE_CELL[phase.status]) if phase.status in PHASE_CELL else "{pct}"
+    return pattern.format(pct=pct(phase.attainment), bar=pct(phase.threshold))
 
 
 def phase_label(result: Result) -> str:
     """'Phase 2 of 4 · Build the Foundation', or 'All four phases achieved' once they are (critical gaps closed)."""
     if result.overall.complete:
-        return "All four phases achieved"
-    return f"Phase {result.overall.phase} of 4 · {result.overall.phase_name}"
+        return _("All four phases achieved")
+    return _("Phase {number} of 4 · {name}").format(number=result.overall.phase, name=result.overall.phase_name)
 
 
 def plan_steps(steps: Sequence[Step], full: bool) -> tuple[Step, ...]:
@@ -442,7 +473,7 @@ def pilot_view(metrics: PilotMetrics | None, steps: Sequence[Step] = ()) -> dict
 def shown_answer(questionnaire: Questionnaire, question: Question, result: QuestionResult) -> str:
     """The answer as the report's appendix shows it: its label, or that the question was not asked."""
     if not result.visible:
-        return "Not asked (skipped by an earlier answer)"
+        return _("Not asked (skipped by an earlier answer)")
     return answer_label(questionnaire, question, result.value)
 
 
