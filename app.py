@@ -3,24 +3,27 @@
 import streamlit as st
 
 from config import SettingsError, check_settings
+from i18n import _
 from storage.errors import StorageError
-from ui import auth, cookies, pdf_worker, state
+from ui import auth, cookies, language, pdf_worker, state
 from ui.flow import plain, visible_pages
 
-st.set_page_config(page_title="Phasegate — AI maturity assessment", page_icon=":material/insights:", layout="centered")
+language.activate()  # before anything is drawn: every text of this run speaks it
+st.set_page_config(page_title=_("Phasegate — AI maturity assessment"), page_icon=":material/insights:",
+                   layout="centered")
 
 # Every page, in sidebar order: (script, title, icon, url path). Every page stays reachable by its link;
 # the sidebar lists only those that make sense for whoever is here (see `flow.visible_pages`).
 PAGES = [
-    ("app_pages/start.py", "Start", ":material/home:", "start"),
-    ("app_pages/assessment.py", "Assessment", ":material/checklist:", "assessment"),
-    ("app_pages/results.py", "Results", ":material/insights:", "results"),
-    ("app_pages/report.py", "Report", ":material/picture_as_pdf:", "report"),
-    ("app_pages/workshop_join.py", "Join a workshop", ":material/login:", "workshop"),
-    ("app_pages/workshop_new.py", "New workshop", ":material/groups:", "workshop-new"),
-    ("app_pages/workshop_dashboard.py", "Workshop dashboard", ":material/monitoring:", "workshop-dashboard"),
-    ("app_pages/my_workshops.py", "My workshops", ":material/work_history:", "my-workshops"),
-    ("app_pages/presenter.py", "Presenter view", ":material/co_present:", "presenter"),
+    ("app_pages/start.py", _("Start"), ":material/home:", "start"),
+    ("app_pages/assessment.py", _("Assessment"), ":material/checklist:", "assessment"),
+    ("app_pages/results.py", _("Results"), ":material/insights:", "results"),
+    ("app_pages/report.py", _("Report"), ":material/picture_as_pdf:", "report"),
+    ("app_pages/workshop_join.py", _("Join a workshop"), ":material/login:", "workshop"),
+    ("app_pages/workshop_new.py", _("New workshop"), ":material/groups:", "workshop-new"),
+    ("app_pages/workshop_dashboard.py", _("Workshop dashboard"), ":material/monitoring:", "workshop-dashboard"),
+    ("app_pages/my_workshops.py", _("My workshops"), ":material/work_history:", "my-workshops"),
+    ("app_pages/presenter.py", _("Presenter view"), ":material/co_present:", "presenter"),
 ]
 
 # On a phone the page title takes less room, so the first question shows without scrolling.

@@ -14,7 +14,7 @@ from reports import workshop_charts as wc
 from scoring.answers import answer_label
 from storage import drafts, get_engine
 from storage import workshops as ws
-from ui import auth, session, state
+from ui import auth, flow, session, state
 from ui.flow import plain
 
 REFRESH_SECONDS = 3
@@ -61,7 +61,7 @@ def room(joining: bool = False) -> None:
         st.markdown("# Closed")
         st.write("The workshop is closed: no more answers are accepted. Thank you for taking part.")
     elif joining:
-        link = f"{state.base_url()}/workshop?code={current.display_code}"
+        link = flow.join_link(state.base_url(), current.display_code, current.language)
         text_col, qr_col = st.columns([5, 2], vertical_alignment="center")
         text_col.html(wc.join_panel_html(current.display_code, link, accent))
         qr_col.image(wc.join_qr_svg(link), caption="Scan to join", width="stretch",

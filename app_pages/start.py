@@ -3,12 +3,14 @@ from an answers file."""
 
 import streamlit as st
 
+import i18n
+from i18n import _
 from questionnaires import PhasegateError
 from questionnaires.models import question_count
 from scoring.answers import parse_answers
 from storage import drafts, get_engine
 from storage import repository as repo
-from ui import flow, session, state
+from ui import flow, language, session, state
 
 WORKSHOP_JOIN = "app_pages/workshop_join.py"
 WORKSHOP_NEW = "app_pages/workshop_new.py"
@@ -19,6 +21,11 @@ done = session.FLASH_INFO.pop()
 if done:
     st.success(flow.plain(done), icon=":material/check:")
 st.title("Phasegate")
+offered = i18n.available()
+if session.LANGUAGE_PICKER.get() != i18n.current():  # the language of this run, however it was chosen
+    session.LANGUAGE_PICKER.value = i18n.current() if i18n.current() in offered else i18n.SOURCE
+st.selectbox(_("Language"), offered, format_func=i18n.name, key=session.LANGUAGE_PICKER.name, width=220,
+             on_change=state.safe(lambda: language.choose(session.LANGUAGE_PICKER.value)))
 st.write("Phasegate shows how far your organisation is from running AI in production, which domain holds it back, "
          "and what to do first — in a report you can hand to your board.")
 
@@ -36,14 +43,15 @@ if now is not None:
 st.header("Three ways in", anchor=False)
 organisation = st.text_input("Organisation (optional)", key="start_organisation", max_chars=repo.MAX_ORGANISATION,
                              placeholder="Shown on the results and the report")
-for questionnaire in sorted(state.questionnaires().values(), key=lambda q: q.estimated_minutes):
+for questionnaire in sorted(map(state.in_language, state.questionnaires().values()),
+                            key=lambda q: q.estimated_minutes):
     with st.container(border=True):
         st.subheader(questionnaire.title, anchor=False)
         st.write(questionnaire.description)
         st.caption(f"{question_count(questionnaire).text()} · {len(questionnaire.domains)} domains")
         if st.button("Start", key=f"start:{questionnaire.id}", type="primary", icon=":material/arrow_forward:"):
             created = state.guarded(repo.create_assessment, get_engine(), questionnaire.id, questionnaire.version,
-                                    organisation=organisation)
+                                    organisation=organisation, language=i18n.current())
             session.NEW_ASSESSMENT.value = created.token
             state.open_assessment(created.token)
 

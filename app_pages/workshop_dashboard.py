@@ -16,7 +16,7 @@ from storage import access
 from storage import pilots as ws_pilots
 from storage import workshops as ws
 from storage.benchmark import set_workshop_profile
-from ui import auth, pdf_worker, pilot_register, profile_form, progress_view, session, state
+from ui import auth, flow, pdf_worker, pilot_register, profile_form, progress_view, session, state
 from ui.flow import plain
 
 REFRESH_SECONDS = 4
@@ -86,7 +86,7 @@ with side_col:
     with st.container(border=True):
         st.metric("Join code", workshop.display_code)
         st.write("Join link for participants")
-        st.code(f"{base}/workshop?code={workshop.display_code}", language=None, wrap_lines=True)
+        st.code(flow.join_link(base, workshop.display_code, workshop.language), language=None, wrap_lines=True)
         problem = auth.unreachable_link_problem()
         if problem:
             st.warning(problem, icon=":material/wifi_off:")

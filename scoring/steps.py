@@ -848,7 +848,17 @@ def _waiting_clause(lift: Lift) -> str:
         return _(text).format(**facts)
     if lift.waiting == lift.stuck:
         return _(WAITING_ALL[which]).format(**facts)
-    return ngettext(*WAITING_SOME[which], lift.waiting).format(**facts)
+    if which == "named":
+        text = ngettext("{waiting} of your {stuck} stuck pilots waits on it (“{blocker}”)",
+                        "{waiting} of your {stuck} stuck pilots wait on it (“{blocker}”)", lift.waiting)
+    elif which == "some":
+        text = ngettext("{waiting} of your {stuck} stuck pilots waits on it (“{blocker}” for {named} of them)",
+                        "{waiting} of your {stuck} stuck pilots wait on it (“{blocker}” for {named} of them)",
+                        lift.waiting)
+    else:
+        text = ngettext("{waiting} of your {stuck} stuck pilots waits on it",
+                        "{waiting} of your {stuck} stuck pilots wait on it", lift.waiting)
+    return text.format(**facts)
 
 
 WAITING_ONE = {"": N_("your one stuck pilot waits on it"),
@@ -857,12 +867,14 @@ WAITING_ONE = {"": N_("your one stuck pilot waits on it"),
 WAITING_ALL = {"": N_("all {stuck} of your stuck pilots wait on it"),
                "named": N_("all {stuck} of your stuck pilots wait on it (“{blocker}”)"),
                "some": N_("all {stuck} of your stuck pilots wait on it (“{blocker}” for {named} of them)")}
-WAITING_SOME = {"": ("{waiting} of your {stuck} stuck pilots waits on it",
-                     "{waiting} of your {stuck} stuck pilots wait on it"),
-                "named": ("{waiting} of your {stuck} stuck pilots waits on it (“{blocker}”)",
-                          "{waiting} of your {stuck} stuck pilots wait on it (“{blocker}”)"),
-                "some": ("{waiting} of your {stuck} stuck pilots waits on it (“{blocker}” for {named} of them)",
-                         "{waiting} of your {stuck} stuck pilots wait on it (“{blocker}” for {named} of them)")}
+def waiting_words(waiting: int, stuck: int) -> str:
+    """'3 of your 5 stuck pilots wait', 'your one stuck pilot waits', 'all 4 of your stuck pilots wait'."""
+    if stuck == 1:
+        return _("your one stuck pilot waits")
+    if waiting == stuck:
+        return _("all {stuck} of your stuck pilots wait").format(stuck=stuck)
+    return ngettext("{waiting} of your {stuck} stuck pilots waits", "{waiting} of your {stuck} stuck pilots wait",
+                    waiting).format(waiting=waiting, stuck=stuck)
 
 
 def _lacking_clause(lift: Lift) -> str:

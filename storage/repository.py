@@ -13,6 +13,8 @@ from sqlalchemy import Connection, Engine, delete, func, insert, literal, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+import i18n
+from i18n import SOURCE
 from questionnaires.errors import AnswersError, Problem
 from questionnaires.loader import load_library
 from scoring.answers import MAX_NOTE, Answer, OrganisationProfile, Pilot, Response, answer_problem, check_text
@@ -49,6 +51,7 @@ class Assessment:
     branding: dict | None = None  # prepared-by, colour, logo and commentary for its reports
     removed_at: dt.datetime | None = None  # a workshop participant the facilitator removed
     taken_on: dt.date | None = None  # the date of the answers file it was imported from (None: today)
+    language: str = SOURCE  # the language its screens and reports speak
 
     @property
     def finished(self) -> bool:
@@ -67,14 +70,15 @@ def hash_token(token: str) -> str:
 
 def create_assessment(engine: Engine, questionnaire_id: str, questionnaire_version: str, *, organisation: str = "",
                       role: str | None = None, targets: dict[str, int] | None = None,
-                      workshop_id: int | None = None) -> Assessment:
-    """Start a new assessment and return it with its token."""
+                      workshop_id: int | None = None, language: str = SOURCE) -> Assessment:
+    """Start a new assessment (in `language`) and return it with its token."""
     with writing(engine) as conn:
-        return _create(conn, questionnaire_id, questionnaire_version, organisation, role, targets, workshop_id)
+        return _create(conn, questionnaire_id, questionnaire_version, organisation, role, targets, workshop_id,
+                       language)
 
 
 def _create(conn: Connection, questionnaire_id: str, version: str, organisation: str, role: str | None,
-            targets: dict[str, int] | None, workshop_id: int | None) -> Assessment:
+            targets: dict[str, int] | None, workshop_id: int | None, language: str = SOURCE) -> Assessment:
     stamp = now()
     token = new_token()
     row = {
@@ -82,6 +86,7 @@ def _create(conn: Connection, questionnaire_id: str, version: str, organisation:
         "questionnaire_version": refuse_controls(version, "questionnaire version"),
         "organisation": _organisation(organisation), "role": _role(role), "targets": dict(targets or {}),
         "workshop_id": workshop_id, "created_at": stamp, "updated_at": stamp, "finished_at": None,
+        "language": checked_language(language),
     }
     new_id = conn.execute(insert(assessments).values(token=hash_token(token), **row)
                           .returning(assessments.c.id)).scalar_one()
@@ -397,6 +402,20 @@ def set_profile(engine: Engine, assessment_id: int, profile: dict | None) -> Non
                            "under the workshop's client profile, which the facilitator sets.")
 
 
+def checked_language(language: str | None) -> str:
+    """The language code to store ('de' for 'de-AT'); AnswersError naming the offered ones for any other."""
+    found = i18n.supported(language)
+    if found is None:
+        raise AnswersError(f"The language '{language}' is not offered; choose one of: {', '.join(i18n.available())}.")
+    return found
+
+
+def set_language(engine: Engine, assessment_id: int, language: str) -> None:
+    """Speak `language` on the assessment's screens and in its reports from now on."""
+    with writing(engine) as conn:
+        _touch(conn, assessment_id, now(), language=checked_language(language))
+
+
 def set_organisation(engine: Engine, assessment_id: int, organisation: str) -> None:
     """Set the organisation's name shown in the report."""
     with writing(engine) as conn:
@@ -456,7 +475,7 @@ def start_reassessment(engine: Engine, baseline: Assessment, questionnaire_versi
                                 "the facilitator re-runs the workshop for the client instead.")
     with writing(engine) as conn:
         created = _create(conn, baseline.questionnaire_id, questionnaire_version or baseline.questionnaire_version,
-                          baseline.organisation, baseline.role, baseline.targets, None)
+                          baseline.organisation, baseline.role, baseline.targets, None, baseline.language)
         conn.execute(update(assessments).where(assessments.c.id == created.id)
                      .values(baseline_id=baseline.id, profile=baseline.profile, branding=baseline.branding))
         registers.replace_register(conn, baseline.pilots, assessment_id=created.id)

@@ -46,6 +46,8 @@ workshops = Table(
     # Prepared-by, colour, logo and commentary for its PDF, deck and exports; the client's industry and size.
     Column("branding", JSON(none_as_null=True), nullable=True),
     Column("profile", JSON(none_as_null=True), nullable=True),
+    # The engagement language: the dashboard, the presenter view and the workshop's reports speak it.
+    Column("language", String(16), nullable=False, default="en", server_default="en"),
 )
 
 assessments = Table(
@@ -72,6 +74,8 @@ assessments = Table(
     Column("removed_at", DateTime(timezone=True), nullable=True),
     # The date of the answers file it was imported from: its pilots' ages count to that day (NULL: today).
     Column("taken_on", Date, nullable=True),
+    # The language its screens and reports speak, as chosen when it was started or since ('en' before 0013).
+    Column("language", String(16), nullable=False, default="en", server_default="en"),
     Index("ix_assessments_workshop", "workshop_id"),
 )
 

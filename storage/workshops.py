@@ -73,6 +73,7 @@ class Workshop:
     baseline_id: int | None = None  # the earlier workshop for the same client that this one re-runs
     branding: dict | None = None  # prepared-by, colour, logo and commentary (see reports.branding.Branding)
     profile: dict | None = None  # the client's size, industry, currency and EU AI Act role: benchmark and plan
+    language: str = "en"  # the engagement language: the dashboard, presenter view and workshop reports speak it
 
     def is_closed(self, at: dt.datetime | None = None) -> bool:
         """Closed by the facilitator, or past its closing time."""
@@ -189,8 +190,10 @@ def check_roles(roles: Sequence[Role]) -> tuple[Role, ...]:
 
 def create_workshop(engine: Engine, client: str, questionnaire_id: str, questionnaire_version: str, *,
                     roles: Sequence[Role] = DEFAULT_ROLES, anonymous: bool = True,
-                    closes_at: dt.datetime | None = None, baseline_id: int | None = None) -> Workshop:
-    """Create a workshop with a fresh facilitator token and join code (`baseline_id`: the one it re-runs)."""
+                    closes_at: dt.datetime | None = None, baseline_id: int | None = None,
+                    language: str = "en") -> Workshop:
+    """Create a workshop with a fresh facilitator token and join code (`baseline_id`: the one it re-runs), in its
+    engagement language."""
     client = " ".join(refuse_controls(client or "", "client's name").split())
     repo.check_value(client, "The client's name")
     if not client or len(client) > MAX_CLIENT:
@@ -204,6 +207,7 @@ def create_workshop(engine: Engine, client: str, questionnaire_id: str, question
         "client": client, "questionnaire_id": questionnaire_id, "questionnaire_version": questionnaire_version,
         "roles": [{"name": r.name, "group": r.group} for r in check_roles(roles)], "anonymous": anonymous,
         "closes_at": closes_at, "closed_at": None, "created_at": stamp, "baseline_id": baseline_id,
+        "language": repo.checked_language(language),
     }
     with writing(engine) as conn:
         new_id = conn.execute(insert(workshops).values(row).returning(workshops.c.id)).scalar_one()
@@ -217,7 +221,7 @@ def rerun_workshop(engine: Engine, workshop: Workshop, questionnaire_version: st
     facilitator to confirm or change."""
     again = create_workshop(engine, workshop.client, workshop.questionnaire_id,
                             questionnaire_version or workshop.questionnaire_version, roles=workshop.roles,
-                            anonymous=workshop.anonymous, baseline_id=workshop.id)
+                            anonymous=workshop.anonymous, baseline_id=workshop.id, language=workshop.language)
     branding = _without_commentary(workshop.branding)
     register = load_workshop_register(engine, workshop.id)
     with writing(engine) as conn:
@@ -283,7 +287,8 @@ def _workshop(row, token: str = "") -> Workshop:
     values = {k: row[k] for k in ("id", "join_code", "client", "questionnaire_id",
                                   "questionnaire_version", "anonymous", "closes_at", "closed_at", "created_at")}
     return Workshop(roles=roles, facilitator_token=token, baseline_id=row.get("baseline_id"),
-                    branding=row.get("branding"), profile=row.get("profile"), **values)
+                    branding=row.get("branding"), profile=row.get("profile"), language=row.get("language") or "en",
+                    **values)
 
 
 def set_branding(engine: Engine, workshop_id: int, branding: dict | None) -> None:
@@ -303,15 +308,16 @@ def close_workshop(engine: Engine, workshop_id: int) -> None:
 # --- participants ------------------------------------------------------------------------
 
 
-def join_workshop(engine: Engine, workshop: Workshop, role: str) -> repo.Assessment:
-    """A new participant's assessment in the workshop, with their role; refused once closed or full."""
+def join_workshop(engine: Engine, workshop: Workshop, role: str, language: str | None = None) -> repo.Assessment:
+    """A new participant's assessment in the workshop, with their role and their own language (the engagement
+    language unless they chose another); refused once closed or full."""
     if role not in {r.name for r in workshop.roles}:
         raise WorkshopError(f"Pick one of the workshop's roles: {', '.join(r.name for r in workshop.roles)}.")
     with writing(engine) as conn:
         _check_workshop_open(conn, workshop.id, exclusive=True)
         _check_room(conn, workshop.id)
         return repo._create(conn, workshop.questionnaire_id, workshop.questionnaire_version, workshop.client,
-                            role, None, workshop.id)
+                            role, None, workshop.id, language or workshop.language)
 
 
 def participant_cookie(workshop_id: int) -> str:

@@ -80,9 +80,19 @@ def token_from_link(link: str) -> str | None:
     return text if TOKEN_SHAPE.match(text) else None
 
 
-def resume_link(base_url: str, page_path: str, token: str) -> str:
-    """The private link that reopens an assessment."""
-    return f"{base_url.rstrip('/')}/{page_path}?a={token}"
+def resume_link(base_url: str, page_path: str, token: str, language: str | None = None) -> str:
+    """The private link that reopens an assessment (in its language, when that is not English)."""
+    return f"{base_url.rstrip('/')}/{page_path}?a={token}" + language_suffix(language)
+
+
+def join_link(base_url: str, display_code: str, language: str | None = None) -> str:
+    """The link that opens a workshop's join page with its code (in the engagement language, unless English)."""
+    return f"{base_url.rstrip('/')}/workshop?code={display_code}" + language_suffix(language)
+
+
+def language_suffix(language: str | None) -> str:
+    """What a link adds to keep its language: '&lang=de'; nothing for English, the default."""
+    return f"&lang={language}" if language and language != "en" else ""
 
 
 # Besides the markup: ':' and '.' (no "http://" or "www." is auto-linked), '@' (no e-mail address is), '=' (no

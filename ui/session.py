@@ -58,6 +58,11 @@ CARRIED_NOTES: Key[tuple] = Key("carried_notes")  # (from version, to version, n
 NOTE_PROBLEMS: Key[dict[str, str]] = Key("note_problems")  # a note not saved, by question id: why
 SWITCH_TO: Key[tuple] = Key("switch_to")  # (page, query parameters) a callback asked to go to
 
+# --- the language ----------------------------------------------------------------------------------------------
+LANGUAGE: Key[str] = Key("language")  # the language chosen in this session (the start page's picker)
+LANGUAGE_OF: Key[tuple[str, str | None]] = Key("language_of")  # (token, language) of the open assessment, as read
+LANGUAGE_PICKER: Key[str] = Key("language_picker")  # the start page's language chooser (widget)
+
 # --- messages left for the next run ----------------------------------------------------------------------------
 FLASH: Key[str] = Key("flash")  # a failure a callback met, shown once
 FLASH_INFO: Key[str] = Key("flash_info")  # a confirmation, shown once

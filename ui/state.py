@@ -11,8 +11,9 @@ from urllib.parse import urlparse
 
 import streamlit as st
 
+import i18n
 from config import setting
-from questionnaires import AnswersError, PhasegateError, Questionnaire
+from questionnaires import AnswersError, PhasegateError, Questionnaire, QuestionnaireError, translation
 from questionnaires.loader import Library, load_library, questionnaire_library
 from scoring.answers import Answer, Response
 from scoring.engine import Result, score_response
@@ -41,6 +42,7 @@ class Current:
     questionnaire: Questionnaire
     saved: dict[str, Answer]
     carried: frozenset[str] = frozenset()  # answers carried over from the baseline, not yet confirmed or changed
+    spoken: str = i18n.SOURCE  # the language its questionnaire was loaded in (see `spoken_language`)
 
     @property
     def response(self) -> Response:
@@ -117,7 +119,7 @@ def current(required: bool = True) -> Current | None:
             _nothing_open()
         return None
     loaded = session.LOADED.get()
-    if loaded is None or loaded.assessment.token != wanted:
+    if loaded is None or loaded.assessment.token != wanted or loaded.spoken != spoken_language():
         loaded = _load(wanted)
         session.LOADED.value = loaded
         session.OPENED_IN_RUN.value = session.RUN.get()
@@ -158,7 +160,25 @@ def _load(wanted: str) -> Current:
     if questionnaire is None:
         _outdated(assessment, versions.find(assessment.questionnaire_id), saved)
     carried = frozenset(repo.carried_over_ids(engine, assessment.id))  # from a baseline, or a changed question
-    return Current(assessment, questionnaire, saved, carried)
+    return Current(assessment, in_language(questionnaire), saved, carried, spoken_language())
+
+
+def spoken_language() -> str:
+    """The language questionnaires are shown in now: the language of this run, English for the pseudo-language
+    (whose questionnaire texts are the source's)."""
+    return i18n.SOURCE if i18n.current() == i18n.PSEUDO else i18n.current()
+
+
+def in_language(questionnaire: Questionnaire) -> Questionnaire:
+    """The questionnaire in the language of this run: its texts translated, its ids, values and scores the same
+    (so answers and scores never depend on it); as written when it has no translation into that language."""
+    if spoken_language() == questionnaire.language:
+        return questionnaire
+    try:
+        return translation.in_language(library(), questionnaire.id, questionnaire.version,
+                                       spoken_language()).questionnaire
+    except QuestionnaireError:
+        return questionnaire
 
 
 def newer_version(now: Current) -> Questionnaire | None:
@@ -405,7 +425,7 @@ def client_address() -> str | None:
 
 def link_for(assessment: Assessment) -> str:
     """The private resume link of an assessment."""
-    return flow.resume_link(base_url(), "assessment", assessment.token)
+    return flow.resume_link(base_url(), "assessment", assessment.token, assessment.language)
 
 
 def _nothing_open() -> None:

@@ -6,9 +6,9 @@ query figures instead of scoring every stored response again.
 - `summary_domains`: per result and domain, the index, the half-phase level the benchmark compares, the phases
   achieved and the attainment of the working phase.
 
-Every finished self-assessment and closed workshop stored before is scored here with the questionnaire version it
-names (one the library does not hold is stored as unscored, and scored again once it is available). The backfill
-reads the tables through the current code: a later migration that changes a column it reads must keep it working.
+Every finished self-assessment and closed workshop stored before is scored with the questionnaire version it names
+(one the library does not hold is stored as unscored, and scored again once it is available). The backfill reads the
+tables through the current code, so it runs in the newest migration that adds a column to them (0013 now).
 
 Revision ID: 0011
 Revises: 0010
@@ -63,10 +63,8 @@ def upgrade() -> None:
         sa.Column("achieved", sa.Integer(), nullable=False),
         sa.Column("attainment", sa.Float(), nullable=True),
     )
-    # here for start-up time: alembic reads every migration to list the revisions; only this upgrade scores
-    from storage.summaries import backfill
-
-    backfill(op.get_bind())
+    # The summaries of what is stored are made by the newest migration's upgrade (0013): they are read through the
+    # repository, whose tables are the newest ones, and a column added after this revision is not there yet.
 
 
 def downgrade() -> None:
