@@ -98,7 +98,7 @@ def import_response(engine: Engine, response: Response, workshop_id: int | None 
     check_response_text(response)
     with writing(engine) as conn:
         assessment = _create(conn, response.questionnaire, response.questionnaire_version, response.organisation,
-                             response.role, response.targets, workshop_id)
+                             response.role, response.targets, workshop_id, response.language or SOURCE)
         _upsert_answers(conn, assessment.id, response.answers, ("value", "note"))
         kept = {"profile": response.organisation_profile.model_dump(exclude_none=True)
                 if response.organisation_profile is not None else None, "taken_on": response.date}
@@ -187,6 +187,7 @@ def response_of(assessment: Assessment, saved: dict[str, Answer]) -> Response:
         date=assessment.taken_on,
         organisation_profile=OrganisationProfile(**assessment.profile) if assessment.profile else None,
         pilots=tuple(assessment.pilots),
+        language=assessment.language if assessment.language != SOURCE else None,  # English: the file says nothing
     )
 
 
