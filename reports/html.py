@@ -72,6 +72,7 @@ def environment() -> Environment:
     env.globals["pgettext"] = i18n.pgettext
     env.filters["pct"] = pct
     env.filters["num"] = num
+    env.filters["figure"] = figure
     env.filters["shorten"] = shorten
     env.filters["signed"] = lambda value, digits=1: "–" if value is None else f"{value:+.{digits}f}".replace("-", "−")
     return env
@@ -95,6 +96,11 @@ def num(value: float | None, digits: int = 1) -> str:
     if value is None:
         return "–"
     return f"{value:.{digits}f}" if i18n.current() == i18n.SOURCE else i18n.number(value, digits)
+
+
+def figure(value: float) -> str:
+    """A count or an age as written: 14.5 in English, 14,5 in German, no trailing zeros."""
+    return f"{value:g}" if i18n.current() == i18n.SOURCE else i18n.number(value)
 
 
 def long_date(day: dt.date) -> str:
@@ -127,6 +133,12 @@ def template_cache() -> PrivateBytecodeCache | None:
 def stylesheet() -> Markup:
     """Our own print stylesheet, inlined so a saved HTML report looks the same as the PDF."""
     return Markup((TEMPLATES / "report.css").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def language_stylesheet() -> Markup:
+    """The rules a report in another language than English adds to the stylesheet (longer words, hyphenation)."""
+    return Markup((TEMPLATES / "languages.css").read_text(encoding="utf-8"))
 
 
 def shorten(text: str, limit: int = MAX_SHOWN_NAME) -> str:
@@ -357,6 +369,7 @@ def report_context(questionnaire: Questionnaire, result: Result, branding: Brand
         "brand": brand,
         "logo": Markup(brand.logo_uri()) if brand.logo else None,
         "css": stylesheet(),
+        "language_css": language_stylesheet(),
         "workshop": workshop,
         "organisation": shorten(result.organisation or _("Unnamed organisation")),
         "generated": generated,
@@ -455,19 +468,27 @@ def pilot_view(metrics: PilotMetrics | None, steps: Sequence[Step] = ()) -> dict
     out the figures beside the reference from `m`)."""
     if metrics is None:
         return None
+    waiting = [(metrics.domain_names.get(d, d), n) for d, n in
+               sorted(metrics.blocked_domains.items(), key=lambda pair: -pair[1])]
     return {
         "m": metrics,
         "brief": pilot_brief(metrics, tuple(steps)),
         "items": [{"item": item, "stage": metrics.stage_labels.get(item.stage, item.stage),
-                   "verdict": VERDICT_TEXT.get(item.verdict, item.verdict)} for item in metrics.items],
-        "verdicts": {VERDICT_TEXT[v]: n for v, n in metrics.verdicts().items() if n},
+                   "verdict": verdict_text(item.verdict)} for item in metrics.items],
+        "verdicts": {verdict_text(v): n for v, n in metrics.verdicts().items() if n},
         "decisions": verdict_counts(metrics),
         "value_waiting": format_money(metrics.value_waiting, metrics.currency),
-        "waiting": [(metrics.domain_names.get(d, d), n) for d, n in
-                    sorted(metrics.blocked_domains.items(), key=lambda pair: -pair[1])],
+        "waiting": waiting,
+        "waiting_text": ", ".join(f"{name} {count}" for name, count in waiting),
         "source": REFERENCE_CITATION,
         "rules": PILOT_TRIAGE_RULES,
     }
+
+
+def verdict_text(verdict: str | None) -> str:
+    """A pilot's verdict as a report names it: Stop, Merge, Fix, Scale, Continue, or – for none."""
+    text = VERDICT_TEXT.get(verdict, verdict)
+    return _(text) if verdict in VERDICT_TEXT and verdict is not None else text
 
 
 def shown_answer(questionnaire: Questionnaire, question: Question, result: QuestionResult) -> str:
