@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, pass_context,
+                    select_autoescape)
 from markupsafe import Markup
 
 import i18n
@@ -69,6 +70,7 @@ def environment() -> Environment:
         bytecode_cache=template_cache(),
     )
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
+    env.globals.update(_=gettext_printable, gettext=gettext_printable, ngettext=ngettext_printable)
     env.globals["pgettext"] = i18n.pgettext
     env.filters["pct"] = pct
     env.filters["num"] = num
@@ -98,9 +100,32 @@ def num(value: float | None, digits: int = 1) -> str:
     return f"{value:.{digits}f}" if i18n.current() == i18n.SOURCE else i18n.number(value, digits)
 
 
-def figure(value: float) -> str:
-    """A count or an age as written: 14.5 in English, 14,5 in German, no trailing zeros."""
-    return f"{value:g}" if i18n.current() == i18n.SOURCE else i18n.number(value)
+def figure(value: float, english: str | None = None):
+    """A factor, count or age in the report's language: in English as it is (or in the `english` %-format),
+    14,5 in German."""
+    if i18n.current() == i18n.SOURCE:
+        return value if english is None else english % value
+    return i18n.number(value)
+
+
+@pass_context
+def gettext_printable(context, message: str, **variables) -> str:
+    """`_()` in a template: the message in the report's language with its named placeholders filled, each value
+    printed as any other (`reports.text.printable`: control characters shown, never obeyed) and escaped."""
+    text = i18n.gettext(message)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % {name: printable(value) for name, value in variables.items()}
+
+
+@pass_context
+def ngettext_printable(context, singular: str, plural: str, count: int, **variables) -> str:
+    """`ngettext()` in a template: as `gettext_printable`, the form chosen by `count` (also %(num)s)."""
+    text = i18n.ngettext(singular, plural, count)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    variables.setdefault("num", count)
+    return text % {name: printable(value) for name, value in variables.items()}
 
 
 def long_date(day: dt.date) -> str:
