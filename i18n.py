@@ -16,6 +16,7 @@ import contextlib
 import contextvars
 import datetime as dt
 import io
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -173,19 +174,15 @@ ACCENTED = str.maketrans("aeiouAEIOUcnsyzCNSYZ", "àéîöûÀÉÎÖÛçñšýž
 
 
 def pseudo(message: str) -> str:
-    """The pseudo-language: accented and 40% longer, with placeholders ({name}, %s) and markup kept as they are."""
-    out, depth = [], 0
-    for char in message:
-        if char in "{<":
-            depth += 1
-        if depth:
-            out.append(char)
-        else:
-            out.append(char.translate(ACCENTED))
-        if char in "}>" and depth:
-            depth -= 1
+    """The pseudo-language: accented and 40% longer, with placeholders ({name}, %(name)s, %s) and markup kept as
+    they are."""
+    parts = KEPT.split(message)  # odd parts are placeholders and tags
+    accented = "".join(part if index % 2 else part.translate(ACCENTED) for index, part in enumerate(parts))
     padding = "~" * max(1, round(len(message) * 0.4))
-    return "⟦" + "".join(out) + padding + "⟧"
+    return "⟦" + accented + padding + "⟧"
+
+
+KEPT = re.compile(r"(\{[^{}]*\}|%\([^)]*\)[sdfr]|%[sdfr%]|<[^<>]*>)")
 
 
 # --- numbers, dates and money in the language's locale -------------------------------------------------------
