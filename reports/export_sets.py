@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
+from i18n import gettext as _
 from questionnaires.errors import PhasegateError
 from questionnaires.loader import Library, shipped_library
 from questionnaires.models import Questionnaire
@@ -172,8 +173,8 @@ def _workbook(groups: list[ExportGroup]) -> bytes:
                       for row in exports.step_rows(result)]
     pilots = register_rows(groups)
     return exports.workbook_bytes([
-        ("Responses", exports.LONG_COLUMNS, response_rows(groups)),
-        ("Aggregate", ("questionnaire", "version", *exports.AGGREGATE_COLUMNS), aggregate),
-        ("Next steps", ("participant", "version", *exports.STEP_COLUMNS), steps),
-        *([("Pilots", ("participant", "version", *exports.PILOT_COLUMNS), pilots)] if pilots else []),
+        (_("Responses"), exports.LONG_COLUMNS, response_rows(groups)),
+        (_("Aggregate"), ("questionnaire", "version", *exports.AGGREGATE_COLUMNS), aggregate),
+        (_("Next steps"), ("participant", "version", *exports.STEP_COLUMNS), steps),
+        *([(_("Pilots"), ("participant", "version", *exports.PILOT_COLUMNS), pilots)] if pilots else []),
     ])

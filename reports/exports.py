@@ -19,6 +19,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+import i18n
+from i18n import gettext as _
 from questionnaires.models import Questionnaire
 from scoring.answers import Response, Value, dated, dump_answers
 from scoring.engine import Result, score_response
@@ -227,13 +229,19 @@ def wide_csv(questionnaire: Questionnaire, participants: Sequence[Participant]) 
     return csv_bytes(rows, columns)
 
 
+def column_title(column: str) -> str:
+    """A column's heading in a workbook: its id in English (the same as the CSV's), a word in another language."""
+    return i18n.pgettext("export column", column)
+
+
 def workbook_bytes(sheets: Iterable[tuple[str, Sequence[str], Sequence[dict]]]) -> bytes:
-    """An .xlsx file with one sheet per (name, columns, rows), every cell neutralised."""
+    """An .xlsx file with one sheet per (name, columns, rows), every cell neutralised; the headings in the language
+    of the moment (`column_title`)."""
     book = Workbook()
     book.remove(book.active)
     for name, columns, rows in sheets:
         sheet = book.create_sheet(strip_controls(name)[:31])
-        sheet.append([neutralise(c) for c in columns])
+        sheet.append([neutralise(column_title(c)) for c in columns])
         for row in rows:
             sheet.append([neutralise(row.get(c, "")) for c in columns])
         _style(sheet, columns, rows)
@@ -249,7 +257,7 @@ def _style(sheet, columns: Sequence[str], rows: Sequence[dict]) -> None:
     if rows:
         sheet.auto_filter.ref = sheet.dimensions
     for i, column in enumerate(columns, start=1):
-        longest = max([len(str(column))] + [len(str(row.get(column, ""))) for row in rows[:200]])
+        longest = max([len(column_title(str(column)))] + [len(str(row.get(column, ""))) for row in rows[:200]])
         sheet.column_dimensions[get_column_letter(i)].width = min(max(longest + 2, 8), 60)
 
 
@@ -259,11 +267,11 @@ def workshop_xlsx(questionnaire: Questionnaire, participants: Sequence[Participa
     gap_rows = role_gap_rows(workshop)
     pilots = pilot_rows(workshop.response, workshop.result)
     return workbook_bytes([
-        ("Responses", LONG_COLUMNS, long_rows(questionnaire, participants)),
-        ("Aggregate", AGGREGATE_COLUMNS, aggregate_rows(questionnaire, workshop)),
-        ("Next steps", STEP_COLUMNS, step_rows(workshop.result)),
-        ("Role gaps", list(gap_rows[0]) if gap_rows else ["domain"], gap_rows),
-        *([("Pilots", PILOT_COLUMNS, pilots)] if pilots else []),
+        (_("Responses"), LONG_COLUMNS, long_rows(questionnaire, participants)),
+        (_("Aggregate"), AGGREGATE_COLUMNS, aggregate_rows(questionnaire, workshop)),
+        (_("Next steps"), STEP_COLUMNS, step_rows(workshop.result)),
+        (_("Role gaps"), list(gap_rows[0]) if gap_rows else ["domain"], gap_rows),
+        *([(_("Pilots"), PILOT_COLUMNS, pilots)] if pilots else []),
     ])
 
 
