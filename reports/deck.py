@@ -23,6 +23,8 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
+import i18n
+from i18n import gettext as _, ngettext
 from questionnaires.errors import PhasegateError
 from questionnaires.models import Questionnaire
 from reports import charts
@@ -127,12 +129,11 @@ class Deck:
 
     def _footer(self, slide) -> None:
         given = self.given
-        parts = [given.result.organisation or "Unnamed organisation", given.result.title,
-                 f"{given.generated.day} {given.generated:%B %Y}"]
+        parts = [given.result.organisation or _("Unnamed organisation"), given.result.title, i18n.date(given.generated)]
         if given.rerun:
             parts.insert(2, given.rerun)
         if given.branding.prepared_by:
-            parts.append(f"Prepared by {given.branding.prepared_by}")
+            parts.append(_("Prepared by {name}").format(name=given.branding.prepared_by))
         footer = " ".join(" · ".join(parts).split())
         # The whole footer, never cut: a long organisation or title wraps, and the box grows upward from the foot.
         high = Emu(text_height(footer, Inches(11.4) - 2 * Inches(0.05), 9))
@@ -151,7 +152,7 @@ class Deck:
 
     def logo_text(self) -> str:
         who = self.given.branding.prepared_by
-        return f"Logo of {clean(who)}" if who else "Logo"
+        return _("Logo of {name}").format(name=clean(who)) if who else _("Logo")
 
     @staticmethod
     def _fill(shape, colour: RGBColor) -> None:
@@ -476,27 +477,29 @@ def title_slide(deck: Deck, given: DeckInput) -> None:
     heading.left, heading.top, heading.width, heading.height = Inches(5.8), Inches(2.2), Inches(7), Inches(1.6)
     heading.text_frame.word_wrap = True
     heading.text_frame.vertical_anchor = MSO_ANCHOR.BOTTOM
-    organisation = " ".join((given.result.organisation or "Unnamed organisation").split())
+    organisation = " ".join((given.result.organisation or _("Unnamed organisation")).split())
     # The whole name at the largest size that fits the title box (an organisation has at most 200 characters).
     size = fitting_size(organisation, Inches(7) - 2 * Inches(0.1), Inches(1.6), TITLE_SIZES, bold=True) \
         or TITLE_SIZES[-1]
     deck._style(heading.text_frame, organisation, size=size, color=INK, bold=True)
-    kind = "Workshop readout" if given.workshop is not None else "Assessment readout"
+    kind = _("Workshop readout") if given.workshop is not None else _("Assessment readout")
     lines = [(kind, {"size": 24, "color": deck.accent, "bold": True}),
-             (f"{given.result.title}, version {given.result.questionnaire_version}", {"size": 16}),
-             (f"{given.generated.day} {given.generated:%B %Y}", {"size": 16, "color": MUTED})]
+             (_("{title}, version {version}").format(title=given.result.title,
+                                                      version=given.result.questionnaire_version), {"size": 16}),
+             (i18n.date(given.generated), {"size": 16, "color": MUTED})]
     if given.workshop is not None:
         room = given.workshop
-        lines.insert(2, (f"{room.participants} participant{'s' if room.participants != 1 else ''}, "
-                         f"{room.finished} finished", {"size": 16}))
+        lines.insert(2, (ngettext("{count} participant, {finished} finished", "{count} participants, {finished} finished",
+                                  room.participants).format(count=room.participants, finished=room.finished),
+                         {"size": 16}))
     if given.rerun:
         lines.insert(1, (given.rerun, {"size": 18, "color": deck.accent, "bold": True}))
     deck.text(slide, lines, Inches(5.8), Inches(3.9), Inches(7), Inches(1.8), spacing=6)
     if given.branding.prepared_by:
-        deck.text(slide, f"Prepared by {given.branding.prepared_by}", Inches(5.8), Inches(6.3), Inches(7), Inches(0.5),
+        deck.text(slide, _("Prepared by {name}").format(name=given.branding.prepared_by), Inches(5.8), Inches(6.3), Inches(7), Inches(0.5),
                   size=14, color=MUTED)
-    deck.text(slide, "AI maturity", Inches(0.6), Inches(0.6), Inches(4.2), Inches(0.6), size=18, color=WHITE, bold=True)
-    deck.text(slide, "From pilots to production: where the organisation stands, and what to do next.",
+    deck.text(slide, _("AI maturity"), Inches(0.6), Inches(0.6), Inches(4.2), Inches(0.6), size=18, color=WHITE, bold=True)
+    deck.text(slide, _("From pilots to production: where the organisation stands, and what to do next."),
               Inches(0.6), Inches(5.2), Inches(4.1), Inches(1.4), size=16, color=WHITE)
     if given.branding.logo is not None:
         plate = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, Inches(0.6), Inches(1.6), Inches(3.2), Inches(1.6))
@@ -507,11 +510,12 @@ def title_slide(deck: Deck, given: DeckInput) -> None:
 
 def headline_slide(deck: Deck, given: DeckInput) -> None:
     result, overall = given.result, given.result.overall
-    slide = deck.slide(f"Phase {overall.phase}: {overall.phase_name}" if not overall.complete
-                       else "All four phases achieved", "Where the organisation stands")
+    slide = deck.slide(_("Phase {number}: {name}").format(number=overall.phase, name=overall.phase_name)
+                       if not overall.complete else _("All four phases achieved"), _("Where the organisation stands"))
     lines = [(overall.profile + ".", {"size": 22, "bold": True}),
-             (f"Weakest-link rule: the organisation is as far as its least mature domain. {_achieved(overall.achieved)}, "
-              f"maturity index {overall.index:.1f} of 4, confidence {overall.confidence:.0%}.",
+             (_("Weakest-link rule: the organisation is as far as its least mature domain. {achieved}, maturity "
+                "index {index} of 4, confidence {confidence}.").format(
+                 achieved=_achieved(overall.achieved), index=decimal(overall.index), confidence=share(overall.confidence)),
               {"size": 15, "color": MUTED})]
     deck.text(slide, lines, MARGIN, BODY_TOP, Inches(12), Inches(1.5), spacing=8)
     _phase_track(deck, slide, given, Inches(3.0), Inches(12))
@@ -520,8 +524,9 @@ def headline_slide(deck: Deck, given: DeckInput) -> None:
         size = 18 if len(commentary) <= 300 else 15 if len(commentary) <= 700 else 12 if len(commentary) <= 1300 else 10
         box = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, MARGIN, Inches(4.45), Inches(12), Inches(2.45))
         deck._fill(box, PALE)
-        who = given.branding.prepared_by or "The consultant"
-        deck.text(slide, [(f"{who}'s view", {"bold": True, "color": deck.accent, "size": 13}),
+        who = (_("{name}'s view").format(name=given.branding.prepared_by) if given.branding.prepared_by
+               else _("The consultant's view"))
+        deck.text(slide, [(who, {"bold": True, "color": deck.accent, "size": 13}),
                           (commentary, {"size": size})], MARGIN + Inches(0.15), Inches(4.55), Inches(11.7),
                   Inches(2.25), spacing=4)
         return
@@ -531,8 +536,30 @@ def headline_slide(deck: Deck, given: DeckInput) -> None:
 
 
 def _achieved(phases: int) -> str:
-    return "No phase achieved yet" if phases == 0 else "All four phases achieved" if phases >= 4 else (
-        f"Phase {phases} achieved" if phases == 1 else f"Phases 1 to {phases} achieved")
+    return _("No phase achieved yet") if phases == 0 else _("All four phases achieved") if phases >= 4 else (
+        _("Phase {number} achieved").format(number=phases) if phases == 1
+        else _("Phases 1 to {number} achieved").format(number=phases))
+
+
+def decimal(value: float, digits: int = 1) -> str:
+    """A figure as a slide writes it: 2.3 in English, 2,3 in German."""
+    return f"{value:.{digits}f}" if i18n.current() == i18n.SOURCE else i18n.number(value, digits)
+
+
+def share(value: float) -> str:
+    """A share as a slide writes it: 42% in English, 42 % in German."""
+    return f"{value:.0%}" if i18n.current() == i18n.SOURCE else i18n.percent(value)
+
+
+def domain_line(domain, limiting: bool) -> str:
+    """'Data: index 2.6, working on phase 3' (', holds the organisation back' for a limiting one)."""
+    index = decimal(domain.index)
+    if domain.working_phase is None:
+        return (_("{domain}: index {index}, all four phases achieved, holds the organisation back") if limiting
+                else _("{domain}: index {index}, all four phases achieved")).format(domain=domain.name, index=index)
+    return (_("{domain}: index {index}, working on phase {number}, holds the organisation back") if limiting
+            else _("{domain}: index {index}, working on phase {number}")).format(
+        domain=domain.name, index=index, number=domain.working_phase)
 
 
 def _phase_track(deck: Deck, slide, given: DeckInput, top, width) -> None:
@@ -551,7 +578,8 @@ def _phase_track(deck: Deck, slide, given: DeckInput, top, width) -> None:
             box.line.color.rgb = deck.accent
             box.line.width = Pt(3)
         color = WHITE if state == "done" else INK
-        deck.text(slide, [(f"Phase {phase.number} · {PHASE_STATES[state]}", {"size": 11, "bold": True}),
+        deck.text(slide, [(_("Phase {number} · {state}").format(number=phase.number, state=_(PHASE_STATES[state])),
+                           {"size": 11, "bold": True}),
                           (phase.name, {"size": 14})], left + Inches(0.08), top + Inches(0.1), each - Inches(0.16),
                   Inches(1.0), color=color, spacing=4)
 
@@ -563,7 +591,7 @@ def progress_slide(deck: Deck, given: DeckInput) -> None:
     from scoring.progress import progress_sentence
 
     progress = given.progress
-    slide = deck.slide(since_text(progress.baseline_date, progress.baseline_kind), "Progress")
+    slide = deck.slide(since_text(progress.baseline_date, progress.baseline_kind), _("Progress"))
     deck.chart(slide, charts.progress_chart(progress, given.branding.color).to_dict(), MARGIN, BODY_TOP, Inches(6.4),
                Inches(4.6), "Bar chart of each domain's maturity index at the baseline and now.")
     lines = [f"{d.name}: {d.bar_text}" for d in progress.domains]
@@ -578,35 +606,34 @@ def domains_slide(deck: Deck, given: DeckInput) -> None:
         progress_slide(deck, given)
         return
     result = given.result
-    slide = deck.slide("Where each domain stands", "Domains")
+    slide = deck.slide(_("Where each domain stands"), _("Domains"))
     specs = charts.report_specs(result, given.branding.color)
     deck.chart(slide, specs["domains"], MARGIN, BODY_TOP, Inches(7.4), Inches(5.2),
-               "Bar chart of each domain's maturity index from 0 to 4, with its target phase.")
+               _("Bar chart of each domain's maturity index from 0 to 4, with its target phase."))
     lines = []
     for domain in result.domains:
         if not domain.assessed:
-            lines.append(f"{domain.name}: not assessed")
+            lines.append(_("{domain}: not assessed").format(domain=domain.name))
             continue
-        where = "all four phases achieved" if domain.working_phase is None else f"working on phase {domain.working_phase}"
-        flag = ", holds the organisation back" if domain.id in result.overall.limiting_domains else ""
-        lines.append(f"{domain.name}: index {domain.index:.1f}, {where}{flag}")
+        lines.append(domain_line(domain, domain.id in result.overall.limiting_domains))
     deck.bullets(slide, lines, Inches(8.3), BODY_TOP + Inches(0.2), Inches(4.5), Inches(5.0), size=14, spacing=10)
 
 
 def heatmap_slide(deck: Deck, given: DeckInput) -> None:
-    slide = deck.slide("Each domain, phase by phase", "Domain × phase")
+    slide = deck.slide(_("Each domain, phase by phase"), _("Domain × phase"))
     specs = charts.report_specs(given.result, given.branding.color)
     deck.chart(slide, specs["heatmap"], MARGIN, BODY_TOP, Inches(8.2), Inches(5.2),
-               "Heatmap of attainment per domain and phase; a tick marks a phase at or above its threshold.")
+               _("Heatmap of attainment per domain and phase; a tick marks a phase at or above its threshold."))
     thresholds = sorted({p.threshold for p in given.questionnaire.roadmap.phases})
-    bar = " or ".join(f"{t:.0%}" for t in thresholds)
-    notes = [f"A phase is achieved when its practices reach {bar} of the top level and every earlier phase is "
-             "achieved too; ✓ marks a phase at or above the bar."]
+    bar = _(" or ").join(share(t) for t in thresholds)
+    notes = [_("A phase is achieved when its practices reach {bar} of the top level and every earlier phase is "
+               "achieved too; ✓ marks a phase at or above the bar.").format(bar=bar)]
     if given.branding.commentary:  # the headline slide gave its room to the commentary: the findings are here
         notes = [*narrate(given.questionnaire, given.result).findings[:3], *notes]
     gaps = [d.name for d in given.result.domains if d.foundation_gap]
     if gaps:
-        notes.append(f"Foundation gap in {join_names(gaps)}: a later phase is in place while an earlier one is not.")
+        notes.append(_("Foundation gap in {domains}: a later phase is in place while an earlier one is not.").format(
+            domains=join_names(gaps)))
     deck.bullets(slide, notes, Inches(9.1), BODY_TOP + Inches(0.2), Inches(3.7), Inches(5.0), size=13)
 
 
@@ -615,10 +642,10 @@ def pilots_slide(deck: Deck, given: DeckInput) -> None:
     funnel = getattr(charts, "pilot_funnel_spec", None)
     if metrics is None or not metrics.total:
         return
-    slide = deck.slide("The pilot portfolio", "Pilots")
+    slide = deck.slide(_("The pilot portfolio"), _("Pilots"))
     if funnel is not None:
         deck.chart(slide, funnel(metrics, given.branding.color), MARGIN, BODY_TOP, Inches(7.4), Inches(5.2),
-                   "Funnel of the organisation's AI pilots by stage.")
+                   _("Funnel of the organisation's AI pilots by stage."))
     from reports.html import REFERENCE_CITATION
 
     rate = "not yet measurable" if metrics.conversion_rate is None else f"{metrics.conversion_rate:.0%}"
@@ -644,8 +671,8 @@ def disagreement_slide(deck: Deck, given: DeckInput) -> None:
     from scoring.answers import answer_label
 
     disputed = list(room.disagreements)[:TOP_DISAGREEMENTS]
-    title = "Where the room disagreed"
-    slide = deck.slide(title, "Workshop")
+    title = _("Where the room disagreed")
+    slide = deck.slide(title, _("Workshop"))
     if not disputed:
         deck.text(slide, "No question was disputed: the room's answers lie within one level of each other.",
                   MARGIN, BODY_TOP, Inches(12), Inches(1), size=18)
@@ -660,8 +687,8 @@ def disagreement_slide(deck: Deck, given: DeckInput) -> None:
     note = (f"{disputes_text(room)}." + (f" The {len(disputed)} that matter most are shown; the report lists the "
                                          "rest." if shown else "")
             + f" {counted(len(room.decisions), 'answer')} agreed in the room in all; the rest use the median.")
-    last = deck.fitted_table(slide, title, "Workshop", ["Question", "Answers given", "Spread (levels)",
-                                                        "Workshop answer"], rows,
+    last = deck.fitted_table(slide, title, _("Workshop"), [_("Question"), _("Answers given"), _("Spread (levels)"),
+                                                           _("Workshop answer")], rows,
                              [0.42, 0.25, 0.1, 0.23], TALL - Inches(1.2))[-1]
     deck.text(last, note, MARGIN, TALL - Inches(1.1), Inches(12), Inches(0.5), size=12, color=MUTED)
 
@@ -672,7 +699,7 @@ def perception_slide(deck: Deck, given: DeckInput) -> None:
         return
     from reports.workshop_charts import gap_sentence
 
-    slide = deck.slide("Executive view versus operational reality", "Perception gap")
+    slide = deck.slide(_("Executive view versus operational reality"), _("Perception gap"))
     _gap_table(deck, slide, room)
     flagged = [gap_sentence(g) for g in room.role_gaps if g.flagged or g.too_few]
     if not flagged:
@@ -724,7 +751,7 @@ def benchmark_slide(deck: Deck, given: DeckInput) -> None:
         return
     from reports.benchmark import benchmark_chart, benchmark_rows
 
-    slide = deck.slide("Compared with similar organisations", "Benchmark")
+    slide = deck.slide(_("Compared with similar organisations"), _("Benchmark"))
     deck.chart(slide, benchmark_chart(bench, given.branding.color).to_dict(), MARGIN, BODY_TOP, Inches(7.4),
                Inches(4.6), "Bar chart of the fifth each domain stands in among comparable organisations.")
     lines = [summary_text(bench)] + [f"{row['domain']}: {row['reading']}" for row in benchmark_rows(bench)]
@@ -735,9 +762,9 @@ def benchmark_slide(deck: Deck, given: DeckInput) -> None:
 
 def steps_slide(deck: Deck, given: DeckInput) -> None:
     steps = given.result.actions[:TOP_STEPS]
-    slide = deck.slide("The first five steps" if len(steps) == TOP_STEPS else "The next steps", "Priorities")
+    slide = deck.slide(_("The first five steps") if len(steps) == TOP_STEPS else _("The next steps"), _("Priorities"))
     if not steps:
-        deck.text(slide, "No open step: every domain has reached its target phase.", MARGIN, BODY_TOP, Inches(12),
+        deck.text(slide, _("No open step: every domain has reached its target phase."), MARGIN, BODY_TOP, Inches(12),
                   Inches(1), size=18)
         return
     domain = names(given.result)
@@ -745,34 +772,36 @@ def steps_slide(deck: Deck, given: DeckInput) -> None:
     first = steps[0]
     why = first.why and line_count(first.why, 12 * 72, 14) <= 3
     bottom = TALL - Inches(1.95) if why else TALL - Inches(0.8)
-    slides = deck.fitted_table(slide, slide.shapes.title.text, "Priorities", ["#", "Step", "Domain", "Owner", "Effort",
-                                                                             "KPI"], rows,
+    slides = deck.fitted_table(slide, slide.shapes.title.text, _("Priorities"), ["#", _("Step"), _("Domain"), _("Owner"),
+                                                                                _("Effort"), _("KPI")], rows,
                                [0.05, 0.35, 0.12, 0.18, 0.07, 0.23], bottom)
     if why:
         deck.text(slides[0] if len(slides) == 1 else slides[-1],
-                  [("Why first", {"bold": True, "color": deck.accent, "size": 13}), (first.why, {"size": 14})],
+                  [(_("Why first"), {"bold": True, "color": deck.accent, "size": 13}), (first.why, {"size": 14})],
                   MARGIN, TALL - Inches(1.9), Inches(12), Inches(1.2), spacing=4)
 
 
 def plan_slide(deck: Deck, given: DeckInput) -> None:
     result = given.result
     now = [s for s in result.actions if s.horizon == "now"]
-    slide = deck.slide("The 90-day plan", "Now: the next three months")
+    slide = deck.slide(_("The 90-day plan"), _("Now: the next three months"))
     if not now:
-        deck.text(slide, "Nothing is due in the next 90 days: every domain has reached its target phase.",
+        deck.text(slide, _("Nothing is due in the next 90 days: every domain has reached its target phase."),
                   MARGIN, BODY_TOP, Inches(12), Inches(1), size=18)
         return
     specs = charts.plan_specs(result, given.branding.color)
     if "timeline" in specs:
         deck.chart(slide, slide_timeline(specs["timeline"]), Inches(5.3), BODY_TOP, Inches(7.5), Inches(4.6),
-                   "Timeline of the Now and Next steps in months, each after the steps it requires; steps by rank.",
+                   _("Timeline of the Now and Next steps in months, each after the steps it requires; steps by rank."),
                    readable=True)
-        deck.text(slide, "Months from the start of the plan; dotted lines lead from a step to the one that waits for "
-                  "it.", Inches(5.3), BODY_TOP + Inches(4.7), Inches(7.5), Inches(0.5), size=12, color=MUTED)
-    lines = [f"{s.rank}. {s.title} — {s.owner}, effort {s.effort}" for s in now]
+        deck.text(slide, _("Months from the start of the plan; dotted lines lead from a step to the one that waits for "
+                           "it."), Inches(5.3), BODY_TOP + Inches(4.7), Inches(7.5), Inches(0.5), size=12, color=MUTED)
+    lines = [_("{rank}. {title} — {owner}, effort {effort}").format(rank=s.rank, title=s.title, owner=s.owner,
+                                                                     effort=s.effort) for s in now]
     later = len(result.actions) - len(now)
     if later:
-        lines.append(f"Then {later} more step{'s' if later != 1 else ''} in Next (3–9 months) and Later (9–18 months).")
+        lines.append(ngettext("Then {count} more step in Next (3–9 months) and Later (9–18 months).",
+                              "Then {count} more steps in Next (3–9 months) and Later (9–18 months).", later).format(count=later))
     # A long Now list steps down in size rather than run off the slide.
     size = fitting_size("\n".join(f"■  {line}" for line in lines), Inches(4.5) - 2 * Inches(0.1),
                         Inches(5.2) - Pt(6) * (len(lines) - 1), PLAN_SIZES) or PLAN_SIZES[-1]
@@ -781,8 +810,8 @@ def plan_slide(deck: Deck, given: DeckInput) -> None:
 
 def risks_slide(deck: Deck, given: DeckInput) -> None:
     story = narrate(given.questionnaire, given.result)
-    slide = deck.slide("Risks to watch", "Risks")
-    risks = list(story.risks) or ["No governance or MLOps practice below its phase's bar."]
+    slide = deck.slide(_("Risks to watch"), _("Risks"))
+    risks = list(story.risks) or [_("No governance or MLOps practice below its phase's bar.")]
     deck.bullets(slide, risks, MARGIN, BODY_TOP, Inches(12), Inches(2.8), size=16, spacing=10)
     fitted = next(((quote, size) for quote in story.quotes
                    if (size := fitting_size(f"“{quote.text}”", QUOTE_WIDTH, QUOTE_HEIGHT, QUOTE_SIZES))), None)
@@ -791,8 +820,9 @@ def risks_slide(deck: Deck, given: DeckInput) -> None:
         box = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, MARGIN, Inches(4.5), Inches(12), Inches(1.6))
         deck._fill(box, PALE)
         deck.text(slide, [(f"“{' '.join(quote.text.split())}”", {"size": size}),
-                          (f"{'Agreed in the room' if given.workshop is not None else 'The respondent'}, on "
-                           f"{names(given.result).get(quote.domain, quote.domain)}",
+                          ((_("Agreed in the room, on {domain}") if given.workshop is not None
+                            else _("The respondent, on {domain}")).format(
+                               domain=names(given.result).get(quote.domain, quote.domain)),
                            {"size": 12, "color": MUTED})], MARGIN + Inches(0.2), Inches(4.65), Inches(11.6),
                   Inches(1.3), spacing=4)
 
@@ -824,7 +854,7 @@ def next_steps_slide(deck: Deck, given: DeckInput) -> None:
     from reports.workshop_charts import counted
 
     result = given.result
-    slide = deck.slide("Next steps", "After today")
+    slide = deck.slide(_("Next steps"), _("After today"))
     items = []
     now = [s for s in result.actions if s.horizon == "now"]
     if now:

@@ -130,7 +130,7 @@ def ngettext_printable(context, singular: str, plural: str, count: int, **variab
 
 def long_date(day: dt.date) -> str:
     """The report's date: 4 December 2026 in English, 4. Dezember 2026 in German."""
-    return f"{day.day} {day:%B %Y}" if i18n.current() == i18n.SOURCE else i18n.date(day)
+    return i18n.date(day)
 
 
 class PrivateBytecodeCache(FileSystemBytecodeCache):
