@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
+from i18n import _, ngettext
 from questionnaires.models import Question, Questionnaire
 from scoring.answers import DONT_KNOW, NA, Response, Value
 from scoring.compiled import _cells, _Item, compiled_items
@@ -19,6 +20,7 @@ from scoring.results import (LOW_CONFIDENCE, STATUS_ATTAINED, STATUS_NOT_ANSWERE
                              Result, join_names)
 from scoring.steps import Step, critical_gap, next_steps
 from scoring.thresholds import below_threshold, meets_threshold
+from scoring.words import decimal, listed, quoted, share
 
 # What a score gives is defined in scoring.results and scoring.steps; it is named here too, beside the function
 # that computes it.
@@ -251,15 +253,19 @@ def foundation_gap_text(phases: tuple[PhaseResult, ...]) -> str:
         if phases[later].status == STATUS_ATTAINED:
             earlier = [p.number for p in phases[:later] if not p.attained]
             if earlier:
-                missing = " and ".join(str(n) for n in earlier)
-                return f"phase {later + 1} is attained while phase{'s' if len(earlier) > 1 else ''} {missing} {'are' if len(earlier) > 1 else 'is'} not"
-    return "no gap"
+                return ngettext("phase {later} is attained while phase {missing} is not",
+                                "phase {later} is attained while phases {missing} are not",
+                                len(earlier)).format(later=later + 1, missing=listed([str(n) for n in earlier]))
+    return _("no gap")
 
 
-def _quoted(listed: list[Question], shown: int = 3) -> str:
+def _quoted(found: list[Question], shown: int = 3) -> str:
     """The first questions by their text, as a client reads them, and how many more."""
-    text = "; ".join(f"“{q.text}”" for q in listed[:shown])
-    return text + (f" and {len(listed) - shown} more" if len(listed) > shown else "")
+    text = "; ".join(quoted(q.text) for q in found[:shown])
+    if len(found) <= shown:
+        return text
+    return ngettext("{questions} and {count} more", "{questions} and {count} more",
+                    len(found) - shown).format(questions=text, count=len(found) - shown)
 
 
 def _gap_questions(questionnaire: Questionnaire, domain: DomainResult, questions: dict[str, QuestionResult]) -> list[Question]:
@@ -283,7 +289,8 @@ def _overall(questionnaire: Questionnaire, domains: tuple[DomainResult, ...], qu
     confidence = sum(1 for q in visible if q.score is not None) / len(visible) if visible else 0.0
     if not assessed:
         name = questionnaire.phase(1).name
-        return Overall(1, name, 0, False, 0.0, (), confidence, f"Phase 1 — {name} (no domain assessed yet)")
+        return Overall(1, name, 0, False, 0.0, (), confidence,
+                       _("Phase 1 — {phase_name} (no domain assessed yet)").format(phase_name=name))
     achieved = min(d.achieved for d in assessed)
     limiting = tuple(d.id for d in assessed if d.achieved == achieved) if achieved < 4 else ()
     index = sum(d.index * d.weight for d in assessed) / sum(d.weight for d in assessed)
@@ -302,7 +309,7 @@ def critical_gaps(questionnaire: Questionnaire, questions: dict[str, QuestionRes
 
 def critical_names(questionnaire: Questionnaire, question_ids: tuple[str, ...]) -> str:
     """The critical gaps as a client reads them: each practice's step title, quoted."""
-    return join_names([f"“{_practice_name(questionnaire.question(qid))}”" for qid in question_ids])
+    return join_names([quoted(_practice_name(questionnaire.question(qid))) for qid in question_ids])
 
 
 def _practice_name(question: Question) -> str:
@@ -316,57 +323,121 @@ def critical_words(questionnaire: Questionnaire, question_ids: tuple[str, ...]) 
     if not question_ids:
         return ""
     count = len(question_ids)
-    return f"{count} critical gap{'s' if count != 1 else ''}: {critical_names(questionnaire, question_ids)}"
+    return ngettext("{count} critical gap: {names}", "{count} critical gaps: {names}",
+                    count).format(count=count, names=critical_names(questionnaire, question_ids))
 
 
 def _with_summary(questionnaire: Questionnaire, overall: Overall, domains: tuple[DomainResult, ...]) -> Overall:
     names = {d.id: d.name for d in domains}
-    gaps = critical_words(questionnaire, overall.critical_gaps)
-    if overall.achieved >= 4:
-        if overall.complete:
-            text = f"All four phases achieved — {overall.phase_name} (index {overall.index:.1f} / 4)"
-        else:
-            text = (f"Phase 4 — {overall.phase_name} (every domain meets the bar of all four phases, index "
-                    f"{overall.index:.1f} / 4), with {gaps}")
-    else:
-        done = f"phase {overall.achieved} achieved" if overall.achieved else "no phase achieved yet"
-        held = join_names([names[d] for d in overall.limiting_domains])
-        text = f"Phase {overall.phase} — {overall.phase_name} ({done}, index {overall.index:.1f} / 4), held back by {held}"
     primary, tied = furthest_from_bar(domains, overall.limiting_domains)
     released = tuple(d.id for d in domains if d.id in overall.limiting_domains and d.to_next_phase
                      and d.to_next_phase.answers_needed == 1)
-    if primary and len(overall.limiting_domains) > 1 and overall.achieved < 4:
-        text += f" (furthest from the bar: {names[primary]})"
-    if gaps and overall.achieved < 4:
-        text += f", with {gaps}"
-    profile = profile_sentence(domains, overall.phase, overall.limiting_domains, primary, tied, released)
-    if gaps and overall.achieved >= 4:
-        profile += f", with {gaps}"
-    elif gaps:
-        profile += f"; {gaps}"
+    text = _summary(overall, names, primary if len(overall.limiting_domains) > 1 else None,
+                    critical_words(questionnaire, overall.critical_gaps))
+    profile = _profile(profile_sentence(domains, overall.phase, overall.limiting_domains, primary, tied, released),
+                       overall, critical_words(questionnaire, overall.critical_gaps))
     return Overall(overall.phase, overall.phase_name, overall.achieved, overall.complete, overall.index,
                    overall.limiting_domains, overall.confidence, text, primary, profile, overall.critical_gaps,
                    released, tied)
+
+
+def _summary(overall: Overall, names: dict[str, str], primary: str | None, gaps: str) -> str:
+    """The one-line summary: 'Phase 2 — Build the Foundation (phase 1 achieved, index 1.8 / 4), held back by
+    Governance', with who is furthest from the bar and the critical gaps; one whole message per case."""
+    count = len(overall.critical_gaps)
+    facts = {"phase": overall.phase, "phase_name": overall.phase_name, "achieved": overall.achieved,
+             "index": decimal(overall.index), "gaps": gaps}
+    if overall.achieved >= 4:
+        if overall.complete:
+            return _("All four phases achieved — {phase_name} (index {index} / 4)").format(**facts)
+        return ngettext("Phase 4 — {phase_name} (every domain meets the bar of all four phases, index {index} / 4), "
+                        "with {gaps}",
+                        "Phase 4 — {phase_name} (every domain meets the bar of all four phases, index {index} / 4), "
+                        "with {gaps}", count).format(**facts)
+    facts["held"] = join_names([names[d] for d in overall.limiting_domains])
+    if primary:
+        facts["furthest"] = names[primary]
+    return _summary_template(overall.achieved > 0, primary is not None, count).format(**facts)
+
+
+def _summary_template(achieved: bool, furthest: bool, gaps: int) -> str:
+    """The summary's message for a phase below 4: with or without a phase achieved, a domain furthest from the bar
+    and critical gaps."""
+    if achieved and furthest:
+        if gaps:
+            return ngettext("Phase {phase} — {phase_name} (phase {achieved} achieved, index {index} / 4), held back "
+                            "by {held} (furthest from the bar: {furthest}), with {gaps}",
+                            "Phase {phase} — {phase_name} (phase {achieved} achieved, index {index} / 4), held back "
+                            "by {held} (furthest from the bar: {furthest}), with {gaps}", gaps)
+        return _("Phase {phase} — {phase_name} (phase {achieved} achieved, index {index} / 4), held back by {held} "
+                 "(furthest from the bar: {furthest})")
+    if achieved:
+        if gaps:
+            return ngettext("Phase {phase} — {phase_name} (phase {achieved} achieved, index {index} / 4), held back "
+                            "by {held}, with {gaps}",
+                            "Phase {phase} — {phase_name} (phase {achieved} achieved, index {index} / 4), held back "
+                            "by {held}, with {gaps}", gaps)
+        return _("Phase {phase} — {phase_name} (phase {achieved} achieved, index {index} / 4), held back by {held}")
+    if furthest:
+        if gaps:
+            return ngettext("Phase {phase} — {phase_name} (no phase achieved yet, index {index} / 4), held back by "
+                            "{held} (furthest from the bar: {furthest}), with {gaps}",
+                            "Phase {phase} — {phase_name} (no phase achieved yet, index {index} / 4), held back by "
+                            "{held} (furthest from the bar: {furthest}), with {gaps}", gaps)
+        return _("Phase {phase} — {phase_name} (no phase achieved yet, index {index} / 4), held back by {held} "
+                 "(furthest from the bar: {furthest})")
+    if gaps:
+        return ngettext("Phase {phase} — {phase_name} (no phase achieved yet, index {index} / 4), held back by "
+                        "{held}, with {gaps}",
+                        "Phase {phase} — {phase_name} (no phase achieved yet, index {index} / 4), held back by "
+                        "{held}, with {gaps}", gaps)
+    return _("Phase {phase} — {phase_name} (no phase achieved yet, index {index} / 4), held back by {held}")
+
+
+def _profile(sentence: str, overall: Overall, gaps: str) -> str:
+    """The profile sentence and, when there are any, the critical gaps."""
+    count = len(overall.critical_gaps)
+    if not count:
+        return sentence
+    if overall.achieved >= 4:
+        return ngettext("{profile}, with {gaps}", "{profile}, with {gaps}", count).format(profile=sentence, gaps=gaps)
+    return ngettext("{profile}; {gaps}", "{profile}; {gaps}", count).format(profile=sentence, gaps=gaps)
 
 
 def _warnings(questionnaire, response, domains, questions, overall) -> list[str]:
     warnings = []
     for domain in domains:
         if not domain.assessed:
-            warnings.append(f"{domain.name} is not assessed: none of its questions has a real answer; it is left out of the overall phase and index.")
+            warnings.append(_("{domain} is not assessed: none of its questions has a real answer; it is left out of "
+                              "the overall phase and index.").format(domain=domain.name))
     if not any(d.assessed for d in domains):
-        warnings.append("No domain has a real answer yet, so there is no result to show.")
+        warnings.append(_("No domain has a real answer yet, so there is no result to show."))
     if overall.confidence < LOW_CONFIDENCE:
-        warnings.append(f"Confidence is {overall.confidence:.0%}: fewer than {LOW_CONFIDENCE:.0%} of the questions have a real answer; resolve the unknowns before acting on the result.")
+        warnings.append(_("Confidence is {confidence}: fewer than {low} of the questions have a real answer; resolve "
+                          "the unknowns before acting on the result.").format(confidence=share(overall.confidence),
+                                                                              low=share(LOW_CONFIDENCE)))
     missing = [q for q in questionnaire.questions if q.required and questions[q.id].visible and not questions[q.id].answered]
     if missing:
-        warnings.append(f"{len(missing)} required question(s) unanswered: {_quoted(missing)}")
+        # English keeps its "question(s)" for either count; the languages that translate it take their plural
+        warnings.append(ngettext("{count} required question(s) unanswered: {questions}",
+                                 "{count} required question(s) unanswered: {questions}",
+                                 len(missing)).format(count=len(missing), questions=_quoted(missing)))
     hidden = [q for q in questionnaire.questions if not questions[q.id].visible and questions[q.id].answered]
     if hidden:
-        warnings.append(f"Answers to {len(hidden)} hidden question(s) were ignored: {_quoted(hidden)}")
+        warnings.append(ngettext("Answers to {count} hidden question(s) were ignored: {questions}",
+                                 "Answers to {count} hidden question(s) were ignored: {questions}",
+                                 len(hidden)).format(count=len(hidden), questions=_quoted(hidden)))
     for domain in domains:
         if domain.foundation_gap:
-            behind = _gap_questions(questionnaire, domain, questions)
-            named = f"; below the bar there: {_quoted(behind)}" if behind else ""
-            warnings.append(f"Foundation gap in {domain.name}: {foundation_gap_text(domain.phases)}{named}.")
+            warnings.append(_foundation_warning(questionnaire, domain, questions))
     return warnings
+
+
+def _foundation_warning(questionnaire: Questionnaire, domain: DomainResult, questions: dict[str, QuestionResult]) -> str:
+    """'Foundation gap in Data: phase 3 is attained while phase 2 is not; below the bar there: “…”.'"""
+    behind = _gap_questions(questionnaire, domain, questions)
+    facts = {"domain": domain.name, "gap": foundation_gap_text(domain.phases)}
+    if not behind:
+        return _("Foundation gap in {domain}: {gap}.").format(**facts)
+    return _("Foundation gap in {domain}: {gap}; below the bar there: {questions}.").format(questions=_quoted(behind),
+                                                                                          **facts)

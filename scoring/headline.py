@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from i18n import _
+from i18n import _, ngettext
 from scoring.thresholds import above, meets_threshold
-from scoring.words import N_
+from scoring.words import N_, listed, share
 
 NUMBERS = (N_("no"), N_("one"), N_("two"), N_("three"), N_("four"), N_("five"), N_("six"), N_("seven"), N_("eight"),
            N_("nine"), N_("ten"), N_("eleven"), N_("twelve"))
@@ -33,11 +33,14 @@ class ToNextPhase:
     def text(self, domain_name: str) -> str:
         """'Economics: 69% of the 70% needed for phase 2 — one answer away'."""
         if self.attainment is None:
-            return f"{domain_name}: phase {self.phase} has no real answer yet"
-        head = f"{domain_name}: {self.attainment:.0%} of the {self.threshold:.0%} needed for phase {self.phase}"
+            return _("{domain}: phase {phase} has no real answer yet").format(domain=domain_name, phase=self.phase)
+        facts = {"domain": domain_name, "attainment": share(self.attainment), "threshold": share(self.threshold),
+                 "phase": self.phase}
         if self.answers_needed is None:
-            return head
-        return f"{head} — {number(self.answers_needed)} answer{'s' if self.answers_needed != 1 else ''} away"
+            return _("{domain}: {attainment} of the {threshold} needed for phase {phase}").format(**facts)
+        return ngettext("{domain}: {attainment} of the {threshold} needed for phase {phase} — {count} answer away",
+                        "{domain}: {attainment} of the {threshold} needed for phase {phase} — {count} answers away",
+                        self.answers_needed).format(count=number(self.answers_needed), **facts)
 
 
 def number(count: int) -> str:
@@ -90,12 +93,12 @@ def working_bar(phase) -> float | None:
 def bar_words(domain) -> str:
     """'68% of the phase 2 bar' beside a domain's index; 'all four phases achieved'; '' when there is no bar to
     show (not assessed, or no real answer in its working phase)."""
-    share = domain.bar
-    if share is None:
+    bar = domain.bar
+    if bar is None:
         return ""
     if domain.working_phase is None:
-        return "all four phases achieved"
-    return f"{share:.0%} of the phase {domain.working_phase} bar"
+        return _("all four phases achieved")
+    return _("{share} of the phase {phase} bar").format(share=share(bar), phase=domain.working_phase)
 
 
 def gap_in_answers(domain) -> int:
@@ -124,43 +127,72 @@ def profile_sentence(domains, overall_phase: int, limiting: tuple[str, ...], pri
     """'Four of five domains have achieved all four phases; Economics holds the organisation at phase 2'."""
     assessed = [d for d in domains if d.assessed]
     if not assessed:
-        return "No domain is assessed yet"
-    total = number(len(assessed))
+        return _("No domain is assessed yet")
     names = {d.id: d.name for d in assessed}
     if not limiting:
-        return f"All {total} domains have achieved all four phases" if len(assessed) > 1 else \
-            f"{names[assessed[0].id]} has achieved all four phases"
-    if len(limiting) == len(assessed):
         if len(assessed) == 1:
-            return f"{names[limiting[0]]}, the one domain assessed, is in phase {overall_phase}"
-        head = f"All {total} domains are still in phase {overall_phase}"
-        if primary:
-            return f"{head}; {names[primary]} is furthest from the bar"
-        if len(tied) == len(limiting):
-            return f"{head}, each about as far from the bar as the others"
-        return f"{head}; {_names([names[d] for d in tied])} are furthest from the bar"
+            return _("{domain} has achieved all four phases").format(domain=names[assessed[0].id])
+        return _("All {total} domains have achieved all four phases").format(total=number(len(assessed)))
+    if len(limiting) == len(assessed):
+        return _all_limiting(assessed, names, overall_phase, primary, tied, limiting)
     others = [d for d in assessed if d.id not in limiting]
+    head = _most_domains(others, len(assessed))
+    blocking = [d for d in limiting if d not in released] or list(limiting)
+    tail = _holding(blocking, [d for d in released if d not in blocking], len(released) == len(limiting), names,
+                    overall_phase)
+    return _("{clause}; {next_clause}").format(clause=head, next_clause=tail)
+
+
+def _all_limiting(assessed, names, phase: int, primary: str | None, tied: tuple[str, ...],
+                  limiting: tuple[str, ...]) -> str:
+    """The profile when every assessed domain holds the organisation at the same phase."""
+    if len(assessed) == 1:
+        return _("{domain}, the one domain assessed, is in phase {phase}").format(domain=names[limiting[0]],
+                                                                                phase=phase)
+    facts = {"total": number(len(assessed)), "phase": phase}
+    if primary:
+        return _("All {total} domains are still in phase {phase}; {domain} is furthest from the bar").format(
+            domain=names[primary], **facts)
+    if len(tied) == len(limiting):
+        return _("All {total} domains are still in phase {phase}, each about as far from the bar as the "
+                 "others").format(**facts)
+    return _("All {total} domains are still in phase {phase}; {names} are furthest from the bar").format(
+        names=listed([names[d] for d in tied]), **facts)
+
+
+def _most_domains(others, total: int) -> str:
+    """'Four of five domains work at phase 2': the phase most of the domains not holding the organisation work at."""
     groups: dict[int, int] = {}
     for domain in others:
         key = domain.working_phase or 5
         groups[key] = groups.get(key, 0) + 1
     phase, count = max(groups.items(), key=lambda entry: (entry[1], entry[0]))
-    where = "have achieved all four phases" if phase == 5 else f"work at phase {phase}"
-    if count == 1:
-        where = "has achieved all four phases" if phase == 5 else f"works at phase {phase}"
-    head = f"{number(count).capitalize()} of {total} domains {where}"
-    blocking = [d for d in limiting if d not in released] or list(limiting)
-    held = _names([names[d] for d in blocking])
-    verb = "holds" if len(blocking) == 1 else "hold"
-    text = f"{head}; {held} {verb} the organisation at phase {overall_phase}"
-    close = [d for d in released if d not in blocking]
-    if close:
-        text += (f", and {_names([names[d] for d in close])} {'is' if len(close) == 1 else 'are each'} one answer "
-                 f"from phase {overall_phase + 1}" if overall_phase < 4 else "")
-    elif released and len(released) == len(limiting):
-        text += f", {'one answer' if len(released) == 1 else 'each one answer'} from the bar"
-    return text
+    facts = {"count": number(count).capitalize(), "total": number(total), "phase": phase}
+    if phase == 5:
+        return ngettext("{count} of {total} domains has achieved all four phases",
+                        "{count} of {total} domains have achieved all four phases", count).format(**facts)
+    return ngettext("{count} of {total} domains works at phase {phase}",
+                    "{count} of {total} domains work at phase {phase}", count).format(**facts)
 
 
-def _names(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+def _holding(blocking: list[str], close: list[str], all_released: bool, names, phase: int) -> str:
+    """'Governance holds the organisation at phase 1', and who is one answer from moving on."""
+    facts = {"held": listed([names[d] for d in blocking]), "phase": phase, "next": phase + 1}
+    count = len(blocking)
+    if close and phase < 4:
+        facts["close"] = listed([names[d] for d in close])
+        if len(close) == 1:
+            return ngettext("{held} holds the organisation at phase {phase}, and {close} is one answer from phase "
+                            "{next}",
+                            "{held} hold the organisation at phase {phase}, and {close} is one answer from phase "
+                            "{next}", count).format(**facts)
+        return ngettext("{held} holds the organisation at phase {phase}, and {close} are each one answer from phase "
+                        "{next}",
+                        "{held} hold the organisation at phase {phase}, and {close} are each one answer from phase "
+                        "{next}", count).format(**facts)
+    if all_released and not close:
+        return ngettext("{held} holds the organisation at phase {phase}, one answer from the bar",
+                        "{held} hold the organisation at phase {phase}, each one answer from the bar",
+                        count).format(**facts)
+    return ngettext("{held} holds the organisation at phase {phase}", "{held} hold the organisation at phase {phase}",
+                    count).format(**facts)

@@ -27,3 +27,15 @@ def listed(names: list[str]) -> str:
     if len(names) <= 1:
         return "".join(names)
     return i18n._("{names} and {last}").format(names=", ".join(names[:-1]), last=names[-1])
+
+
+def decimal(value: float, places: int = 1) -> str:
+    """1.8 as '1.8' in English, '1,8' in German."""
+    if i18n.current() == i18n.SOURCE:
+        return f"{value:.{places}f}"
+    return i18n.number(round(value, places), places)
+
+
+def quoted(text: str) -> str:
+    """A name quoted as the language quotes: '“text”' in English, '„text“' in German."""
+    return i18n._("“{text}”").format(text=text)

@@ -1,6 +1,7 @@
 """The narrative in German: findings, risks, the first steps' why and the pilot verdicts come from the scoring
 catalogue, with German plurals; English stays as it was; every message of scoring/ has its German."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -9,24 +10,31 @@ from babel.messages.pofile import read_po
 
 import i18n
 from questionnaires.translation import find_in_language
-from scoring.answers import questionnaire_id_of, questionnaire_version_of, read_answers
+from scoring.answers import Response, questionnaire_id_of, questionnaire_version_of, read_answers
 from scoring.engine import score_response
+from scoring.headline import bar_words
 from scoring.narrative import FIRST_STEPS, narrate, pilot_brief
 
 ROOT = Path(__file__).parent.parent
 SOURCES = ["scoring/narrative.py", "scoring/pilots.py", "scoring/steps.py", "scoring/headline.py", "scoring/words.py",
-           "scoring/results.py"]
+           "scoring/results.py", "scoring/engine.py"]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "N_": None}
 
 
-def _story(example: str, language: str) -> list[str]:
+def _scored(example: str, language: str):
     path = ROOT / "examples" / example
     questionnaire = find_in_language(questionnaire_id_of(path), questionnaire_version_of(path), language)
-    response = read_answers(path, questionnaire)
     with i18n.use(language):
-        result = score_response(questionnaire, response)
+        return questionnaire, score_response(questionnaire, read_answers(path, questionnaire))
+
+
+def _story(example: str, language: str) -> list[str]:
+    questionnaire, result = _scored(example, language)
+    with i18n.use(language):
         story = narrate(questionnaire, result)
-        texts = [*story.findings, *story.risks, *(s.why for s in result.actions[:FIRST_STEPS])]
+        texts = [result.overall.summary, result.overall.profile, *result.warnings,
+                 *(bar_words(d) for d in result.domains), *story.findings, *story.risks,
+                 *(s.why for s in result.actions[:FIRST_STEPS])]
         if result.pilots is not None:
             brief = pilot_brief(result.pilots, result.actions)
             texts += [brief.summary, brief.stuck, brief.stop, brief.gate, brief.merge]
@@ -42,6 +50,75 @@ def test_the_narrative_of_a_golden_organisation_reads_in_german(example):
     assert any(word in joined for word in (" hält die Organisation in Phase ", "Schritt ", " Praxis "))
     for sentence in english:
         assert sentence not in german, sentence
+    assert not english_words_in(joined)
+
+
+def _english_words() -> set[str]:
+    """The fixed words of every English message of scoring/, between its placeholders, as runs of three words that
+    hold at least one English function word: no German sentence has a reason to contain one, and half a sentence left
+    in English shows one."""
+    runs = set()
+    for source in SOURCES:
+        for _line, message, _comments, _context in extract_from_file("python", ROOT / source, keywords=KEYWORDS):
+            for text in [message] if isinstance(message, str) else message:
+                for run in re.split(r"\{[^}]*\}|[“”„:;,.()—–/]", text):
+                    words = run.lower().split()
+                    runs.update(" ".join(words[i:i + 3]) for i in range(len(words) - 2)
+                                if ENGLISH.intersection(words[i:i + 3]))
+    return runs
+
+
+ENGLISH = {"the", "of", "is", "are", "has", "have", "and", "at", "from", "by", "with", "its", "to", "no", "in", "yet",
+           "phase", "phases", "one", "each", "on", "not", "before", "for", "a", "an", "as", "be", "or", "it", "this"}
+
+
+def english_words_in(text: str) -> list[str]:
+    """The English messages' fixed word runs found in a text (none in a German one)."""
+    words = " ".join(re.split(r"[“”„:;,.()—–/\s]+", text.lower()))
+    return sorted(run for run in _english_words() if f" {run} " in f" {words} ")
+
+
+def test_a_half_english_sentence_is_caught():
+    german_start = "Vier von fünf Domänen arbeiten in Phase 3; "
+    assert english_words_in(german_start + "Governance holds the organisation at phase 2")
+    assert not english_words_in(german_start + "Governance hält die Organisation in Phase 2")
+
+
+@pytest.mark.parametrize("example, summary, profile", [
+    ("golden-bank.yaml",
+     "Phase 2 — Fundament legen (Phase 1 erreicht, Index 2,3 / 4), gebremst durch Governance",
+     "Vier von fünf Domänen arbeiten in Phase 3; Governance hält die Organisation in Phase 2"),
+    ("golden-startup.yaml",
+     "Phase 1 — Bestandsaufnahme & Ausrichtung (noch keine Phase erreicht, Index 0,8 / 4), gebremst durch Governance, "
+     "Organisation und Wirtschaftlichkeit (am weitesten von der Schwelle entfernt: Governance); offen bleibt 1 "
+     "kritische Lücke: „Für jedes KI-System die Kategorie nach der KI-Verordnung und die eigene Rolle dokumentieren“",
+     "Zwei von fünf Domänen arbeiten in Phase 2; Governance, Organisation und Wirtschaftlichkeit halten die "
+     "Organisation in Phase 1; 1 kritische Lücke: „Für jedes KI-System die Kategorie nach der KI-Verordnung und die "
+     "eigene Rolle dokumentieren“"),
+])
+def test_the_headline_reads_in_german(example, summary, profile):
+    _questionnaire, result = _scored(example, "de")
+    assert (result.overall.summary, result.overall.profile) == (summary, profile)
+
+
+def test_a_warning_reads_in_german():
+    questionnaire = find_in_language("ai-maturity", None, "de")
+    with i18n.use("de"):
+        result = score_response(questionnaire, Response(questionnaire.id, questionnaire.version))
+    assert "Noch keine Domäne hat eine echte Antwort; es gibt daher noch kein Ergebnis." in result.warnings
+    assert "Daten ist nicht bewertet: Keine ihrer Fragen hat eine echte Antwort; die Domäne geht weder in die " \
+           "Gesamtphase noch in den Index ein." in result.warnings
+    assert result.overall.summary == "Phase 1 — Bestandsaufnahme & Ausrichtung (noch keine Domäne bewertet)"
+    assert not english_words_in(" ".join(result.warnings))
+
+
+def test_the_pseudo_language_renders_the_headline_and_warnings():
+    path = ROOT / "examples" / "golden-startup.yaml"
+    questionnaire = find_in_language(questionnaire_id_of(path), questionnaire_version_of(path))
+    with i18n.use(i18n.PSEUDO):
+        result = score_response(questionnaire, read_answers(path, questionnaire))
+    assert result.overall.summary.startswith("⟦") and "Governance" in result.overall.summary
+    assert all(warning.startswith("⟦") for warning in result.warnings)
 
 
 @pytest.mark.parametrize("count, expected", [
