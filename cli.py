@@ -306,7 +306,7 @@ target_option = click.option("--target", "targets", multiple=True, metavar="DOMA
 def score(answers: Path, questionnaire_path: Path | None, targets: dict[str, int], output: str,
           baseline: Path | None, with_benchmark: bool, language: str | None) -> None:
     """Score an answers file (YAML or JSON) and print the result."""
-    i18n.activate(assessment_language(answers, language))
+    click.get_current_context().with_resource(i18n.use(assessment_language(answers, language)))
     try:
         result = load_scored(answers, questionnaire_path, targets)
         progress = compare_with_baseline(baseline, current_questionnaire(answers, questionnaire_path), result)
@@ -689,7 +689,7 @@ def readout(answers: Path | None, workshop_ref: str | int | None, out: Path, log
             color: str | None, questionnaire_path: Path | None, targets: dict[str, int], date,
             with_benchmark: bool, language: str | None, force: bool) -> None:
     """Write the readout deck (PowerPoint, 8-12 slides of editable text and charts) of an answers file or a workshop."""
-    i18n.activate(assessment_language(answers, language))
+    click.get_current_context().with_resource(i18n.use(assessment_language(answers, language)))
     from reports.branding import Branding, branding_from_files
 
     if (answers is None) == (workshop_ref is None):
