@@ -35,18 +35,19 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import i18n
 from config import setting
 from i18n import _, ngettext
-from questionnaires.models import Question, Questionnaire
+from questionnaires.models import DEFAULT_TRIAGE, Question, Questionnaire
 from scoring.compiled import compiled_items
 from scoring.results import DomainResult, Overall, QuestionResult, join_names
 from scoring.headline import number
 from scoring.pilots import Portfolio
-from scoring.words import N_
+from scoring.words import N_, decimal, figure, share
 from scoring.thresholds import at_lowest_level, below_threshold, meets_threshold
 
 PHASE_FACTORS = {0: 1.0, 1: 0.5}
@@ -62,7 +63,27 @@ TRIAGE_ID = "pilots.triage"
 TOP_STEPS = 5  # the first steps a client reads; polish never sits among them while basics are open
 EFFORT_ORDER = {"S": 0, "M": 1, "L": 2}
 ESTABLISH_AT_MOST = 0.25  # a score at or below this means the practice is not in place yet
-HORIZONS = {"now": "Now (0–3 months)", "next": "Next (3–9 months)", "later": "Later (9–18 months)"}
+
+
+class Labels(Mapping):
+    """Labels kept in English (marked with N_), read in the language of the moment: `HORIZONS["now"]` is
+    'Now (0–3 months)' in English and 'Jetzt (0–3 Monate)' in German."""
+
+    def __init__(self, labels: dict[str, str]):
+        self._labels = labels
+
+    def __getitem__(self, key: str) -> str:
+        return _(self._labels[key])
+
+    def __iter__(self):
+        return iter(self._labels)
+
+    def __len__(self) -> int:
+        return len(self._labels)
+
+
+HORIZONS = Labels({"now": N_("Now (0–3 months)"), "next": N_("Next (3–9 months)"),
+                   "later": N_("Later (9–18 months)")})
 HORIZON_ORDER = ("now", "next", "later")
 HORIZON_RANK = {horizon: rank for rank, horizon in enumerate(HORIZON_ORDER)}
 SIZES = ("small", "medium", "large")
@@ -326,17 +347,25 @@ def triage_action(questionnaire: Questionnaire):
     """The wording of the portfolio decision: the questionnaire's own, or the built-in one."""
     section = questionnaire.pilot_section()
     action = getattr(section, "triage_action", None)
-    return action() if callable(action) else _DEFAULT_TRIAGE
+    return _in_language(action() if callable(action) else _DEFAULT_TRIAGE)
+
+
+def _in_language(action):
+    """A built-in triage wording in the language of the moment; a questionnaire's own (or its translation's) as it
+    is."""
+    if action is not _DEFAULT_TRIAGE and action is not DEFAULT_TRIAGE:
+        return action
+    return _Triage(_(action.title), _(action.detail), action.owner, _(action.kpi), action.effort)
 
 
 @dataclass(frozen=True)
 class _Triage:
-    title: str = "Decide scale, merge or stop for every active pilot within 60 days"
-    detail: str = ("Put every active pilot in front of the executive sponsor with its owner, its KPI baseline, its "
-                   "blocker and its cost to date. Decide for each: scale it with a date and a budget, merge it with "
-                   "pilots that pursue the same outcome, or stop it and free its team.")
+    title: str = N_("Decide scale, merge or stop for every active pilot within 60 days")
+    detail: str = N_("Put every active pilot in front of the executive sponsor with its owner, its KPI baseline, its "
+                     "blocker and its cost to date. Decide for each: scale it with a date and a budget, merge it with "
+                     "pilots that pursue the same outcome, or stop it and free its team.")
     owner: str = "sponsor"
-    kpi: str = "Share of active pilots with a recorded scale, merge or stop decision (target 100% within 60 days)"
+    kpi: str = N_("Share of active pilots with a recorded scale, merge or stop decision (target 100% within 60 days)")
     effort: str = "S"
 
 
@@ -898,27 +927,51 @@ def _lacking_clause(lift: Lift) -> str:
 def explain(phase: int, domain_name: str, gap: float, weight: float, domain_weight: float, offset: int,
             working: int, limiting: bool, priority: float, impact: int = 2, lift: Lift = NO_LIFT,
             regulatory: bool = False, exposed: bool = False, urgent: bool = False) -> str:
-    """The arithmetic behind a step's priority, for the methodology page and a tooltip."""
-    if offset <= 0:
-        place = f"phase {phase} practice, {domain_name} works on phase {working} now"
-    else:
-        place = f"phase {phase} practice, {offset} phase{'s' if offset > 1 else ''} beyond {domain_name}'s working phase {working}"
-        if regulatory:
-            place += "; a regulatory practice takes no phase discount"
+    """The arithmetic behind a step's priority, for the methodology page and a tooltip: the product, then each
+    further factor; every part one message."""
     factor = 1.0 if regulatory else phase_factor(offset)
-    text = (f"Priority {priority:.2f} = gap {gap:.0%} × question weight {weight:g} × domain weight {domain_weight:g}"
-            f" × phase factor {factor:g} ({place}) × impact factor {IMPACT_FACTORS[impact]:g} (impact {impact})")
+    parts = [_("Priority {priority} = gap {gap} × question weight {weight} × domain weight {domain_weight} × phase "
+               "factor {factor} ({place}) × impact factor {impact_factor} (impact {impact})").format(
+        priority=decimal(priority, 2), gap=share(gap), weight=figure(weight), domain_weight=figure(domain_weight),
+        factor=figure(factor), place=_place(phase, domain_name, offset, working, regulatory),
+        impact_factor=figure(IMPACT_FACTORS[impact]), impact=impact)]
     if limiting:
-        text += f"; ×{LIMITING_BOOST:g} because {domain_name} limits the overall phase"
+        parts.append(_("×{boost} because {domain} limits the overall phase").format(boost=figure(LIMITING_BOOST),
+                                                                                   domain=domain_name))
     if lift.factor != 1.0:
-        parts = []
-        if lift.waiting:
-            parts.append(f"{lift.waiting}/{lift.stuck} stuck pilots it unblocks")
-        if lift.lacking:
-            parts.append(f"{lift.lacking}/{lift.live} pilots without {'an owner' if lift.missing == 'owner' else 'a KPI baseline'}")
-        text += f"; × pilot factor {lift.factor:.2f} (1 + {PILOT_WEIGHT:g} × the larger share: {', '.join(parts)})"
+        parts.append(_("× pilot factor {factor} (1 + {weight} × the larger share: {shares})").format(
+            factor=decimal(lift.factor, 2), weight=figure(PILOT_WEIGHT), shares=", ".join(_lift_shares(lift))))
     if exposed:
-        text += f"; × exposure {EXPOSURE_FACTOR:g} (a system is likely high-risk under the EU AI Act)"
+        parts.append(_("× exposure {factor} (a system is likely high-risk under the EU AI Act)").format(
+            factor=figure(EXPOSURE_FACTOR)))
     if urgent:
-        text += f"; × deadline {DEADLINE_FACTOR:g} (the obligation applies within a year, or already applies)"
-    return text
+        parts.append(_("× deadline {factor} (the obligation applies within a year, or already applies)").format(
+            factor=figure(DEADLINE_FACTOR)))
+    return "; ".join(parts)
+
+
+def _place(phase: int, domain_name: str, offset: int, working: int, regulatory: bool) -> str:
+    """Where the practice stands against its domain's working phase, as the explanation names it."""
+    facts = {"phase": phase, "domain": domain_name, "working": working, "offset": offset}
+    if offset <= 0:
+        return _("phase {phase} practice, {domain} works on phase {working} now").format(**facts)
+    if regulatory:
+        return ngettext("phase {phase} practice, {offset} phase beyond {domain}'s working phase {working}; a "
+                        "regulatory practice takes no phase discount",
+                        "phase {phase} practice, {offset} phases beyond {domain}'s working phase {working}; a "
+                        "regulatory practice takes no phase discount", offset).format(**facts)
+    return ngettext("phase {phase} practice, {offset} phase beyond {domain}'s working phase {working}",
+                    "phase {phase} practice, {offset} phases beyond {domain}'s working phase {working}",
+                    offset).format(**facts)
+
+
+def _lift_shares(lift: Lift) -> list[str]:
+    """The shares of pilots a step helps, as the explanation names them."""
+    shares = []
+    if lift.waiting:
+        shares.append(_("{waiting}/{stuck} stuck pilots it unblocks").format(waiting=lift.waiting, stuck=lift.stuck))
+    if lift.lacking:
+        text = _("{lacking}/{live} pilots without an owner") if lift.missing == "owner" else \
+            _("{lacking}/{live} pilots without a KPI baseline")
+        shares.append(text.format(lacking=lift.lacking, live=lift.live))
+    return shares

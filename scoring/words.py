@@ -39,3 +39,11 @@ def decimal(value: float, places: int = 1) -> str:
 def quoted(text: str) -> str:
     """A name quoted as the language quotes: '“text”' in English, '„text“' in German."""
     return i18n._("“{text}”").format(text=text)
+
+
+def figure(value: float) -> str:
+    """A factor or weight as short as it goes: 1.25, 2 ('1,25' in German)."""
+    if i18n.current() == i18n.SOURCE:
+        return f"{value:g}"
+    return i18n.number(value)
+

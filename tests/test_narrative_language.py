@@ -159,3 +159,31 @@ def test_every_scoring_message_has_its_german():
             if not strings or not all(strings):
                 missing.append((source, message))
     assert not missing
+
+
+def test_the_horizons_read_in_german():
+    from scoring.steps import HORIZONS
+    with i18n.use("de"):
+        assert list(HORIZONS.values()) == ["Jetzt (0–3 Monate)", "Als Nächstes (3–9 Monate)", "Später (9–18 Monate)"]
+    assert HORIZONS["now"] == "Now (0–3 months)"
+
+
+def test_the_built_in_triage_step_reads_in_german():
+    from questionnaires.models import DEFAULT_TRIAGE
+    from scoring.steps import triage_action
+    english = find_in_language("ai-maturity").model_copy(update={"pilots": None})
+    with i18n.use("de"):
+        action = triage_action(english)
+    assert action.title.startswith("Innerhalb von 60 Tagen für jeden aktiven Piloten")
+    assert "Portfolio-Sitzung" in action.detail and action.kpi.endswith("(Ziel: alle innerhalb von 60 Tagen)")
+    assert triage_action(english).title == DEFAULT_TRIAGE.title
+
+
+def test_the_priority_arithmetic_reads_in_german():
+    from scoring.steps import explain
+    with i18n.use("de"):
+        text = explain(2, "Governance", 0.75, 1.0, 1.0, 1, 1, True, 1.2345, impact=3)
+    assert text == ("Priorität 1,23 = Lücke 75\u00a0% × Fragengewicht 1 × Domänengewicht 1 × Phasenfaktor 0,5 (Praxis der "
+                    "Phase 2, eine Phase über Phase 1 hinaus, an der Governance derzeit arbeitet) × Wirkungsfaktor 1,2 "
+                    "(Wirkung 3); ×1,5, weil Governance die Gesamtphase begrenzt")
+    assert not english_words_in(text)
