@@ -4,6 +4,7 @@ is given; every step change brings the step's heading to the top of the screen."
 import streamlit as st
 
 import services
+from i18n import _, ngettext
 from scoring import progress
 from storage import get_engine
 from storage import repository as repo
@@ -138,7 +139,7 @@ def review(question_id: str) -> None:
 
 st.title(questionnaire.title)
 if now.assessment.organisation:
-    st.caption(f"For {flow.plain(now.assessment.organisation)}")
+    st.caption(_("For {organisation}").format(organisation=flow.plain(now.assessment.organisation)))
 # The counters an answer changes are drawn into places of their own, which the answered question's piece fills
 # again on its own run (see `answer_piece`): the progress, the steps' counts and this step's count.
 counters = {"progress": st.empty()}
@@ -146,25 +147,26 @@ counters["progress"].progress(done.fraction, text=done.text())
 state.show_notice()
 workshop = ws.workshop_of(get_engine(), now.assessment) if now.assessment.workshop_id is not None else None
 if workshop is not None and workshop.is_closed():
-    st.info(f"The workshop for {flow.plain(workshop.client)} is closed, so answers can no longer be changed. "
-            "Everything you saved is kept.", icon=":material/lock:")
+    st.info(_("The workshop for {client} is closed, so answers can no longer be changed. Everything you saved is "
+              "kept.").format(client=flow.plain(workshop.client)), icon=":material/lock:")
 newer = state.newer_version(now)
 if newer is not None:
     with st.container(border=True):
-        st.write(f"A new version of this questionnaire is available ({newer.version}; you are answering "
-                 f"{questionnaire.version}). Your answers carry over, and anything that cannot is listed.")
-        st.button("Continue on the new version", key="continue_new_version", icon=":material/update:",
+        st.write(_("A new version of this questionnaire is available ({new}; you are answering {current}). Your "
+                   "answers carry over, and anything that cannot is listed.").format(new=newer.version,
+                                                                                    current=questionnaire.version))
+        st.button(_("Continue on the new version"), key="continue_new_version", icon=":material/update:",
                   on_click=state.safe(state.continue_on), args=(newer.version,))
 state.show_carried_notes()
 copied = session.IMPORTED_COPY.get()
 if copied is not None and copied[0] == token:
-    st.info(f"This is a new assessment made from {flow.plain(copied[1])}, with a private link of its own (below). "
-            "The assessment the file came from is not changed.", icon=":material/content_copy:")
+    st.info(_("This is a new assessment made from {file}, with a private link of its own (below). The assessment "
+              "the file came from is not changed.").format(file=flow.plain(copied[1])), icon=":material/content_copy:")
 # The link is shown open once, the first time an assessment is on screen; after that it stays folded away.
 seen = session.LINK_SEEN.setdefault(set())
 fresh = not now.saved or copied is not None and copied[0] == token  # new, or a copy with a new link
-with st.expander("Your private resume link", icon=":material/link:", expanded=token not in seen and fresh):
-    st.write("Anyone with this link can open and change these answers. Keep it to come back later.")
+with st.expander(_("Your private resume link"), icon=":material/link:", expanded=token not in seen and fresh):
+    st.write(_("Anyone with this link can open and change these answers. Keep it to come back later."))
     st.code(state.link_for(now.assessment), language=None, wrap_lines=True)
 seen.add(token)
 state.show_flash()
@@ -180,7 +182,7 @@ def step_picker() -> None:
     # questionnaire, so a click on a picker drawn a moment ago still means the same step.
     session.STEP_PICKER.value = pilot_register.STEP if pilot_register.is_open(now) else domains[step].id
     st.radio(
-        "Domain", [d.id for d in domains] + pilot_register.steps(now), key=session.STEP_PICKER.name, horizontal=True,
+        _("Domain"), [d.id for d in domains] + pilot_register.steps(now), key=session.STEP_PICKER.name, horizontal=True,
         label_visibility="collapsed", format_func=lambda domain_id: pilot_register.LABEL
         if domain_id == pilot_register.STEP else questionnaire.domain(domain_id).name,
         on_change=lambda: go_to(session.STEP_PICKER.get()),
@@ -195,7 +197,8 @@ def steps_text(step_counts) -> str:
 
 def step_text(step_counts) -> str:
     answered_here, visible_here = step_counts[domain.id]
-    return f"Step {step + 1} of {len(domains)} · {answered_here} of {visible_here} answered in this domain"
+    return _("Step {step} of {steps} · {answered} of {shown} answered in this domain").format(
+        step=step + 1, steps=len(domains), answered=answered_here, shown=visible_here)
 
 
 def page_shape(current: state.Current, scored, open_required) -> tuple:
@@ -231,13 +234,22 @@ def answer_piece(question_id: str, number: int) -> None:
 def carried_notice(shown) -> None:
     to_confirm = [q.id for q in shown if q.id in now.carried]
     if now.carried:
-        source = ("the earlier assessment" if now.assessment.baseline_id is not None
-                  else "the earlier version of the questionnaire, whose question changed meaning")
         count = len(now.carried)
-        st.info(f"{count} answer{'' if count == 1 else 's'} {'is' if count == 1 else 'are'} carried over from "
-                f"{source}. Confirm each one that still holds, or change it.", icon=":material/history:")
+        if now.assessment.baseline_id is not None:
+            text = ngettext("{count} answer is carried over from the earlier assessment. Confirm each one that still "
+                            "holds, or change it.",
+                            "{count} answers are carried over from the earlier assessment. Confirm each one that "
+                            "still holds, or change it.", count)
+        else:
+            text = ngettext("{count} answer is carried over from the earlier version of the questionnaire, whose "
+                            "question changed meaning. Confirm each one that still holds, or change it.",
+                            "{count} answers are carried over from the earlier version of the questionnaire, whose "
+                            "question changed meaning. Confirm each one that still holds, or change it.", count)
+        st.info(text.format(count=count), icon=":material/history:")
     if to_confirm:
-        st.button(f"Confirm all {len(to_confirm)} carried-over answers in {domain.name}", key="confirm_step",
+        st.button(ngettext("Confirm the carried-over answer in {domain}",
+                           "Confirm all {count} carried-over answers in {domain}", len(to_confirm)).format(
+                      count=len(to_confirm), domain=domain.name), key="confirm_step",
                   on_click=state.safe(state.confirm), args=(to_confirm,), icon=":material/done_all:")
 
 
@@ -261,14 +273,14 @@ elif not focus_mode:
         answer_piece(question.id, number)
 
     back, forward, finish_col = st.columns(3)
-    back.button("Previous", key="previous", on_click=go_to, args=(step - 1,), disabled=step == 0,
+    back.button(_("Previous"), key="previous", on_click=go_to, args=(step - 1,), disabled=step == 0,
                 icon=":material/arrow_back:", width="stretch")
     last_domain = step == len(domains) - 1  # then Next leads to the Pilot portfolio step, when there is one
-    forward.button("Next", key="next", on_click=go_to, args=(pilot_register.STEP if last_domain else step + 1,),
+    forward.button(_("Next"), key="next", on_click=go_to, args=(pilot_register.STEP if last_domain else step + 1,),
                    disabled=last_domain and not pilot_register.offered(now),
                    icon=":material/arrow_forward:", width="stretch",
                    type="primary" if step < len(domains) - 1 else "secondary")
-    if finish_col.button("Finish", key="finish", icon=":material/flag:", width="stretch",
+    if finish_col.button(_("Finish"), key="finish", icon=":material/flag:", width="stretch",
                          type="primary" if step == len(domains) - 1 else "secondary"):
         finish()
 elif order:
@@ -282,45 +294,45 @@ elif order:
     fresh = session.ONE_QUESTION_DRAWN.get() != question.id
     with st.container(key="step_head"):
         show_one_question(questionnaire, question, now.saved.get(question.id), at + 1,
-                          heading=f"{domain.name} · Question {at + 1} of {len(order)} · {counts[domain.id][0]} of "
-                                  f"{counts[domain.id][1]} answered in {domain.name}",
+                          heading=_("{domain} · Question {number} of {total} · {answered} of {shown} answered in "
+                                    "{domain}").format(domain=domain.name, number=at + 1, total=len(order),
+                                                       answered=counts[domain.id][0], shown=counts[domain.id][1]),
                           carried=question.id in now.carried, fresh=fresh)
     session.ONE_QUESTION_DRAWN.value = question.id
     alone = question
     last = at == len(order) - 1
     # The bar stays at the bottom of the screen: Back, where the reader is, and Next (or Finish on the last one).
     with st.container(key="focus_buttons", horizontal=True, vertical_alignment="center", wrap=False):
-        st.button("Back", key="previous", on_click=go_to_question, args=(order[at - 1].id,) if at else None,
+        st.button(_("Back"), key="previous", on_click=go_to_question, args=(order[at - 1].id,) if at else None,
                   disabled=at == 0, icon=":material/arrow_back:", width="stretch")
-        st.markdown(f"**{at + 1}**\u00a0of\u00a0{len(order)}", width="content")
+        st.markdown(_("**{number}**\u00a0of\u00a0{total}").format(number=at + 1, total=len(order)), width="content")
         if last:
             if pilot_register.offered(now):  # as in one domain per step: Next leads to the Pilot portfolio step
-                st.button("Next", key="next", on_click=go_to, args=(pilot_register.STEP,),
+                st.button(_("Next"), key="next", on_click=go_to, args=(pilot_register.STEP,),
                           icon=":material/arrow_forward:", width="stretch")
-            if st.button("Finish", key="finish", icon=":material/flag:", width="stretch", type="primary"):
+            if st.button(_("Finish"), key="finish", icon=":material/flag:", width="stretch", type="primary"):
                 finish()
         else:
-            st.button("Next", key="next", on_click=go_to_question, args=(order[at + 1].id,),
+            st.button(_("Next"), key="next", on_click=go_to_question, args=(order[at + 1].id,),
                       icon=":material/arrow_forward:", width="stretch", type="primary")
     bottom_bar_style()
     if not last and not done.open_required:
-        if st.button("Finish now", key="finish_early", icon=":material/flag:", width="stretch"):
+        if st.button(_("Finish now"), key="finish_early", icon=":material/flag:", width="stretch"):
             finish()
-    with st.expander("Jump to a domain", icon=":material/list:"):
+    with st.expander(_("Jump to a domain"), icon=":material/list:"):
         step_picker()
 
 
 if unconfirmed and not done.open_required and session.CONFIRM_BEFORE_FINISH.get() == token:
     count = len(unconfirmed)
-    if count == 1:
-        ask, confirm_label, review_label = "Confirm it as it is, or review it first.", "Confirm it and see results", \
-            "Review it"
-    else:
-        ask, confirm_label, review_label = "Confirm them as they are, or review them first.", \
-            f"Confirm all {count} and see results", "Review them"
+    ask = ngettext("Confirm it as it is, or review it first. Nothing you have answered is changed.",
+                   "Confirm them as they are, or review them first. Nothing you have answered is changed.", count)
+    confirm_label = ngettext("Confirm it and see results", "Confirm all {count} and see results", count).format(
+        count=count)
+    review_label = ngettext("Review it", "Review them", count)
     with st.container(border=True, key="finish_prompt"):
         st.markdown(f"**{progress.unconfirmed_text(count)}**")
-        st.write(f"{ask} Nothing you have answered is changed.")
+        st.write(ask)
         with st.container(horizontal=True):
             st.button(confirm_label, key="confirm_all_finish", type="primary", icon=":material/done_all:",
                       on_click=confirm_and_finish, args=(unconfirmed,))
@@ -329,18 +341,20 @@ if unconfirmed and not done.open_required and session.CONFIRM_BEFORE_FINISH.get(
 
 missing = [qid for qid in session.MISSING.get(()) if qid in done.open_required]
 if missing:
-    are = "s are" if len(missing) > 1 else " is"
-    st.container(key="missing_box").error(f"{len(missing)} required question{are} still open. Answer them (“Don't "
-                                          "know” counts as an answer) and press Finish again.")
+    st.container(key="missing_box").error(ngettext(
+        "{count} required question is still open. Answer them (“Don't know” counts as an answer) and press Finish "
+        "again.",
+        "{count} required questions are still open. Answer them (“Don't know” counts as an answer) and press Finish "
+        "again.", len(missing)).format(count=len(missing)))
     for domain_id, questions in progress.missing_by_domain(questionnaire, tuple(missing)).items():
         index = next(i for i, d in enumerate(domains) if d.id == domain_id)
         with st.container(border=True):
             st.markdown(f"**{domains[index].name}**")
             st.markdown("\n".join(f"- {question.text}" for question in questions))
-            st.button(f"Go to {domains[index].name}", key=f"goto:{domain_id}", on_click=go_to, args=(index,))
+            st.button(_("Go to {domain}").format(domain=domains[index].name), key=f"goto:{domain_id}", on_click=go_to, args=(index,))
 
-st.toggle("One question at a time", key=session.ONE_AT_A_TIME.name, on_change=switch_mode,
-          help="Large buttons and one question per screen; the default on a phone.")
+st.toggle(_("One question at a time"), key=session.ONE_AT_A_TIME.name, on_change=switch_mode,
+          help=_("Large buttons and one question per screen; the default on a phone."))
 state.offer_deletion(now)
 if focus_mode:
     state.large_buttons("focus_buttons", "finish_early")

@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from i18n import _
+
 from questionnaires import PhasegateError
 from reports import deck
 from reports.branding import Branding
@@ -51,10 +53,10 @@ def save_branding(remove_logo: bool = False) -> None:
                           logo, logo_name, kept.commentary)
         repo.set_branding(get_engine(), now.assessment.id, chosen.to_stored())
     except StorageError as exc:
-        session.FLASH.value = state.SAVE_FAILED.format(reason=exc.reason)
+        session.FLASH.value = _(state.SAVE_FAILED).format(reason=exc.reason)
         return
     except PhasegateError as exc:
-        session.FLASH.value = "The branding was not saved: " + " ".join(exc.lines())
+        session.FLASH.value = _("The branding was not saved: {reason}").format(reason=" ".join(exc.lines()))
         return
     state.refresh_assessment()
 
@@ -66,31 +68,31 @@ if session.BRAND_FOR.get() != now.assessment.token or not session.PREPARED_BY.he
     session.ORGANISATION.value = now.assessment.organisation
     session.PREPARED_BY.value = stored_brand.prepared_by
     session.BRAND_COLOUR.value = stored_brand.color
-st.title("Report")
-st.write("The executive report: the summary, the domain overview, the 90-day plan and what follows, the roadmap "
-         "and the method. The full report adds every question and answer. The answers file lets you resume later or "
-         "score the answers with the command line.")
+st.title(_("Report"))
+st.write(_("The executive report: the summary, the domain overview, the 90-day plan and what follows, the roadmap "
+           "and the method. The full report adds every question and answer. The answers file lets you resume later "
+           "or score the answers with the command line."))
 state.show_flash()
 if stored_brand.logo_problem:
     st.warning(plain(stored_brand.logo_problem), icon=":material/broken_image:")
 
 with st.container(border=True):
-    st.header("Organisation and branding", anchor=False)
-    st.text_input("Organisation", key=session.ORGANISATION.name, on_change=save_organisation,
+    st.header(_("Organisation and branding"), anchor=False)
+    st.text_input(_("Organisation"), key=session.ORGANISATION.name, on_change=save_organisation,
                   max_chars=repo.MAX_ORGANISATION)
-    st.text_input("Prepared by (optional)", key=session.PREPARED_BY.name, max_chars=120,
-                  placeholder="Your name or firm", on_change=save_branding)
+    st.text_input(_("Prepared by (optional)"), key=session.PREPARED_BY.name, max_chars=120,
+                  placeholder=_("Your name or firm"), on_change=save_branding)
     colour_col, logo_col = st.columns([1, 3])
-    colour_col.color_picker("Accent colour", key=session.BRAND_COLOUR.name, on_change=save_branding)
+    colour_col.color_picker(_("Accent colour"), key=session.BRAND_COLOUR.name, on_change=save_branding)
     with logo_col:
-        st.file_uploader("Logo (PNG or JPEG, up to 2 MB)", type=["png", "jpg", "jpeg"], key=logo_key(),
+        st.file_uploader(_("Logo (PNG or JPEG, up to 2 MB)"), type=["png", "jpg", "jpeg"], key=logo_key(),
                          max_upload_size=2, on_change=save_branding)
         if stored_brand.logo is not None:
             shown, remove = st.columns([1, 2], vertical_alignment="center")
             shown.image(stored_brand.logo, width=80)
-            remove.button("Remove the logo", key="remove_logo", icon=":material/delete:", on_click=save_branding,
+            remove.button(_("Remove the logo"), key="remove_logo", icon=":material/delete:", on_click=save_branding,
                           args=(True,))
-    st.caption("Kept with this assessment: the PDF and the deck use them, and they are here when you come back.")
+    st.caption(_("Kept with this assessment: the PDF and the deck use them, and they are here when you come back."))
 
 response = dated(state.current().response)  # the answers file carries the date it was taken
 answers = dump_answers(response)
@@ -108,14 +110,14 @@ def readout(current):
 
 
 with st.container(border=True):
-    st.subheader("Downloads", anchor=False)
-    full = st.radio("PDF report", [False, True], key="report_full", horizontal=True,
-                    format_func=lambda wanted: "Full report, with every answer" if wanted else "Executive report")
+    st.subheader(_("Downloads"), anchor=False)
+    kinds = {False: _("Executive report"), True: _("Full report, with every answer")}
+    full = st.radio(_("PDF report"), [False, True], key="report_full", horizontal=True, format_func=kinds.get)
     full = full is True
     download_button(state.current(), key="download_pdf", full=full)
-    st.download_button("Readout deck (PowerPoint)", readout(state.current()), file_name=response_name(response, "pptx"),
+    st.download_button(_("Readout deck (PowerPoint)"), readout(state.current()), file_name=response_name(response, "pptx"),
                        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
                        key="download_deck", icon=":material/slideshow:", on_click="ignore",
-                       help="8-12 slides in your branding, every word editable in PowerPoint.")
-    st.download_button("Download answers", answers, file_name=response_name(response, "yaml"), mime="application/x-yaml",
+                       help=_("8-12 slides in your branding, every word editable in PowerPoint."))
+    st.download_button(_("Download answers"), answers, file_name=response_name(response, "yaml"), mime="application/x-yaml",
                        key="download_answers", icon=":material/download:", on_click="ignore")

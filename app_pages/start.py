@@ -4,7 +4,7 @@ from an answers file."""
 import streamlit as st
 
 import i18n
-from i18n import _
+from i18n import _, ngettext
 from questionnaires import PhasegateError
 from questionnaires.models import question_count
 from scoring.answers import parse_answers
@@ -26,56 +26,60 @@ if session.LANGUAGE_PICKER.get() != i18n.current():  # the language of this run,
     session.LANGUAGE_PICKER.value = i18n.current() if i18n.current() in offered else i18n.SOURCE
 st.selectbox(_("Language"), offered, format_func=i18n.name, key=session.LANGUAGE_PICKER.name, width=220,
              on_change=state.safe(lambda: language.choose(session.LANGUAGE_PICKER.value)))
-st.write("Phasegate shows how far your organisation is from running AI in production, which domain holds it back, "
-         "and what to do first — in a report you can hand to your board.")
+st.write(_("Phasegate shows how far your organisation is from running AI in production, which domain holds it back, "
+           "and what to do first — in a report you can hand to your board."))
 
 if now is not None:
     with st.container(border=True, key="continue_box"):
-        st.subheader("Continue where you left off", anchor=False)
+        st.subheader(_("Continue where you left off"), anchor=False)
         finished = now.assessment.finished
-        st.text(f"{now.questionnaire.title} — " + ("finished" if finished else f"{len(now.saved)} answers saved"))
+        st.text(_("{questionnaire} — finished").format(questionnaire=now.questionnaire.title) if finished else
+                ngettext("{questionnaire} — {count} answer saved", "{questionnaire} — {count} answers saved",
+                         len(now.saved)).format(questionnaire=now.questionnaire.title, count=len(now.saved)))
         left, right = st.columns(2)
-        if left.button("See the results" if finished else "Continue", key="continue", type="primary",
+        if left.button(_("See the results") if finished else _("Continue"), key="continue", type="primary",
                        icon=":material/insights:" if finished else ":material/play_arrow:", width="stretch"):
             state.open_assessment(now.assessment.token, state.resume_page(now.assessment))
-        right.button("Leave it and start another", key="leave", on_click=state.forget, width="stretch")
+        right.button(_("Leave it and start another"), key="leave", on_click=state.forget, width="stretch")
 
-st.header("Three ways in", anchor=False)
-organisation = st.text_input("Organisation (optional)", key="start_organisation", max_chars=repo.MAX_ORGANISATION,
-                             placeholder="Shown on the results and the report")
+st.header(_("Three ways in"), anchor=False)
+organisation = st.text_input(_("Organisation (optional)"), key="start_organisation", max_chars=repo.MAX_ORGANISATION,
+                             placeholder=_("Shown on the results and the report"))
 for questionnaire in sorted(map(state.in_language, state.questionnaires().values()),
                             key=lambda q: q.estimated_minutes):
     with st.container(border=True):
         st.subheader(questionnaire.title, anchor=False)
         st.write(questionnaire.description)
-        st.caption(f"{question_count(questionnaire).text()} · {len(questionnaire.domains)} domains")
-        if st.button("Start", key=f"start:{questionnaire.id}", type="primary", icon=":material/arrow_forward:"):
+        st.caption(ngettext("{questions} · {count} domain", "{questions} · {count} domains",
+                            len(questionnaire.domains)).format(questions=question_count(questionnaire).text(),
+                                                               count=len(questionnaire.domains)))
+        if st.button(_("Start"), key=f"start:{questionnaire.id}", type="primary", icon=":material/arrow_forward:"):
             created = state.guarded(repo.create_assessment, get_engine(), questionnaire.id, questionnaire.version,
                                     organisation=organisation, language=i18n.current())
             session.NEW_ASSESSMENT.value = created.token
             state.open_assessment(created.token)
 
 with st.container(border=True, key="workshop_box"):
-    st.subheader("A workshop with your team", anchor=False)
-    st.write("Everyone answers on their own device with a join code; the facilitator sees where the room agrees, "
-             "where it does not, and hands over one report.")
+    st.subheader(_("A workshop with your team"), anchor=False)
+    st.write(_("Everyone answers on their own device with a join code; the facilitator sees where the room agrees, "
+               "where it does not, and hands over one report."))
     join_col, run_col = st.columns(2)
-    join_col.page_link(WORKSHOP_JOIN, label="Join with a code", icon=":material/login:")
-    run_col.page_link(WORKSHOP_NEW, label="Run a workshop", icon=":material/groups:")
+    join_col.page_link(WORKSHOP_JOIN, label=_("Join with a code"), icon=":material/login:")
+    run_col.page_link(WORKSHOP_NEW, label=_("Run a workshop"), icon=":material/groups:")
 
 for problem in state.broken_questionnaires():
-    st.warning(f"Not offered, the file needs fixing: {flow.plain(problem)}")
+    st.warning(_("Not offered, the file needs fixing: {problem}").format(problem=flow.plain(problem)))
 
-st.header("Resume an assessment", anchor=False)
-by_link, by_file = st.tabs(["With your resume link", "From an answers file"])
+st.header(_("Resume an assessment"), anchor=False)
+by_link, by_file = st.tabs([_("With your resume link"), _("From an answers file")])
 with by_link:
-    link = st.text_input("Resume link", key="resume_link", placeholder="https://…/assessment?a=…")
-    if st.button("Resume", key="resume"):
+    link = st.text_input(_("Resume link"), key="resume_link", placeholder="https://…/assessment?a=…")
+    if st.button(_("Resume"), key="resume"):
         wanted = flow.token_from_link(link)
         found = state.guarded(repo.find_assessment, get_engine(), wanted) if wanted else None
         if found is None:
-            st.error("That link does not open a saved assessment. Paste the whole link you were given "
-                     "(it ends in ?a= followed by a long code).")
+            st.error(_("That link does not open a saved assessment. Paste the whole link you were given "
+                       "(it ends in ?a= followed by a long code)."))
         else:
             state.open_assessment(found.token, state.resume_page(found))
 
@@ -88,8 +92,8 @@ def read_upload(raw: bytes, name: str):
         questionnaire = state.offered(response.questionnaire, response.questionnaire_version)
         return parse_answers(raw, name, questionnaire=questionnaire), questionnaire
     except PhasegateError as exc:
-        st.error("Nothing was imported. The file needs fixing:\n\n" +
-                 "\n".join(f"- {flow.plain(line)}" for line in exc.lines()))
+        st.error(_("Nothing was imported. The file needs fixing:\n\n{problems}").format(
+            problems="\n".join(f"- {flow.plain(line)}" for line in exc.lines())))
         return None
 
 
@@ -122,14 +126,14 @@ def let_go(token: str, *, address: bool = True) -> None:
 
 
 with by_file:
-    upload = st.file_uploader("Answers file (YAML or JSON)", type=["yaml", "yml", "json"], key="answers_file",
-                              help="The file from “Download answers”, or one written for the command line")
+    upload = st.file_uploader(_("Answers file (YAML or JSON)"), type=["yaml", "yml", "json"], key="answers_file",
+                              help=_("The file from “Download answers”, or one written for the command line"))
     pending = session.IMPORT_PENDING.get()  # (upload's file id, the kept file) once Import was pressed
     if upload is None and pending is not None:  # taken out of the box
         let_go(pending[1].token)
         session.IMPORT_PENDING.pop()
         pending = None
-    elif upload is not None and st.button("Import answers", key="import_answers"):
+    elif upload is not None and st.button(_("Import answers"), key="import_answers"):
         if pending is not None:
             let_go(pending[1].token)
             session.IMPORT_PENDING.pop()

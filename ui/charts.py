@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+import i18n
+from i18n import _
 from scoring.engine import Result
 from scoring.headline import bar_words
 from ui.flow import plain
@@ -30,24 +32,24 @@ def show(result: Result) -> None:
     # it the spec's own plot height plus room for the title, the axis and the legend.
     plot = chart.height if isinstance(chart.height, int) else 30 * len(result.domains)
     st.altair_chart(chart, theme=None, height=plot + CHROME, key="chart_domains")
-    st.caption("Each bar is a domain's maturity index: the phases it has completed plus its progress on the next. "
-               "Orange bars hold the organisation back, since it stands where its weakest domain does; the dark tick "
-               "is the domain's target phase.")
+    st.caption(_("Each bar is a domain's maturity index: the phases it has completed plus its progress on the next. "
+                 "Orange bars hold the organisation back, since it stands where its weakest domain does; the dark "
+                 "tick is the domain's target phase."))
     st.dataframe(domain_rows(result), hide_index=True, key="table_domains")
-    st.caption("Toward the bar: how much of the working phase's threshold a domain's practices reach; it moves with "
-               "every answer raised in that phase.")
+    st.caption(_("Toward the bar: how much of the working phase's threshold a domain's practices reach; it moves "
+                 "with every answer raised in that phase."))
     st.altair_chart(heatmap(result), theme=None, key="chart_heatmap")
-    st.caption("How much of each phase's practice is in place, domain by domain; ✓ marks a phase that has reached "
-               "its bar. A later phase in place over an open earlier one is a foundation gap.")
+    st.caption(_("How much of each phase's practice is in place, domain by domain; ✓ marks a phase that has reached "
+                 "its bar. A later phase in place over an open earlier one is a foundation gap."))
 
 
 def domain_rows(result: Result) -> list[dict]:
     """Each domain's index beside its working phase and how far toward that phase's bar it is."""
-    return [{"Domain": d.name,
-             "Working on": (f"Phase {d.working_phase}" if d.working_phase else "All phases achieved")
-             if d.assessed else "Not assessed",
-             "Index": f"{d.index:.1f} / 4" if d.assessed else "–",
-             "Toward the bar": bar_words(d) or "–"} for d in result.domains]
+    return [{_("Domain"): d.name,
+             _("Working on"): (_("Phase {number}").format(number=d.working_phase) if d.working_phase
+                               else _("All phases achieved")) if d.assessed else _("Not assessed"),
+             _("Index"): _("{index} / 4").format(index=i18n.number(d.index, 1)) if d.assessed else "–",
+             _("Toward the bar"): bar_words(d) or "–"} for d in result.domains]
 
 
 def _table(result: Result) -> None:
@@ -65,11 +67,12 @@ def show_progress(comparison, series) -> None:
 
     chart = progress_chart(comparison)
     st.altair_chart(chart, theme=None, height=chart.height + CHROME, key="chart_progress")
-    st.caption("Each domain's maturity index at the earlier assessment, in grey, and now, with the change beside it.")
+    st.caption(_("Each domain's maturity index at the earlier assessment, in grey, and now, with the change beside "
+                 "it."))
     if len(series) >= TREND_FROM:
         trend = trend_chart(series)
         st.altair_chart(trend, theme=None, height=trend.height + CHROME, key="chart_trend")
-        st.caption("The overall maturity index at each assessment, oldest first, with its value above each point.")
+        st.caption(_("The overall maturity index at each assessment, oldest first, with its value above each point."))
 
 
 def show_plan(result: Result, slots) -> None:
@@ -78,21 +81,22 @@ def show_plan(result: Result, slots) -> None:
         return
     from reports.charts import matrix_chart, timeline_chart
 
-    st.subheader("The plan at a glance", anchor=False)
+    st.subheader(_("The plan at a glance"), anchor=False)
     if narrow():  # dots would sit on top of each other on a phone: the steps of each cell by name instead
         show_matrix_cells(result.actions)
     else:
         matrix = matrix_chart(result.actions)
         st.altair_chart(matrix, theme=None, height=matrix.height + CHROME, key="chart_matrix")
-        st.caption("Each dot is a step, numbered by rank and coloured by horizon. Quick wins sit top left: small "
-                   "effort, high impact.")
+        st.caption(_("Each dot is a step, numbered by rank and coloured by horizon. Quick wins sit top left: small "
+                     "effort, high impact."))
     timeline = timeline_chart(slots)
     if narrow():
         st.vega_lite_chart(phone_timeline(timeline.to_dict()), theme=None, height=timeline.height + CHROME + 20,
                            key="chart_timeline")
     else:
         st.altair_chart(timeline, theme=None, height=timeline.height + CHROME, key="chart_timeline")
-    st.caption("When each Now and Next step runs, in months: a step starts once the steps it builds on are done.")
+    st.caption(_("When each Now and Next step runs, in months: a step starts once the steps it builds on are "
+                 "done."))
 
 
 def phone_timeline(spec: dict) -> dict:
@@ -104,7 +108,7 @@ def phone_timeline(spec: dict) -> dict:
         if isinstance(encoding.get("color", {}).get("legend"), dict):
             encoding["color"]["legend"]["direction"] = "vertical"
         if isinstance(encoding.get("x", {}).get("title"), str):
-            encoding["x"]["title"] = "Months from the start"
+            encoding["x"]["title"] = _("Months from the start")
     return spec
 
 
@@ -117,4 +121,4 @@ def show_matrix_cells(steps) -> None:
              for impact, cells in matrix_cells(steps) for effort, cell in zip(MATRIX_EFFORTS.values(), cells)
              if cell.named]
     st.container(key="matrix_cells").markdown("\n\n".join(lines))
-    st.caption("Every step by its impact and the effort it takes. Quick wins are small effort, high impact.")
+    st.caption(_("Every step by its impact and the effort it takes. Quick wins are small effort, high impact."))

@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlparse
 
+from i18n import _
+from scoring.words import N_
 from questionnaires.models import Question, Questionnaire
 from scoring.answers import DONT_KNOW, NA, SPECIAL_LABELS, Answer, Response
 from storage.text import strip_controls
 
 SPECIAL_CAPTIONS = {
-    DONT_KNOW: "Nobody here can say yet; it is listed as an unknown to resolve.",
-    NA: "This does not apply to the organisation; it is left out of the score.",
+    DONT_KNOW: N_("Nobody here can say yet; it is listed as an unknown to resolve."),
+    NA: N_("This does not apply to the organisation; it is left out of the score."),
 }
 TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
@@ -29,12 +31,14 @@ def specials(question: Question) -> list[str]:
 
 def option_labels(questionnaire: Questionnaire, question: Question) -> dict:
     """Label per value, special answers included."""
-    return {**{o.value: o.label for o in questionnaire.options_for(question)}, **SPECIAL_LABELS}
+    specials = {value: _(label) for value, label in SPECIAL_LABELS.items()}  # the special answers' labels
+    return {**{o.value: o.label for o in questionnaire.options_for(question)}, **specials}
 
 
 def option_captions(questionnaire: Questionnaire, question: Question) -> list[str]:
     """The description of each choice, in the order of `choices`."""
-    return [o.description for o in questionnaire.options_for(question)] + [SPECIAL_CAPTIONS[v] for v in specials(question)]
+    return ([o.description for o in questionnaire.options_for(question)] +
+            [_(SPECIAL_CAPTIONS[v]) for v in specials(question)])
 
 
 def multi_value(chosen: list | None) -> list | str | None:

@@ -10,27 +10,34 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from i18n import _
 from scoring.pilots import default_currency
+from scoring.words import N_
 from storage import repository as repo
 from ui import flow, session, state
 
 FIELDS = ("size", "industry", "currency", "ai_role", "business_model")  # as organisation_profile names them
-SIZES = {"": "Not given", "small": "Small: fewer than 250 people", "medium": "Medium: 250 to 999 people",
-         "large": "Large: 1,000 people or more"}  # by headcount, as the answers file's size names them
-SIZE_HELP = ("People employed across the whole organisation, counting full-time equivalents. The size titles the "
-             "owners in the plan (a small organisation's CTO is a large one's Chief Risk Officer) and picks the "
-             "organisations you are compared with.")
+SIZES = {"": N_("Not given"), "small": N_("Small: fewer than 250 people"), "medium": N_("Medium: 250 to 999 people"),
+         "large": N_("Large: 1,000 people or more")}  # by headcount, as the answers file's size names them
+SIZE_HELP = N_("People employed across the whole organisation, counting full-time equivalents. The size titles the "
+               "owners in the plan (a small organisation's CTO is a large one's Chief Risk Officer) and picks the "
+               "organisations you are compared with.")
 CURRENCIES = ["", "EUR", "USD", "GBP", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "RON", "JPY", "CNY", "INR",
               "SGD", "HKD", "AUD", "NZD", "CAD", "BRL", "MXN", "ZAR", "AED"]  # "": not given; a file may give others
-AI_ROLES = {"": "Not given", "provider": "We build AI systems others use (provider)",
-            "deployer": "We use AI systems others build (deployer)", "both": "Both"}
-AI_ROLE_HELP = ("It decides which EU AI Act obligations apply; a system that is likely high-risk gets its "
-                "classification step first in the plan.")
-BUSINESS_MODELS = {"": "Not given", "ai-product": "AI is what we sell (an AI product)",
-                   "ai-in-operations": "AI runs in our own operations"}
-IN_SUMMARY = {"provider": "provider under the EU AI Act", "deployer": "deployer under the EU AI Act",
-              "both": "provider and deployer under the EU AI Act", "ai-product": "AI product",
-              "ai-in-operations": "AI in operations"}
+AI_ROLES = {"": N_("Not given"), "provider": N_("We build AI systems others use (provider)"),
+            "deployer": N_("We use AI systems others build (deployer)"), "both": N_("Both")}
+AI_ROLE_HELP = N_("It decides which EU AI Act obligations apply; a system that is likely high-risk gets its "
+                  "classification step first in the plan.")
+BUSINESS_MODELS = {"": N_("Not given"), "ai-product": N_("AI is what we sell (an AI product)"),
+                   "ai-in-operations": N_("AI runs in our own operations")}
+IN_SUMMARY = {"provider": N_("provider under the EU AI Act"), "deployer": N_("deployer under the EU AI Act"),
+              "both": N_("provider and deployer under the EU AI Act"), "ai-product": N_("AI product"),
+              "ai-in-operations": N_("AI in operations")}
+
+
+def _labels(table: dict[str, str]) -> dict[str, str]:
+    """A table's labels in the language of the moment (made before a widget is drawn, never in its format_func)."""
+    return {value: _(label) for value, label in table.items()}
 
 
 def _key(now: state.Current) -> Callable[[str], str]:
@@ -50,8 +57,9 @@ def industry_id(typed: str) -> str | None:
 def summary(profile: dict) -> str:
     """The folded form's line: what the profile gives ("large · retail · EUR · provider under the EU AI Act"), or
     what it may give."""
-    given = [IN_SUMMARY.get(profile[name], profile[name]) for name in FIELDS if profile.get(name)]
-    return " · ".join(given) or "size, industry, currency and EU AI Act role"
+    given = [_(IN_SUMMARY[profile[name]]) if profile[name] in IN_SUMMARY else profile[name]
+             for name in FIELDS if profile.get(name)]
+    return " · ".join(given) or _("size, industry, currency and EU AI Act role")
 
 
 def typed(key: Callable[[str], str]) -> dict:
@@ -73,17 +81,20 @@ def fields(key: Callable[[str], str], saved: dict) -> None:
     for name in FIELDS:
         st.session_state.setdefault(key(name), saved.get(name, ""))
     size_col, industry_col = st.columns([1, 2])
-    size_col.selectbox("Size", list(SIZES), key=key("size"), format_func=SIZES.get, help=SIZE_HELP)
-    industry_col.text_input("Industry", key=key("industry"), max_chars=60,
-                            placeholder="e.g. retail, financial services")
+    size_col.selectbox(_("Size"), list(SIZES), key=key("size"), format_func=_labels(SIZES).get, help=_(SIZE_HELP))
+    industry_col.text_input(_("Industry"), key=key("industry"), max_chars=60,
+                            placeholder=_("e.g. retail, financial services"))
     currency_col, role_col = st.columns([1, 2])
-    currency_col.selectbox("Currency", _currencies(saved.get("currency")), key=key("currency"),
-                           format_func=lambda code: code or "Not given",
-                           help=f"Of the pilots' values; {default_currency()} when not given.")
-    role_col.selectbox("Role under the EU AI Act", list(AI_ROLES), key=key("ai_role"), format_func=AI_ROLES.get,
-                       help=AI_ROLE_HELP)
-    st.selectbox("Business model", list(BUSINESS_MODELS), key=key("business_model"), format_func=BUSINESS_MODELS.get,
-                 help="Whether AI is the product you sell or runs inside your own processes.")
+    currencies = _currencies(saved.get("currency"))
+    currency_col.selectbox(_("Currency"), currencies, key=key("currency"),
+                           format_func={code: code or _("Not given") for code in currencies}.get,
+                           help=_("Of the pilots' values; {currency} when not given.").format(
+                               currency=default_currency()))
+    role_col.selectbox(_("Role under the EU AI Act"), list(AI_ROLES), key=key("ai_role"),
+                       format_func=_labels(AI_ROLES).get, help=_(AI_ROLE_HELP))
+    st.selectbox(_("Business model"), list(BUSINESS_MODELS), key=key("business_model"),
+                 format_func=_labels(BUSINESS_MODELS).get,
+                 help=_("Whether AI is the product you sell or runs inside your own processes."))
 
 
 def _currencies(saved: str | None) -> list[str]:
@@ -97,10 +108,10 @@ def _save(now: state.Current) -> None:
     if not state.stored_by_callback(repo.set_profile, now.assessment.id, wanted, problem=session.PROFILE_PROBLEM):
         return
     show_as_kept(_key(now), wanted)
-    session.PROFILE_SAVED.value = ("Saved: the comparison and the plan use it now."
-                                         if wanted["size"] or wanted["industry"]
-                                         else "Saved without industry or size: the comparison is with every "
-                                              "organisation that took this questionnaire.")
+    session.PROFILE_SAVED.value = (_("Saved: the comparison and the plan use it now.")
+                                   if wanted["size"] or wanted["industry"]
+                                   else _("Saved without industry or size: the comparison is with every "
+                                          "organisation that took this questionnaire."))
 
 
 def show(now: state.Current) -> None:
@@ -110,13 +121,13 @@ def show(now: state.Current) -> None:
     saved = session.PROFILE_SAVED.pop()
     if saved:
         st.success(saved, icon=":material/check:")
-    with st.expander(f"About your organisation: {summary(profile)}", icon=":material/domain:",
-                     expanded=bool(problem) or not profile):
-        st.caption("All optional. You are compared with organisations of the same industry and size (without them, "
-                   "with all that took this questionnaire); the size also titles the owners in the plan.")
+    with st.expander(_("About your organisation: {summary}").format(summary=summary(profile)),
+                     icon=":material/domain:", expanded=bool(problem) or not profile):
+        st.caption(_("All optional. You are compared with organisations of the same industry and size (without them, "
+                     "with all that took this questionnaire); the size also titles the owners in the plan."))
         with st.form("org_profile", border=False):
             fields(_key(now), profile)
             if problem:
                 st.error(flow.plain(problem))
-            st.form_submit_button("Save", key="save_org_profile", icon=":material/domain:", on_click=_save,
+            st.form_submit_button(_("Save"), key="save_org_profile", icon=":material/domain:", on_click=_save,
                                   args=(now,))

@@ -6,6 +6,8 @@ import re
 
 import streamlit as st
 
+import i18n
+from i18n import _
 from questionnaires.models import Question, Questionnaire
 from scoring.answers import DONT_KNOW, NA, MAX_NOTE, Answer
 from ui import flow, session, state
@@ -31,7 +33,6 @@ def confirm_key(question: Question) -> str:
     return f"confirm:{question.id}"
 
 
-CARRIED = "Carried over — confirm or change"
 
 
 def show_question(questionnaire: Questionnaire, question: Question, saved: Answer | None, number: int,
@@ -45,7 +46,7 @@ def show_question(questionnaire: Questionnaire, question: Question, saved: Answe
             _carried_mark(question)
         _answer_widget(questionnaire, question)
         if question.evidence:
-            st.caption(f"Evidence: {question.evidence}")
+            st.caption(_("Evidence: {evidence}").format(evidence=question.evidence))
         _note_widget(question, saved)
 
 
@@ -62,7 +63,7 @@ def show_one_question(questionnaire: Questionnaire, question: Question, saved: A
         if carried:
             _carried_mark(question)
         if question.evidence:
-            st.caption(f"Evidence: {question.evidence}")
+            st.caption(_("Evidence: {evidence}").format(evidence=question.evidence))
         _note_widget(question, saved)
     st.html(ONE_QUESTION_STYLE, width="content")
 
@@ -77,7 +78,7 @@ ONE_QUESTION_STYLE = """<style>
 
 def one_question_label(question: Question, number: int, heading: str) -> str:
     """The label of the only question on screen: its heading, its text, whether it is optional, and its help."""
-    parts = [heading, f"{number}. {question.text}", *(["optional"] if not question.required else []),
+    parts = [heading, f"{number}. {question.text}", *([_("optional")] if not question.required else []),
              *([question.help] if question.help else [])]
     return "\n\n".join(parts)
 
@@ -90,14 +91,14 @@ def _ask(question: Question, number: int) -> None:
 
 
 def _title(question: Question, number: int) -> str:
-    required = "" if question.required else "  \n:gray[optional]"
+    required = "" if question.required else "  \n:gray[{optional}]".format(optional=_("optional"))
     return f"**{number}. {question.text}**{required}"
 
 
 def _carried_mark(question: Question) -> None:
     mark, button = st.columns([3, 1], vertical_alignment="center")
-    mark.markdown(f":orange-badge[:material/history: {CARRIED}]")
-    button.button("Confirm", key=confirm_key(question), on_click=_on_confirm, args=(question,),
+    mark.markdown(":orange-badge[:material/history: {carried}]".format(carried=_("Carried over — confirm or change")))
+    button.button(_("Confirm"), key=confirm_key(question), on_click=_on_confirm, args=(question,),
                   icon=":material/check:")
 
 
@@ -144,7 +145,7 @@ def _answer_widget(questionnaire: Questionnaire, question: Question, label: str 
     elif question.type == "multi":
         st.pills(label, flow.choices(questionnaire, question), selection_mode="multi", key=value_key(question),
                  format_func=labels.get, label_visibility=shown, on_change=_on_multi, args=(question,))
-        st.caption("Choose all that apply")
+        st.caption(_("Choose all that apply"))
         described = [o for o in questionnaire.options_for(question) if o.description]
         if described:
             st.caption("  \n".join(f"**{o.label}**: {o.description}" for o in described))
@@ -155,21 +156,22 @@ def _answer_widget(questionnaire: Questionnaire, question: Question, label: str 
 def _free_widget(question: Question, labels: dict, label: str, shown: str) -> None:
     if question.type == "number":
         st.number_input(label, value=None, min_value=question.min, max_value=question.max,
-                        key=value_key(question), label_visibility=shown, placeholder="Type a number",
+                        key=value_key(question), label_visibility=shown, placeholder=_("Type a number"),
                         on_change=_on_free, args=(question,))
     else:
         st.text_area(label, key=value_key(question), label_visibility=shown,
-                     placeholder="Type your answer", height=90, on_change=_on_free, args=(question,))
+                     placeholder=_("Type your answer"), height=90, on_change=_on_free, args=(question,))
     if flow.specials(question):
-        st.pills(f"{question.text} (or)", flow.specials(question), key=special_key(question),
+        st.pills(_("{question} (or)").format(question=question.text), flow.specials(question), key=special_key(question),
                  format_func=labels.get, label_visibility="collapsed", on_change=_on_special, args=(question,))
 
 
 def _note_widget(question: Question, saved: Answer | None) -> None:
     problem = session.NOTE_PROBLEMS.get({}).get(question.id)
-    with st.expander("Note (optional)", expanded=bool((saved and saved.note) or problem), icon=":material/edit_note:"):
-        st.text_area("Note", key=note_key(question), label_visibility="collapsed", height=80,
-                     placeholder=f"Context, evidence or doubts (up to {MAX_NOTE:,} characters)",
+    with st.expander(_("Note (optional)"), expanded=bool((saved and saved.note) or problem), icon=":material/edit_note:"):
+        st.text_area(_("Note"), key=note_key(question), label_visibility="collapsed", height=80,
+                     placeholder=_("Context, evidence or doubts (up to {limit} characters)").format(
+                         limit=i18n.number(MAX_NOTE)),
                      on_change=_on_note, args=(question,))
         if problem:
             st.error(flow.plain(problem))
@@ -242,7 +244,8 @@ def _on_free(question: Question) -> None:
     raw = st.session_state[value_key(question)]
     value = flow.text_value(raw) if question.type == "text" else raw
     if question.type == "text" and value is not None and len(value) > MAX_NOTE:
-        session.FLASH.value = f"That answer is {len(value):,} characters long; at most {MAX_NOTE:,} are allowed. It was not saved."
+        session.FLASH.value = _("That answer is {length} characters long; at most {limit} are allowed. It was not "
+                                "saved.").format(length=i18n.number(len(value)), limit=i18n.number(MAX_NOTE))
         return
     if value is not None:
         st.session_state[special_key(question)] = None

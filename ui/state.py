@@ -13,10 +13,12 @@ import streamlit as st
 
 import i18n
 from config import setting
+from i18n import _
 from questionnaires import AnswersError, PhasegateError, Questionnaire, QuestionnaireError, translation
 from questionnaires.loader import Library, load_library, questionnaire_library
 from scoring.answers import Answer, Response
 from scoring.engine import Result, score_response
+from scoring.words import N_
 from storage import Assessment, get_engine
 from storage import repository as repo
 from storage import retention
@@ -29,9 +31,9 @@ ASSESSMENT = "app_pages/assessment.py"
 RESULTS = "app_pages/results.py"
 REPORT = "app_pages/report.py"
 LOG = logging.getLogger("phasegate")
-CALLBACK_FAILED = ("Your last click could not be handled ({reason}). Please try again; every answer saved before "
-                   "is kept.")
-SAVE_FAILED = "Your last change could not be saved ({reason}). Please try again; everything saved before is kept."
+CALLBACK_FAILED = N_("Your last click could not be handled ({reason}). Please try again; every answer saved before "
+                     "is kept.")
+SAVE_FAILED = N_("Your last change could not be saved ({reason}). Please try again; everything saved before is kept.")
 
 
 @dataclass(frozen=True)
@@ -281,7 +283,7 @@ def safe(callback):
         except Exception as exc:  # noqa: BLE001 - any failure, reported to the user, never propagated
             reason = exc.reason if isinstance(exc, StorageError) else exc.__class__.__name__
             LOG.warning("callback %s failed: %s", callback.__name__, reason)
-            session.FLASH.value = CALLBACK_FAILED.format(reason=reason)
+            session.FLASH.value = _(CALLBACK_FAILED).format(reason=reason)
 
     return run
 
@@ -293,7 +295,7 @@ def save_value(question_id: str, value) -> bool:
     try:
         repo.save_answer(get_engine(), now.assessment.id, question_id, value)
     except StorageError as exc:
-        session.FLASH.value = SAVE_FAILED.format(reason=exc.reason)
+        session.FLASH.value = _(SAVE_FAILED).format(reason=exc.reason)
         return False
     except PhasegateError as exc:  # e.g. the workshop this answer belongs to has closed
         session.FLASH.value = "Not saved: " + " ".join(exc.lines())
@@ -309,7 +311,7 @@ def confirm(question_ids) -> None:
     try:
         repo.confirm_answers(get_engine(), now.assessment.id, list(question_ids))
     except StorageError as exc:
-        session.FLASH.value = SAVE_FAILED.format(reason=exc.reason)
+        session.FLASH.value = _(SAVE_FAILED).format(reason=exc.reason)
         return
     except PhasegateError as exc:
         session.FLASH.value = "Not confirmed: " + " ".join(exc.lines())
@@ -354,7 +356,7 @@ def save_note(question_id: str, note: str) -> None:
     try:
         repo.save_note(get_engine(), now.assessment.id, question_id, note)
     except StorageError as exc:
-        problems[question_id] = SAVE_FAILED.format(reason=exc.reason)
+        problems[question_id] = _(SAVE_FAILED).format(reason=exc.reason)
         return
     except PhasegateError as exc:
         problems[question_id] = " ".join(exc.lines())
@@ -368,7 +370,8 @@ def guarded(action, *args, **kwargs):
     try:
         return action(*args, **kwargs)
     except StorageError as exc:
-        st.error(f"The database did not answer ({exc.reason}). Try again in a moment; nothing saved is lost.")
+        st.error(_("The database did not answer ({reason}). Try again in a moment; nothing saved is lost.").format(
+            reason=exc.reason))
     except PhasegateError as exc:
         st.error(flow.plain(" ".join(exc.lines())))
     st.stop()
@@ -381,7 +384,7 @@ def stored_by_callback(action, *args, problem: session.Key[str] = session.FLASH)
     try:
         action(get_engine(), *args)
     except StorageError as exc:
-        problem.value = SAVE_FAILED.format(reason=exc.reason)
+        problem.value = _(SAVE_FAILED).format(reason=exc.reason)
         return False
     except PhasegateError as exc:
         problem.value = " ".join(exc.lines())
@@ -429,18 +432,18 @@ def link_for(assessment: Assessment) -> str:
 
 
 def _nothing_open() -> None:
-    st.title("No assessment open")
-    st.write("Choose an assessment on the start page, or resume one with your private link or an answers file.")
-    st.page_link(START, label="Go to the start page", icon=":material/arrow_back:")
+    st.title(_("No assessment open"))
+    st.write(_("Choose an assessment on the start page, or resume one with your private link or an answers file."))
+    st.page_link(START, label=_("Go to the start page"), icon=":material/arrow_back:")
     st.stop()
 
 
 def _not_found() -> None:
-    st.title("We could not find that assessment")
-    st.write("The resume link you opened does not match any saved assessment. It may be incomplete — links are "
-             "long, so check that it was copied whole — or the assessment may have been removed.")
-    st.write("If you downloaded an answers file, you can resume from it on the start page.")
-    if st.button("Start a new assessment", key="forget_link", type="primary"):
+    st.title(_("We could not find that assessment"))
+    st.write(_("The resume link you opened does not match any saved assessment. It may be incomplete — links are "
+               "long, so check that it was copied whole — or the assessment may have been removed."))
+    st.write(_("If you downloaded an answers file, you can resume from it on the start page."))
+    if st.button(_("Start a new assessment"), key="forget_link", type="primary"):
         forget()
         st.switch_page(START)
     st.stop()
@@ -459,11 +462,11 @@ def _expired() -> None:
 
 def offer_deletion(now: Current) -> None:
     """At the foot of a page: delete this assessment and every answer, after a confirmation."""
-    with st.expander("Delete this assessment", icon=":material/delete:"):
-        st.write("This removes the assessment, every answer and every note from this service for good. The private "
-                 "link stops working. Download the answers file first if you may want them back.")
-        sure = st.checkbox("Yes, delete all of it", key="confirm_delete_assessment")
-        st.button("Delete for good", key="delete_assessment", disabled=not sure, icon=":material/delete_forever:",
+    with st.expander(_("Delete this assessment"), icon=":material/delete:"):
+        st.write(_("This removes the assessment, every answer and every note from this service for good. The private "
+                   "link stops working. Download the answers file first if you may want them back."))
+        sure = st.checkbox(_("Yes, delete all of it"), key="confirm_delete_assessment")
+        st.button(_("Delete for good"), key="delete_assessment", disabled=not sure, icon=":material/delete_forever:",
                   on_click=safe(_delete), args=(now,))
 
 
@@ -474,7 +477,7 @@ def _delete(now: Current) -> None:
         session.FLASH.value = " ".join(exc.lines())
         return
     forget()
-    session.FLASH_INFO.value = "The assessment and all its answers were deleted."
+    session.FLASH_INFO.value = _("The assessment and all its answers were deleted.")
     switch_soon(START)
 
 

@@ -1,0 +1,150 @@
+"""The app in the language chosen: by the link (?lang=de), kept with the assessment, else the browser's; German
+screens and questions, and the pseudo-language on every screen of a self-assessment."""
+
+from __future__ import annotations
+
+import pytest
+from babel.messages.extract import extract_from_file
+from babel.messages.pofile import read_po
+from streamlit.testing.v1 import AppTest
+
+from questionnaires.translation import find_in_language
+from storage import dispose_all, get_engine
+from storage import repository as repo
+from tests.conftest import APP_TIMEOUT, ROOT
+
+QUICK = "quick-check"
+CATALOGUE = ROOT / "locales" / "de" / "LC_MESSAGES" / "app.po"
+# The screens of a leader's self-assessment and what they draw with: every message in them is German in app.po.
+TRANSLATED = ["app.py", "app_pages/start.py", "app_pages/assessment.py", "app_pages/results.py", "app_pages/report.py",
+              "ui/questions.py", "ui/flow.py", "ui/charts.py", "ui/state.py", "ui/language.py", "ui/profile_form.py"]
+# Sentences the screens show from other parts, whose German those parts' catalogues give (not yet).
+ELSEWHERE = ("No benchmark yet:",)  # scoring.benchmark.summary_text
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "N_": None}
+
+
+@pytest.fixture
+def shipped_app(monkeypatch, tmp_path):
+    """The app on an empty SQLite folder, offering the shipped questionnaires and their translations."""
+    monkeypatch.delenv("PHASEGATE_QUESTIONNAIRES", raising=False)
+    monkeypatch.setenv("PHASEGATE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    yield tmp_path
+    dispose_all()
+
+
+def open_app(*, locale: str | None = None, page: str | None = None, **params) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT)
+    if locale:
+        at.context = {"locale": locale}
+    for name, value in params.items():
+        at.query_params[name] = value
+    if page:
+        at.switch_page(page)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def shown(at: AppTest) -> str:
+    """Every text on the screen, one per line."""
+    parts = [e.value for kind in (at.title, at.header, at.subheader, at.markdown, at.caption, at.text) for e in kind]
+    parts += [b.label for b in at.button] + [w.label for w in at.radio]
+    return "\n".join(str(part) for part in parts)
+
+
+def start(at: AppTest, questionnaire: str = QUICK) -> AppTest:
+    at.button(key=f"start:{questionnaire}").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def first_question(language: str | None) -> str:
+    questionnaire = find_in_language(QUICK, None, language)
+    return questionnaire.questions[0].text
+
+
+def test_the_link_asks_for_german_and_the_start_page_and_a_question_speak_it(shipped_app):
+    at = open_app(lang="de")
+    assert at.selectbox(key="language_picker").value == "de"
+    assert "Drei Wege zum Ergebnis" in shown(at)
+    assert "Three ways in" not in shown(at)
+    start(at)
+    assert at.title[0].value == find_in_language(QUICK, None, "de").title
+    assert first_question("de") in shown(at)
+    assert first_question("en") not in shown(at)
+    stored = repo.find_assessment(get_engine(), at.query_params["a"])
+    assert stored.language == "de"
+
+
+def test_a_resumed_assessment_speaks_the_language_it_was_started_in(shipped_app):
+    token = start(open_app(lang="de")).query_params["a"]
+    again = open_app(a=token, page="app_pages/assessment.py")  # a fresh browser, the link without ?lang
+    assert first_question("de") in shown(again)
+    assert again.query_params["lang"] == "de"  # kept in the address, so a copied link speaks it too
+
+
+def test_the_browser_language_is_the_default_and_english_stays_english(shipped_app):
+    assert "Drei Wege zum Ergebnis" in shown(open_app(locale="de-AT"))
+    english = open_app(locale="en-GB")
+    assert "Three ways in" in shown(english)
+    assert "lang" not in english.query_params
+
+
+def test_choosing_english_on_the_start_page_is_kept_with_the_open_assessment(shipped_app):
+    at = start(open_app(lang="de"))
+    token = at.query_params["a"]
+    at.switch_page("app_pages/start.py").run()
+    at.selectbox(key="language_picker").set_value("en").run()
+    assert not at.exception, at.exception
+    assert "Three ways in" in shown(at)
+    assert repo.find_assessment(get_engine(), token).language == "en"
+
+
+@pytest.mark.parametrize("page", ["app_pages/assessment.py", "app_pages/results.py", "app_pages/report.py"])
+def test_the_pseudo_language_renders_every_screen_of_a_self_assessment(shipped_app, page):
+    at = start(open_app(lang="qps"))
+    assert "⟦" in shown(at)
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    assert "⟦" in shown(at)
+
+
+def english_messages() -> list[str]:
+    """Every message of the translated screens, as written in the code (a plural: its singular)."""
+    found = []
+    for path in TRANSLATED:
+        for _line, message, _comments, _context in extract_from_file("python", ROOT / path, keywords=KEYWORDS):
+            found.append(message)
+    return found
+
+
+def test_every_message_of_the_translated_screens_has_its_german_in_app_po():
+    with open(CATALOGUE, "rb") as handle:
+        catalogue = read_po(handle)
+    missing = []
+    for message in english_messages():
+        entry = catalogue.get(message[0] if isinstance(message, tuple) else message)
+        strings = entry.string if entry is not None else None
+        if not strings or (isinstance(strings, tuple) and not all(strings)):
+            missing.append(message)
+    assert not missing, f"{len(missing)} messages have no German in app.po: {missing[:5]}"
+
+
+def screens(language: str) -> dict[str, set[str]]:
+    """The texts of each screen of a self-assessment started in `language`: its lines of three words or more."""
+    at = start(open_app(lang=language))
+    texts = {}
+    for page in ("app_pages/start.py", "app_pages/assessment.py", "app_pages/results.py", "app_pages/report.py"):
+        at.switch_page(page).run()
+        assert not at.exception, at.exception
+        texts[page] = {line for line in shown(at).splitlines()
+                       if len(line.split()) >= 3 and not line.startswith(ELSEWHERE)}
+    return texts
+
+
+def test_the_german_screens_show_none_of_the_english_screens_texts(shipped_app):
+    english, german = screens("en"), screens("de")
+    for page, texts in english.items():
+        left = sorted(texts & german[page])
+        assert not left, f"{page} shows English: {left}"
