@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 import json
@@ -164,7 +165,7 @@ language_option = click.option(
 def assessment_language(answers: Path | None, chosen: str | None) -> str:
     """The language a command speaks: --lang, else the answers file's `language:`, else English."""
     if chosen is not None:
-        return chosen
+        return i18n.SOURCE
     try:
         written = language_of(answers) if answers is not None else None
     except PhasegateError:  # an unreadable file: reading its answers says where
@@ -485,32 +486,54 @@ def report(answers: tuple[Path, ...], out: Path | None, out_dir: Path | None, as
            date, workers: int | None, baseline: Path | None, full: bool, language: str | None, with_benchmark: bool,
            force: bool) -> None:
     """Render answers files as PDF (or HTML) reports: --out for one, --out-dir for a batch."""
-    from reports.branding import branding_from_files
+    from reports.converter import chart_process
 
-    if (out is None) == (out_dir is None):
-        raise click.UsageError("give either --out FILE (one answers file) or --out-dir DIR (one or more)")
-    if out is not None and len(answers) > 1:
-        raise click.UsageError(f"--out takes one answers file, got {len(answers)}; use --out-dir for a batch")
-    if baseline is not None and len(answers) > 1:
-        raise click.UsageError(f"--baseline compares one answers file with its baseline, got {len(answers)}")
-    try:
-        branding = branding_from_files(prepared_by, color, logo)
-    except PhasegateError as exc:
-        raise fail(exc) from None
-    generated = date.date() if date else datetime.date.today()
-    jobs = [ReportJob(path, target, questionnaire_path, targets, branding, as_html, generated, baseline, full,
-                      with_benchmark, assessment_language(path, language))
-            for path, target in zip(answers, report_targets(answers, out, out_dir, as_html))]
-    for job in jobs:
-        check_output(job.target, (*answers, baseline, questionnaire_path, logo), force)
-    if out_dir is not None:
+    # One report is rendered in this process: its chart converter starts now, on another core, unless its charts were
+    # drawn before. A batch is left as it was: its worker processes convert their own charts.
+    converter = (chart_process(chart_inputs(answers[0], baseline, questionnaire_path, color, targets, language))
+                 if len(answers) == 1 else contextlib.nullcontext())
+    with converter:
+        from reports.branding import branding_from_files
+
+        if (out is None) == (out_dir is None):
+            raise click.UsageError("give either --out FILE (one answers file) or --out-dir DIR (one or more)")
+        if out is not None and len(answers) > 1:
+            raise click.UsageError(f"--out takes one answers file, got {len(answers)}; use --out-dir for a batch")
+        if baseline is not None and len(answers) > 1:
+            raise click.UsageError(f"--baseline compares one answers file with its baseline, got {len(answers)}")
         try:
-            out_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise InputError(f"error: {out_dir}: cannot create the folder ({exc.strerror or exc}); check the path") from None
-    problems = run_report_jobs(jobs, workers or report_workers(), batch=out_dir is not None)
-    if problems:
-        raise InputError("\n".join(f"error: {line}" for line in problems))
+            branding = branding_from_files(prepared_by, color, logo)
+        except PhasegateError as exc:
+            raise fail(exc) from None
+        generated = date.date() if date else datetime.date.today()
+        jobs = [ReportJob(path, target, questionnaire_path, targets, branding, as_html, generated, baseline, full,
+                          with_benchmark, assessment_language(path, language))
+                for path, target in zip(answers, report_targets(answers, out, out_dir, as_html))]
+        for job in jobs:
+            check_output(job.target, (*answers, baseline, questionnaire_path, logo), force)
+        if out_dir is not None:
+            try:
+                out_dir.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise InputError(f"error: {out_dir}: cannot create the folder ({exc.strerror or exc}); check the path") from None
+        problems = run_report_jobs(jobs, workers or report_workers(), batch=out_dir is not None)
+        if problems:
+            raise InputError("\n".join(f"error: {line}" for line in problems))
+
+
+def chart_inputs(answers: Path, baseline: Path | None, questionnaire_path: Path | None, color: str | None,
+                 targets: dict[str, int], language: str | None) -> list[bytes] | None:
+    """What a report's charts are drawn from: the files' content, the colour, the targets, --lang, today's date
+    (pilot ages count from it) and the code that draws them; None when a file cannot be read (the report then says
+    so)."""
+    from reports.charts import drawing_version
+
+    try:
+        files = [path.read_bytes() if path is not None else b"" for path in (answers, baseline, questionnaire_path)]
+    except OSError:
+        return None
+    return [*files, str(color).encode(), json.dumps(targets, sort_keys=True).encode(), str(language).encode(),
+            datetime.date.today().isoformat().encode(), drawing_version().encode()]
 
 
 def report_workers() -> int:

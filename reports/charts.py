@@ -176,7 +176,16 @@ def spec_svg(spec: dict) -> str:
 
 
 def converted_svg(spec: dict) -> str:
-    """A Vega-Lite spec converted to an SVG document now, by the converter (started on its first use)."""
+    """A Vega-Lite spec converted to an SVG document now: by the command's chart process when it has one
+    (`reports.converter`), else by the converter in this process (started on its first use)."""
+    from reports.converter import ChartProcessError, current
+
+    process = current()
+    if process is not None:
+        try:
+            return _stable_ids(process.convert(spec))
+        except ChartProcessError:
+            pass  # converted here instead, which raises what the spec itself gets wrong
     import vl_convert
 
     return _stable_ids(vl_convert.vegalite_to_svg(spec))
@@ -191,11 +200,16 @@ def _svg_entry(spec: dict) -> Path | None:
     folder = cache_folder(SVG_FOLDER)
     if folder is None:
         return None
-    import vl_convert  # the module alone; its engine starts only on a first conversion
-
-    digest = hashlib.sha256(f"{spec_fingerprint()}:{vl_convert.__version__}:".encode())
+    digest = hashlib.sha256(f"{drawing_version()}:".encode())
     digest.update(json.dumps(spec, sort_keys=True, separators=(",", ":"), default=str).encode())
     return folder / f"{digest.hexdigest()}.svg"
+
+
+def drawing_version() -> str:
+    """What a drawn chart depends on besides its spec: this module's code, Altair's and the converter's versions."""
+    import vl_convert  # the module alone; its engine starts only on a first conversion
+
+    return f"{spec_fingerprint()}:{vl_convert.__version__}"
 
 
 def _read_svg(entry: Path) -> str | None:
