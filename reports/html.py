@@ -317,7 +317,8 @@ def specs_svg(specs: Sequence[dict]) -> list[str]:
 
 
 def svg_futures(specs: Sequence[dict]) -> list[Future]:
-    """Vega-Lite specs being converted to SVG side by side (the converter runs outside Python's lock), and
+    """Vega-Lite specs being converted to SVG in the background (in the command's chart process when it has one,
+    `reports.converter`: the converter keeps Python's lock while it converts in this process), and
     remembered: the executive and the full report, or a second render after a change of wording, share them."""
     keys = [json.dumps(spec, sort_keys=True, separators=(",", ":"), default=str) for spec in specs]
     found = []
