@@ -165,7 +165,7 @@ language_option = click.option(
 def assessment_language(answers: Path | None, chosen: str | None) -> str:
     """The language a command speaks: --lang, else the answers file's `language:`, else English."""
     if chosen is not None:
-        return i18n.SOURCE
+        return chosen
     try:
         written = language_of(answers) if answers is not None else None
     except PhasegateError:  # an unreadable file: reading its answers says where
