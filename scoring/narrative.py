@@ -361,41 +361,42 @@ STATES = {"missing": N_("Not in place"), "unknown": N_("Unknown"), "partial": N_
 
 # The executive who answers for a domain, by organisation size (small, medium, large).
 ACCOUNTABLE = {
-    "data": ("CTO", "Chief Data Officer", "Chief Data Officer"),
-    "governance": ("CEO", "Chief Risk Officer", "Chief Risk Officer"),
-    "mlops": ("CTO", "Chief Technology Officer", "Chief Technology Officer"),
-    "organization": ("CEO", "Chief Operating Officer", "Chief Operating Officer"),
-    "economics": ("CEO", "Chief Financial Officer", "Chief Financial Officer"),
+    "data": ("CTO", N_("Chief Data Officer"), N_("Chief Data Officer")),
+    "governance": (N_("CEO"), N_("Chief Risk Officer"), N_("Chief Risk Officer")),
+    "mlops": ("CTO", N_("Chief Technology Officer"), N_("Chief Technology Officer")),
+    "organization": (N_("CEO"), N_("Chief Operating Officer"), N_("Chief Operating Officer")),
+    "economics": (N_("CEO"), N_("Chief Financial Officer"), N_("Chief Financial Officer")),
 }
-CHIEF_EXECUTIVE = ("CEO", "Chief Executive Officer", "Chief Executive Officer")  # the `ceo` role's usual titles
-SPONSOR = ("CEO", "Executive AI sponsor", "Executive AI sponsor")  # the `sponsor` role's usual titles
+# The `ceo` and the `sponsor` role's usual titles.
+CHIEF_EXECUTIVE = (N_("CEO"), N_("Chief Executive Officer"), N_("Chief Executive Officer"))
+SPONSOR = (N_("CEO"), N_("Executive AI sponsor"), N_("Executive AI sponsor"))
 DEFAULT_ACCOUNTABLE = SPONSOR  # a domain without its own executive answers to the sponsor
-TOP_EXECUTIVES = ("CEO", "Chief Executive Officer")  # answer to the board for their own steps
-BOARD = "Board"
+TOP_EXECUTIVES = (N_("CEO"), N_("Chief Executive Officer"))  # answer to the board for their own steps
+BOARD = N_("Board")
 # Whom a domain's steps consult when no other step in the plan is linked to them: the first partner whose
 # function is not already the owner's or the accountable executive's (matched on words of their titles).
 PARTNERS = {
-    "data": ("Data protection officer", "Legal counsel", "Information security"),
-    "governance": ("Legal counsel", "Information security", "Data protection officer"),
-    "mlops": ("Information security", "IT operations", "Enterprise architect"),
-    "organization": ("HR", "Finance", "Legal counsel"),
-    "economics": ("Finance", "Business owners of the use cases", "Head of AI"),
+    "data": (N_("Data protection officer"), N_("Legal counsel"), N_("Information security")),
+    "governance": (N_("Legal counsel"), N_("Information security"), N_("Data protection officer")),
+    "mlops": (N_("Information security"), N_("IT operations"), N_("Enterprise architect")),
+    "organization": ("HR", N_("Finance"), N_("Legal counsel")),
+    "economics": (N_("Finance"), N_("Business owners of the use cases"), N_("Head of AI")),
 }
-DEFAULT_PARTNERS = ("Legal counsel", "Information security", "Finance")
-FUNCTION_WORDS = {
-    "Data protection officer": ("data protection", "privacy"),
-    "Legal counsel": ("legal", "counsel"),
-    "Information security": ("security",),
-    "IT operations": ("it operations",),
-    "HR": ("human resources", "people"),
-    "Finance": ("financ",),
-    "Business owners of the use cases": ("business owner",),
-    "Enterprise architect": ("architect",),
-    "Head of AI": ("head of ai",),
+DEFAULT_PARTNERS = (N_("Legal counsel"), N_("Information security"), N_("Finance"))
+FUNCTION_WORDS = {  # the English words, then the German ones of the German questionnaires' titles
+    "Data protection officer": ("data protection", "privacy", "datenschutz"),
+    "Legal counsel": ("legal", "counsel", "recht"),
+    "Information security": ("security", "informationssicherheit"),
+    "IT operations": ("it operations", "it-betrieb"),
+    "HR": ("human resources", "people", "personal"),
+    "Finance": ("financ", "finanz"),
+    "Business owners of the use cases": ("business owner", "fachverantwortliche"),
+    "Enterprise architect": ("architect", "architekt"),
+    "Head of AI": ("head of ai", "leiter(in) ki"),
 }
-PILOT_OWNERS = "Pilot business owners"  # consulted on the portfolio triage: their pilots are decided on
-INFORMED = {"small": ("Leadership team",), "medium": ("AI steering group", "Business unit leads"),
-            "large": ("AI steering committee", "Business unit leads")}
+PILOT_OWNERS = N_("Pilot business owners")  # consulted on the portfolio triage: their pilots are decided on
+INFORMED = {"small": (N_("Leadership team"),), "medium": (N_("AI steering group"), N_("Business unit leads")),
+            "large": (N_("AI steering committee"), N_("Business unit leads"))}
 
 
 @dataclass(frozen=True, slots=True)
@@ -828,14 +829,16 @@ def raci(result: Result, count: int = RACI_STEPS, questionnaire: Questionnaire |
     size = result.size if result.size in SIZES else DEFAULT_SIZE
     column = SIZES.index(size)
     model = result.profile.get("business_model")
-    chief = _title(questionnaire, "ceo", size, model, CHIEF_EXECUTIVE[column])
-    sponsors = {SPONSOR[column], _title(questionnaire, "sponsor", size, model, SPONSOR[column])}
+    # the usual titles in the language of the moment, so that they compare with the questionnaire's in that language
+    chief = _title(questionnaire, "ceo", size, model, _(CHIEF_EXECUTIVE[column]))
+    sponsors = {_(SPONSOR[column]), _title(questionnaire, "sponsor", size, model, _(SPONSOR[column]))}
     rows = []
     for step in result.actions[:count]:
-        executive = ACCOUNTABLE.get(step.domain, DEFAULT_ACCOUNTABLE)[column]
+        executive = _(ACCOUNTABLE.get(step.domain, DEFAULT_ACCOUNTABLE)[column])
         accountable = accountable_for(step.owner, executive, chief, sponsors, small=size == "small")
         consulted = _consulted(step, result.actions, executive, accountable)
-        informed = tuple(group for group in INFORMED[size] if group not in (step.owner, accountable, *consulted))
+        informed = tuple(group for group in map(_, INFORMED[size])
+                         if group not in (step.owner, accountable, *consulted))
         rows.append(RaciRow(step, step.owner, accountable, consulted, informed))
     return tuple(rows)
 
@@ -843,8 +846,8 @@ def raci(result: Result, count: int = RACI_STEPS, questionnaire: Questionnaire |
 def accountable_for(owner: str, executive: str, chief: str, sponsors: set[str], small: bool = False) -> str:
     """Who answers for a step: the domain's executive; in a medium or large organisation the chief executive when
     the owner is that executive or the executive sponsor, and the board when the owner is the chief executive."""
-    if owner in TOP_EXECUTIVES or owner == chief:
-        return owner if small else BOARD
+    if owner in map(_, TOP_EXECUTIVES) or owner == chief:
+        return owner if small else _(BOARD)
     if small:
         return executive
     return chief if owner == executive or owner in sponsors else executive
@@ -855,13 +858,13 @@ def _consulted(step: Step, steps: tuple[Step, ...], executive: str, accountable:
     owners for the triage; the domain's partner when that leaves nobody. Never the owner or the accountable."""
     named = _linked_owners(step, steps) + [executive]
     if step.question == TRIAGE_ID:
-        named.append(PILOT_OWNERS)
+        named.append(_(PILOT_OWNERS))
     consulted: list[str] = []
     for person in named:
         if person not in (step.owner, accountable) and person not in consulted:
             consulted.append(person)
     if not consulted:
-        consulted = [partner for partner in PARTNERS.get(step.domain, DEFAULT_PARTNERS)
+        consulted = [_(partner) for partner in PARTNERS.get(step.domain, DEFAULT_PARTNERS)
                      if not _same_function(partner, step.owner) and not _same_function(partner, accountable)][:1]
     return tuple(consulted)
 
@@ -869,7 +872,7 @@ def _consulted(step: Step, steps: tuple[Step, ...], executive: str, accountable:
 def _same_function(partner: str, title: str) -> bool:
     """Whether a title belongs to the partner's function ('HR' and 'Chief Human Resources Officer')."""
     lowered = f" {title.lower()} "
-    return partner == title or any(word in lowered for word in FUNCTION_WORDS.get(partner, ()))
+    return _(partner) == title or any(word in lowered for word in FUNCTION_WORDS.get(partner, ()))
 
 
 def _linked_owners(step: Step, steps: tuple[Step, ...]) -> list[str]:

@@ -187,3 +187,27 @@ def test_the_priority_arithmetic_reads_in_german():
                     "Phase 2, eine Phase über Phase 1 hinaus, an der Governance derzeit arbeitet) × Wirkungsfaktor 1,2 "
                     "(Wirkung 3); ×1,5, weil Governance die Gesamtphase begrenzt")
     assert not english_words_in(text)
+
+
+@pytest.mark.parametrize("example", ["golden-bank.yaml", "golden-startup.yaml", "retailer-pilots.yaml"])
+def test_the_draft_raci_names_the_same_people_in_german(example):
+    from scoring.narrative import raci
+
+    def rows(language):
+        questionnaire, result = _scored(example, language)
+        with i18n.use(language):
+            return [(r.step.question, len(r.consulted), len(r.informed), r.accountable == r.responsible)
+                    for r in raci(result, questionnaire=questionnaire)]
+
+    assert rows("de") == rows("en")
+
+
+def test_the_triage_step_consults_the_pilots_owners_in_german():
+    from scoring.narrative import raci
+    questionnaire, result = _scored("retailer-pilots.yaml", "de")
+    with i18n.use("de"):
+        triage = raci(result, questionnaire=questionnaire)[0]
+    assert (triage.responsible, triage.accountable, triage.consulted, triage.informed) == (
+        "KI-Sponsor im Vorstand", "Vorstandsvorsitzende(r) (CEO)",
+        ("Finanzvorstand (CFO)", "Fachverantwortliche der Piloten"),
+        ("KI-Lenkungsausschuss", "Leitungen der Geschäftsbereiche"))
