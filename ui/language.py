@@ -54,6 +54,7 @@ def activate() -> str:
     """Speak the language of this run (the router calls this first) and keep it in the address, so a reload or a
     copied link speaks it too; the language set."""
     language = i18n.activate(from_link() or stored() or session.LANGUAGE.get() or browser())
+    session.SPOKEN.value = language
     if language != i18n.SOURCE and PARAM not in st.query_params:
         st.query_params[PARAM] = language
     return language

@@ -62,6 +62,7 @@ SWITCH_TO: Key[tuple] = Key("switch_to")  # (page, query parameters) a callback 
 LANGUAGE: Key[str] = Key("language")  # the language chosen in this session (the start page's picker)
 LANGUAGE_OF: Key[tuple[str, str | None]] = Key("language_of")  # (token, language) of the open assessment, as read
 LANGUAGE_PICKER: Key[str] = Key("language_picker")  # the start page's language chooser (widget)
+SPOKEN: Key[str] = Key("spoken")  # the language of the last run, for callbacks and fragments, which run without it
 
 # --- messages left for the next run ----------------------------------------------------------------------------
 FLASH: Key[str] = Key("flash")  # a failure a callback met, shown once

@@ -166,9 +166,18 @@ def _load(wanted: str) -> Current:
 
 
 def spoken_language() -> str:
-    """The language questionnaires are shown in now: the language of this run, English for the pseudo-language
-    (whose questionnaire texts are the source's)."""
-    return i18n.SOURCE if i18n.current() == i18n.PSEUDO else i18n.current()
+    """The language questionnaires are shown in now: the language of this run (as the router set it, also in a
+    callback or a fragment, which run without the router), English for the pseudo-language (whose questionnaire
+    texts are the source's)."""
+    spoken = session.SPOKEN.get() or i18n.current()
+    return i18n.SOURCE if spoken == i18n.PSEUDO else spoken
+
+
+def speak_again() -> None:
+    """Speak the language of the page's run in a callback or a fragment, which Streamlit runs without the router
+    (and so without its language)."""
+    if session.SPOKEN.held():
+        i18n.activate(session.SPOKEN.value)
 
 
 def in_language(questionnaire: Questionnaire) -> Questionnaire:
@@ -220,7 +229,7 @@ def result(now: Current) -> Result:
     """The current answers scored (remembered until they, the targets, the pilot register, its date or the
     organisation's profile change)."""
     response = now.response
-    key = (now.questionnaire.id, now.questionnaire.version, flow.answers_key(response), response.pilots,
+    key = (now.questionnaire.id, now.questionnaire.version, now.spoken, flow.answers_key(response), response.pilots,
            response.date, response.organisation_profile)
     cached = session.SCORED.get()
     if cached is None or cached[0] != key:
@@ -263,6 +272,7 @@ def database_errors_in_one_line(body):
 
     @functools.wraps(body)
     def run(*args, **kwargs):
+        speak_again()
         try:
             return body(*args, **kwargs)
         except StorageError as exc:
@@ -278,6 +288,7 @@ def safe(callback):
 
     @functools.wraps(callback)
     def run(*args, **kwargs):
+        speak_again()
         try:
             return callback(*args, **kwargs)
         except Exception as exc:  # noqa: BLE001 - any failure, reported to the user, never propagated
