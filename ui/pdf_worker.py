@@ -21,21 +21,23 @@ from dataclasses import dataclass
 import streamlit as st
 
 from config import environment, setting
+from i18n import _
 from questionnaires import PhasegateError
 from reports.filenames import response_name
 from reports.workers import (in_environment, plain_spawn_context, process_pool, render_answers_pdf,
                              render_workshop_pdf)
 from ui import state
+from scoring.words import N_
 from ui.flow import plain
 
 KEPT_REPORTS = 32  # finished or running renders kept, across sessions (a few hundred KB each)
 POLL_SECONDS = 0.25  # how often a waiting button looks at its render (and whether the page moved on)
 GIVE_UP_SECONDS = 300
-PREPARING = "Preparing the PDF…"
-ANSWERS_KEPT = "your answers are saved and the answers file below still works"
-ROOM_KEPT = "the room's answers are saved and the other downloads still work"
-WORKER_FAILED = "The PDF could not be made ({reason}). Try again; {kept}."
-TOO_SLOW = "The PDF is taking far longer than usual. Try again in a moment; {kept}."
+PREPARING = N_("Preparing the PDF…")
+ANSWERS_KEPT = N_("your answers are saved and the answers file below still works")
+ROOM_KEPT = N_("the room's answers are saved and the other downloads still work")
+WORKER_FAILED = N_("The PDF could not be made ({reason}). Try again; {kept}.")
+TOO_SLOW = N_("The PDF is taking far longer than usual. Try again in a moment; {kept}.")
 
 
 def _stop(workers: ProcessPoolExecutor) -> None:
@@ -264,12 +266,13 @@ def failure_text(error: BaseException, kept: str = ANSWERS_KEPT) -> str:
     """What to tell the user about a render that failed (never a traceback); `kept`: what still works."""
 
     if isinstance(error, PhasegateError):
-        return "The PDF could not be made:\n\n" + "\n".join(f"- {plain(line)}" for line in error.lines())
+        return _("The PDF could not be made:\n\n{problems}").format(
+            problems="\n".join(f"- {plain(line)}" for line in error.lines()))
     if isinstance(error, CancelledError):  # replaced by a newer one (changed inputs) before a worker took it
-        return "The branding or the answers changed while this PDF waited its turn. Try again to make it anew."
+        return _("The branding or the answers changed while this PDF waited its turn. Try again to make it anew.")
     if isinstance(error, BrokenProcessPool):
-        return WORKER_FAILED.format(reason="the report worker stopped", kept=kept)
-    return WORKER_FAILED.format(reason=error.__class__.__name__, kept=kept)
+        return _(WORKER_FAILED).format(reason=_("the report worker stopped"), kept=_(kept))
+    return _(WORKER_FAILED).format(reason=error.__class__.__name__, kept=_(kept))
 
 
 def download_button(now, *, key: str, full: bool = False) -> None:
@@ -287,12 +290,12 @@ def workshop_download_button(engine, workshop, questionnaire, room=None, *, key:
     """The workshop report's button on its dashboard, as `offer` draws it; `room` as `workshop_inputs_of`. Returns
     the key of the inputs it was prepared from."""
     inputs = workshop_inputs_of(engine, workshop, questionnaire, room)
-    offer(workshop_render_for(inputs), key=key, name=name, label="Workshop report (PDF)",
+    offer(workshop_render_for(inputs), key=key, name=name, label=_("Workshop report (PDF)"),
           icon=":material/picture_as_pdf:", kept=ROOM_KEPT)
     return inputs.key()
 
 
-def offer(render: Render, *, key: str, name: str, label: str = "Download PDF", icon: str = ":material/download:",
+def offer(render: Render, *, key: str, name: str, label: str | None = None, icon: str = ":material/download:",
           kept: str = ANSWERS_KEPT) -> None:
     """A PDF's download button for a render that started as the page was drawn: until it is ready the button says
     so and turns into the download when the render ends; a failure shows what happened (and that `kept` still
@@ -302,24 +305,26 @@ def offer(render: Render, *, key: str, name: str, label: str = "Download PDF", i
     `run_every` timer still ticking while another page starts sends a rerun of this page's fragment that lands
     after the new page has drawn, and the browser then clears that page, leaving it blank. Any click (a change of
     page too) ends the wait at once, at its next look, and the next run simply looks again."""
+    label = label or _("Download PDF")
     if render.future.done():
         _finished(render, key, name, label, icon, kept)
         return
 
     @st.fragment(parallel=True, key=f"{key}_waiting")
     def waiting() -> None:
+        state.speak_again()  # a fragment runs without the router, and so without the page's language
         if not renders().holds(render):  # Try again was pressed (or the render was let go): the page starts a new one
             st.rerun()
         slot = st.empty()
-        slot.button(PREPARING, key=f"{key}_preparing", disabled=True, type="primary",
+        slot.button(_(PREPARING), key=f"{key}_preparing", disabled=True, type="primary",
                     icon=":material/hourglass_top:",
-                    help="The report is laid out in the background; the button turns into the download when it is "
-                         "ready.")
+                    help=_("The report is laid out in the background; the button turns into the download when it "
+                           "is ready."))
         beat = st.empty()
         while not render.future.done():
             if time.monotonic() - render.started > GIVE_UP_SECONDS:
                 forget_render(render.key)
-                slot.error(TOO_SLOW.format(kept=kept))
+                slot.error(_(TOO_SLOW).format(kept=_(kept)))
                 return
             wait([render.future], timeout=POLL_SECONDS)
             beat.empty()  # a point where a click or a change of page stops this wait
@@ -333,7 +338,7 @@ def _finished(render: Render, key: str, name: str, label: str, icon: str, kept: 
     error = CancelledError() if render.future.cancelled() else render.future.exception()
     if error is not None:
         st.error(failure_text(error, kept))
-        st.button("Try again", key=f"{key}_retry", icon=":material/refresh:", on_click=forget_render,
+        st.button(_("Try again"), key=f"{key}_retry", icon=":material/refresh:", on_click=forget_render,
                   args=(render.key,))
         return
     st.download_button(label, render.future.result(), file_name=name, mime="application/pdf", key=key,
