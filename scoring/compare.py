@@ -14,11 +14,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from i18n import _
 from questionnaires.models import Questionnaire
 from scoring.answers import Answer, Response, parse_answers
 from scoring.engine import QuestionResult, Result, score_response
 from scoring.progress import bar_change_text, day_text
 from scoring.thresholds import below_threshold, meets_threshold
+from scoring.words import N_
 
 SHOWN_DIGITS = 1  # an index is printed with one decimal, in the app, its charts and the report
 
@@ -100,13 +102,13 @@ class PilotFigure:
         return None if self.before is None or self.now is None else self.now - self.before
 
 
-PILOT_FIGURES = (
-    ("Pilots in the register", "total", False),
-    ("In production or scaled", "reached", False),
-    ("Conversion to production", "conversion_rate", True),
-    ("Stuck", "stuck", False),
-    ("Without a business owner", "without_owner", False),
-    ("Without a KPI baseline", "without_kpi", False),
+PILOT_FIGURES = (  # labels in the language of the moment when the figures are made
+    (N_("Pilots in the register"), "total", False),
+    (N_("In production or scaled"), "reached", False),
+    (N_("Conversion to production"), "conversion_rate", True),
+    (N_("Stuck"), "stuck", False),
+    (N_("Without a business owner"), "without_owner", False),
+    (N_("Without a KPI baseline"), "without_kpi", False),
 )
 
 
@@ -115,7 +117,7 @@ def pilot_changes(before, now) -> tuple[PilotFigure, ...]:
     have a register."""
     if before is None or now is None or not (before.total or now.total):
         return ()
-    return tuple(PilotFigure(label, getattr(before, name), getattr(now, name), share)
+    return tuple(PilotFigure(_(label), getattr(before, name), getattr(now, name), share)
                  for label, name, share in PILOT_FIGURES)
 
 
@@ -262,16 +264,21 @@ def since_text(date: dt.date | None, kind: str = "assessment") -> str:
     """'Progress since 26 November 2026' (a workshop's: 'Progress since the workshop of 26 November 2026'), or
     'Progress since the baseline' when its date is unknown."""
     if not date:
-        return "Progress since the baseline"
-    return f"Progress since the workshop of {day_text(date)}" if kind == "workshop" else f"Progress since {day_text(date)}"
+        return _("Progress since the baseline")
+    if kind == "workshop":
+        return _("Progress since the workshop of {day}").format(day=day_text(date))
+    return _("Progress since {day}").format(day=day_text(date))
 
 
 def compared_text(comparison: Comparison) -> str:
     """The sentence that says what was compared, when only shared questions were."""
     if not comparison.shared_only:
         return ""
-    return (f"Compared on the {comparison.compared_questions} questions both {comparison.baseline_kind}s share; "
-            "the indexes below are scored on those questions alone.")
+    text = _("Compared on the {count} questions both workshops share; the indexes below are scored on those "
+             "questions alone.") if comparison.baseline_kind == "workshop" else \
+        _("Compared on the {count} questions both assessments share; the indexes below are scored on those "
+          "questions alone.")
+    return text.format(count=comparison.compared_questions)
 
 
 def progress_rows(comparison: Comparison) -> list[dict]:

@@ -7,8 +7,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import i18n
+from i18n import _, ngettext
 from questionnaires.models import Question, QuestionCount, Questionnaire, question_count
 from scoring.engine import Result, join_names
+from scoring.words import N_
+from scoring.words import share as shown_share
 
 if TYPE_CHECKING:  # scoring.compare builds on this module
     from scoring.compare import Comparison, DomainChange
@@ -31,9 +35,11 @@ class Progress:
     def text(self) -> str:
         """'23 of 48 answered · about 12 min left'; '23 of 49 answered (48 + 1 follow-up) · ...' once an answer
         brought a follow-up in."""
-        left = "ready to finish" if not self.open_required else f"about {self.minutes_left} min left"
-        added = self.count.added(self.total) if self.count else ""
-        return f"{self.answered} of {self.total} answered{added} · {left}"
+        facts = {"answered": self.answered, "total": self.total, "minutes": self.minutes_left,
+                 "added": self.count.added(self.total) if self.count else ""}
+        if not self.open_required:
+            return _("{answered} of {total} answered{added} · ready to finish").format(**facts)
+        return _("{answered} of {total} answered{added} · about {minutes} min left").format(**facts)
 
 
 def progress(questionnaire: Questionnaire, result: Result) -> Progress:
@@ -105,50 +111,55 @@ def unconfirmed(questionnaire: Questionnaire, result: Result, carried) -> tuple[
 def unconfirmed_text(count: int) -> str:
     """'3 carried-over answers are not confirmed yet.' (carried from a baseline, or from an earlier version of the
     questionnaire whose question changed meaning)"""
-    if count == 1:
-        return "1 carried-over answer is not confirmed yet."
-    return f"{count} carried-over answers are not confirmed yet."
+    return ngettext("{count} carried-over answer is not confirmed yet.",
+                    "{count} carried-over answers are not confirmed yet.", count).format(count=count)
 
 
 # --- the bar: progress toward the working phase, before and now ---------------------------
 # A domain's bar is the engine's `DomainResult.bar`: its working phase's attainment over the threshold, capped at 1.
 
-BAR_NOTE = ("The bar is how much of the practice its working phase asks for a domain has in place: at 100% the "
-            "phase is achieved and the next one becomes the bar.")
+BAR_NOTE = N_("The bar is how much of the practice its working phase asks for a domain has in place: at 100% the "
+              "phase is achieved and the next one becomes the bar.")  # shown through _()
 
 
 def percent(share: float | None) -> str:
     """'85%'; '–' when unknown."""
-    return "–" if share is None else f"{share:.0%}"
+    return "–" if share is None else shown_share(share)
 
 
 def day_text(date: dt.date) -> str:
-    """'2 March 2026'."""
-    return f"{date.day} {date:%B %Y}"
+    """'2 March 2026' ('2. März 2026' in German)."""
+    if i18n.current() == i18n.SOURCE:
+        return f"{date.day} {date:%B %Y}"
+    return i18n.date(date)
 
 
 def _phases(numbers: range) -> str:
     """'phase 2', 'phases 2 and 3', 'phases 1, 2 and 3'."""
-    return ("phase " if len(numbers) == 1 else "phases ") + join_names([str(n) for n in numbers])
+    return ngettext("phase {numbers}", "phases {numbers}", len(numbers)).format(
+        numbers=join_names([str(n) for n in numbers]))
 
 
 def bar_change_text(change: DomainChange) -> str:
     """A domain's bar before and now, as its table row says it: '40% → 85% of the phase 2 bar', or, when its
     working phase changed, 'phase 2 achieved; now 35% of the phase 3 bar'."""
     if change.index_now is None:
-        return "not assessed now"
-    now = "all four phases complete" if change.achieved_now >= 4 else \
-        f"now {percent(change.bar_now)} of the phase {change.achieved_now + 1} bar"
-    if change.index_before is None:
-        return f"not assessed then; {now}"
+        return _("not assessed now")
     before, after = change.achieved_before, change.achieved_now
-    if after > before:
-        return f"{_phases(range(before + 1, after + 1))} achieved; {now}"
-    if after < before:
-        return f"{_phases(range(after + 1, before + 1))} no longer achieved; {now}"
+    facts = {"share": percent(change.bar_now), "phase": after + 1}
+    if change.index_before is None:
+        return _("not assessed then; all four phases complete") if after >= 4 else \
+            _("not assessed then; now {share} of the phase {phase} bar").format(**facts)
+    if after != before:
+        facts["phases"] = _phases(range(before + 1, after + 1) if after > before else range(after + 1, before + 1))
+        if after > before:
+            return _("{phases} achieved; all four phases complete").format(**facts) if after >= 4 else \
+                _("{phases} achieved; now {share} of the phase {phase} bar").format(**facts)
+        return _("{phases} no longer achieved; now {share} of the phase {phase} bar").format(**facts)
     if after >= 4:
-        return "all four phases achieved"
-    return f"{percent(change.bar_before)} → {percent(change.bar_now)} of the phase {after + 1} bar"
+        return _("all four phases achieved")
+    return _("{before} → {now} of the phase {phase} bar").format(before=percent(change.bar_before),
+                                                                  now=percent(change.bar_now), phase=after + 1)
 
 
 def _moved(change: DomainChange) -> float:
@@ -161,40 +172,62 @@ def _moved(change: DomainChange) -> float:
 def _movement(change: DomainChange) -> str:
     """'Governance rose from 40% to 85% of its phase 2 bar', 'Data achieved phase 2 and now stands at 35% of its
     phase 3 bar', ..."""
-    name, before, after = change.name, change.achieved_before, change.achieved_now
+    before, after = change.achieved_before, change.achieved_now
     if after >= 4 > before:
-        return f"{name} achieved all four phases"
+        return _("{name} achieved all four phases").format(name=change.name)
+    facts = {"name": change.name, "share": percent(change.bar_now), "phase": after + 1}
+    if after != before:
+        facts["phases"] = _phases(range(before + 1, after + 1) if after > before else range(after + 1, before + 1))
+        if change.bar_now is None:
+            text = _("{name} achieved {phases} and has no real answer in phase {phase} yet") if after > before else \
+                _("{name} no longer achieves {phases} and has no real answer in phase {phase} yet")
+        else:
+            text = _("{name} achieved {phases} and now stands at {share} of its phase {phase} bar") if after > before \
+                else _("{name} no longer achieves {phases} and now stands at {share} of its phase {phase} bar")
+        return text.format(**facts)
     if change.bar_now is None:
-        stands = f"has no real answer in phase {after + 1} yet"
-    else:
-        stands = f"now stands at {percent(change.bar_now)} of its phase {after + 1} bar"
-    if after > before:
-        return f"{name} achieved {_phases(range(before + 1, after + 1))} and {stands}"
-    if after < before:
-        return f"{name} no longer achieves {_phases(range(after + 1, before + 1))} and {stands}"
-    if change.bar_before is None or change.bar_now is None:
-        return f"{name} {stands}"
-    went = "rose" if _moved(change) > 0 else "fell"
-    return f"{name} {went} from {percent(change.bar_before)} to {percent(change.bar_now)} of its phase {after + 1} bar"
-
-
-def _counted(n: int, one: str, many: str, none: str) -> str:
-    return none if n == 0 else f"{n} {one if n == 1 else many}"
+        return _("{name} has no real answer in phase {phase} yet").format(**facts)
+    if change.bar_before is None:
+        return _("{name} now stands at {share} of its phase {phase} bar").format(**facts)
+    text = _("{name} rose from {before} to {share} of its phase {phase} bar") if _moved(change) > 0 else \
+        _("{name} fell from {before} to {share} of its phase {phase} bar")
+    return text.format(before=percent(change.bar_before), **facts)
 
 
 def progress_sentence(comparison: Comparison) -> str:
     """The progress since the baseline in one plain sentence: 'Since the assessment of 2 March 2026: phase 1 →
     phase 2; Governance rose from 40% to 85% of its phase 2 bar; 4 steps completed, 1 new gap.' The domain named
     is one that holds the organisation back now: the bar that matters next."""
-    since = (f"the {comparison.baseline_kind} of {day_text(comparison.baseline_date)}" if comparison.baseline_date
-             else "the baseline")
-    if comparison.phase_before == comparison.phase_now:
-        phase = f"still in phase {comparison.phase_now}"
-    else:
-        phase = f"phase {comparison.phase_before} → phase {comparison.phase_now}"
-    closed = _counted(len(comparison.closed_steps), "step completed", "steps completed", "no step completed")
-    gaps = _counted(len(comparison.new_gaps), "new gap", "new gaps", "no new gap")
-    return f"Since {since}: {phase}; {_limiting_movement(comparison)}; {closed}, {gaps}."
+    facts = {"day": day_text(comparison.baseline_date) if comparison.baseline_date else "",
+             "before": comparison.phase_before, "now": comparison.phase_now,
+             "movement": _limiting_movement(comparison), "closed": _closed(len(comparison.closed_steps)),
+             "gaps": _new_gaps(len(comparison.new_gaps))}
+    return _since_template(comparison).format(**facts)
+
+
+def _since_template(comparison: Comparison) -> str:
+    """The progress sentence's message: since when, and whether the phase moved."""
+    same = comparison.phase_before == comparison.phase_now
+    if not comparison.baseline_date:
+        return _("Since the baseline: still in phase {now}; {movement}; {closed}, {gaps}.") if same else \
+            _("Since the baseline: phase {before} → phase {now}; {movement}; {closed}, {gaps}.")
+    if comparison.baseline_kind == "workshop":
+        return _("Since the workshop of {day}: still in phase {now}; {movement}; {closed}, {gaps}.") if same else \
+            _("Since the workshop of {day}: phase {before} → phase {now}; {movement}; {closed}, {gaps}.")
+    return _("Since the assessment of {day}: still in phase {now}; {movement}; {closed}, {gaps}.") if same else \
+        _("Since the assessment of {day}: phase {before} → phase {now}; {movement}; {closed}, {gaps}.")
+
+
+def _closed(count: int) -> str:
+    if not count:
+        return _("no step completed")
+    return ngettext("{count} step completed", "{count} steps completed", count).format(count=count)
+
+
+def _new_gaps(count: int) -> str:
+    if not count:
+        return _("no new gap")
+    return ngettext("{count} new gap", "{count} new gaps", count).format(count=count)
 
 
 def _limiting_movement(comparison: Comparison) -> str:
@@ -202,10 +235,10 @@ def _limiting_movement(comparison: Comparison) -> str:
     questionnaire order among equals), else the one that fell most."""
     compared = [d for d in comparison.domains if d.index_before is not None and d.index_now is not None]
     if not compared:
-        return "no domain was assessed on both occasions"
+        return _("no domain was assessed on both occasions")
     lowest = min(d.achieved_now for d in compared)
     if lowest >= 4:
-        return "every domain has achieved all four phases"
+        return _("every domain has achieved all four phases")
     holding = [d for d in compared if d.achieved_now == lowest]
     rose = max(holding, key=_moved)
     if _moved(rose) > 0:
@@ -214,7 +247,10 @@ def _limiting_movement(comparison: Comparison) -> str:
     if _moved(fell) < 0:
         return _movement(fell)
     if len(holding) > 1:
-        return f"{join_names([d.name for d in holding])} have not moved toward their phase {lowest + 1} bar"
+        return _("{names} have not moved toward their phase {phase} bar").format(
+            names=join_names([d.name for d in holding]), phase=lowest + 1)
     if rose.bar_now is None:
-        return f"{rose.name} still has no real answer in phase {lowest + 1}"
-    return f"{rose.name} has not moved from {percent(rose.bar_now)} of its phase {lowest + 1} bar"
+        return _("{name} still has no real answer in phase {phase}").format(name=rose.name, phase=lowest + 1)
+    return _("{name} has not moved from {share} of its phase {phase} bar").format(name=rose.name,
+                                                                                  share=percent(rose.bar_now),
+                                                                                  phase=lowest + 1)

@@ -1,6 +1,7 @@
 """The narrative in German: findings, risks, the first steps' why and the pilot verdicts come from the scoring
 catalogue, with German plurals; English stays as it was; every message of scoring/ has its German."""
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from scoring.narrative import FIRST_STEPS, narrate, pilot_brief
 
 ROOT = Path(__file__).parent.parent
 SOURCES = ["scoring/narrative.py", "scoring/pilots.py", "scoring/steps.py", "scoring/headline.py", "scoring/words.py",
-           "scoring/results.py", "scoring/engine.py"]
+           "scoring/results.py", "scoring/engine.py", "scoring/compare.py", "scoring/progress.py"]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "N_": None}
 
 
@@ -211,3 +212,28 @@ def test_the_triage_step_consults_the_pilots_owners_in_german():
         "KI-Sponsor im Vorstand", "Vorstandsvorsitzende(r) (CEO)",
         ("Finanzvorstand (CFO)", "Fachverantwortliche der Piloten"),
         ("KI-Lenkungsausschuss", "Leitungen der Geschäftsbereiche"))
+
+
+def _bank_comparison(language: str):
+    from scoring.compare import compare_results
+    questionnaire, now = _scored("golden-bank.yaml", language)
+    _questionnaire, before = _scored("golden-startup.yaml", language)
+    with i18n.use(language):
+        return compare_results(questionnaire, before, questionnaire, now, dt.date(2026, 3, 2))
+
+
+def test_the_progress_since_a_baseline_reads_in_german():
+    from scoring.compare import since_text
+    from scoring.progress import progress_sentence
+    comparison = _bank_comparison("de")
+    with i18n.use("de"):
+        sentence = progress_sentence(comparison)
+        rows = [d.bar_text for d in comparison.domains]
+        assert since_text(dt.date(2026, 3, 2)) == "Fortschritt seit dem 2. März 2026"
+    assert sentence == ("Seit der Bewertung vom 2. März 2026: Phase 1 → Phase 2; Governance hat Phase 1 erreicht und "
+                        "steht jetzt bei 60\u00a0% der Schwelle von Phase 2; 23 Schritte abgeschlossen, 3 neue Lücken.")
+    assert rows[3] == "Phasen 1 und 2 erreicht; jetzt 95\u00a0% der Schwelle von Phase 3"
+    assert not english_words_in(" ".join([sentence, *rows]))
+    english = _bank_comparison("en")
+    from scoring.progress import progress_sentence as english_sentence
+    assert english_sentence(english).startswith("Since the assessment of 2 March 2026: phase 1 → phase 2; ")
