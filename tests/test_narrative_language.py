@@ -80,7 +80,7 @@ def english_words_in(text: str) -> list[str]:
 
 
 def test_a_half_english_sentence_is_caught():
-    german_start = "Vier von fünf Domänen arbeiten in Phase 3; "
+    german_start = "Vier von fünf Handlungsfeldern arbeiten in Phase 3; "
     assert english_words_in(german_start + "Governance holds the organisation at phase 2")
     assert not english_words_in(german_start + "Governance hält die Organisation in Phase 2")
 
@@ -88,12 +88,12 @@ def test_a_half_english_sentence_is_caught():
 @pytest.mark.parametrize("example, summary, profile", [
     ("golden-bank.yaml",
      "Phase 2 — Fundament legen (Phase 1 erreicht, Index 2,3 / 4), gebremst durch Governance",
-     "Vier von fünf Domänen arbeiten in Phase 3; Governance hält die Organisation in Phase 2"),
+     "Vier von fünf Handlungsfeldern arbeiten in Phase 3; Governance hält die Organisation in Phase 2"),
     ("golden-startup.yaml",
      "Phase 1 — Bestandsaufnahme & Ausrichtung (noch keine Phase erreicht, Index 0,8 / 4), gebremst durch Governance, "
      "Organisation und Wirtschaftlichkeit (am weitesten von der Schwelle entfernt: Governance); offen bleibt 1 "
      "kritische Lücke: „Für jedes KI-System die Kategorie nach der KI-Verordnung und die eigene Rolle dokumentieren“",
-     "Zwei von fünf Domänen arbeiten in Phase 2; Governance, Organisation und Wirtschaftlichkeit halten die "
+     "Zwei von fünf Handlungsfeldern arbeiten in Phase 2; Governance, Organisation und Wirtschaftlichkeit halten die "
      "Organisation in Phase 1; 1 kritische Lücke: „Für jedes KI-System die Kategorie nach der KI-Verordnung und die "
      "eigene Rolle dokumentieren“"),
 ])
@@ -106,10 +106,10 @@ def test_a_warning_reads_in_german():
     questionnaire = find_in_language("ai-maturity", None, "de")
     with i18n.use("de"):
         result = score_response(questionnaire, Response(questionnaire.id, questionnaire.version))
-    assert "Noch keine Domäne hat eine echte Antwort; es gibt daher noch kein Ergebnis." in result.warnings
-    assert "Daten ist nicht bewertet: Keine ihrer Fragen hat eine echte Antwort; die Domäne geht weder in die " \
+    assert "Noch kein Handlungsfeld hat eine echte Antwort; es gibt daher noch kein Ergebnis." in result.warnings
+    assert "Daten ist nicht bewertet: Keine Frage dieses Handlungsfelds hat eine echte Antwort; es geht weder in die " \
            "Gesamtphase noch in den Index ein." in result.warnings
-    assert result.overall.summary == "Phase 1 — Bestandsaufnahme & Ausrichtung (noch keine Domäne bewertet)"
+    assert result.overall.summary == "Phase 1 — Bestandsaufnahme & Ausrichtung (noch kein Handlungsfeld bewertet)"
     assert not english_words_in(" ".join(result.warnings))
 
 
@@ -184,7 +184,7 @@ def test_the_priority_arithmetic_reads_in_german():
     from scoring.steps import explain
     with i18n.use("de"):
         text = explain(2, "Governance", 0.75, 1.0, 1.0, 1, 1, True, 1.2345, impact=3)
-    assert text == ("Priorität 1,23 = Lücke 75\u00a0% × Fragengewicht 1 × Domänengewicht 1 × Phasenfaktor 0,5 (Praxis der "
+    assert text == ("Priorität 1,23 = Lücke 75\u00a0% × Fragengewicht 1 × Gewicht des Handlungsfelds 1 × Phasenfaktor 0,5 (Praxis der "
                     "Phase 2, eine Phase über Phase 1 hinaus, an der Governance derzeit arbeitet) × Wirkungsfaktor 1,2 "
                     "(Wirkung 3); ×1,5, weil Governance die Gesamtphase begrenzt")
     assert not english_words_in(text)
