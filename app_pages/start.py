@@ -21,11 +21,7 @@ done = session.FLASH_INFO.pop()
 if done:
     st.success(flow.plain(done), icon=":material/check:")
 st.title("Phasegate")
-offered = i18n.available()
-if session.LANGUAGE_PICKER.get() != i18n.current():  # the language of this run, however it was chosen
-    session.LANGUAGE_PICKER.value = i18n.current() if i18n.current() in offered else i18n.SOURCE
-st.selectbox(_("Language"), offered, format_func=i18n.name, key=session.LANGUAGE_PICKER.name, width=220,
-             on_change=state.safe(lambda: language.choose(session.LANGUAGE_PICKER.value)))
+language.picker()
 st.write(_("Phasegate shows how far your organisation is from running AI in production, which domain holds it back, "
            "and what to do first — in a report you can hand to your board."))
 

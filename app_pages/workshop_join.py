@@ -5,29 +5,31 @@ import secrets
 
 import streamlit as st
 
+import i18n
+from i18n import _
 from questionnaires.models import question_count
 from storage import get_engine
 from storage import repository as repo
 from storage import workshops as ws
-from ui import cookies, session, state
+from ui import cookies, language, session, state
 from ui.flow import plain
 
 engine = get_engine()
-st.title("Join a workshop")
+st.title(_("Join a workshop"))
 
 
 def removed(workshop: ws.Workshop) -> None:
-    st.info(f"The facilitator of the workshop for {plain(workshop.client)} removed you from it, so your answers "
-            "are no longer counted and no more are accepted. Ask the facilitator if this is a mistake.",
-            icon=":material/person_remove:")
+    st.info(_("The facilitator of the workshop for {client} removed you from it, so your answers are no longer "
+              "counted and no more are accepted. Ask the facilitator if this is a mistake.").format(
+                  client=plain(workshop.client)), icon=":material/person_remove:")
     st.stop()
 
 
 def continue_as(workshop: ws.Workshop, participant: repo.Assessment) -> None:
     """Open the participant's own assessment, this browser remembering them for the workshop."""
     if workshop.is_closed():
-        st.info(f"The workshop for {plain(workshop.client)} is closed, so no more answers are accepted. "
-                "Everything you saved is kept. Thank you for taking part.", icon=":material/lock:")
+        st.info(_("The workshop for {client} is closed, so no more answers are accepted. Everything you saved is "
+                  "kept. Thank you for taking part.").format(client=plain(workshop.client)), icon=":material/lock:")
         st.stop()
     cookies.set_cookie(ws.participant_cookie(workshop.id), participant.token, days=ws.PARTICIPANT_COOKIE_DAYS)
     state.open_assessment(participant.token)
@@ -80,11 +82,13 @@ if joined is not None:
         removed(joined)
     continue_as(joined, mine)
 
-typed = st.text_input("Join code", key=session.JOIN_CODE.name, value=st.query_params.get("code", ""), max_chars=20,
-                      placeholder="e.g. K7QM-XR4P-9TZH", help="The code on the whiteboard, or open the join link",
+language.picker()  # each participant answers in their own language; the answers are the same whatever it is
+typed = st.text_input(_("Join code"), key=session.JOIN_CODE.name, value=st.query_params.get("code", ""),
+                      max_chars=20, placeholder=_("e.g. K7QM-XR4P-9TZH"),
+                      help=_("The code on the whiteboard, or open the join link"),
                       on_change=lambda: try_code(session.JOIN_CODE.get()) if session.JOIN_CODE.get() else None)
 if not typed:
-    st.caption("Ask the facilitator for the join code or link.")
+    st.caption(_("Ask the facilitator for the join code or link."))
     st.stop()
 if not tried(typed):  # arriving by a join link (?code=...), which is its submit, or again after a wait
     try_code(typed)
@@ -98,21 +102,23 @@ except ws.ParticipantRemoved:
 if again is not None:
     continue_as(workshop, again)
 if workshop.is_closed():
-    st.info(f"The workshop for {plain(workshop.client)} is closed; it no longer accepts participants.", icon=":material/lock:")
+    st.info(_("The workshop for {client} is closed; it no longer accepts participants.").format(
+        client=plain(workshop.client)), icon=":material/lock:")
     st.stop()
 
 questionnaire = state.library().find(workshop.questionnaire_id, workshop.questionnaire_version)
-st.header(f"Workshop for {plain(workshop.client)}", anchor=False)
+st.header(_("Workshop for {client}").format(client=plain(workshop.client)), anchor=False)
 if questionnaire is not None:
-    st.write(f"{questionnaire.title} · {question_count(questionnaire).text()}. Your answers are saved as "
-             "you go. Nobody else in the room sees them; the facilitator sees the room's results and, in the data "
-             "export, your answers under a participant number.")
-st.caption("This browser remembers you for this workshop, so the link or code brings you back to your own answers. "
-           "On another device, use the private resume link shown with your questions.")
-role = st.radio("Your role", [r.name for r in workshop.roles], index=None, key="join_role", format_func=plain)
-if st.button("Join and start answering", key="join", type="primary", disabled=role is None, icon=":material/login:"):
+    st.write(_("{questionnaire} · {questions}. Your answers are saved as you go. Nobody else in the room sees them; "
+               "the facilitator sees the room's results and, in the data export, your answers under a participant "
+               "number.").format(questionnaire=state.in_language(questionnaire).title,
+                                 questions=question_count(questionnaire).text()))
+st.caption(_("This browser remembers you for this workshop, so the link or code brings you back to your own answers. "
+             "On another device, use the private resume link shown with your questions."))
+role = st.radio(_("Your role"), [r.name for r in workshop.roles], index=None, key="join_role", format_func=plain)
+if st.button(_("Join and start answering"), key="join", type="primary", disabled=role is None, icon=":material/login:"):
     try:
-        participant = ws.join_workshop(engine, workshop, role)
+        participant = ws.join_workshop(engine, workshop, role, language=i18n.current())
     except ws.WorkshopError as exc:
         st.error(plain(" ".join(exc.lines())))
     else:

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from questionnaires.translation import find_in_language
 from storage import dispose_all, get_engine
 from storage import repository as repo
+from storage import workshops as ws
 from tests.conftest import APP_TIMEOUT, ROOT
 
 QUICK = "quick-check"
@@ -18,7 +19,7 @@ CATALOGUE = ROOT / "locales" / "de" / "LC_MESSAGES" / "app.po"
 # The screens of a leader's self-assessment and what they draw with: every message in them is German in app.po.
 TRANSLATED = ["app.py", "app_pages/start.py", "app_pages/assessment.py", "app_pages/results.py", "app_pages/report.py",
               "ui/questions.py", "ui/flow.py", "ui/charts.py", "ui/state.py", "ui/language.py", "ui/profile_form.py",
-              "ui/pdf_worker.py"]
+              "ui/pdf_worker.py", "app_pages/workshop_join.py"]
 # Sentences the screens show from other parts, whose German those parts' catalogues give (not yet).
 ELSEWHERE = ("No benchmark yet:",)  # scoring.benchmark.summary_text
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "N_": None}
@@ -38,6 +39,8 @@ def open_app(*, locale: str | None = None, page: str | None = None, **params) ->
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT)
     if locale:
         at.context = {"locale": locale}
+    if page:
+        at.run()  # a first run registers the pages
     for name, value in params.items():
         at.query_params[name] = value
     if page:
@@ -149,3 +152,17 @@ def test_the_german_screens_show_none_of_the_english_screens_texts(shipped_app):
     for page, texts in english.items():
         left = sorted(texts & german[page])
         assert not left, f"{page} shows English: {left}"
+
+
+def test_a_participant_picks_their_own_language_on_the_join_page_and_answers_in_it(shipped_app):
+    workshop = ws.create_workshop(get_engine(), "Example Corp", QUICK, find_in_language(QUICK).version)
+    at = open_app(code=workshop.display_code, page="app_pages/workshop_join.py")
+    assert at.title[0].value == "Join a workshop"  # the engagement language, English
+    at.selectbox(key="language_picker").set_value("de").run()
+    assert at.title[0].value == "An einem Workshop teilnehmen"
+    at.radio(key="join_role").set_value(workshop.roles[0].name).run()
+    at.button(key="join").click().run()
+    assert not at.exception, at.exception
+    assert first_question("de") in shown(at)
+    assert repo.find_assessment(get_engine(), at.query_params["a"]).language == "de"
+    assert ws.get_workshop(get_engine(), workshop.id).language == "en"  # the room's language stays the engagement's

@@ -8,7 +8,8 @@ import streamlit as st
 import i18n
 from storage import get_engine
 from storage import repository as repo
-from ui import session
+from i18n import _
+from ui import session, state
 
 PARAM = "lang"  # the query parameter every link may carry
 
@@ -69,3 +70,13 @@ def choose(language: str) -> None:
         repo.set_language(get_engine(), loaded.assessment.id, language)
         session.LOADED.pop()
     session.LANGUAGE_OF.pop()
+
+
+def picker() -> None:
+    """The languages the app offers, the language of this run chosen; another one chosen is spoken from then on
+    (and kept with the open assessment)."""
+    offered = i18n.available()
+    if session.LANGUAGE_PICKER.get() != i18n.current():  # the language of this run, however it was chosen
+        session.LANGUAGE_PICKER.value = i18n.current() if i18n.current() in offered else i18n.SOURCE
+    st.selectbox(_("Language"), offered, format_func=i18n.name, key=session.LANGUAGE_PICKER.name, width=220,
+                 on_change=state.safe(lambda: choose(session.LANGUAGE_PICKER.value)))
