@@ -413,9 +413,7 @@ def _warnings(questionnaire, response, domains, questions, overall) -> list[str]
     if not any(d.assessed for d in domains):
         warnings.append(_("No domain has a real answer yet, so there is no result to show."))
     if overall.confidence < LOW_CONFIDENCE:
-        warnings.append(_("Confidence is {confidence}: fewer than {low} of the questions have a real answer; resolve "
-                          "the unknowns before acting on the result.").format(confidence=share(overall.confidence),
-                                                                              low=share(LOW_CONFIDENCE)))
+        warnings.append(confidence_warning(overall.confidence))
     missing = [q for q in questionnaire.questions if q.required and questions[q.id].visible and not questions[q.id].answered]
     if missing:
         # English keeps its "question(s)" for either count; the languages that translate it take their plural
@@ -433,7 +431,14 @@ def _warnings(questionnaire, response, domains, questions, overall) -> list[str]
     return warnings
 
 
-def _foundation_warning(questionnaire: Questionnaire, domain: DomainResult, questions: dict[str, QuestionResult]) -> str:
+def confidence_warning(confidence: float) -> str:
+    """The warning a result with low confidence carries (a workshop puts the room's in its place)."""
+    return _("Confidence is {confidence}: fewer than {low} of the questions have a real answer; resolve the unknowns "
+             "before acting on the result.").format(confidence=share(confidence), low=share(LOW_CONFIDENCE))
+
+
+def _foundation_warning(questionnaire: Questionnaire, domain: DomainResult,
+                        questions: dict[str, QuestionResult]) -> str:
     """'Foundation gap in Data: phase 3 is attained while phase 2 is not; below the bar there: “…”.'"""
     behind = _gap_questions(questionnaire, domain, questions)
     facts = {"domain": domain.name, "gap": foundation_gap_text(domain.phases)}

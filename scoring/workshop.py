@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from i18n import ngettext
 from questionnaires.models import Question, Questionnaire
 from scoring.answers import DONT_KNOW, NA, Answer, OrganisationProfile, Pilot, Response, Value, answer_label
 from scoring.engine import (
@@ -32,6 +33,7 @@ from scoring.engine import (
     Result,
     achieved_phases,
     compiled_items,
+    confidence_warning,
     domain_index,
     is_visible,
     question_score,
@@ -41,6 +43,7 @@ from scoring.engine import (
 )
 from scoring.steps import IMPACT_FACTORS
 from scoring.thresholds import meets_threshold
+from scoring.words import share
 
 EXECUTIVE = "executive"
 PRACTITIONER = "practitioner"
@@ -689,11 +692,16 @@ def room_confidence(scores: np.ndarray, visible: np.ndarray, not_applicable: np.
 
 def _with_room_confidence(result: Result, confidence: float, participants: int, finished: int) -> Result:
     """The workshop's own result, its confidence (and the warning about it) the room's rather than the median's."""
-    warnings = [w for w in result.warnings if not w.startswith("Confidence is ")]
+    warnings = [w for w in result.warnings if w != confidence_warning(result.overall.confidence)]
     if participants and confidence < LOW_CONFIDENCE:
-        warnings.append(f"Confidence is {confidence:.0%}: the room has answered {confidence:.0%} of the questions it "
-                        f"sees, and {finished} of {participants} participants have finished; let the others finish or "
-                        "resolve the unknowns before acting on the result.")
+        warnings.append(ngettext("Confidence is {confidence}: the room has answered {confidence} of the questions it "
+                                 "sees, and {finished} of {participants} participants have finished; let the others "
+                                 "finish or resolve the unknowns before acting on the result.",
+                                 "Confidence is {confidence}: the room has answered {confidence} of the questions it "
+                                 "sees, and {finished} of {participants} participants have finished; let the others "
+                                 "finish or resolve the unknowns before acting on the result.",
+                                 finished).format(confidence=share(confidence), finished=finished,
+                                                      participants=participants))
     overall = dataclasses.replace(result.overall, confidence=confidence)
     return dataclasses.replace(result, overall=overall, warnings=tuple(warnings))
 

@@ -1,6 +1,7 @@
 """The narrative in German: findings, risks, the first steps' why and the pilot verdicts come from the scoring
 catalogue, with German plurals; English stays as it was; every message of scoring/ has its German."""
 
+import dataclasses
 import datetime as dt
 import re
 from pathlib import Path
@@ -12,13 +13,13 @@ from babel.messages.pofile import read_po
 import i18n
 from questionnaires.translation import find_in_language
 from scoring.answers import Response, questionnaire_id_of, questionnaire_version_of, read_answers
-from scoring.engine import score_response
+from scoring.engine import confidence_warning, score_response
 from scoring.headline import bar_words
 from scoring.narrative import FIRST_STEPS, narrate, pilot_brief
 
 ROOT = Path(__file__).parent.parent
 SOURCES = ["scoring/narrative.py", "scoring/pilots.py", "scoring/steps.py", "scoring/headline.py", "scoring/words.py",
-           "scoring/results.py", "scoring/engine.py", "scoring/compare.py", "scoring/progress.py"]
+           "scoring/results.py", "scoring/engine.py", "scoring/compare.py", "scoring/progress.py", "scoring/workshop.py"]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "N_": None}
 
 
@@ -237,3 +238,17 @@ def test_the_progress_since_a_baseline_reads_in_german():
     english = _bank_comparison("en")
     from scoring.progress import progress_sentence as english_sentence
     assert english_sentence(english).startswith("Since the assessment of 2 March 2026: phase 1 → phase 2; ")
+
+
+def test_a_workshop_puts_the_rooms_confidence_warning_in_place_of_the_results_in_german():
+    from scoring.workshop import _with_room_confidence
+    _questionnaire, result = _scored("golden-startup.yaml", "de")
+    with i18n.use("de"):
+        low = dataclasses.replace(result, overall=dataclasses.replace(result.overall, confidence=0.5),
+                                  warnings=(*result.warnings, confidence_warning(0.5)))
+        room = _with_room_confidence(low, 0.4, 4, 1)
+    confidence = [w for w in room.warnings if w.startswith("Die Belastbarkeit")]
+    assert confidence == ["Die Belastbarkeit liegt bei 40\u00a0%: Die Teilnehmenden haben zusammen 40\u00a0% der ihnen "
+                          "angezeigten Fragen beantwortet, und 1 von 4 hat abgeschlossen. Lassen Sie die anderen "
+                          "abschließen oder klären Sie die offenen Punkte, bevor Sie auf Grundlage des Ergebnisses "
+                          "handeln."]
