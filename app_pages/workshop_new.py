@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
+import i18n
 from questionnaires.models import question_count
 from scoring.workshop import DEFAULT_ROLES, Role
 from storage import access, get_engine
@@ -42,6 +43,11 @@ with st.form("new_workshop", border=True):
             "group": st.column_config.SelectboxColumn("Group", options=list(GROUP_LABELS)),
         },
     )
+    languages = i18n.available()
+    language = st.selectbox("Engagement language", languages, key="ws_language", format_func=i18n.name,
+                            index=languages.index(i18n.current()) if i18n.current() in languages else 0,
+                            help="The dashboard, the presenter view and the workshop's reports speak it, and the join "
+                                 "link offers it; each participant may answer in their own.")
     anonymous = st.checkbox("Anonymous: participants are numbered, never named", value=True, key="ws_anonymous")
     closes = st.checkbox("Close automatically", key="ws_closes")
     day_col, time_col = st.columns(2)
@@ -56,7 +62,7 @@ if submitted:
     create = ws.create_workshop if consultant is None else partial(access.create_workshop, owner=consultant)
     try:
         created = create(get_engine(), client, questionnaire_id, library[questionnaire_id].version,
-                         roles=chosen, anonymous=anonymous, closes_at=closes_at)
+                         roles=chosen, anonymous=anonymous, closes_at=closes_at, language=language)
     except ws.WorkshopError as exc:
         st.error(plain(" ".join(exc.lines())))
     else:

@@ -166,3 +166,22 @@ def test_a_participant_picks_their_own_language_on_the_join_page_and_answers_in_
     assert first_question("de") in shown(at)
     assert repo.find_assessment(get_engine(), at.query_params["a"]).language == "de"
     assert ws.get_workshop(get_engine(), workshop.id).language == "en"  # the room's language stays the engagement's
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("de", "https://pg.example/workshop?code=K7QM-XR4P-9TZH&lang=de"),
+    ("en", "https://pg.example/workshop?code=K7QM-XR4P-9TZH"),  # English, the default, as every link was before
+])
+def test_the_join_link_carries_the_engagement_language(language, expected):
+    from ui.flow import join_link
+
+    assert join_link("https://pg.example/", "K7QM-XR4P-9TZH", language) == expected
+
+
+def test_a_workshop_started_in_german_keeps_german_as_its_engagement_language(shipped_app):
+    at = open_app(lang="de", page="app_pages/workshop_new.py")
+    assert at.selectbox(key="ws_language").value == "de"
+    at.text_input(key="ws_client").input("Beispiel AG")
+    next(b for b in at.button if b.label == "Create workshop").click().run()
+    assert not at.exception, at.exception
+    assert ws.get_workshop(get_engine(), 1).language == "de"  # the first workshop of an empty database

@@ -43,3 +43,12 @@ def test_a_language_the_app_does_not_offer_is_refused_with_the_ones_it_does(data
     engine = get_engine(database_url)
     with pytest.raises(repo.AnswersError, match="'fr' is not offered; choose one of: en, de"):
         repo.create_assessment(engine, "quick-check", "3.1.0", language="fr")
+
+
+def test_a_workshop_keeps_its_engagement_language_and_a_rerun_takes_it_over(database_url):
+    engine = get_engine(database_url)
+    workshop = ws.create_workshop(engine, "Client AG", "quick-check", "3.1.0", language="de")
+    assert ws.get_workshop(engine, workshop.id).language == "de"
+    assert ws.rerun_workshop(engine, workshop).language == "de"
+    participant = ws.join_workshop(engine, workshop, workshop.roles[0].name)
+    assert repo.find_assessment(engine, participant.token).language == "de"  # unless they choose another
