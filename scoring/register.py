@@ -18,12 +18,14 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from i18n import _, ngettext, pgettext
 from questionnaires.errors import PhasegateError, Problem
 from questionnaires.models import Questionnaire
 from questionnaires.safeyaml import Document
 from scoring.answers import (MAX_PILOTS, PilotEntry, Pilot, Response, model_problems, pilot_problems,
                              register_problems)
 from scoring.pilots import PilotMetrics, format_money
+from scoring.words import figure, share
 
 COLUMNS = {
     "name": "Name",
@@ -297,7 +299,12 @@ def _row_problem(number: int, entry: Mapping, field: str, message: str) -> Probl
 
 # --- the portfolio as the app shows it ---------------------------------------------------
 
-VERDICT_LABELS = {"stop": "Stop", "merge": "Merge", "fix": "Fix", "scale": "Scale", "continue": "Continue", None: "—"}
+def verdict_label(verdict: str | None) -> str:
+    """A pilot's verdict as the triage table shows it ('—' for none), in the language of the moment."""
+    labels = {"stop": pgettext("verdict", "Stop"), "merge": pgettext("verdict", "Merge"),
+              "fix": pgettext("verdict", "Fix"), "scale": pgettext("verdict", "Scale"),
+              "continue": pgettext("verdict", "Continue"), None: "—"}
+    return labels.get(verdict, verdict)
 
 
 @dataclass(frozen=True)
@@ -313,44 +320,59 @@ def portfolio_figures(metrics: PilotMetrics) -> tuple[Figure, ...]:
     """The portfolio's figures; the two the source article also measures carry its reference figure."""
     months, reference = metrics.stuck_after_months, metrics.reference
     rate = metrics.conversion_rate
+    total = {"total": metrics.total}
     return (
-        Figure("Pilots", f"{metrics.total}", f"{metrics.reached} in production or scaled"),
-        Figure("Reached production", "—" if rate is None else f"{rate:.0%}",
-               f"reference: {reference['reaches_production']:.0%}" if rate is not None
-               else f"none started {months} or more months ago yet"),
-        Figure("Not past the pilot stage", "—" if rate is None else f"{1 - rate:.0%}",
-               f"reference: {reference['never_past_pilot']:.0%}" if rate is not None else ""),
-        Figure("Stuck", f"{metrics.stuck}", f"in flight for more than {months} months"),
-        Figure("Median age in flight", "—" if metrics.median_age_months is None
-               else f"{metrics.median_age_months:g}", "months, of the pilots not yet in production"),
-        Figure("Without a business owner", f"{metrics.without_owner}", f"of {metrics.total} pilots"),
-        Figure("Without a KPI baseline", f"{metrics.without_kpi}", f"of {metrics.total} pilots"),
-        Figure("Value waiting in stuck pilots", format_money(metrics.value_waiting, metrics.currency),
-               "expected a year; pilots to stop left out"),
+        Figure(_("Pilots"), f"{metrics.total}", _("{reached} in production or scaled").format(reached=metrics.reached)),
+        Figure(_("Reached production"), "—" if rate is None else share(rate),
+               _("reference: {share}").format(share=share(reference["reaches_production"])) if rate is not None
+               else ngettext("none started {months} or more months ago yet",
+                             "none started {months} or more months ago yet", months).format(months=months)),
+        Figure(_("Not past the pilot stage"), "—" if rate is None else share(1 - rate),
+               _("reference: {share}").format(share=share(reference["never_past_pilot"])) if rate is not None else ""),
+        Figure(_("Stuck"), f"{metrics.stuck}", ngettext("in flight for more than {months} months",
+                                                        "in flight for more than {months} months",
+                                                        months).format(months=months)),
+        Figure(_("Median age in flight"), "—" if metrics.median_age_months is None
+               else figure(metrics.median_age_months), _("months, of the pilots not yet in production")),
+        Figure(_("Without a business owner"), f"{metrics.without_owner}",
+               ngettext("of {total} pilots", "of {total} pilots", metrics.total).format(**total)),
+        Figure(_("Without a KPI baseline"), f"{metrics.without_kpi}",
+               ngettext("of {total} pilots", "of {total} pilots", metrics.total).format(**total)),
+        Figure(_("Value waiting in stuck pilots"), format_money(metrics.value_waiting, metrics.currency),
+               _("expected a year; pilots to stop left out")),
     )
 
 
 def reference_note(metrics: PilotMetrics) -> str:
     """What the two rates count, and the reference figures with their source named."""
     reference = metrics.reference
-    return (f"Reached production and not past the pilot stage count the pilots started "
-            f"{metrics.stuck_after_months} or more months ago, ideas left out. Reference: "
-            f"{reference['reaches_production_text']}, and {reference['never_past_pilot_text']} "
-            f"(source: {reference['source']}).")
+    return ngettext("Reached production and not past the pilot stage count the pilots started {months} or more "
+                    "months ago, ideas left out. Reference: {reaches}, and {never} (source: {source}).",
+                    "Reached production and not past the pilot stage count the pilots started {months} or more "
+                    "months ago, ideas left out. Reference: {reaches}, and {never} (source: {source}).",
+                    metrics.stuck_after_months).format(
+        months=metrics.stuck_after_months, reaches=reference["reaches_production_text"],
+        never=reference["never_past_pilot_text"], source=reference["source"])
 
 
 def stage_counts(metrics: PilotMetrics) -> str:
     """The funnel in one line: pilots per stage, with those stuck there ('Pilot 2 (2 stuck) · In production 1')."""
     kinds, months = metrics.stage_kinds, metrics.stuck_after_months
     stuck = [item.stage for item in metrics.items if kinds.get(item.stage) == "active" and item.age_months > months]
-    return " · ".join(f"{metrics.stage_labels.get(stage, stage)} {count}" + (
-        f" ({stuck.count(stage)} stuck)" if stuck.count(stage) else "") for stage, count in metrics.by_stage.items())
+    return " · ".join(_stage_count(metrics.stage_labels.get(stage, stage), count, stuck.count(stage))
+                      for stage, count in metrics.by_stage.items())
+
+
+def _stage_count(label: str, count: int, stuck: int) -> str:
+    if not stuck:
+        return f"{label} {count}"
+    return _("{stage} {count} ({stuck} stuck)").format(stage=label, count=count, stuck=stuck)
 
 
 def triage_rows(metrics: PilotMetrics) -> list[dict]:
     """The triage table, decisions first: one row per pilot with its verdict and the one-line reason."""
     return [{"Pilot": item.name, "Stage": metrics.stage_labels.get(item.stage, item.stage),
-             "Age (months)": item.age_months, "Verdict": VERDICT_LABELS.get(item.verdict, item.verdict),
+             "Age (months)": item.age_months, "Verdict": verdict_label(item.verdict),
              "Reason": item.reason,
              "Waiting on": ", ".join(metrics.domain_names.get(d, d) for d in item.blocking_domains)}
             for item in metrics.items]

@@ -19,7 +19,8 @@ from scoring.narrative import FIRST_STEPS, narrate, pilot_brief
 
 ROOT = Path(__file__).parent.parent
 SOURCES = ["scoring/narrative.py", "scoring/pilots.py", "scoring/steps.py", "scoring/headline.py", "scoring/words.py",
-           "scoring/results.py", "scoring/engine.py", "scoring/compare.py", "scoring/progress.py", "scoring/workshop.py"]
+           "scoring/results.py", "scoring/engine.py", "scoring/compare.py", "scoring/progress.py", "scoring/workshop.py",
+           "scoring/register.py"]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "N_": None}
 
 
@@ -252,3 +253,16 @@ def test_a_workshop_puts_the_rooms_confidence_warning_in_place_of_the_results_in
                           "angezeigten Fragen beantwortet, und 1 von 4 hat abgeschlossen. Lassen Sie die anderen "
                           "abschließen oder klären Sie die offenen Punkte, bevor Sie auf Grundlage des Ergebnisses "
                           "handeln."]
+
+
+def test_the_pilot_portfolio_figures_read_in_german():
+    from scoring.register import portfolio_figures, stage_counts, verdict_label
+    _questionnaire, result = _scored("retailer-pilots.yaml", "de")
+    with i18n.use("de"):
+        figures = portfolio_figures(result.pilots)
+        counts = stage_counts(result.pilots)
+        verdicts = [verdict_label(v) for v in ("stop", "continue", None)]
+    assert [f.label for f in figures][:4] == ["Piloten", "Produktiv gegangen", "Nicht über die Pilotphase hinaus",
+                                              "Festgefahren"]
+    assert "festgefahren)" in counts and verdicts == ["Einstellen", "Fortführen", "—"]
+    assert not english_words_in(" ".join([*(f"{f.label} {f.against}" for f in figures), counts]))
