@@ -514,7 +514,7 @@ def pilot_view(metrics: PilotMetrics | None, steps: Sequence[Step] = ()) -> dict
 def verdict_text(verdict: str | None) -> str:
     """A pilot's verdict as a report names it: Stop, Merge, Fix, Scale, Continue, or – for none."""
     text = VERDICT_TEXT.get(verdict, verdict)
-    return _(text) if verdict in VERDICT_TEXT and verdict is not None else text
+    return i18n.pgettext("verdict", text) if verdict in VERDICT_TEXT and verdict is not None else text
 
 
 def shown_answer(questionnaire: Questionnaire, question: Question, result: QuestionResult) -> str:

@@ -208,7 +208,7 @@ def catalogue(name: str):
 def shown_constants() -> list[tuple[str | None, str, str]]:
     """Texts kept in tables of the code and translated where they are shown."""
     tables = [html.STATUS_TEXT, html.MATRIX_EFFORTS, html.MATRIX_IMPACTS, html.PHASE_CELL, PHASE_STATES,
-              *html.NOTES_WORDS.values(), {k: v for k, v in html.VERDICT_TEXT.items() if k}]
+              *html.NOTES_WORDS.values()]
     texts = [(None, text, "reports (tables)") for table in tables for text in table.values()]
     columns = {*exports.LONG_COLUMNS, *exports.AGGREGATE_COLUMNS, *exports.STEP_COLUMNS, *exports.PILOT_COLUMNS,
                "name", "executives", "practitioners", "gap", "flagged"}
@@ -240,3 +240,12 @@ def test_every_message_of_the_part_has_german_with_the_same_placeholders(catalog
             placeholders.append(f"{where}: {msgid!r}")
     assert missing == [], f"{len(missing)} messages without German in {catalogue_name}"
     assert placeholders == []
+
+
+def test_a_pilots_verdict_reads_as_the_pilot_register_names_it_in_german():
+    """The verdicts take their German from the pilot register's (context "verdict"), so "Continue" a verdict and
+    "Continue" a button of the app never stand in for each other."""
+    with i18n.use("de"):
+        words = [html.verdict_text(verdict) for verdict in ("stop", "merge", "fix", "scale", "continue")]
+    assert words == ["Einstellen", "Zusammenlegen", "Beheben", "Skalieren", "Fortführen"]
+
