@@ -115,12 +115,12 @@ CLIENT_PROFILE_PROBLEM: Key[str] = Key("client_profile_problem")  # why the clie
 PRESENTER_QUESTION: Key[str] = Key("presenter_question")  # the disputed question on the projector
 PRESENTER_FLASH: Key[tuple[str, str]] = Key("presenter_flash")  # (kind, message) the presenter view shows once
 JOIN_SESSION: Key[str] = Key("join_session")  # this browser session's id, for join-code throttling
+JOIN_CODE: Key[str] = Key("join_code")  # the join code box
 JOIN_OPENED: Key[Any] = Key("join_opened")  # the join code that opened the page
 JOIN_WRONG: Key[Any] = Key("join_wrong")  # the code last refused: (code, why, icon, counted as a try)
 
 # --- cookies ---------------------------------------------------------------------------------------------------
 COOKIES_SET: Key[dict[str, str]] = Key("cookies_set")  # what this session wrote, by name ("" once dropped)
-JOIN_CODE: Key[str] = Key("join_code")  # the join code box
 COOKIES_MAX_AGE: Key[dict[str, int | None]] = Key("cookies_max_age")  # each one's Max-Age (None: until closed)
 COOKIES_WRITES: Key[int] = Key("cookies_writes")  # how many scripts this session drew, to make each one new
 
