@@ -33,22 +33,7 @@ def from_link() -> str | None:
 def stored() -> str | None:
     """The open assessment's language, as stored; None when none is open or it cannot be read now (the page says
     what is wrong)."""
-    wanted = st.query_params.get("a") or session.TOKEN.get()
-    if not wanted:
-        return None
-    loaded = session.LOADED.get()
-    if loaded is not None and loaded.assessment.token == wanted:
-        return loaded.assessment.language
-    known = session.LANGUAGE_OF.get()
-    if known is not None and known[0] == wanted:
-        return known[1]
-    try:
-        found = repo.find_assessment(get_engine(), wanted)
-    except Exception:  # noqa: BLE001 - the page itself reports the failure, in its own words
-        return None
-    language = found.language if found is not None else None
-    session.LANGUAGE_OF.value = (wanted, language)
-    return language
+    return state.of_open_assessment(session.LANGUAGE_OF, lambda found: found.language if found else None, None)
 
 
 def activate() -> str:

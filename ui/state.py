@@ -520,26 +520,35 @@ def _stop_with(title: str, text: str) -> None:
 # --- who is here: what the sidebar offers ----------------------------------------------------
 
 
-def open_role() -> str | None:
-    """"participant" when a workshop participant's answers are open, "leader" for a self-assessment, None when
-    nothing is open. Never shows anything: a link that does not open, or a database that does not answer, leaves
-    that to the page (which says what is wrong)."""
+def of_open_assessment(memo: session.Key, pick: Callable[[Assessment | None], object], unreadable: object):
+    """What `pick` makes of the assessment the address or the session opens (None: the link opens none), read once
+    per token and kept under `memo`; `unreadable` when the database does not answer now. None when nothing is open.
+    Never shows anything: a link that does not open, or a database that does not answer, leaves that to the page
+    (which says what is wrong)."""
     wanted = st.query_params.get("a") or session.TOKEN.get()
     if not wanted:
         return None
     loaded = session.LOADED.get()
     if loaded is not None and loaded.assessment.token == wanted:
-        return "participant" if loaded.assessment.workshop_id is not None else "leader"
-    known = session.ROLE_OF.get()
+        return pick(loaded.assessment)
+    known = memo.get()
     if known is not None and known[0] == wanted:
         return known[1]
     try:
         found = repo.find_assessment(get_engine(), wanted)
     except Exception:  # noqa: BLE001 - the page itself reports the failure, in its own words
-        return "leader"
-    role = "participant" if found is not None and found.workshop_id is not None else "leader"
-    session.ROLE_OF.value = (wanted, role)
-    return role
+        return unreadable
+    value = pick(found)
+    memo.value = (wanted, value)
+    return value
+
+
+def open_role() -> str | None:
+    """"participant" when a workshop participant's answers are open, "leader" for a self-assessment, None when
+    nothing is open."""
+    return of_open_assessment(
+        session.ROLE_OF, lambda found: "participant" if found is not None and found.workshop_id is not None
+        else "leader", "leader")
 
 
 def facilitating() -> bool:
