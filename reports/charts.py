@@ -8,14 +8,18 @@ import importlib.metadata
 import json
 import os
 import re
-from functools import lru_cache
+from functools import lru_cache, wraps
 from pathlib import Path
 
 from markupsafe import Markup
 
+import i18n
+from i18n import _
 from questionnaires.compiled import cache_folder, read_private, write_private
 from scoring.compare import change_text, shown_index
 from scoring.engine import Result
+from scoring.steps import HORIZONS
+from scoring.words import N_, decimal, share
 
 
 class _Altair:
@@ -64,12 +68,32 @@ def _domain_rows(result: Result) -> list[dict]:
         {
             "domain": d.name,
             "index": round(d.index, 2) if d.assessed else 0.0,
-            "label": f"{d.index:.1f}" if d.assessed else "not assessed",
+            "label": decimal(d.index) if d.assessed else _("not assessed"),
             "target": d.target,
-            "status": "Limiting" if d.id in result.overall.limiting_domains else "Assessed" if d.assessed else "Not assessed",
+            "status": _(DOMAIN_STATES["limiting" if d.id in result.overall.limiting_domains
+                                     else "assessed" if d.assessed else "not_assessed"]),
         }
         for d in result.domains
     ]
+
+
+# A bar's colour by its domain's state, in the legend's order.
+DOMAIN_STATES = {"assessed": N_("Assessed"), "limiting": N_("Limiting"), "not_assessed": N_("Not assessed")}
+
+
+def _per_language(build):
+    """A chart structure built once per key and language of the moment (its titles, axes and legends are in it)."""
+    @lru_cache(maxsize=32)
+    def built(language: str, *key):
+        with i18n.use(language):
+            return build(*key)
+
+    @wraps(build)
+    def in_language(*key):
+        return built(i18n.current(), *key)
+
+    in_language.cache_clear = built.cache_clear
+    return in_language
 
 
 def domain_chart(result: Result, accent: str = DEFAULT_ACCENT) -> alt.Chart:
@@ -77,24 +101,25 @@ def domain_chart(result: Result, accent: str = DEFAULT_ACCENT) -> alt.Chart:
     return _domain_base(_domain_names(result), accent).properties(datasets={"domains": _domain_rows(result)})
 
 
-@lru_cache(maxsize=32)
+@_per_language
 def _domain_base(order: tuple[str, ...], accent: str) -> alt.LayerChart:
     height = max(60, 30 * len(order))
     y = alt.Y("domain:N", sort=list(order), title=None, axis=alt.Axis(labelLimit=160, ticks=False, domain=False))
     base = alt.Chart(alt.NamedData(name="domains")).encode(y=y)
     bars = base.mark_bar(height=16, cornerRadiusEnd=2).encode(
-        x=alt.X("index:Q", scale=alt.Scale(domain=[0, 4]), title="Maturity index (phases completed)",
+        x=alt.X("index:Q", scale=alt.Scale(domain=[0, 4]), title=_("Maturity index (phases completed)"),
                 axis=alt.Axis(values=[0, 1, 2, 3, 4], format="d", grid=True)),
         color=alt.Color("status:N", title=None,
-                        scale=alt.Scale(domain=["Assessed", "Limiting", "Not assessed"], range=[accent, "#c2562d", "#b8c0c8"]),
+                        scale=alt.Scale(domain=[_(state) for state in DOMAIN_STATES.values()],
+                                        range=[accent, "#c2562d", "#b8c0c8"]),
                         legend=alt.Legend(orient="bottom", symbolType="square")),
     )
     targets = base.mark_tick(thickness=3, size=26, color=INK).encode(x="target:Q")
     labels = base.mark_text(align="left", dx=6, fontSize=11, color=INK).encode(x="index:Q", text="label:N")
     # Room right of the axis's end, so a target tick at phase 4 is drawn whole on a narrow screen too.
     return _themed(alt.layer(bars, targets, labels).properties(width=WIDTH, height=height, padding=TICK_ROOM, title=alt.Title(
-        "Index per domain; the dark tick marks the target phase", fontSize=11, color=MUTED, fontWeight="normal", anchor="start")),
-        "Bar chart: each domain's maturity index from 0 to 4, with a tick at its target phase")
+        _("Index per domain; the dark tick marks the target phase"), fontSize=11, color=MUTED, fontWeight="normal", anchor="start")),
+        _("Bar chart: each domain's maturity index from 0 to 4, with a tick at its target phase"))
 
 
 def _heat_rows(result: Result) -> list[dict]:
@@ -113,12 +138,12 @@ def _heat_rows(result: Result) -> list[dict]:
 
 def _cell_label(attainment: float | None, status: str, attained: bool) -> str:
     if status == "not_applicable":
-        return "n/a"
+        return _("n/a")
     if status == "unknown":
-        return "unknown"
+        return _("unknown")
     if attainment is None:
         return "–"
-    return f"{attainment:.0%}" + (" ✓" if attained else "")
+    return share(attainment) + (" ✓" if attained else "")
 
 
 def heatmap(result: Result) -> alt.Chart:
@@ -127,11 +152,12 @@ def heatmap(result: Result) -> alt.Chart:
 
 
 def _heat_data(result: Result) -> dict:
-    heads = [{"phase": p, "number": "Phase " + p.split(" ", 1)[0], "name": p.split(" ", 1)[1]} for p in _phase_names(result)]
+    heads = [{"phase": p, "number": _("Phase {number}").format(number=p.split(" ", 1)[0]), "name": p.split(" ", 1)[1]}
+             for p in _phase_names(result)]
     return {"cells": _heat_rows(result), "heads": heads}
 
 
-@lru_cache(maxsize=32)
+@_per_language
 def _heat_base(domains: tuple[str, ...], phases: tuple[str, ...]) -> alt.LayerChart:
     domains, phases = list(domains), list(phases)
     base = alt.Chart(alt.NamedData(name="cells")).encode(
@@ -145,7 +171,7 @@ def _heat_base(domains: tuple[str, ...], phases: tuple[str, ...]) -> alt.LayerCh
     names = heads.mark_text(y=-10, fontSize=9, color=MUTED, limit=alt.ExprRef(f"width / {len(phases)} - 6")).encode(
         text="name:N")
     cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
-        color=alt.Color("attainment:Q", title="Attainment", scale=alt.Scale(domain=[0, 1], scheme="blues"),
+        color=alt.Color("attainment:Q", title=_("Attainment"), scale=alt.Scale(domain=[0, 1], scheme="blues"),
                         legend=None),
     )
     nulls = base.mark_rect(stroke="white", strokeWidth=2, color="#eef1f4").transform_filter("datum.attainment === null")
@@ -154,7 +180,7 @@ def _heat_base(domains: tuple[str, ...], phases: tuple[str, ...]) -> alt.LayerCh
         color=alt.condition("datum.dark", alt.value("white"), alt.value(INK)),
     )
     return _themed(alt.layer(nulls, cells, text, numbers, names).properties(width=WIDTH, height=max(60, 30 * len(domains))),
-                   "Heatmap: how much of each phase's practice is in place, domain by domain, in per cent")
+                   _("Heatmap: how much of each phase's practice is in place, domain by domain, in per cent"))
 
 
 def chart_svg(chart: alt.Chart) -> str:
@@ -268,21 +294,25 @@ def plan_specs(result: Result, accent: str = DEFAULT_ACCENT) -> dict[str, dict]:
 
 
 @lru_cache(maxsize=64)
-def _spec_cached(build, *key) -> str:
+def _spec_cached(build, language: str, *key) -> str:
     """A chart structure as JSON: from memory, else from the disk cache, else built by Altair and stored there (the
-    structure depends only on `key`, so a cold process fills in its data without importing Altair)."""
+    structure depends only on `key` and the language of its titles, so a cold process fills in its data without
+    importing Altair)."""
     folder = cache_folder(SPEC_FOLDER)
-    entry = folder / f"{spec_fingerprint()[:16]}-{_entry_name(build, key)}.json" if folder is not None else None
+    name = _entry_name(build, (language, *key))
+    entry = folder / f"{spec_fingerprint()[:16]}-{name}.json" if folder is not None else None
     text = _read_spec(entry) if entry is not None else None
     if text is None:
-        text = json.dumps(build(*key).to_dict())
+        with i18n.use(language):
+            text = json.dumps(build(*key).to_dict())
         if entry is not None:
             _write_spec(entry, text)
     return text
 
 
 def _spec(build, *key) -> dict:
-    return json.loads(_spec_cached(build, *key))
+    """A chart structure in the language of the moment, its data still to fill in."""
+    return json.loads(_spec_cached(build, i18n.current(), *key))
 
 
 SPEC_FOLDER = "charts"
@@ -335,55 +365,64 @@ def progress_chart(comparison, accent: str = DEFAULT_ACCENT) -> alt.LayerChart:
     """Each domain's index before (grey) and now (accent, with its change as printed in the report), side by side;
     a `scoring.compare.Comparison`."""
     rows = []
+    before, now = _("Before"), _("Now")
     for d in comparison.domains:
-        for when, index in (("Before", d.index_before), ("Now", d.index_now)):
+        for when, index in ((before, d.index_before), (now, d.index_now)):
             shown = shown_index(index)
-            label = "not assessed" if shown is None else f"{shown:.1f}"
-            if when == "Now" and d.change is not None:
-                label += f" ({change_text(d.change)})"
+            label = _("not assessed") if shown is None else decimal(shown)
+            if when == now and d.change is not None:
+                label += f" ({_change(d.change)})"
             rows.append({"domain": d.name, "when": when, "index": round(index, 2) if index is not None else 0.0,
                          "label": label})
     order = [d.name for d in comparison.domains]
     y = alt.Y("domain:N", sort=order, title=None, axis=alt.Axis(labelLimit=160, ticks=False, domain=False))
-    base = alt.Chart(alt.Data(values=rows)).encode(y=y, yOffset=alt.YOffset("when:N", sort=["Before", "Now"]))
+    base = alt.Chart(alt.Data(values=rows)).encode(y=y, yOffset=alt.YOffset("when:N", sort=[before, now]))
     bars = base.mark_bar(height=11, cornerRadiusEnd=2).encode(
-        x=alt.X("index:Q", scale=alt.Scale(domain=[0, 4]), title="Maturity index (phases completed)",
+        x=alt.X("index:Q", scale=alt.Scale(domain=[0, 4]), title=_("Maturity index (phases completed)"),
                 axis=alt.Axis(values=[0, 1, 2, 3, 4], format="d", grid=True)),
-        color=alt.Color("when:N", title=None, scale=alt.Scale(domain=["Before", "Now"], range=[BEFORE, accent]),
+        color=alt.Color("when:N", title=None, scale=alt.Scale(domain=[before, now], range=[BEFORE, accent]),
                         legend=alt.Legend(orient="bottom", symbolType="square")),
     )
     labels = base.mark_text(align="left", dx=5, fontSize=9, color=INK).encode(x="index:Q", text="label:N")
     return _themed(alt.layer(bars, labels).properties(width=WIDTH, height=max(80, 34 * len(order)), title=alt.Title(
-        "Index per domain, before and now", fontSize=11, color=MUTED, fontWeight="normal", anchor="start")),
-        "Bar chart: each domain's maturity index from 0 to 4 at the earlier assessment and now")
+        _("Index per domain, before and now"), fontSize=11, color=MUTED, fontWeight="normal", anchor="start")),
+        _("Bar chart: each domain's maturity index from 0 to 4 at the earlier assessment and now"))
+
+
+def _change(change: float) -> str:
+    """A change of index as the report prints it: '+0.1', '−0.3' ('+0,1' in German)."""
+    text = change_text(change)
+    return text if i18n.current() == i18n.SOURCE else text.replace(".", ",")
 
 
 def trend_chart(points, accent: str = DEFAULT_ACCENT) -> alt.LayerChart:
     """The overall index of every assessment in a series, oldest first; `scoring.compare.TrendPoint`s."""
     rows = [{"order": number, "when": _when(point.date, number), "index": round(point.index, 2),
-             "label": f"{point.index:.1f}"} for number, point in enumerate(points, start=1)]
+             "label": decimal(point.index)} for number, point in enumerate(points, start=1)]
     x = alt.X("when:N", sort=[row["when"] for row in rows], title=None, axis=alt.Axis(labelAngle=0, ticks=False))
     base = alt.Chart(alt.Data(values=rows)).encode(x=x, y=alt.Y(
-        "index:Q", scale=alt.Scale(domain=[0, 4]), title="Overall maturity index",
+        "index:Q", scale=alt.Scale(domain=[0, 4]), title=_("Overall maturity index"),
         axis=alt.Axis(values=[0, 1, 2, 3, 4], format="d", grid=True)))
     line = base.mark_line(color=accent, strokeWidth=2)
     dots = base.mark_point(color=accent, filled=True, size=60)
     labels = base.mark_text(dy=-10, fontSize=10, color=INK).encode(text="label:N")
     return _themed(alt.layer(line, dots, labels).properties(width=WIDTH, height=110, title=alt.Title(
-        "Overall index at each assessment", fontSize=11, color=MUTED, fontWeight="normal", anchor="start")),
-        "Line chart: the overall maturity index from 0 to 4 at each assessment, oldest first")
+        _("Overall index at each assessment"), fontSize=11, color=MUTED, fontWeight="normal", anchor="start")),
+        _("Line chart: the overall maturity index from 0 to 4 at each assessment, oldest first"))
 
 
 def _when(date, number: int) -> str:
     """A point's label: its date, or its place in the series when the date is unknown."""
-    return f"{date.day} {date:%b %Y}" if date else f"Assessment {number}"
+    if not date:
+        return _("Assessment {number}").format(number=number)
+    return f"{date.day} {date:%b %Y}" if i18n.current() == i18n.SOURCE else i18n.date(date, "medium")
 
 
 # --- the plan: effort/impact matrix and timeline ------------------------------------------
 
 EFFORTS = ("S", "M", "L")
-EFFORT_LABELS = ("Small (S)", "Medium (M)", "Large (L)")
-HORIZON_NAMES = {"now": "Now (0–3 months)", "next": "Next (3–9 months)", "later": "Later (9–18 months)"}
+EFFORT_LABELS = (N_("Small (S)"), N_("Medium (M)"), N_("Large (L)"))
+HORIZON_NAMES = HORIZONS  # 'Now (0–3 months)', ... in the language of the moment
 LATER = "#c9d0d7"
 CELL_COLUMNS = 6
 
@@ -424,13 +463,15 @@ def matrix_chart(steps, accent: str = DEFAULT_ACCENT) -> alt.LayerChart:
     return _matrix_base(accent).properties(datasets={"steps": _matrix_rows(steps)})
 
 
-@lru_cache(maxsize=16)
+@_per_language
 def _matrix_base(accent: str) -> alt.LayerChart:
-    x = alt.X("x:Q", scale=alt.Scale(domain=[-0.5, 2.5]), title="Effort",
-              axis=alt.Axis(values=[0, 1, 2], labelExpr=f"{list(EFFORT_LABELS)}[datum.value]", grid=False,
+    efforts = [_(label) for label in EFFORT_LABELS]
+    impacts = ["", _("1 · low"), "2", _("3 · high")]
+    x = alt.X("x:Q", scale=alt.Scale(domain=[-0.5, 2.5]), title=_("Effort"),
+              axis=alt.Axis(values=[0, 1, 2], labelExpr=f"{json.dumps(efforts)}[datum.value]", grid=False,
                             ticks=False))
-    y = alt.Y("y:Q", scale=alt.Scale(domain=[0.5, 3.5]), title="Impact",
-              axis=alt.Axis(values=[1, 2, 3], labelExpr="['', '1 · low', '2', '3 · high'][datum.value]", grid=False,
+    y = alt.Y("y:Q", scale=alt.Scale(domain=[0.5, 3.5]), title=_("Impact"),
+              axis=alt.Axis(values=[1, 2, 3], labelExpr=f"{json.dumps(impacts)}[datum.value]", grid=False,
                             ticks=False))
     base = alt.Chart(alt.NamedData(name="steps")).encode(x=x, y=y)
     dots = base.mark_circle(size=260, opacity=1).encode(
@@ -442,12 +483,12 @@ def _matrix_base(accent: str) -> alt.LayerChart:
     lines = [{"at": at} for at in (0.5, 1.5)]
     columns = alt.Chart(alt.Data(values=lines)).mark_rule(color=GRID).encode(x="at:Q")
     rows = alt.Chart(alt.Data(values=[{"at": at + 1} for at in (0.5, 1.5)])).mark_rule(color=GRID).encode(y="at:Q")
-    corner = alt.Chart(alt.Data(values=[{"x": -0.46, "y": 3.44, "text": "Quick wins"}])).mark_text(
+    corner = alt.Chart(alt.Data(values=[{"x": -0.46, "y": 3.44, "text": _("Quick wins")}])).mark_text(
         align="left", baseline="top", fontSize=9, color=MUTED, fontStyle="italic").encode(x="x:Q", y="y:Q", text="text:N")
     return _themed(alt.layer(columns, rows, corner, dots, ranks).properties(width=WIDTH, height=260, title=alt.Title(
-        "Every step by effort and impact; numbers are ranks", fontSize=11, color=MUTED, fontWeight="normal",
-        anchor="start")), "Matrix: every step of the plan placed by its effort (small, medium, large) and its impact "
-                          "(1 to 3), numbered by rank and coloured by horizon")
+        _("Every step by effort and impact; numbers are ranks"), fontSize=11, color=MUTED, fontWeight="normal",
+        anchor="start")), _("Matrix: every step of the plan placed by its effort (small, medium, large) and its "
+                            "impact (1 to 3), numbered by rank and coloured by horizon"))
 
 
 def _timeline_rows(slots) -> tuple[list[dict], list[dict]]:
@@ -455,7 +496,8 @@ def _timeline_rows(slots) -> tuple[list[dict], list[dict]]:
              for s in slots}
     bars = [{"step": label[s.step.rank], "rank": s.step.rank, "start": s.start, "end": s.end,
              "horizon": HORIZON_NAMES[s.step.horizon],
-             "after": f"after {', '.join(str(r) for r in s.after)}" if s.after else ""} for s in slots]
+             "after": _("after {ranks}").format(ranks=", ".join(str(r) for r in s.after)) if s.after else ""}
+            for s in slots]
     ends = {s.step.rank: s.end for s in slots}
     # Each dependency as a two-point line, from the end of the step required to the start of the one waiting.
     links = [point for s in slots for r in s.after if r in label
@@ -507,11 +549,11 @@ def _months(bars: list[dict]) -> list[dict]:
     return [{"month": 3}, {"month": 9}]
 
 
-@lru_cache(maxsize=16)
+@_per_language
 def _timeline_base(order: tuple[str, ...], accent: str) -> alt.LayerChart:
     y = alt.Y("step:N", sort=list(order), title=None, axis=alt.Axis(
         labelLimit=TIMELINE_LABEL_LIMIT, ticks=False, domain=False, labelFontSize=TIMELINE_LABEL_SIZE))
-    x = alt.X("start:Q", title="Months from the start of the plan", scale=alt.Scale(domainMin=0, nice=False),
+    x = alt.X("start:Q", title=_("Months from the start of the plan"), scale=alt.Scale(domainMin=0, nice=False),
               axis=alt.Axis(tickMinStep=1, format="d", grid=True))
     base = alt.Chart(alt.NamedData(name="bars"))
     spans = base.mark_bar(height=11, cornerRadius=2).encode(
@@ -525,15 +567,16 @@ def _timeline_base(order: tuple[str, ...], accent: str) -> alt.LayerChart:
     months = alt.Chart(alt.NamedData(name="months")).mark_rule(color=MUTED, strokeDash=[4, 3]).encode(x="month:Q")
     return _themed(alt.layer(months, spans, links, after).properties(
         width=270, height=max(60, 17 * len(order)), title=alt.Title(
-            "Now and Next in months; dotted lines lead from a step to the one that waits for it", fontSize=11,
+            _("Now and Next in months; dotted lines lead from a step to the one that waits for it"), fontSize=11,
             color=MUTED, fontWeight="normal", anchor="start")),
-        "Timeline: when each Now and Next step runs, in months from the start of the plan")
+        _("Timeline: when each Now and Next step runs, in months from the start of the plan"))
 
 
 # --- the pilot portfolio ------------------------------------------------------------------
 
 STUCK = "#c2562d"
-FUNNEL_PARTS = ("Stuck here", "At this stage", "Went further")
+FUNNEL_PARTS = (N_("Stuck here"), N_("At this stage"), N_("Went further"))
+STOPPED = N_("Stopped")
 
 
 def _funnel_rows(metrics) -> list[dict]:
@@ -551,9 +594,9 @@ def _funnel_rows(metrics) -> list[dict]:
         here = metrics.by_stage.get(stage, 0)
         further = sum(metrics.by_stage.get(later, 0) for later in funnel[place + 1:])
         stuck = stuck_at.get(stage, 0)
-        label = f"{here} here" + (f", {stuck} stuck" if stuck else "")
+        label = (_("{here} here, {stuck} stuck") if stuck else _("{here} here")).format(here=here, stuck=stuck)
         if further:
-            label += f" · {here + further} got this far"
+            label = _("{label} · {count} got this far").format(label=label, count=here + further)
         rows.extend(_parts(metrics.stage_labels.get(stage, stage), (stuck, here - stuck, further), label))
     for stage in metrics.by_stage:
         if kinds.get(stage) == "stopped" and metrics.by_stage[stage]:
@@ -563,14 +606,15 @@ def _funnel_rows(metrics) -> list[dict]:
 
 def _parts(stage: str, counts: tuple[int, int, int], label: str, stopped: int = 0) -> list[dict]:
     total = sum(counts) + stopped
-    rows = [{"stage": stage, "part": part, "order": order, "count": count, "total": total, "label": ""}
+    rows = [{"stage": stage, "part": _(part), "order": order, "count": count, "total": total, "label": ""}
             for order, (part, count) in enumerate(zip(FUNNEL_PARTS, counts)) if count]
     if stopped:
-        rows.append({"stage": stage, "part": "Stopped", "order": 3, "count": stopped, "total": total, "label": ""})
+        rows.append({"stage": stage, "part": _(STOPPED), "order": 3, "count": stopped, "total": total, "label": ""})
     if rows:
-        rows[0]["label"] = label or f"{total} stopped"
+        rows[0]["label"] = label or _("{count} stopped").format(count=total)
     else:
-        rows.append({"stage": stage, "part": FUNNEL_PARTS[1], "order": 1, "count": 0, "total": 0, "label": "0 here"})
+        rows.append({"stage": stage, "part": _(FUNNEL_PARTS[1]), "order": 1, "count": 0, "total": 0,
+                     "label": _("{here} here").format(here=0)})
     return rows
 
 
@@ -590,26 +634,27 @@ def pilot_funnel_spec(metrics, accent: str = DEFAULT_ACCENT) -> dict:
     return {**_spec(_funnel_base, order, accent, metrics.stuck_after_months), "datasets": {"funnel": rows}}
 
 
-@lru_cache(maxsize=16)
+@_per_language
 def _funnel_base(order: tuple[str, ...], accent: str, months: int) -> alt.LayerChart:
     y = alt.Y("stage:N", sort=list(order), title=None, axis=alt.Axis(labelLimit=160, ticks=False, domain=False))
     base = alt.Chart(alt.NamedData(name="funnel")).encode(y=y)
-    parts = [f"Stuck here (active over {months} months)", *FUNNEL_PARTS[1:], "Stopped"]
+    parts = [_(part) for part in (*FUNNEL_PARTS, STOPPED)]
+    stuck = _("Stuck here (active over {months} months)").format(months=months)
     bars = base.mark_bar(height=16).encode(
-        x=alt.X("count:Q", stack="zero", title="Pilots", axis=alt.Axis(tickMinStep=1, format="d", grid=True)),
-        color=alt.Color("part:N", title=None, sort=list(FUNNEL_PARTS) + ["Stopped"], scale=alt.Scale(
-            domain=list(FUNNEL_PARTS) + ["Stopped"], range=[STUCK, accent, _tint(accent, 0.6), "#b8c0c8"]),
+        x=alt.X("count:Q", stack="zero", title=_("Pilots"), axis=alt.Axis(tickMinStep=1, format="d", grid=True)),
+        color=alt.Color("part:N", title=None, sort=parts, scale=alt.Scale(
+            domain=parts, range=[STUCK, accent, _tint(accent, 0.6), "#b8c0c8"]),
             legend=alt.Legend(orient="bottom", symbolType="square", labelLimit=260, labelExpr=(
-                f"datum.label == 'Stuck here' ? '{parts[0]}' : datum.label"))),
+                f"datum.label == {json.dumps(parts[0])} ? {json.dumps(stuck)} : datum.label"))),
         order=alt.Order("order:Q"),
         tooltip=["stage:N", "part:N", "count:Q"],
     )
     labels = base.transform_filter("datum.label != ''").mark_text(
         align="left", dx=6, fontSize=10, color=INK).encode(x="total:Q", text="label:N")
     return _themed(alt.layer(bars, labels).properties(width=WIDTH - 90, height=max(60, 28 * len(order)), title=alt.Title(
-        "Pilots by stage; each bar counts the pilots that got at least this far", fontSize=11, color=MUTED,
+        _("Pilots by stage; each bar counts the pilots that got at least this far"), fontSize=11, color=MUTED,
         fontWeight="normal", anchor="start")),
-        "Bar chart: how many pilots got at least as far as each stage, split into stuck, at the stage and further")
+        _("Bar chart: how many pilots got at least as far as each stage, split into stuck, at the stage and further"))
 
 
 def svg_uri(svg: str) -> str:
