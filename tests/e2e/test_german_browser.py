@@ -1,16 +1,33 @@
-"""A leader's self-assessment in German in a real browser: the link asks for German (?lang=de), the start page, the
-questions and the results speak it, and the address keeps the language from page to page."""
+"""Phasegate in German in a real browser: a leader's self-assessment from ?lang=de through every question to its
+German results and German PDF, and a German workshop whose participants answer each in their own language with the
+room's result the same as when everyone answers in German."""
 
 from __future__ import annotations
 
+import io
 import re
 
+from pypdf import PdfReader
+
+import i18n
+import services
 from questionnaires.translation import find_in_language
-from tests.e2e.conftest import css_key, screenshot, wait_idle
+from storage import dispose_all, get_engine
+from storage import repository as repo
+from storage import workshops as ws
+from tests.e2e.conftest import choose, css_key, live_key, screenshot, wait_idle, wait_until
 from tests.e2e.test_browser import QUICK
 
+ENGLISH = find_in_language(QUICK.id, QUICK.version, None)
 GERMAN = find_in_language(QUICK.id, QUICK.version, "de")
+IN = {"en": ENGLISH, "de": GERMAN}
 ANSWERED = 3
+# The report's headings in German and their English originals (as tests/test_report_language.py checks them).
+GERMAN_HEADINGS = ["Zusammenfassung für die Geschäftsleitung", "Handlungsfelder im Überblick",
+                   "Priorisierte nächste Schritte"]
+ENGLISH_HEADINGS = ["Executive summary", "Domain overview", "Prioritised next steps"]
+# Which option each participant picks, by the question's position: the same option ids in both workshops.
+PICKS = {"A": lambda n: n % 5, "B": lambda n: (3 * n + 1) % 5}
 
 
 def test_a_german_self_assessment_from_the_start_page_to_its_results(page, server):
@@ -37,3 +54,170 @@ def test_a_german_self_assessment_from_the_start_page_to_its_results(page, serve
     assert page.get_by_text(re.compile(rf"^Phase \d von 4: ({german_phases})$")).is_visible()
     assert "lang=de" in page.url
     screenshot(page, "german-results")
+
+
+# --- answering every question, in the language on screen ---------------------------------------------------------
+
+
+def words(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def progress_prefix(language: str, count: int) -> str:
+    """'3 of 26 answered' in the language: how the progress bar's text begins."""
+    with i18n.use(language):
+        message = i18n.gettext("{answered} of {total} answered{added} · ready to finish")
+    return message.split("{added}")[0].format(answered=count, total=len(QUICK.questions))
+
+
+def answer_everything(page, language: str, pick) -> None:
+    """Answer every question of the quick check step by step, option `pick(n)` for the n-th question, checking
+    that each question and its options are shown in `language`."""
+    questionnaire, done = IN[language], 0
+    for index, domain in enumerate(questionnaire.domains):
+        if index:
+            page.locator(live_key("next") + " button").click()
+            page.get_by_role("heading", name=domain.name, exact=True).wait_for()
+        for question in [q for q in questionnaire.questions if q.domain == domain.id]:
+            piece = page.locator(live_key(f"q:{question.id}"))
+            labels = piece.locator("[role='radiogroup'] label")
+            labels.first.wait_for()
+            asked = words(page.locator(live_key(f"ask:{question.id}")).first.inner_text())
+            assert words(question.text) in asked, f"{question.id} not shown in {language}: {asked}"
+            option = questionnaire.options_for(question)[pick(done)]
+            assert words(labels.nth(pick(done)).inner_text()).startswith(words(option.label))
+            labels.nth(pick(done)).click()
+            done += 1
+            page.locator("[data-testid='stProgress']").get_by_text(
+                re.compile("^" + re.escape(progress_prefix(language, done)) + r"\b")).wait_for()
+
+
+# --- the self-assessment to its PDF ----------------------------------------------------------------------------
+
+
+def pdf_text(path) -> str:
+    with open(path, "rb") as handle:
+        data = handle.read()
+    assert data.startswith(b"%PDF")
+    return words(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))
+
+
+def test_a_german_self_assessment_runs_from_the_start_page_to_its_german_pdf(page, server):
+    page.goto(f"{server.url}/?lang=de")
+    page.locator(css_key("start:quick-check") + " button").click()
+    page.get_by_role("heading", name=GERMAN.title).wait_for()
+    answer_everything(page, "de", lambda n: 2)
+    page.locator(live_key("finish") + " button").click()
+    page.get_by_role("heading", name="Wo die Organisation steht").wait_for()
+    headline = page.locator(css_key("headline"))
+    german_phases = "|".join(re.escape(GERMAN.phase(number).name) for number in range(1, 5))
+    headline.get_by_text(re.compile(rf"^Phase \d von 4: ({german_phases})$")).wait_for()
+    assert page.get_by_text("Where the organisation stands").count() == 0
+
+    button = page.locator(css_key("results_pdf") + " button")
+    button.wait_for(timeout=180_000)  # the real PDF workers render it
+    assert "PDF" in button.inner_text()
+    with page.expect_download() as download:
+        button.click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    text = pdf_text(download.value.path())
+    missing = [heading for heading in GERMAN_HEADINGS if heading not in text]
+    assert not missing, f"the PDF lacks German headings: {missing}"
+    assert not [heading for heading in ENGLISH_HEADINGS if heading in text]
+    assert GERMAN.title in text and re.search(rf"Phase \d von 4|{german_phases}", text)
+
+
+# --- a workshop in German, each participant in their own language ------------------------------------------------
+
+
+def open_engine(server):
+    return get_engine(f"sqlite:///{server.data_dir / 'phasegate.db'}")
+
+
+def create_german_workshop(page, server, client: str) -> str:
+    """A consultant creates a quick-check workshop whose engagement language is German; its join link as the
+    dashboard shows it."""
+    page.goto(f"{server.url}/workshop-new")
+    wait_idle(page)
+    page.locator(css_key("ws_client") + " input").fill(client)
+    choose(page, "ws_questionnaire", re.compile(f"^({re.escape(ENGLISH.title)}|{re.escape(GERMAN.title)})"))
+    choose(page, "ws_language", "Deutsch")
+    page.locator("[data-testid='stFormSubmitButton'] button").click()
+    page.wait_for_url(re.compile(r"[?&]w=\d+"))
+    shown = page.locator("[data-testid='stCode']").filter(has_text="/workshop?code=").first
+    shown.wait_for()
+    link = words(shown.inner_text())
+    assert link.endswith("&lang=de"), link  # the join link carries the engagement language
+    return link
+
+
+def join_and_answer(browser, link: str, language: str, pick) -> str:
+    """A participant opens the join link, keeps its language or picks another, joins and answers everything; their
+    resume token."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        page.goto(link)
+        page.get_by_role("heading", name="An einem Workshop teilnehmen").wait_for()  # the link's language
+        if language != "de":
+            choose(page, "language_picker", i18n.name(language))
+            with i18n.use(language):
+                page.get_by_role("heading", name=i18n.gettext("Join a workshop")).wait_for()
+        wait_idle(page)
+        page.locator(live_key("join_role") + " [role='radiogroup'] label").first.click()
+        page.locator(live_key("join") + " button:not([disabled])").click()
+        page.wait_for_url(re.compile(r"[?&]a="))
+        answer_everything(page, language, pick)
+        return re.search(r"[?&]a=([^&]+)", page.url).group(1)
+    finally:
+        context.close()
+
+
+def room_of(server, link: str):
+    """The workshop behind a join link: its stored record and the room's result, scored as the dashboard scores it
+    (in the engagement language)."""
+    code = re.search(r"code=([^&]+)", link).group(1)
+    engine = open_engine(server)
+    try:
+        workshop = ws.find_by_code(engine, code)
+        _participants, result = services.aggregate_stored(engine, workshop, IN[workshop.language])
+        return workshop, result
+    finally:
+        dispose_all()
+
+
+def stored(server, token: str):
+    engine = open_engine(server)
+    try:
+        found = repo.find_assessment(engine, token)
+        return found.language, repo.load_answers(engine, found.id)
+    finally:
+        dispose_all()
+
+
+def outcome(result) -> tuple:
+    """What the room's result says, language aside: each domain's index, phases and working phase; the overall."""
+    overall = result.result.overall
+    return (tuple((d.id, d.index, d.achieved, d.working_phase, d.assessed) for d in result.result.domains),
+            (overall.phase, overall.index, overall.achieved), result.participants)
+
+
+def test_participants_answering_in_english_and_german_give_the_room_the_result_of_an_all_german_room(
+        page, browser, server):
+    mixed_link = create_german_workshop(page, server, "Gemischt GmbH")
+    german_link = create_german_workshop(page, server, "Deutsch GmbH")
+    mixed = {"A": join_and_answer(browser, mixed_link, "en", PICKS["A"]),
+             "B": join_and_answer(browser, mixed_link, "de", PICKS["B"])}
+    german = {"A": join_and_answer(browser, german_link, "de", PICKS["A"]),
+              "B": join_and_answer(browser, german_link, "de", PICKS["B"])}
+
+    assert stored(server, mixed["A"])[0] == "en" and stored(server, mixed["B"])[0] == "de"
+    for person in PICKS:  # the same option ids stored, whatever the language they were picked in
+        assert stored(server, mixed[person])[1] == stored(server, german[person])[1]
+        assert len(stored(server, mixed[person])[1]) == len(QUICK.questions)
+    (mixed_room, mixed_result), (german_room, german_result) = room_of(server, mixed_link), room_of(server, german_link)
+    assert mixed_room.language == german_room.language == "de"
+    assert mixed_result.participants == 2
+    assert outcome(mixed_result) == outcome(german_result)
+    assert mixed_result.result.overall.phase_name == german_result.result.overall.phase_name
