@@ -21,14 +21,16 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from i18n import _, ngettext, pgettext
 from scoring.engine import Result
+from scoring.words import N_
 
 MIN_PEERS = 5  # k-anonymity floor: fewer comparable organisations and nothing is shown
 PROFILE_FIELDS = ("industry", "size")
 TIE_TOLERANCE = 1e-9
 LEVEL_STEP = 0.5  # indices are compared in half-phase levels, never as they are
-BANDS = ("bottom fifth", "second fifth", "middle fifth", "fourth fifth", "top fifth")
-SIZE_WORDS = {"small": "small", "medium": "medium-sized", "large": "large"}
+# The bands as the JSON contract names them (English); `DomainRank.band_text` in the language of the moment.
+BANDS = (N_("bottom fifth"), N_("second fifth"), N_("middle fifth"), N_("fourth fifth"), N_("top fifth"))
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,11 @@ class DomainRank:
     def label(self) -> str | None:
         """'top fifth', ..., 'bottom fifth'."""
         return None if self.band is None else BANDS[self.band]
+
+    @property
+    def band_text(self) -> str | None:
+        """The band as a report names it, in the language of the moment: 'top fifth', 'oberstes Fünftel'."""
+        return None if self.band is None else _(BANDS[self.band])
 
     @property
     def percentile(self) -> str | None:
@@ -191,33 +198,52 @@ def benchmark_from_dict(data: dict) -> Benchmark:
     return Benchmark(data["n"], dict(data["filters"]), ranks, dict(data.get("requested") or {}))
 
 
+def size_word(size: str) -> str:
+    """An organisation size as the comparison names it: 'medium-sized' ('mittelgroße' in German); another size as
+    it is written."""
+    words = {"small": pgettext("organisations", "small"), "medium": pgettext("organisations", "medium-sized"),
+             "large": pgettext("organisations", "large")}
+    return words.get(size, size)
+
+
 def describe_filters(filters: Mapping[str, str], count: int = 2) -> str:
     """'medium-sized organisations in retail', 'organisation in retail' (one), 'organisations'."""
     size = filters.get("size")
-    noun = "organisation" if count == 1 else "organisations"
-    who = f"{SIZE_WORDS.get(size, size)} {noun}" if size else noun
     industry = filters.get("industry")
-    return f"{who} in {industry.replace('-', ' ').replace('_', ' ')}" if industry else who
+    facts = {"size": size_word(size) if size else "",
+             "industry": industry.replace("-", " ").replace("_", " ") if industry else ""}
+    if size and industry:
+        who = ngettext("{size} organisation in {industry}", "{size} organisations in {industry}", count)
+    elif size:
+        who = ngettext("{size} organisation", "{size} organisations", count)
+    elif industry:
+        who = ngettext("organisation in {industry}", "organisations in {industry}", count)
+    else:
+        who = ngettext("organisation", "organisations", count)
+    return who.format(**facts)
 
 
 def summary_text(bench: Benchmark) -> str:
     """One sentence on what the organisation is compared with, or why there is no comparison."""
+    facts = {"n": bench.n, "who": describe_filters(bench.filters, bench.n), "least": MIN_PEERS}
     if not bench.available:
-        have = "has" if bench.n == 1 else "have"
-        return (f"No benchmark yet: {bench.n} comparable {describe_filters(bench.filters, bench.n)} {have} finished "
-                f"the same questionnaire, and a benchmark needs at least {MIN_PEERS} so that no organisation can be "
-                "recognised.")
-    text = f"Compared with {bench.n} {describe_filters(bench.filters, bench.n)} that finished the same questionnaire."
+        return ngettext("No benchmark yet: {n} comparable {who} has finished the same questionnaire, and a benchmark "
+                        "needs at least {least} so that no organisation can be recognised.",
+                        "No benchmark yet: {n} comparable {who} have finished the same questionnaire, and a benchmark "
+                        "needs at least {least} so that no organisation can be recognised.", bench.n).format(**facts)
+    text = _("Compared with {n} {who} that finished the same questionnaire.").format(**facts)
     if bench.broadened:
-        text += (f" Fewer than {MIN_PEERS} share the whole profile ({describe_filters(bench.requested)}), "
-                 "so the comparison is with the same industry.")
+        text += " " + _("Fewer than {least} share the whole profile ({who}), so the comparison is with the same "
+                        "industry.").format(least=MIN_PEERS, who=describe_filters(bench.requested))
     return text
 
 
 def percentile_text(rank: DomainRank) -> str:
     """'in the top fifth of comparable organisations (percentile 80–100)', or why there is no band."""
     if rank.index is None:
-        return "Not assessed"
+        return _("Not assessed")
     if rank.band is None:
-        return f"Too few comparable organisations assessed {rank.name} (fewer than {MIN_PEERS})"
-    return f"in the {rank.label} of comparable organisations (percentile {rank.percentile})"
+        return _("Too few comparable organisations assessed {domain} (fewer than {least})").format(
+            domain=rank.name, least=MIN_PEERS)
+    return _("in the {band} of comparable organisations (percentile {range})").format(
+        band=rank.band_text, range=rank.percentile)
