@@ -9,6 +9,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, field_validator
 
+from i18n import ngettext
+
+
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$", max_length=64)]
 QuestionId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)+$", max_length=120)]
 SemVer = Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$")]
@@ -419,16 +422,23 @@ class QuestionCount:
     minutes: int  # the questionnaire's estimate for the questions asked
 
     def text(self) -> str:
-        """'22 questions, about 5 minutes'; '67 questions and up to 2 follow-ups, about 50 minutes'."""
-        follow = ("" if not self.follow_ups else
-                  f" and up to {self.follow_ups} follow-up{'s' if self.follow_ups != 1 else ''}")
-        return f"{self.asked} question{'s' if self.asked != 1 else ''}{follow}, about {self.minutes} minutes"
+        """'22 questions, about 5 minutes'; '67 questions and up to 2 follow-ups, about 50 minutes' (in the language
+        of the moment)."""
+        questions = ngettext("{count} question", "{count} questions", self.asked).format(count=self.asked)
+        if self.follow_ups:
+            questions = ngettext("{questions} and up to {count} follow-up", "{questions} and up to {count} follow-ups",
+                                 self.follow_ups).format(questions=questions, count=self.follow_ups)
+        return ngettext("{questions}, about {minutes} minute", "{questions}, about {minutes} minutes",
+                        self.minutes).format(questions=questions, minutes=self.minutes)
 
     def added(self, visible: int) -> str:
         """How the questions on screen now add up, from the same count: '' while they are the questions asked,
         ' (67 + 1 follow-up)' once an answer brought a follow-up in."""
         extra = visible - self.asked
-        return f" ({self.asked} + {extra} follow-up{'s' if extra != 1 else ''})" if extra > 0 else ""
+        if extra <= 0:
+            return ""
+        return " " + ngettext("({asked} + {count} follow-up)", "({asked} + {count} follow-ups)", extra).format(
+            asked=self.asked, count=extra)
 
     def minutes_for(self, questions: int) -> int:
         """Minutes that many questions take at the questionnaire's pace (at least 1 when any is left)."""

@@ -29,7 +29,7 @@ from scoring.progress import BAR_NOTE, progress_sentence
 from scoring.engine import LOW_CONFIDENCE, DomainResult, QuestionResult, Result, Step, critical_names, join_names
 from scoring.headline import bar_words
 from scoring.narrative import DURATION_MONTHS, after_text, narrate, pilot_brief
-from scoring.pilots import PILOT_TRIAGE_RULES, PilotMetrics, format_money, verdict_counts
+from scoring.pilots import PilotMetrics, format_money, triage_rules, verdict_counts
 from scoring.steps import (DEADLINE_FACTOR, EXPOSURE_FACTOR, HORIZONS, IMPACT_FACTORS, LATER_FACTOR, LIMITING_BOOST,
                            PHASE_FACTORS, PILOT_WEIGHT, TRIAGE_AT, now_capacity, owner_title)
 
@@ -507,7 +507,7 @@ def pilot_view(metrics: PilotMetrics | None, steps: Sequence[Step] = ()) -> dict
         "waiting": waiting,
         "waiting_text": ", ".join(f"{name} {count}" for name, count in waiting),
         "source": REFERENCE_CITATION,
-        "rules": PILOT_TRIAGE_RULES,
+        "rules": triage_rules(metrics.stuck_after_months),
     }
 
 
@@ -581,7 +581,7 @@ def method_page(questionnaire: Questionnaire) -> str:
     pilots = questionnaire.pilots
     return environment().get_template("method.html.j2").render(
         q=questionnaire, method=_method(questionnaire), citation=REFERENCE_CITATION, full=True, worked_steps=(),
-        pilots={"m": {"stuck_after_months": pilots.stuck_after_months}, "rules": PILOT_TRIAGE_RULES} if pilots else None)
+        pilots={"m": {"stuck_after_months": pilots.stuck_after_months}, "rules": triage_rules(pilots.stuck_after_months)} if pilots else None)
 
 
 def _method(questionnaire: Questionnaire) -> dict:

@@ -41,24 +41,35 @@ from scoring.words import N_, listed
 
 VERDICTS = ("stop", "merge", "fix", "scale", "continue")
 VERDICT_RANK = {verdict: rank for rank, verdict in enumerate(VERDICTS)}
-# The triage rules in words, as the report's methodology page prints them (first rule that holds).
+# The triage rules in words, as the report's methodology page prints them (first rule that holds); `triage_rules`
+# gives them in the language of the moment, the stuck threshold filled in.
 PILOT_TRIAGE_RULES = (
-    ("Stuck", "An active pilot (in a stage such as pilot or ready for production) more than the stuck threshold old "
-              "that has not reached production"),
-    ("Stop", "Stuck, with neither a named business owner nor a KPI baseline"),
-    ("Merge", "As for stop, but another stuck pilot pursues the same outcome (the register puts them in one group): "
-              "merge the group's stuck pilots into one pilot with a named owner and one KPI"),
-    ("Fix", "Stuck or blocked; the reason names the blocker and the plan's highest-ranked step that removes it, or, "
-            "when the plan has none, says to escalate the blocker to the executive sponsor. A pilot in production "
-            "that names a blocker is held back from scaling"),
-    ("Scale", "In production, with a business owner and a KPI baseline"),
-    ("Continue", "Any other active pilot or pilot in production. A pilot in production without a KPI baseline is "
-                 "told to measure its value against a holdout or control group before it is widened, one without a "
-                 "business owner to name one. Ideas and stopped pilots get no verdict"),
-    ("Value waiting", "The expected annual value of the stuck pilots that are not to be stopped, as given in the "
-                      "register; pilots to merge count with the value each was given. Not estimated when none of "
-                      "them gives a value"),
+    (N_("Stuck"), N_("An active pilot (in a stage such as pilot or ready for production) more than {months} months "
+                     "old that has not reached production")),
+    ("Stop", N_("Stuck, with neither a named business owner nor a KPI baseline")),
+    ("Merge", N_("As for stop, but another stuck pilot pursues the same outcome (the register puts them in one "
+                 "group): merge the group's stuck pilots into one pilot with a named owner and one KPI")),
+    ("Fix", N_("Stuck or blocked; the reason names the blocker and the plan's highest-ranked step that removes it, "
+               "or, when the plan has none, says to escalate the blocker to the executive sponsor. A pilot in "
+               "production that names a blocker is held back from scaling")),
+    ("Scale", N_("In production, with a business owner and a KPI baseline")),
+    ("Continue", N_("Any other active pilot or pilot in production. A pilot in production without a KPI baseline is "
+                    "told to measure its value against a holdout or control group before it is widened, one without "
+                    "a business owner to name one. Ideas and stopped pilots get no verdict")),
+    (N_("Value waiting"), N_("The expected annual value of the stuck pilots that are not to be stopped, as given in "
+                             "the register; pilots to merge count with the value each was given. Not estimated when "
+                             "none of them gives a value")),
 )
+def triage_rules(stuck_after_months: int) -> list[tuple[str, str]]:
+    """The triage rules as the method page prints them, in the language of the moment: a verdict named as the triage
+    table names it, the stuck threshold in months."""
+    verdicts = {"Stop": i18n.pgettext("verdict", "Stop"), "Merge": i18n.pgettext("verdict", "Merge"),
+                "Fix": i18n.pgettext("verdict", "Fix"), "Scale": i18n.pgettext("verdict", "Scale"),
+                "Continue": i18n.pgettext("verdict", "Continue")}
+    return [(verdicts.get(term) or _(term), _(rule).format(months=stuck_after_months))
+            for term, rule in PILOT_TRIAGE_RULES]
+
+
 REFERENCE = {
     "reaches_production": 0.2,
     "reaches_production_text": "about one AI pilot in five reaches production",
