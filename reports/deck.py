@@ -646,21 +646,33 @@ def pilots_slide(deck: Deck, given: DeckInput) -> None:
     if funnel is not None:
         deck.chart(slide, funnel(metrics, given.branding.color), MARGIN, BODY_TOP, Inches(7.4), Inches(5.2),
                    _("Funnel of the organisation's AI pilots by stage."))
-    from reports.html import REFERENCE_CITATION
+    deck.bullets(slide, pilot_lines(metrics), Inches(8.3) if funnel is not None else MARGIN, BODY_TOP + Inches(0.2),
+                 Inches(4.5) if funnel else Inches(12), Inches(5.0), size=14)
 
-    rate = "not yet measurable" if metrics.conversion_rate is None else f"{metrics.conversion_rate:.0%}"
-    lines = [f"{metrics.total} pilots, {metrics.reached} in production or scaled.",
-             f"Conversion: {rate} of the pilots started {metrics.stuck_after_months}+ months ago reached production "
-             f"(reference: {metrics.reference['reaches_production_text']}, after {REFERENCE_CITATION}).",
-             f"{metrics.stuck} stuck: active for more than {metrics.stuck_after_months} months."]
+
+def pilot_lines(metrics) -> list[str]:
+    """The pilot slide's figures in words, in the language of the moment."""
+    from reports.html import reference_citation
+
+    months = metrics.stuck_after_months
+    rate = _("not yet measurable") if metrics.conversion_rate is None else share(metrics.conversion_rate)
+    lines = [ngettext("{total} pilot, {reached} in production or scaled.",
+                      "{total} pilots, {reached} in production or scaled.", metrics.total).format(
+                 total=metrics.total, reached=metrics.reached),
+             _("Conversion: {rate} of the pilots started {months}+ months ago reached production (reference: about "
+               "one AI pilot in five reaches production, after {citation}).").format(
+                 rate=rate, months=months, citation=reference_citation()),
+             _("{stuck} stuck: active for more than {months} months.").format(stuck=metrics.stuck, months=months)]
     if metrics.stuck:
-        lines.append(f"Value waiting in stuck pilots: {format_money(metrics.value_waiting, metrics.currency)}"
-                     + (" a year (pilots to stop left out)." if metrics.value_waiting is not None else "."))
+        value = format_money(metrics.value_waiting, metrics.currency)
+        lines.append(_("Value waiting in stuck pilots: {value} a year (pilots to stop left out).").format(value=value)
+                     if metrics.value_waiting is not None else
+                     _("Value waiting in stuck pilots: {value}.").format(value=value))
     if any(item.verdict for item in metrics.items):
-        lines.append(f"Verdicts: {verdict_counts(metrics)}.")
-    lines.append(f"Without a business owner: {metrics.without_owner}; without a KPI baseline: {metrics.without_kpi}.")
-    left = Inches(8.3) if funnel is not None else MARGIN
-    deck.bullets(slide, lines, left, BODY_TOP + Inches(0.2), Inches(4.5) if funnel else Inches(12), Inches(5.0), size=14)
+        lines.append(_("Verdicts: {counts}.").format(counts=verdict_counts(metrics)))
+    lines.append(_("Without a business owner: {owner}; without a KPI baseline: {kpi}.").format(
+        owner=metrics.without_owner, kpi=metrics.without_kpi))
+    return lines
 
 
 def disagreement_slide(deck: Deck, given: DeckInput) -> None:
@@ -837,22 +849,26 @@ def owners_text(steps) -> str:
     ranks: dict[str, list[str]] = {}
     for step in steps:
         ranks.setdefault(step.owner, []).append(str(step.rank))
-    return "; ".join(f"{owner}: step{'s' if len(numbers) != 1 else ''} {join_names(numbers)}"
-                     for owner, numbers in ranks.items())
+    return "; ".join(ngettext("{owner}: step {ranks}", "{owner}: steps {ranks}", len(numbers)).format(
+        owner=owner, ranks=join_names(numbers)) for owner, numbers in ranks.items())
 
 
 def owners_item(now) -> str:
     """The first next step, its counts those of its list: 'Agree a date with each of the 4 owners of the 5 steps due
     in the next 90 days (CDO: steps 1 and 3; ...).'"""
     owners = len({step.owner for step in now})
-    steps = f"{len(now)} step{'s' if len(now) != 1 else ''}"
-    who = "the owner" if owners == 1 else f"each of the {owners} owners"
-    return f"Agree a date with {who} of the {steps} due in the next 90 days ({owners_text(now)})."
+    facts = {"count": len(now), "owners": owners, "steps": owners_text(now)}
+    if owners == 1:
+        return ngettext("Agree a date with the owner of the {count} step due in the next 90 days ({steps}).",
+                        "Agree a date with the owner of the {count} steps due in the next 90 days ({steps}).",
+                        len(now)).format(**facts)
+    return ngettext("Agree a date with each of the {owners} owners of the {count} step due in the next 90 days "
+                    "({steps}).",
+                    "Agree a date with each of the {owners} owners of the {count} steps due in the next 90 days "
+                    "({steps}).", len(now)).format(**facts)
 
 
 def next_steps_slide(deck: Deck, given: DeckInput) -> None:
-    from reports.workshop_charts import counted
-
     result = given.result
     slide = deck.slide(_("Next steps"), _("After today"))
     items = []
@@ -863,29 +879,36 @@ def next_steps_slide(deck: Deck, given: DeckInput) -> None:
     unknown = (sum(q.dont_know for q in room.dont_knows), len(room.dont_knows)) if room is not None else \
         (len(result.unknowns), len(result.unknowns))
     if unknown[0] and room is not None:
-        items.append(f"Resolve the {unknown[0]} “don't know” answer{'s' if unknown[0] != 1 else ''} given in the room "
-                     f"on {counted(unknown[1], 'question')}: the result leaves them out and is less certain until "
-                     "someone checks.")
+        questions = ngettext("{count} question", "{count} questions", unknown[1]).format(count=unknown[1])
+        items.append(ngettext("Resolve the {count} “don't know” answer given in the room on {questions}: the result "
+                              "leaves it out and is less certain until someone checks.",
+                              "Resolve the {count} “don't know” answers given in the room on {questions}: the result "
+                              "leaves them out and is less certain until someone checks.", unknown[0]).format(
+            count=unknown[0], questions=questions))
     elif unknown[0]:
-        count = unknown[0]
-        items.append(f"Resolve the {count} “don't know” answer{'s' if count != 1 else ''}: the result leaves "
-                     f"{'them' if count != 1 else 'it'} out and is less certain until someone checks.")
+        items.append(ngettext("Resolve the {count} “don't know” answer: the result leaves it out and is less certain "
+                              "until someone checks.",
+                              "Resolve the {count} “don't know” answers: the result leaves them out and is less "
+                              "certain until someone checks.", unknown[0]).format(count=unknown[0]))
     if result.pilots is not None and result.pilots.stuck:
-        items.append(f"Decide on the {result.pilots.stuck} stuck pilot{'s' if result.pilots.stuck != 1 else ''}: "
-                     "fix, merge or stop, as the triage suggests.")
+        items.append(ngettext("Decide on the {count} stuck pilot: fix, merge or stop, as the triage suggests.",
+                              "Decide on the {count} stuck pilots: fix, merge or stop, as the triage suggests.",
+                              result.pilots.stuck).format(count=result.pilots.stuck))
     if room is not None and room.open_disagreements:
         open_count = len(room.open_disagreements)
-        items.append(f"Settle the {open_count} disputed question{'s' if open_count != 1 else ''} still "
-                     "without an agreed answer.")
+        items.append(ngettext("Settle the {count} disputed question still without an agreed answer.",
+                              "Settle the {count} disputed questions still without an agreed answer.",
+                              open_count).format(count=open_count))
     if room is not None:
-        items.append("Re-run this workshop in 90 days with the same questionnaire: its report and deck will show the "
-                     "progress measured against today's result as the baseline.")
+        items.append(_("Re-run this workshop in 90 days with the same questionnaire: its report and deck will show "
+                       "the progress measured against today's result as the baseline."))
     else:
-        items.append("Re-assess in 90 days: the same questionnaire, measured against today's result as the baseline.")
+        items.append(_("Re-assess in 90 days: the same questionnaire, measured against today's result as the "
+                       "baseline."))
     size = 18 if sum(line_count(i, 12 * 72, 18) for i in items) <= 9 else 15
     deck.bullets(slide, items, MARGIN, BODY_TOP, Inches(12), Inches(4.6), size=size, spacing=14 if size == 18 else 8)
     if deck.given.branding.prepared_by:
-        deck.text(slide, f"Questions and follow-up: {deck.given.branding.prepared_by}", MARGIN, Inches(6.2),
+        deck.text(slide, _("Questions and follow-up: {name}").format(name=deck.given.branding.prepared_by), MARGIN, Inches(6.2),
                   Inches(12), Inches(0.5), size=14, color=deck.accent, bold=True)
 
 

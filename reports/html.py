@@ -30,6 +30,7 @@ from scoring.engine import LOW_CONFIDENCE, DomainResult, QuestionResult, Result,
 from scoring.headline import bar_words
 from scoring.narrative import DURATION_MONTHS, after_text, narrate, pilot_brief
 from scoring.pilots import PilotMetrics, format_money, triage_rules, verdict_counts
+from scoring.words import quoted
 from scoring.steps import (DEADLINE_FACTOR, EXPOSURE_FACTOR, HORIZONS, IMPACT_FACTORS, LATER_FACTOR, LIMITING_BOOST,
                            PHASE_FACTORS, PILOT_WEIGHT, TRIAGE_AT, now_capacity, owner_title)
 
@@ -44,9 +45,16 @@ REGISTER_ROWS = 12  # the risk register's rows in the executive report, most sev
 WORKED_STEPS = 3  # steps whose priority arithmetic the methodology page spells out
 SHOWN_ANSWERS = 3
 TREND_FROM = 3  # assessments in a series before a trend line says more than "before and now"
-REFERENCE_CITATION = ("“From pilot purgatory to production power: enterprise AI adoption in 2026”, an industry "
-                      "article on taking AI from pilot to production (2026)")
-"""The article the pilot reference figures come from, as reports cite it."""
+REFERENCE_TITLE = "From pilot purgatory to production power: enterprise AI adoption in 2026"
+REFERENCE_CITATION = (f"“{REFERENCE_TITLE}”, an industry article on taking AI from pilot to production (2026)")
+"""The article the pilot reference figures come from, as reports cite it (`reference_citation` in the language of
+the moment)."""
+
+
+def reference_citation() -> str:
+    """The article the pilot reference figures come from, in the language of the moment (its title as published)."""
+    return _("{title}, an industry article on taking AI from pilot to production (2026)").format(
+        title=quoted(REFERENCE_TITLE))
 STATUS_TEXT = {
     "attained": "Attained",
     "not_attained": "Not attained",
@@ -430,7 +438,7 @@ def report_context(questionnaire: Questionnaire, result: Result, branding: Brand
         **plan_view(result.actions, full),
         "roadmap": _roadmap(questionnaire, result, plan_steps(result.actions, full)),
         "notes_words": notes_words(workshop is not None),
-        "citation": REFERENCE_CITATION,
+        "citation": reference_citation(),
         "language": i18n.current(),
     }
 
@@ -506,7 +514,7 @@ def pilot_view(metrics: PilotMetrics | None, steps: Sequence[Step] = ()) -> dict
         "value_waiting": format_money(metrics.value_waiting, metrics.currency),
         "waiting": waiting,
         "waiting_text": ", ".join(f"{name} {count}" for name, count in waiting),
-        "source": REFERENCE_CITATION,
+        "source": reference_citation(),
         "rules": triage_rules(metrics.stuck_after_months),
     }
 
@@ -580,7 +588,7 @@ def method_page(questionnaire: Questionnaire) -> str:
     the pilot rules included when the questionnaire has a pilot register."""
     pilots = questionnaire.pilots
     return environment().get_template("method.html.j2").render(
-        q=questionnaire, method=_method(questionnaire), citation=REFERENCE_CITATION, full=True, worked_steps=(),
+        q=questionnaire, method=_method(questionnaire), citation=reference_citation(), full=True, worked_steps=(),
         pilots={"m": {"stuck_after_months": pilots.stuck_after_months}, "rules": triage_rules(pilots.stuck_after_months)} if pilots else None)
 
 
