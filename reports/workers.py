@@ -150,6 +150,7 @@ def render_answers_pdf(answers: str, branding: dict | None, generated: dt.date |
     `branding`: as `reports.branding.Branding.to_stored` keeps it (None: the default); `baseline`: the payload of
     `ui.baseline.BaselineProgress`, for the progress section; `full` adds the appendix of every answer;
     `benchmark`: `scoring.benchmark.benchmark_to_dict` of the comparison with similar organisations."""
+    import i18n
     from questionnaires import find_questionnaire
     from scoring.benchmark import benchmark_from_dict
     from reports.branding import Branding
@@ -157,10 +158,10 @@ def render_answers_pdf(answers: str, branding: dict | None, generated: dt.date |
     from scoring.answers import parse_answers
     from scoring.engine import score_response
 
-    with gc_paused():
+    response = parse_answers(answers)
+    with gc_paused(), i18n.use(response.language):  # the report speaks the language the answers file names
         brand = Branding.from_stored(branding)
-        response = parse_answers(answers)
-        questionnaire = find_questionnaire(response.questionnaire, response.questionnaire_version)
+        questionnaire = in_language(response.questionnaire, response.questionnaire_version)
         result = score_response(questionnaire, response)
         progress, series = None, ()
         if baseline is not None:
@@ -169,6 +170,18 @@ def render_answers_pdf(answers: str, branding: dict | None, generated: dt.date |
             progress, series = progress_from_payload(baseline, questionnaire, result, find_questionnaire)
         return render_pdf(questionnaire, result, brand, generated=generated, progress=progress, series=series,
                           full=full, benchmark=benchmark_from_dict(benchmark) if benchmark else None)
+
+
+def in_language(questionnaire_id: str, version: str):
+    """A shipped questionnaire version in the language of the moment (as written for English and the
+    pseudo-language, or when it has no such translation)."""
+    import i18n
+    from questionnaires import find_questionnaire
+    from questionnaires.translation import find_in_language
+
+    if i18n.current() in (i18n.SOURCE, i18n.PSEUDO):
+        return find_questionnaire(questionnaire_id, version)
+    return find_in_language(questionnaire_id, version, i18n.current())
 
 
 def in_environment(settings: dict[str, str | None], job, *args):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 from pypdf import PdfReader
 
@@ -15,7 +16,7 @@ from questionnaires.translation import find_in_language
 from storage import dispose_all, get_engine
 from storage import repository as repo
 from storage import workshops as ws
-from tests.e2e.conftest import choose, css_key, live_key, screenshot, wait_idle, wait_until
+from tests.e2e.conftest import SCREENSHOTS, choose, css_key, live_key, screenshot, wait_idle, wait_until
 from tests.e2e.test_browser import QUICK
 
 ENGLISH = find_in_language(QUICK.id, QUICK.version, None)
@@ -120,6 +121,8 @@ def test_a_german_self_assessment_runs_from_the_start_page_to_its_german_pdf(pag
     with page.expect_download() as download:
         button.click()
     assert download.value.suggested_filename.endswith(".pdf")
+    if SCREENSHOTS:  # kept beside the screenshots, to look at its pages
+        download.value.save_as(Path(SCREENSHOTS) / "german-report.pdf")
     text = pdf_text(download.value.path())
     missing = [heading for heading in GERMAN_HEADINGS if heading not in text]
     assert not missing, f"the PDF lacks German headings: {missing}"
