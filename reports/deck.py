@@ -765,11 +765,11 @@ def benchmark_slide(deck: Deck, given: DeckInput) -> None:
 
     slide = deck.slide(_("Compared with similar organisations"), _("Benchmark"))
     deck.chart(slide, benchmark_chart(bench, given.branding.color).to_dict(), MARGIN, BODY_TOP, Inches(7.4),
-               Inches(4.6), "Bar chart of the fifth each domain stands in among comparable organisations.")
+               Inches(4.6), _("Bar chart of the fifth each domain stands in among comparable organisations."))
     lines = [summary_text(bench)] + [f"{row['domain']}: {row['reading']}" for row in benchmark_rows(bench)]
     deck.bullets(slide, lines, Inches(8.3), BODY_TOP + Inches(0.2), Inches(4.5), Inches(5.0), size=13)
-    deck.text(slide, "Only fifths are shown, never an exact rank, and only over at least five organisations: no other "
-              "client can be recognised.", MARGIN, TALL - Inches(1.05), Inches(12), Inches(0.4), size=11, color=MUTED)
+    deck.text(slide, _("Only fifths are shown, never an exact rank, and only over at least five organisations: no "
+                       "other client can be recognised."), MARGIN, TALL - Inches(1.05), Inches(12), Inches(0.4), size=11, color=MUTED)
 
 
 def steps_slide(deck: Deck, given: DeckInput) -> None:
