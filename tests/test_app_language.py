@@ -19,7 +19,8 @@ CATALOGUE = ROOT / "locales" / "de" / "LC_MESSAGES" / "app.po"
 # The screens of a leader's self-assessment and what they draw with: every message in them is German in app.po.
 TRANSLATED = ["app.py", "app_pages/start.py", "app_pages/assessment.py", "app_pages/results.py", "app_pages/report.py",
               "ui/questions.py", "ui/flow.py", "ui/charts.py", "ui/state.py", "ui/language.py", "ui/profile_form.py",
-              "ui/pdf_worker.py", "app_pages/workshop_join.py"]
+              "ui/pdf_worker.py", "app_pages/workshop_join.py", "app_pages/workshop_dashboard.py",
+              "app_pages/presenter.py"]
 # Sentences the screens show from other parts, whose German those parts' catalogues give (not yet).
 ELSEWHERE: tuple[str, ...] = ()
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "N_": None}
