@@ -30,7 +30,7 @@ GERMAN_HEADINGS = ["Zusammenfassung für die Geschäftsleitung", "Handlungsfelde
                    "Priorisierte nächste Schritte", "Risikoregister", "So wird bewertet", "Pilotportfolio"]
 ENGLISH_HEADINGS = ["Executive summary", "Domain overview", "Prioritised next steps", "Risk register",
                     "How the scoring works", "Pilot portfolio"]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "N_": None}
 
 
 def scored(language: str | None):
