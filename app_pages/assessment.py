@@ -183,7 +183,7 @@ def step_picker() -> None:
     session.STEP_PICKER.value = pilot_register.STEP if pilot_register.is_open(now) else domains[step].id
     st.radio(
         _("Domain"), [d.id for d in domains] + pilot_register.steps(now), key=session.STEP_PICKER.name, horizontal=True,
-        label_visibility="collapsed", format_func=lambda domain_id: pilot_register.LABEL
+        label_visibility="collapsed", format_func=lambda domain_id: _(pilot_register.LABEL)
         if domain_id == pilot_register.STEP else questionnaire.domain(domain_id).name,
         on_change=lambda: go_to(session.STEP_PICKER.get()),
     )

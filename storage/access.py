@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, and_, case, delete, func, insert, select, update
 
+from i18n import _
 from questionnaires.errors import AnswersError
 from storage import repository as repo
 from storage import retention
@@ -163,7 +164,7 @@ def rerun_workshop(engine: Engine, workshop_id: int, consultant: Consultant) -> 
     """This quarter's workshop for the client of an earlier one in the consultant's list (`rerun`)."""
     earlier = ws.get_workshop(engine, workshop_id)
     if earlier is None or role_of(engine, workshop_id, consultant) is None:
-        raise AccessError("That workshop is not in your list, so it cannot be re-run from here.")
+        raise AccessError(_("That workshop is not in your list, so it cannot be re-run from here."))
     return rerun(engine, earlier)
 
 
@@ -225,7 +226,7 @@ def open_workshop(engine: Engine, workshop_id: int | str | None, consultant: Con
 def new_secret_link(engine: Engine, workshop_id: int, consultant: Consultant) -> str:
     """A fresh facilitator token for the workshop, for its owner; the old secret link stops opening it."""
     if role_of(engine, workshop_id, consultant) != OWNER:
-        raise AccessError("Only the workshop's owner can make a new secret link.")
+        raise AccessError(_("Only the workshop's owner can make a new secret link."))
     token = secrets.token_urlsafe(ws.FACILITATOR_TOKEN_BYTES)
     with writing(engine) as conn:
         conn.execute(update(workshops).where(workshops.c.id == workshop_id)
@@ -269,11 +270,11 @@ def share(engine: Engine, workshop_id: int, owner: Consultant, email: str) -> No
     """Give the workshop to another consultant by e-mail address; only its owner may."""
     address = _email(email)
     if address is None:
-        raise AccessError("Give the other consultant's e-mail address, for example ana@example.com.")
+        raise AccessError(_("Give the other consultant's e-mail address, for example ana@example.com."))
     if role_of(engine, workshop_id, owner) != OWNER:
-        raise AccessError("Only the workshop's owner can share it.")
+        raise AccessError(_("Only the workshop's owner can share it."))
     if address == owner.email:
-        raise AccessError("That is your own address; the workshop is already yours.")
+        raise AccessError(_("That is your own address; the workshop is already yours."))
     with writing(engine) as conn:
         known = conn.execute(select(workshop_access.c.subject).where(workshop_access.c.email == address,
                                                                      ~workshop_access.c.subject.startswith(PENDING))
@@ -302,14 +303,15 @@ def shares(engine: Engine, workshop_id: int) -> list[Share]:
 def unshare(engine: Engine, workshop_id: int, owner: Consultant, email: str) -> None:
     """Take back a share; only the owner may. Pages the colleague has open close at their next refresh."""
     if role_of(engine, workshop_id, owner) != OWNER:
-        raise AccessError("Only the workshop's owner can take back a share.")
+        raise AccessError(_("Only the workshop's owner can take back a share."))
     address = (email or "").strip().lower()
     with writing(engine) as conn:
         taken = conn.execute(delete(workshop_access).where(workshop_access.c.workshop_id == workshop_id,
                                                            workshop_access.c.role == SHARED,
                                                            workshop_access.c.email == address)).rowcount
         if not taken:
-            raise AccessError(f"The workshop is not shared with {address or 'that address'}.")
+            raise AccessError(_("The workshop is not shared with {address}.").format(address=address) if address
+                              else _("The workshop is not shared with that address."))
         _event(conn, workshop_id, owner, "unshared", f"no longer shared with {address}")
 
 
@@ -357,7 +359,7 @@ def claim_shares(engine: Engine, consultant: Consultant) -> int:
 def leave(engine: Engine, workshop_id: int, consultant: Consultant) -> None:
     """Take a shared workshop off the consultant's list (the owner deletes instead)."""
     if role_of(engine, workshop_id, consultant) != SHARED:
-        raise AccessError("Only a workshop shared with you can be taken off your list; delete your own instead.")
+        raise AccessError(_("Only a workshop shared with you can be taken off your list; delete your own instead."))
     with writing(engine) as conn:
         conn.execute(delete(workshop_access).where(workshop_access.c.workshop_id == workshop_id,
                                                    workshop_access.c.subject == consultant.subject))
@@ -377,9 +379,12 @@ def delete_refusal(engine: Engine, workshop_id: int, consultant: Consultant | No
         owner = conn.execute(query).first()
     if owner is None or (consultant is not None and consultant.subject == owner.subject):
         return ""
-    named = f"Only the workshop's owner, {owner.email}, can delete it" if owner.email else \
-        "Only the workshop's owner can delete it"
-    return named + (": sign in as the owner to delete it here." if consultant is None else ".")
+    if consultant is None:
+        return (_("Only the workshop's owner, {email}, can delete it: sign in as the owner to delete it here.")
+                if owner.email else _("Only the workshop's owner can delete it: sign in as the owner to delete it "
+                                      "here.")).format(email=owner.email)
+    return (_("Only the workshop's owner, {email}, can delete it.") if owner.email else
+            _("Only the workshop's owner can delete it.")).format(email=owner.email)
 
 
 def delete_workshop(engine: Engine, workshop_id: int, consultant: Consultant | None, sign_in: bool = True) -> bool:

@@ -256,7 +256,7 @@ def test_a_workshop_created_signed_in_goes_to_my_workshops(app_engine):
     at = page_as("app_pages/workshop_new.py", "ana")
     at.text_input(key="ws_client").input("Acme")
     at.selectbox(key="ws_questionnaire").select("tiny")
-    at.button(key="FormSubmitter:new_workshop-Create workshop").click().run()
+    at.button(key="create_workshop").click().run()
     assert not at.exception
     assert [name for name, _, role in listed(app_engine, owner("ana"))] == ["Acme"]
     assert listed(app_engine, owner("ben")) == set()

@@ -20,7 +20,8 @@ CATALOGUE = ROOT / "locales" / "de" / "LC_MESSAGES" / "app.po"
 TRANSLATED = ["app.py", "app_pages/start.py", "app_pages/assessment.py", "app_pages/results.py", "app_pages/report.py",
               "ui/questions.py", "ui/flow.py", "ui/charts.py", "ui/state.py", "ui/language.py", "ui/profile_form.py",
               "ui/pdf_worker.py", "app_pages/workshop_join.py", "app_pages/workshop_dashboard.py",
-              "app_pages/presenter.py"]
+              "app_pages/presenter.py", "app_pages/my_workshops.py", "app_pages/workshop_new.py",
+              "ui/pilot_register.py", "ui/progress_view.py", "ui/auth.py", "storage/access.py"]
 # Sentences the screens show from other parts, whose German those parts' catalogues give (not yet).
 ELSEWHERE: tuple[str, ...] = ()
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "N_": None}
@@ -115,12 +116,13 @@ def test_the_pseudo_language_renders_every_screen_of_a_self_assessment(shipped_a
     assert "⟦" in shown(at)
 
 
-def english_messages() -> list[str]:
-    """Every message of the translated screens, as written in the code (a plural: its singular)."""
+def english_messages() -> list[tuple]:
+    """Every message of the translated screens, as written in the code (a plural: its singular and plural), with
+    its context (None for most)."""
     found = []
     for path in TRANSLATED:
-        for _line, message, _comments, _context in extract_from_file("python", ROOT / path, keywords=KEYWORDS):
-            found.append(message)
+        for _line, message, _comments, context in extract_from_file("python", ROOT / path, keywords=KEYWORDS):
+            found.append((message, context))
     return found
 
 
@@ -128,8 +130,8 @@ def test_every_message_of_the_translated_screens_has_its_german_in_app_po():
     with open(CATALOGUE, "rb") as handle:
         catalogue = read_po(handle)
     missing = []
-    for message in english_messages():
-        entry = catalogue.get(message[0] if isinstance(message, tuple) else message)
+    for message, context in english_messages():
+        entry = catalogue.get(message[0] if isinstance(message, tuple) else message, context)
         strings = entry.string if entry is not None else None
         if not strings or (isinstance(strings, tuple) and not all(strings)):
             missing.append(message)

@@ -15,10 +15,15 @@ from urllib.parse import urlparse
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
+import i18n
 from config import setting
+from i18n import _
+from questionnaires import PhasegateError
+from scoring.words import N_
 from storage import access, get_engine
 from storage import workshops as ws
 from storage.access import Consultant
+from storage.errors import StorageError
 from ui import cookies, session, state
 from ui.flow import plain
 
@@ -39,8 +44,8 @@ def setup_problem() -> str:
     problems = access.sign_in_problems(st.secrets["auth"]) if login_offered() else []
     if not problems:
         return ""
-    return ("Sign-in is not available: " + " ".join(plain(line) for line in problems) +
-            " Fix `.streamlit/secrets.toml` and restart the app.")
+    return _("Sign-in is not available: {problems} Fix `.streamlit/secrets.toml` and restart the app.").format(
+        problems=" ".join(plain(line) for line in problems))
 
 
 def consultant() -> Consultant | None:
@@ -80,12 +85,12 @@ def account(page) -> None:
     who = consultant()
     with st.sidebar:
         if who is None:
-            st.caption("Consultants: sign in to see your workshops.")
-            st.button("Sign in", key="sign_in", icon=":material/login:", on_click=st.login, width="stretch")
+            st.caption(_("Consultants: sign in to see your workshops."))
+            st.button(_("Sign in"), key="sign_in", icon=":material/login:", on_click=st.login, width="stretch")
         else:
-            st.caption(f"Signed in as {plain(who.label)}")
-            st.button("Sign out", key="sign_out", icon=":material/logout:", on_click=sign_out, width="stretch",
-                      help="Signs you out here and closes your workshop pages open in other tabs and browsers.")
+            st.caption(_("Signed in as {name}").format(name=plain(who.label)))
+            st.button(_("Sign out"), key="sign_out", icon=":material/logout:", on_click=sign_out, width="stretch",
+                      help=_("Signs you out here and closes your workshop pages open in other tabs and browsers."))
     arrived = not session.ARRIVED.held()
     session.ARRIVED.value = True
     if who is not None and arrived and page.url_path == "" and not st.query_params and _at_root():
@@ -201,20 +206,29 @@ def secret_link(workshop: ws.Workshop) -> str:
     return f"{state.base_url()}/workshop-dashboard?f={grant.token}" if grant and grant.token else ""
 
 
+# The title of a facilitator page seen without access, by the page's name as its script gives it.
+NO_ACCESS = {"workshop dashboard": N_("No access to the workshop dashboard"),
+             "presenter view": N_("No access to the presenter view")}
+
+
 def no_access(page: str) -> None:
     """The page a facilitator view shows without access, and stop: why, and what opens it."""
     ended = session.ACCESS_ENDED.get()
+    sign_in = login_offered()
     if ended is not None:
-        st.title("This workshop is no longer open here")
-        st.write("The access this page had has ended: the owner made a new secret link, took back a share, or "
-                 "deleted the workshop, or you signed out. Nothing was changed after that. Open it again with the "
-                 "current secret link" + (", or sign in as a consultant it belongs to" if login_offered() else "")
-                 + ".")
+        st.title(_("This workshop is no longer open here"))
+        st.write(_("The access this page had has ended: the owner made a new secret link, took back a share, or "
+                   "deleted the workshop, or you signed out. Nothing was changed after that. Open it again with the "
+                   "current secret link, or sign in as a consultant it belongs to.") if sign_in else
+                 _("The access this page had has ended: the owner made a new secret link, took back a share, or "
+                   "deleted the workshop. Nothing was changed after that. Open it again with the current secret "
+                   "link."))
     else:
-        st.title(f"No access to the {page}")
-        st.write("This page needs the facilitator's secret link" +
-                 (", or signing in as a consultant the workshop belongs to" if login_offered() else "") +
-                 ". A join code or a participant's link does not open it.")
+        st.title(_(NO_ACCESS[page]) if page in NO_ACCESS else _("No access to this page"))
+        st.write(_("This page needs the facilitator's secret link, or signing in as a consultant the workshop belongs "
+                   "to. A join code or a participant's link does not open it.") if sign_in else
+                 _("This page needs the facilitator's secret link. A join code or a participant's link does not open "
+                   "it."))
     st.stop()
 
 
@@ -242,7 +256,7 @@ def only_while_open(engine, make):
     def guarded() -> bytes:
         gone = grant is None or (who is not None and access.signed_out(engine, who, issued))
         if gone or _holding(engine, grant, who) is None:
-            raise access.AccessError("The access this page had has ended; nothing was downloaded.")
+            raise access.AccessError(_("The access this page had has ended; nothing was downloaded."))
         return make()
     return guarded
 
@@ -253,14 +267,21 @@ def new_secret_link(engine, workshop: ws.Workshop) -> None:
     who = consultant()
     if who is None or access.role_of(engine, workshop.id, who) != access.OWNER:
         return
-    if st.button("Make a new secret link", key="new_secret_link", icon=":material/key:",
-                 help="For a device where you are not signed in. The old secret link, and every page open with it, "
-                      "stops opening this workshop."):
-        token = state.guarded(access.new_secret_link, engine, workshop.id, who)
-        _grant(workshop.id, token)
-        cookies.set_cookie(COOKIE.format(workshop.id), token)
-        session.SECRET_LINK_SHOWN.value = True
-        st.rerun()
+    st.button(_("Make a new secret link"), key="new_secret_link", icon=":material/key:",
+              help=_("For a device where you are not signed in. The old secret link, and every page open with it, "
+                     "stops opening this workshop."), on_click=state.safe(_new_secret_link), args=(workshop.id,))
+
+
+def _new_secret_link(workshop_id: int) -> None:
+    """The new secret link's button (a callback): this session and browser hold the new link, shown once."""
+    changed(access.new_secret_link, workshop_id, then=lambda token: _hold(workshop_id, token))
+
+
+def _hold(workshop_id: int, token: str) -> None:
+    """This session and browser hold the workshop by its secret link, which the dashboard shows once, to be saved."""
+    _grant(workshop_id, token)
+    cookies.set_cookie(COOKIE.format(workshop_id), token)
+    session.SECRET_LINK_SHOWN.value = True
 
 
 def share_panel(engine, workshop: ws.Workshop, *, key: str) -> None:
@@ -271,23 +292,59 @@ def share_panel(engine, workshop: ws.Workshop, *, key: str) -> None:
         return
     given = state.guarded(access.shares, engine, workshop.id)
     if not given:
-        st.caption("Not shared with anyone.")
+        st.caption(_("Not shared with anyone."))
     for share in given:
         text_col, button_col = st.columns([4, 1], vertical_alignment="center")
-        by = f" by {share.granted_by}" if share.granted_by else ""
-        waiting = " · waits for their first sign-in" if share.waiting else ""
-        text_col.write(plain(f"{share.email} · shared{by} on {share.granted_at:%d %b %Y}{waiting}"))
-        if button_col.button("Take back", key=f"{key}:unshare:{share.email}", icon=":material/person_remove:"):
-            state.guarded(access.unshare, engine, workshop.id, who, share.email)
-            session.FLASH_INFO.value = f"No longer shared with {share.email}."
-            st.rerun()
+        text_col.write(plain(shared_line(share)))
+        button_col.button(_("Take back"), key=f"{key}:unshare:{share.email}", icon=":material/person_remove:",
+                          on_click=state.safe(_unshare), args=(workshop.id, share.email))
     with st.form(f"{key}:share_form", border=False, enter_to_submit=True):
-        email = st.text_input("Share with a consultant (e-mail address)", key=f"{key}:share_email")
-        shared = st.form_submit_button("Share", icon=":material/share:")
-    if shared:
-        state.guarded(access.share, engine, workshop.id, who, email)
-        session.FLASH_INFO.value = f"Shared with {email.strip()}."
-        st.rerun()
+        st.text_input(_("Share with a consultant (e-mail address)"), key=f"{key}:share_email")
+        st.form_submit_button(_("Share"), icon=":material/share:", on_click=state.safe(_share),
+                              args=(workshop.id, f"{key}:share_email"))
+
+
+def shared_line(share: access.Share) -> str:
+    """One share as the owner reads it: with whom, by whom, since when, and whether it waits for a first sign-in."""
+    day = i18n.date(share.granted_at.date(), "medium")
+    line = (_("{email} · shared by {by} on {date}").format(email=share.email, by=share.granted_by, date=day)
+            if share.granted_by else _("{email} · shared on {date}").format(email=share.email, date=day))
+    return _("{share} · waits for their first sign-in").format(share=line) if share.waiting else line
+
+
+def _unshare(workshop_id: int, email: str) -> None:
+    """Take back a share (a callback); what happened is said by the next run."""
+    if changed(access.unshare, workshop_id, email):
+        session.FLASH_INFO.value = _("No longer shared with {email}.").format(email=email)
+
+
+def _share(workshop_id: int, field: str) -> None:
+    """Share the workshop with the address typed into `field` (the share form's callback)."""
+    email = str(st.session_state.get(field) or "")
+    if changed(access.share, workshop_id, email):
+        session.FLASH_INFO.value = _("Shared with {email}.").format(email=email.strip())
+        st.session_state[field] = ""
+
+
+def changed(action, workshop_id: int, *args, then=None) -> bool:
+    """Run a change to a workshop's list or shares as the signed-in consultant, from a callback: True once done
+    (and `then` given what it returned); False when it was refused or the database failed, the reason left for the
+    next run to show."""
+    who = consultant()
+    if who is None:
+        session.FLASH.value = _("You are no longer signed in; nothing was changed.")
+        return False
+    try:
+        made = action(get_engine(), workshop_id, who, *args)
+    except StorageError as exc:
+        session.FLASH.value = _(state.SAVE_FAILED).format(reason=exc.reason)
+        return False
+    except PhasegateError as exc:
+        session.FLASH.value = " ".join(exc.lines())
+        return False
+    if then is not None:
+        then(made)
+    return True
 
 
 def sign_out() -> None:
@@ -306,10 +363,14 @@ def sign_out() -> None:
 def open_new(workshop: ws.Workshop) -> None:
     """A workshop just created or re-run, with its secret link in hand: this session and browser hold it, the
     dashboard opens on it by id and shows the link once, open, to be saved."""
-    _grant(workshop.id, workshop.facilitator_token)
-    cookies.set_cookie(COOKIE.format(workshop.id), workshop.facilitator_token)
-    session.SECRET_LINK_SHOWN.value = True
+    _hold(workshop.id, workshop.facilitator_token)
     st.switch_page(DASHBOARD, query_params={"w": str(workshop.id)})
+
+
+def open_new_soon(workshop: ws.Workshop) -> None:
+    """`open_new` from a callback, which cannot switch pages: the dashboard opens as the next run starts."""
+    _hold(workshop.id, workshop.facilitator_token)
+    state.switch_soon(DASHBOARD, w=str(workshop.id))
 
 
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0")
@@ -322,10 +383,10 @@ def unreachable_link_problem() -> str:
     host = (urlparse(state.base_url()).hostname or "").lower()
     if host not in LOCAL_HOSTS and not host.startswith("127."):
         return ""
-    return ("Phones cannot open this join link or QR code: it points at this computer's own address "
-            f"(`{host}`). Set `PHASEGATE_PUBLIC_URL` to an address the room can reach, for example "
-            "`http://192.168.1.20:8501` on the same Wi-Fi or your public `https://` address, and restart the app. "
-            "Participants can still join by typing the code on such an address.")
+    return _("Phones cannot open this join link or QR code: it points at this computer's own address "
+             "(`{host}`). Set `PHASEGATE_PUBLIC_URL` to an address the room can reach, for example "
+             "`http://192.168.1.20:8501` on the same Wi-Fi or your public `https://` address, and restart the app. "
+             "Participants can still join by typing the code on such an address.").format(host=host)
 
 
 def forget(workshop: ws.Workshop) -> None:

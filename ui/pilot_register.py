@@ -10,10 +10,12 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 import streamlit as st
 
+from i18n import _, ngettext
 from questionnaires import PhasegateError, Questionnaire
 from scoring import register
 from scoring.answers import MAX_NOTE, MAX_PILOT_GROUP, MAX_PILOT_NAME, Pilot
 from scoring.pilots import PilotMetrics, default_currency
+from scoring.words import N_
 from storage import get_engine
 from storage import pilots as registers
 from storage import repository as repo
@@ -21,7 +23,7 @@ from storage.errors import StorageError
 from ui import flow, session, state
 
 STEP = "pilots"  # the assessment step after the domains
-LABEL = "Pilot portfolio"
+LABEL = N_("Pilot portfolio")  # the step's name: `_(LABEL)` where it is shown
 EDITOR = "pilot_register"  # an assessment's register
 ROOM_EDITOR = "room_pilot_register"  # the register a workshop's facilitator keeps for the room
 LABEL_ROOM = 150  # pixels right of the funnel's plot for its bar labels ("2 here, 2 stuck · 4 got this far")
@@ -39,31 +41,44 @@ def columns(questionnaire: Questionnaire, currency: str = "") -> dict:
     section = questionnaire.pilot_section()
     blockers = {blocker.id: blocker.label for blocker in section.blockers}
     first_active = next((stage.label for stage in section.stages if stage.kind == "active"), None)
-    month = "The month, written YYYY-MM (e.g. 2026-03; 03/2026 and Mar 2026 are read too)"
+    # The stored column ids stay as they are; only the labels and help speak the page's language.
     return {
-        "name": st.column_config.TextColumn("Name", max_chars=MAX_PILOT_NAME, width="medium",
-                                            help="What the organisation calls the pilot; each name once"),
-        "stage": st.column_config.TextColumn("Stage", default=first_active, width="medium",
-                                             help="Where the pilot stands now: "
-                                                  f"{register.stage_labels(questionnaire)}"),
-        "started": st.column_config.TextColumn("Started", width="small", help=f"{month} the pilot started"),
-        "production_since": st.column_config.TextColumn("In production since", width="small",
-                                                        help=f"{month} it went live, if it did"),
-        "owner": st.column_config.CheckboxColumn("Business owner", default=False,
-                                                 help="Is there a named business owner?"),
-        "kpi_baseline": st.column_config.CheckboxColumn("KPI baseline", default=False,
-                                                        help="Was the KPI it should move measured before the pilot?"),
-        "blockers": st.column_config.MultiselectColumn("Blockers", options=list(blockers), format_func=blockers.get,
+        "name": st.column_config.TextColumn(_("Name"), max_chars=MAX_PILOT_NAME, width="medium",
+                                            help=_("What the organisation calls the pilot; each name once")),
+        "stage": st.column_config.TextColumn(_("Stage"), default=first_active, width="medium",
+                                             help=_("Where the pilot stands now: {stages}").format(
+                                                 stages=register.stage_labels(questionnaire))),
+        "started": st.column_config.TextColumn(
+            _("Started"), width="small",
+            help=_("The month the pilot started, written YYYY-MM (e.g. 2026-03; 03/2026 and Mar 2026 are read too)")),
+        "production_since": st.column_config.TextColumn(
+            _("In production since"), width="small",
+            help=_("The month it went live, if it did, written YYYY-MM (e.g. 2026-03; 03/2026 and Mar 2026 are read "
+                   "too)")),
+        "owner": st.column_config.CheckboxColumn(_("Business owner"), default=False,
+                                                 help=_("Is there a named business owner?")),
+        "kpi_baseline": st.column_config.CheckboxColumn(_("KPI baseline"), default=False,
+                                                        help=_("Was the KPI it should move measured before the "
+                                                               "pilot?")),
+        "blockers": st.column_config.MultiselectColumn(_("Blockers"), options=list(blockers), format_func=blockers.get,
                                                        accept_new_options=True, width="medium",
-                                                       help="What holds the pilot back, if anything"),
-        "value": st.column_config.NumberColumn(f"Annual value ({currency or default_currency()})", min_value=0,
-                                               format="localized",
-                                               help="Expected annual value, if known, in the currency of the "
-                                                    "organisation profile"),
-        "group": st.column_config.TextColumn("Group", max_chars=MAX_PILOT_GROUP, width="small",
-                                             help="Optional: the same name for pilots that pursue the same outcome"),
-        "note": st.column_config.TextColumn("Note", max_chars=MAX_NOTE),
+                                                       help=_("What holds the pilot back, if anything")),
+        "value": st.column_config.NumberColumn(value_label(currency), min_value=0, format="localized",
+                                               help=_("Expected annual value, if known, in the currency of the "
+                                                      "organisation profile")),
+        "group": st.column_config.TextColumn(_("Group"), max_chars=MAX_PILOT_GROUP, width="small", help=group_help()),
+        "note": st.column_config.TextColumn(_("Note"), max_chars=MAX_NOTE),
     }
+
+
+def value_label(currency: str) -> str:
+    """The value column's label, with the currency its figures are in."""
+    return _("Annual value ({currency})").format(currency=currency or default_currency())
+
+
+def group_help() -> str:
+    """What the group column is for (the table's and the card's)."""
+    return _("Optional: the same name for pilots that pursue the same outcome")
 
 
 def _frame(register_now: Sequence[Pilot], questionnaire: Questionnaire) -> pd.DataFrame:
@@ -93,13 +108,17 @@ def editor(questionnaire: Questionnaire, register_now: tuple[Pilot, ...], save: 
                    on_change=state.safe(edited), args=(key, questionnaire, save))
     problems = st.session_state.get(f"{key}:problems")
     if problems:
-        st.warning("Not saved yet; fix the row and the register is saved as it stands. Everything saved before is "
-                   "kept.\n\n" + "\n".join(f"- {flow.plain(line)}" for line in problems), icon=":material/edit_note:")
+        st.warning(_("Not saved yet; fix the row and the register is saved as it stands. Everything saved before is "
+                     "kept.\n\n{problems}").format(problems="\n".join(f"- {flow.plain(line)}" for line in problems)),
+                   icon=":material/edit_note:")
     else:
         count = len(register_now)
-        st.caption(f"{count} pilot{'s' if count != 1 else ''} saved. Add a pilot with + above the table or in its "
-                   "empty last row; to remove pilots, select their rows and press Delete. Every change is saved as you "
-                   "make it; a spreadsheet's rows can be pasted in.")
+        st.caption(ngettext("{count} pilot saved. Add a pilot with + above the table or in its empty last row; to "
+                            "remove pilots, select their rows and press Delete. Every change is saved as you make it; "
+                            "a spreadsheet's rows can be pasted in.",
+                            "{count} pilots saved. Add a pilot with + above the table or in its empty last row; to "
+                            "remove pilots, select their rows and press Delete. Every change is saved as you make it; "
+                            "a spreadsheet's rows can be pasted in.", count).format(count=count))
 
 
 def _pending(key: str) -> bool:
@@ -165,7 +184,7 @@ def _store(key: str, rows: Sequence[dict], questionnaire: Questionnaire, save: S
     try:
         save(pilots)
     except StorageError as exc:
-        st.session_state[f"{key}:problems"] = [state.SAVE_FAILED.format(reason=exc.reason)]
+        st.session_state[f"{key}:problems"] = [_(state.SAVE_FAILED).format(reason=exc.reason)]
         return None
     except PhasegateError as exc:  # e.g. the workshop this assessment belongs to has closed
         st.session_state[f"{key}:problems"] = exc.lines()
@@ -184,8 +203,9 @@ def cards(questionnaire: Questionnaire, register_now: tuple[Pilot, ...], save: S
     st.session_state[f"{key}:stored"] = register_now
     drawn = st.session_state.setdefault(f"{key}:drawn", 0)  # a new set of cards after each save: stored values
     count = len(register_now)
-    st.caption(f"{count} pilot{'s' if count != 1 else ''} saved. Each card is saved with its own Save button; "
-               "add a pilot with the last card.")
+    st.caption(ngettext("{count} pilot saved. Each card is saved with its own Save button; add a pilot with the last "
+                        "card.", "{count} pilots saved. Each card is saved with its own Save button; add a pilot with "
+                        "the last card.", count).format(count=count))
     rows = register.editor_rows(register_now, questionnaire)
     # One container for every card: what follows keeps its place on the page however many cards there are, so
     # it is not drawn anew (nor a script in it run again) when a pilot is added or deleted.
@@ -208,45 +228,45 @@ def _card(questionnaire: Questionnaire, key: str, drawn: int, position: int, row
     card = f"{key}_card_{position}" if row is not None else f"{key}_card_new"
     field = lambda name: f"{card}:{name}:{drawn}"  # noqa: E731 - a fresh widget per save shows what was stored
     row = row or {"stage": next((s.label for s in section.stages if s.kind == "active"), None), "blockers": []}
-    month = "Month, e.g. 2025-06 (06/2025 and Jun 2025 are read too)"
+    month = _("Month, e.g. 2025-06 (06/2025 and Jun 2025 are read too)")
     with st.container(key=card), st.form(key=f"{card}:form", enter_to_submit=False):
         if row.get("name"):
             st.markdown(f"**{flow.plain(row['name'])}**")
         else:
-            st.markdown("**Add a pilot**")
-        st.text_input("Name", value=row.get("name") or "", max_chars=MAX_PILOT_NAME, key=field("name"))
+            st.markdown("**" + _("Add a pilot") + "**")
+        st.text_input(_("Name"), value=row.get("name") or "", max_chars=MAX_PILOT_NAME, key=field("name"))
         labels = list(stages)
         shown_stage = row.get("stage") if row.get("stage") in stages else None
-        st.selectbox("Stage", labels, index=labels.index(shown_stage) if shown_stage else None,
-                     key=field("stage"), placeholder="Where the pilot stands")
+        st.selectbox(_("Stage"), labels, index=labels.index(shown_stage) if shown_stage else None,
+                     key=field("stage"), placeholder=_("Where the pilot stands"))
         started, live = st.columns(2)
-        started.text_input("Started", value=row.get("started") or "", placeholder="YYYY-MM", help=month,
+        started.text_input(_("Started"), value=row.get("started") or "", placeholder=_("YYYY-MM"), help=month,
                            key=field("started"))
-        live.text_input("In production since", value=row.get("production_since") or "", placeholder="YYYY-MM",
-                        help=f"{month}; only once it went live", key=field("production_since"))
+        live.text_input(_("In production since"), value=row.get("production_since") or "", placeholder=_("YYYY-MM"),
+                        help=_("{month}; only once it went live").format(month=month), key=field("production_since"))
         owner, kpi = st.columns(2)
-        owner.checkbox("Business owner", value=bool(row.get("owner")), key=field("owner"))
-        kpi.checkbox("KPI baseline", value=bool(row.get("kpi_baseline")), key=field("kpi_baseline"))
-        st.multiselect("Blockers", list(blockers), default=[b for b in row.get("blockers") or [] if b in blockers],
-                       format_func=blockers.get, key=field("blockers"), placeholder="None")
-        st.number_input(f"Annual value ({currency or default_currency()})", min_value=0.0, step=1000.0,
+        owner.checkbox(_("Business owner"), value=bool(row.get("owner")), key=field("owner"))
+        kpi.checkbox(_("KPI baseline"), value=bool(row.get("kpi_baseline")), key=field("kpi_baseline"))
+        st.multiselect(_("Blockers"), list(blockers), default=[b for b in row.get("blockers") or [] if b in blockers],
+                       format_func=blockers.get, key=field("blockers"), placeholder=_("None"))
+        st.number_input(value_label(currency), min_value=0.0, step=1000.0,
                         value=row.get("value"), format="%.0f", key=field("value"))
-        st.text_input("Group", value=row.get("group") or "", max_chars=MAX_PILOT_GROUP, key=field("group"),
-                      help="Optional: the same name for pilots that pursue the same outcome")
-        st.text_area("Note", value=row.get("note") or "", max_chars=MAX_NOTE, key=field("note"), height=68)
+        st.text_input(_("Group"), value=row.get("group") or "", max_chars=MAX_PILOT_GROUP, key=field("group"),
+                      help=group_help())
+        st.text_area(_("Note"), value=row.get("note") or "", max_chars=MAX_NOTE, key=field("note"), height=68)
         problems = st.session_state.get(f"{card}:problems")
         if problems:
-            st.warning("Not saved yet; fix this and save again.\n\n"
-                       + "\n".join(f"- {flow.plain(line)}" for line in problems), icon=":material/edit_note:")
+            st.warning(_("Not saved yet; fix this and save again.\n\n{problems}").format(
+                problems="\n".join(f"- {flow.plain(line)}" for line in problems)), icon=":material/edit_note:")
         args = (questionnaire, key, card, position, save)
         if position < len(st.session_state[f"{key}:stored"]):
             keep, drop = st.columns(2)
-            keep.form_submit_button("Save", key=f"{card}:save", icon=":material/save:", type="primary",
+            keep.form_submit_button(_("Save"), key=f"{card}:save", icon=":material/save:", type="primary",
                                     width="stretch", on_click=state.safe(_card_saved), args=args)
-            drop.form_submit_button("Delete", key=f"{card}:delete", icon=":material/delete:", width="stretch",
+            drop.form_submit_button(_("Delete"), key=f"{card}:delete", icon=":material/delete:", width="stretch",
                                     on_click=state.safe(_card_deleted), args=args)
         else:
-            st.form_submit_button("Add pilot", key=f"{card}:add", icon=":material/add:", type="primary",
+            st.form_submit_button(_("Add pilot"), key=f"{card}:add", icon=":material/add:", type="primary",
                                   width="stretch", on_click=state.safe(_card_saved), args=args)
 
 
@@ -261,7 +281,7 @@ def _card_saved(questionnaire: Questionnaire, key: str, card: str, position: int
     rows = register.editor_rows(stored, questionnaire)
     values = _card_values(card, st.session_state.get(f"{key}:drawn", 0))
     if position >= len(rows) and not any(values[name] for name in ("name", "started", "note")):
-        st.session_state[f"{card}:problems"] = ["Give the new pilot a name, a stage and the month it started."]
+        st.session_state[f"{card}:problems"] = [_("Give the new pilot a name, a stage and the month it started.")]
         return
     rows[position:position + 1] = [values]
     _card_done(key, card, _store(key, rows, questionnaire, save))
@@ -324,19 +344,19 @@ def go(step, now: state.Current) -> bool:
 def show_step(now: state.Current, back: Callable[[], None], finish: Callable[[], None]) -> None:
     """The assessment's "Pilot portfolio" step: what the register is for, the table, Previous and Finish."""
     with st.container(key="step_head"):
-        st.header(LABEL, anchor=False)
-        st.caption("The last step · optional")
-    st.write("List the organisation's AI pilots: where each stands, since when, whether it has a business owner "
-             "and a KPI baseline, and what holds it back. Results then show how many reach production, which are "
-             "stuck, and a verdict for each: scale, fix, merge, stop or continue. The steps that remove what "
-             "holds stuck pilots back move up the plan. "
-             + ("Add no card if there are no pilots yet." if state.narrow_screen()
-                else "Leave the table empty if there are no pilots yet."))
+        st.header(_(LABEL), anchor=False)
+        st.caption(_("The last step · optional"))
+    st.write(_("List the organisation's AI pilots: where each stands, since when, whether it has a business owner "
+               "and a KPI baseline, and what holds it back. Results then show how many reach production, which are "
+               "stuck, and a verdict for each: scale, fix, merge, stop or continue. The steps that remove what "
+               "holds stuck pilots back move up the plan. {empty}").format(
+                   empty=_("Add no card if there are no pilots yet.") if state.narrow_screen()
+                   else _("Leave the table empty if there are no pilots yet.")))
     editor(now.questionnaire, now.assessment.pilots, save_assessment_register, key=EDITOR,
            currency=(now.assessment.profile or {}).get("currency", ""))
     previous, done = st.columns(2)
-    previous.button("Previous", key="previous", on_click=back, icon=":material/arrow_back:", width="stretch")
-    if done.button("Finish", key="finish", icon=":material/flag:", width="stretch", type="primary"):
+    previous.button(_("Previous"), key="previous", on_click=back, icon=":material/arrow_back:", width="stretch")
+    if done.button(_("Finish"), key="finish", icon=":material/flag:", width="stretch", type="primary"):
         finish()
 
 
@@ -344,10 +364,10 @@ def show_room(questionnaire: Questionnaire, workshop_id: int, metrics: PilotMetr
               save: Saver | None = None) -> None:
     """The workshop dashboard's register: one for the room, kept by the facilitator, and the room's portfolio;
     `save` stores an edited register (by default, straight to the workshop)."""
-    st.header("Pilot portfolio", anchor=False)
-    st.write("Keep one register of the client's AI pilots for the whole room: where each stands, since when, who "
-             "owns it and what holds it back. Participants neither see nor enter it; the workshop result, its plan "
-             "and its report use it.")
+    st.header(_(LABEL), anchor=False)
+    st.write(_("Keep one register of the client's AI pilots for the whole room: where each stands, since when, who "
+               "owns it and what holds it back. Participants neither see nor enter it; the workshop result, its plan "
+               "and its report use it."))
     saved = registers.load_workshop_register(get_engine(), workshop_id)
     editor(questionnaire, saved, save or room_saver(workshop_id), key=ROOM_EDITOR, currency=currency)
     show_portfolio(metrics if saved else None, key="room_pilots", title=None)
@@ -356,12 +376,13 @@ def show_room(questionnaire: Questionnaire, workshop_id: int, metrics: PilotMetr
 # --- the portfolio view ---------------------------------------------------------------------
 
 
-def show_portfolio(metrics: PilotMetrics | None, *, key: str, title: str | None = "Pilot portfolio") -> None:
-    """The funnel, the figures against the article's reference, and the triage table; nothing without a register."""
+def show_portfolio(metrics: PilotMetrics | None, *, key: str, title: str | None = LABEL) -> None:
+    """The funnel, the figures against the article's reference, and the triage table; nothing without a register
+    (`title` is translated where it is shown)."""
     if metrics is None or not metrics.total:
         return
     if title:
-        st.header(title, anchor=False)
+        st.header(_(title), anchor=False)
     _funnel(metrics, key)
     figures = register.portfolio_figures(metrics)
     for row in (figures[:4], figures[4:]):
@@ -369,23 +390,33 @@ def show_portfolio(metrics: PilotMetrics | None, *, key: str, title: str | None 
             column.metric(figure.label, figure.value)
             column.caption(figure.against)
     st.caption(flow.plain(register.reference_note(metrics)))
-    st.subheader("Triage: a verdict per pilot", anchor=False)
+    st.subheader(_("Triage: a verdict per pilot"), anchor=False)
     rows = register.triage_rows(metrics)
     if state.narrow_screen():  # a phone: one short paragraph per pilot reads better than six narrow columns
-        st.markdown("\n\n".join(f"**{flow.plain(row['Pilot'])}** · {flow.plain(row['Stage'])} · "
-                                 f"{row['Age (months)']} months · **{row['Verdict']}**  \n{flow.plain(row['Reason'])}"
-                                 for row in rows))
+        st.markdown("\n\n".join(
+            ngettext("**{pilot}** · {stage} · {months} month · **{verdict}**  \n{reason}",
+                     "**{pilot}** · {stage} · {months} months · **{verdict}**  \n{reason}", row["Age (months)"]).format(
+                pilot=flow.plain(row["Pilot"]), stage=flow.plain(row["Stage"]), months=row["Age (months)"],
+                verdict=row["Verdict"], reason=flow.plain(row["Reason"])) for row in rows))
         return
-    # A static table, so each reason wraps and is read whole; its cells are markdown, so user text is escaped.
-    st.table([{column: flow.plain(value) if isinstance(value, str) else value for column, value in row.items()}
-              for row in rows], hide_index=True)
+    # A static table, so each reason wraps and is read whole; its cells are markdown, so user text is escaped. The
+    # rows keep their English keys (the core's); only the headings are translated.
+    headings = triage_headings()
+    st.table([{headings.get(column, column): flow.plain(value) if isinstance(value, str) else value
+               for column, value in row.items()} for row in rows], hide_index=True)
+
+
+def triage_headings() -> dict[str, str]:
+    """The triage table's headings in the page's language, by the core's column names."""
+    return {"Pilot": _("Pilot"), "Stage": _("Stage"), "Age (months)": _("Age (months)"), "Verdict": _("Verdict"),
+            "Reason": _("Reason"), "Waiting on": _("Waiting on")}
 
 
 def _funnel(metrics: PilotMetrics, key: str) -> None:
     try:
         from reports.charts import pilot_funnel
     except ImportError:  # charts not available: the stage counts as a table
-        st.dataframe([{"Stage": metrics.stage_labels.get(stage, stage), "Pilots": count}
+        st.dataframe([{_("Stage"): metrics.stage_labels.get(stage, stage), _("Pilots"): count}
                       for stage, count in metrics.by_stage.items()], hide_index=True, key=f"{key}_stages")
         return
     chart = pilot_funnel(metrics)

@@ -13,7 +13,7 @@ import streamlit as st
 
 import i18n
 from config import setting
-from i18n import _
+from i18n import _, ngettext
 from questionnaires import AnswersError, PhasegateError, Questionnaire, QuestionnaireError, translation
 from questionnaires.loader import Library, load_library, questionnaire_library
 from scoring.answers import Answer, Response
@@ -65,14 +65,15 @@ def offered(questionnaire_id: str, version: str | None = None) -> Questionnaire:
     """An available questionnaire by id (in the version given, else the newest), or an AnswersError naming what is."""
     versions = library()
     if questionnaire_id not in versions.versions:
-        known = ", ".join(sorted(versions.versions)) or "none"
-        raise AnswersError(f"questionnaire: the file is for '{questionnaire_id}', which is not offered here "
-                           f"(offered: {known})")
+        known = ", ".join(sorted(versions.versions)) or "–"
+        raise AnswersError(_("questionnaire: the file is for '{questionnaire}', which is not offered here (offered: "
+                             "{known})").format(questionnaire=questionnaire_id, known=known))
     found = versions.find(questionnaire_id, version)
     if found is None:
         known = ", ".join(versions.known_versions(questionnaire_id))
-        raise AnswersError(f"questionnaire_version: the answers are for version {version} of '{questionnaire_id}', "
-                           f"which is not available here (versions: {known})")
+        raise AnswersError(_("questionnaire_version: the answers are for version {version} of '{questionnaire}', "
+                             "which is not available here (versions: {known})").format(
+                                 version=version, questionnaire=questionnaire_id, known=known))
     return found
 
 
@@ -147,16 +148,17 @@ def _load(wanted: str) -> Current:
         if retention.link_expired(assessment):
             _expired()
         if assessment.removed_at is not None:
-            _stop_with("You were removed from this workshop",
-                       "The facilitator removed you from this workshop, so your answers are no longer counted and no "
-                       "more are accepted. Ask the facilitator if this is a mistake.")
+            _stop_with(_("You were removed from this workshop"),
+                       _("The facilitator removed you from this workshop, so your answers are no longer counted and "
+                         "no more are accepted. Ask the facilitator if this is a mistake."))
         saved = repo.load_answers(engine, assessment.id)
         if assessment.workshop_id is not None:  # a participant is asked as the client's profile says: its size's
             client = get_workshop(engine, assessment.workshop_id)  # wording, and nothing its business model is not
             assessment = dataclasses.replace(assessment, profile=client.profile if client else None)
     except StorageError as exc:
-        _stop_with("The assessment could not be loaded", f"The database did not answer ({exc.reason}). "
-                   "Reload the page in a moment; nothing saved is lost.")
+        _stop_with(_("The assessment could not be loaded"),
+                   _("The database did not answer ({reason}). Reload the page in a moment; nothing saved is "
+                     "lost.").format(reason=exc.reason))
     versions = library()
     questionnaire = versions.find(assessment.questionnaire_id, assessment.questionnaire_version)
     if questionnaire is None:
@@ -258,8 +260,9 @@ def show_carried_notes() -> None:
     if moved is None:
         return
     before, after, notes = moved
-    lines = "\n".join(f"- {flow.plain(note)}" for note in notes) or "- Every answer carried over unchanged."
-    st.info(f"Continued on version {after} (from {before}). What changed:\n\n{lines}", icon=":material/update:")
+    lines = "\n".join(f"- {flow.plain(note)}" for note in notes) or "- " + _("Every answer carried over unchanged.")
+    st.info(_("Continued on version {after} (from {before}). What changed:\n\n{lines}").format(
+        after=after, before=before, lines=lines), icon=":material/update:")
 
 
 # --- saving, from widget callbacks ----------------------------------------------------
@@ -309,7 +312,7 @@ def save_value(question_id: str, value) -> bool:
         session.FLASH.value = _(SAVE_FAILED).format(reason=exc.reason)
         return False
     except PhasegateError as exc:  # e.g. the workshop this answer belongs to has closed
-        session.FLASH.value = "Not saved: " + " ".join(exc.lines())
+        session.FLASH.value = _("Not saved: {reason}").format(reason=" ".join(exc.lines()))
         return False
     session.LOADED.value = dataclasses.replace(now, saved=flow.with_answer(now.saved, question_id, value),
                                                      carried=now.carried - {question_id})
@@ -325,7 +328,7 @@ def confirm(question_ids) -> None:
         session.FLASH.value = _(SAVE_FAILED).format(reason=exc.reason)
         return
     except PhasegateError as exc:
-        session.FLASH.value = "Not confirmed: " + " ".join(exc.lines())
+        session.FLASH.value = _("Not confirmed: {reason}").format(reason=" ".join(exc.lines()))
         return
     session.LOADED.value = dataclasses.replace(now, carried=now.carried - set(question_ids))
 
@@ -461,11 +464,15 @@ def _not_found() -> None:
 
 
 def _expired() -> None:
-    st.title("This resume link has expired")
-    st.write(f"Private links stay valid for {retention.resume_days()} days after the last change, and this one has "
-             "passed that. Its answers are kept as the organisation's retention rules say, but the link no longer "
-             "opens them. If you downloaded an answers file, you can resume from it on the start page.")
-    if st.button("Start a new assessment", key="forget_expired", type="primary"):
+    st.title(_("This resume link has expired"))
+    st.write(ngettext("Private links stay valid for {days} day after the last change, and this one has passed that. "
+                      "Its answers are kept as the organisation's retention rules say, but the link no longer opens "
+                      "them. If you downloaded an answers file, you can resume from it on the start page.",
+                      "Private links stay valid for {days} days after the last change, and this one has passed that. "
+                      "Its answers are kept as the organisation's retention rules say, but the link no longer opens "
+                      "them. If you downloaded an answers file, you can resume from it on the start page.",
+                      retention.resume_days()).format(days=retention.resume_days()))
+    if st.button(_("Start a new assessment"), key="forget_expired", type="primary"):
         forget()
         st.switch_page(START)
     st.stop()
@@ -493,19 +500,23 @@ def _delete(now: Current) -> None:
 
 
 def _outdated(assessment: Assessment, questionnaire: Questionnaire | None, saved: dict[str, Answer]) -> None:
-    st.title("This assessment uses a questionnaire that is no longer offered")
-    offered = f"version {questionnaire.version} is offered now" if questionnaire else "it is not offered any more"
-    st.write(f"It was answered with '{assessment.questionnaire_id}' version {assessment.questionnaire_version}; "
-             f"{offered}. Your answers are kept: download them, and score them with the command line or "
-             "import them once the questionnaire is available again.")
+    st.title(_("This assessment uses a questionnaire that is no longer offered"))
+    st.write((_("It was answered with '{questionnaire}' version {version}; version {offered} is offered now. Your "
+                "answers are kept: download them, and score them with the command line or import them once the "
+                "questionnaire is available again.") if questionnaire else
+              _("It was answered with '{questionnaire}' version {version}; it is not offered any more. Your answers "
+                "are kept: download them, and score them with the command line or import them once the "
+                "questionnaire is available again.")).format(
+        questionnaire=assessment.questionnaire_id, version=assessment.questionnaire_version,
+        offered=questionnaire.version if questionnaire else ""))
     from reports.filenames import response_name
     from scoring.answers import dated, dump_answers
 
     response = dated(repo.response_of(assessment, saved))
-    st.download_button("Download answers", dump_answers(response), file_name=response_name(response, "yaml"),
+    st.download_button(_("Download answers"), dump_answers(response), file_name=response_name(response, "yaml"),
                        mime="application/x-yaml",
                        key="download_outdated")
-    if st.button("Start a new assessment", key="forget_outdated"):
+    if st.button(_("Start a new assessment"), key="forget_outdated"):
         forget()
         st.switch_page(START)
     st.stop()
@@ -579,29 +590,35 @@ def offer_import(now: Current | None, response: Response, questionnaire: Questio
                  done: Callable[[], None] = lambda: None) -> None:
     """After an answers file was read: continue the open assessment with it, or start a copy with its own link;
     the user chooses, and is told which happened. `done` runs once the file's answers are stored."""
-    organisation = f" for {flow.plain(response.organisation)}" if response.organisation else ""
+    shown = in_language(questionnaire)
     with st.container(border=True, key="import_choice"):
-        st.markdown(f"**{flow.plain(name)}** holds {len(response.answers)} answers to "
-                    f"{flow.plain(questionnaire.title)} (version {questionnaire.version}){organisation}.")
+        held = dict(file=flow.plain(name), count=len(response.answers), questionnaire=flow.plain(shown.title),
+                    version=questionnaire.version, organisation=flow.plain(response.organisation or ""))
+        st.markdown((ngettext("**{file}** holds {count} answer to {questionnaire} (version {version}) for "
+                              "{organisation}.", "**{file}** holds {count} answers to {questionnaire} (version "
+                              "{version}) for {organisation}.", len(response.answers)) if response.organisation else
+                     ngettext("**{file}** holds {count} answer to {questionnaire} (version {version}).",
+                              "**{file}** holds {count} answers to {questionnaire} (version {version}).",
+                              len(response.answers))).format(**held))
         same = (now is not None and now.assessment.workshop_id is None and now.questionnaire.id == questionnaire.id
                 and now.questionnaire.version == questionnaire.version)
         if same:
-            st.write("**Continue this assessment**: the open assessment takes the file's answers (they replace the "
-                     "ones saved for the same questions) and keeps its private link.")
-            if st.button("Continue this assessment with the file", key="import_continue", type="primary",
+            st.write(_("**Continue this assessment**: the open assessment takes the file's answers (they replace "
+                       "the ones saved for the same questions) and keeps its private link."))
+            if st.button(_("Continue this assessment with the file"), key="import_continue", type="primary",
                          icon=":material/play_arrow:"):
                 guarded(_import_into, now, response)
                 done()
                 _drop_answer_widgets()
-                session.FLASH_INFO.value = (f"The answers from {name} are now in this assessment; its private "
-                                                  "link stays the same.")
+                session.FLASH_INFO.value = _("The answers from {file} are now in this assessment; its private "
+                                             "link stays the same.").format(file=name)
                 open_assessment(now.assessment.token, resume_page(now.assessment))
         else:
-            st.write("An answers file does not carry its private link: to continue the assessment it came from, "
-                     "open it with its resume link (the other tab).")
-        st.write("**Start a copy**: a new assessment with these answers and a new private link of its own. The "
-                 "assessment the file came from is not changed.")
-        if st.button("Start a copy", key="import_copy", type="secondary" if same else "primary",
+            st.write(_("An answers file does not carry its private link: to continue the assessment it came from, "
+                       "open it with its resume link (the other tab)."))
+        st.write(_("**Start a copy**: a new assessment with these answers and a new private link of its own. The "
+                   "assessment the file came from is not changed."))
+        if st.button(_("Start a copy"), key="import_copy", type="secondary" if same else "primary",
                      icon=":material/content_copy:"):
             created = guarded(repo.import_response, get_engine(), response)
             done()
