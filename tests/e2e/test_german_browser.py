@@ -16,7 +16,7 @@ from questionnaires.translation import find_in_language
 from storage import dispose_all, get_engine
 from storage import repository as repo
 from storage import workshops as ws
-from tests.e2e.conftest import SCREENSHOTS, choose, css_key, live_key, screenshot, wait_idle, wait_until
+from tests.e2e.conftest import SCREENSHOTS, choose, css_key, live_key, screenshot, wait_idle
 from tests.e2e.test_browser import QUICK
 
 ENGLISH = find_in_language(QUICK.id, QUICK.version, None)
