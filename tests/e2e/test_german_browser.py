@@ -148,7 +148,7 @@ def create_german_workshop(page, server, client: str) -> str:
     page.locator("[data-testid='stFormSubmitButton'] button").click()
     page.wait_for_url(re.compile(r"[?&]w=\d+"))
     shown = page.locator("[data-testid='stCode']").filter(has_text="/workshop?code=").first
-    shown.wait_for()
+    shown.wait_for(timeout=60_000)  # the dashboard's first draw, on a busy machine
     link = words(shown.inner_text())
     assert link.endswith("&lang=de"), link  # the join link carries the engagement language
     return link
