@@ -195,6 +195,7 @@ def in_environment(settings: dict[str, str | None], job, *args):
 def render_workshop_pdf(workshop_id: int) -> bytes:
     """In a worker: aggregate the stored workshop and render its report, with the progress since its first run
     when it is a re-run (settings come from the environment)."""
+    import i18n
     import services
     from questionnaires import find_questionnaire
     from reports import workshop_charts
@@ -204,15 +205,18 @@ def render_workshop_pdf(workshop_id: int) -> bytes:
 
     engine = get_engine()
     workshop = ws.get_workshop(engine, workshop_id)
-    questionnaire = find_questionnaire(workshop.questionnaire_id, workshop.questionnaire_version)
-    _, current = services.aggregate_stored(engine, workshop, questionnaire)
-    brand = workshop_charts.workshop_branding(workshop)
-    from storage.benchmark import workshop_benchmark
+    with i18n.use(workshop.language):  # the workshop's report speaks its engagement language
+        questionnaire = in_language(workshop.questionnaire_id, workshop.questionnaire_version)
+        _, current = services.aggregate_stored(engine, workshop, questionnaire)
+        brand = workshop_charts.workshop_branding(workshop)
+        from storage.benchmark import workshop_benchmark
 
-    bench = workshop_benchmark(engine, workshop, current.result, find_questionnaire)
-    with gc_paused():
-        view, progress = workshop_charts.stored_workshop_view(engine, workshop, questionnaire, current, brand.color)
-        return render_pdf(questionnaire, current.result, brand, benchmark=bench, workshop=view, progress=progress)
+        bench = workshop_benchmark(engine, workshop, current.result, find_questionnaire)
+        with gc_paused():
+            view, progress = workshop_charts.stored_workshop_view(engine, workshop, questionnaire, current,
+                                                                  brand.color)
+            return render_pdf(questionnaire, current.result, brand, benchmark=bench, workshop=view,
+                              progress=progress)
 
 
 def watch_parent(owner: int) -> threading.Thread:
