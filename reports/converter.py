@@ -11,6 +11,7 @@ at the top, and the project only inside the functions its parent alone calls."""
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import subprocess
@@ -26,8 +27,16 @@ from pathlib import Path
 WARM_UP_SPEC = {"data": {"values": [{"a": 1}]}, "mark": "bar",
                 "encoding": {"x": {"field": "a", "type": "quantitative"}}, "config": {"font": "DejaVu Sans"}}
 # -P: the script's folder stays off the import path (reports/html.py would hide the standard library's html).
-CHILD = [sys.executable, "-P", str(Path(__file__).resolve())]
+# -S: no site module, a third of a new interpreter's start-up; the child is told where the converter is installed.
+CHILD = [sys.executable, "-P", "-S", str(Path(__file__).resolve())]
 REPLY_SECONDS = 120
+
+
+def converter_folders() -> list[str]:
+    """The folder the converter (vl_convert) is imported from here, for the child's import path; none when it is
+    not installed (the child then stops at once and the charts are converted here, which says what is missing)."""
+    spec = importlib.util.find_spec("vl_convert")
+    return [str(Path(spec.origin).parent.parent)] if spec is not None and spec.origin else []
 
 
 class ChartProcessError(RuntimeError):
@@ -38,8 +47,8 @@ class ChartProcess:
     """A child process running the converter: specs go in one JSON line each, SVG documents come back in order."""
 
     def __init__(self) -> None:
-        self._process = subprocess.Popen(CHILD, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                         stderr=subprocess.DEVNULL)
+        self._process = subprocess.Popen([*CHILD, *converter_folders()], stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         self._waiting: deque[Future] = deque()
         self._waiting_lock = threading.Lock()  # held only briefly: the reader takes it for every reply
         self._writing_lock = threading.Lock()  # held while a spec is written, which may wait for the child
@@ -197,4 +206,5 @@ def serve(requests=None, replies=None) -> None:
 
 
 if __name__ == "__main__":
+    sys.path[:0] = sys.argv[1:]  # where the parent finds the converter: this process starts without site (-S)
     serve()

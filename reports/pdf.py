@@ -2,16 +2,47 @@
 
 from __future__ import annotations
 
+import ctypes.util
 import datetime as dt
 import gc
+import io
+import sys
 from concurrent.futures import Future
 import logging
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from markupsafe import Markup
+
+
+@contextmanager
+def libraries_by_soname():
+    """On Linux, WeasyPrint's C libraries loaded by their file names alone. WeasyPrint tries several names for each
+    library (Windows', macOS' and Linux' spellings), and for every name that is not a file cffi asks
+    `ctypes.util.find_library`, which on Linux starts ldconfig, gcc and ld: some fifty processes, about 0.1 s of CPU
+    before the first page. Each list also holds the Linux file name (libpango-1.0.so.0 and so on), which the
+    dynamic loader finds on its own. Should a library be missing under that name, the import is tried once more the
+    usual way."""
+    if not sys.platform.startswith("linux"):
+        yield
+        return
+    find_library = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        with redirect_stdout(io.StringIO()):  # WeasyPrint prints its advice on installing the libraries when one fails
+            yield
+    finally:
+        ctypes.util.find_library = find_library
+
+
+try:
+    with libraries_by_soname():
+        import weasyprint
+except OSError:
+    import weasyprint  # noqa: F811 -- through find_library, as WeasyPrint does by default
+
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 

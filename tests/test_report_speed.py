@@ -274,3 +274,55 @@ def test_the_report_fonts_are_found_in_process_as_fc_match_finds_them():
              for family in (*text.FONTS, "No Such Family")]
     assert text.font_files((*text.FONTS, "No Such Family")) == found
     assert len(set(found[:2])) == 2  # the bold face is a file of its own
+
+
+def run_python(code: str, tmp_path, *args: str) -> list[str]:
+    """The lines a fresh interpreter prints running `code` in the project (nothing imported before)."""
+    env = {**os.environ, "PHASEGATE_DATA_DIR": str(tmp_path / "data"), "DATABASE_URL": "",
+           "PYTHONPATH": str(DATA.parents[1])}
+    return subprocess.run([sys.executable, "-c", code, *args], env=env, cwd=DATA.parents[1], capture_output=True,
+                          text=True, check=True).stdout.splitlines()
+
+
+def test_a_single_reports_charts_are_sent_before_the_layout_engine_is_imported_and_converted_once(tmp_path):
+    code = """if True:
+        import json, sys
+        from reports import charts
+        built, converted = [], []
+        report_specs, converted_svg = charts.report_specs, charts.converted_svg
+        charts.report_specs = lambda *a, **k: built.append("weasyprint" in sys.modules) or report_specs(*a, **k)
+        charts.converted_svg = lambda spec: converted.append(json.dumps(spec)) or converted_svg(spec)
+        import cli
+        cli.main(sys.argv[1:], standalone_mode=False)
+        print(built, len(converted), len(set(converted)))
+    """
+    out = tmp_path / "report.pdf"
+    lines = run_python(code, tmp_path, "report", str(DATA / "tiny-answers.yaml"), "--questionnaire",
+                       str(DATA / "tiny.yaml"), "--out", str(out))
+    assert lines[-1] == "[False, True] 3 3"  # sent before WeasyPrint came in, taken up by render_pdf: each once
+    assert out.read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="WeasyPrint's libraries by their Linux names")
+def test_weasyprint_loads_its_libraries_without_starting_a_process_and_by_their_other_names_when_it_must(tmp_path):
+    counted = """if True:
+        import subprocess
+        started = []
+        popen = subprocess.Popen.__init__
+        subprocess.Popen.__init__ = lambda self, *a, **k: started.append(a) or popen(self, *a, **k)
+        import reports.pdf
+        print(len(started), reports.pdf.html_to_pdf("<p>hello</p>").startswith(b"%PDF"))
+    """
+    assert run_python(counted, tmp_path) == ["0 True"]
+    missing = """if True:
+        import ctypes.util, cffi
+        dlopen = cffi.FFI.dlopen
+        def without_linux_name(ffi, name, flags=0):
+            if name == "libpango-1.0.so.0" and ctypes.util.find_library.__name__ == "<lambda>":
+                raise OSError("no such file")  # as on a system whose Pango only find_library finds
+            return dlopen(ffi, name, flags)
+        cffi.FFI.dlopen = without_linux_name
+        import reports.pdf
+        print(reports.pdf.html_to_pdf("<p>hello</p>").startswith(b"%PDF"), ctypes.util.find_library.__name__)
+    """
+    assert run_python(missing, tmp_path) == ["True find_library"]  # and nothing printed about missing libraries
