@@ -145,7 +145,7 @@ for client in clients:
     for entry in client.entries:
         workshop = entry.workshop
         with st.container(border=True, key=f"my_workshop:{workshop.id}"):
-            text_col, open_col, more_col = st.columns([6, 2, 1], vertical_alignment="center")
+            text_col, open_col, more_col = st.columns([5, 2, 1], vertical_alignment="center")
             text_col.markdown(f"**{created(workshop)}**")
             text_col.caption(plain(describe(client, entry)))
             if open_col.button(_("Dashboard"), key=f"open_workshop:{workshop.id}", icon=":material/monitoring:",

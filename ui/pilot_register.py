@@ -48,11 +48,11 @@ def columns(questionnaire: Questionnaire, currency: str = "") -> dict:
         "stage": st.column_config.TextColumn(_("Stage"), default=first_active, width="medium",
                                              help=_("Where the pilot stands now: {stages}").format(
                                                  stages=register.stage_labels(questionnaire))),
-        "started": st.column_config.TextColumn(
-            _("Started"), width="small",
+        "started": st.column_config.TextColumn(  # as wide as its heading needs, in any language
+            _("Started"),
             help=_("The month the pilot started, written YYYY-MM (e.g. 2026-03; 03/2026 and Mar 2026 are read too)")),
         "production_since": st.column_config.TextColumn(
-            _("In production since"), width="small",
+            _("In production since"),
             help=_("The month it went live, if it did, written YYYY-MM (e.g. 2026-03; 03/2026 and Mar 2026 are read "
                    "too)")),
         "owner": st.column_config.CheckboxColumn(_("Business owner"), default=False,
