@@ -16,7 +16,8 @@ from questionnaires.translation import find_in_language
 from storage import dispose_all, get_engine
 from storage import repository as repo
 from storage import workshops as ws
-from tests.e2e.conftest import SCREENSHOTS, choose, css_key, live_key, screenshot, wait_idle
+from tests.e2e.conftest import (SCREENSHOTS, choose, css_key, live_key, screenshot, secret_link_token, wait_idle,
+                                wait_until)
 from tests.e2e.test_browser import QUICK
 
 ENGLISH = find_in_language(QUICK.id, QUICK.version, None)
@@ -137,9 +138,9 @@ def open_engine(server):
     return get_engine(f"sqlite:///{server.data_dir / 'phasegate.db'}")
 
 
-def create_german_workshop(page, server, client: str) -> str:
-    """A consultant creates a quick-check workshop whose engagement language is German; its join link as the
-    dashboard shows it."""
+def create_german_workshop(page, server, client: str) -> tuple[str, str]:
+    """A consultant creates a quick-check workshop whose engagement language is German; its join link and its secret
+    facilitator link's token, as the dashboard shows them."""
     page.goto(f"{server.url}/workshop-new")
     wait_idle(page)
     page.locator(css_key("ws_client") + " input").fill(client)
@@ -151,7 +152,18 @@ def create_german_workshop(page, server, client: str) -> str:
     shown.wait_for(timeout=60_000)  # the dashboard's first draw, on a busy machine
     link = words(shown.inner_text())
     assert link.endswith("&lang=de"), link  # the join link carries the engagement language
-    return link
+    return link, secret_link_token(page)
+
+
+def dashboard_headline(page, server, token: str, expected: str) -> str:
+    """The room's result as the workshop's dashboard states it (the headline of its Result tab), once it says
+    `expected`; the dashboard refreshes by itself as answers come in."""
+    page.goto(f"{server.url}/workshop-dashboard?f={token}")
+    headline = page.locator("[data-testid='stTabs'] [role='tabpanel'] h3").first
+    headline.wait_for(timeout=60_000)
+    wait_until(lambda: words(headline.inner_text()) == words(expected), timeout=60,
+               what=f"the dashboard to state {expected!r}")
+    return words(headline.inner_text())
 
 
 def join_and_answer(browser, link: str, language: str, pick) -> str:
@@ -184,7 +196,8 @@ def room_of(server, link: str):
     engine = open_engine(server)
     try:
         workshop = ws.find_by_code(engine, code)
-        _participants, result = services.aggregate_stored(engine, workshop, IN[workshop.language])
+        with i18n.use(workshop.language):
+            _participants, result = services.aggregate_stored(engine, workshop, IN[workshop.language])
         return workshop, result
     finally:
         dispose_all()
@@ -208,8 +221,8 @@ def outcome(result) -> tuple:
 
 def test_participants_answering_in_english_and_german_give_the_room_the_result_of_an_all_german_room(
         page, browser, server):
-    mixed_link = create_german_workshop(page, server, "Gemischt GmbH")
-    german_link = create_german_workshop(page, server, "Deutsch GmbH")
+    mixed_link, mixed_token = create_german_workshop(page, server, "Gemischt GmbH")
+    german_link, german_token = create_german_workshop(page, server, "Deutsch GmbH")
     mixed = {"A": join_and_answer(browser, mixed_link, "en", PICKS["A"]),
              "B": join_and_answer(browser, mixed_link, "de", PICKS["B"])}
     german = {"A": join_and_answer(browser, german_link, "de", PICKS["A"]),
@@ -224,3 +237,8 @@ def test_participants_answering_in_english_and_german_give_the_room_the_result_o
     assert mixed_result.participants == 2
     assert outcome(mixed_result) == outcome(german_result)
     assert mixed_result.result.overall.phase_name == german_result.result.overall.phase_name
+    # and the dashboards say so, in German
+    summary = mixed_result.result.overall.summary
+    assert german_result.result.overall.summary == summary and "gebremst durch" in summary
+    assert dashboard_headline(page, server, mixed_token, summary) == dashboard_headline(page, server, german_token,
+                                                                                          summary)
