@@ -151,7 +151,7 @@ def render_answers_pdf(answers: str, branding: dict | None, generated: dt.date |
     `ui.baseline.BaselineProgress`, for the progress section; `full` adds the appendix of every answer;
     `benchmark`: `scoring.benchmark.benchmark_to_dict` of the comparison with similar organisations."""
     import i18n
-    from questionnaires import find_questionnaire
+    from questionnaires import QuestionnaireError, find_questionnaire
     from scoring.benchmark import benchmark_from_dict
     from reports.branding import Branding
     from reports.pdf import gc_paused, render_pdf
@@ -161,7 +161,10 @@ def render_answers_pdf(answers: str, branding: dict | None, generated: dt.date |
     response = parse_answers(answers)
     with gc_paused(), i18n.use(response.language):  # the report speaks the language the answers file names
         brand = Branding.from_stored(branding)
-        questionnaire = in_language(response.questionnaire, response.questionnaire_version)
+        try:
+            questionnaire = in_language(response.questionnaire, response.questionnaire_version)
+        except QuestionnaireError:  # a version with no translation into it: its questions as written
+            questionnaire = find_questionnaire(response.questionnaire, response.questionnaire_version)
         result = score_response(questionnaire, response)
         progress, series = None, ()
         if baseline is not None:
