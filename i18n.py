@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal, format_percent
@@ -213,4 +213,13 @@ def money(amount: float, currency: str) -> str:
 
 def date(day: dt.date, style: str = "long") -> str:
     """4 December 2026 in English, 4. Dezember 2026 in German."""
-    return format_date(day, format=style, locale=locale() if locale() != SOURCE else "en_GB")
+    return format_date(day, format=style, locale=_date_locale())
+
+
+def day_month(day: dt.date) -> str:
+    """4 Dec in English, 4. Dez. in German: a day close enough to today that its year goes without saying."""
+    return format_skeleton("MMMd", day, locale=_date_locale())
+
+
+def _date_locale() -> str:
+    return locale() if locale() != SOURCE else "en_GB"  # day before month, as a European client writes it

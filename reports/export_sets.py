@@ -139,7 +139,7 @@ def raw_rows(group: ExportGroup) -> list[dict]:
     """One row per stored answer, as given: no domain, phase or score without the questionnaire."""
     return [{"questionnaire": group.questionnaire_id, "version": group.version, "participant": person.label,
              "role": person.role or "", "question": question_id, "value": exports.cell_text(answer.value),
-             "note": answer.note}
+             "note": answer.note, "language": exports.language_of(person)}
             for person in group.participants for question_id, answer in person.response.answers.items()]
 
 

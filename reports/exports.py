@@ -30,7 +30,7 @@ from storage.text import strip_controls
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LONG_COLUMNS = ("questionnaire", "version", "participant", "role", "question", "domain", "phase", "type",
-                "value", "answer", "score", "points", "visible", "note")
+                "value", "answer", "score", "points", "visible", "note", "language")
 AGGREGATE_COLUMNS = ("question", "domain", "phase", "type", "text", "n", "mean", "median", "std_dev", "min", "max",
                      "max_points", "spread_levels", "dont_know", "not_applicable", "unanswered", "disagreement",
                      "workshop_answer", "source", "consensus_note")
@@ -95,8 +95,14 @@ def long_rows(questionnaire: Questionnaire, participants: Sequence[Participant])
                 "points": _points(questionnaire, question, scored.score),
                 "visible": "yes" if scored.visible else "no",
                 "note": answer.note if answer else "",
+                "language": language_of(participant),
             })
     return rows
+
+
+def language_of(participant: Participant) -> str:
+    """The language the participant answered in ('de'), so a reader knows the language of their notes."""
+    return participant.response.language or i18n.SOURCE
 
 
 def wide_rows(questionnaire: Questionnaire, participants: Sequence[Participant]) -> list[dict]:

@@ -14,6 +14,7 @@ import i18n
 from questionnaires.errors import AnswersError, Problem
 from questionnaires.models import Question, Questionnaire
 from questionnaires.safeyaml import Document, Limits, parse_document, read_document, text_problem
+from scoring.words import N_
 
 FORMAT = "phasegate-answers/1"
 DONT_KNOW = "dont_know"
@@ -542,21 +543,28 @@ def check_response(response: Response, questionnaire: Questionnaire, doc: Docume
     return problems + pilot_problems(response, questionnaire, doc)
 
 
-SPECIAL_LABELS = {DONT_KNOW: "Don't know", NA: "Not applicable"}
+SPECIAL_LABELS = {DONT_KNOW: N_("Don't know"), NA: N_("Not applicable")}  # translated where shown (special_label)
+
+
+def special_label(value: Value | None) -> str | None:
+    """"Don't know" or "Not applicable" in the language of the moment; None for any other value."""
+    return i18n.gettext(SPECIAL_LABELS[value]) if isinstance(value, str) and value in SPECIAL_LABELS else None
 
 
 def answer_label(questionnaire: Questionnaire, question: Question, value: Value | None) -> str:
-    """An answer as a person reads it, the same everywhere: option labels, never raw values ('Managed',
-    "Don't know", 'Bias checks, Audit log'); "Not answered" when there is none."""
+    """An answer as a person reads it, the same everywhere: option labels (the questionnaire's, in its language),
+    never raw values ('Managed', "Don't know", 'Bias checks, Audit log'); "Not answered" when there is none. Its
+    own words in the language of the moment."""
     if value is None:
-        return "Not answered"
-    if isinstance(value, str) and value in SPECIAL_LABELS:
-        return SPECIAL_LABELS[value]
+        return i18n.gettext("Not answered")
+    special = special_label(value)
+    if special is not None:
+        return special
     if question.type in ("number", "text"):
         return f"{value:g}" if isinstance(value, float) else str(value)
     labels = {o.value: o.label for o in questionnaire.options_for(question)}
     if isinstance(value, list):
-        return ", ".join(labels.get(v, str(v)) for v in value) or "None of the options"
+        return ", ".join(labels.get(v, str(v)) for v in value) or i18n.gettext("None of the options")
     return labels.get(value, str(value))
 
 

@@ -27,7 +27,8 @@ import pandas as pd
 
 from i18n import ngettext
 from questionnaires.models import Question, Questionnaire
-from scoring.answers import DONT_KNOW, NA, Answer, OrganisationProfile, Pilot, Response, Value, answer_label
+from scoring.answers import (DONT_KNOW, NA, Answer, OrganisationProfile, Pilot, Response, Value, answer_label,
+                             special_label)
 from scoring.engine import (
     LOW_CONFIDENCE,
     Result,
@@ -481,8 +482,8 @@ def _distribution(questionnaire, question: Question, j: int, coded: _Coded) -> t
     """The room's count per option, then don't know and n/a where allowed or given."""
     counts = _counts_by_value(_value_counts(coded, j))
     options = [(o.value, o.label) for o in questionnaire.options_for(question)]
-    options += [(DONT_KNOW, "Don't know")] if question.allow_dont_know or counts.get(DONT_KNOW) else []
-    options += [(NA, "Not applicable")] if question.allow_na or counts.get(NA) else []
+    options += [(DONT_KNOW, special_label(DONT_KNOW))] if question.allow_dont_know or counts.get(DONT_KNOW) else []
+    options += [(NA, special_label(NA))] if question.allow_na or counts.get(NA) else []
     return tuple(OptionCount(value, label, counts.get(value, 0)) for value, label in options)
 
 

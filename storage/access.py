@@ -231,8 +231,7 @@ def new_secret_link(engine: Engine, workshop_id: int, consultant: Consultant) ->
     with writing(engine) as conn:
         conn.execute(update(workshops).where(workshops.c.id == workshop_id)
                      .values(facilitator_token=repo.hash_token(token)))
-        _event(conn, workshop_id, consultant, "new_link",
-               "made a new secret facilitator link; the old one no longer opens the workshop")
+        _event(conn, workshop_id, consultant, ws.NEW_LINK, {})
     return token
 
 
@@ -286,7 +285,7 @@ def share(engine: Engine, workshop_id: int, owner: Consultant, email: str) -> No
             conn.execute(insert(workshop_access).values(workshop_id=workshop_id, subject=subject, email=address,
                                                         role=SHARED, granted_at=repo.now(),
                                                         granted_by=_who(owner)))
-            _event(conn, workshop_id, owner, "shared", f"shared with {address}")
+            _event(conn, workshop_id, owner, ws.SHARED, {"address": address})
 
 
 def shares(engine: Engine, workshop_id: int) -> list[Share]:
@@ -312,7 +311,7 @@ def unshare(engine: Engine, workshop_id: int, owner: Consultant, email: str) -> 
         if not taken:
             raise AccessError(_("The workshop is not shared with {address}.").format(address=address) if address
                               else _("The workshop is not shared with that address."))
-        _event(conn, workshop_id, owner, "unshared", f"no longer shared with {address}")
+        _event(conn, workshop_id, owner, ws.UNSHARED, {"address": address})
 
 
 # --- signing out ----------------------------------------------------------------------------
@@ -400,6 +399,6 @@ def _who(consultant: Consultant) -> str:
     return (consultant.email or consultant.subject)[:255]
 
 
-def _event(conn, workshop_id: int, consultant: Consultant, action: str, detail: str) -> None:
-    ws.record_event(conn, workshop_id, action, detail, _who(consultant))
+def _event(conn, workshop_id: int, consultant: Consultant, action: str, facts: dict) -> None:
+    ws.record_event(conn, workshop_id, action, facts, _who(consultant))
 

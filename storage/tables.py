@@ -154,7 +154,8 @@ sign_outs = Table(
     Column("signed_out_at", DateTime(timezone=True), nullable=False),
 )
 
-# A workshop's audit lines, e.g. a participant removed and by whom.
+# A workshop's audit lines, e.g. a participant removed and by whom. A line written before 0014 has no facts: it
+# shows its sentence as written.
 workshop_events = Table(
     "workshop_events",
     metadata,
@@ -163,7 +164,8 @@ workshop_events = Table(
     Column("at", DateTime(timezone=True), nullable=False),
     Column("actor", String(255), nullable=False, default="", server_default=""),
     Column("action", String(40), nullable=False),
-    Column("detail", Text, nullable=False, default="", server_default=""),
+    Column("detail", Text, nullable=False, default="", server_default=""),  # the sentence in English, as written
+    Column("facts", JSON(none_as_null=True), nullable=True),  # what the sentence names, to say it in any language
     Index("ix_workshop_events_workshop", "workshop_id", "at"),
 )
 

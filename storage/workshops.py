@@ -20,7 +20,10 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+import i18n
+from i18n import _, ngettext
 from scoring.answers import DONT_KNOW, NA, Answer, Response
+from scoring.words import N_
 from scoring.workshop import DEFAULT_ROLES, Role, Room
 from storage import repository as repo
 from storage import retention
@@ -51,7 +54,20 @@ MAX_WAIT_SECONDS = 300
 REMOVED = "participant_removed"  # audit actions in workshop_events
 RESTORED = "participant_restored"
 ERASED = "participant_erased"
+NEW_LINK = "new_link"
+SHARED = "shared"
+UNSHARED = "unshared"
 FACILITATOR = "facilitator"  # the actor of an audit line when nobody is signed in: whoever holds the secret link
+# What each audit action says, filled in with the facts stored with the line, in the language of whoever reads it.
+# {participant}: the participant as the line names them (`participant_brief`).
+EVENT_SENTENCES = {
+    REMOVED: N_("Removed {participant} from every aggregate and export"),
+    RESTORED: N_("Restored {participant}: counted again"),
+    ERASED: N_("Erased {label}'s answers for good"),
+    NEW_LINK: N_("made a new secret facilitator link; the old one no longer opens the workshop"),
+    SHARED: N_("shared with {address}"),
+    UNSHARED: N_("no longer shared with {address}"),
+}
 
 
 @dataclass(frozen=True)
@@ -103,18 +119,24 @@ class Participant:
         return self.assessment.removed_at is not None
 
     def brief(self) -> str:
-        """'P-002 · Executive · 1 answer': the participant as an audit line names them."""
-        answered = len(self._given())
-        return f"{self.label} · {self.role or 'no role'} · {answered} answer{'s' if answered != 1 else ''}"
+        """'P-002 · Executive · 1 answer': the participant as an audit line names them, in the language of the
+        moment."""
+        return participant_brief(self.facts())
+
+    def facts(self) -> dict:
+        """What an audit line keeps of the participant, to name them in the language of whoever reads it."""
+        return {"label": self.label, "role": self.role, "answers": len(self._given())}
 
     def describe(self) -> str:
         """'P-002 · Executive · joined 26 Nov 09:12 UTC · finished 26 Nov 09:12 UTC · 14 answers · 2 don't know ·
-        whole questionnaire in under a minute': what the facilitator needs to tell a stray entry from a person."""
+        whole questionnaire in under a minute': what the facilitator needs to tell a stray entry from a person, in
+        the language of the moment."""
         given = self._given()
         doubts = sum(1 for answer in given if answer.value == DONT_KNOW)
-        parts = [self.label, self.role or "no role", f"joined {_moment(self.assessment.created_at)}",
-                 f"finished {_moment(self.assessment.finished_at)}" if self.assessment.finished_at else "not finished",
-                 f"{len(given)} answer{'s' if len(given) != 1 else ''}", f"{doubts} don't know"]
+        finished = self.assessment.finished_at
+        parts = [self.label, self.role or _("no role"), _("joined {moment}").format(moment=_moment(self.assessment.created_at)),
+                 _("finished {moment}").format(moment=_moment(finished)) if finished else _("not finished"),
+                 answers_text(len(given)), _("{count} don't know").format(count=doubts)]
         return " · ".join(parts + list(self.patterns()))
 
     def patterns(self) -> tuple[str, ...]:
@@ -122,31 +144,70 @@ class Participant:
         found = []
         values = [json.dumps(a.value, sort_keys=True) for a in self._given() if a.value not in (DONT_KNOW, NA)]
         if len(values) >= PATTERN_MIN_ANSWERS and len(set(values)) == 1:
-            found.append("all answers equal")
+            found.append(_("all answers equal"))
         started, finished = self.assessment.created_at, self.assessment.finished_at
         if started and finished and _aware(finished) - _aware(started) < QUICKEST_HONEST_RUN:
-            found.append("whole questionnaire in under a minute")
+            found.append(_("whole questionnaire in under a minute"))
         return tuple(found)
 
     def _given(self) -> list[Answer]:
         return [answer for answer in self.response.answers.values() if answer.value is not None]
 
 
+def answers_text(count: int) -> str:
+    """'1 answer', '14 answers' in the language of the moment."""
+    return ngettext("{count} answer", "{count} answers", count).format(count=count)
+
+
+def participant_brief(facts: dict) -> str:
+    """'P-002 · Executive · 1 answer': a participant as an audit line names them, from the facts it keeps."""
+    return " · ".join((facts["label"], facts.get("role") or _("no role"), answers_text(int(facts["answers"]))))
+
+
 def _moment(at: dt.datetime | None) -> str:
-    return f"{_aware(at):%d %b %H:%M} UTC" if at else "unknown"
+    """'26 Nov 09:12 UTC' ('26. Nov. 09:12 UTC' in German)."""
+    if not at:
+        return _("unknown")
+    return _("{day} {time} UTC").format(day=i18n.day_month(_aware(at).date()), time=f"{_aware(at):%H:%M}")
 
 
 @dataclass(frozen=True)
 class WorkshopEvent:
-    """One audit line: when, who, what (an action id) and a sentence saying it."""
+    """One audit line: when, who, what (an action id), the facts its sentence names (None on a line stored before
+    they were kept) and the sentence as stored, in English (what a line without facts shows)."""
 
     at: dt.datetime
     actor: str
     action: str
     detail: str
+    facts: dict | None = None
+
+    def sentence(self) -> str:
+        """What happened, in the language of the moment; a line stored without facts, as it was written."""
+        if self.facts is None:
+            return self.detail
+        return event_sentence(self.action, self.facts) or self.detail
 
     def __str__(self) -> str:
-        return f"{_aware(self.at):%d %b %Y %H:%M} UTC · {self.detail} (by {self.actor or FACILITATOR})"
+        """'26 Nov 2026 09:12 UTC · Removed P-002 · Executive · 1 answer from every aggregate and export (by
+        ana@example.com)', in the language of the moment."""
+        at = _aware(self.at)
+        who = self.actor if self.actor not in ("", FACILITATOR) else i18n.pgettext("audit actor", "facilitator")
+        return _("{day} {time} UTC · {what} (by {who})").format(day=i18n.date(at.date(), "medium"),
+                                                                  time=f"{at:%H:%M}", what=self.sentence(), who=who)
+
+
+def event_sentence(action: str, facts: dict) -> str | None:
+    """The sentence of an audit action with its facts, in the language of the moment; None when this release does
+    not know the action or the facts do not fit it (a line a newer release wrote)."""
+    message = EVENT_SENTENCES.get(action)
+    if message is None:
+        return None
+    try:
+        values = {**facts, "participant": participant_brief(facts)} if "answers" in facts else facts
+        return _(message).format(**values)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+        return None
 
 
 def new_join_code() -> str:
@@ -171,17 +232,20 @@ def check_roles(roles: Sequence[Role]) -> tuple[Role, ...]:
             continue
         repo.check_value(name, "The role name")
         if len(name) > MAX_ROLE:
-            raise WorkshopError(f"The role '{name[:20]}…' is {len(name)} characters long; at most {MAX_ROLE} are allowed.")
+            raise WorkshopError(_("The role '{name}…' is {length} characters long; at most {limit} are allowed.").format(
+                name=name[:20], length=len(name), limit=MAX_ROLE))
         if role.group not in (None, *GROUPS):
-            raise WorkshopError(f"The role group of '{name}' must be executive, practitioner or empty.")
+            raise WorkshopError(_("The role group of '{name}' must be executive, practitioner or empty.").format(
+                name=name))
         if name.casefold() in seen:
-            raise WorkshopError(f"The role '{name}' is listed twice; give each role once.")
+            raise WorkshopError(_("The role '{name}' is listed twice; give each role once.").format(name=name))
         seen.add(name.casefold())
         cleaned.append(Role(name, role.group))
     if not cleaned:
-        raise WorkshopError("Give at least one role, for example Executive.")
+        raise WorkshopError(_("Give at least one role, for example Executive."))
     if len(cleaned) > MAX_ROLES:
-        raise WorkshopError(f"{len(cleaned)} roles given; at most {MAX_ROLES} are allowed.")
+        raise WorkshopError(_("{count} roles given; at most {limit} are allowed.").format(count=len(cleaned),
+                                                                                        limit=MAX_ROLES))
     return tuple(cleaned)
 
 
@@ -197,10 +261,11 @@ def create_workshop(engine: Engine, client: str, questionnaire_id: str, question
     client = " ".join(refuse_controls(client or "", "client's name").split())
     repo.check_value(client, "The client's name")
     if not client or len(client) > MAX_CLIENT:
-        raise WorkshopError(f"Name the client (1 to {MAX_CLIENT} characters); it appears on the report.")
+        raise WorkshopError(_("Name the client (1 to {limit} characters); it appears on the report.").format(
+            limit=MAX_CLIENT))
     stamp = repo.now()
     if closes_at is not None and _aware(closes_at) <= stamp:
-        raise WorkshopError("The closing time is in the past; choose a later time or none.")
+        raise WorkshopError(_("The closing time is in the past; choose a later time or none."))
     token = secrets.token_urlsafe(FACILITATOR_TOKEN_BYTES)
     row = {
         "facilitator_token": repo.hash_token(token), "join_code": new_join_code(),
@@ -312,7 +377,8 @@ def join_workshop(engine: Engine, workshop: Workshop, role: str, language: str |
     """A new participant's assessment in the workshop, with their role and their own language (the engagement
     language unless they chose another); refused once closed or full."""
     if role not in {r.name for r in workshop.roles}:
-        raise WorkshopError(f"Pick one of the workshop's roles: {', '.join(r.name for r in workshop.roles)}.")
+        raise WorkshopError(_("Pick one of the workshop's roles: {roles}.").format(
+            roles=", ".join(r.name for r in workshop.roles)))
     with writing(engine) as conn:
         _check_workshop_open(conn, workshop.id, exclusive=True)
         _check_room(conn, workshop.id)
@@ -349,10 +415,10 @@ def _check_room(conn: Connection, workshop_id: int, restoring: bool = False) -> 
     if _counted(conn, workshop_id) < limit:
         return
     if restoring:
-        raise WorkshopError(f"The workshop already counts {limit} participants, the most it accepts "
-                            "(PHASEGATE_MAX_PARTICIPANTS); remove someone first.")
-    raise WorkshopError(f"This workshop is full: it accepts at most {limit} participants. "
-                        "Ask the facilitator if you should be in it.")
+        raise WorkshopError(_("The workshop already counts {limit} participants, the most it accepts "
+                              "(PHASEGATE_MAX_PARTICIPANTS); remove someone first.").format(limit=limit))
+    raise WorkshopError(_("This workshop is full: it accepts at most {limit} participants. Ask the facilitator if "
+                          "you should be in it.").format(limit=limit))
 
 
 def _lock_room(conn: Connection, workshop_id: int) -> None:
@@ -372,8 +438,8 @@ class WrongCode(WorkshopError):
     """The typed code opens no workshop (and was counted against the browser and its network)."""
 
     def __init__(self):
-        super().__init__("That code does not open a workshop. Check it against the whiteboard: it has 12 letters "
-                         "and digits, in groups of four.")
+        super().__init__(_("That code does not open a workshop. Check it against the whiteboard: it has 12 letters "
+                           "and digits, in groups of four."))
 
 
 class WaitBeforeTrying(WorkshopError):
@@ -383,8 +449,9 @@ class WaitBeforeTrying(WorkshopError):
     def __init__(self, seconds: int, network: bool):
         self.seconds = seconds
         self.network = network
-        who = "from your network" if network else "in this browser"
-        super().__init__(f"Too many wrong codes were typed {who}. Try again in {seconds} s.")
+        told = (_("Too many wrong codes were typed from your network. Try again in {seconds} s.") if network
+                else _("Too many wrong codes were typed in this browser. Try again in {seconds} s."))
+        super().__init__(told.format(seconds=seconds))
 
 
 @dataclass(frozen=True)
@@ -567,11 +634,7 @@ def _mark_removed(engine: Engine, workshop_id: int, assessment_id: int, actor: s
         if not changed:  # someone else did it a moment ago: one audit line is enough
             return None
         _forget_summary(conn, workshop_id)
-        if removing:
-            detail = f"Removed {found.brief()} from every aggregate and export"
-        else:
-            detail = f"Restored {found.brief()}: counted again"
-        record_event(conn, workshop_id, REMOVED if removing else RESTORED, detail, actor, stamp)
+        record_event(conn, workshop_id, REMOVED if removing else RESTORED, found.facts(), actor, stamp)
     return found
 
 
@@ -583,23 +646,30 @@ def erase_participant(engine: Engine, workshop_id: int, assessment_id: int, acto
     if found is None or not retention.remove_participant(engine, workshop_id, assessment_id):
         return None
     with writing(engine) as conn:
-        record_event(conn, workshop_id, ERASED, f"Erased {found.label}'s answers for good", actor)
+        record_event(conn, workshop_id, ERASED, {"label": found.label}, actor)
     return found
 
 
-def record_event(conn: Connection, workshop_id: int, action: str, detail: str, actor: str = "",
+def record_event(conn: Connection, workshop_id: int, action: str, facts: dict, actor: str = "",
                  at: dt.datetime | None = None) -> None:
-    """Write one audit line for the workshop (inside the caller's transaction)."""
+    """Write one audit line for the workshop (inside the caller's transaction): the action and the facts its
+    sentence names, so each reader reads it in their language, and the sentence in English, as a release before
+    the facts were kept reads it."""
+    with i18n.use(i18n.SOURCE):
+        detail = event_sentence(action, facts) or action
     conn.execute(insert(workshop_events).values(workshop_id=workshop_id, at=at or repo.now(), actor=actor or "",
-                                                action=action, detail=detail))
+                                                action=action, detail=detail, facts=facts))
 
 
 def list_events(engine: Engine, workshop_id: int) -> list[WorkshopEvent]:
     """The workshop's audit lines, oldest first."""
-    query = (select(workshop_events.c.at, workshop_events.c.actor, workshop_events.c.action, workshop_events.c.detail)
-             .where(workshop_events.c.workshop_id == workshop_id).order_by(workshop_events.c.at, workshop_events.c.id))
+    columns = (workshop_events.c.at, workshop_events.c.actor, workshop_events.c.action, workshop_events.c.detail,
+               workshop_events.c.facts)
+    query = (select(*columns).where(workshop_events.c.workshop_id == workshop_id)
+             .order_by(workshop_events.c.at, workshop_events.c.id))
     with engine.connect() as conn:
-        return [WorkshopEvent(row.at, row.actor, row.action, row.detail) for row in conn.execute(query)]
+        return [WorkshopEvent(row.at, row.actor, row.action, row.detail,
+                              row.facts if isinstance(row.facts, dict) else None) for row in conn.execute(query)]
 
 
 # --- consensus ---------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from scoring.narrative import FIRST_STEPS, narrate, pilot_brief
 ROOT = Path(__file__).parent.parent
 SOURCES = ["scoring/narrative.py", "scoring/pilots.py", "scoring/steps.py", "scoring/headline.py", "scoring/words.py",
            "scoring/results.py", "scoring/engine.py", "scoring/compare.py", "scoring/progress.py", "scoring/workshop.py",
-           "scoring/register.py", "scoring/benchmark.py", "questionnaires/models.py"]
+           "scoring/register.py", "scoring/benchmark.py", "questionnaires/models.py", "scoring/answers.py"]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "N_": None}
 
 
