@@ -175,16 +175,22 @@ def render_answers_pdf(answers: str, branding: dict | None, generated: dt.date |
                           full=full, benchmark=benchmark_from_dict(benchmark) if benchmark else None)
 
 
-def in_language(questionnaire_id: str, version: str):
+def in_language(questionnaire_id: str, version: str, written_if_missing: bool = False):
     """A shipped questionnaire version in the language of the moment (as written for English and the
-    pseudo-language, or when it has no such translation)."""
+    pseudo-language); one without that translation is a QuestionnaireError, or with `written_if_missing` the
+    questionnaire as written (a workshop's report still speaks its language around the questions)."""
     import i18n
-    from questionnaires import find_questionnaire
+    from questionnaires import QuestionnaireError, find_questionnaire
     from questionnaires.translation import find_in_language
 
     if i18n.current() in (i18n.SOURCE, i18n.PSEUDO):
         return find_questionnaire(questionnaire_id, version)
-    return find_in_language(questionnaire_id, version, i18n.current())
+    try:
+        return find_in_language(questionnaire_id, version, i18n.current())
+    except QuestionnaireError:
+        if not written_if_missing:
+            raise
+        return find_questionnaire(questionnaire_id, version)
 
 
 def in_environment(settings: dict[str, str | None], job, *args):
@@ -209,15 +215,16 @@ def render_workshop_pdf(workshop_id: int) -> bytes:
     engine = get_engine()
     workshop = ws.get_workshop(engine, workshop_id)
     with i18n.use(workshop.language):  # the workshop's report speaks its engagement language
-        questionnaire = in_language(workshop.questionnaire_id, workshop.questionnaire_version)
+        questionnaire = in_language(workshop.questionnaire_id, workshop.questionnaire_version, written_if_missing=True)
         _, current = services.aggregate_stored(engine, workshop, questionnaire)
         brand = workshop_charts.workshop_branding(workshop)
         from storage.benchmark import workshop_benchmark
 
         bench = workshop_benchmark(engine, workshop, current.result, find_questionnaire)
         with gc_paused():
-            view, progress = workshop_charts.stored_workshop_view(engine, workshop, questionnaire, current,
-                                                                  brand.color)
+            view, progress = workshop_charts.stored_workshop_view(  # a re-run's first run in the same language
+                engine, workshop, questionnaire, current, brand.color,
+                find=lambda questionnaire_id, version: in_language(questionnaire_id, version, written_if_missing=True))
             return render_pdf(questionnaire, current.result, brand, benchmark=bench, workshop=view,
                               progress=progress)
 

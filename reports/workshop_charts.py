@@ -3,6 +3,9 @@ presenter view's join panel (code and QR code), and the report's workshop view.
 
 Row heights are steps (`alt.Step`), not a total height: a chart then grows with its rows wherever it is drawn,
 and the app cannot squeeze the rows of a chart into one line to fit a legend.
+
+Every word here is in the language of the moment (`i18n.use`): the dashboard, the presenter view and the workshop PDF
+speak the workshop's engagement language; what people typed (roles, notes, the client's name) stays as it was typed.
 """
 
 from __future__ import annotations
@@ -12,12 +15,13 @@ import html
 
 import altair as alt
 
+from i18n import _, ngettext
 from questionnaires.errors import PhasegateError
 from questionnaires.models import Questionnaire
 from reports.branding import Branding
 from reports.charts import DEFAULT_ACCENT, INK, MUTED, WIDTH, _themed, chart_svg
 from scoring.engine import Result
-from scoring.answers import answer_label
+from scoring.answers import DONT_KNOW, NA, answer_label
 from scoring.workshop import (
     EXECUTIVE,
     GAP_FLAG,
@@ -30,18 +34,35 @@ from scoring.workshop import (
     QuestionStats,
     WorkshopResult,
 )
+from scoring.words import N_, decimal, share
 
 GAP_COLOURS = ["#f3f5f7", "#1f5f8b"]
 TOP_DISAGREEMENTS = 15
 ROLE_COLOURS = ["#1f5f8b", "#c2562d", "#3f8f5a", "#8a5fb0", "#c99a2e", "#4aa3b8", "#7a6a58", "#d46a9a"]
-COMPLETE_TEXT = "Complete: all four phases achieved"
-COMPLETE_MEANING = ("A complete domain has achieved all four phases; it has no working phase left and adds no step "
-                    "to the plan.")
+# Kept in English here and translated where shown (`_(COMPLETE_MEANING)`).
+COMPLETE_TEXT = N_("Complete: all four phases achieved")
+COMPLETE_MEANING = N_("A complete domain has achieved all four phases; it has no working phase left and adds no step "
+                      "to the plan.")
+ROLE_GROUPS = {EXECUTIVE: N_("executive"), PRACTITIONER: N_("practitioner")}  # a role's group, as a label names it
+SPECIAL_ANSWERS = {DONT_KNOW: N_("Don't know"), NA: N_("Not applicable"), None: N_("Not answered")}
 
 
 def counted(n: int, word: str, plural: str | None = None) -> str:
-    """'1 answer', '3 answers', '0 answers' (`plural` for irregular words: 'person', 'people')."""
+    """'1 answer', '3 answers', '0 answers' (`plural` for irregular words: 'person', 'people'). English only: the
+    words of this module say a count with `ngettext`."""
     return f"{n} {word if n == 1 else plural or word + 's'}"
+
+
+def room_answer(value, label: str) -> str:
+    """An answer of the room as the language of the moment names it: "don't know", "not applicable" and no answer in
+    that language, an option by its label (the questionnaire's, already in that language)."""
+    special = SPECIAL_ANSWERS.get(value) if value is None or isinstance(value, str) else None
+    return _(special) if special else label
+
+
+def finished_of(finished: int, joined: int) -> str:
+    """'2 of 3 finished' (a role's bar, the room in words, the presenter's room)."""
+    return _("{finished} of {joined} finished").format(finished=finished, joined=joined)
 
 
 def _count_axis(most: int) -> alt.Axis:
@@ -54,29 +75,31 @@ def _count_axis(most: int) -> alt.Axis:
 def participation_chart(workshop: WorkshopResult, accent: str = DEFAULT_ACCENT) -> alt.Chart:
     """Participants per role: joined, and how many of them finished."""
     rows = []
+    finished, waiting = _("Finished"), _("Still answering")
     for count in workshop.participation:
         if count.joined:
-            rows.append({"role": count.role, "state": "Finished", "people": count.finished})
-            rows.append({"role": count.role, "state": "Still answering", "people": count.joined - count.finished})
+            rows.append({"role": count.role, "state": finished, "people": count.finished, "position": 0})
+            rows.append({"role": count.role, "state": waiting, "people": count.joined - count.finished,
+                         "position": 1})
     order = [c.role for c in workshop.participation if c.joined]
-    totals = [{"role": c.role, "joined": c.joined, "label": f"{c.finished} of {c.joined} finished"}
+    totals = [{"role": c.role, "joined": c.joined, "label": finished_of(c.finished, c.joined)}
               for c in workshop.participation if c.joined]
     most = max((c.joined for c in workshop.participation), default=0)
     y = alt.Y("role:N", sort=order, title=None,
               axis=alt.Axis(labelLimit=200, ticks=False, domain=False, labelFontSize=12))
     bars = alt.Chart(alt.Data(values=rows)).mark_bar(height=16).encode(
         y=y,
-        x=alt.X("people:Q", stack="zero", title="Participants", scale=alt.Scale(domain=[0, max(most, 1) * 1.35]),
-                axis=_count_axis(most)),
-        color=alt.Color("state:N", title=None, scale=alt.Scale(domain=["Finished", "Still answering"], range=[accent, "#b8c0c8"]),
+        x=alt.X("people:Q", stack="zero", title=_("Participants"),
+                scale=alt.Scale(domain=[0, max(most, 1) * 1.35]), axis=_count_axis(most)),
+        color=alt.Color("state:N", title=None, scale=alt.Scale(domain=[finished, waiting], range=[accent, "#b8c0c8"]),
                         legend=alt.Legend(orient="top", symbolType="square", labelFontSize=11)),
-        order=alt.Order("state:N", sort="ascending"),
+        order=alt.Order("position:Q", sort="ascending"),  # finished first, whatever the words' alphabetical order
         tooltip=["role:N", "state:N", "people:Q"],
     )
     labels = alt.Chart(alt.Data(values=totals)).mark_text(align="left", dx=6, fontSize=11, color=INK).encode(
         y=alt.Y("role:N", sort=order), x="joined:Q", text="label:N")
     return _themed(alt.layer(bars, labels).properties(width=WIDTH, height=alt.Step(28)),
-                   "Bar chart: participants per role, those who finished and those still answering")
+                   _("Bar chart: participants per role, those who finished and those still answering"))
 
 
 def spread_chart(workshop: WorkshopResult, accent: str = DEFAULT_ACCENT) -> alt.Chart:
@@ -92,15 +115,15 @@ def spread_chart(workshop: WorkshopResult, accent: str = DEFAULT_ACCENT) -> alt.
         y=alt.Y("domain:N", sort=order, title=None, axis=alt.Axis(labelLimit=160, ticks=False, domain=False)))
     scale = alt.Scale(domain=[0, 4])
     axis = alt.Axis(values=[0, 1, 2, 3, 4], format="d", grid=True)
-    whisker = base.mark_rule(color=MUTED).encode(x=alt.X("min:Q", scale=scale, axis=axis, title="Participants' maturity index (0–4)"), x2="max:Q")
+    whisker = base.mark_rule(color=MUTED).encode(x=alt.X("min:Q", scale=scale, axis=axis, title=_("Participants' maturity index (0–4)")), x2="max:Q")
     box = base.mark_bar(height=14, color=accent, opacity=0.35).encode(x="q1:Q", x2="q3:Q")
     median = base.mark_tick(thickness=2.5, size=18, color=accent).encode(x="median:Q")
     own = base.mark_point(shape="diamond", filled=True, size=70, color=INK).encode(
         x="workshop:Q", tooltip=["domain:N", "n:Q", "min:Q", "median:Q", "max:Q", "workshop:Q"])
-    title = alt.Title("Line: lowest to highest · box: middle half · tick: median · ◆ workshop result",
+    title = alt.Title(_("Line: lowest to highest · box: middle half · tick: median · ◆ workshop result"),
                       fontSize=11, color=MUTED, fontWeight="normal", anchor="start")
     return _themed(alt.layer(whisker, box, median, own).properties(width=WIDTH, height=alt.Step(30), title=title),
-                   "Box plot: per domain, the spread of participants' maturity indices and the workshop's result")
+                   _("Box plot: per domain, the spread of participants' maturity indices and the workshop's result"))
 
 
 def role_label(role) -> str:
@@ -108,7 +131,7 @@ def role_label(role) -> str:
     already says its group once only: 'Executive', not 'Executive (executive)'."""
     if not role.group or role.group in role.name.casefold():
         return role.name
-    return f"{role.name} ({role.group})"
+    return _("{role} ({group})").format(role=role.name, group=_(ROLE_GROUPS.get(role.group, role.group)))
 
 
 def gap_rows(workshop: WorkshopResult) -> list[dict]:
@@ -118,12 +141,12 @@ def gap_rows(workshop: WorkshopResult) -> list[dict]:
     for role in roles:
         for gap in workshop.role_gaps:
             rows.append(_gap_cell(role_label(role), gap.name, gap.by_role.get(role.name)))
-        rows.append(_gap_cell(role_label(role), "Overall", workshop.overall_by_role.get(role.name)))
+        rows.append(_gap_cell(role_label(role), _("Overall"), workshop.overall_by_role.get(role.name)))
     return rows
 
 
 def _gap_cell(role: str, domain: str, value: float | None) -> dict:
-    return {"role": role, "domain": domain, "index": value, "label": "–" if value is None else f"{value:.1f}",
+    return {"role": role, "domain": domain, "index": value, "label": "–" if value is None else decimal(value),
             "dark": value is not None and value >= 2.4}
 
 
@@ -131,8 +154,8 @@ def participation_text(workshop: WorkshopResult) -> str:
     """The participation chart in words: 'Executive: 2 of 3 finished · Data & AI: 4 of 4 finished'."""
     counts = [c for c in workshop.participation if c.joined]
     if not counts:
-        return "Nobody has joined yet."
-    return " · ".join(f"{c.role}: {c.finished} of {c.joined} finished" for c in counts)
+        return _("Nobody has joined yet.")
+    return " · ".join(f"{c.role}: {finished_of(c.finished, c.joined)}" for c in counts)
 
 
 def gap_text(workshop: WorkshopResult) -> str:
@@ -141,7 +164,7 @@ def gap_text(workshop: WorkshopResult) -> str:
     for cell in gap_rows(workshop):
         by_role.setdefault(cell["role"], []).append(f"{cell['domain']} {cell['label']}")
     if not by_role:
-        return "No answers yet."
+        return _("No answers yet.")
     return " · ".join(f"{role}: {', '.join(cells)}" for role, cells in by_role.items())
 
 
@@ -149,7 +172,7 @@ def gap_heatmap(workshop: WorkshopResult, accent: str = DEFAULT_ACCENT) -> alt.C
     """Perception by role: each role's average index per domain (0–4)."""
     rows = gap_rows(workshop)
     roles = list(dict.fromkeys(r["role"] for r in rows))
-    domains = [g.name for g in workshop.role_gaps] + ["Overall"]
+    domains = [g.name for g in workshop.role_gaps] + [_("Overall")]
     base = alt.Chart(alt.Data(values=rows)).encode(
         x=alt.X("domain:N", sort=domains, title=None, axis=alt.Axis(orient="top", labelAngle=0, ticks=False, domain=False, labelLimit=84)),
         y=alt.Y("role:N", sort=roles, title=None, axis=alt.Axis(ticks=False, domain=False, labelLimit=200)),
@@ -162,7 +185,7 @@ def gap_heatmap(workshop: WorkshopResult, accent: str = DEFAULT_ACCENT) -> alt.C
         text="label:N", color=alt.condition("datum.dark", alt.value("white"), alt.value(INK)))
     width = min(WIDTH + 60, 84 * len(domains))
     return _themed(alt.layer(cells, text).properties(width=width, height=alt.Step(28)),
-                   "Heatmap: each role's average maturity index per domain, from 0 to 4")
+                   _("Heatmap: each role's average maturity index per domain, from 0 to 4"))
 
 
 def role_answer_chart(stats: QuestionStats, roles: list[str], projector: bool = True) -> alt.Chart:
@@ -199,26 +222,27 @@ def role_answer_chart(stats: QuestionStats, roles: list[str], projector: bool = 
         y=alt.Y("answer:N", sort=order), x="people:Q", text="label:N")
     chart = alt.layer(bars, labels).properties(width=int(WIDTH * (1.9 if projector else 1)),
                                                height=alt.Step(round(26 * big)))
-    return _themed(chart, "Bar chart: how many people gave each answer to the question, split by role")
+    return _themed(chart, _("Bar chart: how many people gave each answer to the question, split by role"))
 
 
 def distribution_by_role_text(stats: QuestionStats) -> str:
     """'Executive: Managed 2 · Data & AI: Ad hoc 1, None 1' (the chart in words, for screen readers and notes)."""
     parts = []
     for answered in stats.by_role:
-        given = ", ".join(f"{c.label} {c.count}" for c in answered.counts if c.count)
+        given = ", ".join(f"{room_answer(c.value, c.label)} {c.count}" for c in answered.counts if c.count)
         parts.append(f"{answered.role}: {given}")
-    return " · ".join(parts) or "no answers yet"
+    return " · ".join(parts) or _("no answers yet")
 
 
 def dispute_text(stats: QuestionStats) -> str:
     """'Answers 3 levels apart · 5 answers · 1 don't know' (why the question is disputed, in words)."""
     parts = []
     if stats.spread is not None:
-        parts.append(f"answers {counted(round(stats.spread), 'level')} apart")
-    parts.append(counted(stats.n, "answer"))
+        levels = round(stats.spread)
+        parts.append(ngettext("answers {count} level apart", "answers {count} levels apart", levels).format(count=levels))
+    parts.append(ngettext("{count} answer", "{count} answers", stats.n).format(count=stats.n))
     if stats.dont_know:
-        parts.append(f"{stats.dont_know} don't know")
+        parts.append(ngettext("{count} don't know", "{count} don't know", stats.dont_know).format(count=stats.dont_know))
     text = " · ".join(parts)
     return text[:1].upper() + text[1:]
 
@@ -226,15 +250,16 @@ def dispute_text(stats: QuestionStats) -> str:
 def working_text(questionnaire: Questionnaire, domain) -> str:
     """What a domain works on now: 'Phase 2 · Build the Foundation', the complete text, or 'Not assessed'."""
     if not domain.assessed:
-        return "Not assessed"
+        return _("Not assessed")
     if domain.working_phase is None:
-        return COMPLETE_TEXT
-    return f"Phase {domain.working_phase} · {questionnaire.phase(domain.working_phase).name}"
+        return _(COMPLETE_TEXT)
+    return _("Phase %(number)s · %(name)s") % {"number": domain.working_phase,
+                                               "name": questionnaire.phase(domain.working_phase).name}
 
 
 def domain_rows(questionnaire: Questionnaire, result: Result) -> list[dict]:
     """The dashboard's domain table: name, index (1 decimal, or 'not assessed') and what it works on."""
-    return [{"Domain": d.name, "Index": f"{d.index:.1f} / 4" if d.assessed else "not assessed",
+    return [{"Domain": d.name, "Index": f"{decimal(d.index)} / 4" if d.assessed else _("not assessed"),
              "Working on": working_text(questionnaire, d)} for d in result.domains]
 
 
@@ -242,14 +267,17 @@ def sources_text(workshop: WorkshopResult) -> str:
     """'2 answers agreed in the room, 40 from the median of the participants' answers'."""
     sources = list(workshop.sources.values())
     agreed = sources.count(SOURCE_CONSENSUS)
-    return (f"{counted(agreed, 'answer')} agreed in the room, {sources.count(SOURCE_MEDIAN)} from the median of the "
-            "participants' answers")
+    return ngettext("{count} answer agreed in the room, {median} from the median of the participants' answers",
+                    "{count} answers agreed in the room, {median} from the median of the participants' answers",
+                    agreed).format(count=agreed, median=sources.count(SOURCE_MEDIAN))
 
 
 def confidence_text(workshop: WorkshopResult) -> str:
     """'62% confidence: 4 of 8 participants finished' (the room's, see scoring.workshop.CONFIDENCE_METHOD)."""
-    return (f"{workshop.confidence:.0%} confidence: {workshop.finished} of "
-            f"{counted(workshop.participants, 'participant')} finished")
+    return ngettext("{confidence} confidence: {finished} of {count} participant finished",
+                    "{confidence} confidence: {finished} of {count} participants finished",
+                    workshop.participants).format(confidence=share(workshop.confidence), finished=workshop.finished,
+                                                  count=workshop.participants)
 
 
 # --- the presenter view's join panel and room -------------------------------------------
@@ -267,11 +295,14 @@ def join_panel_html(code: str, link: str, accent: str = DEFAULT_ACCENT) -> str:
     """The projector's join panel beside the QR code: where to go and the code in large type. Only the join link
     and code appear here, never a facilitator's link."""
     address = html.escape(link.split("?", 1)[0])
+    where = html.escape(_("Scan the QR code, or open {address} and type the code")).format(
+        address=f"<strong>{address}</strong>")
+    kicker, label = html.escape(_("Join the workshop")), html.escape(_("Join code"))
     return (
         f'<div class="pg-join" style="--accent: {html.escape(accent)}">'
-        f'<p class="pg-join-kicker">Join the workshop</p>'
-        f'<p class="pg-join-where">Scan the QR code, or open <strong>{address}</strong> and type the code</p>'
-        f'<p class="pg-join-code" aria-label="Join code">{html.escape(code)}</p></div>'
+        f'<p class="pg-join-kicker">{kicker}</p>'
+        f'<p class="pg-join-where">{where}</p>'
+        f'<p class="pg-join-code" aria-label="{label}">{html.escape(code)}</p></div>'
     )
 
 
@@ -281,17 +312,19 @@ def room_html(workshop: WorkshopResult, accent: str = DEFAULT_ACCENT) -> str:
     for count in workshop.participation:
         if not count.joined:
             continue
-        share = count.finished / count.joined
+        part = count.finished / count.joined
         rows.append(
             f'<div class="pg-role"><span class="pg-role-name">{html.escape(count.role)}</span>'
-            f'<span class="pg-role-bar"><span style="width: {share:.0%}"></span></span>'
-            f'<span class="pg-role-count">{count.finished} of {count.joined} finished</span></div>')
+            f'<span class="pg-role-bar"><span style="width: {part:.0%}"></span></span>'
+            f'<span class="pg-role-count">{html.escape(finished_of(count.finished, count.joined))}</span></div>')
     if not rows:
-        rows.append('<p class="pg-room-empty">Nobody has joined yet.</p>')
+        nobody = html.escape(_("Nobody has joined yet."))
+        rows.append(f'<p class="pg-room-empty">{nobody}</p>')
+    joined = html.escape(_("{count} joined")).format(count=f'<span class="pg-big">{workshop.participants}</span>')
+    finished = html.escape(_("{count} finished")).format(count=f'<span class="pg-big">{workshop.finished}</span>')
     return (
         f'<div class="pg-room" style="--accent: {html.escape(accent)}">'
-        f'<div class="pg-room-totals"><p><span class="pg-big">{workshop.participants}</span> joined</p>'
-        f'<p><span class="pg-big">{workshop.finished}</span> finished</p></div>'
+        f'<div class="pg-room-totals"><p>{joined}</p><p>{finished}</p></div>'
         f'<div class="pg-roles">{"".join(rows)}</div></div>'
     )
 
@@ -331,40 +364,55 @@ html { font-size: 20px; }
 
 def distribution_text(stats: QuestionStats) -> str:
     """'Ad hoc 1 · Managed 2 · Don't know 1' (answers nobody gave are left out)."""
-    return " · ".join(f"{c.label} {c.count}" for c in stats.distribution if c.count) or "no answers"
+    return " · ".join(f"{room_answer(c.value, c.label)} {c.count}" for c in stats.distribution if c.count) or _(
+        "no answers")
 
 
-TOO_FEW = "too few answers yet"
+TOO_FEW = N_("too few answers yet")
 
 
 def gap_sentence(gap) -> str:
     """One domain's perception gap in words: 'Executives rate Governance 1.2 phases higher than practitioners (2.4
     against 1.2).', within half a phase, or 'too few answers yet' while a side has fewer than two finished."""
     if gap.too_few:
-        return (f"{gap.name}: {TOO_FEW} to compare executives and practitioners ({_finished_sides(gap)}; "
-                f"{GAP_MIN_FINISHED} of each are needed).")
+        return _("{domain}: too few answers yet to compare executives and practitioners ({finished}; {least} of each "
+                 "are needed).").format(domain=gap.name, finished=_finished_sides(gap), least=GAP_MIN_FINISHED)
     if gap.gap is None:
-        return f"{gap.name}: executives and practitioners cannot be compared, one side has no index here."
+        return _("{domain}: executives and practitioners cannot be compared, one side has no index here.").format(
+            domain=gap.name)
+    figures = {"domain": gap.name, "executive": decimal(gap.executive), "practitioner": decimal(gap.practitioner)}
     if not gap.flagged:
-        return (f"Executives and practitioners rate {gap.name} within half a phase of each other "
-                f"({gap.executive:.1f} against {gap.practitioner:.1f}).")
-    direction = "higher" if gap.gap > 0 else "lower"
-    return (f"Executives rate {gap.name} {abs(gap.gap):.1f} phase{'s' if abs(gap.gap) >= 1.05 else ''} {direction} "
-            f"than practitioners ({gap.executive:.1f} against {gap.practitioner:.1f}).")
+        return _("Executives and practitioners rate {domain} within half a phase of each other ({executive} against "
+                 "{practitioner}).").format(**figures)
+    phases = 1 if abs(gap.gap) < 1.05 else 2  # '1.0 phase', '1.1 phases': the number as printed decides
+    if gap.gap > 0:
+        sentence = ngettext("Executives rate {domain} {gap} phase higher than practitioners ({executive} against "
+                            "{practitioner}).", "Executives rate {domain} {gap} phases higher than practitioners "
+                            "({executive} against {practitioner}).", phases)
+    else:
+        sentence = ngettext("Executives rate {domain} {gap} phase lower than practitioners ({executive} against "
+                            "{practitioner}).", "Executives rate {domain} {gap} phases lower than practitioners "
+                            "({executive} against {practitioner}).", phases)
+    return sentence.format(gap=decimal(abs(gap.gap)), **figures)
 
 
 def _finished_sides(gap) -> str:
     """'1 executive and 0 practitioners have finished'."""
-    verb = "has" if gap.executives_finished + gap.practitioners_finished == 1 else "have"
-    return (f"{counted(gap.executives_finished, 'executive')} and "
-            f"{counted(gap.practitioners_finished, 'practitioner')} {verb} finished")
+    executives, practitioners = gap.executives_finished, gap.practitioners_finished
+    return ngettext("{executives} and {practitioners} has finished", "{executives} and {practitioners} have finished",
+                    executives + practitioners).format(
+        executives=ngettext("{count} executive", "{count} executives", executives).format(count=executives),
+        practitioners=ngettext("{count} practitioner", "{count} practitioners", practitioners).format(
+            count=practitioners))
 
 
 def gap_cell(gap) -> str:
     """The gap column of a table: '+1.2', '−0.3', or 'too few answers yet'."""
     if gap.too_few:
-        return TOO_FEW
-    return "–" if gap.gap is None else f"{gap.gap:+.1f}".replace("-", "−")
+        return _(TOO_FEW)
+    if gap.gap is None:
+        return "–"
+    return ("−" if f"{gap.gap:+.1f}".startswith("-") else "+") + decimal(abs(gap.gap))
 
 
 def disputes_text(workshop: WorkshopResult) -> str:
@@ -372,11 +420,15 @@ def disputes_text(workshop: WorkshopResult) -> str:
     dashboard, the PDF and the deck say)."""
     open_count = len(workshop.open_disagreements)
     decided = len(workshop.disagreements) - open_count
-    text = f"{counted(open_count, 'open dispute')}, {decided} decided in the room"
-    if workshop.apart_only:
-        text += (f"; {workshop.apart_only} more question{'s' if workshop.apart_only != 1 else ''} with answers as "
-                 "far apart, ranked lower")
-    return text
+    text = ngettext("{count} open dispute, {decided} decided in the room",
+                    "{count} open disputes, {decided} decided in the room", open_count).format(count=open_count,
+                                                                                               decided=decided)
+    if not workshop.apart_only:
+        return text
+    more = ngettext("{count} more question with answers as far apart, ranked lower",
+                    "{count} more questions with answers as far apart, ranked lower",
+                    workshop.apart_only).format(count=workshop.apart_only)
+    return _("{disputes}; {more}").format(disputes=text, more=more)
 
 
 def unknown_rows(questionnaire: Questionnaire, workshop: WorkshopResult) -> list[dict]:
@@ -389,7 +441,8 @@ def unknown_rows(questionnaire: Questionnaire, workshop: WorkshopResult) -> list
         question = questionnaire.question(stats.id)
         asked = stats.n + stats.dont_know + stats.not_applicable
         rows.append({"question": question, "domain": questionnaire.domain(question.domain).name,
-                     "said": f"{stats.dont_know} of {counted(asked, 'answer')}",
+                     "said": ngettext("{said} of {count} answer", "{said} of {count} answers", asked).format(
+                         said=stats.dont_know, count=asked),
                      "count": stats.dont_know,
                      "ask": owner_title(questionnaire, question.action.owner, workshop.result.size,
                                         workshop.result.profile.get("business_model"))
@@ -413,7 +466,9 @@ def rerun_text(engine, workshop) -> str:
     if workshop.baseline_id is None:
         return ""
     first = ws.get_workshop(engine, workshop.baseline_id)
-    return f"Re-run of the workshop of {day_text(held_on(first))}" if first else "Re-run of an earlier workshop"
+    if first is None:
+        return _("Re-run of an earlier workshop")
+    return _("Re-run of the workshop of {day}").format(day=day_text(held_on(first)))
 
 
 def progress_since(engine, workshop, questionnaire: Questionnaire, current: WorkshopResult | None = None,
@@ -437,9 +492,9 @@ def progress_since(engine, workshop, questionnaire: Questionnaire, current: Work
         earlier = None
     if earlier is None:
         return None
-    _, then = services.aggregate_stored(engine, first, earlier)
+    _people, then = services.aggregate_stored(engine, first, earlier)
     if current is None:
-        _, current = services.aggregate_stored(engine, workshop, questionnaire)
+        _people, current = services.aggregate_stored(engine, workshop, questionnaire)
     return compare_results(earlier, then.result, questionnaire, current.result, held_on(first), kind="workshop")
 
 
@@ -469,7 +524,7 @@ def workshop_view(questionnaire: Questionnaire, workshop: WorkshopResult, accent
         "participants": workshop.participants,
         "finished": workshop.finished,
         "participation": [c for c in workshop.participation if c.joined],
-        "method": METHOD,
+        "method": _(METHOD),  # scoring.workshop's rules, in the report's language
         "gap_flag": GAP_FLAG,
         "gap_min": GAP_MIN_FINISHED,
         "from_consensus": sources.count(SOURCE_CONSENSUS),
@@ -477,13 +532,15 @@ def workshop_view(questionnaire: Questionnaire, workshop: WorkshopResult, accent
         "disputes_text": disputes_text(workshop),
         "open_disputes": len(workshop.open_disagreements),
         "disagreements": [{"stats": s, "distribution": distribution_text(s),
-                           "answer": answer_label(questionnaire, questionnaire.question(s.id), s.workshop_value)}
+                           "answer": room_answer(s.workshop_value, answer_label(
+                               questionnaire, questionnaire.question(s.id), s.workshop_value))}
                           for s in disputed[:TOP_DISAGREEMENTS]],
         "more_disagreements": max(0, len(disputed) - TOP_DISAGREEMENTS),
         "gaps": [{"gap": g, "cell": gap_cell(g)} for g in workshop.role_gaps],
         "flagged": [gap_sentence(g) for g in workshop.role_gaps if g.flagged],
         "too_few": [g.name for g in workshop.role_gaps if g.too_few],
-        "decisions": list(workshop.decisions),
+        "decisions": [{"text": d.text, "label": room_answer(d.value, d.label), "note": d.note,
+                       "median_label": room_answer(d.median_value, d.median_label)} for d in workshop.decisions],
         "unknowns": unknowns,
         "dont_know_answers": sum(row["count"] for row in unknowns),
         "charts": {

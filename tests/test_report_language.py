@@ -22,6 +22,7 @@ from questionnaires.translation import find_in_language
 from reports import exports, html, render_html, render_pdf
 from reports.deck import PHASE_STATES, render_deck, slide_titles
 from scoring import read_answers, score_response
+from scoring.workshop import METHOD
 
 ROOT = Path(__file__).resolve().parents[1]
 BANK = ROOT / "examples" / "golden-bank.yaml"
@@ -210,6 +211,7 @@ def shown_constants() -> list[tuple[str | None, str, str]]:
     tables = [html.STATUS_TEXT, html.MATRIX_EFFORTS, html.MATRIX_IMPACTS, html.PHASE_CELL, PHASE_STATES,
               *html.NOTES_WORDS.values()]
     texts = [(None, text, "reports (tables)") for table in tables for text in table.values()]
+    texts.append((None, METHOD, "scoring/workshop.py (METHOD, printed by the workshop PDF)"))
     columns = {*exports.LONG_COLUMNS, *exports.AGGREGATE_COLUMNS, *exports.STEP_COLUMNS, *exports.PILOT_COLUMNS,
                "name", "executives", "practitioners", "gap", "flagged"}
     return texts + [("export column", column, "reports/exports.py (columns)") for column in sorted(columns)]
