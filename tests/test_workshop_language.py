@@ -1,31 +1,45 @@
 """A workshop's dashboard and presenter view speak its engagement language, whatever the facilitator's browser says
-or a participant chose; participants' notes are shown as written, naming their language where it is not the
-workshop's; and every write of the dashboard is a callback, so a plain rerun after it writes nothing again."""
+or a participant chose, from their very first load (the navigation too); participants are described and the audit log
+read in it, lines stored before that as written; participants' notes are shown as written, naming their language
+where it is not the workshop's, and the long export names each one's language; and every write of the dashboard is a
+callback, so a plain rerun after it writes nothing again."""
 
 from __future__ import annotations
 
+import csv
+import dataclasses
+import io
 import re
 
+import openpyxl
 import pytest
-from sqlalchemy import event
+from alembic import command
+from sqlalchemy import event, insert
 from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
 
+import i18n
+import services
 from questionnaires.translation import find_in_language
-from storage import dispose_all, get_engine
+from reports import exports
+from scoring.answers import DONT_KNOW, NA, answer_label
+from storage import access, dispose_all, get_engine, schema
 from storage import repository as repo
 from storage import workshops as ws
+from storage.engine import connect
 from storage.pilots import save_workshop_register
+from storage.tables import workshop_events
 from tests.conftest import open_page
+from tests.test_summaries_migration import _workshop
 
 QUICK = "quick-check"
 DASHBOARD, PRESENTER = "app_pages/workshop_dashboard.py", "app_pages/presenter.py"
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+ANA = access.Consultant("https://id.example.com#ana", "ana@example.com", "Ana")
 # Texts these pages show from other parts, still in English there (reports.workshop_charts: the room in words, the
-# charts' words, the domain table's values; storage.workshops: a participant described, the audit log's lines), and
-# texts the same in both languages (the user's own words, the title).
+# charts' words, the domain table's values), and texts the same in both languages (the user's own words, the title).
 ELSEWHERE = re.compile(r"Answers |answers |Nobody has joined yet|\d+ open disputes?|\d+% confidence|Executives? |"
-                       r"(Executive|Data & AI|Business|Data|Governance): |Complete: |A complete domain|Re-run of|P-00|"
+                       r"(Executive|Data & AI|Business|Data|Governance): |Complete: |A complete domain|Re-run of|"
                        r"Scan the QR code|Join the workshop|too few answers|Agreed after a long talk|Only finance keeps|"
                        r"Workshop · Example Corp$")
 
@@ -40,11 +54,13 @@ def shipped_app(monkeypatch, tmp_path):
     dispose_all()
 
 
-def room(language: str, *, note_language: str = "en") -> ws.Workshop:
-    """A quick-check workshop in `language` whose room disagrees on the first question; the last participant, who
-    answers in `note_language`, leaves a note on it."""
+def room(language: str, *, note_language: str = "en", owner: access.Consultant | None = None) -> ws.Workshop:
+    """A quick-check workshop in `language` (owned by `owner`, if given) whose room disagrees on the first question;
+    the last participant, who answers in `note_language`, leaves a note on it."""
     engine = get_engine()
-    workshop = ws.create_workshop(engine, "Example Corp", QUICK, find_in_language(QUICK).version, language=language)
+    create = ws.create_workshop if owner is None else lambda *args, **options: access.create_workshop(
+        *args, owner=owner, **options)
+    workshop = create(engine, "Example Corp", QUICK, find_in_language(QUICK).version, language=language)
     first = find_in_language(QUICK).questions[0].id
     for role, value, spoken in (("Executive", 4, None), ("Data & AI", 0, None), ("Business", 1, note_language)):
         person = ws.join_workshop(engine, workshop, role, language=spoken)
@@ -122,6 +138,139 @@ def test_the_presenter_view_never_shows_a_participants_note(shipped_app):
     at = open_page(PRESENTER, f=workshop.facilitator_token)
     at.button_group(key="presenter_mode").set_value("Discussion").run()
     assert not any("Only finance keeps a list" in text for text in shown(at))
+
+
+@pytest.mark.parametrize("page", [DASHBOARD, PRESENTER])
+def test_the_first_load_of_a_german_workshops_page_draws_the_navigation_in_german_too(shipped_app, page):
+    workshop = room("de")
+    at = open_page(page, f=workshop.facilitator_token, prepare=lambda at: setattr(at, "context", {"locale": "en"}))
+    titles = {info["page_name"] for info in at._registered_pages.values()}  # the navigation of the last run
+    assert {"Workshop-Übersicht", "Präsentationsansicht", "Neuer Workshop"} <= titles, titles
+
+
+# --- a participant described, the audit log ---------------------------------------------------------------------------
+
+
+def audited(language: str) -> ws.Workshop:
+    """A workshop in `language` whose audit log holds a line of every kind: a stray participant removed, restored and
+    removed again (so the page describes them among the removed), another removed and erased, the workshop shared,
+    taken back and given a new secret link (the one returned)."""
+    engine = get_engine()
+    workshop = room(language, owner=ANA)
+    for stray in (ws.join_workshop(engine, workshop, "Data & AI"), ws.join_workshop(engine, workshop, "Executive")):
+        repo.save_answer(engine, stray.id, find_in_language(QUICK).questions[0].id, 2)
+        ws.remove_participant(engine, workshop.id, stray.id, "ana@example.com")
+    kept, erased = (p.assessment.id for p in ws.list_participants(engine, workshop.id, removed=True))
+    ws.restore_participant(engine, workshop.id, kept)
+    ws.remove_participant(engine, workshop.id, kept)
+    ws.erase_participant(engine, workshop.id, erased, "ana@example.com")
+    access.share(engine, workshop.id, ANA, "chloe@example.com")
+    access.unshare(engine, workshop.id, ANA, "chloe@example.com")
+    return dataclasses.replace(workshop, facilitator_token=access.new_secret_link(engine, workshop.id, ANA))
+
+
+def test_a_german_workshops_participants_and_audit_log_show_none_of_the_english_texts(shipped_app):
+    english, german = (open_page(DASHBOARD, f=audited(language).facilitator_token) for language in ("en", "de"))
+    left = sorted(sentences(english) & sentences(german))
+    assert not left, f"the German dashboard shows English: {left}"
+    log = [t.value for t in german.text]
+    assert len(log) == 8 and [t.value for t in english.text][0].endswith(
+        "UTC · made a new secret facilitator link; the old one no longer opens the workshop (by ana@example.com)")
+    assert [line.split(" UTC · ", 1)[1] for line in log] == [
+        "neuen geheimen Moderationslink erstellt; der alte öffnet den Workshop nicht mehr (durch ana@example.com)",
+        "nicht mehr mit chloe@example.com geteilt (durch ana@example.com)",
+        "mit chloe@example.com geteilt (durch ana@example.com)",
+        "Antworten von P-005 endgültig gelöscht (durch ana@example.com)",
+        "P-004 · Data & AI · 1 Antwort aus allen Auswertungen und Exporten entfernt (durch die Moderation)",
+        "P-004 · Data & AI · 1 Antwort wiederhergestellt: wird wieder gezählt (durch die Moderation)",
+        "P-005 · Executive · 1 Antwort aus allen Auswertungen und Exporten entfernt (durch ana@example.com)",
+        "P-004 · Data & AI · 1 Antwort aus allen Auswertungen und Exporten entfernt (durch ana@example.com)"]
+    assert re.fullmatch(r"\d\d\.\d\d\.\d{4}, \d\d:\d\d", log[0].split(" UTC · ")[0])
+    described = [text for m in german.markdown if (text := m.value.replace("\\", "")).startswith("P-004")]
+    assert described and re.fullmatch(r"P-004 · Data & AI · beigetreten am \d+\. \w+\.?, \d\d:\d\d UTC · nicht "
+                                      r"abgeschlossen · 1 Antwort · „Weiß nicht“: 0", described[0]), described
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("en", "Removed P-001 · Executive · 1 answer from every aggregate and export"),
+    ("de", "P-001 · Executive · 1 Antwort aus allen Auswertungen und Exporten entfernt"),
+])
+def test_an_audit_line_is_read_in_the_readers_language_and_stored_in_english(engine, language, expected):
+    workshop = ws.create_workshop(engine, "Client AG", "quick-check", find_in_language(QUICK).version)
+    person = ws.join_workshop(engine, workshop, "Executive")
+    repo.save_answer(engine, person.id, find_in_language(QUICK).questions[0].id, 1)
+    ws.remove_participant(engine, workshop.id, person.id)
+    with i18n.use(language):
+        [line] = ws.list_events(engine, workshop.id)
+        assert line.sentence() == expected
+    assert line.detail == "Removed P-001 · Executive · 1 answer from every aggregate and export"
+    assert line.facts == {"label": "P-001", "role": "Executive", "answers": 1}
+
+
+def test_audit_lines_stored_before_their_facts_were_kept_read_as_written_after_the_upgrade(database_url):
+    old = connect(database_url)
+    with old.begin() as conn:
+        command.upgrade(schema._config(conn), "0013")
+        workshop_id = _workshop(conn, "Client AG", closed=False)
+        conn.execute(insert(workshop_events).values(workshop_id=workshop_id, at=repo.now(), actor="",
+                                                    action=ws.REMOVED, detail="Removed P-002 · Executive · 3 answers "
+                                                    "from every aggregate and export"))
+    old.dispose()
+    engine = get_engine(database_url)  # upgrades to the newest revision, as the app does when it starts
+    with i18n.use("de"):
+        [line] = ws.list_events(engine, workshop_id)
+        assert line.facts is None
+        assert str(line).endswith(" UTC · Removed P-002 · Executive · 3 answers from every aggregate and export "
+                                  "(durch die Moderation)")
+    dispose_all()
+
+
+def test_a_line_whose_facts_this_release_cannot_read_shows_its_sentence_as_written():
+    line = ws.WorkshopEvent(repo.now(), "", "pilot_archived", "archived the pilot Churn model", {"pilot": "x"})
+    odd = ws.WorkshopEvent(repo.now(), "", ws.REMOVED, "Removed P-009 from every aggregate", {"name": "P-009"})
+    with i18n.use("de"):
+        assert (line.sentence(), odd.sentence()) == ("archived the pilot Churn model", "Removed P-009 from every aggregate")
+
+
+# --- answers named in the workshop's language; the long export names each participant's language ---------------
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("en", ["Don't know", "Not applicable", "Not answered"]),
+    ("de", ["Weiß nicht", "Nicht zutreffend", "Nicht beantwortet"]),
+])
+def test_dont_know_not_applicable_and_no_answer_are_named_in_the_language_of_the_moment(language, expected):
+    questionnaire = find_in_language(QUICK, language=language) if language != "en" else find_in_language(QUICK)
+    question = next(q for q in questionnaire.questions if q.allow_dont_know and q.allow_na)
+    with i18n.use(language):
+        assert [answer_label(questionnaire, question, value) for value in (DONT_KNOW, NA, None)] == expected
+
+
+def test_the_rooms_answer_list_names_dont_know_in_the_workshops_language(shipped_app):
+    workshop = room("de")
+    german = find_in_language(QUICK, language="de")
+    with i18n.use("de"):
+        _people, result = services.aggregate_stored(get_engine(), workshop, german)
+    stats = result.questions[0]
+    labels = [option.label for option in stats.distribution]
+    assert "Weiß nicht" in labels and "Don't know" not in labels, labels
+    assert [c.label for c in stats.by_role[0].counts] == labels
+
+
+def test_the_long_csv_and_the_workbook_name_each_participants_language(shipped_app):
+    workshop = room("de", note_language="en")
+    german = find_in_language(QUICK, language="de")
+    with i18n.use("de"):
+        people, result = services.aggregate_stored(get_engine(), workshop, german)
+        table = exports.long_csv(german, people)
+        book = openpyxl.load_workbook(io.BytesIO(exports.workshop_xlsx(german, people, result)))
+    rows = list(csv.DictReader(io.StringIO(table.decode("utf-8-sig"))))
+    assert list(rows[0])[-2:] == ["note", "language"]  # the CSV's column ids stay English
+    noted = [(r["participant"], r["note"], r["language"]) for r in rows if r["note"]]
+    assert noted == [("P-003", "Only finance keeps a list", "en")]
+    assert {r["participant"]: r["language"] for r in rows} == {"P-001": "de", "P-002": "de", "P-003": "en"}
+    sheet = book["Antworten"]
+    assert [cell.value for cell in sheet[1]][-2:] == ["Notiz", "Sprache"]
 
 
 # --- every write is a callback: a plain rerun after it writes nothing again -----------------------------------

@@ -16,11 +16,17 @@ from ui.flow import plain
 def speak(workshop: ws.Workshop) -> str:
     """Speak the workshop's engagement language in this run, and in the callbacks and fragments that follow it (the
     pseudo-language asked for by the link still wins: it tests the layout). The address carries it, so the router
-    speaks it too from the next run on (the navigation, the page's title). The language set."""
+    speaks it too (the navigation, the page's title). On the page's first load the router, which cannot know the
+    workshop yet, drew the navigation in the browser's language: the run starts again, before the page draws
+    anything, and the router speaks the workshop's language from the address. The language set."""
+    drawn = i18n.current()  # the router's language of this run: the navigation is drawn in it
     chosen = i18n.activate(i18n.PSEUDO if language.from_link() == i18n.PSEUDO else workshop.language)
     session.SPOKEN.value = chosen
-    if st.query_params.get(language.PARAM) != chosen and (chosen != i18n.SOURCE or language.PARAM in st.query_params):
+    if st.query_params.get(language.PARAM) != chosen and (chosen != i18n.SOURCE or language.PARAM in st.query_params
+                                                          or drawn != chosen):
         st.query_params[language.PARAM] = chosen
+    if drawn != chosen:
+        st.rerun()
     return chosen
 
 
