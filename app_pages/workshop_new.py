@@ -22,9 +22,12 @@ from ui.flow import plain
 ROLE_NAMES = (N_("Executive"), N_("Business"), N_("Data & AI"), N_("IT & engineering"), N_("Risk & legal"))
 
 
+NO_GROUP = "none"  # the table's value for a role in neither group (an empty cell would read "None")
+
+
 def group_labels() -> dict[str, str]:
     """Each group a role may belong to, as the table names it."""
-    return {"": "—", EXECUTIVE: pgettext("role group", "Executive"),
+    return {NO_GROUP: "—", EXECUTIVE: pgettext("role group", "Executive"),
             PRACTITIONER: pgettext("role group", "Practitioner")}
 
 
@@ -55,11 +58,13 @@ with st.form("new_workshop", border=True):
     st.caption(_("Roles participants pick from. Mark executives and practitioners to compare how they see the "
                  "organisation."))
     roles = st.data_editor(
-        pd.DataFrame([{"role": _(r.name), "group": r.group or ""} for r in DEFAULT_ROLES]), key="ws_roles", num_rows="dynamic",
+        pd.DataFrame([{"role": _(r.name), "group": r.group or NO_GROUP} for r in DEFAULT_ROLES]), key="ws_roles",
+        num_rows="dynamic",
         width="stretch", hide_index=True,
         column_config={  # the stored column ids stay; only their labels and the groups' names speak the page's language
             "role": st.column_config.TextColumn(_("Role"), max_chars=ws.MAX_ROLE, required=True),
-            "group": st.column_config.SelectboxColumn(_("Group"), options=list(groups), format_func=groups.get),
+            "group": st.column_config.SelectboxColumn(_("Group"), options=list(groups), format_func=groups.get,
+                                                      default=NO_GROUP),
         },
     )
     languages = i18n.available()
@@ -79,7 +84,8 @@ with st.form("new_workshop", border=True):
 if submitted:
     zone = ZoneInfo(st.context.timezone) if st.context.timezone else dt.timezone.utc
     closes_at = dt.datetime.combine(close_day, close_time, tzinfo=zone) if closes else None
-    chosen = [Role(row.get("role") or "", row.get("group") or None) for row in roles.fillna("").to_dict("records")]
+    chosen = [Role(row.get("role") or "", None if row.get("group") in ("", NO_GROUP) else row.get("group"))
+              for row in roles.fillna("").to_dict("records")]
     create = ws.create_workshop if consultant is None else partial(access.create_workshop, owner=consultant)
     try:
         created = create(get_engine(), client, questionnaire_id, library[questionnaire_id].version,
