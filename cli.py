@@ -486,13 +486,16 @@ def report(answers: tuple[Path, ...], out: Path | None, out_dir: Path | None, as
            date, workers: int | None, baseline: Path | None, full: bool, language: str | None, with_benchmark: bool,
            force: bool) -> None:
     """Render answers files as PDF (or HTML) reports: --out for one, --out-dir for a batch."""
+    from reports.collector import gc_paused
     from reports.converter import chart_process
 
     # One report is rendered in this process: its chart converter starts now, on another core, unless its charts were
-    # drawn before. A batch is left as it was: its worker processes convert their own charts.
+    # drawn before, and no garbage collection runs while the questionnaire loads and WeasyPrint is imported. A batch is
+    # left as it was: its worker processes convert their own charts.
+    single = len(answers) == 1
     converter = (chart_process(chart_inputs(answers[0], baseline, questionnaire_path, color, targets, language))
-                 if len(answers) == 1 else contextlib.nullcontext())
-    with converter:
+                 if single else contextlib.nullcontext())
+    with converter, gc_paused() if single else contextlib.nullcontext():
         from reports.branding import branding_from_files
 
         if (out is None) == (out_dir is None):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ctypes.util
 import datetime as dt
-import gc
 import io
 import sys
 from concurrent.futures import Future
@@ -48,6 +47,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from questionnaires.models import Questionnaire
 from reports.branding import Branding
+from reports.collector import gc_paused
 from reports.html import ASSETS, TEMPLATES, chart_futures, render_html, stylesheet
 from scoring.engine import Result
 
@@ -113,19 +113,6 @@ def compiled_stylesheet() -> CSS:
     """The report's stylesheet parsed and its selectors compiled once per process (a third of a second each time
     otherwise). The per-report accent colour stays in the document, whose own styles take precedence."""
     return CSS(string=str(stylesheet()), base_url=str(TEMPLATES) + "/", url_fetcher=SafeFetcher())
-
-
-@contextmanager
-def gc_paused():
-    """No garbage collection inside: a report makes millions of short-lived objects and few reference cycles, and
-    the collector would walk the whole heap many times over for nothing. It resumes afterwards."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def render_pdf(questionnaire: Questionnaire, result: Result, branding: Branding | None = None, *,

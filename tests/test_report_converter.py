@@ -90,3 +90,24 @@ def test_a_report_that_fails_leaves_its_charts_unremembered(tmp_path, started):
     assert failed.exit_code != 0 and len(started) == 1
     assert report(tmp_path).exit_code == 0
     assert len(started) == 2
+
+
+@pytest.mark.parametrize("answers, options, collecting", [
+    ((EXAMPLE,), ("--out", "report.pdf"), [False]),  # one report: no collection from the load to the last page
+    ((EXAMPLE, EXAMPLE), ("--out-dir", ".", "--workers", "1"), [True, True]),  # a batch collects between reports
+])
+def test_a_single_report_runs_without_garbage_collection_and_the_collector_comes_back(
+        tmp_path, monkeypatch, answers, options, collecting):
+    import gc
+
+    import cli
+
+    monkeypatch.setenv("PHASEGATE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.chdir(tmp_path)
+    seen = []
+    scored = cli.score_response
+    monkeypatch.setattr(cli, "score_response", lambda *a, **k: seen.append(gc.isenabled()) or scored(*a, **k))
+    examples = [str(DATA.parents[1] / path) for path in answers]
+    assert CliRunner().invoke(main, ["report", *examples, *options], catch_exceptions=False).exit_code == 0
+    assert seen == collecting
+    assert gc.isenabled()
