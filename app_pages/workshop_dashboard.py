@@ -181,12 +181,12 @@ def live() -> None:
     with overview:
         st.subheader(plain(result.result.overall.summary), anchor=False)
         st.caption(f"{workshop_charts.confidence_text(result)} · {workshop_charts.sources_text(result)}",
-                   help=workshop_charts.CONFIDENCE_METHOD)
+                   help=_(workshop_charts.CONFIDENCE_METHOD))  # its msgid in app.po
         show_chart(workshop_charts.spread_chart(result, accent), "chart_spread")
         st.dataframe(workshop_charts.domain_rows(questionnaire, result.result), hide_index=True, key="table_domains",
                      column_config={"Domain": _("Domain"), "Index": _("Index"), "Working on": _("Working on")})
         if any(d.assessed and d.working_phase is None for d in result.result.domains):
-            st.caption(workshop_charts.COMPLETE_MEANING)
+            st.caption(_(workshop_charts.COMPLETE_MEANING))
     with roles:
         st.markdown("**{}**".format(_("Who has joined, and who has finished")))
         show_chart(workshop_charts.participation_chart(result, accent), "chart_participation")
@@ -208,7 +208,7 @@ def live() -> None:
             st.caption(_("{disputes}. Ranked by what they weigh in the result; discuss them one at a time in the "
                          "presenter view's discussion mode.").format(disputes=workshop_charts.disputes_text(result)))
         for stats in result.disagreements[:DISAGREEMENTS_SHOWN]:
-            with st.expander(f"{plain(stats.text)} — {workshop_charts.dispute_text(stats).lower()}"):
+            with st.expander(f"{plain(stats.text)} — {workshop_charts.dispute_text(stats)}"):
                 show_chart(workshop_charts.role_answer_chart(stats, [r.name for r in result.roles], projector=False),
                            f"chart_dist:{stats.id}")
                 st.caption(figures_text(stats))
