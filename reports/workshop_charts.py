@@ -13,13 +13,17 @@ from __future__ import annotations
 import datetime as dt
 import html
 
-import altair as alt
+import json
 
+import altair as alt
+import pyphen
+
+import i18n
 from i18n import _, ngettext
 from questionnaires.errors import PhasegateError
 from questionnaires.models import Questionnaire
 from reports.branding import Branding
-from reports.charts import DEFAULT_ACCENT, INK, MUTED, WIDTH, _themed, chart_svg
+from reports.charts import DEFAULT_ACCENT, INK, MUTED, WIDTH, _label_font, _themed, chart_svg
 from scoring.engine import Result
 from scoring.answers import DONT_KNOW, NA, answer_label
 from scoring.workshop import (
@@ -174,7 +178,9 @@ def gap_heatmap(workshop: WorkshopResult, accent: str = DEFAULT_ACCENT) -> alt.C
     roles = list(dict.fromkeys(r["role"] for r in rows))
     domains = [g.name for g in workshop.role_gaps] + [_("Overall")]
     base = alt.Chart(alt.Data(values=rows)).encode(
-        x=alt.X("domain:N", sort=domains, title=None, axis=alt.Axis(orient="top", labelAngle=0, ticks=False, domain=False, labelLimit=84)),
+        x=alt.X("domain:N", sort=domains, title=None, axis=alt.Axis(
+            orient="top", labelAngle=0, ticks=False, domain=False, labelLimit=GAP_COLUMN,
+            labelExpr=two_line_labels(domains, GAP_COLUMN, 11), labelLineHeight=13)),
         y=alt.Y("role:N", sort=roles, title=None, axis=alt.Axis(ticks=False, domain=False, labelLimit=200)),
     )
     cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
@@ -183,9 +189,37 @@ def gap_heatmap(workshop: WorkshopResult, accent: str = DEFAULT_ACCENT) -> alt.C
     )
     text = base.mark_text(fontSize=11).encode(
         text="label:N", color=alt.condition("datum.dark", alt.value("white"), alt.value(INK)))
-    width = min(WIDTH + 60, 84 * len(domains))
+    width = min(WIDTH + 60, GAP_COLUMN * len(domains))
     return _themed(alt.layer(cells, text).properties(width=width, height=alt.Step(28)),
                    _("Heatmap: each role's average maturity index per domain, from 0 to 4"))
+
+
+GAP_COLUMN = 84  # pixels per domain in the perception heatmap
+
+
+def two_line_labels(labels: list[str], limit: float, size: float) -> str:
+    """A Vega label expression that sets each heading too wide for its column on two lines, broken at a space or at a
+    hyphenation point of the language ("Wirtschaft-" / "lichkeit", the most even break), rather than cut with an ellipsis."""
+    expression = "datum.label"
+    for label in labels:
+        lines = _broken(label, limit, size)
+        if lines:
+            expression = f"datum.label == {json.dumps(label)} ? {json.dumps(lines)} : {expression}"
+    return expression
+
+
+def _broken(label: str, limit: float, size: float) -> list[str] | None:
+    """`label` as two lines that each fit `limit` pixels, or None when it fits on one (or cannot be measured)."""
+    font = _label_font(size)
+    if font is None or font.getlength(label) <= limit:
+        return None
+    first, _space, rest = label.rpartition(" ")
+    if first and font.getlength(first) <= limit:
+        return [first, rest]
+    hyphenation = pyphen.Pyphen(lang=i18n.locale(), left=3, right=3)
+    fitting = [[start + "-", end] for start, end in hyphenation.iterate(label)
+               if font.getlength(start + "-") <= limit and font.getlength(end) <= limit]
+    return min(fitting, key=lambda lines: max(len(line) for line in lines)) if fitting else None  # the most even
 
 
 def role_answer_chart(stats: QuestionStats, roles: list[str], projector: bool = True) -> alt.Chart:

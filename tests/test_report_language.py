@@ -22,6 +22,7 @@ from questionnaires.translation import find_in_language
 from reports import exports, html, render_html, render_pdf
 from reports.deck import PHASE_STATES, render_deck, slide_titles
 from scoring import read_answers, score_response
+from scoring.narrative import SEVERITIES
 from scoring.workshop import METHOD
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -97,6 +98,12 @@ def test_the_german_report_writes_money_dates_and_shares_the_german_way(german_h
     assert "4. Dezember 2026" in german_html
     assert "Belastbarkeit <strong>100\xa0%</strong>" in german_html
     assert 'content: "Seite " counter(page) " von " counter(pages)' in german_html
+
+
+def test_the_risk_registers_severities_read_in_german(german_html, english_html):
+    assert re.findall(r'class="severity">(\w+)<', german_html) and not re.findall(r'class="severity">(High|Medium|Low)<',
+                                                                                 german_html)
+    assert set(re.findall(r'class="severity">(\w+)<', english_html)) <= set(SEVERITIES)
 
 
 def test_english_stays_as_it_was_after_a_german_report(english_html, german_html):
@@ -211,6 +218,7 @@ def shown_constants() -> list[tuple[str | None, str, str]]:
     tables = [html.STATUS_TEXT, html.MATRIX_EFFORTS, html.MATRIX_IMPACTS, html.PHASE_CELL, PHASE_STATES,
               *html.NOTES_WORDS.values()]
     texts = [(None, text, "reports (tables)") for table in tables for text in table.values()]
+    texts += [("severity", severity, "risk register (severity)") for severity in SEVERITIES]
     texts.append((None, METHOD, "scoring/workshop.py (METHOD, printed by the workshop PDF)"))
     columns = {*exports.LONG_COLUMNS, *exports.AGGREGATE_COLUMNS, *exports.STEP_COLUMNS, *exports.PILOT_COLUMNS,
                "name", "executives", "practitioners", "gap", "flagged"}
