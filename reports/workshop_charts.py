@@ -180,7 +180,7 @@ def gap_heatmap(workshop: WorkshopResult, accent: str = DEFAULT_ACCENT) -> alt.C
     base = alt.Chart(alt.Data(values=rows)).encode(
         x=alt.X("domain:N", sort=domains, title=None, axis=alt.Axis(
             orient="top", labelAngle=0, ticks=False, domain=False, labelLimit=GAP_COLUMN,
-            labelExpr=two_line_labels(domains, GAP_COLUMN, 11), labelLineHeight=13)),
+            **two_line_labels(domains, GAP_COLUMN, 11))),
         y=alt.Y("role:N", sort=roles, title=None, axis=alt.Axis(ticks=False, domain=False, labelLimit=200)),
     )
     cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
@@ -195,31 +195,37 @@ def gap_heatmap(workshop: WorkshopResult, accent: str = DEFAULT_ACCENT) -> alt.C
 
 
 GAP_COLUMN = 84  # pixels per domain in the perception heatmap
+LINE_HEIGHT = 13  # pixels between the lines of a two-line heading
 
 
-def two_line_labels(labels: list[str], limit: float, size: float) -> str:
-    """A Vega label expression that sets each heading too wide for its column on two lines, broken at a space or at a
-    hyphenation point of the language ("Wirtschaft-" / "lichkeit", the most even break), rather than cut with an ellipsis."""
-    expression = "datum.label"
-    for label in labels:
-        lines = _broken(label, limit, size)
-        if lines:
-            expression = f"datum.label == {json.dumps(label)} ? {json.dumps(lines)} : {expression}"
-    return expression
+def two_line_labels(labels: list[str], limit: float, size: float) -> dict:
+    """Axis settings that set each heading too wide for its column on two lines, broken at a space or at a hyphenation
+    point of the language ("Wirtschaft-" / "lichkeit", the most even break), rather than cut with an ellipsis. Vega
+    writes a label's second line below its first, towards the chart; so on two-line axes every heading takes two
+    lines, a short one on the second, and the labels stand a line further out."""
+    broken = {label: lines for label in labels if (lines := _broken(label, limit, size))}
+    if not broken:
+        return {}
+    expression = json.dumps(["", "placeholder"]).replace('"placeholder"', "datum.label")
+    for label, lines in broken.items():
+        expression = f"datum.label == {json.dumps(label)} ? {json.dumps(lines)} : {expression}"
+    return {"labelExpr": expression, "labelLineHeight": LINE_HEIGHT, "labelPadding": LINE_HEIGHT + 2}
 
 
 def _broken(label: str, limit: float, size: float) -> list[str] | None:
-    """`label` as two lines that each fit `limit` pixels, or None when it fits on one (or cannot be measured)."""
+    """`label` as two lines that each fit `limit` pixels, the most even such break, or None when it fits on one (or
+    cannot be measured, or cannot be broken to fit). Words break at a space; a single word at a hyphenation point."""
     font = _label_font(size)
     if font is None or font.getlength(label) <= limit:
         return None
-    first, _space, rest = label.rpartition(" ")
-    if first and font.getlength(first) <= limit:
-        return [first, rest]
-    hyphenation = pyphen.Pyphen(lang=i18n.locale(), left=3, right=3)
-    fitting = [[start + "-", end] for start, end in hyphenation.iterate(label)
-               if font.getlength(start + "-") <= limit and font.getlength(end) <= limit]
-    return min(fitting, key=lambda lines: max(len(line) for line in lines)) if fitting else None  # the most even
+    words = label.split(" ")
+    if len(words) > 1:
+        breaks = [[" ".join(words[:i]), " ".join(words[i:])] for i in range(1, len(words))]
+    else:
+        hyphenation = pyphen.Pyphen(lang=i18n.locale(), left=3, right=3)
+        breaks = [[start + "-", end] for start, end in hyphenation.iterate(label)]
+    fitting = [lines for lines in breaks if all(font.getlength(line) <= limit for line in lines)]
+    return min(fitting, key=lambda lines: max(len(line) for line in lines)) if fitting else None
 
 
 def role_answer_chart(stats: QuestionStats, roles: list[str], projector: bool = True) -> alt.Chart:

@@ -6,6 +6,7 @@ tests/test_german_reports.py does."""
 from __future__ import annotations
 
 import io
+import json
 
 import pypdf
 import pytest
@@ -92,3 +93,19 @@ def test_an_english_workshops_pdf_stays_english(reports):
 def test_the_german_pdf_keeps_to_the_english_page_count_plus_one(reports):
     counts = {language: len(pypdf.PdfReader(io.BytesIO(data)).pages) for language, data in reports.items()}
     assert counts["de"] <= counts["en"] + 1, counts
+
+
+@pytest.mark.parametrize("language, labels, expected", [
+    ("de", ["Daten", "Wirtschaftlichkeit"], {"Wirtschaftlichkeit": ["Wirtschaft-", "lichkeit"]}),
+    ("en", ["Data", "Governance", "Economics"], {}),
+    ("en", ["Data", "Very Long Domain Name"], {"Very Long Domain Name": ["Very Long", "Domain Name"]}),
+])
+def test_a_heading_too_wide_for_its_heatmap_column_takes_two_lines_and_the_others_stand_beneath(language, labels,
+                                                                                                 expected):
+    from reports.workshop_charts import GAP_COLUMN, two_line_labels
+
+    with i18n.use(language):
+        axis = two_line_labels(labels, GAP_COLUMN, 11)
+    for label, lines in expected.items():
+        assert f'datum.label == "{label}" ? {json.dumps(lines)}' in axis["labelExpr"]
+    assert axis.get("labelExpr", "").endswith('["", datum.label]') == bool(expected)
