@@ -379,12 +379,12 @@ except PhasegateError:  # unusable stored branding: start again from the default
 def save_branding(brand: Branding) -> None:
     """Keep the branding the form holds (its submit's callback); `brand`: the one stored, whose logo stays unless
     a new one is uploaded or it is removed. What is wrong with it is said under the form."""
-    logo = st.session_state.get("brand_logo")
-    kept_logo = None if st.session_state.get("brand_drop_logo") else brand.logo
+    logo = session.WORKSHOP_LOGO.get()
+    kept_logo = None if session.WORKSHOP_DROP_LOGO.get() else brand.logo
     try:
-        chosen = Branding(st.session_state.get("brand_prepared_by", ""), session.BRAND_COLOUR.get(brand.color),
+        chosen = Branding(session.WORKSHOP_PREPARED_BY.get(""), session.BRAND_COLOUR.get(brand.color),
                           logo.getvalue() if logo else kept_logo, logo.name if logo else brand.logo_name,
-                          st.session_state.get("brand_commentary", ""))
+                          session.WORKSHOP_COMMENTARY.get(""))
     except PhasegateError as exc:
         say("branding", "error", _("The branding was not saved:") + "\n\n" +
             "\n".join(f"- {plain(line)}" for line in exc.lines()))
@@ -398,17 +398,17 @@ if brand.logo_problem:  # a saved logo that no longer decodes is left out; every
     st.warning(plain(brand.logo_problem), icon=":material/broken_image:")
 with st.form("workshop_branding"):
     prepared_col, colour_col = st.columns([3, 1])
-    prepared_col.text_input(_("Prepared by"), value=brand.prepared_by, key="brand_prepared_by", max_chars=120,
+    prepared_col.text_input(_("Prepared by"), value=brand.prepared_by, key=session.WORKSHOP_PREPARED_BY.name, max_chars=120,
                             placeholder=_("Your name or firm"))
     colour_col.color_picker(_("Accent colour"), value=brand.color, key=session.BRAND_COLOUR.name)
     logo_col, preview_col = st.columns([3, 1], vertical_alignment="center")
-    logo_col.file_uploader(_("Logo (PNG or JPEG, up to 2 MB)"), type=["png", "jpg", "jpeg"], key="brand_logo",
+    logo_col.file_uploader(_("Logo (PNG or JPEG, up to 2 MB)"), type=["png", "jpg", "jpeg"], key=session.WORKSHOP_LOGO.name,
                            max_upload_size=2)
     if brand.logo:
         preview_col.image(brand.logo, width=120, caption=_("Current logo"))
-        preview_col.checkbox(_("Remove it"), key="brand_drop_logo")
+        preview_col.checkbox(_("Remove it"), key=session.WORKSHOP_DROP_LOGO.name)
     st.text_area(_("Your commentary for the executive summary (optional)"), value=brand.commentary,
-                 key="brand_commentary", max_chars=2000, height=120,
+                 key=session.WORKSHOP_COMMENTARY.name, max_chars=2000, height=120,
                  placeholder=_("What you want the client's leadership to take away, in your words."))
     st.form_submit_button(_("Save branding"), icon=":material/palette:", on_click=save_branding,
                           args=(brand,))
@@ -517,7 +517,7 @@ with side_col:
 @state.safe
 def remove_participant() -> None:
     """Leave the participant chosen out of every figure from now on (a button callback)."""
-    stray = st.session_state.get("remove_participant_pick")
+    stray = session.REMOVE_PICK.get()
     if stray is not None and stored(ws.remove_participant, engine, workshop.id, stray, actor()):
         session.ROOM_CHANGED.value = True
 
@@ -551,7 +551,7 @@ def participants_panel() -> None:
     described = {p.assessment.id: p.describe() for p in people}
     if people:
         stray = st.selectbox(_("Remove a participant (a test entry, someone who joined by mistake)"),
-                             list(described), index=None, key="remove_participant_pick", format_func=described.get,
+                             list(described), index=None, key=session.REMOVE_PICK.name, format_func=described.get,
                              placeholder=_("Choose a participant"))
         st.caption(_("A removed participant is left out of every figure, chart, export and report from then on. "
                      "Their answers are kept, so you can restore them, and they can no longer answer."))
