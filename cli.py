@@ -420,39 +420,52 @@ def format_table(result: Result) -> str:
         steps = [s for s in result.actions if s.horizon == horizon]
         if steps:
             lines += ["", label]
-            lines += [f"  {s.rank:>3}. {s.title} [{s.domain}, phase {s.phase}, {s.owner}]" for s in steps]
+            lines += [_("  {rank:>3}. {title} [{domain}, phase {phase}, {owner}]").format(
+                rank=s.rank, title=s.title, domain=s.domain, phase=s.phase, owner=s.owner) for s in steps]
     if result.unknowns:
         lines += ["", _("Unknowns to resolve: {ids}").format(ids=", ".join(result.unknowns))]
     lines += ["", _("n/a: does not apply   ?: only don't-know answers   -: not answered")]
-    lines += [f"warning: {w}" for w in result.warnings]
+    lines += [_("warning: {warning}").format(warning=w) for w in result.warnings]
     return "\n".join(lines)
 
 
 PILOT_LINES = 10
 
 
+def verdict_word(verdict: str) -> str:
+    """A pilot's verdict as the command's language names it: its id in English ('stop'), else as the pilot register
+    names it ('einstellen')."""
+    return verdict if i18n.current() == i18n.SOURCE else i18n.pgettext("verdict", verdict.capitalize()).lower()
+
+
 def format_pilots(pilots: PilotMetrics) -> list[str]:
     """The pilot portfolio as a short plain-text block: funnel, figures against the reference, triage."""
+    _ = i18n.gettext
     months = pilots.stuck_after_months
-    rate = "n/a" if pilots.conversion_rate is None else f"{pilots.conversion_rate:.0%}"
-    verdicts = ", ".join(f"{count} {verdict}" for verdict, count in pilots.verdicts().items() if count)
-    lines = [f"Pilot portfolio: {pilots.total} pilots, {pilots.reached} reached production, {pilots.stuck} stuck "
-             f"(active for more than {months} months)",
-             "  Funnel: " + " · ".join(f"{pilots.stage_labels.get(stage, stage)} {count}"
-                                      for stage, count in pilots.by_stage.items()),
-             f"  Conversion: {rate} of the pilots started {months}+ months ago reached production "
-             f"(reference: {pilots.reference['reaches_production_text']})",
-             f"  Without a business owner: {pilots.without_owner}; without a KPI baseline: {pilots.without_kpi}; "
-             f"value waiting in stuck pilots: {format_money(pilots.value_waiting, pilots.currency)}",
-             f"  Verdicts: {verdicts or 'none'}"]
+    rate = "n/a" if pilots.conversion_rate is None else percent(pilots.conversion_rate)
+    verdicts = ", ".join(f"{count} {verdict_word(verdict)}" for verdict, count in pilots.verdicts().items() if count)
+    lines = [_("Pilot portfolio: {total} pilots, {reached} reached production, {stuck} stuck (active for more than "
+               "{months} months)").format(total=pilots.total, reached=pilots.reached, stuck=pilots.stuck, months=months),
+             _("  Funnel: {stages}").format(stages=" · ".join(f"{pilots.stage_labels.get(stage, stage)} {count}"
+                                                             for stage, count in pilots.by_stage.items())),
+             _("  Conversion: {rate} of the pilots started {months}+ months ago reached production (reference: "
+               "{reference})").format(rate=rate, months=months,
+                                      reference=_(pilots.reference["reaches_production_text"])),
+             _("  Without a business owner: {owner}; without a KPI baseline: {kpi}; value waiting in stuck pilots: "
+               "{value}").format(owner=pilots.without_owner, kpi=pilots.without_kpi,
+                                 value=format_money(pilots.value_waiting, pilots.currency)),
+             _("  Verdicts: {verdicts}").format(verdicts=verdicts or i18n.pgettext("verdicts", "none"))]
     if pilots.blocked_domains:
         waiting = sorted(pilots.blocked_domains.items(), key=lambda pair: -pair[1])  # stable: ties in domain order
-        lines.insert(4, "  Pilots waiting on: " + ", ".join(f"{pilots.domain_names.get(d, d)} {n}" for d, n in waiting))
+        lines.insert(4, _("  Pilots waiting on: {domains}").format(
+            domains=", ".join(f"{pilots.domain_names.get(d, d)} {n}" for d, n in waiting)))
     triaged = [item for item in pilots.items if item.verdict]
-    lines += [f"    {item.verdict:<8} {item.name}: {item.reason}" for item in triaged[:PILOT_LINES]]
+    width = max([8, *(len(verdict_word(item.verdict)) for item in triaged)])
+    lines += [f"    {verdict_word(item.verdict):<{width}} {item.name}: {item.reason}"
+              for item in triaged[:PILOT_LINES]]
     if len(triaged) > PILOT_LINES:
-        lines.append(f"    ... and {len(triaged) - PILOT_LINES} more in score --format json")
-    lines.append(f"  Source of the reference: {pilots.reference['source']}")
+        lines.append(_("    ... and {count} more in score --format json").format(count=len(triaged) - PILOT_LINES))
+    lines.append(_("  Source of the reference: {source}").format(source=_(pilots.reference["source"])))
     return lines
 
 

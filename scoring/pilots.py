@@ -37,7 +37,7 @@ from config import setting
 from i18n import _, ngettext
 from questionnaires.models import PilotSection, Questionnaire
 from scoring.answers import OrganisationProfile, Pilot, month_number
-from scoring.words import N_, listed
+from scoring.words import N_, listed, quoted
 
 VERDICTS = ("stop", "merge", "fix", "scale", "continue")
 VERDICT_RANK = {verdict: rank for rank, verdict in enumerate(VERDICTS)}
@@ -72,10 +72,10 @@ def triage_rules(stuck_after_months: int) -> list[tuple[str, str]]:
 
 REFERENCE = {
     "reaches_production": 0.2,
-    "reaches_production_text": "about one AI pilot in five reaches production",
+    "reaches_production_text": N_("about one AI pilot in five reaches production"),  # shown through _()
     "never_past_pilot": 0.73,
-    "never_past_pilot_text": "73% of AI initiatives never get past the pilot stage",
-    "source": "an industry article (2026) on taking enterprise AI from pilot purgatory to production",
+    "never_past_pilot_text": N_("73% of AI initiatives never get past the pilot stage"),
+    "source": N_("an industry article (2026) on taking enterprise AI from pilot purgatory to production"),
 }
 
 
@@ -499,10 +499,10 @@ def _waiting(blockers: tuple[str, ...], plan: Plan, portfolio: Portfolio) -> str
     if not found:
         return ngettext("{named}: the plan has no open step that removes it; escalate it to the executive sponsor",
                         "{named}: the plan has no open step that removes them; escalate them to the executive sponsor",
-                        len(blockers)).format(named=_join([f"“{labels.get(b, b)}”" for b in blockers]))
+                        len(blockers)).format(named=_join([quoted(labels.get(b, b)) for b in blockers]))
     blocker, step = min(found, key=lambda found_one: found_one[:2])[2:]
     others = len(blockers) - 1
-    label = f"“{labels.get(blocker, blocker)}”"
+    label = quoted(labels.get(blocker, blocker))
     if others:
         label = ngettext("{label} (and {count} other blocker)", "{label} (and {count} other blockers)",
                          others).format(label=label, count=others)
@@ -511,7 +511,7 @@ def _waiting(blockers: tuple[str, ...], plan: Plan, portfolio: Portfolio) -> str
         return _("{blocker}: start with step {rank} of the plan, “{title}”").format(blocker=label, rank=step.rank,
                                                                                    title=step.title)
     return _("{blocker}: start with steps {ranks} of the plan, {titles}").format(
-        blocker=label, ranks=_join([str(s.rank) for s in steps]), titles=_join([f"“{s.title}”" for s in steps]))
+        blocker=label, ranks=_join([str(s.rank) for s in steps]), titles=_join([quoted(s.title) for s in steps]))
 
 
 REMEDY_STEPS = 2  # open remedy steps a fix verdict names

@@ -351,8 +351,8 @@ def reference_note(metrics: PilotMetrics) -> str:
                     "Reached production and not past the pilot stage count the pilots started {months} or more "
                     "months ago, ideas left out. Reference: {reaches}, and {never} (source: {source}).",
                     metrics.stuck_after_months).format(
-        months=metrics.stuck_after_months, reaches=reference["reaches_production_text"],
-        never=reference["never_past_pilot_text"], source=reference["source"])
+        months=metrics.stuck_after_months, reaches=_(reference["reaches_production_text"]),
+        never=_(reference["never_past_pilot_text"]), source=_(reference["source"]))
 
 
 def stage_counts(metrics: PilotMetrics) -> str:

@@ -149,6 +149,15 @@ def test_score_prints_its_table_in_the_chosen_language():
     assert "Handlungsfeld" in run.output and "Belastbarkeit 100\xa0%" in run.output and "Wirtschaftlichkeit" in run.output
 
 
+def test_score_prints_the_pilot_portfolio_in_the_chosen_language():
+    run = CliRunner().invoke(main, ["score", str(ROOT / "examples" / "retailer-pilots.yaml"), "--lang", "de"])
+    assert run.exit_code == 0, run.output
+    block = run.output[run.output.index("Pilotportfolio"):]
+    assert "Trichter:" in block and "Empfehlungen: 8 einstellen" in block and "Quelle der Referenz: ein Fachartikel" in block
+    for english in ("Funnel", "Conversion", "Verdicts", "Source of the reference", " stop ", "Blocked after", "”"):
+        assert english not in block
+
+
 # --- the pseudo-language -----------------------------------------------------------------------------------------
 
 
