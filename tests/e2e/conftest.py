@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from scripts.busy import burning
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
@@ -200,15 +202,10 @@ BURN_SECONDS = 900  # a burner stops by itself, even if the test run is killed
 
 @pytest.fixture
 def busy_cores():
-    """Every core busy with a CPU-burning process while the test runs, as on a loaded machine."""
-    burners = [subprocess.Popen([sys.executable, "-c",
-                                 f"import time\nend = time.monotonic() + {BURN_SECONDS}\n"
-                                 "while time.monotonic() < end: pass"])
-               for _ in range(os.cpu_count() or 2)]
-    yield len(burners)
-    for burner in burners:
-        burner.kill()
-        burner.wait()
+    """Every core busy with a CPU-burning process while the test runs, as on a loaded machine (scripts/busy.py, the
+    same burners that run the whole suite under load)."""
+    with burning(seconds=BURN_SECONDS) as burners:
+        yield len(burners)
 
 
 def pytest_collection_modifyitems(items):

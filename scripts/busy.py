@@ -1,0 +1,58 @@
+"""Every core kept busy by a CPU-burning process: a loaded machine, to show that the tests wait on the app's state and
+not on a quiet machine.
+
+    python scripts/busy.py -- python -m pytest -q     # the whole suite with every core busy; exits as pytest does
+    python scripts/busy.py --seconds 60               # only burn, for a minute
+
+The browser tests that must pass under load take the same burners from the `busy_cores` fixture (`burning()`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+
+LIMIT = 3600  # seconds: a burner stops by itself, even if whatever started it is killed
+BURN = "import time\nend = time.monotonic() + {seconds}\nwhile time.monotonic() < end: pass"
+
+
+@contextlib.contextmanager
+def burning(cores: int | None = None, seconds: float = LIMIT) -> Iterator[list[subprocess.Popen]]:
+    """One CPU-burning process per core (or `cores` of them) while the block runs; yields them."""
+    burners = [subprocess.Popen([sys.executable, "-c", BURN.format(seconds=seconds)])
+               for _ in range(cores or os.cpu_count() or 2)]
+    try:
+        yield burners
+    finally:
+        for burner in burners:
+            burner.kill()
+            burner.wait()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Keep every core busy while a command runs, or for some seconds.")
+    parser.add_argument("--cores", type=int, default=None, help="burners to start (default: one per core)")
+    parser.add_argument("--seconds", type=float, default=None, help="burn this long when no command is given")
+    parser.add_argument("command", nargs=argparse.REMAINDER, help="-- then the command to run under load")
+    options = parser.parse_args(argv)
+    command = options.command[1:] if options.command[:1] == ["--"] else options.command
+    if not command and options.seconds is None:
+        parser.error("give a command after --, or --seconds")
+    if options.cores is not None and options.cores < 1:
+        parser.error("--cores must be 1 or more")
+    with burning(options.cores, options.seconds if not command and options.seconds else LIMIT) as burners:
+        print(f"{len(burners)} burning processes started", file=sys.stderr)
+        if not command:
+            import time
+
+            time.sleep(options.seconds)
+            return 0
+        return subprocess.call(command)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

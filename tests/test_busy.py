@@ -1,0 +1,40 @@
+"""scripts/busy.py: every core kept busy while a command runs, and the command's exit code passed on."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from scripts.busy import burning, main
+
+
+def cpu_ticks(pid: int) -> int:
+    """The CPU time a process has used so far, in clock ticks (user and system, from /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def test_one_burner_per_core_spins_while_the_block_runs_and_none_is_left_after():
+    with burning() as burners:
+        assert len(burners) == (os.cpu_count() or 2)
+        time.sleep(0.5)  # past the burners' own start-up, whose CPU time says nothing
+        before = [cpu_ticks(b.pid) for b in burners]
+        time.sleep(1)  # measuring the burners themselves: a second of their CPU time, not a wait on the product
+        used = [cpu_ticks(b.pid) - start for b, start in zip(burners, before)]
+        assert all(ticks >= 3 for ticks in used), used  # each one burns (3 ticks: 30 ms of a second), not sleeps
+    assert all(b.poll() is not None for b in burners)
+
+
+@pytest.mark.parametrize("code", [0, 3])
+def test_a_command_runs_under_load_and_its_exit_code_is_the_scripts(code):
+    assert main(["--cores", "1", "--", sys.executable, "-c", f"raise SystemExit({code})"]) == code
+
+
+def test_without_a_command_or_seconds_it_says_what_to_give(capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main([])
+    assert stopped.value.code == 2 and "give a command after --, or --seconds" in capsys.readouterr().err
