@@ -97,21 +97,27 @@ def switch_mode() -> None:
     moved()
 
 
+@state.safe
 def finish() -> None:
-    """Finish and show the results; first the open required questions, then the carried-over answers to confirm."""
-    if done.open_required:
-        session.MISSING.value = done.open_required
+    """Finish and show the results (a callback); first the open required questions, then the carried-over answers
+    to confirm. Judged from what is stored as Finish is pressed, never from what the page last drew: an answer given
+    just before it is saved first (its own callback may come after this one) and then read back with the rest."""
+    pending_saved(questionnaire, session.LOADED.value.saved)
+    current = state.reread()
+    scored = state.result(current)
+    open_required = progress.progress(questionnaire, scored).open_required
+    if open_required:
+        session.MISSING.value = open_required
         session.MOVED.value = session.MOVED.get(0) + 1  # bring the list of what is open into view
         session.SCROLL_KEY.value = "missing_box"
         return
-    if unconfirmed:
+    if progress.unconfirmed(questionnaire, scored, current.carried):
         session.CONFIRM_BEFORE_FINISH.value = token
         session.MOVED.value = session.MOVED.get(0) + 1  # bring the question into view
         session.SCROLL_KEY.value = "finish_prompt"
         return
-    state.guarded(services.finish_assessment, get_engine(), now.assessment.id)
-    state.refresh_assessment()
-    st.switch_page(state.RESULTS, query_params={"a": token})
+    if state.stored_by_callback(services.finish_assessment, current.assessment.id):
+        state.switch_soon(state.RESULTS, a=token)
 
 
 @state.safe
@@ -280,9 +286,8 @@ elif not focus_mode:
                    disabled=last_domain and not pilot_register.offered(now),
                    icon=":material/arrow_forward:", width="stretch",
                    type="primary" if step < len(domains) - 1 else "secondary")
-    if finish_col.button(_("Finish"), key="finish", icon=":material/flag:", width="stretch",
-                         type="primary" if step == len(domains) - 1 else "secondary"):
-        finish()
+    finish_col.button(_("Finish"), key="finish", icon=":material/flag:", width="stretch", on_click=finish,
+                      type="primary" if step == len(domains) - 1 else "secondary")
 elif order:
     at = flow.position(order, session.FOCUS.get(), questionnaire)
     question = order[at]
@@ -310,15 +315,14 @@ elif order:
             if pilot_register.offered(now):  # as in one domain per step: Next leads to the Pilot portfolio step
                 st.button(_("Next"), key="next", on_click=go_to, args=(pilot_register.STEP,),
                           icon=":material/arrow_forward:", width="stretch")
-            if st.button(_("Finish"), key="finish", icon=":material/flag:", width="stretch", type="primary"):
-                finish()
+            st.button(_("Finish"), key="finish", icon=":material/flag:", width="stretch", type="primary",
+                      on_click=finish)
         else:
             st.button(_("Next"), key="next", on_click=go_to_question, args=(order[at + 1].id,),
                       icon=":material/arrow_forward:", width="stretch", type="primary")
     bottom_bar_style()
     if not last and not done.open_required:
-        if st.button(_("Finish now"), key="finish_early", icon=":material/flag:", width="stretch"):
-            finish()
+        st.button(_("Finish now"), key="finish_early", icon=":material/flag:", width="stretch", on_click=finish)
     with st.expander(_("Jump to a domain"), icon=":material/list:"):
         step_picker()
 

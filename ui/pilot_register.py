@@ -342,7 +342,8 @@ def go(step, now: state.Current) -> bool:
 
 
 def show_step(now: state.Current, back: Callable[[], None], finish: Callable[[], None]) -> None:
-    """The assessment's "Pilot portfolio" step: what the register is for, the table, Previous and Finish."""
+    """The assessment's "Pilot portfolio" step: what the register is for, the table, Previous and Finish (`back` and
+    `finish` are the buttons' callbacks)."""
     with st.container(key="step_head"):
         st.header(_(LABEL), anchor=False)
         st.caption(_("The last step · optional"))
@@ -356,8 +357,7 @@ def show_step(now: state.Current, back: Callable[[], None], finish: Callable[[],
            currency=(now.assessment.profile or {}).get("currency", ""))
     previous, done = st.columns(2)
     previous.button(_("Previous"), key="previous", on_click=back, icon=":material/arrow_back:", width="stretch")
-    if done.button(_("Finish"), key="finish", icon=":material/flag:", width="stretch", type="primary"):
-        finish()
+    done.button(_("Finish"), key="finish", icon=":material/flag:", width="stretch", type="primary", on_click=finish)
 
 
 def show_room(questionnaire: Questionnaire, workshop_id: int, metrics: PilotMetrics | None, currency: str = "",

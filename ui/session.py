@@ -98,6 +98,9 @@ LOGO_FIELD: Key[int] = Key("logo_field")  # bumped to empty the logo upload
 PROFILE_SAVED: Key[bool] = Key("profile_saved")  # the organisation profile was just saved
 PROFILE_PROBLEM: Key[str] = Key("profile_problem")  # why the organisation profile was not saved
 SHARES_CLAIMED: Key[Any] = Key("shares_claimed")  # the benchmark's consent, as last answered
+START_ORGANISATION: Key[str] = Key("start_organisation")  # the start page's organisation (widget)
+ANSWERS_FILE: Key[Any] = Key("answers_file")  # the start page's answers file upload (widget)
+START_SAID: Key[tuple[str, str]] = Key("start_said")  # (place, message) a start page callback left, shown once
 
 # --- workshops -------------------------------------------------------------------------------------------------
 FACILITATOR: Key[str] = Key("facilitator")  # the facilitator link's secret opened in this session
@@ -126,6 +129,9 @@ JOIN_SESSION: Key[str] = Key("join_session")  # this browser session's id, for j
 JOIN_CODE: Key[str] = Key("join_code")  # the join code box
 JOIN_OPENED: Key[Any] = Key("join_opened")  # the join code that opened the page
 JOIN_WRONG: Key[Any] = Key("join_wrong")  # the code last refused: (code, why, icon, counted as a try)
+JOIN_ROLE: Key[str] = Key("join_role")  # the role chosen to join as (widget)
+JOINED: Key[tuple[int, str]] = Key("joined")  # (workshop id, participant's token) Join just made, to open
+JOIN_REFUSED: Key[str] = Key("join_refused")  # why Join did not join, shown once
 
 # --- cookies ---------------------------------------------------------------------------------------------------
 COOKIES_SET: Key[dict[str, str]] = Key("cookies_set")  # what this session wrote, by name ("" once dropped)

@@ -107,6 +107,14 @@ def open_assessment(new_token: str, page: str = ASSESSMENT) -> None:
     st.switch_page(page, query_params={"a": new_token})
 
 
+def open_soon(new_token: str, page: str = ASSESSMENT) -> None:
+    """`open_assessment` from a callback: make `new_token` the current assessment, and go to `page` as the next run
+    starts."""
+    session.TOKEN.value = new_token
+    session.LOADED.pop()
+    switch_soon(page, a=new_token)
+
+
 def forget() -> None:
     """Leave the current assessment (the link still reopens it)."""
     session.TOKEN.pop()
@@ -225,6 +233,19 @@ def refresh_assessment() -> None:
     if loaded is not None:
         fresh = repo.find_assessment(get_engine(), loaded.assessment.token)
         session.LOADED.value = dataclasses.replace(loaded, assessment=fresh)
+
+
+def reread() -> Current:
+    """The open assessment and its answers as they are stored now, read again (and kept in the session): for a
+    callback that judges them, which must not trust what the page drew on its last run."""
+    loaded: Current = session.LOADED.value
+    engine = get_engine()
+    fresh = repo.find_assessment(engine, loaded.assessment.token)
+    fresh = dataclasses.replace(fresh, profile=loaded.assessment.profile)  # a participant's is the workshop's
+    session.LOADED.value = dataclasses.replace(
+        loaded, assessment=fresh, saved=repo.load_answers(engine, fresh.id),
+        carried=frozenset(repo.carried_over_ids(engine, fresh.id)))
+    return session.LOADED.value
 
 
 def result(now: Current) -> Result:
@@ -383,12 +404,17 @@ def guarded(action, *args, **kwargs):
     """Run a storage action; when the database fails, say so and stop instead of showing a traceback."""
     try:
         return action(*args, **kwargs)
-    except StorageError as exc:
-        st.error(_("The database did not answer ({reason}). Try again in a moment; nothing saved is lost.").format(
-            reason=exc.reason))
-    except PhasegateError as exc:
-        st.error(flow.plain(" ".join(exc.lines())))
+    except (StorageError, PhasegateError) as exc:
+        st.error(refusal(exc))
     st.stop()
+
+
+def refusal(exc: StorageError | PhasegateError) -> str:
+    """What `guarded` says when a storage action failed or was refused (plain text), for a callback to leave."""
+    if isinstance(exc, StorageError):
+        return _("The database did not answer ({reason}). Try again in a moment; nothing saved is lost.").format(
+            reason=exc.reason)
+    return flow.plain(" ".join(exc.lines()))
 
 
 def stored_by_callback(action, *args, problem: session.Key[str] = session.FLASH) -> bool:
