@@ -7,6 +7,7 @@ import streamlit as st
 
 import i18n
 from i18n import _
+from questionnaires import PhasegateError
 from questionnaires.models import question_count
 from storage import get_engine
 from storage import repository as repo
@@ -54,6 +55,24 @@ def try_code(typed: str) -> None:
     session.JOIN_OPENED.value = (code, found.id)
 
 
+@state.safe
+def join(workshop: ws.Workshop) -> None:
+    """Join the workshop in the role chosen (a callback); the next run opens the participant's own assessment, or
+    says why not."""
+    try:
+        participant = ws.join_workshop(engine, workshop, session.JOIN_ROLE.get(), language=i18n.current())
+    except PhasegateError as exc:  # closed, full, no such role; or the database did not answer
+        session.JOIN_REFUSED.value = state.refusal(exc)
+        return
+    session.JOINED.value = (workshop.id, participant.token)
+
+
+def just_joined(workshop: ws.Workshop) -> repo.Assessment | None:
+    """The participant Join just made in this workshop, to open (once)."""
+    made = session.JOINED.pop()
+    return repo.find_assessment(engine, made[1]) if made is not None and made[0] == workshop.id else None
+
+
 def tried(typed: str) -> bool:
     """Whether this session has tried this code already (it opened a workshop, or was refused as wrong)."""
     code = ws.normalise_code(typed) or typed
@@ -94,6 +113,9 @@ if not tried(typed):  # arriving by a join link (?code=...), which is its submit
     try_code(typed)
 workshop = open_workshop(typed)
 
+made = just_joined(workshop)
+if made is not None:
+    continue_as(workshop, made)
 # The same browser continues as the participant it joined as; a removed one stays removed.
 try:
     again = ws.returning_participant(engine, workshop, cookies.get_cookie(ws.participant_cookie(workshop.id)))
@@ -115,11 +137,10 @@ if questionnaire is not None:
                                  questions=question_count(questionnaire).text()))
 st.caption(_("This browser remembers you for this workshop, so the link or code brings you back to your own answers. "
              "On another device, use the private resume link shown with your questions."))
-role = st.radio(_("Your role"), [r.name for r in workshop.roles], index=None, key="join_role", format_func=plain)
-if st.button(_("Join and start answering"), key="join", type="primary", disabled=role is None, icon=":material/login:"):
-    try:
-        participant = ws.join_workshop(engine, workshop, role, language=i18n.current())
-    except ws.WorkshopError as exc:
-        st.error(plain(" ".join(exc.lines())))
-    else:
-        continue_as(workshop, participant)
+role = st.radio(_("Your role"), [r.name for r in workshop.roles], index=None, key=session.JOIN_ROLE.name,
+                format_func=plain)
+st.button(_("Join and start answering"), key="join", type="primary", disabled=role is None, icon=":material/login:",
+          on_click=join, args=(workshop,))
+refused = session.JOIN_REFUSED.pop()
+if refused:
+    st.error(refused)
