@@ -76,7 +76,7 @@ from scoring.pilots import REMEDY_STEPS, format_money
 from scoring.steps import (DEFAULT_SIZE, ESTABLISH_AT_MOST, SIZES, TRIAGE_ID, critical_gap, now_capacity,
                            owner_title, waits_for)
 from scoring.thresholds import below_threshold
-from scoring.words import N_, share
+from scoring.words import N_, quoted, share
 
 FINDINGS = 3
 RISKS = 3
@@ -1205,6 +1205,6 @@ def _steps_named(steps: list) -> str:
     if len(steps) == 1:
         return _("step {rank}, “{title}”").format(rank=steps[0].rank, title=steps[0].title)
     return _("steps {ranks}, {titles}").format(ranks=join_names([str(s.rank) for s in steps]),
-                                               titles=join_names([f"“{s.title}”" for s in steps]))
+                                               titles=join_names([quoted(s.title) for s in steps]))
 
 
