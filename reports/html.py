@@ -607,8 +607,8 @@ def _method(questionnaire: Questionnaire) -> dict:
         "impact": IMPACT_FACTORS,
         "durations": DURATION_MONTHS,
         "pilot_weight": PILOT_WEIGHT,
-        "exposure": f"{EXPOSURE_FACTOR:g}",
-        "deadline": f"{DEADLINE_FACTOR:g}",
+        "exposure": figure(EXPOSURE_FACTOR, "%g"),
+        "deadline": figure(DEADLINE_FACTOR, "%g"),
         "triage_at": TRIAGE_AT,
         "critical": critical_names(questionnaire, tuple(q.id for q in questionnaire.questions if q.critical)),
     }
