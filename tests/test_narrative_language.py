@@ -262,7 +262,7 @@ def test_the_pilot_portfolio_figures_read_in_german():
         figures = portfolio_figures(result.pilots)
         counts = stage_counts(result.pilots)
         verdicts = [verdict_label(v) for v in ("stop", "continue", None)]
-    assert [f.label for f in figures][:4] == ["Piloten", "Produktiv gegangen", "Nicht über die Pilotphase hinaus",
+    assert [f.label for f in figures][:4] == ["Piloten", "Produktiv gesetzt", "Nicht über die Pilotphase hinaus",
                                               "Festgefahren"]
     assert "festgefahren)" in counts and verdicts == ["Einstellen", "Fortführen", "—"]
     assert not english_words_in(" ".join([*(f"{f.label} {f.against}" for f in figures), counts]))
