@@ -413,7 +413,8 @@ def format_table(result: Result) -> str:
             continue
         cells = "  ".join(f"{_cell(p):>4}" for p in d.phases)
         flag = "  " + _("foundation gap") if d.foundation_gap else ""
-        lines.append(f"{d.name:<{wide}} {d.achieved:>8} {d.index:>6.2f} {d.target:>6}  {cells}{flag}")
+        index = f"{d.index:.2f}" if i18n.current() == i18n.SOURCE else i18n.number(d.index, 2)  # 0,38 in German
+        lines.append(f"{d.name:<{wide}} {d.achieved:>8} {index:>6} {d.target:>6}  {cells}{flag}")
     if result.pilots is not None:
         lines += ["", *format_pilots(result.pilots)]
     for horizon, label in HORIZONS.items():
