@@ -1,6 +1,8 @@
 """Start: what Phasegate is, the three ways in (quick check, full assessment, workshop), and resuming by link or
 from an answers file."""
 
+import functools
+
 import streamlit as st
 
 import i18n
@@ -169,6 +171,12 @@ def let_go(token: str, *, address: bool = True) -> None:
     forgotten(token, address=address)
 
 
+def release(token: str) -> None:
+    """`let_go` for a callback that opens another page (which takes the address with it): the file was imported."""
+    drafts.drop_import(get_engine(), token)
+    forgotten(token, address=False)
+
+
 def forgotten(token: str, *, address: bool = True) -> None:
     """The session, and the address unless the page is about to change, forget a file let go."""
     session.IMPORT_LEFT.value = token
@@ -195,5 +203,6 @@ if chosen is not None:
     read = read_upload(chosen.data, chosen.name)
     if read is not None:
         response, questionnaire = read
-        state.offer_import(now, response, questionnaire, chosen.name, done=lambda: let_go(chosen.token, address=False))
+        state.offer_import(now, response, questionnaire, chosen.name, done=functools.partial(release, chosen.token))
+        said("import_choice")
         state.scroll_to("import_choice", chosen.token)

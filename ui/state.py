@@ -615,7 +615,8 @@ def _drop_answer_widgets() -> None:
 def offer_import(now: Current | None, response: Response, questionnaire: Questionnaire, name: str,
                  done: Callable[[], None] = lambda: None) -> None:
     """After an answers file was read: continue the open assessment with it, or start a copy with its own link;
-    the user chooses, and is told which happened. `done` runs once the file's answers are stored."""
+    the user chooses, and is told which happened. `done` runs once the file's answers are stored (in the choice's
+    callback: it must not draw). A failure is left in `session.START_SAID` for the place "import_choice"."""
     shown = in_language(questionnaire)
     with st.container(border=True, key="import_choice"):
         held = dict(file=flow.plain(name), count=len(response.answers), questionnaire=flow.plain(shown.title),
@@ -631,26 +632,46 @@ def offer_import(now: Current | None, response: Response, questionnaire: Questio
         if same:
             st.write(_("**Continue this assessment**: the open assessment takes the file's answers (they replace "
                        "the ones saved for the same questions) and keeps its private link."))
-            if st.button(_("Continue this assessment with the file"), key="import_continue", type="primary",
-                         icon=":material/play_arrow:"):
-                guarded(_import_into, now, response)
-                done()
-                _drop_answer_widgets()
-                session.FLASH_INFO.value = _("The answers from {file} are now in this assessment; its private "
-                                             "link stays the same.").format(file=name)
-                open_assessment(now.assessment.token, resume_page(now.assessment))
+            st.button(_("Continue this assessment with the file"), key="import_continue", type="primary",
+                      icon=":material/play_arrow:", on_click=_continue_with_file, args=(now, response, name, done))
         else:
             st.write(_("An answers file does not carry its private link: to continue the assessment it came from, "
                        "open it with its resume link (the other tab)."))
         st.write(_("**Start a copy**: a new assessment with these answers and a new private link of its own. The "
                    "assessment the file came from is not changed."))
-        if st.button(_("Start a copy"), key="import_copy", type="secondary" if same else "primary",
-                     icon=":material/content_copy:"):
-            created = guarded(repo.import_response, get_engine(), response)
-            done()
-            _drop_answer_widgets()
-            session.IMPORTED_COPY.value = (created.token, name)
-            open_assessment(created.token, resume_page(created))
+        st.button(_("Start a copy"), key="import_copy", type="secondary" if same else "primary",
+                  icon=":material/content_copy:", on_click=_start_copy, args=(response, name, done))
+
+
+@safe
+def _continue_with_file(now: Current, response: Response, name: str, done: Callable[[], None]) -> None:
+    """Continue the open assessment with an answers file's answers, and open it (a callback); why not, for the page
+    to show under the choice."""
+    try:
+        _import_into(now, response)
+    except PhasegateError as exc:
+        session.START_SAID.value = ("import_choice", refusal(exc))
+        return
+    done()
+    _drop_answer_widgets()
+    session.FLASH_INFO.value = _("The answers from {file} are now in this assessment; its private "
+                                 "link stays the same.").format(file=name)
+    open_soon(now.assessment.token, resume_page(now.assessment))
+
+
+@safe
+def _start_copy(response: Response, name: str, done: Callable[[], None]) -> None:
+    """Start a new assessment with an answers file's answers, and open it (a callback); why not, for the page to
+    show under the choice."""
+    try:
+        created = repo.import_response(get_engine(), response)
+    except PhasegateError as exc:
+        session.START_SAID.value = ("import_choice", refusal(exc))
+        return
+    done()
+    _drop_answer_widgets()
+    session.IMPORTED_COPY.value = (created.token, name)
+    open_soon(created.token, resume_page(created))
 
 
 def _import_into(now: Current, response: Response) -> None:
