@@ -300,3 +300,79 @@ def is_session_state(node: ast.AST) -> bool:
 def test_session_state_is_reached_only_through_its_named_keys(path):
     assert spelled_out_keys(path) == [], "name the key in ui/session.py and use it from there"
 
+
+
+# Writes happen in callbacks or form submits, never in the script body. The body under `if st.button(...)` runs on
+# the run after the click, with what the page computed on its way down; a callback runs first, judges what is
+# stored, and the page then draws what it came to. So no screen stores anything from under a button's `if`: it
+# gives the button an `on_click=` callback (`ui.state.switch_soon` opens a page after one). Reading is fine there.
+STORAGE_WRITERS = {"repository", "workshops", "access", "pilots", "retention", "drafts", "benchmark", "backup"}
+READING = ("find", "load", "get", "list", "read", "count", "is_", "has_", "of_", "workshop_of", "participant_cookie",
+           "normalise", "returning", "resume", "link_expired")  # what a storage or service function that only reads
+# is called by; anything else of theirs is taken for a write
+
+
+def writer_names(tree: ast.Module) -> set[str]:
+    """The names under which the module reaches a storage module that writes, or the services."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "storage":
+            names |= {alias.asname or alias.name for alias in node.names if alias.name in STORAGE_WRITERS}
+        elif isinstance(node, ast.ImportFrom) and node.module and (
+                node.module.split(".")[0] == "services"
+                or node.module.removeprefix("storage.") in STORAGE_WRITERS):
+            names |= {f"={alias.asname or alias.name}" for alias in node.names}  # a function imported by name
+        elif isinstance(node, ast.Import):
+            names |= {alias.asname or alias.name for alias in node.names
+                      if alias.name.split(".")[0] == "services"
+                      or alias.name.removeprefix("storage.") in STORAGE_WRITERS}
+    return names
+
+
+def writes(node: ast.AST, writers: set[str], local_writers: set[str]) -> list[str]:
+    """The writes `node` makes or hands on to be made (`state.guarded(repo.save_x, ...)`, `on_click=finish`): storage
+    or service functions that do not only read, and the module's own functions that write."""
+    found = []
+    for inner in ast.walk(node):
+        if (isinstance(inner, ast.Attribute) and isinstance(inner.value, ast.Name) and inner.value.id in writers
+                and inner.attr[0].islower() and not inner.attr.startswith(READING)):
+            found.append(ast.unparse(inner))
+        elif isinstance(inner, ast.Name) and (
+                inner.id in local_writers or f"={inner.id}" in writers and not inner.id.startswith(READING)):
+            found.append(inner.id)
+    return found
+
+
+def functions_that_write(tree: ast.Module, writers: set[str]) -> set[str]:
+    """The module's own functions that write, directly or through another of them."""
+    defined = {n.name: n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    found: set[str] = set()
+    while True:
+        more = {name for name, node in defined.items() if name not in found and writes(node, writers, found)}
+        if not more:
+            return found
+        found |= more
+
+
+def is_button(node: ast.AST) -> bool:
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("button", "form_submit_button"))
+
+
+def writes_under_a_button(path: Path) -> list[str]:
+    """Where the module writes in the body of an `if` on a button (or a form's submit button)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    writers = writer_names(tree)
+    local_writers = functions_that_write(tree, writers)
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and any(is_button(inner) for inner in ast.walk(node.test)):
+            for statement in node.body:
+                found += [f"{path.relative_to(ROOT)}:{statement.lineno} {name}"
+                          for name in writes(statement, writers, local_writers)]
+    return found
+
+
+@pytest.mark.parametrize("path", [p for p in screens() if p.parent != ROOT], ids=lambda p: str(p.relative_to(ROOT)))
+def test_a_screen_writes_in_a_buttons_callback_never_under_its_if(path):
+    assert writes_under_a_button(path) == [], "give the button an on_click= callback that writes"
