@@ -15,6 +15,7 @@ from scoring.words import N_
 from scoring.workshop import DEFAULT_ROLES, EXECUTIVE, PRACTITIONER, Role
 from storage import access, get_engine
 from storage import workshops as ws
+from storage.text import TextError
 from ui import auth, state
 from ui.flow import plain
 
@@ -90,7 +91,7 @@ if submitted:
     try:
         created = create(get_engine(), client, questionnaire_id, library[questionnaire_id].version,
                          roles=chosen, anonymous=anonymous, closes_at=closes_at, language=language)
-    except ws.WorkshopError as exc:
+    except (ws.WorkshopError, TextError) as exc:  # a control character in a name is refused, not a traceback
         st.error(plain(" ".join(exc.lines())))
     else:
         auth.open_new(created)

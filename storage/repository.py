@@ -14,10 +14,11 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 import i18n
-from i18n import SOURCE
+from i18n import SOURCE, _
 from questionnaires.errors import AnswersError, Problem
 from questionnaires.loader import load_library
 from scoring.answers import MAX_NOTE, Answer, OrganisationProfile, Pilot, Response, answer_problem, check_text
+from scoring.words import N_
 from storage import pilots as registers
 from storage.gates import check_open
 from storage.engine import now, writing
@@ -82,8 +83,8 @@ def _create(conn: Connection, questionnaire_id: str, version: str, organisation:
     stamp = now()
     token = new_token()
     row = {
-        "questionnaire_id": refuse_controls(questionnaire_id, "questionnaire id"),
-        "questionnaire_version": refuse_controls(version, "questionnaire version"),
+        "questionnaire_id": refuse_controls(questionnaire_id, N_("questionnaire id")),
+        "questionnaire_version": refuse_controls(version, N_("questionnaire version")),
         "organisation": _organisation(organisation), "role": _role(role), "targets": dict(targets or {}),
         "workshop_id": workshop_id, "created_at": stamp, "updated_at": stamp, "finished_at": None,
         "language": checked_language(language),
@@ -115,11 +116,11 @@ def import_response(engine: Engine, response: Response, workshop_id: int | None 
 def check_response_text(response: Response) -> None:
     """AnswersError (TextError for a control character) when any text of a response could not be stored: its
     organisation, role, answers, notes and pilot register; the same rules as storing it."""
-    check_value(response.role, "The role")
+    check_value(response.role, N_("role"))
     _organisation(response.organisation)
     _role(response.role)
     for question_id, answer in response.answers.items():
-        refuse_controls(question_id, "question id")
+        refuse_controls(question_id, N_("question id"))
         stored_value(answer.value)
         check_note(answer.note)
     for pilot in response.pilots:
@@ -191,12 +192,12 @@ def response_of(assessment: Assessment, saved: dict[str, Answer]) -> Response:
     )
 
 
-def check_value(value, what: str = "The answer") -> None:
-    """AnswersError when an answer's text (or any text in a list of choices) cannot be stored."""
+def check_value(value, what: str = N_("answer")) -> None:
+    """TextError when an answer's text (or any text in a list of choices) cannot be stored, in the language of the
+    moment; `what` names the field in English, marked with N_ (e.g. "role name")."""
     for text in (value if isinstance(value, list) else [value]):
         if isinstance(text, str):
-            check_text(text, what)
-            refuse_controls(text, what.removeprefix("The ").lower())
+            refuse_controls(text, what)  # refuses all check_text refuses too (NUL, lone surrogates)
 
 
 def stored_value(value):
@@ -204,14 +205,14 @@ def stored_value(value):
     normalised."""
     check_value(value)
     if isinstance(value, str):
-        return refuse_controls(value, "answer")
+        return refuse_controls(value, N_("answer"))
     if isinstance(value, list):
-        return [refuse_controls(v, "answer") if isinstance(v, str) else v for v in value]
+        return [refuse_controls(v, N_("answer")) if isinstance(v, str) else v for v in value]
     return value
 
 
 def _role(role: str | None) -> str | None:
-    return refuse_controls(role, "role")
+    return refuse_controls(role, N_("role"))
 
 
 def save_answer(engine: Engine, assessment_id: int, question_id: str, value) -> None:
@@ -256,24 +257,25 @@ def carry_forward(engine: Engine, assessment_id: int, new_version: str, given: d
 
 def check_note(note: str) -> None:
     """AnswersError when a note is longer than allowed or holds what cannot be stored."""
+    refuse_controls(note or "", N_("note"))  # first: it says in the screen's language all check_text would
     check_text(note or "", "The note")
-    refuse_controls(note or "", "note")
     if len(note or "") > MAX_NOTE:
-        raise AnswersError(f"The note is {len(note):,} characters long; at most {MAX_NOTE:,} are allowed. "
-                           "Shorten it; the previously saved note is kept.")
+        raise AnswersError(_("The note is {length} characters long; at most {limit} are allowed. Shorten it; the "
+                             "previously saved note is kept.").format(length=i18n.number(len(note)),
+                                                                      limit=i18n.number(MAX_NOTE)))
 
 
 def _upsert_answers(conn: Connection, assessment_id: int, given: dict[str, Answer], columns: tuple[str, ...]) -> None:
     if not given:
         return
     for question_id, answer in given.items():  # every answer passes here: refuse what no database stores
+        refuse_controls(question_id, N_("question id"))
         check_text(question_id, "The question id")
-        refuse_controls(question_id, "question id")
         check_note(answer.note)
     refuse_invalid(_refuse_if_workshop_closed(conn, assessment_id), given, "value" in columns)
     stamp = now()
     rows = [{"assessment_id": assessment_id, "question_id": qid, "value": stored_value(a.value),
-             "note": refuse_controls(a.note or "", "note"), "carried_over": False, "updated_at": stamp}
+             "note": refuse_controls(a.note or "", N_("note")), "carried_over": False, "updated_at": stamp}
             for qid, a in given.items()]
     dialect_insert = sqlite_insert if conn.dialect.name == "sqlite" else postgresql_insert
     statement = dialect_insert(answers).values(rows)
@@ -331,8 +333,8 @@ def set_branding(engine: Engine, assessment_id: int, branding: dict | None) -> N
         conn.execute(update(assessments).where(assessments.c.id == assessment_id).values(branding=branding))
 
 
-BRANDING_TEXTS = {"prepared_by": "prepared-by name", "commentary": "commentary", "logo_name": "logo's file name",
-                  "color": "colour"}
+BRANDING_TEXTS = {"prepared_by": N_("prepared-by name"), "commentary": N_("commentary"),
+                  "logo_name": N_("logo's file name"), "color": N_("colour")}
 
 
 def stored_branding(branding: dict | None) -> dict | None:
@@ -442,11 +444,12 @@ def count_answers(engine: Engine, assessment_id: int | None = None) -> int:
 
 
 def _organisation(text: str) -> str:
-    refuse_controls(text or "", "organisation name")  # before the spaces are joined: a vertical tab is no space
+    refuse_controls(text or "", N_("organisation name"))  # before the spaces are joined: a vertical tab is no space
     name = " ".join((text or "").split())
     check_text(name, "The organisation name")
     if len(name) > MAX_ORGANISATION:
-        raise AnswersError(f"The organisation name is {len(name)} characters long; at most {MAX_ORGANISATION} are allowed.")
+        raise AnswersError(_("The organisation name is {length} characters long; at most {limit} are allowed.").format(
+            length=len(name), limit=MAX_ORGANISATION))
     return name
 
 

@@ -5,6 +5,8 @@ normalised to a newline ("\\r\\n" and a lone "\\r" both become "\\n"), and every
 control character is refused: C0 controls, DEL, C1 controls (U+0080 to U+009F, NEL
 included), lone surrogates and the non-characters U+FFFE and U+FFFF. None of these can be
 typed on purpose, an XLSX cell cannot hold most of them, and a terminal obeys some of them.
+The refusal speaks the language of the moment: `what` names the field in English, marked with N_ where the
+caller names it, and is translated here with the sentence around it.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import overload
 
+from i18n import _
 from questionnaires.errors import AnswersError
 
 # Characters no stored text may hold (tab, newline and carriage return are handled apart).
@@ -43,10 +46,8 @@ def refuse_controls(value: str | None, what: str) -> str | None:
         return None
     found = _REFUSED.search(value)
     if found:
-        raise TextError(
-            f"The {what} contains an invisible control character ({describe_character(found.group())}); "
-            "remove it and save again."
-        )
+        raise TextError(_("The {what} contains an invisible control character ({code}); remove it and save again.")
+                        .format(what=_(what), code=describe_character(found.group())))
     return _CARRIAGE_RETURN.sub("\n", value)
 
 

@@ -227,10 +227,10 @@ def check_roles(roles: Sequence[Role]) -> tuple[Role, ...]:
     """Roles cleaned up, or a WorkshopError saying what to fix."""
     cleaned, seen = [], set()
     for role in roles:
-        name = " ".join(refuse_controls(role.name or "", "role name").split())
+        name = " ".join(refuse_controls(role.name or "", N_("role name")).split())
         if not name:
             continue
-        repo.check_value(name, "The role name")
+        repo.check_value(name, N_("role name"))
         if len(name) > MAX_ROLE:
             raise WorkshopError(_("The role '{name}…' is {length} characters long; at most {limit} are allowed.").format(
                 name=name[:20], length=len(name), limit=MAX_ROLE))
@@ -258,8 +258,8 @@ def create_workshop(engine: Engine, client: str, questionnaire_id: str, question
                     language: str = "en") -> Workshop:
     """Create a workshop with a fresh facilitator token and join code (`baseline_id`: the one it re-runs), in its
     engagement language."""
-    client = " ".join(refuse_controls(client or "", "client's name").split())
-    repo.check_value(client, "The client's name")
+    client = " ".join(refuse_controls(client or "", N_("client's name")).split())
+    repo.check_value(client, N_("client's name"))
     if not client or len(client) > MAX_CLIENT:
         raise WorkshopError(_("Name the client (1 to {limit} characters); it appears on the report.").format(
             limit=MAX_CLIENT))
@@ -678,7 +678,7 @@ def list_events(engine: Engine, workshop_id: int) -> list[WorkshopEvent]:
 def save_consensus(engine: Engine, workshop_id: int, question_id: str, value, note: str = "") -> None:
     """Record (or replace) the agreed answer to one question; a None value with no note removes it."""
     repo.check_note(note)
-    note = refuse_controls(note or "", "consensus note")
+    note = refuse_controls(note or "", N_("consensus note"))
     value = repo.stored_value(value)
     with writing(engine) as conn:
         _forget_summary(conn, workshop_id)

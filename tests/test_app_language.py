@@ -21,7 +21,8 @@ TRANSLATED = ["app.py", "app_pages/start.py", "app_pages/assessment.py", "app_pa
               "ui/questions.py", "ui/flow.py", "ui/charts.py", "ui/state.py", "ui/language.py", "ui/profile_form.py",
               "ui/pdf_worker.py", "app_pages/workshop_join.py", "app_pages/workshop_dashboard.py",
               "app_pages/presenter.py", "app_pages/my_workshops.py", "app_pages/workshop_new.py",
-              "ui/pilot_register.py", "ui/progress_view.py", "ui/auth.py", "storage/access.py", "storage/workshops.py"]
+              "ui/pilot_register.py", "ui/progress_view.py", "ui/auth.py", "storage/access.py", "storage/workshops.py",
+              "storage/text.py", "storage/repository.py"]
 # Sentences the screens show from other parts, whose German those parts' catalogues give (not yet).
 ELSEWHERE: tuple[str, ...] = ()
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "N_": None}
