@@ -28,6 +28,9 @@ PAGES = [
 
 # On a phone the page title takes less room, so the first question shows without scrolling.
 st.html("<style>@media (max-width: 640px) { [data-testid='stHeading'] h1 { font-size: 2rem; } }</style>")
+# A page link's label wraps where the line ends instead of being cut off (a long German or padded label on a phone).
+st.html("<style>[data-testid='stPageLink-NavLink'] [data-testid='stMarkdownContainer'] p, "
+        "[data-testid='stPageLink-NavLink'] > span:last-child { white-space: normal; }</style>")
 
 try:
     check_settings()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import streamlit as st
 
 import i18n
@@ -13,6 +15,8 @@ from ui.state import narrow_screen
 
 CHROME = 110  # pixels of title, axis and legend around the domain chart's plot
 PHONE_LABELS = 150  # pixels of step name beside a timeline bar on a phone
+PHONE_TITLE = 44  # characters of a chart title's line on a phone: Vega cuts a longer line to the chart's width with "…"
+TITLE_LINE = 14  # pixels each further line of a chart's title takes
 
 
 def narrow() -> bool:
@@ -31,7 +35,11 @@ def show(result: Result) -> None:
     # Streamlit fits the chart into a default height that squeezes the bars together; give
     # it the spec's own plot height plus room for the title, the axis and the legend.
     plot = chart.height if isinstance(chart.height, int) else 30 * len(result.domains)
-    st.altair_chart(chart, theme=None, height=plot + CHROME, key="chart_domains")
+    if narrow():  # the title on as many lines as a phone needs, not cut
+        spec, lines = phone_title(chart.to_dict())
+        st.vega_lite_chart(spec, theme=None, height=plot + CHROME + TITLE_LINE * (lines - 1), key="chart_domains")
+    else:
+        st.altair_chart(chart, theme=None, height=plot + CHROME, key="chart_domains")
     st.caption(_("Each bar is a domain's maturity index: the phases it has completed plus its progress on the next. "
                  "Orange bars hold the organisation back, since it stands where its weakest domain does; the dark "
                  "tick is the domain's target phase."))
@@ -110,6 +118,17 @@ def phone_timeline(spec: dict) -> dict:
         if isinstance(encoding.get("x", {}).get("title"), str):
             encoding["x"]["title"] = _("Months from the start")
     return spec
+
+
+def phone_title(spec: dict) -> tuple[dict, int]:
+    """The chart's spec with its title broken at spaces into lines that fit a phone, and how many lines it takes."""
+    title = spec.get("title")
+    text = title.get("text") if isinstance(title, dict) else title
+    if not isinstance(text, str):
+        return spec, 1
+    lines = textwrap.wrap(text, PHONE_TITLE, break_long_words=False, break_on_hyphens=False) or [text]
+    spec["title"] = {**title, "text": lines} if isinstance(title, dict) else lines
+    return spec, len(lines)
 
 
 def show_matrix_cells(steps) -> None:

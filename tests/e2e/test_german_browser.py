@@ -8,11 +8,13 @@ import io
 import re
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 import i18n
 import services
 from questionnaires.translation import find_in_language
+from scoring.answers import Answer
 from storage import dispose_all, get_engine
 from storage import repository as repo
 from storage import workshops as ws
@@ -242,3 +244,51 @@ def test_participants_answering_in_english_and_german_give_the_room_the_result_o
     assert german_result.result.overall.summary == summary and "gebremst durch" in summary
     assert dashboard_headline(page, server, mixed_token, summary) == dashboard_headline(page, server, german_token,
                                                                                           summary)
+
+
+# --- the results on a phone: long German (and padded) words are wrapped, not cut -----------------------------------
+
+PHONE_AGENT = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+               "Version/17.5 Mobile/15E148 Safari/604.1")
+PHONE_WIDTH = 390
+DOMAIN_TITLE = "Index per domain; the dark tick marks the target phase"
+
+
+def finished_in(server, language: str) -> str:
+    """The quick check answered throughout and finished in `language`, stored directly; its resume token."""
+    engine = open_engine(server)
+    try:
+        created = repo.create_assessment(engine, QUICK.id, QUICK.version, organisation="Beispiel AG", language=language)
+        repo.save_answers(engine, created.id, {q.id: Answer(QUICK.options_for(q)[2].value) for q in QUICK.questions})
+        services.finish_assessment(engine, created.id)
+        return created.token
+    finally:
+        dispose_all()
+
+
+CUT_LINKS = """() => [...document.querySelectorAll("[data-testid='stPageLink-NavLink']")].map(link => {
+  const label = link.querySelector("[data-testid='stMarkdownContainer'] p");
+  const box = link.getBoundingClientRect();
+  return [label.innerText, label.scrollWidth > label.clientWidth + 1 || box.right > window.innerWidth];
+}).filter(([_label, cut]) => cut).map(([label]) => label)"""
+
+
+@pytest.mark.parametrize("language", ["de", "qps"])
+def test_on_a_phone_the_results_links_and_the_domain_chart_title_are_shown_whole(browser, server, language):
+    context = browser.new_context(viewport={"width": PHONE_WIDTH, "height": 844}, user_agent=PHONE_AGENT,
+                                  is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        page.goto(f"{server.url}/results?a={finished_in(server, 'de')}&lang={language}")
+        with i18n.use(language):
+            link, title = i18n.gettext("Branding, the full report and the answers file"), i18n.gettext(DOMAIN_TITLE)
+        page.get_by_role("link", name=link).last.wait_for()
+        title_text = page.locator("[data-testid='stVegaLiteChart'] .role-title-text text").first
+        title_text.wait_for(state="attached")
+        assert page.evaluate(CUT_LINKS) == []
+        shown = title_text.text_content()
+        assert "…" not in shown and words(shown).replace(" ", "") == words(title).replace(" ", "")
+        screenshot(page, f"phone-results-{language}")
+    finally:
+        context.close()
