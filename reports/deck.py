@@ -33,6 +33,7 @@ from scoring.benchmark import Benchmark, summary_text
 from scoring.engine import Result, join_names
 from scoring.narrative import narrate
 from scoring.pilots import format_money, verdict_counts
+from scoring.words import quoted
 
 FONT = "Arial"
 INK = RGBColor(0x1D, 0x27, 0x33)
@@ -826,12 +827,12 @@ def risks_slide(deck: Deck, given: DeckInput) -> None:
     risks = list(story.risks) or [_("No governance or MLOps practice below its phase's bar.")]
     deck.bullets(slide, risks, MARGIN, BODY_TOP, Inches(12), Inches(2.8), size=16, spacing=10)
     fitted = next(((quote, size) for quote in story.quotes
-                   if (size := fitting_size(f"“{quote.text}”", QUOTE_WIDTH, QUOTE_HEIGHT, QUOTE_SIZES))), None)
+                   if (size := fitting_size(quoted(quote.text), QUOTE_WIDTH, QUOTE_HEIGHT, QUOTE_SIZES))), None)
     if fitted:  # the first quote that fits whole: a respondent's words are never cut
         quote, size = fitted
         box = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, MARGIN, Inches(4.5), Inches(12), Inches(1.6))
         deck._fill(box, PALE)
-        deck.text(slide, [(f"“{' '.join(quote.text.split())}”", {"size": size}),
+        deck.text(slide, [(quoted(" ".join(quote.text.split())), {"size": size}),
                           ((_("Agreed in the room, on {domain}") if given.workshop is not None
                             else _("The respondent, on {domain}")).format(
                                domain=names(given.result).get(quote.domain, quote.domain)),
