@@ -14,7 +14,8 @@ from storage import workshops as ws
 from storage.text import TextError, refuse_controls
 from tests.conftest import APP_TIMEOUT, ROOT
 
-GERMAN_REFUSAL = "Das Feld „{what}“ enthält ein unsichtbares Steuerzeichen ({code}); entfernen Sie es und speichern Sie erneut."
+GERMAN_REFUSAL = ("Das Feld „{what}“ enthält ein unsichtbares Steuerzeichen ({code}); entfernen Sie es und speichern "
+                  "Sie erneut.")
 ENGLISH_REFUSAL = "The {what} contains an invisible control character ({code}); remove it and save again."
 
 CHECKS = {  # what is checked, with a vertical tab or a NUL in it: the English and the German name of the field
