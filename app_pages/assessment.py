@@ -5,9 +5,9 @@ import streamlit as st
 
 import services
 from i18n import _, ngettext
+from questionnaires import PhasegateError
 from scoring import progress
 from storage import get_engine
-from storage import repository as repo
 from storage import workshops as ws
 from ui import flow, pilot_register, session, state
 from ui.questions import (bottom_bar_style, pending_saved, phone_layout, question_key, show_one_question,
@@ -116,8 +116,13 @@ def finish() -> None:
         session.MOVED.value = session.MOVED.get(0) + 1  # bring the question into view
         session.SCROLL_KEY.value = "finish_prompt"
         return
-    if state.stored_by_callback(services.finish_assessment, current.assessment.id):
-        state.switch_soon(state.RESULTS, a=token)
+    try:
+        services.finish_assessment(get_engine(), current.assessment.id)
+    except PhasegateError as exc:  # e.g. the workshop has closed; or the database did not answer
+        session.FLASH.value = state.refusal(exc)
+        return
+    state.refresh_assessment()
+    state.switch_soon(state.RESULTS, a=token)
 
 
 @state.safe

@@ -28,14 +28,14 @@ def start(questionnaire_id: str, version: str) -> None:
         created = repo.create_assessment(get_engine(), questionnaire_id, version,
                                          organisation=session.START_ORGANISATION.get(""), language=i18n.current())
     except PhasegateError as exc:
-        session.START_SAID.value = (f"start:{questionnaire_id}", state.refusal(exc))
+        session.START_SAID.value = (f"start:{questionnaire_id}", flow.plain(state.refusal(exc)))
         return
     session.NEW_ASSESSMENT.value = created.token
     state.open_soon(created.token)
 
 
 def said(place: str) -> None:
-    """Show, once, the failure a callback of `place` left."""
+    """Show, once, the failure a callback of `place` left (markdown, user text in it made `plain`)."""
     message = session.START_SAID.get()
     if message is not None and message[0] == place:
         session.START_SAID.pop()
@@ -155,7 +155,7 @@ def import_answers() -> None:
         checked(upload.getvalue(), upload.name)
         token = drafts.keep_import(get_engine(), upload.name, upload.getvalue())
     except StorageError as exc:
-        session.START_SAID.value = ("import", state.refusal(exc))
+        session.START_SAID.value = ("import", flow.plain(state.refusal(exc)))
         return
     except PhasegateError as exc:
         session.START_SAID.value = ("import", needs_fixing(exc))

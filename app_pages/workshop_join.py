@@ -62,7 +62,7 @@ def join(workshop: ws.Workshop) -> None:
     try:
         participant = ws.join_workshop(engine, workshop, session.JOIN_ROLE.get(), language=i18n.current())
     except PhasegateError as exc:  # closed, full, no such role; or the database did not answer
-        session.JOIN_REFUSED.value = state.refusal(exc)
+        session.JOIN_REFUSED.value = plain(state.refusal(exc))
         return
     session.JOINED.value = (workshop.id, participant.token)
 

@@ -60,3 +60,21 @@ def test_a_question_made_required_as_finish_is_pressed_is_listed_not_skipped(app
     assert at.title[0].value == "Tiny test questionnaire"
     assert "1 required question is still open" in at.error[0].value
     assert not finished(at)
+
+
+def test_finish_the_database_refuses_says_so_and_keeps_the_page(app_env, monkeypatch):
+    import services
+    from storage.errors import StorageError
+
+    at = on_governance(board=1)
+
+    def unreachable(*_args, **_kwargs):
+        raise StorageError("the database is down", reason="OperationalError")
+
+    monkeypatch.setattr(services, "finish_assessment", unreachable)
+    at.button(key="finish").click().run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Tiny test questionnaire"
+    shown = at.error[0].value.replace("\\", "")  # as read: the message is escaped to show as text
+    assert shown.startswith("The database did not answer (OperationalError). Try again in a moment")
+    assert not finished(at)

@@ -405,16 +405,17 @@ def guarded(action, *args, **kwargs):
     try:
         return action(*args, **kwargs)
     except (StorageError, PhasegateError) as exc:
-        st.error(refusal(exc))
+        st.error(flow.plain(refusal(exc)))
     st.stop()
 
 
 def refusal(exc: StorageError | PhasegateError) -> str:
-    """What `guarded` says when a storage action failed or was refused (plain text), for a callback to leave."""
+    """What `guarded` says when a storage action failed or was refused, as text (`flow.plain` shows it as it is),
+    for a callback to leave for the page."""
     if isinstance(exc, StorageError):
         return _("The database did not answer ({reason}). Try again in a moment; nothing saved is lost.").format(
             reason=exc.reason)
-    return flow.plain(" ".join(exc.lines()))
+    return " ".join(exc.lines())
 
 
 def stored_by_callback(action, *args, problem: session.Key[str] = session.FLASH) -> bool:
@@ -650,7 +651,7 @@ def _continue_with_file(now: Current, response: Response, name: str, done: Calla
     try:
         _import_into(now, response)
     except PhasegateError as exc:
-        session.START_SAID.value = ("import_choice", refusal(exc))
+        session.START_SAID.value = ("import_choice", flow.plain(refusal(exc)))
         return
     done()
     _drop_answer_widgets()
@@ -666,7 +667,7 @@ def _start_copy(response: Response, name: str, done: Callable[[], None]) -> None
     try:
         created = repo.import_response(get_engine(), response)
     except PhasegateError as exc:
-        session.START_SAID.value = ("import_choice", refusal(exc))
+        session.START_SAID.value = ("import_choice", flow.plain(refusal(exc)))
         return
     done()
     _drop_answer_widgets()
