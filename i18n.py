@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as dt
+import hashlib
 import io
 import re
 from functools import lru_cache
@@ -146,17 +147,35 @@ _ = gettext
 
 def _catalogue(language: str) -> NullTranslations:
     try:
-        files = tuple((str(path), path.stat().st_mtime) for path in catalogue_paths(language))
+        files = tuple((str(path), *_stamp(path)) for path in catalogue_paths(language))
     except OSError:  # a file gone since the folder was listed
         return NullTranslations()
     return _compiled(files) if files else NullTranslations()
 
 
+def edition(language: str) -> str:
+    """Which state of a language's catalogues is on disk (their names, sizes and change times): part of the key of
+    anything kept that holds translated text, so an edited .po file is never read from an older copy. Empty for a
+    language without catalogues (English, the pseudo-language)."""
+    try:
+        stamps = [(path.name, *_stamp(path)) for path in catalogue_paths(language)]
+    except OSError:
+        return ""
+    return hashlib.sha256(repr(stamps).encode()).hexdigest()[:16] if stamps else ""
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    """A file's size and change time: what tells an edited catalogue from the one read before (an edit within the
+    clock's tick keeps the time but seldom the size)."""
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
 @lru_cache(maxsize=16)
-def _compiled(files: tuple[tuple[str, float], ...]) -> Translations:
+def _compiled(files: tuple[tuple[str, int, int], ...]) -> Translations:
     """A language's .po files compiled in memory and read as one (no .mo file to build or to forget)."""
     merged = None
-    for path, _mtime in files:
+    for path, _size, _mtime in files:
         with open(path, "rb") as handle:
             catalog = read_po(handle, domain=DOMAIN)
         buffer = io.BytesIO()

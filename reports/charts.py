@@ -82,15 +82,17 @@ DOMAIN_STATES = {"assessed": N_("Assessed"), "limiting": N_("Limiting"), "not_as
 
 
 def _per_language(build):
-    """A chart structure built once per key and language of the moment (its titles, axes and legends are in it)."""
+    """A chart structure built once per key and language of the moment, in the edition of its catalogues (its
+    titles, axes and legends are in it)."""
     @lru_cache(maxsize=32)
-    def built(language: str, *key):
+    def built(language: str, edition: str, *key):
         with i18n.use(language):
             return build(*key)
 
     @wraps(build)
     def in_language(*key):
-        return built(i18n.current(), *key)
+        language = i18n.current()
+        return built(language, i18n.edition(language), *key)
 
     in_language.cache_clear = built.cache_clear
     return in_language
@@ -294,12 +296,12 @@ def plan_specs(result: Result, accent: str = DEFAULT_ACCENT) -> dict[str, dict]:
 
 
 @lru_cache(maxsize=64)
-def _spec_cached(build, language: str, *key) -> str:
+def _spec_cached(build, language: str, edition: str, *key) -> str:
     """A chart structure as JSON: from memory, else from the disk cache, else built by Altair and stored there (the
-    structure depends only on `key` and the language of its titles, so a cold process fills in its data without
-    importing Altair)."""
+    structure depends only on `key` and the language of its titles, in the `edition` of its catalogues, so a cold
+    process fills in its data without importing Altair, and an edited catalogue is drawn anew)."""
     folder = cache_folder(SPEC_FOLDER)
-    name = _entry_name(build, (language, *key))
+    name = _entry_name(build, (language, edition, *key))
     entry = folder / f"{spec_fingerprint()[:16]}-{name}.json" if folder is not None else None
     text = _read_spec(entry) if entry is not None else None
     if text is None:
@@ -312,7 +314,8 @@ def _spec_cached(build, language: str, *key) -> str:
 
 def _spec(build, *key) -> dict:
     """A chart structure in the language of the moment, its data still to fill in."""
-    return json.loads(_spec_cached(build, i18n.current(), *key))
+    language = i18n.current()
+    return json.loads(_spec_cached(build, language, i18n.edition(language), *key))
 
 
 SPEC_FOLDER = "charts"

@@ -4,10 +4,16 @@ money."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
 import i18n
+from questionnaires import load_questionnaire
+from questionnaires.loader import LIBRARY
+from reports import charts
+from scoring import read_answers, score_response
+from tests.conftest import ROOT
 
 
 @pytest.mark.parametrize("language, expected", [
@@ -65,3 +71,26 @@ def test_the_catalogues_of_each_part_are_read_as_one(tmp_path, monkeypatch):
     monkeypatch.setattr(i18n, "LOCALES", tmp_path)
     with i18n.use("de"):
         assert (i18n._("Language"), i18n._("Page")) == ("Sprache", "Seite")
+
+
+def test_an_edited_catalogue_is_drawn_in_the_charts_at_once(tmp_path, monkeypatch):
+    """A chart's structure is kept (in memory and on disk) per language; editing the language's .po file must show
+    in the next chart, not in the one after the cache is cleared."""
+    monkeypatch.setenv("PHASEGATE_DATA_DIR", str(tmp_path / "data"))
+    folder = tmp_path / "locales" / "de" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    catalogue = folder / "reports.po"
+    header = 'msgid ""\nmsgstr ""\n"Language: de\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+    title = "Maturity index (phases completed)"
+    catalogue.write_text(header + f'msgid "{title}"\nmsgstr "Reifegradindex"\n', encoding="utf-8")
+    monkeypatch.setattr(i18n, "LOCALES", tmp_path / "locales")
+    questionnaire = load_questionnaire(LIBRARY / "quick-check.yaml")
+    result = score_response(questionnaire, read_answers(ROOT / "examples" / "quick-check-example.yaml", questionnaire))
+
+    def axis_title() -> str:
+        with i18n.use("de"):
+            return json.dumps(charts.report_specs(result)["domains"])
+
+    assert "Reifegradindex" in axis_title()
+    catalogue.write_text(header + f'msgid "{title}"\nmsgstr "Reifegradindex (erreichte Phasen)"\n', encoding="utf-8")
+    assert "Reifegradindex (erreichte Phasen)" in axis_title()
