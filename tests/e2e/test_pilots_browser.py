@@ -57,7 +57,7 @@ def rerun_after(page, action) -> None:
             .observe(app, {attributes: true, attributeFilter: ["data-test-script-state"]});
     }""")
     action()
-    wait_until(lambda: page.evaluate("window.phasegateRuns") >= 2, what="the app to run after the edit")
+    wait_until(lambda: page.evaluate("window.phasegateRuns") >= 2, timeout=60, what="the app to run after the edit")
     wait_idle(page)
 
 
