@@ -38,9 +38,9 @@ def libraries_by_soname():
 
 try:
     with libraries_by_soname():
-        import weasyprint
+        import weasyprint  # noqa: F401 -- imported here for its libraries; its names are imported below
 except OSError:
-    import weasyprint  # noqa: F811 -- through find_library, as WeasyPrint does by default
+    import weasyprint  # noqa: F401,F811 -- through find_library, as WeasyPrint does by default
 
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse

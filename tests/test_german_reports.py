@@ -5,7 +5,6 @@ organisation's name, a pilot's name or note, a question id)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 from pathlib import Path
