@@ -132,3 +132,34 @@ def open_page(page: str, *, prepare=None, **params):
     at.switch_page(page).run()
     assert not at.exception, at.exception
     return at
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+@pytest.fixture
+def writes():
+    """The write statements sent to any database while the test runs."""
+    from sqlalchemy import Engine, event
+
+    seen: list[str] = []
+
+    def look(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().split(None, 1)[0].upper() in WRITES:
+            seen.append(" ".join(statement.split()))
+
+    event.listen(Engine, "before_cursor_execute", look)
+    yield seen
+    event.remove(Engine, "before_cursor_execute", look)
+
+
+@pytest.fixture
+def shipped_app(monkeypatch, tmp_path):
+    """The app on an empty SQLite folder, offering the shipped questionnaires and their translations."""
+    from storage import dispose_all
+
+    monkeypatch.delenv("PHASEGATE_QUESTIONNAIRES", raising=False)
+    monkeypatch.setenv("PHASEGATE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    yield tmp_path
+    dispose_all()

@@ -9,7 +9,7 @@ from babel.messages.pofile import read_po
 from streamlit.testing.v1 import AppTest
 
 from questionnaires.translation import find_in_language
-from storage import dispose_all, get_engine
+from storage import get_engine
 from storage import repository as repo
 from storage import workshops as ws
 from tests.conftest import APP_TIMEOUT, ROOT
@@ -26,16 +26,6 @@ TRANSLATED = ["app.py", "app_pages/start.py", "app_pages/assessment.py", "app_pa
 # Sentences the screens show from other parts, whose German those parts' catalogues give (not yet).
 ELSEWHERE: tuple[str, ...] = ()
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "N_": None}
-
-
-@pytest.fixture
-def shipped_app(monkeypatch, tmp_path):
-    """The app on an empty SQLite folder, offering the shipped questionnaires and their translations."""
-    monkeypatch.delenv("PHASEGATE_QUESTIONNAIRES", raising=False)
-    monkeypatch.setenv("PHASEGATE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    yield tmp_path
-    dispose_all()
 
 
 def open_app(*, locale: str | None = None, page: str | None = None, **params) -> AppTest:

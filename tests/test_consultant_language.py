@@ -14,7 +14,7 @@ from storage import repository as repo
 from storage import workshops as ws
 from tests.conftest import open_page
 from tests.test_access import app_engine, owner, page_as  # noqa: F401 - the signed-in pages' fixture and helper
-from tests.test_app_language import open_app, shipped_app, start  # noqa: F401 - the shipped questionnaires' fixture
+from tests.test_app_language import open_app, start
 
 QUICK = "quick-check"
 

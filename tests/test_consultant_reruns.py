@@ -9,7 +9,6 @@ from streamlit.testing.v1 import AppTest
 from storage import access
 from storage import workshops as ws
 from tests.test_access import app_engine, owner, page_as, shown  # noqa: F401 - the signed-in pages' fixture and helpers
-from tests.test_plain_reruns import writes  # noqa: F401 - the write statements seen while a test runs
 
 MY_WORKSHOPS = "app_pages/my_workshops.py"
 

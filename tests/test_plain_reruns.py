@@ -4,16 +4,12 @@ nothing pressed. Writes belong to callbacks and submits."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 import services
 from storage import get_engine
 from storage import repository as repo
 from storage import workshops as ws
 from tests.conftest import open_page
-
-WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
 
 @pytest.fixture
@@ -30,20 +26,6 @@ def stored(app_env):
     repo.save_answer(engine, participant.id, "data.inventory", 2)
     return {"open": open_one.token, "finished": finished.token, "code": workshop.display_code,
             "participant": participant.token, "facilitator": workshop.facilitator_token}
-
-
-@pytest.fixture
-def writes():
-    """The write statements sent to any database while the test runs."""
-    seen: list[str] = []
-
-    def look(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().split(None, 1)[0].upper() in WRITES:
-            seen.append(" ".join(statement.split()))
-
-    event.listen(Engine, "before_cursor_execute", look)
-    yield seen
-    event.remove(Engine, "before_cursor_execute", look)
 
 
 @pytest.mark.parametrize(("page", "params"), [

@@ -14,8 +14,7 @@ import re
 import openpyxl
 import pytest
 from alembic import command
-from sqlalchemy import event, insert
-from sqlalchemy.engine import Engine
+from sqlalchemy import insert
 from streamlit.testing.v1 import AppTest
 
 import i18n
@@ -34,7 +33,6 @@ from tests.test_summaries_migration import _workshop
 
 QUICK = "quick-check"
 DASHBOARD, PRESENTER = "app_pages/workshop_dashboard.py", "app_pages/presenter.py"
-WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 ANA = access.Consultant("https://id.example.com#ana", "ana@example.com", "Ana")
 # Texts these pages show from other parts, still in English there (reports.workshop_charts: the room in words, the
 # charts' words, the domain table's values), and texts the same in both languages (the user's own words, the title).
@@ -42,16 +40,6 @@ ELSEWHERE = re.compile(r"Answers |answers |Nobody has joined yet|\d+ open disput
                        r"(Executive|Data & AI|Business|Data|Governance): |Complete: |A complete domain|Re-run of|"
                        r"Scan the QR code|Join the workshop|too few answers|Agreed after a long talk|Only finance keeps|"
                        r"Workshop · Example Corp$")
-
-
-@pytest.fixture
-def shipped_app(monkeypatch, tmp_path):
-    """The app on an empty SQLite folder, offering the shipped questionnaires and their translations."""
-    monkeypatch.delenv("PHASEGATE_QUESTIONNAIRES", raising=False)
-    monkeypatch.setenv("PHASEGATE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    yield tmp_path
-    dispose_all()
 
 
 def room(language: str, *, note_language: str = "en", owner: access.Consultant | None = None) -> ws.Workshop:
@@ -274,20 +262,6 @@ def test_the_long_csv_and_the_workbook_name_each_participants_language(shipped_a
 
 
 # --- every write is a callback: a plain rerun after it writes nothing again -----------------------------------
-
-
-@pytest.fixture
-def writes():
-    """The write statements sent to any database while the test runs."""
-    seen: list[str] = []
-
-    def look(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().split(None, 1)[0].upper() in WRITES:
-            seen.append(" ".join(statement.split()))
-
-    event.listen(Engine, "before_cursor_execute", look)
-    yield seen
-    event.remove(Engine, "before_cursor_execute", look)
 
 
 def remove_stray(at: AppTest, workshop: ws.Workshop) -> None:
