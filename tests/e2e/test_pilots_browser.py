@@ -47,9 +47,11 @@ def editor(page):
     return table
 
 
-def rerun_after(page, action) -> None:
+def rerun_after(page, action, took_effect=None) -> bool:
     """Do `action`, which makes the app run its script, and wait until that run has finished (a table keeps its
-    keys for itself while the app reruns, so typing on early would lose the first keys)."""
+    keys for itself while the app reruns, so typing on early would lose the first keys). With `took_effect`, an
+    action the table dropped (a click or keys that landed while the app was redrawing it, so nothing changed and no
+    run follows) is told apart from a slow run: False when it was dropped, for the caller to do it again."""
     page.evaluate("""() => {
         const app = document.querySelector("[data-testid='stApp']");
         window.phasegateRuns = 0;
@@ -57,19 +59,34 @@ def rerun_after(page, action) -> None:
             .observe(app, {attributes: true, attributeFilter: ["data-test-script-state"]});
     }""")
     action()
-    wait_until(lambda: page.evaluate("window.phasegateRuns") >= 2, timeout=60, what="the app to run after the edit")
+    ran = lambda: page.evaluate("window.phasegateRuns") >= 2  # noqa: E731
+    if took_effect is not None:
+        try:
+            wait_until(ran, timeout=15, what="the app to run after the edit")
+        except AssertionError:
+            if not took_effect():
+                return False
+    wait_until(ran, timeout=60, what="the app to run after the edit")
     wait_idle(page)
+    return True
 
 
 def add_row(page, row: int):
-    """Add an empty row and select its Name cell (row 0 is the first below the header)."""
+    """Add an empty row and select its Name cell (row 0 is the first below the header); the click is made again
+    if the table dropped it."""
     table = editor(page)
-    wait_idle(page)
-    add = table.get_by_role("button", name="Add row")
-    wait_until(lambda: table.locator("[data-testid='data-grid-canvas']").count() == 1 and add.count() == 1,
-               what="the saved register's table to replace the edited one")
-    table.hover()
-    rerun_after(page, add.click)
+    cells = table.locator("[data-testid^='glide-cell-1-']")
+    for _ in range(3):
+        wait_idle(page)
+        add = table.get_by_role("button", name="Add row")
+        wait_until(lambda: table.locator("[data-testid='data-grid-canvas']").count() == 1 and add.count() == 1,
+                   what="the saved register's table to replace the edited one")
+        rows = cells.count()
+        table.hover()
+        if rerun_after(page, add.click, took_effect=lambda: cells.count() > rows):
+            break
+    else:
+        raise AssertionError("the table never took the click on Add row")
     select_name(page, row)
 
 
@@ -85,18 +102,18 @@ def type_name(page, row: int, name: str) -> None:
     """Type a pilot's name into its selected Name cell; typed again if a rerun of the app took the first keys."""
     cell = editor(page).locator(f"[data-testid='glide-cell-1-{row}']")
     for _ in range(3):
-        type_cell(page, name)
+        type_cell(page, name, took_effect=lambda: cell.inner_text() == name)
         if cell.inner_text() == name:
             return
         select_name(page, row)
     raise AssertionError(f"the name cell holds {cell.inner_text()!r}, not {name!r}")
 
 
-def type_cell(page, text: str) -> None:
+def type_cell(page, text: str, took_effect=None) -> bool:
     """Open the selected cell's editor, type, and commit with Tab (which selects the cell to the right)."""
     page.keyboard.press("Enter")
     page.keyboard.type(text, delay=20)
-    rerun_after(page, lambda: page.keyboard.press("Tab"))
+    return rerun_after(page, lambda: page.keyboard.press("Tab"), took_effect)
 
 
 def paste_rows(page, rows) -> None:
