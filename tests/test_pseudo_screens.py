@@ -32,8 +32,6 @@ SOURCES = ["app.py", "app_pages", "ui", "reports", "scoring", "storage", "questi
 # Every screen app.py registers, with the query parameters it opens with (filled in by `stored`).
 SCREENS = ["start", "assessment", "results", "report", "workshop_join", "workshop_new", "workshop_dashboard",
            "presenter", "my_workshops"]
-# Screens whose texts are still being put through the catalogue (expected to fail until they are).
-NOT_YET: set[str] = set()
 PSEUDO_SPAN = re.compile(r"⟦[^⟦⟧]*⟧")
 ENGLISH_RUN = re.compile(r"\b[A-Za-z][a-z']+(?: [A-Za-z][a-z']+)+\b")  # two or more plain words in a row
 
@@ -151,12 +149,6 @@ def stored(app_engine):
             "my_workshops": {}}
 
 
-def wrapped(screens: list[str]) -> list:
-    """The screens as test parameters, those not yet through the catalogue expected to fail."""
-    return [pytest.param(screen, marks=pytest.mark.xfail(reason="not yet through the catalogue"))
-            if screen in NOT_YET else screen for screen in screens]
-
-
 def opened(screen: str, params: dict) -> AppTest:
     """The screen in the pseudo-language with sign-in configured and the workshop's consultant signed in; no
     exception (`open_page` checks)."""
@@ -176,7 +168,7 @@ def test_the_screen_renders_in_the_pseudo_language(screen, stored):
     assert any("⟦" in text for text in texts(at)), f"{screen} shows no message in the pseudo-language"
 
 
-@pytest.mark.parametrize("screen", wrapped(SCREENS))
+@pytest.mark.parametrize("screen", SCREENS)
 def test_no_message_of_the_catalogue_is_shown_raw_on_the_screen(screen, stored):
     shown = [without_data(text) for text in texts(opened(screen, stored[screen]))]  # a role is also a message
     raw = sorted({part for message in messages() for part in fragments(message)
@@ -184,7 +176,7 @@ def test_no_message_of_the_catalogue_is_shown_raw_on_the_screen(screen, stored):
     assert not raw, f"{screen} shows messages of the catalogue untranslated: {raw[:8]}"
 
 
-@pytest.mark.parametrize("screen", wrapped(SCREENS))
+@pytest.mark.parametrize("screen", SCREENS)
 def test_no_english_is_left_on_the_screen_once_its_data_is_taken_away(screen, stored):
     shown = texts(opened(screen, stored[screen]))
     left = sorted({f"{run!r} in {text[:90]!r}" for text in shown for run in left_in_english(text)})
