@@ -4,35 +4,18 @@ from __future__ import annotations
 
 import secrets
 import shutil
-from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
 
 from questionnaires import load_questionnaire
 from questionnaires.loader import LIBRARY
+from tests.stand_in import StandInWorkers
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parent.parent
 APP_TIMEOUT = 120  # seconds one app run may take on a machine whose cores are all busy: a limit, never a pause
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-STAND_IN_PDF = b"%PDF-1.7\n% made by no worker: this test is not marked pdf_workers\n"
-
-
-class StandInWorkers:
-    """In place of `pdf_worker.pool` (called for the pool, cleared to stop it): every job is done at once and yields
-    `STAND_IN_PDF`, so a page with a PDF button starts no worker processes."""
-
-    def __call__(self) -> StandInWorkers:
-        return self
-
-    def clear(self) -> None:
-        pass
-
-    def submit(self, function, *args) -> Future:
-        done: Future = Future()
-        done.set_result(STAND_IN_PDF)
-        return done
 
 
 @pytest.fixture(autouse=True)

@@ -31,10 +31,13 @@ def free_port() -> int:
 
 
 class Server:
-    """`streamlit run app.py` on a free port with its own data folder; can be stopped and started again."""
+    """`streamlit run app.py` on a free port with its own data folder; can be stopped and started again. Its PDF
+    workers are real with `pdf_workers`, else a stand-in that lays out no report (tests/e2e/serve.py)."""
 
-    def __init__(self, data_dir: Path, options: tuple[str, ...] = (), env: dict[str, str] | None = None):
+    def __init__(self, data_dir: Path, options: tuple[str, ...] = (), env: dict[str, str] | None = None,
+                 pdf_workers: bool = True):
         self.data_dir = data_dir
+        self.pdf_workers = pdf_workers
         self.port = free_port()
         self.options = options  # further `streamlit run` options, e.g. ("--secrets.files", PATH)
         self.env = env or {}  # settings of its own, e.g. {"DATABASE_URL": ...}
@@ -49,8 +52,9 @@ class Server:
         env["PHASEGATE_DATA_DIR"] = str(self.data_dir)
         env.update(self.env)
         log = open(self.data_dir.parent / f"server-{self.port}.log", "ab")
+        streamlit = "streamlit" if self.pdf_workers else "tests.e2e.serve"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+            [sys.executable, "-m", streamlit, "run", "app.py", "--server.headless", "true",
              "--server.port", str(self.port), "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
              "--browser.gatherUsageStats", "false", *self.options],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
@@ -86,11 +90,16 @@ class Server:
             self.process.wait()
 
 
+def real_pdf_workers(request) -> bool:
+    """True in a module marked `pdf_workers` (`pytestmark = pytest.mark.pdf_workers`): one that opens a real PDF."""
+    return request.node.get_closest_marker("pdf_workers") is not None
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(request, tmp_path_factory):
     data = tmp_path_factory.mktemp("server") / "data"
     data.mkdir()
-    running = Server(data)
+    running = Server(data, pdf_workers=real_pdf_workers(request))
     running.start()
     yield running
     running.stop()

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import werkzeug.serving
 
-from tests.e2e.conftest import Server, wait_idle
+from tests.e2e.conftest import Server, real_pdf_workers, wait_idle
 
 
 class Provider:
@@ -61,9 +61,9 @@ class Provider:
 class SignInServer(Server):
     """The app with consultant sign-in configured against `provider`; reached at localhost."""
 
-    def __init__(self, data_dir: Path, provider: Provider):
+    def __init__(self, data_dir: Path, provider: Provider, pdf_workers: bool = True):
         self.secrets = data_dir.parent / "secrets.toml"
-        super().__init__(data_dir, ("--secrets.files", str(self.secrets)))
+        super().__init__(data_dir, ("--secrets.files", str(self.secrets)), pdf_workers=pdf_workers)
         self.secrets.write_text(
             "[auth]\n"
             f'redirect_uri = "http://localhost:{self.port}/oauth2callback"\n'
@@ -99,10 +99,10 @@ def provider():
 
 
 @pytest.fixture(scope="module")
-def signin_server(tmp_path_factory, provider):
+def signin_server(request, tmp_path_factory, provider):
     data = tmp_path_factory.mktemp("signin") / "data"
     data.mkdir()
-    running = SignInServer(data, provider)
+    running = SignInServer(data, provider, pdf_workers=real_pdf_workers(request))
     running.start()
     yield running
     running.stop()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
 from pypdf import PdfReader
 
 from questionnaires import find_questionnaire
@@ -14,6 +15,8 @@ from scoring.engine import score_response
 from storage import dispose_all, get_engine
 from storage import repository as repo
 from tests.e2e.conftest import css_key, live_key, screenshot, wait_until
+
+pytestmark = pytest.mark.pdf_workers  # its app server renders real PDFs (the others use a stand-in)
 
 QUICK = find_questionnaire("quick-check")
 CHOICE = 2  # the third option ("Defined") everywhere

@@ -22,6 +22,8 @@ from tests.e2e.conftest import (SCREENSHOTS, choose, css_key, live_key, screensh
                                 wait_until)
 from tests.e2e.test_browser import QUICK
 
+pytestmark = pytest.mark.pdf_workers  # its app server renders real PDFs (the others use a stand-in)
+
 ENGLISH = find_in_language(QUICK.id, QUICK.version, None)
 GERMAN = find_in_language(QUICK.id, QUICK.version, "de")
 IN = {"en": ENGLISH, "de": GERMAN}

@@ -14,6 +14,8 @@ from tests.e2e.conftest import css_key, wait_idle, wait_until
 from tests.e2e.test_browser import QUICK
 from tests.e2e.test_leader_flow import expected_result
 
+pytestmark = pytest.mark.pdf_workers  # its app server renders real PDFs (the others use a stand-in)
+
 MAX_TABS = 80  # more than any screen of the quick check has controls before the one wanted
 
 FOCUSED_IN = "(selector) => { const at = document.activeElement; return !!(at && at.closest(selector)); }"

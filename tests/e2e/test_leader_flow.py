@@ -18,6 +18,8 @@ from storage import repository as repo
 from tests.e2e.conftest import screenshot, wait_idle, wait_until
 from tests.e2e.test_browser import QUICK, css_key
 
+pytestmark = pytest.mark.pdf_workers  # its app server renders real PDFs (the others use a stand-in)
+
 PHONE_AGENT = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
                "Version/17.5 Mobile/15E148 Safari/604.1")
 SCREENS = {

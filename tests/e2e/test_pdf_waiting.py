@@ -17,6 +17,8 @@ import pytest
 from tests.e2e.conftest import wait_until
 from tests.e2e.test_browser import QUICK, css_key, finish_quick_check
 
+pytestmark = pytest.mark.pdf_workers  # its app server renders real PDFs (the others use a stand-in)
+
 ROUNDS = 5  # Results -> Report -> Results, several times: a stray redraw of the page left behind shows in one
 STAYS_SECONDS = 2.0  # how long the new page must stay on screen (several looks of the waiting button)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from pypdf import PdfReader
 
 from reports.charts import pilot_funnel_spec
@@ -14,6 +15,8 @@ from storage import dispose_all, get_engine
 from storage import repository as repo
 from tests.e2e.conftest import screenshot, wait_idle, wait_until
 from tests.e2e.test_browser import QUICK, answer_step, css_key, next_step, start_quick_check
+
+pytestmark = pytest.mark.pdf_workers  # its app server renders real PDFs (the others use a stand-in)
 
 ROW = 35  # the data editor's row height in pixels (the header row too)
 PASTED = [  # as copied from a spreadsheet: name, stage, started, in production since, owner, KPI, blockers, value, note

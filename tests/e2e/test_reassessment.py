@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
 from pypdf import PdfReader
 
 from scoring.answers import Answer, Response
@@ -15,6 +16,8 @@ from storage import dispose_all, get_engine
 from storage import repository as repo
 from tests.e2e.conftest import screenshot, wait_idle, wait_until
 from tests.e2e.test_browser import CHOICE, QUICK, choose, css_key, finish_quick_check, next_step
+
+pytestmark = pytest.mark.pdf_workers  # its app server renders real PDFs (the others use a stand-in)
 
 RAISED = {"data.ownership": 4, "governance.ai-inventory": 4}  # "Optimised": both phase-1 questions reach the bar
 CONFIRMED = "data.quality-standards"

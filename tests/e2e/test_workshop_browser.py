@@ -6,11 +6,14 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
 from PIL import Image
 from pypdf import PdfReader
 
 from questionnaires import find_questionnaire
 from tests.e2e.conftest import choose, css_key, join_code, screenshot, wait_idle
+
+pytestmark = pytest.mark.pdf_workers  # its app server renders real PDFs (the others use a stand-in)
 
 QUICK = find_questionnaire("quick-check")
 FIRST = QUICK.questions[0]
