@@ -140,7 +140,7 @@ def test_score_benchmark_with_the_database_down_is_one_line_and_exit_1():
 
 
 def test_report_benchmark_adds_the_section_to_the_pdf_only_with_five_peers(database_url, tmp_path):
-    from pypdf import PdfReader
+    from tests.pdf_text import page_texts
 
     answers = tmp_path / "answers.yaml"
     answers.write_text((DATA / "tiny-answers.yaml").read_text() + "organisation_profile: {industry: retail}\n")
@@ -153,7 +153,7 @@ def test_report_benchmark_adds_the_section_to_the_pdf_only_with_five_peers(datab
         result = run("report", str(answers), "--questionnaire", TINY, "--out", str(out), "--benchmark", "--force",
                      url=database_url)
         assert result.exit_code == 0, result.output
-        return "\n".join(page.extract_text() for page in PdfReader(out).pages)
+        return "\n".join(page_texts(out))
 
     assert "Compared with similar organisations" not in pdf_text()
     peer(get_engine(database_url), "Peer 4", 3)
@@ -164,11 +164,9 @@ def test_report_benchmark_adds_the_section_to_the_pdf_only_with_five_peers(datab
 
 
 def test_the_workshop_pdf_compares_the_room_with_five_comparable_clients(database_url, library, monkeypatch):
-    from pypdf import PdfReader
-    import io
-
     from reports.workers import render_workshop_pdf
     from storage.benchmark import set_workshop_profile
+    from tests.pdf_text import pdf_words
 
     monkeypatch.setenv("DATABASE_URL", database_url)
     engine = get_engine(database_url)
@@ -178,8 +176,7 @@ def test_the_workshop_pdf_compares_the_room_with_five_comparable_clients(databas
     set_workshop_profile(engine, workshop.id, {"industry": "retail"})
 
     def text() -> str:
-        return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(
-            render_workshop_pdf(workshop.id))).pages).split())
+        return pdf_words(render_workshop_pdf(workshop.id))
 
     for number, level in enumerate((0, 1, 2, 2)):
         peer(engine, f"Peer {number}", level)

@@ -9,7 +9,6 @@ import io
 import re
 from pathlib import Path
 
-import pypdf
 import pytest
 import yaml
 from pptx import Presentation
@@ -21,7 +20,8 @@ from reports.deck import render_deck
 from scoring.answers import questionnaire_id_of, questionnaire_version_of, read_answers
 from scoring.benchmark import Benchmark, DomainRank
 from scoring.engine import score_response
-from tests.test_report_language import DAY, page_count
+from tests.pdf_text import page_count, pdf_lines, pdf_text
+from tests.test_report_language import DAY
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = sorted(path.name for path in (ROOT / "examples").glob("golden-*.yaml"))
@@ -53,10 +53,6 @@ def pdf(example: str, language: str) -> bytes:
 
 def words(text: str) -> str:
     return " ".join(text.split())
-
-
-def pdf_text(data: bytes) -> list[str]:
-    return [line for page in pypdf.PdfReader(io.BytesIO(data)).pages for line in page.extract_text().splitlines()]
 
 
 def typed_by_client(example: str) -> list[str]:
@@ -98,7 +94,7 @@ def reports(request) -> tuple[str, bytes, bytes]:
 
 def test_a_german_golden_report_holds_no_english_sentence(reports):
     example, english, german = reports
-    assert left_in_english(pdf_text(english), " ".join(pdf_text(german)), typed_by_client(example)) == []
+    assert left_in_english(pdf_lines(english), pdf_text(german), typed_by_client(example)) == []
 
 
 def test_a_german_golden_report_stays_within_the_english_page_count_plus_one(reports):
@@ -109,7 +105,7 @@ def test_a_german_golden_report_stays_within_the_english_page_count_plus_one(rep
 @pytest.mark.parametrize("reports", ["golden-bank.yaml"], indirect=True)  # only the bank is compared with others
 def test_the_bank_report_has_its_benchmark_page_in_german(reports):
     _example, _english, german = reports
-    text = words(" ".join(pdf_text(german)))
+    text = words(pdf_text(german))
     assert "im vergleich mit ähnlichen organisationen" in text.lower() and "einordnung" in text.lower()
     assert "Vergleichsgruppe: 6 Organisationen der Branche „banking“" in text
 

@@ -4,11 +4,9 @@ again when one of them changes."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import time
 
 import pytest
-from pypdf import PdfReader
 
 import services
 from questionnaires import find_questionnaire
@@ -18,6 +16,7 @@ from storage import repository as repo
 from storage import workshops as ws
 from storage.benchmark import set_workshop_profile
 from tests.conftest import open_page
+from tests.pdf_text import pdf_words
 from ui import pdf_worker
 
 STARTUP_SECONDS = 240  # the workers warm up (one report each) before their first job
@@ -42,10 +41,6 @@ def inputs(engine, workshop_id: int) -> pdf_worker.WorkshopPdfInputs:
     return pdf_worker.workshop_inputs_of(engine, workshop, find_questionnaire("tiny", "1.0.0"), today=DAY)
 
 
-def text_of(data: bytes) -> str:
-    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).split())
-
-
 @pytest.mark.pdf_workers
 def test_the_same_workshop_inputs_render_once_and_a_changed_consensus_renders_again(room):
     engine, workshop, _ = room
@@ -57,14 +52,14 @@ def test_the_same_workshop_inputs_render_once_and_a_changed_consensus_renders_ag
 
     render = pdf_worker.workshop_render_for(inputs(engine, workshop.id), submit=counted)
     assert pdf_worker.workshop_render_for(inputs(engine, workshop.id), submit=counted) is render
-    assert "2 participants answered" in text_of(render.future.result(timeout=STARTUP_SECONDS))
+    assert "2 participants answered" in pdf_words(render.future.result(timeout=STARTUP_SECONDS))
     assert pdf_worker.workshop_render_for(inputs(engine, workshop.id), submit=counted) is render  # done: kept
     assert started == [workshop.id]
 
     ws.save_consensus(engine, workshop.id, "data.inventory", 3, "Agreed after the coffee break.")
     agreed = pdf_worker.workshop_render_for(inputs(engine, workshop.id), submit=counted)
     assert agreed is not render and started == [workshop.id, workshop.id]
-    assert "Agreed after the coffee break." in text_of(agreed.future.result(timeout=STARTUP_SECONDS))
+    assert "Agreed after the coffee break." in pdf_words(agreed.future.result(timeout=STARTUP_SECONDS))
     assert pdf_worker.workshop_render_for(inputs(engine, workshop.id), submit=counted) is agreed
     assert len(started) == 2
 

@@ -16,6 +16,7 @@ from questionnaires.loader import LIBRARY
 from reports import Branding, render_html, render_pdf
 from scoring import Answer, Response, read_answers, score_response
 from scoring.answers import questionnaire_id_of
+from tests.pdf_text import page_texts, pdf_text
 
 ROOT = Path(__file__).parent.parent
 DATA = Path(__file__).parent / "data"
@@ -23,11 +24,6 @@ EXAMPLE = ROOT / "examples" / "ai-maturity-example.yaml"
 TINY = DATA / "tiny.yaml"
 TINY_ANSWERS = DATA / "tiny-answers.yaml"
 DAY = dt.date(2025, 5, 12)
-
-
-def pdf_text(pdf: bytes) -> list[str]:
-    """The text of every page, in order."""
-    return [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages]
 
 
 def outline_titles(reader: pypdf.PdfReader) -> list[str]:
@@ -51,7 +47,7 @@ def full():
     result = score_response(questionnaire, read_answers(EXAMPLE, questionnaire))
     branding = Branding(prepared_by="Northwind Advisory", color="#7a3b8f")
     pdf = render_pdf(questionnaire, result, branding, generated=DAY)
-    return questionnaire, result, pdf, pdf_text(pdf)
+    return questionnaire, result, pdf, page_texts(pdf)
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +56,7 @@ def full_report(full):
     questionnaire, result, _, _ = full
     pdf = render_pdf(questionnaire, result, Branding(prepared_by="Northwind Advisory", color="#7a3b8f"),
                      generated=DAY, full=True)
-    return questionnaire, result, pdf, pdf_text(pdf)
+    return questionnaire, result, pdf, page_texts(pdf)
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +64,7 @@ def tiny_report():
     questionnaire = load_questionnaire(TINY)
     result = score_response(questionnaire, read_answers(TINY_ANSWERS, questionnaire))
     pdf = render_pdf(questionnaire, result, generated=DAY, full=True)
-    return questionnaire, result, pdf, "\n".join(pdf_text(pdf))
+    return questionnaire, result, pdf, pdf_text(pdf)
 
 
 # --- what a reader needs --------------------------------------------------------------
@@ -160,7 +156,7 @@ def test_the_executive_report_of_the_big_example_and_the_retailer_stays_within_s
     path = ROOT / "examples" / answers
     questionnaire = find_questionnaire(questionnaire_id_of(path))
     result = score_response(questionnaire, read_answers(path, questionnaire))
-    assert len(pdf_text(render_pdf(questionnaire, result, generated=DAY))) <= 16
+    assert len(page_texts(render_pdf(questionnaire, result, generated=DAY))) <= 16
 
 
 def test_a_note_with_markup_is_quoted_literally_in_the_summary():
@@ -171,7 +167,7 @@ def test_a_note_with_markup_is_quoted_literally_in_the_summary():
     html = render_html(questionnaire, result, generated=DAY)
     assert "<script>alert" not in html and "<b>bold</b>" not in html
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in html
-    summary = next(p for p in pdf_text(render_pdf(questionnaire, result, generated=DAY)) if "FINDINGS" in p)
+    summary = next(p for p in page_texts(render_pdf(questionnaire, result, generated=DAY)) if "FINDINGS" in p)
     assert "<script>alert('x')</script> & <b>bold</b>" in " ".join(summary.split())
 
 
@@ -296,7 +292,7 @@ def test_a_logo_is_embedded_as_a_data_uri_and_drawn_on_the_cover(png_logo):
 def test_an_organisation_without_answers_still_gets_a_report():
     questionnaire = load_questionnaire(TINY)
     result = score_response(questionnaire, Response("tiny", "1.0.0", {}, organisation="Empty Ltd"))
-    text = "\n".join(pdf_text(render_pdf(questionnaire, result, generated=DAY)))
+    text = pdf_text(render_pdf(questionnaire, result, generated=DAY))
     assert "Empty Ltd" in text
     assert "Not assessed" in text
 
@@ -415,8 +411,9 @@ def test_page_fill_runs_from_zero_to_one_and_a_full_page_reads_near_one(clients)
 def test_the_cover_and_the_summary_lead_with_the_profile_and_put_the_phase_beneath(clients, name):
     _, result, reader = clients[name]
     profile, phase = result.overall.profile + ".", f"Phase {result.overall.phase} of 4 · {result.overall.phase_name}"
-    for page in (reader.pages[0], reader.pages[section_page(reader, "Executive summary") - 1]):
-        flat = " ".join(page.extract_text().split())
+    texts = page_texts(reader.stream.getvalue())
+    for page in (texts[0], texts[section_page(reader, "Executive summary") - 1]):
+        flat = " ".join(page.split())
         assert profile in flat and phase in flat
         assert flat.index(profile) < flat.index(phase)
 
@@ -454,7 +451,7 @@ def test_the_executive_report_lists_every_step_of_now_then_the_head_of_next(clie
     now = [s for s in result.actions if s.horizon == "now"]
     assert list(listed) == list(result.actions[:15]) and listed[:len(now)] == tuple(now)
     assert plan_steps(result.actions, full=True) == result.actions
-    plan = " ".join(" ".join(p.extract_text() for p in reader.pages).split()).split("Prioritised next steps")[-1]
+    plan = " ".join(pdf_text(reader.stream.getvalue()).split()).split("Prioritised next steps")[-1]
     for step in result.actions[15:]:
         assert f" {step.rank} {step.title}" not in plan.split("Roadmap")[0]
 
@@ -491,7 +488,7 @@ def test_the_executive_summary_states_the_progress_since_the_baseline_in_one_sen
     before = score_response(questionnaire, before_answers)
     now = score_response(questionnaire, read_answers(TINY_ANSWERS, questionnaire))
     comparison = compare_results(questionnaire, before, questionnaire, now, dt.date(2025, 1, 15))
-    pages = pdf_text(render_pdf(questionnaire, now, generated=DAY, progress=comparison))
+    pages = page_texts(render_pdf(questionnaire, now, generated=DAY, progress=comparison))
     summary = " ".join(next(p for p in pages if "FINDINGS" in p).split())
     assert f"Progress. {progress_sentence(comparison)}" in summary
     assert "Progress." not in " ".join(render_html(questionnaire, now, generated=DAY).split())
@@ -510,7 +507,7 @@ def test_report_command_writes_one_pdf(tmp_path):
                  "--color", "#336699", "--date", "2025-05-12", "--target", "data=3")
     assert result.exit_code == 0, result.output
     assert out.read_bytes().startswith(b"%PDF")
-    assert "Example Corp" in "\n".join(pdf_text(out.read_bytes()))
+    assert "Example Corp" in pdf_text(out.read_bytes())
 
 
 def test_report_command_writes_html_on_request(tmp_path):

@@ -9,7 +9,6 @@ import re
 from pathlib import Path
 
 import openpyxl
-import pypdf
 import pytest
 from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
@@ -24,6 +23,7 @@ from reports.deck import PHASE_STATES, render_deck, slide_titles
 from scoring import read_answers, score_response
 from scoring.narrative import SEVERITIES
 from scoring.workshop import METHOD
+from tests.pdf_text import page_count, pdf_text
 
 ROOT = Path(__file__).resolve().parents[1]
 BANK = ROOT / "examples" / "golden-bank.yaml"
@@ -50,10 +50,6 @@ def german_html():
 @pytest.fixture(scope="module")
 def english_html():
     return render_html(*scored(None), generated=DAY)
-
-
-def page_count(pdf: bytes) -> int:
-    return len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
 
 
 def report(args: list[str], tmp_path: Path) -> tuple[int, str]:
@@ -166,7 +162,7 @@ def test_the_pseudo_language_report_renders_within_the_english_page_count_plus_o
     english = page_count(render_pdf(questionnaire, result, generated=DAY))
     with i18n.use(i18n.PSEUDO):
         pseudo = render_pdf(questionnaire, result, generated=DAY)
-    text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pseudo)).pages)
+    text = pdf_text(pseudo)
     assert "Éxéçûtîvé" in text
     assert page_count(pseudo) <= english + 1, (english, page_count(pseudo))
 

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import io
 import re
 
-import pypdf
 import pytest
 
 from questionnaires import find_questionnaire
@@ -17,6 +15,7 @@ from reports.pdf import render_pdf
 from scoring import read_answers, score_response
 from scoring.answers import Pilot
 from tests.conftest import ROOT
+from tests.pdf_text import page_texts
 
 RETAILER = ROOT / "examples" / "retailer-pilots.yaml"
 DAY = dt.date(2026, 11, 26)
@@ -31,7 +30,7 @@ def flat(text: str) -> str:
 
 
 def pages_of(pdf: bytes) -> list[str]:
-    return [flat(page.extract_text()) for page in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+    return [flat(text) for text in page_texts(pdf)]
 
 
 @pytest.fixture(scope="module")

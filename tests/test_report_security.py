@@ -12,7 +12,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pypdf
 import pytest
 from click.testing import CliRunner
 from weasyprint.urls import URLFetcher
@@ -26,6 +25,7 @@ from reports.html import TEMPLATES
 from reports.pdf import SafeFetcher, allowed_url, html_to_pdf
 from scoring import Answer, Response, score_response
 from tests.conftest import ROOT
+from tests.pdf_text import pdf_text
 
 DATA = Path(__file__).parent / "data"
 DAY = dt.date(2025, 5, 12)
@@ -157,7 +157,7 @@ def hostile_pdf(tiny, hostile_result):
         seconds = time.perf_counter() - started
     finally:
         reports.pdf.SafeFetcher = original
-    text = "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    text = pdf_text(pdf)
     return pdf, text, seconds, list(SpyFetcher.asked)
 
 

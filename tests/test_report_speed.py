@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import html
-import io
 import json
 import os
 import re
@@ -15,7 +14,6 @@ import stat
 import subprocess
 import sys
 
-import pypdf
 import pytest
 
 from questionnaires import load_questionnaire
@@ -25,6 +23,7 @@ from reports.html import render_html, specs_svg
 from reports.pdf import compiled_stylesheet, gc_paused, html_to_pdf, render_pdf
 from scoring import read_answers, score_response
 from tests.conftest import DATA
+from tests.pdf_text import page_texts
 
 DAY = dt.date(2025, 5, 12)
 
@@ -35,10 +34,6 @@ def tiny_result():
     return questionnaire, score_response(questionnaire, read_answers(DATA / "tiny-answers.yaml", questionnaire))
 
 
-def pages(data: bytes) -> list[str]:
-    return [" ".join(page.extract_text().split()) for page in pypdf.PdfReader(io.BytesIO(data)).pages]
-
-
 def test_the_stylesheet_parsed_once_lays_out_the_report_as_the_inline_one_does(tiny_result):
     from reports import Branding
 
@@ -47,7 +42,7 @@ def test_the_stylesheet_parsed_once_lays_out_the_report_as_the_inline_one_does(t
     inline = html_to_pdf(render_html(questionnaire, result, branding, generated=DAY, full=True))
     lean = render_html(questionnaire, result, branding, generated=DAY, full=True, inline_css=False)
     assert "@page" not in lean and "--accent: #7a3b8f" in lean  # the accent stays with the document
-    assert pages(render_pdf(questionnaire, result, branding, generated=DAY, full=True)) == pages(inline)
+    assert page_texts(render_pdf(questionnaire, result, branding, generated=DAY, full=True)) == page_texts(inline)
     assert compiled_stylesheet() is compiled_stylesheet()
 
 

@@ -7,7 +7,6 @@ import io
 import json
 import shutil
 
-import pypdf
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
@@ -22,6 +21,7 @@ from storage import dispose_all, get_engine
 from storage import repository as repo
 from storage import workshops as ws
 from tests.conftest import open_page as open_app, DATA
+from tests.pdf_text import page_texts
 
 TINY_2 = (DATA / "tiny-2.0.0.yaml").read_text(encoding="utf-8")
 # 3.0.0 renames the catalogue again and remaps a level; it migrates from 2.0.0 only, so 1.0.0 goes through 2.0.0.
@@ -365,7 +365,7 @@ def test_the_workshop_pdf_uses_the_workshops_own_version(engine):
     workshop = ws.create_workshop(engine, "Example Corp", "tiny", "1.0.0")
     participant = ws.join_workshop(engine, workshop, "Executive")
     repo.save_answer(engine, participant.id, "data.monitoring", "yes")
-    cover = pypdf.PdfReader(io.BytesIO(render_workshop_pdf_bytes(workshop.id))).pages[0].extract_text()
+    cover = page_texts(render_workshop_pdf_bytes(workshop.id))[0]
     assert "Tiny test questionnaire, version 1.0.0" in " ".join(cover.split())
 
 

@@ -4,16 +4,15 @@ change (as between two tests, or when a worker outlives a reconfiguration)."""
 
 from __future__ import annotations
 
-import io
 import shutil
 
 import pytest
-from pypdf import PdfReader
 
 from storage import dispose_all, get_engine
 from storage import repository as repo
 from storage import workshops as ws
 from tests.conftest import DATA
+from tests.pdf_text import pdf_words
 from ui import pdf_worker
 
 pytestmark = pytest.mark.pdf_workers
@@ -38,21 +37,17 @@ def room(client: str, people: int):
     return workshop
 
 
-def text_of(data: bytes) -> str:
-    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).split())
-
-
 def test_workers_started_for_one_database_render_the_workshop_of_the_database_configured_now(monkeypatch, tmp_path):
     pdf_worker.shutdown()
     try:
         settings_for(monkeypatch, tmp_path / "first")
         first = room("First Client", 2)
-        assert "First Client" in text_of(pdf_worker.submit_workshop_pdf(first.id).result(timeout=STARTUP_SECONDS))
+        assert "First Client" in pdf_words(pdf_worker.submit_workshop_pdf(first.id).result(timeout=STARTUP_SECONDS))
 
         settings_for(monkeypatch, tmp_path / "second")  # the same workers, another database and folder
         second = room("Second Client", 3)
         assert second.id == first.id  # the same number in each database: only the settings tell them apart
-        text = text_of(pdf_worker.submit_workshop_pdf(second.id).result(timeout=STARTUP_SECONDS))
+        text = pdf_words(pdf_worker.submit_workshop_pdf(second.id).result(timeout=STARTUP_SECONDS))
         assert "Second Client" in text and "First Client" not in text
         assert "3 participants answered" in text
     finally:

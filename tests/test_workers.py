@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DATA, ROOT
+from tests.pdf_text import pdf_words
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table in /proc")
 
@@ -188,14 +189,6 @@ def test_a_worker_warms_up_before_its_first_job():
     assert cold["figures"] == {} and cold["charts"] == 0
 
 
-def pdf_text(data: bytes) -> str:
-    import io
-
-    from pypdf import PdfReader
-
-    return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(data)).pages)
-
-
 @pytest.mark.pdf_workers
 def test_the_same_inputs_render_once_and_a_change_of_branding_renders_again():
     import datetime as dt
@@ -209,13 +202,13 @@ def test_the_same_inputs_render_once_and_a_change_of_branding_renders_again():
         render = pdf_worker.render_for(901, first)
         again = pdf_worker.render_for(901, pdf_worker.PdfInputs(answers, dict(first.branding), None, False, day))
         assert again is render  # equal inputs: the render already started, not a second one
-        assert "Prepared by Northwind Advisory" in pdf_text(render.future.result(timeout=STARTUP_SECONDS))
+        assert "Prepared by Northwind Advisory" in pdf_words(render.future.result(timeout=STARTUP_SECONDS))
         assert pdf_worker.render_for(901, first) is render  # and still the same once it is done
 
         rebranded = pdf_worker.render_for(901, pdf_worker.PdfInputs(
             answers, {"prepared_by": "Southwind Partners", "color": "#7a3b8f"}, None, False, day))
         assert rebranded is not render
-        assert "Prepared by Southwind Partners" in pdf_text(rebranded.future.result(timeout=STARTUP_SECONDS))
+        assert "Prepared by Southwind Partners" in pdf_words(rebranded.future.result(timeout=STARTUP_SECONDS))
     finally:
         pdf_worker.shutdown()
 

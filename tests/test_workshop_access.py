@@ -347,6 +347,7 @@ def test_the_workshop_pdf_carries_its_branding_and_leaves_removed_participants_o
 
     from reports.branding import Branding
     from reports.workers import render_workshop_pdf
+    from tests.pdf_text import pdf_words
 
     workshop = ws.create_workshop(app_env, "Example Corp", "tiny", "1.0.0")
     kept, stray = ws.join_workshop(app_env, workshop, "Executive"), ws.join_workshop(app_env, workshop, "Data & AI")
@@ -355,8 +356,8 @@ def test_the_workshop_pdf_carries_its_branding_and_leaves_removed_participants_o
     ws.remove_participant(app_env, workshop.id, stray.id)
     ws.set_branding(app_env, workshop.id, Branding("Harbour Advisory", "#7a1f5c",
                                                    commentary="Settle data ownership first.").to_stored())
-    pdf = PdfReader(io.BytesIO(render_workshop_pdf(workshop.id)))
-    text = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
+    data = render_workshop_pdf(workshop.id)
+    pdf, text = PdfReader(io.BytesIO(data)), pdf_words(data)
     assert pdf.metadata.author == "Harbour Advisory" and "Prepared by Harbour Advisory" in text
     assert "commentary by harbour advisory" in text.casefold()  # the heading is set in capitals
     assert "Settle data ownership first." in text

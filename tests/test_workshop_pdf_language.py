@@ -18,7 +18,8 @@ from scoring.workshop import DEFAULT_ROLES, Role
 from storage import dispose_all, get_engine
 from storage import repository as repo
 from storage import workshops as ws
-from tests.test_german_reports import left_in_english, pdf_text, words
+from tests.pdf_text import pdf_lines, pdf_text
+from tests.test_german_reports import left_in_english, words
 
 QUICK = "quick-check"
 NOTE = "Agreed after a long talk about the finance team's list"
@@ -69,13 +70,13 @@ def reports(tmp_path_factory) -> dict[str, bytes]:
 
 
 def test_a_german_workshops_pdf_holds_no_english_sentence(reports):
-    english, german = pdf_text(reports["en"]), " ".join(pdf_text(reports["de"]))
+    english, german = pdf_lines(reports["en"]), pdf_text(reports["de"])
     assert "Workshop" in german and "Wahrnehmungslücken nach Rolle" in german and "Strittige Themen" in german
     assert left_in_english(english, german, [words(NOTE), "Example Corp"]) == []
 
 
 def test_a_german_workshops_pdf_says_its_room_in_german(reports):
-    text = words(" ".join(pdf_text(reports["de"])))
+    text = words(pdf_text(reports["de"]))
     assert "Teilnehmende" in text and "in der Runde entschieden" in text
     assert "WIE DAS ERGEBNIS DES WORKSHOPS ENTSTEHT" in text and "Die Antworten jeder teilnehmenden Person" in text
     assert "Führungskräfte bewerten" in text and "Phasen höher als Fachkräfte" in text  # the gap, called out
@@ -84,7 +85,7 @@ def test_a_german_workshops_pdf_says_its_room_in_german(reports):
 
 
 def test_an_english_workshops_pdf_stays_english(reports):
-    text = words(" ".join(pdf_text(reports["en"])))
+    text = words(pdf_text(reports["en"]))
     assert "Perception gaps by role" in text and "Disagreement topics" in text and "decided in the room" in text
     assert "Each participant's answers are scored on their own." in text
     assert not {"Wahrnehmungslücken", "Teilnehmende", "Handlungsfeld"} & set(text.split())

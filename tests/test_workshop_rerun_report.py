@@ -8,7 +8,6 @@ import io
 
 import pytest
 from pptx import Presentation
-from pypdf import PdfReader
 
 import services
 from reports import workshop_charts
@@ -20,6 +19,7 @@ from storage import dispose_all, get_engine
 from storage import repository as repo
 from storage import workshops as ws
 from storage.pilots import save_workshop_register
+from tests.pdf_text import page_texts
 
 DAY = dt.date(2026, 11, 26)
 FULL = {"data.inventory": 1, "data.pipelines": 1, "data.monitoring": "no", "data.products": "email",
@@ -63,7 +63,7 @@ def pdf_pages(engine, workshop, questionnaire) -> list[str]:
     view, progress = workshop_charts.stored_workshop_view(engine, workshop, questionnaire, room,
                                                           find=find_for(questionnaire))
     data = render_pdf(questionnaire, room.result, workshop=view, progress=progress, generated=DAY)
-    return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(data)).pages]
+    return [" ".join(text.split()) for text in page_texts(data)]
 
 
 def test_a_first_run_has_no_progress_and_a_rerun_compares_with_it(engine, runs, tiny):

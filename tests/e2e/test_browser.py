@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
-from pypdf import PdfReader
 
 from questionnaires import find_questionnaire
 from questionnaires.models import question_count
@@ -15,6 +13,7 @@ from scoring.engine import score_response
 from storage import dispose_all, get_engine
 from storage import repository as repo
 from tests.e2e.conftest import css_key, live_key, screenshot, wait_until
+from tests.pdf_text import pdf_text
 
 pytestmark = pytest.mark.pdf_workers  # its app server renders real PDFs (the others use a stand-in)
 
@@ -138,7 +137,7 @@ def test_a_leader_completes_the_quick_check_and_downloads_the_pdf(page, server):
     screenshot(page, "report")
     with page.expect_download() as download:
         download_button.click()
-    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(open(download.value.path(), "rb").read())).pages)
+    text = pdf_text(download.value.path())
     assert QUICK.title in text
     assert "Example Corp" in text
     assert expected.overall.phase_name in text

@@ -182,8 +182,9 @@ def pdf_text(data: bytes) -> tuple[str, int]:
 
     from pypdf import PdfReader
 
-    pages = PdfReader(io.BytesIO(data)).pages
-    return " ".join(" ".join(p.extract_text() for p in pages).split()), len(pages[0].images)
+    from tests.pdf_text import pdf_words
+
+    return pdf_words(data), len(PdfReader(io.BytesIO(data)).pages[0].images)
 
 
 def deck_text(data: bytes) -> tuple[int, str, set[str]]:

@@ -4,12 +4,10 @@ room's result the same as when everyone answers in German."""
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 
 import i18n
 import services
@@ -21,6 +19,7 @@ from storage import workshops as ws
 from tests.e2e.conftest import (SCREENSHOTS, choose, css_key, live_key, screenshot, secret_link_token, wait_idle,
                                 wait_until)
 from tests.e2e.test_browser import QUICK
+from tests.pdf_text import pdf_words
 
 pytestmark = pytest.mark.pdf_workers  # its app server renders real PDFs (the others use a stand-in)
 
@@ -105,7 +104,7 @@ def pdf_text(path) -> str:
     with open(path, "rb") as handle:
         data = handle.read()
     assert data.startswith(b"%PDF")
-    return words(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))
+    return pdf_words(data)
 
 
 def test_a_german_self_assessment_runs_from_the_start_page_to_its_german_pdf(page, server):

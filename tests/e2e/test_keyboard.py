@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from pypdf import PdfReader
 
 from storage import repository as repo
 from storage.engine import connect
 from tests.e2e.conftest import css_key, wait_idle, wait_until
 from tests.e2e.test_browser import QUICK
 from tests.e2e.test_leader_flow import expected_result
+from tests.pdf_text import pdf_text
 
 pytestmark = pytest.mark.pdf_workers  # its app server renders real PDFs (the others use a stand-in)
 
@@ -112,5 +112,5 @@ def test_the_quick_check_is_answered_and_its_pdf_downloaded_with_the_keyboard_al
     tab_to(page, ready, "Download PDF")
     with page.expect_download() as started:
         page.keyboard.press("Enter")
-    text = "\n".join(p.extract_text() for p in PdfReader(started.value.path()).pages)
+    text = pdf_text(started.value.path())
     assert QUICK.title in text and expected_result().overall.phase_name in text

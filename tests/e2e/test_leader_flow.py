@@ -4,11 +4,9 @@ navigation, and the PDF says what the Results page says."""
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
-from pypdf import PdfReader
 
 import services
 from scoring.answers import Answer, Response
@@ -17,6 +15,7 @@ from storage import dispose_all, get_engine
 from storage import repository as repo
 from tests.e2e.conftest import screenshot, wait_idle, wait_until
 from tests.e2e.test_browser import QUICK, css_key
+from tests.pdf_text import pdf_text
 
 pytestmark = pytest.mark.pdf_workers  # its app server renders real PDFs (the others use a stand-in)
 
@@ -175,7 +174,7 @@ def test_the_pdf_button_on_results_delivers_the_report_of_the_results_headline(s
     with page.expect_download() as download:
         button.click()
     with open(download.value.path(), "rb") as pdf:
-        text = words(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.read())).pages))
+        text = words(pdf_text(pdf.read()))
     assert profile.rstrip(".") in text
     assert expected.overall.phase_name in text and "Example Corp" in text
 

@@ -3,10 +3,8 @@ reload and a server restart, shown on Results and in the PDF."""
 
 from __future__ import annotations
 
-import io
 
 import pytest
-from pypdf import PdfReader
 
 from reports.charts import pilot_funnel_spec
 from scoring.answers import Pilot
@@ -15,6 +13,7 @@ from storage import dispose_all, get_engine
 from storage import repository as repo
 from tests.e2e.conftest import screenshot, wait_idle, wait_until
 from tests.e2e.test_browser import QUICK, answer_step, css_key, next_step, start_quick_check
+from tests.pdf_text import pdf_text
 
 pytestmark = pytest.mark.pdf_workers  # its app server renders real PDFs (the others use a stand-in)
 
@@ -194,7 +193,7 @@ def test_a_leader_enters_five_pilots_that_survive_a_reload_and_a_restart_and_rea
     download_button.wait_for(timeout=180_000)
     with page.expect_download() as download:
         download_button.click()
-    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(open(download.value.path(), "rb").read())).pages)
+    text = pdf_text(download.value.path())
     assert "Northwind Stores" in text
     assert "Pilot portfolio" in text
     for name in NAMES:

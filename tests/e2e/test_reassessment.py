@@ -3,11 +3,9 @@ from the first, two answers change, and the PDF shows both domains' progress."""
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
-from pypdf import PdfReader
 
 from scoring.answers import Answer, Response
 from scoring.compare import compare_results
@@ -16,6 +14,7 @@ from storage import dispose_all, get_engine
 from storage import repository as repo
 from tests.e2e.conftest import screenshot, wait_idle, wait_until
 from tests.e2e.test_browser import CHOICE, QUICK, choose, css_key, finish_quick_check, next_step
+from tests.pdf_text import pdf_text
 
 pytestmark = pytest.mark.pdf_workers  # its app server renders real PDFs (the others use a stand-in)
 
@@ -98,7 +97,7 @@ def test_a_leader_reassesses_changes_two_answers_and_the_pdf_shows_both_deltas(p
     download_button.wait_for(timeout=240_000)
     with page.expect_download() as download:
         download_button.click()
-    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(open(download.value.path(), "rb").read())).pages)
+    text = pdf_text(download.value.path())
     assert re.search(r"Progress since \d+ \w+ \d{4}", text)
     for domain in progress.domains:
         if domain.change:

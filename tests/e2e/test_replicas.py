@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 
 from storage import dispose_all, get_engine
 from storage import repository as repo
@@ -23,6 +22,7 @@ from tests.e2e.conftest import ROOT, Server, css_key, free_port, join_code, wait
 from tests.e2e.oidc import ANA, provider  # noqa: F401  (the provider fixture)
 from tests.e2e.test_browser import CHOICE, QUICK, choose, start_quick_check
 from tests.e2e.test_workshop_browser import CLIENT, create_workshop, metric
+from tests.pdf_text import pdf_text
 
 CONFIGURATION = ROOT / "deploy" / "nginx.conf"
 SHIPPED_REPLICAS = ("127.0.0.1:8501", "127.0.0.1:8502")
@@ -253,7 +253,7 @@ def test_a_replica_that_dies_mid_assessment_loses_nothing_and_the_other_serves_t
         download_button.wait_for(timeout=180_000)  # rendered by the replica still standing
         with page.expect_download() as download:
             download_button.click()
-        text = "\n".join(p.extract_text() for p in PdfReader(download.value.path()).pages)
+        text = pdf_text(download.value.path())
         assert QUICK.title in text
     finally:
         context.close()

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from questionnaires import find_questionnaire
 from tests.e2e.conftest import choose, css_key, join_code, screenshot, wait_idle
+from tests.pdf_text import pdf_words
 
 pytestmark = pytest.mark.pdf_workers  # its app server renders real PDFs (the others use a stand-in)
 
@@ -100,7 +101,7 @@ def test_a_facilitator_runs_a_workshop_from_creation_to_the_pdf(browser, server,
         with page.expect_download(timeout=180_000) as download:
             page.locator(css_key("download_workshop_pdf") + " button").click()
         pdf = PdfReader(io.BytesIO(open(download.value.path(), "rb").read()))
-        flat = " ".join(" ".join(p.extract_text() for p in pdf.pages).split())
+        flat = pdf_words(download.value.path())
         assert "Consensus decisions" in flat and NOTE in flat
         assert "3 participants answered" in flat  # the stray participant is not counted
         assert f"Prepared by {PREPARED_BY}" in flat and COMMENTARY in flat
