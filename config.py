@@ -40,6 +40,10 @@ class Settings(BaseSettings):
                               "refused at start-up in one line (the URL itself is never repeated)")
     PHASEGATE_DATA_DIR: str = Field(str(ROOT / "data"), description="Folder for the embedded SQLite database; "
                                     "created on first run", json_schema_extra={"shown": "`data/` in the project"})
+    PHASEGATE_CACHE_DIR: str = Field("", description="Folder for what Phasegate can make again: parsed "
+                                     "questionnaires, chart structures and pictures, compiled templates, font "
+                                     "coverage (private; deleting it costs speed only). Empty: `cache/` in "
+                                     "`PHASEGATE_DATA_DIR`")
     PHASEGATE_PUBLIC_URL: str = Field("", description="Public base URL of the app (e.g. `https://assess.example.com`) "
                                       "used in resume and join links and the QR code; empty: the address the "
                                       "browser used. On `localhost` the dashboard and the projector say that "

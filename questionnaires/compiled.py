@@ -2,10 +2,10 @@
 
 Parsing a large questionnaire with the line-aware safe reader (`safeyaml`) costs a few hundred milliseconds of
 CPU, on every command and in every worker; validating the parsed data costs a few. So the parsed data of a file
-(plain values only: text, numbers, booleans, dates, lists and mappings) is kept in
-`<PHASEGATE_DATA_DIR>/cache/questionnaires/`, under a key made of the file's bytes, its kind (YAML or JSON) and a
-fingerprint of the reader (its source, PyYAML's and Python's versions). Validation and the cross-checks still run
-on every load, so a change to the models or the checks applies at once.
+(plain values only: text, numbers, booleans, dates, lists and mappings) is kept in the cache folder's
+`questionnaires/` (`PHASEGATE_CACHE_DIR`, by default `<PHASEGATE_DATA_DIR>/cache`), under a key made of the file's
+bytes, its kind (YAML or JSON) and a fingerprint of the reader (its source, PyYAML's and Python's versions).
+Validation and the cross-checks still run on every load, so a change to the models or the checks applies at once.
 
 - A file whose key is not cached is read by the safe reader with every limit (size, depth, entries, values,
   anchors, numbers, characters); only data that passed them is ever cached.
@@ -83,13 +83,16 @@ def reader_fingerprint() -> str:
 
 
 def cache_folder(kind: str = FOLDER[1]) -> Path | None:
-    """The cache folder of one kind of entry under the data folder (created private), or None when it cannot be
-    used."""
+    """The cache folder of one kind of entry (created private): in `PHASEGATE_CACHE_DIR`, or else in the data
+    folder's `cache/`; None when it cannot be used."""
     try:
-        folder = Path(setting("PHASEGATE_DATA_DIR")).expanduser() / FOLDER[0] / kind
+        data = Path(setting("PHASEGATE_DATA_DIR")).expanduser()
+        root = Path(setting("PHASEGATE_CACHE_DIR") or data / FOLDER[0]).expanduser()
+        folder = root / kind
         if not folder.is_dir():
-            folder.parent.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
-            folder.parent.mkdir(exist_ok=True, mode=PRIVATE_FOLDER)
+            if root == data / FOLDER[0]:
+                data.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
+            root.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
             folder.mkdir(exist_ok=True, mode=PRIVATE_FOLDER)
     except (OSError, PhasegateError):
         return None

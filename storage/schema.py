@@ -44,8 +44,9 @@ class NewerDatabaseError(StorageError):
                          "the upgrade.")
 
 
+@functools.lru_cache(maxsize=1)
 def head() -> str:
-    """The newest migration's revision."""
+    """The newest migration's revision (the migrations are read once per process)."""
     return ScriptDirectory.from_config(_config()).get_current_head()
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,25 @@ DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parent.parent
 APP_TIMEOUT = 120  # seconds one app run may take on a machine whose cores are all busy: a limit, never a pause
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+CACHE_MADE_HERE = "_phasegate_cache_made_here"
+
+
+def pytest_configure(config):
+    """One cache folder (`PHASEGATE_CACHE_DIR`) for the whole run, shared by every test process and every app
+    server, command and worker they start: a questionnaire parsed or a chart drawn by one test is read by the next,
+    as on a server that has run for a while (entries are keyed by content). Tests of the cache itself set a folder
+    of their own. The xdist workers inherit the folder from the process that starts them."""
+    if not os.environ.get("PHASEGATE_CACHE_DIR"):
+        os.environ["PHASEGATE_CACHE_DIR"] = tempfile.mkdtemp(prefix="phasegate-test-cache-")
+        setattr(config, CACHE_MADE_HERE, os.environ["PHASEGATE_CACHE_DIR"])
+
+
+def pytest_unconfigure(config):
+    made = getattr(config, CACHE_MADE_HERE, None)
+    if made:
+        shutil.rmtree(made, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

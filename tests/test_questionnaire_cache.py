@@ -19,8 +19,9 @@ TINY = (DATA / "tiny.yaml").read_text(encoding="utf-8")
 
 @pytest.fixture
 def cache(monkeypatch, tmp_path):
-    """An empty data folder: the cache folder is made in it."""
+    """An empty data folder and no cache folder set: the cache folder is made in the data folder."""
     monkeypatch.setenv("PHASEGATE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("PHASEGATE_CACHE_DIR", raising=False)
     return tmp_path / "data" / "cache" / "questionnaires"
 
 
@@ -45,6 +46,17 @@ def test_a_file_is_parsed_once_then_read_from_the_cache_with_the_same_result(cac
     assert stat.S_IMODE(entry.stat().st_mode) == 0o600
     assert stat.S_IMODE(cache.stat().st_mode) == 0o700
     assert stat.S_IMODE(cache.parent.parent.stat().st_mode) == 0o700  # the data folder, made by the cache
+
+
+def test_a_cache_folder_of_its_own_holds_the_entries_and_the_data_folder_none(monkeypatch, tmp_path):
+    monkeypatch.setenv("PHASEGATE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("PHASEGATE_CACHE_DIR", str(tmp_path / "shared" / "cache"))
+    path = written(tmp_path, TINY)
+    load_questionnaire(path)
+    assert compiled.read_document(path, QuestionnaireError)[1] is True
+    [entry] = entries(tmp_path / "shared" / "cache" / "questionnaires")
+    assert stat.S_IMODE(entry.parent.stat().st_mode) == stat.S_IMODE(entry.parent.parent.stat().st_mode) == 0o700
+    assert not (tmp_path / "data").exists()
 
 
 def test_a_changed_file_is_parsed_again_and_replaces_its_entry(cache, tmp_path):
@@ -162,6 +174,7 @@ def test_a_data_folder_that_cannot_be_written_only_costs_speed(monkeypatch, tmp_
     blocked = tmp_path / "file-not-folder"
     blocked.write_text("")
     monkeypatch.setenv("PHASEGATE_DATA_DIR", str(blocked))
+    monkeypatch.delenv("PHASEGATE_CACHE_DIR", raising=False)
     path = written(tmp_path, TINY)
     assert load_questionnaire(path).id == "tiny"
     assert compiled.read_document(path, QuestionnaireError)[1] is False

@@ -59,6 +59,7 @@ def test_a_spec_the_chart_process_cannot_convert_fails_as_it_fails_here():
 def started(monkeypatch, tmp_path):
     """The chart processes the report command starts, counted."""
     monkeypatch.setenv("PHASEGATE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("PHASEGATE_CACHE_DIR", raising=False)  # a cache of its own: charts drawn by no other test
     processes = []
 
     class Counted(converter.ChartProcess):

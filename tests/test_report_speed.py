@@ -140,6 +140,7 @@ def test_charts_convert_while_the_text_is_laid_out_and_a_failed_chart_fails_the_
 def fresh_cache(tmp_path, monkeypatch):
     """An empty cache folder, and no chart structure in memory: as in a new process after an install."""
     monkeypatch.setenv("PHASEGATE_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("PHASEGATE_CACHE_DIR", raising=False)
     forget_chart_structures()
     yield tmp_path / "cache"
     forget_chart_structures()
@@ -210,8 +211,8 @@ def test_a_report_from_a_file_loads_neither_altair_nor_sqlalchemy_once_its_chart
             "--out", str(out), "--force"]  # over an existing file, so the output is checked against the database
     code = ("import sys, cli\ncli.main(sys.argv[1:], standalone_mode=False)\n"
             "print(sorted({'altair', 'sqlalchemy'} & set(sys.modules)))")
-    env = {**os.environ, "PHASEGATE_DATA_DIR": str(tmp_path / "data"), "DATABASE_URL": "",
-           "PYTHONPATH": str(DATA.parents[1])}
+    env = {**os.environ, "PHASEGATE_DATA_DIR": str(tmp_path / "data"), "PHASEGATE_CACHE_DIR": "",
+           "DATABASE_URL": "", "PYTHONPATH": str(DATA.parents[1])}
     loaded = [subprocess.run([sys.executable, "-c", code, *args], env=env, cwd=DATA.parents[1], capture_output=True,
                              text=True, check=True).stdout.splitlines()[-1] for _ in range(2)]
     assert loaded == ["['altair']", "[]"]  # Altair built the structures once, for every later report
@@ -273,8 +274,8 @@ def test_the_report_fonts_are_found_in_process_as_fc_match_finds_them():
 
 def run_python(code: str, tmp_path, *args: str) -> list[str]:
     """The lines a fresh interpreter prints running `code` in the project (nothing imported before)."""
-    env = {**os.environ, "PHASEGATE_DATA_DIR": str(tmp_path / "data"), "DATABASE_URL": "",
-           "PYTHONPATH": str(DATA.parents[1])}
+    env = {**os.environ, "PHASEGATE_DATA_DIR": str(tmp_path / "data"), "PHASEGATE_CACHE_DIR": "",
+           "DATABASE_URL": "", "PYTHONPATH": str(DATA.parents[1])}
     return subprocess.run([sys.executable, "-c", code, *args], env=env, cwd=DATA.parents[1], capture_output=True,
                           text=True, check=True).stdout.splitlines()
 
