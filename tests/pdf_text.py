@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -61,6 +62,27 @@ def pdf_words(pdf: PDF) -> str:
 def pdf_lines(pdf: PDF) -> list[str]:
     """Every line of the document, page after page."""
     return [line for text in page_texts(pdf) for line in text.splitlines()]
+
+
+def baselines(pdf: PDF, number: int) -> list[float]:
+    """Where the printed characters of one page (0-based) stand: the baseline of each, in points down from the top of
+    the page."""
+    document = pdfium.PdfDocument(pdf)
+    try:
+        page = document[number]
+        height, text_page = page.get_height(), page.get_textpage()
+        x, y = ctypes.c_double(), ctypes.c_double()
+        found = []
+        for index in range(text_page.count_chars()):
+            printed = chr(pdfium_c.FPDFText_GetUnicode(text_page, index)).strip()
+            if printed and not pdfium_c.FPDFText_IsGenerated(text_page, index):
+                pdfium_c.FPDFText_GetCharOrigin(text_page, index, ctypes.byref(x), ctypes.byref(y))
+                found.append(height - y.value)
+        text_page.close()
+        page.close()
+        return found
+    finally:
+        document.close()
 
 
 def page_count(pdf: PDF) -> int:

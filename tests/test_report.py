@@ -16,7 +16,7 @@ from questionnaires.loader import LIBRARY
 from reports import Branding, render_html, render_pdf
 from scoring import Answer, Response, read_answers, score_response
 from scoring.answers import questionnaire_id_of
-from tests.pdf_text import page_texts, pdf_text
+from tests.pdf_text import baselines, page_texts, pdf_text
 
 ROOT = Path(__file__).parent.parent
 DATA = Path(__file__).parent / "data"
@@ -335,15 +335,7 @@ def page_fill(page) -> float:
     """How far down the page body its content reaches, 0-1: the lowest line of text (chart labels included) between
     the running header and footer, measured from the top of the body."""
     height = float(page.mediabox.height)
-    lows = []
-
-    def seen(text, cm, tm, font, size):
-        if text.strip():
-            y = height - (tm[4] * cm[1] + tm[5] * cm[3] + cm[5])  # from the top of the page
-            if PAGE_TOP < y < height - PAGE_BOTTOM:
-                lows.append(y)
-
-    page.extract_text(visitor_text=seen)
+    lows = [y for y in baselines(page.pdf.stream.getvalue(), page.page_number) if PAGE_TOP < y < height - PAGE_BOTTOM]
     return (max(lows) - PAGE_TOP) / (height - PAGE_TOP - PAGE_BOTTOM) if lows else 0.0
 
 
