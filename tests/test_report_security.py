@@ -152,9 +152,9 @@ def hostile_pdf(tiny, hostile_result):
     original = reports.pdf.SafeFetcher
     reports.pdf.SafeFetcher = SpyFetcher
     try:
-        started = time.perf_counter()
+        started = time.process_time()  # this process's CPU, which other work on the machine does not stretch
         pdf = render_pdf(tiny, hostile_result, Branding(prepared_by="<b>Evil & Co</b>"), generated=DAY, full=True)
-        seconds = time.perf_counter() - started
+        seconds = time.process_time() - started
     finally:
         reports.pdf.SafeFetcher = original
     text = pdf_text(pdf)
@@ -181,8 +181,8 @@ def test_hostile_organisation_and_author_names_are_printed_literally(hostile_pdf
     assert "Prepared by <b>Evil & Co</b>" in text
 
 
-def test_hostile_text_renders_in_seconds(hostile_pdf):
-    assert hostile_pdf[2] < 20
+def test_hostile_text_renders_without_running_away(hostile_pdf):
+    assert hostile_pdf[2] < 20  # CPU seconds: a bound against a layout that never ends, not a measure of speed
 
 
 def test_hostile_text_embeds_no_file(hostile_pdf):
