@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import sys
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
@@ -24,13 +26,22 @@ CACHE_MADE_HERE = "_phasegate_cache_made_here"
 
 
 def pytest_configure(config):
-    """One cache folder (`PHASEGATE_CACHE_DIR`) for the whole run, shared by every test process and every app
-    server, command and worker they start: a questionnaire parsed or a chart drawn by one test is read by the next,
-    as on a server that has run for a while (entries are keyed by content). Tests of the cache itself set a folder
-    of their own. The xdist workers inherit the folder from the process that starts them."""
-    if not os.environ.get("PHASEGATE_CACHE_DIR"):
-        os.environ["PHASEGATE_CACHE_DIR"] = tempfile.mkdtemp(prefix="phasegate-test-cache-")
-        setattr(config, CACHE_MADE_HERE, os.environ["PHASEGATE_CACHE_DIR"])
+    """One cache folder (`PHASEGATE_CACHE_DIR`) for the test run, shared by every test process and every app server,
+    command and worker they start, and kept from run to run in pytest's cache: a questionnaire parsed or a chart
+    drawn once is read by every later test, as on a server that has run for a while (entries are keyed by content,
+    so a changed file is parsed again). Tests of the cache itself set a folder of their own. The xdist workers
+    inherit the folder from the process that starts them, which fills it with the shipped questionnaires first."""
+    if os.environ.get("PHASEGATE_CACHE_DIR"):
+        return
+    cache = getattr(config, "cache", None)  # None with -p no:cacheprovider: a folder for this run alone
+    folder = cache.mkdir("phasegate") if cache is not None else Path(tempfile.mkdtemp(prefix="phasegate-test-cache-"))
+    os.environ["PHASEGATE_CACHE_DIR"] = str(folder)
+    if cache is None:
+        setattr(config, CACHE_MADE_HERE, folder)
+    if not hasattr(config, "workerinput"):
+        from questionnaires.loader import shipped_library
+
+        shipped_library()  # parsed here once, not by every worker as it collects the test modules
 
 
 def pytest_unconfigure(config):
@@ -50,6 +61,45 @@ def stand_in_pdf_workers(request, monkeypatch):
         monkeypatch.setattr(pdf_worker, "pool", StandInWorkers())
     yield
     pdf_worker.shutdown()
+
+
+class KeptScripts:
+    """In place of AppTest's `ScriptCache`, which it makes anew for every run and so compiles app.py and the page
+    again each time (Streamlit's magic parses every script): one compiled copy per script file and its state, for
+    every run in this process. A file changed on disk is compiled again."""
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple, object] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self) -> KeptScripts:
+        return self
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
+
+    def get_bytecode(self, script_path: str):
+        from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+
+        state = os.stat(script_path)
+        key = (os.path.abspath(script_path), state.st_mtime_ns, state.st_size)
+        with self._lock:
+            if key not in self._kept:
+                self._kept[key] = ScriptCache().get_bytecode(script_path)
+            return self._kept[key]
+
+
+KEPT_SCRIPTS = KeptScripts()
+
+
+@pytest.fixture(autouse=True)
+def app_scripts_compiled_once():
+    """Once a test module has imported Streamlit's AppTest, its runs share `KEPT_SCRIPTS`."""
+    app_test = sys.modules.get("streamlit.testing.v1.app_test")
+    if app_test is not None and app_test.ScriptCache is not KEPT_SCRIPTS:
+        app_test.ScriptCache = KEPT_SCRIPTS
+    yield
 
 
 @pytest.fixture(scope="session")

@@ -105,9 +105,9 @@ def test_a_new_output_is_created_private(tmp_path):
     ("validate", "/dev/zero"),
 ])
 def test_a_device_given_as_an_input_is_refused_at_once(tmp_path, option):
-    started = time.monotonic()
+    started = time.process_time()
     result = run(tmp_path, *(arg.format(tmp=tmp_path) for arg in option))
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5  # CPU seconds: reading the device endlessly would spend them
     assert result.exit_code == 1, result.output
     assert result.output.startswith("error: /dev/zero: not a regular file") and result.output.count("\n") == 1
 
