@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+from collections.abc import Iterator
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -24,6 +26,16 @@ def spaced_apart(text_page: pdfium.PdfTextPage, index: int) -> bool:
     return after[0] - before[2] >= LETTER_SPACING * size or not (after[1] < before[3] and before[1] < after[3])
 
 
+@contextlib.contextmanager
+def opened(pdf: PDF) -> Iterator[pdfium.PdfDocument]:
+    """The document, closed after the block."""
+    document = pdfium.PdfDocument(pdf)
+    try:
+        yield document
+    finally:
+        document.close()
+
+
 def page_text(text_page: pdfium.PdfTextPage) -> str:
     """One page's text, without the spaces pdfium inserted between the letters of a letter-spaced word."""
     text = text_page.get_text_range()
@@ -36,17 +48,14 @@ def page_text(text_page: pdfium.PdfTextPage) -> str:
 
 def page_texts(pdf: PDF) -> list[str]:
     """The text of every page, in order."""
-    document = pdfium.PdfDocument(pdf)
-    try:
-        texts = []
+    texts = []
+    with opened(pdf) as document:
         for page in document:
             text_page = page.get_textpage()
             texts.append(page_text(text_page))
             text_page.close()
             page.close()
-        return texts
-    finally:
-        document.close()
+    return texts
 
 
 def pdf_text(pdf: PDF) -> str:
@@ -67,12 +76,11 @@ def pdf_lines(pdf: PDF) -> list[str]:
 def baselines(pdf: PDF, number: int) -> list[float]:
     """Where the printed characters of one page (0-based) stand: the baseline of each, in points down from the top of
     the page."""
-    document = pdfium.PdfDocument(pdf)
-    try:
+    found = []
+    with opened(pdf) as document:
         page = document[number]
         height, text_page = page.get_height(), page.get_textpage()
         x, y = ctypes.c_double(), ctypes.c_double()
-        found = []
         for index in range(text_page.count_chars()):
             printed = chr(pdfium_c.FPDFText_GetUnicode(text_page, index)).strip()
             if printed and not pdfium_c.FPDFText_IsGenerated(text_page, index):
@@ -80,15 +88,10 @@ def baselines(pdf: PDF, number: int) -> list[float]:
                 found.append(height - y.value)
         text_page.close()
         page.close()
-        return found
-    finally:
-        document.close()
+    return found
 
 
 def page_count(pdf: PDF) -> int:
     """How many pages the document has."""
-    document = pdfium.PdfDocument(pdf)
-    try:
+    with opened(pdf) as document:
         return len(document)
-    finally:
-        document.close()
