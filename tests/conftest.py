@@ -25,6 +25,14 @@ POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 CACHE_MADE_HERE = "_phasegate_cache_made_here"
 
 
+def pytest_xdist_auto_num_workers(config) -> int:
+    """What `-n auto` means: a worker per core for the inner loop (`-m "not browser"`, which keeps every core busy),
+    two per core when the browser tests run, since they spend most of their time waiting on Chromium and an app
+    server, whose processes use the cores meanwhile."""
+    cores = os.cpu_count() or 1
+    return cores if "not browser" in (config.option.markexpr or "") else 2 * cores
+
+
 def pytest_configure(config):
     """One cache folder (`PHASEGATE_CACHE_DIR`) for the test run, shared by every test process and every app server,
     command and worker they start, and kept from run to run in pytest's cache: a questionnaire parsed or a chart
