@@ -25,12 +25,22 @@ POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 CACHE_MADE_HERE = "_phasegate_cache_made_here"
 
 
-def pytest_xdist_auto_num_workers(config) -> int:
-    """What `-n auto` means: a worker per core for the inner loop (`-m "not browser"`, which keeps every core busy),
-    two per core when the browser tests run, since they spend most of their time waiting on Chromium and an app
-    server, whose processes use the cores meanwhile."""
-    cores = os.cpu_count() or 1
-    return cores if "not browser" in (config.option.markexpr or "") else 2 * cores
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The order in which xdist hands the files out (pytest.ini keeps it): a browser test file, which mostly waits on
+    Chromium and an app server, then a few of the others, which keep the cores busy meanwhile, and so on. Every
+    browser file starts in the first two thirds of the run, so none is left to run alone at the end."""
+    files: dict[str, list] = {}
+    for item in items:
+        files.setdefault(item.nodeid.split("::")[0], []).append(item)
+    browser = [name for name in files if name.startswith("tests/e2e/")]
+    others = [name for name in files if name not in browser]
+    step = max(1, 2 * len(others) // (3 * len(browser))) if browser else 0
+    order = []
+    for index, name in enumerate(browser):
+        order += [name, *others[index * step:(index + 1) * step]]
+    order += others[len(browser) * step:]
+    items[:] = [item for name in order for item in files[name]]
 
 
 def pytest_configure(config):
