@@ -53,9 +53,11 @@ def test_every_bad_setting_is_listed_not_only_the_first(monkeypatch):
     [("PHASEGATE_REPORT_WORKERS", "4", 4), ("PHASEGATE_REPORT_WORKERS", "", 2), ("PHASEGATE_MAX_PARTICIPANTS", None, 500),
      ("PHASEGATE_SQLITE_BUSY_TIMEOUT_MS", "0", 0), ("PHASEGATE_PUBLIC_URL", "https://assess.example.com",
                                                    "https://assess.example.com"),
-     ("PHASEGATE_CURRENCY", None, "EUR"), ("PHASEGATE_CURRENCY", "usd", "USD"), ("PHASEGATE_CURRENCY", " GBP ", "GBP")],
+     ("PHASEGATE_CURRENCY", None, "EUR"), ("PHASEGATE_CURRENCY", "usd", "USD"), ("PHASEGATE_CURRENCY", " GBP ", "GBP"),
+     ("PHASEGATE_BENCHMARK_SELF_ASSESSMENTS", "true", True), ("PHASEGATE_BENCHMARK_SELF_ASSESSMENTS", "0", False),
+     ("PHASEGATE_BENCHMARK_SELF_ASSESSMENTS", "", False)],
     ids=["number", "empty-is-the-default", "unset-is-the-default", "zero-allowed", "text", "currency-default",
-         "currency-lower-case", "currency-with-spaces"],
+         "currency-lower-case", "currency-with-spaces", "yes-no-true", "yes-no-zero", "yes-no-empty-is-the-default"],
 )
 def test_a_setting_is_read_typed_from_the_environment_when_asked(monkeypatch, name, value, expected):
     if value is None:
@@ -70,6 +72,16 @@ def test_a_changed_environment_is_seen_at_once(monkeypatch):
     assert setting("PHASEGATE_MAX_PARTICIPANTS") == 7
     monkeypatch.setenv("PHASEGATE_MAX_PARTICIPANTS", "8")
     assert setting("PHASEGATE_MAX_PARTICIPANTS") == 8
+
+
+def test_reading_the_settings_loads_no_settings_library():
+    """Every command reads its settings first: pydantic-settings' import alone cost each about 0.08 s of CPU."""
+    import subprocess
+    import sys
+
+    code = "import sys, config; config.check_settings(); print('pydantic_settings' in sys.modules)"
+    shown = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert shown.stdout.split() == ["False"]
 
 
 def test_every_setting_is_declared_with_a_help_text():
