@@ -65,6 +65,10 @@ def plain_text(ctx, param, value: str | None) -> str | None:
     return value
 
 
+# True when this file runs as the program (`python cli.py ...`); False when a test, a benchmark or a worker imports
+# it. Only the program's own process may treat the end of its command as the end of the process.
+AS_PROGRAM = __name__ == "__main__"
+
 OUTPUT_MODE = 0o600  # a report or an export holds client data: readable by its owner only
 
 
@@ -504,12 +508,13 @@ def report(answers: tuple[Path, ...], out: Path | None, out_dir: Path | None, as
     from reports.converter import chart_process
 
     # One report is rendered in this process: its chart converter starts now, on another core, unless its charts were
-    # drawn before, and no garbage collection runs while the questionnaire loads and WeasyPrint is imported. A batch is
+    # drawn before, and no garbage collection runs while the questionnaire loads and WeasyPrint is imported; when this
+    # is the program, what the report leaves is then frozen rather than collected, as the process ends. A batch is
     # left as it was: its worker processes convert their own charts.
     single = len(answers) == 1
     converter = (chart_process(chart_inputs(answers[0], baseline, questionnaire_path, color, targets, language))
                  if single else contextlib.nullcontext())
-    with converter, gc_paused() if single else contextlib.nullcontext():
+    with converter, gc_paused(ending=AS_PROGRAM) if single else contextlib.nullcontext():
         from reports.branding import branding_from_files
 
         if (out is None) == (out_dir is None):

@@ -58,12 +58,11 @@ HTML(filename={html!r}).write_pdf({out!r})
 """
 
 IN_PROCESS = """
-import contextlib, sys
+import contextlib, runpy, sys
 import reports.converter
 reports.converter.chart_process = contextlib.nullcontext  # every chart converted in the command's own process
-import cli
 sys.argv = ["cli.py", *sys.argv[1:]]
-cli.main()
+runpy.run_path("cli.py", run_name="__main__")  # as the program, like the other cases
 """
 
 def python(code: str, env: dict[str, str]) -> float:

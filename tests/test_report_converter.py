@@ -112,3 +112,30 @@ def test_a_single_report_runs_without_garbage_collection_and_the_collector_comes
     assert CliRunner().invoke(main, ["report", *examples, *options], catch_exceptions=False).exit_code == 0
     assert seen == collecting
     assert gc.isenabled()
+
+
+@pytest.mark.parametrize("as_program, frozen", [
+    (False, False),  # imported (a test, a benchmark): the process goes on, so everything stays collectable
+    (True, True),  # `python cli.py report`: the process ends, so what the report leaves is frozen, not walked again
+])
+def test_only_the_program_freezes_what_its_single_report_leaves(tmp_path, monkeypatch, as_program, frozen):
+    import gc
+
+    import cli
+
+    monkeypatch.setenv("PHASEGATE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(cli, "AS_PROGRAM", as_program)
+    before = gc.get_freeze_count()
+    try:
+        assert report(tmp_path).exit_code == 0
+        assert (gc.get_freeze_count() > before) == frozen
+        assert gc.isenabled()
+    finally:
+        if gc.get_freeze_count() > before:
+            gc.unfreeze()  # this test process goes on
+
+
+def test_the_command_line_module_imported_is_not_the_program():
+    import cli
+
+    assert cli.AS_PROGRAM is False
