@@ -1,7 +1,9 @@
 """The database schema's version: upgrade to the newest migration, say which one is applied.
 
-Alembic does the work. A database made by the first release (tables, no version) is
-recognised and stamped as revision 0001, then upgraded; it is never recreated. Upgrades
+Alembic does the work. An empty database gets the newest tables at once, built from their definitions in
+`storage/tables.py` and stamped with the newest revision (Alembic's recipe for a new database; a test holds
+those definitions and the migrations to the same schema). A database made by the first release (tables, no
+version) is recognised and stamped as revision 0001, then upgraded; it is never recreated. Upgrades
 run in one transaction under a lock (PostgreSQL: an advisory lock; SQLite: the write
 lock), so replicas starting together upgrade once and the others find it done.
 
@@ -21,6 +23,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect, text
 
 from storage.errors import StorageError
+from storage.tables import metadata
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 FIRST_RELEASE = "0001"
@@ -45,15 +48,20 @@ class NewerDatabaseError(StorageError):
 
 
 @functools.lru_cache(maxsize=1)
+def _scripts() -> ScriptDirectory:
+    """This release's migrations, read once per process."""
+    return ScriptDirectory.from_config(_config())
+
+
 def head() -> str:
-    """The newest migration's revision (the migrations are read once per process)."""
-    return ScriptDirectory.from_config(_config()).get_current_head()
+    """The newest migration's revision."""
+    return _scripts().get_current_head()
 
 
 @functools.lru_cache(maxsize=1)
 def known_revisions() -> frozenset[str]:
     """Every revision this release's migrations define."""
-    return frozenset(script.revision for script in ScriptDirectory.from_config(_config()).walk_revisions())
+    return frozenset(script.revision for script in _scripts().walk_revisions())
 
 
 def check_known(revision: str | None) -> str | None:
@@ -75,8 +83,13 @@ def upgrade(engine: Engine, writing) -> tuple[str | None, str]:
     with writing(engine) as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": UPGRADE_LOCK})
-        before = check_known(MigrationContext.configure(conn).get_current_revision())
-        if before is None and inspect(conn).has_table("assessments"):
+        migrations = MigrationContext.configure(conn)
+        before = check_known(migrations.get_current_revision())
+        if before is None and not inspect(conn).has_table("assessments"):
+            metadata.create_all(conn)
+            migrations.stamp(_scripts(), "head")
+            return None, head()
+        if before is None:
             command.stamp(_config(conn), FIRST_RELEASE)
             before = FIRST_RELEASE
         if before != head():

@@ -111,12 +111,45 @@ class KeptScripts:
 KEPT_SCRIPTS = KeptScripts()
 
 
+def _scanned_once(scan):
+    """Streamlit's scan of every installed package for components, which AppTest runs for each new test app (a
+    fifth of an AppTest test's time: it parses the metadata of every distribution): done once per process, as
+    the packages installed do not change while the tests run."""
+    kept = []
+
+    def scan_component_manifests(*args, **kwargs):
+        if not kept:
+            kept.append(scan(*args, **kwargs))
+        return list(kept[0])
+
+    return scan_component_manifests
+
+
+def _wait_for_the_run(runner, timeout: float = 3) -> None:
+    """In place of AppTest's wait for a run, which wakes every millisecond to look through every event the run has
+    sent, taking the interpreter from the script it waits for: the same wait, on the script's thread ending (it ends
+    right after the run's last event), and the same error after `timeout` seconds."""
+    thread = getattr(runner, "_script_thread", None)
+    if thread is not None:
+        thread.join(timeout)
+    if thread is None or thread.is_alive():
+        runner.request_stop()
+        runner.join()
+        raise RuntimeError(f"AppTest script run timed out after {timeout}(s)")
+
+
 @pytest.fixture(autouse=True)
-def app_scripts_compiled_once():
-    """Once a test module has imported Streamlit's AppTest, its runs share `KEPT_SCRIPTS`."""
+def app_tests_made_light():
+    """Once a test module has imported Streamlit's AppTest, its runs share `KEPT_SCRIPTS`, scan the installed
+    packages once, and wait for a run without polling."""
     app_test = sys.modules.get("streamlit.testing.v1.app_test")
     if app_test is not None and app_test.ScriptCache is not KEPT_SCRIPTS:
+        from streamlit.components.v2 import manifest_scanner
+        from streamlit.testing.v1 import local_script_runner
+
         app_test.ScriptCache = KEPT_SCRIPTS
+        manifest_scanner.scan_component_manifests = _scanned_once(manifest_scanner.scan_component_manifests)
+        local_script_runner.require_widgets_deltas = _wait_for_the_run
     yield
 
 
