@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -13,7 +14,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 import i18n
 from questionnaires.errors import AnswersError, Problem
 from questionnaires.models import Question, Questionnaire
-from questionnaires.safeyaml import Document, Limits, parse_document, read_document, text_problem
+from questionnaires.safeyaml import Document, Limits, parse_document, read_bytes, text_problem
 from scoring.words import N_
 
 FORMAT = "phasegate-answers/1"
@@ -106,7 +107,20 @@ class Response:
 
 def read_answers(path: Path | str, questionnaire: Questionnaire | None = None) -> Response:
     """Read an answers file (YAML or JSON); with a questionnaire, check it too."""
-    return _to_response(read_document(path, AnswersError, MAX_ANSWERS_BYTES, LIMITS), questionnaire)
+    return _to_response(_answers_document(path), questionnaire)
+
+
+def _answers_document(path: Path | str) -> Document:
+    """An answers file read from disk and parsed, once for the same content: a report asks for its questionnaire,
+    version and language before it reads the answers, and each parse costs about 8 ms of CPU. The document is
+    shared by its readers, so none may change it."""
+    path = Path(path)
+    return _parsed_answers(read_bytes(path, AnswersError, MAX_ANSWERS_BYTES), path.name)
+
+
+@lru_cache(maxsize=4)
+def _parsed_answers(raw: bytes, name: str) -> Document:
+    return parse_document(raw, name, AnswersError, MAX_ANSWERS_BYTES, LIMITS)
 
 
 def parse_answers(raw: bytes | str, name: str = "answers.yaml", questionnaire: Questionnaire | None = None) -> Response:
@@ -116,7 +130,7 @@ def parse_answers(raw: bytes | str, name: str = "answers.yaml", questionnaire: Q
 
 def questionnaire_id_of(path: Path | str) -> str:
     """The questionnaire id an answers file names, without checking anything else."""
-    data = read_document(path, AnswersError, MAX_ANSWERS_BYTES, LIMITS).data
+    data = _answers_document(path).data
     if not isinstance(data, dict) or not isinstance(data.get("questionnaire"), str):
         raise AnswersError([Problem(Path(path).name, 1, "questionnaire", "missing; name the questionnaire id, e.g. 'questionnaire: ai-maturity'")])
     return data["questionnaire"]
@@ -124,7 +138,7 @@ def questionnaire_id_of(path: Path | str) -> str:
 
 def questionnaire_version_of(path: Path | str) -> str | None:
     """The questionnaire version an answers file names (None when it names none), without checking anything else."""
-    data = read_document(path, AnswersError, MAX_ANSWERS_BYTES, LIMITS).data
+    data = _answers_document(path).data
     version = data.get("questionnaire_version") if isinstance(data, dict) else None
     return version if isinstance(version, str) else None
 
@@ -132,7 +146,7 @@ def questionnaire_version_of(path: Path | str) -> str | None:
 def language_of(path: Path | str) -> str | None:
     """The installed language an answers file names (`language: de`), None when it names none or an unknown one
     (reading its answers then says where), without checking anything else."""
-    data = read_document(path, AnswersError, MAX_ANSWERS_BYTES, LIMITS).data
+    data = _answers_document(path).data
     language = data.get("language") if isinstance(data, dict) else None
     return i18n.supported(language) if isinstance(language, str) else None
 

@@ -327,3 +327,20 @@ def test_a_pilot_group_round_trips_through_an_answers_file(tiny):
 def test_a_group_name_longer_than_a_pilot_name_is_refused(tiny):
     text = with_pilots("{name: Forecast, stage: pilot, started: 2025-01, group: " + "g" * 121 + "}")
     assert problems_of(text, tiny) == ["answers.yaml:7 pilots[0].group: is 121 characters long; at most 120 allowed"]
+
+
+def test_an_answers_file_is_parsed_once_for_its_questionnaire_version_language_and_answers(tmp_path, monkeypatch):
+    from scoring import answers
+
+    path = tmp_path / "answers.yaml"
+    path.write_bytes((DATA / "tiny-answers.yaml").read_bytes())
+    parsed = []
+    parse = answers.parse_document
+    monkeypatch.setattr(answers, "parse_document", lambda *a, **k: parsed.append(a[1]) or parse(*a, **k))
+    answers._parsed_answers.cache_clear()
+    answers.questionnaire_id_of(path), answers.questionnaire_version_of(path), answers.language_of(path)
+    read_answers(path)
+    assert parsed == ["answers.yaml"]
+    path.write_bytes(path.read_bytes().replace(b"questionnaire: tiny", b"questionnaire: other"))
+    assert answers.questionnaire_id_of(path) == "other"  # a changed file is read anew
+    assert parsed == ["answers.yaml", "answers.yaml"]
