@@ -49,6 +49,9 @@ def pytest_configure(config):
     drawn once is read by every later test, as on a server that has run for a while (entries are keyed by content,
     so a changed file is parsed again). Tests of the cache itself set a folder of their own. The xdist workers
     inherit the folder from the process that starts them, which fills it with the shipped questionnaires first."""
+    # One PDF worker per app a test starts, not the default two: each warms up on a report of its own, and the
+    # tests already keep every core busy. The tests of several workers set their number themselves.
+    os.environ.setdefault("PHASEGATE_REPORT_WORKERS", "1")
     if os.environ.get("PHASEGATE_CACHE_DIR"):
         return
     cache = getattr(config, "cache", None)  # None with -p no:cacheprovider: a folder for this run alone
