@@ -3,6 +3,8 @@ documents; when it stops, the report converts them itself; and it is not started
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from click.testing import CliRunner
 
@@ -34,6 +36,52 @@ def test_charts_converted_in_the_chart_process_are_the_documents_converted_here(
         assert [charts._stable_ids(future.result()) for future in futures] == here
     assert there == here
     assert converter.current() is None
+
+
+@pytest.fixture
+def own_cache(tmp_path, monkeypatch):
+    """A cache folder of this test's own: no chart structure compiled before."""
+    monkeypatch.setenv("PHASEGATE_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("PHASEGATE_CACHE_DIR", raising=False)
+    return tmp_path / "cache"
+
+
+def test_a_chart_structure_is_compiled_to_vega_once_and_drawn_into_the_document_vega_lite_draws(specs, own_cache,
+                                                                                              monkeypatch):
+    import vl_convert
+
+    straight = [charts._stable_ids(vl_convert.vegalite_to_svg(spec)) for spec in specs]
+    asked = []
+    monkeypatch.setattr(charts, "convert_here", lambda spec, kind="vegalite": asked.append(kind) or
+                        converter_here(spec, kind))
+    assert [charts.converted_svg(spec) for spec in specs] == straight
+    assert asked == ["compile", "vega"] * len(specs)  # every structure compiled, every chart drawn as Vega
+    assert len(list((own_cache / charts.VEGA_FOLDER).glob("*.json"))) == len(specs)
+    asked.clear()
+    other = [{**spec, "datasets": {name: rows[:1] for name, rows in spec["datasets"].items()}} for spec in specs]
+    assert [charts.converted_svg(spec) for spec in other] == [
+        charts._stable_ids(vl_convert.vegalite_to_svg(spec)) for spec in other]  # other data, the same structures
+    assert asked == ["vega"] * len(specs)  # compiled before: Vega-Lite is not needed
+
+
+converter_here = charts.convert_here
+
+
+def test_a_chart_drawn_in_the_chart_process_from_its_structure_is_the_document_drawn_here(specs, own_cache):
+    here = [charts.converted_svg(spec) for spec in specs]
+    with converter.chart_process():
+        assert [charts.converted_svg(spec) for spec in specs] == here  # from the kept structures
+        (own_cache / charts.VEGA_FOLDER).rename(own_cache / "gone")
+        assert [charts.converted_svg(spec) for spec in specs] == here  # compiled there
+
+
+def test_a_damaged_compiled_structure_is_compiled_again(specs, own_cache):
+    drawn = charts.converted_svg(specs[0])
+    [entry] = list((own_cache / charts.VEGA_FOLDER).glob("*.json"))
+    for damage in (b"", b"{cut short", b'{"data": 3}', b"[]"):
+        entry.write_bytes(damage)
+        assert charts.converted_svg(specs[0]) == drawn
+        assert isinstance(json.loads(entry.read_bytes())["data"], list)
 
 
 def test_when_the_chart_process_stops_the_charts_are_converted_here(specs):
