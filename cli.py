@@ -18,8 +18,6 @@ from config import SettingsError, check_settings, default_database_file, setting
 from questionnaires import PhasegateError, find_questionnaire, load_questionnaire
 from questionnaires.loader import available_paths, is_translation_path, source_path_of, translation_paths
 from questionnaires.models import question_count
-from questionnaires.schema import schema_text
-from questionnaires.translation import find_in_language, load_translation, source_texts, translated
 from questionnaires.safeyaml import text_problem
 from scoring import read_answers, result_to_dict, score_response
 from scoring.answers import language_of, questionnaire_id_of, questionnaire_version_of
@@ -181,6 +179,9 @@ def shipped_questionnaire(questionnaire_id: str, version: str | None):
     """A shipped questionnaire version in the language of the moment (its own when it has no such translation)."""
     if i18n.current() in (i18n.SOURCE, i18n.PSEUDO):
         return find_questionnaire(questionnaire_id, version)
+    # Imported here for start-up time: the translations' models cost an English report about 0.01 s of CPU.
+    from questionnaires.translation import find_in_language
+
     return find_in_language(questionnaire_id, version, i18n.current())
 
 
@@ -225,6 +226,8 @@ def validate(files: tuple[Path, ...]) -> None:
 def validate_translation(path: Path, questionnaire) -> list[str]:
     """Check one translation against its questionnaire: print ok and each text left in English, or return the
     problems."""
+    from questionnaires.translation import load_translation, source_texts, translated  # start-up time, as above
+
     try:
         translation = load_translation(path, questionnaire)
     except PhasegateError as exc:
@@ -245,6 +248,8 @@ def validate_translation(path: Path, questionnaire) -> list[str]:
 @force_option
 def schema(out: Path | None, force: bool) -> None:
     """Print the JSON Schema of questionnaire files (for editors)."""
+    from questionnaires.schema import schema_text  # here for start-up time: only this command needs it
+
     text = schema_text()
     if out:
         check_output(out, force=force)

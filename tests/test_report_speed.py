@@ -205,12 +205,13 @@ def test_a_compiled_template_is_kept_and_read_back_only_when_private(fresh_cache
     assert not kept()
 
 
-def test_a_report_from_a_file_loads_neither_altair_nor_sqlalchemy_once_its_charts_are_cached(tmp_path):
+def test_an_english_report_from_a_file_loads_neither_altair_sqlalchemy_nor_translations_once_its_charts_are_cached(
+        tmp_path):
     out = tmp_path / "report.pdf"
     args = ["report", str(DATA / "tiny-answers.yaml"), "--questionnaire", str(DATA / "tiny.yaml"),
             "--out", str(out), "--force"]  # over an existing file, so the output is checked against the database
     code = ("import sys, cli\ncli.main(sys.argv[1:], standalone_mode=False)\n"
-            "print(sorted({'altair', 'sqlalchemy'} & set(sys.modules)))")
+            "print(sorted({'altair', 'sqlalchemy', 'questionnaires.translation'} & set(sys.modules)))")
     env = {**os.environ, "PHASEGATE_DATA_DIR": str(tmp_path / "data"), "PHASEGATE_CACHE_DIR": "",
            "DATABASE_URL": "", "PYTHONPATH": str(DATA.parents[1])}
     loaded = [subprocess.run([sys.executable, "-c", code, *args], env=env, cwd=DATA.parents[1], capture_output=True,
