@@ -4,7 +4,9 @@ not on a quiet machine.
     python scripts/busy.py -- python -m pytest -q     # the whole suite with every core busy; exits as pytest does
     python scripts/busy.py --seconds 60               # only burn, for a minute
 
-The browser tests that must pass under load take the same burners from the `busy_cores` fixture (`burning()`).
+The browser tests that must pass under load take the same burners from the `busy_cores` fixture (`burning()`), one
+for each core that is not busy already (`idle_cores()`): in the whole suite, the other test workers keep their cores
+busy themselves.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import contextlib
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 
 LIMIT = 3600  # seconds: a burner stops by itself, even if whatever started it is killed
@@ -33,6 +36,26 @@ def burning(cores: int | None = None, seconds: float = LIMIT) -> Iterator[list[s
             burner.wait()
 
 
+def idle_cores(seconds: float = 0.5) -> float:
+    """How many cores' worth of CPU time stood idle over `seconds` (from /proc/stat: idle and waiting on disk, of
+    all the time the cores had); every core where /proc/stat cannot be read."""
+    cores = os.cpu_count() or 2
+    try:
+        idle_before, total_before = _cpu_ticks()
+        time.sleep(seconds)  # a measurement of the machine over this window
+        idle_after, total_after = _cpu_ticks()
+    except (OSError, ValueError, IndexError):
+        return float(cores)
+    return cores * (idle_after - idle_before) / max(1, total_after - total_before)
+
+
+def _cpu_ticks() -> tuple[int, int]:
+    """The machine's idle ticks and all its ticks so far (the first line of /proc/stat)."""
+    with open("/proc/stat", encoding="ascii") as stat:
+        ticks = [int(field) for field in stat.readline().split()[1:9]]
+    return ticks[3] + ticks[4], sum(ticks)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Keep every core busy while a command runs, or for some seconds.")
     parser.add_argument("--cores", type=int, default=None, help="burners to start (default: one per core)")
@@ -47,8 +70,6 @@ def main(argv: list[str] | None = None) -> int:
     with burning(options.cores, options.seconds if not command and options.seconds else LIMIT) as burners:
         print(f"{len(burners)} burning processes started", file=sys.stderr)
         if not command:
-            import time
-
             time.sleep(options.seconds)
             return 0
         return subprocess.call(command)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts.busy import burning, main
+from scripts.busy import burning, idle_cores, main
 
 
 def cpu_ticks(pid: int) -> int:
@@ -27,6 +27,13 @@ def test_one_burner_per_core_spins_while_the_block_runs_and_none_is_left_after()
         used = [cpu_ticks(b.pid) - start for b, start in zip(burners, before)]
         assert all(ticks >= 3 for ticks in used), used  # each one burns (3 ticks: 30 ms of a second), not sleeps
     assert all(b.poll() is not None for b in burners)
+
+
+def test_with_every_core_burning_no_core_stands_idle():
+    """The busy_cores fixture starts a burner only for a core that stands idle: a core burning is never counted."""
+    with burning():
+        time.sleep(0.5)  # past the burners' own start-up
+        assert idle_cores() < 0.5
 
 
 @pytest.mark.parametrize("code", [0, 3])

@@ -735,12 +735,14 @@ SCROLL_SCRIPT = """<script>
     if (found && wanted(settling)) found.scrollIntoView({{block: "start"}});
   }};
   go(false);
-  // Once the run has finished, the rest of the new step is in place; scroll once more so nothing moved it.
+  // Once the run has finished, the rest of the new step is in place; scroll once more so nothing moved it. A slow
+  // phone or a busy server can take seconds over a run: wait for it up to 20 s.
   const app = document.querySelector("[data-testid='stApp']");
-  let tries = 0;
   const settle = setInterval(() => {{
-    tries += 1;
-    if (!app || app.dataset.testScriptState === "notRunning" || tries > 100) {{ clearInterval(settle); go(true); }}
+    if (!app || app.dataset.testScriptState === "notRunning" || performance.now() - mounted > 20000) {{
+      clearInterval(settle);
+      go(true);
+    }}
   }}, 30);
 }})();
 </script><span data-scroll="{nonce}"></span>"""
