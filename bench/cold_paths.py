@@ -10,10 +10,11 @@ The questionnaire figures are CPU seconds of the load alone (imports excluded), 
 cache (the first command after an install or a change of the file), then with the cache written by that first run
 (every later command). The report figures are wall-clock and CPU seconds of the whole
 command (CPU counts every thread and the chart converter's process too): cold, with none of its charts drawn before
-(the drawn charts and the note of their inputs emptied from the cache before each run, as for a new answers file),
-and again with its charts in the cache (the same answers rendered again, or the full report after the executive
-one). For comparison, taken in turns with the others: cold with the chart converter in the command's own process, as
-before the converter got a process of its own (`reports.converter`). The converter's process gains wall-clock time
+(the drawn charts and the note of their inputs emptied from the cache before each run, as for a new answers file;
+the chart structures, built by Altair and compiled to Vega, are kept, as for answers with the same plan), and again
+with its charts in the cache (the same answers rendered again, or the full report after the executive one). For
+comparison, taken in turns with the others: cold with the chart converter in the command's own process, as before
+the converter got a process of its own (`reports.converter`). The converter's process gains wall-clock time
 only when the second core is free: on a busy machine the figures of the two cold cases meet.
 
 Goals: ai-maturity.yaml loads in at most 0.15 s cold; a cold `report` costs at most 2.5x plain WeasyPrint per page.
