@@ -3,6 +3,7 @@ and a worker that re-ran it would load Streamlit, pandas and pyarrow (about 100 
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -34,7 +35,9 @@ def test_the_app_workers_run_neither_the_page_script_nor_streamlit(tmp_path):
     code = SERVER.format(script=str(script))
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                           timeout=STARTUP_SECONDS, env={"PHASEGATE_REPORT_WORKERS": "2", "PATH": "/usr/bin:/bin",
-                                                        "PHASEGATE_DATA_DIR": str(tmp_path / "data")})
+                                                        "PHASEGATE_DATA_DIR": str(tmp_path / "data"),
+                                                        # the run's cache: the workers need not parse every questionnaire
+                                                        "PHASEGATE_CACHE_DIR": os.environ.get("PHASEGATE_CACHE_DIR", "")})
     assert done.returncode == 0, done.stderr[-3000:]
     loaded, main_kept = done.stdout.strip().splitlines()[-2:]
     assert loaded == "['__mp_main__']"  # the plain module, run as the workers' main; nothing heavy
