@@ -350,6 +350,8 @@ def test_an_answers_file_chosen_before_its_replica_dies_is_offered_by_the_other(
     try:
         page = context.new_page()
         page.goto(room.url)
+        page.get_by_role("tab", name="From an answers file").wait_for()
+        wait_idle(page)  # a tab chosen while the page's first run is still drawing goes back to the first tab
         page.get_by_role("tab", name="From an answers file").click()
         page.locator(css_key("answers_file") + " input[type='file']").set_input_files(str(file))
         page.get_by_test_id("stFileChip").wait_for()
