@@ -333,7 +333,7 @@ def score(answers: Path, questionnaire_path: Path | None, targets: dict[str, int
             data["benchmark"] = benchmark_to_dict(bench)
         echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
-        echo(format_table(result) + (format_progress(progress, result) if progress is not None else "")
+        echo(format_table(result) + (format_progress(progress) if progress is not None else "")
                    + (format_benchmark(bench) if bench is not None else ""))
 
 
@@ -380,9 +380,8 @@ def compare_with_baseline(baseline: Path | None, questionnaire, result: Result) 
     return compare_results(earlier, score_response(earlier, response), questionnaire, result, response.date)
 
 
-def format_progress(progress: Comparison, result: Result) -> str:
+def format_progress(progress: Comparison) -> str:
     """The progress since the baseline as a short plain-text block."""
-    names = {d.id: d.name for d in result.domains}
     lines = ["", since_text(progress.baseline_date),
              f"Overall: phase {progress.phase_before} -> {progress.phase_now}, "
              f"index {shown_index(progress.index_before):.1f} -> {shown_index(progress.index_now):.1f} "
