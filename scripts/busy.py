@@ -4,9 +4,9 @@ not on a quiet machine.
     python scripts/busy.py -- python -m pytest -q     # the whole suite with every core busy; exits as pytest does
     python scripts/busy.py --seconds 60               # only burn, for a minute
 
-The browser tests that must pass under load take the same burners from the `busy_cores` fixture (`burning()`), one
-for each core that is not busy already (`idle_cores()`): in the whole suite, the other test workers keep their cores
-busy themselves.
+The browser tests that must pass under load take the same burners from the `busy_cores` fixture (`burning()`), as
+many as `burners_needed()` says: one for each core that is not busy already (`idle_cores()`), and none in a run with
+a test worker per core, such as the whole suite, whose other workers keep the cores busy themselves.
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ BURN = "import time\nend = time.monotonic() + {seconds}\nwhile time.monotonic() 
 
 @contextlib.contextmanager
 def burning(cores: int | None = None, seconds: float = LIMIT) -> Iterator[list[subprocess.Popen]]:
-    """One CPU-burning process per core (or `cores` of them) while the block runs; yields them."""
+    """One CPU-burning process per core (or `cores` of them, none for 0) while the block runs; yields them."""
     burners = [subprocess.Popen([sys.executable, "-c", BURN.format(seconds=seconds)])
-               for _ in range(cores or os.cpu_count() or 2)]
+               for _ in range(cores if cores is not None else os.cpu_count() or 2)]
     try:
         yield burners
     finally:
@@ -47,6 +47,17 @@ def idle_cores(seconds: float = 0.5) -> float:
     except (OSError, ValueError, IndexError):
         return float(cores)
     return cores * (idle_after - idle_before) / max(1, total_after - total_before)
+
+
+def burners_needed(workers: int = 1) -> int:
+    """How many burners keep every core busy while a test runs, when `workers` test processes run at once. With a
+    worker per core (the whole suite) none: the other workers, and the test's own app server and browser, already
+    keep the cores busy (a whole run keeps the machine over nine tenths busy), and a burner would only slow every
+    test. Otherwise one for each core that stands idle, and always at least one."""
+    cores = os.cpu_count() or 2
+    if workers >= cores:
+        return 0
+    return min(cores, max(1, round(idle_cores())))
 
 
 def _cpu_ticks() -> tuple[int, int]:

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from scripts.busy import burning, idle_cores, main
+from scripts import busy
+from scripts.busy import burners_needed, burning, idle_cores, main
 
 
 def cpu_ticks(pid: int) -> int:
@@ -34,6 +35,24 @@ def test_with_every_core_burning_no_core_stands_idle():
     with burning():
         time.sleep(0.5)  # past the burners' own start-up
         assert idle_cores() < 0.5
+
+
+def test_no_burner_is_started_for_none():
+    with burning(cores=0) as burners:
+        assert burners == []
+
+
+@pytest.mark.parametrize(("idle", "workers", "wanted"), [
+    (2.0, 1, 2),  # run alone on an idle machine: a burner per core
+    (1.2, 1, 1),  # one core busy already
+    (0.1, 1, 1),  # every core busy: still one, so the test is never run on a quiet machine by chance
+    (2.0, 2, 0),  # a worker per core, as in the whole suite: the other workers are the load
+    (2.0, 3, 0),
+])
+def test_burners_are_started_for_idle_cores_unless_a_worker_runs_on_every_core(monkeypatch, idle, workers, wanted):
+    monkeypatch.setattr(busy.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(busy, "idle_cores", lambda: idle)
+    assert burners_needed(workers) == wanted
 
 
 @pytest.mark.parametrize("code", [0, 3])

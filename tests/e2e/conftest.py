@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from scripts.busy import burning, idle_cores
+from scripts.busy import burners_needed, burning
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -211,11 +211,12 @@ BURN_SECONDS = 900  # a burner stops by itself, even if the test run is killed
 
 @pytest.fixture
 def busy_cores():
-    """Every core busy while the test runs, as on a loaded machine: a CPU-burning process (scripts/busy.py, the same
-    burners that run the whole suite under load) for each core not busy already, and always at least one. Run alone,
-    the test gets one burner per core; in the whole suite, the other test workers keep their own cores busy."""
-    cores = os.cpu_count() or 2
-    with burning(cores=min(cores, max(1, round(idle_cores()))), seconds=BURN_SECONDS) as burners:
+    """Every core busy while the test runs, as on a loaded machine: CPU-burning processes (scripts/busy.py, the same
+    burners that run the whole suite under load), as many as `burners_needed` says. Run alone, the test gets one
+    burner per core; in the whole suite (a worker per core), the other test workers keep the cores busy and it gets
+    none."""
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    with burning(cores=burners_needed(workers), seconds=BURN_SECONDS) as burners:
         yield len(burners)
 
 

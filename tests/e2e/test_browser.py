@@ -12,7 +12,7 @@ from scoring.answers import Answer, Response
 from scoring.engine import score_response
 from storage import dispose_all, get_engine
 from storage import repository as repo
-from tests.e2e.conftest import css_key, live_key, screenshot, wait_until
+from tests.e2e.conftest import css_key, live_key, screenshot, wait_idle, wait_until
 from tests.pdf_text import pdf_text
 
 pytestmark = pytest.mark.pdf_workers  # its app server renders real PDFs (the others use a stand-in)
@@ -51,8 +51,11 @@ def answer_step(page, domain_id: str, done: int, limit: int | None = None) -> in
 
 
 def next_step(page, domain_name: str) -> None:
+    """Move on to the next step and wait for its run to end: the app then scrolls the step into place, and a click
+    made as the page moves would land on whatever moved under it."""
     page.locator(live_key("next") + " button").click()
     page.get_by_role("heading", name=domain_name, exact=True).wait_for()
+    wait_idle(page)
 
 
 def checked(page, question_id: str) -> list[bool]:
