@@ -197,6 +197,30 @@ def create_workshop(page, server, client: str, questionnaire_title: str = "AI Ma
     return secret_link_token(page)
 
 
+def stored_quick_check(server, organisation: str = "Example Corp", *, finished: bool = True,
+                       language: str = "en") -> str:
+    """The quick check answered "Defined" (its third option) throughout in `language`, stored in the server's
+    database rather than clicked, and finished unless told otherwise; its resume token. For a test whose subject
+    comes after the answering: answering through the screens is what test_browser, test_keyboard, test_leader_flow
+    and test_fast_answers drive."""
+    import services
+    from questionnaires import find_questionnaire
+    from scoring.answers import Answer
+    from storage import dispose_all, get_engine
+    from storage import repository as repo
+
+    quick = find_questionnaire("quick-check")
+    engine = get_engine(f"sqlite:///{server.data_dir / 'phasegate.db'}")
+    try:
+        created = repo.create_assessment(engine, quick.id, quick.version, organisation=organisation, language=language)
+        repo.save_answers(engine, created.id, {q.id: Answer(quick.options_for(q)[2].value) for q in quick.questions})
+        if finished:
+            services.finish_assessment(engine, created.id)
+        return created.token
+    finally:
+        dispose_all()
+
+
 def wait_until(predicate, timeout: float = 30, what: str = "the app's state") -> None:
     """Poll `predicate` until it holds; fail after `timeout` seconds (waiting on state, never on a fixed pause)."""
     deadline = time.monotonic() + timeout

@@ -11,11 +11,8 @@ from pathlib import Path
 
 import pytest
 
-import services
-from scoring.answers import Answer
-from storage import dispose_all, get_engine
-from storage import repository as repo
-from tests.e2e.conftest import create_workshop, css_key, join_code, live_key, screenshot, wait_idle, wait_until
+from tests.e2e.conftest import (create_workshop, css_key, join_code, live_key, screenshot, stored_quick_check, wait_idle,
+                                 wait_until)
 from tests.e2e.oidc import ANA, consultants, provider, sign_in, signin_server  # noqa: F401 - fixtures
 from questionnaires.translation import find_in_language
 from tests.e2e.test_browser import QUICK
@@ -73,21 +70,6 @@ def described(found: list[dict]) -> str:
 # --- the data each screen shows, stored once per module ------------------------------------------------------
 
 
-def stored_assessment(server, finished: bool, language: str = "en") -> str:
-    """The quick check answered "Defined" throughout in `language`, stored directly; its resume token."""
-    engine = get_engine(f"sqlite:///{server.data_dir / 'phasegate.db'}")
-    try:
-        created = repo.create_assessment(engine, QUICK.id, QUICK.version, organisation="Example Corp",
-                                         language=language)
-        repo.save_answers(engine, created.id, {q.id: Answer(QUICK.options_for(q)[2].value)
-                                               for q in QUICK.questions})
-        if finished:
-            services.finish_assessment(engine, created.id)
-        return created.token
-    finally:
-        dispose_all()
-
-
 @pytest.fixture(scope="module")
 def stored(server, browser):
     """An open and a finished assessment, and a workshop with one participant; what the screens need to open."""
@@ -100,10 +82,10 @@ def stored(server, browser):
         presenter = page.get_by_role("link", name="Presenter view for the projector").get_attribute("href")
     finally:
         context.close()
-    return {"open": stored_assessment(server, finished=False), "finished": stored_assessment(server, finished=True),
+    return {"open": stored_quick_check(server, finished=False), "finished": stored_quick_check(server),
             "secret": token, "code": code, "presenter": presenter,
-            "open-de": stored_assessment(server, finished=False, language="de"),
-            "finished-de": stored_assessment(server, finished=True, language="de")}
+            "open-de": stored_quick_check(server, finished=False, language="de"),
+            "finished-de": stored_quick_check(server, language="de")}
 
 
 @pytest.fixture(params=list(SIZES))

@@ -8,10 +8,9 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from questionnaires import find_questionnaire
-from tests.e2e.conftest import SCREENSHOTS, choose, create_workshop, css_key, join_code, screenshot, secret_link_token, wait_idle
+from tests.e2e.conftest import SCREENSHOTS, choose, create_workshop, css_key, join_code, screenshot, wait_idle
 from tests.e2e.oidc import ANA, BEN, consultants, provider, sign_in, signin_server  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.pdf_workers  # its app server renders real PDFs (the others use a stand-in)

@@ -12,12 +12,11 @@ import pytest
 import i18n
 import services
 from questionnaires.translation import find_in_language
-from scoring.answers import Answer
 from storage import dispose_all, get_engine
 from storage import repository as repo
 from storage import workshops as ws
-from tests.e2e.conftest import (SCREENSHOTS, choose, css_key, live_key, screenshot, secret_link_token, wait_idle,
-                                wait_until)
+from tests.e2e.conftest import (SCREENSHOTS, choose, css_key, live_key, screenshot, secret_link_token,
+                                 stored_quick_check, wait_idle, wait_until)
 from tests.e2e.test_browser import QUICK
 from tests.pdf_text import pdf_words
 
@@ -255,18 +254,6 @@ PHONE_WIDTH = 390
 DOMAIN_TITLE = "Index per domain; the dark tick marks the target phase"
 
 
-def finished_in(server, language: str) -> str:
-    """The quick check answered throughout and finished in `language`, stored directly; its resume token."""
-    engine = open_engine(server)
-    try:
-        created = repo.create_assessment(engine, QUICK.id, QUICK.version, organisation="Beispiel AG", language=language)
-        repo.save_answers(engine, created.id, {q.id: Answer(QUICK.options_for(q)[2].value) for q in QUICK.questions})
-        services.finish_assessment(engine, created.id)
-        return created.token
-    finally:
-        dispose_all()
-
-
 CUT_LINKS = """() => [...document.querySelectorAll("[data-testid='stPageLink-NavLink']")].map(link => {
   const label = link.querySelector("[data-testid='stMarkdownContainer'] p");
   const box = link.getBoundingClientRect();
@@ -281,7 +268,8 @@ def test_on_a_phone_the_results_links_and_the_domain_chart_title_are_shown_whole
     page = context.new_page()
     page.set_default_timeout(60_000)
     try:
-        page.goto(f"{server.url}/results?a={finished_in(server, 'de')}&lang={language}")
+        token = stored_quick_check(server, "Beispiel AG", language="de")
+        page.goto(f"{server.url}/results?a={token}&lang={language}")
         with i18n.use(language):
             link, title = i18n.gettext("Branding, the full report and the answers file"), i18n.gettext(DOMAIN_TITLE)
         page.get_by_role("link", name=link).last.wait_for()

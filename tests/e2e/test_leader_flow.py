@@ -8,12 +8,11 @@ import re
 
 import pytest
 
-import services
 from scoring.answers import Answer, Response
 from scoring.engine import score_response
 from storage import dispose_all, get_engine
 from storage import repository as repo
-from tests.e2e.conftest import screenshot, wait_idle, wait_until
+from tests.e2e.conftest import screenshot, stored_quick_check, wait_idle, wait_until
 from tests.e2e.test_browser import QUICK, css_key
 from tests.pdf_text import pdf_text
 
@@ -56,20 +55,6 @@ def choose(page, question_id: str) -> None:
 
 def answered(page, count: int) -> None:
     page.locator("[data-testid='stProgress']").get_by_text(f"{count} of {len(QUICK.questions)} answered").wait_for()
-
-
-def stored_assessment(server, organisation: str = "Example Corp", finished: bool = True) -> str:
-    """A quick check answered "Defined" throughout (stored directly), finished; its resume token."""
-    engine = get_engine(f"sqlite:///{server.data_dir / 'phasegate.db'}")
-    try:
-        created = repo.create_assessment(engine, QUICK.id, QUICK.version, organisation=organisation)
-        repo.save_answers(engine, created.id, {q.id: Answer(QUICK.options_for(q)[CHOICE].value)
-                                               for q in QUICK.questions})
-        if finished:
-            services.finish_assessment(engine, created.id)
-        return created.token
-    finally:
-        dispose_all()
 
 
 def expected_result():
@@ -122,7 +107,7 @@ def sidebar_link(page, name: str) -> None:
 
 
 def test_a_finished_assessment_resumes_on_its_results(screen, server):
-    token = stored_assessment(server)
+    token = stored_quick_check(server)
     page = screen
     page.goto(f"{server.url}/assessment?a={token}")  # the private link, as given
     page.get_by_role("heading", name="Where the organisation stands").wait_for()
@@ -133,7 +118,7 @@ def test_a_finished_assessment_resumes_on_its_results(screen, server):
 
 
 def test_the_report_branding_survives_navigation_and_a_reload(screen, server):
-    token = stored_assessment(server)
+    token = stored_quick_check(server)
     page = screen
     page.goto(f"{server.url}/report?a={token}")
     field = page.locator(css_key("prepared_by") + " input")
@@ -160,7 +145,7 @@ def words(text: str) -> str:
 
 
 def test_the_pdf_button_on_results_delivers_the_report_of_the_results_headline(screen, server):
-    token = stored_assessment(server, organisation="Example Corp")
+    token = stored_quick_check(server)
     expected = expected_result()
     page = screen
     page.goto(f"{server.url}/results?a={token}")
@@ -188,7 +173,7 @@ def test_the_sidebar_lists_only_the_pages_that_make_sense(page, server, opened, 
     if opened == "nothing":
         page.goto(server.url)
     elif opened == "leader":
-        page.goto(f"{server.url}/results?a={stored_assessment(server)}")
+        page.goto(f"{server.url}/results?a={stored_quick_check(server)}")
     else:
         from storage import workshops as ws
 

@@ -12,8 +12,8 @@ from scoring.compare import compare_results
 from scoring.engine import score_response
 from storage import dispose_all, get_engine
 from storage import repository as repo
-from tests.e2e.conftest import screenshot, wait_idle, wait_until
-from tests.e2e.test_browser import CHOICE, QUICK, choose, css_key, finish_quick_check, next_step
+from tests.e2e.conftest import screenshot, stored_quick_check, wait_idle, wait_until
+from tests.e2e.test_browser import CHOICE, QUICK, choose, css_key, next_step
 from tests.pdf_text import pdf_text
 
 pytestmark = pytest.mark.pdf_workers  # its app server renders real PDFs (the others use a stand-in)
@@ -39,15 +39,17 @@ def expected_progress():
     return compare_results(QUICK, before, QUICK, now)
 
 
-def finish_and_see_results(page, server) -> str:
-    token = finish_quick_check(page, server, "Example Corp")
+def finished_and_on_results(page, server) -> str:
+    """The first quick check, finished (stored directly: answering is driven in test_browser), open on Results."""
+    token = stored_quick_check(server)
+    page.goto(f"{server.url}/results?a={token}")
     page.get_by_role("heading", name="Where the organisation stands").wait_for()
     return token
 
 
 def test_a_leader_reassesses_changes_two_answers_and_the_pdf_shows_both_deltas(page, server, busy_cores):
     page.set_default_timeout(60_000)
-    first = finish_and_see_results(page, server)
+    first = finished_and_on_results(page, server)
     page.locator(css_key("start_reassessment") + " button").click()
     page.locator(css_key(f"confirm:{QUICK.questions[0].id}") + " button").wait_for()
     second = page.url.split("?a=")[1]
