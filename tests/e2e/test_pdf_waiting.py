@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import wait_until
-from tests.e2e.test_browser import QUICK, css_key, finish_quick_check
+from tests.e2e.conftest import stored_quick_check, wait_until
+from tests.e2e.test_browser import QUICK, css_key
 
 pytestmark = pytest.mark.pdf_workers  # its app server renders real PDFs (the others use a stand-in)
 
@@ -76,7 +76,11 @@ def nav(page, name: str) -> None:
 
 def test_changing_page_while_the_pdf_is_prepared_leaves_the_next_page_drawn(page, server, paused_workers, busy_cores):
     page.set_default_timeout(60_000)
-    finish_quick_check(page, server, "Example Corp", started=paused_workers)
+    token = stored_quick_check(server, finished=False)  # every question answered (stored directly), not finished
+    page.goto(f"{server.url}/assessment?a={token}")
+    page.locator(css_key(f"q:{QUICK.questions[0].id}")).wait_for()
+    paused_workers()  # started with the questionnaire page
+    page.locator(css_key("finish") + " button").click()
     page.get_by_role("heading", name="Where the organisation stands").wait_for()
     page.locator(css_key("results_pdf_preparing") + " button").first.wait_for()
 
