@@ -1,7 +1,7 @@
 """Access in a real browser, against a real OpenID provider: only the owner gives it, and it ends when it is
 taken back. A copied address opens nothing; a share taken back, a new secret link and a sign-out each close the
 dashboards and projectors already open, at their next refresh; the projector comes back after a reload and after
-the server restarts."""
+the server restarts. On a server without sign-in, the secret link is the key."""
 
 from __future__ import annotations
 
@@ -133,3 +133,12 @@ def test_access_is_given_by_the_owner_alone_and_ends_when_taken_back(new_browser
     ana_page.get_by_role("button", name="End session").click()
     closes(ana_dashboard)
     closes(ana_projector)
+
+
+def test_without_sign_in_configured_the_secret_link_is_the_key(page, server):
+    page.goto(f"{server.url}/my-workshops")
+    page.get_by_text("Sign-in is not set up on this server").wait_for()
+    assert page.locator("[data-testid='stSidebar']").get_by_role("button", name="Sign in").count() == 0
+    token = create_workshop(page, server, "Initech")
+    page.goto(f"{server.url}/workshop-dashboard?f={token}")
+    page.get_by_role("heading", name="Workshop · Initech").wait_for()

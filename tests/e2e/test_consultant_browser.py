@@ -106,16 +106,6 @@ def test_a_consultant_signs_in_and_sees_only_their_own_workshops(new_page, signi
     ana.get_by_role("heading", name="No access to the workshop dashboard").wait_for()
 
 
-def test_without_sign_in_configured_the_secret_link_is_the_key(new_page, server):
-    page = new_page()
-    page.goto(f"{server.url}/my-workshops")
-    page.get_by_text("Sign-in is not set up on this server").wait_for()
-    assert page.locator("[data-testid='stSidebar']").get_by_role("button", name="Sign in").count() == 0
-    token = create_workshop(page, server, "Initech")
-    page.goto(f"{server.url}/workshop-dashboard?f={token}")
-    page.get_by_role("heading", name="Workshop · Initech").wait_for()
-
-
 # --- the quality bar: from sign-in to the branded PDF and deck ---------------------------
 
 CLIENT = "Northwind Logistics"
