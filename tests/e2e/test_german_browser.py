@@ -1,11 +1,10 @@
 """Phasegate in German in a real browser: a leader's self-assessment from ?lang=de through every question to its
-German results and German PDF, and a German workshop whose participants answer each in their own language with the
-room's result the same as when everyone answers in German."""
+German results (test_results_pdf.py downloads its German PDF), and a German workshop whose participants answer each
+in their own language with the room's result the same as when everyone answers in German."""
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -16,12 +15,9 @@ from scoring.answers import Answer
 from storage import dispose_all, get_engine
 from storage import repository as repo
 from storage import workshops as ws
-from tests.e2e.conftest import (SCREENSHOTS, choose, css_key, live_key, screenshot, secret_link_token,
+from tests.e2e.conftest import (choose, css_key, live_key, screenshot, secret_link_token,
                                  stored_quick_check, wait_idle, wait_until)
 from tests.e2e.test_browser import QUICK
-from tests.pdf_text import pdf_words
-
-pytestmark = pytest.mark.pdf_workers  # its app server renders real PDFs (the others use a stand-in)
 
 ENGLISH = find_in_language(QUICK.id, QUICK.version, None)
 GERMAN = find_in_language(QUICK.id, QUICK.version, "de")
@@ -44,7 +40,7 @@ def test_a_german_self_assessment_from_the_start_page_to_its_results(page, serve
     first_domain = GERMAN.domains[0]
     page.get_by_role("heading", name=first_domain.name, exact=True).wait_for()
     questions = [q for q in GERMAN.questions if q.domain == first_domain.id][:ANSWERED]
-    assert page.get_by_text(questions[0].text, exact=False).first.is_visible()
+    page.get_by_text(questions[0].text, exact=False).first.wait_for()  # in German (fails when it never shows)
     for question in questions:
         page.locator(css_key(f"q:{question.id}") + " [role='radiogroup'] label").nth(2).click()
         wait_idle(page)
@@ -95,43 +91,6 @@ def answer_everything(page, language: str, pick) -> None:
             done += 1
             page.locator("[data-testid='stProgress']").get_by_text(
                 re.compile("^" + re.escape(progress_prefix(language, done)) + r"\b")).wait_for()
-
-
-# --- the self-assessment to its PDF ----------------------------------------------------------------------------
-
-
-def pdf_text(path) -> str:
-    with open(path, "rb") as handle:
-        data = handle.read()
-    assert data.startswith(b"%PDF")
-    return pdf_words(data)
-
-
-def test_a_german_self_assessment_runs_from_the_start_page_to_its_german_pdf(page, server):
-    page.goto(f"{server.url}/?lang=de")
-    page.locator(css_key("start:quick-check") + " button").click()
-    page.get_by_role("heading", name=GERMAN.title).wait_for()
-    answer_everything(page, "de", lambda n: 2)
-    page.locator(live_key("finish") + " button").click()
-    page.get_by_role("heading", name="Wo die Organisation steht").wait_for()
-    headline = page.locator(css_key("headline"))
-    german_phases = "|".join(re.escape(GERMAN.phase(number).name) for number in range(1, 5))
-    headline.get_by_text(re.compile(rf"^Phase \d von 4: ({german_phases})$")).wait_for()
-    assert page.get_by_text("Where the organisation stands").count() == 0
-
-    button = page.locator(css_key("results_pdf") + " button")
-    button.wait_for(timeout=180_000)  # the real PDF workers render it
-    assert "PDF" in button.inner_text()
-    with page.expect_download() as download:
-        button.click()
-    assert download.value.suggested_filename.endswith(".pdf")
-    if SCREENSHOTS:  # kept beside the screenshots, to look at its pages
-        download.value.save_as(Path(SCREENSHOTS) / "german-report.pdf")
-    text = pdf_text(download.value.path())
-    missing = [heading for heading in GERMAN_HEADINGS if heading not in text]
-    assert not missing, f"the PDF lacks German headings: {missing}"
-    assert not [heading for heading in ENGLISH_HEADINGS if heading in text]
-    assert GERMAN.title in text and re.search(rf"Phase \d von 4|{german_phases}", text)
 
 
 # --- a workshop in German, each participant in their own language ------------------------------------------------
