@@ -1,19 +1,14 @@
-"""The leader's journey in a real browser: start, answer, reload, restart the server, finish, download the PDF."""
+"""The leader's journey in a real browser: start, answer, reload, restart the server, finish (test_results_pdf.py
+answers everything and downloads the PDF)."""
 
 from __future__ import annotations
 
-import pytest
-
 from questionnaires import find_questionnaire
 from questionnaires.models import question_count
-from scoring.answers import Answer, Response
-from scoring.engine import score_response
+from scoring.answers import Answer
 from storage import dispose_all, get_engine
 from storage import repository as repo
 from tests.e2e.conftest import css_key, live_key, screenshot, wait_idle, wait_until
-from tests.pdf_text import pdf_text
-
-pytestmark = pytest.mark.pdf_workers  # its app server renders real PDFs (the others use a stand-in)
 
 QUICK = find_questionnaire("quick-check")
 CHOICE = 2  # the third option ("Defined") everywhere
@@ -117,28 +112,6 @@ def finish_quick_check(page, server, organisation: str = "") -> str:
         done = answer_step(page, domain.id, done)
     page.locator(css_key("finish") + " button").click()
     return token
-
-
-def test_a_leader_completes_the_quick_check_and_downloads_the_pdf(page, server):
-    finish_quick_check(page, server, ORGANISATION)
-    expected = score_response(QUICK, Response(QUICK.id, QUICK.version, {
-        q.id: Answer(QUICK.options_for(q)[CHOICE].value) for q in QUICK.questions}))
-    page.get_by_role("heading", name="Where the organisation stands").wait_for()
-    page.get_by_text(f"Phase {expected.overall.phase} of 4: {expected.overall.phase_name}").wait_for()
-    page.get_by_text(expected.overall.profile).wait_for()
-    page.locator("[data-testid='stVegaLiteChart'], [data-testid='stArrowVegaLiteChart'], .vega-embed").first.wait_for()
-    screenshot(page, "results")
-
-    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Report").click()  # the sidebar drops the query; the app puts it back
-    download_button = page.locator(css_key("download_pdf") + " button")
-    download_button.wait_for(timeout=180_000)
-    screenshot(page, "report")
-    with page.expect_download() as download:
-        download_button.click()
-    text = pdf_text(download.value.path())
-    assert QUICK.title in text
-    assert "Example Corp" in text
-    assert expected.overall.phase_name in text
 
 
 def test_an_unknown_resume_link_shows_a_friendly_page(page, server):

@@ -1,6 +1,7 @@
-"""The PDF a leader downloads, laid out by the real PDF workers: from the Results page at desktop and phone size,
-saying what the page says, and in German for a self-assessment answered in German. The other browser tests run
-their app server with the stand-in workers, which lay out no report."""
+"""The PDF a leader downloads, laid out by the real PDF workers: from the Report page once every question is
+answered through the screens; from the Results page at desktop and phone size, saying what the page says; and in
+German for a self-assessment answered in German. The other browser tests run their app server with the stand-in
+workers, which lay out no report."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import SCREENSHOTS, css_key, screenshot, stored_quick_check
+from tests.e2e.test_browser import ORGANISATION, QUICK, finish_quick_check
 from tests.e2e.test_german_browser import ENGLISH_HEADINGS, GERMAN, GERMAN_HEADINGS
 from tests.e2e.test_leader_flow import expected_result, on_screen, screen, words  # noqa: F401 - screen: a fixture
 from tests.pdf_text import pdf_text, pdf_words
@@ -67,3 +69,24 @@ def test_a_german_self_assessments_results_offer_its_german_pdf(page, server):
     assert not missing, f"the PDF lacks German headings: {missing}"
     assert not [heading for heading in ENGLISH_HEADINGS if heading in text]
     assert GERMAN.title in text and re.search(rf"Phase \d von 4|{german_phases}", text)
+
+
+def test_a_leader_completes_the_quick_check_and_downloads_the_pdf(page, server):
+    finish_quick_check(page, server, ORGANISATION)
+    expected = expected_result()  # every question answered with the same option as finish_quick_check's
+    page.get_by_role("heading", name="Where the organisation stands").wait_for()
+    page.get_by_text(f"Phase {expected.overall.phase} of 4: {expected.overall.phase_name}").wait_for()
+    page.get_by_text(expected.overall.profile).wait_for()
+    page.locator("[data-testid='stVegaLiteChart'], [data-testid='stArrowVegaLiteChart'], .vega-embed").first.wait_for()
+    screenshot(page, "results")
+
+    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Report").click()  # the sidebar drops the query; the app puts it back
+    download_button = page.locator(css_key("download_pdf") + " button")
+    download_button.wait_for(timeout=180_000)
+    screenshot(page, "report")
+    with page.expect_download() as download:
+        download_button.click()
+    text = pdf_file_text(download.value.path())
+    assert QUICK.title in text
+    assert "Example Corp" in text
+    assert expected.overall.phase_name in text
