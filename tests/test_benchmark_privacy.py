@@ -105,12 +105,17 @@ def _choices(questionnaire, question) -> list:
     return [[v] for v in values] + [values] if question.type == "multi" else values
 
 
-def observed(engine, questionnaire, find) -> list:
+@pytest.fixture(scope="module")
+def attacker(tiny_q) -> list:
+    """The attacker's answers (see attacker_answers) with their results: the same in every world, so scored once."""
+    return [(response, score_response(tiny_q, response)) for response in attacker_answers(tiny_q)]
+
+
+def observed(engine, attacker, find) -> list:
     """Everything the benchmark returns to the attacker for each of their answers: the object, the JSON, the rows
     the PDF and deck show, and the text of the app and the command line."""
     seen = []
-    for response in attacker_answers(questionnaire):
-        result = score_response(questionnaire, response)
+    for _, result in attacker:
         bench = benchmark_stored(engine, result, RETAIL_MEDIUM, find, organisation="Attacker")
         seen.append((bench, benchmark_to_dict(bench), benchmark_rows(bench), summary_text(bench),
                      format_benchmark(bench), [percentile_text(d) for d in bench.domains]))
@@ -122,12 +127,12 @@ def client_indices(tiny_q, values: dict) -> tuple[float, ...]:
     return tuple(d.index for d in result.domains)
 
 
-def exact_ranks(engine, questionnaire, find) -> list:
+def exact_ranks(engine, attacker, find) -> list:
     """What the attacker read before: each domain's exact percentile among the peers' exact indices."""
     found = stored_peers(engine, "tiny", find, organisation="Attacker")
     ranks = []
-    for response in attacker_answers(questionnaire):
-        for domain in score_response(questionnaire, response).domains:
+    for _, result in attacker:
+        for domain in result.domains:
             others = [p.indices[domain.id] for p in found if p.indices.get(domain.id) is not None]
             below = sum(o < domain.index for o in others)
             equal = sum(o == domain.index for o in others)
@@ -135,31 +140,51 @@ def exact_ranks(engine, questionnaire, find) -> list:
     return ranks
 
 
-@pytest.fixture
-def world(database_url, monkeypatch, tiny_q, find):
-    """Build the attack's database around a real client (workshop- or consultant-backed) and return what the
-    attacker observes; each world is a fresh database."""
+@pytest.fixture(scope="module")
+def worlds(tmp_path_factory):
+    """The attack's databases, each built once for the module on its first use: a fresh database per backend, kind
+    of real client (workshop- or consultant-backed) and client's answers, holding the fakes and the real client.
+    The tests that share a world only read it (the benchmark's own refresh of the stored summaries aside, which
+    leaves them as the first reading did); the setting they read it under is theirs."""
     from tests.conftest import _drop_postgres_schema, _postgres_schema_url
 
-    made = []
+    folder = tmp_path_factory.mktemp("worlds")
+    built, schemas = {}, []
+
+    def get(backend: str, kind: str, values: dict):
+        key = (backend, kind, tuple(sorted(values.items())))
+        if key not in built:
+            if backend == "sqlite":
+                url = f"sqlite:///{folder / f'world-{len(built)}.db'}"
+            else:
+                url, schema = _postgres_schema_url()
+                schemas.append(schema)
+            engine = get_engine(url)
+            fakes(engine)
+            real_client(engine, kind, values)
+            built[key] = engine
+        return built[key]
+
+    yield get
+    for engine in built.values():
+        engine.dispose()
+    dispose_all()
+    for schema in schemas:
+        _drop_postgres_schema(schema)
+
+
+@pytest.fixture
+def world(database_url, worlds, attacker, find):
+    """What the attacker observes in the world around a real client (workshop- or consultant-backed) with these
+    answers, on the test's backend (SQLite or PostgreSQL)."""
+    backend = "sqlite" if database_url.startswith("sqlite") else "postgresql"
 
     def build(kind: str, values: dict, exact: bool = False):
-        if database_url.startswith("sqlite"):
-            url = database_url.replace(".db", f"-{len(made)}.db")
-        else:
-            url, schema = _postgres_schema_url()
-            made.append(schema)
-        engine = get_engine(url)
-        fakes(engine)
-        real_client(engine, kind, values)
-        made.append(None)
-        return exact_ranks(engine, tiny_q, find) if exact else observed(engine, tiny_q, find)
+        engine = worlds(backend, kind, values)
+        return exact_ranks(engine, attacker, find) if exact else observed(engine, attacker, find)
 
     yield build
     dispose_all()
-    for schema in made:
-        if schema:
-            _drop_postgres_schema(schema)
 
 
 def test_the_two_clients_differ_in_index_but_not_in_half_phase(tiny_q):

@@ -35,17 +35,23 @@ ON = dt.date(2026, 12, 1)
 MONTHS = [f"{year}-{month:02d}" for year in (2024, 2025, 2026) for month in range(1, 13)][:35]
 
 
-@st.composite
-def answers(draw, questionnaire, dont_know=True):
-    found = {}
-    for question in questionnaire.questions:
-        if not question.scored:
-            continue
-        options = [c for c in choices(questionnaire, question) if dont_know or c != DONT_KNOW]
-        value = draw(st.sampled_from(options))
-        if value is not None:
-            found[question.id] = Answer(value)
-    return found
+def answers(questionnaire, dont_know=True):
+    """Any answers to the scored questions (don't know among them when `dont_know`), some left out. Each question's
+    choices are worked out once, when the strategy is built, not again for every example drawn."""
+    asked = [(question.id, st.sampled_from([c for c in choices(questionnaire, question)
+                                            if dont_know or c != DONT_KNOW]))
+             for question in questionnaire.questions if question.scored]
+
+    @st.composite
+    def drawn(draw):
+        found = {}
+        for question_id, strategy in asked:
+            value = draw(strategy)
+            if value is not None:
+                found[question_id] = Answer(value)
+        return found
+
+    return drawn()
 
 
 @st.composite

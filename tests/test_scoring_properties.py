@@ -16,11 +16,46 @@ from tests.conftest import DATA
 
 QUESTIONNAIRES = [load_questionnaire(DATA / "tiny.yaml")] + [load_questionnaire(p) for p in shipped_paths()]
 PROPERTY_SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# An archived version whose every kind of question (see `kinds`) is also found in the tiny questionnaire or a
+# current version runs through the same engine code paths as they do and differs only in content (texts, ids, how
+# many questions of each kind): its properties get fewer examples. Every other questionnaire keeps full strength.
+SAME_STRUCTURE_SETTINGS = settings(PROPERTY_SETTINGS, max_examples=20)
 
 
 def referenced(questionnaire) -> set[str]:
     """Questions some visible_if depends on: changing them may show or hide others."""
     return {name for q in questionnaire.questions if q.visible_if for name in parse(q.visible_if).references}
+
+
+def kinds(questionnaire) -> set[tuple]:
+    """Each kind of question the questionnaire has: everything about a question that the scoring engine branches on
+    (type, visibility, whether it shapes others, the answers it allows, scoring, weight, critical, track, business
+    models), leaving out its content."""
+    shaping = referenced(questionnaire)
+    return {(q.type, bool(q.visible_if), q.id in shaping, q.allow_dont_know, q.allow_na, q.scored, q.weight != 1,
+             q.critical, q.track, bool(q.business_models)) for q in questionnaire.questions}
+
+
+def _newest(questionnaires) -> list:
+    """The tiny questionnaire and the newest version of each shipped one."""
+    newest = {}
+    for questionnaire in questionnaires:
+        version = tuple(int(part) for part in questionnaire.version.split("."))
+        if questionnaire.id not in newest or version > newest[questionnaire.id][0]:
+            newest[questionnaire.id] = (version, questionnaire)
+    return [questionnaire for _, questionnaire in newest.values()]
+
+
+NEWEST = _newest(QUESTIONNAIRES)
+FULL_STRENGTH_KINDS = set().union(*(kinds(q) for q in NEWEST))
+
+
+def strength(questionnaire) -> settings:
+    """Full strength for the tiny questionnaire, the current versions and any archived version with a kind of
+    question none of them has; fewer examples for an archived version built only of kinds they already exercise."""
+    if any(questionnaire is q for q in NEWEST) or not kinds(questionnaire) <= FULL_STRENGTH_KINDS:
+        return PROPERTY_SETTINGS
+    return SAME_STRUCTURE_SETTINGS
 
 
 def choices(questionnaire, question) -> list:
@@ -30,16 +65,22 @@ def choices(questionnaire, question) -> list:
     return values + [DONT_KNOW] * question.allow_dont_know + [NA] * question.allow_na + [None]
 
 
-@st.composite
-def responses(draw, questionnaire, organisation: str = ""):
-    answers = {}
-    for question in questionnaire.questions:
-        if not question.scored:
-            continue
-        value = draw(st.sampled_from(choices(questionnaire, question)))
-        if value is not None:
-            answers[question.id] = Answer(value)
-    return Response(questionnaire.id, questionnaire.version, answers, organisation=organisation)
+def responses(questionnaire, organisation: str = ""):
+    """Any response to the scored questions: each answered with one of its choices, or left out. Each question's
+    choices are worked out once, when the strategy is built, not again for every example drawn."""
+    asked = [(question.id, st.sampled_from(choices(questionnaire, question)))
+             for question in questionnaire.questions if question.scored]
+
+    @st.composite
+    def drawn(draw):
+        answers = {}
+        for question_id, strategy in asked:
+            value = draw(strategy)
+            if value is not None:
+                answers[question_id] = Answer(value)
+        return Response(questionnaire.id, questionnaire.version, answers, organisation=organisation)
+
+    return drawn()
 
 
 def with_answer(response: Response, question_id: str, value) -> Response:
@@ -56,11 +97,11 @@ def rising_pairs(questionnaire, question):
 
 @pytest.mark.parametrize("questionnaire", QUESTIONNAIRES, ids=lambda q: q.id)
 def test_raising_one_answer_never_lowers_its_domain_index_or_the_overall_index(questionnaire):
+    shaping = referenced(questionnaire)
     independent = [q for q in questionnaire.questions  # shown whatever else is answered, and shaping nothing else
-                   if q.type in ("scale", "single", "yes_no") and q.id not in referenced(questionnaire)
-                   and not q.visible_if]
+                   if q.type in ("scale", "single", "yes_no") and q.id not in shaping and not q.visible_if]
 
-    @PROPERTY_SETTINGS
+    @strength(questionnaire)
     @given(response=responses(questionnaire), data=st.data())
     def check(response, data):
         question = data.draw(st.sampled_from(independent))
@@ -75,9 +116,10 @@ def test_raising_one_answer_never_lowers_its_domain_index_or_the_overall_index(q
 
 @pytest.mark.parametrize("questionnaire", [q for q in QUESTIONNAIRES if any(x.allow_na for x in q.questions)], ids=lambda q: q.id)
 def test_setting_a_question_to_na_never_changes_another_questions_contribution(questionnaire):
-    candidates = [q for q in questionnaire.questions if q.allow_na and q.id not in referenced(questionnaire)]
+    shaping = referenced(questionnaire)
+    candidates = [q for q in questionnaire.questions if q.allow_na and q.id not in shaping]
 
-    @PROPERTY_SETTINGS
+    @strength(questionnaire)
     @given(response=responses(questionnaire), data=st.data())
     def check(response, data):
         question = data.draw(st.sampled_from(candidates))
@@ -92,7 +134,7 @@ def test_setting_a_question_to_na_never_changes_another_questions_contribution(q
 
 @pytest.mark.parametrize("questionnaire", QUESTIONNAIRES, ids=lambda q: q.id)
 def test_a_domain_that_misses_phase_one_never_achieves_a_later_phase(questionnaire):
-    @PROPERTY_SETTINGS
+    @strength(questionnaire)
     @given(response=responses(questionnaire))
     def check(response):
         for domain in score_response(questionnaire, response).domains:
@@ -105,7 +147,7 @@ def test_a_domain_that_misses_phase_one_never_achieves_a_later_phase(questionnai
 
 @pytest.mark.parametrize("questionnaire", QUESTIONNAIRES, ids=lambda q: q.id)
 def test_the_same_input_always_gives_the_same_ranking(questionnaire):
-    @PROPERTY_SETTINGS
+    @strength(questionnaire)
     @given(response=responses(questionnaire), seed=st.integers(0, 2**32))
     def check(response, seed):
         shuffled = list(response.answers.items())
@@ -120,7 +162,7 @@ def test_the_same_input_always_gives_the_same_ranking(questionnaire):
 
 @pytest.mark.parametrize("questionnaire", QUESTIONNAIRES, ids=lambda q: q.id)
 def test_index_stays_between_zero_and_four_and_matches_achieved(questionnaire):
-    @PROPERTY_SETTINGS
+    @strength(questionnaire)
     @given(response=responses(questionnaire))
     def check(response):
         result = score_response(questionnaire, response)
