@@ -3,20 +3,20 @@ database at this release's schema. On SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
-import os
 import secrets
 import stat
 import subprocess
-import sys
 import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import MetaData, create_engine, select, text
 
 import services
+from cli import main
 from questionnaires import find_questionnaire
 from storage import dispose_all, get_engine
 from storage import repository as repo
@@ -210,14 +210,19 @@ def _rows_of(plain: list[tuple], url: str, name: str):
 # --- the command line -----------------------------------------------------------------------------------------
 
 
-def cli(*arguments: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "cli.py", *arguments], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=LOAD_SECONDS)
+def cli(*arguments: str, env: dict[str, str | None]) -> subprocess.CompletedProcess:
+    """The command as `python cli.py` runs it (`env`: the variables set, or unset with None), run in this process:
+    its exit code and what it wrote. An exception it lets out fails the test, as a traceback would show; the engines
+    it opened are closed afterwards, as at the end of its process."""
+    try:
+        done = CliRunner().invoke(main, list(arguments), env=env, catch_exceptions=False)
+    finally:
+        dispose_all()
+    return subprocess.CompletedProcess(["cli.py", *arguments], done.exit_code, done.stdout, done.stderr)
 
 
 def test_backup_and_restore_on_the_command_line(tmp_path):
-    source = {**os.environ, "PHASEGATE_DATA_DIR": str(tmp_path / "source")}
-    source.pop("DATABASE_URL", None)
+    source = {"PHASEGATE_DATA_DIR": str(tmp_path / "source"), "DATABASE_URL": None}
     engine = get_engine(f"sqlite:///{tmp_path / 'source' / 'phasegate.db'}")
     repo.create_assessment(engine, "tiny", "1.0.0", organisation="Acme")
     dispose_all()
@@ -250,7 +255,7 @@ def test_backup_and_restore_on_the_command_line(tmp_path):
 
 
 def test_without_pg_dump_the_backup_says_what_to_install(tmp_path):
-    env = {**os.environ, "PATH": str(tmp_path), "DATABASE_URL": "postgresql+psycopg://postgres@127.0.0.1:5432/test"}
+    env = {"PATH": str(tmp_path), "DATABASE_URL": "postgresql+psycopg://postgres@127.0.0.1:5432/test"}
     done = cli("backup", "--out", str(tmp_path / "x.backup"), env=env)
     assert done.returncode == 1 and done.stderr.startswith("error: pg_dump is not installed; install"), done.stderr
     assert done.stderr.count("\n") == 1 and not (tmp_path / "x.backup").exists()

@@ -36,13 +36,45 @@ def room(app_env):
     pdf_worker.shutdown()
 
 
+class KeptWorkers:
+    """In place of `pdf_worker.pool` (called for the pool, cleared to stop it): the app's own pool, started once by
+    `pdf_worker.pool` for this module's tests that read a real PDF and kept from one of them to the next, rather than
+    started again for each (a new worker warms up on a report of its own before its first job). Every job carries the
+    settings of the test that submits it (`reports.workers.in_environment`), so the worker reads that test's
+    database; the renders are still forgotten after each test (`pdf_worker.shutdown`)."""
+
+    def __init__(self, started) -> None:
+        self._started = started
+
+    def __call__(self):
+        return self._started
+
+    def clear(self) -> None:
+        pass  # kept for the module's next test; stopped when the module is done
+
+
+@pytest.fixture(scope="module")
+def kept_workers():
+    """The app's pool, started as a page starts it, and stopped once the module's tests are done."""
+    app_pool = pdf_worker.pool
+    kept = KeptWorkers(app_pool())
+    yield kept
+    app_pool.clear()
+
+
+@pytest.fixture
+def workers(kept_workers, monkeypatch):
+    """The module's kept pool as the app's pool; ask for it before `room`, which lets go of the app's workers."""
+    monkeypatch.setattr(pdf_worker, "pool", kept_workers)
+
+
 def inputs(engine, workshop_id: int) -> pdf_worker.WorkshopPdfInputs:
     workshop = ws.get_workshop(engine, workshop_id)
     return pdf_worker.workshop_inputs_of(engine, workshop, find_questionnaire("tiny", "1.0.0"), today=DAY)
 
 
 @pytest.mark.pdf_workers
-def test_the_same_workshop_inputs_render_once_and_a_changed_consensus_renders_again(room):
+def test_the_same_workshop_inputs_render_once_and_a_changed_consensus_renders_again(workers, room):
     engine, workshop, _ = room
     started: list[int] = []
 
@@ -86,7 +118,7 @@ def test_the_workshop_key_follows_every_stored_input_and_only_them(room):
 
 
 @pytest.mark.pdf_workers
-def test_the_dashboard_prepares_the_workshop_pdf_and_offers_it_when_ready(room):
+def test_the_dashboard_prepares_the_workshop_pdf_and_offers_it_when_ready(workers, room):
     engine, workshop, _ = room
     at = open_page("app_pages/workshop_dashboard.py", f=workshop.facilitator_token)
     deadline = time.monotonic() + STARTUP_SECONDS

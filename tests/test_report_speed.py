@@ -205,18 +205,56 @@ def test_a_compiled_template_is_kept_and_read_back_only_when_private(fresh_cache
     assert not kept()
 
 
-def test_an_english_report_from_a_file_loads_neither_altair_sqlalchemy_nor_translations_once_its_charts_are_cached(
-        tmp_path):
-    out = tmp_path / "report.pdf"
-    args = ["report", str(DATA / "tiny-answers.yaml"), "--questionnaire", str(DATA / "tiny.yaml"),
-            "--out", str(out), "--force"]  # over an existing file, so the output is checked against the database
-    code = ("import sys, cli\ncli.main(sys.argv[1:], standalone_mode=False)\n"
-            "print(sorted({'altair', 'sqlalchemy', 'questionnaires.translation'} & set(sys.modules)))")
+def run_python(code: str, tmp_path, *args: str) -> list[str]:
+    """The lines a fresh interpreter prints running `code` in the project (nothing imported before)."""
     env = {**os.environ, "PHASEGATE_DATA_DIR": str(tmp_path / "data"), "PHASEGATE_CACHE_DIR": "",
            "DATABASE_URL": "", "PYTHONPATH": str(DATA.parents[1])}
-    loaded = [subprocess.run([sys.executable, "-c", code, *args], env=env, cwd=DATA.parents[1], capture_output=True,
-                             text=True, check=True).stdout.splitlines()[-1] for _ in range(2)]
+    return subprocess.run([sys.executable, "-c", code, *args], env=env, cwd=DATA.parents[1], capture_output=True,
+                          text=True, check=True).stdout.splitlines()
+
+
+# A cold report in a fresh interpreter, from a cache folder of its own, then the same report again over the file it
+# wrote (so its output is checked against the database): what each loads, and in the first, when its charts were
+# built (before WeasyPrint came in?) and how many were converted. Both tests below read the same two runs, which
+# only watch (nothing they wrap changes what is imported), so neither starts a cold report of its own.
+COLD_REPORT = """if True:
+    import json, sys
+    from reports import charts
+    built, converted = [], []
+    report_specs, converted_svg = charts.report_specs, charts.converted_svg
+    charts.report_specs = lambda *a, **k: built.append("weasyprint" in sys.modules) or report_specs(*a, **k)
+    charts.converted_svg = lambda spec: converted.append(json.dumps(spec)) or converted_svg(spec)
+    import cli
+    cli.main(sys.argv[1:], standalone_mode=False)
+    print(built, len(converted), len(set(converted)))
+    print(sorted({'altair', 'sqlalchemy', 'questionnaires.translation'} & set(sys.modules)))
+"""
+
+
+@pytest.fixture(scope="module")
+def cold_reports(tmp_path_factory):
+    """The lines each run of `COLD_REPORT` prints, and the first bytes of the report each left."""
+    folder = tmp_path_factory.mktemp("cold")
+    out = folder / "report.pdf"
+    args = ["report", str(DATA / "tiny-answers.yaml"), "--questionnaire", str(DATA / "tiny.yaml"), "--out", str(out),
+            "--force"]  # over the first run's file in the second run
+    runs = []
+    for _ in range(2):
+        lines = run_python(COLD_REPORT, folder, *args)
+        runs.append((*lines[-2:], out.read_bytes()[:4]))
+    return runs
+
+
+def test_an_english_report_from_a_file_loads_neither_altair_sqlalchemy_nor_translations_once_its_charts_are_cached(
+        cold_reports):
+    loaded = [modules for _, modules, _ in cold_reports]
     assert loaded == ["['altair']", "[]"]  # Altair built the structures once, for every later report
+
+
+def test_a_single_reports_charts_are_sent_before_the_layout_engine_is_imported_and_converted_once(cold_reports):
+    sent, _, written = cold_reports[0]
+    assert sent == "[False, True] 3 3"  # sent before WeasyPrint came in, taken up by render_pdf: each once
+    assert written == b"%PDF"
 
 
 def test_a_chart_drawn_before_is_read_from_the_disk_without_starting_the_converter(tiny_result, fresh_cache,
@@ -271,33 +309,6 @@ def test_the_report_fonts_are_found_in_process_as_fc_match_finds_them():
              for family in (*text.FONTS, "No Such Family")]
     assert text.font_files((*text.FONTS, "No Such Family")) == found
     assert len(set(found[:2])) == 2  # the bold face is a file of its own
-
-
-def run_python(code: str, tmp_path, *args: str) -> list[str]:
-    """The lines a fresh interpreter prints running `code` in the project (nothing imported before)."""
-    env = {**os.environ, "PHASEGATE_DATA_DIR": str(tmp_path / "data"), "PHASEGATE_CACHE_DIR": "",
-           "DATABASE_URL": "", "PYTHONPATH": str(DATA.parents[1])}
-    return subprocess.run([sys.executable, "-c", code, *args], env=env, cwd=DATA.parents[1], capture_output=True,
-                          text=True, check=True).stdout.splitlines()
-
-
-def test_a_single_reports_charts_are_sent_before_the_layout_engine_is_imported_and_converted_once(tmp_path):
-    code = """if True:
-        import json, sys
-        from reports import charts
-        built, converted = [], []
-        report_specs, converted_svg = charts.report_specs, charts.converted_svg
-        charts.report_specs = lambda *a, **k: built.append("weasyprint" in sys.modules) or report_specs(*a, **k)
-        charts.converted_svg = lambda spec: converted.append(json.dumps(spec)) or converted_svg(spec)
-        import cli
-        cli.main(sys.argv[1:], standalone_mode=False)
-        print(built, len(converted), len(set(converted)))
-    """
-    out = tmp_path / "report.pdf"
-    lines = run_python(code, tmp_path, "report", str(DATA / "tiny-answers.yaml"), "--questionnaire",
-                       str(DATA / "tiny.yaml"), "--out", str(out))
-    assert lines[-1] == "[False, True] 3 3"  # sent before WeasyPrint came in, taken up by render_pdf: each once
-    assert out.read_bytes().startswith(b"%PDF")
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="WeasyPrint's libraries by their Linux names")
