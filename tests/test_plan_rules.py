@@ -16,42 +16,13 @@ from scoring.answers import Pilot
 from scoring.headline import gap_in_answers
 from scoring.narrative import after_text, timeline
 from scoring.steps import HORIZON_RANK, TOP_STEPS, TRIAGE_ID, waits_for
-from tests.test_scoring_properties import choices
+from tests.test_scoring_properties import answer_sets as answers, newest
 
-def _current(questionnaires):
-    """The newest version of each shipped questionnaire (archived versions keep their old rules)."""
-    newest = {}
-    for questionnaire in questionnaires:
-        version = tuple(int(part) for part in questionnaire.version.split("."))
-        if questionnaire.id not in newest or version > newest[questionnaire.id][0]:
-            newest[questionnaire.id] = (version, questionnaire)
-    return [questionnaire for _, questionnaire in newest.values()]
-
-
-SHIPPED = _current(load_questionnaire(p) for p in shipped_paths())
+SHIPPED = newest(load_questionnaire(p) for p in shipped_paths())
 FULL = next(q for q in SHIPPED if q.id == "ai-maturity")
 RULES = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 ON = dt.date(2026, 12, 1)
 MONTHS = [f"{year}-{month:02d}" for year in (2024, 2025, 2026) for month in range(1, 13)][:35]
-
-
-def answers(questionnaire, dont_know=True):
-    """Any answers to the scored questions (don't know among them when `dont_know`), some left out. Each question's
-    choices are worked out once, when the strategy is built, not again for every example drawn."""
-    asked = [(question.id, st.sampled_from([c for c in choices(questionnaire, question)
-                                            if dont_know or c != DONT_KNOW]))
-             for question in questionnaire.questions if question.scored]
-
-    @st.composite
-    def drawn(draw):
-        found = {}
-        for question_id, strategy in asked:
-            value = draw(strategy)
-            if value is not None:
-                found[question_id] = Answer(value)
-        return found
-
-    return drawn()
 
 
 @st.composite

@@ -36,8 +36,8 @@ def kinds(questionnaire) -> set[tuple]:
              q.critical, q.track, bool(q.business_models)) for q in questionnaire.questions}
 
 
-def _newest(questionnaires) -> list:
-    """The tiny questionnaire and the newest version of each shipped one."""
+def newest(questionnaires) -> list:
+    """The newest version of each questionnaire given (archived versions keep their old rules)."""
     newest = {}
     for questionnaire in questionnaires:
         version = tuple(int(part) for part in questionnaire.version.split("."))
@@ -46,7 +46,7 @@ def _newest(questionnaires) -> list:
     return [questionnaire for _, questionnaire in newest.values()]
 
 
-NEWEST = _newest(QUESTIONNAIRES)
+NEWEST = newest(QUESTIONNAIRES)  # the tiny questionnaire and the newest version of each shipped one
 FULL_STRENGTH_KINDS = set().union(*(kinds(q) for q in NEWEST))
 
 
@@ -65,10 +65,10 @@ def choices(questionnaire, question) -> list:
     return values + [DONT_KNOW] * question.allow_dont_know + [NA] * question.allow_na + [None]
 
 
-def responses(questionnaire, organisation: str = ""):
-    """Any response to the scored questions: each answered with one of its choices, or left out. Each question's
-    choices are worked out once, when the strategy is built, not again for every example drawn."""
-    asked = [(question.id, st.sampled_from(choices(questionnaire, question)))
+def answer_sets(questionnaire, dont_know: bool = True):
+    """Any answers to the scored questions: each one of its choices (don't know among them when `dont_know`), or left
+    out. Each question's choices are worked out once, when the strategy is built, not again for every example."""
+    asked = [(question.id, st.sampled_from([c for c in choices(questionnaire, question) if dont_know or c != DONT_KNOW]))
              for question in questionnaire.questions if question.scored]
 
     @st.composite
@@ -78,9 +78,15 @@ def responses(questionnaire, organisation: str = ""):
             value = draw(strategy)
             if value is not None:
                 answers[question_id] = Answer(value)
-        return Response(questionnaire.id, questionnaire.version, answers, organisation=organisation)
+        return answers
 
     return drawn()
+
+
+def responses(questionnaire, organisation: str = ""):
+    """Any response to the scored questions (see `answer_sets`)."""
+    return answer_sets(questionnaire).map(
+        lambda answers: Response(questionnaire.id, questionnaire.version, answers, organisation=organisation))
 
 
 def with_answer(response: Response, question_id: str, value) -> Response:
