@@ -15,6 +15,7 @@ from storage import dispose_all, get_engine
 from storage import repository as repo
 from storage import workshops as ws
 from tests.conftest import DATA
+from tests.test_report import html_words
 
 TINY = str(DATA / "tiny.yaml")
 ANSWERS = str(DATA / "tiny-answers.yaml")
@@ -140,32 +141,35 @@ def test_score_benchmark_with_the_database_down_is_one_line_and_exit_1():
 
 
 def test_report_benchmark_adds_the_section_to_the_pdf_only_with_five_peers(database_url, tmp_path):
-    from tests.pdf_text import page_texts
-
+    """Read in the report's HTML: the command hands the PDF renderer the same benchmark, and the PDF is laid out from
+    this HTML (the PDF of the command: tests/test_report.py; a benchmark page laid out: tests/test_german_reports.py)."""
     answers = tmp_path / "answers.yaml"
     answers.write_text((DATA / "tiny-answers.yaml").read_text() + "organisation_profile: {industry: retail}\n")
     engine = get_engine(database_url)
     for number, level in enumerate((0, 1, 2, 2)):
         peer(engine, f"Peer {number}", level)
 
-    def pdf_text() -> str:
-        out = tmp_path / "report.pdf"
+    def report_text() -> str:
+        out = tmp_path / "report.html"
         result = run("report", str(answers), "--questionnaire", TINY, "--out", str(out), "--benchmark", "--force",
-                     url=database_url)
+                     "--html", url=database_url)
         assert result.exit_code == 0, result.output
-        return "\n".join(page_texts(out))
+        return html_words(out.read_text(encoding="utf-8"))
 
-    assert "Compared with similar organisations" not in pdf_text()
+    assert "Compared with similar organisations" not in report_text()
     peer(get_engine(database_url), "Peer 4", 3)
-    text = pdf_text()
+    text = report_text()
     assert "Compared with similar organisations" in text
     assert "Compared with 5 organisations in retail that finished the same questionnaire." in " ".join(text.split())
     assert "Peer 0" not in text
 
 
 def test_the_workshop_pdf_compares_the_room_with_five_comparable_clients(database_url, library, monkeypatch):
+    """Four comparable clients give no comparison, five give it in the PDF. The four are read from the benchmark the
+    PDF is made from: that an unavailable one lays out no section, the report test above shows on the same template."""
+    from questionnaires import find_questionnaire
     from reports.workers import render_workshop_pdf
-    from storage.benchmark import set_workshop_profile
+    from storage.benchmark import set_workshop_profile, workshop_benchmark
     from tests.pdf_text import pdf_words
 
     monkeypatch.setenv("DATABASE_URL", database_url)
@@ -175,14 +179,18 @@ def test_the_workshop_pdf_compares_the_room_with_five_comparable_clients(databas
     repo.save_answers(engine, joined.id, {"data.inventory": Answer(3), "governance.board": Answer(1)})
     set_workshop_profile(engine, workshop.id, {"industry": "retail"})
 
-    def text() -> str:
-        return pdf_words(render_workshop_pdf(workshop.id))
+    def benchmark():
+        stored = ws.get_workshop(engine, workshop.id)
+        _, room = services.aggregate_stored(engine, stored, find_questionnaire("tiny", "1.0.0"))
+        return workshop_benchmark(engine, stored, room.result, find_questionnaire)
 
     for number, level in enumerate((0, 1, 2, 2)):
         peer(engine, f"Peer {number}", level)
-    assert "Compared with similar organisations" not in text()
+    assert not benchmark().available and benchmark().n == 4
     peer(engine, "Peer 4", 4)
-    assert "Compared with 5 organisations in retail that finished the same questionnaire." in text()
+    assert benchmark().available
+    assert "Compared with 5 organisations in retail that finished the same questionnaire." in pdf_words(
+        render_workshop_pdf(workshop.id))
 
 
 def test_readout_of_a_workshop_with_the_database_down_is_one_line_and_exit_1(tmp_path):
