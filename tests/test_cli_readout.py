@@ -142,7 +142,7 @@ def test_score_benchmark_with_the_database_down_is_one_line_and_exit_1():
 
 def test_report_benchmark_adds_the_section_to_the_pdf_only_with_five_peers(database_url, tmp_path):
     """Read in the report's HTML: the command hands the PDF renderer the same benchmark, and the PDF is laid out from
-    this HTML (the PDF of the command: tests/test_report.py; a benchmark page laid out: tests/test_german_reports.py)."""
+    this HTML (the PDF of the command: tests/test_report.py; a benchmark page laid out: tests/test_golden_reports.py)."""
     answers = tmp_path / "answers.yaml"
     answers.write_text((DATA / "tiny-answers.yaml").read_text() + "organisation_profile: {industry: retail}\n")
     engine = get_engine(database_url)

@@ -1,5 +1,5 @@
 """Reports, the deck, the workbooks and the CLI in the assessment's language: German from the catalogue, English as
-before. The German and the pseudo-language report within the English page count: tests/test_german_reports.py, which
+before. The German and the pseudo-language report within the English page count: tests/test_golden_reports.py, which
 renders the bank's English report for its own tests."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """A workshop's PDF speaks the workshop's engagement language: a German workshop's report holds no English sentence
 but the room's own words (roles as typed, the agreed note, the client's name), and an English workshop's stays
 English. The same room is stored twice, once per language, and both PDFs are compared line by line as
-tests/test_german_reports.py does."""
+tests/test_golden_reports.py does."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from storage import dispose_all, get_engine
 from storage import repository as repo
 from storage import workshops as ws
 from tests.pdf_text import pdf_lines, pdf_text
-from tests.test_german_reports import left_in_english, words
+from tests.test_golden_reports import left_in_english, words
 
 QUICK = "quick-check"
 NOTE = "Agreed after a long talk about the finance team's list"
