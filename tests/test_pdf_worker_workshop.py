@@ -50,7 +50,8 @@ class KeptWorkers:
         return self._started
 
     def clear(self) -> None:
-        pass  # kept for the module's next test; stopped when the module is done
+        """Kept for the module's next test when a test lets go of the app's workers: `kept_workers` stops the pool
+        once the module is done."""
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+import services
+from questionnaires import find_questionnaire
+from scoring.answers import Answer
 from scripts.busy import burners_needed, burning
+from storage import dispose_all, get_engine
+from storage import repository as repo
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -203,12 +208,6 @@ def stored_quick_check(server, organisation: str = "Example Corp", *, finished: 
     database rather than clicked, and finished unless told otherwise; its resume token. For a test whose subject
     comes after the answering: answering through the screens is what test_browser, test_keyboard, test_leader_flow
     and test_fast_answers drive."""
-    import services
-    from questionnaires import find_questionnaire
-    from scoring.answers import Answer
-    from storage import dispose_all, get_engine
-    from storage import repository as repo
-
     quick = find_questionnaire("quick-check")
     engine = get_engine(f"sqlite:///{server.data_dir / 'phasegate.db'}")
     try:
