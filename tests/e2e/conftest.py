@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -12,8 +13,10 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 import services
@@ -123,13 +126,104 @@ def browser():
         launched.close()
 
 
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def origin_of(url: str) -> str | None:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") else None
+
+
+class Tabs:
+    """Browser tabs kept from test to test, each in a browser of its own (a context: its own cookies), and handed
+    out clean. A tab that opens the app for the first time costs Chromium about 2.5 s of CPU, as a new renderer
+    compiles Streamlit's frontend; a kept tab opens it again for about a third of that. Kept tabs are grouped by
+    the context's options (a phone's User-Agent, touch); the viewport is set on each hand-out."""
+
+    def __init__(self, browser):
+        self.browser = browser
+        self.kept: dict[str, list] = {}
+
+    def take(self, viewport: dict | None = None, **options):
+        """A clean tab in a browser of its own: no cookies, nothing stored, no other tab, at `viewport`."""
+        key = json.dumps(options, sort_keys=True)
+        kept = self.kept.setdefault(key, [])
+        tab = kept.pop() if kept else self._open(viewport or DESKTOP, options)
+        tab.kept_as = key
+        tab.set_viewport_size(viewport or DESKTOP)
+        tab.set_default_timeout(30_000)
+        tab.context.set_default_timeout(30_000)
+        return tab
+
+    def _open(self, viewport: dict, options: dict):
+        context = self.browser.new_context(viewport=viewport, accept_downloads=True, **options)
+        tab = context.new_page()
+        tab.visited = set()  # the origins whose storage the tab may hold
+
+        def visited(frame) -> None:
+            if frame.parent_frame is None and origin_of(frame.url):
+                tab.visited.add(origin_of(frame.url))
+
+        tab.on("framenavigated", visited)
+        return tab
+
+    def give_back(self, tab) -> None:
+        """Clean the tab for the next test and keep it; a tab that cannot be cleaned is closed with its browser."""
+        try:
+            self._clean(tab)
+        except PlaywrightError:
+            tab.context.close()
+            return
+        self.kept[tab.kept_as].append(tab)
+
+    @staticmethod
+    def _clean(tab) -> None:
+        for other in tab.context.pages:
+            if other is not tab:
+                other.close()
+        if tab.is_closed():
+            raise PlaywrightError("the tab was closed")
+        tab.context.unroute_all()
+        tab.unroute_all()
+        # The app keeps a reader's choices in the tab's session storage: empty it on every origin the tab opened,
+        # from a page of that origin that runs no app (a server that is gone keeps nothing that matters).
+        for origin in sorted(tab.visited):
+            try:
+                tab.goto(f"{origin}/_stcore/health", timeout=10_000)
+            except PlaywrightError:
+                continue
+            if origin_of(tab.url) == origin:
+                tab.evaluate("() => { sessionStorage.clear(); localStorage.clear(); }")
+        tab.goto("about:blank")
+        tab.visited.clear()
+        tab.context.clear_cookies()
+        tab.context.clear_permissions()
+
+
+@pytest.fixture(scope="session")
+def tabs(browser) -> Tabs:
+    return Tabs(browser)
+
+
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    opened = context.new_page()
-    opened.set_default_timeout(30_000)
-    yield opened
-    context.close()
+def fresh_page(tabs):
+    """Call it for a page in a browser of its own (its own cookies), clean, with the context options given (a
+    viewport, a phone's User-Agent, touch); each is kept for later tests when this one ends."""
+    taken = []
+
+    def take(**options):
+        taken.append(tabs.take(**options))
+        return taken[-1]
+
+    yield take
+    for tab in taken:
+        tabs.give_back(tab)
+
+
+@pytest.fixture
+def page(fresh_page):
+    """A clean desktop page (1280x900) in a browser of its own."""
+    return fresh_page()
 
 
 def screenshot(page, name: str) -> None:

@@ -8,29 +8,11 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlparse
 
-import pytest
-
 from tests.e2e.conftest import create_workshop, css_key, screenshot, secret_link_token, wait_idle, wait_until
 from tests.e2e.oidc import ANA, BEN, consultants, provider, sign_in, signin_server  # noqa: F401 - fixtures
 
 ENDED = "This workshop is no longer open here"
 CLIENT = "Fabrikam Insurance"
-
-
-@pytest.fixture
-def new_browser(browser):
-    """A fresh browser (its own cookies) per call."""
-    contexts = []
-
-    def make():
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(30_000)
-        contexts.append(context)
-        return context
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 def new_workshop(page, server) -> tuple[int, str]:
@@ -60,17 +42,17 @@ def closes(tab) -> None:
     wait_until(lambda: CLIENT not in main.inner_text(), timeout=30, what="the dashboard's content to leave the page")
 
 
-def test_access_is_given_by_the_owner_alone_and_ends_when_taken_back(new_browser, signin_server, consultants):
-    ana = new_browser()
-    ana_page = ana.new_page()
+def test_access_is_given_by_the_owner_alone_and_ends_when_taken_back(fresh_page, signin_server, consultants):
+    ana_page = fresh_page()
+    ana = ana_page.context
     sign_in(ana_page, signin_server, consultants, ANA[0])
     workshop_id, token = new_workshop(ana_page, signin_server)
     dashboard = f"{signin_server.url}/workshop-dashboard?w={workshop_id}"
     presenter = f"{signin_server.url}/presenter?w={workshop_id}"
 
     # Ben pastes Ana's address: it opens nothing, and nothing can be added to his list.
-    ben = new_browser()
-    ben_page = ben.new_page()
+    ben_page = fresh_page()
+    ben = ben_page.context
     sign_in(ben_page, signin_server, consultants, BEN[0])
     ben_page.goto(dashboard)
     ben_page.get_by_role("heading", name="No access to the workshop dashboard").wait_for()
@@ -97,8 +79,9 @@ def test_access_is_given_by_the_owner_alone_and_ends_when_taken_back(new_browser
     screenshot(ben_page, "access-share-taken-back")
 
     # A tablet opened with the secret link, and its projector tab, close when Ana makes a new link.
-    tablet = new_browser()
-    tablet_page = open_tab(tablet, f"{signin_server.url}/workshop-dashboard?f={token}")
+    tablet_page = fresh_page()
+    tablet = tablet_page.context
+    tablet_page.goto(f"{signin_server.url}/workshop-dashboard?f={token}")
     tablet_page.get_by_role("heading", name=f"Workshop · {CLIENT}").wait_for()
     assert token not in tablet_page.url
     wait_until(lambda: any(c["name"] == f"phasegate_f{workshop_id}" for c in tablet.cookies()),

@@ -71,17 +71,15 @@ def described(found: list[dict]) -> str:
 
 
 @pytest.fixture(scope="module")
-def stored(server, browser):
+def stored(server, tabs):
     """An open and a finished assessment, and a workshop with one participant; what the screens need to open."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(30_000)
+    page = tabs.take()
     try:
         token = create_workshop(page, server, "Access Corp")
         code = join_code(page)
         presenter = page.get_by_role("link", name="Presenter view for the projector").get_attribute("href")
     finally:
-        context.close()
+        tabs.give_back(page)
     return {"open": stored_quick_check(server, finished=False), "finished": stored_quick_check(server),
             "secret": token, "code": code, "presenter": presenter,
             "open-de": stored_quick_check(server, finished=False, language="de"),
@@ -89,14 +87,11 @@ def stored(server, browser):
 
 
 @pytest.fixture(params=list(SIZES))
-def sized(request, browser):
+def sized(request, fresh_page):
     """A page at desktop or phone size (a phone's browser says so in its User-Agent, as real ones do)."""
-    context = browser.new_context(accept_downloads=True, **SIZES[request.param])
-    opened = context.new_page()
-    opened.set_default_timeout(30_000)
+    opened = fresh_page(**SIZES[request.param])
     opened.size_name = request.param
-    yield opened
-    context.close()
+    return opened
 
 
 # --- the screens: each opens one and waits until it is drawn -------------------------------------------------
@@ -179,24 +174,19 @@ def test_axe_finds_no_serious_violation_on_the_screen(screen, sized, server, sto
     assert not failing(found), f"axe on {screen} at {sized.size_name} size:\n{described(failing(found))}"
 
 
-def test_axe_finds_no_serious_violation_on_my_workshops_at_either_size(browser, signin_server, consultants):
+def test_axe_finds_no_serious_violation_on_my_workshops_at_either_size(fresh_page, signin_server, consultants):
     """One sign-in and one workshop (the slow part), then My workshops checked at desktop size and again narrowed
     to a phone's."""
-    context = browser.new_context(**SIZES["desktop"])
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    try:
-        sign_in(page, signin_server, consultants, ANA[0])
-        create_workshop(page, signin_server, "Access Corp")
-        for size, options in SIZES.items():
-            page.set_viewport_size(options["viewport"])
-            page.goto(f"{signin_server.url}/my-workshops")
-            page.get_by_role("heading", name="Access Corp").wait_for()
-            found = failing(violations(page))
-            screenshot(page, f"a11y-my-workshops-{size}")
-            assert not found, f"axe on My workshops at {size} size:\n{described(found)}"
-    finally:
-        context.close()
+    page = fresh_page(**SIZES["desktop"])
+    sign_in(page, signin_server, consultants, ANA[0])
+    create_workshop(page, signin_server, "Access Corp")
+    for size, options in SIZES.items():
+        page.set_viewport_size(options["viewport"])
+        page.goto(f"{signin_server.url}/my-workshops")
+        page.get_by_role("heading", name="Access Corp").wait_for()
+        found = failing(violations(page))
+        screenshot(page, f"a11y-my-workshops-{size}")
+        assert not found, f"axe on My workshops at {size} size:\n{described(found)}"
 
 
 # --- the German screens ---------------------------------------------------------------------------------------

@@ -18,30 +18,13 @@ pytestmark = pytest.mark.pdf_workers  # its app server renders real PDFs (the ot
 QUICK = find_questionnaire("quick-check")
 
 
-@pytest.fixture
-def new_page(browser):
-    """A fresh browser (its own cookies) per call: one consultant each."""
-    contexts = []
-
-    def make():
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-        contexts.append(context)
-        opened = context.new_page()
-        opened.set_default_timeout(30_000)
-        return opened
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
 def main_text(page) -> str:
     wait_idle(page)
     return page.locator("[data-testid='stMain']").inner_text()
 
 
-def test_a_consultant_signs_in_and_sees_only_their_own_workshops(new_page, signin_server, consultants):
-    ana = new_page()
+def test_a_consultant_signs_in_and_sees_only_their_own_workshops(fresh_page, signin_server, consultants):
+    ana = fresh_page()
     ana.goto(f"{signin_server.url}/my-workshops")
     ana.get_by_text("Sign in to see the workshops you created").wait_for()
     screenshot(ana, "signin-1-my-workshops-signed-out")
@@ -66,7 +49,7 @@ def test_a_consultant_signs_in_and_sees_only_their_own_workshops(new_page, signi
     assert token not in ana.url and token not in main_text(ana)
     workshop_id = parse_qs(urlparse(ana.url).query)["w"][0]
 
-    ben = new_page()
+    ben = fresh_page()
     sign_in(ben, signin_server, consultants, BEN[0])
     ben.get_by_text("No workshops yet").wait_for()
     assert "Acme Retail" not in main_text(ben)
@@ -124,11 +107,10 @@ def logo_file(folder) -> str:
     return str(path)
 
 
-def join_and_answer(browser, link: str | None, code: str, base: str, role: str, option: int) -> None:
-    """A participant joins with the QR code's link (`link`) or by typing the code, and answers the first question."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(30_000)
+def join_and_answer(tabs, link: str | None, code: str, base: str, role: str, option: int) -> None:
+    """A participant joins with the QR code's link (`link`) or by typing the code, and answers the first question;
+    the tab, cleaned, serves the next participant."""
+    page = tabs.take()
     try:
         if link:
             page.goto(link)
@@ -142,7 +124,7 @@ def join_and_answer(browser, link: str | None, code: str, base: str, role: str, 
         page.locator(css_key(f"q:{FIRST.id}") + " [role='radiogroup'] label").nth(option).click()
         page.locator("[data-testid='stProgress']").get_by_text(re.compile(r"^1 of \d+ answered")).wait_for()
     finally:
-        context.close()
+        tabs.give_back(page)
 
 
 def qr_modules(svg: str) -> str:
@@ -192,11 +174,11 @@ def deck_text(data: bytes) -> tuple[int, str, set[str]]:
     return len(deck.slides), " ".join(" ".join(frame.text for frame in frames).split()), colours
 
 
-def test_a_consultant_runs_a_branded_workshop_from_sign_in_to_the_deck(new_page, browser, signin_server, consultants,
+def test_a_consultant_runs_a_branded_workshop_from_sign_in_to_the_deck(fresh_page, tabs, signin_server, consultants,
                                                                         tmp_path):
     from reports.workshop_charts import join_qr_svg
 
-    ana = new_page()
+    ana = fresh_page()
     sign_in(ana, signin_server, consultants, ANA[0])
     token = create_workshop(ana, signin_server, CLIENT)
 
@@ -231,7 +213,7 @@ def test_a_consultant_runs_a_branded_workshop_from_sign_in_to_the_deck(new_page,
 
     for link, role, option in ((join_link, "Executive", 4), (join_link, "Data & AI", 0), (None, "IT & engineering", 1),
                                (None, "Executive", 4)):  # the last one is a stray test entry
-        join_and_answer(browser, link, code, signin_server.url, role, option)
+        join_and_answer(tabs, link, code, signin_server.url, role, option)
     screen.locator(".pg-room-totals").get_by_text("4", exact=True).wait_for()
     screenshot(screen, "consultant-presenter-join")
 
@@ -273,7 +255,7 @@ def test_a_consultant_runs_a_branded_workshop_from_sign_in_to_the_deck(new_page,
     screenshot(ana, "consultant-my-workshops")
 
     # Another consultant sees none of it.
-    ben = new_page()
+    ben = fresh_page()
     sign_in(ben, signin_server, consultants, BEN[0])
     assert CLIENT not in main_text(ben)
     for page_path, refusal in (("workshop-dashboard", "No access to the workshop dashboard"),

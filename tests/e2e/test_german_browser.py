@@ -128,12 +128,10 @@ def dashboard_headline(page, server, token: str, expected: str) -> str:
     return words(headline.inner_text())
 
 
-def join_and_answer(browser, link: str, language: str, pick) -> str:
+def join_and_answer(tabs, link: str, language: str, pick) -> str:
     """A participant opens the join link, keeps its language or picks another, joins and answers everything; their
-    resume token."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(30_000)
+    resume token. The tab, cleaned, serves the next participant."""
+    page = tabs.take()
     try:
         page.goto(link)
         page.get_by_role("heading", name="An einem Workshop teilnehmen").wait_for()  # the link's language
@@ -148,7 +146,7 @@ def join_and_answer(browser, link: str, language: str, pick) -> str:
         answer_everything(page, language, pick)
         return re.search(r"[?&]a=([^&]+)", page.url).group(1)
     finally:
-        context.close()
+        tabs.give_back(page)
 
 
 def answered_in_german(server, link: str, pick) -> str:
@@ -198,11 +196,11 @@ def outcome(result) -> tuple:
 
 
 def test_participants_answering_in_english_and_german_give_the_room_the_result_of_an_all_german_room(
-        page, browser, server):
+        page, tabs, server):
     mixed_link, mixed_token = create_german_workshop(page, server, "Gemischt GmbH")
     german_link, german_token = create_german_workshop(page, server, "Deutsch GmbH")
-    mixed = {"A": join_and_answer(browser, mixed_link, "en", PICKS["A"]),
-             "B": join_and_answer(browser, mixed_link, "de", PICKS["B"])}
+    mixed = {"A": join_and_answer(tabs, mixed_link, "en", PICKS["A"]),
+             "B": join_and_answer(tabs, mixed_link, "de", PICKS["B"])}
     german = {person: answered_in_german(server, german_link, pick) for person, pick in PICKS.items()}
 
     assert stored(server, mixed["A"])[0] == "en" and stored(server, mixed["B"])[0] == "de"
@@ -237,32 +235,28 @@ CUT_LINKS = """() => [...document.querySelectorAll("[data-testid='stPageLink-Nav
 
 
 @pytest.mark.parametrize("language", ["de", "qps"])
-def test_on_a_phone_the_results_links_and_the_domain_chart_title_are_shown_whole(browser, server, language):
-    context = browser.new_context(viewport={"width": PHONE_WIDTH, "height": 844}, user_agent=PHONE_AGENT,
-                                  is_mobile=True, has_touch=True)
-    page = context.new_page()
+def test_on_a_phone_the_results_links_and_the_domain_chart_title_are_shown_whole(fresh_page, server, language):
+    page = fresh_page(viewport={"width": PHONE_WIDTH, "height": 844}, user_agent=PHONE_AGENT, is_mobile=True,
+                      has_touch=True)
     page.set_default_timeout(60_000)
+    token = stored_quick_check(server, "Beispiel AG", language="de")
+    page.goto(f"{server.url}/results?a={token}&lang={language}")
+    with i18n.use(language):
+        link, title = i18n.gettext("Branding, the full report and the answers file"), i18n.gettext(DOMAIN_TITLE)
+    page.get_by_role("link", name=link).last.wait_for()
+    title_text = page.locator("[data-testid='stVegaLiteChart'] .role-title-text text").first
+    title_text.wait_for(state="attached")
+    wait_idle(page)  # the links are measured as the finished run lays them out, not as they first appear
+    cut = []  # the links cut at the last look
+
+    def laid_out_whole() -> bool:
+        cut[:] = page.evaluate(CUT_LINKS)
+        return not cut
+
     try:
-        token = stored_quick_check(server, "Beispiel AG", language="de")
-        page.goto(f"{server.url}/results?a={token}&lang={language}")
-        with i18n.use(language):
-            link, title = i18n.gettext("Branding, the full report and the answers file"), i18n.gettext(DOMAIN_TITLE)
-        page.get_by_role("link", name=link).last.wait_for()
-        title_text = page.locator("[data-testid='stVegaLiteChart'] .role-title-text text").first
-        title_text.wait_for(state="attached")
-        wait_idle(page)  # the links are measured as the finished run lays them out, not as they first appear
-        cut = []  # the links cut at the last look
-
-        def laid_out_whole() -> bool:
-            cut[:] = page.evaluate(CUT_LINKS)
-            return not cut
-
-        try:
-            wait_until(laid_out_whole, timeout=10, what="the links to be laid out whole")
-        except AssertionError:
-            raise AssertionError(f"links cut on a {PHONE_WIDTH}-pixel phone: {cut}") from None
-        shown = title_text.text_content()
-        assert "…" not in shown and words(shown).replace(" ", "") == words(title).replace(" ", "")
-        screenshot(page, f"phone-results-{language}")
-    finally:
-        context.close()
+        wait_until(laid_out_whole, timeout=10, what="the links to be laid out whole")
+    except AssertionError:
+        raise AssertionError(f"links cut on a {PHONE_WIDTH}-pixel phone: {cut}") from None
+    shown = title_text.text_content()
+    assert "…" not in shown and words(shown).replace(" ", "") == words(title).replace(" ", "")
+    screenshot(page, f"phone-results-{language}")

@@ -30,12 +30,10 @@ SETTLED = """(() => {
 
 
 @pytest.fixture
-def phone(browser):
-    context = browser.new_context(**SCREENS["phone"])
-    opened = context.new_page()
+def phone(fresh_page):
+    opened = fresh_page(**SCREENS["phone"])
     opened.set_default_timeout(60_000)
-    yield opened
-    context.close()
+    return opened
 
 
 def drawn(page) -> str | None:
@@ -150,18 +148,14 @@ def test_the_bars_next_and_finish_are_on_screen_without_scrolling(phone, server,
     assert drawn(phone) == class_of(ORDER[-1])
 
 
-def test_a_desktop_window_narrowed_to_a_phones_width_gets_one_question_per_screen(browser, server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    try:
-        page = context.new_page()
-        page.set_default_timeout(60_000)
-        start_quick_check(page, server)
-        wait_idle(page)
-        assert page.locator(css_key("focus_buttons")).count() == 0  # a desktop: one domain per step
-        page.set_viewport_size({"width": 500, "height": 900})
-        page.locator(live_key("focus_buttons")).wait_for()
-        assert in_view(page, live_key("next") + " button")
-        page.set_viewport_size({"width": 1280, "height": 900})  # widened again: back to one domain per step
-        page.locator(css_key("focus_buttons")).wait_for(state="detached")
-    finally:
-        context.close()
+def test_a_desktop_window_narrowed_to_a_phones_width_gets_one_question_per_screen(fresh_page, server):
+    page = fresh_page()
+    page.set_default_timeout(60_000)
+    start_quick_check(page, server)
+    wait_idle(page)
+    assert page.locator(css_key("focus_buttons")).count() == 0  # a desktop: one domain per step
+    page.set_viewport_size({"width": 500, "height": 900})
+    page.locator(live_key("focus_buttons")).wait_for()
+    assert in_view(page, live_key("next") + " button")
+    page.set_viewport_size({"width": 1280, "height": 900})  # widened again: back to one domain per step
+    page.locator(css_key("focus_buttons")).wait_for(state="detached")

@@ -36,12 +36,8 @@ STORED = (
 
 
 @pytest.fixture
-def phone(browser):
-    context = browser.new_context(**SCREENS["phone"])
-    opened = context.new_page()
-    opened.set_default_timeout(30_000)
-    yield opened
-    context.close()
+def phone(fresh_page):
+    return fresh_page(**SCREENS["phone"])
 
 
 def stored_register(server, token: str) -> tuple[Pilot, ...]:

@@ -125,15 +125,15 @@ class Room:
         [key] = [c["value"] for c in context.cookies(self.proxy.url) if c["name"] == COOKIE]
         return self.replica(self.pinned(key))
 
-    def context_on(self, browser, replica: Server, **options):
-        """A browser whose affinity cookie sends it to `replica` (a key is drawn until the proxy maps it there)."""
+    def tab_on(self, fresh_page, replica: Server):
+        """A tab in a browser whose affinity cookie sends it to `replica` (a key is drawn until the proxy maps it
+        there)."""
         for _ in range(64):
             key = secrets.token_hex(8)
             if self.pinned(key) == replica.port:
-                context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
-                context.add_cookies([{"name": COOKIE, "value": key, "url": self.proxy.url}])
-                context.set_default_timeout(30_000)
-                return context
+                tab = fresh_page()
+                tab.context.add_cookies([{"name": COOKIE, "value": key, "url": self.proxy.url}])
+                return tab
         raise AssertionError(f"no affinity key led to the replica on port {replica.port}")
 
     def imported(self, organisation: str) -> list[dict]:
@@ -207,127 +207,114 @@ def answer(page, room: Room, token: str, question) -> None:
     wait_until(lambda: question.id in room.answers(token), what=f"{question.id} to be stored")
 
 
-def test_a_replica_that_dies_mid_assessment_loses_nothing_and_the_other_serves_the_report(browser, both_up):
+def test_a_replica_that_dies_mid_assessment_loses_nothing_and_the_other_serves_the_report(both_up, fresh_page):
     room = both_up
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    context.set_default_timeout(30_000)
-    try:
-        page = context.new_page()
-        token = start_quick_check(page, room)
-        link = page.url
-        first_step = [q for q in QUICK.questions if q.domain == QUICK.domains[0].id]
-        for question in first_step:
-            answer(page, room, token, question)
-        before = room.answers(token)
-        assert len(before) == len(first_step)
+    page = fresh_page()
+    context = page.context
+    token = start_quick_check(page, room)
+    link = page.url
+    first_step = [q for q in QUICK.questions if q.domain == QUICK.domains[0].id]
+    for question in first_step:
+        answer(page, room, token, question)
+    before = room.answers(token)
+    assert len(before) == len(first_step)
 
-        dead = room.serving(context)
-        dead.kill()
-        # The page notices and reconnects through the proxy to the other replica, which draws it again from the
-        # database: the answers given before the kill are there.
-        progress = page.locator("[data-testid='stProgress']").get_by_text(
-            re.compile(rf"^{len(first_step)} of \d+ answered"))
-        progress.wait_for(timeout=RECONNECT)
-        assert room.serving(context) is not dead
+    dead = room.serving(context)
+    dead.kill()
+    # The page notices and reconnects through the proxy to the other replica, which draws it again from the
+    # database: the answers given before the kill are there.
+    progress = page.locator("[data-testid='stProgress']").get_by_text(
+        re.compile(rf"^{len(first_step)} of \d+ answered"))
+    progress.wait_for(timeout=RECONNECT)
+    assert room.serving(context) is not dead
 
-        page.goto(link)  # the leader continues by the resume link
-        progress.wait_for()
-        while True:
-            page.locator(css_key("finish") + " button").click()
-            results = page.get_by_role("heading", name="Where the organisation stands")
-            results.or_(page.locator("[class*='st-key-goto-'] button").first).wait_for()
-            if results.is_visible():
-                break
-            domain = next(d for d in QUICK.domains if page.locator(css_key(f"goto:{d.id}") + " button").count())
-            page.locator(css_key(f"goto:{domain.id}") + " button").click()
-            page.get_by_role("heading", name=domain.name, exact=True).wait_for()
-            for question in [q for q in QUICK.questions if q.domain == domain.id]:
-                if question.id not in room.answers(token):
-                    answer(page, room, token, question)
-        stored = room.answers(token)
-        assert {k: stored[k] for k in before} == before
-        assert stored == {q.id: QUICK.options_for(q)[CHOICE].value for q in QUICK.questions}
+    page.goto(link)  # the leader continues by the resume link
+    progress.wait_for()
+    while True:
+        page.locator(css_key("finish") + " button").click()
+        results = page.get_by_role("heading", name="Where the organisation stands")
+        results.or_(page.locator("[class*='st-key-goto-'] button").first).wait_for()
+        if results.is_visible():
+            break
+        domain = next(d for d in QUICK.domains if page.locator(css_key(f"goto:{d.id}") + " button").count())
+        page.locator(css_key(f"goto:{domain.id}") + " button").click()
+        page.get_by_role("heading", name=domain.name, exact=True).wait_for()
+        for question in [q for q in QUICK.questions if q.domain == domain.id]:
+            if question.id not in room.answers(token):
+                answer(page, room, token, question)
+    stored = room.answers(token)
+    assert {k: stored[k] for k in before} == before
+    assert stored == {q.id: QUICK.options_for(q)[CHOICE].value for q in QUICK.questions}
 
-        page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Report").click()
-        download_button = page.locator(css_key("download_pdf") + " button")
-        download_button.wait_for(timeout=180_000)  # rendered by the replica still standing
-        with page.expect_download() as download:
-            download_button.click()
-        text = pdf_text(download.value.path())
-        assert QUICK.title in text
-    finally:
-        context.close()
+    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Report").click()
+    download_button = page.locator(css_key("download_pdf") + " button")
+    download_button.wait_for(timeout=180_000)  # rendered by the replica still standing
+    with page.expect_download() as download:
+        download_button.click()
+    text = pdf_text(download.value.path())
+    assert QUICK.title in text
 
 
-def test_a_room_answers_on_one_replica_and_the_dashboard_on_the_other_counts_it(browser, both_up):
+def test_a_room_answers_on_one_replica_and_the_dashboard_on_the_other_counts_it(both_up, fresh_page):
     room = both_up
     one, other = room.replicas
-    facilitator = room.context_on(browser, one)
-    participant = room.context_on(browser, other)
-    try:
-        dashboard = facilitator.new_page()
-        code = create_workshop(dashboard, room)
-        assert room.serving(facilitator) is one
-        metric(dashboard, "Participants joined").get_by_text("0", exact=True).wait_for()
+    dashboard = room.tab_on(fresh_page, one)
+    phone = room.tab_on(fresh_page, other)
+    code = create_workshop(dashboard, room)
+    assert room.serving(dashboard.context) is one
+    metric(dashboard, "Participants joined").get_by_text("0", exact=True).wait_for()
 
-        phone = participant.new_page()
-        phone.goto(f"{room.url}/workshop?code={code}")
-        phone.locator(css_key("join_role")).get_by_text("Executive", exact=True).click()
-        phone.locator(css_key("join") + " button").click()
-        first = QUICK.questions[0]
-        phone.locator(css_key(f"q:{first.id}") + " [role='radiogroup'] label").nth(CHOICE).click()
-        phone.locator("[data-testid='stProgress']").get_by_text(re.compile(r"^1 of \d+ answered")).wait_for()
-        assert room.serving(participant) is other
+    phone.goto(f"{room.url}/workshop?code={code}")
+    phone.locator(css_key("join_role")).get_by_text("Executive", exact=True).click()
+    phone.locator(css_key("join") + " button").click()
+    first = QUICK.questions[0]
+    phone.locator(css_key(f"q:{first.id}") + " [role='radiogroup'] label").nth(CHOICE).click()
+    phone.locator("[data-testid='stProgress']").get_by_text(re.compile(r"^1 of \d+ answered")).wait_for()
+    assert room.serving(phone.context) is other
 
-        metric(dashboard, "Participants joined").get_by_text("1", exact=True).wait_for(timeout=60_000)  # live refresh
-        assert join_code(dashboard) == code
-        assert dashboard.get_by_role("heading", name=f"Workshop · {CLIENT}").is_visible()
-    finally:
-        facilitator.close()
-        participant.close()
+    metric(dashboard, "Participants joined").get_by_text("1", exact=True).wait_for(timeout=60_000)  # live refresh
+    assert join_code(dashboard) == code
+    assert dashboard.get_by_role("heading", name=f"Workshop · {CLIENT}").is_visible()
 
 
-def test_a_consultant_signed_in_through_the_proxy_stays_signed_in_across_a_replica_restart(browser, both_up,
+def test_a_consultant_signed_in_through_the_proxy_stays_signed_in_across_a_replica_restart(both_up, fresh_page,
                                                                                             provider):  # noqa: F811
     room = both_up
     sub, claims = ANA
     provider.add_user(sub, **claims)
     one = room.replicas[0]
-    context = room.context_on(browser, one)
-    try:
-        page = context.new_page()
-        page.goto(room.url)
-        wait_idle(page)
-        sidebar = page.locator("[data-testid='stSidebar']")
-        sidebar.get_by_role("button", name="Sign in").click()
-        provider.authorize(page, sub)
-        page.wait_for_url(f"{room.url}/my-workshops")
-        sidebar_sign_out = sidebar.get_by_role("button", name="Sign out")
-        sidebar_sign_out.wait_for()
+    page = room.tab_on(fresh_page, one)
+    context = page.context
+    page.goto(room.url)
+    wait_idle(page)
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.get_by_role("button", name="Sign in").click()
+    provider.authorize(page, sub)
+    page.wait_for_url(f"{room.url}/my-workshops")
+    sidebar_sign_out = sidebar.get_by_role("button", name="Sign out")
+    sidebar_sign_out.wait_for()
 
-        one.stop()  # the replica that signed her in goes away; her page reconnects to the other
-        page.get_by_role("heading", name="My workshops").wait_for(timeout=RECONNECT)
-        wait_idle(page)
-        sidebar_sign_out.wait_for(timeout=RECONNECT)
-        assert room.serving(context) is not one
-        page.reload()  # a fresh page on the other replica knows her too
-        sidebar_sign_out.wait_for()
-        assert sidebar.get_by_role("button", name="Sign in").count() == 0
+    one.stop()  # the replica that signed her in goes away; her page reconnects to the other
+    page.get_by_role("heading", name="My workshops").wait_for(timeout=RECONNECT)
+    wait_idle(page)
+    sidebar_sign_out.wait_for(timeout=RECONNECT)
+    assert room.serving(context) is not one
+    page.reload()  # a fresh page on the other replica knows her too
+    sidebar_sign_out.wait_for()
+    assert sidebar.get_by_role("button", name="Sign in").count() == 0
 
-        one.start()
+    one.start()
 
-        def back_on_one() -> bool:
-            try:
-                return room.serving(context) is one
-            except AssertionError:  # the proxy is still taking her replica back: its requests go to either
-                return False
+    def back_on_one() -> bool:
+        try:
+            return room.serving(context) is one
+        except AssertionError:  # the proxy is still taking her replica back: its requests go to either
+            return False
 
-        wait_until(back_on_one, timeout=60, what="the proxy to send her back to her replica")
-        page.reload()
-        sidebar_sign_out.wait_for()
-        page.get_by_role("heading", name="My workshops").wait_for()
-    finally:
-        context.close()
+    wait_until(back_on_one, timeout=60, what="the proxy to send her back to her replica")
+    page.reload()
+    sidebar_sign_out.wait_for()
+    page.get_by_role("heading", name="My workshops").wait_for()
 
 
 def settled(page, locator) -> None:
@@ -339,40 +326,36 @@ def settled(page, locator) -> None:
                what="the page to stop scrolling")
 
 
-def test_an_answers_file_chosen_before_its_replica_dies_is_offered_by_the_other(browser, both_up, tmp_path):
+def test_an_answers_file_chosen_before_its_replica_dies_is_offered_by_the_other(both_up, fresh_page, tmp_path):
     room = both_up
     chosen = {q.id: QUICK.options_for(q)[CHOICE].value for q in QUICK.questions[:5]}
     file = tmp_path / "acme-quick-check.yaml"
     file.write_text(f"format: phasegate-answers/1\nquestionnaire: {QUICK.id}\nquestionnaire_version: {QUICK.version}\n"
                     "organisation: Acme\nanswers:\n" + "".join(f"  {qid}: {value}\n" for qid, value in chosen.items()))
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(30_000)
-    try:
-        page = context.new_page()
-        page.goto(room.url)
-        page.get_by_role("tab", name="From an answers file").wait_for()
-        wait_idle(page)  # a tab chosen while the page's first run is still drawing goes back to the first tab
-        page.get_by_role("tab", name="From an answers file").click()
-        page.locator(css_key("answers_file") + " input[type='file']").set_input_files(str(file))
-        page.get_by_test_id("stFileChip").wait_for()
-        page.locator(css_key("import_answers") + " button").click()
-        page.locator(css_key("import_choice")).or_(page.get_by_text("Nothing was imported")).wait_for()
-        assert page.locator(css_key("import_choice")).count() == 1, page.get_by_test_id("stAlert").all_inner_texts()
-        wait_until(lambda: "import=" in page.url, what="the page's address to keep the chosen file")
+    page = fresh_page()
+    context = page.context
+    page.goto(room.url)
+    page.get_by_role("tab", name="From an answers file").wait_for()
+    wait_idle(page)  # a tab chosen while the page's first run is still drawing goes back to the first tab
+    page.get_by_role("tab", name="From an answers file").click()
+    page.locator(css_key("answers_file") + " input[type='file']").set_input_files(str(file))
+    page.get_by_test_id("stFileChip").wait_for()
+    page.locator(css_key("import_answers") + " button").click()
+    page.locator(css_key("import_choice")).or_(page.get_by_text("Nothing was imported")).wait_for()
+    assert page.locator(css_key("import_choice")).count() == 1, page.get_by_test_id("stAlert").all_inner_texts()
+    wait_until(lambda: "import=" in page.url, what="the page's address to keep the chosen file")
 
-        dead = room.serving(context)
-        dead.kill()
-        # The page is opened again on the other replica, in a new session whose file box is empty: the choice is
-        # offered again from what the database kept.
-        wait_until(lambda: room.serving(context) is not dead, timeout=RECONNECT / 1000,
-                   what="the proxy to send the browser to the other replica")
-        page.reload()
-        page.locator(css_key("import_choice")).wait_for()
-        assert page.get_by_test_id("stFileChip").count() == 0
-        copy = page.locator(css_key("import_copy") + " button")
-        settled(page, copy)
-        copy.click()
-        page.get_by_text("This is a new assessment made from acme-quick-check.yaml").wait_for()
-        assert room.imported("Acme") == [chosen]
-    finally:
-        context.close()
+    dead = room.serving(context)
+    dead.kill()
+    # The page is opened again on the other replica, in a new session whose file box is empty: the choice is
+    # offered again from what the database kept.
+    wait_until(lambda: room.serving(context) is not dead, timeout=RECONNECT / 1000,
+               what="the proxy to send the browser to the other replica")
+    page.reload()
+    page.locator(css_key("import_choice")).wait_for()
+    assert page.get_by_test_id("stFileChip").count() == 0
+    copy = page.locator(css_key("import_copy") + " button")
+    settled(page, copy)
+    copy.click()
+    page.get_by_text("This is a new assessment made from acme-quick-check.yaml").wait_for()
+    assert room.imported("Acme") == [chosen]

@@ -33,13 +33,10 @@ def finished_quick_check(server, organisation: str) -> str:
 
 
 @pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, user_agent=PHONE_AGENT, is_mobile=True,
-                                  has_touch=True)
-    opened = context.new_page()
+def phone(fresh_page):
+    opened = fresh_page(viewport={"width": 390, "height": 844}, user_agent=PHONE_AGENT, is_mobile=True, has_touch=True)
     opened.set_default_timeout(120_000)  # a Results page drawn while every core is busy
-    yield opened
-    context.close()
+    return opened
 
 
 def test_on_a_phone_the_matrix_lists_the_steps_of_each_cell_by_name(phone, server, busy_cores):

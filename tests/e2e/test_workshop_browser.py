@@ -48,10 +48,9 @@ def remove_participant(page, label: str) -> None:
     page.get_by_role("heading", name=re.compile(r"^Removed \(\d+\)$")).wait_for()
 
 
-def join_and_answer(browser, server, code: str, role: str, option: int) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(30_000)
+def join_and_answer(tabs, server, code: str, role: str, option: int) -> None:
+    """A participant joins by the code and answers the first question; the tab, cleaned, serves the next one."""
+    page = tabs.take()
     try:
         page.goto(f"{server.url}/workshop?code={code}")
         page.locator(css_key("join_role")).get_by_text(role, exact=True).click()
@@ -60,52 +59,47 @@ def join_and_answer(browser, server, code: str, role: str, option: int) -> None:
         page.locator(css_key(f"q:{FIRST.id}") + " [role='radiogroup'] label").nth(option).click()
         page.locator("[data-testid='stProgress']").get_by_text(re.compile(r"^1 of \d+ answered")).wait_for()
     finally:
-        context.close()
+        tabs.give_back(page)
 
 
 def metric(page, label: str):
     return page.locator("[data-testid='stMetric']").filter(has_text=label).locator("[data-testid='stMetricValue']")
 
 
-def test_a_facilitator_runs_a_workshop_from_creation_to_the_pdf(browser, server, tmp_path):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(30_000)
+def test_a_facilitator_runs_a_workshop_from_creation_to_the_pdf(fresh_page, tabs, server, tmp_path):
+    page = fresh_page()
     logo = tmp_path / "logo.png"
     Image.new("RGB", (240, 80), "#7a1f5c").save(logo)
-    try:
-        code = create_workshop(page, server)
-        assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", code)
-        set_branding(page, logo)
-        for role, option in (("Executive", 4), ("Data & AI", 0), ("IT & engineering", 1), ("Risk & legal", 4)):
-            join_and_answer(browser, server, code, role, option)
+    code = create_workshop(page, server)
+    assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", code)
+    set_branding(page, logo)
+    for role, option in (("Executive", 4), ("Data & AI", 0), ("IT & engineering", 1), ("Risk & legal", 4)):
+        join_and_answer(tabs, server, code, role, option)
 
-        metric(page, "Participants joined").get_by_text("4", exact=True).wait_for(timeout=30_000)  # live refresh
-        remove_participant(page, "P-004 · Risk & legal · joined")  # joined by mistake
-        metric(page, "Participants joined").get_by_text("3", exact=True).wait_for()
-        page.get_by_text(re.compile(r"UTC · Removed P-004 · Risk & legal · 1 answer from every aggregate and "
-                                    r"export \(by facilitator\)")).wait_for()
-        assert metric(page, "Disputed questions").inner_text().strip() != "0"
-        page.get_by_role("tab", name="Disagreement").click()
-        page.get_by_text(FIRST.text).first.wait_for()
-        screenshot(page, "workshop-dashboard")
+    metric(page, "Participants joined").get_by_text("4", exact=True).wait_for(timeout=30_000)  # live refresh
+    remove_participant(page, "P-004 · Risk & legal · joined")  # joined by mistake
+    metric(page, "Participants joined").get_by_text("3", exact=True).wait_for()
+    page.get_by_text(re.compile(r"UTC · Removed P-004 · Risk & legal · 1 answer from every aggregate and "
+                                r"export \(by facilitator\)")).wait_for()
+    assert metric(page, "Disputed questions").inner_text().strip() != "0"
+    page.get_by_role("tab", name="Disagreement").click()
+    page.get_by_text(FIRST.text).first.wait_for()
+    screenshot(page, "workshop-dashboard")
 
-        agreed = QUICK.options_for(FIRST)[2]
-        form = page.locator("[data-testid='stForm']").filter(has_text="Record consensus")
-        form.locator("[role='radiogroup'] label").filter(has_text=agreed.label).first.click()
-        form.locator("textarea").fill(NOTE)
-        form.get_by_role("button", name="Record consensus").click()
-        page.get_by_text(f"Agreed: {agreed.label}").wait_for()
+    agreed = QUICK.options_for(FIRST)[2]
+    form = page.locator("[data-testid='stForm']").filter(has_text="Record consensus")
+    form.locator("[role='radiogroup'] label").filter(has_text=agreed.label).first.click()
+    form.locator("textarea").fill(NOTE)
+    form.get_by_role("button", name="Record consensus").click()
+    page.get_by_text(f"Agreed: {agreed.label}").wait_for()
 
-        wait_idle(page)  # the download button of the run that recorded the consensus, not the one before it
-        with page.expect_download(timeout=180_000) as download:
-            page.locator(css_key("download_workshop_pdf") + " button").click()
-        pdf = PdfReader(io.BytesIO(open(download.value.path(), "rb").read()))
-        flat = pdf_words(download.value.path())
-        assert "Consensus decisions" in flat and NOTE in flat
-        assert "3 participants answered" in flat  # the stray participant is not counted
-        assert f"Prepared by {PREPARED_BY}" in flat and COMMENTARY in flat
-        assert pdf.metadata.author == PREPARED_BY and len(pdf.pages[0].images) == 1  # the logo on the cover
-        screenshot(page, "workshop-dashboard-consensus")
-    finally:
-        context.close()
+    wait_idle(page)  # the download button of the run that recorded the consensus, not the one before it
+    with page.expect_download(timeout=180_000) as download:
+        page.locator(css_key("download_workshop_pdf") + " button").click()
+    pdf = PdfReader(io.BytesIO(open(download.value.path(), "rb").read()))
+    flat = pdf_words(download.value.path())
+    assert "Consensus decisions" in flat and NOTE in flat
+    assert "3 participants answered" in flat  # the stray participant is not counted
+    assert f"Prepared by {PREPARED_BY}" in flat and COMMENTARY in flat
+    assert pdf.metadata.author == PREPARED_BY and len(pdf.pages[0].images) == 1  # the logo on the cover
+    screenshot(page, "workshop-dashboard-consensus")
