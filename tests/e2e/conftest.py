@@ -1,4 +1,5 @@
-"""Browser tests: a real `streamlit run app.py` per module and headless Chromium (Debian's, not a download)."""
+"""Browser tests: a real `streamlit run app.py` (one per test process and kind of PDF workers, shared by its modules)
+and headless Chromium (Debian's, not a download)."""
 
 from __future__ import annotations
 
@@ -103,14 +104,31 @@ def real_pdf_workers(request) -> bool:
     return request.node.get_closest_marker("pdf_workers") is not None
 
 
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory):
+    """The app servers a test process shares among its modules, one of each kind (real PDF workers or the
+    stand-in), each started when first asked for: a server costs seconds of CPU to start and warm up."""
+    running: dict[bool, Server] = {}
+
+    def kind(pdf_workers: bool) -> Server:
+        if pdf_workers not in running:
+            data = tmp_path_factory.mktemp("server") / "data"
+            data.mkdir()
+            running[pdf_workers] = Server(data, pdf_workers=pdf_workers)
+        if running[pdf_workers].process is None or running[pdf_workers].process.poll() is not None:
+            running[pdf_workers].start()  # first asked for, or stopped by a module that tested a restart
+        return running[pdf_workers]
+
+    yield kind
+    for each in running.values():
+        each.stop()
+
+
 @pytest.fixture(scope="module")
-def server(request, tmp_path_factory):
-    data = tmp_path_factory.mktemp("server") / "data"
-    data.mkdir()
-    running = Server(data, pdf_workers=real_pdf_workers(request))
-    running.start()
-    yield running
-    running.stop()
+def server(request, servers) -> Server:
+    """`streamlit run app.py` with its own data folder, shared with the other modules of this test process that
+    ask for the same PDF workers; each test works on assessments and workshops of its own."""
+    return servers(real_pdf_workers(request))
 
 
 @pytest.fixture(scope="session")
