@@ -149,31 +149,27 @@ def read_taps(taps: list[dict]) -> tuple[dict, dict, list]:
 
 
 @pytest.mark.parametrize("round_number", range(ROUNDS))
-def test_taps_during_transitions_count_for_the_question_tapped(browser, server, busy_cores, round_number):
-    context = browser.new_context(**SCREENS["phone"])
-    context.add_init_script(RECORDER)
-    try:
-        page = context.new_page()
-        page.set_default_timeout(60_000)
-        token = start_quick_check(page, server)
-        headers = tap_through(page, round_number)
-        wait_idle(page)
-        try:  # every tap made reaches the database; when one does not, the comparison below says which
-            wait_until(lambda: answers(server, token) == read_taps(page.evaluate("window.taps"))[1], timeout=30,
-                       what="every tapped answer to be stored")
-        except AssertionError:
-            pass
-        # Read once the answers are stored: a click the browser made late, after its tap had returned, is among them.
-        taps = page.evaluate("window.taps")
-        meant, given, mixed = read_taps(taps)
-        stored = answers(server, token)
-        print(f"{len(taps)} taps ({sum(t['stale'] for t in taps)} on options left from the run before), "
-              f"{len(stored)} answers stored, {len(mixed)} taps under another question's header, "
-              f"{sum(stored.get(k) != v for k, v in meant.items())} answers differ from the option tapped")
-        assert mixed == [], f"options tapped under another question's header (header, options): {mixed}"
-        assert stored == given, {k: (stored.get(k), given.get(k)) for k in {*stored, *given}
-                                 if stored.get(k) != given.get(k)}
-        assert stored == meant
-        assert set(stored) == {q.id for q in ORDER}, f"the headers read after each Next: {headers}"
-    finally:
-        context.close()
+def test_taps_during_transitions_count_for_the_question_tapped(fresh_page, server, busy_cores, round_number):
+    page = fresh_page(**SCREENS["phone"])
+    page.set_default_timeout(60_000)
+    token = start_quick_check(page, server)
+    page.add_script_tag(content=RECORDER)  # the questions are drawn in this same document from now on
+    headers = tap_through(page, round_number)
+    wait_idle(page)
+    try:  # every tap made reaches the database; when one does not, the comparison below says which
+        wait_until(lambda: answers(server, token) == read_taps(page.evaluate("window.taps"))[1], timeout=30,
+                   what="every tapped answer to be stored")
+    except AssertionError:
+        pass
+    # Read once the answers are stored: a click the browser made late, after its tap had returned, is among them.
+    taps = page.evaluate("window.taps")
+    meant, given, mixed = read_taps(taps)
+    stored = answers(server, token)
+    print(f"{len(taps)} taps ({sum(t['stale'] for t in taps)} on options left from the run before), "
+          f"{len(stored)} answers stored, {len(mixed)} taps under another question's header, "
+          f"{sum(stored.get(k) != v for k, v in meant.items())} answers differ from the option tapped")
+    assert mixed == [], f"options tapped under another question's header (header, options): {mixed}"
+    assert stored == given, {k: (stored.get(k), given.get(k)) for k in {*stored, *given}
+                             if stored.get(k) != given.get(k)}
+    assert stored == meant
+    assert set(stored) == {q.id for q in ORDER}, f"the headers read after each Next: {headers}"
