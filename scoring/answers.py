@@ -112,15 +112,23 @@ def read_answers(path: Path | str, questionnaire: Questionnaire | None = None) -
 
 def _answers_document(path: Path | str) -> Document:
     """An answers file read from disk and parsed, once for the same content: a report asks for its questionnaire,
-    version and language before it reads the answers, and each parse costs about 8 ms of CPU. The document is
-    shared by its readers, so none may change it."""
+    version and language before it reads the answers, and each parse costs about 8 ms of CPU (a large broken file
+    far more). A file that cannot be parsed is not parsed again either: each reader gets the same problems, in an
+    error of its own. The document is shared by its readers, so none may change it."""
     path = Path(path)
-    return _parsed_answers(read_bytes(path, AnswersError, MAX_ANSWERS_BYTES), path.name)
+    document, problems = _parsed_answers(read_bytes(path, AnswersError, MAX_ANSWERS_BYTES), path.name)
+    if problems is not None:
+        raise AnswersError(list(problems))
+    return document
 
 
 @lru_cache(maxsize=4)
-def _parsed_answers(raw: bytes, name: str) -> Document:
-    return parse_document(raw, name, AnswersError, MAX_ANSWERS_BYTES, LIMITS)
+def _parsed_answers(raw: bytes, name: str) -> tuple[Document | None, tuple[Problem, ...] | None]:
+    """The document, or the problems that stop it being parsed."""
+    try:
+        return parse_document(raw, name, AnswersError, MAX_ANSWERS_BYTES, LIMITS), None
+    except AnswersError as exc:
+        return None, tuple(exc.problems)
 
 
 def parse_answers(raw: bytes | str, name: str = "answers.yaml", questionnaire: Questionnaire | None = None) -> Response:

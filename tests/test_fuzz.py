@@ -362,3 +362,19 @@ def test_score_meets_generated_answers_files_with_a_result_or_a_one_line_error(t
     path.write_text(json.dumps(document).replace('"BIG"', BIG), encoding="utf-8")
     result, seconds = invoke("score", str(path), "--questionnaire", TINY, "--format", "json")
     assert_clean_exit(result, seconds)
+
+
+@pytest.mark.parametrize("command", [("score",), ("score", "--questionnaire", TINY),
+                                     ("report", "--questionnaire", TINY, "--html", "--out", "{tmp}/r.html")])
+def test_a_broken_answers_file_is_parsed_once_per_command(tmp_path, monkeypatch, command):
+    from scoring import answers
+
+    path = write(tmp_path, "broken.yaml", YAML_HEAD + "organisation: " + "x" * 1000 + "\nanswers: [1, 2\n")
+    parsed = []
+    parse = answers.parse_document
+    monkeypatch.setattr(answers, "parse_document", lambda *a, **k: parsed.append(a[1]) or parse(*a, **k))
+    answers._parsed_answers.cache_clear()
+    first, _ = invoke(command[0], str(path), *(arg.format(tmp=tmp_path) for arg in command[1:]))
+    assert first.exit_code == 1 and parsed == ["broken.yaml"]
+    again, _ = invoke(command[0], str(path), *(arg.format(tmp=tmp_path) for arg in command[1:]))
+    assert again.output == first.output  # the same problems, however often it is read
