@@ -141,7 +141,8 @@ def test_a_restart_keeps_everything(database_url):
 
 
 def test_eight_writers_at_once_store_every_answer_exactly_once(engine):
-    threads, responses, questions = 8, 50, 50
+    # Eight threads writing at once meet every lock; how much each writes changes only how long they take.
+    threads, responses, questions = 8, 20, 10
     errors: list[BaseException] = []
     start = threading.Barrier(threads)
 
