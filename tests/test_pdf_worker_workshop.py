@@ -15,6 +15,7 @@ from storage import get_engine
 from storage import repository as repo
 from storage import workshops as ws
 from storage.benchmark import set_workshop_profile
+from tests.cold_pdf_workers import without_warm_up
 from tests.conftest import open_page
 from tests.pdf_text import pdf_words
 from ui import pdf_worker
@@ -56,9 +57,12 @@ class KeptWorkers:
 
 @pytest.fixture(scope="module")
 def kept_workers():
-    """The app's pool, started as a page starts it, and stopped once the module's tests are done."""
+    """The app's pool, started as a page starts it (without the warm-up: the renders are the subject here), and
+    stopped once the module's tests are done."""
     app_pool = pdf_worker.pool
-    kept = KeptWorkers(app_pool())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pdf_worker, "process_pool", without_warm_up)
+        kept = KeptWorkers(app_pool())
     yield kept
     app_pool.clear()
 

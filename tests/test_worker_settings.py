@@ -11,6 +11,7 @@ import pytest
 from storage import dispose_all, get_engine
 from storage import repository as repo
 from storage import workshops as ws
+from tests.cold_pdf_workers import cold_app_workers
 from tests.conftest import DATA
 from tests.pdf_text import pdf_words
 from ui import pdf_worker
@@ -39,6 +40,7 @@ def room(client: str, people: int):
 
 def test_workers_started_for_one_database_render_the_workshop_of_the_database_configured_now(monkeypatch, tmp_path):
     pdf_worker.shutdown()
+    cold_app_workers(monkeypatch)  # what a worker reads for a job is the subject, not its warm-up
     try:
         settings_for(monkeypatch, tmp_path / "first")
         first = room("First Client", 2)

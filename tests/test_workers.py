@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cold_pdf_workers import cold_app_workers
 from tests.conftest import DATA, ROOT
 from tests.pdf_text import pdf_words
 
@@ -22,11 +23,14 @@ pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="re
 STARTUP_SECONDS = 120  # the app's workers warm up (one report each) before they take jobs
 EXIT_SECONDS = 20
 
-# The app's pool, started the way a report page starts it, then jobs enough that every worker runs.
+# The app's pool, started the way a report page starts it, then jobs enough that every worker runs. Its worker skips
+# the warm-up (tests/cold_pdf_workers.py): what is tested is that it exits, and it watches its owner from its start.
 APP_SERVER = """
 import os, sys
+from tests.cold_pdf_workers import without_warm_up
 from ui import pdf_worker
 
+pdf_worker.process_pool = without_warm_up
 pdf_worker.prepare()
 pool = pdf_worker.pool()
 [future.result() for future in [pool.submit(os.getpid) for _ in range(8)]]
@@ -187,17 +191,33 @@ def test_a_worker_warms_up_before_its_first_job():
     assert state["questionnaires"] >= 2  # every shipped questionnaire parsed
     assert state["charts"] >= 2  # a report's charts converted
     assert state["frozen"] > 10_000  # what the warm-up loaded is out of the collector's way
-    with process_pool(1, multiprocessing.get_context("spawn"), preload=["reports.pdf"]) as pool:
-        cold = pool.submit(worker_state).result(timeout=STARTUP_SECONDS)
-    assert cold["figures"] == {} and cold["charts"] == 0
+
+
+def test_a_worker_not_asked_to_warm_up_only_imports_what_its_jobs_need(monkeypatch):
+    """What a worker of a pool started without `warm` runs as it starts (here, in this process, as the pool's
+    initializer would): the modules named, and no warm-up."""
+    import sys
+
+    from reports import workers
+
+    warmed, watched = [], []
+    monkeypatch.setattr(workers, "warm_up", lambda: warmed.append(True))
+    monkeypatch.setattr(workers, "watch_parent", watched.append)
+    monkeypatch.delitem(sys.modules, "reports.worker_main", raising=False)
+    workers.start_worker(os.getpid(), ("reports.worker_main",))
+    assert "reports.worker_main" in sys.modules and watched == [os.getpid()] and warmed == []
+    pool = workers.process_pool(1, None, ["reports.pdf"])  # no job: no worker starts
+    assert pool._initargs == (os.getpid(), ("reports.pdf",), False)  # what each worker would start with
+    pool.shutdown()
 
 
 @pytest.mark.pdf_workers
-def test_the_same_inputs_render_once_and_a_change_of_branding_renders_again():
+def test_the_same_inputs_render_once_and_a_change_of_branding_renders_again(monkeypatch):
     import datetime as dt
 
     from ui import pdf_worker
 
+    cold_app_workers(monkeypatch)  # the renders are the subject, not the worker's warm-up
     answers = EXAMPLE.read_text(encoding="utf-8")
     day = dt.date(2025, 5, 12)
     first = pdf_worker.PdfInputs(answers, {"prepared_by": "Northwind Advisory", "color": "#7a3b8f"}, None, False, day)
@@ -217,11 +237,12 @@ def test_the_same_inputs_render_once_and_a_change_of_branding_renders_again():
 
 
 @pytest.mark.pdf_workers
-def test_a_pool_whose_worker_died_is_replaced_and_the_next_render_runs():
+def test_a_pool_whose_worker_died_is_replaced_and_the_next_render_runs(monkeypatch):
     from concurrent.futures.process import BrokenProcessPool
 
     from ui import pdf_worker
 
+    cold_app_workers(monkeypatch)  # the pool's replacement is the subject, not the worker's warm-up
     try:
         broken = pdf_worker.pool()
         waiting = broken.submit(os.getpid)

@@ -26,9 +26,10 @@ FULL = {"data.inventory": 1, "data.pipelines": 1, "data.monitoring": "no", "data
         "governance.board": 1, "governance.approval": 1, "governance.controls": ["none"]}
 
 
-@pytest.fixture
-def engine(tmp_path):
-    yield get_engine(f"sqlite:///{tmp_path / 'rerun.db'}")
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    """One database for the module: its tests only read the two runs stored in it."""
+    yield get_engine(f"sqlite:///{tmp_path_factory.mktemp('rerun') / 'rerun.db'}")
     dispose_all()
 
 
@@ -45,7 +46,7 @@ def answered(engine, workshop, lift: int, dont_know: str = ""):
         repo.save_answers(engine, person.id, answers)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def runs(engine, tiny):
     first = ws.create_workshop(engine, "Example Corp", "tiny", "1.0.0")
     answered(engine, first, 0, dont_know="governance.approval")
@@ -58,7 +59,20 @@ def runs(engine, tiny):
     return ws.get_workshop(engine, first.id), ws.get_workshop(engine, again.id)
 
 
-def pdf_pages(engine, workshop, questionnaire) -> list[str]:
+@pytest.fixture(scope="module")
+def pdf_pages():
+    """The text of a workshop's PDF, page by page; each workshop's laid out once for the module."""
+    made: dict[int, list[str]] = {}
+
+    def pages(engine, workshop, questionnaire) -> list[str]:
+        if workshop.id not in made:
+            made[workshop.id] = laid_out(engine, workshop, questionnaire)
+        return made[workshop.id]
+
+    return pages
+
+
+def laid_out(engine, workshop, questionnaire) -> list[str]:
     _, room = services.aggregate_stored(engine, workshop, questionnaire)
     view, progress = workshop_charts.stored_workshop_view(engine, workshop, questionnaire, room,
                                                           find=find_for(questionnaire))
@@ -77,7 +91,7 @@ def test_a_first_run_has_no_progress_and_a_rerun_compares_with_it(engine, runs, 
     assert (reached.before, reached.now) == (0, 1)
 
 
-def test_the_rerun_pdf_shows_the_progress_and_names_itself_a_rerun_on_every_page(engine, runs, tiny):
+def test_the_rerun_pdf_shows_the_progress_and_names_itself_a_rerun_on_every_page(engine, runs, tiny, pdf_pages):
     first, again = runs
     pages = pdf_pages(engine, again, tiny)
     rerun = workshop_charts.rerun_text(engine, again)
@@ -88,7 +102,7 @@ def test_the_rerun_pdf_shows_the_progress_and_names_itself_a_rerun_on_every_page
     assert "Re-run of" not in " ".join(pdf_pages(engine, first, tiny))
 
 
-def test_the_workshop_pdf_labels_agreed_notes_and_counts_the_rooms_dont_knows(engine, runs, tiny):
+def test_the_workshop_pdf_labels_agreed_notes_and_counts_the_rooms_dont_knows(engine, runs, tiny, pdf_pages):
     text = " ".join(pdf_pages(engine, runs[0], tiny))
     assert "The room's agreed notes" in text and "Finance keeps one, nobody else" in text
     assert "Evidence notes from the respondent" not in text and "respondents' words" not in text
