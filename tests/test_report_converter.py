@@ -140,23 +140,27 @@ def test_a_report_starts_the_chart_process_unless_its_charts_were_drawn_before_b
     assert len(started) == 3
 
 
-@pytest.mark.parametrize("answers, options, collecting", [
-    ((ANSWERS,), ("--out", "report.pdf"), [False]),  # one report: no collection from the load to the last page
-    ((ANSWERS, ANSWERS), ("--out-dir", ".", "--workers", "1"), [True, True]),  # a batch collects between reports
-])
-def test_a_single_report_runs_without_garbage_collection_and_the_collector_comes_back(
-        tmp_path, monkeypatch, answers, options, collecting):
+def watch_collection(monkeypatch) -> list[bool]:
+    """Whether the collector was on as each answers file was scored, once the command runs."""
     import gc
 
     import cli
 
-    monkeypatch.setenv("PHASEGATE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.chdir(tmp_path)
     seen = []
     scored = cli.score_response
     monkeypatch.setattr(cli, "score_response", lambda *a, **k: seen.append(gc.isenabled()) or scored(*a, **k))
-    assert CliRunner().invoke(main, ["report", *answers, *OF_TINY, *options], catch_exceptions=False).exit_code == 0
-    assert seen == collecting
+    return seen
+
+
+def test_a_batch_collects_between_its_reports_and_the_collector_comes_back(tmp_path, monkeypatch):
+    import gc
+
+    monkeypatch.setenv("PHASEGATE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.chdir(tmp_path)
+    seen = watch_collection(monkeypatch)
+    assert CliRunner().invoke(main, ["report", ANSWERS, ANSWERS, *OF_TINY, "--out-dir", ".", "--workers", "1"],
+                              catch_exceptions=False).exit_code == 0
+    assert seen == [True, True]
     assert gc.isenabled()
 
 
@@ -164,18 +168,21 @@ def test_a_single_report_runs_without_garbage_collection_and_the_collector_comes
     (False, False),  # imported (a test, a benchmark): the process goes on, so everything stays collectable
     (True, True),  # `python cli.py report`: the process ends, so what the report leaves is frozen, not walked again
 ])
-def test_only_the_program_freezes_what_its_single_report_leaves(tmp_path, monkeypatch, as_program, frozen):
+def test_a_single_report_runs_without_garbage_collection_and_only_the_program_freezes_what_it_leaves(
+        tmp_path, monkeypatch, as_program, frozen):
     import gc
 
     import cli
 
     monkeypatch.setenv("PHASEGATE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setattr(cli, "AS_PROGRAM", as_program)
+    seen = watch_collection(monkeypatch)
     before = gc.get_freeze_count()
     try:
         assert report(tmp_path).exit_code == 0
+        assert seen == [False]  # one report: no collection from the load to the last page
         assert (gc.get_freeze_count() > before) == frozen
-        assert gc.isenabled()
+        assert gc.isenabled()  # the collector comes back
     finally:
         if gc.get_freeze_count() > before:
             gc.unfreeze()  # this test process goes on
