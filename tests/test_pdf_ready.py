@@ -4,7 +4,7 @@ report, and a problem told in words."""
 from __future__ import annotations
 
 import multiprocessing
-import time
+from concurrent.futures import wait
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -29,13 +29,14 @@ def labels(at: AppTest) -> list[str]:
 
 
 def wait_for_pdf(at: AppTest, seconds: float = 240) -> None:
-    deadline = time.monotonic() + seconds
-    while "Download PDF" not in labels(at):
-        assert time.monotonic() < deadline, "no PDF in time"
+    """The page offers the PDF: at once, or (while a worker lays it out) a button that says so, then the download
+    on the first run after the render ended."""
+    if "Download PDF" not in labels(at):
         assert [b.proto.label for b in at.button if b.key == "download_pdf_preparing"] == ["Preparing the PDF…"]
-        time.sleep(0.2)
+        wait([render.future for render in pdf_worker.renders().kept().values()], timeout=seconds)
         at.run()
         assert not at.exception, at.exception
+    assert "Download PDF" in labels(at)
 
 
 @pytest.mark.pdf_workers
