@@ -20,7 +20,7 @@ from storage import pilots as ws_pilots
 from storage import workshops as ws
 from storage.benchmark import set_workshop_profile
 from storage.errors import StorageError
-from ui import auth, engagement, flow, pdf_worker, pilot_register, profile_form, progress_view, session, state
+from ui import auth, charts, engagement, flow, pdf_worker, pilot_register, profile_form, progress_view, session, state
 from ui.flow import plain
 
 REFRESH_SECONDS = 4
@@ -29,8 +29,9 @@ DISAGREEMENTS_SHOWN = 20
 
 def show_chart(chart, key: str) -> None:
     """An Altair chart as the report draws it: its rows are steps of fixed height, so it is as tall as its rows
-    need and the app's theme cannot squeeze them into one line."""
-    st.altair_chart(chart, theme=None, key=key)
+    need and the app's theme cannot squeeze them into one line. Converted to Vega-Lite once per chart content: the
+    live panel draws the same charts again every few seconds."""
+    charts.draw(chart, key)
 
 
 def actor() -> str:

@@ -3,7 +3,11 @@ risks, captioned charts, and human names rather than question ids."""
 
 from __future__ import annotations
 
+import io
+import json
 import re
+
+import pyarrow as pa
 
 from storage import get_engine
 from storage import repository as repo
@@ -12,12 +16,12 @@ from tests.test_app import ANSWERS, open_app
 IDS = re.compile(r"\b(data|governance)\.[a-z-]+\b")
 
 
-def results_page():
+def results_page(answers: dict = ANSWERS):
     """The results page of the tiny questionnaire answered with `ANSWERS` (stored as the assessment page stores
     them: answering through the pages is tests/test_app.py's), opened by the assessment's link."""
     engine = get_engine()
     assessment = repo.create_assessment(engine, "tiny", "1.0.0", organisation="Example Corp")
-    for question_id, value in ANSWERS.items():
+    for question_id, value in answers.items():
         repo.save_answer(engine, assessment.id, question_id, value)
     return open_app(assessment.token, "app_pages/results.py")
 
@@ -98,6 +102,23 @@ def test_both_domain_charts_carry_a_caption(app_env):
     captions = [c.value for c in results_page().caption]
     assert any(c.startswith("Each bar is a domain's maturity index") for c in captions)
     assert any(c.startswith("How much of each phase's practice is in place") for c in captions)
+
+
+def drawn_charts(at) -> list[tuple[str, dict[str, list[dict]]]]:
+    """Each chart on the page as the browser gets it: its description and its datasets' rows by name."""
+    return [(json.loads(chart.proto.spec)["description"].split(":")[0],
+             {data.name: pa.ipc.open_stream(io.BytesIO(data.data.data)).read_all().to_pylist()
+              for data in chart.proto.datasets})
+            for chart in at.get("vega_lite_chart")]
+
+
+def test_each_chart_is_drawn_from_the_figures_of_the_assessment_on_the_page(app_env):
+    # The charts' specs are kept from run to run (ui/charts.py): a chart must still follow its own figures.
+    for answers, governance in ((ANSWERS, 1.25), ({**ANSWERS, "governance.approval": 3}, 2.5)):
+        charts = drawn_charts(results_page(answers))
+        assert [name for name, _ in charts] == ["Bar chart", "Heatmap", "Matrix", "Timeline"]
+        assert [(row["domain"], row["index"]) for row in charts[0][1]["domains"]] == [
+            ("Data", 4.0), ("Governance", governance)]
 
 
 def reassessment_results():

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
+import threading
+from collections import OrderedDict
 
 import streamlit as st
 
@@ -17,6 +20,39 @@ CHROME = 110  # pixels of title, axis and legend around the domain chart's plot
 PHONE_LABELS = 150  # pixels of step name beside a timeline bar on a phone
 PHONE_TITLE = 44  # characters of a chart title's line on a phone: Vega cuts a longer line to the chart's width with "…"
 TITLE_LINE = 14  # pixels each further line of a chart's title takes
+
+
+SPECS_KEPT = 64  # Vega-Lite specs kept (`vega_lite_spec`): the charts of a few pages open at once
+
+_specs: OrderedDict[str, dict] = OrderedDict()
+_specs_lock = threading.Lock()
+
+
+def vega_lite_spec(chart) -> dict:
+    """The Vega-Lite spec `st.altair_chart` would draw for an Altair chart (its data as Arrow datasets), converted and
+    checked against the Vega-Lite schema once per chart content: a page that reruns draws the same charts again, and
+    the check costs far more than building the chart. Keyed by the chart's unchecked spec."""
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
+    key = json.dumps(chart.to_dict(validate=False), sort_keys=True, default=repr)
+    with _specs_lock:
+        spec = _specs.get(key)
+        if spec is not None:
+            _specs.move_to_end(key)
+            return spec
+    spec = _convert_altair_to_vega_lite_spec(chart)
+    with _specs_lock:
+        _specs[key] = spec
+        while len(_specs) > SPECS_KEPT:
+            _specs.popitem(last=False)
+    return spec
+
+
+def draw(chart, key: str, height: int | str = "content") -> None:
+    """An Altair chart drawn as `st.altair_chart(chart, theme=None, height=height, key=key)` draws it, from its
+    kept spec (`vega_lite_spec`). Streamlit copies the spec before it takes the data out, so the kept one is not
+    changed."""
+    st.vega_lite_chart(spec=vega_lite_spec(chart), theme=None, height=height, key=key)
 
 
 def narrow() -> bool:
@@ -39,14 +75,14 @@ def show(result: Result) -> None:
         spec, lines = phone_title(chart.to_dict())
         st.vega_lite_chart(spec, theme=None, height=plot + CHROME + TITLE_LINE * (lines - 1), key="chart_domains")
     else:
-        st.altair_chart(chart, theme=None, height=plot + CHROME, key="chart_domains")
+        draw(chart, "chart_domains", plot + CHROME)
     st.caption(_("Each bar is a domain's maturity index: the phases it has completed plus its progress on the next. "
                  "Orange bars hold the organisation back, since it stands where its weakest domain does; the dark "
                  "tick is the domain's target phase."))
     st.dataframe(domain_rows(result), hide_index=True, key="table_domains")
     st.caption(_("Toward the bar: how much of the working phase's threshold a domain's practices reach; it moves "
                  "with every answer raised in that phase."))
-    st.altair_chart(heatmap(result), theme=None, key="chart_heatmap")
+    draw(heatmap(result), "chart_heatmap")
     st.caption(_("How much of each phase's practice is in place, domain by domain; ✓ marks a phase that has reached "
                  "its bar. A later phase in place over an open earlier one is a foundation gap."))
 
@@ -74,12 +110,12 @@ def show_progress(comparison, series) -> None:
     from reports.html import TREND_FROM
 
     chart = progress_chart(comparison)
-    st.altair_chart(chart, theme=None, height=chart.height + CHROME, key="chart_progress")
+    draw(chart, "chart_progress", chart.height + CHROME)
     st.caption(_("Each domain's maturity index at the earlier assessment, in grey, and now, with the change beside "
                  "it."))
     if len(series) >= TREND_FROM:
         trend = trend_chart(series)
-        st.altair_chart(trend, theme=None, height=trend.height + CHROME, key="chart_trend")
+        draw(trend, "chart_trend", trend.height + CHROME)
         st.caption(_("The overall maturity index at each assessment, oldest first, with its value above each point."))
 
 
@@ -94,7 +130,7 @@ def show_plan(result: Result, slots) -> None:
         show_matrix_cells(result.actions)
     else:
         matrix = matrix_chart(result.actions)
-        st.altair_chart(matrix, theme=None, height=matrix.height + CHROME, key="chart_matrix")
+        draw(matrix, "chart_matrix", matrix.height + CHROME)
         st.caption(_("Each dot is a step, numbered by rank and coloured by horizon. Quick wins sit top left: small "
                      "effort, high impact."))
     timeline = timeline_chart(slots)
@@ -102,7 +138,7 @@ def show_plan(result: Result, slots) -> None:
         st.vega_lite_chart(phone_timeline(timeline.to_dict()), theme=None, height=timeline.height + CHROME + 20,
                            key="chart_timeline")
     else:
-        st.altair_chart(timeline, theme=None, height=timeline.height + CHROME, key="chart_timeline")
+        draw(timeline, "chart_timeline", timeline.height + CHROME)
     st.caption(_("When each Now and Next step runs, in months: a step starts once the steps it builds on are "
                  "done."))
 
