@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import textwrap
-import threading
-from collections import OrderedDict
 
 import streamlit as st
 
@@ -24,28 +22,19 @@ TITLE_LINE = 14  # pixels each further line of a chart's title takes
 
 SPECS_KEPT = 64  # Vega-Lite specs kept (`vega_lite_spec`): the charts of a few pages open at once
 
-_specs: OrderedDict[str, dict] = OrderedDict()
-_specs_lock = threading.Lock()
-
 
 def vega_lite_spec(chart) -> dict:
     """The Vega-Lite spec `st.altair_chart` would draw for an Altair chart (its data as Arrow datasets), converted and
     checked against the Vega-Lite schema once per chart content: a page that reruns draws the same charts again, and
     the check costs far more than building the chart. Keyed by the chart's unchecked spec."""
+    return _converted(json.dumps(chart.to_dict(validate=False), sort_keys=True, default=repr), chart)
+
+
+@st.cache_resource(max_entries=SPECS_KEPT, show_spinner=False)
+def _converted(key: str, _chart) -> dict:  # noqa: ARG001 - the cache hashes the key (the chart's spec), not the chart
     from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
-    key = json.dumps(chart.to_dict(validate=False), sort_keys=True, default=repr)
-    with _specs_lock:
-        spec = _specs.get(key)
-        if spec is not None:
-            _specs.move_to_end(key)
-            return spec
-    spec = _convert_altair_to_vega_lite_spec(chart)
-    with _specs_lock:
-        _specs[key] = spec
-        while len(_specs) > SPECS_KEPT:
-            _specs.popitem(last=False)
-    return spec
+    return _convert_altair_to_vega_lite_spec(_chart)
 
 
 def draw(chart, key: str, height: int | str = "content") -> None:
