@@ -20,7 +20,6 @@ from scoring.benchmark import (
     percentile_text,
     summary_text,
 )
-from storage import dispose_all, get_engine
 from storage import repository as repo
 from storage import workshops as ws
 from storage.benchmark import benchmark_stored, peers as stored_peers, set_workshop_profile
@@ -137,11 +136,10 @@ def test_the_floor_is_five():
 
 
 @pytest.fixture
-def engine(database_url, monkeypatch):
+def engine(engine, monkeypatch):
     """A database whose self-assessments count as peers (as PHASEGATE_BENCHMARK_SELF_ASSESSMENTS=true allows)."""
     monkeypatch.setenv("PHASEGATE_BENCHMARK_SELF_ASSESSMENTS", "true")
-    yield get_engine(database_url)
-    dispose_all()
+    return engine
 
 
 @pytest.fixture(scope="module")

@@ -41,10 +41,11 @@ def find(tiny_q):
 
 
 @pytest.fixture
-def engine(database_url, monkeypatch):
+def engine(engine, monkeypatch):
+    """The test's database (tests/conftest.py), read with self-assessments left out of the benchmark unless the test
+    allows them."""
     monkeypatch.delenv(SETTING, raising=False)
-    yield get_engine(database_url)
-    dispose_all()
+    return engine
 
 
 def self_assessment(engine, organisation: str, values: dict, profile=RETAIL_MEDIUM) -> None:
@@ -174,10 +175,9 @@ def worlds(tmp_path_factory):
 
 
 @pytest.fixture
-def world(database_url, worlds, attacker, find):
+def world(backend, worlds, attacker, find):
     """What the attacker observes in the world around a real client (workshop- or consultant-backed) with these
     answers, on the test's backend (SQLite or PostgreSQL)."""
-    backend = "sqlite" if database_url.startswith("sqlite") else "postgresql"
 
     def build(kind: str, values: dict, exact: bool = False):
         engine = worlds(backend, kind, values)
