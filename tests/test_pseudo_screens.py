@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
 from functools import lru_cache
 
 import pytest
@@ -18,11 +19,11 @@ from streamlit.testing.v1 import AppTest
 import i18n
 from questionnaires.loader import shipped_library
 from scoring.workshop import DEFAULT_ROLES
-from storage import access
+from storage import access, dispose_all, get_engine
 from storage import repository as repo
 from storage import workshops as ws
-from tests.conftest import ROOT
-from tests.test_access import ANA, app_engine, page_as  # noqa: F401 - a fixture
+from tests.conftest import DATA, ROOT
+from tests.test_access import ANA, page_as
 from tests.test_app_language import KEYWORDS
 
 TINY = ("tiny", "1.0.0")
@@ -126,22 +127,37 @@ def left_in_english(text: str) -> list[str]:
 # --- the screens, each with what it needs stored -----------------------------------------------------------------
 
 
-@pytest.fixture
-def stored(app_engine):
+@pytest.fixture(scope="module")
+def stored(tmp_path_factory):
     """A signed-in consultant's workshop on the tiny questionnaire, three participants apart on two questions, and
-    an open and a finished self-assessment; the query parameters each screen opens with."""
-    workshop = access.create_workshop(app_engine, CLIENT, *TINY, owner=ANA)
+    an open and a finished self-assessment; the query parameters each screen opens with. Stored once for the
+    module, in the app's settings as `app_env` gives them: every test here only reads the screens."""
+    folder = tmp_path_factory.mktemp("pseudo")
+    library = folder / "questionnaires"
+    library.mkdir()
+    shutil.copy(DATA / "tiny.yaml", library / "tiny.yaml")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PHASEGATE_QUESTIONNAIRES", str(library))
+        patch.setenv("PHASEGATE_DATA_DIR", str(folder / "data"))
+        patch.delenv("DATABASE_URL", raising=False)
+        yield parameters(get_engine())
+        dispose_all()
+
+
+def parameters(engine) -> dict[str, dict]:
+    """The workshop and the assessments every screen shows, stored; the query parameters each screen opens with."""
+    workshop = access.create_workshop(engine, CLIENT, *TINY, owner=ANA)
     for role, inventory, pipelines in (("Executive", 4, 3), ("Data & AI", 0, 1), ("IT & engineering", 1, 1)):
-        person = ws.join_workshop(app_engine, workshop, role)
-        repo.save_answers(app_engine, person.id, {"data.inventory": repo.Answer(inventory),
+        person = ws.join_workshop(engine, workshop, role)
+        repo.save_answers(engine, person.id, {"data.inventory": repo.Answer(inventory),
                                                   "data.pipelines": repo.Answer(pipelines),
                                                   "governance.board": repo.Answer(2)})
     tokens = {}
     for finished in (False, True):
-        created = repo.create_assessment(app_engine, *TINY, organisation=CLIENT)
-        repo.save_answers(app_engine, created.id, {"data.inventory": repo.Answer(2), "data.pipelines": repo.Answer(1)})
+        created = repo.create_assessment(engine, *TINY, organisation=CLIENT)
+        repo.save_answers(engine, created.id, {"data.inventory": repo.Answer(2), "data.pipelines": repo.Answer(1)})
         if finished:
-            repo.finish_assessment(app_engine, created.id)
+            repo.finish_assessment(engine, created.id)
         tokens[finished] = created.token
     return {"start": {}, "assessment": {"a": tokens[False]}, "results": {"a": tokens[True]},
             "report": {"a": tokens[True]}, "workshop_join": {"code": workshop.display_code}, "workshop_new": {},
@@ -149,10 +165,18 @@ def stored(app_engine):
             "my_workshops": {}}
 
 
-def opened(screen: str, params: dict) -> AppTest:
+@pytest.fixture(scope="module")
+def screens_seen(stored) -> dict[str, AppTest]:
+    """Each screen as opened by the first test that reads it; the three tests of a screen read the same run."""
+    return {}
+
+
+def opened(screen: str, stored: dict, seen: dict[str, AppTest]) -> AppTest:
     """The screen in the pseudo-language with sign-in configured and the workshop's consultant signed in; no
-    exception (`open_page` checks)."""
-    return page_as(f"app_pages/{screen}.py", ANA.subject.split("#")[1], lang="qps", **params)
+    exception (`open_page` checks). Opened once: every test here only reads it."""
+    if screen not in seen:
+        seen[screen] = page_as(f"app_pages/{screen}.py", ANA.subject.split("#")[1], lang="qps", **stored[screen])
+    return seen[screen]
 
 
 def test_every_registered_screen_is_checked():
@@ -161,23 +185,23 @@ def test_every_registered_screen_is_checked():
 
 
 @pytest.mark.parametrize("screen", SCREENS)
-def test_the_screen_renders_in_the_pseudo_language(screen, stored):
-    at = opened(screen, stored[screen])
+def test_the_screen_renders_in_the_pseudo_language(screen, stored, screens_seen):
+    at = opened(screen, stored, screens_seen)
     assert not at.exception, at.exception
     assert at.query_params["lang"] in ("qps", ["qps"])
     assert any("⟦" in text for text in texts(at)), f"{screen} shows no message in the pseudo-language"
 
 
 @pytest.mark.parametrize("screen", SCREENS)
-def test_no_message_of_the_catalogue_is_shown_raw_on_the_screen(screen, stored):
-    shown = [without_data(text) for text in texts(opened(screen, stored[screen]))]  # a role is also a message
+def test_no_message_of_the_catalogue_is_shown_raw_on_the_screen(screen, stored, screens_seen):
+    shown = [without_data(text) for text in texts(opened(screen, stored, screens_seen))]  # a role is also a message
     raw = sorted({part for message in messages() for part in fragments(message)
                   if any(part in text for text in shown)})
     assert not raw, f"{screen} shows messages of the catalogue untranslated: {raw[:8]}"
 
 
 @pytest.mark.parametrize("screen", SCREENS)
-def test_no_english_is_left_on_the_screen_once_its_data_is_taken_away(screen, stored):
-    shown = texts(opened(screen, stored[screen]))
+def test_no_english_is_left_on_the_screen_once_its_data_is_taken_away(screen, stored, screens_seen):
+    shown = texts(opened(screen, stored, screens_seen))
     left = sorted({f"{run!r} in {text[:90]!r}" for text in shown for run in left_in_english(text)})
     assert not left, f"{screen} shows English that never went through the catalogue:\n" + "\n".join(left[:12])
