@@ -78,19 +78,61 @@ def sentences(at: AppTest) -> set[str]:
 def screens(language: str, browser: str) -> dict[str, set[str]]:
     """The texts of a workshop in `language`: its dashboard, the presenter's join screen and its discussion mode,
     opened by a browser whose language is `browser`."""
-    workshop = room(language)
+    return texts_of(opened(room(language), browser))
+
+
+def texts_of(pages: dict) -> dict[str, set[str]]:
+    """The sentences of the dashboard, the presenter's join screen and its discussion mode (pages as `opened`)."""
+    return {"dashboard": sentences(pages["dashboard"]), "join": pages["join"],
+            "discussion": sentences(pages["discussion"])}
+
+
+def opened(workshop: ws.Workshop, browser: str) -> dict:
+    """The workshop's dashboard, the presenter's join screen (its sentences) and its discussion mode, opened by a
+    browser whose language is `browser`; the navigation each page drew on its first load."""
     locale = lambda at: setattr(at, "context", {"locale": browser})  # noqa: E731 - the browser's language
     dashboard = open_page(DASHBOARD, f=workshop.facilitator_token, prepare=locale)
     presenter = open_page(PRESENTER, f=workshop.facilitator_token, prepare=locale)
+    navigation = {DASHBOARD: navigation_of(dashboard), PRESENTER: navigation_of(presenter)}
     joining = sentences(presenter)
     presenter.button_group(key="presenter_mode").set_value("Discussion").run()
     assert not presenter.exception, presenter.exception
-    return {"dashboard": sentences(dashboard), "join": joining, "discussion": sentences(presenter)}
+    return {"dashboard": dashboard, "join": joining, "discussion": presenter, "navigation": navigation}
 
 
-def test_a_german_workshops_dashboard_and_presenter_view_show_none_of_the_english_texts(shipped_app):
+def navigation_of(at: AppTest) -> set[str]:
+    """The page titles of the navigation the last run drew."""
+    return {info["page_name"] for info in at._registered_pages.values()}
+
+
+@pytest.fixture(scope="module")
+def german_room(tmp_path_factory):
+    """A German workshop whose last participant answered and left a note in English, stored once for the module in
+    the app's settings as `shipped_app` gives them; its pages, opened by an English browser, once a test asks for
+    them (`german`). The tests that take it only read it."""
+    data = tmp_path_factory.mktemp("german") / "data"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("PHASEGATE_QUESTIONNAIRES", raising=False)
+        patch.setenv("PHASEGATE_DATA_DIR", str(data))
+        patch.delenv("DATABASE_URL", raising=False)
+        yield {"workshop": room("de", note_language="en"), "data": data}
+        dispose_all()
+
+
+@pytest.fixture
+def german(german_room) -> dict:
+    """The German workshop's pages as an English browser opens them (see `opened`), opened by the first test that
+    asks, within its run (so with the stand-in PDF workers)."""
+    if "pages" not in german_room:
+        with pytest.MonkeyPatch.context() as patch:  # the room's settings, over a test's own `shipped_app`
+            patch.setenv("PHASEGATE_DATA_DIR", str(german_room["data"]))
+            german_room["pages"] = opened(german_room["workshop"], browser="en-GB")
+    return german_room["pages"]
+
+
+def test_a_german_workshops_dashboard_and_presenter_view_show_none_of_the_english_texts(shipped_app, german):
     english = screens("en", browser="de-DE")  # the engagement language wins over the browser's, both ways
-    german = screens("de", browser="en-GB")
+    german = texts_of(german)
     for screen, texts in english.items():
         assert texts, screen
         left = sorted(texts & german[screen])
@@ -99,9 +141,8 @@ def test_a_german_workshops_dashboard_and_presenter_view_show_none_of_the_englis
     assert any(text.startswith("The workshop is open") for text in english["dashboard"])
 
 
-def test_a_german_workshop_stays_german_whatever_language_a_participant_answers_in(shipped_app):
-    workshop = room("de", note_language="en")
-    at = open_page(DASHBOARD, f=workshop.facilitator_token, prepare=lambda at: setattr(at, "context", {"locale": "en"}))
+def test_a_german_workshop_stays_german_whatever_language_a_participant_answers_in(german):
+    at = german["dashboard"]
     assert at.title[0].value == "Workshop · Example Corp"
     assert at.header[0].value == "Die Runde"
     assert at.query_params["lang"] == "de"  # so the navigation speaks it too from the next run on
@@ -121,18 +162,13 @@ def test_a_participants_note_is_shown_as_written_naming_its_language(shipped_app
     assert notes and all(f"**P-003 · Business**{named}: Only finance keeps a list" in note for note in notes)
 
 
-def test_the_presenter_view_never_shows_a_participants_note(shipped_app):
-    workshop = room("de")
-    at = open_page(PRESENTER, f=workshop.facilitator_token)
-    at.button_group(key="presenter_mode").set_value("Discussion").run()
-    assert not any("Only finance keeps a list" in text for text in shown(at))
+def test_the_presenter_view_never_shows_a_participants_note(german):
+    assert not any("Only finance keeps a list" in text for text in shown(german["discussion"]))
 
 
 @pytest.mark.parametrize("page", [DASHBOARD, PRESENTER])
-def test_the_first_load_of_a_german_workshops_page_draws_the_navigation_in_german_too(shipped_app, page):
-    workshop = room("de")
-    at = open_page(page, f=workshop.facilitator_token, prepare=lambda at: setattr(at, "context", {"locale": "en"}))
-    titles = {info["page_name"] for info in at._registered_pages.values()}  # the navigation of the last run
+def test_the_first_load_of_a_german_workshops_page_draws_the_navigation_in_german_too(german, page):
+    titles = german["navigation"][page]  # the navigation of the page's first load
     assert {"Workshop-Übersicht", "Präsentationsansicht", "Neuer Workshop"} <= titles, titles
 
 
@@ -234,8 +270,8 @@ def test_dont_know_not_applicable_and_no_answer_are_named_in_the_language_of_the
         assert [answer_label(questionnaire, question, value) for value in (DONT_KNOW, NA, None)] == expected
 
 
-def test_the_rooms_answer_list_names_dont_know_in_the_workshops_language(shipped_app):
-    workshop = room("de")
+def test_the_rooms_answer_list_names_dont_know_in_the_workshops_language(german_room):
+    workshop = german_room["workshop"]
     german = find_in_language(QUICK, language="de")
     with i18n.use("de"):
         _people, result = services.aggregate_stored(get_engine(), workshop, german)
@@ -245,8 +281,8 @@ def test_the_rooms_answer_list_names_dont_know_in_the_workshops_language(shipped
     assert [c.label for c in stats.by_role[0].counts] == labels
 
 
-def test_the_long_csv_and_the_workbook_name_each_participants_language(shipped_app):
-    workshop = room("de", note_language="en")
+def test_the_long_csv_and_the_workbook_name_each_participants_language(german_room):
+    workshop = german_room["workshop"]
     german = find_in_language(QUICK, language="de")
     with i18n.use("de"):
         people, result = services.aggregate_stored(get_engine(), workshop, german)
