@@ -262,12 +262,8 @@ def schema(out: Path | None, force: bool) -> None:
         echo(text, nl=False)
 
 
-def load_scored(answers: Path, questionnaire_path: Path | None, targets: dict[str, int] | None = None) -> Result:
-    """Read an answers file, check it against its questionnaire, and score it."""
-    if questionnaire_path is not None:
-        questionnaire = load_questionnaire(questionnaire_path)
-    else:
-        questionnaire = shipped_questionnaire(questionnaire_id_of(answers), questionnaire_version_of(answers))
+def load_scored(answers: Path, questionnaire, targets: dict[str, int] | None = None) -> Result:
+    """Read an answers file, check it against its questionnaire (see `current_questionnaire`), and score it."""
     response = read_answers(answers, questionnaire)
     check_targets(questionnaire, targets)
     return score_response(questionnaire, response, targets)
@@ -318,9 +314,11 @@ def score(answers: Path, questionnaire_path: Path | None, targets: dict[str, int
     """Score an answers file (YAML or JSON) and print the result."""
     click.get_current_context().with_resource(i18n.use(assessment_language(answers, language)))
     try:
-        result = load_scored(answers, questionnaire_path, targets)
-        progress = compare_with_baseline(baseline, current_questionnaire(answers, questionnaire_path), result)
-        bench = file_benchmark(answers, current_questionnaire(answers, questionnaire_path), result) if with_benchmark else None
+        # Loaded once: without --questionnaire that reads every questionnaire file, and a broken one is read again.
+        questionnaire = current_questionnaire(answers, questionnaire_path)
+        result = load_scored(answers, questionnaire, targets)
+        progress = compare_with_baseline(baseline, questionnaire, result)
+        bench = file_benchmark(answers, questionnaire, result) if with_benchmark else None
     except PhasegateError as exc:
         raise fail(exc) from None
     if output == "json":
@@ -783,7 +781,7 @@ def answers_deck(answers: Path, questionnaire_path: Path | None, targets: dict[s
 
     questionnaire = current_questionnaire(answers, questionnaire_path)
     check_response_text(read_answers(answers, questionnaire))  # a slide holds no control character
-    result = load_scored(answers, questionnaire_path, targets)
+    result = load_scored(answers, questionnaire, targets)
     bench = file_benchmark(answers, questionnaire, result) if with_benchmark else None
     return render_deck(questionnaire, result, branding, benchmark=bench, generated=generated)
 

@@ -245,11 +245,8 @@ def _json_object(name: str, error: type[PhasegateError]):
 
 def _parse_yaml(text: str, name: str, error: type[PhasegateError], limits: Limits) -> Document:
     document = Document(None, name)
-    loader = None
     try:
-        _check_events(text, name, error, limits)
-        loader = yaml.SafeLoader(text)
-        node = loader.get_single_node()
+        node = _Composer(_check_events(text, name, error, limits)).get_single_node()
         document.data = None if node is None else _Builder(name, error, document.lines).build(node, (), 0)
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
@@ -264,17 +261,17 @@ def _parse_yaml(text: str, name: str, error: type[PhasegateError], limits: Limit
     except (ValueError, TypeError, OverflowError, RecursionError, MemoryError) as exc:
         # Every parser failure ends here, never as a traceback; the located ones were raised above.
         raise error([Problem(name, None, "", f"invalid YAML: {exc}")]) from None
-    finally:
-        if loader is not None:
-            loader.dispose()
     return document
 
 
-def _check_events(text: str, name: str, error: type[PhasegateError], limits: Limits) -> None:
-    """Walk the parser events once: refuse aliases, deep nesting and oversize collections early."""
+def _check_events(text: str, name: str, error: type[PhasegateError], limits: Limits) -> list[yaml.Event]:
+    """Walk the parser events once: refuse aliases, deep nesting and oversize collections before any node is built.
+    The events are kept for `_Composer`: scanning the text is most of a parse, and a large file is scanned once."""
+    events: list[yaml.Event] = []
     open_collections: list[_Collection] = []
     values = 0
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        events.append(event)
         line = event.start_mark.line + 1
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise error([Problem(name, line, "", "YAML anchors and aliases (&, *) are not allowed; write the value out")])
@@ -298,6 +295,29 @@ def _check_events(text: str, name: str, error: type[PhasegateError], limits: Lim
                 raise error([Problem(name, line, "", f"nesting is deeper than {MAX_DEPTH} levels; flatten the data")])
         if isinstance(event, yaml.ScalarEvent):
             _check_scalar(event, name, error)
+    return events
+
+
+class _Composer(yaml.composer.Composer, yaml.resolver.Resolver):
+    """PyYAML's safe composer fed with events already parsed and checked, instead of parsing the text again."""
+
+    def __init__(self, events: list[yaml.Event]):
+        yaml.composer.Composer.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+        self.events = events
+        self.next = 0
+
+    def check_event(self, *choices: type[yaml.Event]) -> bool:
+        if self.next == len(self.events):
+            return False
+        return not choices or isinstance(self.events[self.next], choices)
+
+    def peek_event(self) -> yaml.Event:
+        return self.events[self.next]
+
+    def get_event(self) -> yaml.Event:
+        self.next += 1
+        return self.events[self.next - 1]
 
 
 @dataclass

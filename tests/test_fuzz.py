@@ -8,10 +8,12 @@ Performance figures belong in bench/; the time bound here only catches the patho
 
 from __future__ import annotations
 
+import copy
 import json
 import time
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -26,6 +28,7 @@ SECONDS = 15.0  # CPU seconds, generous: a bound against a hang (not stretched b
 TINY = str(DATA / "tiny.yaml")
 TINY_TEXT = (DATA / "tiny.yaml").read_text(encoding="utf-8")
 GOOD = (DATA / "tiny-answers.yaml").read_text(encoding="utf-8")
+GOOD_DOCUMENT = yaml.safe_load(GOOD)
 HEAD = '{"format": "phasegate-answers/1", "questionnaire": "tiny", "questionnaire_version": "1.0.0"'
 YAML_HEAD = "format: phasegate-answers/1\nquestionnaire: tiny\nquestionnaire_version: 1.0.0\n"
 FUZZ = settings(max_examples=80, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
@@ -308,9 +311,7 @@ question_ids = st.sampled_from(["data.inventory", "data.pipelines", "data.monito
 @st.composite
 def answers_documents(draw) -> dict:
     """The tiny answers, with some fields and some answers replaced by anything at all."""
-    import yaml
-
-    document = yaml.safe_load(GOOD)
+    document = copy.deepcopy(GOOD_DOCUMENT)
     for field in draw(st.lists(fields, max_size=3)):
         document[field] = draw(values)
     if isinstance(document.get("answers"), dict):
@@ -378,3 +379,30 @@ def test_a_broken_answers_file_is_parsed_once_per_command(tmp_path, monkeypatch,
     assert first.exit_code == 1 and parsed == ["broken.yaml"]
     again, _ = invoke(command[0], str(path), *(arg.format(tmp=tmp_path) for arg in command[1:]))
     assert again.output == first.output  # the same problems, however often it is read
+
+
+@pytest.mark.parametrize("name, content", [case for case in ANSWERS_CASES
+                                           if case[0] in ("huge-organisation.yaml", "huge-note.json")])
+def test_a_large_answers_file_is_scanned_as_yaml_once(monkeypatch, name, content):
+    scanned = []
+    start = yaml.reader.Reader.__init__
+    monkeypatch.setattr(yaml.reader.Reader, "__init__", lambda self, stream: scanned.append(len(stream)) or start(self, stream))
+    with pytest.raises(PhasegateError):
+        parse_answers(content, name)
+    assert [size for size in scanned if size] == [len(content)]  # the composer takes the checked events
+
+
+def test_score_reads_a_broken_questionnaire_in_the_extra_folder_once(tmp_path, monkeypatch):
+    from questionnaires import compiled
+
+    folder = tmp_path / "library"
+    folder.mkdir()
+    write(folder, "tiny.yaml", TINY_TEXT)
+    write(folder, "broken.yaml", TINY_TEXT.replace("estimated_minutes: 2", "estimated_minutes: 2026-13-45"))
+    monkeypatch.setenv("PHASEGATE_QUESTIONNAIRES", str(folder))
+    parsed = []
+    parse = compiled.parse_document
+    monkeypatch.setattr(compiled, "parse_document", lambda *a, **k: parsed.append(a[1]) or parse(*a, **k))
+    result, _ = invoke("score", str(DATA / "tiny-answers.yaml"), "--format", "json")
+    assert result.exit_code == 0
+    assert parsed.count("broken.yaml") == 1
