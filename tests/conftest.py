@@ -217,10 +217,11 @@ class KeptSchemas:
     """PostgreSQL schemas at the newest revision, kept from test to test in one test process and emptied between
     them. Making a schema and its tables, then dropping them, costs PostgreSQL about half a second a test; emptying
     the tables costs a hundredth of that. A schema a test changed (a table more or less, another revision) is
-    dropped rather than kept."""
+    dropped rather than kept. One connection, kept for the test process, does the emptying in three round trips."""
 
     def __init__(self):
         self.kept: list[tuple[str, str]] = []
+        self._cleaner = None
 
     def take(self) -> tuple[str, str]:
         """(URL, schema) of an empty schema at the newest revision."""
@@ -234,37 +235,41 @@ class KeptSchemas:
         return url, schema
 
     def give_back(self, url: str, schema: str) -> None:
-        if self._emptied(url):
+        if self._emptied(schema):
             self.kept.append((url, schema))
         else:
             _drop_postgres_schema(schema)
 
-    @staticmethod
-    def _emptied(url: str) -> bool:
+    def _emptied(self, schema: str) -> bool:
         """Empty every table and restart every id of an unchanged schema; False for a changed one."""
-        from alembic.migration import MigrationContext
-        from sqlalchemy import create_engine, inspect, text
+        import psycopg
 
         from storage.schema import head
         from storage.tables import metadata
 
-        plain = create_engine(url)  # no product hooks: nothing but the cleaning
+        if self._cleaner is None or self._cleaner.closed:
+            self._cleaner = psycopg.connect("postgresql://postgres@127.0.0.1:5432/test", autocommit=True)
+        conn, tables = self._cleaner, [table.name for table in reversed(metadata.sorted_tables)]
         try:
-            with plain.begin() as conn:
-                tables = set(inspect(conn).get_table_names())
-                if tables != {table.name for table in metadata.sorted_tables} | {"alembic_version"}:
+            with conn.transaction():
+                found = {row[0] for row in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s",
+                                                        (schema,))}
+                if found != {*tables, "alembic_version"}:
                     return False
-                if MigrationContext.configure(conn).get_current_revision() != head():
+                if conn.execute(f'SELECT version_num FROM "{schema}".alembic_version').fetchall() != [(head(),)]:
                     return False
-                for table in reversed(metadata.sorted_tables):
-                    conn.execute(table.delete())
-                conn.execute(text("SELECT setval(c.oid, 1, false) FROM pg_class c JOIN pg_namespace n "
-                                  "ON n.oid = c.relnamespace WHERE c.relkind = 'S' AND n.nspname = current_schema()"))
+                conn.execute("; ".join([  # no parameters: one round trip for every statement
+                    *(f'DELETE FROM "{schema}"."{table}"' for table in tables),
+                    "SELECT setval(c.oid, 1, false) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    f"WHERE c.relkind = 'S' AND n.nspname = '{schema}'"]))
             return True
-        finally:
-            plain.dispose()
+        except psycopg.Error:
+            conn.close()
+            return False
 
     def close(self) -> None:
+        if self._cleaner is not None:
+            self._cleaner.close()
         for _url, schema in self.kept:
             _drop_postgres_schema(schema)
 
@@ -276,15 +281,35 @@ def kept_schemas():
     schemas.close()
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """An empty SQLite database at the newest revision, made once per test process: a test's own database is a copy
+    of it, which costs a fraction of making the tables and stamping the revision again."""
+    from storage.engine import connect, writing
+    from storage.schema import upgrade
+
+    path = tmp_path_factory.mktemp("template") / "phasegate.db"
+    made = connect(f"sqlite:///{path}")
+    upgrade(made, writing)
+    made.dispose()  # the write-ahead log checkpointed into the file
+    return path
+
+
 @pytest.fixture
-def engine(request, backend, kept_schemas):
+def engine(request, backend, kept_schemas, tmp_path):
     """The engine of the test's database (SQLite and PostgreSQL in turn), empty at the newest revision; its
-    connections closed afterwards. On PostgreSQL a kept schema, unless the test also asks for `database_url`: then
-    that database."""
+    connections closed afterwards. On SQLite a copy of `sqlite_template`; on PostgreSQL a kept schema; unless the test
+    also asks for `database_url`: then that database."""
     from storage import dispose_all, get_engine
 
-    if backend == "sqlite" or "database_url" in request.fixturenames:
+    if "database_url" in request.fixturenames:
         yield get_engine(request.getfixturevalue("database_url"))
+        dispose_all()
+        return
+    if backend == "sqlite":
+        database = tmp_path / "phasegate.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), database)
+        yield get_engine(f"sqlite:///{database}")
         dispose_all()
         return
     url, schema = kept_schemas.take()
