@@ -423,12 +423,14 @@ def format_table(result: Result) -> str:
         lines.append(f"{d.name:<{wide}} {d.achieved:>8} {index:>6} {d.target:>6}  {cells}{flag}")
     if result.pilots is not None:
         lines += ["", *format_pilots(result.pilots)]
+    names = {d.id: d.name for d in result.domains}
     for horizon, label in HORIZONS.items():
         steps = [s for s in result.actions if s.horizon == horizon]
         if steps:
             lines += ["", label]
             lines += [_("  {rank:>3}. {title} [{domain}, phase {phase}, {owner}]").format(
-                rank=s.rank, title=s.title, domain=s.domain, phase=s.phase, owner=s.owner) for s in steps]
+                rank=s.rank, title=s.title, domain=names.get(s.domain, s.domain), phase=s.phase, owner=s.owner)
+                for s in steps]
     if result.unknowns:
         lines += ["", _("Unknowns to resolve: {ids}").format(ids=", ".join(result.unknowns))]
     lines += ["", _("n/a: does not apply   ?: only don't-know answers   -: not answered")]

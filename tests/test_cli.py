@@ -69,6 +69,8 @@ def test_score_table_is_readable():
     assert result.exit_code == 0
     assert "Phase 1 — Assess & Align (no phase achieved yet, index 0.7 / 4), held back by Governance" in result.output
     assert "Now (0–3 months)" in result.output and "1. Set up an AI board" in result.output
+    # a step names its domain as the reader knows it, not by the questionnaire's id
+    assert "[Governance, phase 1, " in result.output and "[governance," not in result.output
 
 
 def test_score_target_option_drops_steps_beyond_the_target():
