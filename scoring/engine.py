@@ -273,14 +273,22 @@ def _gap_questions(questionnaire: Questionnaire, domain: DomainResult, questions
     later = max((p.number for p in domain.phases if p.status == STATUS_ATTAINED), default=0)
     open_phases = {p.number: p.threshold for p in domain.phases if p.number < later and not p.attained}
     found = []
-    for question in questionnaire.questions:
+    for question in questionnaire.cached("scoring.domain_questions", _domain_questions)[domain.id]:
         result = questions[question.id]
-        if question.domain != domain.id or question.phase not in open_phases or not result.visible or not result.scored:
+        if question.phase not in open_phases or not result.visible or not result.scored:
             continue
         if result.score is None and not result.not_applicable or (result.score is not None
                                                                   and below_threshold(result.score, open_phases[question.phase])):
             found.append(question)
     return found
+
+
+def _domain_questions(questionnaire: Questionnaire) -> dict[str, tuple[Question, ...]]:
+    """Per domain, its questions in questionnaire order."""
+    found: dict[str, list[Question]] = {d.id: [] for d in questionnaire.domains}
+    for question in questionnaire.questions:
+        found.setdefault(question.domain, []).append(question)
+    return {domain: tuple(questions) for domain, questions in found.items()}
 
 
 def _overall(questionnaire: Questionnaire, domains: tuple[DomainResult, ...], questions: dict[str, QuestionResult]) -> Overall:
@@ -304,7 +312,13 @@ def _overall(questionnaire: Questionnaire, domains: tuple[DomainResult, ...], qu
 
 def critical_gaps(questionnaire: Questionnaire, questions: dict[str, QuestionResult]) -> tuple[str, ...]:
     """The critical practices not in place (lowest level or "don't know"), in questionnaire order."""
-    return tuple(q.id for q in questionnaire.questions if getattr(q, "critical", False) and critical_gap(q, questions[q.id]))
+    marked = questionnaire.cached("scoring.critical", _critical_questions)
+    return tuple(q.id for q in marked if critical_gap(q, questions[q.id]))
+
+
+def _critical_questions(questionnaire: Questionnaire) -> tuple[Question, ...]:
+    """The questions marked critical, in questionnaire order."""
+    return tuple(q for q in questionnaire.questions if getattr(q, "critical", False))
 
 
 def critical_names(questionnaire: Questionnaire, question_ids: tuple[str, ...]) -> str:
@@ -414,7 +428,8 @@ def _warnings(questionnaire, response, domains, questions, overall) -> list[str]
         warnings.append(_("No domain has a real answer yet, so there is no result to show."))
     if overall.confidence < LOW_CONFIDENCE:
         warnings.append(confidence_warning(overall.confidence))
-    missing = [q for q in questionnaire.questions if q.required and questions[q.id].visible and not questions[q.id].answered]
+    required = questionnaire.cached("scoring.required", _required_questions)
+    missing = [q for q in required if questions[q.id].visible and not questions[q.id].answered]
     if missing:
         # English keeps its "question(s)" for either count; the languages that translate it take their plural
         warnings.append(ngettext("{count} required question(s) unanswered: {questions}",
@@ -429,6 +444,11 @@ def _warnings(questionnaire, response, domains, questions, overall) -> list[str]
         if domain.foundation_gap:
             warnings.append(_foundation_warning(questionnaire, domain, questions))
     return warnings
+
+
+def _required_questions(questionnaire: Questionnaire) -> tuple[Question, ...]:
+    """The questions marked required, in questionnaire order."""
+    return tuple(q for q in questionnaire.questions if q.required)
 
 
 def confidence_warning(confidence: float) -> str:

@@ -52,11 +52,11 @@ def answers_needed(items, questions, attainment: float | None, threshold: float)
     """The fewest answered questions that, each one level higher, lift the attainment to the threshold."""
     if attainment is None:
         return None
+    if meets_threshold(attainment, threshold):
+        return 0
     answered = [(item, questions[item.question.id]) for item in items
                 if questions[item.question.id].visible and questions[item.question.id].score is not None]
     weights = sum(item.question.weight for item, _ in answered)
-    if meets_threshold(attainment, threshold):
-        return 0
     gains = sorted((item.question.weight * _one_level_up(item, result) / weights for item, result in answered),
                    reverse=True)
     reached = attainment
