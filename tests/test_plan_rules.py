@@ -25,21 +25,40 @@ ON = dt.date(2026, 12, 1)
 MONTHS = [f"{year}-{month:02d}" for year in (2024, 2025, 2026) for month in range(1, 13)][:35]
 
 
+PILOT_BYTES = 9  # a pilot's stage, start month, yes/no bits, blocker count, two blocker picks and three for its value
+
+
 @st.composite
 def registers(draw, questionnaire, at_least=0):
+    """Any register of `at_least` to 12 pilots: each at any stage, started in any month, with or without an owner and
+    a KPI baseline, with none, one or two different blockers, and a value up to 2,000,000 half of the time."""
     section = questionnaire.pilot_section()
     stages = [s.id for s in section.stages]
     blockers = [b.id for b in section.blockers]
     count = draw(st.integers(at_least, 12))
-    pilots = []
-    for number in range(count):
-        pilots.append(Pilot(
-            name=f"Pilot {number}", stage=draw(st.sampled_from(stages)), started=draw(st.sampled_from(MONTHS)),
-            owner=draw(st.booleans()), kpi_baseline=draw(st.booleans()),
-            blockers=tuple(draw(st.lists(st.sampled_from(blockers), max_size=2, unique=True))) if blockers else (),
-            value=draw(st.one_of(st.none(), st.integers(0, 2_000_000))),
-        ))
-    return tuple(pilots)
+    # The pilots' fields come from bytes drawn all at once, as the answers do (see `answer_sets`), not from a draw
+    # each: shrinking lowers each byte, so a failing register still shrinks to plain pilots without blockers.
+    picks = draw(st.binary(min_size=count * PILOT_BYTES, max_size=count * PILOT_BYTES))
+    return tuple(pilot(number, picks[number * PILOT_BYTES:(number + 1) * PILOT_BYTES], stages, blockers)
+                 for number in range(count))
+
+
+def pilot(number: int, picks: bytes, stages: list[str], blockers: list[str]) -> Pilot:
+    """Pilot `number` of a register, its fields picked by its nine bytes."""
+    stage, month, flags, how_many, first, second = picks[:6]
+    return Pilot(name=f"Pilot {number}", stage=stages[stage % len(stages)], started=MONTHS[month % len(MONTHS)],
+                 owner=bool(flags & 1), kpi_baseline=bool(flags & 2),
+                 blockers=some_of(blockers, how_many % 3, first, second),
+                 value=None if flags & 4 else int.from_bytes(picks[6:]) % 2_000_001)
+
+
+def some_of(blockers: list[str], count: int, first: int, second: int) -> tuple[str, ...]:
+    """Up to `count` different blockers, in the order picked."""
+    if not blockers or not count:
+        return ()
+    chosen = blockers[first % len(blockers)]
+    rest = [b for b in blockers if b != chosen]
+    return (chosen,) if count == 1 or not rest else (chosen, rest[second % len(rest)])
 
 
 def scored(questionnaire, found, pilots=(), profile=None):

@@ -218,6 +218,7 @@ def test_a_remedy_loads_exactly_when_every_id_is_a_question_with_a_step(remedy):
                                   f"remedy: [{', '.join(remedy)}], domain: governance}}\n")
     unknown = [qid for qid in remedy if qid not in TINY_ACTIONS.split(", ")]
     if unknown:
-        assert all(f"unknown question '{qid}'" in " ".join(problems_of(text)) for qid in unknown)
+        said = " ".join(problems_of(text))
+        assert all(f"unknown question '{qid}'" in said for qid in unknown)
     else:
         assert parse_questionnaire(text).pilots.blocker("governance.approval-queue").remedy == remedy
