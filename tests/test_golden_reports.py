@@ -3,10 +3,12 @@ are, its headline. In German, they hold no English sentence: each golden organis
 for the bank) and the bank's deck, rendered in German, against the same rendered in English. A line of four or more
 words of the English PDF found word for word in the German one is English left over, unless the client typed it (the
 organisation's name, a pilot's name or note, a question id). The German and the pseudo-language bank keep to the
-English page count. Every report is rendered once for the module, whichever tests read it."""
+English page count. Every report is rendered once for the module, whichever tests read it, and its text extracted
+once."""
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from pathlib import Path
@@ -23,7 +25,7 @@ from reports.deck import render_deck
 from scoring.answers import questionnaire_id_of, questionnaire_version_of, read_answers
 from scoring.benchmark import Benchmark, DomainRank
 from scoring.engine import score_response
-from tests.pdf_text import baselines, page_count, page_texts, pdf_lines, pdf_text
+from tests.pdf_text import baselines, page_count, page_texts
 from tests.test_report_language import DAY
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,6 +72,22 @@ def renders() -> Renders:
     return Renders()
 
 
+@functools.lru_cache(maxsize=16)
+def texts(pdf: bytes) -> tuple[str, ...]:
+    """The text of every page of a rendered report, extracted once however many tests read it."""
+    return tuple(page_texts(pdf))
+
+
+def text_of(pdf: bytes) -> str:
+    """The whole report's text, as `pdf_text` gives it."""
+    return "\n".join(texts(pdf))
+
+
+def lines_of(pdf: bytes) -> list[str]:
+    """Every line of the report, as `pdf_lines` gives them."""
+    return [line for text in texts(pdf) for line in text.splitlines()]
+
+
 def words(text: str) -> str:
     return " ".join(text.split())
 
@@ -114,7 +132,7 @@ def reports(request, renders) -> tuple[str, bytes, bytes]:
 
 def test_a_german_golden_report_holds_no_english_sentence(reports):
     example, english, german = reports
-    assert left_in_english(pdf_lines(english), pdf_text(german), typed_by_client(example)) == []
+    assert left_in_english(lines_of(english), text_of(german), typed_by_client(example)) == []
 
 
 def test_a_german_golden_report_stays_within_the_english_page_count_plus_one(reports):
@@ -125,7 +143,7 @@ def test_a_german_golden_report_stays_within_the_english_page_count_plus_one(rep
 @pytest.mark.parametrize("reports", ["golden-bank.yaml"], indirect=True)  # only the bank is compared with others
 def test_the_bank_report_has_its_benchmark_page_in_german(reports):
     _example, _english, german = reports
-    text = words(pdf_text(german))
+    text = words(text_of(german))
     assert "im vergleich mit ähnlichen organisationen" in text.lower() and "einordnung" in text.lower()
     assert "Vergleichsgruppe: 6 Organisationen der Branche „banking“" in text
 
@@ -221,8 +239,8 @@ def test_page_fill_runs_from_zero_to_one_and_a_full_page_reads_near_one(clients)
 def test_the_cover_and_the_summary_lead_with_the_profile_and_put_the_phase_beneath(clients, name):
     _, result, reader = clients[name]
     profile, phase = result.overall.profile + ".", f"Phase {result.overall.phase} of 4 · {result.overall.phase_name}"
-    texts = page_texts(reader.stream.getvalue())
-    for page in (texts[0], texts[section_page(reader, "Executive summary") - 1]):
+    pages = texts(reader.stream.getvalue())
+    for page in (pages[0], pages[section_page(reader, "Executive summary") - 1]):
         flat = " ".join(page.split())
         assert profile in flat and phase in flat
         assert flat.index(profile) < flat.index(phase)
@@ -237,7 +255,7 @@ def test_the_executive_report_lists_every_step_of_now_then_the_head_of_next(clie
     now = [s for s in result.actions if s.horizon == "now"]
     assert list(listed) == list(result.actions[:15]) and listed[:len(now)] == tuple(now)
     assert plan_steps(result.actions, full=True) == result.actions
-    plan = " ".join(pdf_text(reader.stream.getvalue()).split()).split("Prioritised next steps")[-1]
+    plan = " ".join(text_of(reader.stream.getvalue()).split()).split("Prioritised next steps")[-1]
     for step in result.actions[15:]:
         assert f" {step.rank} {step.title}" not in plan.split("Roadmap")[0]
 
@@ -255,7 +273,7 @@ def test_the_german_executive_report_keeps_the_english_page_count(renders):
 def test_the_pseudo_language_report_renders_within_the_english_page_count_plus_one(renders):
     english = page_count(renders["golden-bank.yaml", "en", False])
     pseudo = renders["golden-bank.yaml", i18n.PSEUDO, False]
-    assert "Éxéçûtîvé" in pdf_text(pseudo)
+    assert "Éxéçûtîvé" in text_of(pseudo)
     assert page_count(pseudo) <= english + 1, (english, page_count(pseudo))
 
 

@@ -79,7 +79,7 @@ def test_the_heatmaps_alt_text_gives_every_domains_attainment_per_phase(retailer
         assert f"{domain.name} {phases}" in alt
 
 
-def structure_figures(pdf: bytes) -> list[str | None]:
+def structure_figures(reader: pypdf.PdfReader) -> list[str | None]:
     """The alternative text of every Figure in the PDF's structure tree (None where a figure has none)."""
     figures: list[str | None] = []
 
@@ -94,17 +94,17 @@ def structure_figures(pdf: bytes) -> list[str | None]:
             if "/K" in node:
                 walk(node["/K"])
 
-    walk(pypdf.PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/StructTreeRoot"])
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
     return figures
 
 
 def test_the_pdf_is_pdf_ua_tagged_and_every_figure_in_it_carries_the_charts_alt_text(retailer):
     questionnaire, result = retailer
-    pdf = render_pdf(questionnaire, result, generated=DAY)
-    root = pypdf.PdfReader(io.BytesIO(pdf)).trailer["/Root"]
+    reader = pypdf.PdfReader(io.BytesIO(render_pdf(questionnaire, result, generated=DAY)))  # parsed once for both
+    root = reader.trailer["/Root"]
     assert root["/MarkInfo"]["/Marked"]
     assert b"pdfuaid:part" in root["/Metadata"].get_object().get_data()
-    figures = structure_figures(pdf)
+    figures = structure_figures(reader)
     expected = [alt for alt in images_of(render_html(questionnaire, result, generated=DAY)).alts.values()]
     assert len(figures) == len(expected) >= 4  # funnel, domains, heatmap, timeline
     assert [str(figure) for figure in figures] == expected

@@ -16,7 +16,7 @@ from questionnaires import load_questionnaire
 from questionnaires.loader import LIBRARY
 from reports import Branding, render_html, render_pdf
 from scoring import Answer, Response, read_answers, score_response
-from tests.pdf_text import page_texts, pdf_text
+from tests.pdf_text import page_count, page_texts, pdf_text
 
 ROOT = Path(__file__).parent.parent
 DATA = Path(__file__).parent / "data"
@@ -81,6 +81,13 @@ def full():
     branding = Branding(prepared_by="Northwind Advisory", color="#7a3b8f")
     pdf = render_pdf(questionnaire, result, branding, generated=DAY)
     return questionnaire, result, pdf, page_texts(pdf)
+
+
+@pytest.fixture(scope="module")
+def full_reader(full) -> pypdf.PdfReader:
+    """The same example's PDF opened once for the tests that read its structure (metadata, bookmarks, tags): the
+    reader parses each object once, whichever test asks first."""
+    return pypdf.PdfReader(io.BytesIO(full[2]))
 
 
 @pytest.fixture(scope="module")
@@ -217,7 +224,7 @@ def test_the_appendix_of_every_answer_is_only_in_the_full_report(full, tiny_repo
 
 
 def test_page_count_is_sensible_for_a_tiny_questionnaire(tiny_report):
-    assert 8 <= len(pypdf.PdfReader(io.BytesIO(tiny_report[2])).pages) <= 16
+    assert 8 <= page_count(tiny_report[2]) <= 16
 
 
 def test_every_page_after_the_cover_says_page_x_of_y(full):
@@ -233,8 +240,8 @@ def test_table_of_contents_gives_page_numbers(full):
     assert line.endswith(f". {summary_page}")
 
 
-def test_pdf_carries_title_author_subject_and_language(full):
-    reader = pypdf.PdfReader(io.BytesIO(full[2]))
+def test_pdf_carries_title_author_subject_and_language(full_reader):
+    reader = full_reader
     meta = reader.metadata
     assert "Northwind Logistics" in meta.title
     assert meta.author == "Northwind Advisory"
@@ -242,9 +249,9 @@ def test_pdf_carries_title_author_subject_and_language(full):
     assert reader.trailer["/Root"]["/Lang"] == "en"
 
 
-def test_pdf_has_bookmarks_for_sections_and_domains(full):
-    questionnaire, _, pdf, _ = full
-    titles = outline_titles(pypdf.PdfReader(io.BytesIO(pdf)))
+def test_pdf_has_bookmarks_for_sections_and_domains(full, full_reader):
+    questionnaire = full[0]
+    titles = outline_titles(full_reader)
     for title in ["Contents", "Executive summary", "Domain overview", "Prioritised next steps", "Roadmap",
                   "How the scoring works"]:
         assert title in titles
@@ -252,8 +259,8 @@ def test_pdf_has_bookmarks_for_sections_and_domains(full):
         assert domain.name in titles
 
 
-def test_pdf_is_tagged_for_accessibility(full):
-    root = pypdf.PdfReader(io.BytesIO(full[2])).trailer["/Root"]
+def test_pdf_is_tagged_for_accessibility(full_reader):
+    root = full_reader.trailer["/Root"]
     assert "/StructTreeRoot" in root
     assert root["/MarkInfo"]["/Marked"]
     assert b"pdfuaid" in root["/Metadata"].get_object().get_data()

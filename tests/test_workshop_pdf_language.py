@@ -1,14 +1,12 @@
 """A workshop's PDF speaks the workshop's engagement language: a German workshop's report holds no English sentence
 but the room's own words (roles as typed, the agreed note, the client's name), and an English workshop's stays
 English. The same room is stored twice, once per language, and both PDFs are compared line by line as
-tests/test_golden_reports.py does."""
+tests/test_golden_reports.py does. Each PDF is made once for the module and its text extracted once."""
 
 from __future__ import annotations
 
-import io
 import json
 
-import pypdf
 import pytest
 
 import i18n
@@ -18,8 +16,8 @@ from scoring.workshop import DEFAULT_ROLES, Role
 from storage import dispose_all, get_engine
 from storage import repository as repo
 from storage import workshops as ws
-from tests.pdf_text import pdf_lines, pdf_text
-from tests.test_golden_reports import left_in_english, words
+from tests.pdf_text import page_count
+from tests.test_golden_reports import left_in_english, lines_of, text_of, words
 
 QUICK = "quick-check"
 NOTE = "Agreed after a long talk about the finance team's list"
@@ -70,13 +68,13 @@ def reports(tmp_path_factory) -> dict[str, bytes]:
 
 
 def test_a_german_workshops_pdf_holds_no_english_sentence(reports):
-    english, german = pdf_lines(reports["en"]), pdf_text(reports["de"])
+    english, german = lines_of(reports["en"]), text_of(reports["de"])
     assert "Workshop" in german and "Wahrnehmungslücken nach Rolle" in german and "Strittige Themen" in german
     assert left_in_english(english, german, [words(NOTE), "Example Corp"]) == []
 
 
 def test_a_german_workshops_pdf_says_its_room_in_german(reports):
-    text = words(pdf_text(reports["de"]))
+    text = words(text_of(reports["de"]))
     assert "Teilnehmende" in text and "in der Runde entschieden" in text
     assert "WIE DAS ERGEBNIS DES WORKSHOPS ENTSTEHT" in text and "Die Antworten jeder teilnehmenden Person" in text
     assert "Führungskräfte bewerten" in text and "Phasen höher als Fachkräfte" in text  # the gap, called out
@@ -85,14 +83,14 @@ def test_a_german_workshops_pdf_says_its_room_in_german(reports):
 
 
 def test_an_english_workshops_pdf_stays_english(reports):
-    text = words(pdf_text(reports["en"]))
+    text = words(text_of(reports["en"]))
     assert "Perception gaps by role" in text and "Disagreement topics" in text and "decided in the room" in text
     assert "Each participant's answers are scored on their own." in text
     assert not {"Wahrnehmungslücken", "Teilnehmende", "Handlungsfeld"} & set(text.split())
 
 
 def test_the_german_pdf_keeps_to_the_english_page_count_plus_one(reports):
-    counts = {language: len(pypdf.PdfReader(io.BytesIO(data)).pages) for language, data in reports.items()}
+    counts = {language: page_count(data) for language, data in reports.items()}
     assert counts["de"] <= counts["en"] + 1, counts
 
 
