@@ -246,8 +246,10 @@ def test_an_older_answers_file_is_scored_and_reported_with_its_own_version(extra
 
 
 @pytest.fixture
-def engine(database_url, extra_folder, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", database_url)
+def engine(engine, extra_folder, monkeypatch):
+    """The test's database (tests/conftest.py), which the app, the commands and the workers open as the configured
+    one."""
+    monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
     yield get_engine()
     dispose_all()
 
