@@ -71,8 +71,13 @@ def test_readout_of_a_bad_colour_is_one_line_and_exit_1(tmp_path):
     assert not (tmp_path / "x.pptx").exists()
 
 
-def test_readout_of_a_stored_workshop_by_its_code(database_url, library, tmp_path):
-    engine = get_engine(database_url)
+def url_of(engine) -> str:
+    """The URL a command is given to open the test's database."""
+    return engine.url.render_as_string(hide_password=False)
+
+
+def test_readout_of_a_stored_workshop_by_its_code(engine, library, tmp_path):
+    database_url = url_of(engine)
     workshop = ws.create_workshop(engine, "Example Corp", "tiny", "1.0.0")
     for data in (0, 4, 2):
         joined = ws.join_workshop(engine, workshop, "Executive")
@@ -87,8 +92,8 @@ def test_readout_of_a_stored_workshop_by_its_code(database_url, library, tmp_pat
     assert by_number.exit_code == 0 and slide_titles((tmp_path / "again.pptx").read_bytes()) == titles
 
 
-def test_readout_of_an_unknown_workshop_is_one_line_and_exit_1(database_url, tmp_path):
-    result = run("readout", "--workshop", "0000-0000-0000", "--out", str(tmp_path / "x.pptx"), url=database_url)
+def test_readout_of_an_unknown_workshop_is_one_line_and_exit_1(engine, tmp_path):
+    result = run("readout", "--workshop", "0000-0000-0000", "--out", str(tmp_path / "x.pptx"), url=url_of(engine))
     assert result.exit_code == 1
     assert result.output == "error: no workshop with the code or number '0000-0000-0000'; the dashboard shows both\n"
 
@@ -104,10 +109,10 @@ def peer(engine, organisation: str, level: int) -> None:
     services.close_workshop(engine, room.id)
 
 
-def test_score_benchmark_adds_the_benchmark_object_once_five_peers_are_stored(database_url, tmp_path):
+def test_score_benchmark_adds_the_benchmark_object_once_five_peers_are_stored(engine, tmp_path):
     answers = tmp_path / "answers.yaml"
     answers.write_text((DATA / "tiny-answers.yaml").read_text() + "organisation_profile: {industry: retail}\n")
-    engine = get_engine(database_url)
+    database_url = url_of(engine)
     for number, level in enumerate((0, 1, 2, 2)):
         peer(engine, f"Peer {number}", level)
     early = json.loads(run("score", str(answers), "--questionnaire", TINY, "--format", "json", "--benchmark",
@@ -140,12 +145,12 @@ def test_score_benchmark_with_the_database_down_is_one_line_and_exit_1():
     assert "secret" not in result.output and result.output.count("\n") == 1
 
 
-def test_report_benchmark_adds_the_section_to_the_pdf_only_with_five_peers(database_url, tmp_path):
+def test_report_benchmark_adds_the_section_to_the_pdf_only_with_five_peers(engine, tmp_path):
     """Read in the report's HTML: the command hands the PDF renderer the same benchmark, and the PDF is laid out from
     this HTML (the PDF of the command: tests/test_report.py; a benchmark page laid out: tests/test_golden_reports.py)."""
     answers = tmp_path / "answers.yaml"
     answers.write_text((DATA / "tiny-answers.yaml").read_text() + "organisation_profile: {industry: retail}\n")
-    engine = get_engine(database_url)
+    database_url = url_of(engine)
     for number, level in enumerate((0, 1, 2, 2)):
         peer(engine, f"Peer {number}", level)
 
@@ -164,7 +169,7 @@ def test_report_benchmark_adds_the_section_to_the_pdf_only_with_five_peers(datab
     assert "Peer 0" not in text
 
 
-def test_the_workshop_pdf_compares_the_room_with_five_comparable_clients(database_url, library, monkeypatch):
+def test_the_workshop_pdf_compares_the_room_with_five_comparable_clients(engine, library, monkeypatch):
     """Four comparable clients give no comparison, five give it in the PDF. The four are read from the benchmark the
     PDF is made from: that an unavailable one lays out no section, the report test above shows on the same template."""
     from questionnaires import find_questionnaire
@@ -172,8 +177,7 @@ def test_the_workshop_pdf_compares_the_room_with_five_comparable_clients(databas
     from storage.benchmark import set_workshop_profile, workshop_benchmark
     from tests.pdf_text import pdf_words
 
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    engine = get_engine(database_url)
+    monkeypatch.setenv("DATABASE_URL", url_of(engine))
     workshop = ws.create_workshop(engine, "Example Corp", "tiny", "1.0.0")
     joined = ws.join_workshop(engine, workshop, "Executive")
     repo.save_answers(engine, joined.id, {"data.inventory": Answer(3), "governance.board": Answer(1)})
