@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import shutil
 
 import pytest
 
@@ -142,13 +143,12 @@ def exact_ranks(engine, attacker, find) -> list:
 
 
 @pytest.fixture(scope="module")
-def worlds(tmp_path_factory):
-    """The attack's databases, each built once for the module on its first use: a fresh database per backend, kind
+def worlds(tmp_path_factory, sqlite_template, kept_schemas):
+    """The attack's databases, each built once for the module on its first use: an empty database per backend, kind
     of real client (workshop- or consultant-backed) and client's answers, holding the fakes and the real client.
     The tests that share a world only read it (the benchmark's own refresh of the stored summaries aside, which
-    leaves them as the first reading did); the setting they read it under is theirs."""
-    from tests.conftest import _drop_postgres_schema, _postgres_schema_url
-
+    leaves them as the first reading did); the setting they read it under is theirs. Empty databases are made as the
+    engine fixture makes them (tests/conftest.py): a copy of the SQLite template, a kept PostgreSQL schema."""
     folder = tmp_path_factory.mktemp("worlds")
     built, schemas = {}, []
 
@@ -156,10 +156,12 @@ def worlds(tmp_path_factory):
         key = (backend, kind, tuple(sorted(values.items())))
         if key not in built:
             if backend == "sqlite":
-                url = f"sqlite:///{folder / f'world-{len(built)}.db'}"
+                path = folder / f"world-{len(built)}.db"
+                shutil.copyfile(sqlite_template, path)
+                url = f"sqlite:///{path}"
             else:
-                url, schema = _postgres_schema_url()
-                schemas.append(schema)
+                url, schema = kept_schemas.take()
+                schemas.append((url, schema))
             engine = get_engine(url)
             fakes(engine)
             real_client(engine, kind, values)
@@ -170,8 +172,8 @@ def worlds(tmp_path_factory):
     for engine in built.values():
         engine.dispose()
     dispose_all()
-    for schema in schemas:
-        _drop_postgres_schema(schema)
+    for url, schema in schemas:
+        kept_schemas.give_back(url, schema)
 
 
 @pytest.fixture
