@@ -284,6 +284,10 @@ def _check_answer_shape(q: Questionnaire, question: Question, at: tuple, doc: Do
     if question.min is not None and question.max is not None and question.min > question.max:
         problems.append(doc.problem(at + ("min",), f"min {question.min} is larger than max {question.max}"))
     problems += _check_options(question.options or [], at + ("options",), doc)
+    for index, option in enumerate(question.options or []):
+        if option.exclusive and question.type != "multi":
+            problems.append(doc.problem(at + ("options", index, "exclusive"),
+                                        f"`exclusive` applies only to multi questions; this is a {question.type} one"))
     if question.scored and question.type in ("single", "multi") and question.options:
         if max(o.score for o in question.options) <= 0:
             problems.append(doc.problem(at + ("options",), "at least one option needs a score above 0"))

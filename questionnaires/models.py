@@ -49,6 +49,8 @@ class Option(Strict):
     label: Text = Field(description="Short label shown on the button")
     description: str = Field("", max_length=4000, description="What you would observe at this level (behavioural anchor)")
     score: float = Field(ge=0, description="Points for this option; divided by the maximum to give 0-1")
+    exclusive: bool = Field(False, description="Multi questions: chosen alone, never beside another option (a "
+                                               "'None of these')")
 
     @field_validator("value", mode="before")
     @classmethod

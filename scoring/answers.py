@@ -606,6 +606,10 @@ def answer_problem(questionnaire: Questionnaire, question: Question, value: Valu
         wrong = [v for v in chosen if v not in values]
         if wrong or len(set(map(str, chosen))) != len(chosen):
             return f"{wrong[0] if wrong else value!r} is not a list of distinct options (options: {values})"
+        alone = [o for o in questionnaire.options_for(question) if o.exclusive and o.value in chosen]
+        if alone and len(chosen) > 1:
+            return (f"{alone[0].value!r} ({alone[0].label}) is chosen alone; keep it or the other options, "
+                    "not both")
         return None
     if value not in values:
         return f"{value!r} is not an option (options: {', '.join(map(str, values))}, or {_specials(question)})"

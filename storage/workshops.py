@@ -676,11 +676,15 @@ def list_events(engine: Engine, workshop_id: int) -> list[WorkshopEvent]:
 
 
 def save_consensus(engine: Engine, workshop_id: int, question_id: str, value, note: str = "") -> None:
-    """Record (or replace) the agreed answer to one question; a None value with no note removes it."""
+    """Record (or replace) the agreed answer to one question; a None value with no note removes it. An answer its
+    question does not allow is refused as it is for a participant's answer."""
     repo.check_note(note)
     note = refuse_controls(note or "", N_("consensus note"))
     value = repo.stored_value(value)
     with writing(engine) as conn:
+        identity = conn.execute(select(workshops.c.questionnaire_id, workshops.c.questionnaire_version)
+                                .where(workshops.c.id == workshop_id)).first()
+        repo.refuse_invalid(tuple(identity) if identity else None, {question_id: Answer(value)}, True)
         _forget_summary(conn, workshop_id)
         if value is None and not note:
             conn.execute(delete(consensus).where(consensus.c.workshop_id == workshop_id,

@@ -58,6 +58,7 @@ def stored(engine, assessment_id: int) -> dict:
     ("data.team-size", -1),  # below its minimum
     ("data.team-size", "many"),
     ("governance.board", "na"),  # not applicable is not offered there
+    ("governance.controls", ["bias", "none"]),  # "None of these" is chosen alone
 ])
 def test_storage_refuses_what_an_answers_file_refuses_in_the_same_words(engine, numbers, question_id, value):
     assessment = repo.create_assessment(engine, numbers.id, numbers.version)

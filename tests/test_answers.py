@@ -45,6 +45,9 @@ def test_a_good_answers_file_reads_values_and_notes(tiny):
          "answers.yaml:9 answers.data.monitoring: 'na' is not allowed for this question"),
         ("  governance.controls: [bias, audit]", "  governance.controls: [bias, cake]",
          "answers.yaml:13 answers.governance.controls: 'cake' is not a list of distinct options"),
+        ("  governance.controls: [bias, audit]", "  governance.controls: [bias, none]",
+         "answers.yaml:13 answers.governance.controls: 'none' (None of these) is chosen alone; keep it or the other "
+         "options, not both"),
         ("format: phasegate-answers/1", "format: phasegate-answers/9",
          "answers.yaml:1 format: must be 'phasegate-answers/1', got 'phasegate-answers/9'"),
         ("organisation: Example Corp", "organisation: Example Corp\ncolour: red",
@@ -57,7 +60,7 @@ def test_a_good_answers_file_reads_values_and_notes(tiny):
          "answers.yaml:8 answers.data.pipelines: missing 'value'"),
     ],
     ids=["wrong-questionnaire", "wrong-version", "unknown-question", "value-not-an-option", "na-not-allowed",
-         "multi-unknown-option", "wrong-format", "unknown-top-level-field", "target-out-of-range", "target-unknown-domain",
+         "multi-unknown-option", "multi-none-beside-another", "wrong-format", "unknown-top-level-field", "target-out-of-range", "target-unknown-domain",
          "answer-without-value"],
 )
 def test_a_bad_answers_file_gets_a_located_message(tiny, old, new, expected):

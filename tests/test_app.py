@@ -94,6 +94,18 @@ def test_a_leader_answers_every_step_finishes_and_sees_the_phase(any_database):
     assert {qid: a.value for qid, a in stored(at).items()} == ANSWERS
 
 
+def test_none_of_these_replaces_the_options_chosen_before_it_and_gives_way_to_one_chosen_after(app_env):
+    at = start_tiny()
+    at.button(key="next").click().run()
+    answer(at, "governance.controls", ["bias", "audit"])
+    answer(at, "governance.controls", ["bias", "audit", "none"])
+    assert at.pills(key="q:governance.controls").value == ["none"]
+    assert stored(at)["governance.controls"].value == ["none"]
+    answer(at, "governance.controls", ["none", "explain"])
+    assert at.pills(key="q:governance.controls").value == ["explain"]
+    assert stored(at)["governance.controls"].value == ["explain"]
+
+
 def test_the_domain_picker_moves_between_steps_and_shows_counts(app_env):
     at = start_tiny()
     answer(at, "data.inventory", 2)

@@ -116,10 +116,14 @@ def test_schema_rejects_unknown_keys_for_editors():
         ("    - {number: 4, name: Scale & Institutionalize, summary: Standardise and fund.}",
          "    - {number: 3, name: Scale & Institutionalize, summary: Standardise and fund.}",
          "roadmap.phases: phases must be numbered 1, 2, 3, 4 in order, got [1, 2, 3, 3]"),
+        ("      - {value: lake, label: In a shared lake, score: 1}",
+         "      - {value: lake, label: In a shared lake, score: 1, exclusive: true}",
+         "broken.yaml:56 questions[3].options[1].exclusive: `exclusive` applies only to multi questions; this is a "
+         "single one"),
     ],
     ids=["phase-out-of-range", "unknown-scale", "unknown-key", "duplicate-id", "unknown-domain", "duplicate-option",
          "visible-if-later-question", "visible-if-incomplete", "visible-if-no-eval", "duplicate-key", "bad-version",
-         "phases-out-of-order"],
+         "phases-out-of-order", "exclusive-outside-multi"],
 )
 def test_bad_questionnaire_gets_a_located_message(old, new, expected):
     assert any(expected in line for line in problems_of(edited(old, new))), problems_of(edited(old, new))

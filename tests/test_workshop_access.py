@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 import services
+from questionnaires.errors import AnswersError
 from scoring.workshop import Role
 from storage import get_engine
 from storage import repository as repo
@@ -111,6 +113,20 @@ def test_consensus_is_recorded_replaced_and_removed(engine, workshop):
     assert ws.load_consensus(engine, workshop.id) == {"data.inventory": repo.Answer(3, "agreed after discussion")}
     ws.save_consensus(engine, workshop.id, "data.inventory", None, "")
     assert ws.load_consensus(engine, workshop.id) == {}
+
+
+@pytest.mark.parametrize("question_id, value, refused", [
+    ("data.inventory", 7, "answers.data.inventory: 7 is not an option"),
+    ("governance.controls", ["audit", "none"], "'none' (None of these) is chosen alone"),
+    ("data.nothing", 2, "unknown question id 'data.nothing'"),
+])
+def test_an_agreed_answer_its_question_does_not_allow_is_refused_and_the_one_before_kept(app_env, engine, workshop,
+                                                                                         question_id, value, refused):
+    # app_env offers the tiny questionnaire, so its questions can be checked
+    ws.save_consensus(engine, workshop.id, "data.inventory", 2, "first")
+    with pytest.raises(AnswersError, match=re.escape(refused)):
+        ws.save_consensus(engine, workshop.id, question_id, value, "")
+    assert ws.load_consensus(engine, workshop.id) == {"data.inventory": repo.Answer(2, "first")}
 
 
 # --- removing a stray participant ---------------------------------------------------------

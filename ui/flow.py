@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from urllib.parse import parse_qs, urlparse
 
 from i18n import _
@@ -41,12 +42,18 @@ def option_captions(questionnaire: Questionnaire, question: Question) -> list[st
             [_(SPECIAL_CAPTIONS[v]) for v in specials(question)])
 
 
-def multi_value(chosen: list | None) -> list | str | None:
-    """A multi-choice selection as an answer value: a special answer wins; nothing chosen is no answer."""
+def multi_value(chosen: list | None, alone: Collection = (), before: Collection = ()) -> list | str | None:
+    """A multi-choice selection as an answer value: a special answer wins; nothing chosen is no answer. An option
+    chosen alone (`alone`, a 'None of these') replaces the others when it was just picked (it is not in `before`,
+    the selection before the change), and gives way when another option is picked beside it."""
     chosen = list(chosen or [])
     for special in (DONT_KNOW, NA):
         if special in chosen:
             return special
+    exclusive = [value for value in chosen if value in alone]
+    if exclusive and len(chosen) > 1:
+        picked = [value for value in exclusive if value not in before]
+        chosen = picked[-1:] if picked else [value for value in chosen if value not in alone]
     return chosen or None
 
 

@@ -143,8 +143,9 @@ def _answer_widget(questionnaire: Questionnaire, question: Question, label: str 
                  format_func=labels.get, captions=flow.option_captions(questionnaire, question),
                  label_visibility=shown, on_change=_on_choice, args=(question,))
     elif question.type == "multi":
+        before = tuple(st.session_state.get(value_key(question)) or ())  # the selection this run draws
         st.pills(label, flow.choices(questionnaire, question), selection_mode="multi", key=value_key(question),
-                 format_func=labels.get, label_visibility=shown, on_change=_on_multi, args=(question,))
+                 format_func=labels.get, label_visibility=shown, on_change=_on_multi, args=(question, before))
         st.caption(_("Choose all that apply"))
         described = [o for o in questionnaire.options_for(question) if o.description]
         if described:
@@ -231,10 +232,13 @@ def _on_choice(question: Question) -> None:
 
 
 @state.safe
-def _on_multi(question: Question) -> None:
-    value = flow.multi_value(st.session_state[value_key(question)])
+def _on_multi(question: Question, before: tuple = ()) -> None:
+    alone = [option.value for option in question.options or () if option.exclusive]
+    value = flow.multi_value(st.session_state[value_key(question)], alone, before)
     if value in (DONT_KNOW, NA):
         st.session_state[value_key(question)] = [value]
+    elif value is not None and value != st.session_state[value_key(question)]:
+        st.session_state[value_key(question)] = value  # an option chosen alone replaced the others, or gave way
     if not state.save_value(question.id, value):
         _show_saved(question)
 
