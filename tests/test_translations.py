@@ -412,3 +412,18 @@ def test_a_golden_organisation_scores_the_same_in_german(path):
 
     assert figures(first) == figures(second)
     assert second.domains[0].name == "Daten" and first.domains[0].name == "Data"
+
+
+@pytest.mark.parametrize("participants, finished, expected", [
+    (2, 1, "2 Teilnehmende haben auf ihren eigenen Geräten geantwortet; 1 hat jede Pflichtfrage beantwortet."),
+    (1, 0, "1 Teilnehmende(r) hat auf dem eigenen Gerät geantwortet; 0 haben jede Pflichtfrage beantwortet."),
+])
+def test_a_german_workshop_reports_verbs_agree_with_their_own_count(participants, finished, expected):
+    import i18n
+
+    with i18n.use("de"):
+        joined = i18n.ngettext("%(num)s participant answered on their own device;",
+                               "%(num)s participants answered on their own devices;", participants)
+        done = i18n.ngettext("%(num)s answered every required question.",
+                             "%(num)s answered every required question.", finished)
+    assert f"{joined % {'num': participants}} {done % {'num': finished}}" == expected

@@ -377,4 +377,4 @@ def test_the_workshop_pdf_carries_its_branding_and_leaves_removed_participants_o
     assert pdf.metadata.author == "Harbour Advisory" and "Prepared by Harbour Advisory" in text
     assert "commentary by harbour advisory" in text.casefold()  # the heading is set in capitals
     assert "Settle data ownership first." in text
-    assert "1 participant answered on their own devices" in text
+    assert "1 participant answered on their own device; 0 answered every required question." in text
