@@ -44,6 +44,12 @@ def modules() -> list[Path]:
     return found
 
 
+@functools.lru_cache(maxsize=None)
+def parsed(path: Path) -> ast.Module:
+    """The module's syntax tree, parsed once for every test that reads it (the tests only read it)."""
+    return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+
+
 def module_name(path: Path) -> str:
     parts = list(path.relative_to(ROOT).with_suffix("").parts)
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
@@ -60,7 +66,7 @@ def type_checking_lines(tree: ast.Module) -> set[int]:
 
 def module_imports(path: Path, known: set[str]) -> set[str]:
     """The product's modules this module imports at run time, wherever the import stands."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = parsed(path)
     skipped = type_checking_lines(tree)
     found = set()
     for node in ast.walk(tree):
@@ -75,7 +81,7 @@ def module_imports(path: Path, known: set[str]) -> set[str]:
 
 def imports(path: Path) -> list[tuple[int, str]]:
     """(line, imported part) for every import of a part of the project in the module, wherever it stands."""
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    tree = parsed(path)
     return [(node.lineno, name.split(".")[0]) for node in ast.walk(tree)
             for name in imported_names(node) if name.split(".")[0] in BELOW]
 
@@ -134,9 +140,8 @@ STARTUP = "start-up"
 def function_imports(path: Path, known: set[str]) -> list[tuple[int, str, bool]]:
     """(line, product module, whether a comment says it is there for start-up time) for each import inside a
     function of the module (type checkers' imports left out)."""
-    text = path.read_text(encoding="utf-8")
-    lines = text.splitlines()
-    tree = ast.parse(text)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    tree = parsed(path)
     skipped = type_checking_lines(tree)
     at_top = {id(node) for node in tree.body}
     found = []
@@ -225,7 +230,7 @@ def screens() -> list[Path]:
 
 @pytest.mark.parametrize("path", screens(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_a_screen_never_imports_the_database_library(path):
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    tree = parsed(path)
     found = [f"{path.relative_to(ROOT)}:{node.lineno} imports {name}" for node in ast.walk(tree)
              for name in imported_names(node) if name.split(".")[0] == "sqlalchemy"]
     assert found == [], "catch storage.errors.StorageError instead: " + "; ".join(found)
@@ -237,7 +242,7 @@ def test_a_screen_never_imports_the_database_library(path):
 
 def registered_screens() -> set[str]:
     """The page scripts app.py's navigation lists."""
-    tree = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
+    tree = parsed(ROOT / "app.py")
     return {node.value for node in ast.walk(tree)
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("app_pages/")}
 
@@ -257,7 +262,7 @@ def test_no_module_imports_a_screen(path):
 def named_imports(path: Path) -> list[tuple[int, str]]:
     """(line, full module name) for every import statement of the module, the names a `from` import takes
     included."""
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    tree = parsed(path)
     found = []
     for node in ast.walk(tree):
         for name in imported_names(node):
@@ -275,7 +280,7 @@ SESSION_KEYS = ROOT / "ui" / "session.py"
 
 def spelled_out_keys(path: Path) -> list[str]:
     """Where the module reaches st.session_state with a literal string key: indexing, get/pop/setdefault, `in`."""
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    tree = parsed(path)
     found = []
     for node in ast.walk(tree):
         key = None
@@ -361,7 +366,7 @@ def is_button(node: ast.AST) -> bool:
 
 def writes_under_a_button(path: Path) -> list[str]:
     """Where the module writes in the body of an `if` on a button (or a form's submit button)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    tree = parsed(path)
     writers = writer_names(tree)
     local_writers = functions_that_write(tree, writers)
     found = []
