@@ -4,6 +4,7 @@ documents; when it stops, the report converts them itself; and it is not started
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
@@ -106,11 +107,8 @@ def test_a_spec_the_chart_process_cannot_convert_fails_as_it_fails_here():
             charts.converted_svg(broken)
 
 
-@pytest.fixture
-def started(monkeypatch, tmp_path):
+def count_chart_processes(monkeypatch) -> list:
     """The chart processes the report command starts, counted."""
-    monkeypatch.setenv("PHASEGATE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("PHASEGATE_CACHE_DIR", raising=False)  # a cache of its own: charts drawn by no other test
     processes = []
 
     class Counted(converter.ChartProcess):
@@ -122,22 +120,60 @@ def started(monkeypatch, tmp_path):
     return processes
 
 
-def report(tmp_path, *options: str):
-    return CliRunner().invoke(main, ["report", ANSWERS, *OF_TINY, "--out", str(tmp_path / "report.pdf"), "--force",
-                                     *options], catch_exceptions=False)
+# Report commands run once, in this order, over one data folder of their own (charts drawn by no other test) and one
+# output file that exists before the first: a report that fails (no --force), the same report, the full report with
+# the same charts (as the program would run it), and the report in another colour. The tests below read what they
+# left; what they are watched with (the chart processes counted, the collector seen) changes nothing they do.
+REPORTS_IN_A_ROW = {  # name: (options, run as the program)
+    "failed": ((), False),
+    "first": (("--force",), False),
+    "full": (("--force", "--full"), True),
+    "other colour": (("--force", "--color", "#7a3b8f"), False),
+}
+
+
+@pytest.fixture(scope="module")
+def reports_in_a_row(tmp_path_factory) -> dict[str, SimpleNamespace]:
+    """For each of `REPORTS_IN_A_ROW`: its exit code, the chart processes started so far, whether the collector was
+    on as its answers were scored, whether it froze what it left, and whether the collector was on afterwards."""
+    import gc
+
+    import cli
+
+    folder = tmp_path_factory.mktemp("reports")
+    out = folder / "report.pdf"
+    out.write_text("kept")
+    runs = {}
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("PHASEGATE_DATA_DIR", str(folder / "data"))
+        monkeypatch.delenv("PHASEGATE_CACHE_DIR", raising=False)
+        started = count_chart_processes(monkeypatch)
+        seen = watch_collection(monkeypatch)
+        for name, (options, as_program) in REPORTS_IN_A_ROW.items():
+            monkeypatch.setattr(cli, "AS_PROGRAM", as_program)
+            seen.clear()
+            before = gc.get_freeze_count()
+            try:
+                invoked = CliRunner().invoke(main, ["report", ANSWERS, *OF_TINY, "--out", str(out), *options],
+                                             catch_exceptions=name != "failed")
+                runs[name] = SimpleNamespace(exit_code=invoked.exit_code, started=len(started), collecting=list(seen),
+                                             frozen=gc.get_freeze_count() > before, collector_on=gc.isenabled())
+            finally:
+                if gc.get_freeze_count() > before:
+                    gc.unfreeze()  # this test process goes on
+    return runs
 
 
 def test_a_report_starts_the_chart_process_unless_its_charts_were_drawn_before_by_a_report_that_did_not_fail(
-        tmp_path, started):
-    (tmp_path / "report.pdf").write_text("kept")
-    failed = CliRunner().invoke(main, ["report", ANSWERS, *OF_TINY, "--out", str(tmp_path / "report.pdf")])
-    assert failed.exit_code != 0 and len(started) == 1
-    assert report(tmp_path).exit_code == 0  # the failed report's charts were not remembered
-    assert len(started) == 2
-    assert report(tmp_path, "--full").exit_code == 0  # the same charts, kept on disk
-    assert len(started) == 2
-    assert report(tmp_path, "--color", "#7a3b8f").exit_code == 0  # other charts
-    assert len(started) == 3
+        reports_in_a_row):
+    runs = reports_in_a_row
+    assert runs["failed"].exit_code != 0 and runs["failed"].started == 1
+    assert runs["first"].exit_code == 0  # the failed report's charts were not remembered
+    assert runs["first"].started == 2
+    assert runs["full"].exit_code == 0  # the same charts, kept on disk
+    assert runs["full"].started == 2
+    assert runs["other colour"].exit_code == 0  # other charts
+    assert runs["other colour"].started == 3
 
 
 def watch_collection(monkeypatch) -> list[bool]:
@@ -169,23 +205,14 @@ def test_a_batch_collects_between_its_reports_and_the_collector_comes_back(tmp_p
     (True, True),  # `python cli.py report`: the process ends, so what the report leaves is frozen, not walked again
 ])
 def test_a_single_report_runs_without_garbage_collection_and_only_the_program_freezes_what_it_leaves(
-        tmp_path, monkeypatch, as_program, frozen):
-    import gc
-
-    import cli
-
-    monkeypatch.setenv("PHASEGATE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setattr(cli, "AS_PROGRAM", as_program)
-    seen = watch_collection(monkeypatch)
-    before = gc.get_freeze_count()
-    try:
-        assert report(tmp_path).exit_code == 0
-        assert seen == [False]  # one report: no collection from the load to the last page
-        assert (gc.get_freeze_count() > before) == frozen
-        assert gc.isenabled()  # the collector comes back
-    finally:
-        if gc.get_freeze_count() > before:
-            gc.unfreeze()  # this test process goes on
+        reports_in_a_row, as_program, frozen):
+    name = "full" if as_program else "first"
+    assert REPORTS_IN_A_ROW[name][1] is as_program
+    run = reports_in_a_row[name]
+    assert run.exit_code == 0
+    assert run.collecting == [False]  # one report: no collection from the load to the last page
+    assert run.frozen == frozen
+    assert run.collector_on  # the collector comes back
 
 
 def test_the_command_line_module_imported_is_not_the_program():

@@ -257,10 +257,17 @@ def test_a_single_reports_charts_are_sent_before_the_layout_engine_is_imported_a
     assert written == b"%PDF"
 
 
-def test_a_chart_drawn_before_is_read_from_the_disk_without_starting_the_converter(tiny_result, fresh_cache,
-                                                                                    monkeypatch):
+@pytest.fixture(scope="module")
+def domain_specs(tiny_result):
+    """The tiny report's domain chart in the default accent and in another, built once: the tests of drawn charts
+    below are about the drawings on disk, not about the structures the specs are built from."""
     _, result = tiny_result
-    spec = charts.report_specs(result)["domains"]
+    return charts.report_specs(result)["domains"], charts.report_specs(result, "#123456")["domains"]
+
+
+def test_a_chart_drawn_before_is_read_from_the_disk_without_starting_the_converter(domain_specs, fresh_cache,
+                                                                                    monkeypatch):
+    spec, other_colour = domain_specs
     drawn = charts.spec_svg(spec)
     [entry] = list((fresh_cache / charts.SVG_FOLDER).iterdir())
     assert stat.S_IMODE(entry.stat().st_mode) == 0o600
@@ -271,16 +278,15 @@ def test_a_chart_drawn_before_is_read_from_the_disk_without_starting_the_convert
     monkeypatch.setattr(charts, "converted_svg", no_converter)
     assert charts.spec_svg(json.loads(json.dumps(spec))) == drawn  # the same spec, built anew: read back
     with pytest.raises(AssertionError, match="converter was asked"):
-        charts.spec_svg(charts.report_specs(result, "#123456")["domains"])  # another colour is another chart
+        charts.spec_svg(other_colour)  # another colour is another chart
     entry.chmod(0o666)  # writable by others: not believed
     with pytest.raises(AssertionError, match="converter was asked"):
         charts.spec_svg(spec)
 
 
 @pytest.mark.parametrize("damage", [b"", b"<svg cut short", b"\xff\xfe<svg></svg>"])
-def test_a_damaged_svg_on_disk_is_converted_and_written_again(tiny_result, fresh_cache, damage):
-    _, result = tiny_result
-    spec = charts.report_specs(result)["domains"]
+def test_a_damaged_svg_on_disk_is_converted_and_written_again(domain_specs, fresh_cache, damage):
+    spec, _ = domain_specs
     drawn = charts.spec_svg(spec)
     [entry] = list((fresh_cache / charts.SVG_FOLDER).iterdir())
     entry.write_bytes(damage)
