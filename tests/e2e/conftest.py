@@ -270,6 +270,19 @@ def live_key(key: str) -> str:
     return css_key(key) + ":not([data-stale='true'])"
 
 
+def open_pilot_step(page) -> None:
+    """The Pilot portfolio step, from the list of steps (folded away in one-question mode), once the page has
+    settled. The step is taken among the options of the current run's picker: while a rerun replaces it, its label
+    is also on the page a second time."""
+    wait_idle(page)
+    picker = page.locator(live_key("step_picker"))
+    if not picker.is_visible():
+        page.get_by_text("Jump to a domain").click()
+    picker.get_by_role("radiogroup").get_by_text("Pilot portfolio", exact=True).click()
+    page.get_by_role("heading", name="Pilot portfolio").wait_for()
+    wait_idle(page)
+
+
 def choose(page, key: str, option) -> None:
     """Pick `option` (a name or pattern) in the selectbox `key`, once the page has settled."""
     wanted = page.get_by_role("option", name=option)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import (create_workshop, css_key, join_code, live_key, screenshot, stored_quick_check, wait_idle,
-                                 wait_until)
+from tests.e2e.conftest import (create_workshop, css_key, join_code, live_key, open_pilot_step, screenshot,
+                                stored_quick_check, wait_idle, wait_until)
 from tests.e2e.oidc import ANA, consultants, provider, sign_in, signin_server  # noqa: F401 - fixtures
 from questionnaires.translation import find_in_language
 from tests.e2e.test_browser import QUICK
@@ -117,11 +117,10 @@ def open_assessment(page, server, data, one_at_a_time: bool) -> None:
     page.locator(live_key(f"q:{QUICK.questions[0].id}")).first.wait_for()
 
 
-def open_pilot_step(page, server, data) -> None:
+def open_pilot_screen(page, server, data) -> None:
     page.goto(f"{server.url}/assessment?a={data['open']}")
     one_question_mode(page, False)
-    page.locator(css_key("step_picker")).get_by_text("Pilot portfolio").click()
-    page.get_by_role("heading", name="Pilot portfolio").wait_for()  # a table on a desktop, cards on a phone
+    open_pilot_step(page)  # a table on a desktop, cards on a phone
 
 
 def open_results(page, server, data) -> None:
@@ -157,7 +156,7 @@ SCREENS = {
     "start": open_start,
     "assessment": lambda page, server, data: open_assessment(page, server, data, one_at_a_time=False),
     "assessment-one-question": lambda page, server, data: open_assessment(page, server, data, one_at_a_time=True),
-    "pilot-step": open_pilot_step,
+    "pilot-step": open_pilot_screen,
     "results": open_results,
     "report": open_report,
     "workshop-join": open_join,

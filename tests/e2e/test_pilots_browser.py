@@ -11,7 +11,7 @@ from scoring.answers import Pilot
 from scoring.engine import score_response
 from storage import dispose_all, get_engine
 from storage import repository as repo
-from tests.e2e.conftest import screenshot, stored_quick_check, wait_idle, wait_until
+from tests.e2e.conftest import open_pilot_step, screenshot, stored_quick_check, wait_idle, wait_until
 from tests.e2e.test_browser import QUICK, css_key
 from tests.pdf_text import pdf_text
 
@@ -130,11 +130,6 @@ def shown_names(page) -> list[str]:
     cells = table.locator("[data-testid^='glide-cell-1-']")
     return [text for text in cells.all_inner_texts() if text]
 
-
-def open_pilot_step(page) -> None:
-    page.locator(css_key("step_picker")).get_by_text("Pilot portfolio").click()
-    page.get_by_role("heading", name="Pilot portfolio").wait_for()
-    wait_idle(page)
 
 
 def test_a_leader_enters_five_pilots_that_survive_a_reload_and_a_restart_and_reach_the_pdf(page, server):

@@ -11,7 +11,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from scoring.answers import Pilot
 from storage import dispose_all, get_engine
 from storage import repository as repo
-from tests.e2e.conftest import css_key, screenshot, wait_idle, wait_until
+from tests.e2e.conftest import css_key, open_pilot_step, screenshot, wait_idle, wait_until
 from tests.e2e.test_browser import QUICK
 from tests.e2e.test_leader_flow import SCREENS
 
@@ -46,17 +46,6 @@ def stored_register(server, token: str) -> tuple[Pilot, ...]:
         return repo.find_assessment(engine, token).pilots
     finally:
         dispose_all()
-
-
-def open_pilot_step(page) -> None:
-    """The Pilot portfolio step, from the list of steps (folded away in one-question mode)."""
-    wait_idle(page)
-    picker = page.locator(css_key("step_picker"))
-    if not picker.is_visible():
-        page.get_by_text("Jump to a domain").click()
-    picker.get_by_text("Pilot portfolio").click()
-    page.get_by_role("heading", name="Pilot portfolio").wait_for()
-    wait_idle(page)
 
 
 def pick(page, card, kind: str, option: str) -> None:
