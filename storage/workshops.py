@@ -684,7 +684,7 @@ def save_consensus(engine: Engine, workshop_id: int, question_id: str, value, no
     with writing(engine) as conn:
         identity = conn.execute(select(workshops.c.questionnaire_id, workshops.c.questionnaire_version)
                                 .where(workshops.c.id == workshop_id)).first()
-        repo.refuse_invalid(tuple(identity) if identity else None, {question_id: Answer(value)}, True)
+        repo.refuse_invalid(tuple(identity) if identity else None, {question_id: Answer(value)}, with_values=True)
         _forget_summary(conn, workshop_id)
         if value is None and not note:
             conn.execute(delete(consensus).where(consensus.c.workshop_id == workshop_id,
