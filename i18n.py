@@ -3,9 +3,10 @@ locale.
 
 English is the source: a message is written in English in the code, wrapped in `_()` (or `ngettext()` where a count
 decides the form), and the catalogues in `locales/<lang>/LC_MESSAGES/` give it in another language: one .po file per
-part of the product (`app.po` for the screens, `reports.po`, `scoring.po`), read together as one. They are compiled
-in memory once per file change, so a practice adds a language by dropping in its .po files. `use(language)` sets the language for the code it wraps (one request, one report, one CLI command); a
-message with no translation, and every message in English, is shown as written.
+part of the product (`app.po` for the screens, `reports.po`, `scoring.po`), read together as one. They are compiled in
+memory once per file change, and read again when a `use` block begins after an edit, so a practice adds a language by
+dropping in its .po files. `use(language)` sets the language for the code it wraps (one request, one report, one CLI
+command); a message with no translation, and every message in English, is shown as written.
 
 `qps` is the pseudo-language: every message padded by 40% and accented, to find layouts that only fit English.
 """
@@ -34,7 +35,25 @@ SOURCE = "en"
 PSEUDO = "qps"  # not a real language: English padded and accented, for layout tests
 NAMES = {"en": "English", "de": "Deutsch", PSEUDO: "Pseudo (layout test)"}
 
-_language: contextvars.ContextVar[str] = contextvars.ContextVar("language", default=SOURCE)
+
+class _Speaking:
+    """The language of a `use` block or an `activate`d context, and its catalogue, read from disk when a message is
+    first asked for and kept for the rest of the block: an edited .po file shows from the next block on, and one
+    report or one run of a page never mixes two states of a catalogue."""
+
+    __slots__ = ("language", "_catalogue")
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self._catalogue: NullTranslations | None = None
+
+    def catalogue(self) -> NullTranslations:
+        if self._catalogue is None:
+            self._catalogue = _catalogue(self.language)
+        return self._catalogue
+
+
+_spoken: contextvars.ContextVar[_Speaking] = contextvars.ContextVar("language", default=_Speaking(SOURCE))
 
 
 # --- which languages there are ------------------------------------------------------------------------------
@@ -90,24 +109,24 @@ def name(language: str) -> str:
 
 
 def current() -> str:
-    return _language.get()
+    return _spoken.get().language
 
 
 @contextlib.contextmanager
 def use(language: str | None):
     """Speak `language` (None or an unknown one: English) inside the block."""
-    token = _language.set(supported(language) or SOURCE)
+    token = _spoken.set(_Speaking(supported(language) or SOURCE))
     try:
         yield
     finally:
-        _language.reset(token)
+        _spoken.reset(token)
 
 
 def activate(language: str | None) -> str:
     """Speak `language` from now on in this context (one script run of the app, one CLI command); the language
     set."""
     chosen = supported(language) or SOURCE
-    _language.set(chosen)
+    _spoken.set(_Speaking(chosen))
     return chosen
 
 
@@ -115,31 +134,31 @@ def activate(language: str | None) -> str:
 
 
 def gettext(message: str) -> str:
-    language = current()
-    if language == SOURCE:
+    spoken = _spoken.get()
+    if spoken.language == SOURCE:
         return message
-    if language == PSEUDO:
+    if spoken.language == PSEUDO:
         return pseudo(message)
-    return _catalogue(language).gettext(message)
+    return spoken.catalogue().gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    language = current()
-    if language == SOURCE:
+    spoken = _spoken.get()
+    if spoken.language == SOURCE:
         return singular if n == 1 else plural
-    if language == PSEUDO:
+    if spoken.language == PSEUDO:
         return pseudo(singular if n == 1 else plural)
-    return _catalogue(language).ngettext(singular, plural, n)
+    return spoken.catalogue().ngettext(singular, plural, n)
 
 
 def pgettext(context: str, message: str) -> str:
     """A message whose translation depends on where it stands (a button label against a heading, say)."""
-    language = current()
-    if language == SOURCE:
+    spoken = _spoken.get()
+    if spoken.language == SOURCE:
         return message
-    if language == PSEUDO:
+    if spoken.language == PSEUDO:
         return pseudo(message)
-    return _catalogue(language).pgettext(context, message)
+    return spoken.catalogue().pgettext(context, message)
 
 
 _ = gettext

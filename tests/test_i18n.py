@@ -94,3 +94,24 @@ def test_an_edited_catalogue_is_drawn_in_the_charts_at_once(tmp_path, monkeypatc
     assert "Reifegradindex" in axis_title()
     catalogue.write_text(header + f'msgid "{title}"\nmsgstr "Reifegradindex (erreichte Phasen)"\n', encoding="utf-8")
     assert "Reifegradindex (erreichte Phasen)" in axis_title()
+
+
+def test_a_use_block_reads_its_catalogue_once_and_the_next_block_reads_an_edit(tmp_path, monkeypatch):
+    """A report asks for a thousand messages: the folder is looked at once per block, not once per message, and a
+    block sees one state of the catalogue; an edit shows from the next block on."""
+    folder = tmp_path / "de" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    catalogue = folder / "app.po"
+    header = 'msgid ""\nmsgstr ""\n"Language: de\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+    catalogue.write_text(header + 'msgid "Language"\nmsgstr "Sprache"\n', encoding="utf-8")
+    monkeypatch.setattr(i18n, "LOCALES", tmp_path)
+    looked = []
+    listing = i18n.catalogue_paths
+    monkeypatch.setattr(i18n, "catalogue_paths", lambda language: looked.append(language) or listing(language))
+    with i18n.use("de"):
+        assert [i18n._("Language") for _ in range(1000)] == ["Sprache"] * 1000
+        assert looked == ["de"]
+        catalogue.write_text(header + 'msgid "Language"\nmsgstr "Die Sprache"\n', encoding="utf-8")
+        assert i18n._("Language") == "Sprache"
+    with i18n.use("de"):
+        assert i18n._("Language") == "Die Sprache"
