@@ -96,9 +96,19 @@ class Proxy:
         with urllib.request.urlopen(request, timeout=10):
             pass
         log = self.folder / "access.log"
-        wait_until(lambda: probe in log.read_text(), timeout=10, what="nginx to log the probe")
-        line = next(line for line in log.read_text().splitlines() if probe in line)
-        return int(line.rsplit(":", 1)[1])  # the last replica tried is the one that answered
+        found: list[str] = []
+
+        def logged() -> bool:
+            """The probe's whole line is in the log: a read while nginx writes it can see the line cut short."""
+            text = log.read_text()
+            at = text.find(probe)
+            end = text.find("\n", at)
+            if at >= 0 and end >= 0:
+                found.append(text[at:end])
+            return bool(found)
+
+        wait_until(logged, timeout=10, what="nginx to log the probe")
+        return int(found[0].rsplit(":", 1)[1])  # the last replica tried is the one that answered
 
 
 @dataclass
