@@ -31,6 +31,9 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
 SCREENSHOTS = os.environ.get("PHASEGATE_SCREENSHOTS", "")
+# A test asks for one PDF at a time: one report worker lays it out, where a second would only start and warm up
+# (seconds of CPU on every server start).
+REPORT_WORKERS = 1
 
 
 def free_port() -> int:
@@ -59,6 +62,7 @@ class Server:
     def start(self) -> None:
         env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PHASEGATE_QUESTIONNAIRES")}
         env["PHASEGATE_DATA_DIR"] = str(self.data_dir)
+        env["PHASEGATE_REPORT_WORKERS"] = str(REPORT_WORKERS)
         env.update(self.env)
         log = open(self.data_dir.parent / f"server-{self.port}.log", "ab")
         streamlit = "streamlit" if self.pdf_workers else "tests.e2e.serve"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import stored_quick_check, wait_until
+from tests.e2e.conftest import REPORT_WORKERS, stored_quick_check, wait_until
 from tests.e2e.test_browser import QUICK, css_key
 
 pytestmark = pytest.mark.pdf_workers  # its app server renders real PDFs (the others use a stand-in)
@@ -41,13 +41,24 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
+def report_workers(pid: int) -> list[int]:
+    """The report workers among the processes started by `pid` (not the helpers the pool starts beside them)."""
+    def command(child: int) -> str:
+        try:
+            return (Path("/proc") / str(child) / "cmdline").read_text()
+        except OSError:
+            return ""
+
+    return [child for child in descendants(pid) if "spawn_main" in command(child)]
+
+
 @pytest.fixture
 def paused_workers(server):
     """Pause the report workers (they started with the questionnaire page); they go on once the test ends."""
     paused: list[int] = []
 
     def pause() -> None:
-        wait_until(lambda: len(descendants(server.process.pid)) >= 2, what="the report workers to start")
+        wait_until(lambda: len(report_workers(server.process.pid)) >= REPORT_WORKERS, what="the report workers to start")
         for pid in descendants(server.process.pid):
             os.kill(pid, signal.SIGSTOP)
             paused.append(pid)
