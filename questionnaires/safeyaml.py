@@ -15,6 +15,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import yaml
@@ -27,6 +28,7 @@ MAX_ITEMS = 10_000
 MAX_VALUES = 100_000
 MAX_NUMBER_CHARS = 50
 INT_TAG = "tag:yaml.org,2002:int"
+FAST_LOADER = getattr(yaml, "CSafeLoader", None)  # PyYAML built with libyaml (its wheels are); None without
 _BAD_CHARACTER = re.compile("[\x00\ud800-\udfff]")
 _JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
 
@@ -266,11 +268,24 @@ def _parse_yaml(text: str, name: str, error: type[PhasegateError], limits: Limit
 
 def _check_events(text: str, name: str, error: type[PhasegateError], limits: Limits) -> list[yaml.Event]:
     """Walk the parser events once: refuse aliases, deep nesting and oversize collections before any node is built.
-    The events are kept for `_Composer`: scanning the text is most of a parse, and a large file is scanned once."""
+    The events are kept for `_Composer`: scanning the text is most of a parse, and a large file is scanned once.
+
+    libyaml's parser (`FAST_LOADER`) scans a file several times faster than PyYAML's own. Its messages are vaguer
+    ("found character that cannot start any token", where PyYAML names the tab) and it counts bytes where PyYAML
+    counts characters, so a text it refuses is scanned again by PyYAML's parser, whose error is the one reported."""
+    if FAST_LOADER is not None:
+        try:
+            return _checked(yaml.parse(text, Loader=FAST_LOADER), name, error, limits)
+        except yaml.YAMLError:
+            pass
+    return _checked(yaml.parse(text, Loader=yaml.SafeLoader), name, error, limits)
+
+
+def _checked(parsed: Iterator[yaml.Event], name: str, error: type[PhasegateError], limits: Limits) -> list[yaml.Event]:
     events: list[yaml.Event] = []
     open_collections: list[_Collection] = []
     values = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    for event in parsed:
         events.append(event)
         line = event.start_mark.line + 1
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):

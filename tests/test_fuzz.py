@@ -385,11 +385,25 @@ def test_a_broken_answers_file_is_parsed_once_per_command(tmp_path, monkeypatch,
                                            if case[0] in ("huge-organisation.yaml", "huge-note.json")])
 def test_a_large_answers_file_is_scanned_as_yaml_once(monkeypatch, name, content):
     scanned = []
-    start = yaml.reader.Reader.__init__
-    monkeypatch.setattr(yaml.reader.Reader, "__init__", lambda self, stream: scanned.append(len(stream)) or start(self, stream))
+    parse = yaml.parse
+    monkeypatch.setattr(yaml, "parse", lambda stream, Loader: scanned.append(len(stream)) or parse(stream, Loader))
     with pytest.raises(PhasegateError):
         parse_answers(content, name)
-    assert [size for size in scanned if size] == [len(content)]  # the composer takes the checked events
+    assert scanned == [len(content)]  # the composer takes the checked events
+
+
+@pytest.mark.parametrize("text, line, reason", [
+    (YAML_HEAD + "organisation: Acme\nanswers:\n\tdata.inventory: 3\n", 6, "found character '\\t' that cannot start any token"),
+    (YAML_HEAD + "organisation: Zürich Größe Straße\nnote: a: b\n", 5, "mapping values are not allowed here"),
+    (YAML_HEAD + "organisation: Zürich Größe Straße\nnote: \x07\n", 5, "control character U+0007 is not allowed"),
+])
+def test_a_file_the_fast_parser_refuses_is_reported_in_pythons_words_at_its_line(text, line, reason):
+    """libyaml scans good files; the one it refuses is scanned again by PyYAML, which names a tab rather than "a
+    character", and counts characters, not the bytes of "ü", to the line."""
+    with pytest.raises(PhasegateError) as refused:
+        parse_answers(text, "answers.yaml")
+    [problem] = refused.value.problems
+    assert (problem.line, reason in problem.message) == (line, True), problem
 
 
 def test_score_reads_a_broken_questionnaire_in_the_extra_folder_once(tmp_path, monkeypatch):
