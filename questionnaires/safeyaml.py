@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Iterator
 from typing import Any
 
 import yaml
@@ -282,6 +282,7 @@ def _check_events(text: str, name: str, error: type[PhasegateError], limits: Lim
 
 
 def _checked(parsed: Iterator[yaml.Event], name: str, error: type[PhasegateError], limits: Limits) -> list[yaml.Event]:
+    """The events of one parser, each checked against the limits as it comes (see `_check_events`)."""
     events: list[yaml.Event] = []
     open_collections: list[_Collection] = []
     values = 0
