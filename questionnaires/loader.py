@@ -491,10 +491,29 @@ class Library:
 def load_library() -> Library:
     """Every available questionnaire version; each file is parsed once and again only when it changes.
 
-    On a duplicate (id, version) the first file (the shipped one) wins.
+    The folders are listed on every call (a file added, removed or edited shows at once), but the library is put
+    together again only when that listing or a file's modification time changed: a saved answer is checked
+    against its questionnaire, and a room of people saving at once would otherwise pair every file with its
+    translations for every answer. On a duplicate (id, version) the first file (the shipped one) wins. The library
+    returned is shared by the callers that see the same files: read it, never change it.
     """
+    library = _assembled(tuple((path, _modified(path)) for path in _available_files()))
+    if library.problems:  # a file that did not load is read again next time: it may be readable by then
+        _assembled.cache_clear()
+    return library
+
+
+def _modified(path: Path) -> int | None:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:  # gone or a dangling link since the folder was listed: `_assembled` says so
+        return None
+
+
+@lru_cache(maxsize=8)
+def _assembled(listing: tuple[tuple[Path, int | None], ...]) -> Library:
     library = Library()
-    files = _available_files()
+    files = [path for path, _modified in listing]
     for path in (path for path in files if not is_translation_path(path)):
         try:
             questionnaire = _load_cached(str(path), path.stat().st_mtime)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 
 import pytest
@@ -84,6 +85,27 @@ def test_the_library_keeps_every_version_and_offers_the_newest(extra_folder):
     assert find_questionnaire("tiny").version == "2.0.0"
     assert find_questionnaire("tiny", "1.0.0").version == "1.0.0"
 
+
+def test_the_library_is_put_together_once_until_a_file_is_added_changed_or_removed(extra_folder):
+    library = load_library()
+    assert load_library() is library  # nothing changed: the same library, not paired with its translations again
+    (extra_folder / "tiny-2.0.0.yaml").unlink()
+    assert load_library().known_versions("tiny") == ["1.0.0"]
+    shutil.copy(DATA / "tiny-2.0.0.yaml", extra_folder / "tiny-2.0.0.yaml")
+    assert load_library().known_versions("tiny") == ["1.0.0", "2.0.0"]
+    edited = extra_folder / "tiny.yaml"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("version: 1.0.0", "version: 1.5.0"), encoding="utf-8")
+    os.utime(edited, ns=(edited.stat().st_atime_ns, edited.stat().st_mtime_ns + 10**9))  # edited a second later
+    assert load_library().known_versions("tiny") == ["1.5.0", "2.0.0"]
+
+
+def test_a_file_that_did_not_load_is_read_again_until_it_does(extra_folder):
+    broken = extra_folder / "tiny-3.0.0.yaml"
+    broken.write_text("id: tiny\nversion: [\n", encoding="utf-8")
+    assert load_library().problems and load_library() is not load_library()
+    broken.write_text((DATA / "tiny-2.0.0.yaml").read_text(encoding="utf-8").replace("version: 2.0.0", "version: 3.0.0"),
+                      encoding="utf-8")
+    assert load_library().problems == [] and load_library().known_versions("tiny") == ["1.0.0", "2.0.0", "3.0.0"]
 
 def test_an_unknown_version_is_a_clear_error_listing_the_known_ones(extra_folder):
     with pytest.raises(UnknownVersionError) as raised:
