@@ -45,12 +45,16 @@ TICK_ROOM = {"left": 5, "top": 5, "bottom": 5, "right": 14}
 
 def _themed(chart: alt.Chart, description: str) -> alt.Chart:
     """Quiet typography and no chart border, in the report's font; read out as one image described by
-    `description` (what the chart shows; its numbers are in the caption or table beside it)."""
-    return _one_image(chart).properties(description=description).configure(font=FONT).configure_view(
-        stroke=None).configure_axis(
-        labelColor=INK, titleColor=MUTED, labelFontSize=11, titleFontSize=10, titleFontWeight="normal",
-        gridColor=GRID, domainColor=GRID, tickColor=GRID,
-    ).configure_legend(labelFontSize=10, titleFontSize=10, titleColor=MUTED, labelColor=INK)
+    `description` (what the chart shows; its numbers are in the caption or table beside it). Set on the chart given,
+    which every caller has just built: Altair's `configure_*` methods would copy the whole chart once each."""
+    chart = _one_image(chart)
+    chart.description = description
+    chart.config = alt.Config(
+        font=FONT, view=alt.ViewConfig(stroke=None),
+        axis=alt.AxisConfig(labelColor=INK, titleColor=MUTED, labelFontSize=11, titleFontSize=10,
+                            titleFontWeight="normal", gridColor=GRID, domainColor=GRID, tickColor=GRID),
+        legend=alt.LegendConfig(labelFontSize=10, titleFontSize=10, titleColor=MUTED, labelColor=INK))
+    return chart
 
 
 def _one_image(chart: alt.Chart) -> alt.Chart:
@@ -116,8 +120,8 @@ def _domain_base(order: tuple[str, ...], accent: str) -> alt.LayerChart:
                                         range=[accent, "#c2562d", "#b8c0c8"]),
                         legend=alt.Legend(orient="bottom", symbolType="square")),
     )
-    targets = base.mark_tick(thickness=3, size=26, color=INK).encode(x="target:Q")
-    labels = base.mark_text(align="left", dx=6, fontSize=11, color=INK).encode(x="index:Q", text="label:N")
+    targets = base.mark_tick(thickness=3, size=26, color=INK).encode(x=alt.X("target:Q"))
+    labels = base.mark_text(align="left", dx=6, fontSize=11, color=INK).encode(x=alt.X("index:Q"), text=alt.Text("label:N"))
     # Room right of the axis's end, so a target tick at phase 4 is drawn whole on a narrow screen too.
     return _themed(alt.layer(bars, targets, labels).properties(width=WIDTH, height=height, padding=TICK_ROOM, title=alt.Title(
         _("Index per domain; the dark tick marks the target phase"), fontSize=11, color=MUTED, fontWeight="normal", anchor="start")),
@@ -168,17 +172,17 @@ def _heat_base(domains: tuple[str, ...], phases: tuple[str, ...]) -> alt.LayerCh
     )
     # Column headers as text marks: "Phase 1" over the phase name, so long names fit.
     heads = alt.Chart(alt.NamedData(name="heads")).encode(x=alt.X("phase:N", sort=phases))
-    numbers = heads.mark_text(y=-24, fontSize=10, fontWeight="bold", color=INK).encode(text="number:N")
+    numbers = heads.mark_text(y=-24, fontSize=10, fontWeight="bold", color=INK).encode(text=alt.Text("number:N"))
     # A phase name is cut to its column's width (an ellipsis on a phone), so neighbours never run into each other.
     names = heads.mark_text(y=-10, fontSize=9, color=MUTED, limit=alt.ExprRef(f"width / {len(phases)} - 6")).encode(
-        text="name:N")
+        text=alt.Text("name:N"))
     cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
         color=alt.Color("attainment:Q", title=_("Attainment"), scale=alt.Scale(domain=[0, 1], scheme="blues"),
                         legend=None),
     )
     nulls = base.mark_rect(stroke="white", strokeWidth=2, color="#eef1f4").transform_filter("datum.attainment === null")
     text = base.mark_text(fontSize=11).encode(
-        text="label:N",
+        text=alt.Text("label:N"),
         color=alt.condition("datum.dark", alt.value("white"), alt.value(INK)),
     )
     return _themed(alt.layer(nulls, cells, text, numbers, names).properties(width=WIDTH, height=max(60, 30 * len(domains))),
@@ -452,7 +456,7 @@ def progress_chart(comparison, accent: str = DEFAULT_ACCENT) -> alt.LayerChart:
         color=alt.Color("when:N", title=None, scale=alt.Scale(domain=[before, now], range=[BEFORE, accent]),
                         legend=alt.Legend(orient="bottom", symbolType="square")),
     )
-    labels = base.mark_text(align="left", dx=5, fontSize=9, color=INK).encode(x="index:Q", text="label:N")
+    labels = base.mark_text(align="left", dx=5, fontSize=9, color=INK).encode(x=alt.X("index:Q"), text=alt.Text("label:N"))
     return _themed(alt.layer(bars, labels).properties(width=WIDTH, height=max(80, 34 * len(order)), title=alt.Title(
         _("Index per domain, before and now"), fontSize=11, color=MUTED, fontWeight="normal", anchor="start")),
         _("Bar chart: each domain's maturity index from 0 to 4 at the earlier assessment and now"))
@@ -474,7 +478,7 @@ def trend_chart(points, accent: str = DEFAULT_ACCENT) -> alt.LayerChart:
         axis=alt.Axis(values=[0, 1, 2, 3, 4], format="d", grid=True)))
     line = base.mark_line(color=accent, strokeWidth=2)
     dots = base.mark_point(color=accent, filled=True, size=60)
-    labels = base.mark_text(dy=-10, fontSize=10, color=INK).encode(text="label:N")
+    labels = base.mark_text(dy=-10, fontSize=10, color=INK).encode(text=alt.Text("label:N"))
     return _themed(alt.layer(line, dots, labels).properties(width=WIDTH, height=110, title=alt.Title(
         _("Overall index at each assessment"), fontSize=11, color=MUTED, fontWeight="normal", anchor="start")),
         _("Line chart: the overall maturity index from 0 to 4 at each assessment, oldest first"))
@@ -546,14 +550,14 @@ def _matrix_base(accent: str) -> alt.LayerChart:
     dots = base.mark_circle(size=260, opacity=1).encode(
         color=alt.Color("horizon:N", title=None, scale=alt.Scale(**horizon_colours(accent)),
                         legend=alt.Legend(orient="bottom", symbolType="circle")),
-        tooltip=["rank:N", "title:N", "horizon:N"])
+        tooltip=[alt.Tooltip("rank:N"), alt.Tooltip("title:N"), alt.Tooltip("horizon:N")])
     ranks = base.mark_text(fontSize=8, fontWeight="bold").encode(
-        text="rank:N", color=alt.condition("datum.light", alt.value(INK), alt.value("white")))
+        text=alt.Text("rank:N"), color=alt.condition("datum.light", alt.value(INK), alt.value("white")))
     lines = [{"at": at} for at in (0.5, 1.5)]
-    columns = alt.Chart(alt.Data(values=lines)).mark_rule(color=GRID).encode(x="at:Q")
-    rows = alt.Chart(alt.Data(values=[{"at": at + 1} for at in (0.5, 1.5)])).mark_rule(color=GRID).encode(y="at:Q")
+    columns = alt.Chart(alt.Data(values=lines)).mark_rule(color=GRID).encode(x=alt.X("at:Q"))
+    rows = alt.Chart(alt.Data(values=[{"at": at + 1} for at in (0.5, 1.5)])).mark_rule(color=GRID).encode(y=alt.Y("at:Q"))
     corner = alt.Chart(alt.Data(values=[{"x": -0.46, "y": 3.44, "text": _("Quick wins")}])).mark_text(
-        align="left", baseline="top", fontSize=9, color=MUTED, fontStyle="italic").encode(x="x:Q", y="y:Q", text="text:N")
+        align="left", baseline="top", fontSize=9, color=MUTED, fontStyle="italic").encode(x=alt.X("x:Q"), y=alt.Y("y:Q"), text=alt.Text("text:N"))
     return _themed(alt.layer(columns, rows, corner, dots, ranks).properties(width=WIDTH, height=260, title=alt.Title(
         _("Every step by effort and impact; numbers are ranks"), fontSize=11, color=MUTED, fontWeight="normal",
         anchor="start")), _("Matrix: every step of the plan placed by its effort (small, medium, large) and its "
@@ -626,14 +630,14 @@ def _timeline_base(order: tuple[str, ...], accent: str) -> alt.LayerChart:
               axis=alt.Axis(tickMinStep=1, format="d", grid=True))
     base = alt.Chart(alt.NamedData(name="bars"))
     spans = base.mark_bar(height=11, cornerRadius=2).encode(
-        y=y, x=x, x2="end:Q",
+        y=y, x=x, x2=alt.X2("end:Q"),
         color=alt.Color("horizon:N", title=None, scale=alt.Scale(
             domain=list(HORIZON_NAMES.values())[:2], range=horizon_colours(accent)["range"][:2]),
             legend=alt.Legend(orient="bottom", symbolType="square")))
-    after = base.mark_text(align="left", dx=4, fontSize=8, color=MUTED).encode(y=y, x="end:Q", text="after:N")
+    after = base.mark_text(align="left", dx=4, fontSize=8, color=MUTED).encode(y=y, x=alt.X("end:Q"), text=alt.Text("after:N"))
     links = alt.Chart(alt.NamedData(name="links")).mark_line(color=INK, strokeWidth=0.8, strokeDash=[2, 2]).encode(
-        x="x:Q", y=y, detail="link:N")
-    months = alt.Chart(alt.NamedData(name="months")).mark_rule(color=MUTED, strokeDash=[4, 3]).encode(x="month:Q")
+        x=alt.X("x:Q"), y=y, detail=alt.Detail("link:N"))
+    months = alt.Chart(alt.NamedData(name="months")).mark_rule(color=MUTED, strokeDash=[4, 3]).encode(x=alt.X("month:Q"))
     return _themed(alt.layer(months, spans, links, after).properties(
         width=270, height=max(60, 17 * len(order)), title=alt.Title(
             _("Now and Next in months; dotted lines lead from a step to the one that waits for it"), fontSize=11,
@@ -716,10 +720,10 @@ def _funnel_base(order: tuple[str, ...], accent: str, months: int) -> alt.LayerC
             legend=alt.Legend(orient="bottom", symbolType="square", labelLimit=260, labelExpr=(
                 f"datum.label == {json.dumps(parts[0])} ? {json.dumps(stuck)} : datum.label"))),
         order=alt.Order("order:Q"),
-        tooltip=["stage:N", "part:N", "count:Q"],
+        tooltip=[alt.Tooltip("stage:N"), alt.Tooltip("part:N"), alt.Tooltip("count:Q")],
     )
     labels = base.transform_filter("datum.label != ''").mark_text(
-        align="left", dx=6, fontSize=10, color=INK).encode(x="total:Q", text="label:N")
+        align="left", dx=6, fontSize=10, color=INK).encode(x=alt.X("total:Q"), text=alt.Text("label:N"))
     return _themed(alt.layer(bars, labels).properties(width=WIDTH - 90, height=max(60, 28 * len(order)), title=alt.Title(
         _("Pilots by stage; each bar counts the pilots that got at least this far"), fontSize=11, color=MUTED,
         fontWeight="normal", anchor="start")),

@@ -98,10 +98,10 @@ def participation_chart(workshop: WorkshopResult, accent: str = DEFAULT_ACCENT) 
         color=alt.Color("state:N", title=None, scale=alt.Scale(domain=[finished, waiting], range=[accent, "#b8c0c8"]),
                         legend=alt.Legend(orient="top", symbolType="square", labelFontSize=11)),
         order=alt.Order("position:Q", sort="ascending"),  # finished first, whatever the words' alphabetical order
-        tooltip=["role:N", "state:N", "people:Q"],
+        tooltip=[alt.Tooltip("role:N"), alt.Tooltip("state:N"), alt.Tooltip("people:Q")],
     )
     labels = alt.Chart(alt.Data(values=totals)).mark_text(align="left", dx=6, fontSize=11, color=INK).encode(
-        y=alt.Y("role:N", sort=order), x="joined:Q", text="label:N")
+        y=alt.Y("role:N", sort=order), x=alt.X("joined:Q"), text=alt.Text("label:N"))
     return _themed(alt.layer(bars, labels).properties(width=WIDTH, height=alt.Step(28)),
                    _("Bar chart: participants per role, those who finished and those still answering"))
 
@@ -119,11 +119,11 @@ def spread_chart(workshop: WorkshopResult, accent: str = DEFAULT_ACCENT) -> alt.
         y=alt.Y("domain:N", sort=order, title=None, axis=alt.Axis(labelLimit=160, ticks=False, domain=False)))
     scale = alt.Scale(domain=[0, 4])
     axis = alt.Axis(values=[0, 1, 2, 3, 4], format="d", grid=True)
-    whisker = base.mark_rule(color=MUTED).encode(x=alt.X("min:Q", scale=scale, axis=axis, title=_("Participants' maturity index (0–4)")), x2="max:Q")
-    box = base.mark_bar(height=14, color=accent, opacity=0.35).encode(x="q1:Q", x2="q3:Q")
-    median = base.mark_tick(thickness=2.5, size=18, color=accent).encode(x="median:Q")
+    whisker = base.mark_rule(color=MUTED).encode(x=alt.X("min:Q", scale=scale, axis=axis, title=_("Participants' maturity index (0–4)")), x2=alt.X2("max:Q"))
+    box = base.mark_bar(height=14, color=accent, opacity=0.35).encode(x=alt.X("q1:Q"), x2=alt.X2("q3:Q"))
+    median = base.mark_tick(thickness=2.5, size=18, color=accent).encode(x=alt.X("median:Q"))
     own = base.mark_point(shape="diamond", filled=True, size=70, color=INK).encode(
-        x="workshop:Q", tooltip=["domain:N", "n:Q", "min:Q", "median:Q", "max:Q", "workshop:Q"])
+        x=alt.X("workshop:Q"), tooltip=[alt.Tooltip("domain:N"), alt.Tooltip("n:Q"), alt.Tooltip("min:Q"), alt.Tooltip("median:Q"), alt.Tooltip("max:Q"), alt.Tooltip("workshop:Q")])
     title = alt.Title(_("Line: lowest to highest · box: middle half · tick: median · ◆ workshop result"),
                       fontSize=11, color=MUTED, fontWeight="normal", anchor="start")
     return _themed(alt.layer(whisker, box, median, own).properties(width=WIDTH, height=alt.Step(30), title=title),
@@ -185,10 +185,10 @@ def gap_heatmap(workshop: WorkshopResult, accent: str = DEFAULT_ACCENT) -> alt.C
     )
     cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
         color=alt.Color("index:Q", scale=alt.Scale(domain=[0, 4], range=[GAP_COLOURS[0], accent]), legend=None),
-        tooltip=["role:N", "domain:N", "label:N"],
+        tooltip=[alt.Tooltip("role:N"), alt.Tooltip("domain:N"), alt.Tooltip("label:N")],
     )
     text = base.mark_text(fontSize=11).encode(
-        text="label:N", color=alt.condition("datum.dark", alt.value("white"), alt.value(INK)))
+        text=alt.Text("label:N"), color=alt.condition("datum.dark", alt.value("white"), alt.value(INK)))
     width = min(WIDTH + 60, GAP_COLUMN * len(domains))
     return _themed(alt.layer(cells, text).properties(width=width, height=alt.Step(28)),
                    _("Heatmap: each role's average maturity index per domain, from 0 to 4"))
@@ -255,11 +255,11 @@ def role_answer_chart(stats: QuestionStats, roles: list[str], projector: bool = 
                                           symbolSize=round(100 * big), columns=min(len(roles), 3), labelLimit=300,
                                           columnPadding=round(14 * big))),
         order=alt.Order("position:Q"),
-        tooltip=["answer:N", "role:N", "people:Q"],
+        tooltip=[alt.Tooltip("answer:N"), alt.Tooltip("role:N"), alt.Tooltip("people:Q")],
     ).transform_calculate(position=f"indexof({roles!r}, datum.role)")
     labels = alt.Chart(alt.Data(values=totals)).mark_text(align="left", dx=8, fontSize=round(12 * big),
                                                           fontWeight="bold", color=INK).encode(
-        y=alt.Y("answer:N", sort=order), x="people:Q", text="label:N")
+        y=alt.Y("answer:N", sort=order), x=alt.X("people:Q"), text=alt.Text("label:N"))
     chart = alt.layer(bars, labels).properties(width=int(WIDTH * (1.9 if projector else 1)),
                                                height=alt.Step(round(26 * big)))
     return _themed(chart, _("Bar chart: how many people gave each answer to the question, split by role"))
