@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import secrets
 import shutil
@@ -41,6 +42,14 @@ def pytest_collection_modifyitems(items):
         order += [name, *others[index * step:(index + 1) * step]]
     order += others[len(browser) * step:]
     items[:] = [item for name in order for item in files[name]]
+
+
+def pytest_collection_finish(session):
+    """What the test process holds once it has collected (the product's modules, the libraries', every test item)
+    stays for the whole run: moved out of the collector's sight, so its full collections, and pytest's own at the
+    end, walk only what the tests made since."""
+    gc.collect()
+    gc.freeze()
 
 
 def pytest_configure(config):
