@@ -305,6 +305,18 @@ def sqlite_template(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
+def sqlite_engine(sqlite_template, tmp_path):
+    """The engine of an empty SQLite database at the newest revision (a copy of `sqlite_template`), for a test that
+    needs one database and not both; its connections closed afterwards."""
+    from storage import dispose_all, get_engine
+
+    database = tmp_path / "phasegate.db"
+    shutil.copyfile(sqlite_template, database)
+    yield get_engine(f"sqlite:///{database}")
+    dispose_all()
+
+
+@pytest.fixture
 def engine(request, backend, kept_schemas, tmp_path):
     """The engine of the test's database (SQLite and PostgreSQL in turn), empty at the newest revision; its
     connections closed afterwards. On SQLite a copy of `sqlite_template`; on PostgreSQL a kept schema; unless the test
@@ -316,10 +328,7 @@ def engine(request, backend, kept_schemas, tmp_path):
         dispose_all()
         return
     if backend == "sqlite":
-        database = tmp_path / "phasegate.db"
-        shutil.copyfile(request.getfixturevalue("sqlite_template"), database)
-        yield get_engine(f"sqlite:///{database}")
-        dispose_all()
+        yield request.getfixturevalue("sqlite_engine")
         return
     url, schema = kept_schemas.take()
     yield get_engine(url)

@@ -17,7 +17,6 @@ from scoring.answers import Pilot
 from scoring.workshop import aggregate_workshop
 from storage import pilots as registers
 from storage import repository as repo
-from storage.engine import dispose_all, get_engine
 from storage.text import TextError, for_terminal, refuse_controls, strip_controls
 
 # Each one: invisible, unstorable in an XLSX cell, or obeyed by a terminal.
@@ -80,9 +79,8 @@ def test_for_terminal_shows_escape_codes_instead_of_obeying_them(value, expected
 
 
 @pytest.fixture
-def engine(tmp_path):
-    yield get_engine(f"sqlite:///{tmp_path / 'phasegate.db'}")
-    dispose_all()
+def engine(sqlite_engine):
+    return sqlite_engine
 
 
 @pytest.fixture

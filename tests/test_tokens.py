@@ -12,7 +12,6 @@ import secrets
 
 import pytest
 
-from storage import dispose_all, get_engine
 from storage import repository as repo
 from storage import workshops as ws
 
@@ -55,9 +54,8 @@ def fake(monkeypatch):
 
 
 @pytest.fixture
-def engine(tmp_path):
-    yield get_engine(f"sqlite:///{tmp_path / 'phasegate.db'}")
-    dispose_all()
+def engine(sqlite_engine):
+    return sqlite_engine
 
 
 def test_a_resume_token_is_what_secrets_gave_for_at_least_128_bits(fake):

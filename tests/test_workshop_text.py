@@ -5,14 +5,13 @@ from __future__ import annotations
 import pytest
 
 from scoring.workshop import Role
-from storage import get_engine
 from storage import workshops as ws
 from storage.text import TextError
 
 
 @pytest.fixture
-def engine(tmp_path):
-    return get_engine(f"sqlite:///{tmp_path / 'phasegate.db'}")
+def engine(sqlite_engine):
+    return sqlite_engine
 
 
 @pytest.mark.parametrize("client", ["Acme\x0bCorp", "Acme\x1b[2J", "Acme\x85"], ids=["vertical-tab", "escape", "nel"])
