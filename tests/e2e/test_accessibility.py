@@ -103,6 +103,11 @@ def one_question_mode(page, wanted: bool) -> None:
     if toggle.is_checked() != wanted:
         page.locator(css_key("one_at_a_time") + " label").click()
         wait_until(lambda: toggle.is_checked() == wanted, what="the mode to switch")
+    # The box shows its new state before the app has heard of it: wait for the mode's own layout, drawn by a run
+    # that has ended (one question: the list of steps folded away under "Jump to a domain"; steps: the list open).
+    drawn = page.get_by_text("Jump to a domain") if wanted else page.locator(live_key("step_picker"))
+    wait_until(lambda: drawn.first.is_visible() and page.locator(
+        "[data-testid='stApp'][data-test-script-state='notRunning']").count() == 1, what="the mode's layout")
 
 
 def open_start(page, server, data) -> None:
