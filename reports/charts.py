@@ -8,6 +8,7 @@ import importlib.metadata
 import json
 import os
 import re
+import threading
 from functools import lru_cache, wraps
 from pathlib import Path
 
@@ -221,13 +222,22 @@ def converted_svg(spec: dict) -> str:
     return _stable_ids(drawn_svg(spec, convert_here))
 
 
+# One conversion at a time in a process. The converter holds a lock of its own while it converts, and holds Python's
+# lock too, except while Python code runs in its midst: a garbage collection it sets off runs finalizers and
+# callbacks, which may hand Python's lock to another thread. Had that thread gone into the converter, it would wait
+# for the converter's lock while holding Python's, and the first could never take Python's back: the report would
+# wait for ever. A thread waiting here lets go of Python's lock.
+CONVERTER_LOCK = threading.Lock()
+
+
 def convert_here(spec: dict, kind: str = "vegalite"):
     """What the chart process gives for `spec` and `kind` (`reports.converter.CONVERSIONS`), done in this process."""
     import vl_convert
 
     from reports.converter import CONVERSIONS
 
-    return getattr(vl_convert, CONVERSIONS[kind])(spec)
+    with CONVERTER_LOCK:
+        return getattr(vl_convert, CONVERSIONS[kind])(spec)
 
 
 def drawn_svg(spec: dict, convert) -> str:

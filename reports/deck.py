@@ -440,7 +440,8 @@ def chart_png(spec: dict) -> bytes:
     type a little larger than on paper so the back of the room can read them."""
     import vl_convert
 
-    return vl_convert.vegalite_to_png({**spec, "background": "white"}, scale=CHART_SCALE)
+    with charts.CONVERTER_LOCK:  # one conversion at a time in a process (see reports/charts.py)
+        return vl_convert.vegalite_to_png({**spec, "background": "white"}, scale=CHART_SCALE)
 
 
 PROJECTED_TYPE = 1.3  # axis and legend type on a slide, relative to the printed report

@@ -4,6 +4,9 @@ documents; when it stops, the report converts them itself; and it is not started
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from types import SimpleNamespace
 
 import pytest
@@ -13,7 +16,7 @@ from cli import main
 from questionnaires import load_questionnaire
 from reports import charts, converter
 from scoring import read_answers, score_response
-from tests.conftest import DATA
+from tests.conftest import APP_TIMEOUT, DATA, ROOT
 
 # The tiny questionnaire's answers: what the report commands below count (chart processes started, collections,
 # what is frozen) does not depend on the size of the report, and a small one lays out in a fraction of the time.
@@ -86,6 +89,39 @@ def test_a_damaged_compiled_structure_is_compiled_again(specs, own_cache):
         entry.write_bytes(damage)
         assert charts.converted_svg(specs[0]) == drawn
         assert isinstance(json.loads(entry.read_bytes())["data"], list)
+
+
+# Four threads convert charts of the golden bank, as a report's chart threads do, while every collection of garbage
+# runs Python code that lets another thread take Python's lock (as a finalizer may, or Hypothesis' callback does).
+CONCURRENT_CONVERSIONS = """
+import gc, sys, time
+from concurrent.futures import ThreadPoolExecutor
+from questionnaires import find_questionnaire
+from reports import charts
+from scoring import read_answers, score_response
+questionnaire = find_questionnaire("ai-maturity")
+result = score_response(questionnaire, read_answers("examples/golden-bank.yaml", questionnaire))
+specs = list(charts.report_specs(result).values())
+gc.callbacks.append(lambda phase, info: time.sleep(0))
+gc.set_threshold(50, 1, 1)
+def convert(number, spec):
+    spec = {**spec, "usermeta": {"n": number}}  # another structure each time: compiled, not read from the cache
+    return charts.drawn_svg(spec, charts.convert_here)
+with ThreadPoolExecutor(4) as pool:
+    for future in [pool.submit(convert, n, spec) for n, spec in enumerate(specs * 8)]:
+        future.result()
+"""
+
+
+def test_charts_converted_in_several_threads_while_collections_run_python_code_all_finish(tmp_path):
+    """Without one conversion at a time, this deadlocked every time: a thread inside the converter gave up Python's
+    lock to a collection's Python code, another thread took it and waited for the converter while holding it."""
+    environment = {**os.environ, "PHASEGATE_CACHE_DIR": str(tmp_path)}
+    try:
+        subprocess.run([sys.executable, "-c", CONCURRENT_CONVERSIONS], cwd=ROOT, env=environment, check=True,
+                       timeout=APP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"4 threads converting charts had not finished after {APP_TIMEOUT} s: deadlocked")
 
 
 def test_when_the_chart_process_stops_the_charts_are_converted_here(specs):
