@@ -509,19 +509,23 @@ def _horizons(ordered: list[_Candidate], capacity: int, polish_held: set[str]) -
         if candidate.forced:
             now += [r for r in _open_prerequisites(candidate.qid, by_id) if r not in now] + [candidate.qid]
     pulled = set(now)
+    wanted = {c.qid: max(HORIZON_RANK[c.base_horizon], 1 if c.qid in polish_held else 0) for c in ordered}
+    for candidate in reversed(ordered):
+        for required in candidate.requires:  # a finished domain's practice another domain builds on is no polish
+            prerequisite = by_id.get(required)
+            if (prerequisite is not None and prerequisite.is_open and prerequisite.domain.working_phase is None
+                    and prerequisite.domain.id != candidate.domain.id):
+                wanted[required] = min(wanted[required], wanted[candidate.qid])
     horizon: dict[str, str] = {}
     for candidate in ordered:  # prerequisites come first in `ordered`: their horizon is known
         qid = candidate.qid
         if qid in pulled:
             horizon[qid] = "now"
             continue
-        wanted = HORIZON_RANK[candidate.base_horizon]
-        if qid in polish_held and wanted < 1:
-            wanted = 1
         for required in candidate.requires:
             if required in horizon and by_id[required].is_open:
-                wanted = max(wanted, HORIZON_RANK[horizon[required]])
-        horizon[qid] = HORIZON_ORDER[wanted]
+                wanted[qid] = max(wanted[qid], HORIZON_RANK[horizon[required]])
+        horizon[qid] = HORIZON_ORDER[wanted[qid]]
     for candidate in ordered:
         qid = candidate.qid
         if horizon[qid] != "now" or qid in pulled or (candidate.large and not candidate.holds_phase):

@@ -156,17 +156,15 @@ def score_response_with(found, question_id, value):
 
 
 # Found by the rule above when it drew its examples at random: Organisation has achieved all four phases though its
-# executive sponsorship is only partly in place, so that step sits in Later as polish; Economics limits the overall
-# phase, yet its use-case selection, which waits on the sponsor, is pushed to Later with it. An adviser would put
-# the sponsor in Now and the selection right behind it.
+# executive sponsorship is only partly in place, a step its domain leaves in Later as polish; Economics limits the
+# overall phase, and its use-case selection waits on the sponsor. It was pushed to Later with it; the sponsor is now
+# taken in Now, and the selection right behind it.
 SPONSOR_LATER = bytes.fromhex(  # one byte per scored question, as `answer_sets` draws them
     "0000000000000000000001010101000000000000000000000000000000010000000000000001000000000100000000000000"
     "00000000000f70010394dc6f0000000049030000000000000000000100000000")
 
 
-@pytest.mark.xfail(strict=True, reason="open: a prerequisite a finished domain leaves in Later pushes the limiting "
-                                       "domain's step waiting on it to Later too, instead of being pulled forward")
-def test_a_prerequisite_in_a_finished_domain_does_not_push_a_limiting_domains_step_to_later():
+def test_a_prerequisite_in_a_finished_domain_is_taken_when_the_limiting_domains_step_waiting_on_it_is_wanted():
     asked = [(q.id, [c for c in choices(FULL, q) if c != DONT_KNOW]) for q in FULL.questions if q.scored]
     given = {qid: Answer(options[pick % len(options)]) for (qid, options), pick in zip(asked, SPONSOR_LATER)
              if options[pick % len(options)] is not None}
@@ -174,7 +172,7 @@ def test_a_prerequisite_in_a_finished_domain_does_not_push_a_limiting_domains_st
     assert "economics" in started.overall.limiting_domains
     assert [d.achieved for d in started.domains if d.id == "organization"] == [4]
     placed = {step.question: step.horizon for step in started.actions}
-    assert placed["economics.use-case-selection"] != "later"
+    assert (placed["organization.executive-sponsor"], placed["economics.use-case-selection"]) == ("now", "next")
 
 
 @pytest.mark.parametrize("questionnaire", SHIPPED, ids=lambda q: q.id)
