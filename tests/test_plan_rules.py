@@ -16,7 +16,7 @@ from scoring.answers import Pilot
 from scoring.headline import gap_in_answers
 from scoring.narrative import after_text, timeline
 from scoring.steps import HORIZON_RANK, TOP_STEPS, TRIAGE_ID, waits_for
-from tests.test_scoring_properties import answer_sets as answers, choices, newest
+from tests.test_scoring_properties import answer_sets as answers, asked_choices, newest, picked
 
 SHIPPED = newest(load_questionnaire(p) for p in shipped_paths())
 FULL = next(q for q in SHIPPED if q.id == "ai-maturity")
@@ -165,9 +165,7 @@ SPONSOR_LATER = bytes.fromhex(  # one byte per scored question, as `answer_sets`
 
 
 def test_a_prerequisite_in_a_finished_domain_is_taken_when_the_limiting_domains_step_waiting_on_it_is_wanted():
-    asked = [(q.id, [c for c in choices(FULL, q) if c != DONT_KNOW]) for q in FULL.questions if q.scored]
-    given = {qid: Answer(options[pick % len(options)]) for (qid, options), pick in zip(asked, SPONSOR_LATER)
-             if options[pick % len(options)] is not None}
+    given = picked(asked_choices(FULL, dont_know=False), SPONSOR_LATER)
     started = score_response_with(given, "organization.executive-sponsor", 2)
     assert "economics" in started.overall.limiting_domains
     assert [d.achieved for d in started.domains if d.id == "organization"] == [4]

@@ -65,20 +65,30 @@ def choices(questionnaire, question) -> list:
     return values + [DONT_KNOW] * question.allow_dont_know + [NA] * question.allow_na + [None]
 
 
+def asked_choices(questionnaire, dont_know: bool = True) -> list[tuple[str, list]]:
+    """Each scored question's id and its choices (don't know among them when `dont_know`)."""
+    return [(question.id, [c for c in choices(questionnaire, question) if dont_know or c != DONT_KNOW])
+            for question in questionnaire.questions if question.scored]
+
+
+def picked(asked: list[tuple[str, list]], picks: bytes) -> dict:
+    """The answers one byte per question picks among its choices (`asked_choices`); a question left out is absent."""
+    answers = {}
+    for (question_id, options), pick in zip(asked, picks):
+        value = options[pick % len(options)]
+        if value is not None:
+            answers[question_id] = Answer(value)
+    return answers
+
+
 def answer_sets(questionnaire, dont_know: bool = True):
     """Any answers to the scored questions: each one of its choices (don't know among them when `dont_know`), or left
     out, every choice about as likely as the others. Each question's choices are worked out once, when the strategy is
     built, not again for every example."""
-    asked = [(question.id, [c for c in choices(questionnaire, question) if dont_know or c != DONT_KNOW])
-             for question in questionnaire.questions if question.scored]
+    asked = asked_choices(questionnaire, dont_know)
 
     def answered(picks: bytes) -> dict:
-        answers = {}
-        for (question_id, options), pick in zip(asked, picks):
-            value = options[pick % len(options)]
-            if value is not None:
-                answers[question_id] = Answer(value)
-        return answers
+        return picked(asked, picks)
 
     # One byte picks each question's choice, all drawn at once: a draw per question made generating an example cost
     # more than scoring it. With at most eleven choices the remainder favours none by more than one in 23, answers
