@@ -5,9 +5,10 @@ import streamlit as st
 from config import SettingsError, check_settings
 from i18n import _
 from storage.errors import StorageError
-from ui import auth, cookies, language, pdf_worker, state
+from ui import auth, cookies, language, pdf_worker, run_order, state
 from ui.flow import plain, visible_pages
 
+run_order.deliver_run_ends_first()  # once per process: no run's end is lost to a piece's rerun
 language.activate()  # before anything is drawn: every text of this run speaks it
 st.set_page_config(page_title=_("Phasegate — AI maturity assessment"), page_icon=":material/insights:",
                    layout="centered")
