@@ -8,7 +8,7 @@ import pytest
 from tests.e2e.conftest import Server, live_key
 from tests.e2e.test_browser import CHOICE, QUICK, css_key, start_quick_check, stored_answers, wait_for_progress
 
-STEPS = 3  # each step is drawn while its first question is answered
+STEPS = 2  # each step is drawn while its first question is answered
 
 
 @pytest.fixture(scope="module")
