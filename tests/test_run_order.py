@@ -6,6 +6,7 @@ tests/e2e/test_run_order.py.)"""
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from ui import run_order
@@ -22,6 +23,13 @@ class Request:
 
 class Session:
     _state = STOPPED
+
+
+def on_a_loop(main) -> None:
+    """Run the coroutine function `main` on an event loop of its own, in a thread of its own: a browser test run
+    before in the same process may have left a loop running in this one."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        thread.submit(asyncio.run, main()).result()
 
 
 def holding():
@@ -46,7 +54,7 @@ def test_a_request_while_nothing_runs_is_handed_on_at_once():
         waiting.request(session, Request("answer", "a"), asyncio.get_running_loop())
         waiting.request(session, Request("", "page"), asyncio.get_running_loop())
 
-    asyncio.run(main())
+    on_a_loop(main)
     assert handed == ["a", "page"]
 
 
@@ -66,7 +74,7 @@ def test_pieces_asked_for_during_a_run_wait_for_its_end_and_keep_their_order():
         waiting.request(session, Request("live", "late refresh"), loop)  # comes after the run, behind the others
         await until(lambda: len(handed) == 3)
 
-    asyncio.run(main())
+    on_a_loop(main)
     assert handed == ["refresh", "choice", "late refresh"]
 
 
@@ -83,7 +91,7 @@ def test_a_rerun_of_the_whole_page_takes_the_waiting_pieces_along_first():
         session._state = STOPPED
         await asyncio.sleep(0.02)
 
-    asyncio.run(main())
+    on_a_loop(main)
     assert handed == ["answer", "page"]  # each once
 
 
@@ -99,7 +107,7 @@ def test_a_request_never_waits_longer_than_its_limit(monkeypatch):
         waiting.request(session, Request("answer", "second"), loop)
         await until(lambda: len(handed) == 2)
 
-    asyncio.run(main())
+    on_a_loop(main)
     assert handed == ["first", "second"]
 
 
