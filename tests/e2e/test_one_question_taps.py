@@ -93,18 +93,45 @@ def tapped_since(page, before: int, timeout: float) -> bool:
     return True
 
 
+def chosen_now(page) -> int | None:
+    """The option the live options on screen show chosen (None: none is)."""
+    return page.evaluate(f"""(() => {{
+        const group = [...document.querySelectorAll("{OPTIONS}")].find((g) => !g.closest("[data-stale='true']"));
+        if (!group) return null;
+        const found = [...group.querySelectorAll("input[type='radio']")].findIndex((input) => input.checked);
+        return found < 0 ? null : found; }})()""")
+
+
+def took(page, number: int, option: int) -> bool:
+    """The tap just recorded on question `number` shows: its option is drawn chosen, or the app has moved on (a
+    chosen option leads on by itself). A tap the page swallowed shows no choice: the options it met were drawn
+    anew under the finger (Streamlit redraws a question's options as its run ends) and the new ones are unchosen,
+    which a reader sees, and taps again. An option drawn chosen that is then not stored is what the test catches."""
+    def shows() -> bool:
+        header = header_now(page)
+        return header is not None and (header != number or chosen_now(page) == option)
+
+    try:
+        wait_until(shows, timeout=3, what=f"question {number}'s option {option} to show chosen")
+    except AssertionError:
+        wait_idle(page)
+        return shows()
+    return True
+
+
 def tap_option(page, number: int, option: int) -> bool:
-    """Tap an option of question `number` at once; a tap that met no option (the page moved under the finger) is
-    made again once the app has settled with that question's options drawn, as a reader would wait and tap again.
-    True when the app has already moved on to a later question by itself (a late click's answer moved it on)."""
+    """Tap an option of question `number` at once; a tap that met no option (the page moved under the finger), or
+    that the page swallowed (see `took`), is made again once the app has settled with that question's options
+    drawn, as a reader would wait and tap again. True when the app has already moved on to a later question by
+    itself (a late click's answer moved it on)."""
     deadline = time.monotonic() + 90
     while True:
         before = page.evaluate("window.taps.length")
         tap(page.locator(OPTIONS).first.locator("label").nth(option))
-        if tapped_since(page, before, timeout=5):
+        if tapped_since(page, before, timeout=5) and took(page, number, option):
             return False
         wait_idle(page)
-        if tapped_since(page, before, timeout=0):  # its click came while the app finished its run
+        if tapped_since(page, before, timeout=0) and took(page, number, option):  # its click came as the run ended
             return False
         if time.monotonic() > deadline:
             raise AssertionError(f"no tap on question {number}'s options met an option within 90 s")
